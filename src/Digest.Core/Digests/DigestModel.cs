@@ -1,0 +1,21 @@
+using Digest.Core.Storage;
+using Digest.Core.Summarization;
+
+namespace Digest.Core.Digests;
+
+/// <summary>One story as a digest shows it.</summary>
+public sealed record DigestStory(
+    long Id,
+    string Title,
+    string Url,
+    IReadOnlyList<StorySource> Sources,
+    IReadOnlyList<KeyLine> KeyLines,
+    double Score,
+    IReadOnlyList<string> Tags,
+    DateTimeOffset Published);
+
+/// <summary>A digest: the ranked stories of a window. Platform-neutral; each channel renders it its own way.</summary>
+public sealed record DigestModel(DateTimeOffset GeneratedAt, IReadOnlyList<DigestStory> Stories, DateTimeOffset? Since)
+{
+    public bool IsEmpty => Stories.Count == 0;
+}

@@ -1,0 +1,86 @@
+using Digest.Core.Items;
+using Digest.Core.Pipeline;
+using Digest.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Core.Feeds;
+
+/// <summary>What one poll of one feed did.</summary>
+public sealed record PollReport(FeedRecord Feed, FetchStatus Status, int Found, IReadOnlyList<StoredItem> NewItems, string? Error);
+
+/// <summary>
+/// One poll of one feed: fetch (conditional), parse, normalize, store what is new, hand it to the pipeline, and record
+/// the feed's health with exponential backoff and a pause after repeated failures. Never throws for a bad feed.
+/// </summary>
+public sealed partial class FeedPoller(
+    FeedFetcher fetcher,
+    IDigestStore store,
+    ItemPipeline pipeline,
+    IOptions<FeedsOptions> options,
+    TimeProvider time,
+    ILogger<FeedPoller> logger)
+{
+    public async Task<PollReport> PollAsync(FeedRecord feed, CancellationToken cancellationToken)
+    {
+        var fetched = await fetcher.FetchAsync(new FetchRequest(feed.Url, feed.ETag, feed.LastModified), cancellationToken);
+        var now = time.GetUtcNow();
+        switch (fetched.Status)
+        {
+            case FetchStatus.NotModified:
+                await RecordSuccessAsync(feed, fetched.ETag, fetched.LastModified, now, cancellationToken);
+                LogNotModified(logger, feed.Url);
+                return new PollReport(feed, FetchStatus.NotModified, 0, [], null);
+            case FetchStatus.Failed:
+                return await RecordFailureAsync(feed, fetched.Error ?? "unknown error", now, cancellationToken);
+        }
+
+        var parsed = FeedParser.Parse(fetched.Body!, fetched.Charset);
+        if (parsed.Error is { } parseError)
+        {
+            return await RecordFailureAsync(feed, parseError, now, cancellationToken);
+        }
+
+        Uri.TryCreate(fetched.FinalLocation, UriKind.Absolute, out var baseUri);
+        var items = parsed.Items
+            .Select(raw => ItemNormalizer.Normalize(raw, baseUri, now))
+            .OfType<Item>()
+            .DistinctBy(i => i.Key)
+            .ToList();
+
+        // A feed's first poll is its backlog: stored and searchable, never alerted on.
+        var stored = await store.AddItemsAsync(feed.Id, items, isBacklog: !feed.BacklogStored, now, cancellationToken);
+        await RecordSuccessAsync(feed, fetched.ETag, fetched.LastModified, now, cancellationToken);
+        if (stored.Count > 0)
+        {
+            await pipeline.ProcessAsync(stored, cancellationToken);
+        }
+
+        LogPolled(logger, feed.Url, items.Count, stored.Count);
+        return new PollReport(feed, FetchStatus.Ok, items.Count, stored, null);
+    }
+
+    private Task RecordSuccessAsync(FeedRecord feed, string? etag, string? lastModified, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.RecordPollAsync(feed.Id, new FeedPollOutcome(now, true, etag, lastModified, null, 0, now + feed.Interval, null), cancellationToken);
+
+    private async Task<PollReport> RecordFailureAsync(FeedRecord feed, string error, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var failures = feed.ConsecutiveFailures + 1;
+        var settings = options.Value;
+        var backoff = TimeSpan.FromTicks(Math.Min(settings.BackoffMax.Ticks, settings.BackoffBase.Ticks * (1L << Math.Min(failures - 1, 30))));
+        var next = now + (backoff > feed.Interval ? backoff : feed.Interval);
+        var paused = failures >= settings.PauseAfterFailures ? $"paused after {failures} failures in a row; last: {error}" : null;
+        await store.RecordPollAsync(feed.Id, new FeedPollOutcome(now, false, feed.ETag, feed.LastModified, error, failures, next, paused), cancellationToken);
+        LogFailed(logger, feed.Url, failures, error);
+        return new PollReport(feed, FetchStatus.Failed, 0, [], error);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{FeedUrl} not modified")]
+    private static partial void LogNotModified(ILogger logger, string feedUrl);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{FeedUrl}: {Found} items, {New} new")]
+    private static partial void LogPolled(ILogger logger, string feedUrl, int found, int @new);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{FeedUrl} failed ({Failures} in a row): {Error}")]
+    private static partial void LogFailed(ILogger logger, string feedUrl, int failures, string error);
+}

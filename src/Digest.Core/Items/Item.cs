@@ -1,0 +1,25 @@
+namespace Digest.Core.Items;
+
+/// <summary>An entry as the parser read it, before any cleaning.</summary>
+public sealed record FeedItem(
+    string? Id,
+    string? Title,
+    string? Link,
+    string? Summary,
+    string? Content,
+    string? Author,
+    DateTimeOffset? Published,
+    DateTimeOffset? Updated);
+
+/// <summary>A cleaned entry: plain text, canonical link, stable key.</summary>
+public sealed record Item(
+    string Key,
+    string Title,
+    string Url,
+    string Summary,
+    string? Author,
+    DateTimeOffset Published)
+{
+    /// <summary>Title and summary together, the text most stages read.</summary>
+    public string Text => Summary.Length == 0 ? Title : $"{Title}. {Summary}";
+}

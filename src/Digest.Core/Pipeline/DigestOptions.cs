@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Digest.Core.Pipeline;
+
+/// <summary>The <c>Digest</c> section: what a digest holds and when the console gets one.</summary>
+public sealed class DigestOptions
+{
+    public const string SectionName = "Digest";
+
+    /// <summary>A Quartz cron expression (seconds first) for the console channel; hourly by default.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string ConsoleSchedule { get; set; } = "0 0 * * * ?";
+
+    /// <summary>The IANA time zone schedules are read in unless a channel says otherwise.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string TimeZone { get; set; } = "UTC";
+
+    [Range(1, 50)]
+    public int MaxStories { get; set; } = 10;
+
+    [Range(0, 10)]
+    public int KeyLines { get; set; } = 3;
+
+    /// <summary>How far back a restart looks to rebuild the story index.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "60.00:00:00")]
+    public TimeSpan ClusterWarmup { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How much a story's rank halves per this much age.</summary>
+    [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
+    public TimeSpan RecencyHalfLife { get; set; } = TimeSpan.FromHours(24);
+}

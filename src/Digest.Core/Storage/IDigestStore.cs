@@ -1,0 +1,132 @@
+using Digest.Core.Classification;
+using Digest.Core.Items;
+using Digest.Core.Summarization;
+
+namespace Digest.Core.Storage;
+
+/// <summary>A feed and what the bot knows of its health.</summary>
+public sealed record FeedRecord(
+    long Id,
+    string Url,
+    string Name,
+    TimeSpan Interval,
+    string? ETag,
+    string? LastModified,
+    DateTimeOffset? LastPolledAt,
+    DateTimeOffset? LastSuccessAt,
+    string? LastError,
+    int ConsecutiveFailures,
+    DateTimeOffset? NextPollAt,
+    string? PausedReason,
+    bool BacklogStored)
+{
+    public bool IsPaused => PausedReason is not null;
+}
+
+/// <summary>The outcome of one poll, as the store records it.</summary>
+public sealed record FeedPollOutcome(
+    DateTimeOffset PolledAt,
+    bool Success,
+    string? ETag,
+    string? LastModified,
+    string? Error,
+    int ConsecutiveFailures,
+    DateTimeOffset NextPollAt,
+    string? PausedReason);
+
+/// <summary>An item as stored, with its classification and story.</summary>
+public sealed record StoredItem(
+    long Id,
+    long FeedId,
+    string FeedName,
+    Item Item,
+    DateTimeOffset FirstSeen,
+    bool IsBacklog,
+    Relevance? Relevance,
+    long? StoryId);
+
+/// <summary>A source of a story: the outlet and its link.</summary>
+public sealed record StorySource(string Name, string Url);
+
+/// <summary>One event told by one or more outlets.</summary>
+public sealed record StoryRecord(
+    long Id,
+    string Title,
+    string Url,
+    double Score,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<StorySource> Sources,
+    IReadOnlyList<KeyLine> KeyLines,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    DateTimeOffset Published,
+    int ItemCount);
+
+/// <summary>A place digests go: the console, a Telegram chat, a Discord channel.</summary>
+public sealed record ChannelRecord(
+    long Id,
+    string Platform,
+    string Address,
+    string? CommunityId,
+    string Schedule,
+    string TimeZone,
+    DateTimeOffset? LastDigestAt,
+    string? PausedReason);
+
+/// <summary>A message recorded before it is sent, marked when the channel acknowledges it.</summary>
+public sealed record OutboxMessage(
+    long Id,
+    long ChannelId,
+    string Kind,
+    string DedupKey,
+    string Payload,
+    DateTimeOffset CreatedAt,
+    int Attempts,
+    string? LastError);
+
+/// <summary>A search hit with a snippet of the matching text.</summary>
+public sealed record SearchHit(long ItemId, long? StoryId, string Title, string Url, string FeedName, DateTimeOffset Published, string Snippet);
+
+/// <summary>The bot's state. SQLite by default, PostgreSQL to scale out.</summary>
+public interface IDigestStore
+{
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    // Feeds
+    Task<FeedRecord> UpsertFeedAsync(string url, string name, TimeSpan interval, CancellationToken cancellationToken);
+    Task<IReadOnlyList<FeedRecord>> GetFeedsAsync(CancellationToken cancellationToken);
+    Task<FeedRecord?> GetFeedAsync(long feedId, CancellationToken cancellationToken);
+    Task RecordPollAsync(long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken);
+    Task<bool> RemoveFeedAsync(long feedId, CancellationToken cancellationToken);
+
+    // Items
+    /// <summary>Stores the items not yet known for the feed; returns the new ones with their ids.</summary>
+    Task<IReadOnlyList<StoredItem>> AddItemsAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken);
+    Task SetRelevanceAsync(long itemId, Relevance relevance, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredItem>> GetItemsSinceAsync(DateTimeOffset firstSeenAfter, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken);
+
+    // Stories
+    Task<long> CreateStoryAsync(StoredItem first, CancellationToken cancellationToken);
+    Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, CancellationToken cancellationToken);
+    Task UpdateStoryAsync(long storyId, string title, string url, double score, IReadOnlyList<string> tags, IReadOnlyList<KeyLine> keyLines, CancellationToken cancellationToken);
+    Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken);
+    /// <summary>Stories with an item first seen after <paramref name="since"/>, newest first.</summary>
+    Task<IReadOnlyList<StoryRecord>> GetStoriesSinceAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken);
+    /// <summary>Stories with an item published after <paramref name="publishedAfter"/>, newest first.</summary>
+    Task<IReadOnlyList<StoryRecord>> GetStoriesPublishedSinceAsync(DateTimeOffset publishedAfter, int limit, CancellationToken cancellationToken);
+
+    // Channels and delivery
+    Task<ChannelRecord> EnsureChannelAsync(string platform, string address, string? communityId, string schedule, string timeZone, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ChannelRecord>> GetChannelsAsync(CancellationToken cancellationToken);
+    Task<ChannelRecord?> GetChannelAsync(long channelId, CancellationToken cancellationToken);
+    Task SetChannelScheduleAsync(long channelId, string schedule, string timeZone, CancellationToken cancellationToken);
+    Task SetChannelPausedAsync(long channelId, string? reason, CancellationToken cancellationToken);
+
+    /// <summary>Records a message and, for a digest, moves the channel's window, in one transaction. False when the dedup key is already there.</summary>
+    Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, DateTimeOffset? digestWindowEnd, CancellationToken cancellationToken);
+    Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken);
+    Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken);
+    Task MarkFailedAsync(long messageId, string error, CancellationToken cancellationToken);
+}

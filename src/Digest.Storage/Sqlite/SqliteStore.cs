@@ -1,0 +1,405 @@
+using System.Data;
+using System.Text.Json;
+using Dapper;
+using Digest.Core.Classification;
+using Digest.Core.Items;
+using Digest.Core.Storage;
+using Digest.Core.Summarization;
+using Digest.Storage.Migrations;
+using Microsoft.Data.Sqlite;
+
+namespace Digest.Storage.Sqlite;
+
+/// <summary>The embedded store: one SQLite file in WAL mode, FTS5 for search. Times are Unix milliseconds.</summary>
+public sealed class SqliteStore : IDigestStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly string connectionString;
+
+    public SqliteStore(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, Pooling = true, DefaultTimeout = 30 };
+        if (builder.DataSource is { Length: > 0 } file && builder.Mode != SqliteOpenMode.Memory && Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        this.connectionString = builder.ToString();
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    private static long? Ms(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static DateTimeOffset? At(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+        foreach (var (version, name, sql) in MigrationScripts.For("Sqlite"))
+        {
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(sql, transaction: transaction);
+            await connection.ExecuteAsync(
+                "INSERT INTO schema_migrations(version, name, applied_at) VALUES (@version, @name, @at)",
+                new { version, name, at = Ms(TimeProvider.System.GetUtcNow()) },
+                transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    // ---- Feeds
+
+    private sealed record FeedRow(long id, string url, string name, long interval_seconds, string? etag, string? last_modified, long? last_polled_at,
+        long? last_success_at, string? last_error, long consecutive_failures, long? next_poll_at, string? paused_reason, long backlog_stored)
+    {
+        public FeedRecord ToRecord() => new(id, url, name, TimeSpan.FromSeconds(interval_seconds), etag, last_modified, At(last_polled_at), At(last_success_at),
+            last_error, (int)consecutive_failures, At(next_poll_at), paused_reason, backlog_stored != 0);
+    }
+
+    public async Task<FeedRecord> UpsertFeedAsync(string url, string name, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<FeedRow>(
+            """
+            INSERT INTO feeds(url, name, interval_seconds, added_at) VALUES (@url, @name, @interval, @now)
+            ON CONFLICT(url) DO UPDATE SET name = excluded.name, interval_seconds = excluded.interval_seconds
+            RETURNING *
+            """,
+            new { url, name, interval = (long)interval.TotalSeconds, now = Ms(TimeProvider.System.GetUtcNow()) });
+        return row.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<FeedRecord>> GetFeedsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<FeedRow>("SELECT * FROM feeds ORDER BY id")).Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task<FeedRecord?> GetFeedAsync(long feedId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await connection.QuerySingleOrDefaultAsync<FeedRow>("SELECT * FROM feeds WHERE id = @feedId", new { feedId }))?.ToRecord();
+    }
+
+    public async Task RecordPollAsync(long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            UPDATE feeds SET etag = @ETag, last_modified = @LastModified, last_polled_at = @polled,
+                last_success_at = CASE WHEN @Success THEN @polled ELSE last_success_at END,
+                last_error = @Error, consecutive_failures = @ConsecutiveFailures, next_poll_at = @next, paused_reason = @PausedReason,
+                backlog_stored = CASE WHEN @Success THEN 1 ELSE backlog_stored END
+            WHERE id = @feedId
+            """,
+            new { feedId, outcome.ETag, outcome.LastModified, polled = Ms(outcome.PolledAt), outcome.Success, outcome.Error, outcome.ConsecutiveFailures, next = Ms(outcome.NextPollAt), outcome.PausedReason });
+    }
+
+    public async Task<bool> RemoveFeedAsync(long feedId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync("DELETE FROM feeds WHERE id = @feedId", new { feedId }) > 0;
+    }
+
+    // ---- Items
+
+    private sealed record ItemRow(long id, long feed_id, string feed_name, string item_key, string title, string url, string summary, string? author,
+        long published_at, long first_seen, long is_backlog, long? relevant, double? score, string? tags, string? reasons, long? story_id)
+    {
+        public StoredItem ToStored() => new(
+            id,
+            feed_id,
+            feed_name,
+            new Item(item_key, title, url, summary, author, At(published_at)),
+            At(first_seen),
+            is_backlog != 0,
+            relevant is null ? null : new Relevance(relevant != 0, score ?? 0, Strings(tags), Strings(reasons)),
+            story_id);
+    }
+
+    private const string ItemColumns = "i.id, i.feed_id, f.name AS feed_name, i.item_key, i.title, i.url, i.summary, i.author, i.published_at, i.first_seen, i.is_backlog, i.relevant, i.score, i.tags, i.reasons, i.story_id";
+
+    public async Task<IReadOnlyList<StoredItem>> AddItemsAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var name = await connection.QuerySingleAsync<string>("SELECT name FROM feeds WHERE id = @feedId", new { feedId }, transaction);
+        var added = new List<StoredItem>();
+        foreach (var item in items)
+        {
+            var id = await connection.QuerySingleOrDefaultAsync<long?>(
+                """
+                INSERT INTO items(feed_id, item_key, title, url, summary, author, published_at, first_seen, is_backlog)
+                VALUES (@feedId, @Key, @Title, @Url, @Summary, @Author, @published, @seen, @isBacklog)
+                ON CONFLICT(feed_id, item_key) DO NOTHING
+                RETURNING id
+                """,
+                new { feedId, item.Key, item.Title, item.Url, item.Summary, item.Author, published = Ms(item.Published), seen = Ms(firstSeen), isBacklog },
+                transaction);
+            if (id is { } newId)
+            {
+                added.Add(new StoredItem(newId, feedId, name, item, firstSeen, isBacklog, null, null));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    public async Task SetRelevanceAsync(long itemId, Relevance relevance, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "UPDATE items SET relevant = @relevant, score = @Score, tags = @tags, reasons = @reasons WHERE id = @itemId",
+            new { itemId, relevant = relevance.Relevant, relevance.Score, tags = JsonSerializer.Serialize(relevance.Tags, Json), reasons = JsonSerializer.Serialize(relevance.Reasons, Json) });
+    }
+
+    public async Task<IReadOnlyList<StoredItem>> GetItemsSinceAsync(DateTimeOffset firstSeenAfter, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemRow>(
+            $"SELECT {ItemColumns} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.first_seen > @since ORDER BY i.id",
+            new { since = Ms(firstSeenAfter) });
+        return rows.Select(r => r.ToStored()).ToList();
+    }
+
+    public async Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemRow>(
+            $"SELECT {ItemColumns} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.story_id = @storyId ORDER BY i.published_at, i.id",
+            new { storyId });
+        return rows.Select(r => r.ToStored()).ToList();
+    }
+
+    private sealed record HitRow(long id, long? story_id, string title, string url, string feed_name, long published_at, string snippet);
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken)
+    {
+        var match = FtsQuery(query);
+        if (match.Length == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<HitRow>(
+            """
+            SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
+                   snippet(items_fts, 1, '«', '»', '…', 16) AS snippet
+            FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
+            WHERE items_fts MATCH @match
+            ORDER BY bm25(items_fts, 3.0, 1.0), i.published_at DESC
+            LIMIT @limit OFFSET @offset
+            """,
+            new { match, limit, offset });
+        return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), r.snippet)).ToList();
+    }
+
+    /// <summary>User words as FTS5 terms: each quoted (no operators reach the engine), all required, the last one a prefix.</summary>
+    internal static string FtsQuery(string query)
+    {
+        var words = query.Split((char[])[' ', '\t', '\n', '"', '\'', '(', ')', '*', ':', '^', '-', '+', ',', '.', ';', '!', '?', '{', '}', '[', ']'], StringSplitOptions.RemoveEmptyEntries);
+        return string.Join(' ', words.Select((w, i) => i == words.Length - 1 ? $"\"{w}\"*" : $"\"{w}\""));
+    }
+
+    // ---- Stories
+
+    public async Task<long> CreateStoryAsync(StoredItem first, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await connection.QuerySingleAsync<long>(
+            "INSERT INTO stories(title, url, score, first_seen, last_seen) VALUES (@Title, @Url, @score, @seen, @seen) RETURNING id",
+            new { first.Item.Title, first.Item.Url, score = first.Relevance?.Score ?? 0, seen = Ms(first.FirstSeen) },
+            transaction);
+        await connection.ExecuteAsync("UPDATE items SET story_id = @id WHERE id = @itemId", new { id, itemId = first.Id }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    public async Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            UPDATE items SET story_id = @storyId, duplicate_of = @duplicateOfItemId WHERE id = @itemId;
+            UPDATE stories SET last_seen = max(last_seen, (SELECT first_seen FROM items WHERE id = @itemId)) WHERE id = @storyId;
+            """,
+            new { itemId, storyId, duplicateOfItemId });
+    }
+
+    public async Task UpdateStoryAsync(long storyId, string title, string url, double score, IReadOnlyList<string> tags, IReadOnlyList<KeyLine> keyLines, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "UPDATE stories SET title = @title, url = @url, score = @score, tags = @tags, key_lines = @lines WHERE id = @storyId",
+            new { storyId, title, url, score, tags = JsonSerializer.Serialize(tags, Json), lines = JsonSerializer.Serialize(keyLines, Json) });
+    }
+
+    private sealed record StoryRow(long id, string title, string url, double score, string tags, string key_lines, long first_seen, long last_seen, long published, long item_count);
+
+    private const string StorySelect =
+        """
+        SELECT s.id, s.title, s.url, s.score, s.tags, s.key_lines, s.first_seen, s.last_seen,
+               (SELECT max(published_at) FROM items WHERE story_id = s.id) AS published,
+               (SELECT count(*) FROM items WHERE story_id = s.id) AS item_count
+        FROM stories s
+        """;
+
+    public async Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StoryRow>($"{StorySelect} WHERE s.id = @storyId", new { storyId });
+        return (await WithSourcesAsync(connection, rows.ToList())).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<StoryRecord>> GetStoriesSinceAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = since is { } after
+            ? await connection.QueryAsync<StoryRow>($"{StorySelect} WHERE s.last_seen > @after ORDER BY published DESC LIMIT @limit", new { after = Ms(after), limit })
+            : await connection.QueryAsync<StoryRow>($"{StorySelect} ORDER BY published DESC LIMIT @limit", new { limit });
+        return await WithSourcesAsync(connection, rows.ToList());
+    }
+
+    public async Task<IReadOnlyList<StoryRecord>> GetStoriesPublishedSinceAsync(DateTimeOffset publishedAfter, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StoryRow>(
+            $"SELECT * FROM ({StorySelect}) WHERE published > @after ORDER BY published DESC LIMIT @limit",
+            new { after = Ms(publishedAfter), limit });
+        return await WithSourcesAsync(connection, rows.ToList());
+    }
+
+    private sealed record SourceRow(long story_id, string name, string url, long feed_id);
+
+    private static async Task<IReadOnlyList<StoryRecord>> WithSourcesAsync(SqliteConnection connection, List<StoryRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var sources = (await connection.QueryAsync<SourceRow>(
+                $"SELECT i.story_id, f.name, i.url, i.feed_id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.story_id IN ({string.Join(',', rows.Select(r => r.id))}) ORDER BY i.published_at, i.id"))
+            .GroupBy(s => s.story_id)
+            .ToDictionary(g => g.Key, g => g.DistinctBy(s => s.feed_id).Select(s => new StorySource(s.name, s.url)).ToList());
+        return rows.Select(r => new StoryRecord(
+            r.id,
+            r.title,
+            r.url,
+            r.score,
+            Strings(r.tags),
+            sources.GetValueOrDefault(r.id) ?? [],
+            JsonSerializer.Deserialize<List<KeyLine>>(r.key_lines, Json) ?? [],
+            At(r.first_seen),
+            At(r.last_seen),
+            At(r.published),
+            (int)r.item_count)).ToList();
+    }
+
+    // ---- Channels and outbox
+
+    private sealed record ChannelRow(long id, string platform, string address, string? community_id, string schedule, string time_zone, long? last_digest_at, string? paused_reason)
+    {
+        public ChannelRecord ToRecord() => new(id, platform, address, community_id, schedule, time_zone, At(last_digest_at), paused_reason);
+    }
+
+    public async Task<ChannelRecord> EnsureChannelAsync(string platform, string address, string? communityId, string schedule, string timeZone, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<ChannelRow>(
+            """
+            INSERT INTO channels(platform, address, community_id, schedule, time_zone) VALUES (@platform, @address, @communityId, @schedule, @timeZone)
+            ON CONFLICT(platform, address) DO UPDATE SET community_id = coalesce(excluded.community_id, community_id)
+            RETURNING *
+            """,
+            new { platform, address, communityId, schedule, timeZone });
+        return row.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<ChannelRecord>> GetChannelsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ChannelRow>("SELECT * FROM channels ORDER BY id")).Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task<ChannelRecord?> GetChannelAsync(long channelId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await connection.QuerySingleOrDefaultAsync<ChannelRow>("SELECT * FROM channels WHERE id = @channelId", new { channelId }))?.ToRecord();
+    }
+
+    public async Task SetChannelScheduleAsync(long channelId, string schedule, string timeZone, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE channels SET schedule = @schedule, time_zone = @timeZone WHERE id = @channelId", new { channelId, schedule, timeZone });
+    }
+
+    public async Task SetChannelPausedAsync(long channelId, string? reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE channels SET paused_reason = @reason WHERE id = @channelId", new { channelId, reason });
+    }
+
+    public async Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, DateTimeOffset? digestWindowEnd, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        var inserted = await connection.ExecuteAsync(
+            "INSERT INTO outbox(channel_id, kind, dedup_key, payload, created_at) VALUES (@channelId, @kind, @dedupKey, @payload, @at) ON CONFLICT(dedup_key) DO NOTHING",
+            new { channelId, kind, dedupKey, payload, at = Ms(createdAt) },
+            transaction) > 0;
+        if (inserted && digestWindowEnd is { } end)
+        {
+            await connection.ExecuteAsync("UPDATE channels SET last_digest_at = @end WHERE id = @channelId", new { channelId, end = Ms(end) }, transaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return inserted;
+    }
+
+    private sealed record OutboxRow(long id, long channel_id, string kind, string dedup_key, string payload, long created_at, long attempts, string? last_error);
+
+    public async Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OutboxRow>(
+            "SELECT id, channel_id, kind, dedup_key, payload, created_at, attempts, last_error FROM outbox WHERE sent_at IS NULL AND (@channelId IS NULL OR channel_id = @channelId) ORDER BY id LIMIT @limit",
+            new { channelId, limit });
+        return rows.Select(r => new OutboxMessage(r.id, r.channel_id, r.kind, r.dedup_key, r.payload, At(r.created_at), (int)r.attempts, r.last_error)).ToList();
+    }
+
+    public async Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE outbox SET sent_at = @at, attempts = attempts + 1, last_error = NULL WHERE id = @messageId", new { messageId, at = Ms(sentAt) });
+    }
+
+    public async Task MarkFailedAsync(long messageId, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE outbox SET attempts = attempts + 1, last_error = @error WHERE id = @messageId", new { messageId, error });
+    }
+
+    private static IReadOnlyList<string> Strings(string? json) => string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json, Json) ?? [];
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Digest.Storage;
+
+/// <summary>The <c>Storage</c> section: which database, where.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary><c>sqlite</c> (the default, nothing to install) or <c>postgres</c>.</summary>
+    [Required]
+    [RegularExpression("^(sqlite|postgres)$", ErrorMessage = "Storage:Provider must be 'sqlite' or 'postgres'")]
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Empty for SQLite means a file in the per-user data directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    public static string DefaultSqlitePath() => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create) is { Length: > 0 } data
+            ? data
+            : Path.Combine(Path.GetTempPath(), "digest-data"),
+        "digest",
+        "digest.db");
+}
