@@ -28,9 +28,9 @@ public static class DigestCoreSetup
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new ConfigPaths(configDirectory));
-        services.AddOptions<FeedsOptions>().BindConfiguration(FeedsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<FeedsOptions>(FeedsOptions.SectionName);
+        services.AddValidatedOptions<DigestOptions>(DigestOptions.SectionName);
+        services.AddValidatedOptions<TopicOptions>(TopicOptions.SectionName);
 
         services.AddHttpClient<FeedFetcher>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<IOptions<FeedsOptions>>().Value));

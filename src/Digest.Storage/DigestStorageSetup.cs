@@ -1,3 +1,4 @@
+using Digest.Core;
 using Digest.Core.Storage;
 using Digest.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ public static class DigestStorageSetup
     /// <summary>The store named by <c>Storage:Provider</c>; SQLite in the per-user data directory by default.</summary>
     public static IServiceCollection AddDigestStorage(this IServiceCollection services)
     {
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName);
         services.AddSingleton<IDigestStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;

@@ -26,9 +26,10 @@ public sealed partial class DigestDelivery(
         }
 
         var now = time.GetUtcNow();
-        var digest = await composer.ComposeSinceAsync(channel.LastDigestAt, null, cancellationToken);
+        var digest = await composer.ComposeForChannelAsync(channel, null, cancellationToken);
         var key = string.Create(CultureInfo.InvariantCulture, $"digest:{channel.Id}:{now.ToUnixTimeMilliseconds()}");
-        await store.EnqueueAsync(channel.Id, OutboxPayload.DigestKind, key, OutboxPayload.ForDigest(digest).Serialize(), now, now, cancellationToken);
+        var stories = digest.Stories.Select(s => (s.Id, s.LastSeen)).ToList();
+        await store.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(digest).Serialize(), now, stories, cancellationToken);
         await FlushAsync(channel, cancellationToken);
     }
 

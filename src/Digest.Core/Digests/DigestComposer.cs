@@ -7,19 +7,29 @@ namespace Digest.Core.Digests;
 /// <summary>Builds digests from stored stories, ranked by relevance, recency and how many outlets carry them.</summary>
 public sealed class DigestComposer(IDigestStore store, IOptions<DigestOptions> options, TimeProvider time)
 {
-    /// <summary>Stories with items first seen after <paramref name="since"/>; with no <paramref name="since"/> (a first digest), the latest stories on hand whatever their age.</summary>
-    public async Task<DigestModel> ComposeSinceAsync(DateTimeOffset? since, double? threshold, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stories are made visible a moment after their items are fetched, so a channel's window reaches back this far;
+    /// the record of what each channel was sent keeps the overlap from repeating a story.
+    /// </summary>
+    internal static readonly TimeSpan Overlap = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// A channel's digest: the stories it has not been sent in their current version, updated since its last digest;
+    /// a channel's first digest has the latest stories on hand whatever their age.
+    /// </summary>
+    public async Task<DigestModel> ComposeForChannelAsync(ChannelRecord channel, double? threshold, CancellationToken cancellationToken)
     {
-        var stories = await store.GetStoriesSinceAsync(since, options.Value.MaxStories * 4, cancellationToken);
-        return Build(stories, since, threshold);
+        var query = new StoryQuery(options.Value.MaxStories * 4, SeenAfter: channel.LastDigestAt - Overlap, NotSentToChannel: channel.Id);
+        var stories = await store.GetStoriesAsync(query, cancellationToken);
+        return Build(stories, channel.LastDigestAt, threshold);
     }
 
-    /// <summary>Stories with items published in the last <paramref name="window"/>.</summary>
-    public async Task<DigestModel> ComposePublishedWithinAsync(TimeSpan window, double? threshold, CancellationToken cancellationToken)
+    /// <summary>Stories with items published in the last <paramref name="window"/>, optionally only from some feeds.</summary>
+    public async Task<DigestModel> ComposePublishedWithinAsync(TimeSpan? window, IReadOnlyCollection<long>? feedIds, CancellationToken cancellationToken)
     {
-        var since = time.GetUtcNow() - window;
-        var stories = await store.GetStoriesPublishedSinceAsync(since, options.Value.MaxStories * 4, cancellationToken);
-        return Build(stories, since, threshold);
+        DateTimeOffset? since = window is { } w ? time.GetUtcNow() - w : null;
+        var stories = await store.GetStoriesAsync(new StoryQuery(options.Value.MaxStories * 4, PublishedAfter: since, FeedIds: feedIds), cancellationToken);
+        return Build(stories, since, null);
     }
 
     private DigestModel Build(IReadOnlyList<StoryRecord> stories, DateTimeOffset? since, double? threshold)
@@ -30,7 +40,7 @@ public sealed class DigestComposer(IDigestStore store, IOptions<DigestOptions> o
             .Where(s => threshold is null || s.Score >= threshold)
             .OrderByDescending(s => Rank(s, now, settings.RecencyHalfLife))
             .Take(settings.MaxStories)
-            .Select(s => new DigestStory(s.Id, s.Title, s.Url, s.Sources, s.KeyLines, s.Score, s.Tags, s.Published))
+            .Select(s => new DigestStory(s.Id, s.Title, s.Url, s.Sources, s.KeyLines, s.Score, s.Tags, s.Published, s.LastSeen))
             .ToList();
         return new DigestModel(now, ranked, since);
     }
@@ -38,8 +48,7 @@ public sealed class DigestComposer(IDigestStore store, IOptions<DigestOptions> o
     /// <summary>Relevance, halved per half-life of age, lifted by each extra outlet.</summary>
     internal static double Rank(StoryRecord story, DateTimeOffset now, TimeSpan halfLife)
     {
-        var newest = story.Published > story.LastSeen ? story.LastSeen : story.Published;
-        var age = Math.Max(0, (now - newest).TotalHours);
+        var age = Math.Max(0, (now - story.Published).TotalHours);
         var recency = Math.Pow(0.5, age / halfLife.TotalHours);
         return story.Score * (0.35 + 0.65 * recency) * (1 + 0.3 * Math.Log(Math.Max(1, story.Sources.Count)));
     }

@@ -12,7 +12,8 @@ public sealed record DigestStory(
     IReadOnlyList<KeyLine> KeyLines,
     double Score,
     IReadOnlyList<string> Tags,
-    DateTimeOffset Published);
+    DateTimeOffset Published,
+    DateTimeOffset LastSeen);
 
 /// <summary>A digest: the ranked stories of a window. Platform-neutral; each channel renders it its own way.</summary>
 public sealed record DigestModel(DateTimeOffset GeneratedAt, IReadOnlyList<DigestStory> Stories, DateTimeOffset? Since)

@@ -56,14 +56,14 @@ public sealed partial class ItemPipeline(
                 var classified = item with { Relevance = verdict };
                 if (match is null)
                 {
-                    storyId = await store.CreateStoryAsync(classified, cancellationToken);
+                    storyId = await store.CreateStoryAsync(classified, time.GetUtcNow(), cancellationToken);
                     isNew = true;
                 }
                 else
                 {
                     storyId = match.StoryId;
                     isNew = false;
-                    await store.AttachToStoryAsync(item.Id, storyId, match.DuplicateOfItemId, cancellationToken);
+                    await store.AttachToStoryAsync(item.Id, storyId, match.DuplicateOfItemId, time.GetUtcNow(), cancellationToken);
                 }
 
                 clusterer.Add(document, storyId);

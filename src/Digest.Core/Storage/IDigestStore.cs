@@ -62,6 +62,17 @@ public sealed record StoryRecord(
     DateTimeOffset Published,
     int ItemCount);
 
+/// <summary>
+/// Which stories: updated after a time, published after a time, from some feeds, and — for a channel's digest — not yet
+/// sent to that channel in their current version.
+/// </summary>
+public sealed record StoryQuery(
+    int Limit,
+    DateTimeOffset? SeenAfter = null,
+    DateTimeOffset? PublishedAfter = null,
+    IReadOnlyCollection<long>? FeedIds = null,
+    long? NotSentToChannel = null);
+
 /// <summary>A place digests go: the console, a Telegram chat, a Discord channel.</summary>
 public sealed record ChannelRecord(
     long Id,
@@ -104,18 +115,19 @@ public interface IDigestStore
     Task<IReadOnlyList<StoredItem>> AddItemsAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken);
     Task SetRelevanceAsync(long itemId, Relevance relevance, CancellationToken cancellationToken);
     Task<IReadOnlyList<StoredItem>> GetItemsSinceAsync(DateTimeOffset firstSeenAfter, CancellationToken cancellationToken);
+    /// <summary>Items stored but not yet classified: what a crash or Ctrl-C left mid-pipeline.</summary>
+    Task<IReadOnlyList<StoredItem>> GetUnclassifiedAsync(int limit, CancellationToken cancellationToken);
     Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken);
     Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken);
 
     // Stories
-    Task<long> CreateStoryAsync(StoredItem first, CancellationToken cancellationToken);
-    Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, CancellationToken cancellationToken);
+    /// <summary>Starts a story with its first item; <paramref name="at"/> is when the story became visible.</summary>
+    Task<long> CreateStoryAsync(StoredItem first, DateTimeOffset at, CancellationToken cancellationToken);
+    Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, DateTimeOffset at, CancellationToken cancellationToken);
     Task UpdateStoryAsync(long storyId, string title, string url, double score, IReadOnlyList<string> tags, IReadOnlyList<KeyLine> keyLines, CancellationToken cancellationToken);
     Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken);
-    /// <summary>Stories with an item first seen after <paramref name="since"/>, newest first.</summary>
-    Task<IReadOnlyList<StoryRecord>> GetStoriesSinceAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken);
-    /// <summary>Stories with an item published after <paramref name="publishedAfter"/>, newest first.</summary>
-    Task<IReadOnlyList<StoryRecord>> GetStoriesPublishedSinceAsync(DateTimeOffset publishedAfter, int limit, CancellationToken cancellationToken);
+    /// <summary>Stories matching the query, the most recently published first.</summary>
+    Task<IReadOnlyList<StoryRecord>> GetStoriesAsync(StoryQuery query, CancellationToken cancellationToken);
 
     // Channels and delivery
     Task<ChannelRecord> EnsureChannelAsync(string platform, string address, string? communityId, string schedule, string timeZone, CancellationToken cancellationToken);
@@ -124,8 +136,14 @@ public interface IDigestStore
     Task SetChannelScheduleAsync(long channelId, string schedule, string timeZone, CancellationToken cancellationToken);
     Task SetChannelPausedAsync(long channelId, string? reason, CancellationToken cancellationToken);
 
-    /// <summary>Records a message and, for a digest, moves the channel's window, in one transaction. False when the dedup key is already there.</summary>
-    Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, DateTimeOffset? digestWindowEnd, CancellationToken cancellationToken);
+    /// <summary>Records a message to send. False when the dedup key is already there (it was recorded before).</summary>
+    Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a digest and, in the same transaction, the story versions it carries and the channel's last digest time,
+    /// so each story version reaches a channel once whatever races or crashes. False when the dedup key is already there.
+    /// </summary>
+    Task<bool> EnqueueDigestAsync(long channelId, string dedupKey, string payload, DateTimeOffset createdAt, IReadOnlyList<(long StoryId, DateTimeOffset LastSeen)> stories, CancellationToken cancellationToken);
     Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken);
     Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken);
     Task MarkFailedAsync(long messageId, string error, CancellationToken cancellationToken);

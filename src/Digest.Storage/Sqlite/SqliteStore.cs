@@ -67,9 +67,23 @@ public sealed class SqliteStore : IDigestStore
 
     // ---- Feeds
 
-    private sealed record FeedRow(long id, string url, string name, long interval_seconds, string? etag, string? last_modified, long? last_polled_at,
-        long? last_success_at, string? last_error, long consecutive_failures, long? next_poll_at, string? paused_reason, long backlog_stored)
+    private sealed class FeedRow
     {
+        public long id { get; init; }
+        public string url { get; init; } = "";
+        public string name { get; init; } = "";
+        public long interval_seconds { get; init; }
+        public string? etag { get; init; }
+        public string? last_modified { get; init; }
+        public long? last_polled_at { get; init; }
+        public long? last_success_at { get; init; }
+        public string? last_error { get; init; }
+        public long consecutive_failures { get; init; }
+        public long? next_poll_at { get; init; }
+        public string? paused_reason { get; init; }
+        public long backlog_stored { get; init; }
+        public long added_at { get; init; }
+
         public FeedRecord ToRecord() => new(id, url, name, TimeSpan.FromSeconds(interval_seconds), etag, last_modified, At(last_polled_at), At(last_success_at),
             last_error, (int)consecutive_failures, At(next_poll_at), paused_reason, backlog_stored != 0);
     }
@@ -121,9 +135,25 @@ public sealed class SqliteStore : IDigestStore
 
     // ---- Items
 
-    private sealed record ItemRow(long id, long feed_id, string feed_name, string item_key, string title, string url, string summary, string? author,
-        long published_at, long first_seen, long is_backlog, long? relevant, double? score, string? tags, string? reasons, long? story_id)
+    private sealed class ItemRow
     {
+        public long id { get; init; }
+        public long feed_id { get; init; }
+        public string feed_name { get; init; } = "";
+        public string item_key { get; init; } = "";
+        public string title { get; init; } = "";
+        public string url { get; init; } = "";
+        public string summary { get; init; } = "";
+        public string? author { get; init; }
+        public long published_at { get; init; }
+        public long first_seen { get; init; }
+        public long is_backlog { get; init; }
+        public long? relevant { get; init; }
+        public double? score { get; init; }
+        public string? tags { get; init; }
+        public string? reasons { get; init; }
+        public long? story_id { get; init; }
+
         public StoredItem ToStored() => new(
             id,
             feed_id,
@@ -181,6 +211,15 @@ public sealed class SqliteStore : IDigestStore
         return rows.Select(r => r.ToStored()).ToList();
     }
 
+    public async Task<IReadOnlyList<StoredItem>> GetUnclassifiedAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemRow>(
+            $"SELECT {ItemColumns} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.relevant IS NULL ORDER BY i.id LIMIT @limit",
+            new { limit });
+        return rows.Select(r => r.ToStored()).ToList();
+    }
+
     public async Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -190,7 +229,16 @@ public sealed class SqliteStore : IDigestStore
         return rows.Select(r => r.ToStored()).ToList();
     }
 
-    private sealed record HitRow(long id, long? story_id, string title, string url, string feed_name, long published_at, string snippet);
+    private sealed class HitRow
+    {
+        public long id { get; init; }
+        public long? story_id { get; init; }
+        public string title { get; init; } = "";
+        public string url { get; init; } = "";
+        public string feed_name { get; init; } = "";
+        public long published_at { get; init; }
+        public string snippet { get; init; } = "";
+    }
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken)
     {
@@ -223,28 +271,28 @@ public sealed class SqliteStore : IDigestStore
 
     // ---- Stories
 
-    public async Task<long> CreateStoryAsync(StoredItem first, CancellationToken cancellationToken)
+    public async Task<long> CreateStoryAsync(StoredItem first, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var id = await connection.QuerySingleAsync<long>(
             "INSERT INTO stories(title, url, score, first_seen, last_seen) VALUES (@Title, @Url, @score, @seen, @seen) RETURNING id",
-            new { first.Item.Title, first.Item.Url, score = first.Relevance?.Score ?? 0, seen = Ms(first.FirstSeen) },
+            new { first.Item.Title, first.Item.Url, score = first.Relevance?.Score ?? 0, seen = Ms(at) },
             transaction);
         await connection.ExecuteAsync("UPDATE items SET story_id = @id WHERE id = @itemId", new { id, itemId = first.Id }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return id;
     }
 
-    public async Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, CancellationToken cancellationToken)
+    public async Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync(
             """
             UPDATE items SET story_id = @storyId, duplicate_of = @duplicateOfItemId WHERE id = @itemId;
-            UPDATE stories SET last_seen = max(last_seen, (SELECT first_seen FROM items WHERE id = @itemId)) WHERE id = @storyId;
+            UPDATE stories SET last_seen = max(last_seen, @at) WHERE id = @storyId;
             """,
-            new { itemId, storyId, duplicateOfItemId });
+            new { itemId, storyId, duplicateOfItemId, at = Ms(at) });
     }
 
     public async Task UpdateStoryAsync(long storyId, string title, string url, double score, IReadOnlyList<string> tags, IReadOnlyList<KeyLine> keyLines, CancellationToken cancellationToken)
@@ -255,7 +303,19 @@ public sealed class SqliteStore : IDigestStore
             new { storyId, title, url, score, tags = JsonSerializer.Serialize(tags, Json), lines = JsonSerializer.Serialize(keyLines, Json) });
     }
 
-    private sealed record StoryRow(long id, string title, string url, double score, string tags, string key_lines, long first_seen, long last_seen, long published, long item_count);
+    private sealed class StoryRow
+    {
+        public long id { get; init; }
+        public string title { get; init; } = "";
+        public string url { get; init; } = "";
+        public double score { get; init; }
+        public string tags { get; init; } = "";
+        public string key_lines { get; init; } = "";
+        public long first_seen { get; init; }
+        public long last_seen { get; init; }
+        public long published { get; init; }
+        public long item_count { get; init; }
+    }
 
     private const string StorySelect =
         """
@@ -272,25 +332,42 @@ public sealed class SqliteStore : IDigestStore
         return (await WithSourcesAsync(connection, rows.ToList())).FirstOrDefault();
     }
 
-    public async Task<IReadOnlyList<StoryRecord>> GetStoriesSinceAsync(DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoryRecord>> GetStoriesAsync(StoryQuery query, CancellationToken cancellationToken)
     {
+        var where = new List<string>();
+        if (query.SeenAfter is not null)
+        {
+            where.Add("last_seen > @seenAfter");
+        }
+
+        if (query.PublishedAfter is not null)
+        {
+            where.Add("published > @publishedAfter");
+        }
+
+        if (query.FeedIds is { } feedIds)
+        {
+            where.Add($"EXISTS (SELECT 1 FROM items x WHERE x.story_id = q.id AND x.feed_id IN ({string.Join(',', feedIds.DefaultIfEmpty(-1))}))");
+        }
+
+        if (query.NotSentToChannel is not null)
+        {
+            where.Add("NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.channel_id = @channelId AND d.story_id = q.id AND d.last_seen_sent >= q.last_seen)");
+        }
+
+        var sql = $"SELECT * FROM ({StorySelect}) q {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY published DESC, id DESC LIMIT @limit";
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = since is { } after
-            ? await connection.QueryAsync<StoryRow>($"{StorySelect} WHERE s.last_seen > @after ORDER BY published DESC LIMIT @limit", new { after = Ms(after), limit })
-            : await connection.QueryAsync<StoryRow>($"{StorySelect} ORDER BY published DESC LIMIT @limit", new { limit });
+        var rows = await connection.QueryAsync<StoryRow>(sql, new { seenAfter = Ms(query.SeenAfter), publishedAfter = Ms(query.PublishedAfter), limit = query.Limit, channelId = query.NotSentToChannel });
         return await WithSourcesAsync(connection, rows.ToList());
     }
 
-    public async Task<IReadOnlyList<StoryRecord>> GetStoriesPublishedSinceAsync(DateTimeOffset publishedAfter, int limit, CancellationToken cancellationToken)
+    private sealed class SourceRow
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StoryRow>(
-            $"SELECT * FROM ({StorySelect}) WHERE published > @after ORDER BY published DESC LIMIT @limit",
-            new { after = Ms(publishedAfter), limit });
-        return await WithSourcesAsync(connection, rows.ToList());
+        public long story_id { get; init; }
+        public string name { get; init; } = "";
+        public string url { get; init; } = "";
+        public long feed_id { get; init; }
     }
-
-    private sealed record SourceRow(long story_id, string name, string url, long feed_id);
 
     private static async Task<IReadOnlyList<StoryRecord>> WithSourcesAsync(SqliteConnection connection, List<StoryRow> rows)
     {
@@ -319,8 +396,17 @@ public sealed class SqliteStore : IDigestStore
 
     // ---- Channels and outbox
 
-    private sealed record ChannelRow(long id, string platform, string address, string? community_id, string schedule, string time_zone, long? last_digest_at, string? paused_reason)
+    private sealed class ChannelRow
     {
+        public long id { get; init; }
+        public string platform { get; init; } = "";
+        public string address { get; init; } = "";
+        public string? community_id { get; init; }
+        public string schedule { get; init; } = "";
+        public string time_zone { get; init; } = "";
+        public long? last_digest_at { get; init; }
+        public string? paused_reason { get; init; }
+
         public ChannelRecord ToRecord() => new(id, platform, address, community_id, schedule, time_zone, At(last_digest_at), paused_reason);
     }
 
@@ -361,24 +447,50 @@ public sealed class SqliteStore : IDigestStore
         await connection.ExecuteAsync("UPDATE channels SET paused_reason = @reason WHERE id = @channelId", new { channelId, reason });
     }
 
-    public async Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, DateTimeOffset? digestWindowEnd, CancellationToken cancellationToken)
+    public async Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
-        var inserted = await connection.ExecuteAsync(
+        return await InsertOutboxAsync(connection, null, channelId, kind, dedupKey, payload, createdAt);
+    }
+
+    public async Task<bool> EnqueueDigestAsync(long channelId, string dedupKey, string payload, DateTimeOffset createdAt, IReadOnlyList<(long StoryId, DateTimeOffset LastSeen)> stories, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        if (!await InsertOutboxAsync(connection, transaction, channelId, "digest", dedupKey, payload, createdAt))
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO digest_entries(channel_id, story_id, last_seen_sent) VALUES (@channelId, @StoryId, @sent)
+            ON CONFLICT(channel_id, story_id) DO UPDATE SET last_seen_sent = max(last_seen_sent, excluded.last_seen_sent)
+            """,
+            stories.Select(s => new { channelId, s.StoryId, sent = Ms(s.LastSeen) }),
+            transaction);
+        await connection.ExecuteAsync("UPDATE channels SET last_digest_at = @at WHERE id = @channelId", new { channelId, at = Ms(createdAt) }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static async Task<bool> InsertOutboxAsync(SqliteConnection connection, SqliteTransaction? transaction, long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt) =>
+        await connection.ExecuteAsync(
             "INSERT INTO outbox(channel_id, kind, dedup_key, payload, created_at) VALUES (@channelId, @kind, @dedupKey, @payload, @at) ON CONFLICT(dedup_key) DO NOTHING",
             new { channelId, kind, dedupKey, payload, at = Ms(createdAt) },
             transaction) > 0;
-        if (inserted && digestWindowEnd is { } end)
-        {
-            await connection.ExecuteAsync("UPDATE channels SET last_digest_at = @end WHERE id = @channelId", new { channelId, end = Ms(end) }, transaction);
-        }
 
-        await transaction.CommitAsync(cancellationToken);
-        return inserted;
+    private sealed class OutboxRow
+    {
+        public long id { get; init; }
+        public long channel_id { get; init; }
+        public string kind { get; init; } = "";
+        public string dedup_key { get; init; } = "";
+        public string payload { get; init; } = "";
+        public long created_at { get; init; }
+        public long attempts { get; init; }
+        public string? last_error { get; init; }
     }
-
-    private sealed record OutboxRow(long id, long channel_id, string kind, string dedup_key, string payload, long created_at, long attempts, string? last_error);
 
     public async Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken)
     {

@@ -84,4 +84,12 @@ CREATE TABLE outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT
 );
+-- Which version of each story a channel has been sent: a story reaches a channel's digest once, and again only with new items.
+CREATE TABLE digest_entries (
+    channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    last_seen_sent INTEGER NOT NULL,
+    PRIMARY KEY (channel_id, story_id)
+);
+
 CREATE INDEX outbox_pending ON outbox(channel_id, id) WHERE sent_at IS NULL;

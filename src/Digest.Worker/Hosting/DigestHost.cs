@@ -1,0 +1,77 @@
+using Digest.Core;
+using Digest.Core.Delivery;
+using Digest.Storage;
+using Digest.Worker.Jobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Quartz;
+
+namespace Digest.Worker.Hosting;
+
+/// <summary>What a verb needs from the host: the long-running scheduler, or only the pipeline.</summary>
+internal enum HostMode
+{
+    /// <summary>The pipeline and store, no scheduler: <c>once</c>, <c>status</c>.</summary>
+    Tool,
+
+    /// <summary>Everything: Quartz, chat adapters, the console channel.</summary>
+    Bot,
+}
+
+/// <summary>The one composition root: configuration, logging, and every project's <c>AddDigestXxx</c>.</summary>
+internal static class DigestHost
+{
+    /// <summary>The config folder: <c>DIGEST_CONFIG_DIR</c>, else <c>config/</c> next to the executable.</summary>
+    public static string ConfigDirectory() =>
+        Environment.GetEnvironmentVariable("DIGEST_CONFIG_DIR") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "config");
+
+    public static IHost Build(HostMode mode, IReadOnlyList<string> configurationArgs, TextWriter stdout, string consoleFormat, bool verbose = false, Action<IServiceCollection>? overrides = null)
+    {
+        var configDirectory = ConfigDirectory();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("DIGEST_ENVIRONMENT") ?? Environments.Production,
+        });
+
+        builder.Configuration
+            .AddJsonFile(Path.Combine(configDirectory, "appsettings.json"), optional: false, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(configDirectory, $"appsettings.{builder.Environment.EnvironmentName}.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables("DIGEST_")
+            .AddCommandLine([.. configurationArgs]);
+
+        // Standard output carries the digest; logs go to standard error.
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        // A failed start is reported by the CLI in one line that names the key; the host's own stack trace is noise.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        if (mode == HostMode.Tool && !verbose)
+        {
+            builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new ConsoleOutput(stdout, consoleFormat));
+        services.AddDigestCore(configDirectory);
+        services.AddDigestStorage();
+
+        if (mode == HostMode.Bot)
+        {
+            services.AddDigestJobs();
+        }
+
+        overrides?.Invoke(services);
+        return builder.Build();
+    }
+}

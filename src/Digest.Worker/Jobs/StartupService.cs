@@ -1,0 +1,60 @@
+using Digest.Core.Delivery;
+using Digest.Core.Feeds;
+using Digest.Core.Pipeline;
+using Digest.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Worker.Jobs;
+
+/// <summary>
+/// Brings the bot up: migrates the store, syncs the configured feeds, schedules every feed and channel, finishes what a
+/// crash or Ctrl-C left half-done (items stored but not classified, messages recorded but not acknowledged).
+/// </summary>
+internal sealed partial class StartupService(
+    IDigestStore store,
+    FeedCatalog catalog,
+    DigestScheduler scheduler,
+    ItemPipeline pipeline,
+    DigestDelivery delivery,
+    IOptions<DigestOptions> digestOptions,
+    ILogger<StartupService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.MigrateAsync(cancellationToken);
+        var feeds = await catalog.SyncAsync(null, cancellationToken);
+        var console = await store.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
+        await store.SetChannelScheduleAsync(console.Id, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
+
+        await RecoverAsync(cancellationToken);
+        foreach (var feed in await store.GetFeedsAsync(cancellationToken))
+        {
+            await scheduler.ScheduleFeedAsync(feed, cancellationToken);
+        }
+
+        foreach (var channel in await store.GetChannelsAsync(cancellationToken))
+        {
+            await scheduler.ScheduleChannelAsync(channel, cancellationToken);
+        }
+
+        LogStarted(logger, feeds.Count);
+    }
+
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredItem> pending;
+        while ((pending = await store.GetUnclassifiedAsync(500, cancellationToken)).Count > 0)
+        {
+            await pipeline.ProcessAsync(pending, cancellationToken);
+        }
+
+        await delivery.FlushAllAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest started: {Feeds} configured feeds scheduled")]
+    private static partial void LogStarted(ILogger logger, int feeds);
+}

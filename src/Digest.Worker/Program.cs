@@ -1,0 +1,3 @@
+using Digest.Worker.Cli;
+
+return await DigestCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
