@@ -18,8 +18,8 @@ public sealed class FeedCatalog(IDigestStore store, IOptions<FeedsOptions> optio
         var feeds = new List<FeedRecord>();
         foreach (var source in wanted.DistinctBy(s => s.Url))
         {
-            var name = string.IsNullOrWhiteSpace(source.Name) ? NameFor(source.Url) : source.Name;
-            feeds.Add(await store.UpsertFeedAsync(source.Url, name, source.Interval ?? settings.DefaultInterval, cancellationToken));
+            var name = string.IsNullOrWhiteSpace(source.Name) ? null : source.Name;
+            feeds.Add(await store.UpsertFeedAsync(source.Url, name, NameFor(source.Url), source.Interval ?? settings.DefaultInterval, cancellationToken));
         }
 
         return feeds;

@@ -41,6 +41,12 @@ public sealed partial class FeedPoller(
             return await RecordFailureAsync(feed, parseError, now, cancellationToken);
         }
 
+        // A feed nobody named is called by its own title once we have read it.
+        if (feed.Name == FeedCatalog.NameFor(feed.Url) && HtmlText.ToPlainText(parsed.Title) is { Length: > 0 } title)
+        {
+            feed = await store.UpsertFeedAsync(feed.Url, title, title, feed.Interval, cancellationToken);
+        }
+
         Uri.TryCreate(fetched.FinalLocation, UriKind.Absolute, out var baseUri);
         var items = parsed.Items
             .Select(raw => ItemNormalizer.Normalize(raw, baseUri, now))

@@ -104,7 +104,8 @@ public interface IDigestStore
     Task MigrateAsync(CancellationToken cancellationToken);
 
     // Feeds
-    Task<FeedRecord> UpsertFeedAsync(string url, string name, TimeSpan interval, CancellationToken cancellationToken);
+    /// <summary>Adds a feed or updates its interval; a null <paramref name="name"/> keeps the stored name (a new feed is named <paramref name="fallbackName"/>).</summary>
+    Task<FeedRecord> UpsertFeedAsync(string url, string? name, string fallbackName, TimeSpan interval, CancellationToken cancellationToken);
     Task<IReadOnlyList<FeedRecord>> GetFeedsAsync(CancellationToken cancellationToken);
     Task<FeedRecord?> GetFeedAsync(long feedId, CancellationToken cancellationToken);
     Task RecordPollAsync(long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken);

@@ -88,16 +88,16 @@ public sealed class SqliteStore : IDigestStore
             last_error, (int)consecutive_failures, At(next_poll_at), paused_reason, backlog_stored != 0);
     }
 
-    public async Task<FeedRecord> UpsertFeedAsync(string url, string name, TimeSpan interval, CancellationToken cancellationToken)
+    public async Task<FeedRecord> UpsertFeedAsync(string url, string? name, string fallbackName, TimeSpan interval, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<FeedRow>(
             """
-            INSERT INTO feeds(url, name, interval_seconds, added_at) VALUES (@url, @name, @interval, @now)
-            ON CONFLICT(url) DO UPDATE SET name = excluded.name, interval_seconds = excluded.interval_seconds
+            INSERT INTO feeds(url, name, interval_seconds, added_at) VALUES (@url, coalesce(@name, @fallbackName), @interval, @now)
+            ON CONFLICT(url) DO UPDATE SET name = coalesce(@name, name), interval_seconds = excluded.interval_seconds
             RETURNING *
             """,
-            new { url, name, interval = (long)interval.TotalSeconds, now = Ms(TimeProvider.System.GetUtcNow()) });
+            new { url, name, fallbackName, interval = (long)interval.TotalSeconds, now = Ms(TimeProvider.System.GetUtcNow()) });
         return row.ToRecord();
     }
 
