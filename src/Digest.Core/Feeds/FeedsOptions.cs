@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Digest.Core.Feeds;
 
 /// <summary>The <c>Feeds</c> section: which feeds to poll and how politely.</summary>
-public sealed class FeedsOptions
+public sealed class FeedsOptions : IValidatableObject
 {
     public const string SectionName = "Feeds";
 
@@ -13,7 +13,7 @@ public sealed class FeedsOptions
     /// <summary>An OPML file whose outlines are polled as well (relative to the config folder).</summary>
     public string? Opml { get; set; }
 
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
     public TimeSpan DefaultInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
@@ -46,6 +46,22 @@ public sealed class FeedsOptions
 
     [Required(AllowEmptyStrings = false)]
     public string UserAgent { get; set; } = "DigestBot/1.0 (self-hosted news digest; +https://github.com/digest-bot/digest)";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < Sources.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Sources[i].Url))
+            {
+                yield return new ValidationResult("every feed needs a Url", [$"Sources:{i}:Url"]);
+            }
+
+            if (Sources[i].Interval is { } interval && (interval < TimeSpan.FromSeconds(10) || interval > TimeSpan.FromDays(7)))
+            {
+                yield return new ValidationResult("must be between 00:00:10 and 7.00:00:00", [$"Sources:{i}:Interval"]);
+            }
+        }
+    }
 }
 
 public sealed class FeedSourceOptions

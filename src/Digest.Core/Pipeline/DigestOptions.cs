@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Digest.Core.Pipeline;
 
 /// <summary>The <c>Digest</c> section: what a digest holds and when the console gets one.</summary>
-public sealed class DigestOptions
+public sealed class DigestOptions : IValidatableObject
 {
     public const string SectionName = "Digest";
 
@@ -28,4 +28,17 @@ public sealed class DigestOptions
     /// <summary>How much a story's rank halves per this much age.</summary>
     [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
     public TimeSpan RecencyHalfLife { get; set; } = TimeSpan.FromHours(24);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Quartz.CronExpression.TryParse(ConsoleSchedule, out _))
+        {
+            yield return new ValidationResult($"'{ConsoleSchedule}' is not a Quartz cron expression (seconds first, e.g. '0 0 * * * ?')", [nameof(ConsoleSchedule)]);
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            yield return new ValidationResult($"'{TimeZone}' is not a known time zone id (IANA, e.g. 'Europe/Kyiv')", [nameof(TimeZone)]);
+        }
+    }
 }

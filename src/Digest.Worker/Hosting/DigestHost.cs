@@ -29,9 +29,9 @@ internal static class DigestHost
     public static string ConfigDirectory() =>
         Environment.GetEnvironmentVariable("DIGEST_CONFIG_DIR") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "config");
 
-    public static IHost Build(HostMode mode, IReadOnlyList<string> configurationArgs, TextWriter stdout, string consoleFormat, bool verbose = false, Action<IServiceCollection>? overrides = null)
+    public static IHost Build(HostMode mode, IReadOnlyList<string> configurationArgs, TextWriter stdout, string consoleFormat, bool verbose = false, string? configDirectory = null, Action<IServiceCollection>? overrides = null)
     {
-        var configDirectory = ConfigDirectory();
+        configDirectory ??= ConfigDirectory();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = AppContext.BaseDirectory,

@@ -125,6 +125,9 @@ public sealed class OnceCommandTests
     [InlineData("--Feeds:Timeout=00:30:00", "Feeds:Timeout")]
     [InlineData("--Storage:Provider=oracle", "Storage:Provider")]
     [InlineData("--Digest:MaxStories=0", "Digest:MaxStories")]
+    [InlineData("--Feeds:Sources:0:Url=", "Feeds:Sources:0:Url")]
+    [InlineData("--Digest:TimeZone=Mars/Olympus", "Digest:TimeZone")]
+    [InlineData("--Digest:ConsoleSchedule=every hour", "Digest:ConsoleSchedule")]
     public async Task Once_BadConfiguration_StopsNamingTheKey(string setting, string key)
     {
         using var cli = new TestSupport.Cli();

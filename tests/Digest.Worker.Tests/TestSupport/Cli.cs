@@ -5,7 +5,9 @@ namespace Digest.Worker.Tests.TestSupport;
 /// <summary>Runs the real <c>digest</c> command line in-process against a throwaway database.</summary>
 public sealed class Cli : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("digest-test-").FullName;
+    private readonly string directory = System.IO.Directory.CreateTempSubdirectory("digest-test-").FullName;
+
+    public string Directory => directory;
 
     public string Database => Path.Combine(directory, "digest.db");
 
@@ -38,7 +40,7 @@ public sealed class Cli : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
