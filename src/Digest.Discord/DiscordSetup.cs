@@ -1,3 +1,7 @@
+using Digest.Core.Delivery;
+using Digest.Discord.Commands;
+using Digest.Discord.Gateway;
+using Digest.Discord.Interactions;
 using Digest.Discord.Rest;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +27,12 @@ public static class DiscordSetup
             client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", DiscordRestClient.UserAgent);
             client.Timeout = TimeSpan.FromSeconds(30);
         });
+
+        services.AddSingleton<CommandRegistrar>();
+        services.AddSingleton<InteractionResponder>();
+        services.AddSingleton<DiscordGateway>();
+        services.AddHostedService<DiscordBotService>();
+        services.AddSingleton<IChannelPublisher, DiscordPublisher>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -50,8 +51,8 @@ public sealed class FakeDiscord : IAsyncDisposable
     /// <summary>The registered commands (as the client last PUT them).</summary>
     public JsonArray Commands { get; set; } = [];
 
-    /// <summary>The script run for each gateway connection: the socket, and which path it came on (/gateway or /resume).</summary>
-    public Func<WebSocket, string, CancellationToken, Task>? Gateway { get; set; }
+    /// <summary>Each gateway connection the bot opens, for the test to drive.</summary>
+    public Channel<GatewayPeer> Connections { get; } = Channel.CreateUnbounded<GatewayPeer>();
 
     public int SessionStartsRemaining { get; set; } = 1000;
 
@@ -85,6 +86,13 @@ public sealed class FakeDiscord : IAsyncDisposable
         [.. Requests.Where(r => r.Method == method && r.Path.Contains(pathContains, StringComparison.Ordinal))];
 
     /// <summary>Waits (on real time, bounded) until a request matching the filter has arrived.</summary>
+    /// <summary>The next gateway connection the bot opens.</summary>
+    public async Task<GatewayPeer> NextConnectionAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await Connections.Reader.ReadAsync(timeout.Token);
+    }
+
     public async Task<RecordedRequest> WaitForAsync(string method, string pathContains, int count = 1, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -199,13 +207,15 @@ public sealed class FakeDiscord : IAsyncDisposable
 
     private async Task AcceptGatewayAsync(HttpContext context, string path)
     {
-        if (!context.WebSockets.IsWebSocketRequest || Gateway is null)
+        if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = 400;
             return;
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await Gateway(socket, path + context.Request.QueryString, context.RequestAborted);
+        var peer = new GatewayPeer(socket, path + context.Request.QueryString);
+        Connections.Writer.TryWrite(peer);
+        await Task.WhenAny(peer.Closed, Task.Delay(Timeout.Infinite, context.RequestAborted));
     }
 }

@@ -24,6 +24,8 @@ public static class TestServices
         services.AddSingleton(time);
         services.AddLogging();
         services.AddDigestDiscord(configuration);
+        services.AddSingleton<ScriptedHandler>();
+        services.AddSingleton<Digest.Discord.Interactions.IDiscordInteractionHandler>(sp => sp.GetRequiredService<ScriptedHandler>());
         configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
