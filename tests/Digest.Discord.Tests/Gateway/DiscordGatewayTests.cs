@@ -123,10 +123,12 @@ public sealed class DiscordGatewayTests
         using var stop = new CancellationTokenSource();
         var running = gateway.RunAsync(stop.Token);
         var first = await fake.NextConnectionAsync();
-        first.AutoAck = false;
         await first.HelloAsync();
         await first.ExpectAsync(2);
         await first.ReadyAsync(1, "session-1", fake.ResumeUrl);
+        await Until(() => gateway.Session is not null);
+
+        first.AutoAck = false;
 
         var second = await fake.NextConnectionAsync();
 
@@ -211,5 +213,14 @@ public sealed class DiscordGatewayTests
 
         await stop.CancelAsync();
         await running;
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            await Task.Delay(5, timeout.Token);
+        }
     }
 }
