@@ -25,6 +25,7 @@ internal sealed partial class DiscordGateway(
     ILogger<DiscordGateway> logger)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(30);
     private const int RememberedInteractions = 1000;
 
     private readonly Lock gate = new();
@@ -148,9 +149,14 @@ internal sealed partial class DiscordGateway(
         using var socket = new ClientWebSocket();
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var uri = new UriBuilder(url) { Query = "v=10&encoding=json" }.Uri;
-        await socket.ConnectAsync(uri, connection.Token);
+        JsonNode? hello;
+        using (var timeout = new CancellationTokenSource(HelloTimeout, time))
+        using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(connection.Token, timeout.Token))
+        {
+            await socket.ConnectAsync(uri, connecting.Token);
+            hello = await ReceiveAsync(socket, connecting.Token);
+        }
 
-        var hello = await ReceiveAsync(socket, connection.Token);
         if (hello is null || hello["op"]?.GetValue<int>() != 10)
         {
             return new Outcome(Next.Resume, Established: false);
