@@ -66,6 +66,8 @@ public sealed class FakeDiscord : IAsyncDisposable
 
     public static async Task<FakeDiscord> StartAsync(TimeProvider? time = null)
     {
+        // Loaded here, on the test's thread, so a missing shared/ skips the test instead of failing a request.
+        _ = DiscordSpec.Instance;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
