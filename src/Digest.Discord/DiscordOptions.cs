@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Digest.Discord;
+
+/// <summary>The <c>Discord</c> section. With no <see cref="BotToken"/> the bot does not start (webhook channels still work).</summary>
+public sealed class DiscordOptions
+{
+    public const string SectionName = "Discord";
+
+    /// <summary>The bot token from the Developer Portal (Bot tab). A secret: set it with DIGEST_Discord__BotToken or user-secrets.</summary>
+    public string? BotToken { get; set; }
+
+    [Required(AllowEmptyStrings = false)]
+    [Url]
+    public string ApiBaseUrl { get; set; } = "https://discord.com/api/v10";
+
+    /// <summary>The gateway to connect to; empty means ask GET /gateway/bot.</summary>
+    [Url]
+    public string? GatewayUrl { get; set; }
+
+    /// <summary>Guilds to register the commands in (instant, for development); empty means global registration.</summary>
+    public IList<string> GuildIds { get; } = [];
+
+    /// <summary>The application's public key (hex), for the HTTP interactions endpoint.</summary>
+    [RegularExpression("^[0-9a-fA-F]{64}$", ErrorMessage = "Discord:PublicKey must be the 64 hex characters shown on the application's General Information page")]
+    public string? PublicKey { get; set; }
+
+    public bool HasBotToken => !string.IsNullOrWhiteSpace(BotToken);
+}

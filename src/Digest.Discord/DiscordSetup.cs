@@ -1,0 +1,38 @@
+using Digest.Core.Delivery;
+using Digest.Discord.Commands;
+using Digest.Discord.Gateway;
+using Digest.Discord.Interactions;
+using Digest.Discord.Rest;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Digest.Discord;
+
+public static class DiscordSetup
+{
+    /// <summary>
+    /// The Discord adapter: REST client, gateway bot, command registration, publisher. The host must also register an
+    /// <see cref="Interactions.IDiscordInteractionHandler"/>. With no Discord:BotToken the bot does not start.
+    /// </summary>
+    public static IServiceCollection AddDigestDiscord(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<DiscordRateLimiter>();
+        // No resilience handler: the client's own loop retries by Discord's rules (retry_after, buckets, invalid-request budget).
+        services.AddHttpClient<DiscordRestClient>(client =>
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", DiscordRestClient.UserAgent);
+            client.Timeout = TimeSpan.FromSeconds(30);
+        });
+
+        services.AddSingleton<CommandRegistrar>();
+        services.AddSingleton<InteractionResponder>();
+        services.AddSingleton<DiscordGateway>();
+        services.AddHostedService<DiscordBotService>();
+        services.AddSingleton<IChannelPublisher, DiscordPublisher>();
+        return services;
+    }
+}

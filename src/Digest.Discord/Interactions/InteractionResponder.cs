@@ -1,0 +1,112 @@
+using Digest.Discord.Commands;
+using Digest.Discord.Messages;
+using Digest.Discord.Rest;
+using Microsoft.Extensions.Logging;
+
+namespace Digest.Discord.Interactions;
+
+/// <summary>An interaction response body: {"type": 4|5|8|1, "data": …}.</summary>
+internal sealed record InteractionCallback(int Type, object? Data = null)
+{
+    public const int Pong = 1;
+    public const int Message = 4;
+    public const int DeferredMessage = 5;
+    public const int AutocompleteResult = 8;
+}
+
+internal sealed record AutocompleteData(IReadOnlyList<DiscordChoice> Choices);
+
+/// <summary>
+/// Answers one interaction within Discord's 3 seconds: the handler's reply when it comes within
+/// <see cref="DeferAfter"/>, else a deferral ("thinking…") followed by an edit of the original response. Moderator
+/// commands answer ephemerally, and only to members who hold Manage Server or Administrator.
+/// </summary>
+internal sealed partial class InteractionResponder(DiscordRestClient rest, IDiscordInteractionHandler handler, TimeProvider time, ILogger<InteractionResponder> logger)
+{
+    public static readonly TimeSpan DeferAfter = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Answers via <paramref name="respond"/> (the callback endpoint, or the HTTP response of the interactions
+    /// endpoint); everything after the first answer (edits, follow-ups) goes through the interaction webhook.
+    /// </summary>
+    public async Task RespondAsync(DiscordInteraction interaction, Func<InteractionCallback, CancellationToken, Task> respond, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (interaction.IsAutocomplete)
+            {
+                var choices = await handler.AutocompleteAsync(interaction, cancellationToken);
+                await respond(new InteractionCallback(InteractionCallback.AutocompleteResult, new AutocompleteData(
+                    [.. choices.Take(25).Select(c => new DiscordChoice(DiscordText.Clip(c.Name, 100), c.Value.Length > 100 ? c.Value[..100] : c.Value))])), cancellationToken);
+                return;
+            }
+
+            var moderatorCommand = DiscordCommands.ModeratorCommands.Contains(interaction.Command);
+            if (moderatorCommand && !interaction.IsModerator)
+            {
+                await respond(new InteractionCallback(InteractionCallback.Message, new DiscordMessage(
+                    "This command needs the Manage Server permission.", null, DiscordMessage.EphemeralFlag)), cancellationToken);
+                return;
+            }
+
+            var work = HandleAsync(interaction, cancellationToken);
+            using var stopTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timer = Task.Delay(DeferAfter, time, stopTimer.Token);
+            if (await Task.WhenAny(work, timer) == work)
+            {
+                await stopTimer.CancelAsync();
+                var messages = Messages(await work, moderatorCommand);
+                await respond(new InteractionCallback(InteractionCallback.Message, messages[0]), cancellationToken);
+                await FollowUpAsync(interaction, messages, cancellationToken);
+                return;
+            }
+
+            // The deferral fixes whether the answer is ephemeral; moderator answers always are.
+            Log.Deferred(logger, interaction.Command);
+            await respond(new InteractionCallback(InteractionCallback.DeferredMessage, new DiscordMessage(null, null, moderatorCommand ? DiscordMessage.EphemeralFlag : null)), cancellationToken);
+            var late = Messages(await work, moderatorCommand);
+            await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, late[0] with { Flags = null }, cancellationToken);
+            await FollowUpAsync(interaction, late, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.Failed(logger, ex, interaction.Command);
+        }
+    }
+
+    private async Task<DiscordReply> HandleAsync(DiscordInteraction interaction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await handler.HandleAsync(interaction, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.HandlerFailed(logger, ex, interaction.Command);
+            return new DiscordReply("Something went wrong with that command; it has been logged.", Ephemeral: true);
+        }
+    }
+
+    private static IReadOnlyList<DiscordMessage> Messages(DiscordReply reply, bool moderatorCommand) =>
+        MessageLimits.Pack(reply.Text, reply.Embeds, reply.Ephemeral || moderatorCommand ? DiscordMessage.EphemeralFlag : null);
+
+    private async Task FollowUpAsync(DiscordInteraction interaction, IReadOnlyList<DiscordMessage> messages, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages.Skip(1))
+        {
+            await rest.CreateFollowUpAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(50, LogLevel.Debug, "Discord /{Command}: the handler is slow; deferred the response")]
+        public static partial void Deferred(ILogger logger, string command);
+
+        [LoggerMessage(51, LogLevel.Error, "Discord /{Command}: could not answer the interaction")]
+        public static partial void Failed(ILogger logger, Exception exception, string command);
+
+        [LoggerMessage(52, LogLevel.Error, "Discord /{Command}: the command handler failed")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception, string command);
+    }
+}

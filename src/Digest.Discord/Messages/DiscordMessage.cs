@@ -1,0 +1,36 @@
+namespace Digest.Discord.Messages;
+
+/// <summary>A message body as Discord's create-message, execute-webhook and interaction-response endpoints take it.</summary>
+public sealed record DiscordMessage(
+    string? Content,
+    IReadOnlyList<DiscordEmbed>? Embeds = null,
+    int? Flags = null)
+{
+    public const int EphemeralFlag = 64;
+
+    /// <summary>Always sent: nothing we post may ping anyone, whatever the feed text says.</summary>
+    public AllowedMentions AllowedMentions { get; init; } = AllowedMentions.None;
+}
+
+public sealed record AllowedMentions(IReadOnlyList<string> Parse)
+{
+    public static readonly AllowedMentions None = new([]);
+}
+
+public sealed record DiscordEmbed(
+    string? Title = null,
+    string? Description = null,
+    string? Url = null,
+    IReadOnlyList<DiscordEmbedField>? Fields = null,
+    DiscordEmbedFooter? Footer = null,
+    int? Color = null,
+    DateTimeOffset? Timestamp = null)
+{
+    /// <summary>The characters that count toward Discord's 6,000-per-message embed total.</summary>
+    public int Length => (Title?.Length ?? 0) + (Description?.Length ?? 0) + (Footer?.Text.Length ?? 0)
+        + (Fields?.Sum(f => f.Name.Length + f.Value.Length) ?? 0);
+}
+
+public sealed record DiscordEmbedField(string Name, string Value, bool? Inline = null);
+
+public sealed record DiscordEmbedFooter(string Text);

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Digest.Discord.Messages;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Discord.Rest;
+
+/// <summary>
+/// Discord's REST API v10, the few calls Digest makes. Every call goes through the rate limiter; 429s are waited out
+/// (up to <see cref="LongestWait"/>), 5xx and network errors retried with backoff; anything else becomes a
+/// <see cref="DiscordApiException"/> carrying Discord's status, error code and message.
+/// </summary>
+internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimiter limiter, IOptions<DiscordOptions> options, TimeProvider time, ILogger<DiscordRestClient> logger)
+{
+    public const string UserAgent = "DiscordBot (https://github.com/digest-bot/digest, 1.0)";
+
+    /// <summary>A 429 asking for longer than this is handed back to the caller (the outbox retries later) instead of blocking.</summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(60);
+
+    private const int MaxRateLimitRetries = 5;
+    private const int MaxServerErrorRetries = 3;
+
+    private readonly DiscordOptions options = options.Value;
+    private volatile bool tokenRejected;
+
+    public async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken) =>
+        Read<GatewayBotInfo>(await SendAsync(DiscordRoute.GetGatewayBot(), null, cancellationToken));
+
+    public async Task<string> GetApplicationIdAsync(CancellationToken cancellationToken) =>
+        Read<ApplicationInfo>(await SendAsync(DiscordRoute.GetMyApplication(), null, cancellationToken)).Id;
+
+    internal async Task<JsonElement> GetCommandsAsync(string applicationId, string? guildId, CancellationToken cancellationToken) =>
+        await SendAsync(DiscordRoute.Commands(HttpMethod.Get, applicationId, guildId), null, cancellationToken) ?? default;
+
+    internal Task PutCommandsAsync(string applicationId, string? guildId, object commands, CancellationToken cancellationToken) =>
+        SendAsync(DiscordRoute.Commands(HttpMethod.Put, applicationId, guildId), commands, cancellationToken);
+
+    public Task CreateMessageAsync(string channelId, DiscordMessage message, CancellationToken cancellationToken) =>
+        SendAsync(DiscordRoute.CreateMessage(channelId), message, cancellationToken);
+
+    public Task ExecuteWebhookAsync(string webhookId, string webhookToken, DiscordMessage message, CancellationToken cancellationToken) =>
+        SendAsync(DiscordRoute.ExecuteWebhook(webhookId, webhookToken), message, cancellationToken);
+
+    internal Task CreateInteractionResponseAsync(string interactionId, string interactionToken, object response, CancellationToken cancellationToken) =>
+        SendAsync(DiscordRoute.InteractionCallback(interactionId, interactionToken), response, cancellationToken);
+
+    internal Task EditOriginalResponseAsync(string applicationId, string interactionToken, DiscordMessage message, CancellationToken cancellationToken) =>
+        SendAsync(DiscordRoute.EditOriginal(applicationId, interactionToken), message, cancellationToken);
+
+    internal Task CreateFollowUpAsync(string applicationId, string interactionToken, DiscordMessage message, CancellationToken cancellationToken) =>
+        SendAsync(DiscordRoute.FollowUp(applicationId, interactionToken), message, cancellationToken);
+
+    internal async Task<JsonElement?> SendAsync(DiscordRoute route, object? body, CancellationToken cancellationToken)
+    {
+        if (route.Authenticated && !options.HasBotToken)
+        {
+            throw new DiscordApiException(0, "Discord:BotToken is not set");
+        }
+
+        if (route.Authenticated && tokenRejected)
+        {
+            throw new DiscordApiException(401, "Discord rejected the bot token earlier (401); no more authenticated requests until restart — check Discord:BotToken");
+        }
+
+        var serverErrors = 0;
+        for (var rateLimits = 0; ; )
+        {
+            await limiter.AcquireAsync(route, cancellationToken);
+            using var request = new HttpRequestMessage(route.Method, options.ApiBaseUrl.TrimEnd('/') + route.Path);
+            if (route.Authenticated)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bot", options.BotToken);
+            }
+
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body, body.GetType(), options: DiscordJson.Options);
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException ex) when (serverErrors < MaxServerErrorRetries)
+            {
+                Log.Transient(logger, ex, route.Method.Method, route.Template, 0, Backoff(serverErrors));
+                await Task.Delay(Backoff(serverErrors++), time, cancellationToken);
+                continue;
+            }
+
+            using (response)
+            {
+                limiter.Update(route, response.Headers);
+                var status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    return response.Content.Headers.ContentLength == 0 || status == 204
+                        ? null
+                        : await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+                }
+
+                var error = await ReadErrorAsync(response, cancellationToken);
+                if (status == 429)
+                {
+                    var scope = Header(response, "X-RateLimit-Scope");
+                    var global = Header(response, "X-RateLimit-Global") == "true" || error.Global || scope == "global";
+                    var retryAfter = error.RetryAfter ?? RetryAfterHeader(response) ?? TimeSpan.FromSeconds(1);
+                    limiter.RecordInvalid(status, scope);
+                    limiter.RateLimited(route, retryAfter, global, scope);
+                    if (retryAfter > LongestWait || rateLimits++ >= MaxRateLimitRetries)
+                    {
+                        throw new DiscordApiException(status, $"rate limited on {route.Template} for {retryAfter.TotalSeconds:0.#} s", error.Code, retryAfter);
+                    }
+
+                    continue;
+                }
+
+                if (status >= 500 && serverErrors < MaxServerErrorRetries)
+                {
+                    Log.Transient(logger, null, route.Method.Method, route.Template, status, Backoff(serverErrors));
+                    await Task.Delay(Backoff(serverErrors++), time, cancellationToken);
+                    continue;
+                }
+
+                if (status is 401 or 403)
+                {
+                    limiter.RecordInvalid(status, null);
+                }
+
+                if (status == 401 && route.Authenticated)
+                {
+                    tokenRejected = true;
+                    Log.TokenRejected(logger, route.Template);
+                }
+
+                Log.Failed(logger, route.Method.Method, route.Template, status, error.Code, error.Message);
+                throw new DiscordApiException(status, $"Discord answered {status} to {route.Method.Method} {route.Template}: {error.Message}", error.Code);
+            }
+        }
+    }
+
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Pow(2, attempt));
+
+    private static T Read<T>(JsonElement? body) => body is { } element
+        ? element.Deserialize<T>(DiscordJson.Options) ?? throw new DiscordApiException(0, $"Discord sent an empty {typeof(T).Name}")
+        : throw new DiscordApiException(0, $"Discord sent no {typeof(T).Name}");
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private static TimeSpan? RetryAfterHeader(HttpResponseMessage response) =>
+        double.TryParse(Header(response, "Retry-After"), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
+
+    private static async Task<ErrorBody> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            return new ErrorBody(
+                root.TryGetProperty("message", out var message) ? message.GetString() ?? "" : text,
+                root.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number ? code.GetInt32() : null,
+                root.TryGetProperty("retry_after", out var retry) && retry.ValueKind == JsonValueKind.Number ? TimeSpan.FromSeconds(retry.GetDouble()) : null,
+                root.TryGetProperty("global", out var global) && global.ValueKind == JsonValueKind.True);
+        }
+        catch (JsonException)
+        {
+            return new ErrorBody(text.Length > 200 ? text[..200] : text, null, null, false);
+        }
+    }
+
+    private sealed record ErrorBody(string Message, int? Code, TimeSpan? RetryAfter, bool Global);
+
+    private sealed record ApplicationInfo(string Id);
+
+    private static partial class Log
+    {
+        [LoggerMessage(10, LogLevel.Warning, "Discord {Method} {Route} failed with {Status}; retrying in {Delay}")]
+        public static partial void Transient(ILogger logger, Exception? exception, string method, string route, int status, TimeSpan delay);
+
+        [LoggerMessage(11, LogLevel.Warning, "Discord {Method} {Route} answered {Status} (code {Code}): {Message}")]
+        public static partial void Failed(ILogger logger, string method, string route, int status, int? code, string message);
+
+        [LoggerMessage(12, LogLevel.Critical, "Discord rejected the bot token (401 on {Route}); authenticated requests stop until restart — check Discord:BotToken")]
+        public static partial void TokenRejected(ILogger logger, string route);
+    }
+}
+
+/// <summary>GET /gateway/bot: where to connect, and how many sessions may still be started.</summary>
+internal sealed record GatewayBotInfo(string Url, int Shards, SessionStartLimit SessionStartLimit);
+
+internal sealed record SessionStartLimit(int Total, int Remaining, long ResetAfter, int MaxConcurrency);

@@ -1,0 +1,136 @@
+using Digest.Discord.Interactions;
+using Digest.Discord.Rest;
+using Digest.Discord.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Digest.Discord.Tests.Interactions;
+
+public sealed class InteractionResponderTests
+{
+    [Fact]
+    public async Task SlowHandler_DeferredBeforeThreeSeconds_ThenOriginalEdited()
+    {
+        var time = new FakeTimeProvider();
+        await using var fake = await FakeDiscord.StartAsync(time);
+        await using var services = TestServices.Create(fake, time);
+        var handler = services.GetRequiredService<ScriptedHandler>();
+        var release = new TaskCompletionSource<DiscordReply>();
+        handler.Reply = (_, _) => release.Task;
+        var ct = TestContext.Current.CancellationToken;
+        var received = time.GetUtcNow();
+
+        var responding = Respond(services, TestInteractions.Command("900000000000000010", "digest"), ct);
+        while (fake.RequestsTo("POST", "/callback").Count == 0)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.WhenAny(fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(20, ct));
+        }
+
+        var deferral = fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem();
+        deferral.Json.GetProperty("type").GetInt32().ShouldBe(5);
+        (deferral.At - received).ShouldBeLessThan(TimeSpan.FromSeconds(3));
+        release.SetResult(new DiscordReply("Here is the digest"));
+        await responding;
+
+        var edit = fake.RequestsTo("PATCH", "/messages/@original").ShouldHaveSingleItem();
+        edit.Path.ShouldBe($"/webhooks/{FakeDiscord.ApplicationId}/interaction-token-900000000000000010/messages/@original");
+        edit.Json.GetProperty("content").GetString().ShouldBe("Here is the digest");
+    }
+
+    [Fact]
+    public async Task FastHandler_RepliesDirectlyWithTypedOptions()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, TimeProvider.System);
+        var handler = services.GetRequiredService<ScriptedHandler>();
+
+        await Respond(services, TestInteractions.Command("900000000000000011", "latest", new[] { new { name = "n", type = 4, value = 5 } }), TestContext.Current.CancellationToken);
+
+        var call = handler.Calls.ShouldHaveSingleItem();
+        call.GetInteger("n").ShouldBe(5);
+        call.GuildId.ShouldBe(TestInteractions.Guild);
+        call.IsModerator.ShouldBeFalse();
+        fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem().Json.GetProperty("type").GetInt32().ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task ModeratorCommand_FromMember_RefusedEphemerallyWithoutCallingHandler()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, TimeProvider.System);
+        var handler = services.GetRequiredService<ScriptedHandler>();
+        var options = new[] { new { name = "list", type = 1, options = Array.Empty<object>() } };
+
+        await Respond(services, TestInteractions.Command("900000000000000012", "feeds", options, TestInteractions.Member), TestContext.Current.CancellationToken);
+
+        handler.Calls.ShouldBeEmpty();
+        var data = fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem().Json.GetProperty("data");
+        data.GetProperty("flags").GetInt32().ShouldBe(64);
+        data.GetProperty("content").GetString()!.ShouldContain("Manage Server");
+    }
+
+    [Theory]
+    [InlineData(TestInteractions.ManageServer)]
+    [InlineData(TestInteractions.Admin)]
+    public async Task ModeratorCommand_FromModerator_HandledAndEphemeral(string permissions)
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, TimeProvider.System);
+        var handler = services.GetRequiredService<ScriptedHandler>();
+        var options = new[] { new { name = "add", type = 1, options = new object[] { new { name = "url", type = 3, value = "https://example.org/feed.xml" } } } };
+
+        await Respond(services, TestInteractions.Command("900000000000000013", "feeds", options, permissions), TestContext.Current.CancellationToken);
+
+        var call = handler.Calls.ShouldHaveSingleItem();
+        (call.Command, call.Subcommand, call.GetString("url")).ShouldBe(("feeds", "add", "https://example.org/feed.xml"));
+        call.IsModerator.ShouldBeTrue();
+        fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem().Json.GetProperty("data").GetProperty("flags").GetInt32().ShouldBe(64);
+    }
+
+    [Fact]
+    public async Task Autocomplete_AnswersChoicesForFocusedOption()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, TimeProvider.System);
+        var handler = services.GetRequiredService<ScriptedHandler>();
+        handler.Choices = [.. Enumerable.Range(1, 30).Select(i => new DiscordChoice($"Feed {i} " + new string('x', 120), $"feed-{i}"))];
+        var options = new[] { new { name = "remove", type = 1, options = new object[] { new { name = "feed", type = 3, value = "Kyiv", focused = true } } } };
+
+        await Respond(services, TestInteractions.Command("900000000000000014", "feeds", options, TestInteractions.ManageServer, type: 4), TestContext.Current.CancellationToken);
+
+        handler.Calls.ShouldHaveSingleItem().FocusedOption.ShouldBe("feed");
+        var body = fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem().Json;
+        body.GetProperty("type").GetInt32().ShouldBe(8);
+        body.GetProperty("data").GetProperty("choices").GetArrayLength().ShouldBe(25);
+    }
+
+    [Fact]
+    public async Task LongReply_SplitIntoFollowUps()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, TimeProvider.System);
+        services.GetRequiredService<ScriptedHandler>().Reply = (_, _) => Task.FromResult(new DiscordReply(string.Join("\n", Enumerable.Repeat(new string('a', 99), 50))));
+
+        await Respond(services, TestInteractions.Command("900000000000000015", "search", new[] { new { name = "words", type = 3, value = "talks" } }), TestContext.Current.CancellationToken);
+
+        fake.RequestsTo("POST", "/callback").Count.ShouldBe(1);
+        fake.RequestsTo("POST", $"/webhooks/{FakeDiscord.ApplicationId}/interaction-token-900000000000000015").Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public void IsModerator_ReadsPermissionBitsFromString()
+    {
+        TestInteractions.Parse(TestInteractions.Command("1", "help", permissions: "2147483647")).IsModerator.ShouldBeTrue();
+        TestInteractions.Parse(TestInteractions.Command("1", "help", permissions: "1071698660929")).IsModerator.ShouldBeFalse();
+        TestInteractions.Parse(TestInteractions.Command("1", "help", permissions: "not a number")).IsModerator.ShouldBeFalse();
+    }
+
+    private static Task Respond(ServiceProvider services, System.Text.Json.Nodes.JsonObject json, CancellationToken cancellationToken)
+    {
+        var interaction = TestInteractions.Parse(json);
+        var rest = services.GetRequiredService<DiscordRestClient>();
+        return services.GetRequiredService<InteractionResponder>().RespondAsync(
+            interaction, (callback, ct) => rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, callback, ct), cancellationToken);
+    }
+}

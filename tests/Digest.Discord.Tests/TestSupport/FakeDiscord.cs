@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Digest.Discord.Tests.TestSupport;
+
+/// <summary>A request the fake received: what the client sent, validated, and when (by the test's clock).</summary>
+public sealed record RecordedRequest(string Method, string Path, string? Template, JsonElement? Body, string? Authorization, string? UserAgent, DateTimeOffset At)
+{
+    public JsonElement Json => Body ?? throw new InvalidOperationException($"{Method} {Path} had no body");
+}
+
+/// <summary>A canned answer for the next request whose path contains <see cref="PathContains"/>.</summary>
+public sealed record CannedResponse(string Method, string PathContains, int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null);
+
+/// <summary>
+/// Discord on Kestrel (127.0.0.1:0): the REST routes Digest calls and a WebSocket gateway driven by a test script.
+/// Every request body is checked against the OpenAPI request schema and the documented limits; a violation is answered
+/// the way Discord would (400, code 50035) and fails the test when the fake is disposed.
+/// </summary>
+public sealed class FakeDiscord : IAsyncDisposable
+{
+    public const string ApplicationId = "100000000000000001";
+    public const string BotToken = "test-bot-token";
+
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<CannedResponse> canned = new();
+    private readonly TimeProvider time;
+
+    private FakeDiscord(WebApplication app, TimeProvider time)
+    {
+        this.app = app;
+        this.time = time;
+    }
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public ConcurrentQueue<string> Violations { get; } = new();
+
+    /// <summary>The registered commands (as the client last PUT them).</summary>
+    public JsonArray Commands { get; set; } = [];
+
+    /// <summary>Each gateway connection the bot opens, for the test to drive.</summary>
+    public Channel<GatewayPeer> Connections { get; } = Channel.CreateUnbounded<GatewayPeer>();
+
+    public int SessionStartsRemaining { get; set; } = 1000;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string ApiUrl => BaseUrl + "/api/v10";
+
+    public string GatewayUrl => BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/gateway";
+
+    public string ResumeUrl => BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/resume";
+
+    public static async Task<FakeDiscord> StartAsync(TimeProvider? time = null)
+    {
+        // Loaded here, on the test's thread, so a missing shared/ skips the test instead of failing a request.
+        _ = DiscordSpec.Instance;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeDiscord(app, time ?? TimeProvider.System);
+        app.UseWebSockets();
+        app.Map("/gateway", context => fake.AcceptGatewayAsync(context, "/gateway"));
+        app.Map("/resume", context => fake.AcceptGatewayAsync(context, "/resume"));
+        app.Map("/api/v10/{**rest}", fake.HandleRestAsync);
+        await app.StartAsync();
+        fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return fake;
+    }
+
+    public void Enqueue(CannedResponse response) => canned.Enqueue(response);
+
+    public IReadOnlyList<RecordedRequest> RequestsTo(string method, string pathContains) =>
+        [.. Requests.Where(r => r.Method == method && r.Path.Contains(pathContains, StringComparison.Ordinal))];
+
+    /// <summary>Waits (on real time, bounded) until a request matching the filter has arrived.</summary>
+    /// <summary>The next gateway connection the bot opens.</summary>
+    public async Task<GatewayPeer> NextConnectionAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await Connections.Reader.ReadAsync(timeout.Token);
+    }
+
+    public async Task<RecordedRequest> WaitForAsync(string method, string pathContains, int count = 1, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var matches = RequestsTo(method, pathContains);
+            if (matches.Count >= count)
+            {
+                return matches[count - 1];
+            }
+
+            await Task.Delay(5, timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Violations.ShouldBeEmpty("the client sent requests Discord would refuse");
+    }
+
+    private async Task HandleRestAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value!["/api/v10".Length..];
+        JsonElement? body = null;
+        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        {
+            var text = await reader.ReadToEndAsync(context.RequestAborted);
+            if (text.Length > 0)
+            {
+                body = JsonDocument.Parse(text).RootElement.Clone();
+            }
+        }
+
+        var template = DiscordSpec.Instance.Template(request.Method, path);
+        Requests.Enqueue(new RecordedRequest(request.Method, path, template, body, request.Headers.Authorization, request.Headers.UserAgent, time.GetUtcNow()));
+        var errors = template is null ? [$"{request.Method} {path}: no such route in the OpenAPI description"] : new List<string>();
+        if (body is { } json)
+        {
+            errors.AddRange(DiscordSpec.Instance.Validate(request.Method, path, json));
+            errors.AddRange(DiscordLimits.Check(json));
+        }
+
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                Violations.Enqueue($"{request.Method} {path}: {error}");
+            }
+
+            await Results.Json(new { code = 50035, message = "Invalid Form Body", errors }, statusCode: 400).ExecuteAsync(context);
+            return;
+        }
+
+        if (canned.TryPeek(out var next) && next.Method == request.Method && path.Contains(next.PathContains, StringComparison.Ordinal) && canned.TryDequeue(out next))
+        {
+            foreach (var (name, value) in next.Headers ?? new Dictionary<string, string>())
+            {
+                context.Response.Headers[name] = value;
+            }
+
+            context.Response.StatusCode = next.Status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(next.Body, context.RequestAborted);
+            return;
+        }
+
+        await Default(request.Method, template!, body).ExecuteAsync(context);
+    }
+
+    private IResult Default(string method, string template, JsonElement? body) => (method, template) switch
+    {
+        ("GET", "/gateway/bot") => Results.Json(new
+        {
+            url = GatewayUrl,
+            shards = 1,
+            session_start_limit = new { total = 1000, remaining = SessionStartsRemaining, reset_after = 1000, max_concurrency = 1 },
+        }),
+        ("GET", "/applications/@me") => Results.Json(new { id = ApplicationId, name = "Digest" }),
+        ("GET", _) when template.EndsWith("/commands", StringComparison.Ordinal) => Results.Text(Commands.ToJsonString(), "application/json"),
+        ("PUT", _) when template.EndsWith("/commands", StringComparison.Ordinal) => PutCommands(body!.Value),
+        ("POST", "/interactions/{interaction_id}/{interaction_token}/callback") => Results.NoContent(),
+        _ => Results.Json(Message(body)),
+    };
+
+    private IResult PutCommands(JsonElement body)
+    {
+        var commands = JsonNode.Parse(body.GetRawText())!.AsArray();
+        var id = 200000000000000000L;
+        foreach (var command in commands)
+        {
+            command!["id"] = (++id).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            command["application_id"] = ApplicationId;
+            command["version"] = "1";
+            command["type"] ??= 1;
+        }
+
+        Commands = commands;
+        return Results.Text(commands.ToJsonString(), "application/json");
+    }
+
+    private static JsonObject Message(JsonElement? body)
+    {
+        var message = body is { } json ? JsonNode.Parse(json.GetRawText())!.AsObject() : [];
+        message["id"] = "300000000000000001";
+        message["channel_id"] = "400000000000000001";
+        return message;
+    }
+
+    private async Task AcceptGatewayAsync(HttpContext context, string path)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var peer = new GatewayPeer(socket, path + context.Request.QueryString);
+        Connections.Writer.TryWrite(peer);
+        await Task.WhenAny(peer.Closed, Task.Delay(Timeout.Infinite, context.RequestAborted));
+    }
+}
