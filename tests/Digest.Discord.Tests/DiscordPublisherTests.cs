@@ -165,5 +165,6 @@ public sealed class DiscordPublisherTests
         [.. Enumerable.Range(1, lines).Select(l => new KeyLine($"Line {l} " + new string('w', lineLength), l % 2 == 0 ? "A spokesperson" : null))],
         1.0 - (id / 100.0),
         ["diplomacy"],
+        Now.AddHours(-id),
         Now.AddHours(-id));
 }
