@@ -44,7 +44,7 @@ public static class DigestCoreSetup
         });
         services.AddSingleton<IRelevanceClassifier>(sp => new ProfileClassifier(sp.GetRequiredService<TopicProfile>()));
         services.AddSingleton<IStoryClusterer>(_ => new TitleOverlapClusterer(TimeSpan.FromHours(48)));
-        services.AddSingleton<IKeyLineExtractor, LeadKeyLines>();
+        services.AddSingleton<IKeyLineExtractor>(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
 
         services.AddSingleton<ItemPipeline>();
         services.AddSingleton<FeedPoller>();
