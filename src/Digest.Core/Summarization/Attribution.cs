@@ -20,7 +20,7 @@ internal static partial class Attribution
     [GeneratedRegex(@"[,!?…]\s*[""”’»]\s*(?:the\s+)?(?<role>[\p{Ll}\s]{0,40}?)" + Name + @"\s+(?:has\s+|had\s+)?(?:" + Verbs + @")\b", RegexOptions.CultureInvariant)]
     private static partial Regex QuoteThenNameVerb();
 
-    [GeneratedRegex(@"\baccording\s+to\s+(?:the\s+)?(?:[\p{Ll}\s]{0,40}?)" + Name, RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\baccording\s+to\s+(?:the\s+)?(?:[\p{L}\s]{0,60}?)" + Name + @"(?=\s*[,.;:!?)]|\s*$)", RegexOptions.CultureInvariant)]
     private static partial Regex AccordingTo();
 
     [GeneratedRegex(Name + @"\s*(?:,[^,]{1,60},\s*)?(?:has\s+|had\s+|also\s+|later\s+|on\s+\p{Lu}\p{Ll}+day\s+)?(?:" + Verbs + @")\b", RegexOptions.CultureInvariant)]

@@ -41,7 +41,7 @@ internal sealed class DocumentFrequencies
         foreach (var document in documents)
         {
             n++;
-            foreach (var word in Words.Tokens(document).Distinct())
+            foreach (var word in Words.ContentTokens(document).Distinct())
             {
                 counts[word] = counts.GetValueOrDefault(word) + 1;
             }

@@ -10,11 +10,15 @@ namespace Digest.Core.Summarization;
 /// </summary>
 public sealed class ExtractiveKeyLines : IKeyLineExtractor
 {
-    private const double CentralityWeight = 0.55;
-    private const double PositionWeight = 0.15;
-    private const double RelevanceWeight = 0.15;
-    private const double InformationWeight = 0.15;
-    private const double Diversity = 0.3;   // MMR: how much similarity to a chosen line costs
+    private const double CentralityWeight = 0.5;
+    private const double PositionWeight = 0.1;
+    private const double HeadlineWeight = 0.15;
+    private const double InformationWeight = 0.25;
+    private const double ProfileWeight = 0.2;   // only with a topic profile; the eval verb runs without one
+    private const double ParagraphLead = 0.5;   // position value of a paragraph's first sentence (the story's first is 1)
+    private const double Diversity = 0.3;       // MMR: how much similarity to a chosen line costs
+    private const double Coverage = 0.3;        // from the fourth line on: the bonus for adding figures or a new voice
+    private const int CoverageFrom = 3;
     private const double SameFact = 0.6;    // cosine at which two lines say the same thing
     private const int MinimumWords = 6;
 
@@ -38,14 +42,14 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
     }
 
     /// <summary>One source split into sentences, with its headline.</summary>
-    internal sealed record Document(string Title, IReadOnlyList<string> Sentences);
+    internal sealed record Document(string Title, IReadOnlyList<string> Sentences, IReadOnlyList<bool>? OpensParagraph = null);
 
     /// <summary>A chosen sentence: which document, which sentence in it, and who speaks.</summary>
     internal sealed record Pick(int Document, int Sentence, string? Speaker);
 
     public ValueTask<IReadOnlyList<KeyLine>> ExtractAsync(IReadOnlyList<SourceText> sources, int maxLines, CancellationToken cancellationToken)
     {
-        var documents = sources.Select(s => new Document(s.Title, SentenceSplitter.Split(s.Text))).ToList();
+        var documents = sources.Select(s => SentenceSplitter.SplitParagraphs(s.Text)).Select((split, i) => new Document(sources[i].Title, split.Sentences, split.OpensParagraph)).ToList();
         var lines = Choose(documents, maxLines)
             .Select(p => new KeyLine(documents[p.Document].Sentences[p.Sentence], p.Speaker))
             .ToList();
@@ -73,13 +77,11 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
         for (var i = 0; i < candidates.Count; i++)
         {
             var c = candidates[i];
-            var relevance = profileTerms.Count == 0
-                ? titleSimilarity[i] / maxTitle
-                : 0.5 * titleSimilarity[i] / maxTitle + 0.5 * profileMatch[i] / maxProfile;
             scores[i] = CentralityWeight * centrality[i] / maxCentrality
-                + PositionWeight / (1.0 + c.Position)
-                + RelevanceWeight * relevance
-                + InformationWeight * c.Information;
+                + PositionWeight * Position(c.Position, c.OpensParagraph)
+                + HeadlineWeight * titleSimilarity[i] / maxTitle
+                + InformationWeight * c.Information
+                + ProfileWeight * profileMatch[i] / maxProfile;
         }
 
         var chosen = new List<int>();
@@ -100,7 +102,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
                     continue;
                 }
 
-                var value = scores[i] - Diversity * overlap;
+                var value = scores[i] - Diversity * overlap + (chosen.Count >= CoverageFrom ? Coverage * NewFacets(candidates[i], chosen.Select(j => candidates[j])) : 0);
                 if (value > bestValue)
                 {
                     bestValue = value;
@@ -123,7 +125,10 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
             .ToList();
     }
 
-    private sealed record Candidate(int Document, int Position, List<string> Tokens, List<string> AllTokens, string? Speaker, double Information);
+    private sealed record Candidate(int Document, int Position, bool OpensParagraph, List<string> Tokens, List<string> AllTokens, string? Speaker, double Information)
+    {
+        public int Figures { get; } = AllTokens.Count(t => char.IsDigit(t[0]));
+    }
 
     /// <summary>The sentences that can be key lines: real sentences, not sub-headings, bylines or the headline again.</summary>
     private static List<Candidate> Candidates(IReadOnlyList<Document> documents)
@@ -147,7 +152,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
                 previousSpeaker = speaker ?? previousSpeaker;
                 var content = Words.ContentTokens(text);
                 var isSentence = tokens.Count >= MinimumWords && EndsLikeSentence(text) && !string.Equals(text.TrimEnd('.'), document.Title.TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
-                all.Add((new Candidate(d, i, content, tokens, speaker, Information(text, speaker)), isSentence));
+                all.Add((new Candidate(d, i, document.OpensParagraph?[i] == true, content, tokens, speaker, Information(text, tokens, speaker)), isSentence));
             }
         }
 
@@ -155,27 +160,54 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
         return sentences.Count > 0 ? sentences : all.Select(a => a.Candidate).ToList();
     }
 
+    /// <summary>What a line adds to the lines already chosen: the first figures, a voice not heard yet.</summary>
+    private static double NewFacets(Candidate line, IEnumerable<Candidate> chosen)
+    {
+        var bonus = 0.0;
+        if (line.Figures >= 2 && chosen.All(c => c.Figures < 2))
+        {
+            bonus += 0.5;
+        }
+
+        if (line.Speaker is { } speaker && chosen.All(c => c.Speaker != speaker))
+        {
+            bonus += 0.5;
+        }
+
+        return bonus;
+    }
+
+    private static double Position(int position, bool opensParagraph) => position == 0 ? 1 : opensParagraph ? ParagraphLead : 0;
+
     private static bool EndsLikeSentence(string text) => text[^1] is '.' or '!' or '?' or '…' or '"' or '”' or '’' or '»' or ')' or '\'';
 
-    /// <summary>How much news a line carries on its face: figures, named people and places, and speech attributed to someone.</summary>
-    private static double Information(string text, string? speaker)
+    /// <summary>
+    /// How much news a line carries on its face: figures, named people and places, speech attributed to someone, and
+    /// the words of decisions (agreed, rejected, unacceptable) that a reader of news looks for first.
+    /// </summary>
+    private static double Information(string text, List<string> tokens, string? speaker)
     {
-        var hasNumber = text.Any(char.IsDigit);
+        var figures = tokens.Count(t => char.IsDigit(t[0]));
         var names = 0;
-        var afterSpace = false;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 1; i < text.Length; i++)
         {
-            if (afterSpace && char.IsUpper(text[i]))
+            if (text[i - 1] == ' ' && char.IsUpper(text[i]))
             {
                 names++;
             }
-
-            afterSpace = text[i] == ' ';
         }
 
         var quoted = speaker is not null || text.Contains('"') || text.Contains('“');
-        return (hasNumber ? 0.4 : 0) + 0.3 * Math.Min(1.0, names / 3.0) + (quoted ? 0.3 : 0);
+        var decision = tokens.Any(DecisionWords.Contains);
+        return 0.35 * Math.Min(1.0, figures / 2.0) + 0.2 * Math.Min(1.0, names / 3.0) + (quoted ? 0.25 : 0) + (decision ? 0.2 : 0);
     }
+
+    private static readonly HashSet<string> DecisionWords = new(StringComparer.Ordinal)
+    {
+        "agreed", "agrees", "agreement", "deal", "rejected", "rejects", "refused", "refuses", "unacceptable", "accepted", "accepts",
+        "approved", "approves", "signed", "signs", "vetoed", "denied", "denies", "dismissed", "ruled", "demanded", "demands", "ceasefire",
+        "blocked", "backed", "opposed", "withdrew", "won", "lost", "beat", "resigned", "banned", "charged", "convicted",
+    };
 
     private double ProfileMatch(List<string> tokens)
     {

@@ -29,15 +29,24 @@ internal static class SentenceSplitter
         "Those", "There", "His", "Her", "Their", "Our", "However", "Meanwhile", "Yet", "So", "Still", "Now", "Then", "As", "If", "When",
     };
 
-    public static List<string> Split(string text)
+    public static List<string> Split(string text) => SplitParagraphs(text).Sentences;
+
+    /// <summary>The sentences, and which of them open a paragraph (journalists put a paragraph's point first).</summary>
+    public static (List<string> Sentences, List<bool> OpensParagraph) SplitParagraphs(string text)
     {
         var sentences = new List<string>();
+        var opens = new List<bool>();
         foreach (var paragraph in text.Split('\n'))
         {
+            var before = sentences.Count;
             SplitParagraph(paragraph.Trim(), sentences);
+            for (var i = before; i < sentences.Count; i++)
+            {
+                opens.Add(i == before);
+            }
         }
 
-        return sentences;
+        return (sentences, opens);
     }
 
     private static void SplitParagraph(string p, List<string> sentences)
@@ -154,6 +163,11 @@ internal static class SentenceSplitter
             return true;
         }
 
+        if (IsDottedAcronym(p, start, stop))
+        {
+            return Openers.Contains(nextWord); // "the U.S. The talks" ends; "U.S. President" does not
+        }
+
         if (word.Length == 1 && char.IsUpper(word[0]))
         {
             return false; // an initial: John F. Kennedy, J. K. Rowling, В. Путин
@@ -167,11 +181,6 @@ internal static class SentenceSplitter
         if (Months.Contains(word))
         {
             return !char.IsDigit(first);
-        }
-
-        if (IsDottedAcronym(p, start, stop))
-        {
-            return Openers.Contains(nextWord); // "the U.S. The talks" ends; "U.S. President" does not
         }
 
         return true;

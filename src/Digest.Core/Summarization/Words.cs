@@ -28,7 +28,7 @@ internal static class Words
             }
 
             var start = i;
-            while (i < text.Length && (char.IsLetterOrDigit(text[i]) || IsInnerJoiner(text, i)))
+            while (i < text.Length && (char.IsLetterOrDigit(text[i]) || IsInnerJoiner(text, i) || IsDigitGroup(text, i)))
             {
                 i++;
             }
@@ -48,6 +48,10 @@ internal static class Words
     }
 
     public static bool IsStopWord(string lowerCaseToken) => StopWords.Contains(lowerCaseToken);
+
+    /// <summary>1,300 and 3.5 are one token.</summary>
+    private static bool IsDigitGroup(string text, int i) =>
+        text[i] is ',' or '.' && i > 0 && char.IsDigit(text[i - 1]) && i + 1 < text.Length && char.IsDigit(text[i + 1]);
 
     private static bool IsInnerJoiner(string text, int i) =>
         text[i] is '\'' or '’' && i + 1 < text.Length && char.IsLetter(text[i + 1]) && i > 0 && char.IsLetter(text[i - 1]);
