@@ -31,6 +31,7 @@ public static class DigestCoreSetup
         services.AddOptions<FeedsOptions>().BindConfiguration(FeedsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TopicOptions>().BindConfiguration(TopicOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SummarizationOptions>().BindConfiguration(SummarizationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddHttpClient<FeedFetcher>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<IOptions<FeedsOptions>>().Value));
@@ -44,7 +45,12 @@ public static class DigestCoreSetup
         });
         services.AddSingleton<IRelevanceClassifier>(sp => new ProfileClassifier(sp.GetRequiredService<TopicProfile>()));
         services.AddSingleton<IStoryClusterer>(_ => new TitleOverlapClusterer(TimeSpan.FromHours(48)));
-        services.AddSingleton<IKeyLineExtractor>(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
+        services.AddSingleton(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
+        services.AddHttpClient(ChatKeyLines.HttpClientName);
+        services.AddSingleton<IKeyLineExtractor>(sp => sp.GetRequiredService<IOptions<SummarizationOptions>>().Value.Llm.Enabled
+            ? ChatKeyLines.Create(sp)
+            : sp.GetRequiredService<ExtractiveKeyLines>());
+        services.AddSingleton<ArticleTextFetcher>();
 
         services.AddSingleton<ItemPipeline>();
         services.AddSingleton<FeedPoller>();
