@@ -47,8 +47,6 @@ internal static class Words
         return tokens;
     }
 
-    public static bool IsStopWord(string lowerCaseToken) => StopWords.Contains(lowerCaseToken);
-
     /// <summary>1,300 and 3.5 are one token.</summary>
     private static bool IsDigitGroup(string text, int i) =>
         text[i] is ',' or '.' && i > 0 && char.IsDigit(text[i - 1]) && i + 1 < text.Length && char.IsDigit(text[i + 1]);
