@@ -31,6 +31,7 @@ public static class DigestCoreSetup
         services.AddValidatedOptions<FeedsOptions>(FeedsOptions.SectionName);
         services.AddValidatedOptions<DigestOptions>(DigestOptions.SectionName);
         services.AddValidatedOptions<TopicOptions>(TopicOptions.SectionName);
+        services.AddValidatedOptions<SummarizationOptions>(SummarizationOptions.SectionName);
 
         services.AddHttpClient<FeedFetcher>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<IOptions<FeedsOptions>>().Value));
@@ -44,7 +45,12 @@ public static class DigestCoreSetup
         });
         services.AddSingleton<IRelevanceClassifier>(sp => new ProfileClassifier(sp.GetRequiredService<TopicProfile>()));
         services.AddSingleton<IStoryClusterer>(_ => new TitleOverlapClusterer(TimeSpan.FromHours(48)));
-        services.AddSingleton<IKeyLineExtractor, LeadKeyLines>();
+        services.AddSingleton(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
+        services.AddHttpClient(ChatKeyLines.HttpClientName);
+        services.AddSingleton<IKeyLineExtractor>(sp => sp.GetRequiredService<IOptions<SummarizationOptions>>().Value.Llm.Enabled
+            ? ChatKeyLines.Create(sp)
+            : sp.GetRequiredService<ExtractiveKeyLines>());
+        services.AddSingleton<ArticleTextFetcher>();
 
         services.AddSingleton<ItemPipeline>();
         services.AddSingleton<FeedPoller>();

@@ -22,13 +22,45 @@ public static class ValidatedOptions
     {
         public ValidateOptionsResult Validate(string? name, TOptions options)
         {
+            var failures = new List<string>();
+            Collect(options, section, failures);
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+
+        /// <summary>Validates an object and, like the framework's validator, the members marked <see cref="ValidateObjectMembersAttribute"/> or <see cref="ValidateEnumeratedItemsAttribute"/>.</summary>
+        private static void Collect(object target, string path, List<string> failures)
+        {
             var results = new List<ValidationResult>();
-            if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+            if (!Validator.TryValidateObject(target, new ValidationContext(target), results, validateAllProperties: true))
             {
-                return ValidateOptionsResult.Success;
+                failures.AddRange(results.Select(r => $"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
             }
 
-            return ValidateOptionsResult.Fail(results.Select(r => $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+            foreach (var property in target.GetType().GetProperties())
+            {
+                if (property.GetValue(target) is not { } value)
+                {
+                    continue;
+                }
+
+                if (property.IsDefined(typeof(ValidateObjectMembersAttribute), inherit: true))
+                {
+                    Collect(value, $"{path}:{property.Name}", failures);
+                }
+                else if (property.IsDefined(typeof(ValidateEnumeratedItemsAttribute), inherit: true) && value is System.Collections.IEnumerable items)
+                {
+                    var index = 0;
+                    foreach (var item in items)
+                    {
+                        if (item is not null)
+                        {
+                            Collect(item, $"{path}:{property.Name}:{index}", failures);
+                        }
+
+                        index++;
+                    }
+                }
+            }
         }
     }
 }

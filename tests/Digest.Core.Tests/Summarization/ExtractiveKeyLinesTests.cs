@@ -1,0 +1,94 @@
+using Digest.Core.Classification;
+using Digest.Core.Summarization;
+using Digest.Core.Tests.TestSupport;
+
+namespace Digest.Core.Tests.Summarization;
+
+public sealed class ExtractiveKeyLinesTests
+{
+    private static readonly DateTimeOffset Noon = new(2025, 12, 21, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly TopicProfile Profile = new()
+    {
+        Id = "talks",
+        Name = "Ukraine peace talks",
+        Entities = [new WeightedTerm("Kremlin", [], 1), new WeightedTerm("Zelenskyy", ["Zelensky"], 1), new WeightedTerm("Peskov", [], 1)],
+        Phrases = [new WeightedTerm("peace plan", [], 2), new WeightedTerm("security guarantees", [], 2), new WeightedTerm("Witkoff", [], 1)],
+    };
+
+    /// <summary>
+    /// The statement tells six facts (the Miami talks ended upbeat; the 20-point plan and security guarantees were
+    /// refined; the Kremlin called the amendments unacceptable; its envoy takes the revisions to Moscow, as Peskov says;
+    /// Zelenskyy sees negative signals; and his drone and bomb figures), so the test asks for six lines, one a fact:
+    /// three lines, the digest default, must leave some of them out.
+    /// </summary>
+    [Fact]
+    public async Task Extract_MiamiStatement_KeepsThePlanTheKremlinAnswerAndTheFiguresWithSpeakers()
+    {
+        var text = await File.ReadAllTextAsync(SharedData.PathOf("seeds/miami-talks-statement.txt"), TestContext.Current.CancellationToken);
+        var extractor = new ExtractiveKeyLines(Profile);
+
+        var lines = await extractor.ExtractAsync([new SourceText("Miami talks: US and Ukraine issue joint statement", text, "seed", Noon)], 6, TestContext.Current.CancellationToken);
+
+        lines.Count.ShouldBe(6);
+        lines.ShouldContain(l => l.Text.Contains("20-point peace plan") && l.Text.Contains("security guarantees"));
+        lines.ShouldContain(l => l.Text.Contains("Kremlin") && l.Text.Contains("unacceptable"));
+        var figures = lines.Where(l => l.Text.Contains("1,300 attack drones") && l.Text.Contains("1,000 guided aerial bombs")).ShouldHaveSingleItem();
+        figures.Speaker.ShouldBe("Volodymyr Zelenskyy");
+        lines.Where(l => l.Text.Contains("Peskov stated")).ShouldAllBe(l => l.Speaker == "Dmitry Peskov");
+        lines.Where(l => l.Text.Contains("Zelenskyy cautioned")).ShouldAllBe(l => l.Speaker == "Volodymyr Zelenskyy");
+        lines.ShouldContain(l => l.Speaker == "Dmitry Peskov");
+        lines.Select(l => text.IndexOf(l.Text, StringComparison.Ordinal)).ShouldBeInOrder(SortDirection.Ascending);
+    }
+
+    [Fact]
+    public async Task Extract_TwoOutletsTellTheSameFact_KeepsItOnce()
+    {
+        var first = new SourceText(
+            "Kremlin rejects changes to peace plan",
+            "The Kremlin said on Sunday that the European amendments to the US peace plan were unacceptable. "
+            + "\"These changes do not bring peace closer,\" Kremlin spokesman Dmitry Peskov told reporters in Moscow. "
+            + "The weather in Moscow was cold and grey for the season.",
+            "Outlet A",
+            Noon);
+        var second = new SourceText(
+            "Moscow says amendments to US peace plan unacceptable",
+            "The Kremlin said on Sunday that European amendments to the US peace plan were unacceptable. "
+            + "Ukraine said Russia launched 1,300 drones at its cities in a single week. "
+            + "Talks between the US and Ukrainian delegations continue in Miami on Monday.",
+            "Outlet B",
+            Noon.AddHours(1));
+
+        var lines = await new ExtractiveKeyLines(Profile).ExtractAsync([first, second], 3, TestContext.Current.CancellationToken);
+
+        lines.Count(l => l.Text.Contains("unacceptable")).ShouldBe(1);
+        lines.ShouldContain(l => l.Text.Contains("1,300 drones"));
+        lines.ShouldContain(l => l.Speaker == "Dmitry Peskov");
+    }
+
+    [Fact]
+    public async Task Extract_SubheadingsAndShortFragments_AreNeverKeyLines()
+    {
+        var source = new SourceText(
+            "Talks in Miami",
+            "Kremlin Downplays Progress\nThe delegations met for three days in Miami to refine the peace plan.\nRead more\n"
+            + "Security guarantees for Ukraine were the main subject of the second day.",
+            null,
+            Noon);
+
+        var lines = await new ExtractiveKeyLines(Profile).ExtractAsync([source], 3, TestContext.Current.CancellationToken);
+
+        lines.Select(l => l.Text).ShouldBe([
+            "The delegations met for three days in Miami to refine the peace plan.",
+            "Security guarantees for Ukraine were the main subject of the second day.",
+        ]);
+    }
+
+    [Fact]
+    public async Task Extract_EmptySources_ReturnsNoLines()
+    {
+        var lines = await new ExtractiveKeyLines().ExtractAsync([new SourceText("", "", null, Noon)], 3, TestContext.Current.CancellationToken);
+
+        lines.ShouldBeEmpty();
+    }
+}
