@@ -25,6 +25,7 @@ public sealed partial class ItemPipeline(
     IRelevanceClassifier classifier,
     IStoryClusterer clusterer,
     IKeyLineExtractor keyLines,
+    ArticleTextFetcher articles,
     IEnumerable<IStoryObserver> observers,
     IOptions<DigestOptions> options,
     TimeProvider time,
@@ -110,11 +111,8 @@ public sealed partial class ItemPipeline(
         var lead = StoryTitles.MostRepresentative(members);
         var score = members.Max(m => m.Relevance?.Score ?? 0);
         var tags = members.SelectMany(m => m.Relevance?.Tags ?? []).GroupBy(t => t).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
-        var sources = members
-            .OrderBy(m => m.Item.Published)
-            .DistinctBy(m => m.FeedId)
-            .Select(m => new SourceText(m.Item.Title, m.Item.Summary, m.FeedName, m.Item.Published))
-            .ToList();
+        // One text per outlet; the article page replaces a teaser where the feed gave only that.
+        var sources = await articles.GetSourcesAsync(members.OrderBy(m => m.Item.Published).DistinctBy(m => m.FeedId).ToList(), cancellationToken);
         var lines = await keyLines.ExtractAsync(sources, options.Value.KeyLines, cancellationToken);
         await store.UpdateStoryAsync(storyId, lead.Item.Title, lead.Item.Url, score, tags, lines, cancellationToken);
     }
