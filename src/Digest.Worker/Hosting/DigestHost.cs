@@ -1,4 +1,5 @@
 using Digest.Core;
+using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Storage;
 using Digest.Worker.Jobs;
@@ -69,6 +70,7 @@ internal static class DigestHost
         if (mode == HostMode.Bot)
         {
             services.AddDigestJobs();
+            services.AddDigestCommands();
         }
 
         overrides?.Invoke(services);
