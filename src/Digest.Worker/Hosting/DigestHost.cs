@@ -2,6 +2,7 @@ using Digest.Core;
 using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Storage;
+using Digest.Telegram;
 using Digest.Worker.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,6 +72,7 @@ internal static class DigestHost
         {
             services.AddDigestJobs();
             services.AddDigestCommands();
+            services.AddDigestTelegram(builder.Configuration);
         }
 
         overrides?.Invoke(services);
