@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Quartz;
 
 namespace Digest.Core.Commands;
@@ -7,7 +8,7 @@ namespace Digest.Core.Commands;
 public sealed record ScheduleSpec(string Cron, string TimeZone);
 
 /// <summary>Reads <c>/schedule</c> arguments and tells when a schedule fires next.</summary>
-public static class Schedules
+public static partial class Schedules
 {
     /// <summary>The schedule of a channel that gets no digests (a private chat with alerts only, or <c>/schedule off</c>).</summary>
     public const string Off = "off";
@@ -57,8 +58,10 @@ public static class Schedules
 
         if (fields.Count == 5)
         {
-            // Classic cron has no seconds and allows '*' in both day fields; Quartz wants '?' in one of them.
+            // Classic cron has no seconds, counts weekdays 0-6 from Sunday (Quartz: 1-7) and allows '*' in both day
+            // fields; Quartz wants '?' in one of them.
             fields.Insert(0, "0");
+            fields[5] = ClassicWeekday().Replace(fields[5], m => ((int.Parse(m.Value, CultureInfo.InvariantCulture) % 7) + 1).ToString(CultureInfo.InvariantCulture));
             if (fields[5] == "*")
             {
                 fields[5] = "?";
@@ -113,7 +116,11 @@ public static class Schedules
     private static bool LooksLikeZone(string word) =>
         word.Contains('/', StringComparison.Ordinal) || word.Equals("UTC", StringComparison.OrdinalIgnoreCase) || word.Equals("GMT", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>"08:00 Mon 2 Mar (Europe/Kyiv)": a time as the channel reads it.</summary>
+    /// <summary>A weekday number in a classic cron field (not a step such as the 2 in */2).</summary>
+    [GeneratedRegex(@"(?<!/)\b\d+\b")]
+    private static partial Regex ClassicWeekday();
+
+    /// <summary>"Mon 2 Mar 2026 08:00 (Europe/Kyiv)": a time as the channel reads it.</summary>
     public static string Describe(DateTimeOffset at, string timeZone)
     {
         var local = TryFindZone(timeZone, out var zone) ? TimeZoneInfo.ConvertTime(at, zone!) : at;
