@@ -38,8 +38,9 @@ public sealed class ConversationTests
         search.VisibleText.ShouldContain("security guarantees", Case.Insensitive);
         search.Text.ShouldContain("<a href=\"https://");
 
-        telegram.Say(Group, Member, "/latest lots");
-        await telegram.WaitForMessageAsync(m => m.VisibleText.Contains("/latest takes one number from 1 to 20", StringComparison.Ordinal), "the refusal of a bad count");
+        telegram.Say(Group, Member, "/latest lots", threadId: 77);
+        var refusal = await telegram.WaitForMessageAsync(m => m.VisibleText.Contains("/latest takes one number from 1 to 20", StringComparison.Ordinal), "the refusal of a bad count");
+        refusal.ThreadId.ShouldBe(77);
 
         telegram.CallsOf("setMyCommands").Count.ShouldBe(2);
         telegram.Violations.ShouldBeEmpty();
@@ -67,6 +68,9 @@ public sealed class ConversationTests
         await bot.Services.GetRequiredService<DigestDelivery>().RunChannelAsync((await bot.ChannelAsync(Group)).Id, CancellationToken.None);
         var digest = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Digest —", StringComparison.Ordinal), "the group's digest");
         digest.VisibleText.ShouldContain("Envoys meet in Geneva to refine the peace plan for Ukraine");
+
+        telegram.Say(Group, Admin, "/feeds export");
+        await telegram.WaitForCallsAsync("sendDocument", 1);
         telegram.Violations.ShouldBeEmpty();
     }
 
