@@ -33,8 +33,6 @@ internal sealed class TelegramHtml
         return this;
     }
 
-    public TelegramHtml Pre(string text) => Tag("pre", text);
-
     private TelegramHtml Tag(string tag, string text)
     {
         html.Append('<').Append(tag).Append('>');

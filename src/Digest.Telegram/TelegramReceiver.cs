@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
-using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
@@ -35,6 +34,7 @@ internal sealed partial class TelegramReceiver(
             try
             {
                 await StartAsync(settings, stoppingToken);
+                backoff = TimeSpan.FromSeconds(1);
                 if (settings.Mode == "webhook")
                 {
                     return;
@@ -46,8 +46,10 @@ internal sealed partial class TelegramReceiver(
             {
                 return;
             }
-            catch (Exception e) when (e is RequestException or HttpRequestException)
+            catch (Exception e)
             {
+                // Telegram down, a bad token, another process polling with the same token (409): log, wait, try again —
+                // the rest of the bot (polls, other platforms) keeps running.
                 LogUnreachable(logger, e, backoff.TotalSeconds);
                 await Task.Delay(backoff, time, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, backoff.Ticks * 2));
