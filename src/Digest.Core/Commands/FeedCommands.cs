@@ -92,6 +92,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
             case CommunityFeedState.AlreadyFollowed:
                 return new AddOutcome($"This community follows {link.Feed.Name} already (feed #{link.Feed.Id}).", null);
             case CommunityFeedState.Linked:
+                await scheduling.ScheduleFeedAsync(link.Feed, cancellationToken);
                 return new AddOutcome($"Now following {link.Feed.Name} (feed #{link.Feed.Id}); another community follows it too, so it is fetched once for both.", null);
         }
 
@@ -151,7 +152,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
                 return CommandReply.Refuse($"{target.Feed.Name} is configured by the operator for every community; it can't be removed from chat.");
             case FeedUnlinkResult.NotFollowed:
                 return CommandReply.Refuse($"This community doesn't follow {target.Feed.Name}.");
-            case FeedUnlinkResult.Deleted:
+            case FeedUnlinkResult.Orphaned:
                 await scheduling.UnscheduleFeedAsync(target.Feed.Id, cancellationToken);
                 break;
         }

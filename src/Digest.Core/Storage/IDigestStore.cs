@@ -124,8 +124,11 @@ public enum FeedUnlinkResult
     Configured,
     Unlinked,
 
-    /// <summary>Unlinked, and no community follows it any more: the feed and its items are gone.</summary>
-    Deleted,
+    /// <summary>
+    /// Unlinked, and no community follows it any more: the feed is paused (<see cref="IDigestStore.OrphanedFeedReason"/>)
+    /// but kept, so the stories its items belong to stay whole; following it again resumes it.
+    /// </summary>
+    Orphaned,
 }
 
 /// <summary>A community's topic settings, applied on top of the stored relevance (include/exclude phrases, a threshold).</summary>
@@ -143,6 +146,9 @@ public sealed record FeedbackRecord(long StoryId, string Verdict, string Communi
 /// <summary>The bot's state. SQLite by default, PostgreSQL to scale out.</summary>
 public interface IDigestStore
 {
+    /// <summary>The paused reason of a community feed no community follows any more.</summary>
+    const string OrphanedFeedReason = "no community follows it";
+
     Task MigrateAsync(CancellationToken cancellationToken);
 
     // Feeds

@@ -514,6 +514,15 @@ public sealed class SqliteStore : IDigestStore
             {
                 state = CommunityFeedState.AlreadyFollowed;
             }
+            else
+            {
+                // Followed again after every community had left it: it resumes.
+                await connection.ExecuteAsync(
+                    "UPDATE feeds SET paused_reason = NULL WHERE id = @id AND paused_reason = @reason",
+                    new { row.id, reason = IDigestStore.OrphanedFeedReason },
+                    transaction);
+                row = await connection.QuerySingleAsync<FeedRow>("SELECT * FROM feeds WHERE id = @id", new { row.id }, transaction);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -553,8 +562,8 @@ public sealed class SqliteStore : IDigestStore
         var result = FeedUnlinkResult.Unlinked;
         if (await connection.QuerySingleAsync<long>("SELECT count(*) FROM community_feeds WHERE feed_id = @feedId", new { feedId }, transaction) == 0)
         {
-            await connection.ExecuteAsync("DELETE FROM feeds WHERE id = @feedId", new { feedId }, transaction);
-            result = FeedUnlinkResult.Deleted;
+            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = IDigestStore.OrphanedFeedReason }, transaction);
+            result = FeedUnlinkResult.Orphaned;
         }
 
         await transaction.CommitAsync(cancellationToken);

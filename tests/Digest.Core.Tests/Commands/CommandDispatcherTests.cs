@@ -168,6 +168,24 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FeedsRemove_LastCommunity_PausesTheFeedAndFollowingAgainResumesIt()
+    {
+        var link = await store.AddCommunityFeedAsync(Community, "https://example.org/rss", "Example", TimeSpan.FromMinutes(15), "u1", CancellationToken.None);
+        await store.AddCommunityFeedAsync("other:community", "https://example.org/rss", "Example", TimeSpan.FromMinutes(15), "u2", CancellationToken.None);
+
+        (await AskAsync($"/feeds remove {link.Feed.Id}")).Text.ShouldBe($"Removed Example (feed #{link.Feed.Id}).");
+        (await store.GetFeedAsync(link.Feed.Id, CancellationToken.None))!.IsPaused.ShouldBeFalse();
+        (await store.GetCommunityFeedsAsync(Community, CancellationToken.None)).ShouldBeEmpty();
+
+        (await store.RemoveCommunityFeedAsync("other:community", link.Feed.Id, CancellationToken.None)).ShouldBe(FeedUnlinkResult.Orphaned);
+        (await store.GetFeedAsync(link.Feed.Id, CancellationToken.None))!.PausedReason.ShouldBe(IDigestStore.OrphanedFeedReason);
+
+        var again = await store.AddCommunityFeedAsync(Community, "https://example.org/rss", "Example", TimeSpan.FromMinutes(15), "u1", CancellationToken.None);
+        again.State.ShouldBe(CommunityFeedState.Linked);
+        again.Feed.IsPaused.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Help_ForMember_HidesModeratorCommands()
     {
         var member = await AskAsync("/help", CallerRights.Member);
