@@ -56,6 +56,7 @@ public static class DigestCoreSetup
         services.AddSingleton<FeedPoller>();
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<DigestComposer>();
+        services.AddSingleton<CommunityScopes>();
         services.AddSingleton<DigestDelivery>();
         services.AddSingleton<IChannelPublisher, ConsolePublisher>();
         return services;

@@ -13,6 +13,7 @@ namespace Digest.Core.Delivery;
 public sealed partial class DigestDelivery(
     IDigestStore store,
     DigestComposer composer,
+    CommunityScopes scopes,
     IEnumerable<IChannelPublisher> publishers,
     TimeProvider time,
     ILogger<DigestDelivery> logger)
@@ -26,7 +27,8 @@ public sealed partial class DigestDelivery(
         }
 
         var now = time.GetUtcNow();
-        var digest = await composer.ComposeForChannelAsync(channel, null, cancellationToken);
+        var scope = await scopes.ForAsync(channel.CommunityId, cancellationToken);
+        var digest = await composer.ComposeForChannelAsync(channel, scope, cancellationToken);
         var key = string.Create(CultureInfo.InvariantCulture, $"digest:{channel.Id}:{now.ToUnixTimeMilliseconds()}");
         var stories = digest.Stories.Select(s => (s.Id, s.LastSeen)).ToList();
         await store.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(digest).Serialize(), now, stories, cancellationToken);

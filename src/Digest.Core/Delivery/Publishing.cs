@@ -18,17 +18,23 @@ public interface IChannelPublisher
     Task<PublishResult> PublishAsync(ChannelRecord channel, OutboxPayload payload, CancellationToken cancellationToken);
 }
 
-/// <summary>What the outbox holds: a digest, or a short text (an alert, a notice). Platform-neutral; publishers render it.</summary>
+/// <summary>
+/// What the outbox holds: a digest, a short text (a notice), or an alert (a one-story digest and the phrase that matched,
+/// in <see cref="Text"/>). Platform-neutral; publishers render it.
+/// </summary>
 public sealed record OutboxPayload(string Kind, DigestModel? Digest, string? Text)
 {
     public const string DigestKind = "digest";
     public const string TextKind = "text";
+    public const string AlertKind = "alert";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static OutboxPayload ForDigest(DigestModel digest) => new(DigestKind, digest, null);
 
     public static OutboxPayload ForText(string text) => new(TextKind, null, text);
+
+    public static OutboxPayload ForAlert(DigestStory story, string phrase, DateTimeOffset at) => new(AlertKind, new DigestModel(at, [story], null), phrase);
 
     public string Serialize() => JsonSerializer.Serialize(this, Json);
 

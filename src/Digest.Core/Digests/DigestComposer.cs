@@ -15,13 +15,13 @@ public sealed class DigestComposer(IDigestStore store, IOptions<DigestOptions> o
 
     /// <summary>
     /// A channel's digest: the stories it has not been sent in their current version, updated since its last digest;
-    /// a channel's first digest has the latest stories on hand whatever their age.
+    /// a channel's first digest has the latest stories on hand whatever their age. Only what the channel's community sees.
     /// </summary>
-    public async Task<DigestModel> ComposeForChannelAsync(ChannelRecord channel, double? threshold, CancellationToken cancellationToken)
+    public async Task<DigestModel> ComposeForChannelAsync(ChannelRecord channel, CommunityScope scope, CancellationToken cancellationToken)
     {
-        var query = new StoryQuery(options.Value.MaxStories * 4, SeenAfter: channel.LastDigestAt - Overlap, NotSentToChannel: channel.Id);
+        var query = new StoryQuery(options.Value.MaxStories * 4, SeenAfter: channel.LastDigestAt - Overlap, FeedIds: scope.FeedIds, NotSentToChannel: channel.Id);
         var stories = await store.GetStoriesAsync(query, cancellationToken);
-        return Build(stories, channel.LastDigestAt, threshold);
+        return Build(stories.Where(scope.Admits).ToList(), channel.LastDigestAt);
     }
 
     /// <summary>Stories with items published in the last <paramref name="window"/>, optionally only from some feeds.</summary>
@@ -29,18 +29,17 @@ public sealed class DigestComposer(IDigestStore store, IOptions<DigestOptions> o
     {
         DateTimeOffset? since = window is { } w ? time.GetUtcNow() - w : null;
         var stories = await store.GetStoriesAsync(new StoryQuery(options.Value.MaxStories * 4, PublishedAfter: since, FeedIds: feedIds), cancellationToken);
-        return Build(stories, since, null);
+        return Build(stories, since);
     }
 
-    private DigestModel Build(IReadOnlyList<StoryRecord> stories, DateTimeOffset? since, double? threshold)
+    private DigestModel Build(IReadOnlyList<StoryRecord> stories, DateTimeOffset? since)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
         var ranked = stories
-            .Where(s => threshold is null || s.Score >= threshold)
             .OrderByDescending(s => Rank(s, now, settings.RecencyHalfLife))
             .Take(settings.MaxStories)
-            .Select(s => new DigestStory(s.Id, s.Title, s.Url, s.Sources, s.KeyLines, s.Score, s.Tags, s.Published, s.LastSeen))
+            .Select(DigestStory.From)
             .ToList();
         return new DigestModel(now, ranked, since);
     }

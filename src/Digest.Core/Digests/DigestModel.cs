@@ -13,7 +13,10 @@ public sealed record DigestStory(
     double Score,
     IReadOnlyList<string> Tags,
     DateTimeOffset Published,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen)
+{
+    public static DigestStory From(StoryRecord s) => new(s.Id, s.Title, s.Url, s.Sources, s.KeyLines, s.Score, s.Tags, s.Published, s.LastSeen);
+}
 
 /// <summary>A digest: the ranked stories of a window. Platform-neutral; each channel renders it its own way.</summary>
 public sealed record DigestModel(DateTimeOffset GeneratedAt, IReadOnlyList<DigestStory> Stories, DateTimeOffset? Since)

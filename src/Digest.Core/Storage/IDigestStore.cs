@@ -98,9 +98,57 @@ public sealed record OutboxMessage(
 /// <summary>A search hit with a snippet of the matching text.</summary>
 public sealed record SearchHit(long ItemId, long? StoryId, string Title, string Url, string FeedName, DateTimeOffset Published, string Snippet);
 
+/// <summary>A feed as a community sees it: its own (added with /feeds add) or configured by the operator for every community.</summary>
+public sealed record CommunityFeed(FeedRecord Feed, bool Configured);
+
+public enum CommunityFeedState
+{
+    /// <summary>A new feed, now linked to the community.</summary>
+    Added,
+
+    /// <summary>A feed another community already follows, now linked to this one too (fetched once for all).</summary>
+    Linked,
+
+    /// <summary>The community already follows it.</summary>
+    AlreadyFollowed,
+
+    /// <summary>A configured feed: every community has it already.</summary>
+    Configured,
+}
+
+public sealed record CommunityFeedLink(FeedRecord Feed, CommunityFeedState State);
+
+public enum FeedUnlinkResult
+{
+    NotFollowed,
+    Configured,
+    Unlinked,
+
+    /// <summary>
+    /// Unlinked, and no community follows it any more: the feed is paused (<see cref="IDigestStore.OrphanedFeedReason"/>)
+    /// but kept, so the stories its items belong to stay whole; following it again resumes it.
+    /// </summary>
+    Orphaned,
+}
+
+/// <summary>A community's topic settings, applied on top of the stored relevance (include/exclude phrases, a threshold).</summary>
+public sealed record TopicSettings(IReadOnlyList<string> Include, IReadOnlyList<string> Exclude, double? Threshold)
+{
+    public static readonly TopicSettings Default = new([], [], null);
+}
+
+/// <summary>A member who gets the digest (<see cref="Digest"/>) and/or alerts in a private channel, for one community.</summary>
+public sealed record SubscriptionRecord(long Id, string Platform, string UserId, string CommunityId, long ChannelId, bool Digest, IReadOnlyList<string> Alerts);
+
+/// <summary>What a member said about a story; the story's item titles are reachable with <see cref="IDigestStore.GetStoryItemsAsync"/>.</summary>
+public sealed record FeedbackRecord(long StoryId, string Verdict, string CommunityId, string UserId, DateTimeOffset At);
+
 /// <summary>The bot's state. SQLite by default, PostgreSQL to scale out.</summary>
 public interface IDigestStore
 {
+    /// <summary>The paused reason of a community feed no community follows any more.</summary>
+    const string OrphanedFeedReason = "no community follows it";
+
     Task MigrateAsync(CancellationToken cancellationToken);
 
     // Feeds
@@ -136,6 +184,40 @@ public interface IDigestStore
     Task<ChannelRecord?> GetChannelAsync(long channelId, CancellationToken cancellationToken);
     Task SetChannelScheduleAsync(long channelId, string schedule, string timeZone, CancellationToken cancellationToken);
     Task SetChannelPausedAsync(long channelId, string? reason, CancellationToken cancellationToken);
+
+    Task<ChannelRecord?> FindChannelAsync(string platform, string address, CancellationToken cancellationToken);
+
+    /// <summary>Moves a channel to a new address (a Telegram group that became a supergroup) and, when given, its community with it.</summary>
+    Task RebindChannelAsync(long channelId, string newAddress, string? newCommunityId, CancellationToken cancellationToken);
+
+    // Communities: feeds and topic settings
+    Task<CommunityFeedLink> AddCommunityFeedAsync(string communityId, string url, string name, TimeSpan interval, string? addedBy, CancellationToken cancellationToken);
+
+    /// <summary>The feeds a community follows: the configured ones and its own.</summary>
+    Task<IReadOnlyList<CommunityFeed>> GetCommunityFeedsAsync(string communityId, CancellationToken cancellationToken);
+    Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken);
+    Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken);
+    Task SetTopicSettingsAsync(string communityId, TopicSettings settings, CancellationToken cancellationToken);
+
+    // Subscriptions, alerts, feedback
+    Task<SubscriptionRecord> EnsureSubscriptionAsync(string platform, string userId, string communityId, long channelId, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<SubscriptionRecord?> GetSubscriptionAsync(string platform, string userId, string communityId, CancellationToken cancellationToken);
+    Task SetSubscriptionDigestAsync(long subscriptionId, bool digest, CancellationToken cancellationToken);
+
+    /// <summary>False when the subscription already has the phrase (compared case-insensitively).</summary>
+    Task<bool> AddAlertAsync(long subscriptionId, string phrase, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<bool> RemoveAlertAsync(long subscriptionId, string phrase, CancellationToken cancellationToken);
+
+    /// <summary>Every subscription with at least one alert phrase.</summary>
+    Task<IReadOnlyList<SubscriptionRecord>> GetAlertSubscriptionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a verdict; a member's later verdict on the same story in the same community replaces the earlier one.</summary>
+    Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
+    Task<IReadOnlyList<FeedbackRecord>> GetFeedbackAsync(CancellationToken cancellationToken);
+
+    // Adapter state kept across restarts (the Telegram update offset)
+    Task<string?> GetStateAsync(string key, CancellationToken cancellationToken);
+    Task SetStateAsync(string key, string value, CancellationToken cancellationToken);
 
     /// <summary>Records a message to send. False when the dedup key is already there (it was recorded before).</summary>
     Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken);

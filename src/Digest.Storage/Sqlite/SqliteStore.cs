@@ -447,6 +447,278 @@ public sealed class SqliteStore : IDigestStore
         await connection.ExecuteAsync("UPDATE channels SET paused_reason = @reason WHERE id = @channelId", new { channelId, reason });
     }
 
+    public async Task<ChannelRecord?> FindChannelAsync(string platform, string address, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await connection.QuerySingleOrDefaultAsync<ChannelRow>("SELECT * FROM channels WHERE platform = @platform AND address = @address", new { platform, address }))?.ToRecord();
+    }
+
+    public async Task RebindChannelAsync(long channelId, string newAddress, string? newCommunityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var old = await connection.QuerySingleOrDefaultAsync<string?>("SELECT community_id FROM channels WHERE id = @channelId", new { channelId }, transaction);
+        await connection.ExecuteAsync(
+            "UPDATE channels SET address = @newAddress, community_id = coalesce(@newCommunityId, community_id) WHERE id = @channelId",
+            new { channelId, newAddress, newCommunityId },
+            transaction);
+        if (old is not null && newCommunityId is not null && old != newCommunityId)
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE OR IGNORE community_feeds SET community_id = @newCommunityId WHERE community_id = @old;
+                UPDATE OR IGNORE community_topics SET community_id = @newCommunityId WHERE community_id = @old;
+                UPDATE OR IGNORE subscriptions SET community_id = @newCommunityId WHERE community_id = @old;
+                UPDATE OR IGNORE feedback SET community_id = @newCommunityId WHERE community_id = @old;
+                UPDATE channels SET community_id = @newCommunityId WHERE community_id = @old;
+                """,
+                new { old, newCommunityId },
+                transaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    // ---- Communities
+
+    public async Task<CommunityFeedLink> AddCommunityFeedAsync(string communityId, string url, string name, TimeSpan interval, string? addedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Ms(TimeProvider.System.GetUtcNow());
+        var existing = await connection.QuerySingleOrDefaultAsync<FeedRow>("SELECT * FROM feeds WHERE url = @url", new { url }, transaction);
+        CommunityFeedState state;
+        FeedRow row;
+        if (existing is null)
+        {
+            row = await connection.QuerySingleAsync<FeedRow>(
+                "INSERT INTO feeds(url, name, interval_seconds, added_at, community_only) VALUES (@url, @name, @interval, @now, 1) RETURNING *",
+                new { url, name, interval = (long)interval.TotalSeconds, now },
+                transaction);
+            state = CommunityFeedState.Added;
+        }
+        else
+        {
+            row = existing;
+            var communityOnly = await connection.QuerySingleAsync<long>("SELECT community_only FROM feeds WHERE id = @id", new { existing.id }, transaction);
+            state = communityOnly == 0 ? CommunityFeedState.Configured : CommunityFeedState.Linked;
+        }
+
+        if (state != CommunityFeedState.Configured)
+        {
+            var inserted = await connection.ExecuteAsync(
+                "INSERT INTO community_feeds(community_id, feed_id, added_by, added_at) VALUES (@communityId, @id, @addedBy, @now) ON CONFLICT DO NOTHING",
+                new { communityId, row.id, addedBy, now },
+                transaction);
+            if (inserted == 0)
+            {
+                state = CommunityFeedState.AlreadyFollowed;
+            }
+            else
+            {
+                // Followed again after every community had left it: it resumes.
+                await connection.ExecuteAsync(
+                    "UPDATE feeds SET paused_reason = NULL WHERE id = @id AND paused_reason = @reason",
+                    new { row.id, reason = IDigestStore.OrphanedFeedReason },
+                    transaction);
+                row = await connection.QuerySingleAsync<FeedRow>("SELECT * FROM feeds WHERE id = @id", new { row.id }, transaction);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new CommunityFeedLink(row.ToRecord(), state);
+    }
+
+    public async Task<IReadOnlyList<CommunityFeed>> GetCommunityFeedsAsync(string communityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FeedRow>(
+            "SELECT f.* FROM feeds f WHERE f.community_only = 0 OR EXISTS (SELECT 1 FROM community_feeds c WHERE c.feed_id = f.id AND c.community_id = @communityId) ORDER BY f.id",
+            new { communityId });
+        var configured = (await connection.QueryAsync<long>("SELECT id FROM feeds WHERE community_only = 0")).ToHashSet();
+        return rows.Select(r => new CommunityFeed(r.ToRecord(), configured.Contains(r.id))).ToList();
+    }
+
+    public async Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var communityOnly = await connection.QuerySingleOrDefaultAsync<long?>("SELECT community_only FROM feeds WHERE id = @feedId", new { feedId }, transaction);
+        if (communityOnly is null)
+        {
+            return FeedUnlinkResult.NotFollowed;
+        }
+
+        if (communityOnly == 0)
+        {
+            return FeedUnlinkResult.Configured;
+        }
+
+        if (await connection.ExecuteAsync("DELETE FROM community_feeds WHERE community_id = @communityId AND feed_id = @feedId", new { communityId, feedId }, transaction) == 0)
+        {
+            return FeedUnlinkResult.NotFollowed;
+        }
+
+        var result = FeedUnlinkResult.Unlinked;
+        if (await connection.QuerySingleAsync<long>("SELECT count(*) FROM community_feeds WHERE feed_id = @feedId", new { feedId }, transaction) == 0)
+        {
+            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = IDigestStore.OrphanedFeedReason }, transaction);
+            result = FeedUnlinkResult.Orphaned;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private sealed class TopicRow
+    {
+        public string include_phrases { get; init; } = "[]";
+        public string exclude_phrases { get; init; } = "[]";
+        public double? threshold { get; init; }
+    }
+
+    public async Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<TopicRow>("SELECT include_phrases, exclude_phrases, threshold FROM community_topics WHERE community_id = @communityId", new { communityId });
+        return row is null ? TopicSettings.Default : new TopicSettings(Strings(row.include_phrases), Strings(row.exclude_phrases), row.threshold);
+    }
+
+    public async Task SetTopicSettingsAsync(string communityId, TopicSettings settings, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO community_topics(community_id, include_phrases, exclude_phrases, threshold) VALUES (@communityId, @include, @exclude, @Threshold)
+            ON CONFLICT(community_id) DO UPDATE SET include_phrases = excluded.include_phrases, exclude_phrases = excluded.exclude_phrases, threshold = excluded.threshold
+            """,
+            new { communityId, include = JsonSerializer.Serialize(settings.Include, Json), exclude = JsonSerializer.Serialize(settings.Exclude, Json), settings.Threshold });
+    }
+
+    // ---- Subscriptions, alerts, feedback
+
+    private sealed class SubscriptionRow
+    {
+        public long id { get; init; }
+        public string platform { get; init; } = "";
+        public string user_id { get; init; } = "";
+        public string community_id { get; init; } = "";
+        public long channel_id { get; init; }
+        public long digest { get; init; }
+    }
+
+    private sealed class AlertRow
+    {
+        public long subscription_id { get; init; }
+        public string phrase { get; init; } = "";
+    }
+
+    private const string SubscriptionColumns = "id, platform, user_id, community_id, channel_id, digest";
+
+    public async Task<SubscriptionRecord> EnsureSubscriptionAsync(string platform, string userId, string communityId, long channelId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<SubscriptionRow>(
+            $"""
+            INSERT INTO subscriptions(platform, user_id, community_id, channel_id, created_at) VALUES (@platform, @userId, @communityId, @channelId, @at)
+            ON CONFLICT(platform, user_id, community_id) DO UPDATE SET channel_id = excluded.channel_id
+            RETURNING {SubscriptionColumns}
+            """,
+            new { platform, userId, communityId, channelId, at = Ms(at) });
+        return (await WithAlertsAsync(connection, [row]))[0];
+    }
+
+    public async Task<SubscriptionRecord?> GetSubscriptionAsync(string platform, string userId, string communityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<SubscriptionRow>(
+            $"SELECT {SubscriptionColumns} FROM subscriptions WHERE platform = @platform AND user_id = @userId AND community_id = @communityId",
+            new { platform, userId, communityId })).ToList();
+        return (await WithAlertsAsync(connection, rows)).FirstOrDefault();
+    }
+
+    public async Task SetSubscriptionDigestAsync(long subscriptionId, bool digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE subscriptions SET digest = @digest WHERE id = @subscriptionId", new { subscriptionId, digest });
+    }
+
+    public async Task<bool> AddAlertAsync(long subscriptionId, string phrase, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            "INSERT INTO alerts(subscription_id, phrase, created_at) VALUES (@subscriptionId, @phrase, @at) ON CONFLICT DO NOTHING",
+            new { subscriptionId, phrase, at = Ms(at) }) > 0;
+    }
+
+    public async Task<bool> RemoveAlertAsync(long subscriptionId, string phrase, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync("DELETE FROM alerts WHERE subscription_id = @subscriptionId AND phrase = @phrase", new { subscriptionId, phrase }) > 0;
+    }
+
+    public async Task<IReadOnlyList<SubscriptionRecord>> GetAlertSubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<SubscriptionRow>(
+            $"SELECT {SubscriptionColumns} FROM subscriptions s WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.subscription_id = s.id) ORDER BY id")).ToList();
+        return await WithAlertsAsync(connection, rows);
+    }
+
+    private static async Task<List<SubscriptionRecord>> WithAlertsAsync(SqliteConnection connection, List<SubscriptionRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var phrases = (await connection.QueryAsync<AlertRow>(
+                $"SELECT subscription_id, phrase FROM alerts WHERE subscription_id IN ({string.Join(',', rows.Select(r => r.id))}) ORDER BY created_at, phrase"))
+            .ToLookup(a => a.subscription_id, a => a.phrase);
+        return rows.Select(r => new SubscriptionRecord(r.id, r.platform, r.user_id, r.community_id, r.channel_id, r.digest != 0, phrases[r.id].ToList())).ToList();
+    }
+
+    public async Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO feedback(story_id, community_id, user_id, verdict, created_at) VALUES (@StoryId, @CommunityId, @UserId, @Verdict, @at)
+            ON CONFLICT(story_id, community_id, user_id) DO UPDATE SET verdict = excluded.verdict, created_at = excluded.created_at
+            """,
+            new { feedback.StoryId, feedback.CommunityId, feedback.UserId, feedback.Verdict, at = Ms(feedback.At) });
+    }
+
+    private sealed class FeedbackRow
+    {
+        public long story_id { get; init; }
+        public string verdict { get; init; } = "";
+        public string community_id { get; init; } = "";
+        public string user_id { get; init; } = "";
+        public long created_at { get; init; }
+    }
+
+    public async Task<IReadOnlyList<FeedbackRecord>> GetFeedbackAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FeedbackRow>("SELECT story_id, verdict, community_id, user_id, created_at FROM feedback ORDER BY id");
+        return rows.Select(r => new FeedbackRecord(r.story_id, r.verdict, r.community_id, r.user_id, At(r.created_at))).ToList();
+    }
+
+    // ---- Adapter state
+
+    public async Task<string?> GetStateAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string?>("SELECT value FROM bot_state WHERE key = @key", new { key });
+    }
+
+    public async Task SetStateAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO bot_state(key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value", new { key, value });
+    }
+
     public async Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -1,6 +1,8 @@
 using Digest.Core;
+using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Storage;
+using Digest.Telegram;
 using Digest.Worker.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,6 +71,8 @@ internal static class DigestHost
         if (mode == HostMode.Bot)
         {
             services.AddDigestJobs();
+            services.AddDigestCommands();
+            services.AddDigestTelegram(builder.Configuration);
         }
 
         overrides?.Invoke(services);

@@ -1,3 +1,4 @@
+using Digest.Core.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
@@ -16,6 +17,7 @@ internal static class DigestJobsSetup
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddSingleton<DigestScheduler>();
+        services.AddSingleton<IDigestScheduling>(sp => sp.GetRequiredService<DigestScheduler>());
         services.AddTransient<PollFeedJob>();
         services.AddTransient<ChannelDigestJob>();
 

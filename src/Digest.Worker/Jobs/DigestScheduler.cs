@@ -1,10 +1,11 @@
+using Digest.Core.Commands;
 using Digest.Core.Storage;
 using Quartz;
 
 namespace Digest.Worker.Jobs;
 
 /// <summary>Puts feeds and channels on the Quartz schedule: one job per feed (its interval), one per channel (its cron, in its time zone).</summary>
-internal sealed class DigestScheduler(ISchedulerFactory schedulers, TimeProvider time)
+internal sealed class DigestScheduler(ISchedulerFactory schedulers, TimeProvider time) : IDigestScheduling
 {
     public static JobKey FeedJob(long feedId) => new($"feed-{feedId}", "feeds");
 
@@ -37,6 +38,12 @@ internal sealed class DigestScheduler(ISchedulerFactory schedulers, TimeProvider
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var key = ChannelJob(channel.Id);
+        if (channel.Schedule == Schedules.Off)
+        {
+            await scheduler.DeleteJob(key, cancellationToken);
+            return;
+        }
+
         var job = JobBuilder.Create<ChannelDigestJob>().WithIdentity(key).UsingJobData("channelId", channel.Id).Build();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(channel.TimeZone);
 
@@ -49,10 +56,5 @@ internal sealed class DigestScheduler(ISchedulerFactory schedulers, TimeProvider
     }
 
     /// <summary>When the channel's next digest is due, from its schedule.</summary>
-    public static DateTimeOffset? NextDigest(ChannelRecord channel, DateTimeOffset after)
-    {
-        return CronExpression.TryParse(channel.Schedule, out var cron)
-            ? cron.WithTimeZone(TimeZoneInfo.FindSystemTimeZoneById(channel.TimeZone)).GetNextValidTimeAfter(after)
-            : null;
-    }
+    public static DateTimeOffset? NextDigest(ChannelRecord channel, DateTimeOffset after) => Schedules.Next(channel.Schedule, channel.TimeZone, after);
 }

@@ -1,0 +1,92 @@
+using System.Text;
+
+namespace Digest.Core.Commands;
+
+/// <summary>A command's name and the text after it, as typed.</summary>
+public sealed record ParsedCommand(string Name, string Arguments);
+
+/// <summary>Reads <c>/name[@bot] arguments</c> and splits arguments into words, keeping "quoted phrases" together.</summary>
+public static class CommandParser
+{
+    /// <summary>The command in a message, or null when the message is not a command (or is addressed to another bot).</summary>
+    public static ParsedCommand? Parse(string? text, string? botUsername)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text[0] != '/')
+        {
+            return null;
+        }
+
+        var trimmed = text.Trim();
+        var end = trimmed.IndexOfAny([' ', '\n', '\t']);
+        var head = end < 0 ? trimmed[1..] : trimmed[1..end];
+        var rest = end < 0 ? "" : trimmed[(end + 1)..].Trim();
+        var at = head.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            if (botUsername is not null && !head[(at + 1)..].Equals(botUsername, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            head = head[..at];
+        }
+
+        return head.Length == 0 ? null : new ParsedCommand(head.ToLowerInvariant(), rest);
+    }
+
+    /// <summary>Words, with "double-quoted" or “curly-quoted” phrases as one word.</summary>
+    public static IReadOnlyList<string> Words(string arguments)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        char? quote = null;
+        foreach (var c in arguments)
+        {
+            if (quote is null && c is '"' or '“' or '«')
+            {
+                quote = c switch { '“' => '”', '«' => '»', _ => '"' };
+                continue;
+            }
+
+            if (quote == c)
+            {
+                quote = null;
+                Flush();
+                continue;
+            }
+
+            if (quote is null && char.IsWhiteSpace(c))
+            {
+                Flush();
+                continue;
+            }
+
+            current.Append(c);
+        }
+
+        Flush();
+        return words;
+
+        void Flush()
+        {
+            if (current.Length > 0)
+            {
+                words.Add(current.ToString());
+                current.Clear();
+            }
+        }
+    }
+
+    /// <summary>The text after the first word, unquoted: the phrase in <c>/alerts add "security guarantees"</c>.</summary>
+    public static string Phrase(string arguments)
+    {
+        var text = arguments.Trim();
+        var space = text.IndexOfAny([' ', '\t', '\n']);
+        return space < 0 ? "" : Unquote(text[(space + 1)..].Trim());
+    }
+
+    public static string Unquote(string text) =>
+        text.Length >= 2 && ((text[0] == '"' && text[^1] == '"') || (text[0] == '“' && text[^1] == '”') || (text[0] == '«' && text[^1] == '»'))
+            ? text[1..^1].Trim()
+            : text;
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Digest.Core.Storage;
+
+namespace Digest.Core.Commands;
+
+/// <summary>/topic, /schedule and /feedback: how a community tunes what it gets and when.</summary>
+public sealed class CommunityCommands(IDigestStore store, IDigestScheduling scheduling, TimeProvider time)
+{
+    public const int PhraseMaxLength = 100;
+    public const int PhrasesMax = 50;
+
+    public async Task<CommandReply> TopicAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var words = CommandParser.Words(request.Arguments);
+        var action = words.Count > 0 ? words[0].ToLowerInvariant() : "show";
+        var phrase = CommandParser.Phrase(request.Arguments);
+        var topic = await store.GetTopicSettingsAsync(request.CommunityId, cancellationToken);
+        switch (action)
+        {
+            case "show":
+                return CommandReply.Say(Describe(topic));
+            case "include" or "exclude":
+                if (CheckPhrase(phrase, $"/topic {action}") is { } bad)
+                {
+                    return bad;
+                }
+
+                var list = action == "include" ? topic.Include : topic.Exclude;
+                if (list.Contains(phrase, StringComparer.OrdinalIgnoreCase))
+                {
+                    return CommandReply.Refuse($"“{phrase}” is already on the {action} list.");
+                }
+
+                if (list.Count >= PhrasesMax)
+                {
+                    return CommandReply.Refuse(string.Create(CultureInfo.InvariantCulture, $"The {action} list holds at most {PhrasesMax} phrases; remove one first."));
+                }
+
+                // A phrase lives on one list: including it takes it off the exclude list and the other way round.
+                var include = topic.Include.Where(p => !p.Equals(phrase, StringComparison.OrdinalIgnoreCase)).ToList();
+                var exclude = topic.Exclude.Where(p => !p.Equals(phrase, StringComparison.OrdinalIgnoreCase)).ToList();
+                (action == "include" ? include : exclude).Add(phrase);
+                topic = topic with { Include = include, Exclude = exclude };
+                await store.SetTopicSettingsAsync(request.CommunityId, topic, cancellationToken);
+                return CommandReply.Say($"Stories mentioning “{phrase}” are now {(action == "include" ? "always kept" : "dropped")}.\n{Describe(topic)}");
+            case "remove":
+                if (CheckPhrase(phrase, "/topic remove") is { } badRemove)
+                {
+                    return badRemove;
+                }
+
+                var kept = topic with
+                {
+                    Include = topic.Include.Where(p => !p.Equals(phrase, StringComparison.OrdinalIgnoreCase)).ToList(),
+                    Exclude = topic.Exclude.Where(p => !p.Equals(phrase, StringComparison.OrdinalIgnoreCase)).ToList(),
+                };
+                if (kept.Include.Count == topic.Include.Count && kept.Exclude.Count == topic.Exclude.Count)
+                {
+                    return CommandReply.Refuse($"“{phrase}” is on neither list. /topic show lists them.");
+                }
+
+                await store.SetTopicSettingsAsync(request.CommunityId, kept, cancellationToken);
+                return CommandReply.Say($"Removed “{phrase}”.\n{Describe(kept)}");
+            case "threshold":
+                var value = words.Count == 2 ? words[1] : "";
+                if (value.Equals("off", StringComparison.OrdinalIgnoreCase))
+                {
+                    topic = topic with { Threshold = null };
+                }
+                else if (words.Count == 2 && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold) && threshold is >= 0 and <= 1)
+                {
+                    topic = topic with { Threshold = threshold };
+                }
+                else
+                {
+                    return CommandReply.Refuse($"/topic threshold takes one number from 0 to 1 (such as 0.6), or off; not '{string.Join(' ', words.Skip(1))}'.");
+                }
+
+                await store.SetTopicSettingsAsync(request.CommunityId, topic, cancellationToken);
+                return CommandReply.Say(Describe(topic));
+            default:
+                return CommandReply.Refuse($"'{words[0]}' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1>.");
+        }
+    }
+
+    internal static CommandReply? CheckPhrase(string phrase, string command) =>
+        phrase.Length == 0 ? CommandReply.Refuse($"{command} needs a phrase, for example: {command} \"security guarantees\"")
+        : phrase.Length > PhraseMaxLength ? CommandReply.Refuse(string.Create(CultureInfo.InvariantCulture, $"A phrase is at most {PhraseMaxLength} characters; that one has {phrase.Length}."))
+        : null;
+
+    private static string Describe(TopicSettings topic) =>
+        $"Always kept: {List(topic.Include)}\nDropped: {List(topic.Exclude)}\nThreshold: {(topic.Threshold is { } t ? t.ToString("0.##", CultureInfo.InvariantCulture) : "off (every story the classifier keeps)")}";
+
+    private static string List(IReadOnlyList<string> phrases) => phrases.Count == 0 ? "—" : string.Join(", ", phrases.Select(p => $"“{p}”"));
+
+    public async Task<CommandReply> ScheduleAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var channel = request.Channel;
+        var words = CommandParser.Words(request.Arguments);
+        if (words.Count == 0)
+        {
+            return CommandReply.Say($"This chat's digest: {Show(channel.Schedule, channel.TimeZone)}.\nChange it with /schedule daily 08:00 Europe/Kyiv, /schedule <cron> [zone], or /schedule off.");
+        }
+
+        var spec = Schedules.Parse(words, channel.TimeZone, out var error);
+        if (error is not null)
+        {
+            return CommandReply.Refuse(error);
+        }
+
+        await store.SetChannelScheduleAsync(channel.Id, spec.Cron, spec.TimeZone, cancellationToken);
+        await scheduling.ScheduleChannelAsync(channel with { Schedule = spec.Cron, TimeZone = spec.TimeZone }, cancellationToken);
+        return CommandReply.Say(spec.Cron == Schedules.Off ? "Digests for this chat are off. /schedule daily 08:00 turns them back on." : $"Done. This chat's digest: {Show(spec.Cron, spec.TimeZone)}.");
+    }
+
+    private string Show(string cron, string zone) =>
+        Schedules.Next(cron, zone, time.GetUtcNow()) is { } next ? $"'{cron}' in {zone}; next at {Schedules.Describe(next, zone)}" : "off";
+
+    public async Task<CommandReply> FeedbackAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var words = CommandParser.Words(request.Arguments);
+        if (words.Count != 2 || !long.TryParse(words[0].TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var storyId))
+        {
+            return CommandReply.Refuse("/feedback takes a story number and good or bad, for example: /feedback 42 bad");
+        }
+
+        var verdict = words[1].ToLowerInvariant();
+        if (verdict is not ("good" or "bad"))
+        {
+            return CommandReply.Refuse($"Say good or bad, not '{words[1]}': /feedback {storyId} good");
+        }
+
+        if (await store.GetStoryAsync(storyId, cancellationToken) is not { } story)
+        {
+            return CommandReply.Refuse($"There is no story #{storyId}.");
+        }
+
+        await store.RecordFeedbackAsync(new FeedbackRecord(storyId, verdict, request.CommunityId, request.Caller.UserId, time.GetUtcNow()), cancellationToken);
+        return CommandReply.Say($"Thanks — noted that “{story.Title}” is {(verdict == "good" ? "on topic" : "off topic")}. The classifier learns from this when it is retrained.");
+    }
+}

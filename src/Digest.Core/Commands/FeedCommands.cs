@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Xml;
+using Digest.Core.Feeds;
+using Digest.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Core.Commands;
+
+/// <summary>/feeds add|remove|list|import|export: a community's own feeds, next to the configured ones every community has.</summary>
+public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPoller poller, IDigestScheduling scheduling, IOptions<FeedsOptions> options)
+{
+    /// <summary>The most feeds one /feeds import adds.</summary>
+    public const int ImportMax = 50;
+
+    private const string Usage = "Use /feeds add <url> [name], /feeds remove <id>, /feeds list, /feeds import <OPML url> (or attach an OPML file), /feeds export.";
+
+    public async Task<CommandReply> HandleAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var words = CommandParser.Words(request.Arguments);
+        var sub = words.Count > 0 ? words[0].ToLowerInvariant() : "";
+        return sub switch
+        {
+            "add" when words.Count >= 2 => await AddAsync(request, words[1], words.Count > 2 ? string.Join(' ', words.Skip(2)) : null, cancellationToken),
+            "add" => CommandReply.Refuse("/feeds add needs the address of a feed or a web page, for example: /feeds add https://example.org/news"),
+            "remove" when words.Count == 2 => await RemoveAsync(request, words[1], cancellationToken),
+            "remove" => CommandReply.Refuse("/feeds remove takes one feed: its number from /feeds list, or its URL."),
+            "list" => await ListAsync(request, cancellationToken),
+            "import" => await ImportAsync(request, words.Count > 1 ? words[1] : null, cancellationToken),
+            "export" => await ExportAsync(request, cancellationToken),
+            "" => CommandReply.Refuse(Usage),
+            _ => CommandReply.Refuse($"'{words[0]}' is not a /feeds action. {Usage}"),
+        };
+    }
+
+    private async Task<CommandReply> AddAsync(CommandRequest request, string address, string? name, CancellationToken cancellationToken)
+    {
+        var added = await AddOneAsync(request, address, name, cancellationToken);
+        return added.Error is { } error ? CommandReply.Refuse(error) : CommandReply.Say(added.Message);
+    }
+
+    private sealed record AddOutcome(string Message, string? Error);
+
+    private async Task<AddOutcome> AddOneAsync(CommandRequest request, string address, string? name, CancellationToken cancellationToken)
+    {
+        if (CheckAddress(address) is { } refused)
+        {
+            return new AddOutcome("", refused);
+        }
+
+        var fetched = await fetcher.FetchAsync(new FetchRequest(address), cancellationToken);
+        if (fetched.Status != FetchStatus.Ok)
+        {
+            return new AddOutcome("", $"Couldn't fetch {address}: {fetched.Error}");
+        }
+
+        var feedUrl = address;
+        if (FeedDiscovery.IsHtml(fetched.MediaType, fetched.Body!))
+        {
+            var page = new Uri(fetched.FinalLocation);
+            if (FeedDiscovery.Find(fetched.Body!, page) is not { } discovered)
+            {
+                return new AddOutcome("", $"{address} is a web page that advertises no feed (no <link rel=\"alternate\"> to RSS, Atom or JSON Feed). Give the feed's own address.");
+            }
+
+            feedUrl = discovered.ToString();
+            if (CheckAddress(feedUrl) is { } refusedFeed)
+            {
+                return new AddOutcome("", refusedFeed);
+            }
+
+            fetched = await fetcher.FetchAsync(new FetchRequest(feedUrl), cancellationToken);
+            if (fetched.Status != FetchStatus.Ok)
+            {
+                return new AddOutcome("", $"{address} points to the feed {feedUrl}, which couldn't be fetched: {fetched.Error}");
+            }
+        }
+
+        var parsed = FeedParser.Parse(fetched.Body!, fetched.Charset);
+        if (parsed.Error is { } parseError)
+        {
+            return new AddOutcome("", $"{feedUrl} is not a feed I can read: {parseError}");
+        }
+
+        var title = string.IsNullOrWhiteSpace(name) ? string.IsNullOrWhiteSpace(parsed.Title) ? FeedCatalog.NameFor(feedUrl) : parsed.Title.Trim() : name.Trim();
+        var link = await store.AddCommunityFeedAsync(request.CommunityId, feedUrl, title, options.Value.DefaultInterval, request.Caller.UserId, cancellationToken);
+        switch (link.State)
+        {
+            case CommunityFeedState.Configured:
+                return new AddOutcome($"{link.Feed.Name} ({feedUrl}) is configured for every community already.", null);
+            case CommunityFeedState.AlreadyFollowed:
+                return new AddOutcome($"This community follows {link.Feed.Name} already (feed #{link.Feed.Id}).", null);
+            case CommunityFeedState.Linked:
+                await scheduling.ScheduleFeedAsync(link.Feed, cancellationToken);
+                return new AddOutcome($"Now following {link.Feed.Name} (feed #{link.Feed.Id}); another community follows it too, so it is fetched once for both.", null);
+        }
+
+        // A new feed: its current items are stored as backlog at once — searchable now, never alerted on.
+        var report = await poller.PollAsync(link.Feed, cancellationToken);
+        await scheduling.ScheduleFeedAsync(await store.GetFeedAsync(link.Feed.Id, cancellationToken) ?? link.Feed, cancellationToken);
+        return report.Error is { } pollError
+            ? new AddOutcome($"Added {link.Feed.Name} (feed #{link.Feed.Id}), but its first poll failed: {pollError}. I'll keep trying.", null)
+            : new AddOutcome(string.Create(CultureInfo.InvariantCulture, $"Added {link.Feed.Name} (feed #{link.Feed.Id}): found {report.Found} items, stored {report.NewItems.Count}. They are searchable now; new ones will reach the digest."), null);
+    }
+
+    /// <summary>
+    /// A fast, clear refusal for what the fetcher's guard would refuse at connect time anyway: not http(s), localhost,
+    /// or a literal private, loopback, link-local or metadata address.
+    /// </summary>
+    internal string? CheckAddress(string address)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            return $"'{address}' is not a web address. Give an http:// or https:// URL.";
+        }
+
+        if (options.Value.AllowPrivateAddresses)
+        {
+            return null;
+        }
+
+        var host = uri.IdnHost.Trim('[', ']');
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Refused: {uri.Host} is this machine; feeds may not reach the host's own network.";
+        }
+
+        if (IPAddress.TryParse(host, out var ip) && AddressGuard.WhyBlocked(ip) is { } why)
+        {
+            return $"Refused: {ip} is a {why} address; feeds may not reach the host's own network.";
+        }
+
+        return null;
+    }
+
+    private async Task<CommandReply> RemoveAsync(CommandRequest request, string which, CancellationToken cancellationToken)
+    {
+        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        var target = long.TryParse(which.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? feeds.FirstOrDefault(f => f.Feed.Id == id)
+            : feeds.FirstOrDefault(f => f.Feed.Url.Equals(which, StringComparison.OrdinalIgnoreCase));
+        if (target is null)
+        {
+            return CommandReply.Refuse($"This community doesn't follow a feed '{which}'. /feeds list shows the numbers.");
+        }
+
+        var result = await store.RemoveCommunityFeedAsync(request.CommunityId, target.Feed.Id, cancellationToken);
+        switch (result)
+        {
+            case FeedUnlinkResult.Configured:
+                return CommandReply.Refuse($"{target.Feed.Name} is configured by the operator for every community; it can't be removed from chat.");
+            case FeedUnlinkResult.NotFollowed:
+                return CommandReply.Refuse($"This community doesn't follow {target.Feed.Name}.");
+            case FeedUnlinkResult.Orphaned:
+                await scheduling.UnscheduleFeedAsync(target.Feed.Id, cancellationToken);
+                break;
+        }
+
+        return CommandReply.Say($"Removed {target.Feed.Name} (feed #{target.Feed.Id}).");
+    }
+
+    private async Task<CommandReply> ListAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        if (feeds.Count == 0)
+        {
+            return CommandReply.Say("No feeds yet. Add one with /feeds add <url>.");
+        }
+
+        var entries = feeds.Select(f => new ReplyEntry(
+            string.Create(CultureInfo.InvariantCulture, $"#{f.Feed.Id} {f.Feed.Name}"),
+            f.Feed.Url.StartsWith("http", StringComparison.OrdinalIgnoreCase) ? f.Feed.Url : null,
+            (f.Configured ? "configured for every community" : "added here") + (f.Feed.IsPaused ? " · paused" : f.Feed.LastError is not null ? " · failing" : ""),
+            [])).ToList();
+        return new CommandReply($"This community follows {feeds.Count} feeds:", entries);
+    }
+
+    private async Task<CommandReply> ImportAsync(CommandRequest request, string? url, CancellationToken cancellationToken)
+    {
+        string text;
+        if (request.Attachment is { } attached)
+        {
+            text = attached;
+        }
+        else if (url is not null)
+        {
+            if (CheckAddress(url) is { } refused)
+            {
+                return CommandReply.Refuse(refused);
+            }
+
+            var fetched = await fetcher.FetchAsync(new FetchRequest(url), cancellationToken);
+            if (fetched.Status != FetchStatus.Ok)
+            {
+                return CommandReply.Refuse($"Couldn't fetch {url}: {fetched.Error}");
+            }
+
+            text = Encoding.UTF8.GetString(fetched.Body!);
+        }
+        else
+        {
+            return CommandReply.Refuse("/feeds import needs an OPML file: attach it to the command, or give its URL: /feeds import https://example.org/feeds.opml");
+        }
+
+        IReadOnlyList<OpmlFeed> outlines;
+        try
+        {
+            outlines = Opml.Parse(text);
+        }
+        catch (XmlException e)
+        {
+            return CommandReply.Refuse($"That is not an OPML file I can read: {e.Message}");
+        }
+
+        if (outlines.Count == 0)
+        {
+            return CommandReply.Refuse("The OPML file lists no feeds (no <outline xmlUrl=…>).");
+        }
+
+        if (outlines.Count > ImportMax)
+        {
+            return CommandReply.Refuse(string.Create(CultureInfo.InvariantCulture, $"The OPML file lists {outlines.Count} feeds; one import takes at most {ImportMax}."));
+        }
+
+        var lines = new List<string>();
+        var ok = 0;
+        foreach (var outline in outlines)
+        {
+            var outcome = await AddOneAsync(request, outline.Url, outline.Name, cancellationToken);
+            ok += outcome.Error is null ? 1 : 0;
+            lines.Add(outcome.Error ?? outcome.Message);
+        }
+
+        return new CommandReply(string.Create(CultureInfo.InvariantCulture, $"Imported {ok} of {outlines.Count} feeds."), [new ReplyEntry("Details", null, null, lines)]);
+    }
+
+    private async Task<CommandReply> ExportAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        var opml = Opml.Write("Digest feeds", feeds.Select(f => new OpmlFeed(f.Feed.Url, f.Feed.Name)));
+        return new CommandReply($"{feeds.Count} feeds, as OPML:", [], File: new ReplyFile("feeds.opml", "text/x-opml", opml));
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using Digest.Core.Digests;
+using Digest.Core.Storage;
+
+namespace Digest.Core.Commands;
+
+/// <summary>What everyone may ask: /help, /latest, /digest, /search, /story, /status.</summary>
+public sealed class ReadCommands(IDigestStore store, DigestComposer composer, CommunityScopes scopes, TimeProvider time)
+{
+    public const int LatestDefault = 5;
+    public const int LatestMax = 20;
+    public const int SearchPageSize = 5;
+
+    /// <summary>The most stories a /latest reads before the community's topic filter; deeper pages say so.</summary>
+    private const int LatestWindow = 200;
+
+    public static CommandReply Help(CommandRequest request)
+    {
+        var text = new StringBuilder("I follow one developing story and post digests here. Commands:");
+        foreach (var command in CommandCatalog.All.Where(c => c.Access == CallerRights.Member || request.Rights == CallerRights.Moderator))
+        {
+            text.Append('\n').Append(command.Usage).Append(" — ").Append(command.Description);
+        }
+
+        if (request.Rights != CallerRights.Moderator)
+        {
+            text.Append("\nModerators can also manage feeds, the topic and the schedule.");
+        }
+
+        return CommandReply.Say(text.ToString());
+    }
+
+    public async Task<CommandReply> LatestAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var words = CommandParser.Words(request.Arguments);
+        var count = LatestDefault;
+        if (words.Count > 1 || (words.Count == 1 && (!int.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > LatestMax)))
+        {
+            return CommandReply.Refuse($"/latest takes one number from 1 to {LatestMax} (how many stories), not '{request.Arguments}'.");
+        }
+
+        var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
+        var wanted = (request.Page + 1) * count + 1;
+        var stories = await store.GetStoriesAsync(new StoryQuery(Math.Min(LatestWindow, wanted * 3), FeedIds: scope.FeedIds), cancellationToken);
+        var visible = stories.Where(scope.Admits).ToList();
+        var page = visible.Skip(request.Page * count).Take(count).ToList();
+        if (page.Count == 0)
+        {
+            return CommandReply.Say(request.Page == 0 ? "No stories yet. The feeds are polled every few minutes; try again soon." : "No more stories.");
+        }
+
+        var first = request.Page * count + 1;
+        var heading = request.Page == 0 ? $"The {page.Count} newest stories" : $"Stories {first}–{first + page.Count - 1}";
+        var pager = new ReplyPager("latest", count.ToString(CultureInfo.InvariantCulture), request.Page, visible.Count > (request.Page + 1) * count);
+        return new CommandReply(heading, page.Select(Replies.Story).ToList(), pager);
+    }
+
+    /// <summary>What this chat's next digest would carry now; the scheduled digest is not moved.</summary>
+    public async Task<CommandReply> DigestAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
+        var digest = await composer.ComposeForChannelAsync(request.Channel, scope, cancellationToken);
+        var reply = Replies.Digest(digest);
+        return digest.IsEmpty ? reply with { Text = reply.Text + "\n/latest shows the newest stories." } : reply;
+    }
+
+    public async Task<CommandReply> SearchAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var query = request.Arguments.Trim();
+        if (query.Length == 0)
+        {
+            return CommandReply.Refuse("/search needs words to look for, for example: /search security guarantees");
+        }
+
+        if (query.Length > 200)
+        {
+            return CommandReply.Refuse($"/search takes at most 200 characters; that was {query.Length}.");
+        }
+
+        var hits = await store.SearchAsync(query, request.Page * SearchPageSize, SearchPageSize + 1, cancellationToken);
+        if (hits.Count == 0)
+        {
+            return CommandReply.Say(request.Page == 0 ? $"Nothing stored matches “{query}”." : "No more results.");
+        }
+
+        var entries = hits.Take(SearchPageSize).Select(h => new ReplyEntry(
+            h.Title,
+            h.Url,
+            string.Create(CultureInfo.InvariantCulture, $"{h.FeedName} · {h.Published:yyyy-MM-dd}{(h.StoryId is { } id ? $" · story #{id}" : "")}"),
+            [h.Snippet])).ToList();
+        var first = request.Page * SearchPageSize + 1;
+        return new CommandReply($"Results {first}–{first + entries.Count - 1} for “{query}”", entries, new ReplyPager("search", query, request.Page, hits.Count > SearchPageSize));
+    }
+
+    public async Task<CommandReply> StoryAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var word = request.Arguments.Trim().TrimStart('#');
+        if (!long.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return CommandReply.Refuse($"/story takes a story number such as /story 42 (the #number in digests), not '{request.Arguments.Trim()}'.");
+        }
+
+        var story = await store.GetStoryAsync(id, cancellationToken);
+        if (story is null)
+        {
+            return CommandReply.Refuse($"There is no story #{id}.");
+        }
+
+        var items = await store.GetStoryItemsAsync(id, cancellationToken);
+        var entries = new List<ReplyEntry> { Replies.Story(story) };
+        entries.AddRange(items.Select(i => new ReplyEntry(i.Item.Title, i.Item.Url, string.Create(CultureInfo.InvariantCulture, $"{i.FeedName} · {i.Item.Published:yyyy-MM-dd HH:mm} UTC"), [])));
+        return new CommandReply($"Story #{id}: {story.ItemCount} articles from {story.Sources.Count} outlets", entries);
+    }
+
+    public async Task<CommandReply> StatusAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var text = new StringBuilder();
+        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        text.Append(CultureInfo.InvariantCulture, $"Feeds ({feeds.Count}):");
+        foreach (var (feed, _) in feeds)
+        {
+            var state = feed.IsPaused ? $"paused: {feed.PausedReason}"
+                : feed.LastError is { } error ? $"failing ({feed.ConsecutiveFailures}×): {error}"
+                : feed.LastSuccessAt is null ? "not polled yet" : "ok";
+            text.Append(CultureInfo.InvariantCulture, $"\n• {feed.Name} — {state}; last success {When(feed.LastSuccessAt)}");
+        }
+
+        var channel = request.Channel;
+        var next = channel.PausedReason is null ? Schedules.Next(channel.Schedule, channel.TimeZone, now) : null;
+        text.Append(CultureInfo.InvariantCulture, $"\nThis chat: last digest {When(channel.LastDigestAt)}; next {(next is { } n ? Schedules.Describe(n, channel.TimeZone) : "none scheduled")}.");
+
+        var paused = (await store.GetChannelsAsync(cancellationToken))
+            .Where(c => c.CommunityId == request.CommunityId && c.PausedReason is not null)
+            .ToList();
+        foreach (var c in paused)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nPaused: {c.Platform} {c.Address} — {c.PausedReason}");
+        }
+
+        return CommandReply.Say(text.ToString());
+    }
+
+    private static string When(DateTimeOffset? at) => at is { } value ? value.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never";
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Digest.Core.Commands;
+using Digest.Core.Storage;
+
+namespace Digest.Core.Subscriptions;
+
+/// <summary>/subscribe, /unsubscribe and /alerts: a member's private digest and alerts for the community they asked in.</summary>
+public sealed class SubscriptionCommands(IDigestStore store, IDigestScheduling scheduling, TimeProvider time)
+{
+    public const int AlertsMax = 20;
+
+    private const string PrivateNote = "I write to you in a private chat; if you have never opened one with me, open it and start me once.";
+
+    public async Task<CommandReply> SubscribeAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var (subscription, channel) = await EnsureAsync(request, request.Defaults.Schedule, cancellationToken);
+        if (subscription.Digest && channel.Schedule != Schedules.Off)
+        {
+            return CommandReply.Refuse("You are subscribed already. /unsubscribe stops it.");
+        }
+
+        if (channel.Schedule == Schedules.Off)
+        {
+            await store.SetChannelScheduleAsync(channel.Id, request.Defaults.Schedule, request.Defaults.TimeZone, cancellationToken);
+            channel = channel with { Schedule = request.Defaults.Schedule, TimeZone = request.Defaults.TimeZone };
+        }
+
+        await store.SetSubscriptionDigestAsync(subscription.Id, true, cancellationToken);
+        await scheduling.ScheduleChannelAsync(channel, cancellationToken);
+        var next = Schedules.Next(channel.Schedule, channel.TimeZone, time.GetUtcNow());
+        return CommandReply.Say($"Subscribed: you'll get the digest privately{(next is { } at ? $", next at {Schedules.Describe(at, channel.TimeZone)}" : "")}. {PrivateNote}");
+    }
+
+    public async Task<CommandReply> UnsubscribeAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var subscription = await store.GetSubscriptionAsync(request.Channel.Platform, request.Caller.UserId, request.CommunityId, cancellationToken);
+        if (subscription is not { Digest: true })
+        {
+            return CommandReply.Refuse("You are not subscribed to the digest here.");
+        }
+
+        await store.SetSubscriptionDigestAsync(subscription.Id, false, cancellationToken);
+        if (await store.GetChannelAsync(subscription.ChannelId, cancellationToken) is { } channel)
+        {
+            await store.SetChannelScheduleAsync(channel.Id, Schedules.Off, channel.TimeZone, cancellationToken);
+            await scheduling.ScheduleChannelAsync(channel with { Schedule = Schedules.Off }, cancellationToken);
+        }
+
+        return CommandReply.Say(subscription.Alerts.Count > 0 ? "Unsubscribed from the digest. Your alerts stay on (/alerts list)." : "Unsubscribed from the digest.");
+    }
+
+    public async Task<CommandReply> AlertsAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var words = CommandParser.Words(request.Arguments);
+        var action = words.Count > 0 ? words[0].ToLowerInvariant() : "list";
+        var phrase = CommandParser.Phrase(request.Arguments);
+        switch (action)
+        {
+            case "list":
+                var existing = await store.GetSubscriptionAsync(request.Channel.Platform, request.Caller.UserId, request.CommunityId, cancellationToken);
+                return CommandReply.Say(existing is { Alerts.Count: > 0 }
+                    ? "Your alerts: " + string.Join(", ", existing.Alerts.Select(p => $"“{p}”"))
+                    : "You have no alerts. Add one: /alerts add \"security guarantees\"");
+            case "add":
+                if (CommunityCommands.CheckPhrase(phrase, "/alerts add") is { } bad)
+                {
+                    return bad;
+                }
+
+                var (subscription, _) = await EnsureAsync(request, Schedules.Off, cancellationToken);
+                if (subscription.Alerts.Count >= AlertsMax)
+                {
+                    return CommandReply.Refuse(string.Create(CultureInfo.InvariantCulture, $"You have {AlertsMax} alerts, the most I keep; remove one first."));
+                }
+
+                return await store.AddAlertAsync(subscription.Id, phrase, time.GetUtcNow(), cancellationToken)
+                    ? CommandReply.Say($"Alert added: I'll tell you privately when a new story mentions “{phrase}”. {PrivateNote}")
+                    : CommandReply.Refuse($"You have an alert for “{phrase}” already.");
+            case "remove":
+                if (CommunityCommands.CheckPhrase(phrase, "/alerts remove") is { } badRemove)
+                {
+                    return badRemove;
+                }
+
+                var current = await store.GetSubscriptionAsync(request.Channel.Platform, request.Caller.UserId, request.CommunityId, cancellationToken);
+                return current is not null && await store.RemoveAlertAsync(current.Id, phrase, cancellationToken)
+                    ? CommandReply.Say($"Alert for “{phrase}” removed.")
+                    : CommandReply.Refuse($"You have no alert for “{phrase}”. /alerts list shows yours.");
+            default:
+                return CommandReply.Refuse($"'{words[0]}' is not an /alerts action. Use /alerts add <phrase>, /alerts remove <phrase> or /alerts list.");
+        }
+    }
+
+    /// <summary>The caller's private channel (created with <paramref name="schedule"/> when new) and subscription for this community.</summary>
+    private async Task<(SubscriptionRecord Subscription, ChannelRecord Channel)> EnsureAsync(CommandRequest request, string schedule, CancellationToken cancellationToken)
+    {
+        var platform = request.Channel.Platform;
+        var channel = await store.EnsureChannelAsync(platform, request.Caller.PrivateAddress, request.CommunityId, schedule, request.Defaults.TimeZone, cancellationToken);
+        var subscription = await store.EnsureSubscriptionAsync(platform, request.Caller.UserId, request.CommunityId, channel.Id, time.GetUtcNow(), cancellationToken);
+        return (subscription, channel);
+    }
+}

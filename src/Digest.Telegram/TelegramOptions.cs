@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+using Digest.Core.Commands;
+
+namespace Digest.Telegram;
+
+/// <summary>The <c>Telegram</c> section. Without a bot token the Telegram side stays off.</summary>
+public sealed class TelegramOptions : IValidatableObject
+{
+    public const string SectionName = "Telegram";
+
+    /// <summary>From @BotFather; set it in the environment (DIGEST_Telegram__BotToken) or user-secrets, never in a committed file.</summary>
+    [RegularExpression(@"^\d+:[A-Za-z0-9_-]+$", ErrorMessage = "must look like 123456:ABC-DEF… (the token @BotFather gave you)")]
+    public string? BotToken { get; set; }
+
+    /// <summary>The Bot API server; tests point it at a local fake.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [Url]
+    public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+
+    /// <summary><c>polling</c> (long polling, nothing to expose) or <c>webhook</c> (Telegram calls <see cref="WebhookUrl"/>).</summary>
+    [RegularExpression("^(polling|webhook)$", ErrorMessage = "must be polling or webhook")]
+    public string Mode { get; set; } = "polling";
+
+    /// <summary>How long one getUpdates waits for an update.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:40")]
+    public TimeSpan PollTimeout { get; set; } = TimeSpan.FromSeconds(50);
+
+    /// <summary>The public HTTPS address Telegram posts updates to (webhook mode).</summary>
+    [Url]
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Checked against X-Telegram-Bot-Api-Secret-Token on every webhook call: 1–256 of A–Z, a–z, 0–9, _ and -.</summary>
+    [RegularExpression("^[A-Za-z0-9_-]{1,256}$", ErrorMessage = "must be 1-256 characters of A-Z, a-z, 0-9, _ and -")]
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Where this host listens for the webhook (behind a TLS-terminating proxy), e.g. http://0.0.0.0:8080.</summary>
+    [Url]
+    public string WebhookListenUrl { get; set; } = "http://0.0.0.0:8080";
+
+    /// <summary>The digest schedule of a group the bot joins (Quartz cron, seconds first): daily at 08:00.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DefaultSchedule { get; set; } = "0 0 8 * * ?";
+
+    [Required(AllowEmptyStrings = false)]
+    public string DefaultTimeZone { get; set; } = "UTC";
+
+    /// <summary>How long a chat member's rights (getChatMember) are trusted before being asked again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan AdminCacheDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many times one message is retried after 429 Too Many Requests before the outbox keeps it for later.</summary>
+    [Range(0, 20)]
+    public int MaxRetries { get; set; } = 5;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Mode == "webhook" && (string.IsNullOrWhiteSpace(WebhookUrl) || string.IsNullOrWhiteSpace(WebhookSecret)))
+        {
+            yield return new ValidationResult("webhook mode needs Telegram:WebhookUrl and Telegram:WebhookSecret", [nameof(WebhookUrl)]);
+        }
+
+        if (Schedules.Next(DefaultSchedule, DefaultTimeZone, DateTimeOffset.UnixEpoch) is null)
+        {
+            yield return new ValidationResult($"'{DefaultSchedule}' in '{DefaultTimeZone}' is not a Quartz cron expression in a known IANA time zone", [nameof(DefaultSchedule)]);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Digest.Core.Commands;
+using Digest.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace Digest.Telegram;
+
+/// <summary>
+/// Brings the bot up on Telegram — who it is (getMe), its command menus (everyone; more for chat administrators) — and
+/// receives updates: long polling with the offset kept in the store across restarts, or a webhook that Telegram calls.
+/// </summary>
+internal sealed partial class TelegramReceiver(
+    ITelegramBotClient bot,
+    TelegramUpdateHandler handler,
+    TelegramIdentity identity,
+    IDigestStore store,
+    TimeProvider time,
+    IOptions<TelegramOptions> options,
+    ILogger<TelegramReceiver> logger) : BackgroundService
+{
+    internal static readonly UpdateType[] Wanted = [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await StartAsync(settings, stoppingToken);
+                backoff = TimeSpan.FromSeconds(1);
+                if (settings.Mode == "webhook")
+                {
+                    return;
+                }
+
+                await PollAsync(settings, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Telegram down, a bad token, another process polling with the same token (409): log, wait, try again —
+                // the rest of the bot (polls, other platforms) keeps running.
+                LogUnreachable(logger, e, backoff.TotalSeconds);
+                await Task.Delay(backoff, time, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, backoff.Ticks * 2));
+            }
+        }
+    }
+
+    private async Task StartAsync(TelegramOptions settings, CancellationToken cancellationToken)
+    {
+        var me = await bot.GetMe(cancellationToken);
+        identity.Username = me.Username;
+        var everyone = CommandCatalog.All.Where(c => c.Access == CallerRights.Member).Select(Menu).ToList();
+        var admins = CommandCatalog.All.Select(Menu).ToList();
+        await bot.SetMyCommands(everyone, BotCommandScope.Default(), cancellationToken: cancellationToken);
+        await bot.SetMyCommands(admins, BotCommandScope.AllChatAdministrators(), cancellationToken: cancellationToken);
+        if (settings.Mode == "webhook")
+        {
+            await bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: Wanted, secretToken: settings.WebhookSecret, cancellationToken: cancellationToken);
+            LogWebhook(logger, me.Username);
+        }
+        else
+        {
+            await bot.DeleteWebhook(cancellationToken: cancellationToken);
+            LogPolling(logger, me.Username);
+        }
+    }
+
+    private static BotCommand Menu(CommandInfo command) => new() { Command = command.Name, Description = command.Description };
+
+    private async Task PollAsync(TelegramOptions settings, CancellationToken cancellationToken)
+    {
+        var key = $"telegram:{bot.BotId}:offset";
+        var offset = int.TryParse(await store.GetStateAsync(key, cancellationToken), NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) ? stored : 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var updates = await bot.GetUpdates(offset, 100, (int)settings.PollTimeout.TotalSeconds, Wanted, cancellationToken);
+            foreach (var update in updates)
+            {
+                await handler.HandleAsync(update, cancellationToken);
+
+                // Kept after each update: a restart goes on from the next one, and one handled twice at most after a crash.
+                offset = update.Id + 1;
+                await store.SetStateAsync(key, offset.ToString(CultureInfo.InvariantCulture), cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telegram: @{Username} receiving updates by long polling")]
+    private static partial void LogPolling(ILogger logger, string? username);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telegram: @{Username} receiving updates by webhook")]
+    private static partial void LogWebhook(ILogger logger, string? username);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram unreachable; retrying in {Seconds} s")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, double seconds);
+}
