@@ -50,7 +50,7 @@ public static class DigestCoreSetup
             return TopicClassifier.Load(profile, path);
         });
         services.AddSingleton<IRelevanceClassifier>(sp => sp.GetRequiredService<TopicClassifier>());
-        services.AddSingleton<IStoryClusterer>(_ => new TitleOverlapClusterer(TimeSpan.FromHours(48)));
+        services.AddSingleton<IStoryClusterer>(sp => new StoryClusterer(TimeSpan.FromHours(48), sp.GetRequiredService<TopicProfile>().Venues));
         services.AddSingleton<IKeyLineExtractor, LeadKeyLines>();
 
         services.AddSingleton<ItemPipeline>();
