@@ -75,7 +75,7 @@ public static class EvalClassifyCommand
                     ct.ThrowIfCancellationRequested();
                     var verdict = classifier.Classify(headline.Input);
                     results.Add((headline, verdict));
-                    await writer.WriteLineAsync(JsonSerializer.Serialize(new ClassifyLine(headline.Id, verdict.Relevant, verdict.Score, verdict.Tags, verdict.Reasons), TopicProfile.JsonLines));
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(new ClassifyLine(IdValue(headline.Id), verdict.Relevant, verdict.Score, verdict.Tags, verdict.Reasons), TopicProfile.JsonLines));
                 }
             }
 
@@ -123,5 +123,8 @@ public static class EvalClassifyCommand
         return TopicClassifier.Load(profile, modelPath);
     }
 
-    private sealed record ClassifyLine(string Id, bool Relevant, double Score, IReadOnlyList<string> Tags, IReadOnlyList<string> Reasons);
+    /// <summary>Numeric ids stay numbers in the output, as they are in headlines.jsonl.</summary>
+    private static object IdValue(string id) => long.TryParse(id, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number : id;
+
+    private sealed record ClassifyLine(object Id, bool Relevant, double Score, IReadOnlyList<string> Tags, IReadOnlyList<string> Reasons);
 }

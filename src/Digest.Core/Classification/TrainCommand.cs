@@ -46,7 +46,7 @@ public static class TrainCommand
         try
         {
             var profile = TopicProfile.Load(profilePath);
-            var output = parsed.Value("--output") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(profilePath))!, "..", profile.Model);
+            var output = Path.GetFullPath(parsed.Value("--output") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(profilePath))!, "..", profile.Model));
             var byId = headlinesPath is null ? null : Headlines.ReadJsonLines(headlinesPath).ToDictionary(h => h.Id);
             var labelled = labelFiles.SelectMany(f => Headlines.ReadLabels(f, byId, until)).ToList();
             var (model, examples) = Train(profile, labelled);
