@@ -7,8 +7,10 @@ namespace Digest.Core.Stories;
 /// revised headline: "5 killed" → "6 killed") is folded into it, found by MinHash over the words of the normalised
 /// title and lead with numbers masked. Otherwise the item joins the story of its most similar item within the window by
 /// TF-IDF cosine, where shared venues help and different venues (the Geneva round, the Abu Dhabi round) keep stories
-/// apart. Documents older than the window are forgotten, so memory stays bounded. Not thread-safe: the pipeline
-/// serializes calls.
+/// apart. Memory stays bounded: documents are forgotten once they are older than the retention (30 days by default)
+/// behind the newest one, or when more than <see cref="MaxDocuments"/> are held. The retention is longer than the
+/// window because a first poll brings each feed's backlog in turn, so documents do not arrive in time order. Not
+/// thread-safe: the pipeline serializes calls.
 /// </summary>
 public sealed class StoryClusterer : IStoryClusterer
 {
@@ -23,7 +25,9 @@ public sealed class StoryClusterer : IStoryClusterer
         "update", "news", "latest", "report", "more", "s", "u",
     };
 
+    public const int MaxDocuments = 5000;
     private readonly TimeSpan window;
+    private readonly TimeSpan retention;
     private readonly double joinSimilarity;
     private readonly double duplicateSimilarity;
     private readonly TermMatcher venues;
@@ -37,16 +41,19 @@ public sealed class StoryClusterer : IStoryClusterer
     /// <param name="venues">Places of rounds of talks (the topic profile's venues): items naming different ones stay apart.</param>
     /// <param name="joinSimilarity">The TF-IDF cosine from which an item joins a story.</param>
     /// <param name="duplicateSimilarity">The estimated word Jaccard from which an item is a near-copy.</param>
-    public StoryClusterer(TimeSpan window, IReadOnlyList<WeightedTerm> venues, double joinSimilarity = 0.25, double duplicateSimilarity = 0.75)
+    /// <param name="retention">How long behind the newest document others are kept (default 30 days, at least the window).</param>
+    public StoryClusterer(TimeSpan window, IReadOnlyList<WeightedTerm> venues, double joinSimilarity = 0.25, double duplicateSimilarity = 0.75, TimeSpan? retention = null)
     {
         ArgumentNullException.ThrowIfNull(venues);
         this.window = window;
+        var kept = retention ?? TimeSpan.FromDays(30);
+        this.retention = kept > window ? kept : window;
         this.joinSimilarity = joinSimilarity;
         this.duplicateSimilarity = duplicateSimilarity;
         this.venues = TopicFeatures.Matcher(venues);
     }
 
-    /// <summary>How many documents are remembered (those within the window of the newest).</summary>
+    /// <summary>How many documents are remembered.</summary>
     public int Count => entries.Count;
 
     public ClusterMatch? FindStory(ClusterDocument document)
@@ -113,13 +120,25 @@ public sealed class StoryClusterer : IStoryClusterer
         if (document.Published > newest)
         {
             newest = document.Published;
-            Evict();
         }
+
+        Evict();
     }
 
     private void Evict()
     {
-        var cutoff = newest - window;
+        var cutoff = newest - retention;
+        if (entries.Count > MaxDocuments)
+        {
+            var oldestKept = entries.Select(e => e.Document.Published).Order().ElementAt(entries.Count - MaxDocuments);
+            cutoff = oldestKept > cutoff ? oldestKept : cutoff;
+        }
+
+        if (entries.Count > 0 && entries.All(e => e.Document.Published >= cutoff))
+        {
+            return;
+        }
+
         entries.RemoveAll(e =>
         {
             if (e.Document.Published >= cutoff)

@@ -72,8 +72,22 @@ public sealed class StoryClustererTests
     }
 
     [Fact]
-    public void Add_DocumentsOlderThanTheWindow_AreForgotten()
+    public void FindStory_BacklogOfAnotherFeedArrivesAfterNewerItems_StillJoinsItsEvent()
     {
+        // A first poll stores one feed's whole backlog, then the next feed's: time order holds within a feed only.
+        var geneva = Start("US and Ukrainian delegations meet in Geneva to rework the peace plan");
+        Start("Zelensky meets US envoys in Berlin to discuss security guarantees", hours: 500);
+
+        var match = clusterer.FindStory(Doc("In Geneva, Ukrainian and US teams start trimming the peace plan", hours: 2));
+
+        match.ShouldNotBeNull();
+        match.StoryId.ShouldBe(geneva);
+    }
+
+    [Fact]
+    public void Add_DocumentsOlderThanTheRetention_AreForgotten()
+    {
+        var clusterer = new StoryClusterer(TimeSpan.FromHours(48), Venues, retention: TimeSpan.FromDays(3));
         for (var day = 0; day < 10; day++)
         {
             for (var i = 0; i < 5; i++)
@@ -83,7 +97,7 @@ public sealed class StoryClustererTests
             }
         }
 
-        clusterer.Count.ShouldBeLessThanOrEqualTo(15);
+        clusterer.Count.ShouldBe(16);
     }
 
     private long Start(string title, double hours = 0)
