@@ -6,6 +6,18 @@ namespace Digest.Core.Classification;
 /// </summary>
 internal static class Tokenizer
 {
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is", "are", "was",
+        "were", "be", "been", "it", "its", "that", "this", "these", "those", "after", "before", "over", "amid", "into", "about",
+        "says", "say", "said", "will", "would", "could", "can", "may", "might", "has", "have", "had", "not", "no", "new", "up", "out",
+        "than", "then", "his", "her", "their", "he", "she", "they", "we", "you", "who", "what", "why", "how", "when", "where", "live",
+        "update", "news", "latest", "report", "more", "s", "u",
+    };
+
+    /// <summary>Function words and headline filler that say nothing about which event an item is about.</summary>
+    public static bool IsStopWord(string token) => StopWords.Contains(token);
+
     public static List<string> Tokenize(string text, int maxTokens = int.MaxValue)
     {
         var tokens = new List<string>(24);

@@ -55,7 +55,8 @@ public sealed class TopicClassifier : IRelevanceClassifier
         var reasons = new List<string>(4);
         if (f.Evidence.Count > 0)
         {
-            reasons.Add("matched: " + string.Join(", ", f.Evidence.Select(i => features.EvidenceTerms[i].Name)));
+            var names = f.Evidence.Select(i => features.EvidenceTerms[i].Name).ToList();
+            reasons.Add("matched: " + string.Join(", ", names.Where(n => !names.Any(other => other != n && ContainsWord(other, n)))));
         }
 
         reasons.Add(f.Context.Count > 0
@@ -66,12 +67,12 @@ public sealed class TopicClassifier : IRelevanceClassifier
             reasons.Add("against: " + string.Join(", ", f.Exclusions.Select(i => profile.Exclusions[i].Name)));
         }
 
-        if (TopWords(f) is { Length: > 0 } words)
+        var relevant = score >= profile.Threshold;
+        if (relevant && TopWords(f) is { Length: > 0 } words)
         {
             reasons.Add("words: " + words);
         }
 
-        var relevant = score >= profile.Threshold;
         var excluded = exclude.Match(f.Tokens);
         var included = include.Match(f.Tokens);
         if (excluded.Count > 0)
@@ -89,33 +90,68 @@ public sealed class TopicClassifier : IRelevanceClassifier
         return new Relevance(relevant, score, itemTags, reasons);
     }
 
+    /// <summary>"peace" is shown within "peace plan" and need not be listed again.</summary>
+    private static bool ContainsWord(string phrase, string word)
+    {
+        var at = phrase.IndexOf(word, StringComparison.OrdinalIgnoreCase);
+        return at >= 0
+            && (at == 0 || !char.IsLetterOrDigit(phrase[at - 1]))
+            && (at + word.Length == phrase.Length || !char.IsLetterOrDigit(phrase[at + word.Length]));
+    }
+
     /// <summary>The two words or word pairs that pushed the score up most, for a reader to see what the model saw.</summary>
     private string TopWords(ItemFeatures f)
     {
-        (string Word, double Weight) first = ("", 0.15), second = ("", 0.15);
+        const double minimum = 0.01;
+        (int Start, int Length, double Weight) first = (0, 0, minimum), second = (0, 0, minimum);
         var tokens = f.Tokens;
         for (var i = 0; i < tokens.Count; i++)
         {
-            Consider(tokens[i], model.Weight(TopicFeatures.WordIndex(tokens[i])));
-            if (i + 1 < tokens.Count)
+            if (Tokenizer.IsStopWord(tokens[i]))
             {
-                Consider(tokens[i] + " " + tokens[i + 1], model.Weight(TopicFeatures.BigramIndex(tokens[i], tokens[i + 1])));
+                continue;
+            }
+
+            Consider(i, 1, model.Weight(TopicFeatures.WordIndex(tokens[i])));
+            if (i + 1 < tokens.Count && !Tokenizer.IsStopWord(tokens[i + 1]))
+            {
+                Consider(i, 2, model.Weight(TopicFeatures.BigramIndex(tokens[i], tokens[i + 1])));
             }
         }
 
-        return first.Word.Length == 0 ? "" : second.Word.Length == 0 ? first.Word : first.Word + ", " + second.Word;
+        return first.Length == 0 ? "" : second.Length == 0 ? Words(first) : Words(first) + ", " + Words(second);
 
-        void Consider(string word, double weight)
+        void Consider(int start, int length, double weight)
         {
-            if (weight > first.Weight && word != first.Word)
+            if (weight <= second.Weight)
+            {
+                return;
+            }
+
+            // A word shows once, alone or in a pair: a stronger pair replaces the word it contains.
+            if (Overlaps(first, start, length))
+            {
+                if (weight > first.Weight)
+                {
+                    first = (start, length, weight);
+                    second = Overlaps(second, start, length) ? (0, 0, minimum) : second;
+                }
+            }
+            else if (weight > first.Weight)
             {
                 second = first;
-                first = (word, weight);
+                first = (start, length, weight);
             }
-            else if (weight > second.Weight && word != first.Word && word != second.Word)
+            else
             {
-                second = (word, weight);
+                second = (start, length, weight);
             }
         }
+
+        static bool Overlaps((int Start, int Length, double Weight) chosen, int start, int length) =>
+            chosen.Length > 0 && start < chosen.Start + chosen.Length && chosen.Start < start + length;
+
+        string Words((int Start, int Length, double Weight) chosen) =>
+            chosen.Length == 1 ? tokens[chosen.Start] : tokens[chosen.Start] + " " + tokens[chosen.Start + 1];
     }
 }

@@ -16,15 +16,6 @@ public sealed class StoryClusterer : IStoryClusterer
 {
     private const int MinHashCount = 128;
     private const int LeadTokens = 40;
-    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
-    {
-        "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is", "are", "was",
-        "were", "be", "been", "it", "its", "that", "this", "these", "those", "after", "before", "over", "amid", "into", "about",
-        "says", "say", "said", "will", "would", "could", "can", "may", "might", "has", "have", "had", "not", "no", "new", "up", "out",
-        "than", "then", "his", "her", "their", "he", "she", "they", "we", "you", "who", "what", "why", "how", "when", "where", "live",
-        "update", "news", "latest", "report", "more", "s", "u",
-    };
-
     public const int MaxDocuments = 5000;
     private readonly TimeSpan window;
     private readonly TimeSpan retention;
@@ -184,7 +175,7 @@ public sealed class StoryClusterer : IStoryClusterer
         Array.Fill(minHash, uint.MaxValue);
         foreach (var token in tokens)
         {
-            if (StopWords.Contains(token))
+            if (Tokenizer.IsStopWord(token))
             {
                 continue;
             }
