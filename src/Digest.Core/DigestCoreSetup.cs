@@ -43,8 +43,15 @@ public static class DigestCoreSetup
             var path = paths.Resolve(file) ?? throw new OptionsValidationException(TopicOptions.SectionName, typeof(TopicOptions), [$"Topic:Profile: no file at '{file}'"]);
             return TopicProfile.Load(path);
         });
-        services.AddSingleton<IRelevanceClassifier>(sp => new ProfileClassifier(sp.GetRequiredService<TopicProfile>()));
-        services.AddSingleton<IStoryClusterer>(_ => new TitleOverlapClusterer(TimeSpan.FromHours(48)));
+        services.AddSingleton(sp =>
+        {
+            var profile = sp.GetRequiredService<TopicProfile>();
+            var path = sp.GetRequiredService<ConfigPaths>().Resolve(profile.Model)
+                ?? throw new OptionsValidationException(TopicOptions.SectionName, typeof(TopicOptions), [$"Topic:Profile: the profile's model '{profile.Model}' is not in the config folder (build it with `digest train`)"]);
+            return TopicClassifier.Load(profile, path);
+        });
+        services.AddSingleton<IRelevanceClassifier>(sp => sp.GetRequiredService<TopicClassifier>());
+        services.AddSingleton<IStoryClusterer>(sp => new StoryClusterer(TimeSpan.FromHours(48), sp.GetRequiredService<TopicProfile>().Venues));
         services.AddSingleton(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
         services.AddHttpClient(ChatKeyLines.HttpClientName);
         services.AddSingleton<IKeyLineExtractor>(sp => sp.GetRequiredService<IOptions<SummarizationOptions>>().Value.Llm.Enabled

@@ -19,13 +19,25 @@ public sealed record TopicProfile
     public required string Name { get; init; }
     public string Description { get; init; } = "";
     public double Threshold { get; init; } = 0.5;
+
+    /// <summary>The trained model file, relative to the config folder (config/models/…).</summary>
+    public string Model { get; init; } = "";
     public IReadOnlyList<WeightedTerm> Entities { get; init; } = [];
     public IReadOnlyList<WeightedTerm> Phrases { get; init; } = [];
     public IReadOnlyList<WeightedTerm> Context { get; init; } = [];
     public IReadOnlyList<WeightedTerm> Exclusions { get; init; } = [];
+    /// <summary>Places of rounds of talks: the clusterer keeps items naming different venues in different stories.</summary>
+    public IReadOnlyList<WeightedTerm> Venues { get; init; } = [];
+
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Tags { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public IReadOnlyList<string> PositiveExamples { get; init; } = [];
     public IReadOnlyList<string> NegativeExamples { get; init; } = [];
+
+    /// <summary>A moderator's phrases: an item containing one is kept whatever its score.</summary>
+    public IReadOnlyList<string> Include { get; init; } = [];
+
+    /// <summary>A moderator's phrases: an item containing one is dropped whatever its score (wins over <see cref="Include"/>).</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -34,6 +46,8 @@ public sealed record TopicProfile
         AllowTrailingCommas = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    internal static readonly JsonSerializerOptions JsonLines = new(Json) { WriteIndented = false };
 
     public static TopicProfile Load(string path)
     {

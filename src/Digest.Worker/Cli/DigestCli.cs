@@ -1,3 +1,6 @@
+using Digest.Core.Classification;
+using Digest.Core.Stories;
+using Digest.Core.Summarization;
 using Digest.Worker.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -17,6 +20,11 @@ internal static class DigestCli
                          poll every feed once, run the pipeline and print the digest
           run            start the bot: scheduled polls and digests, chat adapters when tokens are set
           status         every feed's last success, last error and next poll; every channel's last and next digest
+          train --labels FILE… [--headlines F] [--until DATE] [--profile F] [--output F]
+                         rebuild the classifier's model from labelled headlines and moderator feedback
+          eval classify --input F.jsonl --output OUT.jsonl [--labels TSV] [--from D --to D] [--threshold X]
+          eval cluster --input F.jsonl [--from D --to D]
+          eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
           help           this text
 
         Configuration comes from config/appsettings.json, then DIGEST_-prefixed environment variables
@@ -35,6 +43,8 @@ internal static class DigestCli
                 "once" => await OnceCommand.RunAsync(args, stdout, stderr, cancellationToken),
                 "run" => await RunBotAsync(args, stdout, cancellationToken),
                 "status" => await StatusCommand.RunAsync(args, stdout, cancellationToken),
+                "train" => await TrainCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+                "eval" => await EvalAsync(rest, stdout, stderr, cancellationToken),
                 "help" or "--help" or "-h" => await WriteAsync(stdout, Usage, 0),
                 _ => await WriteAsync(stderr, $"Unknown verb '{verb}'.\n\n{Usage}", 2),
             };
@@ -55,6 +65,19 @@ internal static class DigestCli
             await stderr.WriteLineAsync("Configuration error: " + e.Message);
             return 3;
         }
+    }
+
+    private static async Task<int> EvalAsync(List<string> words, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var what = words.Count > 0 ? words[0] : "";
+        var rest = words.Skip(1).ToList();
+        return what switch
+        {
+            "classify" => await EvalClassifyCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+            "cluster" => await EvalClusterCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+            "keylines" => await EvalKeyLinesVerb.RunAsync(rest, stdout, stderr, cancellationToken),
+            _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines (not '{what}').\n\n{Usage}", 2),
+        };
     }
 
     private static async Task<int> RunBotAsync(Arguments args, TextWriter stdout, CancellationToken cancellationToken)

@@ -1,0 +1,157 @@
+namespace Digest.Core.Classification;
+
+/// <summary>
+/// Decides whether an item is about the tracked story: the topic profile's evidence (entities, phrases, context,
+/// exclusions) and a trained logistic model over words and character n-grams, calibrated to a probability. Explains
+/// itself with the profile terms and the words that weighed most. A moderator's include/exclude phrases and threshold
+/// come from the profile: classify for a community with <see cref="WithProfile"/>.
+/// </summary>
+public sealed class TopicClassifier : IRelevanceClassifier
+{
+    private readonly TopicModel model;
+    private readonly TopicFeatures features;
+    private readonly TermMatcher tags;
+    private readonly string[] tagNames;
+    private readonly TermMatcher include;
+    private readonly TermMatcher exclude;
+
+    internal TopicClassifier(TopicProfile profile, TopicModel model)
+    {
+        this.model = model;
+        features = new TopicFeatures(profile);
+        tagNames = [.. profile.Tags.Keys];
+        tags = new TermMatcher([.. tagNames.Select(t => profile.Tags[t])]);
+        include = new TermMatcher([.. profile.Include.Select(p => new[] { p })]);
+        exclude = new TermMatcher([.. profile.Exclude.Select(p => new[] { p })]);
+    }
+
+    public TopicProfile Profile => features.Profile;
+
+    /// <summary>Loads the profile's trained model (its <see cref="TopicProfile.Model"/> path, resolved by the caller).</summary>
+    public static TopicClassifier Load(TopicProfile profile, string modelPath)
+    {
+        try
+        {
+            return new TopicClassifier(profile, TopicModel.Load(modelPath));
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException)
+        {
+            throw new InvalidDataException($"topic model {modelPath} cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The same trained model under another profile — typically a community's copy with the moderator's phrases and
+    /// threshold: <c>classifier.WithProfile(classifier.Profile with { Include = [...], Exclude = [...], Threshold = 0.7 })</c>.
+    /// </summary>
+    public TopicClassifier WithProfile(TopicProfile profile) => new(profile, model);
+
+    public Relevance Classify(ClassifierInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var f = features.Extract(TopicFeatures.TextOf(input));
+        var score = Math.Round(model.Probability(f), 4);
+        var profile = features.Profile;
+        var reasons = new List<string>(4);
+        if (f.Evidence.Count > 0)
+        {
+            var names = f.Evidence.Select(i => features.EvidenceTerms[i].Name).ToList();
+            reasons.Add("matched: " + string.Join(", ", names.Where(n => !names.Any(other => other != n && ContainsWord(other, n)))));
+        }
+
+        reasons.Add(f.Context.Count > 0
+            ? "context: " + string.Join(", ", f.Context.Take(3).Select(i => profile.Context[i].Name))
+            : "no context (" + string.Join("/", profile.Context.Take(2).Select(c => c.Name)) + ")");
+        if (f.Exclusions.Count > 0)
+        {
+            reasons.Add("against: " + string.Join(", ", f.Exclusions.Select(i => profile.Exclusions[i].Name)));
+        }
+
+        var relevant = score >= profile.Threshold;
+        if (relevant && TopWords(f) is { Length: > 0 } words)
+        {
+            reasons.Add("words: " + words);
+        }
+
+        var excluded = exclude.Match(f.Tokens);
+        var included = include.Match(f.Tokens);
+        if (excluded.Count > 0)
+        {
+            relevant = false;
+            reasons.Add("excluded by moderator: " + string.Join(", ", excluded.Select(i => profile.Exclude[i])));
+        }
+        else if (included.Count > 0)
+        {
+            relevant = true;
+            reasons.Add("included by moderator: " + string.Join(", ", included.Select(i => profile.Include[i])));
+        }
+
+        var itemTags = tags.Match(f.Tokens).Select(i => tagNames[i]).ToList();
+        return new Relevance(relevant, score, itemTags, reasons);
+    }
+
+    /// <summary>"peace" is shown within "peace plan" and need not be listed again.</summary>
+    private static bool ContainsWord(string phrase, string word)
+    {
+        var at = phrase.IndexOf(word, StringComparison.OrdinalIgnoreCase);
+        return at >= 0
+            && (at == 0 || !char.IsLetterOrDigit(phrase[at - 1]))
+            && (at + word.Length == phrase.Length || !char.IsLetterOrDigit(phrase[at + word.Length]));
+    }
+
+    /// <summary>The two words or word pairs that pushed the score up most, for a reader to see what the model saw.</summary>
+    private string TopWords(ItemFeatures f)
+    {
+        const double minimum = 0.01;
+        (int Start, int Length, double Weight) first = (0, 0, minimum), second = (0, 0, minimum);
+        var tokens = f.Tokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (Tokenizer.IsStopWord(tokens[i]))
+            {
+                continue;
+            }
+
+            Consider(i, 1, model.Weight(TopicFeatures.WordIndex(tokens[i])));
+            if (i + 1 < tokens.Count && !Tokenizer.IsStopWord(tokens[i + 1]))
+            {
+                Consider(i, 2, model.Weight(TopicFeatures.BigramIndex(tokens[i], tokens[i + 1])));
+            }
+        }
+
+        return first.Length == 0 ? "" : second.Length == 0 ? Words(first) : Words(first) + ", " + Words(second);
+
+        void Consider(int start, int length, double weight)
+        {
+            if (weight <= second.Weight)
+            {
+                return;
+            }
+
+            // A word shows once, alone or in a pair: a stronger pair replaces the word it contains.
+            if (Overlaps(first, start, length))
+            {
+                if (weight > first.Weight)
+                {
+                    first = (start, length, weight);
+                    second = Overlaps(second, start, length) ? (0, 0, minimum) : second;
+                }
+            }
+            else if (weight > first.Weight)
+            {
+                second = first;
+                first = (start, length, weight);
+            }
+            else
+            {
+                second = (start, length, weight);
+            }
+        }
+
+        static bool Overlaps((int Start, int Length, double Weight) chosen, int start, int length) =>
+            chosen.Length > 0 && start < chosen.Start + chosen.Length && chosen.Start < start + length;
+
+        string Words((int Start, int Length, double Weight) chosen) =>
+            chosen.Length == 1 ? tokens[chosen.Start] : tokens[chosen.Start] + " " + tokens[chosen.Start + 1];
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Digest.Core.Classification;
+
+/// <summary>
+/// The words after a CLI verb as <c>--name value…</c> options. An option may take several values
+/// (<c>--labels a.tsv b.tsv</c>); unknown options and stray words are errors a user can read.
+/// </summary>
+internal sealed class VerbArguments
+{
+    private readonly Dictionary<string, List<string>> options = new(StringComparer.Ordinal);
+
+    private VerbArguments()
+    {
+    }
+
+    public static VerbArguments? Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> known, TextWriter stderr)
+    {
+        var parsed = new VerbArguments();
+        List<string>? current = null;
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (!known.Contains(arg))
+                {
+                    stderr.WriteLine($"unknown option {arg} (known: {string.Join(", ", known)})");
+                    return null;
+                }
+
+                current = [];
+                parsed.options[arg] = current;
+            }
+            else if (current is null)
+            {
+                stderr.WriteLine($"unexpected '{arg}': options start with -- (known: {string.Join(", ", known)})");
+                return null;
+            }
+            else
+            {
+                current.Add(arg);
+            }
+        }
+
+        return parsed;
+    }
+
+    public IReadOnlyList<string> Values(string name) => options.TryGetValue(name, out var values) ? values : [];
+
+    public string? Value(string name) => options.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
+
+    /// <summary>A UTC calendar day given as yyyy-MM-dd; false (with a message) when present but malformed.</summary>
+    public bool TryDate(string name, TextWriter stderr, out DateOnly? date)
+    {
+        date = null;
+        if (Value(name) is not { } text)
+        {
+            return true;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            date = parsed;
+            return true;
+        }
+
+        stderr.WriteLine($"{name} wants a date like 2025-11-24, not '{text}'");
+        return false;
+    }
+
+    /// <summary>A file under the repository's config folder, looked for from the working directory and the program's folder upwards.</summary>
+    public static string? FindConfigFile(string relative)
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "config", relative);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}
