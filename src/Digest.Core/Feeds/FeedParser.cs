@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml;
+using CodeHollow.FeedReader.Feeds;
 using Digest.Core.Items;
 using CodeHollowReader = CodeHollow.FeedReader.FeedReader;
 
@@ -17,7 +18,8 @@ public sealed record ParsedFeed(string? Title, IReadOnlyList<FeedItem> Items, st
 /// <summary>
 /// Reads RSS 0.9x/1.0/2.0, Atom and JSON Feed. Every XML document is screened first by an <see cref="XmlReader"/> that
 /// refuses DTDs and caps the size, because CodeHollow.FeedReader would expand entities; the DOCTYPE is then removed so the
-/// parser never sees one. Encodings come from the BOM, then the XML declaration, then the HTTP charset.
+/// parser never sees one (the screen guarantees it: whatever passes it has no DTD). Encodings come from the BOM, then
+/// the XML declaration, then the HTTP charset. Never throws for a bad document: it gives a reason instead.
 /// </summary>
 public static partial class FeedParser
 {
@@ -25,6 +27,11 @@ public static partial class FeedParser
 
     public static ParsedFeed Parse(byte[] body, string? httpCharset = null)
     {
+        if (body.Length > MaxCharacters)
+        {
+            return ParsedFeed.Fail(string.Create(CultureInfo.InvariantCulture, $"document too large: {body.Length:N0} bytes, the limit is {MaxCharacters:N0}"));
+        }
+
         string text;
         try
         {
@@ -51,42 +58,50 @@ public static partial class FeedParser
 
     internal static string Decode(byte[] body, string? httpCharset)
     {
-        if (body.AsSpan().StartsWith("\uFEFF"u8.ToArray()) || body.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }))
+        ReadOnlySpan<byte> span = body;
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
-            return Encoding.UTF8.GetString(body, 3, body.Length - 3);
+            return Encoding.UTF8.GetString(span[3..]);
         }
 
-        if (body.Length >= 2 && body[0] == 0xFF && body[1] == 0xFE)
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || span.StartsWith((ReadOnlySpan<byte>)[0x3C, 0x00, 0x3F, 0x00]))
         {
-            return Encoding.Unicode.GetString(body, 2, body.Length - 2);
+            return Encoding.Unicode.GetString(span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? span[2..] : span);
         }
 
-        if (body.Length >= 2 && body[0] == 0xFE && body[1] == 0xFF)
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || span.StartsWith((ReadOnlySpan<byte>)[0x00, 0x3C, 0x00, 0x3F]))
         {
-            return Encoding.BigEndianUnicode.GetString(body, 2, body.Length - 2);
+            return Encoding.BigEndianUnicode.GetString(span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? span[2..] : span);
         }
 
-        // The XML declaration is ASCII whatever the encoding (for the encodings feeds use).
-        var head = Encoding.ASCII.GetString(body, 0, Math.Min(body.Length, 200));
+        // The XML declaration is ASCII whatever the encoding (for the byte-oriented encodings feeds use).
+        var head = Encoding.ASCII.GetString(span[..Math.Min(span.Length, 200)]);
         var declared = XmlEncoding().Match(head);
-        var name = declared.Success ? declared.Groups[1].Value : httpCharset;
-        var encoding = Lookup(name) ?? Encoding.UTF8;
+        var encoding = (declared.Success ? Lookup(declared.Groups[1].Value) : null) ?? Lookup(httpCharset) ?? Encoding.UTF8;
         return encoding.GetString(body);
     }
 
-    private static Encoding? Lookup(string? name)
+    /// <summary>An encoding by label, with the code pages .NET keeps outside the core (windows-1252, KOI8-R, GB2312…).</summary>
+    internal static Encoding? Lookup(string? name)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
             return null;
         }
 
+        name = name.Trim().Trim('"', '\'');
+
+        // As browsers do (WHATWG Encoding): documents labelled Latin-1 or ASCII are windows-1252 in practice, a superset
+        // that maps 0x80–0x9F to curly quotes and dashes instead of control characters.
+        if (name.Equals("iso-8859-1", StringComparison.OrdinalIgnoreCase) || name.Equals("latin1", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("us-ascii", StringComparison.OrdinalIgnoreCase) || name.Equals("ascii", StringComparison.OrdinalIgnoreCase))
+        {
+            name = "windows-1252";
+        }
+
         try
         {
-            var encoding = Encoding.GetEncoding(name.Trim().Trim('"'));
-
-            // Latin-1 documents are nearly always windows-1252 in practice; .NET has Latin-1 built in.
-            return encoding.CodePage == 28591 ? Encoding.Latin1 : encoding;
+            return System.Text.CodePagesEncodingProvider.Instance.GetEncoding(name) ?? Encoding.GetEncoding(name);
         }
         catch (ArgumentException)
         {
@@ -114,36 +129,61 @@ public static partial class FeedParser
         {
             if (doctype.Groups["subset"].Success)
             {
-                return ParsedFeed.Fail("refused: the document declares a DTD with its own entities (entity expansion is not allowed)");
+                return ParsedFeed.Fail(doctype.Groups["subset"].Value.Contains("SYSTEM", StringComparison.Ordinal) || doctype.Groups["subset"].Value.Contains("PUBLIC", StringComparison.Ordinal)
+                    ? "refused: the document's DTD declares an external entity (feeds may not make the reader load other resources)"
+                    : "refused: the document's DTD declares entities (entity expansion is not allowed)");
             }
 
+            // An external DTD by reference only (RSS 0.91 does this): nothing is loaded, the declaration is dropped.
             text = text.Remove(doctype.Index, doctype.Length);
         }
 
-        text = ReplaceHtmlEntities(text);
+        text = NamedEntity().Replace(text, ToCharacterReferences);
         if (Screen(text) is { } problem)
         {
             return ParsedFeed.Fail(problem);
         }
 
+        CodeHollow.FeedReader.Feed feed;
         try
         {
-            var feed = CodeHollowReader.ReadFromString(text);
-            var items = feed.Items.Select(i => new FeedItem(
-                i.Id,
-                i.Title,
-                i.Link,
-                i.Description,
-                i.Content,
-                i.Author,
-                i.PublishingDate is { } date ? ToOffset(date) : ParseDate(i.PublishingDateString),
-                null)).ToList();
-            return new ParsedFeed(feed.Title, items, null);
+            feed = CodeHollowReader.ReadFromString(text);
         }
-        catch (Exception e) when (e is XmlException or FormatException or InvalidOperationException or NullReferenceException or ArgumentException)
+        catch (Exception e)
         {
+            // The library throws plain Exception for an unknown root and NullReferenceException for some odd entries.
             return ParsedFeed.Fail($"not a feed: {e.Message}");
         }
+
+        return new ParsedFeed(feed.Title, feed.Items.Select(ToFeedItem).ToList(), null);
+    }
+
+    private static FeedItem ToFeedItem(CodeHollow.FeedReader.FeedItem item)
+    {
+        var published = ParseDate(item.PublishingDateString) ?? (item.PublishingDate is { } date ? ToOffset(date) : null);
+        return item.SpecificItem switch
+        {
+            // The library takes an entry's first link whatever its rel (it may be "replies" or "enclosure"), and drops <updated>.
+            AtomFeedItem atom => new FeedItem(
+                item.Id,
+                item.Title,
+                atom.Links?.FirstOrDefault(l => string.IsNullOrEmpty(l.Relation) || l.Relation == "alternate")?.Href ?? item.Link,
+                item.Description,
+                item.Content,
+                item.Author,
+                published,
+                ParseDate(atom.UpdatedDateString)),
+            Rss20FeedItem rss => new FeedItem(
+                item.Id,
+                item.Title,
+                item.Link,
+                item.Description,
+                item.Content,
+                item.Author ?? rss.DC?.Creator,
+                published ?? ParseDate(rss.DC?.DateString),
+                null),
+            _ => new FeedItem(item.Id, item.Title, item.Link, item.Description, item.Content, item.Author, published, null),
+        };
     }
 
     /// <summary>A safe pass over the whole document: no DTD, no external resolution, a size cap.</summary>
@@ -175,36 +215,22 @@ public static partial class FeedParser
         }
     }
 
-    /// <summary>HTML named entities (&amp;nbsp;, &amp;eacute;) are common in feeds but undeclared in XML; turn them into character references.</summary>
-    private static string ReplaceHtmlEntities(string text)
+    /// <summary>HTML named entities (&amp;nbsp;, &amp;eacute;) are common in feeds but undeclared in XML; they become character references.</summary>
+    private static string ToCharacterReferences(Match entity)
     {
-        if (!text.Contains('&'))
+        var decoded = System.Net.WebUtility.HtmlDecode(entity.Value);
+        if (decoded == entity.Value)
         {
-            return text;
+            return entity.Value;
         }
 
-        return NamedEntity().Replace(text, m =>
+        var builder = new StringBuilder();
+        foreach (var rune in decoded.EnumerateRunes())
         {
-            var name = m.Groups[1].Value;
-            if (name is "amp" or "lt" or "gt" or "quot" or "apos")
-            {
-                return m.Value;
-            }
+            builder.Append("&#").Append(rune.Value.ToString(CultureInfo.InvariantCulture)).Append(';');
+        }
 
-            var decoded = System.Net.WebUtility.HtmlDecode(m.Value);
-            if (decoded == m.Value)
-            {
-                return m.Value;
-            }
-
-            var builder = new StringBuilder();
-            foreach (var rune in decoded.EnumerateRunes())
-            {
-                builder.Append("&#").Append(rune.Value.ToString(CultureInfo.InvariantCulture)).Append(';');
-            }
-
-            return builder.ToString();
-        });
+        return builder.ToString();
     }
 
     private static ParsedFeed ParseJsonFeed(string text)
@@ -275,11 +301,26 @@ public static partial class FeedParser
 
     private static readonly string[] DateFormats =
     [
-        "ddd, d MMM yyyy HH:mm:ss zzz", "ddd, d MMM yyyy HH:mm zzz", "d MMM yyyy HH:mm:ss zzz", "ddd, d MMM yyyy HH:mm:ss",
+        "d MMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm zzz", "d MMM yy HH:mm:ss zzz", "d MMMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm:ss",
         "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd",
     ];
 
-    /// <summary>Dates with fallbacks: RFC 822 (with named zones), ISO 8601, and what people actually write.</summary>
+    /// <summary>RFC 822 zone names (and a few that feeds use anyway). Ambiguous ones such as IST are left out.</summary>
+    private static readonly Dictionary<string, string> ZoneOffsets = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["GMT"] = "+00:00", ["UT"] = "+00:00", ["UTC"] = "+00:00", ["Z"] = "+00:00", ["WET"] = "+00:00",
+        ["EST"] = "-05:00", ["EDT"] = "-04:00", ["CST"] = "-06:00", ["CDT"] = "-05:00",
+        ["MST"] = "-07:00", ["MDT"] = "-06:00", ["PST"] = "-08:00", ["PDT"] = "-07:00",
+        ["BST"] = "+01:00", ["CET"] = "+01:00", ["CEST"] = "+02:00", ["WEST"] = "+01:00", ["EET"] = "+02:00", ["EEST"] = "+03:00",
+        ["MSK"] = "+03:00", ["JST"] = "+09:00", ["KST"] = "+09:00", ["AEST"] = "+10:00", ["AEDT"] = "+11:00",
+    };
+
+    private static readonly DateTimeOffset Earliest = new(1990, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Dates with fallbacks: RFC 822 (named and numeric zones, with or without the day name, which is often wrong),
+    /// ISO 8601, and what people actually write. No zone means UTC. Dates before 1990 count as missing.
+    /// </summary>
     public static DateTimeOffset? ParseDate(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -287,27 +328,37 @@ public static partial class FeedParser
             return null;
         }
 
-        var text = ZoneName().Replace(value.Trim(), m => m.Groups[1].Value switch
-        {
-            "GMT" or "UT" or "UTC" or "Z" => "+00:00",
-            "EST" => "-05:00",
-            "EDT" => "-04:00",
-            "CST" => "-06:00",
-            "CDT" => "-05:00",
-            "MST" => "-07:00",
-            "MDT" => "-06:00",
-            "PST" => "-08:00",
-            "PDT" => "-07:00",
-            _ => m.Value,
-        });
-        text = NumericZone().Replace(text, "$1$2:$3");
+        var text = value.Trim();
 
-        if (DateTimeOffset.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal, out var exact))
+        // "Tue, 10 Jun 2003": the day name only adds a way to fail.
+        var comma = text.IndexOf(',', StringComparison.Ordinal);
+        if (comma is > 0 and <= 10 && char.IsLetter(text[0]))
         {
-            return exact;
+            text = text[(comma + 1)..].TrimStart();
         }
 
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal, out var loose) ? loose : null;
+        var space = text.LastIndexOf(' ');
+        if (space > 0)
+        {
+            var zone = text.AsSpan(space + 1);
+            if (ZoneOffsets.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(zone, out var offset))
+            {
+                text = string.Concat(text.AsSpan(0, space + 1), offset);
+            }
+            else if (zone.Length == 5 && zone[0] is '+' or '-' && int.TryParse(zone[1..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                text = string.Concat(text.AsSpan(0, space + 1), zone[..3], ":", zone[3..]);
+            }
+        }
+
+        const DateTimeStyles styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal;
+        if (!DateTimeOffset.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, styles, out var date)
+            && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles, out date))
+        {
+            return null;
+        }
+
+        return date < Earliest ? null : date;
     }
 
     [GeneratedRegex("""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")]
@@ -316,12 +367,7 @@ public static partial class FeedParser
     [GeneratedRegex(@"<!DOCTYPE\s[^\[>]*(?<subset>\[[\s\S]*?\]\s*)?>", RegexOptions.IgnoreCase)]
     private static partial Regex Doctype();
 
-    [GeneratedRegex("&([A-Za-z][A-Za-z0-9]{1,31});")]
+    // The five XML entities are left out, so a document without HTML entities is returned as is, unallocated.
+    [GeneratedRegex("&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z][A-Za-z0-9]{1,31};")]
     private static partial Regex NamedEntity();
-
-    [GeneratedRegex(@"\b(GMT|UTC|UT|Z|EST|EDT|CST|CDT|MST|MDT|PST|PDT)$")]
-    private static partial Regex ZoneName();
-
-    [GeneratedRegex(@"([+-])(\d{2})(\d{2})$")]
-    private static partial Regex NumericZone();
 }

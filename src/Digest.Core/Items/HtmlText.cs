@@ -7,7 +7,9 @@ namespace Digest.Core.Items;
 /// <summary>HTML to plain text: tags dropped (block elements become spaces), entities decoded, whitespace folded.</summary>
 public static class HtmlText
 {
-    private static readonly HtmlParser Parser = new(new HtmlParserOptions { IsScripting = false });
+    // A parser carries a browsing context, which AngleSharp's author likens to one browser tab: one per thread.
+    [ThreadStatic]
+    private static HtmlParser? parser;
 
     private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "noscript", "template", "iframe", "svg", "head" };
 
@@ -18,12 +20,14 @@ public static class HtmlText
             return "";
         }
 
-        if (html.AsSpan().IndexOfAny('<', '&') < 0)
+        // Most titles and many summaries are plain text: no parser for them, and no HTML parser for entities alone.
+        if (!html.Contains('<', StringComparison.Ordinal))
         {
-            return Fold(html);
+            return Fold(html.Contains('&', StringComparison.Ordinal) ? System.Net.WebUtility.HtmlDecode(html) : html);
         }
 
-        var document = Parser.ParseDocument(html);
+        parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
+        var document = parser.ParseDocument(html);
         var builder = new StringBuilder(html.Length);
         Append(document.Body ?? (INode)document, builder);
         return Fold(builder.ToString());
@@ -59,11 +63,16 @@ public static class HtmlText
     /// <summary>Collapses runs of whitespace (including no-break spaces) into single spaces and trims.</summary>
     public static string Fold(string text)
     {
+        if (IsFolded(text))
+        {
+            return text;
+        }
+
         var builder = new StringBuilder(text.Length);
         var space = false;
         foreach (var c in text)
         {
-            if (char.IsWhiteSpace(c) || c == '\u00A0' || char.IsControl(c))
+            if (IsSpace(c))
             {
                 space = builder.Length > 0;
                 continue;
@@ -80,4 +89,24 @@ public static class HtmlText
 
         return builder.ToString();
     }
+
+    private static bool IsFolded(string text)
+    {
+        if (text.Length > 0 && IsSpace(text[0]))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (IsSpace(text[i]) && (text[i] != ' ' || i == text.Length - 1 || text[i + 1] == ' '))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsSpace(char c) => char.IsWhiteSpace(c) || char.IsControl(c);
 }
