@@ -25,6 +25,9 @@ public static partial class FeedParser
 {
     public const int MaxCharacters = 20_000_000;
 
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE\uFFFF");
+
     public static ParsedFeed Parse(byte[] body, string? httpCharset = null)
     {
         if (body.Length > MaxCharacters)
@@ -124,6 +127,7 @@ public static partial class FeedParser
 
     private static ParsedFeed ParseXml(string text)
     {
+        text = WithoutControlCharacters(text);
         var doctype = Doctype().Match(text);
         if (doctype.Success)
         {
@@ -151,8 +155,11 @@ public static partial class FeedParser
         }
         catch (Exception e)
         {
-            // The library throws plain Exception for an unknown root and NullReferenceException for some odd entries.
-            return ParsedFeed.Fail($"not a feed: {e.Message}");
+            // The library throws plain Exception for an unknown root, and NullReferenceException when an element it
+            // counts on is missing.
+            return ParsedFeed.Fail(e is NullReferenceException
+                ? "not a feed: elements a feed needs are missing (an rss version, a channel)"
+                : $"not a feed: {e.Message}");
         }
 
         return new ParsedFeed(feed.Title, feed.Items.Select(ToFeedItem).ToList(), null);
@@ -184,6 +191,26 @@ public static partial class FeedParser
                 null),
             _ => new FeedItem(item.Id, item.Title, item.Link, item.Description, item.Content, item.Author, published, null),
         };
+    }
+
+    /// <summary>Control characters are not allowed in XML 1.0, yet real feeds carry stray ones; they are dropped, not fatal.</summary>
+    private static string WithoutControlCharacters(string text)
+    {
+        if (!text.AsSpan().ContainsAny(ControlCharacters))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!ControlCharacters.Contains(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>A safe pass over the whole document: no DTD, no external resolution, a size cap.</summary>
@@ -315,6 +342,9 @@ public static partial class FeedParser
         ["MSK"] = "+03:00", ["JST"] = "+09:00", ["KST"] = "+09:00", ["AEST"] = "+10:00", ["AEDT"] = "+11:00",
     };
 
+    private static readonly System.Buffers.SearchValues<char> AsciiLetters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     private static readonly DateTimeOffset Earliest = new(1990, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
@@ -332,7 +362,7 @@ public static partial class FeedParser
 
         // "Tue, 10 Jun 2003": the day name only adds a way to fail.
         var comma = text.IndexOf(',', StringComparison.Ordinal);
-        if (comma is > 0 and <= 10 && char.IsLetter(text[0]))
+        if (comma is > 0 and <= 10 && !text.AsSpan(0, comma).ContainsAnyExcept(AsciiLetters))
         {
             text = text[(comma + 1)..].TrimStart();
         }
