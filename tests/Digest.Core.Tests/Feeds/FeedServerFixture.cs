@@ -100,7 +100,15 @@ public sealed class FeedServerFixture : IAsyncLifetime
             await context.Response.Body.WriteAsync("<rss version=\"2.0\"><channel><title>Endless</title>\n"u8.ToArray(), context.RequestAborted);
             while (sent < HugeBodyBytes)
             {
-                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                // Kestrel drops writes to a closed connection silently and signals RequestAborted from the thread pool:
+                // yield so that signal is seen before the next chunk, or the loop would "send" the rest into the void.
+                var flush = await context.Response.BodyWriter.WriteAsync(chunk, context.RequestAborted);
+                await Task.Yield();
+                if (flush.IsCompleted || context.RequestAborted.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 sent += chunk.Length;
             }
         }
