@@ -128,7 +128,8 @@ public static partial class FeedParser
     private static ParsedFeed ParseXml(string text)
     {
         text = WithoutControlCharacters(text);
-        var doctype = Doctype().Match(text);
+        // A DOCTYPE stands before the root element; one later on is inside content (an article's HTML in CDATA).
+        var doctype = Doctype().Match(text, 0, RootElementIndex(text));
         if (doctype.Success)
         {
             if (doctype.Groups["subset"].Success)
@@ -152,6 +153,10 @@ public static partial class FeedParser
         try
         {
             feed = CodeHollowReader.ReadFromString(text);
+        }
+        catch (XmlException e)
+        {
+            return ParsedFeed.Fail($"malformed XML: {e.Message}");
         }
         catch (Exception e)
         {
@@ -213,26 +218,45 @@ public static partial class FeedParser
         return builder.ToString();
     }
 
-    /// <summary>A safe pass over the whole document: no DTD, no external resolution, a size cap.</summary>
+    /// <summary>Where the first element tag starts (or the end): a '&lt;' followed by a letter, so not a declaration, comment or DOCTYPE.</summary>
+    private static int RootElementIndex(string text)
+    {
+        for (var i = text.IndexOf('<', StringComparison.Ordinal); i >= 0 && i < text.Length - 1; i = text.IndexOf('<', i + 1))
+        {
+            if (char.IsLetter(text[i + 1]))
+            {
+                return i;
+            }
+        }
+
+        return text.Length;
+    }
+
+    private static readonly XmlReaderSettings ScreenSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersInDocument = MaxCharacters,
+        MaxCharactersFromEntities = 1024,
+        IgnoreComments = true,
+        IgnoreWhitespace = true,
+    };
+
+    /// <summary>
+    /// A safe reader over the prolog, up to the root element: that is where a DOCTYPE must stand, so a document that
+    /// passes has no DTD and nothing for the library's parser to expand or load. The rest of the document is checked by
+    /// the library's own parse (a third full pass would double the cost of parsing for nothing).
+    /// </summary>
     internal static string? Screen(string text)
     {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = MaxCharacters,
-            MaxCharactersFromEntities = 1024,
-            IgnoreComments = true,
-            IgnoreWhitespace = true,
-        };
         try
         {
-            using var reader = XmlReader.Create(new StringReader(text), settings);
-            while (reader.Read())
+            using var reader = XmlReader.Create(new StringReader(text), ScreenSettings);
+            while (reader.Read() && reader.NodeType != XmlNodeType.Element)
             {
             }
 
-            return null;
+            return reader.NodeType == XmlNodeType.Element ? null : "malformed XML: no root element";
         }
         catch (XmlException e)
         {

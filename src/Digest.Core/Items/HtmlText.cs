@@ -13,7 +13,11 @@ public static class HtmlText
 
     private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "noscript", "template", "iframe", "svg", "head" };
 
-    public static string ToPlainText(string? html)
+    /// <param name="enough">
+    /// How much text the caller keeps. A long document is first converted from a prefix of about four times that, since
+    /// text is rarely under a quarter of its markup; only when that falls short is the whole of it parsed.
+    /// </param>
+    public static string ToPlainText(string? html, int enough = int.MaxValue)
     {
         if (string.IsNullOrEmpty(html))
         {
@@ -26,6 +30,22 @@ public static class HtmlText
             return Fold(html.Contains('&', StringComparison.Ordinal) ? System.Net.WebUtility.HtmlDecode(html) : html);
         }
 
+        var prefix = 4L * enough;
+        if (html.Length > prefix)
+        {
+            var cut = html.LastIndexOf('>', (int)prefix) + 1;
+            var text = MarkupToText(html[..(cut > 0 ? cut : (int)prefix)]);
+            if (text.Length >= enough)
+            {
+                return text;
+            }
+        }
+
+        return MarkupToText(html);
+    }
+
+    private static string MarkupToText(string html)
+    {
         parser ??= new HtmlParser(new HtmlParserOptions { IsScripting = false });
         var document = parser.ParseDocument(html);
         var builder = new StringBuilder(html.Length);

@@ -48,10 +48,10 @@ public static class ItemNormalizer
 
         // The longer of content and summary; plain text is never longer than its markup, so a long enough content
         // spares parsing the summary at all.
-        var summary = HtmlText.ToPlainText(raw.Content);
-        if (summary.Length < (raw.Summary?.Length ?? 0) && HtmlText.ToPlainText(raw.Summary) is { } shorter && shorter.Length > summary.Length)
+        var summary = HtmlText.ToPlainText(raw.Content, MaxSummaryLength + 1);
+        if (summary.Length < (raw.Summary?.Length ?? 0) && HtmlText.ToPlainText(raw.Summary, MaxSummaryLength + 1) is { } other && other.Length > summary.Length)
         {
-            summary = shorter;
+            summary = other;
         }
 
         if (summary.Length > MaxSummaryLength)

@@ -27,4 +27,23 @@ public sealed class HtmlTextTests
     [InlineData("", "")]
     [InlineData(null, "")]
     public void ToPlainText_Whitespace_Folded(string? text, string expected) => HtmlText.ToPlainText(text).ShouldBe(expected);
+
+    [Fact]
+    public void ToPlainText_LongArticle_EnoughTextFromItsStart()
+    {
+        var article = string.Concat(Enumerable.Range(1, 2000).Select(i => $"<p>Paragraph {i} of the report.</p>"));
+
+        var text = HtmlText.ToPlainText(article, enough: 200);
+
+        text.ShouldStartWith("Paragraph 1 of the report. Paragraph 2");
+        text.Length.ShouldBeGreaterThanOrEqualTo(200);
+    }
+
+    [Fact]
+    public void ToPlainText_MarkupHeavyStart_StillFindsTheText()
+    {
+        var html = string.Concat(Enumerable.Repeat("<span class=\"decoration decoration-wide\"></span>", 100)) + "<p>The actual words.</p>";
+
+        HtmlText.ToPlainText(html, enough: 100).ShouldBe("The actual words.");
+    }
 }
