@@ -55,6 +55,21 @@ public sealed class FeedParserTests
     }
 
     [Fact]
+    public void Parse_DoctypeInsideAnArticle_IsContentNotTheDocumentsDtd()
+    {
+        const string feed = """
+            <rss version="2.0"><channel><title>Pages</title>
+            <item><title>Saved page</title><link>https://pages.example/1</link>
+            <description><![CDATA[<!DOCTYPE html [ <!ENTITY x "y"> ]><p>Body</p>]]></description></item></channel></rss>
+            """;
+
+        var result = FeedParser.Parse(Encoding.UTF8.GetBytes(feed));
+
+        result.Error.ShouldBeNull();
+        result.Items.Single().Summary.ShouldNotBeNull().ShouldContain("<p>Body</p>");
+    }
+
+    [Fact]
     public void Parse_MalformedXml_GivesTheReason()
     {
         var result = FeedParser.Parse(Encoding.UTF8.GetBytes(SampleFeeds.Malformed));
