@@ -16,10 +16,11 @@ public sealed record ParsedFeed(string? Title, IReadOnlyList<FeedItem> Items, st
 }
 
 /// <summary>
-/// Reads RSS 0.9x/1.0/2.0, Atom and JSON Feed. Every XML document is screened first by an <see cref="XmlReader"/> that
-/// refuses DTDs and caps the size, because CodeHollow.FeedReader would expand entities; the DOCTYPE is then removed so the
-/// parser never sees one (the screen guarantees it: whatever passes it has no DTD). Encodings come from the BOM, then
-/// the XML declaration, then the HTTP charset. Never throws for a bad document: it gives a reason instead.
+/// Reads RSS 0.9x/1.0/2.0, Atom and JSON Feed. CodeHollow.FeedReader expands DTD entities, so it never sees a DOCTYPE:
+/// one with its own declarations refuses the document, a bare external reference (RSS 0.91) is dropped, and an
+/// <see cref="XmlReader"/> with DTDs prohibited then screens the prolog, where a DOCTYPE must stand, so whatever passes
+/// has none. Documents are capped in size. Encodings come from the BOM, then the XML declaration, then the HTTP charset.
+/// Never throws for a bad document: it gives a reason instead.
 /// </summary>
 public static partial class FeedParser
 {
@@ -81,7 +82,9 @@ public static partial class FeedParser
         var head = Encoding.ASCII.GetString(span[..Math.Min(span.Length, 200)]);
         var declared = XmlEncoding().Match(head);
         var encoding = (declared.Success ? Lookup(declared.Groups[1].Value) : null) ?? Lookup(httpCharset) ?? Encoding.UTF8;
-        return encoding.GetString(body);
+
+        // Bytes that read as ASCII are not UTF-16 or UTF-32, whatever the label says (the BOM and byte checks above found none).
+        return (encoding is UnicodeEncoding or UTF32Encoding ? Encoding.UTF8 : encoding).GetString(body);
     }
 
     /// <summary>An encoding by label, with the code pages .NET keeps outside the core (windows-1252, KOI8-R, GB2312…).</summary>
@@ -128,13 +131,14 @@ public static partial class FeedParser
     private static ParsedFeed ParseXml(string text)
     {
         text = WithoutControlCharacters(text);
+
         // A DOCTYPE stands before the root element; one later on is inside content (an article's HTML in CDATA).
         var doctype = Doctype().Match(text, 0, RootElementIndex(text));
         if (doctype.Success)
         {
-            if (doctype.Groups["subset"].Success)
+            if (doctype.Groups["subset"] is { Success: true, Value: var subset })
             {
-                return ParsedFeed.Fail(doctype.Groups["subset"].Value.Contains("SYSTEM", StringComparison.Ordinal) || doctype.Groups["subset"].Value.Contains("PUBLIC", StringComparison.Ordinal)
+                return ParsedFeed.Fail(subset.Contains("SYSTEM", StringComparison.Ordinal) || subset.Contains("PUBLIC", StringComparison.Ordinal)
                     ? "refused: the document's DTD declares an external entity (feeds may not make the reader load other resources)"
                     : "refused: the document's DTD declares entities (entity expansion is not allowed)");
             }

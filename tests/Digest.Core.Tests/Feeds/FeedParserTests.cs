@@ -212,6 +212,14 @@ public sealed class FeedParserTests
     }
 
     [Fact]
+    public void Parse_Utf16LabelOnAsciiBytes_ReadAsUtf8()
+    {
+        var body = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>Mislabelled</title></channel></rss>");
+
+        FeedParser.Parse(body).Title.ShouldBe("Mislabelled");
+    }
+
+    [Fact]
     public void Parse_DocumentOverTheCap_Refused()
     {
         var body = new byte[FeedParser.MaxCharacters + 1];
