@@ -81,10 +81,10 @@ public static partial class FeedParser
         // The XML declaration is ASCII whatever the encoding (for the byte-oriented encodings feeds use).
         var head = Encoding.ASCII.GetString(span[..Math.Min(span.Length, 200)]);
         var declared = XmlEncoding().Match(head);
-        var encoding = (declared.Success ? Lookup(declared.Groups[1].Value) : null) ?? Lookup(httpCharset) ?? Encoding.UTF8;
-
-        // Bytes that read as ASCII are not UTF-16 or UTF-32, whatever the label says (the BOM and byte checks above found none).
-        return (encoding is UnicodeEncoding or UTF32Encoding ? Encoding.UTF8 : encoding).GetString(body);
+        // A declaration readable as ASCII means a byte-oriented encoding, whatever its label says about UTF-16 or UTF-32.
+        var encoding = (declared.Success && Lookup(declared.Groups[1].Value) is { } label ? (label is UnicodeEncoding or UTF32Encoding ? Encoding.UTF8 : label) : null)
+            ?? Lookup(httpCharset) ?? Encoding.UTF8;
+        return encoding.GetString(body);
     }
 
     /// <summary>An encoding by label, with the code pages .NET keeps outside the core (windows-1252, KOI8-R, GB2312…).</summary>
