@@ -33,6 +33,7 @@ public static class DigestCoreSetup
         services.AddValidatedOptions<TopicOptions>(TopicOptions.SectionName);
         services.AddValidatedOptions<SummarizationOptions>(SummarizationOptions.SectionName);
 
+        services.AddSingleton<FetchGates>();
         services.AddHttpClient<FeedFetcher>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<IOptions<FeedsOptions>>().Value));
 

@@ -66,6 +66,13 @@ public static class AddressGuard
 
         Span<byte> v6 = stackalloc byte[16];
         address.TryWriteBytes(v6, out _);
+
+        // NAT64 (64:ff9b::/96) carries an IPv4 address in its last four bytes: judge that one.
+        if (v6[..12].SequenceEqual((ReadOnlySpan<byte>)[0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0]))
+        {
+            return WhyBlocked(new IPAddress(v6[12..]));
+        }
+
         if ((v6[0] & 0xFE) == 0xFC)
         {
             return "private (unique local)";

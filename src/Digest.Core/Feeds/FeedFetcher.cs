@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,13 +32,12 @@ public sealed record FetchResult(
 
 /// <summary>
 /// Fetches feeds and pages politely and safely: conditional GET, compression, a timeout, a body cap checked while
-/// streaming, a bounded number of redirects, per-host and global concurrency limits, and the address guard.
-/// Local files (<c>file:</c> URIs and paths) are read under the same cap.
+/// streaming (after decompression), a bounded number of redirects, per-host and global concurrency limits
+/// (<see cref="FetchGates"/>), and the address guard. Local files (<c>file:</c> URIs and paths) are read under the same cap.
+/// A typed client: transient, so it keeps no state of its own.
 /// </summary>
-public sealed partial class FeedFetcher(HttpClient http, IOptions<FeedsOptions> options, ConfigPaths paths, ILogger<FeedFetcher> logger)
+public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOptions<FeedsOptions> options, ConfigPaths paths, ILogger<FeedFetcher> logger)
 {
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> HostGates = new(StringComparer.OrdinalIgnoreCase);
-    private static SemaphoreSlim? globalGate;
     private readonly FeedsOptions options = options.Value;
 
     /// <summary>Configures the primary handler: no automatic redirects (we follow them ourselves, counted) and the address guard at connect time.</summary>
@@ -48,6 +46,9 @@ public sealed partial class FeedFetcher(HttpClient http, IOptions<FeedsOptions> 
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.All,
         UseCookies = false,
+
+        // A proxy would make the guard below see the proxy's address instead of the feed's.
+        UseProxy = false,
         ConnectTimeout = options.Timeout,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectCallback = (context, token) => ConnectAsync(context, options.AllowPrivateAddresses, token),
@@ -98,45 +99,32 @@ public sealed partial class FeedFetcher(HttpClient http, IOptions<FeedsOptions> 
             return FetchResult.Fail(request.Location, $"'{request.Location}' is not an http(s) URL, a file: URI or an existing path");
         }
 
-        var gate = LazyInitializer.EnsureInitialized(ref globalGate, () => new SemaphoreSlim(options.GlobalConcurrency));
-        var hostGate = HostGates.GetOrAdd(uri.Host, _ => new SemaphoreSlim(options.PerHostConcurrency));
-        await gate.WaitAsync(cancellationToken);
+        using var lease = await gates.EnterAsync(uri.Host, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
         try
         {
-            await hostGate.WaitAsync(cancellationToken);
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(options.Timeout);
-                try
-                {
-                    return await FetchHttpAsync(uri, request, timeout.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    return FetchResult.Fail(request.Location, $"timed out after {options.Timeout.TotalSeconds:0} s");
-                }
-                catch (HttpRequestException e) when (FindBlocked(e) is { } blocked)
-                {
-                    return FetchResult.Fail(request.Location, $"refused: {blocked.Message}");
-                }
-                catch (HttpRequestException e)
-                {
-                    return FetchResult.Fail(request.Location, $"request failed: {Innermost(e).Message}");
-                }
-                catch (IOException e)
-                {
-                    return FetchResult.Fail(request.Location, $"connection failed: {Innermost(e).Message}");
-                }
-            }
-            finally
-            {
-                hostGate.Release();
-            }
+            return await FetchHttpAsync(uri, request, timeout.Token);
         }
-        finally
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            gate.Release();
+            return FetchResult.Fail(request.Location, string.Create(CultureInfo.InvariantCulture, $"timed out after {options.Timeout.TotalSeconds:0.#} s"));
+        }
+        catch (HttpRequestException e) when (FindBlocked(e) is { } blocked)
+        {
+            return FetchResult.Fail(request.Location, $"refused: {blocked.Message}");
+        }
+        catch (HttpRequestException e)
+        {
+            return FetchResult.Fail(request.Location, $"request failed: {Innermost(e).Message}");
+        }
+        catch (IOException e)
+        {
+            return FetchResult.Fail(request.Location, $"connection failed: {Innermost(e).Message}");
+        }
+        catch (InvalidDataException e)
+        {
+            return FetchResult.Fail(request.Location, $"bad compressed body: {e.Message}");
         }
     }
 
@@ -148,12 +136,14 @@ public sealed partial class FeedFetcher(HttpClient http, IOptions<FeedsOptions> 
             using var message = new HttpRequestMessage(HttpMethod.Get, current);
             message.Headers.UserAgent.ParseAdd(options.UserAgent);
             message.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, text/html;q=0.7, */*;q=0.5");
-            if (request.ETag is { Length: > 0 } etag && EntityTagHeaderValue.TryParse(etag, out var tag))
+            if (request.ETag is { Length: > 0 } etag)
             {
-                message.Headers.IfNoneMatch.Add(tag);
+                // Sent back as the server wrote it: some servers send validators that are not quoted strings.
+                message.Headers.TryAddWithoutValidation("If-None-Match", etag);
             }
 
-            if (request.LastModified is { Length: > 0 } lastModified && DateTimeOffset.TryParse(lastModified, out var since))
+            if (request.LastModified is { Length: > 0 } lastModified
+                && DateTimeOffset.TryParse(lastModified, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
             {
                 message.Headers.IfModifiedSince = since;
             }
@@ -183,7 +173,8 @@ public sealed partial class FeedFetcher(HttpClient http, IOptions<FeedsOptions> 
 
             if (response.StatusCode == HttpStatusCode.NotModified)
             {
-                return new FetchResult(FetchStatus.NotModified, null, null, null, request.ETag, request.LastModified, null, current.ToString());
+                return new FetchResult(
+                    FetchStatus.NotModified, null, null, null, ETagOf(response) ?? request.ETag, LastModifiedOf(response) ?? request.LastModified, null, current.ToString());
             }
 
             if (!response.IsSuccessStatusCode)
@@ -194,14 +185,14 @@ public sealed partial class FeedFetcher(HttpClient http, IOptions<FeedsOptions> 
             var declared = response.Content.Headers.ContentLength;
             if (declared > options.MaxBodyBytes)
             {
-                return FetchResult.Fail(request.Location, $"body too large: {declared:N0} bytes declared, the limit is {options.MaxBodyBytes:N0}");
+                return FetchResult.Fail(request.Location, string.Create(CultureInfo.InvariantCulture, $"body too large: {declared:N0} bytes declared, the limit is {options.MaxBodyBytes:N0} bytes"));
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             var body = await ReadCappedAsync(stream, options.MaxBodyBytes, cancellationToken);
             if (body is null)
             {
-                return FetchResult.Fail(request.Location, $"body too large: more than {options.MaxBodyBytes:N0} bytes (after decompression)");
+                return FetchResult.Fail(request.Location, string.Create(CultureInfo.InvariantCulture, $"body too large: more than the limit of {options.MaxBodyBytes:N0} bytes (counted after decompression)"));
             }
 
             var contentType = response.Content.Headers.ContentType;
@@ -211,8 +202,8 @@ public sealed partial class FeedFetcher(HttpClient http, IOptions<FeedsOptions> 
                 body,
                 contentType?.MediaType,
                 contentType?.CharSet,
-                response.Headers.ETag?.ToString(),
-                response.Content.Headers.LastModified?.ToString("R"),
+                ETagOf(response),
+                LastModifiedOf(response),
                 null,
                 current.ToString());
         }
@@ -230,7 +221,7 @@ public sealed partial class FeedFetcher(HttpClient http, IOptions<FeedsOptions> 
 
             if (info.Length > options.MaxBodyBytes)
             {
-                return FetchResult.Fail(location, $"file too large: {info.Length:N0} bytes, the limit is {options.MaxBodyBytes:N0}");
+                return FetchResult.Fail(location, string.Create(CultureInfo.InvariantCulture, $"file too large: {info.Length:N0} bytes, the limit is {options.MaxBodyBytes:N0} bytes"));
             }
 
             var body = await File.ReadAllBytesAsync(path, cancellationToken);
@@ -271,6 +262,11 @@ public sealed partial class FeedFetcher(HttpClient http, IOptions<FeedsOptions> 
 
         return buffer.ToArray();
     }
+
+    private static string? ETagOf(HttpResponseMessage response) =>
+        response.Headers.NonValidated.TryGetValues("ETag", out var values) ? values.FirstOrDefault(v => v.Length > 0) : null;
+
+    private static string? LastModifiedOf(HttpResponseMessage response) => response.Content.Headers.LastModified?.ToString("R");
 
     private static bool IsRedirect(HttpStatusCode code) => code is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
         or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;

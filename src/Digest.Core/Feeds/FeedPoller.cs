@@ -23,40 +23,28 @@ public sealed partial class FeedPoller(
 {
     public async Task<PollReport> PollAsync(FeedRecord feed, CancellationToken cancellationToken)
     {
-        var fetched = await fetcher.FetchAsync(new FetchRequest(feed.Url, feed.ETag, feed.LastModified), cancellationToken);
+        var read = await FeedIngest.ReadAsync(fetcher, new FetchRequest(feed.Url, feed.ETag, feed.LastModified), time, cancellationToken);
         var now = time.GetUtcNow();
-        switch (fetched.Status)
+        switch (read.Status)
         {
             case FetchStatus.NotModified:
-                await RecordSuccessAsync(feed, fetched.ETag, fetched.LastModified, now, cancellationToken);
+                await RecordSuccessAsync(feed, read.ETag, read.LastModified, now, cancellationToken);
                 LogNotModified(logger, feed.Url);
                 return new PollReport(feed, FetchStatus.NotModified, 0, [], null);
             case FetchStatus.Failed:
-                return await RecordFailureAsync(feed, fetched.Error ?? "unknown error", now, cancellationToken);
-        }
-
-        var parsed = FeedParser.Parse(fetched.Body!, fetched.Charset);
-        if (parsed.Error is { } parseError)
-        {
-            return await RecordFailureAsync(feed, parseError, now, cancellationToken);
+                return await RecordFailureAsync(feed, read.Error ?? "unknown error", now, cancellationToken);
         }
 
         // A feed nobody named is called by its own title once we have read it.
-        if (feed.Name == FeedCatalog.NameFor(feed.Url) && HtmlText.ToPlainText(parsed.Title) is { Length: > 0 } title)
+        if (feed.Name == FeedCatalog.NameFor(feed.Url) && HtmlText.ToPlainText(read.Title) is { Length: > 0 } title)
         {
             feed = await store.UpsertFeedAsync(feed.Url, title, title, feed.Interval, cancellationToken);
         }
 
-        Uri.TryCreate(fetched.FinalLocation, UriKind.Absolute, out var baseUri);
-        var items = parsed.Items
-            .Select(raw => ItemNormalizer.Normalize(raw, baseUri, now))
-            .OfType<Item>()
-            .DistinctBy(i => i.Key)
-            .ToList();
-
+        var items = read.Items;
         // A feed's first poll is its backlog: stored and searchable, never alerted on.
         var stored = await store.AddItemsAsync(feed.Id, items, isBacklog: !feed.BacklogStored, now, cancellationToken);
-        await RecordSuccessAsync(feed, fetched.ETag, fetched.LastModified, now, cancellationToken);
+        await RecordSuccessAsync(feed, read.ETag, read.LastModified, now, cancellationToken);
         if (stored.Count > 0)
         {
             await pipeline.ProcessAsync(stored, cancellationToken);

@@ -8,15 +8,50 @@ public static class ItemNormalizer
 {
     public const int MaxSummaryLength = 4000;
 
+    /// <summary>
+    /// A feed's entries as items, one per key. A guid that several entries share (some feeds give every entry the
+    /// feed's own address) is not a key: those entries are keyed by their links instead.
+    /// </summary>
+    public static IReadOnlyList<Item> NormalizeAll(IReadOnlyList<FeedItem> entries, Uri? feedUri, DateTimeOffset now)
+    {
+        var ids = new string?[entries.Count];
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (GuidOf(entries[i]) is { } guid)
+            {
+                ids[i] = guid;
+                counts[guid] = counts.GetValueOrDefault(guid) + 1;
+            }
+        }
+
+        var items = new List<Item>(entries.Count);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var guid = ids[i] is { } id && counts[id] == 1 ? id : null;
+            if (Normalize(entries[i], feedUri, now, guid) is { } item && keys.Add(item.Key))
+            {
+                items.Add(item);
+            }
+        }
+
+        return items;
+    }
+
     /// <returns>The item, or null when it has neither a title nor any text to show.</returns>
-    public static Item? Normalize(FeedItem raw, Uri? feedUri, DateTimeOffset now)
+    public static Item? Normalize(FeedItem raw, Uri? feedUri, DateTimeOffset now) => Normalize(raw, feedUri, now, GuidOf(raw));
+
+    private static Item? Normalize(FeedItem raw, Uri? feedUri, DateTimeOffset now, string? guid)
     {
         var title = HtmlText.ToPlainText(raw.Title);
-        var content = HtmlText.ToPlainText(raw.Content);
-        var summary = HtmlText.ToPlainText(raw.Summary);
-        if (content.Length > summary.Length)
+
+        // The longer of content and summary; plain text is never longer than its markup, so a long enough content
+        // spares parsing the summary at all.
+        var summary = HtmlText.ToPlainText(raw.Content, MaxSummaryLength + 1);
+        if (summary.Length < (raw.Summary?.Length ?? 0) && HtmlText.ToPlainText(raw.Summary, MaxSummaryLength + 1) is { } other && other.Length > summary.Length)
         {
-            summary = content;
+            summary = other;
         }
 
         if (summary.Length > MaxSummaryLength)
@@ -37,22 +72,23 @@ public static class ItemNormalizer
         }
 
         var url = CanonicalUrl.Normalize(raw.Link, feedUri) ?? CanonicalUrl.Normalize(raw.Id, feedUri) ?? "";
-        var published = raw.Published ?? raw.Updated ?? now;
-        if (published > now)
-        {
-            published = now;
-        }
+        var dated = raw.Published ?? raw.Updated;
 
-        return new Item(Key(raw, url, title, published), title, url, summary, HtmlText.ToPlainText(raw.Author) is { Length: > 0 } a ? a : null, published);
+        // A date in the future (a wrong zone, a scheduled post) would pin the item to the top of every digest.
+        var published = dated is { } date && date <= now ? date : now;
+        var author = HtmlText.ToPlainText(raw.Author) is { Length: > 0 } a ? a : null;
+        return new Item(Key(guid, url, title, summary, dated), title, url, summary, author, published);
     }
 
-    /// <summary>The guid when there is one, else the canonical link, else a hash of title and date.</summary>
-    private static string Key(FeedItem raw, string url, string title, DateTimeOffset published)
+    /// <summary>
+    /// The guid when there is a stable one, else the canonical link, else a hash of the text and the feed's own date
+    /// (never the poll time, which would give the entry a new key on every poll).
+    /// </summary>
+    private static string Key(string? guid, string url, string title, string summary, DateTimeOffset? dated)
     {
-        if (!string.IsNullOrWhiteSpace(raw.Id))
+        if (guid is not null)
         {
-            var id = raw.Id.Trim();
-            return "g:" + (id.Length <= 200 ? id : Hash(id));
+            return "g:" + (guid.Length <= 200 ? guid : Hash(guid));
         }
 
         if (url.Length > 0)
@@ -60,7 +96,19 @@ public static class ItemNormalizer
             return "u:" + (url.Length <= 200 ? url : Hash(url));
         }
 
-        return "h:" + Hash(title + "|" + published.ToUnixTimeSeconds());
+        return "h:" + Hash($"{title}|{summary[..Math.Min(summary.Length, 500)]}|{dated?.ToUnixTimeSeconds()}");
+    }
+
+    /// <summary>The entry's id as a key: trimmed, and canonical when it is a link, so tracking parameters added per poll don't change it.</summary>
+    private static string? GuidOf(FeedItem raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw.Id))
+        {
+            return null;
+        }
+
+        var id = raw.Id.Trim();
+        return id.StartsWith("http", StringComparison.OrdinalIgnoreCase) ? CanonicalUrl.Normalize(id) ?? id : id;
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];

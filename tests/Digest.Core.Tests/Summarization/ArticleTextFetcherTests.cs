@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
+using Digest.Core.Tests.TestSupport;
+
 namespace Digest.Core.Tests.Summarization;
 
 public sealed class ArticleTextFetcherTests : IAsyncLifetime
@@ -152,13 +154,7 @@ public sealed class ArticleTextFetcherTests : IAsyncLifetime
 
     private static ArticleTextFetcher CreateFetcher(bool allowPrivate = true, Action<SummarizationOptions>? configure = null)
     {
-        var feeds = new FeedsOptions { AllowPrivateAddresses = allowPrivate, Timeout = TimeSpan.FromSeconds(10) };
-        var services = new ServiceCollection();
-        services.AddHttpClient<FeedFetcher>().ConfigurePrimaryHttpMessageHandler(() => FeedFetcher.CreateHandler(feeds));
-        services.AddSingleton(Options.Create(feeds));
-        services.AddSingleton(new ConfigPaths(Path.GetTempPath()));
-        services.AddLogging();
-        var provider = services.BuildServiceProvider();
+        var provider = FetcherServices.Build(allowPrivate, null, ("Timeout", "00:00:10"));
         var summarization = new SummarizationOptions();
         configure?.Invoke(summarization);
         return new ArticleTextFetcher(provider.GetRequiredService<FeedFetcher>(), Options.Create(summarization), NullLogger<ArticleTextFetcher>.Instance);

@@ -1,0 +1,49 @@
+using Digest.Core.Items;
+
+namespace Digest.Core.Tests.Items;
+
+public sealed class HtmlTextTests
+{
+    [Theory]
+    [InlineData("<p>Talks <b>resume</b> in Geneva.</p><p>Next round: Friday.</p>", "Talks resume in Geneva. Next round: Friday.")]
+    [InlineData("Line one<br>line two", "Line one line two")]
+    [InlineData("<div>Text<script>alert('x')</script><style>p{}</style></div>", "Text")]
+    [InlineData("<ul><li>one</li><li>two</li></ul>", "one two")]
+    [InlineData("a <em>very</em> long<span>word</span>", "a very longword")]
+    [InlineData("5 < 6 and 7 > 3", "5 < 6 and 7 > 3")]
+    public void ToPlainText_Html_BecomesReadableText(string html, string expected) => HtmlText.ToPlainText(html).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("Tom &amp; Jerry", "Tom & Jerry")]
+    [InlineData("Caf&eacute; &#8220;Nord&#8221;", "Café “Nord”")]
+    [InlineData("<p>Caf&eacute;&nbsp;Nord</p>", "Café Nord")]
+    [InlineData("&lt;b&gt;not bold&lt;/b&gt;", "<b>not bold</b>")]
+    public void ToPlainText_Entities_Decoded(string html, string expected) => HtmlText.ToPlainText(html).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("  spaced \t\n out  ", "spaced out")]
+    [InlineData("no\u00A0break", "no break")]
+    [InlineData("already clean", "already clean")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    public void ToPlainText_Whitespace_Folded(string? text, string expected) => HtmlText.ToPlainText(text).ShouldBe(expected);
+
+    [Fact]
+    public void ToPlainText_LongArticle_EnoughTextFromItsStart()
+    {
+        var article = string.Concat(Enumerable.Range(1, 2000).Select(i => $"<p>Paragraph {i} of the report.</p>"));
+
+        var text = HtmlText.ToPlainText(article, enough: 200);
+
+        text.ShouldStartWith("Paragraph 1 of the report. Paragraph 2");
+        text.Length.ShouldBeGreaterThanOrEqualTo(200);
+    }
+
+    [Fact]
+    public void ToPlainText_MarkupHeavyStart_StillFindsTheText()
+    {
+        var html = string.Concat(Enumerable.Repeat("<span class=\"decoration decoration-wide\"></span>", 100)) + "<p>The actual words.</p>";
+
+        HtmlText.ToPlainText(html, enough: 100).ShouldBe("The actual words.");
+    }
+}
