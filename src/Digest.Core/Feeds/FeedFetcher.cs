@@ -99,6 +99,11 @@ public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOpti
             return FetchResult.Fail(request.Location, $"'{request.Location}' is not an http(s) URL, a file: URI or an existing path");
         }
 
+        if (IsReservedName(uri.Host))
+        {
+            return FetchResult.Fail(request.Location, $"{uri.Host} is a reserved name that never resolves (RFC 2606); not fetched");
+        }
+
         using var lease = await gates.EnterAsync(uri.Host, cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
@@ -267,6 +272,11 @@ public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOpti
         response.Headers.NonValidated.TryGetValues("ETag", out var values) ? values.FirstOrDefault(v => v.Length > 0) : null;
 
     private static string? LastModifiedOf(HttpResponseMessage response) => response.Content.Headers.LastModified?.ToString("R");
+
+    /// <summary>Names under .example, .invalid and .test never resolve: asking DNS would only leak a query (the bundled samples link to them).</summary>
+    internal static bool IsReservedName(string host) =>
+        host.EndsWith(".example", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase)
+        || host.EndsWith(".test", StringComparison.OrdinalIgnoreCase) || host is "example" or "invalid" or "test";
 
     private static bool IsRedirect(HttpStatusCode code) => code is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
         or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;

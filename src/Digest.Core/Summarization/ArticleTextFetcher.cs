@@ -119,6 +119,6 @@ public sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<Sum
     [LoggerMessage(Level = LogLevel.Debug, Message = "Article text for {ArticleUrl}: {Chars} characters")]
     private static partial void LogExtracted(ILogger logger, string articleUrl, int chars);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Using the feed's text for {ArticleUrl}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Using the feed's text for {ArticleUrl}: {Reason}")]
     private static partial void LogFallback(ILogger logger, string articleUrl, string reason);
 }

@@ -19,6 +19,7 @@ internal sealed partial class StartupService(
     ItemPipeline pipeline,
     DigestDelivery delivery,
     IOptions<DigestOptions> digestOptions,
+    TimeProvider time,
     ILogger<StartupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -39,7 +40,8 @@ internal sealed partial class StartupService(
             await scheduler.ScheduleChannelAsync(channel, cancellationToken);
         }
 
-        LogStarted(logger, feeds.Count);
+        var nextDigest = DigestScheduler.NextDigest(console, time.GetUtcNow());
+        LogStarted(logger, feeds.Count, nextDigest);
     }
 
     private async Task RecoverAsync(CancellationToken cancellationToken)
@@ -55,6 +57,6 @@ internal sealed partial class StartupService(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Digest started: {Feeds} configured feeds scheduled")]
-    private static partial void LogStarted(ILogger logger, int feeds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest started: {Feeds} configured feeds polling; the console's next digest is at {NextDigest:yyyy-MM-dd HH:mm} UTC (Digest:ConsoleSchedule)")]
+    private static partial void LogStarted(ILogger logger, int feeds, DateTimeOffset? nextDigest);
 }

@@ -104,6 +104,19 @@ public sealed class FeedFetcherTests(FeedServerFixture fixture) : IClassFixture<
     }
 
     [Theory]
+    [InlineData("https://harborwire.example/world/1")]
+    [InlineData("http://feeds.test/rss")]
+    [InlineData("https://nowhere.invalid/")]
+    public async Task Fetch_ReservedDomain_RefusedWithoutAskingDns(string url)
+    {
+        using var services = FetcherServices.Build();
+
+        var result = await ReadAsync(services, url);
+
+        result.Error.ShouldNotBeNull().ShouldContain("reserved name that never resolves");
+    }
+
+    [Theory]
     [InlineData("gzip")]
     [InlineData("deflate")]
     [InlineData("br")]
