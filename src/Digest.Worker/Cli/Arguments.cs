@@ -15,6 +15,9 @@ internal sealed partial class Arguments
 
     public List<string> Configuration { get; } = [];
 
+    /// <summary>The words as given, less the configuration overrides: what a verb with its own parser reads.</summary>
+    public List<string> VerbWords { get; } = [];
+
     public static Arguments Parse(IReadOnlyList<string> words)
     {
         var result = new Arguments();
@@ -24,6 +27,7 @@ internal sealed partial class Arguments
             if (!word.StartsWith("--", StringComparison.Ordinal) || word.Length == 2)
             {
                 result.Positional.Add(word);
+                result.VerbWords.Add(word);
                 continue;
             }
 
@@ -42,6 +46,8 @@ internal sealed partial class Arguments
                 continue;
             }
 
+            result.VerbWords.Add(word);
+
             var values = result.options.TryGetValue(key, out var existing) ? existing : result.options[key] = [];
             if (inline is not null)
             {
@@ -52,6 +58,7 @@ internal sealed partial class Arguments
             while (i + 1 < words.Count && !words[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 values.Add(words[++i]);
+                result.VerbWords.Add(words[i]);
             }
         }
 

@@ -20,8 +20,8 @@ internal static class DigestCli
                          poll every feed once, run the pipeline and print the digest
           run            start the bot: scheduled polls and digests, chat adapters when tokens are set
           status         every feed's last success, last error and next poll; every channel's last and next digest
-          train --labels FILE… [--headlines F] [--until DATE] [--profile F] [--output F]
-                         rebuild the classifier's model from labelled headlines and moderator feedback
+          train --labels FILE… [--headlines F] [--until DATE] [--profile F] [--output F] [--no-feedback]
+                         rebuild the classifier's model from labelled headlines and the moderators' stored feedback
           eval classify --input F.jsonl --output OUT.jsonl [--labels TSV] [--from D --to D] [--threshold X]
           eval cluster --input F.jsonl [--from D --to D]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
@@ -43,8 +43,8 @@ internal static class DigestCli
                 "once" => await OnceCommand.RunAsync(args, stdout, stderr, cancellationToken),
                 "run" => await RunBotAsync(args, stdout, cancellationToken),
                 "status" => await StatusCommand.RunAsync(args, stdout, cancellationToken),
-                "train" => await TrainCommand.RunAsync(rest, stdout, stderr, cancellationToken),
-                "eval" => await EvalAsync(rest, stdout, stderr, cancellationToken),
+                "train" => await TrainVerb.RunAsync(args, stdout, stderr, cancellationToken),
+                "eval" => await EvalAsync(args.VerbWords, stdout, stderr, cancellationToken),
                 "help" or "--help" or "-h" => await WriteAsync(stdout, Usage, 0),
                 _ => await WriteAsync(stderr, $"Unknown verb '{verb}'.\n\n{Usage}", 2),
             };
