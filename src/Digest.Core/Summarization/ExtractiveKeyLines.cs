@@ -20,6 +20,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
     private const double Coverage = 0.3;        // from the fourth line on: the bonus for adding figures or a new voice
     private const int CoverageFrom = 3;
     private const double SameFact = 0.6;    // cosine at which two lines say the same thing
+    private const double SameFactAcrossOutlets = 0.2; // outlets retell one event in their own words: a lower bar
     private const int MinimumWords = 6;
 
     private readonly DocumentFrequencies frequencies;
@@ -85,6 +86,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
         }
 
         var chosen = new List<int>();
+        var sameFact = documents.Count > 1 ? SameFactAcrossOutlets : SameFact;
         while (chosen.Count < k)
         {
             var best = -1;
@@ -97,7 +99,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
                 }
 
                 var overlap = chosen.Count == 0 ? 0 : chosen.Max(j => Cosine(vectors[i], vectors[j]));
-                if (overlap >= SameFact)
+                if (overlap >= sameFact)
                 {
                     continue;
                 }
