@@ -108,7 +108,7 @@ public sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<Sum
         var document = Parser.ParseDocument(articleHtml);
         var blocks = document.QuerySelectorAll("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre")
             .Where(e => e.QuerySelector("p, li, blockquote, pre") is null)
-            .Select(e => SentenceSplitter.Fold(e.TextContent))
+            .Select(e => HtmlText.Fold(e.TextContent))
             .Where(t => t.Length > 0)
             .ToList();
         return blocks.Count > 0 ? string.Join('\n', blocks) : HtmlText.ToPlainText(articleHtml);

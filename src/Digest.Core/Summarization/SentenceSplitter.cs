@@ -243,29 +243,4 @@ internal static class SentenceSplitter
 
         return -1;
     }
-
-    /// <summary>Collapses whitespace runs to one space.</summary>
-    public static string Fold(string s)
-    {
-        var builder = new StringBuilder(s.Length);
-        var space = false;
-        foreach (var c in s)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                space = builder.Length > 0;
-                continue;
-            }
-
-            if (space)
-            {
-                builder.Append(' ');
-                space = false;
-            }
-
-            builder.Append(c);
-        }
-
-        return builder.ToString();
-    }
 }

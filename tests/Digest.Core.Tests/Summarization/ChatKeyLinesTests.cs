@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
+using Digest.Core.Tests.TestSupport;
+
 namespace Digest.Core.Tests.Summarization;
 
 /// <summary>The chat backend against a local fake of an OpenAI-compatible endpoint (POST /v1/chat/completions).</summary>
@@ -77,7 +79,7 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
     [Fact]
     public async Task Extract_ModelAnswers_KeepsGroundedLinesWithTheSpeakersTheSourcesName()
     {
-        using var services = Services(server.Url("/v1"));
+        using var services = Services(new Uri(server.Url("/v1")));
         var extractor = services.GetRequiredService<IKeyLineExtractor>();
 
         var lines = await extractor.ExtractAsync([Source], 3, TestContext.Current.CancellationToken);
@@ -96,7 +98,7 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
     public async Task Extract_EndpointFails_FallsBackToExtractiveLines()
     {
         mode = "fail";
-        using var services = Services(server.Url("/v1"));
+        using var services = Services(new Uri(server.Url("/v1")));
 
         var lines = await services.GetRequiredService<IKeyLineExtractor>().ExtractAsync([Source], 3, TestContext.Current.CancellationToken);
 
@@ -109,7 +111,7 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
     public async Task Extract_EndpointHangsPastTheTimeout_FallsBackToExtractiveLines()
     {
         mode = "hang";
-        using var services = Services(server.Url("/v1"));
+        using var services = Services(new Uri(server.Url("/v1")));
 
         var pending = services.GetRequiredService<IKeyLineExtractor>().ExtractAsync([Source], 3, TestContext.Current.CancellationToken).AsTask();
         await requestArrived.Task.WaitAsync(TestContext.Current.CancellationToken);
