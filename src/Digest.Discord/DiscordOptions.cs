@@ -25,5 +25,12 @@ public sealed class DiscordOptions
     [RegularExpression("^[0-9a-fA-F]{64}$", ErrorMessage = "Discord:PublicKey must be the 64 hex characters shown on the application's General Information page")]
     public string? PublicKey { get; set; }
 
+    /// <summary>The digest schedule of a channel the bot first hears from (Quartz cron, seconds first): daily at 08:00.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DefaultSchedule { get; set; } = "0 0 8 * * ?";
+
+    [Required(AllowEmptyStrings = false)]
+    public string DefaultTimeZone { get; set; } = "UTC";
+
     public bool HasBotToken => !string.IsNullOrWhiteSpace(BotToken);
 }
