@@ -14,8 +14,8 @@ public sealed class DiscordOptions
     [Url]
     public string ApiBaseUrl { get; set; } = "https://discord.com/api/v10";
 
-    /// <summary>The gateway to connect to; empty means ask GET /gateway/bot.</summary>
-    [Url]
+    /// <summary>The gateway to connect to (wss://, or ws:// for a local fake); empty means ask GET /gateway/bot.</summary>
+    [RegularExpression(@"^wss?://\S+$", ErrorMessage = "Discord:GatewayUrl must be a wss:// (or ws://) URL")]
     public string? GatewayUrl { get; set; }
 
     /// <summary>Guilds to register the commands in (instant, for development); empty means global registration.</summary>
