@@ -106,10 +106,8 @@ public sealed class BotConversationTests
         viaWebhook.Authorization.ShouldBeNull();
         var botPostsBefore = fake.RequestsTo("POST", channelMessages).Count;
 
-        // The webhook is deleted: its next post is answered 404.
-        var webhookPosts = fake.RequestsTo("POST", "/webhooks/500000000000000001/").Count;
+        // The webhook is deleted: a post is answered 404 (the fake may already be answering the one above).
         fake.Enqueue(new CannedResponse("POST", "/webhooks/500000000000000001/", 404, """{"message": "Unknown Webhook", "code": 10015}"""));
-        await fake.WaitForAsync("POST", "/webhooks/500000000000000001/", webhookPosts + 1, TestContext.Current.CancellationToken);
         var channel = await WaitForPauseAsync(bot);
         channel.PausedReason.ShouldBe("webhook deleted; bind a new one with /webhook bind");
 
