@@ -14,8 +14,8 @@ public sealed class DiscordOptions
     [Url]
     public string ApiBaseUrl { get; set; } = "https://discord.com/api/v10";
 
-    /// <summary>The gateway to connect to; empty means ask GET /gateway/bot.</summary>
-    [Url]
+    /// <summary>The gateway to connect to (wss://, or ws:// for a local fake); empty means ask GET /gateway/bot.</summary>
+    [RegularExpression(@"^wss?://\S+$", ErrorMessage = "Discord:GatewayUrl must be a wss:// (or ws://) URL")]
     public string? GatewayUrl { get; set; }
 
     /// <summary>Guilds to register the commands in (instant, for development); empty means global registration.</summary>
@@ -24,6 +24,13 @@ public sealed class DiscordOptions
     /// <summary>The application's public key (hex), for the HTTP interactions endpoint.</summary>
     [RegularExpression("^[0-9a-fA-F]{64}$", ErrorMessage = "Discord:PublicKey must be the 64 hex characters shown on the application's General Information page")]
     public string? PublicKey { get; set; }
+
+    /// <summary>The digest schedule of a channel the bot first hears from (Quartz cron, seconds first): daily at 08:00.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DefaultSchedule { get; set; } = "0 0 8 * * ?";
+
+    [Required(AllowEmptyStrings = false)]
+    public string DefaultTimeZone { get; set; } = "UTC";
 
     public bool HasBotToken => !string.IsNullOrWhiteSpace(BotToken);
 }

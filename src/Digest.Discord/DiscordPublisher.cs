@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Digest.Core.Delivery;
 using Digest.Core.Storage;
@@ -8,22 +9,29 @@ using Microsoft.Extensions.Logging;
 namespace Digest.Discord;
 
 /// <summary>
-/// Posts outbox messages to Discord. A channel's address is a channel id (sent as the bot) or a webhook URL (sent to
-/// Discord's API by the webhook's id and token, never to the URL's own host). A deleted webhook or a channel the bot
-/// cannot reach is a permanent failure with a reason a moderator can act on.
+/// Posts outbox messages to Discord. A channel's address is a channel id (sent as the bot), a webhook URL (sent to
+/// Discord's API by the webhook's id and token, never to the URL's own host), or <c>dm:{user id}</c> (a member's
+/// private digest and alerts, sent in the DM channel Discord opens for the bot and that user). A deleted webhook or a
+/// channel the bot cannot reach is a permanent failure with a reason a moderator can act on.
 /// </summary>
 internal sealed partial class DiscordPublisher(DiscordRestClient rest, ILogger<DiscordPublisher> logger) : IChannelPublisher
 {
     public const string PlatformName = "discord";
+
+    /// <summary>The address prefix of a member's private channel: <c>dm:{user id}</c>.</summary>
+    public const string DirectPrefix = "dm:";
+
+    private readonly ConcurrentDictionary<string, string> directChannels = new(StringComparer.Ordinal);
 
     public string Platform => PlatformName;
 
     public async Task<PublishResult> PublishAsync(ChannelRecord channel, OutboxPayload payload, CancellationToken cancellationToken)
     {
         var webhook = ParseWebhook(channel.Address);
-        if (webhook is null && !IsSnowflake(channel.Address))
+        var direct = channel.Address.StartsWith(DirectPrefix, StringComparison.Ordinal) ? channel.Address[DirectPrefix.Length..] : null;
+        if (webhook is null && !IsSnowflake(direct ?? channel.Address))
         {
-            return new PublishResult(false, "the address is neither a Discord channel id nor a webhook URL", Permanent: true);
+            return new PublishResult(false, "the address is neither a Discord channel id, a dm:{user id} nor a webhook URL", Permanent: true);
         }
 
         var messages = payload.Digest is { } digest
@@ -31,6 +39,7 @@ internal sealed partial class DiscordPublisher(DiscordRestClient rest, ILogger<D
             : MessageLimits.Pack(DiscordText.Escape(payload.Text ?? ""), null);
         try
         {
+            var channelId = direct is null ? channel.Address : await DirectChannelAsync(direct, cancellationToken);
             foreach (var message in messages)
             {
                 if (webhook is { } hook)
@@ -39,7 +48,7 @@ internal sealed partial class DiscordPublisher(DiscordRestClient rest, ILogger<D
                 }
                 else
                 {
-                    await rest.CreateMessageAsync(channel.Address, message, cancellationToken);
+                    await rest.CreateMessageAsync(channelId, message, cancellationToken);
                 }
             }
 
@@ -51,6 +60,7 @@ internal sealed partial class DiscordPublisher(DiscordRestClient rest, ILogger<D
             {
                 (true, 404) => new PublishResult(false, "webhook deleted; bind a new one with /webhook bind", Permanent: true),
                 (true, 401 or 403) => new PublishResult(false, "webhook token rejected; bind a new one with /webhook bind", Permanent: true),
+                (false, 403) when direct is not null => new PublishResult(false, "the member does not accept direct messages from the bot (or left the server)", Permanent: true),
                 (false, 403) => new PublishResult(false, "the bot cannot post in this channel; give it View Channels, Send Messages and Embed Links", Permanent: true),
                 (false, 404) => new PublishResult(false, "channel not found (deleted, or the bot was removed from the server)", Permanent: true),
                 _ => new PublishResult(false, ex.Message, RetryAfter: ex.RetryAfter),
@@ -58,6 +68,17 @@ internal sealed partial class DiscordPublisher(DiscordRestClient rest, ILogger<D
             Log.PublishFailed(logger, channel.Id, ex.Status, result.Error!, result.Permanent);
             return result;
         }
+    }
+
+    private async Task<string> DirectChannelAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (!directChannels.TryGetValue(userId, out var channelId))
+        {
+            channelId = await rest.CreateDmAsync(userId, cancellationToken);
+            directChannels[userId] = channelId;
+        }
+
+        return channelId;
     }
 
     /// <summary>The id and token of a Discord webhook URL (discord.com, discordapp.com, ptb., canary., with or without /v10).</summary>

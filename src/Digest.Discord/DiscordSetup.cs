@@ -13,7 +13,8 @@ public static class DiscordSetup
 {
     /// <summary>
     /// The Discord adapter: REST client, gateway bot, command registration, publisher. The host must also register an
-    /// <see cref="Interactions.IDiscordInteractionHandler"/>. With no Discord:BotToken the bot does not start.
+    /// <see cref="Interactions.IDiscordInteractionHandler"/> (<see cref="AddDigestDiscordCommands"/>). With no
+    /// Discord:BotToken the bot does not start; the publisher still serves webhook-bound channels.
     /// </summary>
     public static IServiceCollection AddDigestDiscord(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,6 +34,14 @@ public static class DiscordSetup
         services.AddSingleton<DiscordGateway>();
         services.AddHostedService<DiscordBotService>();
         services.AddSingleton<IChannelPublisher, DiscordPublisher>();
+        return services;
+    }
+
+    /// <summary>Slash commands answered by the command core. Needs <c>AddDigestCommands</c> and the host's scheduler.</summary>
+    public static IServiceCollection AddDigestDiscordCommands(this IServiceCollection services)
+    {
+        services.AddSingleton<DiscordPager>();
+        services.AddSingleton<IDiscordInteractionHandler, DiscordCommandHandler>();
         return services;
     }
 }

@@ -21,6 +21,7 @@ public static class CommandCatalog
         new("topic", "/topic show | include <phrase> | exclude <phrase> | remove <phrase> | threshold <0..1>", "Tune what counts as on-topic here", CallerRights.Moderator),
         new("schedule", "/schedule daily 08:00 [zone] | <cron> [zone] | off", "When this chat gets its digest", CallerRights.Moderator),
         new("feedback", "/feedback <story> good|bad", "Tell the classifier whether a story belongs", CallerRights.Moderator),
+        new("webhook", "/webhook bind <url> | unbind", "Discord: post this channel's digest through a webhook", CallerRights.Moderator),
     ];
 
     public static CommandInfo? Find(string name) => All.FirstOrDefault(c => c.Name == name);

@@ -44,6 +44,9 @@ public sealed partial class CommandDispatcher(
                 "topic" => await community.TopicAsync(request, cancellationToken),
                 "schedule" => await community.ScheduleAsync(request, cancellationToken),
                 "feedback" => await community.FeedbackAsync(request, cancellationToken),
+
+                // The Discord adapter handles /webhook itself (a webhook URL is a Discord thing); elsewhere it is refused.
+                "webhook" => CommandReply.Refuse("Webhooks are a Discord feature: /webhook works in a Discord channel."),
                 _ => CommandReply.Refuse($"I don't know /{request.Name}."),
             };
         }

@@ -65,6 +65,7 @@ internal static class DiscordCommands
             Sub("show", "Show the topic profile"),
             Sub("include", "Count stories with this phrase", Opt(String, "phrase", "Phrase", required: true)),
             Sub("exclude", "Drop stories with this phrase", Opt(String, "phrase", "Phrase", required: true)),
+            Sub("remove", "Take a phrase off both lists", Opt(String, "phrase", "Phrase", required: true)),
             Sub("threshold", "Relevance threshold", Opt(Number, "value", "From 0 to 1", required: true, minValue: 0, maxValue: 1))),
         Moderator("schedule", "When this channel gets its digest",
             Opt(String, "expression", "Cron expression, or e.g. \"daily 08:00 Europe/Kyiv\"", required: true)),

@@ -5,8 +5,9 @@ using Digest.Discord.Messages;
 namespace Digest.Discord.Interactions;
 
 /// <summary>
-/// A slash command or an autocomplete request, parsed from Discord's interaction object. Options are typed: string,
-/// long (integer), double (number), bool; users, channels and roles come as their id strings.
+/// A slash command, an autocomplete request or a button press, parsed from Discord's interaction object. Options are
+/// typed: string, long (integer), double (number), bool; users, channels and roles come as their id strings. A button
+/// press has <see cref="CustomId"/> set and its custom id as <see cref="Command"/>.
 /// </summary>
 public sealed record DiscordInteraction(
     string Id,
@@ -28,6 +29,14 @@ public sealed record DiscordInteraction(
     /// <summary>The token to answer with; a secret for 15 minutes, so it is kept out of <c>ToString</c>.</summary>
     internal string Token { get; init; } = "";
 
+    /// <summary>The pressed button's custom_id (a message component interaction, type 3); null for commands.</summary>
+    public string? CustomId { get; init; }
+
+    public bool IsComponent => CustomId is not null;
+
+    /// <summary>The member's display name: server nickname, else global name, else username.</summary>
+    public string UserName { get; init; } = "";
+
     /// <summary>Manage Server or Administrator, from the member's permissions in this channel (a decimal string).</summary>
     public bool IsModerator => ulong.TryParse(MemberPermissions, NumberStyles.None, CultureInfo.InvariantCulture, out var bits)
         && (bits & (ManageGuild | Administrator)) != 0;
@@ -42,13 +51,20 @@ public sealed record DiscordInteraction(
 
     internal const int PingType = 1;
     internal const int ApplicationCommandType = 2;
+    internal const int ComponentType = 3;
     internal const int AutocompleteType = 4;
 
-    /// <summary>A command (type 2) or autocomplete (type 4) interaction; null for anything else (components, modals).</summary>
+    /// <summary>A command (type 2), button press (type 3) or autocomplete (type 4) interaction; null for anything else (modals).</summary>
     internal static DiscordInteraction? Parse(JsonElement json)
     {
         var type = json.GetProperty("type").GetInt32();
-        if (type is not (ApplicationCommandType or AutocompleteType) || !json.TryGetProperty("data", out var data))
+        if (type is not (ApplicationCommandType or ComponentType or AutocompleteType) || !json.TryGetProperty("data", out var data))
+        {
+            return null;
+        }
+
+        var customId = type == ComponentType ? Text(data, "custom_id") : null;
+        if (type == ComponentType && customId is null)
         {
             return null;
         }
@@ -101,7 +117,7 @@ public sealed record DiscordInteraction(
             json.GetProperty("id").GetString()!,
             json.GetProperty("application_id").GetString()!,
             type == AutocompleteType,
-            data.GetProperty("name").GetString()!,
+            customId ?? data.GetProperty("name").GetString()!,
             group,
             subcommand,
             options,
@@ -112,6 +128,10 @@ public sealed record DiscordInteraction(
             member is { } p ? Text(p, "permissions") : null)
         {
             Token = json.GetProperty("token").GetString()!,
+            CustomId = customId,
+            UserName = (member is { } named ? Text(named, "nick") : null)
+                ?? (user.ValueKind == JsonValueKind.Object ? Text(user, "global_name") ?? Text(user, "username") : null)
+                ?? "",
         };
     }
 
@@ -129,8 +149,11 @@ public sealed record DiscordInteraction(
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
-/// <summary>What a command answers: text, optional embeds; ephemeral means only the caller sees it.</summary>
-public sealed record DiscordReply(string Text, IReadOnlyList<DiscordEmbed>? Embeds = null, bool Ephemeral = false);
+/// <summary>
+/// What a command answers: text, optional embeds and buttons (under the last message); ephemeral means only the caller
+/// sees it. To a button press, a non-ephemeral reply replaces the pressed message; an ephemeral one is a new message.
+/// </summary>
+public sealed record DiscordReply(string Text, IReadOnlyList<DiscordEmbed>? Embeds = null, bool Ephemeral = false, IReadOnlyList<DiscordButton>? Buttons = null);
 
 /// <summary>One autocomplete suggestion: what the user sees, and the value the option gets.</summary>
 public sealed record DiscordChoice(string Name, string Value);

@@ -5,12 +5,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Digest.Discord.Interactions;
 
-/// <summary>An interaction response body: {"type": 4|5|8|1, "data": …}.</summary>
+/// <summary>An interaction response body: {"type": 1|4|5|6|7|8, "data": …}.</summary>
 internal sealed record InteractionCallback(int Type, object? Data = null)
 {
     public const int Pong = 1;
     public const int Message = 4;
     public const int DeferredMessage = 5;
+    public const int DeferredUpdate = 6;
+    public const int UpdateMessage = 7;
     public const int AutocompleteResult = 8;
 }
 
@@ -19,7 +21,8 @@ internal sealed record AutocompleteData(IReadOnlyList<DiscordChoice> Choices);
 /// <summary>
 /// Answers one interaction within Discord's 3 seconds: the handler's reply when it comes within
 /// <see cref="DeferAfter"/>, else a deferral ("thinking…") followed by an edit of the original response. Moderator
-/// commands answer ephemerally, and only to members who hold Manage Server or Administrator.
+/// commands answer ephemerally, and only to members who hold Manage Server or Administrator. A button press updates the
+/// message it is on (type 7, or 6 and an edit when slow), unless the reply is ephemeral (a refusal): then it is a new message.
 /// </summary>
 internal sealed partial class InteractionResponder(DiscordRestClient rest, IDiscordInteractionHandler handler, TimeProvider time, ILogger<InteractionResponder> logger)
 {
@@ -38,6 +41,12 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
                 var choices = await handler.AutocompleteAsync(interaction, cancellationToken);
                 await respond(new InteractionCallback(InteractionCallback.AutocompleteResult, new AutocompleteData(
                     [.. choices.Take(25).Select(c => new DiscordChoice(DiscordText.Clip(c.Name, 100), c.Value.Length > 100 ? c.Value[..100] : c.Value))])), cancellationToken);
+                return;
+            }
+
+            if (interaction.IsComponent)
+            {
+                await UpdateAsync(interaction, respond, cancellationToken);
                 return;
             }
 
@@ -74,6 +83,34 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
         }
     }
 
+    private async Task UpdateAsync(DiscordInteraction interaction, Func<InteractionCallback, CancellationToken, Task> respond, CancellationToken cancellationToken)
+    {
+        var work = HandleAsync(interaction, cancellationToken);
+        using var stopTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = Task.Delay(DeferAfter, time, stopTimer.Token);
+        if (await Task.WhenAny(work, timer) == work)
+        {
+            await stopTimer.CancelAsync();
+            var reply = await work;
+            var messages = Messages(reply, false);
+            await respond(reply.Ephemeral
+                ? new InteractionCallback(InteractionCallback.Message, messages[0])
+                : new InteractionCallback(InteractionCallback.UpdateMessage, Replacing(messages[0])), cancellationToken);
+            await FollowUpAsync(interaction, messages, cancellationToken);
+            return;
+        }
+
+        Log.Deferred(logger, interaction.Command);
+        await respond(new InteractionCallback(InteractionCallback.DeferredUpdate), cancellationToken);
+        var late = Messages(await work, false);
+        await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, Replacing(late[0]) with { Flags = null }, cancellationToken);
+        await FollowUpAsync(interaction, late, cancellationToken);
+    }
+
+    /// <summary>An update leaves out what it does not mention; a page without embeds or buttons must clear the old ones.</summary>
+    private static DiscordMessage Replacing(DiscordMessage message) =>
+        message with { Content = message.Content ?? "", Embeds = message.Embeds ?? [], Components = message.Components ?? [] };
+
     private async Task<DiscordReply> HandleAsync(DiscordInteraction interaction, CancellationToken cancellationToken)
     {
         try
@@ -87,8 +124,13 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
         }
     }
 
-    private static IReadOnlyList<DiscordMessage> Messages(DiscordReply reply, bool moderatorCommand) =>
-        MessageLimits.Pack(reply.Text, reply.Embeds, reply.Ephemeral || moderatorCommand ? DiscordMessage.EphemeralFlag : null);
+    private static IReadOnlyList<DiscordMessage> Messages(DiscordReply reply, bool moderatorCommand)
+    {
+        var messages = MessageLimits.Pack(reply.Text, reply.Embeds, reply.Ephemeral || moderatorCommand ? DiscordMessage.EphemeralFlag : null);
+        return reply.Buttons is { Count: > 0 } buttons
+            ? [.. messages.SkipLast(1), messages[^1] with { Components = [new DiscordActionRow(buttons)] }]
+            : messages;
+    }
 
     private async Task FollowUpAsync(DiscordInteraction interaction, IReadOnlyList<DiscordMessage> messages, CancellationToken cancellationToken)
     {

@@ -10,6 +10,25 @@ public sealed record DiscordMessage(
 
     /// <summary>Always sent: nothing we post may ping anyone, whatever the feed text says.</summary>
     public AllowedMentions AllowedMentions { get; init; } = AllowedMentions.None;
+
+    /// <summary>Buttons under the message (a pager), one action row.</summary>
+    public IReadOnlyList<DiscordActionRow>? Components { get; init; }
+}
+
+/// <summary>A row of up to five buttons (component type 1).</summary>
+public sealed record DiscordActionRow(IReadOnlyList<DiscordButton> Components)
+{
+    public int Type => 1;
+}
+
+/// <summary>A secondary-style button (component type 2) whose press comes back as a component interaction with <see cref="CustomId"/>.</summary>
+public sealed record DiscordButton(string Label, string CustomId)
+{
+    public const int MaxCustomId = 100;
+
+    public int Type => 2;
+
+    public int Style => 2;
 }
 
 public sealed record AllowedMentions(IReadOnlyList<string> Parse)

@@ -41,6 +41,10 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
     public Task CreateMessageAsync(string channelId, DiscordMessage message, CancellationToken cancellationToken) =>
         SendAsync(DiscordRoute.CreateMessage(channelId), message, cancellationToken);
 
+    /// <summary>The id of the DM channel with a user (POST /users/@me/channels; Discord returns the existing one if there is one).</summary>
+    public async Task<string> CreateDmAsync(string userId, CancellationToken cancellationToken) =>
+        Read<ChannelInfo>(await SendAsync(DiscordRoute.CreateDm(), new DmRequest(userId), cancellationToken)).Id;
+
     public Task ExecuteWebhookAsync(string webhookId, string webhookToken, DiscordMessage message, CancellationToken cancellationToken) =>
         SendAsync(DiscordRoute.ExecuteWebhook(webhookId, webhookToken), message, cancellationToken);
 
@@ -177,6 +181,10 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
     private sealed record ErrorBody(string Message, int? Code, TimeSpan? RetryAfter, bool Global);
 
     private sealed record ApplicationInfo(string Id);
+
+    private sealed record ChannelInfo(string Id);
+
+    private sealed record DmRequest(string RecipientId);
 
     private static partial class Log
     {

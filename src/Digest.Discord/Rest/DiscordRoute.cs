@@ -23,6 +23,8 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
     public static DiscordRoute CreateMessage(string channelId) =>
         new(HttpMethod.Post, "/channels/{channel_id}/messages", $"/channels/{Id(channelId)}/messages", channelId);
 
+    public static DiscordRoute CreateDm() => new(HttpMethod.Post, "/users/@me/channels", "/users/@me/channels", "");
+
     public static DiscordRoute ExecuteWebhook(string webhookId, string webhookToken) =>
         new(HttpMethod.Post, "/webhooks/{webhook_id}/{webhook_token}", $"/webhooks/{Id(webhookId)}/{Token(webhookToken)}?wait=true", webhookId + "/" + webhookToken, Authenticated: false);
 

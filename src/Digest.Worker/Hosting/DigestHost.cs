@@ -1,6 +1,7 @@
 using Digest.Core;
 using Digest.Core.Commands;
 using Digest.Core.Delivery;
+using Digest.Discord;
 using Digest.Storage;
 using Digest.Telegram;
 using Digest.Worker.Jobs;
@@ -73,6 +74,7 @@ internal static class DigestHost
             services.AddDigestJobs();
             services.AddDigestCommands();
             services.AddDigestTelegram(builder.Configuration);
+            services.AddDigestDiscord(builder.Configuration).AddDigestDiscordCommands();
         }
 
         overrides?.Invoke(services);

@@ -180,8 +180,12 @@ public sealed class FakeDiscord : IAsyncDisposable
         ("GET", _) when template.EndsWith("/commands", StringComparison.Ordinal) => Results.Text(Commands.ToJsonString(), "application/json"),
         ("PUT", _) when template.EndsWith("/commands", StringComparison.Ordinal) => PutCommands(body!.Value),
         ("POST", "/interactions/{interaction_id}/{interaction_token}/callback") => Results.NoContent(),
+        ("POST", "/users/@me/channels") => Results.Json(new { id = DmChannelOf(body!.Value.GetProperty("recipient_id").GetString()!), type = 1 }),
         _ => Results.Json(Message(body)),
     };
+
+    /// <summary>The DM channel the fake opens with a user: "45" followed by the user id's last 16 digits.</summary>
+    public static string DmChannelOf(string userId) => "45" + userId[^16..];
 
     private IResult PutCommands(JsonElement body)
     {

@@ -36,6 +36,15 @@ public static class TestInteractions
         },
     };
 
+    /// <summary>A press of a button with <paramref name="customId"/> on a message the bot sent.</summary>
+    public static JsonObject Button(string id, string customId, string permissions = Member)
+    {
+        var json = Command(id, "unused", permissions: permissions, type: 3);
+        json["data"] = new JsonObject { ["custom_id"] = customId, ["component_type"] = 2 };
+        json["message"] = new JsonObject { ["id"] = "300000000000000001", ["channel_id"] = Channel, ["content"] = "" };
+        return json;
+    }
+
     public static DiscordInteraction Parse(JsonObject json)
     {
         using var document = JsonDocument.Parse(json.ToJsonString());
