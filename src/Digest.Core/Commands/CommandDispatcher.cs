@@ -52,7 +52,7 @@ public sealed partial class CommandDispatcher(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogFailed(logger, e, request.Name, request.Channel.Platform, request.Channel.Address);
+            LogFailed(logger, e, request.Name, request.Channel.Platform, request.Channel.ShownAddress);
             return CommandReply.Say($"Something went wrong with /{request.Name} on my side; it is logged. Please try again later.");
         }
     }

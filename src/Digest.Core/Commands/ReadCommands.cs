@@ -136,15 +136,11 @@ public sealed class ReadCommands(IDigestStore store, DigestComposer composer, Co
             .ToList();
         foreach (var c in paused)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\nPaused: {c.Platform} {Shown(c.Address)} — {c.PausedReason}");
+            text.Append(CultureInfo.InvariantCulture, $"\nPaused: {c.Platform} {c.ShownAddress} — {c.PausedReason}");
         }
 
         return CommandReply.Say(text.ToString());
     }
-
-    /// <summary>A channel's address as members may see it: a webhook URL carries its secret token, so only its host shows.</summary>
-    private static string Shown(string address) =>
-        Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? $"webhook at {uri.Host}" : address;
 
     private static string When(DateTimeOffset? at) => at is { } value ? value.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never";
 }

@@ -65,7 +65,7 @@ public sealed partial class DigestDelivery(
                     await store.SetChannelPausedAsync(channel.Id, result.Error, cancellationToken);
                 }
 
-                LogNotDelivered(logger, channel.Platform, channel.Address, result.Error);
+                LogNotDelivered(logger, channel.Platform, channel.ShownAddress, result.Error);
                 break;
             }
 

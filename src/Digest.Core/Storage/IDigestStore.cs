@@ -82,7 +82,11 @@ public sealed record ChannelRecord(
     string Schedule,
     string TimeZone,
     DateTimeOffset? LastDigestAt,
-    string? PausedReason);
+    string? PausedReason)
+{
+    /// <summary>The address as chat and logs may show it: a webhook URL carries its secret token, so only its host shows.</summary>
+    public string ShownAddress => Uri.TryCreate(Address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? $"webhook at {uri.Host}" : Address;
+}
 
 /// <summary>A message recorded before it is sent, marked when the channel acknowledges it.</summary>
 public sealed record OutboxMessage(

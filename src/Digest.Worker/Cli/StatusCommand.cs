@@ -34,7 +34,7 @@ internal static class StatusCommand
             foreach (var channel in channels)
             {
                 var next = DigestScheduler.NextDigest(channel, now);
-                await stdout.WriteLineAsync($"  {channel.Platform} {channel.Address}  schedule '{channel.Schedule}' ({channel.TimeZone})   last digest: {When(channel.LastDigestAt)}   next: {When(next)}{(channel.PausedReason is { } p ? $"   PAUSED: {p}" : "")}");
+                await stdout.WriteLineAsync($"  {channel.Platform} {channel.ShownAddress}  schedule '{channel.Schedule}' ({channel.TimeZone})   last digest: {When(channel.LastDigestAt)}   next: {When(next)}{(channel.PausedReason is { } p ? $"   PAUSED: {p}" : "")}");
             }
         }
 
