@@ -68,7 +68,7 @@ internal static class DigestHost
 
         if (mode == HostMode.Bot)
         {
-            services.AddDigestJobs();
+            services.AddDigestJobs(builder.Configuration);
         }
 
         overrides?.Invoke(services);
