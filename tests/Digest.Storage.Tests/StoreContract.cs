@@ -317,15 +317,160 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
-    public async Task BotState_SetTwice_ReadsTheLatestValue()
+    public async Task State_SetTwice_ReadsTheLatestValue()
     {
         var store = await StoreAsync();
 
-        var before = await store.GetBotStateAsync("telegram:offset", Ct);
-        await store.SetBotStateAsync("telegram:offset", "41", T0, Ct);
-        await store.SetBotStateAsync("telegram:offset", "42", T0.AddSeconds(1), Ct);
+        var before = await store.GetStateAsync("telegram:offset", Ct);
+        await store.SetStateAsync("telegram:offset", "41", Ct);
+        await store.SetStateAsync("telegram:offset", "42", Ct);
 
         before.ShouldBeNull();
-        (await store.GetBotStateAsync("telegram:offset", Ct)).ShouldBe("42");
+        (await store.GetStateAsync("telegram:offset", Ct)).ShouldBe("42");
+    }
+
+    // ---- Communities: feeds, topic settings
+
+    [Fact]
+    public async Task CommunityFeeds_TwoCommunitiesFollowOneUrl_OneFeedAndTheLastToLeavePausesIt()
+    {
+        var store = await StoreAsync();
+        var configured = await store.UpsertFeedAsync("https://example.org/wire.xml", "Harbor Wire", "example.org", TimeSpan.FromMinutes(15), Ct);
+        var url = "https://river.example/news.xml";
+
+        var viaCommand = await store.AddCommunityFeedAsync("tg:1", configured.Url, "Wire again", TimeSpan.FromMinutes(5), "u1", Ct);
+        var added = await store.AddCommunityFeedAsync("tg:1", url, "River News", TimeSpan.FromMinutes(10), "u1", Ct);
+        var linked = await store.AddCommunityFeedAsync("dc:2", url, "River", TimeSpan.FromMinutes(30), "u2", Ct);
+        var again = await store.AddCommunityFeedAsync("tg:1", url, "River News", TimeSpan.FromMinutes(10), "u1", Ct);
+
+        viaCommand.State.ShouldBe(CommunityFeedState.Configured);
+        added.State.ShouldBe(CommunityFeedState.Added);
+        linked.State.ShouldBe(CommunityFeedState.Linked);
+        linked.Feed.Id.ShouldBe(added.Feed.Id);
+        again.State.ShouldBe(CommunityFeedState.AlreadyFollowed);
+        (await store.GetFeedsAsync(Ct)).Count.ShouldBe(2);
+        (await store.GetCommunityFeedsAsync("tg:1", Ct)).Select(f => (f.Feed.Name, f.Configured)).ShouldBe([("Harbor Wire", true), ("River News", false)]);
+        (await store.GetCommunityFeedsAsync("tg:9", Ct)).Select(f => f.Feed.Name).ShouldBe(["Harbor Wire"]);
+
+        (await store.RemoveCommunityFeedAsync("tg:1", configured.Id, Ct)).ShouldBe(FeedUnlinkResult.Configured);
+        (await store.RemoveCommunityFeedAsync("tg:9", added.Feed.Id, Ct)).ShouldBe(FeedUnlinkResult.NotFollowed);
+        (await store.RemoveCommunityFeedAsync("tg:1", added.Feed.Id, Ct)).ShouldBe(FeedUnlinkResult.Unlinked);
+        (await store.GetFeedAsync(added.Feed.Id, Ct))!.IsPaused.ShouldBeFalse();
+        (await store.RemoveCommunityFeedAsync("dc:2", added.Feed.Id, Ct)).ShouldBe(FeedUnlinkResult.Orphaned);
+        (await store.GetFeedAsync(added.Feed.Id, Ct))!.PausedReason.ShouldBe(IDigestStore.OrphanedFeedReason);
+        (await store.GetCommunityFeedsAsync("tg:1", Ct)).Count.ShouldBe(1);
+
+        var back = await store.AddCommunityFeedAsync("dc:2", url, "River", TimeSpan.FromMinutes(30), "u2", Ct);
+        back.State.ShouldBe(CommunityFeedState.Linked);
+        back.Feed.IsPaused.ShouldBeFalse();
+        (await store.GetFeedAsync(added.Feed.Id, Ct))!.IsPaused.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task CommunityFeeds_TwoWorkersAddTheSameUrlAtOnce_OneFeedBothFollow()
+    {
+        var first = await StoreAsync();
+        var second = await StoreAsync(first);
+        var url = "https://river.example/news.xml";
+
+        var links = await Task.WhenAll(
+            first.AddCommunityFeedAsync("tg:1", url, "River", TimeSpan.FromMinutes(10), null, Ct),
+            second.AddCommunityFeedAsync("dc:2", url, "River", TimeSpan.FromMinutes(10), null, Ct));
+
+        links.Select(l => l.State).Order().ShouldBe([CommunityFeedState.Added, CommunityFeedState.Linked]);
+        links[0].Feed.Id.ShouldBe(links[1].Feed.Id);
+        (await first.GetCommunityFeedsAsync("tg:1", Ct)).Count.ShouldBe(1);
+        (await first.GetCommunityFeedsAsync("dc:2", Ct)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task TopicSettings_SetTwice_ReadsTheLatestAndOtherCommunitiesKeepTheDefault()
+    {
+        var store = await StoreAsync();
+
+        await store.SetTopicSettingsAsync("tg:1", new TopicSettings(["grain corridor"], ["football"], 0.4), Ct);
+        await store.SetTopicSettingsAsync("tg:1", new TopicSettings(["grain corridor", "Black Sea"], [], null), Ct);
+
+        var settings = await store.GetTopicSettingsAsync("tg:1", Ct);
+        settings.Include.ShouldBe(["grain corridor", "Black Sea"]);
+        settings.Exclude.ShouldBeEmpty();
+        settings.Threshold.ShouldBeNull();
+        (await store.GetTopicSettingsAsync("tg:2", Ct)).ShouldBe(TopicSettings.Default);
+    }
+
+    // ---- Subscriptions, alerts, feedback
+
+    [Fact]
+    public async Task Subscriptions_AlertPhrasesComparedIgnoringCase_AndDigestFlagKept()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        var dm = await store.EnsureChannelAsync("telegram", "555", null, "0 0 8 * * ?", "UTC", Ct);
+
+        var subscription = await store.EnsureSubscriptionAsync("telegram", "555", "tg:1", channelId, T0, Ct);
+        var same = await store.EnsureSubscriptionAsync("telegram", "555", "tg:1", dm.Id, T0.AddMinutes(1), Ct);
+        var first = await store.AddAlertAsync(subscription.Id, "Ceasefire", T0, Ct);
+        var sameWord = await store.AddAlertAsync(subscription.Id, "CEASEFIRE", T0.AddMinutes(1), Ct);
+        await store.AddAlertAsync(subscription.Id, "prisoner swap", T0.AddMinutes(2), Ct);
+        await store.SetSubscriptionDigestAsync(subscription.Id, true, Ct);
+
+        same.Id.ShouldBe(subscription.Id);
+        first.ShouldBeTrue();
+        sameWord.ShouldBeFalse();
+        var stored = (await store.GetSubscriptionAsync("telegram", "555", "tg:1", Ct))!;
+        stored.ChannelId.ShouldBe(dm.Id);
+        stored.Digest.ShouldBeTrue();
+        stored.Alerts.ShouldBe(["Ceasefire", "prisoner swap"]);
+        (await store.GetSubscriptionAsync("telegram", "555", "tg:2", Ct)).ShouldBeNull();
+        (await store.GetAlertSubscriptionsAsync(Ct)).Select(s => s.Id).ShouldBe([subscription.Id]);
+
+        (await store.RemoveAlertAsync(subscription.Id, "ceaseFIRE", Ct)).ShouldBeTrue();
+        (await store.RemoveAlertAsync(subscription.Id, "ceasefire", Ct)).ShouldBeFalse();
+        (await store.RemoveAlertAsync(subscription.Id, "prisoner swap", Ct)).ShouldBeTrue();
+        (await store.GetAlertSubscriptionsAsync(Ct)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Feedback_SameMemberTwice_LaterVerdictReplacesTheFirst()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var story = await StoryAsync(store, feedId, "a", "Envoys meet in Geneva", T0);
+
+        await store.RecordFeedbackAsync(new FeedbackRecord(story, "good", "tg:1", "u1", T0), Ct);
+        await store.RecordFeedbackAsync(new FeedbackRecord(story, "good", "tg:1", "u2", T0.AddMinutes(1)), Ct);
+        await store.RecordFeedbackAsync(new FeedbackRecord(story, "bad", "tg:1", "u1", T0.AddMinutes(2)), Ct);
+
+        (await store.GetFeedbackAsync(Ct)).ShouldBe([
+            new FeedbackRecord(story, "bad", "tg:1", "u1", T0.AddMinutes(2)),
+            new FeedbackRecord(story, "good", "tg:1", "u2", T0.AddMinutes(1)),
+        ]);
+    }
+
+    // ---- Channels: find and rebind
+
+    [Fact]
+    public async Task RebindChannel_GroupBecameSupergroup_ChannelAndCommunityMoveWhatTheNewOneHasStays()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var story = await StoryAsync(store, feedId, "a", "Envoys meet in Geneva", T0);
+        var group = await store.EnsureChannelAsync("telegram", "-42", "tg:-42", "0 0 8 * * ?", "UTC", Ct);
+        var dm = await store.EnsureChannelAsync("telegram", "555", "tg:-42", "0 0 8 * * ?", "UTC", Ct);
+        var feed = await store.AddCommunityFeedAsync("tg:-42", "https://river.example/news.xml", "River", TimeSpan.FromMinutes(10), null, Ct);
+        await store.SetTopicSettingsAsync("tg:-42", new TopicSettings(["grain"], [], null), Ct);
+        await store.SetTopicSettingsAsync("tg:-1001", new TopicSettings(["ports"], [], 0.5), Ct);
+        await store.EnsureSubscriptionAsync("telegram", "555", "tg:-42", dm.Id, T0, Ct);
+        await store.RecordFeedbackAsync(new FeedbackRecord(story, "good", "tg:-42", "555", T0), Ct);
+
+        await store.RebindChannelAsync(group.Id, "-1001", "tg:-1001", Ct);
+
+        (await store.FindChannelAsync("telegram", "-42", Ct)).ShouldBeNull();
+        var moved = (await store.FindChannelAsync("telegram", "-1001", Ct))!;
+        moved.Id.ShouldBe(group.Id);
+        moved.CommunityId.ShouldBe("tg:-1001");
+        (await store.GetChannelAsync(dm.Id, Ct))!.CommunityId.ShouldBe("tg:-1001");
+        (await store.GetCommunityFeedsAsync("tg:-1001", Ct)).Select(f => f.Feed.Id).ShouldContain(feed.Feed.Id);
+        (await store.GetTopicSettingsAsync("tg:-1001", Ct)).Include.ShouldBe(["ports"]);
+        (await store.GetSubscriptionAsync("telegram", "555", "tg:-1001", Ct)).ShouldNotBeNull();
+        (await store.GetFeedbackAsync(Ct)).Single().CommunityId.ShouldBe("tg:-1001");
+        (await store.FindChannelAsync("discord", "-1001", Ct)).ShouldBeNull();
     }
 }

@@ -83,7 +83,14 @@ public sealed partial class DigestDelivery(
             {
                 result = await publisher.PublishAsync(channel, OutboxPayload.Deserialize(message.Payload), cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
+            {
+                // Stopping mid-send: the claim is given back, so a restart (or another worker) sends it again at once
+                // rather than after the claim expires. Only a worker that dies outright leaves its claim to expire.
+                await store.MarkFailedAsync(message.Id, "interrupted", CancellationToken.None);
+                throw;
+            }
+            catch (Exception e)
             {
                 result = new PublishResult(false, e.Message);
             }

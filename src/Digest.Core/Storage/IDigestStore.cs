@@ -215,7 +215,9 @@ public interface IDigestStore
     Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
     Task<IReadOnlyList<FeedbackRecord>> GetFeedbackAsync(CancellationToken cancellationToken);
 
-    // Adapter state kept across restarts (the Telegram update offset)
+    // State a worker resumes from, across restarts and lease takeovers
+
+    /// <summary>A value a worker resumes from (the Telegram update offset, the Discord gateway session); null when never set.</summary>
     Task<string?> GetStateAsync(string key, CancellationToken cancellationToken);
     Task SetStateAsync(string key, string value, CancellationToken cancellationToken);
 
@@ -234,7 +236,7 @@ public interface IDigestStore
     /// <summary>Counts the attempt, keeps the error and releases the message's claim so it is retried.</summary>
     Task MarkFailedAsync(long messageId, string error, CancellationToken cancellationToken);
 
-    // Scale-out: outbox claims, leases, resumable state
+    // Scale-out: outbox claims, leases
 
     /// <summary>
     /// Claims the oldest unsent message of a channel for <paramref name="claimer"/> until <paramref name="now"/> +
@@ -252,9 +254,4 @@ public interface IDigestStore
 
     /// <summary>Gives the lease up at once, so another worker need not wait for it to expire.</summary>
     Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken);
-
-    /// <summary>A value a worker resumes from (a Telegram update offset, a Discord session); null when never set.</summary>
-    Task<string?> GetBotStateAsync(string key, CancellationToken cancellationToken);
-
-    Task SetBotStateAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -86,6 +86,7 @@ public sealed class PostgresStore : IDigestStore, IAsyncDisposable, IDisposable
         public string? paused_reason { get; init; }
         public bool backlog_stored { get; init; }
         public long added_at { get; init; }
+        public bool community_only { get; init; }
 
         public FeedRecord ToRecord() => new(id, url, name, TimeSpan.FromSeconds(interval_seconds), etag, last_modified, At(last_polled_at), At(last_success_at),
             last_error, consecutive_failures, At(next_poll_at), paused_reason, backlog_stored);
@@ -462,6 +463,274 @@ public sealed class PostgresStore : IDigestStore, IAsyncDisposable, IDisposable
         await connection.ExecuteAsync("UPDATE channels SET paused_reason = @reason WHERE id = @channelId", new { channelId, reason });
     }
 
+    public async Task<ChannelRecord?> FindChannelAsync(string platform, string address, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await connection.QuerySingleOrDefaultAsync<ChannelRow>("SELECT * FROM channels WHERE platform = @platform AND address = @address", new { platform, address }))?.ToRecord();
+    }
+
+    public async Task RebindChannelAsync(long channelId, string newAddress, string? newCommunityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var old = await connection.QuerySingleOrDefaultAsync<string?>("SELECT community_id FROM channels WHERE id = @channelId FOR UPDATE", new { channelId }, transaction);
+        await connection.ExecuteAsync(
+            "UPDATE channels SET address = @newAddress, community_id = coalesce(@newCommunityId, community_id) WHERE id = @channelId",
+            new { channelId, newAddress, newCommunityId },
+            transaction);
+        if (old is not null && newCommunityId is not null && old != newCommunityId)
+        {
+            // What the new community already has stays, the old community's copy is left behind (SQLite: UPDATE OR IGNORE).
+            await connection.ExecuteAsync(
+                """
+                UPDATE community_feeds c SET community_id = @newCommunityId WHERE c.community_id = @old
+                    AND NOT EXISTS (SELECT 1 FROM community_feeds n WHERE n.community_id = @newCommunityId AND n.feed_id = c.feed_id);
+                UPDATE community_topics SET community_id = @newCommunityId WHERE community_id = @old
+                    AND NOT EXISTS (SELECT 1 FROM community_topics n WHERE n.community_id = @newCommunityId);
+                UPDATE subscriptions s SET community_id = @newCommunityId WHERE s.community_id = @old
+                    AND NOT EXISTS (SELECT 1 FROM subscriptions n WHERE n.community_id = @newCommunityId AND n.platform = s.platform AND n.user_id = s.user_id);
+                UPDATE feedback f SET community_id = @newCommunityId WHERE f.community_id = @old
+                    AND NOT EXISTS (SELECT 1 FROM feedback n WHERE n.community_id = @newCommunityId AND n.story_id = f.story_id AND n.user_id = f.user_id);
+                UPDATE channels SET community_id = @newCommunityId WHERE community_id = @old;
+                """,
+                new { old, newCommunityId },
+                transaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    // ---- Communities
+
+    public async Task<CommunityFeedLink> AddCommunityFeedAsync(string communityId, string url, string name, TimeSpan interval, string? addedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Ms(TimeProvider.System.GetUtcNow());
+
+        // Inserted or, when the URL is known, locked: two communities adding one feed at once both link to the one row.
+        var inserted = await connection.QuerySingleOrDefaultAsync<FeedRow>(
+            "INSERT INTO feeds(url, name, interval_seconds, added_at, community_only) VALUES (@url, @name, @interval, @now, true) ON CONFLICT(url) DO NOTHING RETURNING *",
+            new { url, name, interval = (long)interval.TotalSeconds, now },
+            transaction);
+        var row = inserted ?? await connection.QuerySingleAsync<FeedRow>("SELECT * FROM feeds WHERE url = @url FOR UPDATE", new { url }, transaction);
+        var state = inserted is not null ? CommunityFeedState.Added : row.community_only ? CommunityFeedState.Linked : CommunityFeedState.Configured;
+        if (state != CommunityFeedState.Configured)
+        {
+            var linked = await connection.ExecuteAsync(
+                "INSERT INTO community_feeds(community_id, feed_id, added_by, added_at) VALUES (@communityId, @id, @addedBy, @now) ON CONFLICT DO NOTHING",
+                new { communityId, row.id, addedBy, now },
+                transaction);
+            if (linked == 0)
+            {
+                state = CommunityFeedState.AlreadyFollowed;
+            }
+            else
+            {
+                // Followed again after every community had left it: it resumes.
+                row = await connection.QuerySingleAsync<FeedRow>(
+                    "UPDATE feeds SET paused_reason = CASE WHEN paused_reason = @reason THEN NULL ELSE paused_reason END WHERE id = @id RETURNING *",
+                    new { row.id, reason = IDigestStore.OrphanedFeedReason },
+                    transaction);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new CommunityFeedLink(row.ToRecord(), state);
+    }
+
+    public async Task<IReadOnlyList<CommunityFeed>> GetCommunityFeedsAsync(string communityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FeedRow>(
+            "SELECT f.* FROM feeds f WHERE NOT f.community_only OR EXISTS (SELECT 1 FROM community_feeds c WHERE c.feed_id = f.id AND c.community_id = @communityId) ORDER BY f.id",
+            new { communityId });
+        return rows.Select(r => new CommunityFeed(r.ToRecord(), !r.community_only)).ToList();
+    }
+
+    public async Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The feed's row lock orders two communities leaving it at once, so the last one out pauses it.
+        var communityOnly = await connection.QuerySingleOrDefaultAsync<bool?>("SELECT community_only FROM feeds WHERE id = @feedId FOR UPDATE", new { feedId }, transaction);
+        if (communityOnly is null)
+        {
+            return FeedUnlinkResult.NotFollowed;
+        }
+
+        if (communityOnly == false)
+        {
+            return FeedUnlinkResult.Configured;
+        }
+
+        if (await connection.ExecuteAsync("DELETE FROM community_feeds WHERE community_id = @communityId AND feed_id = @feedId", new { communityId, feedId }, transaction) == 0)
+        {
+            return FeedUnlinkResult.NotFollowed;
+        }
+
+        var result = FeedUnlinkResult.Unlinked;
+        if (!await connection.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM community_feeds WHERE feed_id = @feedId)", new { feedId }, transaction))
+        {
+            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = IDigestStore.OrphanedFeedReason }, transaction);
+            result = FeedUnlinkResult.Orphaned;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private sealed class TopicRow
+    {
+        public string include_phrases { get; init; } = "[]";
+        public string exclude_phrases { get; init; } = "[]";
+        public double? threshold { get; init; }
+    }
+
+    public async Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<TopicRow>("SELECT include_phrases, exclude_phrases, threshold FROM community_topics WHERE community_id = @communityId", new { communityId });
+        return row is null ? TopicSettings.Default : new TopicSettings(Strings(row.include_phrases), Strings(row.exclude_phrases), row.threshold);
+    }
+
+    public async Task SetTopicSettingsAsync(string communityId, TopicSettings settings, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO community_topics(community_id, include_phrases, exclude_phrases, threshold) VALUES (@communityId, @include, @exclude, @Threshold)
+            ON CONFLICT(community_id) DO UPDATE SET include_phrases = excluded.include_phrases, exclude_phrases = excluded.exclude_phrases, threshold = excluded.threshold
+            """,
+            new { communityId, include = JsonSerializer.Serialize(settings.Include, Json), exclude = JsonSerializer.Serialize(settings.Exclude, Json), settings.Threshold });
+    }
+
+    // ---- Subscriptions, alerts, feedback
+
+    private sealed class SubscriptionRow
+    {
+        public long id { get; init; }
+        public string platform { get; init; } = "";
+        public string user_id { get; init; } = "";
+        public string community_id { get; init; } = "";
+        public long channel_id { get; init; }
+        public bool digest { get; init; }
+    }
+
+    private sealed class AlertRow
+    {
+        public long subscription_id { get; init; }
+        public string phrase { get; init; } = "";
+    }
+
+    private const string SubscriptionColumns = "id, platform, user_id, community_id, channel_id, digest";
+
+    public async Task<SubscriptionRecord> EnsureSubscriptionAsync(string platform, string userId, string communityId, long channelId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<SubscriptionRow>(
+            $"""
+            INSERT INTO subscriptions(platform, user_id, community_id, channel_id, created_at) VALUES (@platform, @userId, @communityId, @channelId, @at)
+            ON CONFLICT(platform, user_id, community_id) DO UPDATE SET channel_id = excluded.channel_id
+            RETURNING {SubscriptionColumns}
+            """,
+            new { platform, userId, communityId, channelId, at = Ms(at) });
+        return (await WithAlertsAsync(connection, [row]))[0];
+    }
+
+    public async Task<SubscriptionRecord?> GetSubscriptionAsync(string platform, string userId, string communityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<SubscriptionRow>(
+            $"SELECT {SubscriptionColumns} FROM subscriptions WHERE platform = @platform AND user_id = @userId AND community_id = @communityId",
+            new { platform, userId, communityId })).ToList();
+        return (await WithAlertsAsync(connection, rows)).FirstOrDefault();
+    }
+
+    public async Task SetSubscriptionDigestAsync(long subscriptionId, bool digest, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE subscriptions SET digest = @digest WHERE id = @subscriptionId", new { subscriptionId, digest });
+    }
+
+    public async Task<bool> AddAlertAsync(long subscriptionId, string phrase, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            "INSERT INTO alerts(subscription_id, phrase, created_at) VALUES (@subscriptionId, @phrase, @at) ON CONFLICT DO NOTHING",
+            new { subscriptionId, phrase, at = Ms(at) }) > 0;
+    }
+
+    public async Task<bool> RemoveAlertAsync(long subscriptionId, string phrase, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync("DELETE FROM alerts WHERE subscription_id = @subscriptionId AND lower(phrase) = lower(@phrase)", new { subscriptionId, phrase }) > 0;
+    }
+
+    public async Task<IReadOnlyList<SubscriptionRecord>> GetAlertSubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<SubscriptionRow>(
+            $"SELECT {SubscriptionColumns} FROM subscriptions s WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.subscription_id = s.id) ORDER BY id")).ToList();
+        return await WithAlertsAsync(connection, rows);
+    }
+
+    private static async Task<List<SubscriptionRecord>> WithAlertsAsync(NpgsqlConnection connection, List<SubscriptionRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var phrases = (await connection.QueryAsync<AlertRow>(
+                "SELECT subscription_id, phrase FROM alerts WHERE subscription_id = ANY(@ids) ORDER BY created_at, lower(phrase)",
+                new { ids = rows.Select(r => r.id).ToArray() }))
+            .ToLookup(a => a.subscription_id, a => a.phrase);
+        return rows.Select(r => new SubscriptionRecord(r.id, r.platform, r.user_id, r.community_id, r.channel_id, r.digest, phrases[r.id].ToList())).ToList();
+    }
+
+    public async Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO feedback(story_id, community_id, user_id, verdict, created_at) VALUES (@StoryId, @CommunityId, @UserId, @Verdict, @at)
+            ON CONFLICT(story_id, community_id, user_id) DO UPDATE SET verdict = excluded.verdict, created_at = excluded.created_at
+            """,
+            new { feedback.StoryId, feedback.CommunityId, feedback.UserId, feedback.Verdict, at = Ms(feedback.At) });
+    }
+
+    private sealed class FeedbackRow
+    {
+        public long story_id { get; init; }
+        public string verdict { get; init; } = "";
+        public string community_id { get; init; } = "";
+        public string user_id { get; init; } = "";
+        public long created_at { get; init; }
+    }
+
+    public async Task<IReadOnlyList<FeedbackRecord>> GetFeedbackAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FeedbackRow>("SELECT story_id, verdict, community_id, user_id, created_at FROM feedback ORDER BY id");
+        return rows.Select(r => new FeedbackRecord(r.story_id, r.verdict, r.community_id, r.user_id, At(r.created_at))).ToList();
+    }
+
+    // ---- State a worker resumes from
+
+    public async Task<string?> GetStateAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string?>("SELECT value FROM bot_state WHERE key = @key", new { key });
+    }
+
+    public async Task SetStateAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO bot_state(key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value", new { key, value });
+    }
+
     public async Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -544,7 +813,7 @@ public sealed class PostgresStore : IDigestStore, IAsyncDisposable, IDisposable
             new { messageId, error });
     }
 
-    // ---- Scale-out: claims, leases, state
+    // ---- Scale-out: claims, leases
 
     public async Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -590,20 +859,6 @@ public sealed class PostgresStore : IDigestStore, IAsyncDisposable, IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync("DELETE FROM leases WHERE name = @name AND holder = @holder", new { name, holder });
-    }
-
-    public async Task<string?> GetBotStateAsync(string key, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string?>("SELECT value FROM bot_state WHERE key = @key", new { key });
-    }
-
-    public async Task SetBotStateAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "INSERT INTO bot_state(key, value, updated_at) VALUES (@key, @value, @at) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            new { key, value, at = Ms(now) });
     }
 
     private static IReadOnlyList<string> Strings(string? json) => string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json, Json) ?? [];

@@ -807,7 +807,7 @@ public sealed class SqliteStore : IDigestStore
             new { messageId, error });
     }
 
-    // ---- Scale-out: claims, leases, state. One process writes a SQLite file, so a single UPDATE … RETURNING is the claim.
+    // ---- Scale-out: claims, leases. One process writes a SQLite file, so a single UPDATE … RETURNING is the claim.
 
     public async Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -847,20 +847,6 @@ public sealed class SqliteStore : IDigestStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync("DELETE FROM leases WHERE name = @name AND holder = @holder", new { name, holder });
-    }
-
-    public async Task<string?> GetBotStateAsync(string key, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string?>("SELECT value FROM bot_state WHERE key = @key", new { key });
-    }
-
-    public async Task SetBotStateAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "INSERT INTO bot_state(key, value, updated_at) VALUES (@key, @value, @at) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            new { key, value, at = Ms(now) });
     }
 
     private static IReadOnlyList<string> Strings(string? json) => string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json, Json) ?? [];

@@ -1,4 +1,4 @@
--- The same as Sqlite/0003_scale_out.sql (0002 is left to the command core's migration, so versions match across providers).
+-- The same as Sqlite/0003_scale_out.sql (0002 is the command core's, as there).
 -- Outbox claims: a worker claims a message before sending it; a dead worker's claim expires and the message is retried.
 ALTER TABLE outbox ADD COLUMN claimed_by text;
 ALTER TABLE outbox ADD COLUMN claimed_until bigint;
@@ -8,11 +8,4 @@ CREATE TABLE leases (
     name text PRIMARY KEY,
     holder text NOT NULL,
     expires_at bigint NOT NULL
-);
-
--- What a worker resumes from: the Telegram update offset, the Discord session id and sequence.
-CREATE TABLE IF NOT EXISTS bot_state (
-    key text PRIMARY KEY,
-    value text NOT NULL,
-    updated_at bigint NOT NULL
 );

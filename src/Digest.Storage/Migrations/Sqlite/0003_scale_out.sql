@@ -8,10 +8,3 @@ CREATE TABLE leases (
     holder TEXT NOT NULL,
     expires_at INTEGER NOT NULL
 );
-
--- What a worker resumes from: the Telegram update offset, the Discord session id and sequence.
-CREATE TABLE IF NOT EXISTS bot_state (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL,
-    updated_at INTEGER NOT NULL
-);
