@@ -1,4 +1,6 @@
 using Digest.Core.Delivery;
+using Digest.Core.Leasing;
+using Digest.Core.Storage;
 using Digest.Discord.Commands;
 using Digest.Discord.Gateway;
 using Digest.Discord.Interactions;
@@ -13,7 +15,8 @@ public static class DiscordSetup
 {
     /// <summary>
     /// The Discord adapter: REST client, gateway bot, command registration, publisher. The host must also register an
-    /// <see cref="Interactions.IDiscordInteractionHandler"/>. With no Discord:BotToken the bot does not start.
+    /// <see cref="Interactions.IDiscordInteractionHandler"/> and, for the gateway bot, the <see cref="IDigestStore"/> its
+    /// lease and session live in. With no Discord:BotToken the bot does not start.
     /// </summary>
     public static IServiceCollection AddDigestDiscord(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,7 +34,13 @@ public static class DiscordSetup
         services.AddSingleton<CommandRegistrar>();
         services.AddSingleton<InteractionResponder>();
         services.AddSingleton<DiscordGateway>();
-        services.AddHostedService<DiscordBotService>();
+        services.AddSingleton<DiscordBotService>();
+        if (!string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.BotToken)}"]))
+        {
+            // One gateway session per bot: on the worker holding the lease (with SQLite, the only worker).
+            services.AddLeasedWork(DiscordBotService.LeaseName, (sp, ct) => sp.GetRequiredService<DiscordBotService>().RunAsync(sp.GetRequiredService<IDigestStore>(), ct));
+        }
+
         services.AddSingleton<IChannelPublisher, DiscordPublisher>();
         return services;
     }

@@ -1,5 +1,5 @@
 using Digest.Storage.Sqlite;
-using Digest.Worker.Hosting;
+using Digest.Core.Leasing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

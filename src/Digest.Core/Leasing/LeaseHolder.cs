@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Digest.Worker.Hosting;
+namespace Digest.Core.Leasing;
 
 /// <summary>
 /// Runs a connection that must be unique across workers — the Telegram long poll, the Discord gateway — only while this
