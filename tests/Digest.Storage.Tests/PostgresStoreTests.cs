@@ -1,6 +1,6 @@
 using Digest.Core.Storage;
 using Digest.Storage.Postgres;
-using Digest.Storage.Tests.TestSupport;
+using Digest.Tests.Shared;
 
 namespace Digest.Storage.Tests;
 

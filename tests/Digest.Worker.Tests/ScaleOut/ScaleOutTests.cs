@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
+using Digest.Tests.Shared;
 using Digest.Worker.Tests.TestSupport;
 using Npgsql;
 

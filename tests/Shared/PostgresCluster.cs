@@ -4,9 +4,10 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Digest.Storage.Tests.TestSupport;
+namespace Digest.Tests.Shared;
 
 /// <summary>
+/// (Linked into each test project that needs it: Digest.Storage.Tests, Digest.Worker.Tests.)
 /// A throwaway PostgreSQL cluster from the machine's binaries: initdb and pg_ctl in a temp directory, a free port, the
 /// unix socket in the temp directory, fsync off. Started once per test collection, stopped at its end. When the binaries
 /// are absent, <see cref="SkipReason"/> says so and the PostgreSQL tests skip with it. initdb refuses to run as root, so
