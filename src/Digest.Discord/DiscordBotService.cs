@@ -1,45 +1,109 @@
+using System.Text.Json;
+using Digest.Core.Storage;
 using Digest.Discord.Commands;
 using Digest.Discord.Gateway;
 using Digest.Discord.Rest;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Digest.Discord;
 
-/// <summary>The bot: registers the commands, then keeps the gateway connected. Does nothing without a bot token.</summary>
+/// <summary>
+/// The bot: registers the commands, then keeps the gateway connected. Discord wants one gateway session per bot, so this
+/// runs under the <c>discord</c> lease, on one worker at a time (<see cref="DiscordSetup"/>). The session (id, resume
+/// URL, sequence) is kept in the store while it runs, and the worker that takes over resumes it where Discord still
+/// allows; where it does not, the gateway identifies afresh.
+/// </summary>
 internal sealed partial class DiscordBotService(
-    IOptions<DiscordOptions> options,
     CommandRegistrar registrar,
     DiscordGateway gateway,
-    ILogger<DiscordBotService> logger) : BackgroundService
+    TimeProvider time,
+    ILogger<DiscordBotService> logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public const string LeaseName = "discord";
+    internal const string SessionKey = "discord:gateway-session";
+
+    /// <summary>How often the session (its sequence moves with every event) is written to the store while it changes.</summary>
+    internal static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Runs while this worker holds the lease, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task RunAsync(IDigestStore store, CancellationToken cancellationToken)
     {
-        if (!options.Value.HasBotToken)
+        if (await LoadAsync(store, cancellationToken) is { } stored)
         {
-            Log.NoToken(logger);
-            return;
+            gateway.Restore(stored);
+            Log.Restored(logger, stored.Sequence);
         }
 
         try
         {
-            await registrar.SyncAsync(stoppingToken);
+            await registrar.SyncAsync(cancellationToken);
         }
         catch (DiscordApiException ex)
         {
             Log.RegistrationFailed(logger, ex, ex.Message);
         }
 
-        await gateway.RunAsync(stoppingToken);
+        var running = gateway.RunAsync(cancellationToken);
+        var saved = gateway.Session;
+        try
+        {
+            while (!running.IsCompleted)
+            {
+                await Task.WhenAny(running, Task.Delay(SaveInterval, time, cancellationToken));
+                saved = await SaveIfChangedAsync(store, saved, cancellationToken);
+            }
+
+            await running;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Whoever takes over next starts from the latest sequence, whatever stopped this worker.
+            await SaveIfChangedAsync(store, saved, CancellationToken.None);
+        }
+
+        // Stopped for good (a close code reconnecting cannot fix): keep the lease, so no other worker tries in a loop.
+        if (gateway.StopReason is not null)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+        }
+    }
+
+    private static async Task<GatewaySession?> LoadAsync(IDigestStore store, CancellationToken cancellationToken) =>
+        await store.GetStateAsync(SessionKey, cancellationToken) is { } json ? JsonSerializer.Deserialize<GatewaySession>(json, DiscordJson.Options) : null;
+
+    private async Task<GatewaySession?> SaveIfChangedAsync(IDigestStore store, GatewaySession? saved, CancellationToken cancellationToken)
+    {
+        var current = gateway.Session;
+        if (current == saved)
+        {
+            return saved;
+        }
+
+        try
+        {
+            await store.SetStateAsync(SessionKey, JsonSerializer.Serialize(current, DiscordJson.Options), cancellationToken);
+            return current;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A store blip: the session is written on the next round; a takeover meanwhile replays a few events at most.
+            Log.SaveFailed(logger, ex);
+            return saved;
+        }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(70, LogLevel.Information, "Discord bot not started: Discord:BotToken is not set")]
-        public static partial void NoToken(ILogger logger);
-
         [LoggerMessage(71, LogLevel.Error, "Discord command registration failed: {Reason}; the bot runs with the commands Discord already has")]
         public static partial void RegistrationFailed(ILogger logger, Exception exception, string reason);
+
+        [LoggerMessage(72, LogLevel.Information, "Discord: resuming the stored gateway session at sequence {Sequence}")]
+        public static partial void Restored(ILogger logger, long? sequence);
+
+        [LoggerMessage(73, LogLevel.Warning, "Discord: the gateway session could not be stored")]
+        public static partial void SaveFailed(ILogger logger, Exception exception);
     }
 }

@@ -1,4 +1,6 @@
 using Digest.Core.Delivery;
+using Digest.Core.Leasing;
+using Digest.Core.Storage;
 using Digest.Discord.Commands;
 using Digest.Discord.Gateway;
 using Digest.Discord.Interactions;
@@ -13,8 +15,9 @@ public static class DiscordSetup
 {
     /// <summary>
     /// The Discord adapter: REST client, gateway bot, command registration, publisher. The host must also register an
-    /// <see cref="Interactions.IDiscordInteractionHandler"/> (<see cref="AddDigestDiscordCommands"/>). With no
-    /// Discord:BotToken the bot does not start; the publisher still serves webhook-bound channels.
+    /// <see cref="Interactions.IDiscordInteractionHandler"/> (<see cref="AddDigestDiscordCommands"/>) and, for the gateway
+    /// bot, the <see cref="IDigestStore"/> its lease and session live in. With no Discord:BotToken the bot does not start;
+    /// the publisher still serves webhook-bound channels.
     /// </summary>
     public static IServiceCollection AddDigestDiscord(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,7 +35,13 @@ public static class DiscordSetup
         services.AddSingleton<CommandRegistrar>();
         services.AddSingleton<InteractionResponder>();
         services.AddSingleton<DiscordGateway>();
-        services.AddHostedService<DiscordBotService>();
+        services.AddSingleton<DiscordBotService>();
+        if (!string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.BotToken)}"]))
+        {
+            // One gateway session per bot: on the worker holding the lease (with SQLite, the only worker).
+            services.AddLeasedWork(DiscordBotService.LeaseName, (sp, ct) => sp.GetRequiredService<DiscordBotService>().RunAsync(sp.GetRequiredService<IDigestStore>(), ct));
+        }
+
         services.AddSingleton<IChannelPublisher, DiscordPublisher>();
         return services;
     }

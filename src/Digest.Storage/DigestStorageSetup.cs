@@ -1,5 +1,6 @@
 using Digest.Core;
 using Digest.Core.Storage;
+using Digest.Storage.Postgres;
 using Digest.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public static class DigestStorageSetup
             return options.Provider switch
             {
                 "sqlite" => new SqliteStore(string.IsNullOrWhiteSpace(options.ConnectionString) ? $"Data Source={StorageOptions.DefaultSqlitePath()}" : options.ConnectionString),
+                "postgres" => new PostgresStore(options.ConnectionString!),
                 _ => throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions), [$"Storage:Provider '{options.Provider}' is not available in this build"]),
             };
         });

@@ -13,6 +13,9 @@ namespace Digest.Telegram;
 /// <summary>
 /// Brings the bot up on Telegram — who it is (getMe), its command menus (everyone; more for chat administrators) — and
 /// receives updates: long polling with the offset kept in the store across restarts, or a webhook that Telegram calls.
+/// Telegram allows one long poll per bot, so polling runs under the <c>telegram</c> lease, on one worker at a time
+/// (<see cref="TelegramSetup"/>); the worker that takes over goes on from the stored offset. A webhook needs no lease:
+/// every worker registers the same URL and serves whatever the proxy hands it.
 /// </summary>
 internal sealed partial class TelegramReceiver(
     ITelegramBotClient bot,
@@ -25,7 +28,13 @@ internal sealed partial class TelegramReceiver(
 {
     internal static readonly UpdateType[] Wanted = [UpdateType.Message, UpdateType.CallbackQuery, UpdateType.MyChatMember];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The lease a polling worker must hold.</summary>
+    public const string LeaseName = "telegram";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>Sets the bot up, then polls until cancelled (webhook mode: returns once the webhook is set).</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var backoff = TimeSpan.FromSeconds(1);

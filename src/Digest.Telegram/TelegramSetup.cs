@@ -1,5 +1,6 @@
 using Digest.Core;
 using Digest.Core.Delivery;
+using Digest.Core.Leasing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -45,10 +46,16 @@ public static class TelegramSetup
         services.AddSingleton<TelegramModerators>();
         services.AddSingleton<TelegramUpdateHandler>();
         services.AddSingleton<IChannelPublisher, TelegramPublisher>();
-        services.AddHostedService<TelegramReceiver>();
+        services.AddSingleton<TelegramReceiver>();
         if (configuration[$"{TelegramOptions.SectionName}:{nameof(TelegramOptions.Mode)}"] == "webhook")
         {
+            services.AddHostedService(sp => sp.GetRequiredService<TelegramReceiver>());
             services.AddHostedService<TelegramWebhook>();
+        }
+        else
+        {
+            // One long poll per bot: on the worker holding the lease (with SQLite, the only worker).
+            services.AddLeasedWork(TelegramReceiver.LeaseName, (sp, ct) => sp.GetRequiredService<TelegramReceiver>().RunAsync(ct));
         }
 
         return services;

@@ -1,5 +1,10 @@
+using System.Text.Json;
+using Digest.Core.Storage;
+using Digest.Discord.Gateway;
 using Digest.Discord.Interactions;
 using Digest.Discord.Tests.TestSupport;
+using Digest.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,16 +13,26 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Discord.Tests;
 
-public sealed class DiscordSetupTests
+public sealed class DiscordSetupTests : IDisposable
 {
+    private readonly string directory = Directory.CreateTempSubdirectory("digest-discord-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
     [Fact]
     public async Task Host_NoBotToken_NothingStartsOrCallsDiscord()
     {
         await using var fake = await FakeDiscord.StartAsync();
         using var host = Host(new() { ["Discord:ApiBaseUrl"] = fake.ApiUrl });
 
-        await host.StartAsync(TestContext.Current.CancellationToken);
-        await host.StopAsync(TestContext.Current.CancellationToken);
+        await StartAsync(host);
+        await host.StopAsync(Ct);
 
         fake.Requests.ShouldBeEmpty();
     }
@@ -28,12 +43,45 @@ public sealed class DiscordSetupTests
         await using var fake = await FakeDiscord.StartAsync();
         using var host = Host(new() { ["Discord:ApiBaseUrl"] = fake.ApiUrl, ["Discord:BotToken"] = FakeDiscord.BotToken });
 
-        await host.StartAsync(TestContext.Current.CancellationToken);
+        await StartAsync(host);
         var connection = await fake.NextConnectionAsync();
-        await host.StopAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(Ct);
 
         fake.RequestsTo("PUT", "/commands").ShouldHaveSingleItem();
         connection.Path.ShouldContain("v=10");
+    }
+
+    [Fact]
+    public async Task Host_TakesOverAStoredSession_ResumesItAndStoresTheNewSequenceForTheNext()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        using var host = Host(new() { ["Discord:ApiBaseUrl"] = fake.ApiUrl, ["Discord:BotToken"] = FakeDiscord.BotToken });
+        var store = host.Services.GetRequiredService<IDigestStore>();
+        await store.MigrateAsync(Ct);
+        await store.SetStateAsync(DiscordBotService.SessionKey, JsonSerializer.Serialize(new GatewaySession("session-1", fake.ResumeUrl, 7), DiscordJson.Options), Ct);
+
+        await StartAsync(host);
+        var connection = await fake.NextConnectionAsync();
+        await connection.HelloAsync();
+        var resume = await connection.ExpectAsync(6);
+        await connection.DispatchAsync(8, "RESUMED", new { });
+        await connection.DispatchAsync(9, "GUILD_UPDATE", new { id = "1" });
+
+        var gateway = host.Services.GetRequiredService<DiscordGateway>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        while (gateway.Session?.Sequence != 9)
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+
+        await host.StopAsync(Ct);
+
+        connection.Path.ShouldStartWith("/resume");
+        resume["d"]!["session_id"]!.GetValue<string>().ShouldBe("session-1");
+        resume["d"]!["seq"]!.GetValue<long>().ShouldBe(7);
+        var stored = JsonSerializer.Deserialize<GatewaySession>((await store.GetStateAsync(DiscordBotService.SessionKey, Ct))!, DiscordJson.Options);
+        stored.ShouldBe(new GatewaySession("session-1", fake.ResumeUrl, 9));
     }
 
     [Fact]
@@ -46,13 +94,21 @@ public sealed class DiscordSetupTests
         error.Message.ShouldContain("Discord:PublicKey");
     }
 
-    private static IHost Host(Dictionary<string, string?> settings)
+    /// <summary>Starts the host on a migrated store, as the worker's startup does before the gateway's lease is taken.</summary>
+    private static async Task StartAsync(IHost host)
+    {
+        await host.Services.GetRequiredService<IDigestStore>().MigrateAsync(Ct);
+        await host.StartAsync(Ct);
+    }
+
+    private IHost Host(Dictionary<string, string?> settings)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddDigestDiscord(builder.Configuration);
         builder.Services.AddSingleton<IDiscordInteractionHandler, ScriptedHandler>();
+        builder.Services.AddSingleton<IDigestStore>(new SqliteStore($"Data Source={Path.Combine(directory, "digest.db")}"));
         return builder.Build();
     }
 }

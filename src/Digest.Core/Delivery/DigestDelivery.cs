@@ -18,7 +18,19 @@ public sealed partial class DigestDelivery(
     TimeProvider time,
     ILogger<DigestDelivery> logger)
 {
-    public async Task RunChannelAsync(long channelId, CancellationToken cancellationToken)
+    /// <summary>How long a worker may take to send a claimed message before another worker may take it over.</summary>
+    internal static readonly TimeSpan ClaimTtl = TimeSpan.FromMinutes(1);
+
+    private readonly string worker = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>Composes the channel's digest now and sends it.</summary>
+    public Task RunChannelAsync(long channelId, CancellationToken cancellationToken) => RunChannelAsync(channelId, null, cancellationToken);
+
+    /// <summary>
+    /// Composes and sends the digest for one scheduled <paramref name="slot"/>. The slot names the digest, so two workers
+    /// running the same slot (a recovered job, a race) record it once; without a slot the digest is named by the time.
+    /// </summary>
+    public async Task RunChannelAsync(long channelId, DateTimeOffset? slot, CancellationToken cancellationToken)
     {
         var channel = await store.GetChannelAsync(channelId, cancellationToken);
         if (channel is null)
@@ -27,15 +39,32 @@ public sealed partial class DigestDelivery(
         }
 
         var now = time.GetUtcNow();
+        var key = string.Create(CultureInfo.InvariantCulture, $"digest:{channel.Id}:{(slot ?? now).ToUnixTimeMilliseconds()}");
+
+        // False means the slot was recorded already, or another worker recorded one of these stories first: compose again
+        // from what is still unsent. A slot recorded before keeps finding its key taken, and the loop ends.
         var scope = await scopes.ForAsync(channel.CommunityId, cancellationToken);
-        var digest = await composer.ComposeForChannelAsync(channel, scope, cancellationToken);
-        var key = string.Create(CultureInfo.InvariantCulture, $"digest:{channel.Id}:{now.ToUnixTimeMilliseconds()}");
-        var stories = digest.Stories.Select(s => (s.Id, s.LastSeen)).ToList();
-        await store.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(digest).Serialize(), now, stories, cancellationToken);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var digest = await composer.ComposeForChannelAsync(channel, scope, cancellationToken);
+            var stories = digest.Stories.Select(s => (s.Id, s.LastSeen)).ToList();
+            if (await store.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(digest).Serialize(), now, stories, cancellationToken)
+                || stories.Count == 0)
+            {
+                break;
+            }
+
+            channel = await store.GetChannelAsync(channelId, cancellationToken) ?? channel;
+        }
+
         await FlushAsync(channel, cancellationToken);
     }
 
-    /// <summary>Sends a channel's unacknowledged messages in order; stops at the first failure so order is kept.</summary>
+    /// <summary>
+    /// Sends a channel's unacknowledged messages in order, each claimed first so no other worker sends it meanwhile, and
+    /// marked once the platform acknowledged it. Stops at the first failure so order is kept; a worker that dies holding
+    /// a claim leaves the message to whoever flushes the channel after the claim expires.
+    /// </summary>
     public async Task<int> FlushAsync(ChannelRecord channel, CancellationToken cancellationToken)
     {
         var publisher = publishers.FirstOrDefault(p => p.Platform == channel.Platform);
@@ -44,15 +73,24 @@ public sealed partial class DigestDelivery(
             return 0;
         }
 
+        // One claimer per flush: two flushes of one channel in one process exclude each other as two workers do.
+        var claimer = $"{worker}:{Guid.NewGuid():N}";
         var sent = 0;
-        foreach (var message in await store.GetPendingAsync(channel.Id, 100, cancellationToken))
+        while (sent < 100 && await store.ClaimNextAsync(channel.Id, claimer, ClaimTtl, time.GetUtcNow(), cancellationToken) is { } message)
         {
             PublishResult result;
             try
             {
                 result = await publisher.PublishAsync(channel, OutboxPayload.Deserialize(message.Payload), cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
+            {
+                // Stopping mid-send: the claim is given back, so a restart (or another worker) sends it again at once
+                // rather than after the claim expires. Only a worker that dies outright leaves its claim to expire.
+                await store.MarkFailedAsync(message.Id, "interrupted", CancellationToken.None);
+                throw;
+            }
+            catch (Exception e)
             {
                 result = new PublishResult(false, e.Message);
             }

@@ -219,7 +219,9 @@ public interface IDigestStore
     Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
     Task<IReadOnlyList<FeedbackRecord>> GetFeedbackAsync(CancellationToken cancellationToken);
 
-    // Adapter state kept across restarts (the Telegram update offset)
+    // State a worker resumes from, across restarts and lease takeovers
+
+    /// <summary>A value a worker resumes from (the Telegram update offset, the Discord gateway session); null when never set.</summary>
     Task<string?> GetStateAsync(string key, CancellationToken cancellationToken);
     Task SetStateAsync(string key, string value, CancellationToken cancellationToken);
 
@@ -228,10 +230,32 @@ public interface IDigestStore
 
     /// <summary>
     /// Records a digest and, in the same transaction, the story versions it carries and the channel's last digest time,
-    /// so each story version reaches a channel once whatever races or crashes. False when the dedup key is already there.
+    /// so each story version reaches a channel once whatever races or crashes. False when the dedup key is already there,
+    /// or when another worker recorded one of these story versions for the channel first (compose again).
     /// </summary>
     Task<bool> EnqueueDigestAsync(long channelId, string dedupKey, string payload, DateTimeOffset createdAt, IReadOnlyList<(long StoryId, DateTimeOffset LastSeen)> stories, CancellationToken cancellationToken);
     Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken);
     Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken);
+
+    /// <summary>Counts the attempt, keeps the error and releases the message's claim so it is retried.</summary>
     Task MarkFailedAsync(long messageId, string error, CancellationToken cancellationToken);
+
+    // Scale-out: outbox claims, leases
+
+    /// <summary>
+    /// Claims the oldest unsent message of a channel for <paramref name="claimer"/> until <paramref name="now"/> +
+    /// <paramref name="ttl"/>, so no other worker sends it meanwhile. Null when the channel has nothing to send or its
+    /// oldest message is claimed by another live worker (a channel's messages go out in order, one worker at a time); a
+    /// claim whose worker died expires and the message is claimed again.
+    /// </summary>
+    Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Takes the named lease for <paramref name="holder"/> when it is free, expired or already the holder's. True when the holder has it.</summary>
+    Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Extends the holder's lease. False when the lease is someone else's now: the holder must stop.</summary>
+    Task<bool> RenewLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Gives the lease up at once, so another worker need not wait for it to expire.</summary>
+    Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken);
 }

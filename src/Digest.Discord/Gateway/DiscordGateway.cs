@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Discord.Gateway;
 
-/// <summary>What it takes to resume a gateway session elsewhere (a later scale-out may persist it).</summary>
+/// <summary>What it takes to resume a gateway session elsewhere: <see cref="DiscordBotService"/> keeps it in the store for the worker that takes over.</summary>
 public sealed record GatewaySession(string SessionId, string ResumeGatewayUrl, long? Sequence);
 
 /// <summary>

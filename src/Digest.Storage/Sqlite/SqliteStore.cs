@@ -55,7 +55,13 @@ public sealed class SqliteStore : IDigestStore
                 continue;
             }
 
+            // The transaction takes the write lock first (BEGIN IMMEDIATE), so a second process migrating at once skips what the first applied.
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = @version", new { version }, transaction) > 0)
+            {
+                continue;
+            }
+
             await connection.ExecuteAsync(sql, transaction: transaction);
             await connection.ExecuteAsync(
                 "INSERT INTO schema_migrations(version, name, applied_at) VALUES (@version, @name, @at)",
@@ -729,6 +735,18 @@ public sealed class SqliteStore : IDigestStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var story in stories)
+        {
+            var sent = await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM digest_entries WHERE channel_id = @channelId AND story_id = @StoryId AND last_seen_sent >= @sent",
+                new { channelId, story.StoryId, sent = Ms(story.LastSeen) },
+                transaction);
+            if (sent > 0)
+            {
+                return false;
+            }
+        }
+
         if (!await InsertOutboxAsync(connection, transaction, channelId, "digest", dedupKey, payload, createdAt))
         {
             return false;
@@ -776,13 +794,59 @@ public sealed class SqliteStore : IDigestStore
     public async Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("UPDATE outbox SET sent_at = @at, attempts = attempts + 1, last_error = NULL WHERE id = @messageId", new { messageId, at = Ms(sentAt) });
+        await connection.ExecuteAsync(
+            "UPDATE outbox SET sent_at = @at, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = @messageId",
+            new { messageId, at = Ms(sentAt) });
     }
 
     public async Task MarkFailedAsync(long messageId, string error, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("UPDATE outbox SET attempts = attempts + 1, last_error = @error WHERE id = @messageId", new { messageId, error });
+        await connection.ExecuteAsync(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = @error, claimed_by = NULL, claimed_until = NULL WHERE id = @messageId",
+            new { messageId, error });
+    }
+
+    // ---- Scale-out: claims, leases. One process writes a SQLite file, so a single UPDATE … RETURNING is the claim.
+
+    public async Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(
+            """
+            UPDATE outbox SET claimed_by = @claimer, claimed_until = @until
+            WHERE id = (SELECT id FROM outbox WHERE channel_id = @channelId AND sent_at IS NULL ORDER BY id LIMIT 1)
+              AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @claimer)
+            RETURNING id, channel_id, kind, dedup_key, payload, created_at, attempts, last_error
+            """,
+            new { channelId, claimer, now = Ms(now), until = Ms(now + ttl) });
+        return row is null ? null : new OutboxMessage(row.id, row.channel_id, row.kind, row.dedup_key, row.payload, At(row.created_at), (int)row.attempts, row.last_error);
+    }
+
+    public async Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            """
+            INSERT INTO leases(name, holder, expires_at) VALUES (@name, @holder, @until)
+            ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE leases.holder = excluded.holder OR leases.expires_at <= @now
+            """,
+            new { name, holder, now = Ms(now), until = Ms(now + ttl) }) > 0;
+    }
+
+    public async Task<bool> RenewLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            "UPDATE leases SET expires_at = @until WHERE name = @name AND holder = @holder",
+            new { name, holder, until = Ms(now + ttl) }) > 0;
+    }
+
+    public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("DELETE FROM leases WHERE name = @name AND holder = @holder", new { name, holder });
     }
 
     private static IReadOnlyList<string> Strings(string? json) => string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json, Json) ?? [];

@@ -71,7 +71,7 @@ internal static class DigestHost
 
         if (mode == HostMode.Bot)
         {
-            services.AddDigestJobs();
+            services.AddDigestJobs(builder.Configuration);
             services.AddDigestCommands();
             services.AddDigestTelegram(builder.Configuration);
             services.AddDigestDiscord(builder.Configuration).AddDigestDiscordCommands();

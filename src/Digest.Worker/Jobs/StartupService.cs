@@ -19,9 +19,18 @@ internal sealed partial class StartupService(
     ItemPipeline pipeline,
     DigestDelivery delivery,
     IOptions<DigestOptions> digestOptions,
+    IOptions<Digest.Storage.StorageOptions> storage,
     TimeProvider time,
     ILogger<StartupService> logger) : IHostedService
 {
+    /// <summary>
+    /// With several workers (PostgreSQL), unclassified items younger than this are still in a live worker's pipeline and
+    /// older ones were left by a crash. A single worker (SQLite) finishes them all: nobody else is working on them.
+    /// </summary>
+    internal static readonly TimeSpan LeftBehindAfter = TimeSpan.FromMinutes(2);
+
+    private readonly string worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.MigrateAsync(cancellationToken);
@@ -40,19 +49,34 @@ internal sealed partial class StartupService(
             await scheduler.ScheduleChannelAsync(channel, cancellationToken);
         }
 
+        await scheduler.ScheduleSweepAsync(cancellationToken);
         var nextDigest = DigestScheduler.NextDigest(console, time.GetUtcNow());
         LogStarted(logger, feeds.Count, nextDigest);
     }
 
+    /// <summary>One worker at a time (a lease) reprocesses what crashed workers left; items other workers are processing are left to them.</summary>
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<StoredItem> pending;
-        while ((pending = await store.GetUnclassifiedAsync(500, cancellationToken)).Count > 0)
+        if (!await store.TryAcquireLeaseAsync("recovery", worker, TimeSpan.FromMinutes(5), time.GetUtcNow(), cancellationToken))
         {
-            await pipeline.ProcessAsync(pending, cancellationToken);
+            return;
         }
 
-        await delivery.FlushAllAsync(cancellationToken);
+        try
+        {
+            var leftBehind = storage.Value.IsPostgres ? time.GetUtcNow() - LeftBehindAfter : DateTimeOffset.MaxValue;
+            List<StoredItem> pending;
+            while ((pending = (await store.GetUnclassifiedAsync(500, cancellationToken)).Where(i => i.FirstSeen < leftBehind).ToList()).Count > 0)
+            {
+                await pipeline.ProcessAsync(pending, cancellationToken);
+            }
+
+            await delivery.FlushAllAsync(cancellationToken);
+        }
+        finally
+        {
+            await store.ReleaseLeaseAsync("recovery", worker, CancellationToken.None);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

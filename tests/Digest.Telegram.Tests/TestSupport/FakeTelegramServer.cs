@@ -54,6 +54,8 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     private readonly List<string> violations = [];
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int nextUpdate = 1;
+    private int polling;
+    private int mostPollsAtOnce;
     private int nextMessage = 1000;
 
     private FakeTelegramServer(WebApplication app) => this.app = app;
@@ -67,6 +69,18 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             lock (gate)
             {
                 return violations.ToList();
+            }
+        }
+    }
+
+    /// <summary>The most getUpdates calls open at one time: Telegram allows one per bot (another gets 409 Conflict).</summary>
+    public int MostPollsAtOnce
+    {
+        get
+        {
+            lock (gate)
+            {
+                return mostPollsAtOnce;
             }
         }
     }
@@ -347,27 +361,42 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         var wait = TimeSpan.FromSeconds(parameters.TryGetValue("timeout", out var t) ? t.GetInt32() : 0);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(wait);
-        while (true)
+        lock (gate)
         {
-            Task signal;
-            lock (gate)
+            mostPollsAtOnce = Math.Max(mostPollsAtOnce, ++polling);
+        }
+
+        try
+        {
+            while (true)
             {
-                updates.RemoveAll(u => u.Id < offset);
-                if (updates.Count > 0 || timeout.IsCancellationRequested)
+                Task signal;
+                lock (gate)
                 {
-                    return new JsonArray(updates.Select(u => (JsonNode)u.Update.DeepClone()).ToArray());
+                    updates.RemoveAll(u => u.Id < offset);
+                    if (updates.Count > 0 || timeout.IsCancellationRequested)
+                    {
+                        return new JsonArray(updates.Select(u => (JsonNode)u.Update.DeepClone()).ToArray());
+                    }
+
+                    signal = changed.Task;
                 }
 
-                signal = changed.Task;
+                try
+                {
+                    await signal.WaitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+                {
+                    // The long poll ends empty-handed; the loop answers with whatever is there.
+                }
             }
-
-            try
+        }
+        finally
+        {
+            lock (gate)
             {
-                await signal.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-            {
-                // The long poll ends empty-handed; the loop answers with whatever is there.
+                polling--;
             }
         }
     }

@@ -51,7 +51,7 @@ CREATE TABLE feedback (
     UNIQUE (story_id, community_id, user_id)
 );
 
--- Small named values an adapter keeps across restarts (the Telegram update offset).
+-- Small named values a worker resumes from: the Telegram update offset, the Discord gateway session.
 CREATE TABLE bot_state (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

@@ -1,0 +1,476 @@
+using Digest.Core.Classification;
+using Digest.Core.Items;
+using Digest.Core.Storage;
+
+namespace Digest.Storage.Tests;
+
+/// <summary>What every store must do, run once per provider (<see cref="SqliteStoreTests"/>, <see cref="PostgresStoreTests"/>).</summary>
+public abstract class StoreContract : IAsyncDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2025, 12, 22, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(20);
+    private readonly List<IDigestStore> stores = [];
+
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A migrated store over an empty database; <paramref name="shareWith"/> opens a second store on the same database (a second worker).</summary>
+    protected abstract Task<IDigestStore> CreateStoreAsync(IDigestStore? shareWith = null);
+
+    private async Task<IDigestStore> StoreAsync(IDigestStore? shareWith = null)
+    {
+        var store = await CreateStoreAsync(shareWith);
+        stores.Add(store);
+        await store.MigrateAsync(Ct);
+        return store;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var store in stores.OfType<IAsyncDisposable>())
+        {
+            await store.DisposeAsync();
+        }
+
+        Cleanup();
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Cleanup()
+    {
+    }
+
+    private static Item NewItem(string key, string title, string summary = "", int minutes = 0) =>
+        new(key, title, $"https://example.org/{key}", summary, null, T0.AddMinutes(minutes));
+
+    private async Task<(IDigestStore Store, long FeedId)> StoreWithFeedAsync()
+    {
+        var store = await StoreAsync();
+        var feed = await store.UpsertFeedAsync("https://example.org/feed.xml", "Harbor Wire", "example.org", TimeSpan.FromMinutes(15), Ct);
+        return (store, feed.Id);
+    }
+
+    private async Task<long> StoryAsync(IDigestStore store, long feedId, string key, string title, DateTimeOffset at)
+    {
+        var item = (await store.AddItemsAsync(feedId, [NewItem(key, title)], false, at, Ct)).Single();
+        return await store.CreateStoryAsync(item with { Relevance = new Relevance(true, 0.8, [], []) }, at, Ct);
+    }
+
+    private async Task<(IDigestStore Store, long ChannelId)> StoreWithChannelAsync()
+    {
+        var store = await StoreAsync();
+        var channel = await store.EnsureChannelAsync("console", "stdout", null, "0 0 * * * ?", "UTC", Ct);
+        return (store, channel.Id);
+    }
+
+    [Fact]
+    public async Task Migrate_TwoWorkersAtOnceThenAgain_SchemaAppliedOnce()
+    {
+        var first = await CreateStoreAsync();
+        var second = await CreateStoreAsync(first);
+        stores.AddRange([first, second]);
+
+        await Task.WhenAll(first.MigrateAsync(Ct), second.MigrateAsync(Ct));
+        await first.MigrateAsync(Ct);
+
+        (await first.UpsertFeedAsync("https://example.org/a.xml", null, "example.org", TimeSpan.FromMinutes(5), Ct)).Name.ShouldBe("example.org");
+    }
+
+    [Fact]
+    public async Task UpsertFeed_SameUrlWithoutName_KeepsNameAndTakesNewInterval()
+    {
+        var (store, _) = await StoreWithFeedAsync();
+
+        var again = await store.UpsertFeedAsync("https://example.org/feed.xml", null, "fallback", TimeSpan.FromMinutes(30), Ct);
+
+        again.Name.ShouldBe("Harbor Wire");
+        again.Interval.ShouldBe(TimeSpan.FromMinutes(30));
+        (await store.GetFeedsAsync(Ct)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task RecordPoll_FailureThenSuccess_KeepsHealthAndBacklogFlag()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+
+        await store.RecordPollAsync(feedId, new FeedPollOutcome(T0, false, null, null, "HTTP 500", 1, T0.AddMinutes(2), null), Ct);
+        var failing = await store.GetFeedAsync(feedId, Ct);
+        await store.RecordPollAsync(feedId, new FeedPollOutcome(T0.AddMinutes(2), true, "\"abc\"", "Mon, 22 Dec 2025 12:00:00 GMT", null, 0, T0.AddMinutes(17), null), Ct);
+        var healthy = await store.GetFeedAsync(feedId, Ct);
+
+        failing!.LastError.ShouldBe("HTTP 500");
+        failing.ConsecutiveFailures.ShouldBe(1);
+        failing.BacklogStored.ShouldBeFalse();
+        healthy!.LastError.ShouldBeNull();
+        healthy.LastSuccessAt.ShouldBe(T0.AddMinutes(2));
+        healthy.NextPollAt.ShouldBe(T0.AddMinutes(17));
+        healthy.ETag.ShouldBe("\"abc\"");
+        healthy.BacklogStored.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task AddItems_SameKeysAgain_ReturnsOnlyTheNewOnes()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        await store.AddItemsAsync(feedId, [NewItem("a", "First"), NewItem("b", "Second")], true, T0, Ct);
+
+        var added = await store.AddItemsAsync(feedId, [NewItem("b", "Second"), NewItem("c", "Third")], false, T0.AddMinutes(1), Ct);
+
+        added.Select(i => i.Item.Key).ShouldBe(["c"]);
+        added[0].FeedName.ShouldBe("Harbor Wire");
+        (await store.GetUnclassifiedAsync(10, Ct)).Count.ShouldBe(3);
+        (await store.GetItemsSinceAsync(T0, Ct)).Single().Item.Title.ShouldBe("Third");
+    }
+
+    [Fact]
+    public async Task SetRelevance_ClassifiedItem_LeavesTheUnclassifiedList()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var items = await store.AddItemsAsync(feedId, [NewItem("a", "First"), NewItem("b", "Second")], false, T0, Ct);
+
+        await store.SetRelevanceAsync(items[0].Id, new Relevance(true, 0.9, ["ceasefire"], ["Witkoff"]), Ct);
+
+        (await store.GetUnclassifiedAsync(10, Ct)).Select(i => i.Id).ShouldBe([items[1].Id]);
+        var classified = (await store.GetItemsSinceAsync(T0.AddMinutes(-1), Ct)).First(i => i.Id == items[0].Id);
+        classified.Relevance!.Tags.ShouldBe(["ceasefire"]);
+        classified.Relevance.Score.ShouldBe(0.9);
+    }
+
+    [Fact]
+    public async Task Search_TwoWordsLastOnePartial_FindsTheItemWithASnippet()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        await store.AddItemsAsync(feedId,
+        [
+            NewItem("a", "Envoys meet in Geneva", "Negotiators discussed security guarantees for Kyiv over two days of talks."),
+            NewItem("b", "Harvest report", "Grain exports rose in the autumn."),
+        ], false, T0, Ct);
+
+        var hits = await store.SearchAsync("security guar", 0, 10, Ct);
+        var none = await store.SearchAsync("\"; DROP TABLE items; --", 0, 10, Ct);
+
+        hits.Single().Title.ShouldBe("Envoys meet in Geneva");
+        hits[0].Snippet.ShouldContain("«security»");
+        none.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Stories_ItemAttachedLater_StoryHasBothSourcesAndIsUnsentAgain()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var other = await store.UpsertFeedAsync("https://example.net/rss", "Eastern Ledger", "example.net", TimeSpan.FromMinutes(15), Ct);
+        var channel = await store.EnsureChannelAsync("console", "stdout", null, "0 0 * * * ?", "UTC", Ct);
+        var storyId = await StoryAsync(store, feedId, "a", "Envoys meet in Geneva", T0);
+        var story = await store.GetStoryAsync(storyId, Ct);
+        await store.EnqueueDigestAsync(channel.Id, "digest:1", "{}", T0, [(storyId, story!.LastSeen)], Ct);
+        var afterDigest = await store.GetStoriesAsync(new StoryQuery(10, NotSentToChannel: channel.Id), Ct);
+
+        var second = (await store.AddItemsAsync(other.Id, [NewItem("x", "Geneva envoys meet again")], false, T0.AddMinutes(5), Ct)).Single();
+        await store.AttachToStoryAsync(second.Id, storyId, null, T0.AddMinutes(5), Ct);
+
+        afterDigest.ShouldBeEmpty();
+        var unsent = (await store.GetStoriesAsync(new StoryQuery(10, NotSentToChannel: channel.Id), Ct)).Single();
+        unsent.Sources.Select(s => s.Name).ShouldBe(["Harbor Wire", "Eastern Ledger"]);
+        unsent.ItemCount.ShouldBe(2);
+        unsent.LastSeen.ShouldBe(T0.AddMinutes(5));
+        (await store.GetStoriesAsync(new StoryQuery(10, FeedIds: [other.Id]), Ct)).Single().Id.ShouldBe(storyId);
+        (await store.GetStoriesAsync(new StoryQuery(10, FeedIds: []), Ct)).ShouldBeEmpty();
+        (await store.GetStoryItemsAsync(storyId, Ct)).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task EnqueueDigest_SameDedupKeyTwice_RecordedOnce()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+
+        var first = await store.EnqueueDigestAsync(channelId, "digest:1:slot", "{}", T0, [], Ct);
+        var second = await store.EnqueueDigestAsync(channelId, "digest:1:slot", "{}", T0, [], Ct);
+
+        first.ShouldBeTrue();
+        second.ShouldBeFalse();
+        (await store.GetPendingAsync(channelId, 10, Ct)).Count.ShouldBe(1);
+        (await store.GetChannelAsync(channelId, Ct))!.LastDigestAt.ShouldBe(T0);
+    }
+
+    [Fact]
+    public async Task EnqueueDigest_TwoWorkersRaceWithTheSameStory_OnlyOneDigestCarriesIt()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var second = await StoreAsync(store);
+        var channel = await store.EnsureChannelAsync("console", "stdout", null, "0 0 * * * ?", "UTC", Ct);
+        var storyId = await StoryAsync(store, feedId, "a", "Envoys meet in Geneva", T0);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            (i % 2 == 0 ? store : second).EnqueueDigestAsync(channel.Id, $"digest:{i}", "{}", T0, [(storyId, T0)], Ct)));
+
+        results.Count(r => r).ShouldBe(1);
+        (await store.GetPendingAsync(channel.Id, 10, Ct)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ClaimNext_TwoWorkers_OnlyOneGetsTheMessageUntilItsClaimExpires()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        await store.EnqueueAsync(channelId, "text", "m1", "one", T0, Ct);
+
+        var byA = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0, Ct);
+        var byB = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0.AddSeconds(5), Ct);
+        var byBAfterExpiry = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0 + Ttl, Ct);
+
+        byA!.DedupKey.ShouldBe("m1");
+        byB.ShouldBeNull();
+        byBAfterExpiry!.DedupKey.ShouldBe("m1");
+    }
+
+    [Fact]
+    public async Task ClaimNext_HeadNotSent_LaterMessagesWaitSoOrderIsKept()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        await store.EnqueueAsync(channelId, "text", "m1", "one", T0, Ct);
+        await store.EnqueueAsync(channelId, "text", "m2", "two", T0, Ct);
+
+        var head = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0, Ct);
+        var otherWorker = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0, Ct);
+        await store.MarkSentAsync(head!.Id, T0, Ct);
+        var next = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0, Ct);
+
+        otherWorker.ShouldBeNull();
+        next!.DedupKey.ShouldBe("m2");
+        (await store.GetPendingAsync(channelId, 10, Ct)).Select(m => m.DedupKey).ShouldBe(["m2"]);
+    }
+
+    [Fact]
+    public async Task ClaimNext_AfterFailure_AnyWorkerRetriesAtOnceWithTheErrorKept()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        await store.EnqueueAsync(channelId, "text", "m1", "one", T0, Ct);
+        var claimed = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0, Ct);
+
+        await store.MarkFailedAsync(claimed!.Id, "HTTP 502", Ct);
+        var retried = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0.AddSeconds(1), Ct);
+
+        retried!.Attempts.ShouldBe(1);
+        retried.LastError.ShouldBe("HTTP 502");
+    }
+
+    [Fact]
+    public async Task ClaimNext_FourWorkersDrainingOneChannel_EachMessageSentOnceInOrder()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        var other = await StoreAsync(store);
+        for (var i = 0; i < 30; i++)
+        {
+            await store.EnqueueAsync(channelId, "text", $"m{i:D2}", $"message {i}", T0, Ct);
+        }
+
+        var sent = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(
+            async () =>
+            {
+                var worker = w % 2 == 0 ? store : other;
+                var idle = 0;
+                while (idle < 50)
+                {
+                    var message = await worker.ClaimNextAsync(channelId, $"worker-{w}", Ttl, T0, Ct);
+                    if (message is null)
+                    {
+                        idle++;
+                        await Task.Yield();
+                        continue;
+                    }
+
+                    sent.Enqueue(message.DedupKey);
+                    await worker.MarkSentAsync(message.Id, T0, Ct);
+                }
+            },
+            Ct)));
+
+        sent.ToList().ShouldBe(Enumerable.Range(0, 30).Select(i => $"m{i:D2}").ToList());
+    }
+
+    [Fact]
+    public async Task Lease_HolderStopsRenewing_AnotherTakesOverOnlyAfterItExpires()
+    {
+        var store = await StoreAsync();
+
+        var a = await store.TryAcquireLeaseAsync("telegram", "worker-a", Ttl, T0, Ct);
+        var bEarly = await store.TryAcquireLeaseAsync("telegram", "worker-b", Ttl, T0.AddSeconds(19), Ct);
+        var bLate = await store.TryAcquireLeaseAsync("telegram", "worker-b", Ttl, T0 + Ttl, Ct);
+        var aRenews = await store.RenewLeaseAsync("telegram", "worker-a", Ttl, T0 + Ttl, Ct);
+
+        a.ShouldBeTrue();
+        bEarly.ShouldBeFalse();
+        bLate.ShouldBeTrue();
+        aRenews.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Lease_Released_AnotherTakesItAtOnce()
+    {
+        var store = await StoreAsync();
+        await store.TryAcquireLeaseAsync("discord", "worker-a", Ttl, T0, Ct);
+        (await store.RenewLeaseAsync("discord", "worker-a", Ttl, T0.AddSeconds(10), Ct)).ShouldBeTrue();
+
+        await store.ReleaseLeaseAsync("discord", "worker-a", Ct);
+
+        (await store.TryAcquireLeaseAsync("discord", "worker-b", Ttl, T0.AddSeconds(11), Ct)).ShouldBeTrue();
+        (await store.TryAcquireLeaseAsync("discord", "worker-b", Ttl, T0.AddSeconds(12), Ct)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task State_SetTwice_ReadsTheLatestValue()
+    {
+        var store = await StoreAsync();
+
+        var before = await store.GetStateAsync("telegram:offset", Ct);
+        await store.SetStateAsync("telegram:offset", "41", Ct);
+        await store.SetStateAsync("telegram:offset", "42", Ct);
+
+        before.ShouldBeNull();
+        (await store.GetStateAsync("telegram:offset", Ct)).ShouldBe("42");
+    }
+
+    // ---- Communities: feeds, topic settings
+
+    [Fact]
+    public async Task CommunityFeeds_TwoCommunitiesFollowOneUrl_OneFeedAndTheLastToLeavePausesIt()
+    {
+        var store = await StoreAsync();
+        var configured = await store.UpsertFeedAsync("https://example.org/wire.xml", "Harbor Wire", "example.org", TimeSpan.FromMinutes(15), Ct);
+        var url = "https://river.example/news.xml";
+
+        var viaCommand = await store.AddCommunityFeedAsync("tg:1", configured.Url, "Wire again", TimeSpan.FromMinutes(5), "u1", Ct);
+        var added = await store.AddCommunityFeedAsync("tg:1", url, "River News", TimeSpan.FromMinutes(10), "u1", Ct);
+        var linked = await store.AddCommunityFeedAsync("dc:2", url, "River", TimeSpan.FromMinutes(30), "u2", Ct);
+        var again = await store.AddCommunityFeedAsync("tg:1", url, "River News", TimeSpan.FromMinutes(10), "u1", Ct);
+
+        viaCommand.State.ShouldBe(CommunityFeedState.Configured);
+        added.State.ShouldBe(CommunityFeedState.Added);
+        linked.State.ShouldBe(CommunityFeedState.Linked);
+        linked.Feed.Id.ShouldBe(added.Feed.Id);
+        again.State.ShouldBe(CommunityFeedState.AlreadyFollowed);
+        (await store.GetFeedsAsync(Ct)).Count.ShouldBe(2);
+        (await store.GetCommunityFeedsAsync("tg:1", Ct)).Select(f => (f.Feed.Name, f.Configured)).ShouldBe([("Harbor Wire", true), ("River News", false)]);
+        (await store.GetCommunityFeedsAsync("tg:9", Ct)).Select(f => f.Feed.Name).ShouldBe(["Harbor Wire"]);
+
+        (await store.RemoveCommunityFeedAsync("tg:1", configured.Id, Ct)).ShouldBe(FeedUnlinkResult.Configured);
+        (await store.RemoveCommunityFeedAsync("tg:9", added.Feed.Id, Ct)).ShouldBe(FeedUnlinkResult.NotFollowed);
+        (await store.RemoveCommunityFeedAsync("tg:1", added.Feed.Id, Ct)).ShouldBe(FeedUnlinkResult.Unlinked);
+        (await store.GetFeedAsync(added.Feed.Id, Ct))!.IsPaused.ShouldBeFalse();
+        (await store.RemoveCommunityFeedAsync("dc:2", added.Feed.Id, Ct)).ShouldBe(FeedUnlinkResult.Orphaned);
+        (await store.GetFeedAsync(added.Feed.Id, Ct))!.PausedReason.ShouldBe(IDigestStore.OrphanedFeedReason);
+        (await store.GetCommunityFeedsAsync("tg:1", Ct)).Count.ShouldBe(1);
+
+        var back = await store.AddCommunityFeedAsync("dc:2", url, "River", TimeSpan.FromMinutes(30), "u2", Ct);
+        back.State.ShouldBe(CommunityFeedState.Linked);
+        back.Feed.IsPaused.ShouldBeFalse();
+        (await store.GetFeedAsync(added.Feed.Id, Ct))!.IsPaused.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task CommunityFeeds_TwoWorkersAddTheSameUrlAtOnce_OneFeedBothFollow()
+    {
+        var first = await StoreAsync();
+        var second = await StoreAsync(first);
+        var url = "https://river.example/news.xml";
+
+        var links = await Task.WhenAll(
+            first.AddCommunityFeedAsync("tg:1", url, "River", TimeSpan.FromMinutes(10), null, Ct),
+            second.AddCommunityFeedAsync("dc:2", url, "River", TimeSpan.FromMinutes(10), null, Ct));
+
+        links.Select(l => l.State).Order().ShouldBe([CommunityFeedState.Added, CommunityFeedState.Linked]);
+        links[0].Feed.Id.ShouldBe(links[1].Feed.Id);
+        (await first.GetCommunityFeedsAsync("tg:1", Ct)).Count.ShouldBe(1);
+        (await first.GetCommunityFeedsAsync("dc:2", Ct)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task TopicSettings_SetTwice_ReadsTheLatestAndOtherCommunitiesKeepTheDefault()
+    {
+        var store = await StoreAsync();
+
+        await store.SetTopicSettingsAsync("tg:1", new TopicSettings(["grain corridor"], ["football"], 0.4), Ct);
+        await store.SetTopicSettingsAsync("tg:1", new TopicSettings(["grain corridor", "Black Sea"], [], null), Ct);
+
+        var settings = await store.GetTopicSettingsAsync("tg:1", Ct);
+        settings.Include.ShouldBe(["grain corridor", "Black Sea"]);
+        settings.Exclude.ShouldBeEmpty();
+        settings.Threshold.ShouldBeNull();
+        (await store.GetTopicSettingsAsync("tg:2", Ct)).ShouldBe(TopicSettings.Default);
+    }
+
+    // ---- Subscriptions, alerts, feedback
+
+    [Fact]
+    public async Task Subscriptions_AlertPhrasesComparedIgnoringCase_AndDigestFlagKept()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        var dm = await store.EnsureChannelAsync("telegram", "555", null, "0 0 8 * * ?", "UTC", Ct);
+
+        var subscription = await store.EnsureSubscriptionAsync("telegram", "555", "tg:1", channelId, T0, Ct);
+        var same = await store.EnsureSubscriptionAsync("telegram", "555", "tg:1", dm.Id, T0.AddMinutes(1), Ct);
+        var first = await store.AddAlertAsync(subscription.Id, "Ceasefire", T0, Ct);
+        var sameWord = await store.AddAlertAsync(subscription.Id, "CEASEFIRE", T0.AddMinutes(1), Ct);
+        await store.AddAlertAsync(subscription.Id, "prisoner swap", T0.AddMinutes(2), Ct);
+        await store.SetSubscriptionDigestAsync(subscription.Id, true, Ct);
+
+        same.Id.ShouldBe(subscription.Id);
+        first.ShouldBeTrue();
+        sameWord.ShouldBeFalse();
+        var stored = (await store.GetSubscriptionAsync("telegram", "555", "tg:1", Ct))!;
+        stored.ChannelId.ShouldBe(dm.Id);
+        stored.Digest.ShouldBeTrue();
+        stored.Alerts.ShouldBe(["Ceasefire", "prisoner swap"]);
+        (await store.GetSubscriptionAsync("telegram", "555", "tg:2", Ct)).ShouldBeNull();
+        (await store.GetAlertSubscriptionsAsync(Ct)).Select(s => s.Id).ShouldBe([subscription.Id]);
+
+        (await store.RemoveAlertAsync(subscription.Id, "ceaseFIRE", Ct)).ShouldBeTrue();
+        (await store.RemoveAlertAsync(subscription.Id, "ceasefire", Ct)).ShouldBeFalse();
+        (await store.RemoveAlertAsync(subscription.Id, "prisoner swap", Ct)).ShouldBeTrue();
+        (await store.GetAlertSubscriptionsAsync(Ct)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Feedback_SameMemberTwice_LaterVerdictReplacesTheFirst()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var story = await StoryAsync(store, feedId, "a", "Envoys meet in Geneva", T0);
+
+        await store.RecordFeedbackAsync(new FeedbackRecord(story, "good", "tg:1", "u1", T0), Ct);
+        await store.RecordFeedbackAsync(new FeedbackRecord(story, "good", "tg:1", "u2", T0.AddMinutes(1)), Ct);
+        await store.RecordFeedbackAsync(new FeedbackRecord(story, "bad", "tg:1", "u1", T0.AddMinutes(2)), Ct);
+
+        (await store.GetFeedbackAsync(Ct)).ShouldBe([
+            new FeedbackRecord(story, "bad", "tg:1", "u1", T0.AddMinutes(2)),
+            new FeedbackRecord(story, "good", "tg:1", "u2", T0.AddMinutes(1)),
+        ]);
+    }
+
+    // ---- Channels: find and rebind
+
+    [Fact]
+    public async Task RebindChannel_GroupBecameSupergroup_ChannelAndCommunityMoveWhatTheNewOneHasStays()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var story = await StoryAsync(store, feedId, "a", "Envoys meet in Geneva", T0);
+        var group = await store.EnsureChannelAsync("telegram", "-42", "tg:-42", "0 0 8 * * ?", "UTC", Ct);
+        var dm = await store.EnsureChannelAsync("telegram", "555", "tg:-42", "0 0 8 * * ?", "UTC", Ct);
+        var feed = await store.AddCommunityFeedAsync("tg:-42", "https://river.example/news.xml", "River", TimeSpan.FromMinutes(10), null, Ct);
+        await store.SetTopicSettingsAsync("tg:-42", new TopicSettings(["grain"], [], null), Ct);
+        await store.SetTopicSettingsAsync("tg:-1001", new TopicSettings(["ports"], [], 0.5), Ct);
+        await store.EnsureSubscriptionAsync("telegram", "555", "tg:-42", dm.Id, T0, Ct);
+        await store.RecordFeedbackAsync(new FeedbackRecord(story, "good", "tg:-42", "555", T0), Ct);
+
+        await store.RebindChannelAsync(group.Id, "-1001", "tg:-1001", Ct);
+
+        (await store.FindChannelAsync("telegram", "-42", Ct)).ShouldBeNull();
+        var moved = (await store.FindChannelAsync("telegram", "-1001", Ct))!;
+        moved.Id.ShouldBe(group.Id);
+        moved.CommunityId.ShouldBe("tg:-1001");
+        (await store.GetChannelAsync(dm.Id, Ct))!.CommunityId.ShouldBe("tg:-1001");
+        (await store.GetCommunityFeedsAsync("tg:-1001", Ct)).Select(f => f.Feed.Id).ShouldContain(feed.Feed.Id);
+        (await store.GetTopicSettingsAsync("tg:-1001", Ct)).Include.ShouldBe(["ports"]);
+        (await store.GetSubscriptionAsync("telegram", "555", "tg:-1001", Ct)).ShouldNotBeNull();
+        (await store.GetFeedbackAsync(Ct)).Single().CommunityId.ShouldBe("tg:-1001");
+        (await store.FindChannelAsync("discord", "-1001", Ct)).ShouldBeNull();
+    }
+}
