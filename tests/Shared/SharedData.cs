@@ -1,4 +1,4 @@
-namespace Digest.Discord.Tests.TestSupport;
+namespace Digest.Tests.Shared;
 
 /// <summary>
 /// The third-party data under ../shared, read in place (never copied into the repository). Outside the workplace it is
@@ -45,5 +45,19 @@ public static class SharedData
         }
 
         return null;
+    }
+
+    /// <summary>The repository root (the folder holding Digest.sln).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Digest.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Digest.sln not found above " + AppContext.BaseDirectory);
     }
 }
