@@ -36,7 +36,7 @@ public sealed class GatewayPeer
     public Task SendAsync(object payload) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(payload is JsonNode node ? node.ToJsonString() : JsonSerializer.Serialize(payload)), WebSocketMessageType.Text, true, CancellationToken.None);
 
-    public Task HelloAsync(int heartbeatIntervalMs = 2000) => SendAsync(new { op = 10, d = new { heartbeat_interval = heartbeatIntervalMs }, s = (int?)null, t = (string?)null });
+    public Task HelloAsync(int heartbeatIntervalMs = 10000) => SendAsync(new { op = 10, d = new { heartbeat_interval = heartbeatIntervalMs }, s = (int?)null, t = (string?)null });
 
     public Task ReadyAsync(long seq, string sessionId, string resumeUrl) => SendAsync(new
     {
