@@ -37,6 +37,9 @@ public sealed class FakeDiscord : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentQueue<CannedResponse> canned = new();
     private readonly TimeProvider time;
+    private readonly Lock gateways = new();
+    private int openGateways;
+    private int mostGatewaysAtOnce;
 
     private FakeDiscord(WebApplication app, TimeProvider time)
     {
@@ -55,6 +58,18 @@ public sealed class FakeDiscord : IAsyncDisposable
     public Channel<GatewayPeer> Connections { get; } = Channel.CreateUnbounded<GatewayPeer>();
 
     public int SessionStartsRemaining { get; set; } = 1000;
+
+    /// <summary>The most gateway connections open at the same time: Discord wants one session per bot (unsharded).</summary>
+    public int MostGatewaysAtOnce
+    {
+        get
+        {
+            lock (gateways)
+            {
+                return mostGatewaysAtOnce;
+            }
+        }
+    }
 
     public string BaseUrl { get; private set; } = "";
 
@@ -221,7 +236,22 @@ public sealed class FakeDiscord : IAsyncDisposable
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var peer = new GatewayPeer(socket, path + context.Request.QueryString);
-        Connections.Writer.TryWrite(peer);
-        await Task.WhenAny(peer.Closed, Task.Delay(Timeout.Infinite, context.RequestAborted));
+        lock (gateways)
+        {
+            mostGatewaysAtOnce = Math.Max(mostGatewaysAtOnce, ++openGateways);
+        }
+
+        try
+        {
+            Connections.Writer.TryWrite(peer);
+            await Task.WhenAny(peer.Closed, Task.Delay(Timeout.Infinite, context.RequestAborted));
+        }
+        finally
+        {
+            lock (gateways)
+            {
+                openGateways--;
+            }
+        }
     }
 }
