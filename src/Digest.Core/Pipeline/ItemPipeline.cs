@@ -18,7 +18,8 @@ public interface IStoryObserver
 
 /// <summary>
 /// What happens to new items after they are stored: classify, cluster the relevant ones into stories, and refresh each
-/// touched story's title, score, tags and key lines. One pass at a time, because the clusterer is incremental.
+/// touched story's title, score, tags and key lines. One pass at a time across all workers (the <c>pipeline</c> lease),
+/// because the clusterer is incremental and in memory: each pass first teaches it what other workers clustered since.
 /// </summary>
 public sealed partial class ItemPipeline(
     IDigestStore store,
