@@ -136,6 +136,26 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task GetClusteredItems_AfterAnId_OnlyLaterItemsInAStoryWithinTheWindowByIdWithTheirStory()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var old = (await store.AddItemsAsync(feedId, [NewItem("old", "Envoys met last month")], false, T0.AddDays(-8), Ct)).Single();
+        await store.CreateStoryAsync(old with { Relevance = new Relevance(true, 0.8, [], []) }, T0.AddDays(-8), Ct);
+        var items = await store.AddItemsAsync(feedId, [NewItem("a", "Talks open in Geneva"), NewItem("b", "Harvest report"), NewItem("c", "Geneva talks end"), NewItem("d", "Envoys fly to Moscow")], false, T0, Ct);
+        var story = await store.CreateStoryAsync(items[0] with { Relevance = new Relevance(true, 0.8, [], []) }, T0, Ct);
+        await store.SetRelevanceAsync(items[1].Id, Relevance.Irrelevant("off topic"), Ct);
+        await store.AttachToStoryAsync(items[2].Id, story, null, T0, Ct);
+
+        var all = await store.GetClusteredItemsAsync(0, T0.AddDays(-7), Ct);
+        var after = await store.GetClusteredItemsAsync(items[0].Id, T0.AddDays(-7), Ct);
+
+        all.Select(i => i.Item.Key).ShouldBe(["a", "c"]);
+        all.ShouldAllBe(i => i.StoryId == story);
+        after.Select(i => i.Item.Key).ShouldBe(["c"]);
+        after[0].FeedName.ShouldBe("Harbor Wire");
+    }
+
+    [Fact]
     public async Task Search_TwoWordsLastOnePartial_FindsTheItemWithASnippet()
     {
         var (store, feedId) = await StoreWithFeedAsync();

@@ -18,7 +18,8 @@ public interface IStoryObserver
 
 /// <summary>
 /// What happens to new items after they are stored: classify, cluster the relevant ones into stories, and refresh each
-/// touched story's title, score, tags and key lines. One pass at a time, because the clusterer is incremental.
+/// touched story's title, score, tags and key lines. One pass at a time across all workers (the <c>pipeline</c> lease),
+/// because the clusterer is incremental and in memory: each pass first teaches it what other workers clustered since.
 /// </summary>
 public sealed partial class ItemPipeline(
     IDigestStore store,
@@ -31,72 +32,106 @@ public sealed partial class ItemPipeline(
     TimeProvider time,
     ILogger<ItemPipeline> logger)
 {
+    /// <summary>The database lock that serializes passes across workers; a worker that dies mid-pass frees it after this.</summary>
+    public static readonly TimeSpan LockTtl = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a worker waiting for the lock tries again.</summary>
+    public static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(250);
+
+    private const string LockName = "pipeline";
+
     private readonly SemaphoreSlim gate = new(1, 1); // lives as long as the app; never disposed
-    private bool warmed;
+    private readonly string holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>Every item in a story with an id up to this one is in the clusterer (0: nothing loaded yet).</summary>
+    private long caughtUpTo;
+
+    /// <summary>Items above <see cref="caughtUpTo"/> already in the clusterer, so a catch-up does not add them twice.</summary>
+    private readonly HashSet<long> clustered = [];
+
+    private DateTimeOffset lockRenewedAt;
 
     public async Task ProcessAsync(IReadOnlyList<StoredItem> items, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await WarmAsync(cancellationToken);
-            var touched = new Dictionary<long, (bool IsNew, List<StoredItem> Items)>();
-            foreach (var item in items.OrderBy(i => i.Item.Published))
+            await AcquireLockAsync(cancellationToken);
+            try
             {
-                var verdict = classifier.Classify(new ClassifierInput(item.Item.Title, item.Item.Summary, item.FeedName));
-                await store.SetRelevanceAsync(item.Id, verdict, cancellationToken);
-                if (!verdict.Relevant)
-                {
-                    continue;
-                }
-
-                var document = new ClusterDocument(item.Id, item.Item.Title, item.Item.Summary, item.Item.Published);
-                var match = clusterer.FindStory(document);
-                long storyId;
-                bool isNew;
-                var classified = item with { Relevance = verdict };
-                if (match is null)
-                {
-                    storyId = await store.CreateStoryAsync(classified, time.GetUtcNow(), cancellationToken);
-                    isNew = true;
-                }
-                else
-                {
-                    storyId = match.StoryId;
-                    isNew = false;
-                    await store.AttachToStoryAsync(item.Id, storyId, match.DuplicateOfItemId, time.GetUtcNow(), cancellationToken);
-                }
-
-                clusterer.Add(document, storyId);
-                if (!touched.TryGetValue(storyId, out var entry))
-                {
-                    entry = (isNew, []);
-                    touched[storyId] = entry;
-                }
-
-                entry.Items.Add(classified with { StoryId = storyId });
+                await PassAsync(items, cancellationToken);
             }
-
-            foreach (var storyId in touched.Keys)
+            finally
             {
-                await RefreshStoryAsync(storyId, cancellationToken);
+                await store.ReleaseLeaseAsync(LockName, holder, CancellationToken.None);
             }
-
-            if (touched.Count > 0)
-            {
-                var updates = touched.Select(t => new StoryUpdate(t.Key, t.Value.IsNew, t.Value.Items)).ToList();
-                foreach (var observer in observers)
-                {
-                    await observer.OnStoriesUpdatedAsync(updates, cancellationToken);
-                }
-            }
-
-            LogProcessed(logger, items.Count, touched.Count);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>One pass, run while this worker holds the pipeline lock: no other worker clusters meanwhile.</summary>
+    private async Task PassAsync(IReadOnlyList<StoredItem> items, CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        var touched = new Dictionary<long, (bool IsNew, List<StoredItem> Items)>();
+        foreach (var item in items.OrderBy(i => i.Item.Published))
+        {
+            var verdict = classifier.Classify(new ClassifierInput(item.Item.Title, item.Item.Summary, item.FeedName));
+            await store.SetRelevanceAsync(item.Id, verdict, cancellationToken);
+            if (!verdict.Relevant)
+            {
+                continue;
+            }
+
+            var document = new ClusterDocument(item.Id, item.Item.Title, item.Item.Summary, item.Item.Published);
+            var match = clusterer.FindStory(document);
+            long storyId;
+            bool isNew;
+            var classified = item with { Relevance = verdict };
+            if (match is null)
+            {
+                storyId = await store.CreateStoryAsync(classified, time.GetUtcNow(), cancellationToken);
+                isNew = true;
+            }
+            else
+            {
+                storyId = match.StoryId;
+                isNew = false;
+                await store.AttachToStoryAsync(item.Id, storyId, match.DuplicateOfItemId, time.GetUtcNow(), cancellationToken);
+            }
+
+            clusterer.Add(document, storyId);
+            clustered.Add(item.Id);
+            await RenewLockAsync(cancellationToken);
+            if (!touched.TryGetValue(storyId, out var entry))
+            {
+                entry = (isNew, []);
+                touched[storyId] = entry;
+            }
+
+            entry.Items.Add(classified with { StoryId = storyId });
+        }
+
+        await SettleAsync(cancellationToken);
+        foreach (var storyId in touched.Keys)
+        {
+            await RefreshStoryAsync(storyId, cancellationToken);
+            await RenewLockAsync(cancellationToken);
+        }
+
+        if (touched.Count > 0)
+        {
+            var updates = touched.Select(t => new StoryUpdate(t.Key, t.Value.IsNew, t.Value.Items)).ToList();
+            foreach (var observer in observers)
+            {
+                await observer.OnStoriesUpdatedAsync(updates, cancellationToken);
+            }
+        }
+
+        LogProcessed(logger, items.Count, touched.Count);
     }
 
     /// <summary>Recomputes a story from its items: the most representative title, the best score, the union of tags, fresh key lines.</summary>
@@ -117,22 +152,65 @@ public sealed partial class ItemPipeline(
         await store.UpdateStoryAsync(storyId, lead.Item.Title, lead.Item.Url, score, tags, lines, cancellationToken);
     }
 
-    /// <summary>Teaches the clusterer the recent stories once, so a restart keeps joining items to them.</summary>
-    private async Task WarmAsync(CancellationToken cancellationToken)
+    private async Task AcquireLockAsync(CancellationToken cancellationToken)
     {
-        if (warmed)
+        while (!await store.TryAcquireLeaseAsync(LockName, holder, LockTtl, time.GetUtcNow(), cancellationToken))
+        {
+            await Task.Delay(LockRetry, time, cancellationToken);
+        }
+
+        lockRenewedAt = time.GetUtcNow();
+    }
+
+    /// <summary>Extends the lock now and then during a long pass (article pages are fetched for every touched story).</summary>
+    private async Task RenewLockAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - lockRenewedAt < LockTtl / 4)
         {
             return;
         }
 
-        var recent = await store.GetItemsSinceAsync(time.GetUtcNow() - options.Value.ClusterWarmup, cancellationToken);
-        foreach (var item in recent.Where(i => i.StoryId is not null).OrderBy(i => i.Item.Published))
+        if (!await store.RenewLeaseAsync(LockName, holder, LockTtl, now, cancellationToken))
+        {
+            LogLockLost(logger, holder);
+        }
+
+        lockRenewedAt = now;
+    }
+
+    /// <summary>
+    /// Teaches the clusterer what other workers clustered since this one last looked; the first time, every story of the
+    /// warm-up window, so a restart keeps joining items to them.
+    /// </summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var recent = await store.GetClusteredItemsAsync(caughtUpTo, time.GetUtcNow() - options.Value.ClusterWarmup, cancellationToken);
+        foreach (var item in recent.Where(i => clustered.Add(i.Id)))
         {
             clusterer.Add(new ClusterDocument(item.Id, item.Item.Title, item.Item.Summary, item.Item.Published), item.StoryId!.Value);
         }
-
-        warmed = true;
     }
+
+    /// <summary>
+    /// Moves <see cref="caughtUpTo"/> past the items that can no longer join a story. Ids are taken when items are stored,
+    /// before their pass: an item still unclassified (waiting for another worker's pass) may join a story later with an id
+    /// below ones already clustered, so the mark stops below the oldest such item.
+    /// </summary>
+    private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        var settled = clustered.Count == 0 ? caughtUpTo : Math.Max(caughtUpTo, clustered.Max());
+        if (await store.GetUnclassifiedAsync(1, cancellationToken) is [var pending])
+        {
+            settled = Math.Min(settled, pending.Id - 1);
+        }
+
+        caughtUpTo = Math.Max(caughtUpTo, settled);
+        clustered.RemoveWhere(id => id <= caughtUpTo);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline lock lost by {Holder} mid-pass (held past its TTL); another worker may be clustering too")]
+    private static partial void LogLockLost(ILogger logger, string holder);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Processed {Items} new items, {Stories} stories touched")]
     private static partial void LogProcessed(ILogger logger, int items, int stories);

@@ -168,6 +168,12 @@ public interface IDigestStore
     Task<IReadOnlyList<StoredItem>> AddItemsAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken);
     Task SetRelevanceAsync(long itemId, Relevance relevance, CancellationToken cancellationToken);
     Task<IReadOnlyList<StoredItem>> GetItemsSinceAsync(DateTimeOffset firstSeenAfter, CancellationToken cancellationToken);
+    /// <summary>
+    /// Items in a story with an id above <paramref name="afterItemId"/>, first seen after <paramref name="firstSeenAfter"/>,
+    /// by id: what other workers clustered since this one last looked.
+    /// </summary>
+    Task<IReadOnlyList<StoredItem>> GetClusteredItemsAsync(long afterItemId, DateTimeOffset firstSeenAfter, CancellationToken cancellationToken);
+
     /// <summary>Items stored but not yet classified: what a crash or Ctrl-C left mid-pipeline.</summary>
     Task<IReadOnlyList<StoredItem>> GetUnclassifiedAsync(int limit, CancellationToken cancellationToken);
     Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken);

@@ -215,6 +215,15 @@ public sealed class PostgresStore : IDigestStore, IAsyncDisposable, IDisposable
         return rows.Select(r => r.ToStored()).ToList();
     }
 
+    public async Task<IReadOnlyList<StoredItem>> GetClusteredItemsAsync(long afterItemId, DateTimeOffset firstSeenAfter, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemRow>(
+            $"SELECT {ItemColumns} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.story_id IS NOT NULL AND i.id > @afterItemId AND i.first_seen > @since ORDER BY i.id",
+            new { afterItemId, since = Ms(firstSeenAfter) });
+        return rows.Select(r => r.ToStored()).ToList();
+    }
+
     public async Task<IReadOnlyList<StoredItem>> GetUnclassifiedAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

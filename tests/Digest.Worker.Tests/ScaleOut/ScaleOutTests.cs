@@ -228,4 +228,48 @@ public sealed partial class ScaleOutTests(PostgresCluster cluster)
             }
         }
     }
+
+    [Fact]
+    public async Task Run_TwoWorkersPollOutletsCarryingTheSameReport_OneStory()
+    {
+        if (cluster.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        const int outlets = 20;
+        var connectionString = await cluster.CreateDatabaseAsync("samestory");
+        await using var server = await FeedServer.StartAsync();
+        var start = TimeProvider.System.GetUtcNow();
+        var urls = Enumerable.Range(0, outlets).Select(f => server.Serve(FeedPath(f), Rss(f, [Backlog(f, start)]), "application/rss+xml")).ToList();
+        var arguments = Arguments(connectionString, urls).ToList();
+        var workers = new List<WorkerProcess>();
+        try
+        {
+            workers.Add(WorkerProcess.Start(arguments));
+            workers.Add(WorkerProcess.Start(arguments));
+            await WaitUntilAsync(async () => await ScalarAsync(connectionString, "SELECT count(*) FROM feeds WHERE backlog_stored") == outlets, "every feed's first poll", workers);
+
+            // One wire report, carried by every outlet; the two workers poll the feeds between them.
+            var published = TimeProvider.System.GetUtcNow();
+            foreach (var feed in Enumerable.Range(0, outlets))
+            {
+                var report = ("geneva", "Peace plan: US and Ukrainian delegations open talks in Geneva",
+                    "Security guarantees for Ukraine top the agenda as the envoys meet in Geneva to go through the peace plan line by line.", published);
+                server.Serve(FeedPath(feed), Rss(feed, [Backlog(feed, start), report]), "application/rss+xml");
+            }
+
+            await WaitUntilAsync(async () => await ScalarAsync(connectionString, "SELECT count(*) FROM items WHERE title LIKE 'Peace plan:%' AND story_id IS NOT NULL") == outlets, "every outlet's report in a story", workers);
+
+            (await ScalarAsync(connectionString, "SELECT count(DISTINCT story_id) FROM items WHERE title LIKE 'Peace plan:%'")).ShouldBe(1);
+            (await ScalarAsync(connectionString, "SELECT count(*) FROM stories")).ShouldBe(1);
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                worker.Dispose();
+            }
+        }
+    }
 }
