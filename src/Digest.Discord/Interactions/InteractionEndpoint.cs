@@ -61,7 +61,7 @@ public static class InteractionEndpoint
             }, lifetime.ApplicationStopping);
             await Task.WhenAny(first.Task, responding);
             return first.Task.IsCompletedSuccessfully
-                ? Results.Json(first.Task.Result, DiscordJson.Options)
+                ? Results.Json(await first.Task, DiscordJson.Options)
                 : Results.StatusCode(StatusCodes.Status500InternalServerError);
         });
 }
