@@ -165,12 +165,29 @@ public abstract class StoreContract : IAsyncDisposable
             NewItem("b", "Harvest report", "Grain exports rose in the autumn."),
         ], false, T0, Ct);
 
-        var hits = await store.SearchAsync("security guar", 0, 10, Ct);
-        var none = await store.SearchAsync("\"; DROP TABLE items; --", 0, 10, Ct);
+        var hits = await store.SearchAsync("security guar", null, 0, 10, Ct);
+        var none = await store.SearchAsync("\"; DROP TABLE items; --", null, 0, 10, Ct);
 
         hits.Single().Title.ShouldBe("Envoys meet in Geneva");
         hits[0].Snippet.ShouldContain("«security»");
         none.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Search_ScopedToACommunitysFeeds_DoesNotShowOtherFeedsItems()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var other = await store.UpsertFeedAsync("https://example.net/private", "Private Wire", "example.net", TimeSpan.FromMinutes(15), Ct);
+        await store.AddItemsAsync(feedId, [NewItem("a", "Envoys meet in Geneva", "Security guarantees for Kyiv.")], false, T0, Ct);
+        await store.AddItemsAsync(other.Id, [NewItem("b", "Envoys meet in Abu Dhabi", "Security guarantees again.")], false, T0, Ct);
+
+        var scoped = await store.SearchAsync("security", [feedId], 0, 10, Ct);
+        var nothingFollowed = await store.SearchAsync("security", [], 0, 10, Ct);
+        var everything = await store.SearchAsync("security", null, 0, 10, Ct);
+
+        scoped.Single().Title.ShouldBe("Envoys meet in Geneva");
+        nothingFollowed.ShouldBeEmpty();
+        everything.Count.ShouldBe(2);
     }
 
     [Fact]

@@ -78,7 +78,8 @@ public sealed class ReadCommands(IDigestStore store, DigestComposer composer, Co
             return CommandReply.Refuse($"/search takes at most 200 characters; that was {query.Length}.");
         }
 
-        var hits = await store.SearchAsync(query, request.Page * SearchPageSize, SearchPageSize + 1, cancellationToken);
+        var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
+        var hits = await store.SearchAsync(query, scope.FeedIds, request.Page * SearchPageSize, SearchPageSize + 1, cancellationToken);
         if (hits.Count == 0)
         {
             return CommandReply.Say(request.Page == 0 ? $"Nothing stored matches “{query}”." : "No more results.");

@@ -177,7 +177,8 @@ public interface IDigestStore
     /// <summary>Items stored but not yet classified: what a crash or Ctrl-C left mid-pipeline.</summary>
     Task<IReadOnlyList<StoredItem>> GetUnclassifiedAsync(int limit, CancellationToken cancellationToken);
     Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken);
-    Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken);
+    /// <summary>Full-text search over stored items, best first; only items of <paramref name="feedIds"/> when given (a community's feeds).</summary>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken);
 
     // Stories
     /// <summary>Starts a story with its first item; <paramref name="at"/> is when the story became visible.</summary>

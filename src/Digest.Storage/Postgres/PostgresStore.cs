@@ -253,7 +253,7 @@ public sealed class PostgresStore : IDigestStore, IAsyncDisposable, IDisposable
         public string snippet { get; init; } = "";
     }
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken)
     {
         var match = TsQuery(query);
         if (match.Length == 0)
@@ -263,11 +263,11 @@ public sealed class PostgresStore : IDigestStore, IAsyncDisposable, IDisposable
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<HitRow>(
-            """
+            $"""
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
                    ts_headline('simple', i.summary, q, 'StartSel=«, StopSel=», MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1, FragmentDelimiter=…') AS snippet
             FROM items i JOIN feeds f ON f.id = i.feed_id, to_tsquery('simple', @match) q
-            WHERE i.search @@ q
+            WHERE i.search @@ q{(feedIds is null ? "" : $" AND i.feed_id IN ({string.Join(',', feedIds.DefaultIfEmpty(-1))})")}
             ORDER BY ts_rank(i.search, q) DESC, i.published_at DESC, i.id DESC
             LIMIT @limit OFFSET @offset
             """,

@@ -255,7 +255,7 @@ public sealed class SqliteStore : IDigestStore
         public string snippet { get; init; } = "";
     }
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int offset, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken)
     {
         var match = FtsQuery(query);
         if (match.Length == 0)
@@ -265,11 +265,11 @@ public sealed class SqliteStore : IDigestStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<HitRow>(
-            """
+            $"""
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
                    snippet(items_fts, 1, '«', '»', '…', 16) AS snippet
             FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
-            WHERE items_fts MATCH @match
+            WHERE items_fts MATCH @match{(feedIds is null ? "" : $" AND i.feed_id IN ({string.Join(',', feedIds.DefaultIfEmpty(-1))})")}
             ORDER BY bm25(items_fts, 3.0, 1.0), i.published_at DESC
             LIMIT @limit OFFSET @offset
             """,
