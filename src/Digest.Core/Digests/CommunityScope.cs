@@ -1,3 +1,4 @@
+using Digest.Core.Classification;
 using Digest.Core.Storage;
 
 namespace Digest.Core.Digests;
@@ -6,18 +7,18 @@ namespace Digest.Core.Digests;
 /// What a community sees: the stories with an item from one of its feeds (configured feeds belong to every community),
 /// passed through its topic settings. The console and other community-less channels see everything.
 /// </summary>
-public sealed record CommunityScope(IReadOnlyCollection<long>? FeedIds, TopicSettings Topic)
+public sealed record CommunityScope(IReadOnlyCollection<long>? FeedIds, TopicSettings Topic, double DefaultThreshold = 0)
 {
-    public static readonly CommunityScope Everything = new(null, TopicSettings.Default);
-
-    public bool Admits(StoryRecord story) => TopicFilter.Admits(Topic, [story.Title, .. story.KeyLines.Select(k => k.Text)], story.Score);
+    public bool Admits(StoryRecord story) => TopicFilter.Admits(Topic, [story.Title, .. story.KeyLines.Select(k => k.Text)], story.Score, DefaultThreshold);
 }
 
 /// <summary>A community's topic settings on top of the stored relevance.</summary>
 public static class TopicFilter
 {
     /// <summary>An exclude phrase in any text drops the story; an include phrase keeps it; otherwise its score must reach the threshold.</summary>
-    public static bool Admits(TopicSettings topic, IReadOnlyList<string> texts, double score)
+    /// <param name="defaultThreshold">The topic profile's own threshold, for communities that set none: a story a moderator's
+    /// include phrase rescued elsewhere stays below it.</param>
+    public static bool Admits(TopicSettings topic, IReadOnlyList<string> texts, double score, double defaultThreshold = 0)
     {
         if (topic.Exclude.Any(phrase => Mentions(texts, phrase)))
         {
@@ -29,24 +30,25 @@ public static class TopicFilter
             return true;
         }
 
-        return topic.Threshold is not { } threshold || score >= threshold;
+        return score >= (topic.Threshold ?? defaultThreshold);
     }
 
     public static bool Mentions(IReadOnlyList<string> texts, string phrase) => texts.Any(t => t.Contains(phrase, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>Reads a community's scope from the store.</summary>
-public sealed class CommunityScopes(IDigestStore store)
+public sealed class CommunityScopes(IDigestStore store, TopicProfile profile)
 {
+    /// <summary>A community's feeds and topic settings; with no community (the console), every feed.</summary>
     public async Task<CommunityScope> ForAsync(string? communityId, CancellationToken cancellationToken)
     {
         if (communityId is null)
         {
-            return CommunityScope.Everything;
+            return new CommunityScope(null, TopicSettings.Default, profile.Threshold);
         }
 
         var feeds = await store.GetCommunityFeedsAsync(communityId, cancellationToken);
         var topic = await store.GetTopicSettingsAsync(communityId, cancellationToken);
-        return new CommunityScope(feeds.Select(f => f.Feed.Id).ToList(), topic);
+        return new CommunityScope(feeds.Select(f => f.Feed.Id).ToList(), topic, profile.Threshold);
     }
 }

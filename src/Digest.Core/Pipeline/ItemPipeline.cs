@@ -72,14 +72,30 @@ public sealed partial class ItemPipeline(
         }
     }
 
+    /// <summary>
+    /// A moderator's <c>/topic include</c> phrase makes an item a story even when the classifier says no; its score stays
+    /// the classifier's, so only the communities whose filter admits the phrase see it (see <see cref="Digests.TopicFilter"/>).
+    /// </summary>
+    private static Relevance Rescue(Relevance verdict, StoredItem item, IReadOnlyList<string> included)
+    {
+        if (verdict.Relevant || included.Count == 0)
+        {
+            return verdict;
+        }
+
+        var phrase = included.FirstOrDefault(p => Digests.TopicFilter.Mentions([item.Item.Title, item.Item.Summary], p));
+        return phrase is null ? verdict : verdict with { Relevant = true, Reasons = [.. verdict.Reasons, $"included by a moderator: {phrase}"] };
+    }
+
     /// <summary>One pass, run while this worker holds the pipeline lock: no other worker clusters meanwhile.</summary>
     private async Task PassAsync(IReadOnlyList<StoredItem> items, CancellationToken cancellationToken)
     {
         await CatchUpAsync(cancellationToken);
+        var included = await store.GetIncludePhrasesAsync(cancellationToken);
         var touched = new Dictionary<long, (bool IsNew, List<StoredItem> Items)>();
         foreach (var item in items.OrderBy(i => i.Item.Published))
         {
-            var verdict = classifier.Classify(new ClassifierInput(item.Item.Title, item.Item.Summary, item.FeedName));
+            var verdict = Rescue(classifier.Classify(new ClassifierInput(item.Item.Title, item.Item.Summary, item.FeedName)), item, included);
             await store.SetRelevanceAsync(item.Id, verdict, cancellationToken);
             if (!verdict.Relevant)
             {

@@ -207,6 +207,8 @@ public interface IDigestStore
     /// <summary>The feeds a community follows: the configured ones and its own.</summary>
     Task<IReadOnlyList<CommunityFeed>> GetCommunityFeedsAsync(string communityId, CancellationToken cancellationToken);
     Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken);
+    /// <summary>Every community's <c>/topic include</c> phrases: items that mention one become stories even when the classifier says no.</summary>
+    Task<IReadOnlyList<string>> GetIncludePhrasesAsync(CancellationToken cancellationToken);
     Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken);
     Task SetTopicSettingsAsync(string communityId, TopicSettings settings, CancellationToken cancellationToken);
 

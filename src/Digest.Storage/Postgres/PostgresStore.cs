@@ -597,6 +597,13 @@ public sealed class PostgresStore : IDigestStore, IAsyncDisposable, IDisposable
         public double? threshold { get; init; }
     }
 
+    public async Task<IReadOnlyList<string>> GetIncludePhrasesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var lists = await connection.QueryAsync<string>("SELECT include_phrases FROM community_topics");
+        return lists.SelectMany(Strings).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
     public async Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -592,6 +592,13 @@ public sealed class SqliteStore : IDigestStore
         public double? threshold { get; init; }
     }
 
+    public async Task<IReadOnlyList<string>> GetIncludePhrasesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var lists = await connection.QueryAsync<string>("SELECT include_phrases FROM community_topics");
+        return lists.SelectMany(Strings).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
     public async Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -15,4 +15,8 @@ public sealed class TopicFilterTests
     [InlineData(new string[0], new[] { "Gaza" }, 0.5, 0.9, true)]
     public void Admits_AppliesExcludeThenIncludeThenThreshold(string[] include, string[] exclude, double? threshold, double score, bool admitted) =>
         TopicFilter.Admits(new TopicSettings(include, exclude, threshold), Texts, score).ShouldBe(admitted);
+
+    [Fact]
+    public void Admits_NoThresholdSet_UsesTheProfilesOwn() =>
+        TopicFilter.Admits(TopicSettings.Default, Texts, 0.3, defaultThreshold: 0.5).ShouldBeFalse();
 }

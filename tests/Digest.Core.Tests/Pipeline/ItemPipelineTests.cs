@@ -56,6 +56,23 @@ public sealed class ItemPipelineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Process_ModeratorIncludePhrase_MakesARejectedItemAStoryOnlyThatCommunityIsShown()
+    {
+        await store.MigrateAsync(Ct);
+        await store.SetTopicSettingsAsync("telegram:-1", new TopicSettings(["grain corridor"], [], null), Ct);
+        var wire = await FeedAsync("Harbor Wire");
+        var items = await StoreAsync(wire, "g1", "Ships resume sailings through the Black Sea grain corridor", hours: 0);
+
+        await Worker(new NoneRelevant()).ProcessAsync(items, Ct);
+
+        var story = (await store.GetStoriesAsync(new StoryQuery(10), Ct)).ShouldHaveSingleItem();
+        (await store.GetStoryItemsAsync(story.Id, Ct)).Single().Relevance!.Reasons.ShouldContain("included by a moderator: grain corridor");
+        var profile = new TopicProfile { Id = "t", Name = "t", Threshold = 0.5 };
+        new Digests.CommunityScope(null, new TopicSettings(["grain corridor"], [], null), profile.Threshold).Admits(story).ShouldBeTrue();
+        new Digests.CommunityScope(null, TopicSettings.Default, profile.Threshold).Admits(story).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Process_ItemStoredEarlierClusteredByAnotherWorkerLater_StillJoinedByTheFirstWorker()
     {
         await store.MigrateAsync(Ct);
@@ -101,9 +118,9 @@ public sealed class ItemPipelineTests : IAsyncDisposable
     private async Task<long?> StoryOfAsync(long itemId) =>
         (await store.GetItemsSinceAsync(DateTimeOffset.MinValue, Ct)).Single(i => i.Id == itemId).StoryId;
 
-    private ItemPipeline Worker() => new(
+    private ItemPipeline Worker(IRelevanceClassifier? classifier = null) => new(
         store,
-        new AllRelevant(),
+        classifier ?? new AllRelevant(),
         new StoryClusterer(TimeSpan.FromHours(48), [new WeightedTerm("Geneva", [], 1)]),
         new ExtractiveKeyLines(),
         new ArticleTextFetcher(fetcherServices.GetRequiredService<FeedFetcher>(), Options.Create(new SummarizationOptions { FullText = { Enabled = false } }), NullLogger<ArticleTextFetcher>.Instance),
@@ -121,5 +138,10 @@ public sealed class ItemPipelineTests : IAsyncDisposable
     private sealed class AllRelevant : IRelevanceClassifier
     {
         public Relevance Classify(ClassifierInput input) => new(true, 0.9, [], []);
+    }
+
+    private sealed class NoneRelevant : IRelevanceClassifier
+    {
+        public Relevance Classify(ClassifierInput input) => new(false, 0.1, [], ["no Russia/Ukraine context"]);
     }
 }

@@ -29,7 +29,7 @@ public sealed class DigestDeliveryTests : IDisposable
         var delivery = new DigestDelivery(
             store,
             new DigestComposer(store, Options.Create(new DigestOptions()), clock),
-            new CommunityScopes(store),
+            new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
             [new ConsolePublisher(new ConsoleOutput(console, "text"))],
             clock,
             NullLogger<DigestDelivery>.Instance);
@@ -43,7 +43,7 @@ public sealed class DigestDeliveryTests : IDisposable
         var feed = await store.UpsertFeedAsync("https://example.org/feed.xml", "Harbor Wire", "example.org", TimeSpan.FromMinutes(15), Ct);
         var item = (await store.AddItemsAsync(feed.Id, [new Item("a", "Envoys meet in Geneva", "https://example.org/a", "", null, T0)], false, T0, Ct)).Single();
         await store.CreateStoryAsync(item with { Relevance = new Relevance(true, 0.9, [], []) }, T0, Ct);
-        var other = new DigestDelivery(store, new DigestComposer(store, Options.Create(new DigestOptions()), clock), new CommunityScopes(store),
+        var other = new DigestDelivery(store, new DigestComposer(store, Options.Create(new DigestOptions()), clock), new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
             [new ConsolePublisher(new ConsoleOutput(console, "text"))], clock, NullLogger<DigestDelivery>.Instance);
         var slot = T0.AddMinutes(1);
 
