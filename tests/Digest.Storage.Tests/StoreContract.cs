@@ -435,6 +435,20 @@ public abstract class StoreContract : IAsyncDisposable
         (await store.GetTopicSettingsAsync("tg:2", Ct)).ShouldBe(TopicSettings.Default);
     }
 
+    [Fact]
+    public async Task IncludePhrases_SeveralCommunities_EveryPhraseOnce()
+    {
+        var store = await StoreAsync();
+        await store.SetTopicSettingsAsync("tg:1", new TopicSettings(["grain corridor", "Black Sea"], ["football"], null), Ct);
+        await store.SetTopicSettingsAsync("dc:2", new TopicSettings(["black sea", "prisoner swap"], [], 0.7), Ct);
+
+        var phrases = await store.GetIncludePhrasesAsync(Ct);
+
+        phrases.Count.ShouldBe(3);
+        phrases.ShouldContain("grain corridor");
+        phrases.ShouldContain("prisoner swap");
+    }
+
     // ---- Subscriptions, alerts, feedback
 
     [Fact]
