@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Digest.Discord.Tests.TestSupport;
 using Digest.Tests.Shared;
-using Npgsql;
 
 namespace Digest.Worker.Tests.ScaleOut;
 
@@ -58,9 +56,9 @@ public sealed class DiscordTakeoverTests(PostgresCluster cluster)
         identify["d"]!["token"]!.GetValue<string>().ShouldBe(FakeDiscord.BotToken);
         await gateway.ReadyAsync(1, SessionId, discord.ResumeUrl);
         await gateway.DispatchAsync(2, "INTERACTION_CREATE", TestInteractions.Command(Before, "help"));
-        await WaitUntilAsync(() => Task.FromResult(CallbacksTo(discord, Before) > 0), "the /help answer in round 1", Takeover, workers);
-        await WaitUntilAsync(async () => await StoredSequenceAsync(connectionString) == 2, "the session stored at sequence 2", Takeover, workers);
-        var holderPid = HolderPid(await LeaseHolderAsync(connectionString));
+        await Workers.WaitUntilAsync(() => Task.FromResult(CallbacksTo(discord, Before) > 0), "the /help answer in round 1", Takeover, workers);
+        await Workers.WaitUntilAsync(async () => await StoredSequenceAsync(connectionString) == 2, "the session stored at sequence 2", Takeover, workers);
+        var holderPid = await Workers.LeaseHolderPidAsync(connectionString, "discord");
         var holder = workers.Single(w => w.Id == holderPid);
         var other = workers.Single(w => w != holder);
 
@@ -71,7 +69,7 @@ public sealed class DiscordTakeoverTests(PostgresCluster cluster)
         var clock = Stopwatch.StartNew();
         var resumed = await NextGatewayAsync(discord, Takeover, workers);
         TestContext.Current.TestOutputHelper?.WriteLine($"resumed after {clock.Elapsed}");
-        HolderPid(await LeaseHolderAsync(connectionString)).ShouldBe(other.Id);
+        (await Workers.LeaseHolderPidAsync(connectionString, "discord")).ShouldBe(other.Id);
         resumed.Path.ShouldStartWith("/resume");
         await resumed.HelloAsync();
         var resume = (await resumed.ExpectAsync(6))["d"]!;
@@ -80,8 +78,8 @@ public sealed class DiscordTakeoverTests(PostgresCluster cluster)
         resume["seq"]!.GetValue<long>().ShouldBe(2);
         await resumed.DispatchAsync(3, "RESUMED", new { });
         await resumed.DispatchAsync(4, "INTERACTION_CREATE", TestInteractions.Command(After, "help"));
-        await WaitUntilAsync(() => Task.FromResult(CallbacksTo(discord, After) > 0), "the /help answer in round 2", Takeover, workers);
-        await WaitUntilAsync(async () => await StoredSequenceAsync(connectionString) == 4, "the session stored at sequence 4", Takeover, workers);
+        await Workers.WaitUntilAsync(() => Task.FromResult(CallbacksTo(discord, After) > 0), "the /help answer in round 2", Takeover, workers);
+        await Workers.WaitUntilAsync(async () => await StoredSequenceAsync(connectionString) == 4, "the session stored at sequence 4", Takeover, workers);
 
         CallbacksTo(discord, Before).ShouldBe(1, "answers to the interaction before the takeover");
         CallbacksTo(discord, After).ShouldBe(1, "answers to the interaction after the takeover");
@@ -102,52 +100,13 @@ public sealed class DiscordTakeoverTests(PostgresCluster cluster)
         }
         catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
         {
-            throw new TimeoutException($"No gateway connection within {within}. Worker logs:\n{Logs(workers)}");
+            throw new TimeoutException($"No gateway connection within {within}. Worker logs:\n{Workers.Logs(workers)}");
         }
     }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan within, IEnumerable<WorkerProcess> workers)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > within)
-            {
-                throw new TimeoutException($"Gave up waiting for {what}. Worker logs:\n{Logs(workers)}");
-            }
-
-            await Task.Delay(100, Ct);
-        }
-    }
-
-    private static string Logs(IEnumerable<WorkerProcess> workers) =>
-        string.Join("\n", workers.SelectMany(w => w.Errors.TakeLast(15).Select(l => $"[{w.Id}] {l}")));
-
-    /// <summary>The lease holder is <c>machine:pid:guid</c>.</summary>
-    private static int? HolderPid(string? holder) =>
-        holder?.Split(':') is [.., var pid, _] ? int.Parse(pid, CultureInfo.InvariantCulture) : null;
-
-    private static async Task<string?> LeaseHolderAsync(string connectionString) =>
-        await QueryAsync(connectionString, "SELECT holder FROM leases WHERE name = 'discord'");
 
     /// <summary>The sequence of the gateway session in the store ({"session_id", "resume_gateway_url", "sequence"}).</summary>
     private static async Task<long?> StoredSequenceAsync(string connectionString) =>
-        await QueryAsync(connectionString, "SELECT value FROM bot_state WHERE key = 'discord:gateway-session'") is { } json
+        await Workers.ScalarAsync(connectionString, "SELECT value FROM bot_state WHERE key = 'discord:gateway-session'") is string json
             ? JsonNode.Parse(json)?["sequence"]?.GetValue<long>()
             : null;
-
-    private static async Task<string?> QueryAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        try
-        {
-            return await command.ExecuteScalarAsync(Ct) as string;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return null; // The workers have not migrated the database yet.
-        }
-    }
 }

@@ -93,39 +93,6 @@ public sealed partial class ScaleOutTests(PostgresCluster cluster)
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, IEnumerable<WorkerProcess> workers)
-    {
-        var clock = Stopwatch.StartNew();
-        TestContext.Current.TestOutputHelper?.WriteLine($"waiting for {what}");
-        while (!await condition())
-        {
-            if (clock.Elapsed > Patience)
-            {
-                var logs = string.Join("\n", workers.SelectMany(w => w.Errors.TakeLast(15).Select(l => $"[{w.Id}] {l}")));
-                throw new TimeoutException($"Gave up waiting for {what}. Worker logs:\n{logs}");
-            }
-
-            await Task.Delay(250, Ct);
-        }
-
-        TestContext.Current.TestOutputHelper?.WriteLine($"{what}: {clock.Elapsed}");
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        try
-        {
-            return Convert.ToInt64(await command.ExecuteScalarAsync(Ct), CultureInfo.InvariantCulture);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return -1; // The workers have not migrated the database yet.
-        }
-    }
-
     private static async Task<List<(string Payload, bool Sent)>> DigestsAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -164,7 +131,7 @@ public sealed partial class ScaleOutTests(PostgresCluster cluster)
             workers.Add(WorkerProcess.Start(arguments));
 
             // Every feed's backlog (an item off the topic) stored; from here on polls are counted.
-            await WaitUntilAsync(async () => await ScalarAsync(connectionString, "SELECT count(*) FROM feeds WHERE backlog_stored") == FeedCount, "every feed's first poll", workers);
+            await Workers.WaitUntilAsync(async () => await CountAsync(connectionString, "SELECT count(*) FROM feeds WHERE backlog_stored") == FeedCount, "every feed's first poll", Patience, workers);
             var counted = Stopwatch.StartNew();
             var pollsBefore = server.Requests.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => g.Count());
 
@@ -178,8 +145,8 @@ public sealed partial class ScaleOutTests(PostgresCluster cluster)
             var third = WorkerProcess.Start(arguments);
             workers.Add(third);
             var expected = round1.Select(f => Title(1, f)).ToList();
-            await WaitUntilAsync(() => Task.FromResult(expected.All(DigestTitles(workers).Contains)), "round 1 in the digests", workers);
-            await WaitUntilAsync(() => Task.FromResult(third.Errors.Any(l => l.Contains("Digest started", StringComparison.Ordinal))), "the third worker to start", workers);
+            await Workers.WaitUntilAsync(() => Task.FromResult(expected.All(DigestTitles(workers).Contains)), "round 1 in the digests", Patience, workers);
+            await Workers.WaitUntilAsync(() => Task.FromResult(third.Errors.Any(l => l.Contains("Digest started", StringComparison.Ordinal))), "the third worker to start", Patience, workers);
 
             // The first worker is killed (kill -9: its claims, leases and Quartz check-ins left behind).
             await workers[0].KillAsync();
@@ -192,11 +159,11 @@ public sealed partial class ScaleOutTests(PostgresCluster cluster)
             }
 
             expected.AddRange(round2.Select(f => Title(2, f)));
-            await WaitUntilAsync(() => Task.FromResult(expected.All(DigestTitles(workers).Contains)), "round 2 in the digests", workers);
+            await Workers.WaitUntilAsync(() => Task.FromResult(expected.All(DigestTitles(workers).Contains)), "round 2 in the digests", Patience, workers);
 
             // One more digest goes by, so a duplicate would have had its chance to show.
-            var digestsSoFar = await ScalarAsync(connectionString, "SELECT count(*) FROM outbox WHERE kind = 'digest'");
-            await WaitUntilAsync(async () => await ScalarAsync(connectionString, "SELECT count(*) FROM outbox WHERE kind = 'digest' AND sent_at IS NOT NULL") > digestsSoFar, "one more digest", workers);
+            var digestsSoFar = await CountAsync(connectionString, "SELECT count(*) FROM outbox WHERE kind = 'digest'");
+            await Workers.WaitUntilAsync(async () => await CountAsync(connectionString, "SELECT count(*) FROM outbox WHERE kind = 'digest' AND sent_at IS NOT NULL") > digestsSoFar, "one more digest", Patience, workers);
             var window = counted.Elapsed;
             var polls = server.Requests.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => g.Count() - pollsBefore.GetValueOrDefault(g.Key));
             foreach (var worker in workers)
@@ -248,7 +215,7 @@ public sealed partial class ScaleOutTests(PostgresCluster cluster)
         {
             workers.Add(WorkerProcess.Start(arguments));
             workers.Add(WorkerProcess.Start(arguments));
-            await WaitUntilAsync(async () => await ScalarAsync(connectionString, "SELECT count(*) FROM feeds WHERE backlog_stored") == outlets, "every feed's first poll", workers);
+            await Workers.WaitUntilAsync(async () => await CountAsync(connectionString, "SELECT count(*) FROM feeds WHERE backlog_stored") == outlets, "every feed's first poll", Patience, workers);
 
             // One wire report, carried by every outlet; the two workers poll the feeds between them.
             var published = TimeProvider.System.GetUtcNow();
@@ -259,10 +226,10 @@ public sealed partial class ScaleOutTests(PostgresCluster cluster)
                 server.Serve(FeedPath(feed), Rss(feed, [Backlog(feed, start), report]), "application/rss+xml");
             }
 
-            await WaitUntilAsync(async () => await ScalarAsync(connectionString, "SELECT count(*) FROM items WHERE title LIKE 'Peace plan:%' AND story_id IS NOT NULL") == outlets, "every outlet's report in a story", workers);
+            await Workers.WaitUntilAsync(async () => await CountAsync(connectionString, "SELECT count(*) FROM items WHERE title LIKE 'Peace plan:%' AND story_id IS NOT NULL") == outlets, "every outlet's report in a story", Patience, workers);
 
-            (await ScalarAsync(connectionString, "SELECT count(DISTINCT story_id) FROM items WHERE title LIKE 'Peace plan:%'")).ShouldBe(1);
-            (await ScalarAsync(connectionString, "SELECT count(*) FROM stories")).ShouldBe(1);
+            (await CountAsync(connectionString, "SELECT count(DISTINCT story_id) FROM items WHERE title LIKE 'Peace plan:%'")).ShouldBe(1);
+            (await CountAsync(connectionString, "SELECT count(*) FROM stories")).ShouldBe(1);
         }
         finally
         {
@@ -272,4 +239,7 @@ public sealed partial class ScaleOutTests(PostgresCluster cluster)
             }
         }
     }
+
+    private static async Task<long> CountAsync(string connectionString, string sql) =>
+        Convert.ToInt64(await Workers.ScalarAsync(connectionString, sql) ?? -1L, CultureInfo.InvariantCulture);
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Digest.Telegram.Tests.TestSupport;
 using Digest.Tests.Shared;
-using Npgsql;
 
 namespace Digest.Worker.Tests.ScaleOut;
 
@@ -47,8 +46,8 @@ public sealed class TelegramTakeoverTests(PostgresCluster cluster)
         // Round 1: three members write to the bot; the worker holding the lease answers each once.
         long[] before = [601, 602, 603];
         await SayAndWaitForRepliesAsync(telegram, before);
-        await WaitUntilAsync(async () => await StateAsync(connectionString) == "4", "the offset after round 1", workers);
-        var holderPid = HolderPid(await LeaseHolderAsync(connectionString));
+        await Workers.WaitUntilAsync(async () => await StateAsync(connectionString) == "4", "the offset after round 1", Takeover, workers);
+        var holderPid = await Workers.LeaseHolderPidAsync(connectionString, "telegram");
         var holder = workers.Single(w => w.Id == holderPid);
         var other = workers.Single(w => w != holder);
 
@@ -58,10 +57,10 @@ public sealed class TelegramTakeoverTests(PostgresCluster cluster)
         // Round 2, written while nobody polls: the other worker picks it up once the dead worker's lease expires.
         long[] after = [604, 605, 606];
         var clock = Stopwatch.StartNew();
-        await WaitUntilAsync(async () => HolderPid(await LeaseHolderAsync(connectionString)) == other.Id, "the other worker to take the lease", workers);
+        await Workers.WaitUntilAsync(async () => await Workers.LeaseHolderPidAsync(connectionString, "telegram") == other.Id, "the other worker to take the lease", Takeover, workers);
         TestContext.Current.TestOutputHelper?.WriteLine($"takeover after {clock.Elapsed}");
         await SayAndWaitForRepliesAsync(telegram, after);
-        await WaitUntilAsync(async () => await StateAsync(connectionString) == "7", "the offset after round 2", workers);
+        await Workers.WaitUntilAsync(async () => await StateAsync(connectionString) == "7", "the offset after round 2", Takeover, workers);
 
         foreach (var chat in before.Concat(after))
         {
@@ -88,43 +87,6 @@ public sealed class TelegramTakeoverTests(PostgresCluster cluster)
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, IEnumerable<WorkerProcess> workers)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > Takeover)
-            {
-                var logs = string.Join("\n", workers.SelectMany(w => w.Errors.TakeLast(15).Select(l => $"[{w.Id}] {l}")));
-                throw new TimeoutException($"Gave up waiting for {what}. Worker logs:\n{logs}");
-            }
-
-            await Task.Delay(100, Ct);
-        }
-    }
-
-    /// <summary>The lease holder is <c>machine:pid:guid</c>.</summary>
-    private static int? HolderPid(string? holder) =>
-        holder?.Split(':') is [.., var pid, _] ? int.Parse(pid, CultureInfo.InvariantCulture) : null;
-
-    private static async Task<string?> LeaseHolderAsync(string connectionString) =>
-        await QueryAsync(connectionString, "SELECT holder FROM leases WHERE name = 'telegram'");
-
     private static async Task<string?> StateAsync(string connectionString) =>
-        await QueryAsync(connectionString, $"SELECT value FROM bot_state WHERE key = '{OffsetKey}'");
-
-    private static async Task<string?> QueryAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        try
-        {
-            return await command.ExecuteScalarAsync(Ct) as string;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return null; // The workers have not migrated the database yet.
-        }
-    }
+        await Workers.ScalarAsync(connectionString, $"SELECT value FROM bot_state WHERE key = '{OffsetKey}'") as string;
 }
