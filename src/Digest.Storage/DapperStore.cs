@@ -437,6 +437,16 @@ public abstract class DapperStore
         return await InsertOutboxAsync(connection, null, channelId, kind, dedupKey, payload, createdAt);
     }
 
+    public async Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken)
+    {
+        // The channel filter is written only when there is one: an untyped null parameter is an error on PostgreSQL.
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OutboxRow>(
+            $"SELECT id, channel_id, kind, dedup_key, payload, created_at, attempts, last_error FROM outbox WHERE sent_at IS NULL{(channelId is null ? "" : " AND channel_id = @channelId")} ORDER BY id LIMIT @limit",
+            new { channelId, limit });
+        return rows.Select(r => r.ToMessage()).ToList();
+    }
+
     public async Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);

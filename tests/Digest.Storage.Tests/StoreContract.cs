@@ -273,6 +273,7 @@ public abstract class StoreContract : IAsyncDisposable
         otherWorker.ShouldBeNull();
         next!.DedupKey.ShouldBe("m2");
         (await store.GetPendingAsync(channelId, 10, Ct)).Select(m => m.DedupKey).ShouldBe(["m2"]);
+        (await store.GetPendingAsync(null, 10, Ct)).Select(m => m.DedupKey).ShouldBe(["m2"]);
     }
 
     [Fact]

@@ -341,15 +341,6 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         return true;
     }
 
-    public async Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<OutboxRow>(
-            "SELECT id, channel_id, kind, dedup_key, payload, created_at, attempts, last_error FROM outbox WHERE sent_at IS NULL AND (@channelId IS NULL OR channel_id = @channelId) ORDER BY id LIMIT @limit",
-            new { channelId, limit });
-        return rows.Select(r => r.ToMessage()).ToList();
-    }
-
     // ---- Scale-out: claims, leases. One process writes a SQLite file, so a single UPDATE … RETURNING is the claim.
 
     public async Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
