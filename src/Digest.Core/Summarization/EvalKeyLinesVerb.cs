@@ -17,23 +17,20 @@ public static class EvalKeyLinesVerb
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        string? input = null, output = null, reference = null;
-        var k = 3;
-        for (var i = 0; i < args.Count; i++)
+        if (VerbArguments.Parse(args, ["--input", "--output", "--reference", "--k"], stderr) is not { } options)
         {
-            var value = i + 1 < args.Count ? args[i + 1] : null;
-            switch (args[i])
+            await stderr.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        string? input = options.Value("--input"), output = options.Value("--output"), reference = options.Value("--reference");
+        var k = 3;
+        if (options.Value("--k") is { } kText)
+        {
+            if (!int.TryParse(kText, NumberStyles.None, CultureInfo.InvariantCulture, out k) || k is < 1 or > 50)
             {
-                case "--input" when value is not null: input = value; i++; break;
-                case "--output" when value is not null: output = value; i++; break;
-                case "--reference" when value is not null: reference = value; i++; break;
-                case "--k" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is > 0 and <= 50: k = parsed; i++; break;
-                case "--k":
-                    await stderr.WriteLineAsync($"--k needs a whole number from 1 to 50\n{Usage}");
-                    return 2;
-                default:
-                    await stderr.WriteLineAsync($"unexpected argument '{args[i]}'\n{Usage}");
-                    return 2;
+                await stderr.WriteLineAsync($"--k needs a whole number from 1 to 50\n{Usage}");
+                return 2;
             }
         }
 

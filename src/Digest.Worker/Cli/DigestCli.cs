@@ -1,3 +1,4 @@
+using Digest.Core;
 using Digest.Core.Classification;
 using Digest.Core.Stories;
 using Digest.Core.Summarization;
@@ -41,8 +42,8 @@ internal static class DigestCli
             return verb switch
             {
                 "once" => await OnceCommand.RunAsync(args, stdout, stderr, cancellationToken),
-                "run" => await RunBotAsync(args, stdout, cancellationToken),
-                "status" => await StatusCommand.RunAsync(args, stdout, cancellationToken),
+                "run" => NoOptions(args, stderr) ? await RunBotAsync(args, stdout, cancellationToken) : 2,
+                "status" => NoOptions(args, stderr) ? await StatusCommand.RunAsync(args, stdout, cancellationToken) : 2,
                 "train" => await TrainVerb.RunAsync(args, stdout, stderr, cancellationToken),
                 "eval" => await EvalAsync(args.VerbWords, stdout, stderr, cancellationToken),
                 "help" or "--help" or "-h" => await WriteAsync(stdout, Usage, 0),
@@ -79,6 +80,9 @@ internal static class DigestCli
             _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines (not '{what}').\n\n{Usage}", 2),
         };
     }
+
+    /// <summary>Verbs without options of their own still refuse a stray word, so a typo is not silently ignored.</summary>
+    private static bool NoOptions(Arguments args, TextWriter stderr) => VerbArguments.Parse(args.VerbWords, [], stderr) is not null;
 
     private static async Task<int> RunBotAsync(Arguments args, TextWriter stdout, CancellationToken cancellationToken)
     {

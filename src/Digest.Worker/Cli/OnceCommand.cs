@@ -1,3 +1,4 @@
+using Digest.Core;
 using Digest.Core.Digests;
 using Digest.Core.Feeds;
 using Digest.Core.Storage;
@@ -13,9 +14,16 @@ namespace Digest.Worker.Cli;
 /// </summary>
 internal static class OnceCommand
 {
+    private static readonly string[] Known = ["--format", "--feeds", "--since", "--verbose"];
+
     public static async Task<int> RunAsync(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var format = (args.Value("format") ?? "text").ToLowerInvariant();
+        if (VerbArguments.Parse(args.VerbWords, Known, stderr) is not { } options)
+        {
+            return 2;
+        }
+
+        var format = (options.Value("--format") ?? "text").ToLowerInvariant();
         if (format is not ("text" or "markdown" or "json"))
         {
             await stderr.WriteLineAsync($"--format must be text, markdown or json, not '{format}'");
@@ -23,7 +31,7 @@ internal static class OnceCommand
         }
 
         TimeSpan? window = null;
-        if (args.Value("since") is { } since)
+        if (options.Value("--since") is { } since)
         {
             if (!Arguments.TryParseDuration(since, out var parsed))
             {
@@ -34,18 +42,18 @@ internal static class OnceCommand
             window = parsed;
         }
 
-        if (args.Has("feeds") && args.Values("feeds").Count == 0)
+        if (options.Has("--feeds") && options.Values("--feeds").Count == 0)
         {
             await stderr.WriteLineAsync("--feeds needs at least one path or URL");
             return 2;
         }
 
-        using var host = DigestHost.Build(HostMode.Tool, args.Configuration, stdout, format, verbose: args.Has("verbose"));
+        using var host = DigestHost.Build(HostMode.Tool, args.Configuration, stdout, format, verbose: options.Has("--verbose"));
         await host.StartAsync(cancellationToken);
         var services = host.Services;
         var store = services.GetRequiredService<IDigestStore>();
         await store.MigrateAsync(cancellationToken);
-        var overrides = args.Values("feeds");
+        var overrides = options.Values("--feeds");
         var feeds = await services.GetRequiredService<FeedCatalog>().SyncAsync(overrides, cancellationToken);
 
         var poller = services.GetRequiredService<FeedPoller>();

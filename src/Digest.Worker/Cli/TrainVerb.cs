@@ -14,10 +14,10 @@ internal static class TrainVerb
 {
     public static async Task<int> RunAsync(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var trainerWords = args.VerbWords.ToList();
-        if (args.Has("no-feedback") || !args.Has("labels"))
+        var trainerWords = args.VerbWords.Where(w => w != "--no-feedback").ToList();
+        if (args.VerbWords.Contains("--no-feedback") || !trainerWords.Contains("--labels"))
         {
-            return await TrainCommand.RunAsync(trainerWords.Where(w => w != "--no-feedback").ToList(), stdout, stderr, cancellationToken);
+            return await TrainCommand.RunAsync(trainerWords, stdout, stderr, cancellationToken);
         }
 
         var feedbackFile = Path.Combine(Path.GetTempPath(), $"digest-feedback-{Guid.NewGuid():N}.tsv");

@@ -108,6 +108,20 @@ public sealed class OnceCommandTests
     }
 
     [Theory]
+    [InlineData("once", "--fromat", "unknown option --fromat (known: --format, --feeds, --since, --verbose)")]
+    [InlineData("status", "--all", "unknown option --all (this verb takes none)")]
+    [InlineData("run", "now", "unexpected 'now'")]
+    public async Task Verb_MistypedOption_IsRefusedNotIgnored(string verb, string word, string message)
+    {
+        using var cli = new TestSupport.Cli();
+
+        var (exit, _, errors) = await cli.RunAsync([verb, word]);
+
+        exit.ShouldBe(2);
+        errors.ShouldContain(message);
+    }
+
+    [Theory]
     [InlineData("--since", "soon", "--since takes a duration")]
     [InlineData("--format", "xml", "--format must be text, markdown or json")]
     public async Task Once_BadArgument_ExitsWithASpecificMessage(string option, string value, string message)

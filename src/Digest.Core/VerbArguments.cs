@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Digest.Core.Classification;
+namespace Digest.Core;
 
 /// <summary>
 /// The words after a CLI verb as <c>--name value…</c> options. An option may take several values
@@ -24,7 +24,7 @@ internal sealed class VerbArguments
             {
                 if (!known.Contains(arg))
                 {
-                    stderr.WriteLine($"unknown option {arg} (known: {string.Join(", ", known)})");
+                    stderr.WriteLine($"unknown option {arg} ({Known(known)})");
                     return null;
                 }
 
@@ -33,7 +33,7 @@ internal sealed class VerbArguments
             }
             else if (current is null)
             {
-                stderr.WriteLine($"unexpected '{arg}': options start with -- (known: {string.Join(", ", known)})");
+                stderr.WriteLine($"unexpected '{arg}': options start with -- ({Known(known)})");
                 return null;
             }
             else
@@ -44,6 +44,10 @@ internal sealed class VerbArguments
 
         return parsed;
     }
+
+    private static string Known(IReadOnlyCollection<string> known) => known.Count == 0 ? "this verb takes none" : "known: " + string.Join(", ", known);
+
+    public bool Has(string name) => options.ContainsKey(name);
 
     public IReadOnlyList<string> Values(string name) => options.TryGetValue(name, out var values) ? values : [];
 
