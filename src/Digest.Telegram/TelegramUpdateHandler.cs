@@ -28,7 +28,7 @@ internal sealed partial class TelegramUpdateHandler(
     TelegramModerators moderators,
     TelegramCallbacks callbacks,
     TelegramIdentity identity,
-    IDigestStore store,
+    IDeliveryStore deliveryStore,
     IDigestScheduling scheduling,
     IOptions<TelegramOptions> options,
     ILogger<TelegramUpdateHandler> logger)
@@ -135,10 +135,10 @@ internal sealed partial class TelegramUpdateHandler(
         }
 
         if (membership.NewChatMember.Status is ChatMemberStatus.Left or ChatMemberStatus.Kicked
-            && await store.FindChannelAsync(TelegramAddress.Platform, address.ToString(), cancellationToken) is { } channel)
+            && await deliveryStore.FindChannelAsync(TelegramAddress.Platform, address.ToString(), cancellationToken) is { } channel)
         {
             var reason = membership.Chat.Type == ChatType.Private ? "the user blocked the bot" : "the bot was removed from the chat";
-            await store.SetChannelPausedAsync(channel.Id, reason, cancellationToken);
+            await deliveryStore.SetChannelPausedAsync(channel.Id, reason, cancellationToken);
             LogPaused(logger, membership.Chat.Id, reason);
         }
     }
@@ -151,7 +151,7 @@ internal sealed partial class TelegramUpdateHandler(
     {
         // A private channel's community is the one its owner subscribed in (set by /subscribe or /alerts), so it is left alone here.
         var isPrivate = chat.Type == ChatType.Private;
-        var channel = await store.EnsureChannelAsync(
+        var channel = await deliveryStore.EnsureChannelAsync(
             TelegramAddress.Platform,
             address.ToString(),
             isPrivate ? null : TelegramAddress.Community(chat.Id),
@@ -160,7 +160,7 @@ internal sealed partial class TelegramUpdateHandler(
             cancellationToken);
         if (channel.PausedReason is not null)
         {
-            await store.SetChannelPausedAsync(channel.Id, null, cancellationToken);
+            await deliveryStore.SetChannelPausedAsync(channel.Id, null, cancellationToken);
             channel = channel with { PausedReason = null };
         }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Commands;
 
 /// <summary>/feeds add|remove|list|import|export: a community's own feeds, next to the configured ones every community has.</summary>
-public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPoller poller, IDigestScheduling scheduling, IOptions<FeedsOptions> options)
+public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communityStore, FeedFetcher fetcher, FeedPoller poller, IDigestScheduling scheduling, IOptions<FeedsOptions> options)
 {
     /// <summary>The most feeds one /feeds import adds.</summary>
     public const int ImportMax = 50;
@@ -84,7 +84,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
         }
 
         var title = string.IsNullOrWhiteSpace(name) ? string.IsNullOrWhiteSpace(parsed.Title) ? FeedCatalog.NameFor(feedUrl) : parsed.Title.Trim() : name.Trim();
-        var link = await store.AddCommunityFeedAsync(request.CommunityId, feedUrl, title, options.Value.DefaultInterval, request.Caller.UserId, cancellationToken);
+        var link = await communityStore.AddCommunityFeedAsync(request.CommunityId, feedUrl, title, options.Value.DefaultInterval, request.Caller.UserId, cancellationToken);
         switch (link.State)
         {
             case CommunityFeedState.Configured:
@@ -98,7 +98,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
 
         // A new feed: its current items are stored as backlog at once — searchable now, never alerted on.
         var report = await poller.PollAsync(link.Feed, cancellationToken);
-        await scheduling.ScheduleFeedAsync(await store.GetFeedAsync(link.Feed.Id, cancellationToken) ?? link.Feed, cancellationToken);
+        await scheduling.ScheduleFeedAsync(await feedStore.GetFeedAsync(link.Feed.Id, cancellationToken) ?? link.Feed, cancellationToken);
         return report.Error is { } pollError
             ? new AddOutcome($"Added {link.Feed.Name} (feed #{link.Feed.Id}), but its first poll failed: {pollError}. I'll keep trying.", null)
             : new AddOutcome(string.Create(CultureInfo.InvariantCulture, $"Added {link.Feed.Name} (feed #{link.Feed.Id}): found {report.Found} items, stored {report.NewItems.Count}. They are searchable now; new ones will reach the digest."), null);
@@ -136,7 +136,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
 
     private async Task<CommandReply> RemoveAsync(CommandRequest request, string which, CancellationToken cancellationToken)
     {
-        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
         var target = long.TryParse(which.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? feeds.FirstOrDefault(f => f.Feed.Id == id)
             : feeds.FirstOrDefault(f => f.Feed.Url.Equals(which, StringComparison.OrdinalIgnoreCase));
@@ -145,7 +145,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
             return CommandReply.Refuse($"This community doesn't follow a feed '{which}'. /feeds list shows the numbers.");
         }
 
-        var result = await store.RemoveCommunityFeedAsync(request.CommunityId, target.Feed.Id, cancellationToken);
+        var result = await communityStore.RemoveCommunityFeedAsync(request.CommunityId, target.Feed.Id, cancellationToken);
         switch (result)
         {
             case FeedUnlinkResult.Configured:
@@ -162,7 +162,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
 
     private async Task<CommandReply> ListAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
         if (feeds.Count == 0)
         {
             return CommandReply.Say("No feeds yet. Add one with /feeds add <url>.");
@@ -237,7 +237,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
 
     private async Task<CommandReply> ExportAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
         var opml = Opml.Write("Digest feeds", feeds.Select(f => new OpmlFeed(f.Feed.Url, f.Feed.Name)));
         return new CommandReply($"{feeds.Count} feeds, as OPML:", [], File: new ReplyFile("feeds.opml", "text/x-opml", opml));
     }

@@ -15,7 +15,8 @@ public sealed record PollReport(FeedRecord Feed, FetchStatus Status, int Found, 
 /// </summary>
 public sealed partial class FeedPoller(
     FeedFetcher fetcher,
-    IDigestStore store,
+    IFeedStore feedStore,
+    IItemStore itemStore,
     ItemPipeline pipeline,
     IOptions<FeedsOptions> options,
     TimeProvider time,
@@ -38,12 +39,12 @@ public sealed partial class FeedPoller(
         // A feed nobody named is called by its own title once we have read it.
         if (feed.Name == FeedCatalog.NameFor(feed.Url) && HtmlText.ToPlainText(read.Title) is { Length: > 0 } title)
         {
-            feed = await store.UpsertFeedAsync(feed.Url, title, title, feed.Interval, cancellationToken);
+            feed = await feedStore.UpsertFeedAsync(feed.Url, title, title, feed.Interval, cancellationToken);
         }
 
         var items = read.Items;
         // A feed's first poll is its backlog: stored and searchable, never alerted on.
-        var stored = await store.AddItemsAsync(feed.Id, items, isBacklog: !feed.BacklogStored, now, cancellationToken);
+        var stored = await itemStore.AddItemsAsync(feed.Id, items, isBacklog: !feed.BacklogStored, now, cancellationToken);
         await RecordSuccessAsync(feed, read.ETag, read.LastModified, now, cancellationToken);
         if (stored.Count > 0)
         {
@@ -55,7 +56,7 @@ public sealed partial class FeedPoller(
     }
 
     private Task RecordSuccessAsync(FeedRecord feed, string? etag, string? lastModified, DateTimeOffset now, CancellationToken cancellationToken) =>
-        store.RecordPollAsync(feed.Id, new FeedPollOutcome(now, true, etag, lastModified, null, 0, now + feed.Interval, null), cancellationToken);
+        feedStore.RecordPollAsync(feed.Id, new FeedPollOutcome(now, true, etag, lastModified, null, 0, now + feed.Interval, null), cancellationToken);
 
     private async Task<PollReport> RecordFailureAsync(FeedRecord feed, string error, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -64,7 +65,7 @@ public sealed partial class FeedPoller(
         var backoff = TimeSpan.FromTicks(Math.Min(settings.BackoffMax.Ticks, settings.BackoffBase.Ticks * (1L << Math.Min(failures - 1, 30))));
         var next = now + (backoff > feed.Interval ? backoff : feed.Interval);
         var paused = failures >= settings.PauseAfterFailures ? $"paused after {failures} failures in a row; last: {error}" : null;
-        await store.RecordPollAsync(feed.Id, new FeedPollOutcome(now, false, feed.ETag, feed.LastModified, error, failures, next, paused), cancellationToken);
+        await feedStore.RecordPollAsync(feed.Id, new FeedPollOutcome(now, false, feed.ETag, feed.LastModified, error, failures, next, paused), cancellationToken);
         LogFailed(logger, feed.Url, failures, error);
         return new PollReport(feed, FetchStatus.Failed, 0, [], error);
     }

@@ -250,7 +250,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
                 // Followed again after every community had left it: it resumes.
                 row = await connection.QuerySingleAsync<FeedRow>(
                     "UPDATE feeds SET paused_reason = CASE WHEN paused_reason = @reason THEN NULL ELSE paused_reason END WHERE id = @id RETURNING *",
-                    new { row.id, reason = IDigestStore.OrphanedFeedReason },
+                    new { row.id, reason = ICommunityStore.OrphanedFeedReason },
                     transaction);
             }
         }
@@ -293,7 +293,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         var result = FeedUnlinkResult.Unlinked;
         if (!await connection.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM community_feeds WHERE feed_id = @feedId)", new { feedId }, transaction))
         {
-            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = IDigestStore.OrphanedFeedReason }, transaction);
+            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = ICommunityStore.OrphanedFeedReason }, transaction);
             result = FeedUnlinkResult.Orphaned;
         }
 

@@ -247,7 +247,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
                 // Followed again after every community had left it: it resumes.
                 await connection.ExecuteAsync(
                     "UPDATE feeds SET paused_reason = NULL WHERE id = @id AND paused_reason = @reason",
-                    new { row.id, reason = IDigestStore.OrphanedFeedReason },
+                    new { row.id, reason = ICommunityStore.OrphanedFeedReason },
                     transaction);
                 row = await connection.QuerySingleAsync<FeedRow>("SELECT * FROM feeds WHERE id = @id", new { row.id }, transaction);
             }
@@ -290,7 +290,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         var result = FeedUnlinkResult.Unlinked;
         if (await connection.QuerySingleAsync<long>("SELECT count(*) FROM community_feeds WHERE feed_id = @feedId", new { feedId }, transaction) == 0)
         {
-            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = IDigestStore.OrphanedFeedReason }, transaction);
+            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = ICommunityStore.OrphanedFeedReason }, transaction);
             result = FeedUnlinkResult.Orphaned;
         }
 

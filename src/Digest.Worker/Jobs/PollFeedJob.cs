@@ -6,12 +6,12 @@ namespace Digest.Worker.Jobs;
 
 /// <summary>Polls one feed, unless it is paused or backing off after failures.</summary>
 [DisallowConcurrentExecution]
-internal sealed class PollFeedJob(IDigestStore store, FeedPoller poller, TimeProvider time) : IJob
+internal sealed class PollFeedJob(IFeedStore feedStore, FeedPoller poller, TimeProvider time) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var feedId = context.MergedJobDataMap.GetLong("feedId");
-        var feed = await store.GetFeedAsync(feedId, cancellationToken);
+        var feed = await feedStore.GetFeedAsync(feedId, cancellationToken);
         if (feed is null)
         {
             await context.Scheduler.DeleteJob(context.JobDetail.Key, cancellationToken);
