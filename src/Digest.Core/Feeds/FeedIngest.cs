@@ -21,9 +21,9 @@ public static class FeedIngest
     }
 
     /// <summary>Parse and normalize a document already in memory; relative links resolve against <paramref name="baseUri"/>.</summary>
-    public static IngestResult Read(byte[] body, string? httpCharset, Uri? baseUri, DateTimeOffset now)
+    public static IngestResult Read(byte[] body, string? httpCharset, Uri? baseUri, DateTimeOffset now, FeedParseLimits? limits = null)
     {
-        var parsed = FeedParser.Parse(body, httpCharset);
+        var parsed = FeedParser.Parse(body, httpCharset, baseUri, limits);
         return parsed.Error is { } error
             ? new IngestResult(FetchStatus.Failed, null, [], null, null, error)
             : new IngestResult(FetchStatus.Ok, parsed.Title, ItemNormalizer.NormalizeAll(parsed.Items, baseUri, now), null, null, null);
