@@ -117,10 +117,12 @@ public static partial class FeedParser
 
         // Junk before the document (a blank line, a PHP warning, a stray BOM) would make the declaration misplaced: the
         // document starts at its declaration, or at its first markup. The declaration itself has been read already.
-        var declaration = text.IndexOf("<?xml", start, root - start, StringComparison.Ordinal);
-        if (declaration >= 0 && (declaration + 5 >= text.Length || !char.IsWhiteSpace(text[declaration + 5])))
+        var declaration = Declaration(text, start, root);
+
+        if (declaration > root)
         {
-            declaration = -1;
+            // Markup-like junk (a PHP warning in <b> tags) before the declaration is not the root element.
+            root = RootElementIndex(text, declaration);
         }
 
         var begin = declaration >= 0 ? declaration : start;
@@ -241,6 +243,29 @@ public static partial class FeedParser
 
         // Anything else declaring an entity (a form the pattern above doesn't read) is refused.
         return subset.Split("<!ENTITY", StringSplitOptions.None).Length - 1 == declarations.Count;
+    }
+
+    /// <summary>
+    /// Where the XML declaration starts, or -1: before the root element, or further on (within the first 4 KB) when
+    /// what comes before it is junk rather than a feed — a PHP warning printed ahead of the document.
+    /// </summary>
+    private static int Declaration(string text, int start, int root)
+    {
+        var limit = Math.Min(text.Length, Math.Max(root, start + 4096));
+        var at = text.IndexOf("<?xml", start, limit - start, StringComparison.Ordinal);
+        if (at < 0 || at + 5 >= text.Length || !char.IsWhiteSpace(text[at + 5]))
+        {
+            return -1;
+        }
+
+        if (at < root)
+        {
+            return at;
+        }
+
+        var before = text.AsSpan(start, at - start);
+        return before.Contains("<rss", StringComparison.OrdinalIgnoreCase) || before.Contains("<feed", StringComparison.OrdinalIgnoreCase)
+            || before.Contains(":RDF", StringComparison.Ordinal) || before.Contains("<channel", StringComparison.OrdinalIgnoreCase) ? -1 : at;
     }
 
     /// <summary>Bare ampersands (not starting a character or XML entity reference) and less-than signs that start no tag, escaped.</summary>
