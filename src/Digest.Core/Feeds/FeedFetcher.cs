@@ -40,6 +40,9 @@ public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOpti
 {
     private readonly FeedsOptions options = options.Value;
 
+    /// <summary>How long one request may take (<c>Feeds:Timeout</c>).</summary>
+    public TimeSpan Timeout => options.Timeout;
+
     /// <summary>The limits a document fetched here is parsed within (<c>Feeds:MaxDepth</c>, <c>Feeds:ParseTimeout</c>).</summary>
     public FeedParseLimits ParseLimits => new(options.MaxDepth, options.ParseTimeout);
 
