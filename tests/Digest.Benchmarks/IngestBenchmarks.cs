@@ -12,8 +12,9 @@ using CodeHollowReader = CodeHollow.FeedReader.FeedReader;
 namespace Digest.Benchmarks;
 
 /// <summary>
-/// Fetch aside, the ingest path over the real-feed corpus held in memory: CodeHollow.FeedReader alone (the reference),
-/// a bare XmlReader scan (the floor), our parser (screen + CodeHollow), the normalizer alone, and parse + normalize.
+/// Fetch aside, the ingest path over the real-feed corpus held in memory: CodeHollow.FeedReader alone (the reference,
+/// which Digest used to parse with), a bare XmlReader scan (the floor), our streaming parser, the normalizer alone, and
+/// parse + normalize.
 /// Every benchmark handles the whole corpus once per operation; the Throughput column turns that into items/s (or MB/s).
 /// </summary>
 /// <remarks>dotnet run -c Release --project tests/Digest.Benchmarks -- --filter '*Ingest*' --job short</remarks>
