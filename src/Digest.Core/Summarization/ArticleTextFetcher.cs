@@ -16,8 +16,8 @@ namespace Digest.Core.Summarization;
 /// through <see cref="FeedFetcher"/> (size cap, timeout, address guard, per-host limits) and its main text taken with
 /// SmartReader, which never fetches anything itself. A page is screened before SmartReader sees it — nesting deeper
 /// than <see cref="FullTextOptions.MaxDepth"/> or more than <see cref="FullTextOptions.MaxElements"/> elements, counted
-/// by a linear tokenizer pass, refuses it — and fetching plus extraction together are cut off at the fetch timeout,
-/// with shutdown honoured at once. Results, failures included, are kept in a bounded in-memory cache
+/// by a linear tokenizer pass, refuses it — and extraction is cut off after the fetch timeout, with shutdown honoured
+/// at once. Results, failures included, are kept in a bounded in-memory cache
 /// (<see cref="FullTextOptions.CacheEntries"/> entries; lost on restart). Any failure falls back to the feed's text.
 /// </summary>
 public sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<SummarizationOptions> options, ILogger<ArticleTextFetcher> logger) : IDisposable
@@ -58,16 +58,14 @@ public sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<Sum
 
     private async Task<string?> FetchArticleAsync(string url, CancellationToken cancellationToken)
     {
-        // One budget for the page: fetching and extracting it together get the fetch timeout, no more.
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(fetcher.Timeout);
         try
         {
-            return await ReadArticleAsync(url, budget.Token);
+            return await ReadArticleAsync(url, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            var reason = string.Create(CultureInfo.InvariantCulture, $"cut off after {fetcher.Timeout.TotalSeconds:0.#} s");
+            // Extraction gets as long as a fetch may take, no more (the fetch itself is timed by the fetcher).
+            var reason = string.Create(CultureInfo.InvariantCulture, $"extraction cut off after {fetcher.Timeout.TotalSeconds:0.#} s");
             LogFallback(logger, url, reason);
             return null;
         }
@@ -99,7 +97,7 @@ public sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<Sum
 
         // SmartReader can't be cancelled: it runs beside us, and we stop waiting for it when the budget or shutdown says so.
         var extraction = Task.Run(() => Extract(result.FinalLocation, html, settings.MaxElements), CancellationToken.None);
-        var (text, failure) = await extraction.WaitAsync(cancellationToken);
+        var (text, failure) = await extraction.WaitAsync(fetcher.Timeout, cancellationToken);
         if (text is null)
         {
             LogFallback(logger, url, failure ?? "no readable article text on the page");
