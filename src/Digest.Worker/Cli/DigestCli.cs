@@ -21,6 +21,8 @@ internal static class DigestCli
                          poll every feed once, run the pipeline and print the digest
           run            start the bot: scheduled polls and digests, chat adapters when tokens are set
           status         every feed's last success, last error and next poll; every channel's last and next digest
+          feeds check URL_OR_PATH [--format text|json]
+                         fetch and parse one feed as polling would; show its title, format, encoding, items and warnings
           train --labels FILE… [--headlines F] [--until DATE] [--profile F] [--output F] [--no-feedback]
                          rebuild the classifier's model from labelled headlines and the moderators' stored feedback
           eval classify --input F.jsonl --output OUT.jsonl [--labels TSV] [--from D --to D] [--threshold X]
@@ -44,6 +46,7 @@ internal static class DigestCli
                 "once" => await OnceCommand.RunAsync(args, stdout, stderr, cancellationToken),
                 "run" => NoOptions(args, stderr) ? await RunBotAsync(args, stdout, cancellationToken) : 2,
                 "status" => NoOptions(args, stderr) ? await StatusCommand.RunAsync(args, stdout, cancellationToken) : 2,
+                "feeds" => await FeedsVerb.RunAsync(args, stdout, stderr, cancellationToken),
                 "train" => await TrainVerb.RunAsync(args, stdout, stderr, cancellationToken),
                 "eval" => await EvalAsync(args.VerbWords, stdout, stderr, cancellationToken),
                 "help" or "--help" or "-h" => await WriteAsync(stdout, Usage, 0),
