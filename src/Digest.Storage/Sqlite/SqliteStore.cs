@@ -15,6 +15,9 @@ public sealed class SqliteStore : DapperStore, IDigestStore
 {
     private readonly string connectionString;
 
+    /// <summary>The same, allowed to create the file: for the migration only.</summary>
+    private readonly string creatingConnectionString;
+
     /// <summary>
     /// A connection string SQLite cannot read, or a folder for the file that cannot be created, is a
     /// <see cref="StorageException"/> naming <c>Storage:ConnectionString</c>.
@@ -44,17 +47,28 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             }
         }
 
+        // Once migrated, the file must be there: a connection opened after it was deleted fails rather than starting
+        // an empty database at the path (the watchdog stops the worker).
+        creatingConnectionString = builder.ToString();
+        if (DatabaseFile is not null && builder.Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            builder.Mode = SqliteOpenMode.ReadWrite;
+        }
+
         this.connectionString = builder.ToString();
     }
 
     /// <summary>The database file's full path; null for an in-memory database.</summary>
     public string? DatabaseFile { get; }
 
+    /// <summary>Which file the path named when the store was migrated: the one the bot works in (see the database watchdog).</summary>
+    public FileIdentity? OpenedFile { get; private set; }
+
     protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool create = false)
     {
-        var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(create ? creatingConnectionString : connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
@@ -68,8 +82,9 @@ public sealed class SqliteStore : DapperStore, IDigestStore
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
+            await using var connection = await OpenAsync(cancellationToken, create: true);
             await ApplyMigrationsAsync(connection, cancellationToken);
+            OpenedFile = DatabaseFile is null ? null : FileIdentity.Of(DatabaseFile);
 
             // A write that is rolled back: SQLITE_READONLY on a file the bot may read but not write.
             await using var probe = await connection.BeginTransactionAsync(cancellationToken);
