@@ -1,20 +1,29 @@
+using Digest.Core;
 using Digest.Core.Feeds;
 using Digest.Core.Storage;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace Digest.Worker.Jobs;
 
-/// <summary>Polls one feed, unless it is paused or backing off after failures.</summary>
+/// <summary>Polls one feed, unless it is paused or backing off after failures, or a later poll of it is already due.</summary>
 [DisallowConcurrentExecution]
-internal sealed class PollFeedJob(IFeedStore feedStore, FeedPoller poller, TimeProvider time) : IJob
+internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller poller, ShutdownGrace shutdown, TimeProvider time, ILogger<PollFeedJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Stopping);
+        if (await MissedSlots.IsSupersededAsync(context, time.GetUtcNow(), stop.Token))
+        {
+            LogSuperseded(logger, context.JobDetail.Key.Name, context.ScheduledFireTimeUtc);
+            return;
+        }
+
         var feedId = context.MergedJobDataMap.GetLong("feedId");
-        var feed = await feedStore.GetFeedAsync(feedId, cancellationToken);
+        var feed = await feedStore.GetFeedAsync(feedId, stop.Token);
         if (feed is null)
         {
-            await context.Scheduler.DeleteJob(context.JobDetail.Key, cancellationToken);
+            await context.Scheduler.DeleteJob(context.JobDetail.Key, stop.Token);
             return;
         }
 
@@ -24,25 +33,44 @@ internal sealed class PollFeedJob(IFeedStore feedStore, FeedPoller poller, TimeP
             return;
         }
 
-        await poller.PollAsync(feed, cancellationToken);
+        await poller.PollAsync(feed, stop.Token);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Job}: the run for {Slot:u} is skipped, a later one is already due")]
+    private static partial void LogSuperseded(ILogger logger, string job, DateTimeOffset? slot);
 }
 
 /// <summary>
 /// Composes and delivers one channel's digest. The scheduled fire time names the digest, so a run recovered after its
-/// worker died, or raced by another worker, records the same digest once.
+/// worker died, or raced by another worker, records the same digest once; slots missed during an outage make one digest
+/// (<see cref="MissedSlots"/>).
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class ChannelDigestJob(Digest.Core.Delivery.DigestDelivery delivery) : IJob
+internal sealed partial class ChannelDigestJob(Digest.Core.Delivery.DigestDelivery delivery, ShutdownGrace shutdown, TimeProvider time, ILogger<ChannelDigestJob> logger) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await delivery.RunChannelAsync(context.MergedJobDataMap.GetLong("channelId"), context.ScheduledFireTimeUtc ?? context.FireTimeUtc, cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Stopping);
+        if (await MissedSlots.IsSupersededAsync(context, time.GetUtcNow(), stop.Token))
+        {
+            LogSuperseded(logger, context.JobDetail.Key.Name, context.ScheduledFireTimeUtc);
+            return;
+        }
+
+        await delivery.RunChannelAsync(context.MergedJobDataMap.GetLong("channelId"), context.ScheduledFireTimeUtc ?? context.FireTimeUtc, stop.Token);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: the digest for {Slot:u} is folded into the next one, already due (a missed slot)")]
+    private static partial void LogSuperseded(ILogger logger, string job, DateTimeOffset? slot);
 }
 
 /// <summary>Sends what every channel has left unacknowledged: failed sends, and messages a dead worker had claimed.</summary>
 [DisallowConcurrentExecution]
-internal sealed class OutboxSweepJob(Digest.Core.Delivery.DigestDelivery delivery) : IJob
+internal sealed class OutboxSweepJob(Digest.Core.Delivery.DigestDelivery delivery, ShutdownGrace shutdown) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await delivery.FlushAllAsync(cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Stopping);
+        await delivery.FlushAllAsync(stop.Token);
+    }
 }
