@@ -6,24 +6,39 @@ using Quartz;
 
 namespace Digest.Worker.Jobs;
 
-/// <summary>Polls one feed, unless it is paused or backing off after failures, or a later poll of it is already due.</summary>
+/// <summary>
+/// Polls one feed, unless it is paused or backing off after failures, or a later poll of it is already due. A stop
+/// cancels the poll at once.
+/// </summary>
 [DisallowConcurrentExecution]
 internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller poller, ShutdownGrace shutdown, TimeProvider time, ILogger<PollFeedJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Stopping);
-        if (await MissedSlots.IsSupersededAsync(context, time.GetUtcNow(), stop.Token))
+        try
+        {
+            await PollAsync(context, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The bot is stopping: the poll is left for the next start (its state is written only when it completes).
+        }
+    }
+
+    private async Task PollAsync(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        if (await MissedSlots.IsSupersededAsync(context, time.GetUtcNow(), cancellationToken))
         {
             LogSuperseded(logger, context.JobDetail.Key.Name, context.ScheduledFireTimeUtc);
             return;
         }
 
         var feedId = context.MergedJobDataMap.GetLong("feedId");
-        var feed = await feedStore.GetFeedAsync(feedId, stop.Token);
+        var feed = await feedStore.GetFeedAsync(feedId, cancellationToken);
         if (feed is null)
         {
-            await context.Scheduler.DeleteJob(context.JobDetail.Key, stop.Token);
+            await context.Scheduler.DeleteJob(context.JobDetail.Key, cancellationToken);
             return;
         }
 
@@ -33,7 +48,7 @@ internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller polle
             return;
         }
 
-        await poller.PollAsync(feed, stop.Token);
+        await poller.PollAsync(feed, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Job}: the run for {Slot:u} is skipped, a later one is already due")]
@@ -50,27 +65,45 @@ internal sealed partial class ChannelDigestJob(Digest.Core.Delivery.DigestDelive
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Stopping);
-        if (await MissedSlots.IsSupersededAsync(context, time.GetUtcNow(), stop.Token))
+        // A digest being sent when the bot stops may finish within the grace period, then its message is released.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Abandoned);
+        try
         {
-            LogSuperseded(logger, context.JobDetail.Key.Name, context.ScheduledFireTimeUtc);
-            return;
-        }
+            if (await MissedSlots.IsSupersededAsync(context, time.GetUtcNow(), stop.Token))
+            {
+                LogSuperseded(logger, context.JobDetail.Key.Name, context.ScheduledFireTimeUtc);
+                return;
+            }
 
-        await delivery.RunChannelAsync(context.MergedJobDataMap.GetLong("channelId"), context.ScheduledFireTimeUtc ?? context.FireTimeUtc, stop.Token);
+            await delivery.RunChannelAsync(context.MergedJobDataMap.GetLong("channelId"), context.ScheduledFireTimeUtc ?? context.FireTimeUtc, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The bot is stopping: a digest recorded is sent at the next start, one not yet recorded is composed then.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: the digest for {Slot:u} is folded into the next one, already due (a missed slot)")]
     private static partial void LogSuperseded(ILogger logger, string job, DateTimeOffset? slot);
 }
 
-/// <summary>Sends what every channel has left unacknowledged: failed sends, and messages a dead worker had claimed.</summary>
+/// <summary>
+/// Sends what every channel has left unacknowledged: failed sends, and messages a dead worker had claimed. Like a
+/// digest, a sweep under way when the bot stops has the grace period to finish.
+/// </summary>
 [DisallowConcurrentExecution]
 internal sealed class OutboxSweepJob(Digest.Core.Delivery.DigestDelivery delivery, ShutdownGrace shutdown) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Stopping);
-        await delivery.FlushAllAsync(stop.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Abandoned);
+        try
+        {
+            await delivery.FlushAllAsync(stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The bot is stopping: what is left is swept at the next start.
+        }
     }
 }
