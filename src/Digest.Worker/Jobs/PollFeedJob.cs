@@ -28,17 +28,17 @@ internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller polle
 
     private async Task PollAsync(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        if (await MissedSlots.IsSupersededAsync(context, time.GetUtcNow(), cancellationToken))
-        {
-            LogSuperseded(logger, context.JobDetail.Key.Name, context.ScheduledFireTimeUtc);
-            return;
-        }
-
         var feedId = context.MergedJobDataMap.GetLong("feedId");
         var feed = await feedStore.GetFeedAsync(feedId, cancellationToken);
         if (feed is null)
         {
             await context.Scheduler.DeleteJob(context.JobDetail.Key, cancellationToken);
+            return;
+        }
+
+        if (MissedSlots.CoveredBy(context, feed.LastPolledAt))
+        {
+            LogCovered(logger, feed.Name, context.ScheduledFireTimeUtc);
             return;
         }
 
@@ -51,8 +51,8 @@ internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller polle
         await poller.PollAsync(feed, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Job}: the run for {Slot:u} is skipped, a later one is already due")]
-    private static partial void LogSuperseded(ILogger logger, string job, DateTimeOffset? slot);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Feed}: the poll due at {Slot:u} is skipped, the feed was polled since (a missed interval)")]
+    private static partial void LogCovered(ILogger logger, string feed, DateTimeOffset? slot);
 }
 
 /// <summary>
@@ -61,7 +61,7 @@ internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller polle
 /// (<see cref="MissedSlots"/>).
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed partial class ChannelDigestJob(Digest.Core.Delivery.DigestDelivery delivery, ShutdownGrace shutdown, TimeProvider time, ILogger<ChannelDigestJob> logger) : IJob
+internal sealed partial class ChannelDigestJob(Digest.Core.Delivery.DigestDelivery delivery, IDeliveryStore deliveryStore, ShutdownGrace shutdown, ILogger<ChannelDigestJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -69,13 +69,14 @@ internal sealed partial class ChannelDigestJob(Digest.Core.Delivery.DigestDelive
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Abandoned);
         try
         {
-            if (await MissedSlots.IsSupersededAsync(context, time.GetUtcNow(), stop.Token))
+            var channelId = context.MergedJobDataMap.GetLong("channelId");
+            if (MissedSlots.CoveredBy(context, (await deliveryStore.GetChannelAsync(channelId, stop.Token))?.LastDigestAt))
             {
-                LogSuperseded(logger, context.JobDetail.Key.Name, context.ScheduledFireTimeUtc);
+                LogCovered(logger, channelId, context.ScheduledFireTimeUtc);
                 return;
             }
 
-            await delivery.RunChannelAsync(context.MergedJobDataMap.GetLong("channelId"), context.ScheduledFireTimeUtc ?? context.FireTimeUtc, stop.Token);
+            await delivery.RunChannelAsync(channelId, context.ScheduledFireTimeUtc ?? context.FireTimeUtc, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -83,8 +84,8 @@ internal sealed partial class ChannelDigestJob(Digest.Core.Delivery.DigestDelive
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: the digest for {Slot:u} is folded into the next one, already due (a missed slot)")]
-    private static partial void LogSuperseded(ILogger logger, string job, DateTimeOffset? slot);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Channel {ChannelId}: the digest due at {Slot:u} is skipped, a digest was composed since (a missed slot)")]
+    private static partial void LogCovered(ILogger logger, long channelId, DateTimeOffset? slot);
 }
 
 /// <summary>
