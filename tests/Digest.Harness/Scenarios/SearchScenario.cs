@@ -1,0 +1,8 @@
+using Digest.Harness.Infrastructure;
+
+namespace Digest.Harness.Scenarios;
+
+internal static class SearchScenario
+{
+    public static Task<Report> RunAsync(HarnessOptions options) => throw new NotImplementedException();
+}
