@@ -33,10 +33,10 @@ internal static class FarmScenario
         var first = await WaitForCycleAsync(farm, bot, storage, 1, start + cap);
         var rssAfterFirst = bot.RssMb;
         report.Add("items published by the farm", farm.ItemsPublished, "", "N0");
-        if (first.Done is { } firstDone)
+        if (first.Done is { } done)
         {
-            report.AtMost("first cycle (all feeds read, all items stored and processed)", (firstDone - start).TotalSeconds, "s", 600, "0");
-            report.Add("first cycle: items/s", first.Items / (firstDone - start).TotalSeconds, "items/s", "N0");
+            report.AtMost("first cycle (all feeds read, all items stored and processed)", (done - start).TotalSeconds, "s", 600, "0");
+            report.Add("first cycle: items/s", first.Items / (done - start).TotalSeconds, "items/s", "N0");
         }
         else
         {
