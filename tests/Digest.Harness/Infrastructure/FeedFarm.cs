@@ -17,7 +17,7 @@ namespace Digest.Harness.Infrastructure;
 /// </summary>
 internal sealed class FeedFarm : IAsyncDisposable
 {
-    private static readonly DateTimeOffset Epoch = new(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset DefaultEpoch = new(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly WebApplication app;
     private readonly TextPool text;
     private readonly int window;
@@ -26,9 +26,13 @@ internal sealed class FeedFarm : IAsyncDisposable
     private readonly int[] fullResponses;
     private readonly int[] notModified;
     private readonly Func<int, int, (string Title, string Summary)>? writer;
+    private readonly DateTimeOffset epoch;
+    private readonly TimeSpan spacing;
 
-    private FeedFarm(WebApplication app, int feeds, int itemsPerFeed, TextPool text, Func<int, int, (string, string)>? writer)
+    private FeedFarm(WebApplication app, int feeds, int itemsPerFeed, TextPool text, Func<int, int, (string, string)>? writer, DateTimeOffset? epoch, TimeSpan? spacing)
     {
+        this.epoch = epoch ?? DefaultEpoch;
+        this.spacing = spacing ?? TimeSpan.FromMinutes(7);
         this.app = app;
         this.text = text;
         this.writer = writer;
@@ -61,14 +65,16 @@ internal sealed class FeedFarm : IAsyncDisposable
     public string FeedUrl(int n) => string.Create(CultureInfo.InvariantCulture, $"{BaseUrl}/feeds/{n}.xml");
 
     /// <param name="writer">Item text by (feed, item index); default: the text pool.</param>
-    public static async Task<FeedFarm> StartAsync(int feeds, int itemsPerFeed, TextPool text, Func<int, int, (string Title, string Summary)>? writer = null)
+    /// <param name="epoch">When item 0 of each feed was published.</param>
+    /// <param name="spacing">How far apart a feed's items were published (default 7 minutes).</param>
+    public static async Task<FeedFarm> StartAsync(int feeds, int itemsPerFeed, TextPool text, Func<int, int, (string Title, string Summary)>? writer = null, DateTimeOffset? epoch = null, TimeSpan? spacing = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxConcurrentConnections = null);
         var app = builder.Build();
-        var farm = new FeedFarm(app, feeds, itemsPerFeed, text, writer);
+        var farm = new FeedFarm(app, feeds, itemsPerFeed, text, writer, epoch, spacing);
         app.MapGet("/feeds/{name}", farm.ServeAsync);
         await app.StartAsync();
         farm.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -101,7 +107,7 @@ internal sealed class FeedFarm : IAsyncDisposable
         }
 
         var etag = string.Create(CultureInfo.InvariantCulture, $"\"f{feed}-v{current}\"");
-        var modified = (Epoch + TimeSpan.FromMinutes(current)).ToString("r", CultureInfo.InvariantCulture);
+        var modified = (DefaultEpoch + TimeSpan.FromMinutes(current)).ToString("r", CultureInfo.InvariantCulture);
         var asked = fullResponses[feed] + notModified[feed] + 1;
         lock (FirstRequestOfRound)
         {
@@ -133,7 +139,7 @@ internal sealed class FeedFarm : IAsyncDisposable
         for (var j = count - 1; j >= Math.Max(0, count - window); j--)
         {
             var (title, summary) = writer is null ? text.Item((long)feed * 7_777 + j) : writer(feed, j);
-            var published = (Epoch + TimeSpan.FromMinutes(j * 7 + feed % 60)).ToString("r", CultureInfo.InvariantCulture);
+            var published = (epoch + spacing * j + TimeSpan.FromMinutes(feed % 60)).ToString("r", CultureInfo.InvariantCulture);
             xml.Append(CultureInfo.InvariantCulture, $"<item><guid isPermaLink=\"false\">farm-{feed}-{j}</guid><title>{Escape(title)}</title><link>http://farm{feed}.example/items/{j}</link><description>{Escape(summary)}</description><pubDate>{published}</pubDate></item>\n");
         }
 

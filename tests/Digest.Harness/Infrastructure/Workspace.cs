@@ -25,10 +25,10 @@ internal sealed class Workspace : IDisposable
 
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
-    /// <summary>Copies the repository's config/ and lets the scenario edit appsettings.json (feeds, schedules…).</summary>
+    /// <summary>Copies the built digest's config/ (the repository's, copied next to digest.dll) and lets the scenario edit appsettings.json.</summary>
     public void WriteConfig(Action<JsonNode> edit)
     {
-        var source = Path.Combine(SharedData.RepositoryRoot(), "config");
+        var source = Path.Combine(AppContext.BaseDirectory, "config");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var destination = Path.Combine(ConfigDirectory, Path.GetRelativePath(source, file));
