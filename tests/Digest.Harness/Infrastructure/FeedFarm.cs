@@ -29,14 +29,14 @@ internal sealed class FeedFarm : IAsyncDisposable
     private readonly DateTimeOffset epoch;
     private readonly TimeSpan spacing;
 
-    private FeedFarm(WebApplication app, int feeds, int itemsPerFeed, TextPool text, Func<int, int, (string, string)>? writer, DateTimeOffset? epoch, TimeSpan? spacing)
+    private FeedFarm(WebApplication app, int feeds, int itemsPerFeed, TextPool text, Func<int, int, (string, string)>? writer, DateTimeOffset? epoch, TimeSpan? spacing, int? window)
     {
         this.epoch = epoch ?? DefaultEpoch;
         this.spacing = spacing ?? TimeSpan.FromMinutes(7);
         this.app = app;
         this.text = text;
         this.writer = writer;
-        window = itemsPerFeed;
+        this.window = window ?? itemsPerFeed;
         itemCount = Enumerable.Repeat(itemsPerFeed, feeds).ToArray();
         version = new int[feeds];
         fullResponses = new int[feeds];
@@ -67,14 +67,15 @@ internal sealed class FeedFarm : IAsyncDisposable
     /// <param name="writer">Item text by (feed, item index); default: the text pool.</param>
     /// <param name="epoch">When item 0 of each feed was published.</param>
     /// <param name="spacing">How far apart a feed's items were published (default 7 minutes).</param>
-    public static async Task<FeedFarm> StartAsync(int feeds, int itemsPerFeed, TextPool text, Func<int, int, (string Title, string Summary)>? writer = null, DateTimeOffset? epoch = null, TimeSpan? spacing = null)
+    /// <param name="window">How many of its latest items a feed shows (default <paramref name="itemsPerFeed"/>).</param>
+    public static async Task<FeedFarm> StartAsync(int feeds, int itemsPerFeed, TextPool text, Func<int, int, (string Title, string Summary)>? writer = null, DateTimeOffset? epoch = null, TimeSpan? spacing = null, int? window = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxConcurrentConnections = null);
         var app = builder.Build();
-        var farm = new FeedFarm(app, feeds, itemsPerFeed, text, writer, epoch, spacing);
+        var farm = new FeedFarm(app, feeds, itemsPerFeed, text, writer, epoch, spacing, window);
         app.MapGet("/feeds/{name}", farm.ServeAsync);
         await app.StartAsync();
         farm.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -52,7 +52,8 @@ internal static partial class ChaosScenario
         // is one alert per subscriber and one line in each channel's digests.
         var spacing = TimeSpan.FromDays(3);
         var epoch = TimeProvider.System.GetUtcNow() - spacing * 3000;
-        await using var farm = await FeedFarm.StartAsync(1, 3, TextPool.Load(), (_, j) => Item(j), epoch, spacing);
+        // The feed shows its latest 100 items: five minutes of them, so no item scrolls off while the bot is down.
+        await using var farm = await FeedFarm.StartAsync(1, 3, TextPool.Load(), (_, j) => Item(j), epoch, spacing, window: 100);
         await using var telegram = await FakeTelegramServer.StartAsync();
         await using var telegramProxy = await HoldingProxy.StartAsync(telegram.BaseUrl, r => r.Path.Value is { } p && (p.EndsWith("/sendMessage", StringComparison.Ordinal) || p.EndsWith("/editMessageText", StringComparison.Ordinal) || p.EndsWith("/sendDocument", StringComparison.Ordinal)));
         var discord = await FakeDiscord.StartAsync();
