@@ -287,15 +287,15 @@ internal static partial class ChaosScenario
         report.Add("items stored / published by the feed", $"{stored} / {published}");
         report.Add("digest run up 60 s after the last restart", upAfterSettle ? "yes" : "no");
 
-        var expectedAlerts = seen.Count * Subscribers.Length;
-        var alertsLost = alerts.Values.Sum(a => seen.Count(c => !a.ContainsKey(c)));
+        var expectedAlerts = codes.Count * Subscribers.Length;
+        var alertsLost = alerts.Values.Sum(a => codes.Count(c => !a.ContainsKey(c)));
         var alertsDoubled = alerts.Values.Sum(a => a.Where(p => codes.Contains(p.Key)).Sum(p => p.Value - 1));
-        report.AtMost($"alerts lost (of {expectedAlerts}: {Subscribers.Length} subscribers × items seen)", alertsLost, "", 0, "0");
+        report.AtMost($"alerts lost (of {expectedAlerts}: {Subscribers.Length} subscribers × items)", alertsLost, "", 0, "0");
         report.Add("alerts doubled", alertsDoubled, "", "0");
-        report.Add("items in no output at all (every alert and digest lost, or not on-topic)", codes.Count - seen.Count, "", "0");
+        report.Add("items in no output at all (every alert and digest line lost)", codes.Count - seen.Count, "", "0");
         foreach (var (name, digests) in new[] { ("Telegram group", groupDigests), ("Discord (webhook)", discordDigests), ("console", console) })
         {
-            var lost = seen.Count(c => !digests.ContainsKey(c));
+            var lost = codes.Count(c => !digests.ContainsKey(c));
             var doubled = digests.Where(p => codes.Contains(p.Key)).Sum(p => p.Value - 1);
             report.Add($"digest lines lost / doubled: {name}", $"{lost} / {doubled}");
         }
@@ -314,7 +314,8 @@ internal static partial class ChaosScenario
         }
 
         report.Note("Each item's title carries a code (H0042) that every alert, digest line and embed naming its story shows. "
-            + "Expected alerts and digest lines are counted over the items seen in at least one output, so an item the classifier rejected is not counted as lost (the line 'items in no output at all' shows those). "
+            + "Every item is on-topic and its own story (the shipped classifier accepts each; their publication dates are 3 days apart, beyond a story's 48 hours), "
+            + "so each is owed one alert per subscriber and one line in each channel's digests. "
             + "A doubled digest line is a story that reached the same channel in two digests (or in a re-sent part). Discord posts sent with the same nonce and enforce_nonce count once, as Discord creates one message for them. "
             + "'Nothing new' lines are not counted as duplicates.");
     }
