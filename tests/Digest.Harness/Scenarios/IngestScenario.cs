@@ -36,6 +36,7 @@ internal static class IngestScenario
         report.Add("corpus", $"{main.Count:N0} feed files, {parser.Items:N0} items (CodeHollow count), {main.Sum(f => new FileInfo(f).Length) / 1024.0 / 1024.0:0.0} MB");
         report.Add("digest once: exit code", bot.Exit?.ToString(CultureInfo.InvariantCulture) ?? $"still running after {timeout.TotalSeconds:0} s (killed)");
         report.Add("digest once: items stored", bot.Items, "", "N0");
+        report.Add("digest once: feeds that failed", bot.FailedFeeds == 0 ? "0" : $"{bot.FailedFeeds}, e.g. {bot.FirstFailure}");
         report.Add("digest once: items unprocessed at exit", bot.Unprocessed, "", "N0");
         report.Add("digest once: wall time", bot.Wall.TotalSeconds, "s", "0.0");
         report.Add("digest once: CPU time (user+sys)", bot.Cpu.TotalSeconds, "s", "0.0");
@@ -88,7 +89,7 @@ internal static class IngestScenario
         return (items, wall, self.TotalProcessorTime - cpu);
     }
 
-    internal sealed record OnceRun(int? Exit, long Items, long Unprocessed, TimeSpan Wall, TimeSpan Cpu, double PeakRssMb, double DatabaseMb);
+    internal sealed record OnceRun(int? Exit, long Items, long Unprocessed, TimeSpan Wall, TimeSpan Cpu, double PeakRssMb, double DatabaseMb, int FailedFeeds, string? FirstFailure);
 
     private static async Task<OnceRun> RunOnceAsync(Workspace workspace, string name, IReadOnlyList<string> files, HarnessOptions options, TimeSpan timeout)
     {
@@ -115,6 +116,8 @@ internal static class IngestScenario
         var (items, unprocessed) = await BotDatabase.CountItemsAsync(storage);
         var size = await BotDatabase.SizeMbAsync(storage);
         Progress.Say($"{name}: {items:N0} items in {wall.TotalSeconds:0.0} s, CPU {process.CpuTime.TotalSeconds:0.0} s, peak RSS {process.PeakRssMb:0} MB");
-        return new OnceRun(exit, items, unprocessed, wall, process.CpuTime, process.PeakRssMb, size);
+        // `once` reports each feed that failed on standard error, one line each: "feed NAME (URL): error".
+        var failures = process.Errors.Where(l => l.Text.StartsWith("feed ", StringComparison.Ordinal)).Select(l => l.Text).ToList();
+        return new OnceRun(exit, items, unprocessed, wall, process.CpuTime, process.PeakRssMb, size, failures.Count, failures.FirstOrDefault());
     }
 }

@@ -17,7 +17,7 @@ internal static class IsolationScenario
     {
         var retryAfter = options.Int("--retry-after", 20, 20);
         var floods = options.Int("--floods", 6, 6);
-        var limit = options.Seconds("--limit", 180, 150);
+        var limit = options.Seconds("--limit", 300, 150);
         var report = new Report($"isolation: chat A held by 429 retry_after {retryAfter} s ×{floods}, /help in chat B");
         using var workspace = new Workspace("isolation", options.Keep);
         workspace.WriteConfig(settings => Workspace.SetFeeds(settings, []));
