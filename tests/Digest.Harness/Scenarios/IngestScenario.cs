@@ -34,7 +34,7 @@ internal static class IngestScenario
         var botRate = bot.Items / bot.Wall.TotalSeconds;
         var parserRate = parser.Items / parser.Wall.TotalSeconds;
         report.Add("corpus", $"{main.Count:N0} feed files, {parser.Items:N0} items (CodeHollow count), {main.Sum(f => new FileInfo(f).Length) / 1024.0 / 1024.0:0.0} MB");
-        report.Add("digest once: exit code", bot.Exit?.ToString(CultureInfo.InvariantCulture) ?? $"still running after {timeout.TotalSeconds:0} s (killed)");
+        report.Add("digest once: exit code", bot.Exit is null ? $"still running after {timeout.TotalSeconds:0} s (killed)" : bot.Exit == 0 ? "0" : $"{bot.Exit}: {bot.Crash}", "0", bot.Exit == 0);
         report.Add("digest once: items stored", bot.Items, "", "N0");
         report.Add("digest once: feeds that failed", bot.FailedFeeds == 0 ? "0" : $"{bot.FailedFeeds}, e.g. {bot.FirstFailure}");
         report.Add("digest once: items unprocessed at exit", bot.Unprocessed, "", "N0");
@@ -54,7 +54,7 @@ internal static class IngestScenario
         {
             var subset = files.Where(f => CopyOf(f) < size).ToList();
             var run = await RunOnceAsync(workspace, $"scale{size}", subset, options, timeout);
-            report.AtMost($"--scale {size} copies ({run.Items:N0} items): peak RSS", run.PeakRssMb, "MB", 300, "0");
+            report.AtMost($"--scale {size} copies ({run.Items:N0} items{(run.Exit == 0 ? "" : $", exit {run.Exit}")}): peak RSS", run.PeakRssMb, "MB", 300, "0");
             report.Add($"--scale {size} copies: items/s", run.Items / run.Wall.TotalSeconds, "items/s", "N0");
         }
 
@@ -89,7 +89,7 @@ internal static class IngestScenario
         return (items, wall, self.TotalProcessorTime - cpu);
     }
 
-    internal sealed record OnceRun(int? Exit, long Items, long Unprocessed, TimeSpan Wall, TimeSpan Cpu, double PeakRssMb, double DatabaseMb, int FailedFeeds, string? FirstFailure);
+    internal sealed record OnceRun(int? Exit, long Items, long Unprocessed, TimeSpan Wall, TimeSpan Cpu, double PeakRssMb, double DatabaseMb, int FailedFeeds, string? FirstFailure, string? Crash);
 
     private static async Task<OnceRun> RunOnceAsync(Workspace workspace, string name, IReadOnlyList<string> files, HarnessOptions options, TimeSpan timeout)
     {
@@ -118,6 +118,7 @@ internal static class IngestScenario
         Progress.Say($"{name}: {items:N0} items in {wall.TotalSeconds:0.0} s, CPU {process.CpuTime.TotalSeconds:0.0} s, peak RSS {process.PeakRssMb:0} MB");
         // `once` reports each feed that failed on standard error, one line each: "feed NAME (URL): error".
         var failures = process.Errors.Where(l => l.Text.StartsWith("feed ", StringComparison.Ordinal)).Select(l => l.Text).ToList();
-        return new OnceRun(exit, items, unprocessed, wall, process.CpuTime, process.PeakRssMb, size, failures.Count, failures.FirstOrDefault());
+        var crash = process.Errors.Select(l => l.Text).FirstOrDefault(l => l.StartsWith("Unhandled exception", StringComparison.Ordinal)) ?? process.Errors.LastOrDefault()?.Text;
+        return new OnceRun(exit, items, unprocessed, wall, process.CpuTime, process.PeakRssMb, size, failures.Count, failures.FirstOrDefault(), crash);
     }
 }
