@@ -21,8 +21,6 @@ internal static partial class ChaosScenario
 {
     private const long Group = -100500;
     private const string Phrase = "peace plan";
-    private const string WebhookId = "900000000000000001";
-    private const string WebhookToken = "harness_webhook-token";
     private static readonly long[] Subscribers = [501, 502, 503];
     private static readonly string[] Speakers = ["Witkoff", "Umerov", "Zelensky", "Peskov", "Kushner", "Dmitriev", "Yermak", "Rubio"];
     private static readonly string[] Topics = ["security guarantees", "a ceasefire", "territorial questions", "frozen Russian assets", "a prisoner exchange", "elections in Ukraine", "Europe's role", "an energy truce"];
@@ -78,7 +76,7 @@ internal static partial class ChaosScenario
         }
         catch
         {
-            await DisposeQuietlyAsync(discord);
+            await DiscordBinding.DisposeQuietlyAsync(discord);
             throw;
         }
 
@@ -141,7 +139,7 @@ internal static partial class ChaosScenario
                 await process.DisposeAsync();
             }
 
-            await DisposeQuietlyAsync(discord);
+            await DiscordBinding.DisposeQuietlyAsync(discord);
         }
 
         return report;
@@ -173,22 +171,7 @@ internal static partial class ChaosScenario
             }
         }
 
-        using var gatewayWait = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var peer = await discord.Connections.Reader.ReadAsync(gatewayWait.Token);
-        await peer.HelloAsync(41_250);
-        await peer.ExpectAsync(2);
-        await peer.ReadyAsync(1, "harness-session", discord.ResumeUrl);
-        await peer.DispatchAsync(2, "INTERACTION_CREATE", BindInteraction());
-        var bound = Stopwatch.StartNew();
-        while (!discord.RequestsTo("POST", "/callback").Any(r => r.Body?.GetRawText().Contains("Bound", StringComparison.Ordinal) == true))
-        {
-            if (bound.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new InvalidOperationException("set-up: /webhook bind got no 'Bound' answer:\n" + string.Join('\n', discord.Requests.Select(r => $"{r.Method} {r.Path} {r.Body}")) + "\n" + setup.Tail());
-            }
-
-            await Task.Delay(100);
-        }
+        await DiscordBinding.BindWebhookAsync(discord, setup);
 
         var backlog = Stopwatch.StartNew();
         while (farm.FullResponses == 0 && backlog.Elapsed < TimeSpan.FromSeconds(60))
@@ -199,34 +182,6 @@ internal static partial class ChaosScenario
         await Task.Delay(TimeSpan.FromSeconds(5));
         await setup.TerminateAsync(TimeSpan.FromSeconds(30));
     }
-
-    private static JsonObject BindInteraction() => new()
-    {
-        ["id"] = "910000000000000001",
-        ["application_id"] = FakeDiscord.ApplicationId,
-        ["type"] = 2,
-        ["token"] = "interaction-token-bind",
-        ["version"] = 1,
-        ["guild_id"] = "600000000000000001",
-        ["channel_id"] = "400000000000000001",
-        ["member"] = new JsonObject
-        {
-            ["user"] = new JsonObject { ["id"] = "700000000000000001", ["username"] = "moderator" },
-            ["permissions"] = "32",
-        },
-        ["data"] = new JsonObject
-        {
-            ["id"] = "800000000000000001",
-            ["name"] = "webhook",
-            ["type"] = 1,
-            ["options"] = new JsonArray(new JsonObject
-            {
-                ["name"] = "bind",
-                ["type"] = 1,
-                ["options"] = new JsonArray(new JsonObject { ["name"] = "url", ["type"] = 3, ["value"] = $"https://discord.com/api/webhooks/{WebhookId}/{WebhookToken}" }),
-            }),
-        },
-    };
 
     private static async Task AddItemsAsync(FeedFarm farm, TimeSpan every, CancellationToken cancellationToken)
     {
@@ -341,18 +296,6 @@ internal static partial class ChaosScenario
         node.Remove("nonce");
         node.Remove("enforce_nonce");
         return node.ToJsonString();
-    }
-
-    private static async Task DisposeQuietlyAsync(FakeDiscord discord)
-    {
-        try
-        {
-            await discord.DisposeAsync();
-        }
-        catch (Exception e) when (e.GetType().Name.Contains("Should", StringComparison.Ordinal))
-        {
-            // The fake fails a test when it saw invalid requests; the report lists them instead.
-        }
     }
 
     [GeneratedRegex(@"\bH(\d{4})\b")]

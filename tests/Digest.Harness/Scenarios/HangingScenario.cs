@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Digest.Discord.Tests.TestSupport;
 using Digest.Harness.Infrastructure;
 using Digest.Telegram.Tests.TestSupport;
 
 namespace Digest.Harness.Scenarios;
 
 /// <summary>
-/// A Discord API that accepts connections and never answers (a TCP listener that reads nothing and writes nothing),
-/// with Telegram on the fake Bot API and the console channel on a 15-second schedule: does <c>digest run</c> stay up,
-/// and do the console and Telegram go on?
+/// A Discord API that accepts connections and never answers (a TCP listener that reads nothing and writes nothing):
+/// the bot's own start-up calls (bot token set) and a webhook-bound Discord channel's digests every 15 s go there, while
+/// Telegram is on the fake Bot API and the console channel has a digest every 15 s. Does <c>digest run</c> stay up,
+/// and do the console and Telegram go on? A calm set-up run against the Discord fake binds the channel first.
 /// </summary>
 internal static class HangingScenario
 {
@@ -30,6 +32,24 @@ internal static class HangingScenario
         var accepting = AcceptForeverAsync(hanging, held, stop.Token);
         var port = ((IPEndPoint)hanging.LocalEndpoint).Port;
 
+        var discord = await FakeDiscord.StartAsync();
+        try
+        {
+            Progress.Say("set-up run: a Discord channel bound to a webhook, digests every 15 s");
+            await using var setup = DigestProcess.Start("run",
+            [
+                .. storage.Arguments, .. TelegramBot.Arguments(telegram.BaseUrl),
+                $"--Discord:BotToken={FakeDiscord.BotToken}", $"--Discord:ApiBaseUrl={discord.ApiUrl}", "--Discord:DefaultSchedule=0/15 * * * * ?",
+            ], workspace.Environment, options.Echo);
+            await DiscordBinding.BindWebhookAsync(discord, setup);
+            await setup.TerminateAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await DiscordBinding.DisposeQuietlyAsync(discord);
+        }
+
+        Progress.Say($"digest run with the Discord API at a listener that never answers, for {duration.TotalSeconds:0} s");
         await using var bot = DigestProcess.Start("run",
         [
             .. storage.Arguments, .. TelegramBot.Arguments(telegram.BaseUrl),
@@ -70,7 +90,8 @@ internal static class HangingScenario
         report.Add("console digests printed (schedule every 15 s)", $"{consoleDigests} ({lateDigests} in the second half)", "every 15 s", lateDigests > 0);
         if (!up)
         {
-            report.Note("Last log lines: " + bot.Tail(6).Replace('\n', ' '));
+            var crash = bot.Errors.Select(l => l.Text).FirstOrDefault(l => l.StartsWith("Unhandled exception", StringComparison.Ordinal));
+            report.Note("How it ended: " + (crash ?? bot.Tail(4).Replace('\n', ' ')));
         }
 
         await bot.TerminateAsync(TimeSpan.FromSeconds(30));
