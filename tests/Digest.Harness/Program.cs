@@ -8,14 +8,15 @@ const string Usage =
     Usage: dotnet run -c Release --project tests/Digest.Harness -- <scenario> [--quick] [--json] [--keep] [--echo] [options]
 
       ingest     `digest once` over 45 copies of ../shared/data/feeds/real (≥ 50,000 unique items) against
-                 CodeHollow.FeedReader alone on the same files          [--copies 45] [--scale 5,15,45]
+                 CodeHollow.FeedReader alone on the same files          [--copies 45] [--scale 5,15,45] [--timeout 3600]
       farm       `digest run` against a loopback feed farm: first cycle, second (mostly 304) cycle, RSS, DB size
-                                                                         [--feeds 10000] [--items 23] [--interval 600] [--changed 1]
+                                                                         [--feeds 10000] [--items 23] [--interval 600] [--changed 1] [--timeout 1200]
       search     /search latency percentiles through a fake Bot API at 1,000,000 items, and /help acknowledgement
                                                                          [--items 1000000] [--queries 200] [--provider sqlite|postgres|both]
-      isolation  chat A's replies held by 429 retry_after 20; how long a /help in chat B waits  [--retry-after 20]
+      isolation  chat A's replies held by 429 retry_after 20; how long a /help in chat B waits
+                                                                         [--retry-after 20] [--floods 6] [--limit 300]
       chaos      kill -9 `digest run` N times, at random and aimed at sends in flight; lost and doubled work
-                                                                         [--kills 30] [--item-every 3]
+                                                                         [--kills 30] [--item-every 3] [--settle 60]
       hanging    a Discord API that accepts connections and never answers: does the bot stay up, do the
                  console and Telegram go on                              [--duration 150]
       all        every scenario in turn
@@ -67,18 +68,29 @@ if (scenarios.Length == 0)
     return 2;
 }
 
+// A mistyped option is refused before a long run, not silently ignored.
+Dictionary<string, string[]> known = new()
+{
+    ["ingest"] = ["--copies", "--scale", "--timeout"],
+    ["farm"] = ["--feeds", "--items", "--interval", "--changed", "--timeout"],
+    ["search"] = ["--items", "--queries", "--helps", "--provider"],
+    ["isolation"] = ["--retry-after", "--floods", "--limit"],
+    ["chaos"] = ["--kills", "--item-every", "--settle"],
+    ["hanging"] = ["--duration"],
+};
+var allowed = args[0] == "all" ? known.Values.SelectMany(v => v).ToHashSet() : known[args[0]].ToHashSet();
+if (options.Given.Where(g => !allowed.Contains(g)).ToList() is { Count: > 0 } unknown)
+{
+    Console.Error.WriteLine($"unknown option(s) for {args[0]}: {string.Join(", ", unknown)}\n\n{Usage}");
+    return 2;
+}
+
 var failed = false;
 foreach (var scenario in scenarios)
 {
     try
     {
         var report = await scenario(options);
-        if (options.Unread.ToList() is { Count: > 0 } unread)
-        {
-            Console.Error.WriteLine($"unknown option(s) for {args[0]}: {string.Join(", ", unread)}");
-            return 2;
-        }
-
         report.Write(Console.Out, options.Json);
     }
     catch (Exception e) when (e is not OutOfMemoryException)

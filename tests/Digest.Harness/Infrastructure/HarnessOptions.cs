@@ -8,7 +8,6 @@ internal sealed class HarnessOptions
     private static readonly HashSet<string> Flags = ["--quick", "--json", "--keep", "--echo"];
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
     private readonly HashSet<string> flags = new(StringComparer.Ordinal);
-    private readonly HashSet<string> read = new(StringComparer.Ordinal);
 
     /// <summary>A scaled-down run (fewer items, feeds, kills, queries) that finishes in a minute or two.</summary>
     public bool Quick => flags.Contains("--quick");
@@ -58,12 +57,11 @@ internal sealed class HarnessOptions
     /// <summary>Seconds, given as a number.</summary>
     public TimeSpan Seconds(string name, double full, double quick) => TimeSpan.FromSeconds(Double(name, full, quick));
 
-    /// <summary>Options given that no scenario read: a typo is refused rather than silently ignored.</summary>
-    public IEnumerable<string> Unread => values.Keys.Where(k => !read.Contains(k));
+    /// <summary>The options given with a value (flags aside).</summary>
+    public IEnumerable<string> Given => values.Keys;
 
     private T Value<T>(string name, T full, T quick, Func<string, T> parse)
     {
-        read.Add(name);
         if (!values.TryGetValue(name, out var text))
         {
             return Quick ? quick : full;
