@@ -5,6 +5,7 @@ using Digest.Core.Feeds;
 using Digest.Core.Pipeline;
 using Digest.Core.Stories;
 using Digest.Core.Summarization;
+using Digest.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,8 @@ public static class DigestCoreSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new ConfigPaths(configDirectory));
         services.AddSingleton<ShutdownGrace>();
+        services.AddMetrics();
+        services.AddSingleton<DigestMetrics>();
         services.AddValidatedOptions<FeedsOptions>(FeedsOptions.SectionName);
         services.AddValidatedOptions<DigestOptions>(DigestOptions.SectionName);
         services.AddValidatedOptions<TopicOptions>(TopicOptions.SectionName);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Digest.Core.Digests;
 using Digest.Core.Storage;
+using Digest.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Digest.Core.Delivery;
@@ -16,7 +17,8 @@ public sealed partial class DigestDelivery(
     CommunityScopes scopes,
     IEnumerable<IChannelPublisher> publishers,
     TimeProvider time,
-    ILogger<DigestDelivery> logger)
+    ILogger<DigestDelivery> logger,
+    DigestMetrics? metrics = null)
 {
     /// <summary>How long a worker may take to send a claimed message before another worker may take it over.</summary>
     internal static readonly TimeSpan ClaimTtl = TimeSpan.FromMinutes(1);
@@ -79,6 +81,7 @@ public sealed partial class DigestDelivery(
         while (sent < 100 && await deliveryStore.ClaimNextAsync(channel.Id, claimer, ClaimTtl, time.GetUtcNow(), cancellationToken) is { } message)
         {
             PublishResult result;
+            var started = time.GetTimestamp();
             try
             {
                 result = await publisher.PublishAsync(channel, OutboxPayload.Deserialize(message.Payload), cancellationToken);
@@ -94,6 +97,8 @@ public sealed partial class DigestDelivery(
             {
                 result = new PublishResult(false, e.Message);
             }
+
+            metrics?.MessageSent(channel.Platform, result.Delivered, time.GetElapsedTime(started));
 
             if (!result.Delivered)
             {

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Digest.Web;
+
+/// <summary>The <c>Web</c> section: where the bot's one web host listens, and what it exports.</summary>
+public sealed class WebOptions : IValidatableObject
+{
+    public const string SectionName = "Web";
+
+    public const string DefaultUrls = "http://localhost:8080";
+
+    /// <summary>
+    /// Where the host listens: one or more http(s) URLs separated by <c>;</c> (<c>http://0.0.0.0:8080</c>, <c>http://+:8080</c>;
+    /// <c>http://127.0.0.1:0</c> picks a free port). TLS is best ended at a reverse proxy in front.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>An OpenTelemetry collector (<c>http://collector:4317</c>): traces of the web requests go there. Empty: no traces.</summary>
+    [Url]
+    public string? OtlpEndpoint { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var url in SplitUrls(Urls))
+        {
+            if (Problem(url) is { } problem)
+            {
+                yield return new ValidationResult($"'{url}' {problem}", [nameof(Urls)]);
+            }
+        }
+    }
+
+    public static IReadOnlyList<string> SplitUrls(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string? Problem(string url)
+    {
+        // Kestrel's wildcard hosts (+, *) are not host names to Uri; a stand-in keeps the rest of the check.
+        var parsed = url.Replace("://+", "://any", StringComparison.Ordinal).Replace("://*", "://any", StringComparison.Ordinal);
+        if (!Uri.TryCreate(parsed, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return "is not an http:// or https:// URL (for example http://localhost:8080)";
+        }
+
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0)
+        {
+            return "must not carry a path (the bot serves its pages from /)";
+        }
+
+        return uri.Port == 0 && uri.IsLoopback && uri.HostNameType == UriHostNameType.Dns
+            ? "asks for a free port on localhost, which Kestrel cannot do; use http://127.0.0.1:0"
+            : null;
+    }
+}

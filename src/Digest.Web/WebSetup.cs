@@ -1,0 +1,77 @@
+using Digest.Core;
+using Digest.Core.Delivery;
+using Digest.Core.Telemetry;
+using Digest.Discord.Interactions;
+using Digest.Telegram;
+using Digest.Web.Health;
+using Digest.Web.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Digest.Web;
+
+/// <summary>
+/// The bot's one web host, inside <c>digest run</c>: health and readiness, Prometheus metrics, the Discord interactions
+/// endpoint, the Telegram webhook, the public pages and feeds, and the moderators' panel. Kestrel listens on
+/// <c>Web:Urls</c>.
+/// </summary>
+public static partial class WebSetup
+{
+    /// <summary>Kestrel on <c>Web:Urls</c> and the web services. The host must also register the command core and the chat adapters.</summary>
+    public static WebApplicationBuilder AddDigestWeb(this WebApplicationBuilder builder)
+    {
+        var urls = builder.Configuration[$"{WebOptions.SectionName}:{nameof(WebOptions.Urls)}"] is { Length: > 0 } configured ? configured : WebOptions.DefaultUrls;
+        builder.WebHost.UseKestrelCore().UseUrls(WebOptions.SplitUrls(urls).ToArray());
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+
+        var services = builder.Services;
+        services.AddValidatedOptions<WebOptions>(WebOptions.SectionName);
+        services.AddRoutingCore();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<ChatConnectionsHealthCheck>("chat", tags: [HealthEndpoints.ReadyTag]);
+
+        var otlp = builder.Configuration[$"{WebOptions.SectionName}:{nameof(WebOptions.OtlpEndpoint)}"];
+        var telemetry = services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(DigestMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+        if (!string.IsNullOrWhiteSpace(otlp) && Uri.TryCreate(otlp, UriKind.Absolute, out var endpoint))
+        {
+            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter(o => o.Endpoint = endpoint));
+        }
+
+        services.AddHostedService<QueueDepthSampler>();
+        return builder;
+    }
+
+    /// <summary>Maps every endpoint of the web host; call on the built application.</summary>
+    public static WebApplication UseDigestWeb(this WebApplication app)
+    {
+        app.MapDigestHealth();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapDiscordInteractions();
+        app.MapTelegramWebhook();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebSetup).FullName!);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            app.Services.GetRequiredService<DigestMetrics>().Announce(app.Services.GetServices<IChannelPublisher>().Select(p => p.Platform));
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            LogListening(logger, addresses);
+        });
+        return app;
+    }
+
+    /// <summary>Where the host listens, once it does (with <c>:0</c> in Web:Urls, the port it was given).</summary>
+    public static IReadOnlyList<string> Addresses(this IServiceProvider services) =>
+        services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Web host listening on {Addresses} (/healthz, /readyz, /metrics, /, /admin)")]
+    private static partial void LogListening(ILogger logger, IEnumerable<string> addresses);
+}
