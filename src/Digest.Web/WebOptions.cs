@@ -16,6 +16,11 @@ public sealed class WebOptions : IValidatableObject
     [Required(AllowEmptyStrings = false)]
     public string Urls { get; set; } = DefaultUrls;
 
+    /// <summary>The site's public address (<c>https://digest.example.org</c>) for absolute links in feeds and login
+    /// redirects, when a proxy in front changes it. Empty: each request's own scheme and host.</summary>
+    [Url]
+    public string? PublicUrl { get; set; }
+
     /// <summary>An OpenTelemetry collector (<c>http://collector:4317</c>): traces of the web requests go there. Empty: no traces.</summary>
     [Url]
     public string? OtlpEndpoint { get; set; }

@@ -4,11 +4,13 @@ using Digest.Core.Telemetry;
 using Digest.Discord.Interactions;
 using Digest.Telegram;
 using Digest.Web.Health;
+using Digest.Web.Public;
 using Digest.Web.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,6 +49,17 @@ public static partial class WebSetup
         }
 
         services.AddHostedService<QueueDepthSampler>();
+
+        // Server-rendered pages (Razor Pages, compiled into this assembly): readable without JavaScript, nothing from another host.
+        services.AddRazorPages().ConfigureApplicationPartManager(parts =>
+        {
+            if (!parts.ApplicationParts.Any(p => p.Name == typeof(WebSetup).Assembly.GetName().Name))
+            {
+                parts.ApplicationParts.Add(new CompiledRazorAssemblyPart(typeof(WebSetup).Assembly));
+                parts.ApplicationParts.Add(new AssemblyPart(typeof(WebSetup).Assembly));
+            }
+        });
+        services.AddSingleton<LatestStories>();
         return builder;
     }
 
@@ -57,6 +70,8 @@ public static partial class WebSetup
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapDiscordInteractions();
         app.MapTelegramWebhook();
+        app.MapPublicFeeds();
+        app.MapRazorPages();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebSetup).FullName!);
         app.Lifetime.ApplicationStarted.Register(() =>
