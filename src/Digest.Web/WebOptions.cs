@@ -21,6 +21,23 @@ public sealed class WebOptions : IValidatableObject
     [Url]
     public string? PublicUrl { get; set; }
 
+    /// <summary>The Discord application's OAuth2 client id (its Application ID), for moderators' Discord login.</summary>
+    public string? DiscordClientId { get; set; }
+
+    /// <summary>The OAuth2 client secret (DIGEST_Web__DiscordClientSecret; never in a committed file). Both set: Discord login is offered.</summary>
+    public string? DiscordClientSecret { get; set; }
+
+    /// <summary>Where a moderator is sent to approve the Discord login.</summary>
+    [Url]
+    public string DiscordAuthorizeUrl { get; set; } = "https://discord.com/oauth2/authorize";
+
+    /// <summary>How long a login session lasts without use.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Where the keys that protect session cookies are kept; workers behind one address must share it. Empty: the user profile's default.</summary>
+    public string? KeysDirectory { get; set; }
+
     /// <summary>An OpenTelemetry collector (<c>http://collector:4317</c>): traces of the web requests go there. Empty: no traces.</summary>
     [Url]
     public string? OtlpEndpoint { get; set; }

@@ -3,14 +3,19 @@ using Digest.Core.Delivery;
 using Digest.Core.Telemetry;
 using Digest.Discord.Interactions;
 using Digest.Telegram;
+using Digest.Web.Auth;
 using Digest.Web.Health;
 using Digest.Web.Public;
 using Digest.Web.Telemetry;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -50,8 +55,38 @@ public static partial class WebSetup
 
         services.AddHostedService<QueueDepthSampler>();
 
+        // Moderators' sessions: an HttpOnly cookie, SameSite=Lax (the logins come back from telegram.org and discord.com as
+        // top-level navigations), Secure whenever the request is https; its keys are shared through Web:KeysDirectory.
+        var sessionLifetime = builder.Configuration.GetValue<TimeSpan?>($"{WebOptions.SectionName}:{nameof(WebOptions.SessionLifetime)}") ?? TimeSpan.FromHours(8);
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.Cookie.Name = "digest_session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = sessionLifetime;
+            o.SlidingExpiration = true;
+            o.LoginPath = "/login";
+        });
+        services.AddAuthorization();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "digest_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        var protection = services.AddDataProtection().SetApplicationName("digest");
+        if (builder.Configuration[$"{WebOptions.SectionName}:{nameof(WebOptions.KeysDirectory)}"] is { Length: > 0 } keys)
+        {
+            protection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
+
+        services.AddHttpClient(DiscordOAuth.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<DiscordOAuth>();
+        services.AddSingleton<ModeratorAccess>();
+
         // Server-rendered pages (Razor Pages, compiled into this assembly): readable without JavaScript, nothing from another host.
-        services.AddRazorPages().ConfigureApplicationPartManager(parts =>
+        services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Admin")).ConfigureApplicationPartManager(parts =>
         {
             if (!parts.ApplicationParts.Any(p => p.Name == typeof(WebSetup).Assembly.GetName().Name))
             {
@@ -66,11 +101,14 @@ public static partial class WebSetup
     /// <summary>Maps every endpoint of the web host; call on the built application.</summary>
     public static WebApplication UseDigestWeb(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapDigestHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapDiscordInteractions();
         app.MapTelegramWebhook();
         app.MapPublicFeeds();
+        app.MapDigestAuth();
         app.MapRazorPages();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebSetup).FullName!);
