@@ -87,7 +87,16 @@ internal sealed class TermMatcher
                     continue;
                 }
 
-                var existing = hits.FindIndex(before, h => h.Term == term);
+                var existing = -1;
+                for (var k = before; k < hits.Count; k++)
+                {
+                    if (hits[k].Term == term)
+                    {
+                        existing = k;
+                        break;
+                    }
+                }
+
                 if (existing < 0)
                 {
                     hits.Add(new TermHit(term, i, end - i));

@@ -16,6 +16,8 @@ public sealed class TopicClassifier : IRelevanceClassifier
     private readonly int[] sides;
     private readonly TermMatcher include;
     private readonly TermMatcher exclude;
+    private readonly string[] exclusionNames;
+    private readonly string noContext;
 
     internal TopicClassifier(TopicProfile profile, TopicModel model)
     {
@@ -28,6 +30,8 @@ public sealed class TopicClassifier : IRelevanceClassifier
             ? sides
             : t.Context.Select(c => parties.FindIndex(p => p.Equals(c, StringComparison.OrdinalIgnoreCase))).ToArray())];
         include = new TermMatcher([.. profile.Include.Select(p => new[] { p })]);
+        exclusionNames = [.. profile.Exclusions.Select(e => e.Name)];
+        noContext = "no context (" + string.Join("/", sides.Select(i => parties[i])) + ")";
         exclude = new TermMatcher([.. profile.Exclude.Select(p => new[] { p })]);
     }
 
@@ -52,9 +56,6 @@ public sealed class TopicClassifier : IRelevanceClassifier
     /// </summary>
     public TopicClassifier WithProfile(TopicProfile profile) => new(profile, model);
 
-    /// <summary>The calibrated probability alone, without reasons or tags: the first, fast stage.</summary>
-    internal double Score(ClassifierInput input) => model.Probability(features.Extract(TopicFeatures.TextOf(input)));
-
     public Relevance Classify(ClassifierInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -64,16 +65,13 @@ public sealed class TopicClassifier : IRelevanceClassifier
         var reasons = new List<string>(4);
         if (f.Evidence.Count > 0)
         {
-            var names = f.Evidence.Select(i => features.EvidenceTerms[i].Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            reasons.Add("matched: " + string.Join(", ", names.Where(n => !names.Any(other => other != n && ContainsWord(other, n)))));
+            reasons.Add("matched: " + Names(f.Evidence, features.EvidenceNames));
         }
 
-        reasons.Add(f.Parties.Any(p => sides.Contains(p))
-            ? "context: " + string.Join(", ", f.Parties.Select(i => profile.Parties[i].Name))
-            : "no context (" + string.Join("/", sides.Select(i => profile.Parties[i].Name)) + ")");
+        reasons.Add(HasSide(f) ? "context: " + Names(f.Parties, features.PartyNames) : noContext);
         if (f.Exclusions.Count > 0)
         {
-            reasons.Add("against: " + string.Join(", ", f.Exclusions.Select(i => profile.Exclusions[i].Name)));
+            reasons.Add("against: " + Names(f.Exclusions, exclusionNames));
         }
 
         var relevant = score >= profile.Threshold;
@@ -111,7 +109,7 @@ public sealed class TopicClassifier : IRelevanceClassifier
         foreach (var index in tags.Match(f.Tokens))
         {
             var tag = features.Profile.Tags[index];
-            if (tagContext[index].Any(f.Parties.Contains) && (!tag.NeedsTalks || f.HasDiplomacy))
+            if (Names(tagContext[index], f.Parties) && (!tag.NeedsTalks || f.HasDiplomacy))
             {
                 found.Add(tag.Name);
             }
@@ -120,13 +118,42 @@ public sealed class TopicClassifier : IRelevanceClassifier
         return found;
     }
 
-    /// <summary>"peace" is shown within "peace plan" and need not be listed again.</summary>
-    private static bool ContainsWord(string phrase, string word)
+    /// <summary>Whether the item names one of <paramref name="wanted"/>.</summary>
+    private static bool Names(int[] wanted, List<int> parties)
     {
-        var at = phrase.IndexOf(word, StringComparison.OrdinalIgnoreCase);
-        return at >= 0
-            && (at == 0 || !char.IsLetterOrDigit(phrase[at - 1]))
-            && (at + word.Length == phrase.Length || !char.IsLetterOrDigit(phrase[at + word.Length]));
+        foreach (var p in wanted)
+        {
+            if (parties.Contains(p))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool HasSide(ItemFeatures f)
+    {
+        foreach (var p in f.Parties)
+        {
+            if (Array.IndexOf(sides, p) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Names(List<int> indices, string[] names)
+    {
+        var parts = new string[indices.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = names[indices[i]];
+        }
+
+        return string.Join(", ", parts);
     }
 
     /// <summary>The two words or word pairs that pushed the score up most, for a reader to see what the model saw.</summary>

@@ -63,9 +63,11 @@ internal sealed class TopicFeatures
     private static readonly int FrameCount = TopicFrames.All.Length;
 
     private readonly WeightedTerm[] evidenceTerms;
-    private readonly TermMatcher evidence;
-    private readonly TermMatcher exclusions;
-    private readonly TermMatcher venues;
+
+    /// <summary>One matcher for the evidence terms, then the venues, then the exclusions: one look-up per token.</summary>
+    private readonly TermMatcher terms;
+    private readonly int venuesFrom;
+    private readonly int exclusionsFrom;
     private readonly int[] partyOf;
     private readonly int[] frameOf;
     private readonly string[] partyTokens;
@@ -76,9 +78,11 @@ internal sealed class TopicFeatures
     {
         Profile = profile;
         evidenceTerms = [.. profile.Entities, .. profile.Phrases];
-        evidence = Matcher(evidenceTerms);
-        exclusions = Matcher(profile.Exclusions);
-        venues = Matcher(profile.Venues);
+        venuesFrom = evidenceTerms.Length;
+        exclusionsFrom = venuesFrom + profile.Venues.Count;
+        terms = Matcher([.. evidenceTerms, .. profile.Venues, .. profile.Exclusions]);
+        EvidenceNames = [.. evidenceTerms.Select(t => t.Name)];
+        PartyNames = [.. profile.Parties.Select(p => p.Name)];
         var parties = profile.Parties.Select(p => p.Name).ToList();
         partyOf = [.. evidenceTerms.Select(t => t.Party is { } p ? parties.FindIndex(n => n.Equals(p, StringComparison.OrdinalIgnoreCase)) : -1)];
         frameOf = [.. evidenceTerms.Select(t => t.Frame is { } f ? Array.IndexOf(TopicFrames.All, f) : -1)];
@@ -90,6 +94,10 @@ internal sealed class TopicFeatures
     public TopicProfile Profile { get; }
 
     public IReadOnlyList<WeightedTerm> EvidenceTerms => evidenceTerms;
+
+    public string[] EvidenceNames { get; }
+
+    public string[] PartyNames { get; }
 
     public static TermMatcher Matcher(IReadOnlyList<WeightedTerm> terms) => new([.. terms.Select(t => t.Spellings)]);
 
@@ -108,10 +116,27 @@ internal sealed class TopicFeatures
     public ItemFeatures Extract(string text)
     {
         var tokens = Tokenizer.Tokenize(text, MaxTokens);
-        var hits = Longest(evidence.Hits(tokens));
-        var venueHits = venues.Hits(tokens);
-        var exclusionHits = exclusions.Match(tokens);
+        var all = terms.Hits(tokens);
+        var hits = new List<TermHit>(all.Count);
+        var venueHits = new List<TermHit>(2);
+        var exclusionHits = new List<int>(2);
+        foreach (var hit in all)
+        {
+            if (hit.Term < venuesFrom)
+            {
+                hits.Add(hit);
+            }
+            else if (hit.Term < exclusionsFrom)
+            {
+                venueHits.Add(hit with { Term = hit.Term - venuesFrom });
+            }
+            else if (!exclusionHits.Contains(hit.Term - exclusionsFrom))
+            {
+                exclusionHits.Add(hit.Term - exclusionsFrom);
+            }
+        }
 
+        hits = Longest(hits);
         var found = new List<int>(hits.Count);
         var parties = new List<int>(4);
         var frames = new double[FrameCount];
@@ -151,28 +176,45 @@ internal sealed class TopicFeatures
 
     private double[] Dense(List<int> parties, double[] fr, List<int> exclusionHits, bool venue)
     {
-        var sides = parties.Count(p => isSide[p]);
+        int sides = 0, named = 0;
+        double broker = 0, ally = 0, outsider = 0;
+        foreach (var p in parties)
+        {
+            sides += isSide[p] ? 1 : 0;
+            named += roleOf[p] == TopicParty.Outsider ? 0 : 1;
+            broker = roleOf[p] == TopicParty.Broker ? 1 : broker;
+            ally = roleOf[p] == TopicParty.Ally ? 1 : ally;
+            outsider = roleOf[p] == TopicParty.Outsider ? 1 : outsider;
+        }
+
         var side = sides > 0 ? 1.0 : 0;
         var both = sides > 1 ? 1.0 : 0;
-        var broker = parties.Any(p => roleOf[p] == TopicParty.Broker) ? 1.0 : 0;
-        var ally = parties.Any(p => roleOf[p] == TopicParty.Ally) ? 1.0 : 0;
         double peace = fr[0], talks = fr[1], meeting = fr[2], proposal = fr[3], terms = fr[4], progress = fr[5], war = fr[6];
         double violence = fr[7], money = fr[8], scandal = fr[9];
         var diplomacy = Math.Max(Math.Max(peace, talks), Math.Max(meeting, Math.Max(proposal, terms)));
         var otherNews = Math.Max(violence, Math.Max(money, scandal));
-        var exclusion = Math.Min(exclusionHits.Sum(i => Profile.Exclusions[i].Weight), 6) / 3;
+        var exclusionSum = 0.0;
+        foreach (var i in exclusionHits)
+        {
+            exclusionSum += Profile.Exclusions[i].Weight;
+        }
+
+        var exclusion = Math.Min(exclusionSum, 6) / 3;
         var venueValue = venue ? 1.0 : 0;
-        var sideAndBroker = Math.Max(both, side * broker);
-        var outsider = parties.Any(p => roleOf[p] == TopicParty.Outsider) ? 1.0 : 0;
-        var named = parties.Count(p => roleOf[p] != TopicParty.Outsider);
+
+        // A side dealing with an outsider and no other party (Putin's summit with Modi) is that side's own business:
+        // its diplomacy does not count as the side's part in the talks; the last feature weighs such items instead.
+        var withOutsiderAlone = outsider > 0 && named == 1 ? side : 0;
+        var inTalks = side - withOutsiderAlone;
+        var sideAndBroker = Math.Max(both, inTalks * broker);
         return
         [
             side, both, broker, ally,
             peace, talks, meeting, proposal, terms, progress, war, violence, money, scandal,
             exclusion, venueValue,
-            peace * side, talks * side, meeting * sideAndBroker, meeting * side * ally, proposal * side,
-            terms * side, progress * side, diplomacy * ally * side, war * side, diplomacy * venueValue, side * (1 - diplomacy),
-            otherNews * diplomacy, diplomacy * (1 - side), named >= 3 ? 1 : 0, outsider, diplomacy * outsider * (named == 1 ? side : 0),
+            peace * inTalks, talks * inTalks, meeting * sideAndBroker, meeting * inTalks * ally, proposal * inTalks,
+            terms * inTalks, progress * inTalks, diplomacy * ally * side, war * side, diplomacy * venueValue, side * (1 - diplomacy),
+            otherNews * diplomacy, diplomacy * (1 - side), named >= 3 ? 1 : 0, outsider, diplomacy * withOutsiderAlone,
         ];
     }
 
@@ -187,8 +229,29 @@ internal sealed class TopicFeatures
             return hits;
         }
 
-        return hits.FindAll(h => partyOf[h.Term] >= 0
-            || !hits.Exists(o => o.Length > h.Length && o.Start <= h.Start && h.Start + h.Length <= o.Start + o.Length));
+        var kept = new List<TermHit>(hits.Count);
+        foreach (var h in hits)
+        {
+            var inside = false;
+            if (partyOf[h.Term] < 0)
+            {
+                foreach (var o in hits)
+                {
+                    if (o.Length > h.Length && o.Start <= h.Start && h.Start + h.Length <= o.Start + o.Length)
+                    {
+                        inside = true;
+                        break;
+                    }
+                }
+            }
+
+            if (!inside)
+            {
+                kept.Add(h);
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>The tokens with party members, venues and numbers replaced by what they stand for.</summary>
