@@ -16,7 +16,7 @@ internal sealed class ItemFeatures
     /// <summary>Who and what kind of event, as a few dense features (see <see cref="TopicFeatures.DenseNames"/>).</summary>
     public required double[] Dense { get; init; }
 
-    /// <summary>Indices into <see cref="TopicFeatures.EvidenceTerms"/> of the terms found, in order of first occurrence.</summary>
+    /// <summary>Indices of the entities and phrases found (the profile's entities, then its phrases), in order of first occurrence.</summary>
     public required List<int> Evidence { get; init; }
 
     /// <summary>Indices into the profile's parties of the parties named.</summary>
@@ -92,8 +92,6 @@ internal sealed class TopicFeatures
     }
 
     public TopicProfile Profile { get; }
-
-    public IReadOnlyList<WeightedTerm> EvidenceTerms => evidenceTerms;
 
     public string[] EvidenceNames { get; }
 

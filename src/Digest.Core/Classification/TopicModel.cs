@@ -32,8 +32,6 @@ internal sealed class TopicModel
     public double PlattA { get; }
     public double PlattB { get; }
 
-    public double DenseWeight(int index) => dense[index];
-
     /// <summary>The dense features' names and weights, in <see cref="TopicFeatures.DenseNames"/> order.</summary>
     public IEnumerable<(string Name, double Weight)> DenseWeights => TopicFeatures.DenseNames.Select((n, i) => (n, dense[i]));
 
