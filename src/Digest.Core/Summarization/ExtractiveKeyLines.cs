@@ -36,7 +36,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
         this.frequencies = frequencies;
         profileTerms = profile is null
             ? []
-            : profile.Entities.Concat(profile.Phrases)
+            : profile.StoryTerms
                 .SelectMany(t => t.Spellings.Select(s => (Tokens: Words.Tokens(s).ToArray(), t.Weight)))
                 .Where(t => t.Tokens.Length > 0)
                 .ToList();

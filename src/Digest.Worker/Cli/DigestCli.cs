@@ -51,6 +51,8 @@ internal static class DigestCli
           train --labels FILE… [--headlines F] [--until DATE] [--profile F] [--output F] [--no-feedback]
                          rebuild the classifier's model from labelled headlines and the moderators' stored feedback
           eval classify --input F.jsonl --output OUT.jsonl [--labels TSV] [--from D --to D] [--threshold X]
+          eval classify --rolling [D …] --input F.jsonl --labels TSV [--horizon DAYS] [--from D --to D]
+                         the classifier on a fixed split, or retrained at each origin d and tested on the days after
           eval cluster --input F.jsonl [--from D --to D]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
           help           this text
@@ -138,7 +140,7 @@ internal static class DigestCli
         var rest = words.Skip(1).ToList();
         return what switch
         {
-            "classify" => await EvalClassifyCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+            "classify" => await EvalClassifyVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             "cluster" => await EvalClusterCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "keylines" => await EvalKeyLinesVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines (not '{what}').\n\n{Usage}", 2),
