@@ -21,7 +21,7 @@ public sealed class LatestStories(DigestComposer composer, CommunityScopes scope
 
     /// <summary>The console digest's latest stories, ranked.</summary>
     public Task<DigestModel> DefaultAsync(CancellationToken cancellationToken) =>
-        CachedAsync("", ct => composer.ComposePublishedWithinAsync(null, null, ct), cancellationToken);
+        CachedAsync("", composer.ComposeLatestAsync, cancellationToken);
 
     /// <summary>A community's latest stories through its feeds and topic settings; null unless its moderators made the page public.</summary>
     public async Task<DigestModel?> CommunityAsync(string communityId, int count, CancellationToken cancellationToken)
@@ -50,6 +50,20 @@ public sealed class LatestStories(DigestComposer composer, CommunityScopes scope
         try
         {
             cache.Remove("c:" + communityId);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Forgets what was composed, so the next request composes again (the benchmark's uncached case).</summary>
+    internal void Forget()
+    {
+        gate.Wait();
+        try
+        {
+            cache.Clear();
         }
         finally
         {
