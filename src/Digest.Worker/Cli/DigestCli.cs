@@ -26,6 +26,7 @@ internal static class DigestCli
           eval classify --input F.jsonl --output OUT.jsonl [--labels TSV] [--from D --to D] [--threshold X]
           eval cluster --input F.jsonl [--from D --to D]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
+          eval attribution --input F.jsonl --articles DIR --output O.jsonl
           help           this text
 
         Configuration comes from config/appsettings.json, then DIGEST_-prefixed environment variables
@@ -77,7 +78,8 @@ internal static class DigestCli
             "classify" => await EvalClassifyCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "cluster" => await EvalClusterCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "keylines" => await EvalKeyLinesVerb.RunAsync(rest, stdout, stderr, cancellationToken),
-            _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines (not '{what}').\n\n{Usage}", 2),
+            "attribution" => await EvalAttributionVerb.RunAsync(rest, stdout, stderr, cancellationToken),
+            _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines, attribution (not '{what}').\n\n{Usage}", 2),
         };
     }
 
