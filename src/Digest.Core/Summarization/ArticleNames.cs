@@ -22,6 +22,12 @@ internal sealed class Entity(string name)
 
     public bool WrittenWithThe { get; set; }
 
+    /// <summary>Every mention opens a sentence or a quotation, where any word is capitalised.</summary>
+    public bool OpeningsOnly { get; set; } = true;
+
+    /// <summary>Called a firm beside its name ("research firm IDC", "Acme, the chip maker"): a company, written without "the".</summary>
+    public bool Company { get; set; }
+
     /// <summary>Role words seen around the name: "finance", "minister", "bishop", "lawyer".</summary>
     public HashSet<string> Roles { get; } = new(StringComparer.Ordinal);
 
@@ -52,11 +58,25 @@ internal sealed class Entity(string name)
 /// appositions, "said it"), a person's sex (titles, the pronouns that follow), the role words around it (for "the
 /// bishop"), and the sentences that mention it.
 /// </summary>
-internal sealed class ArticleNames
+internal sealed partial class ArticleNames
 {
     private readonly List<Entity> entities = [];
     private readonly Dictionary<int, List<(Entity Entity, int Token, int End)>> mentions = [];
     private IReadOnlyList<TokenizedSentence> sentences = [];
+    private HashSet<string> common = [];
+
+    /// <summary>
+    /// A capitalised word the article otherwise writes in lower case and never gives as a name ("Revised figures…",
+    /// "Less welcome was…"): it opens a sentence, it names nobody.
+    /// </summary>
+    public bool IsOnlyAnOpeningWord(string word) =>
+        !word.Contains(' ', StringComparison.Ordinal)
+        && (common.Contains(word) && !entities.Any(e => e.Name != word && e.Name.Split(' ').Contains(word, StringComparer.Ordinal))
+            || (entities.FirstOrDefault(e => e.Name == word) is { OpeningsOnly: true, PersonEvidence: 0, BodyEvidence: 0 } && EnglishSuffix().IsMatch(word)));
+
+    /// <summary>Endings of English words rather than of names: "Revised", "Improvements", "Less".</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("(?:ed|ing|ments?|ness|tions?|sions?|ly|ity|ances?|ences?|less|ful|ous|ive)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex EnglishSuffix();
     private readonly Dictionary<string, Entity> acronyms = new(StringComparer.Ordinal);
 
     private static readonly HashSet<string> OwnedRoles = new(StringComparer.Ordinal)
@@ -120,6 +140,7 @@ internal sealed class ArticleNames
         var common = sentences.Prepend(headline).OfType<TokenizedSentence>()
             .SelectMany(s => s.Tokens).Where(t => t.IsWord && char.IsLower(t.Text[0])).Select(t => t.Text)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        names.common = common;
         if (headline is not null)
         {
             Collect(headline, -1, occurrences, common);
@@ -325,6 +346,11 @@ internal sealed class ArticleNames
                 e.BodyEvidence += 3;
             }
 
+            if (o.Start > 0 && t[o.Start - 1].Kind is not (TokenKind.Quote or TokenKind.Colon or TokenKind.Stop))
+            {
+                e.OpeningsOnly = false;
+            }
+
             if (o.Start > 0 && t[o.Start - 1].Is("the"))
             {
                 e.WrittenWithThe = true;
@@ -351,6 +377,7 @@ internal sealed class ArticleNames
                 {
                     e.BodyEvidence += 2;
                     e.Roles.UnionWith(roleWords); // "telecoms regulator Ofcom" is "the regulator" later
+                    e.Company |= NewsLexicon.CompanyNouns.Contains(adjacent);
                 }
             }
 
@@ -464,12 +491,12 @@ internal sealed class ArticleNames
     private static void Apposition(Entity e, List<Token> apposition)
     {
         var words = apposition.Where(x => x.IsWord).Select(x => x.Lower).ToList();
-        if (words.Count == 0 || words.Count > 12 || NewsLexicon.Relatives.Contains(words[0]) || words.Any(w => NewsLexicon.Be.Contains(w) || w is "has" or "have" or "had"))
+        if (words.Count == 0 || NewsLexicon.Relatives.Contains(words[0]) || words.Any(w => NewsLexicon.Be.Contains(w) || w is "has" or "have" or "had"))
         {
             return;
         }
 
-        // The head noun: the last word before a preposition.
+        // The head noun: the last word before a preposition ("the Italian food group | at the centre of …").
         var head = words.Count - 1;
         for (var i = 1; i < words.Count; i++)
         {
@@ -478,6 +505,11 @@ internal sealed class ArticleNames
                 head = i - 1;
                 break;
             }
+        }
+
+        if (head >= 7)
+        {
+            return;
         }
 
         var noun = words[head];
@@ -503,6 +535,7 @@ internal sealed class ArticleNames
         {
             e.BodyEvidence += 2;
             e.Roles.Add(noun);
+            e.Company |= NewsLexicon.CompanyNouns.Contains(noun);
         }
     }
 
@@ -590,7 +623,7 @@ internal sealed class ArticleNames
         }
 
         var last = e.Name.Split(' ')[^1];
-        var the = e.WrittenWithThe || (e.Name.Contains(' ', StringComparison.Ordinal) && NewsLexicon.TheHeads.Contains(last)) || Entity.IsAcronym(e.Name);
+        var the = e.WrittenWithThe || (!e.Company && ((e.Name.Contains(' ', StringComparison.Ordinal) && NewsLexicon.TheHeads.Contains(last)) || Entity.IsAcronym(e.Name)));
         return the ? "the " + e.Name : e.Name;
     }
 }

@@ -67,14 +67,6 @@ internal static class Attribution
         public bool IsBody => (Entity?.Kind is EntityKind.Body || Body) && !Several;
     }
 
-    private static readonly HashSet<string> CompanyNouns = new(StringComparer.Ordinal)
-    {
-        "company", "firm", "group", "business", "corporation", "giant", "maker", "manufacturer", "retailer", "carrier", "airline", "bank",
-        "lender", "insurer", "operator", "provider", "supplier", "publisher", "broadcaster", "network", "developer", "chain",
-        "conglomerate", "producer", "studio", "label", "website", "site", "service", "brand", "outfit", "rival", "owner", "parent",
-        "subsidiary", "investor", "fund", "brokerage", "broker", "startup", "start-up",
-    };
-
     private sealed class Resolver(List<TokenizedSentence> sentences, ArticleNames names)
     {
         private const int Lookback = 8;
@@ -159,8 +151,13 @@ internal static class Attribution
             _ => null,
         };
 
-        private Speaker Named(string name, int i)
+        private Speaker? Named(string name, int i)
         {
+            if (names.IsOnlyAnOpeningWord(name))
+            {
+                return null;
+            }
+
             // "Witkoff and Umerov": two people the article names in full, not one body ("Marks and Spencer").
             var parts = name.Split(" and ");
             if (parts.Length == 2 && names.Find(name, i) is not { Kind: EntityKind.Body }
@@ -327,7 +324,7 @@ internal static class Attribution
             // A firm by its trade ("the software giant", "the carrier") may be any body the article names; an institution
             // ("the court", "the council") must be called so in its name or beside it.
             bool Fits(Entity e) => e.Kind == EntityKind.Body
-                && (head is null || CompanyNouns.Contains(head) || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head));
+                && (head is null || NewsLexicon.CompanyNouns.Contains(head) || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head));
 
             for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)
             {

@@ -110,6 +110,8 @@ internal static class NewsLexicon
         (["issue", "issues", "issued"], Complement.Marked),
         (["deem", "deems", "deemed", "deeming"], Complement.Clause),
         (["attribute", "attributes", "attributed"], Complement.Clause),
+        (["show", "shows", "showed"], Complement.Marked),
+        (["understand", "understands", "understood"], Complement.Clause),
         (["affirm", "affirms", "affirmed", "affirming"], Complement.Any),
         (["express", "expresses", "expressed", "expressing"], Complement.Clause),
         (["consider", "considers", "considered", "considering"], Complement.Marked),
@@ -130,6 +132,7 @@ internal static class NewsLexicon
         ["continue"] = [":", ","],
         ["propose"] = ["that"],
         ["consider"] = ["that"],
+        ["show"] = ["that"],
         ["signal"] = ["that"],
         ["dismiss"] = ["as"],
     };
@@ -281,6 +284,19 @@ internal static class NewsLexicon
         "division", "subsidiary", "owner", "owners", "parent", "entity", "outlet", "channel", "station", "programme", "program",
         "council's", "government's", "state", "states", "country", "countries", "nation", "nations", "city", "region", "regions",
         "media", "press",
+    };
+
+    /// <summary>
+    /// Nouns for a trading firm. "The software giant", "the carrier" may stand for any body an article names (an
+    /// institution — "the court", "the council" — only for one called so), and a body called a firm is written without
+    /// "the" ("research firm IDC" → IDC).
+    /// </summary>
+    public static readonly HashSet<string> CompanyNouns = new(StringComparer.Ordinal)
+    {
+        "company", "firm", "group", "business", "corporation", "giant", "maker", "manufacturer", "retailer", "carrier", "airline", "bank",
+        "lender", "insurer", "operator", "provider", "supplier", "publisher", "broadcaster", "network", "developer", "chain",
+        "conglomerate", "producer", "studio", "label", "website", "brand", "outfit", "rival", "subsidiary", "startup", "start-up",
+        "consultancy", "brokerage",
     };
 
     /// <summary>The last words of a proper name that make it a body's: "… Association", "… Group", "… Times".</summary>

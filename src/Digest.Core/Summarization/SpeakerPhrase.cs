@@ -514,6 +514,11 @@ internal static class SpeakerPhrase
             return (null, titles);
         }
 
+        if (words.Count > 2 && NewsLexicon.BodyHeads.Contains(words[0]) && words[1] is "of" or "for")
+        {
+            return (string.Join(' ', words), titles); // "Office of the Deputy Prime Minister", "Department for Education and Skills"
+        }
+
         var endsAsBody = NewsLexicon.BodyHeads.Contains(words[^1]);
         // Titles, and capitalised role nouns in front of a name ("Chief Negotiator Rustem Umerov"), though not one that ends it ("Morning Star").
         var lastTitle = Math.Max(

@@ -96,7 +96,8 @@ internal static class SpeechClause
             }
         }
 
-        return null;
+        // "Washington reportedly presented a plan": what reports say, from nobody named.
+        return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
     }
 
     private static Referent? TryVerb(IReadOnlyList<Token> t, int k)
@@ -130,9 +131,35 @@ internal static class SpeechClause
             return null;
         }
 
+        // "a $27.5bn tax claim against Yukos", "a warning of job losses": a noun before its preposition.
+        if (hasNext && next.IsWord && (next.Lower is "against" or "over" || (next.Lower is "of" && lemma is not ("warn" or "caution" or "speak" or "accuse"))))
+        {
+            return null;
+        }
+
+        // Adverbs in "-ly" between an auxiliary and the verb are looked through: "will be officially announced".
+        var before = k - 1;
+        while (before > 0 && t[before].IsWord && !t[before].Quoted && t[before].Lower.EndsWith("ly", StringComparison.Ordinal) && t[before].Lower.Length > 4
+            && t[before - 1].IsWord && (NewsLexicon.Be.Contains(t[before - 1].Lower) || NewsLexicon.NotReported.Contains(t[before - 1].Lower)))
+        {
+            before--;
+        }
+
+        if (before != k - 1)
+        {
+            previous = t[before];
+        }
+
         if (hasPrevious && previous.IsWord && !previous.Quoted)
         {
             var p = previous.Lower;
+
+            // "amid fears", "despite claims", "following reports", "as expected": a noun or a participle after a preposition.
+            if (NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that"))
+            {
+                return null;
+            }
+
             // "continues to insist", "went on to say": still the subject's report.
             var carriedOn = p == "to" && k > 1 && t[k - 2].Lower is "continue" or "continues" or "continued" or "continuing" or "went" or "goes" or "go";
             if ((NewsLexicon.Determiners.Contains(p) && p is not ("that" or "one" or "some" or "many" or "most" or "several" or "all" or "both" or "few" or "two" or "three" or "four" or "five"))
@@ -162,7 +189,9 @@ internal static class SpeechClause
             if (NewsLexicon.Be.Contains(p) || (k > 1 && NewsLexicon.Be.Contains(t[k - 2].Lower) && NewsLexicon.BetweenSubjectAndVerb.Contains(p)))
             {
                 // Passive: "is said to have cried" reports an anonymous source; "was told", "were described" report nobody.
-                return lower is "said" or "reported" or "understood" or "alleged" && hasNext && next.Is("to") ? UnnamedReferent.Instance : null;
+                return lower is "said" or "reported" or "understood" or "alleged" or "believed" or "thought" && hasNext && (next.Is("to") || (next.Is("that") && k > 1 && t[k - 2].Is("it")))
+                    ? UnnamedReferent.Instance
+                    : null;
             }
 
             if (p is "who" or "which" && lemma is not "say")
@@ -205,9 +234,28 @@ internal static class SpeechClause
             return null;
         }
 
+        // "A US government claim accusing…": a singular subject does not take a plural verb form, so this is a noun.
+        if (lower == lemma && k > 1 && FirstWordOfNounPhraseBefore(t, k) is "a" or "an" or "he" or "she" or "it" or "this" or "that")
+        {
+            return null;
+        }
+
         var followedBy = hasNext ? next.Kind : TokenKind.Stop;
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    /// <summary>The first word of the run of words just before position k that could form its subject noun phrase.</summary>
+    private static string? FirstWordOfNounPhraseBefore(IReadOnlyList<Token> t, int k)
+    {
+        var i = k - 1;
+        while (i > 0 && t[i - 1].IsWord && !t[i - 1].Quoted && t[i].IsWord && !Auxiliaries.Contains(t[i - 1].Lower) && !NewsLexicon.Subordinators.Contains(t[i - 1].Lower)
+            && !ClauseBoundaries.Contains(t[i - 1].Lower) && t[i - 1].Lower is not ("and" or "but" or "or"))
+        {
+            i--;
+        }
+
+        return t[i].IsWord ? t[i].Lower : null;
     }
 
     /// <summary>Whether the verb has the complement a report needs.</summary>
@@ -391,8 +439,15 @@ internal static class SpeechClause
             return null;
         }
 
-        // Relative clauses run from "who/which/whose" to the verb; they belong to the segment before them.
+        // Relative clauses run from "who/which/whose" to the verb; they belong to the segment before them. In an object
+        // relative ("…, which G7 nations, in particular the US, have blamed for…") the verb is the relative clause's own.
         var relative = segments.FindIndex(s => s[0].IsWord && s[0].Lower is "who" or "which" or "whose" or "whom");
+        if (relative >= 0 && segments[relative].Count > 1 && segments[relative][0].Lower is "which" or "whom"
+            && segments[relative][1] is { IsWord: true } objectStart && (objectStart.IsCapitalized || char.IsDigit(objectStart.Text[0]) || NewsLexicon.Determiners.Contains(objectStart.Lower)))
+        {
+            return SpeakerPhrase.Describe([segments[relative].Skip(1).ToList(), .. segments.Skip(relative + 1)]);
+        }
+
         var usable = relative > 0 ? segments.Take(relative).ToList() : relative == 0 ? [] : segments;
         if (usable.Count == 0)
         {

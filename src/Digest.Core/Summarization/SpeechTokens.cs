@@ -281,7 +281,7 @@ internal static class SpeechTokens
                     }
                 }
 
-                if (lower is "and" or "&" && end - start == 1 && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
+                if (lower is "and" or "&" && (end - start == 1 || chained) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
                 {
                     end++;
                     continue;

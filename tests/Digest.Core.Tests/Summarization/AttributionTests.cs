@@ -169,9 +169,30 @@ public sealed class AttributionTests
     [InlineData("The painter is said to have burned his early work.")]
     [InlineData("Critics argue the tax will hurt the poorest families.")]
     [InlineData("The half-point gap, some believe, could keep the currency strong.")]
+    [InlineData("It is understood that the talks will resume on Monday.")]
+    [InlineData("The minister reportedly offered to resign.")]
     public void Speakers_AnonymousSources_AreUnnamed(string sentence)
     {
         Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("The Department for Education and Skills said the money would reach schools in April.", "the Department for Education and Skills")]
+    [InlineData("The Office of the Deputy Prime Minister said councils had been consulted.", "the Office of the Deputy Prime Minister")]
+    [InlineData("A survey by research firm Northgate shows that most schools have fast internet.", "Northgate")]
+    [InlineData("The researchers, from the University of Leeds, found that prices had fallen.", "the University of Leeds")]
+    public void Speakers_Bodies_AreNamedAsTheArticleWritesThem(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_FirmByItsTrade_IsTheBodyNamedBefore()
+    {
+        Last(
+            "Semiconductor firm Acme Microsystems has warned that profits will fall.",
+            "Shares fell 8% in early trading.",
+            "The Oslo-based chip maker expects sales of $2bn this year.").ShouldBe("Acme Microsystems");
     }
 
     [Fact]
@@ -224,6 +245,10 @@ public sealed class AttributionTests
     [InlineData("The band will announce the tour dates next week.")]
     [InlineData("Her latest novel, called \"Rain\", sold a million copies.")]
     [InlineData("Kremlin Rejects Changes To Plan")]
+    [InlineData("Shares rose amid fears of a takeover.")]
+    [InlineData("The firm settled a tax claim against its former owner.")]
+    [InlineData("The winners will be officially announced next week.")]
+    [InlineData("Revised figures indicated growth of just 0.1%.")]
     public void Speakers_NoReportedSpeech_IsNull(string sentence)
     {
         Last("Talks resumed in Geneva with envoy Steve Witkoff present.", sentence).ShouldBeNull();
