@@ -34,6 +34,16 @@ internal sealed class Entity(string name)
     /// <summary>Sentences (−1 = headline) that mention it, with whether the mention is inside a quotation.</summary>
     public List<(int Sentence, bool Quoted)> Mentions { get; } = [];
 
+    /// <summary>The last sentence before <paramref name="sentence"/> that mentions it, or null (by binary search: <see cref="Mentions"/> are in sentence order).</summary>
+    public int? LastMentionBefore(int sentence)
+    {
+        var index = ArticleNames.LastBelow(Mentions.Count, k => Mentions[k].Sentence, sentence);
+        return index >= 0 ? Mentions[index].Sentence : null;
+    }
+
+    /// <summary>Mentioned in one of the <paramref name="lookback"/> sentences before <paramref name="sentence"/>.</summary>
+    public bool MentionedWithin(int sentence, int lookback) => LastMentionBefore(sentence) is { } last && last >= sentence - lookback;
+
     /// <summary>A person or a body when the article gives evidence either way; a name it only mentions stays unknown.</summary>
     public EntityKind Kind =>
         BodyEvidence > PersonEvidence ? EntityKind.Body
@@ -61,6 +71,17 @@ internal sealed class Entity(string name)
 internal sealed partial class ArticleNames
 {
     private readonly List<Entity> entities = [];
+    private readonly Dictionary<string, Entity> byName = new(StringComparer.Ordinal);
+
+    // The name index, kept as entities are added, so that finding what a name stands for looks up keys instead of
+    // comparing it with every entity: a name's proper first and last words → the longer names that begin or end with
+    // them; a name without spaces, upper case → the names written so; initials → the names of several words.
+    private readonly Dictionary<string, List<Entity>> byPart = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Entity>> byUnspaced = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Entity>> byInitials = new(StringComparer.Ordinal);
+    private readonly Dictionary<Entity, int> order = [];
+    private readonly HashSet<string> wordsOfLongerNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, HashSet<Entity>> unquoted = [];
     private readonly Dictionary<int, List<(Entity Entity, int Token, int End)>> mentions = [];
     private IReadOnlyList<TokenizedSentence> sentences = [];
     private HashSet<string> common = [];
@@ -71,8 +92,8 @@ internal sealed partial class ArticleNames
     /// </summary>
     public bool IsOnlyAnOpeningWord(string word) =>
         !word.Contains(' ', StringComparison.Ordinal)
-        && (common.Contains(word) && !entities.Any(e => e.Name != word && e.Name.Split(' ').Contains(word, StringComparer.Ordinal))
-            || (entities.FirstOrDefault(e => e.Name == word) is { OpeningsOnly: true, PersonEvidence: 0, BodyEvidence: 0 } && EnglishSuffix().IsMatch(word)));
+        && (common.Contains(word) && !wordsOfLongerNames.Contains(word)
+            || (byName.GetValueOrDefault(word) is { OpeningsOnly: true, PersonEvidence: 0, BodyEvidence: 0 } && EnglishSuffix().IsMatch(word)));
 
     /// <summary>Endings of English words rather than of names: "Revised", "Improvements", "Less".</summary>
     [System.Text.RegularExpressions.GeneratedRegex("(?:ed|ing|ments?|ness|tions?|sions?|ly|ity|ances?|ences?|less|ful|ous|ive)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
@@ -95,7 +116,7 @@ internal sealed partial class ArticleNames
     /// <summary>The named entities mentioned in a sentence, in order, outside quotations only when asked.</summary>
     public IEnumerable<Entity> MentionsIn(int sentence, bool outsideQuotes) =>
         mentions.TryGetValue(sentence, out var list)
-            ? list.Where(m => !outsideQuotes || m.Entity.Mentions.Any(x => x.Sentence == sentence && !x.Quoted)).Select(m => m.Entity).Distinct()
+            ? list.Where(m => !outsideQuotes || (unquoted.TryGetValue(sentence, out var outside) && outside.Contains(m.Entity))).Select(m => m.Entity).Distinct()
             : [];
 
     /// <summary>
@@ -214,17 +235,28 @@ internal sealed partial class ArticleNames
             }
         }
 
-        var fulls = occurrences.Select(o => o.Name).Distinct(StringComparer.Ordinal)
-            .Where(n => n.Contains(' ', StringComparison.Ordinal) && !occurrences.Any(o => o.Name.Length > n.Length && !Entity.IsAcronym(n) && Fits(n, o.Name)))
-            .ToList();
-        foreach (var full in fulls)
+        // The fullest forms: names of several words no longer name of the article begins or ends with, or spells unspaced.
+        var distinct = occurrences.Select(o => o.Name).Distinct(StringComparer.Ordinal).ToList();
+        var parts = new HashSet<string>(StringComparer.Ordinal);
+        var longestUnspaced = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in distinct)
+        {
+            parts.UnionWith(ProperParts(name));
+            var key = Unspaced(name);
+            longestUnspaced[key] = Math.Max(longestUnspaced.GetValueOrDefault(key), name.Length);
+        }
+
+        foreach (var full in distinct.Where(n => n.Contains(' ', StringComparison.Ordinal)
+            && (Entity.IsAcronym(n) || !(parts.Contains(n) || longestUnspaced[Unspaced(n)] > n.Length))))
         {
             GetOrAdd(full);
         }
 
+        // Occurrences come in sentence order, so each name's sentences are sorted.
+        var at = occurrences.GroupBy(o => o.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Sentence).ToList(), StringComparer.Ordinal);
         foreach (var o in occurrences)
         {
-            o.Entity = Resolve(o.Name, o.Sentence, occurrences) ?? GetOrAdd(o.Name);
+            o.Entity = Resolve(o.Name, o.Sentence, at) ?? GetOrAdd(o.Name);
             o.Entity.Mentions.Add((o.Sentence, o.Quoted));
             if (!mentions.TryGetValue(o.Sentence, out var list))
             {
@@ -232,6 +264,15 @@ internal sealed partial class ArticleNames
             }
 
             list.Add((o.Entity, o.Start, o.End));
+            if (!o.Quoted)
+            {
+                if (!unquoted.TryGetValue(o.Sentence, out var outside))
+                {
+                    unquoted[o.Sentence] = outside = [];
+                }
+
+                outside.Add(o.Entity);
+            }
         }
 
         foreach (var e in entities)
@@ -242,31 +283,66 @@ internal sealed partial class ArticleNames
 
     private Entity GetOrAdd(string name)
     {
-        var existing = entities.FirstOrDefault(e => e.Name == name);
-        if (existing is not null)
+        if (byName.TryGetValue(name, out var existing))
         {
             return existing;
         }
 
         var entity = new Entity(name);
+        order[entity] = entities.Count;
         entities.Add(entity);
+        byName[name] = entity;
+        foreach (var part in ProperParts(name).Distinct(StringComparer.Ordinal))
+        {
+            AddTo(byPart, part, entity);
+        }
+
+        AddTo(byUnspaced, Unspaced(name), entity);
+        if (name.Contains(' ', StringComparison.Ordinal))
+        {
+            AddTo(byInitials, Initials(name), entity);
+            wordsOfLongerNames.UnionWith(name.Split(' '));
+        }
+
         return entity;
     }
+
+    private static void AddTo(Dictionary<string, List<Entity>> index, string key, Entity entity)
+    {
+        if (!index.TryGetValue(key, out var list))
+        {
+            index[key] = list = [];
+        }
+
+        list.Add(entity);
+    }
+
+    /// <summary>The first words and the last words of a name, fewer than all of them: "Gordon", "Brown" of "Gordon Brown".</summary>
+    private static IEnumerable<string> ProperParts(string name)
+    {
+        for (var i = name.IndexOf(' ', StringComparison.Ordinal); i >= 0; i = name.IndexOf(' ', i + 1))
+        {
+            yield return name[..i];
+            yield return name[(i + 1)..];
+        }
+    }
+
+    private static string Unspaced(string name) => name.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
 
     /// <summary>The entity a name stands for near a sentence, or null when the article gives no fuller form.</summary>
     public Entity? Find(string name, int sentence) => Resolve(name, sentence, null);
 
-    private Entity? Resolve(string name, int sentence, List<Occurrence>? occurrences)
+    private Entity? Resolve(string name, int sentence, Dictionary<string, List<int>>? occurrences)
     {
         if (acronyms.TryGetValue(name, out var defined))
         {
             return defined;
         }
 
-        var exact = entities.FirstOrDefault(e => e.Name == name);
+        var exact = byName.GetValueOrDefault(name);
         var candidates = Entity.IsAcronym(name)
-            ? entities.Where(e => e.Name.Contains(' ', StringComparison.Ordinal) && Initials(e.Name) == name).ToList()
-            : entities.Where(e => e.Name.Length > name.Length && Fits(name, e.Name) && (name.Contains(" and ", StringComparison.Ordinal) || !e.Name.Contains(" and ", StringComparison.Ordinal))).ToList();
+            ? byInitials.GetValueOrDefault(name) ?? []
+            : Longer(name).Where(e => name.Contains(" and ", StringComparison.Ordinal) || !e.Name.Contains(" and ", StringComparison.Ordinal)).ToList();
 
         if (candidates.Count == 0)
         {
@@ -281,34 +357,53 @@ internal sealed partial class ArticleNames
         // A surname two people share: the one named last before this sentence, else the first named after it.
         int Distance(Entity e)
         {
-            var at = occurrences is null
-                ? e.Mentions.Select(m => m.Sentence)
-                : occurrences.Where(o => o.Name == e.Name).Select(o => o.Sentence);
-            var before = at.Where(s => s <= sentence).DefaultIfEmpty(int.MinValue).Max();
-            return before != int.MinValue ? sentence - before : 1000 + at.DefaultIfEmpty(int.MaxValue - 2000).Min();
+            var (count, at) = occurrences is null
+                ? (e.Mentions.Count, (Func<int, int>)(k => e.Mentions[k].Sentence))
+                : occurrences.TryGetValue(e.Name, out var list) ? (list.Count, k => list[k]) : (0, _ => 0);
+            if (count == 0)
+            {
+                return int.MaxValue - 1000;
+            }
+
+            var before = LastBelow(count, at, sentence + 1);
+            return before >= 0 ? sentence - at(before) : 1000 + at(0);
         }
 
         return candidates.OrderBy(Distance).ThenByDescending(e => e.Name.Length).First();
     }
 
-    /// <summary>Whether a short form stands for a longer name: its surname or last words, its first word, or itself unspaced.</summary>
-    private static bool Fits(string shortName, string longName)
+    /// <summary>The index of the last of <paramref name="count"/> ascending sentence numbers below <paramref name="bound"/>, or −1.</summary>
+    internal static int LastBelow(int count, Func<int, int> sentenceAt, int bound)
     {
-        if (string.Equals(shortName.Replace(" ", "", StringComparison.Ordinal), longName.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+        var (low, high) = (0, count - 1);
+        while (low <= high)
         {
-            return true;
+            var mid = (low + high) / 2;
+            (low, high) = sentenceAt(mid) < bound ? (mid + 1, high) : (low, mid - 1);
         }
 
-        var s = shortName.Split(' ');
-        var l = longName.Split(' ');
-        if (s.Length >= l.Length)
+        return high;
+    }
+
+    /// <summary>
+    /// The longer names a short form stands for — whose first or last words it is, or which it spells unspaced — in the
+    /// order the article gave them.
+    /// </summary>
+    private List<Entity> Longer(string name)
+    {
+        var found = new List<Entity>();
+        if (byPart.TryGetValue(name, out var named))
         {
-            return false;
+            found.AddRange(named);
         }
 
-        var suffix = l.Skip(l.Length - s.Length).SequenceEqual(s, StringComparer.Ordinal);
-        var prefix = l.Take(s.Length).SequenceEqual(s, StringComparer.Ordinal);
-        return suffix || prefix;
+        if (byUnspaced.TryGetValue(Unspaced(name), out var spelled))
+        {
+            found.AddRange(spelled.Where(e => e.Name.Length > name.Length && !found.Contains(e)));
+        }
+
+        found.Sort((a, b) => order[a].CompareTo(order[b]));
+        return found;
     }
 
     private static string Initials(string name) =>
@@ -599,7 +694,7 @@ internal sealed partial class ArticleNames
         var singular = SpeakerPhrase.Singular(head);
         var matches = entities
             .Where(e => e.Kind != EntityKind.Body && e != exclude && (e.Roles.Contains(head) || e.Roles.Contains(singular)))
-            .Where(e => within is null || e.Mentions.Any(m => m.Sentence < sentence && m.Sentence >= sentence - within))
+            .Where(e => within is null || e.MentionedWithin(sentence, within.Value))
             .Select(e => (Entity: e, Score: modifiers.Count(m => e.Roles.Contains(m))))
             .ToList();
         if (matches.Count == 0)
@@ -610,7 +705,7 @@ internal sealed partial class ArticleNames
         var best = matches.Max(m => m.Score);
         return matches.Where(m => m.Score == best)
             .Select(m => m.Entity)
-            .OrderBy(e => e.Mentions.Any(x => x.Sentence < sentence) ? sentence - e.Mentions.Where(x => x.Sentence < sentence).Max(x => x.Sentence) : 1000 + e.Mentions[0].Sentence)
+            .OrderBy(e => e.LastMentionBefore(sentence) is { } last ? sentence - last : 1000 + e.Mentions[0].Sentence)
             .First();
     }
 

@@ -228,7 +228,7 @@ internal static class Attribution
                 return previous;
             }
 
-            if (names.MainPerson is { } main && Fits(main) && main.Mentions.Any(m => m.Sentence < i && m.Sentence >= i - 3))
+            if (names.MainPerson is { } main && Fits(main) && main.MentionedWithin(i, 3))
             {
                 return Of(main);
             }
@@ -286,7 +286,7 @@ internal static class Attribution
                 }
             }
 
-            if (names.MainPerson is { } main && Fits(main) && main.Mentions.Any(m => m.Sentence < i && m.Sentence >= i - Lookback))
+            if (names.MainPerson is { } main && Fits(main) && main.MentionedWithin(i, Lookback))
             {
                 return Of(main);
             }
@@ -334,7 +334,7 @@ internal static class Attribution
                 }
             }
 
-            if (names.MainBody is { } main && Fits(main) && main.Mentions.Any(m => m.Sentence < i && m.Sentence >= i - 6))
+            if (names.MainBody is { } main && Fits(main) && main.MentionedWithin(i, 6))
             {
                 return new Speaker(ArticleNames.Display(main), main);
             }

@@ -79,11 +79,12 @@ internal static class AttributionEvaluation
         var attributed = new Dictionary<string, (List<string> Sentences, IReadOnlyList<string?> Speakers, string? Headline)?>(StringComparer.Ordinal);
         var lines = new List<Line>();
         var root = Path.GetFullPath(articles);
+        var asked = rows.GroupBy(r => r.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(r => r.Sentence.Trim()).ToList(), StringComparer.Ordinal);
         foreach (var row in rows)
         {
             if (!attributed.TryGetValue(row.File, out var article))
             {
-                article = await ReadAsync(root, row.File, cancellationToken);
+                article = await ReadAsync(root, row.File, asked[row.File], cancellationToken);
                 attributed[row.File] = article;
                 if (article is null)
                 {
@@ -129,7 +130,11 @@ internal static class AttributionEvaluation
         return new Result(lines, missing);
     }
 
-    private static async Task<(List<string> Sentences, IReadOnlyList<string?> Speakers, string? Headline)?> ReadAsync(string root, string relative, CancellationToken cancellationToken)
+    /// <summary>
+    /// An article's sentences and their speakers. A line that holds more than one sentence, one of them asked about on
+    /// its own, is split with the sentence splitter so that sentence is read in its place.
+    /// </summary>
+    private static async Task<(List<string> Sentences, IReadOnlyList<string?> Speakers, string? Headline)?> ReadAsync(string root, string relative, List<string> asked, CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(Path.Combine(root, relative));
         if (!path.StartsWith(root, StringComparison.Ordinal) || !File.Exists(path))
@@ -143,7 +148,16 @@ internal static class AttributionEvaluation
             return ([], [], null);
         }
 
-        var sentences = all.Skip(1).ToList();
+        var lines = all.Skip(1).ToList();
+        var whole = lines.ToHashSet(StringComparer.Ordinal);
+        var inside = asked.Where(a => !whole.Contains(a)).ToList(); // asked about, but not a line of its own
+        var sentences = new List<string>(lines.Count);
+        foreach (var line in lines)
+        {
+            var holds = inside.Any(a => a.Length < line.Length && line.Contains(a, StringComparison.Ordinal));
+            sentences.AddRange(holds ? SentenceSplitter.Split(line) : [line]);
+        }
+
         return (sentences, Attribution.Speakers(sentences, all[0]), all[0]);
     }
 

@@ -24,7 +24,7 @@ internal readonly record struct Token(string Text, TokenKind Kind, bool Quoted)
 
     public bool Is(string lower) => Kind == TokenKind.Word && string.Equals(Text, lower, StringComparison.OrdinalIgnoreCase);
 
-    public string Lower => Text.ToLowerInvariant();
+    public string Lower { get; } = Text.ToLowerInvariant();
 }
 
 /// <summary>A sentence as tokens, with where its quotation marks leave it: quotes may run on across sentences.</summary>

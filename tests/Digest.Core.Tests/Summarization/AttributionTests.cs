@@ -195,6 +195,32 @@ public sealed class AttributionTests
             "The Oslo-based chip maker expects sales of $2bn this year.").ShouldBe("Acme Microsystems");
     }
 
+    /// <summary>A surname two people share stands for the one named last before it, else the first named after it.</summary>
+    [Fact]
+    public void Speakers_SurnameTwoPeopleShare_IsTheOneNamedNearestBefore()
+    {
+        var speakers = Speakers(
+            "\"We will appeal,\" Smith said.",
+            "Coach Anna Smith picked the team on Monday.",
+            "Her brother, Tom Smith, runs the club's academy.",
+            "Smith said the young players were ready.",
+            "Striker Leo Park scored twice.",
+            "Anna Smith praised the defence.",
+            "Smith added that the title race was open.");
+
+        speakers[0].ShouldBe("Anna Smith");
+        speakers[3].ShouldBe("Tom Smith");
+        speakers[6].ShouldBe("Anna Smith");
+    }
+
+    [Fact]
+    public void Speakers_NameWrittenWithoutItsSpace_IsTheFullName()
+    {
+        Last(
+            "Shares in Easy Jet rose after the results.",
+            "EasyJet said bookings were ahead of last year.").ShouldBe("Easy Jet");
+    }
+
     [Fact]
     public void Speakers_Acronym_IsTheNameItStandsFor()
     {
