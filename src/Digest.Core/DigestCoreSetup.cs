@@ -4,6 +4,7 @@ using Digest.Core.Digests;
 using Digest.Core.Feeds;
 using Digest.Core.Pipeline;
 using Digest.Core.Stories;
+using Digest.Core.Subscriptions;
 using Digest.Core.Summarization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +24,7 @@ public sealed class TopicOptions
 
 public static class DigestCoreSetup
 {
-    /// <summary>The pipeline: fetch, parse, normalize, classify, cluster, summarize, compose, deliver.</summary>
+    /// <summary>The pipeline: fetch, parse, normalize, store; process (classify, cluster); refresh (key lines, alerts); compose, deliver.</summary>
     public static IServiceCollection AddDigestCore(this IServiceCollection services, string configDirectory)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -52,7 +53,11 @@ public static class DigestCoreSetup
             return TopicClassifier.Load(profile, path);
         });
         services.AddSingleton<IRelevanceClassifier>(sp => sp.GetRequiredService<TopicClassifier>());
-        services.AddSingleton<IStoryClusterer>(sp => new StoryClusterer(TimeSpan.FromHours(48), sp.GetRequiredService<TopicProfile>().Venues));
+        services.AddSingleton<Func<IStoryClusterer>>(sp =>
+        {
+            var venues = sp.GetRequiredService<TopicProfile>().Venues;
+            return () => new StoryClusterer(TimeSpan.FromHours(48), venues);
+        });
         services.AddSingleton(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
         services.AddHttpClient(ChatKeyLines.HttpClientName);
         services.AddSingleton<IKeyLineExtractor>(sp => sp.GetRequiredService<IOptions<SummarizationOptions>>().Value.Llm.Enabled
@@ -60,8 +65,11 @@ public static class DigestCoreSetup
             : sp.GetRequiredService<ExtractiveKeyLines>());
         services.AddSingleton<ArticleTextFetcher>();
 
-        services.AddSingleton<ItemPipeline>();
+        services.AddSingleton<PipelineSignals>();
         services.AddSingleton<FeedPoller>();
+        services.AddSingleton<ProcessStage>();
+        services.AddSingleton<RefreshStage>();
+        services.AddSingleton<AlertMatcher>();
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<CommunityScopes>();

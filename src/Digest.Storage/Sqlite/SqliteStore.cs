@@ -32,6 +32,11 @@ public sealed class SqliteStore : DapperStore, IDigestStore
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+
+        // Per connection: in WAL mode a commit then survives a killed process without an fsync of its own.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=NORMAL";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
@@ -79,19 +84,21 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         return row.ToRecord();
     }
 
-    public async Task RecordPollAsync(long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
+    private protected override string RecordPollSql =>
+        """
             UPDATE feeds SET etag = @ETag, last_modified = @LastModified, last_polled_at = @polled,
                 last_success_at = CASE WHEN @Success THEN @polled ELSE last_success_at END,
                 last_error = @Error, consecutive_failures = @ConsecutiveFailures, next_poll_at = @next, paused_reason = @PausedReason,
                 backlog_stored = CASE WHEN @Success THEN 1 ELSE backlog_stored END
             WHERE id = @feedId
-            """,
-            new { feedId, outcome.ETag, outcome.LastModified, polled = Ms(outcome.PolledAt), outcome.Success, outcome.Error, outcome.ConsecutiveFailures, next = Ms(outcome.NextPollAt), outcome.PausedReason });
-    }
+        """;
+
+    private protected override string ClaimRefreshSql =>
+        """
+            UPDATE stories SET claimed_by = @claimer, claimed_until = @until
+            WHERE id = (SELECT id FROM stories WHERE version > refreshed_version AND merged_into IS NULL AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY id LIMIT 1)
+            RETURNING id, version, refreshed_version, first_seen
+        """;
 
     // ---- Items
 
@@ -104,7 +111,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<HitRow>(
+        var rows = await connection.QueryAsync<HitRow>(Command(
             $"""
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
                    snippet(items_fts, 1, '«', '»', '…', 16) AS snippet
@@ -113,7 +120,9 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             ORDER BY bm25(items_fts, 3.0, 1.0), i.published_at DESC
             LIMIT @limit OFFSET @offset
             """,
-            new { match, limit, offset });
+            new { match, limit, offset },
+            null,
+            cancellationToken));
         return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), r.snippet)).ToList();
     }
 
@@ -126,20 +135,9 @@ public sealed class SqliteStore : DapperStore, IDigestStore
 
     // ---- Stories
 
-    public async Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
-            UPDATE items SET story_id = @storyId, duplicate_of = @duplicateOfItemId WHERE id = @itemId;
-            UPDATE stories SET last_seen = max(last_seen, @at) WHERE id = @storyId;
-            """,
-            new { itemId, storyId, duplicateOfItemId, at = Ms(at) });
-    }
-
     public async Task<IReadOnlyList<StoryRecord>> GetStoriesAsync(StoryQuery query, CancellationToken cancellationToken)
     {
-        var where = new List<string>();
+        var where = new List<string> { ShownStory };
         if (query.SeenAfter is not null)
         {
             where.Add("last_seen > @seenAfter");
@@ -160,9 +158,9 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             where.Add("NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.channel_id = @channelId AND d.story_id = q.id AND d.last_seen_sent >= q.last_seen)");
         }
 
-        var sql = $"SELECT * FROM ({StorySelect}) q {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY published DESC, id DESC LIMIT @limit";
+        var sql = $"SELECT * FROM ({StorySelect}) q {"WHERE " + string.Join(" AND ", where)} ORDER BY published DESC, id DESC LIMIT @limit";
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StoryRow>(sql, new { seenAfter = Ms(query.SeenAfter), publishedAfter = Ms(query.PublishedAfter), limit = query.Limit, channelId = query.NotSentToChannel });
+        var rows = await connection.QueryAsync<StoryRow>(Command(sql, new { seenAfter = Ms(query.SeenAfter), publishedAfter = Ms(query.PublishedAfter), limit = query.Limit, channelId = query.NotSentToChannel }, null, cancellationToken));
         return await WithSourcesAsync(connection, rows.ToList());
     }
 
@@ -324,7 +322,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             }
         }
 
-        if (!await InsertOutboxAsync(connection, transaction, channelId, "digest", dedupKey, payload, createdAt))
+        if (!await InsertOutboxAsync(connection, transaction, channelId, "digest", dedupKey, payload, createdAt, cancellationToken))
         {
             return false;
         }

@@ -1,4 +1,4 @@
-using Digest.Core.Feeds;
+using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Quartz;
 

@@ -131,7 +131,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     {
         var feed = await store.UpsertFeedAsync("https://example.org/rss", "Example", "Example", TimeSpan.FromMinutes(15), CancellationToken.None);
         var items = await store.AddItemsAsync(feed.Id, [new Item("k1", "Envoys meet in Geneva on the peace plan", "https://example.org/1", "", null, time.GetUtcNow())], false, time.GetUtcNow(), CancellationToken.None);
-        var storyId = await store.CreateStoryAsync(items[0], time.GetUtcNow(), CancellationToken.None);
+        var storyId = await StorySeeds.StoryAsync(store, items, time.GetUtcNow(), CancellationToken.None);
 
         var answer = await AskAsync($"/feedback {storyId} bad");
 

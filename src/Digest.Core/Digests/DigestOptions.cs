@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Digest.Core.Pipeline;
+namespace Digest.Core.Digests;
 
 /// <summary>The <c>Digest</c> section: what a digest holds and when the console gets one.</summary>
 public sealed class DigestOptions : IValidatableObject

@@ -1,8 +1,7 @@
 using System.Globalization;
-using Digest.Core.Commands;
 using Digest.Core.Storage;
 
-namespace Digest.Core.Subscriptions;
+namespace Digest.Core.Commands;
 
 /// <summary>/subscribe, /unsubscribe and /alerts: a member's private digest and alerts for the community they asked in.</summary>
 public sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, TimeProvider time)
