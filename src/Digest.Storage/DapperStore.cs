@@ -39,6 +39,13 @@ public abstract class DapperStore
     /// <summary>Claims the oldest story due for a refresh (<c>@claimer</c>, <c>@now</c>, <c>@until</c>), returning its <see cref="ClaimRow"/>.</summary>
     private protected abstract string ClaimRefreshSql { get; }
 
+    /// <summary>
+    /// Entered around a write transaction: SQLite has one writer at a time, and a writer that finds the file locked
+    /// sleeps and retries, so its store lets in-process writers queue here instead. A no-op where the database itself
+    /// orders writers (PostgreSQL).
+    /// </summary>
+    private protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
     private protected static CommandDefinition Command(string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
@@ -117,6 +124,8 @@ public abstract class DapperStore
         public string summary { get; init; } = "";
         public long published_at { get; init; }
     }
+
+    private const string ReleaseRefreshSql = "UPDATE stories SET claimed_by = NULL, claimed_until = NULL WHERE id = @storyId AND claimed_by = @claimer";
 
     private protected sealed class BacklogRow
     {
@@ -245,6 +254,7 @@ public abstract class DapperStore
 
     public async Task RecordPollAsync(long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await RecordPollAsync(connection, null, feedId, outcome, cancellationToken);
     }
@@ -258,6 +268,7 @@ public abstract class DapperStore
 
     public async Task<int> StorePollAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, FeedPollOutcome outcome, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var added = await InsertItemsAsync(connection, transaction, feedId, items, isBacklog, outcome.PolledAt, cancellationToken);
@@ -268,6 +279,7 @@ public abstract class DapperStore
 
     public async Task<IReadOnlyList<StoredItem>> AddItemsAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var name = await connection.QuerySingleAsync<string>(Command("SELECT name FROM feeds WHERE id = @feedId", new { feedId }, transaction, cancellationToken));
@@ -352,6 +364,7 @@ public abstract class DapperStore
 
     public async Task<long> ReserveStoryIdAsync(CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<long>(Command(
             "UPDATE pipeline_counters SET value = value + 1 WHERE name = 'story_id' RETURNING value", null, null, cancellationToken));
@@ -359,6 +372,7 @@ public abstract class DapperStore
 
     public async Task<long?> CommitProcessedAsync(ProcessedBatch batch, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var sequence = await connection.QuerySingleAsync<long>(Command(
@@ -413,6 +427,7 @@ public abstract class DapperStore
 
     public async Task<StoryClaim?> ClaimRefreshAsync(string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<ClaimRow>(Command(ClaimRefreshSql, new { claimer, now = Ms(now), until = Ms(now + ttl) }, null, cancellationToken));
         return row is null ? null : new StoryClaim(row.id, (int)row.version, (int)row.refreshed_version, At(row.first_seen));
@@ -420,6 +435,7 @@ public abstract class DapperStore
 
     public async Task<bool> CommitRefreshAsync(StoryRefresh refresh, IReadOnlyList<OutboxEntry> messages, string claimer, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var updated = await connection.ExecuteAsync(Command(
@@ -433,8 +449,9 @@ public abstract class DapperStore
             cancellationToken));
         if (updated == 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            await ReleaseRefreshAsync(refresh.StoryId, claimer, cancellationToken);
+            // Refreshed by someone else meanwhile: only this worker's claim, if it still holds one, is given back.
+            await connection.ExecuteAsync(Command(ReleaseRefreshSql, new { storyId = refresh.StoryId, claimer }, transaction, cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
             return false;
         }
 
@@ -463,9 +480,9 @@ public abstract class DapperStore
 
     public async Task ReleaseRefreshAsync(long storyId, string claimer, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(Command(
-            "UPDATE stories SET claimed_by = NULL, claimed_until = NULL WHERE id = @storyId AND claimed_by = @claimer", new { storyId, claimer }, null, cancellationToken));
+        await connection.ExecuteAsync(Command(ReleaseRefreshSql, new { storyId, claimer }, null, cancellationToken));
     }
 
     public async Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken)
@@ -638,6 +655,7 @@ public abstract class DapperStore
 
     public async Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(
             """
@@ -650,6 +668,7 @@ public abstract class DapperStore
 
     public async Task<bool> RenewLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(
             "UPDATE leases SET expires_at = @until WHERE name = @name AND holder = @holder",
@@ -658,6 +677,7 @@ public abstract class DapperStore
 
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync("DELETE FROM leases WHERE name = @name AND holder = @holder", new { name, holder });
     }

@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using Digest.Benchmarks;
 
 // dotnet run -c Release --project tests/Digest.Benchmarks -- --filter '*'
+// dotnet run -c Release --project tests/Digest.Benchmarks -- corpus DIR…   (CodeHollow.FeedReader alone over a corpus on disk)
+if (args is ["corpus", .. var directories])
+{
+    return CorpusThroughput.Run(directories);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -195,12 +195,20 @@ public sealed partial class ProcessStage(
     private async Task<ProcessedBatch> ProcessAsync(IStoryClusterer index, IReadOnlyList<StoredItem> batch, CancellationToken cancellationToken)
     {
         var included = await communityStore.GetIncludePhrasesAsync(cancellationToken);
-        var verdicts = new List<ItemVerdict>(batch.Count);
+        var ordered = batch.OrderBy(i => i.Item.Published).ThenBy(i => i.Item.Key, StringComparer.Ordinal).ThenBy(i => i.Id).ToArray();
+
+        // Classifying is pure and the costliest part: every core takes a share; clustering then goes in order.
+        var relevance = new Relevance[ordered.Length];
+        Parallel.For(0, ordered.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            relevance[i] = Rescue(classifier.Classify(new ClassifierInput(ordered[i].Item.Title, ordered[i].Item.Summary, ordered[i].FeedName)), ordered[i], included));
+
+        var verdicts = new List<ItemVerdict>(ordered.Length);
         var newStories = new List<NewStory>();
         var placements = new List<StoryPlacement>();
-        foreach (var item in batch.OrderBy(i => i.Item.Published).ThenBy(i => i.Item.Key, StringComparer.Ordinal).ThenBy(i => i.Id))
+        for (var i = 0; i < ordered.Length; i++)
         {
-            var verdict = Rescue(classifier.Classify(new ClassifierInput(item.Item.Title, item.Item.Summary, item.FeedName)), item, included);
+            var item = ordered[i];
+            var verdict = relevance[i];
             verdicts.Add(new ItemVerdict(item.Id, verdict));
             if (!verdict.Relevant)
             {

@@ -14,6 +14,7 @@ namespace Digest.Storage.Sqlite;
 public sealed class SqliteStore : DapperStore, IDigestStore
 {
     private readonly string connectionString;
+    private readonly SemaphoreSlim writer = new(1, 1); // lives as long as the store; never disposed
 
     public SqliteStore(string connectionString)
     {
@@ -24,6 +25,17 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         }
 
         this.connectionString = builder.ToString();
+    }
+
+    private protected override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await writer.WaitAsync(cancellationToken);
+        return new Writing(writer);
+    }
+
+    private sealed class Writing(SemaphoreSlim writer) : IDisposable
+    {
+        public void Dispose() => writer.Release();
     }
 
     protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
@@ -73,6 +85,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
 
     public async Task<FeedRecord> UpsertFeedAsync(string url, string? name, string fallbackName, TimeSpan interval, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<FeedRow>(
             """
@@ -101,6 +114,45 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         """;
 
     // ---- Items
+
+    /// <summary>One statement compiled once for the whole batch, bound per item (Dapper would compile it per item).</summary>
+    private protected override async Task<List<(long Id, Item Item)>> InsertItemsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken)
+    {
+        await using var command = (SqliteCommand)connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)transaction;
+        command.CommandText =
+            """
+            INSERT INTO items(feed_id, item_key, title, url, summary, author, published_at, first_seen, is_backlog)
+            VALUES (@feedId, @key, @title, @url, @summary, @author, @published, @seen, @isBacklog)
+            ON CONFLICT(feed_id, item_key) DO NOTHING
+            RETURNING id
+            """;
+        command.Parameters.AddWithValue("@feedId", feedId);
+        command.Parameters.AddWithValue("@seen", Ms(firstSeen));
+        command.Parameters.AddWithValue("@isBacklog", isBacklog);
+        var key = command.Parameters.Add("@key", SqliteType.Text);
+        var title = command.Parameters.Add("@title", SqliteType.Text);
+        var url = command.Parameters.Add("@url", SqliteType.Text);
+        var summary = command.Parameters.Add("@summary", SqliteType.Text);
+        var author = command.Parameters.Add("@author", SqliteType.Text);
+        var published = command.Parameters.Add("@published", SqliteType.Integer);
+        var added = new List<(long, Item)>();
+        foreach (var item in items)
+        {
+            key.Value = item.Key;
+            title.Value = item.Title;
+            url.Value = item.Url;
+            summary.Value = item.Summary;
+            author.Value = (object?)item.Author ?? DBNull.Value;
+            published.Value = Ms(item.Published);
+            if (await command.ExecuteScalarAsync(cancellationToken) is long id)
+            {
+                added.Add((id, item));
+            }
+        }
+
+        return added;
+    }
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken)
     {
