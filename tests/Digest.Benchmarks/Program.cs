@@ -2,7 +2,13 @@ using BenchmarkDotNet.Running;
 using Digest.Benchmarks;
 
 // dotnet run -c Release --project tests/Digest.Benchmarks -- --filter '*'
-// dotnet run -c Release --project tests/Digest.Benchmarks -- corpus DIR…   (CodeHollow.FeedReader alone over a corpus on disk)
+// dotnet run -c Release --project tests/Digest.Benchmarks -- make-corpus SRC DST N   (N copies of a feed folder, every item unique)
+// dotnet run -c Release --project tests/Digest.Benchmarks -- corpus DIR…              (CodeHollow.FeedReader alone over a corpus on disk)
+if (args is ["make-corpus", var source, var destination, var copies])
+{
+    return CorpusThroughput.Make(source, destination, int.Parse(copies, System.Globalization.CultureInfo.InvariantCulture));
+}
+
 if (args is ["corpus", .. var directories])
 {
     return CorpusThroughput.Run(directories);
