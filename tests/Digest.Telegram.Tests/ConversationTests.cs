@@ -181,7 +181,15 @@ public sealed class ConversationTests
         await bot.DisposeAsync();
         telegram.Release(Group);
 
+        // Startup waits for nothing: the outbox sweep, which starts with the bot, sends what was not acknowledged.
         await using var restarted = await BotHarness.StartAsync(telegram, database);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (telegram.Messages.Count(m => m.VisibleText == "Second notice") < 2
+               || (await restarted.Store.GetPendingAsync(channel.Id, 10, timeout.Token)).Count > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
+        }
+
         telegram.Messages.Count(m => m.VisibleText == "Second notice").ShouldBe(2);
         telegram.Messages.Count(m => m.VisibleText == "First notice").ShouldBe(1);
         (await restarted.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).ShouldBeEmpty();
