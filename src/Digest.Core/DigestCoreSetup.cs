@@ -1,4 +1,5 @@
 using Digest.Core.Classification;
+using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Core.Digests;
 using Digest.Core.Feeds;
@@ -34,6 +35,7 @@ public static class DigestCoreSetup
         services.AddValidatedOptions<TopicOptions>(TopicOptions.SectionName);
         services.AddValidatedOptions<SummarizationOptions>(SummarizationOptions.SectionName);
 
+        services.AddSingleton<Schedules>();
         services.AddSingleton<FetchGates>();
         services.AddHttpClient<FeedFetcher>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<IOptions<FeedsOptions>>().Value));
@@ -59,9 +61,10 @@ public static class DigestCoreSetup
             return () => new StoryClusterer(TimeSpan.FromHours(48), venues);
         });
         services.AddSingleton(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
-        services.AddHttpClient(ChatKeyLines.HttpClientName);
+
+        // With Summarization:Llm on, the host supplies the chat model (an IChatClient); Core holds no model SDK.
         services.AddSingleton<IKeyLineExtractor>(sp => sp.GetRequiredService<IOptions<SummarizationOptions>>().Value.Llm.Enabled
-            ? ChatKeyLines.Create(sp)
+            ? ActivatorUtilities.CreateInstance<ChatKeyLines>(sp)
             : sp.GetRequiredService<ExtractiveKeyLines>());
         services.AddSingleton<ArticleTextFetcher>();
 

@@ -66,6 +66,8 @@ internal static class DigestHost
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new ConsoleOutput(stdout, consoleFormat));
+        services.AddSingleton<ICron, QuartzCron>();
+        services.AddChatModel();
         services.AddDigestCore(configDirectory);
         services.AddDigestStorage();
 

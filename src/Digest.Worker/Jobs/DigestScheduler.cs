@@ -110,7 +110,4 @@ internal sealed class DigestScheduler(ISchedulerFactory schedulers, TimeProvider
             // Another worker starting at the same moment scheduled it first, from the same definition.
         }
     }
-
-    /// <summary>When the channel's next digest is due, from its schedule.</summary>
-    public static DateTimeOffset? NextDigest(ChannelRecord channel, DateTimeOffset after) => Schedules.Next(channel.Schedule, channel.TimeZone, after);
 }

@@ -1,3 +1,4 @@
+using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Core.Digests;
 using Digest.Core.Feeds;
@@ -19,6 +20,7 @@ internal sealed partial class StartupService(
     IDeliveryStore deliveryStore,
     FeedCatalog catalog,
     DigestScheduler scheduler,
+    Schedules schedules,
     IOptions<DigestOptions> digestOptions,
     TimeProvider time,
     ILogger<StartupService> logger) : IHostedService
@@ -41,7 +43,7 @@ internal sealed partial class StartupService(
         }
 
         await scheduler.ScheduleSweepAsync(cancellationToken);
-        var nextDigest = DigestScheduler.NextDigest(console, time.GetUtcNow());
+        var nextDigest = schedules.Next(console.Schedule, console.TimeZone, time.GetUtcNow());
         LogStarted(logger, feeds.Count, nextDigest);
     }
 

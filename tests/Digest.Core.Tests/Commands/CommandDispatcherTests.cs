@@ -30,6 +30,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         collection.AddSingleton<IConfiguration>(configuration);
         collection.AddSingleton<TimeProvider>(time);
         collection.AddSingleton(new Digest.Core.Delivery.ConsoleOutput(TextWriter.Null, "text"));
+        collection.AddSingleton<ICron, DailyCron>();
         collection.AddDigestCore(Path.Combine(SharedData.RepositoryRoot(), "config"));
         collection.AddDigestStorage();
         collection.AddDigestCommands();
