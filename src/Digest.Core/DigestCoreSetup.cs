@@ -1,5 +1,4 @@
 using Digest.Core.Classification;
-using Digest.Core.Delivery;
 using Digest.Core.Digests;
 using Digest.Core.Feeds;
 using Digest.Core.Pipeline;
@@ -23,7 +22,7 @@ public sealed class TopicOptions
 
 public static class DigestCoreSetup
 {
-    /// <summary>The pipeline: fetch, parse, normalize, classify, cluster, summarize, compose, deliver.</summary>
+    /// <summary>The pipeline: fetch, parse, normalize, classify, cluster, summarize, compose (delivery: <see cref="Delivery.DeliverySetup"/>).</summary>
     public static IServiceCollection AddDigestCore(this IServiceCollection services, string configDirectory)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -65,8 +64,6 @@ public static class DigestCoreSetup
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<CommunityScopes>();
-        services.AddSingleton<DigestDelivery>();
-        services.AddSingleton<IChannelPublisher, ConsolePublisher>();
         return services;
     }
 }

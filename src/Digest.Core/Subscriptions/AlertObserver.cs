@@ -12,7 +12,7 @@ namespace Digest.Core.Subscriptions;
 /// fresh items count (a feed's backlog never alerts); the outbox key <c>alert:{subscription}:{story}</c> makes it once
 /// per story and subscriber, whatever later items join the story or however often the pipeline runs.
 /// </summary>
-public sealed partial class AlertObserver(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, CommunityScopes scopes, DigestDelivery delivery, TimeProvider time, ILogger<AlertObserver> logger) : IStoryObserver
+public sealed partial class AlertObserver(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, CommunityScopes scopes, OutboxSignal signal, TimeProvider time, ILogger<AlertObserver> logger) : IStoryObserver
 {
     public async Task OnStoriesUpdatedAsync(IReadOnlyList<StoryUpdate> updates, CancellationToken cancellationToken)
     {
@@ -72,10 +72,7 @@ public sealed partial class AlertObserver(IStoryStore storyStore, IDeliveryStore
 
         foreach (var channelId in touched)
         {
-            if (await deliveryStore.GetChannelAsync(channelId, cancellationToken) is { } channel)
-            {
-                await delivery.FlushAsync(channel, cancellationToken);
-            }
+            signal.Wake(channelId);
         }
     }
 

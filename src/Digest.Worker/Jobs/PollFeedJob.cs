@@ -29,20 +29,13 @@ internal sealed class PollFeedJob(IFeedStore feedStore, FeedPoller poller, TimeP
 }
 
 /// <summary>
-/// Composes and delivers one channel's digest. The scheduled fire time names the digest, so a run recovered after its
-/// worker died, or raced by another worker, records the same digest once.
+/// Composes one channel's digest and queues it for the channel's loop (<see cref="Digest.Core.Delivery.DeliveryDispatcher"/>).
+/// The scheduled fire time names the digest, so a run recovered after its worker died, or raced by another worker,
+/// records the same digest once.
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed class ChannelDigestJob(Digest.Core.Delivery.DigestDelivery delivery) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
         await delivery.RunChannelAsync(context.MergedJobDataMap.GetLong("channelId"), context.ScheduledFireTimeUtc ?? context.FireTimeUtc, cancellationToken);
-}
-
-/// <summary>Sends what every channel has left unacknowledged: failed sends, and messages a dead worker had claimed.</summary>
-[DisallowConcurrentExecution]
-internal sealed class OutboxSweepJob(Digest.Core.Delivery.DigestDelivery delivery) : IJob
-{
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await delivery.FlushAllAsync(cancellationToken);
 }

@@ -10,7 +10,8 @@ namespace Digest.Worker.Jobs;
 
 /// <summary>
 /// Brings the bot up: migrates the store, syncs the configured feeds, schedules every feed and channel, finishes what a
-/// crash or Ctrl-C left half-done (items stored but not classified, messages recorded but not acknowledged).
+/// crash or Ctrl-C left half-done (items stored but not classified). Messages recorded but not acknowledged are the
+/// <see cref="DeliveryDispatcher"/>'s: its sweep sends them on every worker, without holding up the start.
 /// </summary>
 internal sealed partial class StartupService(
     IDigestStore database,
@@ -21,7 +22,6 @@ internal sealed partial class StartupService(
     FeedCatalog catalog,
     DigestScheduler scheduler,
     ItemPipeline pipeline,
-    DigestDelivery delivery,
     IOptions<DigestOptions> digestOptions,
     IOptions<Digest.Storage.StorageOptions> storage,
     TimeProvider time,
@@ -53,7 +53,7 @@ internal sealed partial class StartupService(
             await scheduler.ScheduleChannelAsync(channel, cancellationToken);
         }
 
-        await scheduler.ScheduleSweepAsync(cancellationToken);
+        await scheduler.RetireOutboxSweepAsync(cancellationToken);
         var nextDigest = DigestScheduler.NextDigest(console, time.GetUtcNow());
         LogStarted(logger, feeds.Count, nextDigest);
     }
@@ -74,8 +74,6 @@ internal sealed partial class StartupService(
             {
                 await pipeline.ProcessAsync(pending, cancellationToken);
             }
-
-            await delivery.FlushAllAsync(cancellationToken);
         }
         finally
         {

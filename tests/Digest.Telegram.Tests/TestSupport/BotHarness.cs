@@ -44,7 +44,12 @@ public sealed class BotHarness : IAsyncDisposable
 
     public static string TempDatabase() => Path.Combine(Path.GetTempPath(), $"digest-telegram-{Guid.NewGuid():N}.db");
 
-    public static async Task<BotHarness> StartAsync(FakeTelegramServer telegram, string database, bool allowPrivateAddresses = true)
+    /// <summary>
+    /// Starts the bot. With a <paramref name="clock"/> the bot's own time (retry waits, flood pauses, request timeouts,
+    /// sweeps) is the test's to move on; Quartz's schedule still runs on the machine's clock. Its request timeout is then
+    /// long unless <paramref name="settings"/> say otherwise, so moving the clock on never times out a poll by accident.
+    /// </summary>
+    public static async Task<BotHarness> StartAsync(FakeTelegramServer telegram, string database, bool allowPrivateAddresses = true, TimeProvider? clock = null, params string[] settings)
     {
         string[] configuration =
         [
@@ -54,10 +59,28 @@ public sealed class BotHarness : IAsyncDisposable
             $"--Storage:ConnectionString=Data Source={database}",
             $"--Feeds:AllowPrivateAddresses={allowPrivateAddresses}",
             "--Logging:LogLevel:Default=Warning",
+            .. clock is null ? [] : new[] { "--Telegram:RequestTimeout=00:05:00" },
+            .. settings,
         ];
-        var host = DigestHost.Build(HostMode.Bot, configuration, TextWriter.Null, "text");
+        var host = DigestHost.Build(HostMode.Bot, configuration, TextWriter.Null, "text", overrides: clock is null ? null : services => services.AddSingleton(clock));
         await host.StartAsync();
         return new BotHarness(host);
+    }
+
+    /// <summary>What the outbox holds for the chat: messages waiting, the last error, and those set aside.</summary>
+    public async Task<ChannelBacklog?> BacklogAsync(long chatId)
+    {
+        var channel = await ChannelAsync(chatId);
+        return (await Store.GetBacklogAsync(CancellationToken.None)).FirstOrDefault(b => b.ChannelId == channel.Id);
+    }
+
+    /// <summary>Queues a message for the chat as any producer does (recorded, then the chat's loop woken).</summary>
+    public async Task EnqueueAsync(long chatId, string key, Digest.Core.Delivery.OutboxPayload payload)
+    {
+        var channel = await ChannelAsync(chatId);
+        var now = Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await Store.EnqueueAsync(channel.Id, payload.Kind, key, payload.Serialize(), now, CancellationToken.None);
+        Services.GetRequiredService<Digest.Core.Delivery.OutboxSignal>().Wake(channel.Id);
     }
 
     public async Task<ChannelRecord> ChannelAsync(long chatId) =>
