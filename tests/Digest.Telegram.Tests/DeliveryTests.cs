@@ -111,6 +111,22 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Start_GetMeNeverAnswers_TimesOutIsAskedAgainAndThenCommandsAreAnswered()
+    {
+        var clock = new FakeTimeProvider(T0);
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        telegram.Inject("getMe", 0, FakeFault.NoAnswer());
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase(), clock: clock, settings: ["--Telegram:RequestTimeout=00:00:30"]);
+        await telegram.WaitForCallsAsync("getMe", 1);
+
+        telegram.Say(ChatA, Member, "/help");
+        await clock.AdvanceUntilAsync(() => telegram.Messages.Any(m => m.ChatId == ChatA), TimeSpan.FromSeconds(1), "the /help reply once getMe was asked again");
+
+        telegram.CallCount("getMe").ShouldBeGreaterThanOrEqualTo(2);
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Digest_SecondPartFails_RetryGoesOnFromThatPartAndEachPartArrivesOnce()
     {
         var clock = new FakeTimeProvider(T0);
