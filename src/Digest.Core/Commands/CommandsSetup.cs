@@ -1,6 +1,8 @@
+using Digest.Core.Delivery;
 using Digest.Core.Pipeline;
 using Digest.Core.Subscriptions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Digest.Core.Commands;
 
@@ -17,6 +19,9 @@ public static class CommandsSetup
         services.AddSingleton<CommunityCommands>();
         services.AddSingleton<SubscriptionCommands>();
         services.AddSingleton<CommandDispatcher>();
+
+        // Alerts are queued in the outbox and their channels woken; whoever sends them (AddDigestDelivery) listens.
+        services.TryAddSingleton<OutboxSignal>();
         services.AddSingleton<IStoryObserver, AlertObserver>();
         return services;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Digest.Core.Delivery;
 
@@ -13,7 +14,7 @@ public static class DeliverySetup
     public static IServiceCollection AddDigestDelivery(this IServiceCollection services)
     {
         services.AddValidatedOptions<DeliveryOptions>(DeliveryOptions.SectionName);
-        services.AddSingleton<OutboxSignal>();
+        services.TryAddSingleton<OutboxSignal>();
         services.AddSingleton<DigestDelivery>();
         services.AddSingleton<IChannelPublisher, ConsolePublisher>();
         services.AddSingleton<DeliveryDispatcher>();
