@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Digest.Core;
 using Digest.Core.Delivery;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Hosting;
@@ -35,11 +36,13 @@ internal sealed partial class TelegramInbox : BackgroundService
     private readonly ILogger<TelegramInbox> logger;
     private readonly PerKeyLoops<string> loops;
     private readonly CancellationTokenSource handling = new();
+    private readonly CancellationTokenRegistration abandoned;
     private readonly string worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private DateTimeOffset prunedAt;
 
-    public TelegramInbox(ITelegramBotClient bot, TelegramUpdateHandler handler, IInboxStore store, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<TelegramInbox> logger)
+    public TelegramInbox(ITelegramBotClient bot, TelegramUpdateHandler handler, IInboxStore store, ShutdownGrace shutdown, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<TelegramInbox> logger)
     {
+        abandoned = shutdown.Abandoned.Register(handling.Cancel);
         this.handler = handler;
         this.store = store;
         this.time = time;
@@ -89,14 +92,15 @@ internal sealed partial class TelegramInbox : BackgroundService
     {
         await base.StopAsync(cancellationToken);
 
-        // As for sends: handling goes on for a short wall-clock grace, then updates in flight are cancelled and given back.
-        handling.CancelAfter(options.ShutdownGrace);
+        // As for sends: handling goes on until ShutdownGrace.Abandoned (or the host gives up), then updates in flight are
+        // cancelled and given back.
         await using var hostGaveUp = cancellationToken.Register(handling.Cancel);
         await loops.StopAsync();
     }
 
     public override void Dispose()
     {
+        abandoned.Dispose();
         handling.Dispose();
         base.Dispose();
     }

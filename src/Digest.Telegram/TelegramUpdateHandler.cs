@@ -84,6 +84,20 @@ internal sealed partial class TelegramUpdateHandler(
         var name = parsed.Name == "start" ? "help" : parsed.Name;
         var address = new TelegramAddress(message.Chat.Id, message.IsTopicMessage ? message.MessageThreadId : null);
         var channel = await EnsureChannelAsync(message.Chat, address, cancellationToken);
+        string? attachment = null;
+        if (name == "feeds" && message.Document is { } document)
+        {
+            var (text, problem) = await DownloadAsync(document, cancellationToken);
+            if (problem is not null)
+            {
+                // A file we couldn't get is said so, not taken for a missing one.
+                await ReplyAsync(channel, CommandReply.Refuse(problem), inboxId, null, cancellationToken);
+                return;
+            }
+
+            attachment = text;
+        }
+
         var request = new CommandRequest(
             name,
             parsed.Arguments,
@@ -92,7 +106,7 @@ internal sealed partial class TelegramUpdateHandler(
             channel,
             await RightsAsync(message.Chat, from, cancellationToken),
             new ChannelDefaults(options.Value.DefaultSchedule, options.Value.DefaultTimeZone),
-            Attachment: name == "feeds" && message.Document is { } document ? await DownloadAsync(document, cancellationToken) : null);
+            Attachment: attachment);
         var reply = await dispatcher.HandleAsync(request, cancellationToken);
         await ReplyAsync(channel, reply, inboxId, null, cancellationToken);
     }
@@ -210,17 +224,29 @@ internal sealed partial class TelegramUpdateHandler(
         return new CommandCaller(id, user.Username ?? user.FirstName, id);
     }
 
-    private async Task<string?> DownloadAsync(Document document, CancellationToken cancellationToken)
+    private async Task<(string? Text, string? Problem)> DownloadAsync(Document document, CancellationToken cancellationToken)
     {
+        const string TooLarge = "The attached file is larger than 1 MB; an OPML list of feeds is far smaller. Nothing was imported.";
         if (document.FileSize > AttachmentMaxBytes)
         {
-            return null;
+            return (null, TooLarge);
         }
 
-        using var buffer = new MemoryStream();
-        await bot.GetInfoAndDownloadFile(document.FileId, buffer, cancellationToken);
-        return buffer.Length > AttachmentMaxBytes ? null : Encoding.UTF8.GetString(buffer.ToArray());
+        try
+        {
+            using var buffer = new MemoryStream();
+            await PlatformCall.WithTimeoutAsync(token => bot.GetInfoAndDownloadFile(document.FileId, buffer, token), options.Value.RequestTimeout, time, cancellationToken);
+            return buffer.Length > AttachmentMaxBytes ? (null, TooLarge) : (Encoding.UTF8.GetString(buffer.ToArray()), null);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            LogDownloadFailed(logger, e, document.FileId);
+            return (null, $"Couldn't download the attached file ({e.Message}). Nothing was imported; send it again, or give its address: /feeds import <url>");
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram file {FileId} could not be downloaded")]
+    private static partial void LogDownloadFailed(ILogger logger, Exception exception, string fileId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Telegram update {UpdateId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, int updateId);

@@ -48,6 +48,20 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task FeedsImport_AttachmentThatCannotBeDownloaded_GetsAReply()
+    {
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        telegram.MakeAdministrator(Group, Admin);
+
+        telegram.SendDocument(Group, Admin, "/feeds import", "lost-file", 2048);
+
+        var reply = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Couldn't download the attached file", StringComparison.Ordinal), "the reply to an import whose file was lost");
+        reply.VisibleText.ShouldContain("Nothing was imported");
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task FeedsAdd_ByMemberRefused_ByAdminDiscoversFeedAndItsItemsReachNextDigest()
     {
         await using var telegram = await FakeTelegramServer.StartAsync();
@@ -161,7 +175,7 @@ public sealed class ConversationTests
     {
         await using var telegram = await FakeTelegramServer.StartAsync();
         var database = BotHarness.TempDatabase();
-        var bot = await BotHarness.StartAsync(telegram, database, settings: ["--Delivery:ShutdownGrace=00:00:00"]);
+        var bot = await BotHarness.StartAsync(telegram, database);
         telegram.Say(Group, Member, "/help");
         await telegram.WaitForMessageAsync(m => m.ChatId == Group, "the /help reply");
         var channel = await bot.ChannelAsync(Group);
@@ -169,7 +183,8 @@ public sealed class ConversationTests
         await bot.EnqueueAsync(Group, "notice:1", OutboxPayload.ForText("First notice"));
         await telegram.WaitForMessageAsync(m => m.VisibleText == "First notice", "the first notice");
 
-        // Telegram receives the second notice, but the bot stops before it hears back: the send is given up, not acknowledged.
+        // Telegram receives the second notice, but the bot stops before it hears back: after the stop's grace the send is
+        // given up, not acknowledged.
         telegram.Hold(Group);
         await bot.EnqueueAsync(Group, "notice:2", OutboxPayload.ForText("Second notice"));
         await telegram.WaitForMessageAsync(m => m.VisibleText == "Second notice", "the second notice");

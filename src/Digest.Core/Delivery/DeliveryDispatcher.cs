@@ -11,8 +11,8 @@ namespace Digest.Core.Delivery;
 /// sending at once, so a channel's messages go out in order and no channel waits behind another's rate limit, retry or
 /// hung platform. A loop is woken at once by <see cref="OutboxSignal"/> when this worker enqueues, at a failed message's
 /// next attempt time, and by a sweep every <see cref="DeliveryOptions.SweepInterval"/> for whatever is due (other
-/// workers' messages, claims left by a worker that died). On stop, sending goes on for at most
-/// <see cref="DeliveryOptions.ShutdownGrace"/>; then sends in flight are cancelled and their messages given back.
+/// workers' messages, claims left by a worker that died). On stop, what was queued goes on being sent until
+/// <see cref="ShutdownGrace.Abandoned"/> (3 s later); then sends in flight are cancelled and their messages given back.
 /// </summary>
 public sealed partial class DeliveryDispatcher : BackgroundService
 {
@@ -24,13 +24,24 @@ public sealed partial class DeliveryDispatcher : BackgroundService
     private readonly ILogger<DeliveryDispatcher> logger;
     private readonly PerKeyLoops<long> loops;
     private readonly CancellationTokenSource sending = new();
+    private readonly CancellationTokenRegistration? abandoned;
     private readonly ConcurrentDictionary<long, ITimer> retries = new();
     private readonly IHostApplicationLifetime? lifetime;
 
     /// <param name="lifetime">When given, the first sweep waits for the host to have started (the store is migrated by then).</param>
-    public DeliveryDispatcher(DigestDelivery delivery, IDeliveryStore deliveryStore, OutboxSignal signal, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryDispatcher> logger, IHostApplicationLifetime? lifetime = null)
+    /// <param name="shutdown">When given, sends may go on until its <see cref="ShutdownGrace.Abandoned"/>; without, a stop cancels them at once.</param>
+    public DeliveryDispatcher(
+        DigestDelivery delivery,
+        IDeliveryStore deliveryStore,
+        OutboxSignal signal,
+        IOptions<DeliveryOptions> options,
+        TimeProvider time,
+        ILogger<DeliveryDispatcher> logger,
+        IHostApplicationLifetime? lifetime = null,
+        ShutdownGrace? shutdown = null)
     {
         this.lifetime = lifetime;
+        abandoned = shutdown?.Abandoned.Register(sending.Cancel);
         this.delivery = delivery;
         this.deliveryStore = deliveryStore;
         this.signal = signal;
@@ -72,15 +83,19 @@ public sealed partial class DeliveryDispatcher : BackgroundService
     {
         await base.StopAsync(cancellationToken);
 
-        // What was queued up to now still goes out if it can within the grace; then sends in flight are cancelled and
-        // their messages given back. The grace is wall-clock time on purpose: it is the operator's shutdown budget, as
-        // the host's own timeout is.
+        // What was queued up to now still goes out if it can within the grace (ShutdownGrace.Abandoned cancels the
+        // sends then); without a grace, or when the host gives up first, sends in flight are cancelled at once. A
+        // cancelled send gives its message back.
         while (signal.Woken.TryRead(out var channelId))
         {
             loops.Wake(channelId);
         }
 
-        sending.CancelAfter(options.ShutdownGrace);
+        if (abandoned is null)
+        {
+            await sending.CancelAsync();
+        }
+
         await using var hostGaveUp = cancellationToken.Register(sending.Cancel);
         await loops.StopAsync();
         foreach (var timer in retries.Values)
@@ -91,6 +106,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService
 
     public override void Dispose()
     {
+        abandoned?.Dispose();
         sending.Dispose();
         base.Dispose();
     }

@@ -4,7 +4,7 @@ namespace Digest.Core.Delivery;
 
 /// <summary>
 /// The <c>Delivery</c> section: how the outbox retries a message that failed, when it gives up on one, how many channels
-/// send at once, how often every worker sweeps for due messages, and how long a stopping worker lets sends finish.
+/// send at once, and how often every worker sweeps for due messages (a stop's grace is <see cref="Digest.Core.ShutdownGrace"/>'s).
 /// </summary>
 public sealed class DeliveryOptions : IValidatableObject
 {
@@ -29,10 +29,6 @@ public sealed class DeliveryOptions : IValidatableObject
     /// <summary>How often a worker looks for due messages it was not told about: retries, other workers' messages, claims left by a worker that died.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long a stopping worker lets sends in flight finish before it cancels them and gives their messages back.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The wait before attempt <paramref name="failures"/> + 1: <see cref="RetryBase"/> doubled per earlier failure, at most <see cref="RetryMax"/>.</summary>
     public TimeSpan Backoff(int failures)
