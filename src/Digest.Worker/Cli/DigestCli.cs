@@ -152,7 +152,9 @@ internal static class DigestCli
         var host = DigestHost.Build(HostMode.Bot, args.Configuration, stdout, "text");
         var exit = host.Services.GetRequiredService<WorkerExit>();
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        var running = host.RunAsync(cancellationToken);
+        // Off this thread: SQLite's calls are synchronous underneath (a migration waiting on another process's lock blocks
+        // its caller), and this thread must stay free to notice the stop and end within the grace period.
+        var running = Task.Run(() => host.RunAsync(cancellationToken), CancellationToken.None);
 
         using var stopAsked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
         await Task.WhenAny(running, Task.Delay(Timeout.InfiniteTimeSpan, stopAsked.Token));

@@ -22,16 +22,38 @@ internal sealed partial class DatabaseWatchdog(
     TimeProvider time,
     ILogger<DatabaseWatchdog> logger) : BackgroundService
 {
+    private PeriodicTimer? timer;
+    private FileIdentity? opened;
+
+    /// <summary>
+    /// Takes the file's identity and starts the clock here, not in <see cref="ExecuteAsync"/>: that runs on another thread,
+    /// so whatever happens to the file between the start and its first line would go unnoticed.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (store is SqliteStore { DatabaseFile: { } path } sqlite)
+        {
+            // The file as the bot opened it when it migrated it at startup.
+            opened = sqlite.OpenedFile ?? FileIdentity.Of(path);
+            timer = new PeriodicTimer(options.Value.WatchInterval, time);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (store is not SqliteStore { DatabaseFile: { } path } sqlite)
+        if (timer is null || store is not SqliteStore { DatabaseFile: { } path })
         {
             return;
         }
 
-        // The file as the bot opened it when it migrated it at startup.
-        var opened = sqlite.OpenedFile ?? FileIdentity.Of(path);
-        using var timer = new PeriodicTimer(options.Value.WatchInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
