@@ -22,6 +22,7 @@ public sealed class DeliveryTests
     private const long ChatA = -1001000000001;
     private const long ChatB = -1001000000002;
     private const long Member = 501;
+    private const long Admin = 502;
     private static readonly DateTimeOffset T0 = new(2025, 12, 22, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
@@ -39,12 +40,63 @@ public sealed class DeliveryTests
 
         inB.VisibleText.ShouldStartWith("I follow one developing story");
         telegram.Messages.ShouldNotContain(m => m.ChatId == ChatA);
+        SendsTo(telegram, ChatA).ShouldBe(1, "chat A's retry comes after chat B's reply");
         waiting.NextAttemptAt.ShouldBe(T0.AddSeconds(20));
 
         clock.Advance(TimeSpan.FromSeconds(20));
         await telegram.WaitForMessageAsync(m => m.ChatId == ChatA, "chat A's /help reply once its retry_after passed");
         SendsTo(telegram, ChatA).ShouldBe(2);
         telegram.Messages.Count(m => m.ChatId == ChatA).ShouldBe(1);
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Updates_ChatAsCommandWaitsOnASlowSite_ChatBAnsweredMeanwhile_ChatAsNextCommandAnsweredAfterIt()
+    {
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        await using var site = await FeedServer.StartAsync();
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        telegram.MakeAdministrator(ChatA, Admin);
+        site.Hold();
+
+        telegram.Say(ChatA, Admin, $"/feeds add {site.FeedUrl}");
+        await site.FeedRequestedAsync();
+        telegram.Say(ChatA, Member, "/help");
+        telegram.Say(ChatB, Member, "/help");
+        var inB = await telegram.WaitForMessageAsync(m => m.ChatId == ChatB, "chat B's /help reply while chat A's /feeds add waits on the site");
+
+        inB.VisibleText.ShouldStartWith("I follow one developing story");
+        telegram.Messages.ShouldNotContain(m => m.ChatId == ChatA, "chat A's /help waits behind its /feeds add");
+        site.Release();
+        await telegram.WaitUntilAsync(sent => sent.Count(m => m.ChatId == ChatA) == 2, "chat A's two replies");
+        var inA = telegram.Messages.Where(m => m.ChatId == ChatA).Select(m => m.VisibleText).ToList();
+        inA[0].ShouldStartWith("Added Lakeside Courier");
+        inA[1].ShouldStartWith("I follow one developing story");
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Status_ASubscribersMessageWaitsOutA429_ShownWithItsNextAttemptAndError_ThenItArrives()
+    {
+        var clock = new FakeTimeProvider(T0);
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase(), clock: clock);
+        telegram.Say(ChatA, Member, "/subscribe");
+        await telegram.WaitForMessageAsync(m => m.ChatId == ChatA && m.VisibleText.StartsWith("Subscribed", StringComparison.Ordinal), "the /subscribe reply");
+
+        telegram.Inject("sendMessage", Member, FakeFault.Flood(600));
+        await bot.EnqueueAsync(Member, "notice:1", OutboxPayload.ForText("Talks resume in Geneva"));
+        await FailedAsync(bot, Member);
+        // The group's next send slot is a second on (one message a second per chat), on the bot's clock.
+        telegram.Say(ChatA, Member, "/status");
+        await clock.AdvanceUntilAsync(() => telegram.Messages.Any(m => m.ChatId == ChatA && m.VisibleText.StartsWith("Feeds (", StringComparison.Ordinal)), TimeSpan.FromSeconds(1), "the /status reply");
+
+        var status = telegram.Messages.Single(m => m.ChatId == ChatA && m.VisibleText.StartsWith("Feeds (", StringComparison.Ordinal));
+        status.VisibleText.ShouldContain($"Waiting: telegram {Member} — 1 message; next attempt 2025-12-22 12:10 UTC; last error: 429: Too Many Requests: retry after 600");
+        telegram.Messages.ShouldNotContain(m => m.ChatId == Member);
+        clock.Advance(TimeSpan.FromSeconds(600));
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText == "Talks resume in Geneva", "the subscriber's message once the 429 ran out");
+        await DrainedAsync(bot, Member);
         telegram.Violations.ShouldBeEmpty();
     }
 
