@@ -458,15 +458,16 @@ public sealed class SqliteStore : DapperStore, IDigestStore
     public async Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(
-            """
+        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
+            $"""
             UPDATE outbox SET claimed_by = @claimer, claimed_until = @until
-            WHERE id = (SELECT id FROM outbox WHERE channel_id = @channelId AND sent_at IS NULL ORDER BY id LIMIT 1)
+            WHERE id = (SELECT id FROM outbox WHERE channel_id = @channelId AND sent_at IS NULL AND set_aside_at IS NULL ORDER BY id LIMIT 1)
               AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @claimer)
-            RETURNING id, channel_id, kind, dedup_key, payload, created_at, attempts, last_error
+              AND coalesce(next_attempt_at, 0) <= @now
+            RETURNING {OutboxColumns}
             """,
-            new { channelId, claimer, now = Ms(now), until = Ms(now + ttl) });
-        return row is null ? null : new OutboxMessage(row.id, row.channel_id, row.kind, row.dedup_key, row.payload, At(row.created_at), (int)row.attempts, row.last_error);
+            new { channelId, claimer, now = Ms(now), until = Ms(now + ttl) },
+            cancellationToken: cancellationToken));
+        return row?.ToMessage();
     }
-
 }

@@ -85,6 +85,8 @@ internal static class DigestHost
 
         if (mode == HostMode.Bot)
         {
+            // Delivery first: it stops last, so what the jobs and the chat adapters queue while stopping is still sent.
+            services.AddDigestDelivery();
             services.AddDigestJobs(builder.Configuration);
             services.AddDigestCommands();
             services.AddDigestTelegram(builder.Configuration);
