@@ -13,7 +13,8 @@ namespace Digest.Telegram;
 
 /// <summary>
 /// Webhook mode: POST /telegram/webhook on the bot's one web host (<c>Web:Urls</c>, behind the TLS proxy that
-/// Telegram:WebhookUrl names) checks X-Telegram-Bot-Api-Secret-Token and hands each update to the handler.
+/// Telegram:WebhookUrl names) checks X-Telegram-Bot-Api-Secret-Token and keeps each update in the inbox before it answers
+/// 200 (a store failure answers 500, and Telegram sends the update again); the inbox's per-chat loops handle it.
 /// </summary>
 public static class TelegramWebhook
 {
@@ -29,7 +30,7 @@ public static class TelegramWebhook
         }
 
         var secret = Encoding.UTF8.GetBytes(options.WebhookSecret ?? "");
-        endpoints.MapPost(Path, async (HttpContext context, TelegramUpdateHandler handler) =>
+        endpoints.MapPost(Path, async (HttpContext context, TelegramInbox inbox) =>
         {
             var given = Encoding.UTF8.GetBytes(context.Request.Headers[SecretHeader].ToString());
             if (!CryptographicOperations.FixedTimeEquals(given, secret))
@@ -43,7 +44,7 @@ public static class TelegramWebhook
                 return Results.BadRequest();
             }
 
-            await handler.HandleAsync(update, context.RequestAborted);
+            await inbox.ReceiveAsync([update], null, context.RequestAborted);
             return Results.Ok();
         });
         return endpoints;

@@ -1,7 +1,8 @@
 using Digest.Core.Delivery;
-using Digest.Core.Feeds;
+using Digest.Core.Pipeline;
 using Digest.Telegram.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Digest.Telegram.Tests;
 
@@ -78,6 +79,7 @@ public sealed class ConversationTests
         telegram.Say(Group, Admin, $"/feeds add {site.PageUrl}");
         var added = await telegram.WaitForMessageAsync(m => m.VisibleText.StartsWith("Added Lakeside Courier", StringComparison.Ordinal), "the admin's /feeds add reply");
         added.VisibleText.ShouldContain("found 1 items");
+        await bot.FirstPollsDoneAsync();
 
         await bot.Services.GetRequiredService<DigestDelivery>().RunChannelAsync((await bot.ChannelAsync(Group)).Id, CancellationToken.None);
         var digest = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Digest —", StringComparison.Ordinal), "the group's digest");
@@ -122,7 +124,7 @@ public sealed class ConversationTests
         telegram.Say(Group, Member, "/search prisoner exchange");
         await telegram.WaitForMessageAsync(m => m.VisibleText.Contains("agree prisoner exchange", StringComparison.Ordinal), "the backlog item in /search");
 
-        // A fresh matching story alerts the subscriber privately, right after the poll that found it.
+        // A fresh matching story alerts the subscriber privately, as soon as the stages have made the story.
         site.Add(new FeedEntry("Kremlin confirms new prisoner exchange under the peace plan", "Peskov said the swap was agreed with Witkoff's team.", now, "swap-2"));
         var poller = bot.Services.GetRequiredService<FeedPoller>();
         var feed = (await bot.Store.GetFeedsAsync(CancellationToken.None)).Single(f => f.Url == site.FeedUrl);
@@ -135,6 +137,7 @@ public sealed class ConversationTests
         // The same story growing does not alert again.
         site.Add(new FeedEntry("Kremlin confirms new prisoner exchange under the peace plan, Peskov says", "The swap was agreed with Witkoff's team.", now, "swap-3"));
         await poller.PollAsync((await bot.Store.GetFeedAsync(feed.Id, CancellationToken.None))!, CancellationToken.None);
+        await bot.FirstPollsDoneAsync();
         var items = await bot.Store.GetItemsSinceAsync(DateTimeOffset.UnixEpoch, CancellationToken.None);
         var second = items.Single(i => i.Item.Url.EndsWith("swap-2", StringComparison.Ordinal));
         var third = items.Single(i => i.Item.Url.EndsWith("swap-3", StringComparison.Ordinal));
@@ -146,29 +149,31 @@ public sealed class ConversationTests
     [Fact]
     public async Task FloodStorm_DigestIsDeliveredExactlyOnce()
     {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 12, 22, 12, 0, 0, TimeSpan.Zero));
         await using var telegram = await FakeTelegramServer.StartAsync();
-        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase(), clock: clock);
         await bot.FirstPollsDoneAsync();
         telegram.Say(Group, Member, "/help");
         await telegram.WaitForMessageAsync(m => m.ChatId == Group, "the /help reply");
         var channel = await bot.ChannelAsync(Group);
 
         telegram.Inject("sendMessage", Group, FakeFault.Flood(1), times: 3);
-        var delivery = bot.Services.GetRequiredService<DigestDelivery>();
-        await delivery.RunChannelAsync(channel.Id, CancellationToken.None);
-        await delivery.FlushAllAsync(CancellationToken.None);
+        await bot.Services.GetRequiredService<DigestDelivery>().RunChannelAsync(channel.Id, CancellationToken.None);
+        await clock.AdvanceUntilAsync(
+            async () => (await bot.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).Count == 0,
+            TimeSpan.FromSeconds(1),
+            "the digest delivered");
 
         // Every call but the three refused ones delivered a message, and no message twice (a long digest is several messages).
         var delivered = telegram.Messages.Where(m => m.ChatId == Group).ToList();
         telegram.CallsOf("sendMessage").Count(c => (long)c["chat_id"]! == Group).ShouldBe(delivered.Count + 3);
         delivered.Count(m => m.VisibleText.StartsWith("Digest —", StringComparison.Ordinal)).ShouldBe(1);
         delivered.Select(m => m.Text).ShouldBeUnique();
-        (await bot.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).ShouldBeEmpty();
         telegram.Violations.ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task CrashBetweenSendAndAcknowledgement_RestartResendsOnlyTheUnacknowledged()
+    public async Task StopMidSend_RestartResendsOnlyTheUnacknowledged()
     {
         await using var telegram = await FakeTelegramServer.StartAsync();
         var database = BotHarness.TempDatabase();
@@ -176,27 +181,23 @@ public sealed class ConversationTests
         telegram.Say(Group, Member, "/help");
         await telegram.WaitForMessageAsync(m => m.ChatId == Group, "the /help reply");
         var channel = await bot.ChannelAsync(Group);
-        var delivery = bot.Services.GetRequiredService<DigestDelivery>();
-        var now = bot.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
-        await bot.Store.EnqueueAsync(channel.Id, OutboxPayload.TextKind, "notice:1", OutboxPayload.ForText("First notice").Serialize(), now, CancellationToken.None);
-        await delivery.FlushAsync(channel, CancellationToken.None);
+        await bot.EnqueueAsync(Group, "notice:1", OutboxPayload.ForText("First notice"));
+        await telegram.WaitForMessageAsync(m => m.VisibleText == "First notice", "the first notice");
 
-        // Telegram receives the second notice, but the bot dies before it hears back: nothing is acknowledged.
+        // Telegram receives the second notice, but the bot stops before it hears back: after the stop's grace the send is
+        // given up, not acknowledged.
         telegram.Hold(Group);
-        await bot.Store.EnqueueAsync(channel.Id, OutboxPayload.TextKind, "notice:2", OutboxPayload.ForText("Second notice").Serialize(), now, CancellationToken.None);
-        using var crash = new CancellationTokenSource();
-        var flushing = delivery.FlushAsync(channel, crash.Token);
+        await bot.EnqueueAsync(Group, "notice:2", OutboxPayload.ForText("Second notice"));
         await telegram.WaitForMessageAsync(m => m.VisibleText == "Second notice", "the second notice");
-        await crash.CancelAsync();
-        await Should.ThrowAsync<OperationCanceledException>(flushing);
         await bot.DisposeAsync();
         telegram.Release(Group);
 
+        // Startup waits for nothing: the dispatcher's sweep, which starts with the bot, sends what was not acknowledged.
         await using var restarted = await BotHarness.StartAsync(telegram, database);
-        telegram.Messages.Count(m => m.VisibleText == "Second notice").ShouldBe(2);
+        await telegram.WaitUntilAsync(sent => sent.Count(m => m.VisibleText == "Second notice") == 2, "the second notice again");
         telegram.Messages.Count(m => m.VisibleText == "First notice").ShouldBe(1);
-        (await restarted.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).ShouldBeEmpty();
+        await WaitAsync(async () => (await restarted.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).Count == 0);
         telegram.Violations.ShouldBeEmpty();
     }
 
@@ -213,13 +214,14 @@ public sealed class ConversationTests
         telegram.Inject("sendMessage", Member, FakeFault.Blocked());
         var delivery = bot.Services.GetRequiredService<DigestDelivery>();
         await delivery.RunChannelAsync(mine.Id, CancellationToken.None);
+        await WaitAsync(async () => (await bot.ChannelAsync(Member)).PausedReason is not null);
         await delivery.RunChannelAsync(mine.Id, CancellationToken.None);
-        telegram.CallsOf("sendMessage").Count(c => (long)c["chat_id"]! == Member).ShouldBe(1);
         (await bot.ChannelAsync(Member)).PausedReason.ShouldBe("Forbidden: bot was blocked by the user");
 
         telegram.Say(Group, Member, "/status");
         var status = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Feeds (", StringComparison.Ordinal), "the /status reply");
         status.VisibleText.ShouldContain($"Paused: telegram {Member} — Forbidden: bot was blocked by the user");
+        telegram.CallsOf("sendMessage").Count(c => (long)c["chat_id"]! == Member).ShouldBe(1);
         telegram.Violations.ShouldBeEmpty();
     }
 
@@ -243,6 +245,15 @@ public sealed class ConversationTests
         moved.Id.ShouldBe(channel.Id);
         moved.CommunityId.ShouldBe($"telegram:{supergroup}");
         telegram.Violations.ShouldBeEmpty();
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 }
 

@@ -6,7 +6,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>What everyone may ask: /help, /latest, /digest, /search, /story, /status.</summary>
-public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, DigestComposer composer, CommunityScopes scopes, TimeProvider time)
+public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, DigestComposer composer, CommunityScopes scopes, Schedules schedules, TimeProvider time)
 {
     public const int LatestDefault = 5;
     public const int LatestMax = 20;
@@ -129,7 +129,7 @@ public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, I
         }
 
         var channel = request.Channel;
-        var next = channel.PausedReason is null ? Schedules.Next(channel.Schedule, channel.TimeZone, now) : null;
+        var next = channel.PausedReason is null ? schedules.Next(channel.Schedule, channel.TimeZone, now) : null;
         text.Append(CultureInfo.InvariantCulture, $"\nThis chat: last digest {When(channel.LastDigestAt)}; next {(next is { } n ? Schedules.Describe(n, channel.TimeZone) : "none scheduled")}.");
 
         var paused = (await deliveryStore.GetChannelsAsync(cancellationToken))
@@ -140,8 +140,33 @@ public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, I
             text.Append(CultureInfo.InvariantCulture, $"\nPaused: {c.Platform} {c.ShownAddress} — {c.PausedReason}");
         }
 
+        await AppendDeliveryAsync(text, request.CommunityId, cancellationToken);
         return CommandReply.Say(text.ToString());
     }
+
+    /// <summary>
+    /// The community's channels whose messages are failing (how many wait, the next attempt, the last error) and the
+    /// latest messages set aside, with why.
+    /// </summary>
+    private async Task AppendDeliveryAsync(StringBuilder text, string communityId, CancellationToken cancellationToken)
+    {
+        var channels = (await deliveryStore.GetChannelsAsync(cancellationToken)).Where(c => c.CommunityId == communityId).ToDictionary(c => c.Id);
+        foreach (var backlog in await deliveryStore.GetOutboxBacklogAsync(cancellationToken))
+        {
+            if (backlog is { Waiting: > 0, LastError: { } error } && channels.TryGetValue(backlog.ChannelId, out var channel))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\nWaiting: {channel.Platform} {channel.ShownAddress} — {Messages(backlog.Waiting)}; next attempt {When(backlog.NextAttemptAt)}; last error: {error}");
+            }
+        }
+
+        foreach (var message in (await deliveryStore.GetSetAsideAsync(100, cancellationToken)).Where(m => channels.ContainsKey(m.ChannelId)).Take(5))
+        {
+            var channel = channels[message.ChannelId];
+            text.Append(CultureInfo.InvariantCulture, $"\nSet aside: {message.Kind} to {channel.Platform} {channel.ShownAddress}, queued {When(message.CreatedAt)} — {message.Reason}");
+        }
+    }
+
+    private static string Messages(int count) => count == 1 ? "1 message" : string.Create(CultureInfo.InvariantCulture, $"{count} messages");
 
     private static string When(DateTimeOffset? at) => at is { } value ? value.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never";
 }

@@ -9,13 +9,10 @@ namespace Digest.Web.Telemetry;
 /// Counts the queues for the <c>digest_outbox_pending</c> and <c>digest_items_unprocessed</c> gauges every
 /// <see cref="Interval"/>: a scrape reads the last count and never waits on the database.
 /// </summary>
-internal sealed partial class QueueDepthSampler(IDeliveryStore deliveries, IItemStore items, DigestMetrics metrics, TimeProvider time, ILogger<QueueDepthSampler> logger)
+internal sealed partial class QueueDepthSampler(IDeliveryStore deliveries, IStoryStore stories, DigestMetrics metrics, TimeProvider time, ILogger<QueueDepthSampler> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
-
-    /// <summary>Counted up to this many; a deeper queue shows as this (the gauge says "at least").</summary>
-    private const int Cap = 10_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,9 +20,9 @@ internal sealed partial class QueueDepthSampler(IDeliveryStore deliveries, IItem
         {
             try
             {
-                var pending = await deliveries.GetPendingAsync(null, Cap, stoppingToken);
-                var unprocessed = await items.GetUnclassifiedAsync(Cap, stoppingToken);
-                metrics.QueueDepths(pending.Count, unprocessed.Count);
+                var outbox = await deliveries.GetOutboxBacklogAsync(stoppingToken);
+                var pipeline = await stories.GetBacklogAsync(stoppingToken);
+                metrics.QueueDepths(outbox.Sum(b => (long)b.Waiting), pipeline.UnprocessedItems);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

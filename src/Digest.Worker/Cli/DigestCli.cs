@@ -55,6 +55,7 @@ internal static class DigestCli
                          the classifier on a fixed split, or retrained at each origin d and tested on the days after
           eval cluster --input F.jsonl [--from D --to D]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
+          eval attribution --input F.jsonl --articles DIR --output O.jsonl
           help           this text
 
         Configuration comes from config/appsettings.json, then DIGEST_-prefixed environment variables
@@ -143,7 +144,8 @@ internal static class DigestCli
             "classify" => await EvalClassifyVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             "cluster" => await EvalClusterCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "keylines" => await EvalKeyLinesVerb.RunAsync(rest, stdout, stderr, cancellationToken),
-            _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines (not '{what}').\n\n{Usage}", 2),
+            "attribution" => await EvalAttributionVerb.RunAsync(rest, stdout, stderr, cancellationToken),
+            _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines, attribution (not '{what}').\n\n{Usage}", 2),
         };
     }
 

@@ -1,13 +1,16 @@
 using System.Globalization;
+using Digest.Core.Commands;
 using Digest.Core.Storage;
 using Digest.Worker.Hosting;
-using Digest.Worker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Digest.Worker.Cli;
 
-/// <summary><c>digest status</c>: every feed with its last success, last error and next poll; every channel with its last and next digest.</summary>
+/// <summary>
+/// <c>digest status</c>: every feed with its last success, last error and next poll; every channel with its last and next
+/// digest and what waits in its outbox; the messages set aside after failing too often.
+/// </summary>
 internal static class StatusCommand
 {
     public static async Task<int> RunAsync(Arguments args, TextWriter stdout, CancellationToken cancellationToken)
@@ -16,6 +19,7 @@ internal static class StatusCommand
         await host.StartAsync(cancellationToken);
         var store = host.Services.GetRequiredService<IDigestStore>();
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var schedules = host.Services.GetRequiredService<Schedules>();
         await store.MigrateAsync(cancellationToken);
 
         var feeds = await store.GetFeedsAsync(cancellationToken);
@@ -28,13 +32,32 @@ internal static class StatusCommand
         }
 
         var channels = await store.GetChannelsAsync(cancellationToken);
+        var backlogs = (await store.GetOutboxBacklogAsync(cancellationToken)).ToDictionary(b => b.ChannelId);
         if (channels.Count > 0)
         {
             await stdout.WriteLineAsync($"Channels ({channels.Count})");
             foreach (var channel in channels)
             {
-                var next = DigestScheduler.NextDigest(channel, now);
+                var next = schedules.Next(channel.Schedule, channel.TimeZone, now);
                 await stdout.WriteLineAsync($"  {channel.Platform} {channel.ShownAddress}  schedule '{channel.Schedule}' ({channel.TimeZone})   last digest: {When(channel.LastDigestAt)}   next: {When(next)}{(channel.PausedReason is { } p ? $"   PAUSED: {p}" : "")}");
+                if (backlogs.TryGetValue(channel.Id, out var backlog) && backlog.Waiting > 0)
+                {
+                    var failing = backlog.LastError is { } error ? $"   next attempt: {When(backlog.NextAttemptAt)}   last error: {error}" : "";
+                    await stdout.WriteLineAsync($"    waiting to send: {backlog.Waiting}{failing}");
+                }
+            }
+        }
+
+        // Messages the bot gave up on, newest first: each with its channel, when it was queued and why.
+        var setAside = await store.GetSetAsideAsync(20, cancellationToken);
+        if (setAside.Count > 0)
+        {
+            var byId = channels.ToDictionary(c => c.Id);
+            await stdout.WriteLineAsync($"Set aside ({backlogs.Values.Sum(b => b.SetAside)}, latest first)");
+            foreach (var message in setAside)
+            {
+                var where = byId.TryGetValue(message.ChannelId, out var channel) ? $"{channel.Platform} {channel.ShownAddress}" : $"channel {message.ChannelId}";
+                await stdout.WriteLineAsync($"  #{message.Id} {message.Kind} to {where}   queued {When(message.CreatedAt)}   set aside {When(message.SetAsideAt)}   {message.Reason}");
             }
         }
 

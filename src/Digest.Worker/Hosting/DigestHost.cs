@@ -84,11 +84,15 @@ internal static class DigestHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<WorkerExit>();
         services.AddSingleton(new ConsoleOutput(stdout, consoleFormat));
+        services.AddSingleton<ICron, QuartzCron>();
+        services.AddChatModel();
         services.AddDigestCore(configDirectory);
         services.AddDigestStorage();
 
         if (mode == HostMode.Bot)
         {
+            // Delivery first: it stops last, so what the jobs and the chat adapters queue while stopping is still sent.
+            services.AddDigestDelivery();
             services.AddDigestJobs(builder.Configuration);
             services.AddDigestCommands();
             services.AddDigestTelegram(builder.Configuration);

@@ -1,5 +1,5 @@
 using Digest.Core;
-using Digest.Core.Feeds;
+using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Digest.Core.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -51,8 +51,8 @@ internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller polle
 
         var started = time.GetTimestamp();
         var report = await poller.PollAsync(feed, cancellationToken);
-        metrics.ItemsIngested(report.NewItems.Count);
-        metrics.PollDone(time.GetElapsedTime(started), report.Status != FetchStatus.Failed);
+        metrics.ItemsIngested(report.Stored);
+        metrics.PollDone(time.GetElapsedTime(started), report.Status != Digest.Core.Feeds.FetchStatus.Failed);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Feed}: the poll due at {Slot:u} is skipped, the feed was polled since (a missed interval)")]
@@ -60,16 +60,16 @@ internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller polle
 }
 
 /// <summary>
-/// Composes and delivers one channel's digest. The scheduled fire time names the digest, so a run recovered after its
-/// worker died, or raced by another worker, records the same digest once; slots missed during an outage make one digest
-/// (<see cref="MissedSlots"/>).
+/// Composes one channel's digest and queues it for the channel's loop (<see cref="Digest.Core.Delivery.DeliveryDispatcher"/>).
+/// The scheduled fire time names the digest, so a run recovered after its worker died, or raced by another worker,
+/// records the same digest once; slots missed during an outage make one digest (<see cref="MissedSlots"/>).
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed partial class ChannelDigestJob(Digest.Core.Delivery.DigestDelivery delivery, IDeliveryStore deliveryStore, ShutdownGrace shutdown, ILogger<ChannelDigestJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        // A digest being sent when the bot stops may finish within the grace period, then its message is released.
+        // A digest being composed when the bot stops may finish within the grace period; once queued, the dispatcher sends it.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Abandoned);
         try
         {
@@ -90,25 +90,4 @@ internal sealed partial class ChannelDigestJob(Digest.Core.Delivery.DigestDelive
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel {ChannelId}: the digest due at {Slot:u} is skipped, a digest was composed since (a missed slot)")]
     private static partial void LogCovered(ILogger logger, long channelId, DateTimeOffset? slot);
-}
-
-/// <summary>
-/// Sends what every channel has left unacknowledged: failed sends, and messages a dead worker had claimed. Like a
-/// digest, a sweep under way when the bot stops has the grace period to finish.
-/// </summary>
-[DisallowConcurrentExecution]
-internal sealed class OutboxSweepJob(Digest.Core.Delivery.DigestDelivery delivery, ShutdownGrace shutdown) : IJob
-{
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Abandoned);
-        try
-        {
-            await delivery.FlushAllAsync(stop.Token);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The bot is stopping: what is left is swept at the next start.
-        }
-    }
 }

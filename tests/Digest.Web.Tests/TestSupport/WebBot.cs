@@ -56,7 +56,7 @@ public sealed class WebBot : IAsyncDisposable
         while (true)
         {
             var feeds = await Store.GetFeedsAsync(timeout.Token);
-            if (feeds.Count > 0 && feeds.All(f => f.LastPolledAt is not null) && (await Store.GetUnclassifiedAsync(1, timeout.Token)).Count == 0
+            if (feeds.Count > 0 && feeds.All(f => f.LastPolledAt is not null) && (await Store.GetBacklogAsync(timeout.Token)).IsEmpty
                 && (await Store.GetStoriesAsync(new StoryQuery(1), timeout.Token)).Count > 0)
             {
                 return;

@@ -20,8 +20,18 @@ public sealed class StorageFaultTests : IDisposable
 
     public static TheoryData<string> Verbs => ["once", "status", "run", "train"];
 
-    /// <summary>The verb's words: <c>train</c> reads the stored feedback before its labels.</summary>
-    private string[] Words(string verb) => verb == "train" ? ["train", "--labels", Path.Combine(directory, "labels.tsv")] : [verb];
+    /// <summary>The verb's words: <c>train</c> is given a labels file, so what it meets next is the store (its feedback).</summary>
+    private string[] Words(string verb)
+    {
+        if (verb != "train")
+        {
+            return [verb];
+        }
+
+        var labels = Path.Combine(directory, "labels.tsv");
+        File.WriteAllLines(labels, ["Envoys meet in Geneva to discuss the peace plan\tgood", "Snow closes Alpine passes\tbad"]);
+        return ["train", "--labels", labels];
+    }
 
     private async Task<(int Exit, string Errors)> RunAsync(string verb, string provider, string connectionString)
     {

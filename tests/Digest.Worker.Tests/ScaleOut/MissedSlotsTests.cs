@@ -2,6 +2,7 @@ using Digest.Core.Classification;
 using Digest.Core.Delivery;
 using Digest.Core.Items;
 using Digest.Core.Storage;
+using Digest.Tests.Shared;
 using Digest.Worker.Hosting;
 using Digest.Worker.Jobs;
 using Digest.Worker.Tests.TestSupport;
@@ -17,7 +18,8 @@ namespace Digest.Worker.Tests.ScaleOut;
 /// <summary>
 /// After the scheduler stalled (the database away, every thread busy), Quartz fires each slot that is late by less than
 /// its misfire threshold, one after another, each with its own scheduled time — as it does here, replayed with the
-/// firings Quartz makes. A channel gets one digest for them, a feed one poll.
+/// firings Quartz makes. A channel gets one digest for them, a feed one poll. The digest job queues; the test sends the
+/// channel's queue itself (as the channel's loop would), so what reaches the console is counted without waiting.
 /// </summary>
 public sealed class MissedSlotsTests : IAsyncLifetime
 {
@@ -50,6 +52,12 @@ public sealed class MissedSlotsTests : IAsyncLifetime
             {
                 services.AddSingleton<TimeProvider>(clock);
                 services.AddQuartz(q => q.UseInMemoryStore());
+
+                // The sending side without the dispatcher's loops: SendQueuedAsync plays the channel's loop.
+                services.AddOptions<DeliveryOptions>();
+                services.AddSingleton<OutboxSignal>();
+                services.AddSingleton<DigestDelivery>();
+                services.AddSingleton<IChannelPublisher, ConsolePublisher>();
             });
         await Host.StartAsync(Ct);
         await Store.MigrateAsync(Ct);
@@ -79,8 +87,16 @@ public sealed class MissedSlotsTests : IAsyncLifetime
         var channel = await Store.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, Schedule, "UTC", Ct);
         var feed = await Store.UpsertFeedAsync("https://wire.example/feed", "Wire", "Wire", TimeSpan.FromMinutes(15), Ct);
         var item = (await Store.AddItemsAsync(feed.Id, [new Item("a", "Envoys meet in Geneva on the peace plan", "https://wire.example/a", "", null, T0)], false, T0, Ct)).Single();
-        await Store.CreateStoryAsync(item with { Relevance = new Relevance(true, 0.9, [], []) }, T0, Ct);
+        await StorySeeds.StoryAsync(Store, [item with { Relevance = new Relevance(true, 0.9, [], []) }], T0, Ct);
         return channel.Id;
+    }
+
+    private async Task SendQueuedAsync(long channelId)
+    {
+        var delivery = Host.Services.GetRequiredService<DigestDelivery>();
+        while ((await delivery.SendNextAsync(channelId, Ct)).MoreMayFollow)
+        {
+        }
     }
 
     private int DigestsPrinted => console.ToString().Split("Digest — ").Length - 1;
@@ -98,6 +114,7 @@ public sealed class MissedSlotsTests : IAsyncLifetime
             await FireAsync(job, DigestScheduler.ChannelJob(channelId), "channelId", channelId, T0 + (k * Every), T0 + ((k + 1) * Every));
         }
 
+        await SendQueuedAsync(channelId);
         DigestsPrinted.ShouldBe(1, console.ToString());
         console.ToString().ShouldContain("Envoys meet in Geneva");
         (await Store.GetPendingAsync(null, 10, Ct)).ShouldBeEmpty();
@@ -115,6 +132,7 @@ public sealed class MissedSlotsTests : IAsyncLifetime
             await FireAsync(job, DigestScheduler.ChannelJob(channelId), "channelId", channelId, T0 + (k * Every), T0 + ((k + 1) * Every));
         }
 
+        await SendQueuedAsync(channelId);
         DigestsPrinted.ShouldBe(3, console.ToString());
         console.ToString().Split("Envoys meet in Geneva").Length.ShouldBe(2, "the story is in the first digest only");
     }

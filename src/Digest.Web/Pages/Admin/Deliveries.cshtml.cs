@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Digest.Web.Pages.Admin;
 
-/// <summary>What waits in the outbox for the community's chats, with each message's attempts and last error; "retry" flushes the chat now.</summary>
-public sealed class DeliveriesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, DigestDelivery delivery)
+/// <summary>What waits in the outbox for the community's chats, with each message's attempts and last error; "retry" wakes the chat's delivery loop now.</summary>
+public sealed class DeliveriesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, OutboxSignal outbox)
     : CommunityPage(access, deliveries, commands)
 {
     public sealed record Row(ChannelRecord Channel, OutboxMessage Message);
@@ -32,8 +32,9 @@ public sealed class DeliveriesModel(ModeratorAccess access, IDeliveryStore deliv
         }
         else
         {
-            var sent = await delivery.FlushAsync(channel, cancellationToken);
-            Reply = CommandReply.Say($"Tried again: {sent} sent.");
+            // The chat's delivery loop sends it (in order, with the platform's limits); the request does not wait on the platform.
+            outbox.Wake(channel.Id);
+            Reply = CommandReply.Say("The chat's waiting messages are being sent again now; reload to see what is left.");
         }
 
         return await ShowAsync(cancellationToken);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Digest.Web.Pages.Admin;
 
 /// <summary>Each chat of the community with its schedule and next three runs; a new schedule goes through <c>/schedule</c> in that chat.</summary>
-public sealed class SchedulesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, TimeProvider time)
+public sealed class SchedulesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, Schedules schedules, TimeProvider time)
     : CommunityPage(access, deliveries, commands)
 {
     public sealed record Row(ChannelRecord Channel, IReadOnlyList<string> Next);
@@ -38,11 +38,11 @@ public sealed class SchedulesModel(ModeratorAccess access, IDeliveryStore delive
         return Page();
     }
 
-    private static List<string> NextRuns(ChannelRecord channel, DateTimeOffset now)
+    private List<string> NextRuns(ChannelRecord channel, DateTimeOffset now)
     {
         var runs = new List<string>();
         var after = now;
-        while (runs.Count < 3 && Schedules.Next(channel.Schedule, channel.TimeZone, after) is { } next)
+        while (runs.Count < 3 && schedules.Next(channel.Schedule, channel.TimeZone, after) is { } next)
         {
             runs.Add(Schedules.Describe(next, channel.TimeZone));
             after = next;
