@@ -19,8 +19,11 @@ COPY --from=build /app ./
 # The image's non-root user (APP_UID) owns the data directory; SQLite lives there unless Storage says otherwise.
 RUN mkdir /data && chown "$APP_UID" /data
 VOLUME /data
+# The web host (health, metrics, pages, chat endpoints) answers outside the container.
 ENV DIGEST_Storage__ConnectionString="Data Source=/data/digest.db" \
+    DIGEST_Web__Urls="http://0.0.0.0:8080" \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
+EXPOSE 8080
 USER $APP_UID
 
 ENTRYPOINT ["dotnet", "digest.dll"]

@@ -7,6 +7,7 @@ using Digest.Core.Pipeline;
 using Digest.Core.Stories;
 using Digest.Core.Subscriptions;
 using Digest.Core.Summarization;
+using Digest.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,8 @@ public static class DigestCoreSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new ConfigPaths(configDirectory));
         services.AddSingleton<ShutdownGrace>();
+        services.AddMetrics();
+        services.AddSingleton<DigestMetrics>();
         services.AddValidatedOptions<FeedsOptions>(FeedsOptions.SectionName);
         services.AddValidatedOptions<DigestOptions>(DigestOptions.SectionName);
         services.AddValidatedOptions<TopicOptions>(TopicOptions.SectionName);

@@ -36,6 +36,7 @@ public static class DiscordSetup
 
         services.AddSingleton<CommandRegistrar>();
         services.AddSingleton<InteractionResponder>();
+        services.AddSingleton<InteractionReplayGuard>();
         services.AddSingleton<DiscordGateway>();
         services.AddSingleton<DiscordBotService>();
         if (!string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.BotToken)}"]))

@@ -883,6 +883,14 @@ public abstract class DapperStore
             new { name, holder, until = Ms(now + ttl) }) > 0;
     }
 
+    public async Task<IReadOnlyList<LeaseRecord>> GetLeasesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Name, string Holder, long ExpiresAt)>(
+            new CommandDefinition("SELECT name, holder, expires_at FROM leases ORDER BY name", cancellationToken: cancellationToken));
+        return rows.Select(r => new LeaseRecord(r.Name, r.Holder, At(r.ExpiresAt))).ToList();
+    }
+
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken)
     {
         using var writing = await EnterWriteAsync(cancellationToken);

@@ -34,10 +34,6 @@ public sealed class TelegramOptions : IValidatableObject
     [RegularExpression("^[A-Za-z0-9_-]{1,256}$", ErrorMessage = "must be 1-256 characters of A-Z, a-z, 0-9, _ and -")]
     public string? WebhookSecret { get; set; }
 
-    /// <summary>Where this host listens for the webhook (behind a TLS-terminating proxy), e.g. http://0.0.0.0:8080.</summary>
-    [Url]
-    public string WebhookListenUrl { get; set; } = "http://0.0.0.0:8080";
-
     /// <summary>The digest schedule of a group the bot joins (Quartz cron, seconds first): daily at 08:00.</summary>
     [Required(AllowEmptyStrings = false)]
     public string DefaultSchedule { get; set; } = "0 0 8 * * ?";

@@ -58,8 +58,8 @@ public static class TelegramSetup
         services.AddSingleton<TelegramReceiver>();
         if (configuration[$"{TelegramOptions.SectionName}:{nameof(TelegramOptions.Mode)}"] == "webhook")
         {
+            // Registers the webhook with Telegram; the updates arrive on the web host (TelegramWebhook.MapTelegramWebhook).
             services.AddHostedService(sp => sp.GetRequiredService<TelegramReceiver>());
-            services.AddHostedService<TelegramWebhook>();
         }
         else
         {

@@ -21,5 +21,12 @@ if (args is ["corpus", .. var directories])
     return CorpusThroughput.Run(directories);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project tests/Digest.Benchmarks -- home-latency 300   (GET / on the real web host over 100,000 stored stories: p50/p95/p99)
+if (args is ["home-latency", ..])
+{
+    await Digest.Benchmarks.HomePageBenchmarks.LatencyAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300, Console.Out);
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Digest.Benchmarks.HomePageBenchmarks).Assembly).Run(args);
 return 0;

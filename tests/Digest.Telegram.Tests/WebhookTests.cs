@@ -26,7 +26,7 @@ public sealed class WebhookTests
                 "--Telegram:Mode=webhook",
                 "--Telegram:WebhookUrl=https://bot.example.org/telegram/webhook",
                 $"--Telegram:WebhookSecret={Secret}",
-                $"--Telegram:WebhookListenUrl=http://127.0.0.1:{port}",
+                $"--Web:Urls=http://127.0.0.1:{port}",
                 $"--Storage:ConnectionString=Data Source={BotHarness.TempDatabase()}",
                 "--Logging:LogLevel:Default=Warning",
             ],

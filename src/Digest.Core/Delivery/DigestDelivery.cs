@@ -1,6 +1,7 @@
 using System.Globalization;
 using Digest.Core.Digests;
 using Digest.Core.Storage;
+using Digest.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,8 @@ public sealed partial class DigestDelivery(
     OutboxSignal signal,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<DigestDelivery> logger)
+    ILogger<DigestDelivery> logger,
+    DigestMetrics? metrics = null)
 {
     /// <summary>How long a worker may hold a message it claimed (renewed with each part sent) before another worker may take it over.</summary>
     internal static readonly TimeSpan ClaimTtl = TimeSpan.FromMinutes(2);
@@ -98,6 +100,7 @@ public sealed partial class DigestDelivery(
         }
 
         PublishResult result;
+        var started = time.GetTimestamp();
         try
         {
             var outbound = new OutboundMessage(message.Id, OutboxPayload.Deserialize(message.Payload), message.PartsSent, parts => RecordAsync(
@@ -119,6 +122,7 @@ public sealed partial class DigestDelivery(
             result = new PublishResult(false, Describe(e));
         }
 
+        metrics?.MessageSent(channel.Platform, result.Delivered, time.GetElapsedTime(started));
         return await RecordOutcomeAsync(channel, message, result);
     }
 

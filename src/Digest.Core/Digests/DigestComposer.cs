@@ -31,6 +31,31 @@ public sealed class DigestComposer(IStoryStore storyStore, IOptions<DigestOption
         return Build(stories, since);
     }
 
+    /// <summary>
+    /// The latest stories on hand whatever their age, ranked — what <c>once</c> and the site's front page show — read
+    /// through the stories' <c>last_seen</c> index where it can be: a story is published no later than it was last seen,
+    /// so when the stories seen within a window fill the query and all were published inside it, they are exactly the
+    /// latest ones; otherwise the window widens, and at last every story is read.
+    /// </summary>
+    public async Task<DigestModel> ComposeLatestAsync(CancellationToken cancellationToken)
+    {
+        var wanted = options.Value.MaxStories * 4;
+        var now = time.GetUtcNow();
+        foreach (var window in LatestWindows)
+        {
+            var since = now - window;
+            var stories = await storyStore.GetStoriesAsync(new StoryQuery(wanted, SeenAfter: since), cancellationToken);
+            if (stories.Count == wanted && stories[^1].Published > since)
+            {
+                return Build(stories, null);
+            }
+        }
+
+        return await ComposePublishedWithinAsync(null, null, cancellationToken);
+    }
+
+    private static readonly TimeSpan[] LatestWindows = [TimeSpan.FromDays(2), TimeSpan.FromDays(30)];
+
     private DigestModel Build(IReadOnlyList<StoryRecord> stories, DateTimeOffset? since)
     {
         var now = time.GetUtcNow();

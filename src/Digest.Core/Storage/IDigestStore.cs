@@ -410,9 +410,15 @@ public interface ICommunityStore
     Task<IReadOnlyList<FeedbackRecord>> GetFeedbackAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>A lease as stored: who holds it (<c>machine:pid:id</c>) and until when, unless renewed.</summary>
+public sealed record LeaseRecord(string Name, string Holder, DateTimeOffset ExpiresAt);
+
 /// <summary>What keeps workers apart and lets one resume another's work: leases and small named state values.</summary>
 public interface ILeaseStore
 {
+    /// <summary>Every lease, expired ones too (a holder that died leaves its lease until another worker takes it).</summary>
+    Task<IReadOnlyList<LeaseRecord>> GetLeasesAsync(CancellationToken cancellationToken);
+
     /// <summary>Takes the named lease for <paramref name="holder"/> when it is free, expired or already the holder's. True when the holder has it.</summary>
     Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
 

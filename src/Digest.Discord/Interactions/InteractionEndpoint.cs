@@ -11,12 +11,15 @@ public static class InteractionEndpoint
 {
     private const int MaxBody = 1024 * 1024;
 
+    public const string Path = "/discord/interactions";
+
     /// <summary>
     /// The HTTP interactions endpoint (set its public URL as "Interactions Endpoint URL" in the Developer Portal):
-    /// Ed25519-verified (401 otherwise), PING answered with PONG, commands answered in the HTTP response within 3 s.
+    /// Ed25519-verified, its timestamp within <see cref="InteractionReplayGuard.Window"/> of now and never seen before (401
+    /// otherwise), PING answered with PONG, commands answered in the HTTP response within 3 s.
     /// </summary>
-    public static IEndpointConventionBuilder MapDiscordInteractions(this IEndpointRouteBuilder endpoints, string path) =>
-        endpoints.MapPost(path, async (HttpContext context, IOptions<DiscordOptions> options, InteractionResponder responder, IHostApplicationLifetime lifetime) =>
+    public static IEndpointConventionBuilder MapDiscordInteractions(this IEndpointRouteBuilder endpoints, string path = Path) =>
+        endpoints.MapPost(path, async (HttpContext context, IOptions<DiscordOptions> options, InteractionResponder responder, InteractionReplayGuard replays, IHostApplicationLifetime lifetime) =>
         {
             if (options.Value.PublicKey is not { Length: > 0 } publicKey)
             {
@@ -36,9 +39,16 @@ public static class InteractionEndpoint
             }
 
             var body = buffer.ToArray();
-            if (!InteractionSignature.Verify(publicKey, context.Request.Headers["X-Signature-Ed25519"], context.Request.Headers["X-Signature-Timestamp"], body))
+            string signature = context.Request.Headers["X-Signature-Ed25519"].ToString(), timestamp = context.Request.Headers["X-Signature-Timestamp"].ToString();
+            if (!InteractionSignature.Verify(publicKey, signature, timestamp, body))
             {
                 return Results.Text("invalid request signature", statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            // Only a genuine request is remembered, so a forger cannot fill the guard.
+            if (replays.Check(timestamp, signature) is { } refused)
+            {
+                return Results.Text(refused, statusCode: StatusCodes.Status401Unauthorized);
             }
 
             using var document = JsonDocument.Parse(body);

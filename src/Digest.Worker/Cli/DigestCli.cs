@@ -97,6 +97,12 @@ internal static class DigestCli
             await stderr.WriteLineAsync("Configuration error: " + e.Message);
             return ExitCodes.Configuration;
         }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
+        {
+            // Kestrel: "Failed to bind to address http://127.0.0.1:8080: address already in use."
+            await stderr.WriteLineAsync($"Configuration error: Web:Urls: {e.Message} Stop what uses it, or set another address (DIGEST_Web__Urls).");
+            return ExitCodes.Configuration;
+        }
         catch (StorageException e)
         {
             await stderr.WriteLineAsync("Storage error: " + e.Message);

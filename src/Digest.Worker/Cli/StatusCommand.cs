@@ -61,6 +61,18 @@ internal static class StatusCommand
             }
         }
 
+        // Who holds each connection that must be unique across workers (the Telegram poll, the Discord gateway).
+        var leases = await store.GetLeasesAsync(cancellationToken);
+        if (leases.Count > 0)
+        {
+            await stdout.WriteLineAsync($"Leases ({leases.Count})");
+            foreach (var lease in leases)
+            {
+                var state = lease.ExpiresAt > now ? $"until {When(lease.ExpiresAt)} unless renewed" : $"expired {When(lease.ExpiresAt)}: the next worker to ask takes it";
+                await stdout.WriteLineAsync($"  {lease.Name}  held by {lease.Holder}   {state}");
+            }
+        }
+
         await host.StopAsync(cancellationToken);
         return 0;
     }

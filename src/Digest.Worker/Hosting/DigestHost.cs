@@ -4,7 +4,9 @@ using Digest.Core.Delivery;
 using Digest.Discord;
 using Digest.Storage;
 using Digest.Telegram;
+using Digest.Web;
 using Digest.Worker.Jobs;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,11 +43,15 @@ internal static class DigestHost
     public static IHost Build(HostMode mode, IReadOnlyList<string> configurationArgs, TextWriter stdout, string consoleFormat, bool verbose = false, string? configDirectory = null, Action<IServiceCollection>? overrides = null)
     {
         configDirectory ??= ConfigDirectory();
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environment.GetEnvironmentVariable("DIGEST_ENVIRONMENT") ?? Environments.Production,
-        });
+        var environment = Environment.GetEnvironmentVariable("DIGEST_ENVIRONMENT") ?? Environments.Production;
+
+        // The bot is one web host (health, metrics, chat endpoints, pages: Digest.Web); the tools need no server.
+        var web = mode == HostMode.Bot
+            ? WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = environment })
+            : null;
+        IHostApplicationBuilder builder = web is not null
+            ? web
+            : Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = environment });
 
         builder.Configuration
             .AddJsonFile(Path.Combine(configDirectory, "appsettings.json"), optional: false, reloadOnChange: false)
@@ -92,10 +98,11 @@ internal static class DigestHost
             services.AddDigestTelegram(builder.Configuration);
             services.AddDigestDiscord(builder.Configuration).AddDigestDiscordCommands();
             services.AddHostedService<DatabaseWatchdog>();
+            web!.AddDigestWeb();
         }
 
         overrides?.Invoke(services);
-        return builder.Build();
+        return web is not null ? web.Build().UseDigestWeb() : ((HostApplicationBuilder)builder).Build();
     }
 }
 

@@ -55,6 +55,7 @@ internal static class DigestJobsSetup
         // the scheduler starts, which it does once the host has started.
         services.AddHostedService<StartupService>();
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("scheduler", tags: ["ready"]);
         services.AddHostedService<PipelineService>();
         return services;
     }

@@ -1,6 +1,7 @@
 using Digest.Core;
 using Digest.Core.Pipeline;
 using Digest.Core.Storage;
+using Digest.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -11,7 +12,7 @@ namespace Digest.Worker.Jobs;
 /// cancels the poll at once.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller poller, ShutdownGrace shutdown, TimeProvider time, ILogger<PollFeedJob> logger) : IJob
+internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller poller, ShutdownGrace shutdown, DigestMetrics metrics, TimeProvider time, ILogger<PollFeedJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -48,7 +49,10 @@ internal sealed partial class PollFeedJob(IFeedStore feedStore, FeedPoller polle
             return;
         }
 
-        await poller.PollAsync(feed, cancellationToken);
+        var started = time.GetTimestamp();
+        var report = await poller.PollAsync(feed, cancellationToken);
+        metrics.ItemsIngested(report.Stored);
+        metrics.PollDone(time.GetElapsedTime(started), report.Status != Digest.Core.Feeds.FetchStatus.Failed);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Feed}: the poll due at {Slot:u} is skipped, the feed was polled since (a missed interval)")]

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using NSec.Cryptography;
 
 namespace Digest.Discord.Tests.Interactions;
@@ -54,6 +55,40 @@ public sealed class InteractionEndpointTests
     }
 
     [Fact]
+    public async Task Ping_TimestampOutsideTheWindow_Refused401()
+    {
+        using var key = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        await using var bot = await StartAsync(key);
+
+        // Correctly signed, but six minutes old: a captured request sent later.
+        using var stale = await bot.PostAsync("""{"id":"1","type":1}""", key, at: bot.Now - TimeSpan.FromMinutes(6));
+        using var future = await bot.PostAsync("""{"id":"2","type":1}""", key, at: bot.Now + TimeSpan.FromMinutes(6));
+        using var fresh = await bot.PostAsync("""{"id":"3","type":1}""", key, at: bot.Now - TimeSpan.FromMinutes(4));
+
+        stale.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await stale.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("outside the accepted window");
+        future.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        fresh.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Command_SentTwice_SecondRefusedAsReplay()
+    {
+        using var key = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        await using var bot = await StartAsync(key);
+        var body = TestInteractions.Command("900000000000000021", "help").ToJsonString();
+        var sentAt = bot.Now;
+
+        using var first = await bot.PostAsync(body, key, at: sentAt);
+        bot.Advance(TimeSpan.FromSeconds(30));
+        using var replay = await bot.PostAsync(body, key, at: sentAt);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        replay.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await replay.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("replay");
+    }
+
+    [Fact]
     public async Task Command_AnsweredInHttpResponse()
     {
         using var key = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
@@ -78,22 +113,28 @@ public sealed class InteractionEndpointTests
             ["Discord:ApiBaseUrl"] = fake.ApiUrl,
             ["Discord:PublicKey"] = Convert.ToHexString(key.PublicKey.Export(KeyBlobFormat.RawPublicKey)),
         });
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1764140000));
+        builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddDigestDiscord(builder.Configuration);
         builder.Services.AddSingleton<IDiscordInteractionHandler, ScriptedHandler>();
         var app = builder.Build();
         app.MapDiscordInteractions("/discord/interactions");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new BotHost(app, fake, address + "/discord/interactions");
+        return new BotHost(app, fake, time, address + "/discord/interactions");
     }
 
-    private sealed class BotHost(WebApplication app, FakeDiscord fake, string url) : IAsyncDisposable
+    private sealed class BotHost(WebApplication app, FakeDiscord fake, FakeTimeProvider time, string url) : IAsyncDisposable
     {
         private readonly IHttpClientFactory clients = app.Services.GetRequiredService<IHttpClientFactory>();
 
-        public async Task<HttpResponseMessage> PostAsync(string body, Key key, Func<string, string>? tamper = null)
+        public DateTimeOffset Now => time.GetUtcNow();
+
+        public void Advance(TimeSpan by) => time.Advance(by);
+
+        public async Task<HttpResponseMessage> PostAsync(string body, Key key, Func<string, string>? tamper = null, DateTimeOffset? at = null)
         {
-            var timestamp = "1764140000";
+            var timestamp = (at ?? Now).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
             var signature = SignatureAlgorithm.Ed25519.Sign(key, Encoding.UTF8.GetBytes(timestamp + body));
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(tamper?.Invoke(body) ?? body, Encoding.UTF8, "application/json") };
             request.Headers.Add("X-Signature-Ed25519", Convert.ToHexString(signature).ToLowerInvariant());

@@ -20,8 +20,8 @@ internal sealed class Workspace : IDisposable
 
     public string ConfigDirectory => Path.Combine(Root, "config");
 
-    /// <summary>What every digest process of the scenario gets: its config folder.</summary>
-    public Dictionary<string, string> Environment => new() { ["DIGEST_CONFIG_DIR"] = ConfigDirectory };
+    /// <summary>The workspace's config, and the bot's web host on a free loopback port (never the default :8080 someone else may hold).</summary>
+    public Dictionary<string, string> Environment => new() { ["DIGEST_CONFIG_DIR"] = ConfigDirectory, ["DIGEST_Web__Urls"] = "http://127.0.0.1:0" };
 
     public string PathOf(string relative) => Path.Combine(Root, relative);
 

@@ -43,4 +43,22 @@ public sealed class StatusCommandTests
         output.ShouldContain("Set aside (1, latest first)");
         output.ShouldContain($"#{doomed.Id} digest to telegram -1001234   queued 2025-12-22 12:00 UTC   set aside 2025-12-22 14:00 UTC   gave up after 12 attempts: 500: Internal Server Error");
     }
+
+    [Fact]
+    public async Task Status_ShowsWhoHoldsEachLease()
+    {
+        using var cli = new TestSupport.Cli();
+        await cli.RunAsync(["once", "--feeds", TestSupport.Cli.Sample("harbor-wire.xml")]);
+        var store = new Digest.Storage.Sqlite.SqliteStore($"Data Source={cli.Database}");
+        var now = TimeProvider.System.GetUtcNow();
+        (await store.TryAcquireLeaseAsync("telegram", "worker-a:41:x", TimeSpan.FromMinutes(5), now, TestContext.Current.CancellationToken)).ShouldBeTrue();
+        (await store.TryAcquireLeaseAsync("discord", "worker-b:42:y", TimeSpan.FromMinutes(5), now - TimeSpan.FromHours(1), TestContext.Current.CancellationToken)).ShouldBeTrue();
+
+        var (exit, output, _) = await cli.RunAsync(["status"]);
+
+        exit.ShouldBe(0);
+        output.ShouldContain("Leases (2)");
+        output.ShouldContain("telegram  held by worker-a:41:x   until");
+        output.ShouldContain("discord  held by worker-b:42:y   expired");
+    }
 }

@@ -1,0 +1,25 @@
+using Digest.Core.Storage;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Digest.Web.Pages;
+
+/// <summary>One story: its key lines, sources and the timeline of its reports.</summary>
+public sealed class StoryModel(IStoryStore stories, IItemStore items) : PageModel
+{
+    public StoryRecord? Story { get; private set; }
+
+    public IReadOnlyList<StoredItem> Items { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
+    {
+        Story = await stories.GetStoryAsync(id, cancellationToken);
+        if (Story is null)
+        {
+            return NotFound();
+        }
+
+        Items = (await items.GetStoryItemsAsync(id, cancellationToken)).OrderBy(i => i.Item.Published).ThenBy(i => i.Id).ToList();
+        return Page();
+    }
+}

@@ -1,0 +1,130 @@
+using Digest.Core;
+using Digest.Core.Delivery;
+using Digest.Core.Telemetry;
+using Digest.Discord.Interactions;
+using Digest.Telegram;
+using Digest.Web.Auth;
+using Digest.Web.Health;
+using Digest.Web.Public;
+using Digest.Web.Telemetry;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Digest.Web;
+
+/// <summary>
+/// The bot's one web host, inside <c>digest run</c>: health and readiness, Prometheus metrics, the Discord interactions
+/// endpoint, the Telegram webhook, the public pages and feeds, and the moderators' panel. Kestrel listens on
+/// <c>Web:Urls</c>.
+/// </summary>
+public static partial class WebSetup
+{
+    /// <summary>Kestrel on <c>Web:Urls</c> and the web services. The host must also register the command core and the chat adapters.</summary>
+    public static WebApplicationBuilder AddDigestWeb(this WebApplicationBuilder builder)
+    {
+        var urls = builder.Configuration[$"{WebOptions.SectionName}:{nameof(WebOptions.Urls)}"] is { Length: > 0 } configured ? configured : WebOptions.DefaultUrls;
+        builder.WebHost.UseKestrelCore().UseUrls(WebOptions.SplitUrls(urls).ToArray());
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+
+        var services = builder.Services;
+        services.AddValidatedOptions<WebOptions>(WebOptions.SectionName);
+        services.AddRoutingCore();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<ChatConnectionsHealthCheck>("chat", tags: [HealthEndpoints.ReadyTag]);
+
+        var otlp = builder.Configuration[$"{WebOptions.SectionName}:{nameof(WebOptions.OtlpEndpoint)}"];
+        var telemetry = services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(DigestMetrics.MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+        if (!string.IsNullOrWhiteSpace(otlp) && Uri.TryCreate(otlp, UriKind.Absolute, out var endpoint))
+        {
+            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter(o => o.Endpoint = endpoint));
+        }
+
+        services.AddHostedService<QueueDepthSampler>();
+
+        // Moderators' sessions: an HttpOnly cookie, SameSite=Lax (the logins come back from telegram.org and discord.com as
+        // top-level navigations), Secure whenever the request is https; its keys are shared through Web:KeysDirectory.
+        var sessionLifetime = builder.Configuration.GetValue<TimeSpan?>($"{WebOptions.SectionName}:{nameof(WebOptions.SessionLifetime)}") ?? TimeSpan.FromHours(8);
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.Cookie.Name = "digest_session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = sessionLifetime;
+            o.SlidingExpiration = true;
+            o.LoginPath = "/login";
+        });
+        services.AddAuthorization();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "digest_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        var protection = services.AddDataProtection().SetApplicationName("digest");
+        if (builder.Configuration[$"{WebOptions.SectionName}:{nameof(WebOptions.KeysDirectory)}"] is { Length: > 0 } keys)
+        {
+            protection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
+
+        services.AddHttpClient(DiscordOAuth.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<DiscordOAuth>();
+        services.AddSingleton<ModeratorAccess>();
+
+        // Server-rendered pages (Razor Pages, compiled into this assembly): readable without JavaScript, nothing from another host.
+        services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/Admin")).ConfigureApplicationPartManager(parts =>
+        {
+            if (!parts.ApplicationParts.Any(p => p.Name == typeof(WebSetup).Assembly.GetName().Name))
+            {
+                parts.ApplicationParts.Add(new CompiledRazorAssemblyPart(typeof(WebSetup).Assembly));
+                parts.ApplicationParts.Add(new AssemblyPart(typeof(WebSetup).Assembly));
+            }
+        });
+        services.AddSingleton<LatestStories>();
+        return builder;
+    }
+
+    /// <summary>Maps every endpoint of the web host; call on the built application.</summary>
+    public static WebApplication UseDigestWeb(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDigestHealth();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapDiscordInteractions();
+        app.MapTelegramWebhook();
+        app.MapPublicFeeds();
+        app.MapDigestAuth();
+        app.MapRazorPages();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebSetup).FullName!);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            app.Services.GetRequiredService<DigestMetrics>().Announce(app.Services.GetServices<IChannelPublisher>().Select(p => p.Platform));
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            LogListening(logger, addresses);
+        });
+        return app;
+    }
+
+    /// <summary>Where the host listens, once it does (with <c>:0</c> in Web:Urls, the port it was given).</summary>
+    public static IReadOnlyList<string> Addresses(this IServiceProvider services) =>
+        services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Web host listening on {Addresses} (/healthz, /readyz, /metrics, /, /admin)")]
+    private static partial void LogListening(ILogger logger, IEnumerable<string> addresses);
+}

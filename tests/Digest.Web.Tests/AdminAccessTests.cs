@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using AngleSharp.Html.Parser;
+using Digest.Web.Tests.TestSupport;
+
+namespace Digest.Web.Tests;
+
+public sealed class ModeratorsBot : IAsyncLifetime
+{
+    public Moderators Moderators { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Moderators = await Moderators.StartAsync();
+
+    public async ValueTask DisposeAsync() => await Moderators.DisposeAsync();
+}
+
+public sealed partial class AdminAccessTests(ModeratorsBot fixture) : IClassFixture<ModeratorsBot>
+{
+    private readonly Moderators m = fixture.Moderators;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Admin_WithoutSession_RedirectsToLogin()
+    {
+        using var browser = m.Browser();
+        using var response = await browser.GetAsync("admin", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldContain("/login");
+    }
+
+    [Fact]
+    public async Task TelegramLogin_ValidHash_GivesAnHttpOnlySession_AndTheGroupsTheUserAdministers()
+    {
+        using var browser = m.Browser();
+        using var login = await browser.GetAsync("auth/telegram?" + Moderators.LoginQuery(Moderators.Admin, "Ann", TimeProvider.System.GetUtcNow()), Ct);
+
+        login.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("digest_session=", StringComparison.Ordinal));
+        cookie.ShouldContain("httponly", Case.Insensitive);
+        cookie.ShouldContain("samesite=lax", Case.Insensitive);
+        cookie.ShouldNotContain("secure", Case.Insensitive); // plain http here; over https the cookie is Secure
+
+        var admin = new HtmlParser().ParseDocument(await browser.GetStringAsync("admin", Ct));
+        admin.QuerySelectorAll("#communities a").Select(a => a.TextContent).ShouldBe([Moderators.CommunityOf(Moderators.Group)]);
+        using var page = await browser.GetAsync("admin/" + Moderators.CommunityOf(Moderators.Group), Ct);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task PlainMember_DoesNotSeeTheGroup_AndGets403OnItsPages()
+    {
+        using var browser = await m.LoggedInAsync(Moderators.Member, "Bob");
+
+        var admin = new HtmlParser().ParseDocument(await browser.GetStringAsync("admin", Ct));
+        admin.QuerySelectorAll("#communities a").ShouldBeEmpty();
+        foreach (var path in new[] { "", "/topic", "/schedules", "/deliveries", "/stories", "/chart" })
+        {
+            using var page = await browser.GetAsync("admin/" + Moderators.CommunityOf(Moderators.Group) + path, Ct);
+            page.StatusCode.ShouldBe(HttpStatusCode.Forbidden, path);
+            (await page.Content.ReadAsStringAsync(Ct)).ShouldNotContain("Followed feeds");
+        }
+    }
+
+    [Fact]
+    public async Task Moderator_CannotSeeOrChangeAnotherCommunity()
+    {
+        using var browser = await m.LoggedInAsync(Moderators.Admin, "Ann");
+        var other = Moderators.CommunityOf(Moderators.OtherGroup);
+
+        using var page = await browser.GetAsync($"admin/{other}/topic", Ct);
+        page.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        // A change posted with a genuine token of the user's own page is still refused for a community that is not theirs.
+        var token = await TokenAsync(browser, "admin/" + Moderators.CommunityOf(Moderators.Group) + "/topic");
+        using var change = await browser.PostAsync($"admin/{other}/topic?handler=Apply", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["action"] = "exclude",
+            ["value"] = "ceasefire",
+            ["__RequestVerificationToken"] = token,
+        }), Ct);
+        change.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await m.Bot.Store.GetTopicSettingsAsync(other, Ct)).Exclude.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task TelegramLogin_ForgedOrStale_IsRefusedWithoutSession()
+    {
+        using var browser = m.Browser();
+        var now = TimeProvider.System.GetUtcNow();
+
+        using var forged = await browser.GetAsync("auth/telegram?" + Moderators.LoginQuery(Moderators.Admin, "Ann", now, token: "999999:not-the-bots-token"), Ct);
+        using var tampered = await browser.GetAsync("auth/telegram?" + Moderators.LoginQuery(Moderators.Member, "Bob", now).Replace($"id={Moderators.Member}", $"id={Moderators.Admin}", StringComparison.Ordinal), Ct);
+        using var stale = await browser.GetAsync("auth/telegram?" + Moderators.LoginQuery(Moderators.Admin, "Ann", now - TimeSpan.FromHours(25)), Ct);
+
+        forged.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await forged.Content.ReadAsStringAsync(Ct)).ShouldContain("signature is not valid");
+        tampered.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        stale.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await stale.Content.ReadAsStringAsync(Ct)).ShouldContain("too old");
+        new[] { forged, tampered, stale }.ShouldAllBe(r => !r.Headers.Contains("Set-Cookie") || !r.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("digest_session=", StringComparison.Ordinal)));
+        using var admin = await browser.GetAsync("admin", Ct);
+        admin.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task Form_WithoutItsAntiforgeryToken_IsRefused_AndChangesNothing()
+    {
+        using var browser = await m.LoggedInAsync(Moderators.Admin, "Ann");
+        var community = Moderators.CommunityOf(Moderators.Group);
+        await TokenAsync(browser, $"admin/{community}/topic"); // the antiforgery cookie is set, the token is left out
+
+        using var change = await browser.PostAsync($"admin/{community}/topic?handler=Apply", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["action"] = "exclude",
+            ["value"] = "Gaza",
+        }), Ct);
+
+        change.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await m.Bot.Store.GetTopicSettingsAsync(community, Ct)).Exclude.ShouldNotContain("Gaza");
+    }
+
+    private static async Task<string> TokenAsync(HttpClient browser, string page)
+    {
+        var html = await browser.GetStringAsync(page, Ct);
+        return TokenPattern().Match(html).Groups[1].Value;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Digest.Web.Tests.TestSupport;
+using Digest.Worker.Cli;
+using NSec.Cryptography;
+
+namespace Digest.Web.Tests;
+
+public sealed class WebHostTests
+{
+    [Fact]
+    public async Task Run_ServesHealthReadinessAndMetrics_OnWebUrls()
+    {
+        await using var bot = await WebBot.StartAsync();
+        await bot.FirstPollsDoneAsync();
+        var ct = TestContext.Current.CancellationToken;
+
+        using var health = await bot.Http.GetAsync("healthz", ct);
+        health.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var ready = await bot.Http.GetAsync("readyz", ct);
+        var readiness = JsonDocument.Parse(await ready.Content.ReadAsStringAsync(ct)).RootElement;
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK, readiness.ToString());
+        var checks = readiness.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        checks["database"].ShouldBe("Healthy");
+        checks["scheduler"].ShouldBe("Healthy");
+        checks["chat"].ShouldBe("Healthy");
+
+        var metrics = await bot.Http.GetStringAsync("metrics", ct);
+        var ingested = metrics.Split('\n').Single(l => l.StartsWith("digest_items_ingested_total", StringComparison.Ordinal));
+        double.Parse(ingested.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0);
+        metrics.ShouldContain("digest_messages_sent_total{");
+        metrics.ShouldContain("platform=\"console\"");
+        metrics.ShouldContain("digest_poll_duration_seconds_bucket");
+        metrics.ShouldContain("digest_outbox_pending");
+    }
+
+    [Fact]
+    public async Task Run_DiscordPublicKeySet_InteractionsEndpointServedOnTheSameHost()
+    {
+        using var key = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        await using var bot = await WebBot.StartAsync($"--Discord:PublicKey={Convert.ToHexString(key.PublicKey.Export(KeyBlobFormat.RawPublicKey))}");
+        var ct = TestContext.Current.CancellationToken;
+        const string ping = """{"id":"1","application_id":"100000000000000001","type":1,"token":"t","version":1}""";
+
+        HttpRequestMessage Signed(string timestamp)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "discord/interactions") { Content = new StringContent(ping, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Signature-Ed25519", Convert.ToHexString(SignatureAlgorithm.Ed25519.Sign(key, Encoding.UTF8.GetBytes(timestamp + ping))).ToLowerInvariant());
+            request.Headers.Add("X-Signature-Timestamp", timestamp);
+            return request;
+        }
+
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var pong = await bot.Http.SendAsync(Signed(now), ct);
+        using var replayed = await bot.Http.SendAsync(Signed(now), ct);
+        using var captured = await bot.Http.SendAsync(Signed("1764140000"), ct);
+
+        pong.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await pong.Content.ReadAsStringAsync(ct)).ShouldContain("\"type\":1");
+        replayed.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        captured.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("ftp://localhost:8080", "is not an http:// or https:// URL")]
+    [InlineData("http://localhost:8080/digest", "must not carry a path")]
+    [InlineData("http://localhost:0", "use http://127.0.0.1:0")]
+    public async Task Run_BadWebUrls_StopsAtStartNamingTheKey(string urls, string reason)
+    {
+        var stderr = new StringWriter();
+        var database = Path.Combine(Path.GetTempPath(), $"digest-web-{Guid.NewGuid():N}.db");
+
+        var exit = await DigestCli.RunAsync(["run", $"--Web:Urls={urls}", $"--Storage:ConnectionString=Data Source={database}"], TextWriter.Null, stderr, TestContext.Current.CancellationToken);
+
+        exit.ShouldBe(DigestCli.ExitCodes.Configuration);
+        stderr.ToString().ShouldContain("Configuration error: Web:Urls:");
+        stderr.ToString().ShouldContain(reason);
+    }
+
+    [Fact]
+    public async Task Run_PortAlreadyInUse_StopsWithExit3NamingWebUrls()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var stderr = new StringWriter();
+        var database = Path.Combine(Path.GetTempPath(), $"digest-web-{Guid.NewGuid():N}.db");
+
+        var exit = await DigestCli.RunAsync(["run", $"--Web:Urls=http://127.0.0.1:{port}", $"--Storage:ConnectionString=Data Source={database}"], TextWriter.Null, stderr, TestContext.Current.CancellationToken);
+
+        exit.ShouldBe(DigestCli.ExitCodes.Configuration);
+        stderr.ToString().ShouldContain("Configuration error: Web:Urls:");
+        stderr.ToString().ShouldContain($"127.0.0.1:{port}");
+    }
+}
