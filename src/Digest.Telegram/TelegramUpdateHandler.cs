@@ -88,7 +88,28 @@ internal sealed partial class TelegramUpdateHandler(
             new ChannelDefaults(options.Value.DefaultSchedule, options.Value.DefaultTimeZone),
             Attachment: name == "feeds" && message.Document is { } document ? await DownloadAsync(document, cancellationToken) : null);
         var reply = await dispatcher.HandleAsync(request, cancellationToken);
+        if (reply.Private && message.Chat.Type != ChatType.Private)
+        {
+            await AnswerPrivatelyAsync(from, name, address, reply, cancellationToken);
+            return;
+        }
+
         await sender.SendAsync(address, TelegramRenderer.Render(reply, callbacks), cancellationToken);
+    }
+
+    /// <summary>
+    /// A member's own settings (/alerts, /subscribe) are answered in the private chat with them, never in the group. A bot
+    /// may not write first to someone who never started it: then the group gets only a link that opens the private chat.
+    /// </summary>
+    private async Task AnswerPrivatelyAsync(User from, string command, TelegramAddress group, CommandReply reply, CancellationToken cancellationToken)
+    {
+        var sent = await sender.SendAsync(new TelegramAddress(from.Id, null), TelegramRenderer.Render(reply, callbacks), cancellationToken);
+        if (!sent.Delivered)
+        {
+            var note = CommandReply.Say(
+                $"{from.FirstName}, I answer /{command} in a private chat, but I can't write to you yet. Open https://t.me/{identity.Username}?start=private, press Start, then send /{command} again.");
+            await sender.SendAsync(group, TelegramRenderer.Render(note, callbacks), cancellationToken);
+        }
     }
 
     private async Task OnCallbackAsync(CallbackQuery query, CancellationToken cancellationToken)
@@ -150,12 +171,15 @@ internal sealed partial class TelegramUpdateHandler(
     private async Task<ChannelRecord> EnsureChannelAsync(Chat chat, TelegramAddress address, CancellationToken cancellationToken)
     {
         // A private channel's community is the one its owner subscribed in (set by /subscribe or /alerts), so it is left alone here.
+        // A forum topic gets digests only where a moderator schedules them (/schedule in that topic); the group's main
+        // chat gets the default schedule.
         var isPrivate = chat.Type == ChatType.Private;
+        var quiet = isPrivate || address.ThreadId is not null;
         var channel = await deliveryStore.EnsureChannelAsync(
             TelegramAddress.Platform,
             address.ToString(),
             isPrivate ? null : TelegramAddress.Community(chat.Id),
-            isPrivate ? Schedules.Off : options.Value.DefaultSchedule,
+            quiet ? Schedules.Off : options.Value.DefaultSchedule,
             options.Value.DefaultTimeZone,
             cancellationToken);
         if (channel.PausedReason is not null)

@@ -41,15 +41,20 @@ public sealed partial class DigestDelivery(
         var now = time.GetUtcNow();
         var key = string.Create(CultureInfo.InvariantCulture, $"digest:{channel.Id}:{(slot ?? now).ToUnixTimeMilliseconds()}");
 
-        // False means the slot was recorded already, or another worker recorded one of these stories first: compose again
-        // from what is still unsent. A slot recorded before keeps finding its key taken, and the loop ends.
+        // False means the slot was recorded already, or another worker covered one of these stories first: compose again
+        // from what is still new. A slot recorded before keeps finding its key taken, and the loop ends. Nothing new is
+        // not sent, unless the channel asked for a "nothing new" line.
         var scope = await scopes.ForAsync(channel.CommunityId, cancellationToken);
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var digest = await composer.ComposeForChannelAsync(channel, scope, cancellationToken);
-            var stories = digest.Stories.Select(s => (s.Id, s.LastSeen)).ToList();
-            if (await deliveryStore.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(digest).Serialize(), now, stories, cancellationToken)
-                || stories.Count == 0)
+            var next = await composer.ComposeForChannelAsync(channel, scope, cancellationToken);
+            if (next.Digest.IsEmpty && !channel.SayNothingNew)
+            {
+                break;
+            }
+
+            if (await deliveryStore.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(next.Digest).Serialize(), now, next.Covered, cancellationToken)
+                || next.Covered.Count == 0)
             {
                 break;
             }

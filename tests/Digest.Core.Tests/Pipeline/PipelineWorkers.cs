@@ -60,7 +60,7 @@ public sealed class PipelineWorkers : IAsyncDisposable
     public RefreshStage Refresh(IKeyLineExtractor? keyLines = null, PipelineSignals? signals = null)
     {
         var scopes = new CommunityScopes(Store, Profile);
-        var delivery = new DigestDelivery(Store, new DigestComposer(Store, Options.Create(new DigestOptions()), Time), scopes, [], Time, NullLogger<DigestDelivery>.Instance);
+        var delivery = new DigestDelivery(Store, new DigestComposer(Store, Store, Options.Create(new DigestOptions()), Time), scopes, [], Time, NullLogger<DigestDelivery>.Instance);
         return new RefreshStage(
             Store,
             Store,

@@ -27,7 +27,7 @@ public sealed class DigestDeliveryTests : IDisposable
         var channel = await store.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, "0 0 * * * ?", "UTC", Ct);
         var delivery = new DigestDelivery(
             store,
-            new DigestComposer(store, Options.Create(new DigestOptions()), clock),
+            new DigestComposer(store, store, Options.Create(new DigestOptions()), clock),
             new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
             [new ConsolePublisher(new ConsoleOutput(console, "text"))],
             clock,
@@ -42,7 +42,7 @@ public sealed class DigestDeliveryTests : IDisposable
         var feed = await store.UpsertFeedAsync("https://example.org/feed.xml", "Harbor Wire", "example.org", TimeSpan.FromMinutes(15), Ct);
         var item = (await store.AddItemsAsync(feed.Id, [new Item("a", "Envoys meet in Geneva", "https://example.org/a", "", null, T0)], false, T0, Ct)).Single();
         await StorySeeds.StoryAsync(store, [item with { Relevance = new Relevance(true, 0.9, [], []) }], T0, Ct);
-        var other = new DigestDelivery(store, new DigestComposer(store, Options.Create(new DigestOptions()), clock), new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
+        var other = new DigestDelivery(store, new DigestComposer(store, store, Options.Create(new DigestOptions()), clock), new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
             [new ConsolePublisher(new ConsoleOutput(console, "text"))], clock, NullLogger<DigestDelivery>.Instance);
         var slot = T0.AddMinutes(1);
 
