@@ -24,6 +24,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"digest-commands-{Guid.NewGuid():N}.db")}",
+            ["Digest:ConsoleSchedule"] = "0 0 7 * * ?", // the test's cron evaluator knows daily schedules only
         }).Build();
         var collection = new ServiceCollection();
         collection.AddLogging();
