@@ -25,11 +25,12 @@ public sealed class TopicOptions
 
 public static class DigestCoreSetup
 {
-    /// <summary>The pipeline: fetch, parse, normalize, store; process (classify, cluster); refresh (key lines, alerts); compose, deliver.</summary>
+    /// <summary>The pipeline: fetch, parse, normalize, store; process (classify, cluster); refresh (key lines, alerts); compose (delivery: <see cref="Delivery.DeliverySetup"/>).</summary>
     public static IServiceCollection AddDigestCore(this IServiceCollection services, string configDirectory)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new ConfigPaths(configDirectory));
+        services.AddSingleton<ShutdownGrace>();
         services.AddValidatedOptions<FeedsOptions>(FeedsOptions.SectionName);
         services.AddValidatedOptions<DigestOptions>(DigestOptions.SectionName);
         services.AddValidatedOptions<TopicOptions>(TopicOptions.SectionName);
@@ -76,8 +77,9 @@ public static class DigestCoreSetup
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<CommunityScopes>();
-        services.AddSingleton<DigestDelivery>();
-        services.AddSingleton<IChannelPublisher, ConsolePublisher>();
+
+        // The refresh stage wakes the channels its alerts went to; the dispatcher (AddDigestDelivery) listens, when there is one.
+        services.TryAddSingleton<OutboxSignal>();
         return services;
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Digest.Core.Storage;
 using Digest.Discord.Commands;
 using Digest.Discord.Gateway;
-using Digest.Discord.Rest;
 using Microsoft.Extensions.Logging;
 
 namespace Digest.Discord;
@@ -38,8 +37,9 @@ internal sealed partial class DiscordBotService(
         {
             await registrar.SyncAsync(cancellationToken);
         }
-        catch (DiscordApiException ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Discord down, slow or refusing: the gateway still starts, with the commands Discord already has.
             Log.RegistrationFailed(logger, ex, ex.Message);
         }
 

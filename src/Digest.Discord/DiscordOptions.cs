@@ -32,5 +32,9 @@ public sealed class DiscordOptions
     [Required(AllowEmptyStrings = false)]
     public string DefaultTimeZone { get; set; } = "UTC";
 
+    /// <summary>How long one REST call may take before it counts as failed (Discord up but not answering).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public bool HasBotToken => !string.IsNullOrWhiteSpace(BotToken);
 }

@@ -25,7 +25,7 @@ internal sealed partial class DiscordPublisher(DiscordRestClient rest, ILogger<D
 
     public string Platform => PlatformName;
 
-    public async Task<PublishResult> PublishAsync(ChannelRecord channel, OutboxPayload payload, CancellationToken cancellationToken)
+    public async Task<PublishResult> PublishAsync(ChannelRecord channel, OutboundMessage message, CancellationToken cancellationToken)
     {
         var webhook = ParseWebhook(channel.Address);
         var direct = channel.Address.StartsWith(DirectPrefix, StringComparison.Ordinal) ? channel.Address[DirectPrefix.Length..] : null;
@@ -34,22 +34,26 @@ internal sealed partial class DiscordPublisher(DiscordRestClient rest, ILogger<D
             return new PublishResult(false, "the address is neither a Discord channel id, a dm:{user id} nor a webhook URL", Permanent: true);
         }
 
-        var messages = payload.Digest is { } digest
+        var parts = message.Payload.Digest is { } digest
             ? DiscordDigestRenderer.Render(digest)
-            : MessageLimits.Pack(DiscordText.Escape(payload.Text ?? ""), null);
+            : MessageLimits.Pack(DiscordText.Escape(message.Payload.Text ?? ""), null);
         try
         {
             var channelId = direct is null ? channel.Address : await DirectChannelAsync(direct, cancellationToken);
-            foreach (var message in messages)
+            for (var part = message.PartsSent; part < parts.Count; part++)
             {
                 if (webhook is { } hook)
                 {
-                    await rest.ExecuteWebhookAsync(hook.Id, hook.Token, message, cancellationToken);
+                    // Webhooks take no nonce: a part whose answer was lost is posted again (the README says so).
+                    await rest.ExecuteWebhookAsync(hook.Id, hook.Token, parts[part], cancellationToken);
                 }
                 else
                 {
-                    await rest.CreateMessageAsync(channelId, message, cancellationToken);
+                    // Derived from the outbox id and the part, so a retry of the same part is recognised and not posted twice.
+                    await rest.CreateMessageAsync(channelId, parts[part] with { Nonce = DiscordMessage.NonceFor(message.Id, part), EnforceNonce = true }, cancellationToken);
                 }
+
+                await message.PartSentAsync();
             }
 
             return PublishResult.Ok;
@@ -63,6 +67,7 @@ internal sealed partial class DiscordPublisher(DiscordRestClient rest, ILogger<D
                 (false, 403) when direct is not null => new PublishResult(false, "the member does not accept direct messages from the bot (or left the server)", Permanent: true),
                 (false, 403) => new PublishResult(false, "the bot cannot post in this channel; give it View Channels, Send Messages and Embed Links", Permanent: true),
                 (false, 404) => new PublishResult(false, "channel not found (deleted, or the bot was removed from the server)", Permanent: true),
+                (_, 400 or 413) => new PublishResult(false, ex.Message, Rejected: true),
                 _ => new PublishResult(false, ex.Message, RetryAfter: ex.RetryAfter),
             };
             Log.PublishFailed(logger, channel.Id, ex.Status, result.Error!, result.Permanent);

@@ -29,7 +29,9 @@ public static class DiscordSetup
         services.AddHttpClient<DiscordRestClient>(client =>
         {
             client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", DiscordRestClient.UserAgent);
-            client.Timeout = TimeSpan.FromSeconds(30);
+
+            // Each call has its own timeout (Discord:RequestTimeout), reported as a failure, never as a cancellation.
+            client.Timeout = Timeout.InfiniteTimeSpan;
         });
 
         services.AddSingleton<CommandRegistrar>();

@@ -27,6 +27,9 @@ public abstract class DapperStore
         FROM stories s
         """;
 
+    /// <summary>Each channel's oldest message still to send: the only one a worker may claim, so a channel's messages keep their order.</summary>
+    private protected const string WaitingHeads = "SELECT channel_id, min(id) AS id FROM outbox WHERE sent_at IS NULL AND set_aside_at IS NULL GROUP BY channel_id";
+
     private protected const string SubscriptionColumns = "id, platform, user_id, community_id, channel_id, digest";
 
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -245,8 +248,45 @@ public abstract class DapperStore
         public long created_at { get; init; }
         public int attempts { get; init; }
         public string? last_error { get; init; }
+        public int parts_sent { get; init; }
 
-        public OutboxMessage ToMessage() => new(id, channel_id, kind, dedup_key, payload, At(created_at), attempts, last_error);
+        public OutboxMessage ToMessage() => new(id, channel_id, kind, dedup_key, payload, At(created_at), attempts, last_error, parts_sent);
+    }
+
+    /// <summary>The columns <see cref="OutboxRow"/> reads.</summary>
+    private protected const string OutboxColumns = "id, channel_id, kind, dedup_key, payload, created_at, attempts, last_error, parts_sent";
+
+    private protected sealed class OutboxBacklogRow
+    {
+        public long channel_id { get; init; }
+        public long waiting { get; init; }
+        public long set_aside { get; init; }
+        public long? next_attempt_at { get; init; }
+        public string? last_error { get; init; }
+    }
+
+    private protected sealed class SetAsideRow
+    {
+        public long id { get; init; }
+        public long channel_id { get; init; }
+        public string kind { get; init; } = "";
+        public long created_at { get; init; }
+        public long set_aside_at { get; init; }
+        public int attempts { get; init; }
+        public string? last_error { get; init; }
+    }
+
+    private protected sealed class InboxRow
+    {
+        public long id { get; init; }
+        public string source { get; init; } = "";
+        public string external_id { get; init; } = "";
+        public string queue { get; init; } = "";
+        public string payload { get; init; } = "";
+        public long received_at { get; init; }
+        public int attempts { get; init; }
+
+        public InboxMessage ToMessage() => new(id, source, external_id, queue, payload, At(received_at), attempts);
     }
 
     public async Task<IReadOnlyList<FeedRecord>> GetFeedsAsync(CancellationToken cancellationToken)
@@ -702,26 +742,194 @@ public abstract class DapperStore
     {
         // The channel filter is written only when there is one: an untyped null parameter is an error on PostgreSQL.
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<OutboxRow>(
-            $"SELECT id, channel_id, kind, dedup_key, payload, created_at, attempts, last_error FROM outbox WHERE sent_at IS NULL{(channelId is null ? "" : " AND channel_id = @channelId")} ORDER BY id LIMIT @limit",
-            new { channelId, limit });
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            $"SELECT {OutboxColumns} FROM outbox WHERE sent_at IS NULL AND set_aside_at IS NULL{(channelId is null ? "" : " AND channel_id = @channelId")} ORDER BY id LIMIT @limit",
+            new { channelId, limit },
+            cancellationToken: cancellationToken));
         return rows.Select(r => r.ToMessage()).ToList();
+    }
+
+    public async Task RecordPartsSentAsync(long messageId, string claimer, int partsSent, DateTimeOffset claimedUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE outbox SET parts_sent = CASE WHEN parts_sent > @partsSent THEN parts_sent ELSE @partsSent END,
+                claimed_until = CASE WHEN claimed_by = @claimer THEN @until ELSE claimed_until END
+            WHERE id = @messageId
+            """,
+            new { messageId, claimer, partsSent, until = Ms(claimedUntil) },
+            cancellationToken: cancellationToken));
     }
 
     public async Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "UPDATE outbox SET sent_at = @at, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = @messageId",
-            new { messageId, at = Ms(sentAt) });
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET sent_at = @at, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = @messageId",
+            new { messageId, at = Ms(sentAt) },
+            cancellationToken: cancellationToken));
     }
 
-    public async Task MarkFailedAsync(long messageId, string error, CancellationToken cancellationToken)
+    public async Task MarkFailedAsync(long messageId, string error, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = @error, claimed_by = NULL, claimed_until = NULL WHERE id = @messageId",
-            new { messageId, error });
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next, claimed_by = NULL, claimed_until = NULL WHERE id = @messageId",
+            new { messageId, error, next = Ms(nextAttemptAt) },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task SetAsideAsync(long messageId, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = @reason, set_aside_at = @at, next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = @messageId",
+            new { messageId, reason, at = Ms(at) },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task ReleaseClaimAsync(long messageId, string claimer, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = @messageId AND claimed_by = @claimer",
+            new { messageId, claimer },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<long>> GetDueChannelsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<long>(new CommandDefinition(
+            $"""
+            SELECT h.channel_id FROM outbox h
+            JOIN ({WaitingHeads}) w ON w.id = h.id
+            JOIN channels c ON c.id = h.channel_id
+            WHERE c.paused_reason IS NULL AND coalesce(h.next_attempt_at, 0) <= @now AND coalesce(h.claimed_until, 0) <= @now
+            ORDER BY h.id
+            """,
+            new { now = Ms(now) },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task<IReadOnlyList<ChannelBacklog>> GetOutboxBacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<OutboxBacklogRow>(new CommandDefinition(
+            $"""
+            SELECT o.channel_id,
+                   sum(CASE WHEN o.sent_at IS NULL AND o.set_aside_at IS NULL THEN 1 ELSE 0 END) AS waiting,
+                   sum(CASE WHEN o.set_aside_at IS NOT NULL THEN 1 ELSE 0 END) AS set_aside,
+                   max(h.next_attempt_at) AS next_attempt_at,
+                   max(h.last_error) AS last_error
+            FROM outbox o
+            LEFT JOIN ({WaitingHeads}) w ON w.channel_id = o.channel_id
+            LEFT JOIN outbox h ON h.id = w.id
+            WHERE o.sent_at IS NULL
+            GROUP BY o.channel_id
+            ORDER BY o.channel_id
+            """,
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new ChannelBacklog(r.channel_id, (int)r.waiting, At(r.next_attempt_at), r.last_error, (int)r.set_aside)).ToList();
+    }
+
+    public async Task<IReadOnlyList<SetAsideMessage>> GetSetAsideAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SetAsideRow>(new CommandDefinition(
+            "SELECT id, channel_id, kind, created_at, set_aside_at, attempts, last_error FROM outbox WHERE set_aside_at IS NOT NULL AND sent_at IS NULL ORDER BY set_aside_at DESC, id DESC LIMIT @limit",
+            new { limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new SetAsideMessage(r.id, r.channel_id, r.kind, At(r.created_at), At(r.set_aside_at), r.attempts, r.last_error ?? "")).ToList();
+    }
+
+    // ---- Inbox
+
+    public async Task<int> ReceiveUpdatesAsync(string source, IReadOnlyList<InboxEntry> entries, (string Key, string Value)? state, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var added = 0;
+        foreach (var entry in entries)
+        {
+            added += await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO inbox(source, external_id, queue, payload, received_at) VALUES (@source, @ExternalId, @Queue, @Payload, @at) ON CONFLICT(source, external_id) DO NOTHING",
+                new { source, entry.ExternalId, entry.Queue, entry.Payload, at = Ms(at) },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        if (state is { } next)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO bot_state(key, value) VALUES (@Key, @Value) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                new { next.Key, next.Value },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return added;
+    }
+
+    public async Task<InboxMessage?> ClaimNextUpdateAsync(string source, string queue, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Only the queue's oldest unhandled update can be claimed, so a chat's updates are handled in order. Two workers
+        // racing for it: the second re-reads the row the first updated and finds it claimed (or handled), and gets nothing.
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<InboxRow>(new CommandDefinition(
+            """
+            UPDATE inbox SET claimed_by = @claimer, claimed_until = @until, attempts = attempts + 1
+            WHERE id = (SELECT id FROM inbox WHERE source = @source AND queue = @queue AND handled_at IS NULL ORDER BY id LIMIT 1)
+              AND handled_at IS NULL
+              AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @claimer)
+            RETURNING id, source, external_id, queue, payload, received_at, attempts
+            """,
+            new { source, queue, claimer, now = Ms(now), until = Ms(now + ttl) },
+            cancellationToken: cancellationToken));
+        return row?.ToMessage();
+    }
+
+    public async Task MarkUpdateHandledAsync(long updateId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE inbox SET handled_at = @at, claimed_by = NULL, claimed_until = NULL WHERE id = @updateId",
+            new { updateId, at = Ms(at) },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task ReleaseUpdateAsync(long updateId, string claimer, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE inbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts - 1 WHERE id = @updateId AND claimed_by = @claimer AND handled_at IS NULL",
+            new { updateId, claimer },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<string>> GetWaitingQueuesAsync(string source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT h.queue FROM inbox h
+            JOIN (SELECT min(id) AS id FROM inbox WHERE source = @source AND handled_at IS NULL GROUP BY queue) w ON w.id = h.id
+            WHERE coalesce(h.claimed_until, 0) <= @now
+            ORDER BY h.id
+            """,
+            new { source, now = Ms(now) },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task<int> PruneUpdatesAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM inbox WHERE handled_at IS NOT NULL AND handled_at < @before",
+            new { before = Ms(before) },
+            cancellationToken: cancellationToken));
     }
 
     public async Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)

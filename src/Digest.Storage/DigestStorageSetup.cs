@@ -25,7 +25,7 @@ public static class DigestStorageSetup
         });
     }
 
-    /// <summary>Registers one store for every role: each stage asks for the role it needs (feeds, items, stories, delivery, communities, leases).</summary>
+    /// <summary>Registers one store for every role: each stage asks for the role it needs (feeds, items, stories, delivery, inbox, communities, leases).</summary>
     public static IServiceCollection AddDigestStore(this IServiceCollection services, Func<IServiceProvider, IDigestStore> create)
     {
         services.AddSingleton(create);
@@ -33,6 +33,7 @@ public static class DigestStorageSetup
         services.AddSingleton<IItemStore>(sp => sp.GetRequiredService<IDigestStore>());
         services.AddSingleton<IStoryStore>(sp => sp.GetRequiredService<IDigestStore>());
         services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<IDigestStore>());
+        services.AddSingleton<IInboxStore>(sp => sp.GetRequiredService<IDigestStore>());
         services.AddSingleton<ICommunityStore>(sp => sp.GetRequiredService<IDigestStore>());
         services.AddSingleton<ILeaseStore>(sp => sp.GetRequiredService<IDigestStore>());
         return services;

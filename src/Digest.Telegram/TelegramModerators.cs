@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Digest.Core.Delivery;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
@@ -22,14 +23,14 @@ internal sealed partial class TelegramModerators(ITelegramBotClient bot, TimePro
 
         try
         {
-            var member = await bot.GetChatMember(chatId, userId, cancellationToken);
+            var member = await PlatformCall.WithTimeoutAsync(token => bot.GetChatMember(chatId, userId, token), options.Value.RequestTimeout, time, cancellationToken);
             var isModerator = member.Status is ChatMemberStatus.Creator or ChatMemberStatus.Administrator;
             cache[(chatId, userId)] = (isModerator, now + options.Value.AdminCacheDuration);
             return isModerator;
         }
-        catch (ApiRequestException e)
+        catch (Exception e) when (e is ApiRequestException or RequestException or HttpRequestException or TimeoutException)
         {
-            // Not knowing means not a moderator; not remembered, so the next command asks again.
+            // Not knowing (an error, Telegram down or slow) means not a moderator; not remembered, so the next command asks again.
             LogUnknown(logger, chatId, userId, e.Message);
             return false;
         }

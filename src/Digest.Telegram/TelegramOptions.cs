@@ -49,9 +49,9 @@ public sealed class TelegramOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan AdminCacheDuration { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How many times one message is retried after 429 Too Many Requests before the outbox keeps it for later.</summary>
-    [Range(0, 20)]
-    public int MaxRetries { get; set; } = 5;
+    /// <summary>How long one Bot API call may take before it counts as failed (getUpdates: <see cref="PollTimeout"/> more).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 

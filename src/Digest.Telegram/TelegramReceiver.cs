@@ -1,5 +1,6 @@
 using System.Globalization;
 using Digest.Core.Commands;
+using Digest.Core.Delivery;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,13 +14,16 @@ namespace Digest.Telegram;
 /// <summary>
 /// Brings the bot up on Telegram — who it is (getMe), its command menus (everyone; more for chat administrators) — and
 /// receives updates: long polling with the offset kept in the store across restarts, or a webhook that Telegram calls.
+/// Received updates go to the <see cref="TelegramInbox"/> (stored with the next offset, then handled per chat), so the
+/// poll goes on at once whatever a chat's handling waits for. Every call has its own timeout; Telegram down or hanging
+/// is logged and retried with backoff while the rest of the bot goes on.
 /// Telegram allows one long poll per bot, so polling runs under the <c>telegram</c> lease, on one worker at a time
 /// (<see cref="TelegramSetup"/>); the worker that takes over goes on from the stored offset. A webhook needs no lease:
 /// every worker registers the same URL and serves whatever the proxy hands it.
 /// </summary>
 internal sealed partial class TelegramReceiver(
     ITelegramBotClient bot,
-    TelegramUpdateHandler handler,
+    TelegramInbox inbox,
     TelegramIdentity identity,
     ILeaseStore leaseStore,
     TimeProvider time,
@@ -68,23 +72,29 @@ internal sealed partial class TelegramReceiver(
 
     private async Task StartAsync(TelegramOptions settings, CancellationToken cancellationToken)
     {
-        var me = await bot.GetMe(cancellationToken);
+        var me = await CallAsync(token => bot.GetMe(token), cancellationToken);
         identity.Username = me.Username;
         var everyone = CommandCatalog.All.Where(c => c.Access == CallerRights.Member).Select(Menu).ToList();
         var admins = CommandCatalog.All.Select(Menu).ToList();
-        await bot.SetMyCommands(everyone, BotCommandScope.Default(), cancellationToken: cancellationToken);
-        await bot.SetMyCommands(admins, BotCommandScope.AllChatAdministrators(), cancellationToken: cancellationToken);
+        await CallAsync(token => bot.SetMyCommands(everyone, BotCommandScope.Default(), cancellationToken: token), cancellationToken);
+        await CallAsync(token => bot.SetMyCommands(admins, BotCommandScope.AllChatAdministrators(), cancellationToken: token), cancellationToken);
         if (settings.Mode == "webhook")
         {
-            await bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: Wanted, secretToken: settings.WebhookSecret, cancellationToken: cancellationToken);
+            await CallAsync(token => bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: Wanted, secretToken: settings.WebhookSecret, cancellationToken: token), cancellationToken);
             LogWebhook(logger, me.Username);
         }
         else
         {
-            await bot.DeleteWebhook(cancellationToken: cancellationToken);
+            await CallAsync(token => bot.DeleteWebhook(cancellationToken: token), cancellationToken);
             LogPolling(logger, me.Username);
         }
     }
+
+    private Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        PlatformCall.WithTimeoutAsync(call, options.Value.RequestTimeout, time, cancellationToken);
+
+    private Task CallAsync(Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        PlatformCall.WithTimeoutAsync(call, options.Value.RequestTimeout, time, cancellationToken);
 
     private static BotCommand Menu(CommandInfo command) => new() { Command = command.Name, Description = command.Description };
 
@@ -94,14 +104,17 @@ internal sealed partial class TelegramReceiver(
         var offset = int.TryParse(await leaseStore.GetStateAsync(key, cancellationToken), NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) ? stored : 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var updates = await bot.GetUpdates(offset, 100, (int)settings.PollTimeout.TotalSeconds, Wanted, cancellationToken);
-            foreach (var update in updates)
+            var updates = await PlatformCall.WithTimeoutAsync(
+                token => bot.GetUpdates(offset, 100, (int)settings.PollTimeout.TotalSeconds, Wanted, token),
+                settings.PollTimeout + settings.RequestTimeout,
+                time,
+                cancellationToken);
+            if (updates.Length > 0)
             {
-                await handler.HandleAsync(update, cancellationToken);
-
-                // Kept after each update: a restart goes on from the next one, and one handled twice at most after a crash.
-                offset = update.Id + 1;
-                await leaseStore.SetStateAsync(key, offset.ToString(CultureInfo.InvariantCulture), cancellationToken);
+                // Stored with the offset after them in one transaction: asking for that offset confirms them to Telegram,
+                // and by then they are kept. Handling happens in the inbox's per-chat loops, not here.
+                offset = updates[^1].Id + 1;
+                await inbox.ReceiveAsync(updates, (key, offset.ToString(CultureInfo.InvariantCulture)), cancellationToken);
             }
         }
     }

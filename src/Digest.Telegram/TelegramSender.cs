@@ -1,4 +1,5 @@
 using System.Text;
+using Digest.Core.Delivery;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,47 +10,49 @@ using Telegram.Bot.Types.Enums;
 
 namespace Digest.Telegram;
 
-/// <summary>How a send ended: delivered, or why not (permanent: the bot was blocked or removed, don't retry).</summary>
-internal sealed record SendOutcome(bool Delivered, string? Error = null, bool Permanent = false)
-{
-    public static readonly SendOutcome Ok = new(true);
-}
-
 /// <summary>
-/// Sends messages to a chat within the flood limits: waits for a slot, rides out 429s (pausing the chat for
-/// retry_after), follows a group that became a supergroup (rebinding its channel), and reports a blocked or removed bot
-/// as permanent so the channel is paused instead of retried forever.
+/// Sends one outbox message's parts to a chat within the flood limits, each call under <see cref="TelegramOptions.RequestTimeout"/>:
+/// waits for the chat's slot, reports each part Telegram acknowledged, follows a group that became a supergroup
+/// (rebinding its channel), and says why a part was not delivered — a 429 with its retry_after (the chat pauses that long
+/// here too), a blocked or removed bot (permanent: the channel pauses), a request Telegram will never accept (rejected:
+/// set aside). Anything else (5xx, a reset connection, a timeout) comes out as an exception: a failed attempt.
 /// </summary>
 internal sealed partial class TelegramSender(
     ITelegramBotClient bot,
     TelegramRateLimiter limiter,
     IDeliveryStore deliveryStore,
+    TimeProvider time,
     IOptions<TelegramOptions> options,
     ILogger<TelegramSender> logger)
 {
+    private const int MaxMigrations = 3;
     private static readonly LinkPreviewOptions NoPreview = new() { IsDisabled = true };
 
-    public async Task<SendOutcome> SendAsync(TelegramAddress address, IReadOnlyList<TelegramMessage> messages, CancellationToken cancellationToken)
+    /// <summary>Sends the parts from <see cref="OutboundMessage.PartsSent"/> on, reporting each one Telegram acknowledged.</summary>
+    public async Task<PublishResult> SendAsync(TelegramAddress address, IReadOnlyList<TelegramMessage> parts, OutboundMessage progress, CancellationToken cancellationToken)
     {
-        foreach (var message in messages)
+        for (var part = progress.PartsSent; part < parts.Count; part++)
         {
-            var (outcome, moved) = await CallAsync(address, a => SendOneAsync(a, message, cancellationToken), cancellationToken);
+            var message = parts[part];
+            var (outcome, moved) = await CallAsync(address, (a, token) => SendOneAsync(a, message, token), cancellationToken);
             address = moved;
             if (!outcome.Delivered)
             {
                 return outcome;
             }
+
+            await progress.PartSentAsync();
         }
 
-        return SendOutcome.Ok;
+        return PublishResult.Ok;
     }
 
-    /// <summary>Replaces a message's text (a pager button); a reply too long for one message is sent anew instead.</summary>
-    public async Task<SendOutcome> EditAsync(TelegramAddress address, int messageId, TelegramMessage message, CancellationToken cancellationToken)
+    /// <summary>Replaces a message's text (a pager button).</summary>
+    public async Task<PublishResult> EditAsync(TelegramAddress address, int messageId, TelegramMessage message, CancellationToken cancellationToken)
     {
         var (outcome, _) = await CallAsync(
             address,
-            a => bot.EditMessageText(a.ChatId, messageId, message.Html, ParseMode.Html, replyMarkup: message.Buttons, linkPreviewOptions: NoPreview, cancellationToken: cancellationToken),
+            (a, token) => bot.EditMessageText(a.ChatId, messageId, message.Html, ParseMode.Html, replyMarkup: message.Buttons, linkPreviewOptions: NoPreview, cancellationToken: token),
             cancellationToken);
         return outcome;
     }
@@ -73,44 +76,44 @@ internal sealed partial class TelegramSender(
             cancellationToken: cancellationToken);
     }
 
-    private async Task<(SendOutcome Outcome, TelegramAddress Address)> CallAsync(TelegramAddress address, Func<TelegramAddress, Task> call, CancellationToken cancellationToken)
+    private async Task<(PublishResult Outcome, TelegramAddress Address)> CallAsync(TelegramAddress address, Func<TelegramAddress, CancellationToken, Task> call, CancellationToken cancellationToken)
     {
-        var retries = 0;
-        while (true)
+        for (var migrations = 0; ; migrations++)
         {
             await limiter.WaitAsync(address.ChatId, cancellationToken);
             try
             {
-                await call(address);
-                return (SendOutcome.Ok, address);
+                var target = address;
+                await PlatformCall.WithTimeoutAsync(token => call(target, token), options.Value.RequestTimeout, time, cancellationToken);
+                return (PublishResult.Ok, address);
             }
-            catch (ApiRequestException e) when (e.ErrorCode == 429 && retries < options.Value.MaxRetries)
+            catch (ApiRequestException e) when (e.ErrorCode == 429)
             {
-                retries++;
                 var wait = TimeSpan.FromSeconds(Math.Max(1, e.Parameters?.RetryAfter ?? 1));
                 limiter.Pause(address.ChatId, wait);
                 LogFlood(logger, address.ChatId, wait.TotalSeconds);
+                return (new PublishResult(false, $"429: {e.Message}", RetryAfter: wait), address);
             }
-            catch (ApiRequestException e) when (e.Parameters?.MigrateToChatId is { } newChat && retries < options.Value.MaxRetries)
+            catch (ApiRequestException e) when (e.Parameters?.MigrateToChatId is { } newChat && migrations < MaxMigrations)
             {
-                retries++;
                 address = await RebindAsync(address, newChat, cancellationToken);
             }
-            catch (ApiRequestException e) when (e.ErrorCode == 403)
+            catch (ApiRequestException e) when (e.ErrorCode == 403 || (e.ErrorCode == 400 && e.Message.Contains("chat not found", StringComparison.OrdinalIgnoreCase)))
             {
-                return (new SendOutcome(false, e.Message, Permanent: true), address);
+                return (new PublishResult(false, e.Message, Permanent: true), address);
+            }
+            catch (ApiRequestException e) when (e.ErrorCode == 400 && e.Message.Contains("message is not modified", StringComparison.OrdinalIgnoreCase))
+            {
+                // The page shown already is the one asked for.
+                return (PublishResult.Ok, address);
+            }
+            catch (ApiRequestException e) when (e.ErrorCode is >= 400 and < 500)
+            {
+                return (new PublishResult(false, $"{e.ErrorCode}: {e.Message}", Rejected: true), address);
             }
             catch (ApiRequestException e)
             {
-                return (new SendOutcome(false, $"{e.ErrorCode}: {e.Message}"), address);
-            }
-            catch (RequestException e)
-            {
-                return (new SendOutcome(false, e.Message), address);
-            }
-            catch (HttpRequestException e)
-            {
-                return (new SendOutcome(false, e.Message), address);
+                return (new PublishResult(false, $"{e.ErrorCode}: {e.Message}"), address);
             }
         }
     }

@@ -13,9 +13,9 @@ public static class TelegramSetup
     public const string HttpClientName = "telegram";
 
     /// <summary>
-    /// The Telegram adapter: receiver (long polling or webhook), command adapter, renderer and publisher. Registers
+    /// The Telegram adapter: receiver (long polling or webhook), inbox, command adapter, renderer and publisher. Registers
     /// nothing without <c>Telegram:BotToken</c>, so the bot runs without Telegram until a token is set.
-    /// Needs the command core (<c>AddDigestCommands</c>) and the host's scheduler.
+    /// Needs the command core (<c>AddDigestCommands</c>), delivery (<c>AddDigestDelivery</c>) and the host's scheduler.
     /// </summary>
     public static IServiceCollection AddDigestTelegram(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,14 +27,19 @@ public static class TelegramSetup
         services.AddValidatedOptions<TelegramOptions>(TelegramOptions.SectionName);
 
         // One long-lived client for the singletons below; pooled connections are renewed so DNS changes are seen.
-        services.AddHttpClient(HttpClientName, (sp, client) => client.Timeout = sp.GetRequiredService<IOptions<TelegramOptions>>().Value.PollTimeout + TimeSpan.FromSeconds(30))
+        // The outer bound; each call has its own, shorter timeout (Telegram:RequestTimeout, getUpdates Telegram:PollTimeout more).
+        services.AddHttpClient(HttpClientName, (sp, client) =>
+            {
+                var options = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
+                client.Timeout = options.PollTimeout + options.RequestTimeout + TimeSpan.FromSeconds(5);
+            })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton<ITelegramBotClient>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TelegramOptions>>().Value;
 
-            // 429s are handled by TelegramSender (pausing the chat in the rate limiter), not retried blindly by the library.
+            // 429s are the outbox's to retry (TelegramSender reports retry_after and pauses the chat), not the library's.
             var clientOptions = new TelegramBotClientOptions(options.BotToken!, options.ApiBaseUrl) { RetryCount = 0 };
             return new TelegramBotClient(clientOptions, sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName));
         });
@@ -46,6 +51,10 @@ public static class TelegramSetup
         services.AddSingleton<TelegramModerators>();
         services.AddSingleton<TelegramUpdateHandler>();
         services.AddSingleton<IChannelPublisher, TelegramPublisher>();
+
+        // On every worker, whoever receives: its sweep handles what a worker that died left in the inbox.
+        services.AddSingleton<TelegramInbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<TelegramInbox>());
         services.AddSingleton<TelegramReceiver>();
         if (configuration[$"{TelegramOptions.SectionName}:{nameof(TelegramOptions.Mode)}"] == "webhook")
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Digest.Core.Commands;
+using Digest.Core.Delivery;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,8 +19,10 @@ internal sealed class TelegramIdentity
 }
 
 /// <summary>
-/// Turns Telegram updates into the platform-neutral command model and speaks the reply: commands in messages, pager
-/// buttons, the bot joining or leaving a chat, and a group becoming a supergroup. One bad update is logged and skipped.
+/// Turns Telegram updates into the platform-neutral command model and queues the reply in the chat's outbox (sent by the
+/// chat's loop, retried after a 5xx or a reset; its key is the update's, so handling an update again never replies twice):
+/// commands in messages, pager buttons, the bot joining or leaving a chat, and a group becoming a supergroup. One bad
+/// update is logged and skipped.
 /// </summary>
 internal sealed partial class TelegramUpdateHandler(
     ITelegramBotClient bot,
@@ -30,6 +33,8 @@ internal sealed partial class TelegramUpdateHandler(
     TelegramIdentity identity,
     IDeliveryStore deliveryStore,
     IDigestScheduling scheduling,
+    OutboxSignal outbox,
+    TimeProvider time,
     IOptions<TelegramOptions> options,
     ILogger<TelegramUpdateHandler> logger)
 {
@@ -38,30 +43,31 @@ internal sealed partial class TelegramUpdateHandler(
 
     private readonly ConcurrentDictionary<long, byte> scheduled = new();
 
-    public async Task HandleAsync(Update update, CancellationToken cancellationToken)
+    /// <summary>Handles one update taken from the inbox; <paramref name="inboxId"/> names its reply in the outbox.</summary>
+    public async Task HandleAsync(Update update, long inboxId, CancellationToken cancellationToken)
     {
         try
         {
             switch (update)
             {
                 case { Message: { } message }:
-                    await OnMessageAsync(message, cancellationToken);
+                    await OnMessageAsync(message, inboxId, cancellationToken);
                     break;
                 case { CallbackQuery: { } query }:
-                    await OnCallbackAsync(query, cancellationToken);
+                    await OnCallbackAsync(query, inboxId, cancellationToken);
                     break;
                 case { MyChatMember: { } membership }:
                     await OnMembershipAsync(membership, cancellationToken);
                     break;
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogFailed(logger, e, update.Id);
         }
     }
 
-    private async Task OnMessageAsync(Message message, CancellationToken cancellationToken)
+    private async Task OnMessageAsync(Message message, long inboxId, CancellationToken cancellationToken)
     {
         if (message.MigrateToChatId is { } newChat)
         {
@@ -78,6 +84,20 @@ internal sealed partial class TelegramUpdateHandler(
         var name = parsed.Name == "start" ? "help" : parsed.Name;
         var address = new TelegramAddress(message.Chat.Id, message.IsTopicMessage ? message.MessageThreadId : null);
         var channel = await EnsureChannelAsync(message.Chat, address, cancellationToken);
+        string? attachment = null;
+        if (name == "feeds" && message.Document is { } document)
+        {
+            var (text, problem) = await DownloadAsync(document, cancellationToken);
+            if (problem is not null)
+            {
+                // A file we couldn't get is said so, not taken for a missing one.
+                await ReplyAsync(channel, CommandReply.Refuse(problem), inboxId, null, cancellationToken);
+                return;
+            }
+
+            attachment = text;
+        }
+
         var request = new CommandRequest(
             name,
             parsed.Arguments,
@@ -86,38 +106,55 @@ internal sealed partial class TelegramUpdateHandler(
             channel,
             await RightsAsync(message.Chat, from, cancellationToken),
             new ChannelDefaults(options.Value.DefaultSchedule, options.Value.DefaultTimeZone),
-            Attachment: name == "feeds" && message.Document is { } document ? await DownloadAsync(document, cancellationToken) : null);
+            Attachment: attachment);
         var reply = await dispatcher.HandleAsync(request, cancellationToken);
         if (reply.Private && message.Chat.Type != ChatType.Private)
         {
-            await AnswerPrivatelyAsync(from, name, address, reply, cancellationToken);
+            await AnswerPrivatelyAsync(from, name, channel, reply, inboxId, cancellationToken);
             return;
         }
 
-        await sender.SendAsync(address, TelegramRenderer.Render(reply, callbacks), cancellationToken);
+        await ReplyAsync(channel, reply, inboxId, null, cancellationToken);
     }
 
     /// <summary>
     /// A member's own settings (/alerts, /subscribe) are answered in the private chat with them, never in the group. A bot
-    /// may not write first to someone who never started it: then the group gets only a link that opens the private chat.
+    /// may not write first to someone who never started it (or who blocked it): then the group gets only a link that opens
+    /// the private chat — at once when the private chat is known to be closed, else when the private send is refused.
     /// </summary>
-    private async Task AnswerPrivatelyAsync(User from, string command, TelegramAddress group, CommandReply reply, CancellationToken cancellationToken)
+    private async Task AnswerPrivatelyAsync(User from, string command, ChannelRecord group, CommandReply reply, long inboxId, CancellationToken cancellationToken)
     {
-        var sent = await sender.SendAsync(new TelegramAddress(from.Id, null), TelegramRenderer.Render(reply, callbacks), cancellationToken);
-        if (!sent.Delivered)
+        var note = CommandReply.Say(
+            $"{from.FirstName}, I answer /{command} in a private chat, but I can't write to you yet. Open https://t.me/{identity.Username}?start=private, press Start, then send /{command} again.");
+        var key = string.Create(CultureInfo.InvariantCulture, $"telegram:reply:{inboxId}");
+
+        // The private chat's channel, created without a digest and left paused if it is: only the member opens it again.
+        var own = await deliveryStore.EnsureChannelAsync(
+            TelegramAddress.Platform,
+            new TelegramAddress(from.Id, null).ToString(),
+            null,
+            Schedules.Off,
+            options.Value.DefaultTimeZone,
+            cancellationToken);
+        if (own.PausedReason is not null)
         {
-            var note = CommandReply.Say(
-                $"{from.FirstName}, I answer /{command} in a private chat, but I can't write to you yet. Open https://t.me/{identity.Username}?start=private, press Start, then send /{command} again.");
-            await sender.SendAsync(group, TelegramRenderer.Render(note, callbacks), cancellationToken);
+            await ReplyAsync(group, note, inboxId, null, cancellationToken);
+            return;
+        }
+
+        var payload = OutboxPayload.ForPrivateReply(reply, group.Id, OutboxPayload.ForReply(note).Serialize());
+        if (await deliveryStore.EnqueueAsync(own.Id, OutboxPayload.ReplyKind, key, payload.Serialize(), time.GetUtcNow(), cancellationToken))
+        {
+            outbox.Wake(own.Id);
         }
     }
 
-    private async Task OnCallbackAsync(CallbackQuery query, CancellationToken cancellationToken)
+    private async Task OnCallbackAsync(CallbackQuery query, long inboxId, CancellationToken cancellationToken)
     {
         var page = callbacks.Decode(query.Data);
         if (page is null || query.Message is not { } message)
         {
-            await bot.AnswerCallbackQuery(query.Id, "This list has expired; run the command again.", cancellationToken: cancellationToken);
+            await AnswerAsync(query, "This list has expired; run the command again.", cancellationToken);
             return;
         }
 
@@ -133,15 +170,34 @@ internal sealed partial class TelegramUpdateHandler(
             new ChannelDefaults(options.Value.DefaultSchedule, options.Value.DefaultTimeZone),
             page.Page);
         var reply = await dispatcher.HandleAsync(request, cancellationToken);
-        var messages = TelegramRenderer.Render(reply, callbacks);
-        await bot.AnswerCallbackQuery(query.Id, cancellationToken: cancellationToken);
-        if (messages is [{ File: null } single])
+        await AnswerAsync(query, null, cancellationToken);
+        await ReplyAsync(channel, reply, inboxId, message.MessageId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the reply for the chat's loop and wakes it. <paramref name="editOf"/>: the message whose pager button was
+    /// pressed, which the reply's page replaces.
+    /// </summary>
+    private async Task ReplyAsync(ChannelRecord channel, CommandReply reply, long inboxId, int? editOf, CancellationToken cancellationToken)
+    {
+        var key = string.Create(CultureInfo.InvariantCulture, $"telegram:reply:{inboxId}");
+        var payload = OutboxPayload.ForReply(reply, editOf?.ToString(CultureInfo.InvariantCulture));
+        if (await deliveryStore.EnqueueAsync(channel.Id, OutboxPayload.ReplyKind, key, payload.Serialize(), time.GetUtcNow(), cancellationToken))
         {
-            await sender.EditAsync(address, message.MessageId, single, cancellationToken);
+            outbox.Wake(channel.Id);
         }
-        else
+    }
+
+    /// <summary>Stops the button's spinner; best effort (the page itself comes through the outbox).</summary>
+    private async Task AnswerAsync(CallbackQuery query, string? text, CancellationToken cancellationToken)
+    {
+        try
         {
-            await sender.SendAsync(address, messages, cancellationToken);
+            await PlatformCall.WithTimeoutAsync(token => bot.AnswerCallbackQuery(query.Id, text, cancellationToken: token), options.Value.RequestTimeout, time, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogAnswerFailed(logger, query.Id, e.Message);
         }
     }
 
@@ -209,20 +265,35 @@ internal sealed partial class TelegramUpdateHandler(
         return new CommandCaller(id, user.Username ?? user.FirstName, id);
     }
 
-    private async Task<string?> DownloadAsync(Document document, CancellationToken cancellationToken)
+    private async Task<(string? Text, string? Problem)> DownloadAsync(Document document, CancellationToken cancellationToken)
     {
+        const string TooLarge = "The attached file is larger than 1 MB; an OPML list of feeds is far smaller. Nothing was imported.";
         if (document.FileSize > AttachmentMaxBytes)
         {
-            return null;
+            return (null, TooLarge);
         }
 
-        using var buffer = new MemoryStream();
-        await bot.GetInfoAndDownloadFile(document.FileId, buffer, cancellationToken);
-        return buffer.Length > AttachmentMaxBytes ? null : Encoding.UTF8.GetString(buffer.ToArray());
+        try
+        {
+            using var buffer = new MemoryStream();
+            await PlatformCall.WithTimeoutAsync(token => bot.GetInfoAndDownloadFile(document.FileId, buffer, token), options.Value.RequestTimeout, time, cancellationToken);
+            return buffer.Length > AttachmentMaxBytes ? (null, TooLarge) : (Encoding.UTF8.GetString(buffer.ToArray()), null);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            LogDownloadFailed(logger, e, document.FileId);
+            return (null, $"Couldn't download the attached file ({e.Message}). Nothing was imported; send it again, or give its address: /feeds import <url>");
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram file {FileId} could not be downloaded")]
+    private static partial void LogDownloadFailed(ILogger logger, Exception exception, string fileId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Telegram update {UpdateId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, int updateId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram answerCallbackQuery {QueryId} failed: {Error}")]
+    private static partial void LogAnswerFailed(ILogger logger, string queryId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Telegram chat {ChatId} paused: {Reason}")]
     private static partial void LogPaused(ILogger logger, long chatId, string reason);

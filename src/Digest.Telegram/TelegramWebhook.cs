@@ -14,9 +14,10 @@ namespace Digest.Telegram;
 
 /// <summary>
 /// Webhook mode: a small Kestrel endpoint (POST /telegram/webhook on Telegram:WebhookListenUrl, behind the TLS proxy that
-/// Telegram:WebhookUrl names) that checks X-Telegram-Bot-Api-Secret-Token and hands each update to the handler.
+/// Telegram:WebhookUrl names) that checks X-Telegram-Bot-Api-Secret-Token and keeps each update in the inbox before it
+/// answers 200 (a store failure answers 500, and Telegram sends the update again); the inbox's per-chat loops handle it.
 /// </summary>
-internal sealed class TelegramWebhook(TelegramUpdateHandler handler, IOptions<TelegramOptions> options) : IHostedService, IAsyncDisposable
+internal sealed class TelegramWebhook(TelegramInbox inbox, IOptions<TelegramOptions> options) : IHostedService, IAsyncDisposable
 {
     public const string Path = "/telegram/webhook";
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
@@ -43,7 +44,7 @@ internal sealed class TelegramWebhook(TelegramUpdateHandler handler, IOptions<Te
                 return Results.BadRequest();
             }
 
-            await handler.HandleAsync(update, context.RequestAborted);
+            await inbox.ReceiveAsync([update], null, context.RequestAborted);
             return Results.Ok();
         });
         await app.StartAsync(cancellationToken);

@@ -152,6 +152,70 @@ public sealed class DiscordPublisherTests
 
     private static string Interactions() => TestInteractions.Channel;
 
+    [Fact]
+    public async Task Publish_AnswerLostAfterDiscordCreatedTheMessage_RetryCarriesTheSameNonceAndOneMessageShows()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        await using var fake = await FakeDiscord.StartAsync(time);
+        await using var services = TestServices.Create(fake, time);
+        fake.Enqueue(CannedResponse.ServerError("POST", "/messages") with { AfterCreating = true });
+
+        var result = await time.AdvanceUntilDone(
+            Publisher(services).PublishAsync(Channel(Interactions()), new OutboundMessage(42, OutboxPayload.ForText("Talks resume in Geneva")), TestContext.Current.CancellationToken),
+            TimeSpan.FromMilliseconds(250));
+
+        result.Delivered.ShouldBeTrue();
+        var posts = fake.RequestsTo("POST", "/messages");
+        posts.Count.ShouldBe(2);
+        posts.ShouldAllBe(p => p.Json.GetProperty("nonce").GetString() == "o42.0" && p.Json.GetProperty("enforce_nonce").GetBoolean());
+        fake.Created.ShouldHaveSingleItem()["content"]!.GetValue<string>().ShouldBe("Talks resume in Geneva");
+    }
+
+    [Fact]
+    public async Task Publish_DigestWhosePartsOneAndTwoWereAcknowledged_SendsOnlyTheRestEachWithItsOwnNonce()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, TimeProvider.System);
+        var acknowledged = new List<int>();
+        var message = new OutboundMessage(7, OutboxPayload.ForDigest(new DigestModel(Now, [.. Enumerable.Range(1, 25).Select(i => Story(i))], null)), 2, parts =>
+        {
+            acknowledged.Add(parts);
+            return Task.CompletedTask;
+        });
+
+        var result = await Publisher(services).PublishAsync(Channel(Interactions()), message, TestContext.Current.CancellationToken);
+
+        result.Delivered.ShouldBeTrue();
+        var post = fake.RequestsTo("POST", "/messages").ShouldHaveSingleItem();
+        post.Json.GetProperty("nonce").GetString().ShouldBe("o7.2");
+        post.Json.GetProperty("embeds").GetArrayLength().ShouldBe(5);
+        acknowledged.ShouldBe([3]);
+    }
+
+    [Fact]
+    public async Task Publish_WebhookAddress_SendsNoNonceWebhooksDoNotTakeOne()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, TimeProvider.System);
+
+        await Publisher(services).PublishAsync(Channel(Webhook), OutboxPayload.ForText("hello"), TestContext.Current.CancellationToken);
+
+        fake.RequestsTo("POST", "/webhooks/").ShouldHaveSingleItem().Json.TryGetProperty("nonce", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Publish_BodyDiscordRefuses_RejectedSoItIsSetAsideNotRetried()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, TimeProvider.System);
+        fake.Enqueue(new CannedResponse("POST", "/messages", 400, """{"message":"Invalid Form Body","code":50035}"""));
+
+        var result = await Publisher(services).PublishAsync(Channel(Interactions()), OutboxPayload.ForText("hello"), TestContext.Current.CancellationToken);
+
+        result.Rejected.ShouldBeTrue();
+        result.Permanent.ShouldBeFalse();
+    }
+
     private static IChannelPublisher Publisher(IServiceProvider services) =>
         services.GetServices<IChannelPublisher>().Single(p => p.Platform == "discord");
 
@@ -167,4 +231,11 @@ public sealed class DiscordPublisherTests
         ["diplomacy"],
         Now.AddHours(-id),
         Now.AddHours(-id));
+}
+
+internal static class PublisherCalls
+{
+    /// <summary>A one-off send of <paramref name="payload"/>, as outbox message 1 with nothing sent yet.</summary>
+    public static Task<PublishResult> PublishAsync(this IChannelPublisher publisher, ChannelRecord channel, OutboxPayload payload, CancellationToken cancellationToken) =>
+        publisher.PublishAsync(channel, new OutboundMessage(1, payload), cancellationToken);
 }

@@ -419,11 +419,94 @@ public abstract class StoreContract : IAsyncDisposable
         await store.EnqueueAsync(channelId, "text", "m1", "one", T0, Ct);
         var claimed = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0, Ct);
 
-        await store.MarkFailedAsync(claimed!.Id, "HTTP 502", Ct);
-        var retried = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0.AddSeconds(1), Ct);
+        await store.MarkFailedAsync(claimed!.Id, "HTTP 502", T0.AddSeconds(4), Ct);
+        var early = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0.AddSeconds(3), Ct);
+        var dueBefore = await store.GetDueChannelsAsync(T0.AddSeconds(3), Ct);
+        var dueAfter = await store.GetDueChannelsAsync(T0.AddSeconds(4), Ct);
+        var retried = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0.AddSeconds(4), Ct);
 
+        early.ShouldBeNull();
+        dueBefore.ShouldBeEmpty();
+        dueAfter.ShouldBe([channelId]);
         retried!.Attempts.ShouldBe(1);
         retried.LastError.ShouldBe("HTTP 502");
+    }
+
+    [Fact]
+    public async Task SetAside_FailingHead_ChannelGoesOnWithTheNextAndBothAreShownInTheBacklog()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        await store.EnqueueAsync(channelId, "digest", "m1", "one", T0, Ct);
+        await store.EnqueueAsync(channelId, "text", "m2", "two", T0, Ct);
+        var head = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0, Ct);
+        await store.MarkFailedAsync(head!.Id, "HTTP 500", T0.AddSeconds(2), Ct);
+
+        var backlog = (await store.GetOutboxBacklogAsync(Ct)).ShouldHaveSingleItem();
+        var again = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0.AddSeconds(2), Ct);
+        await store.SetAsideAsync(again!.Id, "gave up after 2 attempts: HTTP 500", T0.AddSeconds(3), Ct);
+        var next = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0.AddSeconds(3), Ct);
+        var afterwards = (await store.GetOutboxBacklogAsync(Ct)).ShouldHaveSingleItem();
+
+        backlog.ShouldBe(new ChannelBacklog(channelId, 2, T0.AddSeconds(2), "HTTP 500", 0));
+        next!.DedupKey.ShouldBe("m2");
+        afterwards.ShouldBe(new ChannelBacklog(channelId, 1, null, null, 1));
+        var aside = (await store.GetSetAsideAsync(10, Ct)).ShouldHaveSingleItem();
+        aside.ShouldBe(new SetAsideMessage(head.Id, channelId, "digest", T0, T0.AddSeconds(3), 2, "gave up after 2 attempts: HTTP 500"));
+        (await store.GetPendingAsync(channelId, 10, Ct)).Select(m => m.DedupKey).ShouldBe(["m2"]);
+    }
+
+    [Fact]
+    public async Task RecordPartsSent_WorkerDiesAfterPartOne_TheNextClaimReadsItAndTheClaimWasExtended()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        await store.EnqueueAsync(channelId, "digest", "m1", "three parts", T0, Ct);
+        var claimed = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0, Ct);
+
+        await store.RecordPartsSentAsync(claimed!.Id, "worker-a", 1, T0.AddSeconds(15) + Ttl, Ct);
+        var whileExtended = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0 + Ttl, Ct);
+        var afterExpiry = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0.AddSeconds(15) + Ttl, Ct);
+
+        claimed.PartsSent.ShouldBe(0);
+        whileExtended.ShouldBeNull();
+        afterExpiry!.PartsSent.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ReleaseClaim_WorkerStopsMidSend_ClaimedAgainAtOnceWithoutCountingAnAttempt()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        await store.EnqueueAsync(channelId, "text", "m1", "one", T0, Ct);
+        var claimed = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0, Ct);
+
+        await store.ReleaseClaimAsync(claimed!.Id, "worker-b", Ct);
+        var whileStillClaimed = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0, Ct);
+        await store.ReleaseClaimAsync(claimed.Id, "worker-a", Ct);
+        var again = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0, Ct);
+
+        whileStillClaimed.ShouldBeNull();
+        again!.Attempts.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task GetDueChannels_OnlyUnpausedChannelsWhoseOldestMessageIsDueAndUnclaimed()
+    {
+        var (store, idle) = await StoreWithChannelAsync();
+        var claimed = (await store.EnsureChannelAsync("telegram", "-100", null, "0 0 8 * * ?", "UTC", Ct)).Id;
+        var paused = (await store.EnsureChannelAsync("telegram", "-200", null, "0 0 8 * * ?", "UTC", Ct)).Id;
+        var due = (await store.EnsureChannelAsync("telegram", "-300", null, "0 0 8 * * ?", "UTC", Ct)).Id;
+        var sent = (await store.EnsureChannelAsync("telegram", "-400", null, "0 0 8 * * ?", "UTC", Ct)).Id;
+        foreach (var channel in new[] { claimed, paused, due, sent })
+        {
+            await store.EnqueueAsync(channel, "text", $"m{channel}", "hello", T0, Ct);
+        }
+
+        await store.ClaimNextAsync(claimed, "worker-a", Ttl, T0, Ct);
+        await store.SetChannelPausedAsync(paused, "the bot was removed from the chat", Ct);
+        await store.MarkSentAsync((await store.ClaimNextAsync(sent, "worker-a", Ttl, T0, Ct))!.Id, T0, Ct);
+
+        (await store.GetDueChannelsAsync(T0.AddSeconds(1), Ct)).ShouldBe([due]);
+        (await store.GetDueChannelsAsync(T0 + Ttl, Ct)).ShouldBe([claimed, due]);
+        idle.ShouldNotBe(due);
     }
 
     [Fact]
@@ -488,6 +571,81 @@ public abstract class StoreContract : IAsyncDisposable
 
         (await store.TryAcquireLeaseAsync("discord", "worker-b", Ttl, T0.AddSeconds(11), Ct)).ShouldBeTrue();
         (await store.TryAcquireLeaseAsync("discord", "worker-b", Ttl, T0.AddSeconds(12), Ct)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Inbox_UpdatesReceivedTwiceWithTheOffset_StoredOnceAndTheOffsetKept()
+    {
+        var store = await StoreAsync();
+
+        var first = await store.ReceiveUpdatesAsync("telegram:1", [new("10", "-100", "{\"a\":1}"), new("11", "-200", "{}")], ("telegram:1:offset", "12"), T0, Ct);
+        var again = await store.ReceiveUpdatesAsync("telegram:1", [new("11", "-200", "{}"), new("12", "-100", "{}")], ("telegram:1:offset", "13"), T0, Ct);
+        var otherBot = await store.ReceiveUpdatesAsync("telegram:2", [new("10", "-100", "{}")], null, T0, Ct);
+
+        first.ShouldBe(2);
+        again.ShouldBe(1);
+        otherBot.ShouldBe(1);
+        (await store.GetStateAsync("telegram:1:offset", Ct)).ShouldBe("13");
+        (await store.GetWaitingQueuesAsync("telegram:1", T0, Ct)).ShouldBe(["-100", "-200"]);
+    }
+
+    [Fact]
+    public async Task Inbox_OneQueue_HandledInOrderByOneWorkerAtATime()
+    {
+        var store = await StoreAsync();
+        var other = await StoreAsync(store);
+        await store.ReceiveUpdatesAsync("telegram:1", [new("1", "-100", "first"), new("2", "-100", "second"), new("3", "-200", "elsewhere")], null, T0, Ct);
+
+        var byA = await store.ClaimNextUpdateAsync("telegram:1", "-100", "worker-a", Ttl, T0, Ct);
+        var byB = await other.ClaimNextUpdateAsync("telegram:1", "-100", "worker-b", Ttl, T0, Ct);
+        var otherQueue = await other.ClaimNextUpdateAsync("telegram:1", "-200", "worker-b", Ttl, T0, Ct);
+        var waitingWhileClaimed = await store.GetWaitingQueuesAsync("telegram:1", T0, Ct);
+        await store.MarkUpdateHandledAsync(byA!.Id, T0, Ct);
+        var next = await other.ClaimNextUpdateAsync("telegram:1", "-100", "worker-b", Ttl, T0, Ct);
+
+        byA.Payload.ShouldBe("first");
+        byA.Attempts.ShouldBe(1);
+        byB.ShouldBeNull();
+        otherQueue!.Payload.ShouldBe("elsewhere");
+        waitingWhileClaimed.ShouldBeEmpty();
+        next!.Payload.ShouldBe("second");
+    }
+
+    [Fact]
+    public async Task Inbox_WorkerDiesOrStops_ClaimExpiresOrIsReleasedAndTheUpdateIsTakenUpAgain()
+    {
+        var store = await StoreAsync();
+        await store.ReceiveUpdatesAsync("telegram:1", [new("1", "-100", "dies"), new("2", "-200", "stops")], null, T0, Ct);
+        var dying = await store.ClaimNextUpdateAsync("telegram:1", "-100", "worker-a", Ttl, T0, Ct);
+        var stopping = await store.ClaimNextUpdateAsync("telegram:1", "-200", "worker-a", Ttl, T0, Ct);
+
+        await store.ReleaseUpdateAsync(stopping!.Id, "worker-a", Ct);
+        var waiting = await store.GetWaitingQueuesAsync("telegram:1", T0.AddSeconds(1), Ct);
+        var waitingAfterExpiry = await store.GetWaitingQueuesAsync("telegram:1", T0 + Ttl, Ct);
+        var takenOver = await store.ClaimNextUpdateAsync("telegram:1", "-100", "worker-b", Ttl, T0 + Ttl, Ct);
+        var released = await store.ClaimNextUpdateAsync("telegram:1", "-200", "worker-b", Ttl, T0 + Ttl, Ct);
+
+        waiting.ShouldBe(["-200"]);
+        waitingAfterExpiry.ShouldBe(["-100", "-200"]);
+        takenOver!.Id.ShouldBe(dying!.Id);
+        takenOver.Attempts.ShouldBe(2);
+        released!.Attempts.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Inbox_Prune_ForgetsOnlyUpdatesHandledBeforeTheTime()
+    {
+        var store = await StoreAsync();
+        await store.ReceiveUpdatesAsync("telegram:1", [new("1", "-100", "old"), new("2", "-100", "recent"), new("3", "-100", "waiting")], null, T0, Ct);
+        await store.MarkUpdateHandledAsync((await store.ClaimNextUpdateAsync("telegram:1", "-100", "w", Ttl, T0, Ct))!.Id, T0, Ct);
+        await store.MarkUpdateHandledAsync((await store.ClaimNextUpdateAsync("telegram:1", "-100", "w", Ttl, T0, Ct))!.Id, T0.AddHours(2), Ct);
+
+        var pruned = await store.PruneUpdatesAsync(T0.AddHours(1), Ct);
+        var again = await store.ReceiveUpdatesAsync("telegram:1", [new("2", "-100", "recent")], null, T0, Ct);
+
+        pruned.ShouldBe(1);
+        again.ShouldBe(0);
+        (await store.ClaimNextUpdateAsync("telegram:1", "-100", "w", Ttl, T0, Ct))!.Payload.ShouldBe("waiting");
     }
 
     [Fact]

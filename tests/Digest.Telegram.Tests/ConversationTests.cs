@@ -2,6 +2,7 @@ using Digest.Core.Delivery;
 using Digest.Core.Pipeline;
 using Digest.Telegram.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Digest.Telegram.Tests;
 
@@ -43,6 +44,20 @@ public sealed class ConversationTests
         refusal.ThreadId.ShouldBe(77);
 
         telegram.CallsOf("setMyCommands").Count.ShouldBe(2);
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task FeedsImport_AttachmentThatCannotBeDownloaded_GetsAReply()
+    {
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        telegram.MakeAdministrator(Group, Admin);
+
+        telegram.SendDocument(Group, Admin, "/feeds import", "lost-file", 2048);
+
+        var reply = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Couldn't download the attached file", StringComparison.Ordinal), "the reply to an import whose file was lost");
+        reply.VisibleText.ShouldContain("Nothing was imported");
         telegram.Violations.ShouldBeEmpty();
     }
 
@@ -134,29 +149,31 @@ public sealed class ConversationTests
     [Fact]
     public async Task FloodStorm_DigestIsDeliveredExactlyOnce()
     {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 12, 22, 12, 0, 0, TimeSpan.Zero));
         await using var telegram = await FakeTelegramServer.StartAsync();
-        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase(), clock: clock);
         await bot.FirstPollsDoneAsync();
         telegram.Say(Group, Member, "/help");
         await telegram.WaitForMessageAsync(m => m.ChatId == Group, "the /help reply");
         var channel = await bot.ChannelAsync(Group);
 
         telegram.Inject("sendMessage", Group, FakeFault.Flood(1), times: 3);
-        var delivery = bot.Services.GetRequiredService<DigestDelivery>();
-        await delivery.RunChannelAsync(channel.Id, CancellationToken.None);
-        await delivery.FlushAllAsync(CancellationToken.None);
+        await bot.Services.GetRequiredService<DigestDelivery>().RunChannelAsync(channel.Id, CancellationToken.None);
+        await clock.AdvanceUntilAsync(
+            async () => (await bot.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).Count == 0,
+            TimeSpan.FromSeconds(1),
+            "the digest delivered");
 
         // Every call but the three refused ones delivered a message, and no message twice (a long digest is several messages).
         var delivered = telegram.Messages.Where(m => m.ChatId == Group).ToList();
         telegram.CallsOf("sendMessage").Count(c => (long)c["chat_id"]! == Group).ShouldBe(delivered.Count + 3);
         delivered.Count(m => m.VisibleText.StartsWith("Digest —", StringComparison.Ordinal)).ShouldBe(1);
         delivered.Select(m => m.Text).ShouldBeUnique();
-        (await bot.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).ShouldBeEmpty();
         telegram.Violations.ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task CrashBetweenSendAndAcknowledgement_RestartResendsOnlyTheUnacknowledged()
+    public async Task StopMidSend_RestartResendsOnlyTheUnacknowledged()
     {
         await using var telegram = await FakeTelegramServer.StartAsync();
         var database = BotHarness.TempDatabase();
@@ -164,35 +181,23 @@ public sealed class ConversationTests
         telegram.Say(Group, Member, "/help");
         await telegram.WaitForMessageAsync(m => m.ChatId == Group, "the /help reply");
         var channel = await bot.ChannelAsync(Group);
-        var delivery = bot.Services.GetRequiredService<DigestDelivery>();
-        var now = bot.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
-        await bot.Store.EnqueueAsync(channel.Id, OutboxPayload.TextKind, "notice:1", OutboxPayload.ForText("First notice").Serialize(), now, CancellationToken.None);
-        await delivery.FlushAsync(channel, CancellationToken.None);
+        await bot.EnqueueAsync(Group, "notice:1", OutboxPayload.ForText("First notice"));
+        await telegram.WaitForMessageAsync(m => m.VisibleText == "First notice", "the first notice");
 
-        // Telegram receives the second notice, but the bot dies before it hears back: nothing is acknowledged.
+        // Telegram receives the second notice, but the bot stops before it hears back: after the stop's grace the send is
+        // given up, not acknowledged.
         telegram.Hold(Group);
-        await bot.Store.EnqueueAsync(channel.Id, OutboxPayload.TextKind, "notice:2", OutboxPayload.ForText("Second notice").Serialize(), now, CancellationToken.None);
-        using var crash = new CancellationTokenSource();
-        var flushing = delivery.FlushAsync(channel, crash.Token);
+        await bot.EnqueueAsync(Group, "notice:2", OutboxPayload.ForText("Second notice"));
         await telegram.WaitForMessageAsync(m => m.VisibleText == "Second notice", "the second notice");
-        await crash.CancelAsync();
-        await Should.ThrowAsync<OperationCanceledException>(flushing);
         await bot.DisposeAsync();
         telegram.Release(Group);
 
-        // Startup waits for nothing: the outbox sweep, which starts with the bot, sends what was not acknowledged.
+        // Startup waits for nothing: the dispatcher's sweep, which starts with the bot, sends what was not acknowledged.
         await using var restarted = await BotHarness.StartAsync(telegram, database);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (telegram.Messages.Count(m => m.VisibleText == "Second notice") < 2
-               || (await restarted.Store.GetPendingAsync(channel.Id, 10, timeout.Token)).Count > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
-        }
-
-        telegram.Messages.Count(m => m.VisibleText == "Second notice").ShouldBe(2);
+        await telegram.WaitUntilAsync(sent => sent.Count(m => m.VisibleText == "Second notice") == 2, "the second notice again");
         telegram.Messages.Count(m => m.VisibleText == "First notice").ShouldBe(1);
-        (await restarted.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).ShouldBeEmpty();
+        await WaitAsync(async () => (await restarted.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).Count == 0);
         telegram.Violations.ShouldBeEmpty();
     }
 
@@ -210,13 +215,14 @@ public sealed class ConversationTests
         telegram.Inject("sendMessage", Member, FakeFault.Blocked());
         var delivery = bot.Services.GetRequiredService<DigestDelivery>();
         await delivery.RunChannelAsync(mine.Id, CancellationToken.None);
+        await WaitAsync(async () => (await bot.ChannelAsync(Member)).PausedReason is not null);
         await delivery.RunChannelAsync(mine.Id, CancellationToken.None);
-        telegram.CallsOf("sendMessage").Count(c => (long)c["chat_id"]! == Member).ShouldBe(2); // the private reply, then one digest attempt
         (await bot.ChannelAsync(Member)).PausedReason.ShouldBe("Forbidden: bot was blocked by the user");
 
         telegram.Say(Group, Member, "/status");
         var status = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Feeds (", StringComparison.Ordinal), "the /status reply");
         status.VisibleText.ShouldContain($"Paused: telegram {Member} — Forbidden: bot was blocked by the user");
+        telegram.CallsOf("sendMessage").Count(c => (long)c["chat_id"]! == Member).ShouldBe(2); // the private reply, then one digest attempt
         telegram.Violations.ShouldBeEmpty();
     }
 
@@ -230,6 +236,7 @@ public sealed class ConversationTests
         telegram.Membership(oldGroup, Admin, "member");
         telegram.Say(oldGroup, Member, "/help");
         await telegram.WaitForMessageAsync(m => m.ChatId == oldGroup, "the /help reply");
+        await bot.FirstPollsDoneAsync(); // a digest with nothing new is not sent
         var channel = await bot.ChannelAsync(oldGroup);
 
         telegram.Inject("sendMessage", oldGroup, FakeFault.Migrated(supergroup));
@@ -240,6 +247,15 @@ public sealed class ConversationTests
         moved.Id.ShouldBe(channel.Id);
         moved.CommunityId.ShouldBe($"telegram:{supergroup}");
         telegram.Violations.ShouldBeEmpty();
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 }
 

@@ -43,31 +43,30 @@ public sealed class SubscriberTests
         await telegram.WaitForMessageAsync(m => m.VisibleText.StartsWith("Added Delta Wire", StringComparison.Ordinal), "the third /feeds add reply");
         await bot.FirstPollsDoneAsync();
 
-        var delivery = bot.Services.GetRequiredService<DigestDelivery>();
         var group = (await bot.ChannelAsync(Group)).Id;
 
         // The first digest: the latest stories on hand, backlog included; the mirrored article once, with both sources.
-        var first = await DigestAsync(telegram, delivery, group);
+        var first = await DigestAsync(telegram, bot, group);
         Count(first, "Envoys meet in Geneva").ShouldBe(1);
         first.ShouldContain("Harbor Times, Ridge Post");
         Count(first, "Harbor Times").ShouldBe(1);
 
         // Nothing new since: no message at all.
-        (await DigestAsync(telegram, delivery, group)).ShouldBeEmpty();
+        (await DigestAsync(telegram, bot, group)).ShouldBeEmpty();
 
         // A fresh article on both mirrors: the next digest carries it alone, once, and none of the backlog.
         var answer = new FeedEntry("Kremlin sends its answer on the Ukraine peace plan to Witkoff", "Peskov said Moscow's reply covers security guarantees and the Donbas demands.", now.AddMinutes(-2), "kremlin-answer");
         harbor.Add(answer);
         ridge.Add(answer);
         await PollAsync(bot, harbor.FeedUrl, ridge.FeedUrl);
-        var second = await DigestAsync(telegram, delivery, group);
+        var second = await DigestAsync(telegram, bot, group);
         second.ShouldContain("— 1 story");
         Count(second, "Kremlin sends its answer on the Ukraine peace plan").ShouldBe(1);
 
         // The same story from a third outlet: it comes back marked as updated, with the new source.
         delta.Add(answer with { Title = "Kremlin sends its answer on the Ukraine peace plan to Witkoff, Peskov says", Slug = "answer-delta" });
         await PollAsync(bot, delta.FeedUrl);
-        var third = await DigestAsync(telegram, delivery, group);
+        var third = await DigestAsync(telegram, bot, group);
         third.ShouldContain("— 1 story");
         third.ShouldContain("Updated: Kremlin sends its answer");
         third.ShouldContain("new source: Delta Wire");
@@ -127,11 +126,20 @@ public sealed class SubscriberTests
         telegram.Violations.ShouldBeEmpty();
     }
 
-    /// <summary>Runs the channel's digest now and returns what the group received from it (empty when nothing was sent).</summary>
-    private static async Task<string> DigestAsync(FakeTelegramServer telegram, DigestDelivery delivery, long channelId)
+    /// <summary>
+    /// Runs the channel's digest now (it is composed and queued) and returns what the group received once the channel's
+    /// outbox is sent (empty when nothing was sent).
+    /// </summary>
+    private static async Task<string> DigestAsync(FakeTelegramServer telegram, BotHarness bot, long channelId)
     {
         var before = telegram.Messages.Count;
-        await delivery.RunChannelAsync(channelId, CancellationToken.None);
+        await bot.Services.GetRequiredService<DigestDelivery>().RunChannelAsync(channelId, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await bot.BacklogAsync(Group) is not null)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
         return string.Join("\n", telegram.Messages.Skip(before).Where(m => m.ChatId == Group).Select(m => m.VisibleText));
     }
 

@@ -167,8 +167,33 @@ public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, I
             text.Append(CultureInfo.InvariantCulture, $"\nPaused: {c.Platform} {c.ShownAddress} — {c.PausedReason}");
         }
 
+        await AppendDeliveryAsync(text, request.CommunityId, cancellationToken);
         return CommandReply.Say(text.ToString());
     }
+
+    /// <summary>
+    /// The community's channels whose messages are failing (how many wait, the next attempt, the last error) and the
+    /// latest messages set aside, with why.
+    /// </summary>
+    private async Task AppendDeliveryAsync(StringBuilder text, string communityId, CancellationToken cancellationToken)
+    {
+        var channels = (await deliveryStore.GetChannelsAsync(cancellationToken)).Where(c => c.CommunityId == communityId).ToDictionary(c => c.Id);
+        foreach (var backlog in await deliveryStore.GetOutboxBacklogAsync(cancellationToken))
+        {
+            if (backlog is { Waiting: > 0, LastError: { } error } && channels.TryGetValue(backlog.ChannelId, out var channel))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\nWaiting: {channel.Platform} {channel.ShownAddress} — {Messages(backlog.Waiting)}; next attempt {When(backlog.NextAttemptAt)}; last error: {error}");
+            }
+        }
+
+        foreach (var message in (await deliveryStore.GetSetAsideAsync(100, cancellationToken)).Where(m => channels.ContainsKey(m.ChannelId)).Take(5))
+        {
+            var channel = channels[message.ChannelId];
+            text.Append(CultureInfo.InvariantCulture, $"\nSet aside: {message.Kind} to {channel.Platform} {channel.ShownAddress}, queued {When(message.CreatedAt)} — {message.Reason}");
+        }
+    }
+
+    private static string Messages(int count) => count == 1 ? "1 message" : string.Create(CultureInfo.InvariantCulture, $"{count} messages");
 
     private static string When(DateTimeOffset? at) => at is { } value ? value.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "never";
 }

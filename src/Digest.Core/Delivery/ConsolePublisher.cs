@@ -10,8 +10,9 @@ public sealed class ConsolePublisher(ConsoleOutput output) : IChannelPublisher
 
     public string Platform => PlatformName;
 
-    public async Task<PublishResult> PublishAsync(ChannelRecord channel, OutboxPayload payload, CancellationToken cancellationToken)
+    public async Task<PublishResult> PublishAsync(ChannelRecord channel, OutboundMessage message, CancellationToken cancellationToken)
     {
+        var payload = message.Payload;
         var text = payload.Digest is { } digest ? output.Format switch
         {
             "json" => JsonDigestRenderer.Render(digest),

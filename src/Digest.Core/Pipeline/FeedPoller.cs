@@ -26,13 +26,29 @@ public sealed partial class FeedPoller(
 {
     public async Task<PollReport> PollAsync(FeedRecord feed, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await PollOnceAsync(feed, cancellationToken);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Whatever a feed did to us, it is that feed's failure: recorded, backed off, shown in status — never the job's.
+            var shownUrl = SafeUrl.Redact(feed.Url);
+            LogCrashed(logger, e, shownUrl);
+            return await RecordFailureAsync(feed, $"internal error while reading the feed: {e.GetType().Name}: {e.Message}", time.GetUtcNow(), cancellationToken);
+        }
+    }
+
+    private async Task<PollReport> PollOnceAsync(FeedRecord feed, CancellationToken cancellationToken)
+    {
         var read = await FeedIngest.ReadAsync(fetcher, new FetchRequest(feed.Url, feed.ETag, feed.LastModified), time, cancellationToken);
         var now = time.GetUtcNow();
+        var shownUrl = SafeUrl.Redact(feed.Url);
         switch (read.Status)
         {
             case FetchStatus.NotModified:
                 await feedStore.RecordPollAsync(feed.Id, Success(feed, read.ETag, read.LastModified, now), cancellationToken);
-                LogNotModified(logger, feed.Url);
+                LogNotModified(logger, shownUrl);
                 return new PollReport(feed, FetchStatus.NotModified, 0, 0, null);
             case FetchStatus.Failed:
                 return await RecordFailureAsync(feed, read.Error ?? "unknown error", now, cancellationToken);
@@ -51,7 +67,7 @@ public sealed partial class FeedPoller(
             signals.ItemsStored.Set();
         }
 
-        LogPolled(logger, feed.Url, read.Items.Count, stored);
+        LogPolled(logger, shownUrl, read.Items.Count, stored);
         return new PollReport(feed, FetchStatus.Ok, read.Items.Count, stored, null);
     }
 
@@ -60,15 +76,20 @@ public sealed partial class FeedPoller(
 
     private async Task<PollReport> RecordFailureAsync(FeedRecord feed, string error, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        error = SafeUrl.RedactIn(error);
+        var shownUrl = SafeUrl.Redact(feed.Url);
         var failures = feed.ConsecutiveFailures + 1;
         var settings = options.Value;
         var backoff = TimeSpan.FromTicks(Math.Min(settings.BackoffMax.Ticks, settings.BackoffBase.Ticks * (1L << Math.Min(failures - 1, 30))));
         var next = now + (backoff > feed.Interval ? backoff : feed.Interval);
         var paused = failures >= settings.PauseAfterFailures ? $"paused after {failures} failures in a row; last: {error}" : null;
         await feedStore.RecordPollAsync(feed.Id, new FeedPollOutcome(now, false, feed.ETag, feed.LastModified, error, failures, next, paused), cancellationToken);
-        LogFailed(logger, feed.Url, failures, error);
+        LogFailed(logger, shownUrl, failures, error);
         return new PollReport(feed, FetchStatus.Failed, 0, 0, error);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading {FeedUrl} threw; recorded as the feed's failure")]
+    private static partial void LogCrashed(ILogger logger, Exception exception, string feedUrl);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{FeedUrl} not modified")]
     private static partial void LogNotModified(ILogger logger, string feedUrl);

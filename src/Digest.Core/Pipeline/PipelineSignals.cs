@@ -20,16 +20,18 @@ public sealed class StageSignal
         }
     }
 
-    /// <summary>Returns when set, or after <paramref name="sweep"/> (the next sweep is due).</summary>
-    public async Task WaitAsync(TimeSpan sweep, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Returns true when set, false after <paramref name="sweep"/> (the next sweep is due).</summary>
+    public async Task<bool> WaitAsync(TimeSpan sweep, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
             await Volatile.Read(ref pending).Task.WaitAsync(sweep, time, cancellationToken);
+            return true;
         }
         catch (TimeoutException)
         {
             // The sweep: look again.
+            return false;
         }
     }
 }

@@ -34,8 +34,18 @@ public sealed partial class ProcessStage(
     /// <summary>The lease that serializes passes across workers; a worker that dies mid-pass frees it after this.</summary>
     public static readonly TimeSpan LockTtl = TimeSpan.FromSeconds(30);
 
-    /// <summary>How soon a worker tries again when another holds the lease.</summary>
-    public static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How soon a worker tries again when another holds the lease. The holder goes on until nothing is left, so this is
+    /// only for items stored just after its last look; every try is a write to the shared lease row.
+    /// </summary>
+    public static readonly TimeSpan LockRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a running worker lets a wake-up settle before a pass: with many feeds, polls store a few items each many
+    /// times a second, and a pass per poll (a lease, half a dozen round trips, a commit) would cost more than the items.
+    /// A burst of polls makes one pass instead.
+    /// </summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the loop looks for unprocessed items when nothing woke it.</summary>
     public static readonly TimeSpan Sweep = TimeSpan.FromSeconds(5);
@@ -95,7 +105,10 @@ public sealed partial class ProcessStage(
                         return;
                     }
 
-                    await signals.ItemsStored.WaitAsync(Sweep, time, cancellationToken);
+                    if (await signals.ItemsStored.WaitAsync(Sweep, time, cancellationToken) && until is null)
+                    {
+                        await Task.Delay(Settle, time, cancellationToken);
+                    }
                 }
             }
         }
@@ -203,7 +216,7 @@ public sealed partial class ProcessStage(
 
         // Classifying is pure and the costliest part: every core takes a share; clustering then goes in order.
         var relevance = new Relevance[ordered.Length];
-        Parallel.For(0, ordered.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        Parallel.For(0, ordered.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             relevance[i] = Rescue(classifier.Classify(new ClassifierInput(ordered[i].Item.Title, ordered[i].Item.Summary, ordered[i].FeedName)), ordered[i], included));
 
         var verdicts = new List<ItemVerdict>(ordered.Length);

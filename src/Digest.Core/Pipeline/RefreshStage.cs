@@ -19,11 +19,10 @@ namespace Digest.Core.Pipeline;
 public sealed partial class RefreshStage(
     IItemStore itemStore,
     IStoryStore storyStore,
-    IDeliveryStore deliveryStore,
     ArticleTextFetcher articles,
     IKeyLineExtractor keyLines,
     AlertMatcher alerts,
-    DigestDelivery delivery,
+    OutboxSignal signal,
     PipelineSignals signals,
     IOptions<DigestOptions> options,
     TimeProvider time,
@@ -101,7 +100,7 @@ public sealed partial class RefreshStage(
             var refreshed = await RefreshCoreAsync(claim, cancellationToken);
             if (refreshed is { Count: > 0 } channels)
             {
-                await SendAlertsAsync(channels, cancellationToken);
+                WakeChannels(channels);
             }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -172,15 +171,12 @@ public sealed partial class RefreshStage(
         return messages.Select(m => m.ChannelId).Distinct().ToList();
     }
 
-    /// <summary>Alerts are committed; sending them now only saves the outbox sweep's wait.</summary>
-    private async Task SendAlertsAsync(IReadOnlyList<long> channelIds, CancellationToken cancellationToken)
+    /// <summary>Alerts are committed; waking their channels now only saves the outbox sweep's wait.</summary>
+    private void WakeChannels(IReadOnlyList<long> channelIds)
     {
         foreach (var channelId in channelIds)
         {
-            if (await deliveryStore.GetChannelAsync(channelId, cancellationToken) is { } channel)
-            {
-                await delivery.FlushAsync(channel, cancellationToken);
-            }
+            signal.Wake(channelId);
         }
     }
 

@@ -165,7 +165,10 @@ public sealed record ChannelRecord(
     public bool SayNothingNew { get; init; }
 }
 
-/// <summary>A message recorded before it is sent, marked when the channel acknowledges it.</summary>
+/// <summary>
+/// A message recorded before it is sent, marked when the channel acknowledges it. <see cref="PartsSent"/> counts the
+/// platform messages of it already acknowledged (a digest split into several), so a retry goes on from the next one.
+/// </summary>
 public sealed record OutboxMessage(
     long Id,
     long ChannelId,
@@ -174,7 +177,23 @@ public sealed record OutboxMessage(
     string Payload,
     DateTimeOffset CreatedAt,
     int Attempts,
-    string? LastError);
+    string? LastError,
+    int PartsSent = 0);
+
+/// <summary>
+/// What waits in one channel's outbox: messages not yet sent (the oldest one's next attempt and last error, when it has
+/// failed) and messages set aside after failing too often.
+/// </summary>
+public sealed record ChannelBacklog(long ChannelId, int Waiting, DateTimeOffset? NextAttemptAt, string? LastError, int SetAside);
+
+/// <summary>A message the bot gave up on: it failed <see cref="Attempts"/> times, or the platform refused it outright.</summary>
+public sealed record SetAsideMessage(long Id, long ChannelId, string Kind, DateTimeOffset CreatedAt, DateTimeOffset SetAsideAt, int Attempts, string Reason);
+
+/// <summary>An update as a chat platform sent it (<paramref name="Payload"/>, its JSON), and the queue it is handled in: its chat.</summary>
+public sealed record InboxEntry(string ExternalId, string Queue, string Payload);
+
+/// <summary>A received update waiting to be handled; <see cref="Attempts"/> counts the workers that took it up.</summary>
+public sealed record InboxMessage(long Id, string Source, string ExternalId, string Queue, string Payload, DateTimeOffset ReceivedAt, int Attempts);
 
 /// <summary>A search hit with a snippet of the matching text.</summary>
 public sealed record SearchHit(long ItemId, long? StoryId, string Title, string Url, string FeedName, DateTimeOffset Published, string Snippet);
@@ -331,19 +350,74 @@ public interface IDeliveryStore
 
     /// <summary>What the channel was last shown of each of <paramref name="storyIds"/> it was shown before.</summary>
     Task<IReadOnlyDictionary<long, SentStory>> GetSentAsync(long channelId, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken);
-    Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken);
-    Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken);
 
-    /// <summary>Counts the attempt, keeps the error and releases the message's claim so it is retried.</summary>
-    Task MarkFailedAsync(long messageId, string error, CancellationToken cancellationToken);
+    /// <summary>Messages still to send (neither sent nor set aside), oldest first; of one channel, or of all.</summary>
+    Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims the oldest unsent message of a channel for <paramref name="claimer"/> until <paramref name="now"/> +
-    /// <paramref name="ttl"/>, so no other worker sends it meanwhile. Null when the channel has nothing to send or its
-    /// oldest message is claimed by another live worker (a channel's messages go out in order, one worker at a time); a
-    /// claim whose worker died expires and the message is claimed again.
+    /// Claims the oldest message still to send of a channel for <paramref name="claimer"/> until <paramref name="now"/> +
+    /// <paramref name="ttl"/>, so no other worker sends it meanwhile. Null when the channel has nothing to send, when that
+    /// message waits for its next attempt, or when another live worker claimed it (a channel's messages go out in order,
+    /// one worker at a time); a claim whose worker died expires and the message is claimed again.
     /// </summary>
     Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the platform acknowledged the message's first <paramref name="partsSent"/> parts, and extends the
+    /// claimer's claim to <paramref name="claimedUntil"/>.
+    /// </summary>
+    Task RecordPartsSentAsync(long messageId, string claimer, int partsSent, DateTimeOffset claimedUntil, CancellationToken cancellationToken);
+
+    Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken);
+
+    /// <summary>Counts the attempt, keeps the error and releases the claim; the message is tried again from <paramref name="nextAttemptAt"/>.</summary>
+    Task MarkFailedAsync(long messageId, string error, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken);
+
+    /// <summary>Counts the attempt and sets the message aside with its reason: it is not tried again, and its channel goes on with the next one.</summary>
+    Task SetAsideAsync(long messageId, string reason, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Gives the claim back without counting an attempt (a worker stopping mid-send), so the message is sent again at once.</summary>
+    Task ReleaseClaimAsync(long messageId, string claimer, CancellationToken cancellationToken);
+
+    /// <summary>Channels, not paused, whose oldest message still to send is due and not claimed by a live worker: what a sweep wakes.</summary>
+    Task<IReadOnlyList<long>> GetDueChannelsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Every channel with messages still to send or set aside.</summary>
+    Task<IReadOnlyList<ChannelBacklog>> GetOutboxBacklogAsync(CancellationToken cancellationToken);
+
+    /// <summary>The messages set aside, the most recent first.</summary>
+    Task<IReadOnlyList<SetAsideMessage>> GetSetAsideAsync(int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Updates received from a chat platform (<c>source</c>: <c>telegram:{bot id}</c>), kept until handled: stored with the
+/// poll offset that follows them, handled in order within their queue, marked when done.
+/// </summary>
+public interface IInboxStore
+{
+    /// <summary>
+    /// Stores the entries not stored before and, in the same transaction, sets <paramref name="state"/> (the next poll
+    /// offset), so an update is never acknowledged to the platform without being kept. Returns how many were new.
+    /// </summary>
+    Task<int> ReceiveUpdatesAsync(string source, IReadOnlyList<InboxEntry> entries, (string Key, string Value)? state, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the oldest unhandled update of a queue for <paramref name="claimer"/> until <paramref name="now"/> +
+    /// <paramref name="ttl"/> and counts the attempt. Null when the queue is empty or its oldest update is claimed by
+    /// another live worker (a queue is handled in order, one worker at a time).
+    /// </summary>
+    Task<InboxMessage?> ClaimNextUpdateAsync(string source, string queue, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task MarkUpdateHandledAsync(long updateId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Gives the claim back, uncounted (a worker stopping mid-way): the update is handled again at once.</summary>
+    Task ReleaseUpdateAsync(long updateId, string claimer, CancellationToken cancellationToken);
+
+    /// <summary>Queues whose oldest unhandled update is not claimed by a live worker: what a sweep takes up.</summary>
+    Task<IReadOnlyList<string>> GetWaitingQueuesAsync(string source, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Forgets updates handled before <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneUpdatesAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
 
 /// <summary>Communities and what their members set with commands: feeds, topic settings, subscriptions, alerts, feedback.</summary>
@@ -406,7 +480,7 @@ public interface ILeaseStore
 /// The bot's state, SQLite by default, PostgreSQL to scale out: every role in one place. Only the storage project and the
 /// composition root see it whole; each stage asks for the role it needs.
 /// </summary>
-public interface IDigestStore : IFeedStore, IItemStore, IStoryStore, IDeliveryStore, ICommunityStore, ILeaseStore
+public interface IDigestStore : IFeedStore, IItemStore, IStoryStore, IDeliveryStore, IInboxStore, ICommunityStore, ILeaseStore
 {
     Task MigrateAsync(CancellationToken cancellationToken);
 }

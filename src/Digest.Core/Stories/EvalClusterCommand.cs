@@ -51,7 +51,7 @@ public static class EvalClusterCommand
 
         try
         {
-            var classifier = EvalClassifyCommand.LoadClassifier(parsed.Value("--profile"), parsed.Value("--model"), stderr);
+            var classifier = ClassifierFiles.Load(parsed.Value("--profile"), parsed.Value("--model"), stderr);
             if (classifier is null)
             {
                 return 2;

@@ -305,7 +305,9 @@ internal sealed partial class DiscordGateway(
                         return;
                     }
 
-                    _ = Task.Run(() => responder.RespondAsync(interaction, (callback, ct) => rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, callback, ct), stopping), stopping);
+                    // Each interaction on its own task: a slow command never holds up the next one, nor the gateway.
+                    var deadline = time.GetUtcNow() + InteractionResponder.AnswerWithin;
+                    _ = Task.Run(() => responder.RespondAsync(interaction, (callback, ct) => rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, callback, deadline, ct), stopping), stopping);
                 }
 
                 return;

@@ -19,7 +19,7 @@ internal sealed record InteractionCallback(int Type, object? Data = null)
 internal sealed record AutocompleteData(IReadOnlyList<DiscordChoice> Choices);
 
 /// <summary>
-/// Answers one interaction within Discord's 3 seconds: the handler's reply when it comes within
+/// Answers one interaction within Discord's 3 seconds (each interaction on its own, never behind another): the handler's reply when it comes within
 /// <see cref="DeferAfter"/>, else a deferral ("thinking…") followed by an edit of the original response. Moderator
 /// commands answer ephemerally, and only to members who hold Manage Server or Administrator. A button press updates the
 /// message it is on (type 7, or 6 and an edit when slow), unless the reply is ephemeral (a refusal): then it is a new message.
@@ -28,12 +28,19 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
 {
     public static readonly TimeSpan DeferAfter = TimeSpan.FromSeconds(2);
 
+    /// <summary>Discord's limit for the first answer; a 5xx or a reset is retried within it.</summary>
+    public static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the interaction's token takes edits and follow-ups; they are retried within it.</summary>
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(15);
+
     /// <summary>
     /// Answers via <paramref name="respond"/> (the callback endpoint, or the HTTP response of the interactions
     /// endpoint); everything after the first answer (edits, follow-ups) goes through the interaction webhook.
     /// </summary>
     public async Task RespondAsync(DiscordInteraction interaction, Func<InteractionCallback, CancellationToken, Task> respond, CancellationToken cancellationToken)
     {
+        var tokenExpires = time.GetUtcNow() + TokenLifetime;
         try
         {
             if (interaction.IsAutocomplete)
@@ -46,7 +53,7 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
 
             if (interaction.IsComponent)
             {
-                await UpdateAsync(interaction, respond, cancellationToken);
+                await UpdateAsync(interaction, respond, tokenExpires, cancellationToken);
                 return;
             }
 
@@ -69,7 +76,7 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
                 await stopTimer.CancelAsync();
                 var messages = Messages(await work, ephemeral);
                 await respond(new InteractionCallback(InteractionCallback.Message, messages[0]), cancellationToken);
-                await FollowUpAsync(interaction, messages, cancellationToken);
+                await FollowUpAsync(interaction, messages, tokenExpires, cancellationToken);
                 return;
             }
 
@@ -77,8 +84,8 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
             Log.Deferred(logger, interaction.Command);
             await respond(new InteractionCallback(InteractionCallback.DeferredMessage, new DiscordMessage(null, null, ephemeral ? DiscordMessage.EphemeralFlag : null)), cancellationToken);
             var late = Messages(await work, ephemeral);
-            await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, late[0] with { Flags = null }, cancellationToken);
-            await FollowUpAsync(interaction, late, cancellationToken);
+            await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, late[0] with { Flags = null }, tokenExpires, cancellationToken);
+            await FollowUpAsync(interaction, late, tokenExpires, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -86,7 +93,7 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
         }
     }
 
-    private async Task UpdateAsync(DiscordInteraction interaction, Func<InteractionCallback, CancellationToken, Task> respond, CancellationToken cancellationToken)
+    private async Task UpdateAsync(DiscordInteraction interaction, Func<InteractionCallback, CancellationToken, Task> respond, DateTimeOffset tokenExpires, CancellationToken cancellationToken)
     {
         var work = HandleAsync(interaction, cancellationToken);
         using var stopTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -99,15 +106,15 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
             await respond(reply.Ephemeral
                 ? new InteractionCallback(InteractionCallback.Message, messages[0])
                 : new InteractionCallback(InteractionCallback.UpdateMessage, Replacing(messages[0])), cancellationToken);
-            await FollowUpAsync(interaction, messages, cancellationToken);
+            await FollowUpAsync(interaction, messages, tokenExpires, cancellationToken);
             return;
         }
 
         Log.Deferred(logger, interaction.Command);
         await respond(new InteractionCallback(InteractionCallback.DeferredUpdate), cancellationToken);
         var late = Messages(await work, false);
-        await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, Replacing(late[0]) with { Flags = null }, cancellationToken);
-        await FollowUpAsync(interaction, late, cancellationToken);
+        await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, Replacing(late[0]) with { Flags = null }, tokenExpires, cancellationToken);
+        await FollowUpAsync(interaction, late, tokenExpires, cancellationToken);
     }
 
     /// <summary>An update leaves out what it does not mention; a page without embeds or buttons must clear the old ones.</summary>
@@ -135,11 +142,11 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
             : messages;
     }
 
-    private async Task FollowUpAsync(DiscordInteraction interaction, IReadOnlyList<DiscordMessage> messages, CancellationToken cancellationToken)
+    private async Task FollowUpAsync(DiscordInteraction interaction, IReadOnlyList<DiscordMessage> messages, DateTimeOffset tokenExpires, CancellationToken cancellationToken)
     {
         foreach (var message in messages.Skip(1))
         {
-            await rest.CreateFollowUpAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken);
+            await rest.CreateFollowUpAsync(interaction.ApplicationId, interaction.Token, message, tokenExpires, cancellationToken);
         }
     }
 

@@ -13,6 +13,17 @@ public sealed record DiscordMessage(
 
     /// <summary>Buttons under the message (a pager), one action row.</summary>
     public IReadOnlyList<DiscordActionRow>? Components { get; init; }
+
+    /// <summary>
+    /// Create-message only (not webhooks or interactions): up to 25 characters; with <see cref="EnforceNonce"/> Discord
+    /// returns the message it created with this nonce in the past few minutes instead of creating another.
+    /// </summary>
+    public string? Nonce { get; init; }
+
+    public bool? EnforceNonce { get; init; }
+
+    /// <summary>The nonce of part <paramref name="part"/> of outbox message <paramref name="outboxId"/>: the same on every attempt.</summary>
+    public static string NonceFor(long outboxId, int part) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"o{outboxId}.{part}");
 }
 
 /// <summary>A row of up to five buttons (component type 1).</summary>

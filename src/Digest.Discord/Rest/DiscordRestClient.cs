@@ -9,9 +9,11 @@ using Microsoft.Extensions.Options;
 namespace Digest.Discord.Rest;
 
 /// <summary>
-/// Discord's REST API v10, the few calls Digest makes. Every call goes through the rate limiter; 429s are waited out
-/// (up to <see cref="LongestWait"/>), 5xx and network errors retried with backoff; anything else becomes a
-/// <see cref="DiscordApiException"/> carrying Discord's status, error code and message.
+/// Discord's REST API v10, the few calls Digest makes. Every call goes through the rate limiter and has its own timeout
+/// (<see cref="DiscordOptions.RequestTimeout"/>); 429s are waited out (up to <see cref="LongestWait"/>), 5xx and network
+/// errors retried with backoff; anything else — a timeout included — becomes a <see cref="DiscordApiException"/> carrying
+/// Discord's status, error code and message, never a cancellation. Calls with a deadline (an interaction's answer) retry
+/// 5xx, resets and timeouts quickly while the deadline allows.
 /// </summary>
 internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimiter limiter, IOptions<DiscordOptions> options, TimeProvider time, ILogger<DiscordRestClient> logger)
 {
@@ -22,6 +24,9 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
 
     private const int MaxRateLimitRetries = 5;
     private const int MaxServerErrorRetries = 3;
+
+    /// <summary>Discord's code for an interaction answered already: a retried answer whose first try got through.</summary>
+    private const int AlreadyAcknowledged = 40060;
 
     private readonly DiscordOptions options = options.Value;
     private volatile bool tokenRejected;
@@ -48,16 +53,25 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
     public Task ExecuteWebhookAsync(string webhookId, string webhookToken, DiscordMessage message, CancellationToken cancellationToken) =>
         SendAsync(DiscordRoute.ExecuteWebhook(webhookId, webhookToken), message, cancellationToken);
 
-    internal Task CreateInteractionResponseAsync(string interactionId, string interactionToken, object response, CancellationToken cancellationToken) =>
-        SendAsync(DiscordRoute.InteractionCallback(interactionId, interactionToken), response, cancellationToken);
+    /// <summary>The first answer to an interaction, retried until <paramref name="deadline"/>; an answer that got through the first time counts.</summary>
+    internal async Task CreateInteractionResponseAsync(string interactionId, string interactionToken, object response, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(DiscordRoute.InteractionCallback(interactionId, interactionToken), response, cancellationToken, deadline);
+        }
+        catch (DiscordApiException ex) when (ex.Code == AlreadyAcknowledged)
+        {
+        }
+    }
 
-    internal Task EditOriginalResponseAsync(string applicationId, string interactionToken, DiscordMessage message, CancellationToken cancellationToken) =>
-        SendAsync(DiscordRoute.EditOriginal(applicationId, interactionToken), message, cancellationToken);
+    internal Task EditOriginalResponseAsync(string applicationId, string interactionToken, DiscordMessage message, DateTimeOffset deadline, CancellationToken cancellationToken) =>
+        SendAsync(DiscordRoute.EditOriginal(applicationId, interactionToken), message, cancellationToken, deadline);
 
-    internal Task CreateFollowUpAsync(string applicationId, string interactionToken, DiscordMessage message, CancellationToken cancellationToken) =>
-        SendAsync(DiscordRoute.FollowUp(applicationId, interactionToken), message, cancellationToken);
+    internal Task CreateFollowUpAsync(string applicationId, string interactionToken, DiscordMessage message, DateTimeOffset deadline, CancellationToken cancellationToken) =>
+        SendAsync(DiscordRoute.FollowUp(applicationId, interactionToken), message, cancellationToken, deadline);
 
-    internal async Task<JsonElement?> SendAsync(DiscordRoute route, object? body, CancellationToken cancellationToken)
+    internal async Task<JsonElement?> SendAsync(DiscordRoute route, object? body, CancellationToken cancellationToken, DateTimeOffset? deadline = null)
     {
         if (route.Authenticated && !options.HasBotToken)
         {
@@ -84,16 +98,32 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
                 request.Content = JsonContent.Create(body, body.GetType(), options: DiscordJson.Options);
             }
 
+            // One attempt, under its own timeout: the response's headers and body both.
+            using var attempt = new CancellationTokenSource(options.RequestTimeout, time);
+            using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attempt.Token);
             HttpResponseMessage response;
             try
             {
-                response = await http.SendAsync(request, cancellationToken);
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, call.Token);
             }
-            catch (HttpRequestException ex) when (serverErrors < MaxServerErrorRetries)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                Log.Transient(logger, ex, route.Method.Method, route.Template, 0, Backoff(serverErrors));
-                await Task.Delay(Backoff(serverErrors++), time, cancellationToken);
-                continue;
+                var reason = ex is HttpRequestException ? ex.Message : $"no answer within {options.RequestTimeout.TotalSeconds:0.#} s";
+
+                // A timeout is retried only against a deadline (an interaction's answer); otherwise the caller (the outbox) retries later.
+                if (ex is HttpRequestException || deadline is not null)
+                {
+                    var wait = Backoff(serverErrors, deadline);
+                    if (wait is { } delay && (deadline is not null || serverErrors < MaxServerErrorRetries))
+                    {
+                        Log.Transient(logger, ex, route.Method.Method, route.Template, 0, delay);
+                        serverErrors++;
+                        await Task.Delay(delay, time, cancellationToken);
+                        continue;
+                    }
+                }
+
+                throw new DiscordApiException(0, $"{route.Method.Method} {route.Template}: {reason}");
             }
 
             using (response)
@@ -123,10 +153,11 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
                     continue;
                 }
 
-                if (status >= 500 && serverErrors < MaxServerErrorRetries)
+                if (status >= 500 && (deadline is not null || serverErrors < MaxServerErrorRetries) && Backoff(serverErrors, deadline) is { } delay)
                 {
-                    Log.Transient(logger, null, route.Method.Method, route.Template, status, Backoff(serverErrors));
-                    await Task.Delay(Backoff(serverErrors++), time, cancellationToken);
+                    Log.Transient(logger, null, route.Method.Method, route.Template, status, delay);
+                    serverErrors++;
+                    await Task.Delay(delay, time, cancellationToken);
                     continue;
                 }
 
@@ -147,7 +178,20 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
         }
     }
 
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Pow(2, attempt));
+    /// <summary>
+    /// The wait before retry <paramref name="attempt"/> + 1: 1, 2, 4 s; against a deadline 0.25, 0.5, 1 s… and null when
+    /// the retry would not start before the deadline.
+    /// </summary>
+    private TimeSpan? Backoff(int attempt, DateTimeOffset? deadline)
+    {
+        if (deadline is not { } end)
+        {
+            return TimeSpan.FromSeconds(Math.Pow(2, attempt));
+        }
+
+        var wait = TimeSpan.FromMilliseconds(250 * Math.Pow(2, Math.Min(attempt, 8)));
+        return time.GetUtcNow() + wait < end ? wait : null;
+    }
 
     private static T Read<T>(JsonElement? body) => body is { } element
         ? element.Deserialize<T>(DiscordJson.Options) ?? throw new DiscordApiException(0, $"Discord sent an empty {typeof(T).Name}")

@@ -20,8 +20,21 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     private const long MigrationLock = 0x_D16E_5700_0001;
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly NpgsqlConnectionStringBuilder target;
 
-    public PostgresStore(string connectionString) => dataSource = NpgsqlDataSource.Create(connectionString);
+    /// <summary>A connection string Npgsql cannot read is a <see cref="StorageException"/> naming <c>Storage:ConnectionString</c>.</summary>
+    public PostgresStore(string connectionString)
+    {
+        try
+        {
+            target = new NpgsqlConnectionStringBuilder(connectionString);
+            dataSource = NpgsqlDataSource.Create(target);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            throw StorageFaults.Malformed("PostgreSQL", e);
+        }
+    }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
@@ -31,7 +44,23 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
 
     protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
+    /// <summary>
+    /// Applies the migrations under an advisory lock. A server that cannot be reached or refuses the login is a
+    /// <see cref="StorageException"/> in one line.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ApplyMigrationsAsync(cancellationToken);
+        }
+        catch (Exception e) when (StorageFaults.DescribePostgres(e, target) is { } fault)
+        {
+            throw new StorageException(fault, e);
+        }
+    }
+
+    private async Task ApplyMigrationsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLock }, cancellationToken: cancellationToken));
@@ -347,22 +376,23 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
 
     public async Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Only the channel's oldest unsent message can be claimed, so its messages keep their order. A head another worker
-        // is claiming right now is skipped (SKIP LOCKED), and the next message is not the head, so nothing is claimed.
+        // Only the channel's oldest message still to send can be claimed, so its messages keep their order. A head another
+        // worker is claiming right now is skipped (SKIP LOCKED), and the next message is not the head, so nothing is claimed.
         await using var connection = await OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(
+        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
             """
             UPDATE outbox o SET claimed_by = @claimer, claimed_until = @until
             FROM (SELECT h.id FROM outbox h
-                  WHERE h.channel_id = @channelId AND h.sent_at IS NULL
-                    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel_id = h.channel_id AND p.sent_at IS NULL AND p.id < h.id)
+                  WHERE h.channel_id = @channelId AND h.sent_at IS NULL AND h.set_aside_at IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel_id = h.channel_id AND p.sent_at IS NULL AND p.set_aside_at IS NULL AND p.id < h.id)
                   ORDER BY h.id LIMIT 1
                   FOR UPDATE SKIP LOCKED) head
             WHERE o.id = head.id AND (o.claimed_until IS NULL OR o.claimed_until <= @now OR o.claimed_by = @claimer)
-            RETURNING o.id, o.channel_id, o.kind, o.dedup_key, o.payload, o.created_at, o.attempts, o.last_error
+              AND coalesce(o.next_attempt_at, 0) <= @now
+            RETURNING o.id, o.channel_id, o.kind, o.dedup_key, o.payload, o.created_at, o.attempts, o.last_error, o.parts_sent
             """,
-            new { channelId, claimer, now = Ms(now), until = Ms(now + ttl) });
+            new { channelId, claimer, now = Ms(now), until = Ms(now + ttl) },
+            cancellationToken: cancellationToken));
         return row?.ToMessage();
     }
-
 }

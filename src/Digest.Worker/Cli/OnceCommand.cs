@@ -89,6 +89,7 @@ internal static class OnceCommand
         var feeds = await services.GetRequiredService<FeedCatalog>().SyncAsync(overrides, cancellationToken);
 
         var (polled, failed) = await PollAndProcessAsync(services, feeds, stderr, cancellationToken);
+
         var digest = await services.GetRequiredService<DigestComposer>().ComposePublishedWithinAsync(
             window, overrides.Count > 0 ? feeds.Select(f => f.Id).ToList() : null, cancellationToken);
         var text = format switch
@@ -125,7 +126,7 @@ internal static class OnceCommand
                 try
                 {
                     failed++;
-                    await stderr.WriteLineAsync($"feed {report.Feed.Name} ({report.Feed.Url}): {error}");
+                    await stderr.WriteLineAsync(SafeUrl.RedactIn($"feed {report.Feed.Name} ({SafeUrl.Redact(report.Feed.Url)}): {error}"));
                 }
                 finally
                 {

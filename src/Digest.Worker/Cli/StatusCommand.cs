@@ -7,7 +7,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace Digest.Worker.Cli;
 
-/// <summary><c>digest status</c>: every feed with its last success, last error and next poll; every channel with its last and next digest.</summary>
+/// <summary>
+/// <c>digest status</c>: every feed with its last success, last error and next poll; every channel with its last and next
+/// digest and what waits in its outbox; the messages set aside after failing too often.
+/// </summary>
 internal static class StatusCommand
 {
     public static async Task<int> RunAsync(Arguments args, TextWriter stdout, CancellationToken cancellationToken)
@@ -23,12 +26,13 @@ internal static class StatusCommand
         await stdout.WriteLineAsync(feeds.Count == 0 ? "No feeds yet: run `digest once` or `digest run` first." : $"Feeds ({feeds.Count})");
         foreach (var feed in feeds)
         {
-            await stdout.WriteLineAsync($"  {feed.Name}  {feed.Url}");
+            await stdout.WriteLineAsync($"  {feed.Name}  {Digest.Core.Feeds.SafeUrl.Redact(feed.Url)}");
             var state = feed.IsPaused ? $"PAUSED: {feed.PausedReason}" : feed.LastError is { } error ? $"failing ({feed.ConsecutiveFailures}x): {error}" : "ok";
-            await stdout.WriteLineAsync($"    last success: {When(feed.LastSuccessAt)}   next poll: {(feed.IsPaused ? "—" : When(feed.NextPollAt ?? now))}   {state}");
+            await stdout.WriteLineAsync(Digest.Core.Feeds.SafeUrl.RedactIn($"    last success: {When(feed.LastSuccessAt)}   next poll: {(feed.IsPaused ? "—" : When(feed.NextPollAt ?? now))}   {state}"));
         }
 
         var channels = await store.GetChannelsAsync(cancellationToken);
+        var backlogs = (await store.GetOutboxBacklogAsync(cancellationToken)).ToDictionary(b => b.ChannelId);
         if (channels.Count > 0)
         {
             await stdout.WriteLineAsync($"Channels ({channels.Count})");
@@ -36,6 +40,24 @@ internal static class StatusCommand
             {
                 var next = schedules.Next(channel.Schedule, channel.TimeZone, now);
                 await stdout.WriteLineAsync($"  {channel.Platform} {channel.ShownAddress}  schedule '{channel.Schedule}' ({channel.TimeZone})   last digest: {When(channel.LastDigestAt)}   next: {When(next)}{(channel.PausedReason is { } p ? $"   PAUSED: {p}" : "")}");
+                if (backlogs.TryGetValue(channel.Id, out var backlog) && backlog.Waiting > 0)
+                {
+                    var failing = backlog.LastError is { } error ? $"   next attempt: {When(backlog.NextAttemptAt)}   last error: {error}" : "";
+                    await stdout.WriteLineAsync($"    waiting to send: {backlog.Waiting}{failing}");
+                }
+            }
+        }
+
+        // Messages the bot gave up on, newest first: each with its channel, when it was queued and why.
+        var setAside = await store.GetSetAsideAsync(20, cancellationToken);
+        if (setAside.Count > 0)
+        {
+            var byId = channels.ToDictionary(c => c.Id);
+            await stdout.WriteLineAsync($"Set aside ({backlogs.Values.Sum(b => b.SetAside)}, latest first)");
+            foreach (var message in setAside)
+            {
+                var where = byId.TryGetValue(message.ChannelId, out var channel) ? $"{channel.Platform} {channel.ShownAddress}" : $"channel {message.ChannelId}";
+                await stdout.WriteLineAsync($"  #{message.Id} {message.Kind} to {where}   queued {When(message.CreatedAt)}   set aside {When(message.SetAsideAt)}   {message.Reason}");
             }
         }
 

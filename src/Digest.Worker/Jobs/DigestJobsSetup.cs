@@ -15,7 +15,7 @@ internal static class DigestJobsSetup
     internal static readonly TimeSpan CheckinMisfireThreshold = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Quartz 4 with the host's TimeProvider, the feed, digest and outbox jobs, and the startup that schedules them. On
+    /// Quartz 4 with the host's TimeProvider, the feed and digest jobs, and the startup that schedules them. On
     /// PostgreSQL the schedule lives in Quartz's clustered job store (its tables created by the bot's migrations), so
     /// several workers share it and each job runs on one of them at a time; on SQLite it stays in memory (one worker).
     /// </summary>
@@ -50,7 +50,6 @@ internal static class DigestJobsSetup
         services.AddSingleton<IDigestScheduling>(sp => sp.GetRequiredService<DigestScheduler>());
         services.AddTransient<PollFeedJob>();
         services.AddTransient<ChannelDigestJob>();
-        services.AddTransient<OutboxSweepJob>();
 
         // Before Quartz's hosted service: the store is migrated (Quartz's tables included) and the jobs scheduled before
         // the scheduler starts, which it does once the host has started.

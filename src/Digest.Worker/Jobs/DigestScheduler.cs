@@ -6,20 +6,17 @@ namespace Digest.Worker.Jobs;
 
 /// <summary>
 /// Puts feeds and channels on the Quartz schedule: one job per feed (its interval), one per channel (its cron, in its time
-/// zone), one outbox sweep. Identities are stable, and with a persistent store several workers schedule at startup: a
+/// zone). Identities are stable, and with a persistent store several workers schedule at startup: a
 /// trigger that is already there with the same definition is kept as it is (its next fire time included); only a
 /// changed definition replaces it.
 /// </summary>
 internal sealed class DigestScheduler(ISchedulerFactory schedulers, TimeProvider time) : IDigestScheduling
 {
-    /// <summary>How often unacknowledged messages are retried (a failed send, a claim left by a worker that died).</summary>
-    internal static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
-
     public static JobKey FeedJob(long feedId) => new($"feed-{feedId}", "feeds");
 
     public static JobKey ChannelJob(long channelId) => new($"digest-{channelId}", "digests");
 
-    public static readonly JobKey SweepJob = new("outbox-sweep", "outbox");
+    private static readonly JobKey RetiredSweepJob = new("outbox-sweep", "outbox");
 
     public async Task ScheduleFeedAsync(FeedRecord feed, CancellationToken cancellationToken)
     {
@@ -69,19 +66,13 @@ internal sealed class DigestScheduler(ISchedulerFactory schedulers, TimeProvider
     }
 
     /// <summary>
-    /// Retries what is left in the outbox every <see cref="SweepInterval"/>, on one worker at a time, starting at once: a
-    /// restart sends what was recorded but not acknowledged without holding up anything else.
+    /// The outbox is swept by every worker's <see cref="Digest.Core.Delivery.DeliveryDispatcher"/> now; the Quartz sweep job
+    /// an earlier version kept in a persistent store is removed, so no worker tries to run a job class that is gone.
     /// </summary>
-    public async Task ScheduleSweepAsync(CancellationToken cancellationToken)
+    public async Task RetireOutboxSweepAsync(CancellationToken cancellationToken)
     {
-        var job = JobBuilder.Create<OutboxSweepJob>().WithIdentity(SweepJob).Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(SweepJob.Name, SweepJob.Group)
-            .ForJob(SweepJob)
-            .StartAt(time.GetUtcNow())
-            .WithSimpleSchedule(s => s.WithInterval(SweepInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
-            .Build();
-        await ScheduleAsync(job, trigger, existing => existing is ISimpleTrigger simple && simple.RepeatInterval == SweepInterval, cancellationToken);
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.DeleteJob(RetiredSweepJob, cancellationToken);
     }
 
     private async Task ScheduleAsync(IJobDetail job, ITrigger trigger, Func<ITrigger, bool> unchanged, CancellationToken cancellationToken)

@@ -12,7 +12,8 @@ namespace Digest.Worker.Jobs;
 /// <summary>
 /// Brings the bot up and nothing more: migrates the store, syncs the configured feeds, ensures the console channel and
 /// schedules every feed and channel. What a crash or Ctrl-C left half-done is not its business: the stages' loops
-/// (<see cref="PipelineService"/>) and the outbox sweep find it while polls, commands and schedules go on.
+/// (<see cref="PipelineService"/>) and every worker's <see cref="DeliveryDispatcher"/> find it while polls, commands
+/// and schedules go on.
 /// </summary>
 internal sealed partial class StartupService(
     IDigestStore database,
@@ -42,7 +43,7 @@ internal sealed partial class StartupService(
             await scheduler.ScheduleChannelAsync(channel, cancellationToken);
         }
 
-        await scheduler.ScheduleSweepAsync(cancellationToken);
+        await scheduler.RetireOutboxSweepAsync(cancellationToken);
         var nextDigest = schedules.Next(console.Schedule, console.TimeZone, time.GetUtcNow());
         LogStarted(logger, feeds.Count, nextDigest);
     }

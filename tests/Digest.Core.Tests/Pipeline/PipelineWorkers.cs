@@ -60,15 +60,13 @@ public sealed class PipelineWorkers : IAsyncDisposable
     public RefreshStage Refresh(IKeyLineExtractor? keyLines = null, PipelineSignals? signals = null)
     {
         var scopes = new CommunityScopes(Store, Profile);
-        var delivery = new DigestDelivery(Store, new DigestComposer(Store, Store, Options.Create(new DigestOptions()), Time), scopes, [], Time, NullLogger<DigestDelivery>.Instance);
         return new RefreshStage(
-            Store,
             Store,
             Store,
             new ArticleTextFetcher(fetcherServices.GetRequiredService<FeedFetcher>(), Options.Create(new SummarizationOptions { FullText = { Enabled = false } }), NullLogger<ArticleTextFetcher>.Instance),
             keyLines ?? new ExtractiveKeyLines(),
             new AlertMatcher(Store, scopes),
-            delivery,
+            new OutboxSignal(),
             signals ?? new PipelineSignals(),
             Options.Create(new DigestOptions()),
             Time,

@@ -39,6 +39,39 @@ public sealed class DiscordGatewayTests
     }
 
     [Fact]
+    public async Task TwoInteractions_FirstCommandStillWorking_SecondAnsweredWithoutWaitingForIt()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, Fast);
+        var slow = new TaskCompletionSource<Digest.Discord.Interactions.DiscordReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        services.GetRequiredService<ScriptedHandler>().Reply = (interaction, _) => interaction.Command == "digest"
+            ? slow.Task
+            : Task.FromResult(new Digest.Discord.Interactions.DiscordReply($"ok: /{interaction.Command}"));
+        var gateway = services.GetRequiredService<DiscordGateway>();
+        using var stop = new CancellationTokenSource();
+        var running = gateway.RunAsync(stop.Token);
+        var connection = await fake.NextConnectionAsync();
+        await connection.HelloAsync();
+        await connection.ExpectAsync(2);
+        await connection.ReadyAsync(1, "session-1", fake.ResumeUrl);
+
+        await connection.DispatchAsync(2, "INTERACTION_CREATE", TestInteractions.Command("900000000000000021", "digest"));
+        await connection.DispatchAsync(3, "INTERACTION_CREATE", TestInteractions.Command("900000000000000022", "help"));
+        var help = await fake.WaitForAsync("POST", "/interactions/900000000000000022/", cancellationToken: TestContext.Current.CancellationToken);
+
+        help.Json.GetProperty("data").GetProperty("content").GetString().ShouldBe("ok: /help");
+        slow.Task.IsCompleted.ShouldBeFalse();
+
+        // The slow one was deferred ("thinking…") and is answered by an edit once its command is done.
+        var deferral = await fake.WaitForAsync("POST", "/interactions/900000000000000021/", cancellationToken: TestContext.Current.CancellationToken);
+        deferral.Json.GetProperty("type").GetInt32().ShouldBe(5);
+        slow.SetResult(new Digest.Discord.Interactions.DiscordReply("the digest"));
+        await fake.WaitForAsync("PATCH", "/interaction-token-900000000000000021/messages/@original", cancellationToken: TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
     public async Task Reconnect_Op7_ResumesOnResumeUrlWithSequence()
     {
         await using var fake = await FakeDiscord.StartAsync();

@@ -21,9 +21,21 @@ public sealed class InteractionResponderTests
         var received = time.GetUtcNow();
 
         var responding = Respond(services, TestInteractions.Command("900000000000000010", "digest"), ct);
+        // The clock moves in steps up to the deferral's moment, then waits in real time for the request to arrive: moving
+        // it on while the deferral is on the wire would count the machine's slowness as the bot's.
+        var step = TimeSpan.FromMilliseconds(250);
         while (fake.RequestsTo("POST", "/callback").Count == 0)
         {
-            time.Advance(TimeSpan.FromMilliseconds(250));
+            if (time.GetUtcNow() - received >= InteractionResponder.DeferAfter)
+            {
+                await Task.WhenAny(fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(TimeSpan.FromSeconds(5), ct));
+                if (fake.RequestsTo("POST", "/callback").Count > 0)
+                {
+                    break;
+                }
+            }
+
+            time.Advance(step);
             await Task.WhenAny(fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(20, ct));
         }
 
@@ -119,6 +131,61 @@ public sealed class InteractionResponderTests
     }
 
     [Fact]
+    public async Task Callback_DiscordAnswers500_RetriedWithinThreeSecondsAndAnsweredOnce()
+    {
+        var time = new FakeTimeProvider();
+        await using var fake = await FakeDiscord.StartAsync(time);
+        await using var services = TestServices.Create(fake, time);
+        var rest = services.GetRequiredService<DiscordRestClient>();
+        fake.Enqueue(CannedResponse.ServerError("POST", "/callback"));
+        var deadline = time.GetUtcNow() + InteractionResponder.AnswerWithin;
+
+        await time.AdvanceUntilDone(
+            rest.CreateInteractionResponseAsync("900000000000000031", "interaction-token-900000000000000031", new InteractionCallback(InteractionCallback.Message, new Digest.Discord.Messages.DiscordMessage("ok")), deadline, TestContext.Current.CancellationToken),
+            TimeSpan.FromMilliseconds(50));
+
+        var callbacks = fake.RequestsTo("POST", "/callback");
+        callbacks.Count.ShouldBe(2);
+        (callbacks[1].At - callbacks[0].At).ShouldBeLessThan(InteractionResponder.AnswerWithin);
+    }
+
+    [Fact]
+    public async Task Callback_ConnectionResetAfterDiscordTookIt_RetryFindsItAnsweredAndThatCounts()
+    {
+        var time = new FakeTimeProvider();
+        await using var fake = await FakeDiscord.StartAsync(time);
+        await using var services = TestServices.Create(fake, time);
+        var rest = services.GetRequiredService<DiscordRestClient>();
+        fake.Enqueue(CannedResponse.ResetConnection("POST", "/callback") with { AfterCreating = true });
+
+        await time.AdvanceUntilDone(
+            rest.CreateInteractionResponseAsync("900000000000000032", "interaction-token-900000000000000032", new InteractionCallback(InteractionCallback.Message, new Digest.Discord.Messages.DiscordMessage("ok")), time.GetUtcNow() + InteractionResponder.AnswerWithin, TestContext.Current.CancellationToken),
+            TimeSpan.FromMilliseconds(50));
+
+        fake.RequestsTo("POST", "/callback").Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Callback_DiscordDownPastTheThreeSeconds_GivesUpWithAFailureNotACancellation()
+    {
+        var time = new FakeTimeProvider();
+        await using var fake = await FakeDiscord.StartAsync(time);
+        await using var services = TestServices.Create(fake, time);
+        var rest = services.GetRequiredService<DiscordRestClient>();
+        for (var i = 0; i < 20; i++)
+        {
+            fake.Enqueue(CannedResponse.ServerError("POST", "/callback"));
+        }
+
+        var answering = rest.CreateInteractionResponseAsync("900000000000000033", "interaction-token-900000000000000033", new InteractionCallback(InteractionCallback.Message, new Digest.Discord.Messages.DiscordMessage("ok")), time.GetUtcNow() + InteractionResponder.AnswerWithin, TestContext.Current.CancellationToken);
+
+        var failure = await Should.ThrowAsync<DiscordApiException>(time.AdvanceUntilDone(answering, TimeSpan.FromMilliseconds(50)));
+        failure.Status.ShouldBe(500);
+        var callbacks = fake.RequestsTo("POST", "/callback");
+        (callbacks[^1].At - callbacks[0].At).ShouldBeLessThan(InteractionResponder.AnswerWithin);
+    }
+
+    [Fact]
     public void IsModerator_ReadsPermissionBitsFromString()
     {
         TestInteractions.Parse(TestInteractions.Command("1", "help", permissions: "2147483647")).IsModerator.ShouldBeTrue();
@@ -131,6 +198,6 @@ public sealed class InteractionResponderTests
         var interaction = TestInteractions.Parse(json);
         var rest = services.GetRequiredService<DiscordRestClient>();
         return services.GetRequiredService<InteractionResponder>().RespondAsync(
-            interaction, (callback, ct) => rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, callback, ct), cancellationToken);
+            interaction, (callback, ct) => rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, callback, DateTimeOffset.MaxValue, ct), cancellationToken);
     }
 }

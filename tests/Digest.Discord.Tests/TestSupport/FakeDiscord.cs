@@ -21,8 +21,26 @@ public sealed record RecordedRequest(string Method, string Path, string? Templat
     public JsonElement Json => Body ?? throw new InvalidOperationException($"{Method} {Path} had no body");
 }
 
-/// <summary>A canned answer for the next request whose path contains <see cref="PathContains"/>.</summary>
-public sealed record CannedResponse(string Method, string PathContains, int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null);
+/// <summary>
+/// A canned answer for the next request whose path contains <see cref="PathContains"/>. <see cref="AfterCreating"/>: Discord
+/// did the work (a message is created) and then the answer went wrong; <see cref="Reset"/>: the connection is cut instead
+/// of answering; <see cref="Hang"/>: no answer ever comes.
+/// </summary>
+public sealed record CannedResponse(string Method, string PathContains, int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null)
+{
+    public bool AfterCreating { get; init; }
+
+    public bool Reset { get; init; }
+
+    public bool Hang { get; init; }
+
+    public static CannedResponse ServerError(string method, string pathContains) =>
+        new(method, pathContains, 500, """{"message":"500: Internal Server Error","code":0}""");
+
+    public static CannedResponse ResetConnection(string method, string pathContains) => new(method, pathContains, 0, "") { Reset = true };
+
+    public static CannedResponse NoAnswer(string method, string pathContains) => new(method, pathContains, 0, "") { Hang = true };
+}
 
 /// <summary>
 /// Discord on Kestrel (127.0.0.1:0): the REST routes Digest calls and a WebSocket gateway driven by a test script.
@@ -36,6 +54,10 @@ public sealed class FakeDiscord : IAsyncDisposable
 
     private readonly WebApplication app;
     private readonly ConcurrentQueue<CannedResponse> canned = new();
+    private readonly Lock created = new();
+    private readonly Dictionary<(string Channel, string Nonce), JsonObject> byNonce = [];
+    private readonly HashSet<string> answeredInteractions = [];
+    private long nextMessageId = 300000000000000000;
     private readonly TimeProvider time;
     private readonly Lock gateways = new();
     private int openGateways;
@@ -50,6 +72,12 @@ public sealed class FakeDiscord : IAsyncDisposable
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     public ConcurrentQueue<string> Violations { get; } = new();
+
+    /// <summary>The messages Discord created (in channels and DMs, by webhooks and follow-ups): what people see.</summary>
+    public ConcurrentQueue<JsonObject> Created { get; } = new();
+
+    /// <summary>Every route answers nothing, ever (Discord accepting connections and hanging).</summary>
+    public bool HangAll { get; set; }
 
     /// <summary>The registered commands (as the client last PUT them).</summary>
     public JsonArray Commands { get; set; } = [];
@@ -167,8 +195,29 @@ public sealed class FakeDiscord : IAsyncDisposable
             return;
         }
 
+        if (HangAll)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+
         if (canned.TryPeek(out var next) && next.Method == request.Method && path.Contains(next.PathContains, StringComparison.Ordinal) && canned.TryDequeue(out next))
         {
+            if (next.AfterCreating)
+            {
+                _ = Default(request.Method, template!, path, body);
+            }
+
+            if (next.Hang)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+
+            if (next.Reset)
+            {
+                context.Abort();
+                return;
+            }
+
             foreach (var (name, value) in next.Headers ?? new Dictionary<string, string>())
             {
                 context.Response.Headers[name] = value;
@@ -180,10 +229,10 @@ public sealed class FakeDiscord : IAsyncDisposable
             return;
         }
 
-        await Default(request.Method, template!, body).ExecuteAsync(context);
+        await Default(request.Method, template!, path, body).ExecuteAsync(context);
     }
 
-    private IResult Default(string method, string template, JsonElement? body) => (method, template) switch
+    private IResult Default(string method, string template, string path, JsonElement? body) => (method, template) switch
     {
         ("GET", "/gateway/bot") => Results.Json(new
         {
@@ -194,10 +243,58 @@ public sealed class FakeDiscord : IAsyncDisposable
         ("GET", "/applications/@me") => Results.Json(new { id = ApplicationId, name = "Digest" }),
         ("GET", _) when template.EndsWith("/commands", StringComparison.Ordinal) => Results.Text(Commands.ToJsonString(), "application/json"),
         ("PUT", _) when template.EndsWith("/commands", StringComparison.Ordinal) => PutCommands(body!.Value),
-        ("POST", "/interactions/{interaction_id}/{interaction_token}/callback") => Results.NoContent(),
+        ("POST", "/interactions/{interaction_id}/{interaction_token}/callback") => Callback(path),
         ("POST", "/users/@me/channels") => Results.Json(new { id = DmChannelOf(body!.Value.GetProperty("recipient_id").GetString()!), type = 1 }),
-        _ => Results.Json(Message(body)),
+        ("POST", "/channels/{channel_id}/messages") => Results.Json(CreateMessage(path.Split('/')[2], body)),
+        ("POST", _) => Results.Json(Create(Message(body, path.Split('/')[2]))),
+        _ => Results.Json(Message(body, "400000000000000001")),
     };
+
+    /// <summary>Like Discord: a second answer to one interaction is refused with 40060.</summary>
+    private IResult Callback(string path)
+    {
+        lock (created)
+        {
+            if (!answeredInteractions.Add(path.Split('/')[2]))
+            {
+                return Results.Json(new { message = "Interaction has already been acknowledged.", code = 40060 }, statusCode: 400);
+            }
+        }
+
+        return Results.NoContent();
+    }
+
+    /// <summary>
+    /// Like Discord: with <c>enforce_nonce</c>, a nonce this channel saw already returns the message created with it, and
+    /// no new message is created.
+    /// </summary>
+    private JsonObject CreateMessage(string channelId, JsonElement? body)
+    {
+        var nonce = body is { } json && json.TryGetProperty("nonce", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        var enforce = body is { } b && b.TryGetProperty("enforce_nonce", out var e) && e.ValueKind == JsonValueKind.True;
+        lock (created)
+        {
+            if (nonce is not null && enforce && byNonce.TryGetValue((channelId, nonce), out var earlier))
+            {
+                return earlier;
+            }
+
+            var message = Create(Message(body, channelId));
+            if (nonce is not null)
+            {
+                byNonce[(channelId, nonce)] = message;
+            }
+
+            return message;
+        }
+    }
+
+    private JsonObject Create(JsonObject message)
+    {
+        message["id"] = Interlocked.Increment(ref nextMessageId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Created.Enqueue(message);
+        return message;
+    }
 
     /// <summary>The DM channel the fake opens with a user: "45" followed by the user id's last 16 digits.</summary>
     public static string DmChannelOf(string userId) => "45" + userId[^16..];
@@ -218,11 +315,11 @@ public sealed class FakeDiscord : IAsyncDisposable
         return Results.Text(commands.ToJsonString(), "application/json");
     }
 
-    private static JsonObject Message(JsonElement? body)
+    private static JsonObject Message(JsonElement? body, string channelId)
     {
         var message = body is { } json ? JsonNode.Parse(json.GetRawText())!.AsObject() : [];
         message["id"] = "300000000000000001";
-        message["channel_id"] = "400000000000000001";
+        message["channel_id"] = channelId;
         return message;
     }
 

@@ -13,6 +13,10 @@ public static class TestServices
         {
             ["Discord:BotToken"] = FakeDiscord.BotToken,
             ["Discord:ApiBaseUrl"] = fake.ApiUrl,
+
+            // Tests move a fake clock on while real requests are in flight: a long timeout keeps a slow machine from turning
+            // that into a timeout. Tests of timeouts set their own.
+            ["Discord:RequestTimeout"] = "00:10:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

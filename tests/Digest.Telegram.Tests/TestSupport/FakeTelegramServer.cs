@@ -20,14 +20,32 @@ public sealed record SentMessage(string Method, long ChatId, int? ThreadId, int 
         : [];
 }
 
-/// <summary>An error the fake answers with instead of doing the call, exactly as Telegram words it.</summary>
+/// <summary>
+/// An error the fake answers with instead of doing the call, exactly as Telegram words it; or a connection cut
+/// (<see cref="Reset"/>) or never answered (<see cref="Hang"/>). <see cref="AfterDelivering"/>: the message reaches the
+/// chat first, then the answer goes wrong — what a sender cannot tell from a failure.
+/// </summary>
 public sealed record FakeFault(int Code, string Description, int? RetryAfter = null, long? MigrateTo = null)
 {
+    public bool Reset { get; init; }
+
+    public bool Hang { get; init; }
+
+    public bool AfterDelivering { get; init; }
+
     public static FakeFault Flood(int retryAfter) => new(429, $"Too Many Requests: retry after {retryAfter}", RetryAfter: retryAfter);
 
     public static FakeFault Blocked() => new(403, "Forbidden: bot was blocked by the user");
 
     public static FakeFault Migrated(long newChatId) => new(400, "Bad Request: group chat was upgraded to a supergroup chat", MigrateTo: newChatId);
+
+    public static FakeFault ServerError() => new(500, "Internal Server Error");
+
+    public static FakeFault BadRequest() => new(400, "Bad Request: can't parse entities: unsupported start tag");
+
+    public static FakeFault ConnectionReset() => new(0, "") { Reset = true };
+
+    public static FakeFault NoAnswer() => new(0, "") { Hang = true };
 }
 
 /// <summary>
@@ -48,7 +66,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     private readonly List<(int Id, JsonObject Update)> updates = [];
     private readonly List<SentMessage> messages = [];
     private readonly List<(string Method, JsonObject Parameters)> calls = [];
-    private readonly List<(string Method, long ChatId, FakeFault Fault)> faults = [];
+    private readonly List<(string Method, long ChatId, FakeFault Fault, int Skip)> faults = [];
     private readonly HashSet<(long Chat, long User)> administrators = [];
     private readonly HashSet<long> held = [];
     private readonly List<string> violations = [];
@@ -117,14 +135,17 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The next <paramref name="times"/> calls of <paramref name="method"/> for the chat fail with <paramref name="fault"/>.</summary>
-    public void Inject(string method, long chatId, FakeFault fault, int times = 1)
+    /// <summary>
+    /// The next <paramref name="times"/> calls of <paramref name="method"/> for the chat (0: calls without a chat, such as
+    /// getMe) fail with <paramref name="fault"/>, once <paramref name="after"/> calls have gone through normally.
+    /// </summary>
+    public void Inject(string method, long chatId, FakeFault fault, int times = 1, int after = 0)
     {
         lock (gate)
         {
             for (var i = 0; i < times; i++)
             {
-                faults.Add((method, chatId, fault));
+                faults.Add((method, chatId, fault, i == 0 ? after : 0));
             }
         }
     }
@@ -182,6 +203,18 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         Enqueue(new JsonObject { ["message"] = message });
     }
 
+    /// <summary>A user sends a file with a caption (<c>/feeds import</c> with an OPML file); a file id starting "lost" can't be downloaded.</summary>
+    public void SendDocument(long chatId, long userId, string caption, string fileId, long fileSize)
+    {
+        var message = Message(chatId, Interlocked.Increment(ref nextMessage), "");
+        message["from"] = User(userId);
+        message["caption"] = caption;
+        var length = caption.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 ? space : caption.Length;
+        message["caption_entities"] = new JsonArray(new JsonObject { ["type"] = "bot_command", ["offset"] = 0, ["length"] = length });
+        message["document"] = new JsonObject { ["file_id"] = fileId, ["file_unique_id"] = "u-" + fileId, ["file_name"] = "feeds.opml", ["file_size"] = fileSize };
+        Enqueue(new JsonObject { ["message"] = message });
+    }
+
     /// <summary>A user presses an inline button under one of the bot's messages.</summary>
     public void Press(SentMessage under, long userId, string data) => Enqueue(new JsonObject
     {
@@ -232,6 +265,34 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 throw new TimeoutException($"the bot never sent {what}. It sent:\n{string.Join("\n---\n", Messages.Select(m => $"{m.Method} {m.ChatId}: {m.VisibleText}"))}\nViolations: {string.Join("; ", Violations)}");
+            }
+        }
+    }
+
+    /// <summary>Waits until what the bot sent satisfies <paramref name="condition"/>; fails with what was sent instead.</summary>
+    public async Task WaitUntilAsync(Func<IReadOnlyList<SentMessage>, bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(WaitLimit);
+        while (true)
+        {
+            Task signal;
+            lock (gate)
+            {
+                if (condition(messages))
+                {
+                    return;
+                }
+
+                signal = changed.Task;
+            }
+
+            try
+            {
+                await signal.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"the bot never got to {what}. It sent:\n{string.Join("\n---\n", Messages.Select(m => $"{m.Method} {m.ChatId}: {m.VisibleText}"))}");
             }
         }
     }
@@ -292,12 +353,19 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         {
             calls.Add((method, json));
             violations.AddRange(problems);
-            var chat = ChatId(parameters);
+            var chat = ChatId(parameters) ?? 0;
             var index = faults.FindIndex(f => f.Method == method && f.ChatId == chat);
             if (problems.Count == 0 && index >= 0)
             {
-                fault = faults[index].Fault;
-                faults.RemoveAt(index);
+                if (faults[index].Skip > 0)
+                {
+                    faults[index] = faults[index] with { Skip = faults[index].Skip - 1 };
+                }
+                else
+                {
+                    fault = faults[index].Fault;
+                    faults.RemoveAt(index);
+                }
             }
 
             Notify();
@@ -306,6 +374,22 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         if (problems.Count > 0)
         {
             await WriteAsync(context, 400, new JsonObject { ["ok"] = false, ["error_code"] = 400, ["description"] = "Bad Request: " + string.Join("; ", problems) });
+            return;
+        }
+
+        if (fault is { AfterDelivering: true } && method is "sendMessage" or "editMessageText" or "sendDocument")
+        {
+            Sent(method, parameters, out _);
+        }
+
+        if (fault is { Hang: true })
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+
+        if (fault is { Reset: true })
+        {
+            context.Abort();
             return;
         }
 
@@ -323,6 +407,12 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             }
 
             await WriteAsync(context, fault.Code, error);
+            return;
+        }
+
+        if (method == "getFile" && parameters.TryGetValue("file_id", out var fileId) && fileId.GetString() is { } id && id.StartsWith("lost", StringComparison.Ordinal))
+        {
+            await WriteAsync(context, 400, new JsonObject { ["ok"] = false, ["error_code"] = 400, ["description"] = "Bad Request: invalid file_id" });
             return;
         }
 

@@ -16,13 +16,16 @@ public sealed record FeedEntry(string Title, string Summary, DateTimeOffset Publ
 
 /// <summary>
 /// A news site on 127.0.0.1: an HTML front page that advertises its RSS feed with &lt;link rel="alternate"&gt;, and the
-/// feed itself, whose items a test adds as the story develops.
+/// feed itself, whose items a test adds as the story develops. <see cref="Hold"/> makes the feed answer only once
+/// released: a site that is slow to answer.
 /// </summary>
 public sealed class FeedServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly Lock gate = new();
     private readonly List<FeedEntry> entries = [];
+    private TaskCompletionSource? held;
+    private TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FeedServer(WebApplication app) => this.app = app;
 
@@ -42,7 +45,22 @@ public sealed class FeedServer : IAsyncDisposable
         app.MapGet("/", () => Results.Content(
             """<!doctype html><html><head><title>Lakeside Courier</title><link rel="alternate" type="application/rss+xml" title="Lakeside Courier" href="/feed.xml"></head><body>News</body></html>""",
             "text/html; charset=utf-8"));
-        app.MapGet("/feed.xml", () => Results.Content(server.Rss(), "application/rss+xml; charset=utf-8"));
+        app.MapGet("/feed.xml", async (HttpContext context) =>
+        {
+            TaskCompletionSource? hold;
+            lock (server.gate)
+            {
+                hold = server.held;
+                server.reached.TrySetResult();
+            }
+
+            if (hold is not null)
+            {
+                await hold.Task.WaitAsync(context.RequestAborted);
+            }
+
+            return Results.Content(server.Rss(), "application/rss+xml; charset=utf-8");
+        });
         await app.StartAsync();
         server.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return server;
@@ -53,6 +71,35 @@ public sealed class FeedServer : IAsyncDisposable
         lock (gate)
         {
             entries.Add(entry);
+        }
+    }
+
+    /// <summary>From now on the feed is answered only after <see cref="Release"/>.</summary>
+    public void Hold()
+    {
+        lock (gate)
+        {
+            held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Completes once the feed has been asked for since the last <see cref="Hold"/>.</summary>
+    public Task FeedRequestedAsync()
+    {
+        lock (gate)
+        {
+            return reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    /// <summary>Answers the requests held and every one after.</summary>
+    public void Release()
+    {
+        lock (gate)
+        {
+            held?.TrySetResult();
+            held = null;
         }
     }
 
@@ -77,6 +124,7 @@ public sealed class FeedServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Release();
         await app.StopAsync();
         await app.DisposeAsync();
     }

@@ -19,4 +19,28 @@ public sealed class StatusCommandTests
         output.ShouldContain("failing (1x)");
         output.ShouldContain("next poll:");
     }
+
+    [Fact]
+    public async Task Status_MessagesFailingAndSetAside_ShownWithTheirChannelAndWhy()
+    {
+        using var cli = new TestSupport.Cli();
+        var ct = TestContext.Current.CancellationToken;
+        var at = new DateTimeOffset(2025, 12, 22, 12, 0, 0, TimeSpan.Zero);
+        var store = new Digest.Storage.Sqlite.SqliteStore($"Data Source={cli.Database}");
+        await store.MigrateAsync(ct);
+        var channel = await store.EnsureChannelAsync("telegram", "-1001234", "telegram:-1001234", "0 0 8 * * ?", "UTC", ct);
+        await store.EnqueueAsync(channel.Id, "digest", "digest:1", "{}", at, ct);
+        await store.EnqueueAsync(channel.Id, "alert", "alert:1", "{}", at, ct);
+        var doomed = await store.ClaimNextAsync(channel.Id, "worker", TimeSpan.FromMinutes(1), at, ct);
+        await store.SetAsideAsync(doomed!.Id, "gave up after 12 attempts: 500: Internal Server Error", at.AddHours(2), ct);
+        var failing = await store.ClaimNextAsync(channel.Id, "worker", TimeSpan.FromMinutes(1), at, ct);
+        await store.MarkFailedAsync(failing!.Id, "429: Too Many Requests: retry after 20", at.AddMinutes(3), ct);
+
+        var (exit, output, _) = await cli.RunAsync(["status"]);
+
+        exit.ShouldBe(0);
+        output.ShouldContain("waiting to send: 1   next attempt: 2025-12-22 12:03 UTC   last error: 429: Too Many Requests: retry after 20");
+        output.ShouldContain("Set aside (1, latest first)");
+        output.ShouldContain($"#{doomed.Id} digest to telegram -1001234   queued 2025-12-22 12:00 UTC   set aside 2025-12-22 14:00 UTC   gave up after 12 attempts: 500: Internal Server Error");
+    }
 }

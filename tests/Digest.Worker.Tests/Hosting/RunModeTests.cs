@@ -31,9 +31,19 @@ public sealed class RunModeTests : IDisposable
 
         await host.StartAsync(TestContext.Current.CancellationToken);
         await output.WaitForAsync(o => o.Contains("Miami", StringComparison.Ordinal));
+
+        // The digest can carry the first feed's stories before the second feed's poll has finished: wait for both.
+        var store = host.Services.GetRequiredService<IDigestStore>();
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!(await store.GetFeedsAsync(patience.Token)).All(f => f.LastSuccessAt != null))
+            {
+                await Task.Delay(50, patience.Token);
+            }
+        }
+
         await host.StopAsync(TestContext.Current.CancellationToken);
 
-        var store = host.Services.GetRequiredService<IDigestStore>();
         (await store.GetPendingAsync(null, 10, TestContext.Current.CancellationToken)).ShouldBeEmpty();
         (await store.GetFeedsAsync(TestContext.Current.CancellationToken)).ShouldAllBe(f => f.LastSuccessAt != null);
     }
