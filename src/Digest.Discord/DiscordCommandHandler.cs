@@ -103,7 +103,7 @@ internal sealed partial class DiscordCommandHandler(
         var typed = (interaction.GetString(focused) ?? "").Trim();
         return (interaction.Command, focused) switch
         {
-            ("feeds", "feed") => await FeedChoicesAsync(community, typed, cancellationToken),
+            ("feeds", "feed") => await FeedChoicesAsync(community, typed, interaction.Subcommand != "remove", cancellationToken),
             ("story", "id") or ("feedback", "story") => await StoryChoicesAsync(community, typed, cancellationToken),
             ("alerts", "phrase") => await AlertChoicesAsync(interaction.UserId, community, typed, cancellationToken),
             _ => [],
@@ -137,9 +137,9 @@ internal sealed partial class DiscordCommandHandler(
     /// </summary>
     private async Task<string> ArgumentsAsync(DiscordInteraction interaction, string community, CancellationToken cancellationToken)
     {
-        if (interaction is { Command: "feeds", Subcommand: "remove" } && interaction.GetString("feed") is { } feed)
+        if (interaction is { Command: "feeds", Subcommand: "remove" or "mute" or "unmute" } && interaction.GetString("feed") is { } feed)
         {
-            return "remove " + await FeedIdAsync(feed.Trim(), community, cancellationToken);
+            return interaction.Subcommand + " " + await FeedIdAsync(feed.Trim(), community, cancellationToken);
         }
 
         var definitions = DiscordCommands.All.FirstOrDefault(c => c.Name == interaction.Command)?.Options ?? [];
@@ -208,11 +208,12 @@ internal sealed partial class DiscordCommandHandler(
         }
     }
 
-    private async Task<IReadOnlyList<DiscordChoice>> FeedChoicesAsync(string community, string typed, CancellationToken cancellationToken)
+    /// <summary>The community's feeds matching what was typed: its own, and with <paramref name="configuredToo"/> the configured ones (they can be muted, not removed).</summary>
+    private async Task<IReadOnlyList<DiscordChoice>> FeedChoicesAsync(string community, string typed, bool configuredToo, CancellationToken cancellationToken)
     {
         var feeds = await communityStore.GetCommunityFeedsAsync(community, cancellationToken);
         return [.. feeds
-            .Where(f => !f.Configured && (typed.Length == 0 || f.Feed.Name.Contains(typed, StringComparison.OrdinalIgnoreCase) || f.Feed.Url.Contains(typed, StringComparison.OrdinalIgnoreCase)))
+            .Where(f => (configuredToo || !f.Configured) && (typed.Length == 0 || f.Feed.Name.Contains(typed, StringComparison.OrdinalIgnoreCase) || f.Feed.Url.Contains(typed, StringComparison.OrdinalIgnoreCase)))
             .Take(MaxChoices)
             .Select(f => new DiscordChoice($"#{f.Feed.Id} {f.Feed.Name}", f.Feed.Id.ToString(CultureInfo.InvariantCulture)))];
     }

@@ -21,7 +21,7 @@ public abstract class DapperStore
 
     private protected const string StorySelect =
         """
-        SELECT s.id, s.title, s.url, s.score, s.tags, s.key_lines, s.first_seen, s.last_seen, s.refreshed_version, s.merged_into,
+        SELECT s.id, s.title, s.url, s.score, s.tags, s.key_lines, s.first_seen, s.last_seen, s.refreshed_version, s.merged_into, s.fresh_at, s.fresh_published,
                (SELECT max(published_at) FROM items WHERE story_id = s.id) AS published,
                (SELECT count(*) FROM items WHERE story_id = s.id) AS item_count
         FROM stories s
@@ -126,6 +126,7 @@ public abstract class DapperStore
         public string title { get; init; } = "";
         public string summary { get; init; } = "";
         public long published_at { get; init; }
+        public string url { get; init; } = "";
     }
 
     private const string ReleaseRefreshSql = "UPDATE stories SET claimed_by = NULL, claimed_until = NULL WHERE id = @storyId AND claimed_by = @claimer";
@@ -167,6 +168,7 @@ public abstract class DapperStore
         public long last_seen { get; init; }
         public long? published { get; init; }
         public long item_count { get; init; }
+        public long? fresh_at { get; init; }
     }
 
     private protected sealed class SourceRow
@@ -187,8 +189,21 @@ public abstract class DapperStore
         public string time_zone { get; init; } = "";
         public long? last_digest_at { get; init; }
         public string? paused_reason { get; init; }
+        public long? joined_at { get; init; }
+        public bool say_nothing_new { get; init; }
 
-        public ChannelRecord ToRecord() => new(id, platform, address, community_id, schedule, time_zone, At(last_digest_at), paused_reason);
+        public ChannelRecord ToRecord() => new(id, platform, address, community_id, schedule, time_zone, At(last_digest_at), paused_reason)
+        {
+            JoinedAt = At(joined_at),
+            SayNothingNew = say_nothing_new,
+        };
+    }
+
+    private protected sealed class SentRow
+    {
+        public long story_id { get; init; }
+        public string sources_sent { get; init; } = "[]";
+        public string lines_sent { get; init; } = "[]";
     }
 
     private protected sealed class TopicRow
@@ -381,14 +396,14 @@ public abstract class DapperStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ClusteredRow>(Command(
             """
-            SELECT id, story_id, cluster_seq, title, summary, published_at FROM items
+            SELECT id, story_id, cluster_seq, title, summary, published_at, url FROM items
             WHERE cluster_seq > @afterSequence AND first_seen > @since AND story_id IS NOT NULL
             ORDER BY cluster_seq, id
             """,
             new { afterSequence, since = Ms(firstSeenAfter) },
             null,
             cancellationToken));
-        return rows.Select(r => new ClusteredItem(r.id, r.story_id, r.cluster_seq, r.title, r.summary, At(r.published_at))).ToList();
+        return rows.Select(r => new ClusteredItem(r.id, r.story_id, r.cluster_seq, r.title, r.summary, At(r.published_at)) { Url = r.url }).ToList();
     }
 
     public async Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken)
@@ -481,10 +496,12 @@ public abstract class DapperStore
         var updated = await connection.ExecuteAsync(Command(
             """
             UPDATE stories SET title = @Title, url = @Url, score = @Score, tags = @tags, key_lines = @lines, refreshed_version = @Version,
-                last_seen = CASE WHEN @HasNewItems THEN @at ELSE last_seen END, claimed_by = NULL, claimed_until = NULL
+                last_seen = CASE WHEN @HasNewItems THEN @at ELSE last_seen END, claimed_by = NULL, claimed_until = NULL,
+                fresh_at = CASE WHEN @freshPublished IS NULL THEN fresh_at ELSE @at END,
+                fresh_published = CASE WHEN @freshPublished IS NULL THEN fresh_published WHEN fresh_published IS NULL OR fresh_published < @freshPublished THEN @freshPublished ELSE fresh_published END
             WHERE id = @StoryId AND refreshed_version < @Version
             """,
-            new { refresh.StoryId, refresh.Title, refresh.Url, refresh.Score, tags = JsonSerializer.Serialize(refresh.Tags, Json), lines = JsonSerializer.Serialize(refresh.KeyLines, Json), refresh.Version, refresh.HasNewItems, at = Ms(at) },
+            new { refresh.StoryId, refresh.Title, refresh.Url, refresh.Score, tags = JsonSerializer.Serialize(refresh.Tags, Json), lines = JsonSerializer.Serialize(refresh.KeyLines, Json), refresh.Version, refresh.HasNewItems, at = Ms(at), freshPublished = Ms(refresh.FreshPublished) },
             transaction,
             cancellationToken));
         if (updated == 0)
@@ -549,6 +566,60 @@ public abstract class DapperStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync("UPDATE channels SET schedule = @schedule, time_zone = @timeZone WHERE id = @channelId", new { channelId, schedule, timeZone });
     }
+
+    public async Task SetChannelSayNothingNewAsync(long channelId, bool say, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(Command("UPDATE channels SET say_nothing_new = @say WHERE id = @channelId", new { channelId, say }, null, cancellationToken));
+    }
+
+    public async Task<IReadOnlyDictionary<long, SentStory>> GetSentAsync(long channelId, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken)
+    {
+        if (storyIds.Count == 0)
+        {
+            return new Dictionary<long, SentStory>();
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SentRow>(Command(
+            $"SELECT story_id, sources_sent, lines_sent FROM digest_entries WHERE channel_id = @channelId AND shown = @shown AND story_id IN ({string.Join(',', storyIds)})",
+            new { channelId, shown = true },
+            null,
+            cancellationToken));
+        return rows.ToDictionary(r => r.story_id, r => new SentStory(r.story_id, Strings(r.sources_sent), Strings(r.lines_sent)));
+    }
+
+    public async Task<bool> SetFeedMutedAsync(string communityId, long feedId, bool muted, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(Command(
+            muted
+                ? "INSERT INTO community_mutes(community_id, feed_id) VALUES (@communityId, @feedId) ON CONFLICT DO NOTHING"
+                : "DELETE FROM community_mutes WHERE community_id = @communityId AND feed_id = @feedId",
+            new { communityId, feedId },
+            null,
+            cancellationToken)) > 0;
+    }
+
+    public async Task<IReadOnlyCollection<long>> GetMutedFeedsAsync(string communityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<long>(Command("SELECT feed_id FROM community_mutes WHERE community_id = @communityId ORDER BY feed_id", new { communityId }, null, cancellationToken))).ToList();
+    }
+
+    /// <summary>Records the stories a digest covered; a story shown again keeps what it showed last, one passed over keeps what it showed before.</summary>
+    private protected static Task RecordDigestEntriesAsync(DbConnection connection, DbTransaction transaction, long channelId, IReadOnlyList<DigestEntry> stories, string greatest, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(Command(
+            $"""
+            INSERT INTO digest_entries(channel_id, story_id, last_seen_sent, shown, sources_sent, lines_sent) VALUES (@channelId, @StoryId, @sent, @Shown, @sources, @lines)
+            ON CONFLICT(channel_id, story_id) DO UPDATE SET last_seen_sent = {greatest}(digest_entries.last_seen_sent, excluded.last_seen_sent),
+                shown = CASE WHEN excluded.shown THEN excluded.shown ELSE digest_entries.shown END,
+                sources_sent = CASE WHEN excluded.shown THEN excluded.sources_sent ELSE digest_entries.sources_sent END,
+                lines_sent = CASE WHEN excluded.shown THEN excluded.lines_sent ELSE digest_entries.lines_sent END
+            """,
+            stories.Select(s => new { channelId, s.StoryId, sent = Ms(s.FreshAt) ?? 0, s.Shown, sources = JsonSerializer.Serialize(s.Sources, Json), lines = JsonSerializer.Serialize(s.Lines, Json) }),
+            transaction,
+            cancellationToken));
 
     public async Task SetChannelPausedAsync(long channelId, string? reason, CancellationToken cancellationToken)
     {
@@ -908,7 +979,7 @@ public abstract class DapperStore
         var sources = (await connection.QueryAsync<SourceRow>(
                 $"SELECT i.story_id, f.name, i.url, i.feed_id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.story_id IN ({string.Join(',', rows.Select(r => r.id))}) ORDER BY i.published_at, i.id"))
             .GroupBy(s => s.story_id)
-            .ToDictionary(g => g.Key, g => g.DistinctBy(s => s.feed_id).Select(s => new StorySource(s.name, s.url)).ToList());
+            .ToDictionary(g => g.Key, g => g.DistinctBy(s => s.feed_id).DistinctBy(s => s.name, StringComparer.OrdinalIgnoreCase).Select(s => new StorySource(s.name, s.url)).ToList());
         return rows.Select(r => new StoryRecord(
             r.id,
             r.title,
@@ -920,7 +991,10 @@ public abstract class DapperStore
             At(r.first_seen),
             At(r.last_seen),
             At(r.published ?? r.first_seen),
-            (int)r.item_count)).ToList();
+            (int)r.item_count)
+        {
+            FreshAt = At(r.fresh_at),
+        }).ToList();
     }
 
     private protected static async Task<List<SubscriptionRecord>> WithAlertsAsync(DbConnection connection, List<SubscriptionRow> rows)

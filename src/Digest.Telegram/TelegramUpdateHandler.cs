@@ -108,7 +108,45 @@ internal sealed partial class TelegramUpdateHandler(
             new ChannelDefaults(options.Value.DefaultSchedule, options.Value.DefaultTimeZone),
             Attachment: attachment);
         var reply = await dispatcher.HandleAsync(request, cancellationToken);
+        if (reply.Private && message.Chat.Type != ChatType.Private)
+        {
+            await AnswerPrivatelyAsync(from, name, channel, reply, inboxId, cancellationToken);
+            return;
+        }
+
         await ReplyAsync(channel, reply, inboxId, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A member's own settings (/alerts, /subscribe) are answered in the private chat with them, never in the group. A bot
+    /// may not write first to someone who never started it (or who blocked it): then the group gets only a link that opens
+    /// the private chat — at once when the private chat is known to be closed, else when the private send is refused.
+    /// </summary>
+    private async Task AnswerPrivatelyAsync(User from, string command, ChannelRecord group, CommandReply reply, long inboxId, CancellationToken cancellationToken)
+    {
+        var note = CommandReply.Say(
+            $"{from.FirstName}, I answer /{command} in a private chat, but I can't write to you yet. Open https://t.me/{identity.Username}?start=private, press Start, then send /{command} again.");
+        var key = string.Create(CultureInfo.InvariantCulture, $"telegram:reply:{inboxId}");
+
+        // The private chat's channel, created without a digest and left paused if it is: only the member opens it again.
+        var own = await deliveryStore.EnsureChannelAsync(
+            TelegramAddress.Platform,
+            new TelegramAddress(from.Id, null).ToString(),
+            null,
+            Schedules.Off,
+            options.Value.DefaultTimeZone,
+            cancellationToken);
+        if (own.PausedReason is not null)
+        {
+            await ReplyAsync(group, note, inboxId, null, cancellationToken);
+            return;
+        }
+
+        var payload = OutboxPayload.ForPrivateReply(reply, group.Id, OutboxPayload.ForReply(note).Serialize());
+        if (await deliveryStore.EnqueueAsync(own.Id, OutboxPayload.ReplyKind, key, payload.Serialize(), time.GetUtcNow(), cancellationToken))
+        {
+            outbox.Wake(own.Id);
+        }
     }
 
     private async Task OnCallbackAsync(CallbackQuery query, long inboxId, CancellationToken cancellationToken)
@@ -189,12 +227,15 @@ internal sealed partial class TelegramUpdateHandler(
     private async Task<ChannelRecord> EnsureChannelAsync(Chat chat, TelegramAddress address, CancellationToken cancellationToken)
     {
         // A private channel's community is the one its owner subscribed in (set by /subscribe or /alerts), so it is left alone here.
+        // A forum topic gets digests only where a moderator schedules them (/schedule in that topic); the group's main
+        // chat gets the default schedule.
         var isPrivate = chat.Type == ChatType.Private;
+        var quiet = isPrivate || address.ThreadId is not null;
         var channel = await deliveryStore.EnsureChannelAsync(
             TelegramAddress.Platform,
             address.ToString(),
             isPrivate ? null : TelegramAddress.Community(chat.Id),
-            isPrivate ? Schedules.Off : options.Value.DefaultSchedule,
+            quiet ? Schedules.Off : options.Value.DefaultSchedule,
             options.Value.DefaultTimeZone,
             cancellationToken);
         if (channel.PausedReason is not null)

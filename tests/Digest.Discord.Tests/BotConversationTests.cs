@@ -86,11 +86,23 @@ public sealed class BotConversationTests
 
         var daily = await bot.AskAsync("schedule", new[] { new { name = "expression", type = 3, value = "daily 08:00 Europe/Kyiv" } }, DiscordBotHarness.Moderator);
         daily.Ephemeral.ShouldBeTrue();
-        daily.Content.ShouldContain("'0 0 8 \\* \\* ?' in Europe/Kyiv; next at ");
+        daily.Content.ShouldContain("daily at 08:00 (Europe/Kyiv); next: ");
         daily.Content.ShouldContain("08:00 (Europe/Kyiv)");
 
-        // Every second: the first digest carries the stories as embeds.
-        await bot.AskAsync("schedule", new[] { new { name = "expression", type = 3, value = "* * * * * ? UTC" } }, DiscordBotHarness.Moderator);
+        // A digest every second is refused, naming the setting; the digest is run here instead.
+        var everySecond = await bot.AskAsync("schedule", new[] { new { name = "expression", type = 3, value = "* * * * * ? UTC" } }, DiscordBotHarness.Moderator);
+        everySecond.Content.ShouldContain("Digest:MinScheduleInterval");
+        using (var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (!((await bot.Store.GetFeedsAsync(ready.Token)).All(f => f.LastPolledAt is not null) && (await bot.Store.GetBacklogAsync(ready.Token)).IsEmpty))
+            {
+                await Task.Delay(50, ready.Token);
+            }
+        }
+
+        var delivery = bot.Services.GetRequiredService<DigestDelivery>();
+        var channelId = (await bot.ChannelAsync()).Id;
+        await delivery.RunChannelAsync(channelId, TestContext.Current.CancellationToken);
         var digest = await fake.WaitForAsync("POST", channelMessages, cancellationToken: TestContext.Current.CancellationToken);
         digest.Json.GetProperty("content").GetString()!.ShouldStartWith("**Digest — ");
         digest.Json.GetProperty("embeds").GetArrayLength().ShouldBeGreaterThan(0);
@@ -99,15 +111,21 @@ public sealed class BotConversationTests
         var notWebhook = await bot.AskAsync("webhook", new[] { new { name = "bind", type = 1, options = new object[] { new { name = "url", type = 3, value = "https://evil.example/api/webhooks/1/x" } } } }, DiscordBotHarness.Moderator);
         notWebhook.Content.ShouldStartWith("That is not a Discord webhook URL");
 
+        // From now on a digest with nothing new says so in a line, so each run below posts.
+        var quiet = await bot.AskAsync("digest", new[] { new { name = "action", type = 3, value = "quiet off" } }, DiscordBotHarness.Moderator);
+        quiet.Content.ShouldContain("says so in one line");
+
         var bound = await bot.AskAsync("webhook", new[] { new { name = "bind", type = 1, options = new object[] { new { name = "url", type = 3, value = Webhook } } } }, DiscordBotHarness.Moderator);
         bound.Content.ShouldStartWith("Bound:");
         bound.Ephemeral.ShouldBeTrue();
+        await delivery.RunChannelAsync(channelId, TestContext.Current.CancellationToken);
         var viaWebhook = await fake.WaitForAsync("POST", "/webhooks/500000000000000001/Hook-Token_1", cancellationToken: TestContext.Current.CancellationToken);
         viaWebhook.Authorization.ShouldBeNull();
         var botPostsBefore = fake.RequestsTo("POST", channelMessages).Count;
 
         // The webhook is deleted: a post is answered 404 (the fake may already be answering the one above).
         fake.Enqueue(new CannedResponse("POST", "/webhooks/500000000000000001/", 404, """{"message": "Unknown Webhook", "code": 10015}"""));
+        await delivery.RunChannelAsync(channelId, TestContext.Current.CancellationToken);
         var channel = await WaitForPauseAsync(bot);
         channel.PausedReason.ShouldBe("webhook deleted; bind a new one with /webhook bind");
 
@@ -118,6 +136,7 @@ public sealed class BotConversationTests
 
         var unbound = await bot.AskAsync("webhook", new[] { new { name = "unbind", type = 1 } }, DiscordBotHarness.Moderator);
         unbound.Content.ShouldStartWith("Unbound:");
+        await delivery.RunChannelAsync(channelId, TestContext.Current.CancellationToken);
         await fake.WaitForAsync("POST", channelMessages, botPostsBefore + 1, TestContext.Current.CancellationToken);
         (await bot.ChannelAsync()).PausedReason.ShouldBeNull();
     }
@@ -144,7 +163,7 @@ public sealed class BotConversationTests
         export.Ephemeral.ShouldBeTrue();
         var code = export.Embeds.ShouldHaveSingleItem().GetProperty("description").GetString()!;
         code.ShouldStartWith("```xml\n<");
-        code.ShouldContain("Lakeside Courier");
+        code.ShouldNotContain("Lakeside Courier"); // configured as a file on the server: its path is no address to share
     }
 
     private static async Task<Digest.Core.Storage.ChannelRecord> WaitForPauseAsync(DiscordBotHarness bot)

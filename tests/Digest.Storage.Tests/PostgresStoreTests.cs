@@ -23,7 +23,8 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
     [Fact]
     public void TsQuery_UserWords_QuotedAllRequiredLastIsAPrefix()
     {
-        PostgresStore.TsQuery("Security guar").ShouldBe("'security' & 'guar':*");
+        PostgresStore.TsQuery("Security guar").ShouldBe("(('security') & ('guar':*))");
+        PostgresStore.TsQuery("\"security guarantees\" OR Geneva").ShouldBe("(('security' <-> 'guarantees')) | (('geneva':*))");
         PostgresStore.TsQuery("' & | !").ShouldBe("");
     }
 }

@@ -280,6 +280,34 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Search_QuotesAndOr_AndOneHitPerArticleAcrossFeeds()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var mirror = await store.UpsertFeedAsync("https://mirror.example/rss", "Mirror", "mirror.example", TimeSpan.FromMinutes(15), Ct);
+        await store.AddItemsAsync(feedId, [NewItem("a", "Envoys meet in Geneva", "Security guarantees for Kyiv."), NewItem("b", "Talks resume in Miami", "Witkoff hosts Umerov.")], false, T0, Ct);
+        await store.AddItemsAsync(mirror.Id, [NewItem("a", "Envoys meet in Geneva", "Security guarantees for Kyiv.")], false, T0, Ct);
+
+        (await store.SearchAsync("Geneva OR Miami", null, 0, 10, Ct)).Select(h => h.Title).Order().ShouldBe(["Envoys meet in Geneva", "Talks resume in Miami"]);
+        (await store.SearchAsync("\"meet in Geneva\"", null, 0, 10, Ct)).Count.ShouldBe(1);
+        (await store.SearchAsync("\"Geneva meet\"", null, 0, 10, Ct)).ShouldBeEmpty();
+        (await store.SearchAsync("Geneva", [mirror.Id], 0, 10, Ct)).Single().FeedName.ShouldBe("Mirror");
+    }
+
+    [Fact]
+    public async Task Mutes_PerCommunity_ShownWithTheCommunitysFeeds()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+
+        (await store.SetFeedMutedAsync("c1", feedId, true, Ct)).ShouldBeTrue();
+        (await store.SetFeedMutedAsync("c1", feedId, true, Ct)).ShouldBeFalse();
+        (await store.GetCommunityFeedsAsync("c1", Ct)).Single(f => f.Feed.Id == feedId).Muted.ShouldBeTrue();
+        (await store.GetCommunityFeedsAsync("c2", Ct)).Single(f => f.Feed.Id == feedId).Muted.ShouldBeFalse();
+        (await store.GetMutedFeedsAsync("c1", Ct)).ShouldBe([feedId]);
+        (await store.SetFeedMutedAsync("c1", feedId, false, Ct)).ShouldBeTrue();
+        (await store.GetMutedFeedsAsync("c1", Ct)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Search_ScopedToACommunitysFeeds_DoesNotShowOtherFeedsItems()
     {
         var (store, feedId) = await StoreWithFeedAsync();
@@ -304,7 +332,7 @@ public abstract class StoreContract : IAsyncDisposable
         var channel = await store.EnsureChannelAsync("console", "stdout", null, "0 0 * * * ?", "UTC", Ct);
         var storyId = await StoryAsync(store, feedId, "a", "Envoys meet in Geneva", T0);
         var story = await store.GetStoryAsync(storyId, Ct);
-        await store.EnqueueDigestAsync(channel.Id, "digest:1", "{}", T0, [(storyId, story!.LastSeen)], Ct);
+        await store.EnqueueDigestAsync(channel.Id, "digest:1", "{}", T0, [new DigestEntry(storyId, story!.FreshAt, true, ["Harbor Wire"], [])], Ct);
         var afterDigest = await store.GetStoriesAsync(new StoryQuery(10, NotSentToChannel: channel.Id), Ct);
 
         var second = (await store.AddItemsAsync(other.Id, [NewItem("x", "Geneva envoys meet again")], false, T0.AddMinutes(5), Ct)).Single();
@@ -315,6 +343,8 @@ public abstract class StoreContract : IAsyncDisposable
         unsent.Sources.Select(s => s.Name).ShouldBe(["Harbor Wire", "Eastern Ledger"]);
         unsent.ItemCount.ShouldBe(2);
         unsent.LastSeen.ShouldBe(T0.AddMinutes(5));
+        unsent.FreshAt.ShouldBe(T0.AddMinutes(5));
+        (await store.GetSentAsync(channel.Id, [storyId], Ct))[storyId].Sources.ShouldBe(["Harbor Wire"]);
         (await store.GetStoriesAsync(new StoryQuery(10, FeedIds: [other.Id]), Ct)).Single().Id.ShouldBe(storyId);
         (await store.GetStoriesAsync(new StoryQuery(10, FeedIds: []), Ct)).ShouldBeEmpty();
         (await store.GetStoryItemsAsync(storyId, Ct)).Count.ShouldBe(2);
@@ -343,7 +373,7 @@ public abstract class StoreContract : IAsyncDisposable
         var storyId = await StoryAsync(store, feedId, "a", "Envoys meet in Geneva", T0);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
-            (i % 2 == 0 ? store : second).EnqueueDigestAsync(channel.Id, $"digest:{i}", "{}", T0, [(storyId, T0)], Ct)));
+            (i % 2 == 0 ? store : second).EnqueueDigestAsync(channel.Id, $"digest:{i}", "{}", T0, [new DigestEntry(storyId, T0, true, [], [])], Ct)));
 
         results.Count(r => r).ShouldBe(1);
         (await store.GetPendingAsync(channel.Id, 10, Ct)).Count.ShouldBe(1);

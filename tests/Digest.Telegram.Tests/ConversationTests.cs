@@ -78,7 +78,7 @@ public sealed class ConversationTests
         telegram.MakeAdministrator(Group, Admin);
         telegram.Say(Group, Admin, $"/feeds add {site.PageUrl}");
         var added = await telegram.WaitForMessageAsync(m => m.VisibleText.StartsWith("Added Lakeside Courier", StringComparison.Ordinal), "the admin's /feeds add reply");
-        added.VisibleText.ShouldContain("found 1 items");
+        added.VisibleText.ShouldContain("its 1 current item is stored as backlog");
         await bot.FirstPollsDoneAsync();
 
         await bot.Services.GetRequiredService<DigestDelivery>().RunChannelAsync((await bot.ChannelAsync(Group)).Id, CancellationToken.None);
@@ -114,7 +114,7 @@ public sealed class ConversationTests
         var now = bot.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
         telegram.Say(Group, Member, "/alerts add \"prisoner exchange\"");
-        await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Alert added", StringComparison.Ordinal), "the /alerts add reply");
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Alert added", StringComparison.Ordinal), "the /alerts add reply, in private");
 
         // The feed's current items are backlog: stored and searchable, never alerted on.
         site.Add(new FeedEntry("Ukraine and Russia agree prisoner exchange as peace talks go on", "Kyiv and Moscow swapped prisoners, Zelensky said.", now.AddHours(-2), "swap-1"));
@@ -129,7 +129,7 @@ public sealed class ConversationTests
         var poller = bot.Services.GetRequiredService<FeedPoller>();
         var feed = (await bot.Store.GetFeedsAsync(CancellationToken.None)).Single(f => f.Url == site.FeedUrl);
         await poller.PollAsync(feed, CancellationToken.None);
-        var alert = await telegram.WaitForMessageAsync(m => m.ChatId == Member, "an alert in the subscriber's private chat");
+        var alert = await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Alert:", StringComparison.Ordinal), "an alert in the subscriber's private chat");
         alert.VisibleText.ShouldStartWith("Alert: a new story matches “prisoner exchange”");
         alert.VisibleText.ShouldContain("Kremlin confirms new prisoner exchange under the peace plan");
         alert.VisibleText.ShouldNotContain("agree prisoner exchange as peace talks go on");
@@ -142,7 +142,7 @@ public sealed class ConversationTests
         var second = items.Single(i => i.Item.Url.EndsWith("swap-2", StringComparison.Ordinal));
         var third = items.Single(i => i.Item.Url.EndsWith("swap-3", StringComparison.Ordinal));
         third.StoryId.ShouldBe(second.StoryId);
-        telegram.Messages.Count(m => m.ChatId == Member).ShouldBe(1);
+        telegram.Messages.Count(m => m.ChatId == Member && m.VisibleText.StartsWith("Alert:", StringComparison.Ordinal)).ShouldBe(1);
         telegram.Violations.ShouldBeEmpty();
     }
 
@@ -207,7 +207,8 @@ public sealed class ConversationTests
         await using var telegram = await FakeTelegramServer.StartAsync();
         await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
         telegram.Say(Group, Member, "/subscribe");
-        await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Subscribed", StringComparison.Ordinal), "the /subscribe reply");
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Subscribed", StringComparison.Ordinal), "the /subscribe reply, in private");
+        await bot.FirstPollsDoneAsync();
         var mine = await bot.ChannelAsync(Member);
         mine.CommunityId.ShouldBe($"telegram:{Group}");
 
@@ -221,7 +222,7 @@ public sealed class ConversationTests
         telegram.Say(Group, Member, "/status");
         var status = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Feeds (", StringComparison.Ordinal), "the /status reply");
         status.VisibleText.ShouldContain($"Paused: telegram {Member} — Forbidden: bot was blocked by the user");
-        telegram.CallsOf("sendMessage").Count(c => (long)c["chat_id"]! == Member).ShouldBe(1);
+        telegram.CallsOf("sendMessage").Count(c => (long)c["chat_id"]! == Member).ShouldBe(2); // the private reply, then one digest attempt
         telegram.Violations.ShouldBeEmpty();
     }
 
@@ -235,6 +236,7 @@ public sealed class ConversationTests
         telegram.Membership(oldGroup, Admin, "member");
         telegram.Say(oldGroup, Member, "/help");
         await telegram.WaitForMessageAsync(m => m.ChatId == oldGroup, "the /help reply");
+        await bot.FirstPollsDoneAsync(); // a digest with nothing new is not sent
         var channel = await bot.ChannelAsync(oldGroup);
 
         telegram.Inject("sendMessage", oldGroup, FakeFault.Migrated(supergroup));

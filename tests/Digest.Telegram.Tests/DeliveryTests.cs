@@ -82,8 +82,11 @@ public sealed class DeliveryTests
         await using var telegram = await FakeTelegramServer.StartAsync();
         await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase(), clock: clock);
         telegram.Say(ChatA, Member, "/subscribe");
-        await telegram.WaitForMessageAsync(m => m.ChatId == ChatA && m.VisibleText.StartsWith("Subscribed", StringComparison.Ordinal), "the /subscribe reply");
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Subscribed", StringComparison.Ordinal), "the /subscribe reply, in private");
+        await DrainedAsync(bot, Member);
 
+        // The private chat's next send slot is a second after that reply (one message a second per chat), on the bot's clock.
+        clock.Advance(TimeSpan.FromSeconds(1));
         telegram.Inject("sendMessage", Member, FakeFault.Flood(600));
         await bot.EnqueueAsync(Member, "notice:1", OutboxPayload.ForText("Talks resume in Geneva"));
         await FailedAsync(bot, Member);
@@ -93,7 +96,7 @@ public sealed class DeliveryTests
 
         var status = telegram.Messages.Single(m => m.ChatId == ChatA && m.VisibleText.StartsWith("Feeds (", StringComparison.Ordinal));
         status.VisibleText.ShouldContain($"Waiting: telegram {Member} — 1 message; next attempt 2025-12-22 12:10 UTC; last error: 429: Too Many Requests: retry after 600");
-        telegram.Messages.ShouldNotContain(m => m.ChatId == Member);
+        telegram.Messages.ShouldNotContain(m => m.ChatId == Member && m.VisibleText == "Talks resume in Geneva");
         clock.Advance(TimeSpan.FromSeconds(600));
         await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText == "Talks resume in Geneva", "the subscriber's message once the 429 ran out");
         await DrainedAsync(bot, Member);

@@ -49,7 +49,12 @@ public static class StorySeeds
         {
             var members = await store.GetStoryItemsAsync(claim.StoryId, cancellationToken);
             var lead = members.OrderBy(m => m.Id).First();
-            var refresh = new StoryRefresh(claim.StoryId, claim.Version, lead.Item.Title, lead.Item.Url, members.Max(m => m.Relevance?.Score ?? 0), [], [], HasNewItems: true);
+            // As the refresh stage does: the fresh (not backlog) items new in this version make the story new for digests.
+            var fresh = members.Where(m => m.JoinedVersion > claim.RefreshedVersion && !m.IsBacklog).ToList();
+            var refresh = new StoryRefresh(claim.StoryId, claim.Version, lead.Item.Title, lead.Item.Url, members.Max(m => m.Relevance?.Score ?? 0), [], [], HasNewItems: true)
+            {
+                FreshPublished = fresh.Count > 0 ? fresh.Max(m => m.Item.Published) : null,
+            };
             (await store.CommitRefreshAsync(refresh, [], "seed", at, cancellationToken)).ShouldBeTrue();
         }
     }

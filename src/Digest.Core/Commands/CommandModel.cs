@@ -47,10 +47,17 @@ public sealed record ReplyFile(string FileName, string MediaType, string Content
 
 /// <summary>
 /// The one reply model every adapter renders: plain text (adapters escape it), then entries, optional paging and a file.
-/// <see cref="Refused"/> marks bad input or a command the caller may not use: nothing was changed.
+/// <see cref="Refused"/> marks bad input or a command the caller may not use: nothing was changed; <see cref="Private"/>
+/// a reply for the caller's eyes only.
 /// </summary>
 public sealed record CommandReply(string Text, IReadOnlyList<ReplyEntry> Entries, ReplyPager? Pager = null, ReplyFile? File = null, bool Refused = false)
 {
+    /// <summary>
+    /// Only for the member who asked (their alerts, their subscription): adapters answer privately — Telegram in a direct
+    /// message (or, when the bot may not write to them yet, a link to start one), Discord ephemerally.
+    /// </summary>
+    public bool Private { get; init; }
+
     public static CommandReply Say(string text) => new(text, []);
 
     public static CommandReply Refuse(string text) => new(text, [], Refused: true);

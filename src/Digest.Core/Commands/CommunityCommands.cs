@@ -1,10 +1,12 @@
 using System.Globalization;
+using Digest.Core.Digests;
 using Digest.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Digest.Core.Commands;
 
 /// <summary>/topic, /schedule and /feedback: how a community tunes what it gets and when.</summary>
-public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, TimeProvider time)
+public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, IOptions<DigestOptions> options, TimeProvider time)
 {
     public const int PhraseMaxLength = 100;
     public const int PhrasesMax = 50;
@@ -93,16 +95,21 @@ public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore del
 
     private static string List(IReadOnlyList<string> phrases) => phrases.Count == 0 ? "—" : string.Join(", ", phrases.Select(p => $"“{p}”"));
 
+    /// <summary>
+    /// Sets when this chat gets its digest: in words or cron, no more often than <see cref="DigestOptions.MinScheduleInterval"/>.
+    /// The reply shows the schedule in words and its next run.
+    /// </summary>
     public async Task<CommandReply> ScheduleAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         var channel = request.Channel;
         var words = CommandParser.Words(request.Arguments);
         if (words.Count == 0)
         {
-            return CommandReply.Say($"This chat's digest: {Show(channel.Schedule, channel.TimeZone)}.\nChange it with /schedule daily 08:00 Europe/Kyiv, /schedule <cron> [zone], or /schedule off.");
+            return CommandReply.Say($"This chat's digest: {Show(channel.Schedule, channel.TimeZone)}.\nChange it with {Schedules.Examples}; a cron expression works too.");
         }
 
         var spec = schedules.Parse(words, channel.TimeZone, out var error);
+        error ??= schedules.CheckInterval(spec, options.Value.MinScheduleInterval, time.GetUtcNow());
         if (error is not null)
         {
             return CommandReply.Refuse(error);
@@ -113,8 +120,9 @@ public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore del
         return CommandReply.Say(spec.Cron == Schedules.Off ? "Digests for this chat are off. /schedule daily 08:00 turns them back on." : $"Done. This chat's digest: {Show(spec.Cron, spec.TimeZone)}.");
     }
 
+    /// <summary>"daily at 08:00 (Europe/Kyiv); next: Mon 2 Mar 2026 08:00 (Europe/Kyiv)".</summary>
     private string Show(string cron, string zone) =>
-        schedules.Next(cron, zone, time.GetUtcNow()) is { } next ? $"'{cron}' in {zone}; next at {Schedules.Describe(next, zone)}" : "off";
+        schedules.Next(cron, zone, time.GetUtcNow()) is { } next ? $"{Schedules.InWords(cron)} ({zone}); next: {Schedules.Describe(next, zone)}" : "off";
 
     public async Task<CommandReply> FeedbackAsync(CommandRequest request, CancellationToken cancellationToken)
     {

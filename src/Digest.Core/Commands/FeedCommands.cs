@@ -9,13 +9,13 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Core.Commands;
 
-/// <summary>/feeds add|remove|list|import|export: a community's own feeds, next to the configured ones every community has.</summary>
+/// <summary>/feeds add|remove|mute|unmute|list|import|export: a community's own feeds, next to the configured ones every community has.</summary>
 public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communityStore, FeedFetcher fetcher, FeedPoller poller, IDigestScheduling scheduling, IOptions<FeedsOptions> options, TimeProvider time)
 {
     /// <summary>The most feeds one /feeds import adds.</summary>
     public const int ImportMax = 50;
 
-    private const string Usage = "Use /feeds add <url> [name], /feeds remove <id>, /feeds list, /feeds import <OPML url> (or attach an OPML file), /feeds export.";
+    private const string Usage = "Use /feeds add <url> [name], /feeds remove <id>, /feeds mute <id>, /feeds unmute <id>, /feeds list, /feeds import <OPML url> (or attach an OPML file), /feeds export.";
 
     public async Task<CommandReply> HandleAsync(CommandRequest request, CancellationToken cancellationToken)
     {
@@ -27,6 +27,8 @@ public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore community
             "add" => CommandReply.Refuse("/feeds add needs the address of a feed or a web page, for example: /feeds add https://example.org/news"),
             "remove" when words.Count == 2 => await RemoveAsync(request, words[1], cancellationToken),
             "remove" => CommandReply.Refuse("/feeds remove takes one feed: its number from /feeds list, or its URL."),
+            "mute" or "unmute" when words.Count == 2 => await MuteAsync(request, words[1], sub == "mute", cancellationToken),
+            "mute" or "unmute" => CommandReply.Refuse($"/feeds {sub} takes one feed: its number from /feeds list, or its URL."),
             "list" => await ListAsync(request, cancellationToken),
             "import" => await ImportAsync(request, words.Count > 1 ? words[1] : null, cancellationToken),
             "export" => await ExportAsync(request, cancellationToken),
@@ -103,8 +105,11 @@ public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore community
         await scheduling.ScheduleFeedAsync(await feedStore.GetFeedAsync(link.Feed.Id, cancellationToken) ?? link.Feed, cancellationToken);
         return report.Error is { } pollError
             ? new AddOutcome($"Added {link.Feed.Name} (feed #{link.Feed.Id}), but its first poll failed: {pollError}. I'll keep trying.", null, preview)
-            : new AddOutcome(string.Create(CultureInfo.InvariantCulture, $"Added {link.Feed.Name} (feed #{link.Feed.Id}): found {report.Found} items, stored {report.Stored}. They are searchable now; new ones will reach the digest."), null, preview);
+            : new AddOutcome(string.Create(CultureInfo.InvariantCulture, $"Added {link.Feed.Name} (feed #{link.Feed.Id}): its {report.Stored} current {(report.Stored == 1 ? "item is" : "items are")} stored as backlog — searchable now, but never in a digest or an alert. Items it publishes from now on reach the digest."), null, preview);
     }
+
+    private static bool IsWebAddress(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     /// <summary>
     /// A fast, clear refusal for what the fetcher's guard would refuse at connect time anyway: not http(s), localhost,
@@ -136,13 +141,38 @@ public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore community
         return null;
     }
 
+    /// <summary>The community's feed with that number or URL; null when it follows none such.</summary>
+    private static CommunityFeed? Find(IReadOnlyList<CommunityFeed> feeds, string which) =>
+        long.TryParse(which.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? feeds.FirstOrDefault(f => f.Feed.Id == id)
+            : feeds.FirstOrDefault(f => f.Feed.Url.Equals(which, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// /feeds mute|unmute: a muted feed (configured or the community's own) is still polled and searchable, but its items
+    /// bring no story to this community's digests, /latest or alerts.
+    /// </summary>
+    private async Task<CommandReply> MuteAsync(CommandRequest request, string which, bool mute, CancellationToken cancellationToken)
+    {
+        var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        if (Find(feeds, which) is not { } target)
+        {
+            return CommandReply.Refuse($"This community doesn't follow a feed '{SafeUrl.Redact(which)}'. /feeds list shows the numbers.");
+        }
+
+        if (!await communityStore.SetFeedMutedAsync(request.CommunityId, target.Feed.Id, mute, cancellationToken))
+        {
+            return CommandReply.Refuse($"{target.Feed.Name} (feed #{target.Feed.Id}) is {(mute ? "muted" : "not muted")} already.");
+        }
+
+        return CommandReply.Say(mute
+            ? $"Muted {target.Feed.Name} (feed #{target.Feed.Id}): its items stay searchable but bring no story to this community. /feeds unmute {target.Feed.Id} lets them back."
+            : $"Unmuted {target.Feed.Name} (feed #{target.Feed.Id}): its items reach this community's digests again.");
+    }
+
     private async Task<CommandReply> RemoveAsync(CommandRequest request, string which, CancellationToken cancellationToken)
     {
         var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
-        var target = long.TryParse(which.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? feeds.FirstOrDefault(f => f.Feed.Id == id)
-            : feeds.FirstOrDefault(f => f.Feed.Url.Equals(which, StringComparison.OrdinalIgnoreCase));
-        if (target is null)
+        if (Find(feeds, which) is not { } target)
         {
             return CommandReply.Refuse($"This community doesn't follow a feed '{SafeUrl.Redact(which)}'. /feeds list shows the numbers.");
         }
@@ -172,8 +202,8 @@ public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore community
 
         var entries = feeds.Select(f => new ReplyEntry(
             string.Create(CultureInfo.InvariantCulture, $"#{f.Feed.Id} {f.Feed.Name}"),
-            f.Feed.Url.StartsWith("http", StringComparison.OrdinalIgnoreCase) ? SafeUrl.Redact(f.Feed.Url) : null,
-            (f.Configured ? "configured for every community" : "added here") + (f.Feed.IsPaused ? " · paused" : f.Feed.LastError is not null ? " · failing" : ""),
+            IsWebAddress(f.Feed.Url) ? SafeUrl.Redact(f.Feed.Url) : null,
+            (f.Configured ? "configured for every community" : "added here") + (f.Muted ? " · muted" : "") + (f.Feed.IsPaused ? " · paused" : f.Feed.LastError is not null ? " · failing" : ""),
             [])).ToList();
         return new CommandReply($"This community follows {feeds.Count} feeds:", entries);
     }
@@ -239,9 +269,10 @@ public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore community
 
     private async Task<CommandReply> ExportAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        // A feed the operator configured as a file on the server is no address anyone else can use, and names a server path.
+        var feeds = (await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken)).Where(f => IsWebAddress(f.Feed.Url)).ToList();
         // An export is shared: credentials in a feed's address stay with the bot.
         var opml = Opml.Write("Digest feeds", feeds.Select(f => new OpmlFeed(SafeUrl.Redact(f.Feed.Url), f.Feed.Name)));
-        return new CommandReply($"{feeds.Count} feeds, as OPML:", [], File: new ReplyFile("feeds.opml", "text/x-opml", opml));
+        return new CommandReply(feeds.Count == 1 ? "1 feed, as OPML:" : string.Create(CultureInfo.InvariantCulture, $"{feeds.Count} feeds, as OPML:"), [], File: new ReplyFile("feeds.opml", "text/x-opml", opml));
     }
 }

@@ -51,18 +51,45 @@ public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, I
         }
 
         var first = request.Page * count + 1;
-        var heading = request.Page == 0 ? $"The {page.Count} newest stories" : $"Stories {first}–{first + page.Count - 1}";
+        var heading = request.Page == 0
+            ? page.Count == 1 ? "The newest story" : $"The {page.Count} newest stories"
+            : page.Count == 1 ? $"Story {first}" : $"Stories {first}–{first + page.Count - 1}";
         var pager = new ReplyPager("latest", count.ToString(CultureInfo.InvariantCulture), request.Page, visible.Count > (request.Page + 1) * count);
         return new CommandReply(heading, page.Select(Replies.Story).ToList(), pager);
     }
 
-    /// <summary>What this chat's next digest would carry now; the scheduled digest is not moved.</summary>
+    /// <summary>
+    /// /digest (or /digest preview): exactly what this chat's next digest would carry now — nothing is sent or marked, the
+    /// schedule is not moved. /digest quiet on|off (moderators): whether a digest with nothing new is skipped (the default)
+    /// or says so in a line.
+    /// </summary>
     public async Task<CommandReply> DigestAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
-        var digest = await composer.ComposeForChannelAsync(request.Channel, scope, cancellationToken);
-        var reply = Replies.Digest(digest);
-        return digest.IsEmpty ? reply with { Text = reply.Text + "\n/latest shows the newest stories." } : reply;
+        var words = CommandParser.Words(request.Arguments).Select(w => w.ToLowerInvariant()).ToList();
+        switch (words)
+        {
+            case [] or ["now"] or ["preview"]:
+                var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
+                var next = (await composer.ComposeForChannelAsync(request.Channel, scope, cancellationToken)).Digest;
+                var reply = Replies.Digest(next);
+                var heading = "Preview of this chat's next digest (nothing is sent or marked):";
+                return next.IsEmpty
+                    ? reply with { Text = $"{heading}\n{reply.Text}\n{(request.Channel.SayNothingNew ? "It would say so." : "Nothing would be sent.")} /latest shows the newest stories." }
+                    : reply with { Text = $"{heading}\n{reply.Text}" };
+            case ["quiet", "on" or "off"]:
+                if (request.Rights != CallerRights.Moderator)
+                {
+                    return CommandReply.Refuse("Sorry, /digest quiet is for this chat's moderators (its owner and administrators).");
+                }
+
+                var say = words[1] == "off";
+                await deliveryStore.SetChannelSayNothingNewAsync(request.Channel.Id, say, cancellationToken);
+                return CommandReply.Say(say
+                    ? "When nothing is new, this chat's digest now says so in one line."
+                    : "When nothing is new, this chat gets no digest (the default).");
+            default:
+                return CommandReply.Refuse("Use /digest (or /digest preview) to see what the next digest would carry, or /digest quiet on|off to skip or announce a digest with nothing new.");
+        }
     }
 
     public async Task<CommandReply> SearchAsync(CommandRequest request, CancellationToken cancellationToken)

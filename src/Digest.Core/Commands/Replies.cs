@@ -7,11 +7,15 @@ namespace Digest.Core.Commands;
 /// <summary>Stories, digests and hits as reply entries, shared by the commands and the publishers.</summary>
 public static class Replies
 {
+    /// <summary>A story: title, link, outlets and tags, key lines; an updated one is marked, with what is new first.</summary>
     public static ReplyEntry Story(DigestStory story) => new(
-        story.Title,
+        story.Update is null ? story.Title : $"Updated: {story.Title}",
         story.Url,
         Meta(story.Sources, story.Tags, story.Id),
-        story.KeyLines.Select(k => k.Speaker is { } speaker ? $"{k.Text} — {speaker}" : k.Text).ToList());
+        [
+            .. story.Update is { } update ? [$"What's new: {update.Describe()}"] : Array.Empty<string>(),
+            .. story.KeyLines.Select(k => k.Speaker is { } speaker ? $"{k.Text} — {speaker}" : k.Text),
+        ]);
 
     public static ReplyEntry Story(StoryRecord story) => Story(DigestStory.From(story));
 
@@ -25,7 +29,9 @@ public static class Replies
     }
 
     /// <summary>An alert: the phrase that matched, then the story.</summary>
-    public static CommandReply Alert(DigestStory story, string phrase) => new($"Alert: a new story matches “{phrase}”", [Story(story)]);
+    public static CommandReply Alert(DigestStory story, string phrase) => story.Update is null
+        ? new($"Alert: a new story matches “{phrase}”", [Story(story)])
+        : new($"Alert: a story matching “{phrase}” was updated — {story.Update.Describe()}", [Story(story)]);
 
     private static string Meta(IReadOnlyList<StorySource> sources, IReadOnlyList<string> tags, long id)
     {

@@ -12,9 +12,15 @@ public sealed partial class Schedules(ICron cron)
     /// <summary>The schedule of a channel that gets no digests (a private chat with alerts only, or <c>/schedule off</c>).</summary>
     public const string Off = "off";
 
+    /// <summary>How a schedule is written in chat, for replies and refusals.</summary>
+    public const string Examples = "/schedule daily 08:00 Europe/Kyiv, /schedule weekdays 07:30, /schedule weekly mon 09:00, /schedule every 6h, or /schedule off";
+
+    private static readonly string[] DayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
     /// <summary>
-    /// <c>daily 08:00 [zone]</c>, <c>off</c>, or a cron expression — Quartz's six or seven fields (seconds first) or the
-    /// classic five — optionally followed by a zone. The zone defaults to <paramref name="currentZone"/>.
+    /// A schedule in words — <c>daily 08:00</c>, <c>weekdays 07:30</c>, <c>weekly mon 09:00</c>, <c>every 6h</c> (or
+    /// <c>every 30m</c>), <c>off</c> — or a cron expression: Quartz's six or seven fields (seconds first) or the classic
+    /// five; each optionally followed by a zone, which defaults to <paramref name="currentZone"/>.
     /// </summary>
     public ScheduleSpec Parse(IReadOnlyList<string> words, string currentZone, out string? error)
     {
@@ -38,20 +44,60 @@ public sealed partial class Schedules(ICron cron)
             return new ScheduleSpec("", zone);
         }
 
-        if (fields.Count is 2 && fields[0].Equals("daily", StringComparison.OrdinalIgnoreCase))
+        var first = fields.Count > 0 ? fields[0].ToLowerInvariant() : "";
+        switch (first)
         {
-            if (!TimeOnly.TryParseExact(fields[1], ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
-            {
-                error = $"'{fields[1]}' is not a time of day. Write it as HH:MM, for example: /schedule daily 08:00 Europe/Kyiv";
-                return new ScheduleSpec("", zone);
-            }
+            case "daily" or "weekdays" when fields.Count == 2:
+                if (!TryTime(fields[1], out var time, out error))
+                {
+                    return new ScheduleSpec("", zone);
+                }
 
-            return new ScheduleSpec(string.Create(CultureInfo.InvariantCulture, $"0 {time.Minute} {time.Hour} * * ?"), zone);
+                return new ScheduleSpec(
+                    first == "daily"
+                        ? string.Create(CultureInfo.InvariantCulture, $"0 {time.Minute} {time.Hour} * * ?")
+                        : string.Create(CultureInfo.InvariantCulture, $"0 {time.Minute} {time.Hour} ? * MON-FRI"),
+                    zone);
+            case "weekly" when fields.Count == 3:
+                var day = Array.FindIndex(CultureInfo.InvariantCulture.DateTimeFormat.DayNames, n => fields[1].Length >= 3 && n.StartsWith(fields[1], StringComparison.OrdinalIgnoreCase));
+                if (day < 0)
+                {
+                    error = $"'{fields[1]}' is not a day of the week. Write it as mon, tue, … sun, for example: /schedule weekly mon 09:00";
+                    return new ScheduleSpec("", zone);
+                }
+
+                if (!TryTime(fields[2], out var weekly, out error))
+                {
+                    return new ScheduleSpec("", zone);
+                }
+
+                return new ScheduleSpec(string.Create(CultureInfo.InvariantCulture, $"0 {weekly.Minute} {weekly.Hour} ? * {DayNames[day]}"), zone);
+            case "every" when fields.Count is 2 or 3:
+                var amount = string.Join("", fields.Skip(1)).ToLowerInvariant();
+                var unit = amount.TrimStart("0123456789".ToCharArray());
+                if (!int.TryParse(amount[..^unit.Length], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+                {
+                    error = $"'{string.Join(' ', fields.Skip(1))}' is not an interval. Write it as every 6h or every 30m.";
+                    return new ScheduleSpec("", zone);
+                }
+
+                if (unit is "h" or "hour" or "hours" && n <= 24)
+                {
+                    return new ScheduleSpec(n == 24 ? "0 0 0 * * ?" : string.Create(CultureInfo.InvariantCulture, $"0 0 0/{n} * * ?"), zone);
+                }
+
+                if (unit is "m" or "min" or "minute" or "minutes" && n < 60)
+                {
+                    return new ScheduleSpec(string.Create(CultureInfo.InvariantCulture, $"0 0/{n} * * * ?"), zone);
+                }
+
+                error = $"'{string.Join(' ', fields.Skip(1))}' is not an interval I can keep. Use hours up to 24 (every 6h) or minutes under 60 (every 30m).";
+                return new ScheduleSpec("", zone);
         }
 
         if (fields.Count is < 5 or > 7)
         {
-            error = "Give a time or a cron expression: /schedule daily 08:00 Europe/Kyiv, /schedule 0 0 8,18 * * ? UTC, or /schedule off.";
+            error = $"Give a schedule in words or a cron expression: {Examples}.";
             return new ScheduleSpec("", zone);
         }
 
@@ -86,6 +132,109 @@ public sealed partial class Schedules(ICron cron)
 
         return new ScheduleSpec(expression, zone);
     }
+
+    private static bool TryTime(string text, out TimeOnly time, out string? error)
+    {
+        error = TimeOnly.TryParseExact(text, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time)
+            ? null
+            : $"'{text}' is not a time of day. Write it as HH:MM, for example: /schedule daily 08:00 Europe/Kyiv";
+        return error is null;
+    }
+
+    /// <summary>
+    /// Null when the schedule's digests are at least <paramref name="minimum"/> apart (over its next 100 runs);
+    /// otherwise the refusal, naming the setting (<c>Digest:MinScheduleInterval</c>). For schedules set in chat.
+    /// </summary>
+    public string? CheckInterval(ScheduleSpec spec, TimeSpan minimum, DateTimeOffset now)
+    {
+        if (spec.Cron == Off)
+        {
+            return null;
+        }
+
+        var previous = Next(spec.Cron, spec.TimeZone, now);
+        var shortest = TimeSpan.MaxValue;
+        for (var i = 0; i < 100 && previous is { } at; i++)
+        {
+            var next = Next(spec.Cron, spec.TimeZone, at);
+            if (next is { } following && following - at < shortest)
+            {
+                shortest = following - at;
+            }
+
+            previous = next;
+        }
+
+        return shortest >= minimum
+            ? null
+            : $"That schedule would post a digest every {Span(shortest)}; schedules set in chat must be at least {Span(minimum)} apart (Digest:MinScheduleInterval). Try {Examples}.";
+    }
+
+    /// <summary>"15 minutes", "1 second", "6 hours": a span as people say it.</summary>
+    public static string Span(TimeSpan span) =>
+        span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? Plural((int)span.TotalDays, "day")
+        : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? Plural((int)span.TotalHours, "hour")
+        : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? Plural((int)span.TotalMinutes, "minute")
+        : Plural((int)Math.Max(1, Math.Round(span.TotalSeconds)), "second");
+
+    private static string Plural(int n, string unit) => n == 1 ? $"1 {unit}" : string.Create(CultureInfo.InvariantCulture, $"{n} {unit}s");
+
+    /// <summary>
+    /// A schedule in words: "daily at 08:00", "weekdays at 07:30", "weekly on Monday at 09:00", "every 6 hours", "every
+    /// 30 minutes", "off" — or, for a cron expression those don't cover, "on the cron schedule '…'". The zone is not included.
+    /// </summary>
+    public static string InWords(string cron)
+    {
+        if (cron == Off)
+        {
+            return "off";
+        }
+
+        if (WordsPattern().Match(cron) is { Success: true } m)
+        {
+            var at = string.Create(CultureInfo.InvariantCulture, $"{int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture):00}:{int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture):00}");
+            var days = m.Groups["days"].Value;
+            if (m.Groups["dom"].Value == "*" && days == "?")
+            {
+                return $"daily at {at}";
+            }
+
+            if (days == "MON-FRI")
+            {
+                return $"weekdays at {at}";
+            }
+
+            if (Array.IndexOf(DayNames, days) is var day and >= 0)
+            {
+                return $"weekly on {CultureInfo.InvariantCulture.DateTimeFormat.DayNames[day]} at {at}";
+            }
+        }
+
+        if (EveryHoursPattern().Match(cron) is { Success: true } hours)
+        {
+            var n = int.Parse(hours.Groups[1].Value, CultureInfo.InvariantCulture);
+            return n == 1 ? "every hour" : $"every {Plural(n, "hour")}";
+        }
+
+        if (EveryMinutesPattern().Match(cron) is { Success: true } minutes)
+        {
+            var n = int.Parse(minutes.Groups[1].Value, CultureInfo.InvariantCulture);
+            return n == 1 ? "every minute" : $"every {Plural(n, "minute")}";
+        }
+
+        return $"on the cron schedule '{cron}'";
+    }
+
+    [GeneratedRegex(@"^0 (?<m>\d{1,2}) (?<h>\d{1,2}) (?<dom>\*|\?) \* (?<days>\?|MON-FRI|SUN|MON|TUE|WED|THU|FRI|SAT)$")]
+    private static partial Regex WordsPattern();
+
+    /// <summary>"0 0 0/6 * * ?": every 6 hours, as Parse writes it.</summary>
+    [GeneratedRegex(@"^0 0 0/(\d+) \* \* \?$")]
+    private static partial Regex EveryHoursPattern();
+
+    /// <summary>"0 0/30 * * * ?": every 30 minutes, as Parse writes it.</summary>
+    [GeneratedRegex(@"^0 0/(\d+) \* \* \* \?$")]
+    private static partial Regex EveryMinutesPattern();
 
     /// <summary>When a schedule fires next after <paramref name="after"/>; null for <see cref="Off"/> or an invalid schedule.</summary>
     public DateTimeOffset? Next(string expression, string timeZone, DateTimeOffset after) =>

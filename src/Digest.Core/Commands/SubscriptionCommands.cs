@@ -8,7 +8,10 @@ public sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunit
 {
     public const int AlertsMax = 20;
 
-    private const string PrivateNote = "I write to you in a private chat; if you have never opened one with me, open it and start me once.";
+    /// <summary>Where the private digest and alerts go, in the platform's own words.</summary>
+    private static string PrivateNote(CommandRequest request) => request.Channel.Platform == "discord"
+        ? "They come as direct messages from me; if your privacy settings block direct messages from server members, allow them for this server."
+        : "They come in a private chat with me; if you have never opened one, open it and press Start once.";
 
     public async Task<CommandReply> SubscribeAsync(CommandRequest request, CancellationToken cancellationToken)
     {
@@ -27,7 +30,7 @@ public sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunit
         await communityStore.SetSubscriptionDigestAsync(subscription.Id, true, cancellationToken);
         await scheduling.ScheduleChannelAsync(channel, cancellationToken);
         var next = schedules.Next(channel.Schedule, channel.TimeZone, time.GetUtcNow());
-        return CommandReply.Say($"Subscribed: you'll get the digest privately{(next is { } at ? $", next at {Schedules.Describe(at, channel.TimeZone)}" : "")}. {PrivateNote}");
+        return CommandReply.Say($"Subscribed: you'll get the digest privately{(next is { } at ? $", next at {Schedules.Describe(at, channel.TimeZone)}" : "")}. {PrivateNote(request)}");
     }
 
     public async Task<CommandReply> UnsubscribeAsync(CommandRequest request, CancellationToken cancellationToken)
@@ -73,7 +76,7 @@ public sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunit
                 }
 
                 return await communityStore.AddAlertAsync(subscription.Id, phrase, time.GetUtcNow(), cancellationToken)
-                    ? CommandReply.Say($"Alert added: I'll tell you privately when a new story mentions “{phrase}”. {PrivateNote}")
+                    ? CommandReply.Say($"Alert added: I'll tell you privately when a new story mentions “{phrase}”. {PrivateNote(request)}")
                     : CommandReply.Refuse($"You have an alert for “{phrase}” already.");
             case "remove":
                 if (CommunityCommands.CheckPhrase(phrase, "/alerts remove") is { } badRemove)

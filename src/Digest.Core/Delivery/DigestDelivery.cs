@@ -57,15 +57,20 @@ public sealed partial class DigestDelivery(
         var now = time.GetUtcNow();
         var key = string.Create(CultureInfo.InvariantCulture, $"digest:{channel.Id}:{(slot ?? now).ToUnixTimeMilliseconds()}");
 
-        // False means the slot was recorded already, or another worker recorded one of these stories first: compose again
-        // from what is still unsent. A slot recorded before keeps finding its key taken, and the loop ends.
+        // False means the slot was recorded already, or another worker covered one of these stories first: compose again
+        // from what is still new. A slot recorded before keeps finding its key taken, and the loop ends. Nothing new is
+        // not sent, unless the channel asked for a "nothing new" line.
         var scope = await scopes.ForAsync(channel.CommunityId, cancellationToken);
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var digest = await composer.ComposeForChannelAsync(channel, scope, cancellationToken);
-            var stories = digest.Stories.Select(s => (s.Id, s.LastSeen)).ToList();
-            if (await deliveryStore.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(digest).Serialize(), now, stories, cancellationToken)
-                || stories.Count == 0)
+            var next = await composer.ComposeForChannelAsync(channel, scope, cancellationToken);
+            if (next.Digest.IsEmpty && !channel.SayNothingNew)
+            {
+                break;
+            }
+
+            if (await deliveryStore.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(next.Digest).Serialize(), now, next.Covered, cancellationToken)
+                || next.Covered.Count == 0)
             {
                 break;
             }
@@ -101,9 +106,11 @@ public sealed partial class DigestDelivery(
 
         PublishResult result;
         var started = time.GetTimestamp();
+        OutboxPayload? payload = null;
         try
         {
-            var outbound = new OutboundMessage(message.Id, OutboxPayload.Deserialize(message.Payload), message.PartsSent, parts => RecordAsync(
+            payload = OutboxPayload.Deserialize(message.Payload);
+            var outbound = new OutboundMessage(message.Id, payload, message.PartsSent, parts => RecordAsync(
                 token => deliveryStore.RecordPartsSentAsync(message.Id, claimer, parts, time.GetUtcNow() + ClaimTtl, token)));
             result = await publisher.PublishAsync(channel, outbound, cancellationToken);
         }
@@ -123,10 +130,10 @@ public sealed partial class DigestDelivery(
         }
 
         metrics?.MessageSent(channel.Platform, result.Delivered, time.GetElapsedTime(started));
-        return await RecordOutcomeAsync(channel, message, result);
+        return await RecordOutcomeAsync(channel, message, payload, result);
     }
 
-    private async Task<DeliveryTurn> RecordOutcomeAsync(ChannelRecord channel, OutboxMessage message, PublishResult result)
+    private async Task<DeliveryTurn> RecordOutcomeAsync(ChannelRecord channel, OutboxMessage message, OutboxPayload? payload, PublishResult result)
     {
         var now = time.GetUtcNow();
         if (result.Delivered)
@@ -137,6 +144,23 @@ public sealed partial class DigestDelivery(
 
         var error = result.Error ?? "not delivered";
         var attempts = message.Attempts + 1;
+        if (result.Permanent && payload is { FallbackChannel: { } fallbackChannel, FallbackPayload: { } fallback })
+        {
+            // A private answer the member can't receive: the chat it was asked in gets the fallback (a link to open the
+            // private chat), and the answer is set aside rather than sent, long after, once the member opens the chat.
+            var fallbackKey = string.Create(CultureInfo.InvariantCulture, $"fallback:{message.Id}");
+            var reason = $"refused: {error}; the fallback went to channel {fallbackChannel}";
+            await RecordAsync(async token =>
+            {
+                await deliveryStore.EnqueueAsync(fallbackChannel, OutboxPayload.ReplyKind, fallbackKey, fallback, now, token);
+                await deliveryStore.SetAsideAsync(message.Id, reason, now, token);
+                await deliveryStore.SetChannelPausedAsync(channel.Id, error, token);
+            });
+            signal.Wake(fallbackChannel);
+            LogSetAside(logger, message.Id, channel.Platform, channel.ShownAddress, reason);
+            return DeliveryTurn.Idle;
+        }
+
         if (result.Permanent)
         {
             await RecordAsync(async token =>

@@ -52,9 +52,11 @@ public sealed class OutboundMessage(long id, OutboxPayload payload, int partsSen
 /// <summary>
 /// What the outbox holds: a digest, a short text (a notice), an alert (a one-story digest and the phrase that matched, in
 /// <see cref="Text"/>), or a command's reply (<see cref="Reply"/>, the command core's reply as JSON; <see cref="EditOf"/>
-/// names the platform message it replaces, a pager's page). Platform-neutral; publishers render it.
+/// names the platform message it replaces, a pager's page). Platform-neutral; publishers render it. A private answer
+/// carries a <see cref="FallbackPayload"/> for <see cref="FallbackChannel"/> (the chat it was asked in), queued there
+/// instead when the member can't be written to.
 /// </summary>
-public sealed record OutboxPayload(string Kind, DigestModel? Digest, string? Text, JsonElement? Reply = null, string? EditOf = null)
+public sealed record OutboxPayload(string Kind, DigestModel? Digest, string? Text, JsonElement? Reply = null, string? EditOf = null, long? FallbackChannel = null, string? FallbackPayload = null)
 {
     public const string DigestKind = "digest";
     public const string TextKind = "text";
@@ -71,6 +73,13 @@ public sealed record OutboxPayload(string Kind, DigestModel? Digest, string? Tex
 
     /// <summary>A command's reply (the command core's reply model), optionally replacing the platform message <paramref name="editOf"/>.</summary>
     public static OutboxPayload ForReply<TReply>(TReply reply, string? editOf = null) => new(ReplyKind, null, null, JsonSerializer.SerializeToElement(reply, Json), editOf);
+
+    /// <summary>
+    /// A command's reply for a member's private chat; should that chat refuse it (the member never opened it, or blocked
+    /// the bot), <paramref name="fallback"/> (a serialized reply payload) is queued in <paramref name="fallbackChannel"/>.
+    /// </summary>
+    public static OutboxPayload ForPrivateReply<TReply>(TReply reply, long fallbackChannel, string fallback) =>
+        ForReply(reply) with { FallbackChannel = fallbackChannel, FallbackPayload = fallback };
 
     public TReply? ReplyAs<TReply>() => Reply is { ValueKind: JsonValueKind.Object } reply ? reply.Deserialize<TReply>(Json) : default;
 

@@ -39,7 +39,7 @@ public static class TopicFilter
 /// <summary>Reads a community's scope from the store.</summary>
 public sealed class CommunityScopes(ICommunityStore communityStore, TopicProfile profile)
 {
-    /// <summary>A community's feeds and topic settings; with no community (the console), every feed.</summary>
+    /// <summary>A community's feeds (those it muted left out) and topic settings; with no community (the console), every feed.</summary>
     public async Task<CommunityScope> ForAsync(string? communityId, CancellationToken cancellationToken)
     {
         if (communityId is null)
@@ -49,6 +49,6 @@ public sealed class CommunityScopes(ICommunityStore communityStore, TopicProfile
 
         var feeds = await communityStore.GetCommunityFeedsAsync(communityId, cancellationToken);
         var topic = await communityStore.GetTopicSettingsAsync(communityId, cancellationToken);
-        return new CommunityScope(feeds.Select(f => f.Feed.Id).ToList(), topic, profile.Threshold);
+        return new CommunityScope(feeds.Where(f => !f.Muted).Select(f => f.Feed.Id).ToList(), topic, profile.Threshold);
     }
 }

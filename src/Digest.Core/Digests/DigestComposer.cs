@@ -4,23 +4,55 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Digests;
 
 /// <summary>Builds digests from stored stories, ranked by relevance, recency and how many outlets carry them.</summary>
-public sealed class DigestComposer(IStoryStore storyStore, IOptions<DigestOptions> options, TimeProvider time)
+public sealed class DigestComposer(IStoryStore storyStore, IDeliveryStore deliveryStore, IOptions<DigestOptions> options, TimeProvider time)
 {
     /// <summary>
-    /// Stories are made visible a moment after their items are fetched, so a channel's window reaches back this far;
-    /// the record of what each channel was sent keeps the overlap from repeating a story.
+    /// A refresh commits a moment after its time is taken, so a channel's window reaches back this far; the record of what
+    /// each digest covered keeps the overlap from repeating a story.
     /// </summary>
     internal static readonly TimeSpan Overlap = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// A channel's digest: the stories it has not been sent in their current version, updated since its last digest;
-    /// a channel's first digest has the latest stories on hand whatever their age. Only what the channel's community sees.
+    /// Feeds date an article when it was written and are read some minutes later: an item published this long before a
+    /// channel joined is still news to it. Older ones never make a story new for it.
     /// </summary>
-    public async Task<DigestModel> ComposeForChannelAsync(ChannelRecord channel, CommunityScope scope, CancellationToken cancellationToken)
+    internal static readonly TimeSpan JoinGrace = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A channel's next digest. The first one holds the latest stories on hand, whatever their age. After that, only
+    /// stories that got a fresh item (never a feed's backlog) since the channel's last digest, published within
+    /// <see cref="DigestOptions.Window"/> and after the channel joined; a story the channel was shown before comes back
+    /// marked with what is new. Every story the digest covers — shown, or ranked below its
+    /// <see cref="DigestOptions.MaxStories"/> — is recorded with it, so none comes back without a new fresh item.
+    /// Only what the channel's community sees.
+    /// </summary>
+    public async Task<ChannelDigest> ComposeForChannelAsync(ChannelRecord channel, CommunityScope scope, CancellationToken cancellationToken)
     {
-        var query = new StoryQuery(options.Value.MaxStories * 4, SeenAfter: channel.LastDigestAt - Overlap, FeedIds: scope.FeedIds, NotSentToChannel: channel.Id);
-        var stories = await storyStore.GetStoriesAsync(query, cancellationToken);
-        return Build(stories.Where(scope.Admits).ToList(), channel.LastDigestAt);
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var query = new StoryQuery(settings.MaxStories * 4, FeedIds: scope.FeedIds, NotSentToChannel: channel.Id);
+        if (channel.LastDigestAt is { } last)
+        {
+            var notBefore = now - settings.Window;
+            query = query with
+            {
+                FreshAfter = last - Overlap,
+                FreshPublishedAfter = channel.JoinedAt is { } joined && joined - JoinGrace > notBefore ? joined - JoinGrace : notBefore,
+            };
+        }
+
+        var candidates = (await storyStore.GetStoriesAsync(query, cancellationToken)).Where(scope.Admits).ToList();
+        var chosen = Rank(candidates).ToList();
+        var sent = await deliveryStore.GetSentAsync(channel.Id, chosen.Select(s => s.Id).ToList(), cancellationToken);
+        var stories = chosen.Select(s => DigestStory.From(s) with { Update = StoryUpdate.Between(sent.GetValueOrDefault(s.Id), s.Sources, s.KeyLines) }).ToList();
+        var shown = chosen.Select(s => s.Id).ToHashSet();
+        var covered = candidates.Select(s => new DigestEntry(
+            s.Id,
+            s.FreshAt,
+            shown.Contains(s.Id),
+            shown.Contains(s.Id) ? s.Sources.Select(x => x.Name).ToList() : [],
+            shown.Contains(s.Id) ? s.KeyLines.Select(k => k.Text).ToList() : [])).ToList();
+        return new ChannelDigest(new DigestModel(now, stories, channel.LastDigestAt), covered);
     }
 
     /// <summary>Stories with items published in the last <paramref name="window"/>, optionally only from some feeds.</summary>
@@ -56,16 +88,15 @@ public sealed class DigestComposer(IStoryStore storyStore, IOptions<DigestOption
 
     private static readonly TimeSpan[] LatestWindows = [TimeSpan.FromDays(2), TimeSpan.FromDays(30)];
 
-    private DigestModel Build(IReadOnlyList<StoryRecord> stories, DateTimeOffset? since)
+    private DigestModel Build(IReadOnlyList<StoryRecord> stories, DateTimeOffset? since) =>
+        new(time.GetUtcNow(), Rank(stories).Select(DigestStory.From).ToList(), since);
+
+    /// <summary>The <see cref="DigestOptions.MaxStories"/> best of <paramref name="stories"/>, best first.</summary>
+    private IEnumerable<StoryRecord> Rank(IReadOnlyList<StoryRecord> stories)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
-        var ranked = stories
-            .OrderByDescending(s => Rank(s, now, settings.RecencyHalfLife))
-            .Take(settings.MaxStories)
-            .Select(DigestStory.From)
-            .ToList();
-        return new DigestModel(now, ranked, since);
+        return stories.OrderByDescending(s => Rank(s, now, settings.RecencyHalfLife)).Take(settings.MaxStories);
     }
 
     /// <summary>Relevance, halved per half-life of age, lifted by each extra outlet.</summary>

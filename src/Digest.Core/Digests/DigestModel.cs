@@ -3,7 +3,31 @@ using Digest.Core.Summarization;
 
 namespace Digest.Core.Digests;
 
-/// <summary>One story as a digest shows it.</summary>
+/// <summary>What is new in a story a channel was shown before: the outlets and key lines it had not shown.</summary>
+public sealed record StoryUpdate(IReadOnlyList<StorySource> NewSources, IReadOnlyList<KeyLine> NewLines)
+{
+    /// <summary>"new source: Harbor Times; new: “deal reached in Vienna”" — what changed, in one line.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (NewSources.Count > 0)
+        {
+            parts.Add((NewSources.Count == 1 ? "new source: " : "new sources: ") + string.Join(", ", NewSources.Select(s => s.Name)));
+        }
+
+        parts.AddRange(NewLines.Select(l => $"new: “{l.Text}”" + (l.Speaker is { } speaker ? $" — {speaker}" : "")));
+        return parts.Count == 0 ? "more reports" : string.Join("; ", parts);
+    }
+
+    /// <summary>What <paramref name="story"/> has that <paramref name="sent"/> did not show; null when it shows nothing new.</summary>
+    public static StoryUpdate? Between(SentStory? sent, IReadOnlyList<StorySource> sources, IReadOnlyList<KeyLine> lines) => sent is null
+        ? null
+        : new StoryUpdate(
+            sources.Where(s => !sent.Sources.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList(),
+            lines.Where(l => !sent.Lines.Contains(l.Text, StringComparer.Ordinal)).ToList());
+}
+
+/// <summary>One story as a digest shows it; <see cref="Update"/> when the channel was shown it before and it has news.</summary>
 public sealed record DigestStory(
     long Id,
     string Title,
@@ -15,6 +39,8 @@ public sealed record DigestStory(
     DateTimeOffset Published,
     DateTimeOffset LastSeen)
 {
+    public StoryUpdate? Update { get; init; }
+
     public static DigestStory From(StoryRecord s) => new(s.Id, s.Title, s.Url, s.Sources, s.KeyLines, s.Score, s.Tags, s.Published, s.LastSeen);
 }
 
@@ -23,3 +49,6 @@ public sealed record DigestModel(DateTimeOffset GeneratedAt, IReadOnlyList<Diges
 {
     public bool IsEmpty => Stories.Count == 0;
 }
+
+/// <summary>A channel's next digest, and every story it covers: those it shows and those it passes over (they come back only with a fresh item).</summary>
+public sealed record ChannelDigest(DigestModel Digest, IReadOnlyList<DigestEntry> Covered);

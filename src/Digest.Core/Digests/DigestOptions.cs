@@ -25,6 +25,20 @@ public sealed class DigestOptions : IValidatableObject
     [Range(typeof(TimeSpan), "01:00:00", "60.00:00:00")]
     public TimeSpan ClusterWarmup { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How old an item may be (by its publication time) and still make a story new or updated in a channel's digest:
+    /// an old article a feed only now carries is searchable, but it is not news.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "30.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// The shortest interval between two digests that a schedule set in chat (<c>/schedule</c>) may have. The operator's
+    /// own configuration (<see cref="ConsoleSchedule"/>, the adapters' defaults) is not limited.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MinScheduleInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How much a story's rank halves per this much age.</summary>
     [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
     public TimeSpan RecencyHalfLife { get; set; } = TimeSpan.FromHours(24);

@@ -22,7 +22,12 @@ public static class TextDigestRenderer
         var number = 1;
         foreach (var story in digest.Stories)
         {
-            builder.Append(CultureInfo.InvariantCulture, $"{number++}. {story.Title}  [#{story.Id}]").AppendLine();
+            builder.Append(CultureInfo.InvariantCulture, $"{number++}. {(story.Update is null ? "" : "Updated: ")}{story.Title}  [#{story.Id}]").AppendLine();
+            if (story.Update is { } update)
+            {
+                builder.Append("   What's new: ").Append(update.Describe()).AppendLine();
+            }
+
             builder.Append("   ").Append(story.Url).AppendLine();
             builder.Append("   Sources: ").Append(string.Join(", ", story.Sources.Select(s => s.Name)));
             if (story.Tags.Count > 0)
@@ -69,7 +74,12 @@ public static class MarkdownDigestRenderer
 
         foreach (var story in digest.Stories)
         {
-            builder.Append("### [").Append(Escape(story.Title)).Append("](").Append(LinkTarget(story.Url)).Append(')').AppendLine();
+            builder.Append(story.Update is null ? "### [" : "### **Updated:** [").Append(Escape(story.Title)).Append("](").Append(LinkTarget(story.Url)).Append(')').AppendLine();
+            if (story.Update is { } update)
+            {
+                builder.Append("*What's new:* ").Append(Escape(update.Describe())).AppendLine().AppendLine();
+            }
+
             builder.Append("*Sources:* ").AppendJoin(", ", story.Sources.Select(s => $"[{Escape(s.Name)}]({LinkTarget(s.Url)})"));
             if (story.Tags.Count > 0)
             {
@@ -94,13 +104,33 @@ public static class MarkdownDigestRenderer
         return builder.ToString();
     }
 
-    /// <summary>Backslash-escapes every ASCII punctuation character CommonMark could read as markup.</summary>
+    /// <summary>
+    /// Backslash-escapes what CommonMark would read as markup in inline text: emphasis, code, links, HTML and escapes
+    /// anywhere; a heading, list or quote marker only where it opens the text. "U.S." and "20-point" stay as written.
+    /// </summary>
     public static string Escape(string text)
     {
         var builder = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
+        var start = 0;
+        while (start < text.Length && text[start] == ' ')
         {
-            if (c is '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '(' or ')' or '#' or '+' or '-' or '.' or '!' or '|' or '<' or '>' or '~')
+            start++;
+        }
+
+        var digits = start;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
+        {
+            digits++;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var markup = c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '~' or '|'
+                || (c == '!' && i + 1 < text.Length && text[i + 1] == '[')
+                || (i == start && c is '#' or '-' or '+' or '=')
+                || (i == digits && digits > start && c is '.' or ')');
+            if (markup)
             {
                 builder.Append('\\');
             }
@@ -137,6 +167,7 @@ public static class JsonDigestRenderer
                 keyLines = s.KeyLines.Select(k => new { text = k.Text, speaker = k.Speaker }),
                 score = Math.Round(s.Score, 3),
                 tags = s.Tags,
+                updated = s.Update is null ? null : new { newSources = s.Update.NewSources.Select(x => x.Name), newKeyLines = s.Update.NewLines.Select(k => k.Text) },
             }),
         },
         Options);

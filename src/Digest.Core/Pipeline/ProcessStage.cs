@@ -64,6 +64,9 @@ public sealed partial class ProcessStage(
     /// <summary>Null until the first pass, and again after a failed one: the next pass rebuilds it from the store.</summary>
     private IStoryClusterer? clusterer;
 
+    /// <summary>The articles placed in stories, by canonical URL and headline, rebuilt with the clusterer.</summary>
+    private ArticleIndex articles = new();
+
     /// <summary>Every process commit up to this sequence is in the clusterer (-1: nothing loaded).</summary>
     private long caughtUpTo = -1;
 
@@ -197,6 +200,7 @@ public sealed partial class ProcessStage(
     private void Forget()
     {
         clusterer = null;
+        articles = new ArticleIndex();
         caughtUpTo = -1;
         ownCommits.Clear();
     }
@@ -228,11 +232,18 @@ public sealed partial class ProcessStage(
                 continue;
             }
 
+            // The same article from another feed (or again from this one) is another source of its story, never a new one.
             var document = new ClusterDocument(item.Id, item.Item.Title, item.Item.Summary, item.Item.Published);
-            if (index.FindStory(document) is { } match)
+            if (articles.Find(item.Item.Url, item.Item.Title, item.Item.Published) is { } known)
+            {
+                placements.Add(new StoryPlacement(item.Id, known.StoryId, known.ItemId));
+                index.Add(document, known.StoryId);
+            }
+            else if (index.FindStory(document) is { } match)
             {
                 placements.Add(new StoryPlacement(item.Id, match.StoryId, match.DuplicateOfItemId));
                 index.Add(document, match.StoryId);
+                articles.Add(item.Item.Url, item.Item.Title, item.Item.Published, new KnownArticle(match.StoryId, item.Id));
             }
             else
             {
@@ -240,6 +251,7 @@ public sealed partial class ProcessStage(
                 newStories.Add(new NewStory(storyId, item.Item.Title, item.Item.Url, verdict.Score));
                 placements.Add(new StoryPlacement(item.Id, storyId, null));
                 index.Add(document, storyId);
+                articles.Add(item.Item.Url, item.Item.Title, item.Item.Published, new KnownArticle(storyId, item.Id));
             }
         }
 
@@ -275,6 +287,8 @@ public sealed partial class ProcessStage(
             {
                 index.Add(new ClusterDocument(item.ItemId, item.Title, item.Summary, item.Published), item.StoryId);
             }
+
+            articles.Add(item.Url, item.Title, item.Published, new KnownArticle(item.StoryId, item.ItemId));
 
             caughtUpTo = Math.Max(caughtUpTo, item.Sequence);
         }

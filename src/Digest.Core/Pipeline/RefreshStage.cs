@@ -150,8 +150,17 @@ public sealed partial class RefreshStage(
             now,
             members.Max(m => m.Item.Published),
             members.Count);
-        var messages = await alerts.MatchAsync(story, newItems, now, cancellationToken);
-        var refresh = new StoryRefresh(claim.StoryId, claim.Version, story.Title, story.Url, score, tags, lines, HasNewItems: newItems.Count > 0);
+        // A story refreshed before is an update: its alerts say what changed since (the new outlets, the new key lines).
+        var previous = claim.RefreshedVersion > 0 ? await storyStore.GetStoryAsync(claim.StoryId, cancellationToken) : null;
+        var update = previous is null
+            ? null
+            : StoryUpdate.Between(new SentStory(previous.Id, previous.Sources.Select(s => s.Name).ToList(), previous.KeyLines.Select(k => k.Text).ToList()), story.Sources, lines);
+        var messages = await alerts.MatchAsync(story, newItems, update, now, cancellationToken);
+        var fresh = newItems.Where(m => !m.IsBacklog).ToList();
+        var refresh = new StoryRefresh(claim.StoryId, claim.Version, story.Title, story.Url, score, tags, lines, HasNewItems: newItems.Count > 0)
+        {
+            FreshPublished = fresh.Count > 0 ? fresh.Max(m => m.Item.Published) : null,
+        };
         if (!await storyStore.CommitRefreshAsync(refresh, messages, claimer, now, cancellationToken))
         {
             LogSuperseded(logger, claim.StoryId, claim.Version);

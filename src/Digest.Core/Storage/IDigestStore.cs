@@ -50,7 +50,11 @@ public sealed record StoredItem(
 }
 
 /// <summary>What the clusterer needs of an item another worker (or an earlier run) put into a story.</summary>
-public sealed record ClusteredItem(long ItemId, long StoryId, long Sequence, string Title, string Summary, DateTimeOffset Published);
+public sealed record ClusteredItem(long ItemId, long StoryId, long Sequence, string Title, string Summary, DateTimeOffset Published)
+{
+    /// <summary>The item's canonical link: another feed's item with the same one is the same article.</summary>
+    public string Url { get; init; } = "";
+}
 
 /// <summary>The process stage's verdict on one item.</summary>
 public sealed record ItemVerdict(long ItemId, Relevance Relevance);
@@ -77,7 +81,14 @@ public sealed record ProcessedBatch(IReadOnlyList<ItemVerdict> Verdicts, IReadOn
 public sealed record StoryClaim(long StoryId, int Version, int RefreshedVersion, DateTimeOffset FirstSeen);
 
 /// <summary>What a refresh computed for a story at <see cref="Version"/>; <see cref="HasNewItems"/> makes it a new version for digests.</summary>
-public sealed record StoryRefresh(long StoryId, int Version, string Title, string Url, double Score, IReadOnlyList<string> Tags, IReadOnlyList<KeyLine> KeyLines, bool HasNewItems);
+public sealed record StoryRefresh(long StoryId, int Version, string Title, string Url, double Score, IReadOnlyList<string> Tags, IReadOnlyList<KeyLine> KeyLines, bool HasNewItems)
+{
+    /// <summary>
+    /// The newest published time of the fresh items (not a feed's backlog) new in this refresh; null when none. A refresh
+    /// with fresh items makes the story new (or updated) for channels' next digests.
+    /// </summary>
+    public DateTimeOffset? FreshPublished { get; init; }
+}
 
 /// <summary>Work waiting in the pipeline: items stored but not processed, stories changed but not refreshed.</summary>
 public sealed record PipelineBacklog(long UnprocessedItems, long StoriesDue)
@@ -103,18 +114,35 @@ public sealed record StoryRecord(
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
     DateTimeOffset Published,
-    int ItemCount);
+    int ItemCount)
+{
+    /// <summary>When a refresh last brought the story a fresh item (not backlog); null when it only ever had backlog.</summary>
+    public DateTimeOffset? FreshAt { get; init; }
+}
 
 /// <summary>
 /// Which stories: updated after a time, published after a time, from some feeds, and — for a channel's digest — not yet
-/// sent to that channel in their current version.
+/// covered by a digest of that channel since they last got a fresh item (<see cref="NotSentToChannel"/>), with a fresh
+/// item after <see cref="FreshAfter"/> published after <see cref="FreshPublishedAfter"/>.
 /// </summary>
 public sealed record StoryQuery(
     int Limit,
     DateTimeOffset? SeenAfter = null,
     DateTimeOffset? PublishedAfter = null,
     IReadOnlyCollection<long>? FeedIds = null,
-    long? NotSentToChannel = null);
+    long? NotSentToChannel = null,
+    DateTimeOffset? FreshAfter = null,
+    DateTimeOffset? FreshPublishedAfter = null);
+
+/// <summary>
+/// A story a digest covered: shown (with the sources and key lines shown, so the next showing can say what is new) or
+/// passed over (ranked below the digest's stories; it comes back only with a fresh item). <see cref="FreshAt"/> is the
+/// story's fresh time the digest saw.
+/// </summary>
+public sealed record DigestEntry(long StoryId, DateTimeOffset? FreshAt, bool Shown, IReadOnlyList<string> Sources, IReadOnlyList<string> Lines);
+
+/// <summary>What a channel was last shown of a story: its sources' names and its key lines.</summary>
+public sealed record SentStory(long StoryId, IReadOnlyList<string> Sources, IReadOnlyList<string> Lines);
 
 /// <summary>A place digests go: the console, a Telegram chat, a Discord channel.</summary>
 public sealed record ChannelRecord(
@@ -129,6 +157,12 @@ public sealed record ChannelRecord(
 {
     /// <summary>The address as chat and logs may show it: a webhook URL carries its secret token, so only its host shows.</summary>
     public string ShownAddress => Uri.TryCreate(Address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? $"webhook at {uri.Host}" : Address;
+
+    /// <summary>When the bot first knew the channel: items published before never make a story new for it. Null for channels older than that record.</summary>
+    public DateTimeOffset? JoinedAt { get; init; }
+
+    /// <summary>True when the channel asked for a "nothing new" line (<c>/digest quiet off</c>); by default a digest with nothing new is not sent.</summary>
+    public bool SayNothingNew { get; init; }
 }
 
 /// <summary>
@@ -165,7 +199,11 @@ public sealed record InboxMessage(long Id, string Source, string ExternalId, str
 public sealed record SearchHit(long ItemId, long? StoryId, string Title, string Url, string FeedName, DateTimeOffset Published, string Snippet);
 
 /// <summary>A feed as a community sees it: its own (added with /feeds add) or configured by the operator for every community.</summary>
-public sealed record CommunityFeed(FeedRecord Feed, bool Configured);
+public sealed record CommunityFeed(FeedRecord Feed, bool Configured)
+{
+    /// <summary>Muted by a moderator (<c>/feeds mute</c>): still polled and searchable, but its items bring no story to this community.</summary>
+    public bool Muted { get; init; }
+}
 
 public enum CommunityFeedState
 {
@@ -293,6 +331,7 @@ public interface IDeliveryStore
     Task<ChannelRecord?> GetChannelAsync(long channelId, CancellationToken cancellationToken);
     Task SetChannelScheduleAsync(long channelId, string schedule, string timeZone, CancellationToken cancellationToken);
     Task SetChannelPausedAsync(long channelId, string? reason, CancellationToken cancellationToken);
+    Task SetChannelSayNothingNewAsync(long channelId, bool say, CancellationToken cancellationToken);
     Task<ChannelRecord?> FindChannelAsync(string platform, string address, CancellationToken cancellationToken);
 
     /// <summary>Moves a channel to a new address (a Telegram group that became a supergroup) and, when given, its community with it.</summary>
@@ -302,11 +341,15 @@ public interface IDeliveryStore
     Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records a digest and, in the same transaction, the story versions it carries and the channel's last digest time,
-    /// so each story version reaches a channel once whatever races or crashes. False when the dedup key is already there,
-    /// or when another worker recorded one of these story versions for the channel first (compose again).
+    /// Records a digest and, in the same transaction, the stories it covered (shown or passed over, at their fresh time)
+    /// and the channel's last digest time, so each story reaches a channel once per fresh item whatever races or crashes.
+    /// False when the dedup key is already there, or when another worker covered one of these stories for the channel
+    /// first (compose again).
     /// </summary>
-    Task<bool> EnqueueDigestAsync(long channelId, string dedupKey, string payload, DateTimeOffset createdAt, IReadOnlyList<(long StoryId, DateTimeOffset LastSeen)> stories, CancellationToken cancellationToken);
+    Task<bool> EnqueueDigestAsync(long channelId, string dedupKey, string payload, DateTimeOffset createdAt, IReadOnlyList<DigestEntry> stories, CancellationToken cancellationToken);
+
+    /// <summary>What the channel was last shown of each of <paramref name="storyIds"/> it was shown before.</summary>
+    Task<IReadOnlyDictionary<long, SentStory>> GetSentAsync(long channelId, IReadOnlyCollection<long> storyIds, CancellationToken cancellationToken);
 
     /// <summary>Messages still to send (neither sent nor set aside), oldest first; of one channel, or of all.</summary>
     Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken);
@@ -388,6 +431,12 @@ public interface ICommunityStore
     /// <summary>The feeds a community follows: the configured ones and its own.</summary>
     Task<IReadOnlyList<CommunityFeed>> GetCommunityFeedsAsync(string communityId, CancellationToken cancellationToken);
     Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken);
+
+    /// <summary>Mutes or unmutes a feed for a community; false when it was so already.</summary>
+    Task<bool> SetFeedMutedAsync(string communityId, long feedId, bool muted, CancellationToken cancellationToken);
+
+    /// <summary>The feeds a community muted.</summary>
+    Task<IReadOnlyCollection<long>> GetMutedFeedsAsync(string communityId, CancellationToken cancellationToken);
 
     /// <summary>Every community's <c>/topic include</c> phrases: items that mention one become stories even when the classifier says no.</summary>
     Task<IReadOnlyList<string>> GetIncludePhrasesAsync(CancellationToken cancellationToken);

@@ -9,11 +9,12 @@ namespace Digest.Core.Subscriptions;
 /// Which subscribers a story's refresh alerts: those with a phrase that the story's title or its items new since the last
 /// refresh mention, in a community that sees one of those items' feeds and admits the story. Only fresh items count (a
 /// feed's backlog never alerts); the outbox key <c>alert:{subscription}:{story}</c> makes it once per story and
-/// subscriber, whatever later items join the story. The refresh stage commits the alerts with the refreshed story.
+/// subscriber, whatever later items join the story; an alert caused by an update of a story says what changed
+/// (<see cref="StoryUpdate"/>). The refresh stage commits the alerts with the refreshed story.
 /// </summary>
 public sealed class AlertMatcher(ICommunityStore communityStore, CommunityScopes scopes)
 {
-    public async Task<IReadOnlyList<OutboxEntry>> MatchAsync(StoryRecord story, IReadOnlyList<StoredItem> newItems, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxEntry>> MatchAsync(StoryRecord story, IReadOnlyList<StoredItem> newItems, StoryUpdate? update, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var fresh = newItems.Where(i => !i.IsBacklog).ToList();
         if (fresh.Count == 0)
@@ -49,7 +50,7 @@ public sealed class AlertMatcher(ICommunityStore communityStore, CommunityScopes
             }
 
             var key = string.Create(CultureInfo.InvariantCulture, $"alert:{subscription.Id}:{story.Id}");
-            alerts.Add(new OutboxEntry(subscription.ChannelId, OutboxPayload.AlertKind, key, OutboxPayload.ForAlert(DigestStory.From(story), phrase, at).Serialize()));
+            alerts.Add(new OutboxEntry(subscription.ChannelId, OutboxPayload.AlertKind, key, OutboxPayload.ForAlert(DigestStory.From(story) with { Update = update }, phrase, at).Serialize()));
         }
 
         return alerts;

@@ -41,11 +41,16 @@ internal static class DiscordCommands
 
     public static readonly IReadOnlySet<string> ModeratorCommands = new HashSet<string>(StringComparer.Ordinal) { "feeds", "topic", "schedule", "feedback", "webhook" };
 
+    /// <summary>A member's own settings: answered ephemerally, so the channel never sees someone's alert phrases.</summary>
+    public static readonly IReadOnlySet<string> PrivateCommands = new HashSet<string>(StringComparer.Ordinal) { "subscribe", "unsubscribe", "alerts" };
+
     public static readonly IReadOnlyList<CommandDefinition> All =
     [
         Member("help", "How to use Digest"),
         Member("latest", "The latest stories", Opt(Integer, "n", "How many stories (1-25)", minValue: 1, maxValue: 25)),
-        Member("digest", "The digest since this channel's last one"),
+        Member("digest", "The digest since this channel's last one",
+            Opt(String, "action", "preview: what the next digest would carry; quiet on/off: a line when nothing is new", choices:
+                [new("now", "now"), new("preview", "preview"), new("quiet on", "quiet on"), new("quiet off", "quiet off")])),
         Member("search", "Search stories", Opt(String, "words", "Words to look for", required: true)),
         Member("story", "One story with its sources", Opt(String, "id", "Story id", required: true, autocomplete: true)),
         Member("status", "Feeds, schedule and delivery status of this channel"),
@@ -58,6 +63,8 @@ internal static class DiscordCommands
         Moderator("feeds", "Manage the feeds",
             Sub("add", "Add a feed", Opt(String, "url", "Feed URL (RSS, Atom or JSON Feed)", required: true), Opt(String, "name", "Display name")),
             Sub("remove", "Remove a feed", Opt(String, "feed", "Feed name", required: true, autocomplete: true)),
+            Sub("mute", "Keep a feed's items out of this server's digests", Opt(String, "feed", "Feed name", required: true, autocomplete: true)),
+            Sub("unmute", "Let a muted feed's items back in", Opt(String, "feed", "Feed name", required: true, autocomplete: true)),
             Sub("list", "List the feeds"),
             Sub("import", "Import feeds from an OPML file", Opt(String, "url", "OPML URL", required: true)),
             Sub("export", "Export the feeds as OPML")),
@@ -68,7 +75,7 @@ internal static class DiscordCommands
             Sub("remove", "Take a phrase off both lists", Opt(String, "phrase", "Phrase", required: true)),
             Sub("threshold", "Relevance threshold", Opt(Number, "value", "From 0 to 1", required: true, minValue: 0, maxValue: 1))),
         Moderator("schedule", "When this channel gets its digest",
-            Opt(String, "expression", "Cron expression, or e.g. \"daily 08:00 Europe/Kyiv\"", required: true)),
+            Opt(String, "expression", "daily 08:00 Europe/Kyiv, weekdays 07:30, weekly mon 09:00, every 6h, off, or cron", required: true)),
         Moderator("feedback", "Tell Digest whether a story belonged",
             Opt(String, "story", "Story id", required: true, autocomplete: true),
             Opt(String, "verdict", "Was it on topic?", required: true, choices: [new("good", "good"), new("bad", "bad")])),

@@ -58,6 +58,9 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
             }
 
             var moderatorCommand = DiscordCommands.ModeratorCommands.Contains(interaction.Command);
+
+            // Moderator answers and a member's own settings (/subscribe, /alerts) are seen only by the one who asked.
+            var ephemeral = moderatorCommand || DiscordCommands.PrivateCommands.Contains(interaction.Command);
             if (moderatorCommand && !interaction.IsModerator)
             {
                 await respond(new InteractionCallback(InteractionCallback.Message, new DiscordMessage(
@@ -71,16 +74,16 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
             if (await Task.WhenAny(work, timer) == work)
             {
                 await stopTimer.CancelAsync();
-                var messages = Messages(await work, moderatorCommand);
+                var messages = Messages(await work, ephemeral);
                 await respond(new InteractionCallback(InteractionCallback.Message, messages[0]), cancellationToken);
                 await FollowUpAsync(interaction, messages, tokenExpires, cancellationToken);
                 return;
             }
 
-            // The deferral fixes whether the answer is ephemeral; moderator answers always are.
+            // The deferral fixes whether the answer is ephemeral; moderator and private answers always are.
             Log.Deferred(logger, interaction.Command);
-            await respond(new InteractionCallback(InteractionCallback.DeferredMessage, new DiscordMessage(null, null, moderatorCommand ? DiscordMessage.EphemeralFlag : null)), cancellationToken);
-            var late = Messages(await work, moderatorCommand);
+            await respond(new InteractionCallback(InteractionCallback.DeferredMessage, new DiscordMessage(null, null, ephemeral ? DiscordMessage.EphemeralFlag : null)), cancellationToken);
+            var late = Messages(await work, ephemeral);
             await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, late[0] with { Flags = null }, tokenExpires, cancellationToken);
             await FollowUpAsync(interaction, late, tokenExpires, cancellationToken);
         }

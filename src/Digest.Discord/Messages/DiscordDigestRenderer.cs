@@ -32,6 +32,11 @@ public static class DiscordDigestRenderer
     public static DiscordEmbed Embed(DigestStory story)
     {
         var lines = new List<string>();
+        if (story.Update is { } update)
+        {
+            lines.Add("**What's new:** " + DiscordText.Escape(update.Describe()));
+        }
+
         foreach (var line in story.KeyLines)
         {
             var text = "• " + DiscordText.Escape(line.Text.Trim());
@@ -50,7 +55,7 @@ public static class DiscordDigestRenderer
             ? string.Create(CultureInfo.InvariantCulture, $"#{story.Id} · {string.Join(", ", story.Tags)}")
             : string.Create(CultureInfo.InvariantCulture, $"#{story.Id}");
         return new DiscordEmbed(
-            Title: DiscordText.Escape(story.Title.Trim()),
+            Title: (story.Update is null ? "" : "Updated: ") + DiscordText.Escape(story.Title.Trim()),
             Description: WholeLines(lines, MessageLimits.Description),
             Url: story.Url,
             Footer: new DiscordEmbedFooter(footer),

@@ -139,7 +139,8 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
                    ts_headline('simple', i.summary, q, 'StartSel=«, StopSel=», MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1, FragmentDelimiter=…') AS snippet
             FROM items i JOIN feeds f ON f.id = i.feed_id, to_tsquery('simple', @match) q
-            WHERE i.search @@ q{(feedIds is null ? "" : $" AND i.feed_id IN ({string.Join(',', feedIds.DefaultIfEmpty(-1))})")}
+            WHERE i.search @@ q{Scope("i", feedIds)}
+              AND NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = i.url AND j.id < i.id OR j.id = i.duplicate_of){Scope("j", feedIds)})
             ORDER BY ts_rank(i.search, q) DESC, i.published_at DESC, i.id DESC
             LIMIT @limit OFFSET @offset
             """,
@@ -149,18 +150,13 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), r.snippet)).ToList();
     }
 
-    /// <summary>User words as tsquery lexemes: each quoted (no operators reach the parser), all required, the last one a prefix.</summary>
-    internal static string TsQuery(string query)
-    {
-        var words = query.Split((char[])[' ', '\t', '\n', '"', '\'', '(', ')', '*', ':', '^', '-', '+', ',', '.', ';', '!', '?', '{', '}', '[', ']', '&', '|', '<', '>', '\\'], StringSplitOptions.RemoveEmptyEntries);
-        var builder = new StringBuilder();
-        for (var i = 0; i < words.Length; i++)
-        {
-            builder.Append(i == 0 ? "" : " & ").Append('\'').Append(words[i].ToLowerInvariant()).Append('\'').Append(i == words.Length - 1 ? ":*" : "");
-        }
+    private static string Scope(string alias, IReadOnlyCollection<long>? feedIds) =>
+        feedIds is null ? "" : $" AND {alias}.feed_id IN ({string.Join(',', feedIds.DefaultIfEmpty(-1))})";
 
-        return builder.ToString();
-    }
+    /// <summary>A member's query (<see cref="SearchSyntax"/>) as a tsquery: every lexeme quoted, phrases with &lt;-&gt;, | between alternatives.</summary>
+    internal static string TsQuery(string query) => string.Join(" | ", SearchSyntax.Parse(query).Select(alternative =>
+        "(" + string.Join(" & ", alternative.Select(t =>
+            "(" + string.Join(" <-> ", t.Words.Select(w => $"'{w.ToLowerInvariant()}'")) + (t.Prefix ? ":*" : "") + ")")) + ")"));
 
     // ---- Stories
 
@@ -184,7 +180,17 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
 
         if (query.NotSentToChannel is not null)
         {
-            where.Add("NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.channel_id = @channelId AND d.story_id = q.id AND d.last_seen_sent >= q.last_seen)");
+            where.Add("NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.channel_id = @channelId AND d.story_id = q.id AND d.last_seen_sent >= coalesce(q.fresh_at, 0))");
+        }
+
+        if (query.FreshAfter is not null)
+        {
+            where.Add("fresh_at > @freshAfter");
+        }
+
+        if (query.FreshPublishedAfter is not null)
+        {
+            where.Add("fresh_published > @freshPublishedAfter");
         }
 
         var sql = $"SELECT * FROM ({StorySelect}) q {"WHERE " + string.Join(" AND ", where)} ORDER BY published DESC NULLS LAST, id DESC LIMIT @limit";
@@ -195,6 +201,8 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             publishedAfter = Ms(query.PublishedAfter),
             limit = query.Limit,
             channelId = query.NotSentToChannel,
+            freshAfter = Ms(query.FreshAfter),
+            freshPublishedAfter = Ms(query.FreshPublishedAfter),
             feedIds = query.FeedIds?.ToArray() ?? [],
         };
         var rows = await connection.QueryAsync<StoryRow>(Command(sql, parameters, null, cancellationToken));
@@ -208,11 +216,11 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<ChannelRow>(
             """
-            INSERT INTO channels(platform, address, community_id, schedule, time_zone) VALUES (@platform, @address, @communityId, @schedule, @timeZone)
+            INSERT INTO channels(platform, address, community_id, schedule, time_zone, joined_at) VALUES (@platform, @address, @communityId, @schedule, @timeZone, @joinedAt)
             ON CONFLICT(platform, address) DO UPDATE SET community_id = coalesce(excluded.community_id, channels.community_id)
             RETURNING *
             """,
-            new { platform, address, communityId, schedule, timeZone });
+            new { platform, address, communityId, schedule, timeZone, joinedAt = Ms(TimeProvider.System.GetUtcNow()) });
         return row.ToRecord();
     }
 
@@ -292,7 +300,8 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         var rows = await connection.QueryAsync<FeedRow>(
             "SELECT f.* FROM feeds f WHERE NOT f.community_only OR EXISTS (SELECT 1 FROM community_feeds c WHERE c.feed_id = f.id AND c.community_id = @communityId) ORDER BY f.id",
             new { communityId });
-        return rows.Select(r => new CommunityFeed(r.ToRecord(), !r.community_only)).ToList();
+        var muted = (await connection.QueryAsync<long>("SELECT feed_id FROM community_mutes WHERE community_id = @communityId", new { communityId })).ToHashSet();
+        return rows.Select(r => new CommunityFeed(r.ToRecord(), !r.community_only) { Muted = muted.Contains(r.id) }).ToList();
     }
 
     public async Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken)
@@ -338,7 +347,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
 
     // ---- State a worker resumes from
 
-    public async Task<bool> EnqueueDigestAsync(long channelId, string dedupKey, string payload, DateTimeOffset createdAt, IReadOnlyList<(long StoryId, DateTimeOffset LastSeen)> stories, CancellationToken cancellationToken)
+    public async Task<bool> EnqueueDigestAsync(long channelId, string dedupKey, string payload, DateTimeOffset createdAt, IReadOnlyList<DigestEntry> stories, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -350,20 +359,14 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             SELECT EXISTS (SELECT 1 FROM digest_entries d JOIN unnest(@ids, @seen) AS s(story_id, last_seen) ON d.story_id = s.story_id
                            WHERE d.channel_id = @channelId AND d.last_seen_sent >= s.last_seen)
             """,
-            new { channelId, ids = stories.Select(s => s.StoryId).ToArray(), seen = stories.Select(s => Ms(s.LastSeen)).ToArray() },
+            new { channelId, ids = stories.Select(s => s.StoryId).ToArray(), seen = stories.Select(s => Ms(s.FreshAt) ?? 0).ToArray() },
             transaction);
         if (alreadySent || !await InsertOutboxAsync(connection, transaction, channelId, "digest", dedupKey, payload, createdAt, cancellationToken))
         {
             return false;
         }
 
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO digest_entries(channel_id, story_id, last_seen_sent) VALUES (@channelId, @StoryId, @sent)
-            ON CONFLICT(channel_id, story_id) DO UPDATE SET last_seen_sent = greatest(digest_entries.last_seen_sent, excluded.last_seen_sent)
-            """,
-            stories.Select(s => new { channelId, s.StoryId, sent = Ms(s.LastSeen) }),
-            transaction);
+        await RecordDigestEntriesAsync(connection, transaction, channelId, stories, "greatest", cancellationToken);
         await connection.ExecuteAsync("UPDATE channels SET last_digest_at = @at WHERE id = @channelId", new { channelId, at = Ms(createdAt) }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return true;

@@ -230,7 +230,8 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
                    snippet(items_fts, 1, '«', '»', '…', 16) AS snippet
             FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
-            WHERE items_fts MATCH @match{(feedIds is null ? "" : $" AND i.feed_id IN ({string.Join(',', feedIds.DefaultIfEmpty(-1))})")}
+            WHERE items_fts MATCH @match{Scope("i", feedIds)}
+              AND NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = i.url AND j.id < i.id OR j.id = i.duplicate_of){Scope("j", feedIds)})
             ORDER BY bm25(items_fts, 3.0, 1.0), i.published_at DESC
             LIMIT @limit OFFSET @offset
             """,
@@ -240,12 +241,12 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), r.snippet)).ToList();
     }
 
-    /// <summary>User words as FTS5 terms: each quoted (no operators reach the engine), all required, the last one a prefix.</summary>
-    internal static string FtsQuery(string query)
-    {
-        var words = query.Split((char[])[' ', '\t', '\n', '"', '\'', '(', ')', '*', ':', '^', '-', '+', ',', '.', ';', '!', '?', '{', '}', '[', ']'], StringSplitOptions.RemoveEmptyEntries);
-        return string.Join(' ', words.Select((w, i) => i == words.Length - 1 ? $"\"{w}\"*" : $"\"{w}\""));
-    }
+    private static string Scope(string alias, IReadOnlyCollection<long>? feedIds) =>
+        feedIds is null ? "" : $" AND {alias}.feed_id IN ({string.Join(',', feedIds.DefaultIfEmpty(-1))})";
+
+    /// <summary>A member's query (<see cref="SearchSyntax"/>) as FTS5: every word quoted, phrases as FTS5 phrases, OR between alternatives.</summary>
+    internal static string FtsQuery(string query) => string.Join(" OR ", SearchSyntax.Parse(query).Select(alternative =>
+        "(" + string.Join(' ', alternative.Select(t => $"\"{string.Join(' ', t.Words)}\"" + (t.Prefix ? "*" : ""))) + ")"));
 
     // ---- Stories
 
@@ -269,12 +270,22 @@ public sealed class SqliteStore : DapperStore, IDigestStore
 
         if (query.NotSentToChannel is not null)
         {
-            where.Add("NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.channel_id = @channelId AND d.story_id = q.id AND d.last_seen_sent >= q.last_seen)");
+            where.Add("NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.channel_id = @channelId AND d.story_id = q.id AND d.last_seen_sent >= coalesce(q.fresh_at, 0))");
+        }
+
+        if (query.FreshAfter is not null)
+        {
+            where.Add("fresh_at > @freshAfter");
+        }
+
+        if (query.FreshPublishedAfter is not null)
+        {
+            where.Add("fresh_published > @freshPublishedAfter");
         }
 
         var sql = $"SELECT * FROM ({StorySelect}) q {"WHERE " + string.Join(" AND ", where)} ORDER BY published DESC, id DESC LIMIT @limit";
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StoryRow>(Command(sql, new { seenAfter = Ms(query.SeenAfter), publishedAfter = Ms(query.PublishedAfter), limit = query.Limit, channelId = query.NotSentToChannel }, null, cancellationToken));
+        var rows = await connection.QueryAsync<StoryRow>(Command(sql, new { seenAfter = Ms(query.SeenAfter), publishedAfter = Ms(query.PublishedAfter), limit = query.Limit, channelId = query.NotSentToChannel, freshAfter = Ms(query.FreshAfter), freshPublishedAfter = Ms(query.FreshPublishedAfter) }, null, cancellationToken));
         return await WithSourcesAsync(connection, rows.ToList());
     }
 
@@ -285,11 +296,11 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<ChannelRow>(
             """
-            INSERT INTO channels(platform, address, community_id, schedule, time_zone) VALUES (@platform, @address, @communityId, @schedule, @timeZone)
+            INSERT INTO channels(platform, address, community_id, schedule, time_zone, joined_at) VALUES (@platform, @address, @communityId, @schedule, @timeZone, @joinedAt)
             ON CONFLICT(platform, address) DO UPDATE SET community_id = coalesce(excluded.community_id, community_id)
             RETURNING *
             """,
-            new { platform, address, communityId, schedule, timeZone });
+            new { platform, address, communityId, schedule, timeZone, joinedAt = Ms(TimeProvider.System.GetUtcNow()) });
         return row.ToRecord();
     }
 
@@ -376,7 +387,8 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             "SELECT f.* FROM feeds f WHERE f.community_only = 0 OR EXISTS (SELECT 1 FROM community_feeds c WHERE c.feed_id = f.id AND c.community_id = @communityId) ORDER BY f.id",
             new { communityId });
         var configured = (await connection.QueryAsync<long>("SELECT id FROM feeds WHERE community_only = 0")).ToHashSet();
-        return rows.Select(r => new CommunityFeed(r.ToRecord(), configured.Contains(r.id))).ToList();
+        var muted = (await connection.QueryAsync<long>("SELECT feed_id FROM community_mutes WHERE community_id = @communityId", new { communityId })).ToHashSet();
+        return rows.Select(r => new CommunityFeed(r.ToRecord(), configured.Contains(r.id)) { Muted = muted.Contains(r.id) }).ToList();
     }
 
     public async Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken)
@@ -420,7 +432,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
 
     // ---- Adapter state
 
-    public async Task<bool> EnqueueDigestAsync(long channelId, string dedupKey, string payload, DateTimeOffset createdAt, IReadOnlyList<(long StoryId, DateTimeOffset LastSeen)> stories, CancellationToken cancellationToken)
+    public async Task<bool> EnqueueDigestAsync(long channelId, string dedupKey, string payload, DateTimeOffset createdAt, IReadOnlyList<DigestEntry> stories, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -428,7 +440,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         {
             var sent = await connection.ExecuteScalarAsync<long>(
                 "SELECT count(*) FROM digest_entries WHERE channel_id = @channelId AND story_id = @StoryId AND last_seen_sent >= @sent",
-                new { channelId, story.StoryId, sent = Ms(story.LastSeen) },
+                new { channelId, story.StoryId, sent = Ms(story.FreshAt) ?? 0 },
                 transaction);
             if (sent > 0)
             {
@@ -441,13 +453,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             return false;
         }
 
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO digest_entries(channel_id, story_id, last_seen_sent) VALUES (@channelId, @StoryId, @sent)
-            ON CONFLICT(channel_id, story_id) DO UPDATE SET last_seen_sent = max(last_seen_sent, excluded.last_seen_sent)
-            """,
-            stories.Select(s => new { channelId, s.StoryId, sent = Ms(s.LastSeen) }),
-            transaction);
+        await RecordDigestEntriesAsync(connection, transaction, channelId, stories, "max", cancellationToken);
         await connection.ExecuteAsync("UPDATE channels SET last_digest_at = @at WHERE id = @channelId", new { channelId, at = Ms(createdAt) }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return true;

@@ -4,6 +4,7 @@ using Digest.Core.Feeds;
 using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Digest.Worker.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,6 +13,8 @@ namespace Digest.Worker.Cli;
 /// <summary>
 /// <c>digest once</c>: one cycle of the bot's main job — poll every feed, run the stages, print the digest. Feed errors
 /// are reported on standard error and the other feeds go on. Nothing is marked delivered: it is a look, not a post.
+/// With <c>--feeds</c> it leaves no trace: those feeds are read into a scratch database deleted afterwards, so the bot's
+/// own store never holds them (<c>run</c> doesn't poll them, <c>status</c> doesn't list them).
 /// </summary>
 internal static class OnceCommand
 {
@@ -49,12 +52,40 @@ internal static class OnceCommand
             return 2;
         }
 
-        using var host = DigestHost.Build(HostMode.Tool, args.Configuration, stdout, format, verbose: options.Has("--verbose"));
+        var overrides = options.Values("--feeds");
+        if (overrides.Count == 0)
+        {
+            return await RunAsync(args.Configuration, options, format, window, overrides, stdout, stderr, cancellationToken);
+        }
+
+        var scratch = Path.Combine(Path.GetTempPath(), $"digest-once-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            string[] configuration = [.. args.Configuration, "--Storage:Provider=sqlite", $"--Storage:ConnectionString=Data Source={Path.Combine(scratch, "once.db")}"];
+            return await RunAsync(configuration, options, format, window, overrides, stdout, stderr, cancellationToken);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open (an antivirus, a slow close): the temp directory is the system's to clean.
+            }
+        }
+    }
+
+    private static async Task<int> RunAsync(IReadOnlyList<string> configuration, VerbArguments options, string format, TimeSpan? window, IReadOnlyList<string> overrides, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        using var host = DigestHost.Build(HostMode.Tool, configuration, stdout, format, verbose: options.Has("--verbose"));
         await host.StartAsync(cancellationToken);
         var services = host.Services;
         var store = services.GetRequiredService<IDigestStore>();
         await store.MigrateAsync(cancellationToken);
-        var overrides = options.Values("--feeds");
         var feeds = await services.GetRequiredService<FeedCatalog>().SyncAsync(overrides, cancellationToken);
 
         var (polled, failed) = await PollAndProcessAsync(services, feeds, stderr, cancellationToken);

@@ -24,6 +24,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"digest-commands-{Guid.NewGuid():N}.db")}",
+            ["Digest:ConsoleSchedule"] = "0 0 7 * * ?", // the test's cron evaluator knows daily schedules only
         }).Build();
         var collection = new ServiceCollection();
         collection.AddLogging();
@@ -70,7 +71,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     [InlineData("/feeds add http://10.1.2.3/rss", "Refused: 10.1.2.3 is a private address; feeds may not reach the host's own network.")]
     [InlineData("/feeds add http://[::1]/rss", "Refused: ::1 is a loopback address; feeds may not reach the host's own network.")]
     [InlineData("/feeds remove 999", "This community doesn't follow a feed '999'. /feeds list shows the numbers.")]
-    [InlineData("/feeds frobnicate", "'frobnicate' is not a /feeds action. Use /feeds add <url> [name], /feeds remove <id>, /feeds list, /feeds import <OPML url> (or attach an OPML file), /feeds export.")]
+    [InlineData("/feeds frobnicate", "'frobnicate' is not a /feeds action. Use /feeds add <url> [name], /feeds remove <id>, /feeds mute <id>, /feeds unmute <id>, /feeds list, /feeds import <OPML url> (or attach an OPML file), /feeds export.")]
     [InlineData("/feeds import", "/feeds import needs an OPML file: attach it to the command, or give its URL: /feeds import https://example.org/feeds.opml")]
     [InlineData("/alerts add", "/alerts add needs a phrase, for example: /alerts add \"security guarantees\"")]
     [InlineData("/alerts remove ceasefire", "You have no alert for “ceasefire”. /alerts list shows yours.")]
@@ -109,7 +110,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     {
         var answer = await AskAsync("/schedule daily 08:00 Europe/Kyiv");
 
-        answer.Text.ShouldBe("Done. This chat's digest: '0 0 8 * * ?' in Europe/Kyiv; next at Sun 11 Jan 2026 08:00 (Europe/Kyiv).");
+        answer.Text.ShouldBe("Done. This chat's digest: daily at 08:00 (Europe/Kyiv); next: Sun 11 Jan 2026 08:00 (Europe/Kyiv).");
         var stored = await store.GetChannelAsync(channel.Id, CancellationToken.None);
         (stored!.Schedule, stored.TimeZone).ShouldBe(("0 0 8 * * ?", "Europe/Kyiv"));
         scheduling.Calls.ShouldBe([$"channel {channel.Id} 0 0 8 * * ? Europe/Kyiv"]);

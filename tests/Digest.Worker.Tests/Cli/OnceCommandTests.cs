@@ -39,15 +39,18 @@ public sealed class OnceCommandTests
             || t.Contains("soybean", StringComparison.OrdinalIgnoreCase) || t.Contains("snow", StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>The served samples as the operator's configured feeds (<c>Feeds:Sources</c>), which the store keeps.</summary>
+    private static string[] Configured(Served served) => [.. served.Urls.Select((u, i) => $"--Feeds:Sources:{i}:Url={u}")];
+
     [Fact]
     public async Task Once_SecondCycle_Gets304sAndAddsNothing()
     {
         await using var served = await ServeSamplesAsync();
         using var cli = new TestSupport.Cli();
-        var first = await cli.RunAsync(["once", "--format", "json", "--feeds", .. served.Urls]);
+        var first = await cli.RunAsync(["once", "--format", "json", .. Configured(served)]);
         served.Server.Requests.Clear();
 
-        var second = await cli.RunAsync(["once", "--format", "json", "--feeds", .. served.Urls]);
+        var second = await cli.RunAsync(["once", "--format", "json", .. Configured(served)]);
 
         second.Exit.ShouldBe(0, second.Err);
         served.Server.Requests.Select(r => r.Status).ShouldAllBe(s => s == 304);
@@ -151,5 +154,37 @@ public sealed class OnceCommandTests
         exit.ShouldBe(3);
         errors.ShouldContain("Configuration error");
         errors.ShouldContain(key);
+    }
+
+    [Fact]
+    public async Task Once_WithFeeds_LeavesNoTrace_StatusDoesNotListThem()
+    {
+        await using var served = await ServeSamplesAsync();
+        using var cli = new TestSupport.Cli();
+        var typo = served.Server.BaseUrl + "/no-such-feed.xml";
+
+        var once = await cli.RunAsync(["once", "--format", "json", "--feeds", served.Urls[0], typo]);
+        var status = await cli.RunAsync(["status"]);
+
+        once.Exit.ShouldBe(0, once.Err);
+        Stories(once.Out).ShouldNotBeEmpty();
+        once.Err.ShouldContain("no-such-feed.xml");
+        status.Exit.ShouldBe(0, status.Err);
+        status.Out.ShouldNotContain(served.Server.BaseUrl);
+        status.Out.ShouldNotContain("no-such-feed.xml");
+    }
+
+    [Fact]
+    public async Task Once_Markdown_EscapesOnlyMarkup()
+    {
+        await using var served = await ServeSamplesAsync();
+        using var cli = new TestSupport.Cli();
+
+        var (exit, output, errors) = await cli.RunAsync(["once", "--format", "markdown", "--feeds", .. served.Urls]);
+
+        exit.ShouldBe(0, errors);
+        output.ShouldContain("### [");
+        output.ShouldNotContain("\\.");
+        output.ShouldNotContain("\\-");
     }
 }

@@ -8,7 +8,7 @@ public sealed class StatusCommandTests
     public async Task Status_AfterOnce_ListsEachFeedWithLastSuccessErrorAndNextPoll()
     {
         using var cli = new TestSupport.Cli();
-        await cli.RunAsync(["once", "--feeds", TestSupport.Cli.Sample("harbor-wire.xml"), "missing-feed.xml"]);
+        await cli.RunAsync(["once", $"--Feeds:Sources:0:Url={TestSupport.Cli.Sample("harbor-wire.xml")}", "--Feeds:Sources:1:Url=missing-feed.xml"]);
 
         var (exit, output, _) = await cli.RunAsync(["status"]);
 

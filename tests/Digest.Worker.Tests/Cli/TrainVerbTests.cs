@@ -10,7 +10,9 @@ public sealed class TrainVerbTests
     public async Task Train_WithStoredFeedback_LearnsFromTheModeratorsVerdicts()
     {
         using var cli = new TestSupport.Cli();
-        await cli.RunAsync(["once", "--feeds", TestSupport.Cli.Sample("harbor-wire.xml")]);
+        // One configured feed (every configured slot points at it): `once --feeds` leaves nothing in the store to train on.
+        var harbor = TestSupport.Cli.Sample("harbor-wire.xml");
+        await cli.RunAsync(["once", .. Enumerable.Range(0, 4).Select(i => $"--Feeds:Sources:{i}:Url={harbor}")]);
         var store = new SqliteStore($"Data Source={cli.Database}");
         var story = (await store.GetStoriesAsync(new StoryQuery(1), TestContext.Current.CancellationToken)).Single();
         await store.RecordFeedbackAsync(new FeedbackRecord(story.Id, "bad", "telegram:-100", "42", DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken);

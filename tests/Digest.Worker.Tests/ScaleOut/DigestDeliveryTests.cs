@@ -32,7 +32,7 @@ public sealed class DigestDeliveryTests : IDisposable
 
     private DigestDelivery Delivery(SqliteStore store) => new(
         store,
-        new DigestComposer(store, Options.Create(new DigestOptions()), clock),
+        new DigestComposer(store, store, Options.Create(new DigestOptions()), clock),
         new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
         [new ConsolePublisher(new ConsoleOutput(console, "text"))],
         new OutboxSignal(),
@@ -190,7 +190,7 @@ public sealed class DigestDeliveryTests : IDisposable
 
     private DigestDelivery Delivery(SqliteStore store, ScriptedPublisher publisher, DeliveryOptions? options = null, OutboxSignal? signal = null) => new(
         store,
-        new DigestComposer(store, Options.Create(new DigestOptions()), clock),
+        new DigestComposer(store, store, Options.Create(new DigestOptions()), clock),
         new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
         [publisher],
         signal ?? new OutboxSignal(),

@@ -85,6 +85,9 @@ public sealed class MissedSlotsTests : IAsyncLifetime
     private async Task<long> ChannelWithAStoryAsync()
     {
         var channel = await Store.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, Schedule, "UTC", Ct);
+
+        // Every slot's digest shows, "nothing new" included: the channel asked for that line (/digest quiet off).
+        await Store.SetChannelSayNothingNewAsync(channel.Id, true, Ct);
         var feed = await Store.UpsertFeedAsync("https://wire.example/feed", "Wire", "Wire", TimeSpan.FromMinutes(15), Ct);
         var item = (await Store.AddItemsAsync(feed.Id, [new Item("a", "Envoys meet in Geneva on the peace plan", "https://wire.example/a", "", null, T0)], false, T0, Ct)).Single();
         await StorySeeds.StoryAsync(Store, [item with { Relevance = new Relevance(true, 0.9, [], []) }], T0, Ct);
