@@ -24,7 +24,7 @@ internal static class DigestCli
           train --labels FILE… [--headlines F] [--until DATE] [--profile F] [--output F] [--no-feedback]
                          rebuild the classifier's model from labelled headlines and the moderators' stored feedback
           eval classify --input F.jsonl --output OUT.jsonl [--labels TSV] [--from D --to D] [--threshold X]
-          eval cluster --input F.jsonl [--from D --to D]
+          eval cluster --input F.jsonl [--labels TSV] [--output OUT.tsv] [--all] [--from D --to D] [--no-embeddings]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
           help           this text
 
@@ -75,7 +75,7 @@ internal static class DigestCli
         return what switch
         {
             "classify" => await EvalClassifyCommand.RunAsync(rest, stdout, stderr, cancellationToken),
-            "cluster" => await EvalClusterCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+            "cluster" => await EvalClusterVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             "keylines" => await EvalKeyLinesVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines (not '{what}').\n\n{Usage}", 2),
         };

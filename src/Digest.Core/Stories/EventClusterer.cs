@@ -1,0 +1,581 @@
+using Digest.Core.Classification;
+
+namespace Digest.Core.Stories;
+
+/// <summary>One story of a partition: its items in time order, and the near-copies among them.</summary>
+/// <param name="ItemIds">The members, ordered by time and key.</param>
+/// <param name="PinnedStoryId">The existing story this cluster grew from, when it holds pinned items.</param>
+public sealed record StoryCluster(IReadOnlyList<long> ItemIds, long? PinnedStoryId);
+
+/// <summary>A window of items grouped into stories; <see cref="DuplicateOf"/> maps a near-copy to the earlier item it copies.</summary>
+public sealed record StoryPartition(IReadOnlyList<StoryCluster> Clusters, IReadOnlyDictionary<long, long> DuplicateOf)
+{
+    /// <summary>Item id → index of its cluster.</summary>
+    public Dictionary<long, int> ClusterOf()
+    {
+        var map = new Dictionary<long, int>();
+        for (var c = 0; c < Clusters.Count; c++)
+        {
+            foreach (var id in Clusters[c].ItemIds)
+            {
+                map[id] = c;
+            }
+        }
+
+        return map;
+    }
+}
+
+/// <summary>The clusterer's weights and limits; the defaults are the measured ones (see README, Evaluation).</summary>
+public sealed record EventClusterSettings
+{
+    /// <summary>Weight of the sentence-embedding cosine in an item pair's similarity.</summary>
+    public double EmbeddingWeight { get; init; } = 0.6;
+
+    /// <summary>Weight of the TF-IDF cosine (proper nouns counted double).</summary>
+    public double TermWeight { get; init; } = 0.6;
+
+    /// <summary>Weight of the TF-IDF cosine when there is no embedding.</summary>
+    public double TermOnlyWeight { get; init; } = 1.2;
+
+    /// <summary>Added when both items place an event at the same venue.</summary>
+    public double SameVenue { get; init; } = 0.35;
+
+    /// <summary>Added when one places an event at a venue the other refers to.</summary>
+    public double VenueReference { get; init; } = 0.1;
+
+    /// <summary>Added when both name the same identifying figure ("28-point").</summary>
+    public double SameFigure { get; init; } = 0.2;
+
+    /// <summary>Subtracted when the headlines lead with different kinds of development (a strike, a talks round).</summary>
+    public double DifferentDevelopment { get; init; } = 0.3;
+
+    /// <summary>Added when both headlines lead with the same actor ("Putin says…", "Putin insists…").</summary>
+    public double SameSubject { get; init; } = 0.1;
+
+    /// <summary>Subtracted when they lead with different actors ("Trump says…", "Zelensky warns…").</summary>
+    public double DifferentSubject { get; init; } = 0.1;
+
+    /// <summary>The similarity of a pair placed at different venues: they never join.</summary>
+    public double VenueConflict { get; init; } = -2;
+
+    /// <summary>Within this many hours a pair counts in full; beyond, its similarity fades.</summary>
+    public double FullHours { get; init; } = 24;
+
+    /// <summary>Hours over which similarity fades to nothing after <see cref="FullHours"/>.</summary>
+    public double FadeHours { get; init; } = 48;
+
+    /// <summary>The average item similarity from which two clusters merge.</summary>
+    public double MergeThreshold { get; init; } = 0.45;
+
+    /// <summary>The story-level cosine (of summed member vectors) from which two stories merge.</summary>
+    public double StoryMergeThreshold { get; init; } = 0.9;
+
+    /// <summary>Stories further apart in time than this never merge.</summary>
+    public double StoryGapHours { get; init; } = 12;
+
+    /// <summary>The shingle Jaccard from which an item is a near-copy of an earlier one.</summary>
+    public double DuplicateJaccard { get; init; } = 0.6;
+}
+
+/// <summary>
+/// Groups a window of items into stories as an editor would: one round of talks or meeting (its venue, dates and
+/// participants), its outcome and the reactions to it; one distinct development reported by many outlets. A pure
+/// function of its input: documents are taken in time-and-key order, every tie is broken by that order, so the same
+/// items give the same partition whatever order they were fetched in.
+/// <para>
+/// Two items are similar by what they mean (sentence embeddings, when available) and what they name (TF-IDF over the
+/// window with proper nouns weighted up), more so when they place an event at the same venue or share an identifying
+/// figure, less so when they lead with different developments (a strike is not the talks it happened before), and
+/// not at all when they place events at different venues. The similarity fades with the time between them. Stories
+/// are then grown by average-linkage agglomeration: two groups merge while the mean similarity of all their item
+/// pairs is above the threshold — a story is judged by all its members, not its first item, so a chain of loosely
+/// related items cannot pull a new event in.
+/// </para>
+/// </summary>
+public sealed class EventClusterer(EventClusterSettings? settings = null)
+{
+    private readonly EventClusterSettings settings = settings ?? new EventClusterSettings();
+
+    public EventClusterSettings Settings => settings;
+
+    /// <param name="documents">The window's items, in any order.</param>
+    /// <param name="pinned">Items whose story is fixed (for example older members of a story still in the window's
+    /// reach): items of one pinned story start together and two pinned stories never merge.</param>
+    /// <summary>Every pair of documents within the fade window with its evidence (for fitting the weights).</summary>
+    internal static IEnumerable<(long A, long B, double[] Features)> Pairs(IReadOnlyList<EventFeatures> documents, double maxHours)
+    {
+        var docs = documents.OrderBy(d => d.Document, StoryDocument.Order).ToArray();
+        var prepared = Prepare(docs);
+        for (var i = 0; i < docs.Length; i++)
+        {
+            for (var j = i + 1; j < docs.Length; j++)
+            {
+                var hours = (docs[j].Document.Published - docs[i].Document.Published).TotalHours;
+                if (hours > maxHours)
+                {
+                    break;
+                }
+
+                yield return (docs[i].Document.ItemId, docs[j].Document.ItemId, PairFeatures(prepared[i], prepared[j], hours));
+            }
+        }
+    }
+
+    public StoryPartition Cluster(IReadOnlyList<EventFeatures> documents, IReadOnlyDictionary<long, long>? pinned = null)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var docs = documents.DistinctBy(d => d.Document.ItemId).OrderBy(d => d.Document, StoryDocument.Order).ToArray();
+        var n = docs.Length;
+        if (n == 0)
+        {
+            return new StoryPartition([], new Dictionary<long, long>());
+        }
+
+        var prepared = Prepare(docs);
+        var vectors = prepared.Select(p => p.Vector).ToArray();
+        var duplicateOf = new Dictionary<long, long>();
+
+        // Clusters start as single items, or as the pinned stories' groups.
+        var clusterOfDoc = new int[n];
+        var members = new List<List<int>>();
+        var pinnedStory = new List<long?>();
+        var pinnedIndex = new Dictionary<long, int>();
+        for (var i = 0; i < n; i++)
+        {
+            if (pinned is not null && pinned.TryGetValue(docs[i].Document.ItemId, out var story))
+            {
+                if (!pinnedIndex.TryGetValue(story, out var c))
+                {
+                    c = members.Count;
+                    pinnedIndex[story] = c;
+                    members.Add([]);
+                    pinnedStory.Add(story);
+                }
+
+                members[c].Add(i);
+                clusterOfDoc[i] = c;
+            }
+            else
+            {
+                clusterOfDoc[i] = members.Count;
+                members.Add([i]);
+                pinnedStory.Add(null);
+            }
+        }
+
+        // Pair similarities, summed per pair of clusters (Lance–Williams for average linkage keeps sums).
+        var sums = new Dictionary<int, Dictionary<int, double>>();
+        for (var c = 0; c < members.Count; c++)
+        {
+            sums[c] = [];
+        }
+
+        var fadeEnd = settings.FullHours + settings.FadeHours;
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = i + 1; j < n; j++)
+            {
+                var hours = (docs[j].Document.Published - docs[i].Document.Published).TotalHours;
+                if (hours > fadeEnd)
+                {
+                    break;
+                }
+
+                var s = Similarity(prepared[i], prepared[j], hours);
+                if (Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard && VenuesAgree(docs[i], docs[j]))
+                {
+                    s = Math.Max(s, 1.5);
+                    if (!duplicateOf.ContainsKey(docs[j].Document.ItemId))
+                    {
+                        duplicateOf[docs[j].Document.ItemId] = duplicateOf.GetValueOrDefault(docs[i].Document.ItemId, docs[i].Document.ItemId);
+                    }
+                }
+
+                if (s == 0)
+                {
+                    continue;
+                }
+
+                var (a, b) = (clusterOfDoc[i], clusterOfDoc[j]);
+                if (a != b)
+                {
+                    sums[a][b] = sums[a].GetValueOrDefault(b) + s;
+                    sums[b][a] = sums[b].GetValueOrDefault(a) + s;
+                }
+            }
+        }
+
+        // Merge the closest pair of clusters while its mean similarity is above the threshold. Ties go to the pair
+        // whose earliest items come first, so the result does not depend on dictionary order.
+        var alive = new SortedSet<int>(Enumerable.Range(0, members.Count));
+        var queue = new PriorityQueue<(int A, int B, int VersionA, int VersionB), (double Negative, int A, int B)>();
+        var version = new int[members.Count];
+        foreach (var a in alive)
+        {
+            foreach (var (b, sum) in sums[a])
+            {
+                if (a < b)
+                {
+                    Push(queue, a, b, sum, members, version);
+                }
+            }
+        }
+
+        while (queue.TryDequeue(out var pair, out var priority))
+        {
+            if (-priority.Negative < settings.MergeThreshold)
+            {
+                break;
+            }
+
+            var (a, b) = (pair.A, pair.B);
+            if (!alive.Contains(a) || !alive.Contains(b) || version[a] != pair.VersionA || version[b] != pair.VersionB)
+            {
+                continue;
+            }
+
+            if (pinnedStory[a] is { } pa && pinnedStory[b] is { } pb && pa != pb)
+            {
+                continue;
+            }
+
+            // b joins a (a is the cluster whose first item comes first).
+            members[a].AddRange(members[b]);
+            members[a].Sort();
+            pinnedStory[a] ??= pinnedStory[b];
+            alive.Remove(b);
+            version[a]++;
+            foreach (var (c, sum) in sums[b])
+            {
+                if (c == a)
+                {
+                    continue;
+                }
+
+                sums[a][c] = sums[a].GetValueOrDefault(c) + sum;
+                sums[c].Remove(b);
+                sums[c][a] = sums[a][c];
+            }
+
+            sums[a].Remove(b);
+            sums.Remove(b);
+            foreach (var (c, sum) in sums[a])
+            {
+                var (first, second) = members[a][0] < members[c][0] ? (a, c) : (c, a);
+                Push(queue, first, second, sum, members, version);
+            }
+        }
+
+        var groups = alive.Select(c => (Members: members[c], Pinned: pinnedStory[c])).ToList();
+        groups = MergeStories(groups, docs, vectors);
+        var clusters = groups
+            .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
+            .OrderBy(c => c.ItemIds[0] is var first ? Array.FindIndex(docs, d => d.Document.ItemId == first) : 0)
+            .ToList();
+        return new StoryPartition(clusters, duplicateOf);
+    }
+
+    /// <summary>
+    /// The second, story-level stage: two stories whose members, taken together, are about one event merge. Each story
+    /// is summed into one embedding and one term vector; the cosine of those sums judges the stories as wholes (a round
+    /// reported in many ways holds together better than any pair of its headlines), and the story's venue — the one its
+    /// members place events at most — keeps rounds apart. Stories merge only when their time spans meet.
+    /// </summary>
+    private List<(List<int> Members, long? Pinned)> MergeStories(List<(List<int> Members, long? Pinned)> groups, EventFeatures[] docs, Dictionary<string, double>[] vectors)
+    {
+        var stories = groups.Select(g => StoryShape.Of(g.Members, g.Pinned, docs, vectors)).OrderBy(s => s.Members[0]).ToList();
+        while (true)
+        {
+            double best = settings.StoryMergeThreshold;
+            (int A, int B) pick = (-1, -1);
+            for (var a = 0; a < stories.Count; a++)
+            {
+                for (var b = a + 1; b < stories.Count; b++)
+                {
+                    var s = StorySimilarity(stories[a], stories[b]);
+                    if (s > best)
+                    {
+                        best = s;
+                        pick = (a, b);
+                    }
+                }
+            }
+
+            if (pick.A < 0)
+            {
+                break;
+            }
+
+            var merged = stories[pick.A].Members.Concat(stories[pick.B].Members).Order().ToList();
+            var shape = StoryShape.Of(merged, stories[pick.A].Pinned ?? stories[pick.B].Pinned, docs, vectors);
+            stories.RemoveAt(pick.B);
+            stories[pick.A] = shape;
+        }
+
+        return [.. stories.Select(s => (s.Members, s.Pinned))];
+    }
+
+    private double StorySimilarity(StoryShape x, StoryShape y)
+    {
+        if (x.Pinned is { } px && y.Pinned is { } py && px != py)
+        {
+            return double.NegativeInfinity;
+        }
+
+        if (x.Venue >= 0 && y.Venue >= 0 && x.Venue != y.Venue)
+        {
+            return double.NegativeInfinity;
+        }
+
+        var gap = Math.Max((y.First - x.Last).TotalHours, (x.First - y.Last).TotalHours);
+        if (gap > settings.StoryGapHours)
+        {
+            return double.NegativeInfinity;
+        }
+
+        if (x.Apart != y.Apart)
+        {
+            return double.NegativeInfinity;
+        }
+
+        var terms = Cosine(x.Terms, y.Terms);
+        var s = x.Embedding is not null && y.Embedding is not null
+            ? (settings.EmbeddingWeight * Cosine(x.Embedding, y.Embedding)) + (settings.TermWeight * terms)
+            : settings.TermOnlyWeight * terms;
+        if (x.Venue >= 0 && x.Venue == y.Venue)
+        {
+            s += settings.SameVenue;
+        }
+
+        return s;
+    }
+
+    private static double Cosine(Dictionary<string, double> a, Dictionary<string, double> b)
+    {
+        var norms = Math.Sqrt(a.Values.Sum(v => v * v) * b.Values.Sum(v => v * v));
+        return norms == 0 ? 0 : Dot(a, b) / norms;
+    }
+
+    private static double Cosine(double[] a, double[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var k = 0; k < a.Length; k++)
+        {
+            dot += a[k] * b[k];
+            na += a[k] * a[k];
+            nb += b[k] * b[k];
+        }
+
+        return na == 0 || nb == 0 ? 0 : dot / Math.Sqrt(na * nb);
+    }
+
+    /// <summary>A story as a whole: summed vectors, its venue (−1: none), its time span, whether it is a development apart.</summary>
+    private sealed record StoryShape(List<int> Members, long? Pinned, Dictionary<string, double> Terms, double[]? Embedding, int Venue, DateTimeOffset First, DateTimeOffset Last, bool Apart)
+    {
+        public static StoryShape Of(List<int> members, long? pinned, EventFeatures[] docs, Dictionary<string, double>[] vectors)
+        {
+            var terms = new Dictionary<string, double>(StringComparer.Ordinal);
+            double[]? embedding = null;
+            var venues = new Dictionary<int, int>();
+            var apart = 0;
+            foreach (var i in members)
+            {
+                foreach (var (term, value) in vectors[i])
+                {
+                    terms[term] = terms.GetValueOrDefault(term) + value;
+                }
+
+                if (docs[i].Embedding is { } e)
+                {
+                    embedding ??= new double[e.Length];
+                    for (var k = 0; k < e.Length; k++)
+                    {
+                        embedding[k] += e[k];
+                    }
+                }
+
+                foreach (var v in docs[i].Venues)
+                {
+                    venues[v] = venues.GetValueOrDefault(v) + 1;
+                }
+
+                if (IsApart(docs[i].Lead))
+                {
+                    apart++;
+                }
+            }
+
+            var venue = venues.Count == 0 ? -1 : venues.OrderByDescending(v => v.Value).ThenBy(v => v.Key).First().Key;
+            return new StoryShape(members, pinned, terms, embedding, venue, docs[members[0]].Document.Published,
+                members.Max(i => docs[i].Document.Published), apart * 2 > members.Count);
+        }
+    }
+
+    private static void Push(PriorityQueue<(int, int, int, int), (double, int, int)> queue, int a, int b, double sum, List<List<int>> members, int[] version)
+    {
+        var mean = sum / (members[a].Count * (double)members[b].Count);
+        queue.Enqueue((a, b, version[a], version[b]), (-mean, members[a][0], members[b][0]));
+    }
+
+    /// <summary>An item in the window: its features, its TF-IDF vector over the window, its named participants and its subject.</summary>
+    internal sealed record Prepared(EventFeatures Features, Dictionary<string, double> Vector, string[] Participants, string? Subject);
+
+    /// <summary>
+    /// Window-level preparation: a word is a name if any headline of the window writes it as one (Title Case headlines
+    /// can't show it); names count double in the TF-IDF vectors, title words twice lead words; IDF is the window's own.
+    /// </summary>
+    internal static Prepared[] Prepare(EventFeatures[] docs)
+    {
+        var names = new HashSet<string>(docs.SelectMany(d => d.Capitalised), StringComparer.Ordinal);
+        var raw = new Dictionary<string, double>[docs.Length];
+        var df = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < docs.Length; i++)
+        {
+            var terms = new Dictionary<string, double>(StringComparer.Ordinal);
+            Add(terms, docs[i].TitleTokens, names, 1.0);
+            Add(terms, docs[i].LeadTokens, names, 0.5);
+            raw[i] = terms;
+            foreach (var term in terms.Keys)
+            {
+                df[term] = df.GetValueOrDefault(term) + 1;
+            }
+        }
+
+        var prepared = new Prepared[docs.Length];
+        for (var i = 0; i < docs.Length; i++)
+        {
+            var vector = new Dictionary<string, double>(raw[i].Count, StringComparer.Ordinal);
+            foreach (var (term, weight) in raw[i])
+            {
+                vector[term] = weight * Math.Log((docs.Length + 1.0) / (df[term] + 0.5));
+            }
+
+            var norm = Math.Sqrt(vector.Values.Sum(x => x * x));
+            if (norm > 0)
+            {
+                foreach (var key in vector.Keys.ToList())
+                {
+                    vector[key] /= norm;
+                }
+            }
+
+            var tokens = docs[i].TitleTokens;
+            var participants = tokens.Where(names.Contains).Distinct().ToArray();
+            var subject = tokens.Take(3).FirstOrDefault(names.Contains);
+            prepared[i] = new Prepared(docs[i], vector, participants, subject);
+        }
+
+        return prepared;
+
+        static void Add(Dictionary<string, double> terms, List<string> tokens, HashSet<string> names, double weight)
+        {
+            foreach (var token in tokens)
+            {
+                if (token.Length < 2 || Tokenizer.IsStopWord(token))
+                {
+                    continue;
+                }
+
+                terms[token] = terms.GetValueOrDefault(token) + (names.Contains(token) ? 2 * weight : weight);
+            }
+        }
+    }
+
+    /// <summary>The evidence on whether two items are one event, before weighting.</summary>
+    internal static double[] PairFeatures(Prepared px, Prepared py, double hours)
+    {
+        EventFeatures x = px.Features, y = py.Features;
+        var conflict = x.Venues.Length > 0 && y.Venues.Length > 0 && !x.Venues.Intersect(y.Venues).Any();
+        var sameVenue = x.Venues.Intersect(y.Venues).Any();
+        var reference = !sameVenue && (x.Venues.Intersect(y.VenueMentions).Any() || y.Venues.Intersect(x.VenueMentions).Any());
+        var embedding = x.Embedding is { } ex && y.Embedding is { } ey ? Dot(ex, ey) : double.NaN;
+        var differentLead = x.Lead != y.Lead && (IsApart(x.Lead) || IsApart(y.Lead));
+        var sameSubject = px.Subject is not null && px.Subject == py.Subject;
+        var differentSubject = px.Subject is not null && py.Subject is not null && px.Subject != py.Subject;
+        var sharedParticipants = px.Participants.Intersect(py.Participants).Count();
+        return
+        [
+            embedding,
+            Dot(px.Vector, py.Vector),
+            sameVenue ? 1 : 0,
+            reference ? 1 : 0,
+            conflict ? 1 : 0,
+            x.Figures.Intersect(y.Figures).Any() ? 1 : 0,
+            differentLead ? 1 : 0,
+            sameSubject ? 1 : 0,
+            differentSubject ? 1 : 0,
+            sharedParticipants,
+            hours,
+        ];
+    }
+
+    /// <summary>How much two items look like one event, from −2 (never) up; 0 when too far apart in time.</summary>
+    internal double Similarity(Prepared px, Prepared py, double hours)
+    {
+        var f = PairFeatures(px, py, hours);
+        if (f[4] > 0)
+        {
+            return settings.VenueConflict;
+        }
+
+        var s = double.IsNaN(f[0])
+            ? settings.TermOnlyWeight * f[1]
+            : (settings.EmbeddingWeight * f[0]) + (settings.TermWeight * f[1]);
+        s += (settings.SameVenue * f[2]) + (settings.VenueReference * f[3]) + (settings.SameFigure * f[5])
+            - (settings.DifferentDevelopment * f[6]) + (settings.SameSubject * f[7]) - (settings.DifferentSubject * f[8]);
+        if (hours > settings.FullHours)
+        {
+            s *= Math.Max(0, 1 - ((hours - settings.FullHours) / settings.FadeHours));
+        }
+
+        return s;
+    }
+
+    /// <summary>Developments that make their own story even when they mention the talks.</summary>
+    private static bool IsApart(Development d) => d is Development.Strike or Development.Markets or Development.Personnel or Development.Leak;
+
+    private static bool VenuesAgree(EventFeatures x, EventFeatures y) =>
+        x.Venues.Length == 0 || y.Venues.Length == 0 || x.Venues.Intersect(y.Venues).Any();
+
+    private static double Dot(Dictionary<string, double> a, Dictionary<string, double> b)
+    {
+        if (a.Count > b.Count)
+        {
+            (a, b) = (b, a);
+        }
+
+        double dot = 0;
+        foreach (var (term, value) in a)
+        {
+            if (b.TryGetValue(term, out var other))
+            {
+                dot += value * other;
+            }
+        }
+
+        return dot;
+    }
+
+    private static double Dot(float[] a, float[] b)
+    {
+        double dot = 0;
+        for (var k = 0; k < a.Length; k++)
+        {
+            dot += a[k] * b[k];
+        }
+
+        return dot;
+    }
+
+    private static double Jaccard(HashSet<string> a, HashSet<string> b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return 0;
+        }
+
+        var shared = a.Count < b.Count ? a.Count(b.Contains) : b.Count(a.Contains);
+        return (double)shared / (a.Count + b.Count - shared);
+    }
+}

@@ -1,0 +1,325 @@
+using Digest.Core.Classification;
+
+namespace Digest.Core.Stories;
+
+/// <summary>What an item is, for the story clusterer: one document of the window to cluster.</summary>
+/// <param name="ItemId">The item's id (a handle; never used to order).</param>
+/// <param name="Key">The item's stable key (guid, canonical link or content hash): with <paramref name="Published"/> it orders documents, so fetch order never matters.</param>
+/// <param name="Outlet">The feed or outlet; a trailing " - Outlet" is cut from the title.</param>
+public sealed record StoryDocument(long ItemId, string Key, string Title, string Summary, string? Outlet, DateTimeOffset Published)
+{
+    /// <summary>The order every clustering step follows: time, then key, then id.</summary>
+    public static readonly IComparer<StoryDocument> Order = Comparer<StoryDocument>.Create((a, b) =>
+    {
+        var byTime = a.Published.CompareTo(b.Published);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+
+        var byKey = string.CompareOrdinal(a.Key, b.Key);
+        return byKey != 0 ? byKey : a.ItemId.CompareTo(b.ItemId);
+    });
+}
+
+/// <summary>The kind of development a headline leads with; stories of different kinds stay apart.</summary>
+public enum Development
+{
+    None = 0,
+    Talks,
+    Plan,
+    Strike,
+    Leak,
+    Visit,
+    Personnel,
+    Markets,
+}
+
+/// <summary>
+/// An item's features for event clustering, computed once per item and cached: its content terms (proper nouns
+/// weighted up), the venues it places an event at, the development it leads with, its figures, a near-copy signature
+/// and, when an embedder is available, its sentence embedding.
+/// </summary>
+public sealed class EventFeatures
+{
+    public required StoryDocument Document { get; init; }
+
+    /// <summary>The title as read (outlet suffix cut): what the embedder and the titles see.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>Venues named as where something happens ("talks in Geneva", "Abu Dhabi meeting"): profile venue indices.</summary>
+    public required int[] Venues { get; init; }
+
+    /// <summary>Venues only referred to ("after Moscow talks", "before Geneva"): a link, never a conflict.</summary>
+    public required int[] VenueMentions { get; init; }
+
+    /// <summary>The title's tokens (lower-case, folded, one spelling per name).</summary>
+    public required List<string> TitleTokens { get; init; }
+
+    /// <summary>The first words of the summary, as tokens.</summary>
+    public required List<string> LeadTokens { get; init; }
+
+    /// <summary>Names in this title: the profile's people, and words written with a capital inside a sentence-case
+    /// headline. The clusterer treats a word as a name in every headline of the window once one headline shows it is.</summary>
+    public required string[] Capitalised { get; init; }
+
+    /// <summary>Figures that identify a thing ("28-point", "19-point", "25 killed").</summary>
+    public required string[] Figures { get; init; }
+
+    public required Development Lead { get; init; }
+
+    /// <summary>Distinct masked word shingles of title and lead, for near-copy detection.</summary>
+    public required HashSet<string> Shingles { get; init; }
+
+    /// <summary>Unit-length sentence embedding, or null when the clusterer runs without one.</summary>
+    public float[]? Embedding { get; set; }
+}
+
+/// <summary>
+/// Extracts <see cref="EventFeatures"/> from an item's text with the topic profile's venues and entities. Stateless
+/// apart from its lexicons: the same text gives the same features.
+/// </summary>
+public sealed class EventFeatureExtractor
+{
+    private const int LeadTokens = 40;
+
+    /// <summary>Words before a venue that make it the place where something happens.</summary>
+    private static readonly HashSet<string> Locative = new(StringComparer.Ordinal)
+    {
+        "in", "to", "at", "into", "visit", "visiting", "visited", "arrive", "arrived", "arrive", "arrives", "land", "lands",
+        "head", "heads", "headed", "fly", "flies", "host", "hosts", "hosted", "hosting", "travel", "travels", "trip",
+    };
+
+    /// <summary>Words before a venue that make it a reference to another event ("after Moscow talks").</summary>
+    private static readonly HashSet<string> Reference = new(StringComparer.Ordinal)
+    {
+        "after", "before", "since", "following", "ahead", "post", "than", "like", "from",
+    };
+
+    /// <summary>Words after a venue that make it the place of an event ("Geneva talks", "Abu Dhabi meeting").</summary>
+    private static readonly HashSet<string> EventNouns = new(StringComparer.Ordinal)
+    {
+        "talk", "meeting", "meet", "summit", "round", "negotiation", "visit", "trip", "session", "discussion", "conference",
+    };
+
+    /// <summary>The development a headline leads with: the first of these cues in the title decides.</summary>
+    private static readonly Dictionary<string, Development> Cues = new(StringComparer.Ordinal)
+    {
+        ["strike"] = Development.Strike, ["struck"] = Development.Strike, ["attack"] = Development.Strike,
+        ["missile"] = Development.Strike, ["drone"] = Development.Strike, ["bombard"] = Development.Strike,
+        ["bombardment"] = Development.Strike, ["pound"] = Development.Strike, ["pummel"] = Development.Strike,
+        ["barrage"] = Development.Strike, ["assault"] = Development.Strike, ["shelling"] = Development.Strike,
+        ["killed"] = Development.Strike, ["killing"] = Development.Strike, ["kill"] = Development.Strike,
+        ["leak"] = Development.Leak, ["leaked"] = Development.Leak, ["recording"] = Development.Leak,
+        ["transcript"] = Development.Leak, ["wiretap"] = Development.Leak,
+        ["resign"] = Development.Personnel, ["resignation"] = Development.Personnel, ["fired"] = Development.Personnel,
+        ["firing"] = Development.Personnel, ["dismiss"] = Development.Personnel, ["dismissed"] = Development.Personnel,
+        ["sacked"] = Development.Personnel, ["quit"] = Development.Personnel, ["appoint"] = Development.Personnel,
+        ["appointed"] = Development.Personnel,
+        ["oil"] = Development.Markets, ["stock"] = Development.Markets, ["market"] = Development.Markets,
+        ["price"] = Development.Markets, ["shares"] = Development.Markets, ["investor"] = Development.Markets,
+        ["visit"] = Development.Visit, ["visiting"] = Development.Visit, ["trip"] = Development.Visit,
+        ["talk"] = Development.Talks, ["meet"] = Development.Talks, ["meeting"] = Development.Talks,
+        ["negotiation"] = Development.Talks, ["negotiator"] = Development.Talks, ["summit"] = Development.Talks,
+        ["round"] = Development.Talks, ["delegation"] = Development.Talks, ["met"] = Development.Talks,
+        ["plan"] = Development.Plan, ["proposal"] = Development.Plan, ["draft"] = Development.Plan,
+        ["framework"] = Development.Plan, ["document"] = Development.Plan, ["blueprint"] = Development.Plan,
+        ["counterproposal"] = Development.Plan,
+    };
+
+    /// <summary>Capitalised words that are headline filler, not names.</summary>
+    private static readonly HashSet<string> NotNames = new(StringComparer.Ordinal)
+    {
+        "live", "update", "updates", "exclusive", "scoop", "analysis", "opinion", "breaking", "watch", "video", "explainer",
+        "i", "a", "the", "as", "in", "on", "but", "and", "what", "why", "how", "who", "here", "after", "before", "its",
+    };
+
+    private readonly TermMatcher venues;
+    private readonly Dictionary<string, string> spellings = new(StringComparer.Ordinal);
+    private readonly List<string> people;
+
+    public EventFeatureExtractor(TopicProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        venues = TopicFeatures.Matcher(profile.Venues);
+        // Negotiators and the leaders the profile names as context are names in every headline, Title Case or not; a
+        // one-word alias that spells the same name (Zelenskyy, Zelenskiy) is folded into it.
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var person in profile.Entities.Concat(profile.Context))
+        {
+            var canonical = Tokenizer.Tokenize(person.Name).LastOrDefault();
+            if (canonical is null)
+            {
+                continue;
+            }
+
+            names.Add(canonical);
+            foreach (var alias in person.Aliases.Select(a => Tokenizer.Tokenize(a)).Where(t => t.Count == 1).Select(t => t[0]))
+            {
+                if (alias != canonical && alias.Length >= 5 && canonical.Length >= 5 && string.CompareOrdinal(alias, 0, canonical, 0, 5) == 0)
+                {
+                    spellings[alias] = canonical;
+                }
+            }
+        }
+
+        people = [.. names]; // sorted: looked up by binary search
+    }
+
+    /// <summary>Names every window knows: the profile's people.</summary>
+    public IReadOnlyList<string> People => people;
+
+    public EventFeatures Extract(StoryDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var text = TitleOf(document);
+        var titleTokens = Canonical(Tokenizer.Tokenize(text));
+        var leadTokens = document.Summary.Length > 0 ? Canonical(Tokenizer.Tokenize(document.Summary, LeadTokens)) : [];
+        var (placed, mentioned) = FindVenues(titleTokens);
+        return new EventFeatures
+        {
+            Document = document,
+            Text = text,
+            TitleTokens = titleTokens,
+            LeadTokens = leadTokens,
+            Capitalised = [.. Canonical([.. ProperNouns(text)]).Concat(titleTokens.Where(t => people.BinarySearch(t, StringComparer.Ordinal) >= 0)).Distinct().Order(StringComparer.Ordinal)],
+            Venues = placed,
+            VenueMentions = mentioned,
+            Figures = [.. Figures(titleTokens)],
+            Lead = LeadOf(titleTokens),
+            Shingles = Shingles(titleTokens, leadTokens),
+        };
+    }
+
+    private List<string> Canonical(List<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (spellings.TryGetValue(tokens[i], out var canonical))
+            {
+                tokens[i] = canonical;
+            }
+        }
+
+        return tokens;
+    }
+
+    /// <summary>The headline without a trailing " - Outlet" (Google News style) and without "LIVE:"-style labels.</summary>
+    public static string TitleOf(StoryDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var title = document.Title.Trim();
+        if (document.Outlet is { Length: > 0 } outlet && title.EndsWith(" - " + outlet, StringComparison.OrdinalIgnoreCase))
+        {
+            title = title[..^(outlet.Length + 3)].TrimEnd();
+        }
+
+        return title;
+    }
+
+    /// <summary>
+    /// Capitalised words that are not the first word, in a headline that is not in Title Case; in a Title Case headline
+    /// nothing can be told from capitals, so only the profile's entities count as names there.
+    /// </summary>
+    private static HashSet<string> ProperNouns(string title)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var words = title.Split([' ', '\u00a0'], StringSplitOptions.RemoveEmptyEntries);
+        var lettered = words.Where(w => w.Any(char.IsLetter)).ToList();
+        var capitalised = lettered.Count(w => char.IsUpper(w.First(char.IsLetter)));
+        if (lettered.Count == 0 || capitalised > 0.6 * lettered.Count)
+        {
+            return names;
+        }
+
+        for (var i = 1; i < words.Length; i++)
+        {
+            var word = words[i];
+            var first = word.FirstOrDefault(char.IsLetter);
+            var previous = words[i - 1];
+            if (first == default || !char.IsUpper(first) || previous.EndsWith(':') || previous.EndsWith('.'))
+            {
+                continue;
+            }
+
+            foreach (var token in Tokenizer.Tokenize(word))
+            {
+                if (token.Length > 1 && !NotNames.Contains(token) && !Tokenizer.IsStopWord(token) && !char.IsDigit(token[0]))
+                {
+                    names.Add(token);
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private (int[] Placed, int[] Mentioned) FindVenues(List<string> tokens)
+    {
+        var placed = new SortedSet<int>();
+        var mentioned = new SortedSet<int>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var one = new List<string>(4);
+            for (var k = i; k < Math.Min(tokens.Count, i + 3); k++)
+            {
+                one.Add(tokens[k]);
+                var hits = venues.Match(one);
+                if (hits.Count == 0 || one.Count > 1 && venues.Match(one[..^1]).Count > 0)
+                {
+                    continue;
+                }
+
+                var before = i > 0 ? tokens[i - 1] : "";
+                var after = k + 1 < tokens.Count ? tokens[k + 1] : "";
+                var isPlace = (Locative.Contains(before) || EventNouns.Contains(after)) && !Reference.Contains(before)
+                    && !(i > 1 && Reference.Contains(tokens[i - 2]) && before is "the");
+                foreach (var venue in hits)
+                {
+                    (isPlace ? placed : mentioned).Add(venue);
+                }
+
+                break;
+            }
+        }
+
+        mentioned.ExceptWith(placed);
+        return ([.. placed], [.. mentioned]);
+    }
+
+    private static IEnumerable<string> Figures(List<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (char.IsDigit(tokens[i][0]) && i + 1 < tokens.Count && tokens[i + 1] is "point")
+            {
+                yield return tokens[i] + "-point";
+            }
+        }
+    }
+
+    private static Development LeadOf(List<string> tokens)
+    {
+        foreach (var token in tokens)
+        {
+            if (Cues.TryGetValue(token, out var kind))
+            {
+                return kind;
+            }
+        }
+
+        return Development.None;
+    }
+
+    private static HashSet<string> Shingles(List<string> title, List<string> lead)
+    {
+        var words = title.Concat(lead).Where(t => !Tokenizer.IsStopWord(t)).Select(t => char.IsDigit(t[0]) ? "#" : t).ToList();
+        var shingles = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < words.Count; i++)
+        {
+            shingles.Add(i + 1 < words.Count ? words[i] + " " + words[i + 1] : words[i]);
+        }
+
+        return shingles;
+    }
+}

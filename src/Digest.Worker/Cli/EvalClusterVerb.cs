@@ -1,0 +1,145 @@
+using System.Globalization;
+using Digest.Core;
+using Digest.Core.Classification;
+using Digest.Core.Stories;
+using Digest.Embeddings;
+
+namespace Digest.Worker.Cli;
+
+/// <summary>
+/// <c>digest eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from D --to D]
+/// [--no-embeddings] [--show N] [--set Name=value …] [--profile F] [--model F]</c>: classifies the headlines (all of them
+/// with --all), clusters the relevant ones into stories as one window, and prints the stories; with --labels it keeps
+/// only the labelled lines and prints B-cubed precision, recall and F1; --output writes <c>id&lt;TAB&gt;story</c> for
+/// every line (story <c>-</c> for a line the classifier left out).
+/// </summary>
+internal static class EvalClusterVerb
+{
+    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
+
+    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--show", "--set", "--profile", "--model"];
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var parsed = VerbArguments.Parse(args, Known, stderr);
+        if (parsed is null || !parsed.TryDate("--from", stderr, out var from) || !parsed.TryDate("--to", stderr, out var to))
+        {
+            await stderr.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        if (parsed.Value("--input") is not { } input)
+        {
+            await stderr.WriteLineAsync("--input is required\n" + Usage);
+            return 2;
+        }
+
+        foreach (var (option, path) in new[] { ("--input", input), ("--labels", parsed.Value("--labels")) })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                await stderr.WriteLineAsync($"{option}: no file at '{path}'");
+                return 2;
+            }
+        }
+
+        var show = 10;
+        if (parsed.Value("--show") is { } showText && (!int.TryParse(showText, NumberStyles.None, CultureInfo.InvariantCulture, out show) || show > 10_000))
+        {
+            await stderr.WriteLineAsync($"--show wants a number of stories to print, not '{showText}'");
+            return 2;
+        }
+
+        var settings = new EventClusterSettings();
+        foreach (var assignment in parsed.Values("--set"))
+        {
+            if (!TrySet(ref settings, assignment, out var error))
+            {
+                await stderr.WriteLineAsync($"--set {assignment}: {error}");
+                return 2;
+            }
+        }
+
+        try
+        {
+            var classifier = EvalClassifyCommand.LoadClassifier(parsed.Value("--profile"), parsed.Value("--model"), stderr);
+            if (classifier is null)
+            {
+                return 2;
+            }
+
+            var headlines = Headlines.ReadJsonLines(input).Where(h => h.InDays(from, to)).ToList();
+            Dictionary<string, string>? labels = null;
+            if (parsed.Value("--labels") is { } labelsPath)
+            {
+                labels = ClusterEvaluation.ReadLabels(labelsPath);
+                headlines = [.. headlines.Where(h => labels.ContainsKey(h.Id))];
+            }
+
+            using var embedder = parsed.Has("--no-embeddings") ? null : new MiniLmEmbedder();
+            var clusterer = new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings), embedder);
+            var all = parsed.Has("--all");
+            var results = ClusterEvaluation.Run(headlines, all ? null : classifier, clusterer, cancellationToken);
+            var stories = results.Where(r => r.Story is not null).GroupBy(r => r.Story!.Value).ToList();
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{headlines.Count} headlines, {results.Count(r => r.Relevant)} {(all ? "clustered (--all)" : "relevant")} → {stories.Count} stories ({results.Count(r => r.Duplicate)} near-copies), {(embedder is null ? "without embeddings" : "with " + embedder.Model + " embeddings")}"));
+
+            if (labels is not null)
+            {
+                var score = ClusterEvaluation.Score(results, labels);
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"B-cubed on {score.Items} labelled headlines ({score.ReferenceStories} stories in the labels, {score.Stories} found): precision {score.Precision:0.000}, recall {score.Recall:0.000}, F1 {score.F1:0.000}"));
+            }
+
+            if (parsed.Value("--output") is { } output)
+            {
+                await File.WriteAllLinesAsync(output, results.Select(r => $"{r.Headline.Id}\t{(r.Story is { } s ? s.ToString(CultureInfo.InvariantCulture) : "-")}"), cancellationToken);
+                await stdout.WriteLineAsync($"wrote {results.Count} lines to {output}");
+            }
+
+            foreach (var story in stories.OrderByDescending(s => s.Count()).ThenBy(s => s.Key).Take(show))
+            {
+                var members = story.ToList();
+                await stdout.WriteLineAsync();
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"story {story.Key}: {members.Count} items, {members.Select(m => m.Headline.Outlet).Distinct().Count()} outlets"));
+                foreach (var m in members)
+                {
+                    var label = labels is not null && labels.TryGetValue(m.Headline.Id, out var l) ? $" [{l}]" : "";
+                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"  {(m.Duplicate ? "=" : "+")} {m.Headline.FirstSeen:MM-dd HH:mm} {m.Headline.Title} ({m.Headline.Outlet}){label}"));
+                }
+            }
+
+            return 0;
+        }
+        catch (InvalidDataException e)
+        {
+            await stderr.WriteLineAsync(e.Message);
+            return 2;
+        }
+    }
+
+    /// <summary>Overrides one clusterer setting by name (<c>MergeThreshold=0.5</c>), for experiments.</summary>
+    private static bool TrySet(ref EventClusterSettings settings, string assignment, out string error)
+    {
+        var parts = assignment.Split('=', 2);
+        var property = typeof(EventClusterSettings).GetProperty(parts[0]);
+        if (parts.Length != 2 || property is null || property.PropertyType != typeof(double))
+        {
+            error = "wants Name=number with one of " + string.Join(", ", typeof(EventClusterSettings).GetProperties().Select(p => p.Name));
+            return false;
+        }
+
+        if (!double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            error = $"'{parts[1]}' is not a number";
+            return false;
+        }
+
+        settings = settings with { };
+        property.SetValue(settings, value);
+        error = "";
+        return true;
+    }
+}
