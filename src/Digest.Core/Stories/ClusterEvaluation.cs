@@ -38,7 +38,10 @@ internal static class ClusterEvaluation
             var byItem = relevant.ToDictionary(r => r.Document.ItemId, r => r.Headline.Id);
             File.WriteAllLines(dump, EventClusterer.Pairs(clusterer.Features([.. relevant.Select(r => r.Document)], cancellationToken), 96)
                 .Select(p => byItem[p.A] + "\t" + byItem[p.B] + "\t" + string.Join('\t', p.Features.Select(f => f.ToString("0.####", CultureInfo.InvariantCulture)))));
+            File.WriteAllLines(dump + ".items", clusterer.Features([.. relevant.Select(r => r.Document)], cancellationToken)
+                .Select(f => byItem[f.Document.ItemId] + "\t" + f.Document.Published.ToString("o", CultureInfo.InvariantCulture) + "\t" + string.Join(',', f.Venues) + "\t" + f.Lead + "\t" + f.Text));
         }
+
         var storyOf = new Dictionary<long, int>();
         for (var c = 0; c < partition.Clusters.Count; c++)
         {

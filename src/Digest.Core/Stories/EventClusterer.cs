@@ -30,10 +30,10 @@ public sealed record StoryPartition(IReadOnlyList<StoryCluster> Clusters, IReadO
 public sealed record EventClusterSettings
 {
     /// <summary>Weight of the sentence-embedding cosine in an item pair's similarity.</summary>
-    public double EmbeddingWeight { get; init; } = 0.6;
+    public double EmbeddingWeight { get; init; } = 0.9;
 
     /// <summary>Weight of the TF-IDF cosine (proper nouns counted double).</summary>
-    public double TermWeight { get; init; } = 0.6;
+    public double TermWeight { get; init; } = 0.3;
 
     /// <summary>Weight of the TF-IDF cosine when there is no embedding.</summary>
     public double TermOnlyWeight { get; init; } = 1.2;
@@ -54,7 +54,7 @@ public sealed record EventClusterSettings
     public double SameSubject { get; init; } = 0.1;
 
     /// <summary>Subtracted when they lead with different actors ("Trump says…", "Zelensky warns…").</summary>
-    public double DifferentSubject { get; init; } = 0.1;
+    public double DifferentSubject { get; init; } = 0.3;
 
     /// <summary>The similarity of a pair placed at different venues: they never join.</summary>
     public double VenueConflict { get; init; } = -2;
@@ -66,13 +66,19 @@ public sealed record EventClusterSettings
     public double FadeHours { get; init; } = 48;
 
     /// <summary>The average item similarity from which two clusters merge.</summary>
-    public double MergeThreshold { get; init; } = 0.45;
+    public double MergeThreshold { get; init; } = 0.55;
 
-    /// <summary>The story-level cosine (of summed member vectors) from which two stories merge.</summary>
-    public double StoryMergeThreshold { get; init; } = 0.9;
+    /// <summary>A round's span starts this many hours before its first item that names the venue.</summary>
+    public double RoundLeadHours { get; init; } = 12;
 
-    /// <summary>Stories further apart in time than this never merge.</summary>
-    public double StoryGapHours { get; init; } = 12;
+    /// <summary>A round's span ends this many hours after its last item that names the venue: outcome and reactions.</summary>
+    public double RoundTrailHours { get; init; } = 36;
+
+    /// <summary>The mean item similarity to a round from which a small story within its span joins it.</summary>
+    public double AbsorbThreshold { get; init; } = 0.05;
+
+    /// <summary>Stories larger than this are developments of their own and never join a round.</summary>
+    public double AbsorbMaxSize { get; init; } = 4;
 
     /// <summary>The shingle Jaccard from which an item is a near-copy of an earlier one.</summary>
     public double DuplicateJaccard { get; init; } = 0.6;
@@ -133,7 +139,6 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         }
 
         var prepared = Prepare(docs);
-        var vectors = prepared.Select(p => p.Vector).ToArray();
         var duplicateOf = new Dictionary<long, long>();
 
         // Clusters start as single items, or as the pinned stories' groups.
@@ -172,6 +177,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         }
 
         var fadeEnd = settings.FullHours + settings.FadeHours;
+        var pairSimilarity = new Dictionary<(int, int), double>();
         for (var i = 0; i < n; i++)
         {
             for (var j = i + 1; j < n; j++)
@@ -183,6 +189,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                 }
 
                 var s = Similarity(prepared[i], prepared[j], hours);
+                pairSimilarity[(i, j)] = s;
                 if (Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard && VenuesAgree(docs[i], docs[j]))
                 {
                     s = Math.Max(s, 1.5);
@@ -268,7 +275,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         }
 
         var groups = alive.Select(c => (Members: members[c], Pinned: pinnedStory[c])).ToList();
-        groups = MergeStories(groups, docs, vectors);
+        groups = AbsorbIntoRounds(groups, prepared, pairSimilarity);
         var clusters = groups
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
             .OrderBy(c => c.ItemIds[0] is var first ? Array.FindIndex(docs, d => d.Document.ItemId == first) : 0)
@@ -277,139 +284,95 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
     }
 
     /// <summary>
-    /// The second, story-level stage: two stories whose members, taken together, are about one event merge. Each story
-    /// is summed into one embedding and one term vector; the cosine of those sums judges the stories as wholes (a round
-    /// reported in many ways holds together better than any pair of its headlines), and the story's venue — the one its
-    /// members place events at most — keeps rounds apart. Stories merge only when their time spans meet.
+    /// The second, story-level stage: a round of talks or a meeting is a story whose members mostly place it at one
+    /// venue. Its outcome and the reactions to it rarely name the venue ("US and Ukraine report progress"), so a small
+    /// story that falls within the round's span — from a little before its first venue item to a day and a half after
+    /// its last — and leads with no development of its own joins the round when its members are, on average, still
+    /// similar to the round's. A story at another venue never does.
     /// </summary>
-    private List<(List<int> Members, long? Pinned)> MergeStories(List<(List<int> Members, long? Pinned)> groups, EventFeatures[] docs, Dictionary<string, double>[] vectors)
+    private List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, Dictionary<(int, int), double> similarity)
     {
-        var stories = groups.Select(g => StoryShape.Of(g.Members, g.Pinned, docs, vectors)).OrderBy(s => s.Members[0]).ToList();
-        while (true)
+        var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To)>();
+        for (var g = 0; g < groups.Count; g++)
         {
-            double best = settings.StoryMergeThreshold;
-            (int A, int B) pick = (-1, -1);
-            for (var a = 0; a < stories.Count; a++)
+            var venue = groups[g].Members.SelectMany(i => prepared[i].Features.Venues).GroupBy(v => v)
+                .Select(v => (Venue: v.Key, Count: v.Count())).OrderByDescending(v => v.Count).ThenBy(v => v.Venue).FirstOrDefault();
+            if (venue.Count < 2)
             {
-                for (var b = a + 1; b < stories.Count; b++)
-                {
-                    var s = StorySimilarity(stories[a], stories[b]);
-                    if (s > best)
-                    {
-                        best = s;
-                        pick = (a, b);
-                    }
-                }
+                continue;
             }
 
-            if (pick.A < 0)
+            var placed = groups[g].Members.Where(i => prepared[i].Features.Venues.Contains(venue.Venue)).Select(i => prepared[i].Features.Document.Published).ToList();
+            rounds.Add((g, venue.Venue, placed.Min() - TimeSpan.FromHours(settings.RoundLeadHours), placed.Max() + TimeSpan.FromHours(settings.RoundTrailHours)));
+        }
+
+        var absorbed = new int[groups.Count];
+        Array.Fill(absorbed, -1);
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var members = groups[g].Members;
+            if (members.Count > settings.AbsorbMaxSize || rounds.Any(r => r.Group == g) || members.Any(i => IsApart(prepared[i].Features.Lead)))
             {
-                break;
+                continue;
             }
 
-            var merged = stories[pick.A].Members.Concat(stories[pick.B].Members).Order().ToList();
-            var shape = StoryShape.Of(merged, stories[pick.A].Pinned ?? stories[pick.B].Pinned, docs, vectors);
-            stories.RemoveAt(pick.B);
-            stories[pick.A] = shape;
-        }
-
-        return [.. stories.Select(s => (s.Members, s.Pinned))];
-    }
-
-    private double StorySimilarity(StoryShape x, StoryShape y)
-    {
-        if (x.Pinned is { } px && y.Pinned is { } py && px != py)
-        {
-            return double.NegativeInfinity;
-        }
-
-        if (x.Venue >= 0 && y.Venue >= 0 && x.Venue != y.Venue)
-        {
-            return double.NegativeInfinity;
-        }
-
-        var gap = Math.Max((y.First - x.Last).TotalHours, (x.First - y.Last).TotalHours);
-        if (gap > settings.StoryGapHours)
-        {
-            return double.NegativeInfinity;
-        }
-
-        if (x.Apart != y.Apart)
-        {
-            return double.NegativeInfinity;
-        }
-
-        var terms = Cosine(x.Terms, y.Terms);
-        var s = x.Embedding is not null && y.Embedding is not null
-            ? (settings.EmbeddingWeight * Cosine(x.Embedding, y.Embedding)) + (settings.TermWeight * terms)
-            : settings.TermOnlyWeight * terms;
-        if (x.Venue >= 0 && x.Venue == y.Venue)
-        {
-            s += settings.SameVenue;
-        }
-
-        return s;
-    }
-
-    private static double Cosine(Dictionary<string, double> a, Dictionary<string, double> b)
-    {
-        var norms = Math.Sqrt(a.Values.Sum(v => v * v) * b.Values.Sum(v => v * v));
-        return norms == 0 ? 0 : Dot(a, b) / norms;
-    }
-
-    private static double Cosine(double[] a, double[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var k = 0; k < a.Length; k++)
-        {
-            dot += a[k] * b[k];
-            na += a[k] * a[k];
-            nb += b[k] * b[k];
-        }
-
-        return na == 0 || nb == 0 ? 0 : dot / Math.Sqrt(na * nb);
-    }
-
-    /// <summary>A story as a whole: summed vectors, its venue (−1: none), its time span, whether it is a development apart.</summary>
-    private sealed record StoryShape(List<int> Members, long? Pinned, Dictionary<string, double> Terms, double[]? Embedding, int Venue, DateTimeOffset First, DateTimeOffset Last, bool Apart)
-    {
-        public static StoryShape Of(List<int> members, long? pinned, EventFeatures[] docs, Dictionary<string, double>[] vectors)
-        {
-            var terms = new Dictionary<string, double>(StringComparer.Ordinal);
-            double[]? embedding = null;
-            var venues = new Dictionary<int, int>();
-            var apart = 0;
-            foreach (var i in members)
+            var best = (Score: settings.AbsorbThreshold, Group: -1);
+            foreach (var round in rounds)
             {
-                foreach (var (term, value) in vectors[i])
+                if (groups[round.Group].Pinned is { } p && groups[g].Pinned is { } q && p != q)
                 {
-                    terms[term] = terms.GetValueOrDefault(term) + value;
+                    continue;
                 }
 
-                if (docs[i].Embedding is { } e)
+                if (members.Any(i => prepared[i].Features.Document.Published < round.From || prepared[i].Features.Document.Published > round.To
+                    || (prepared[i].Features.Venues.Length > 0 && !prepared[i].Features.Venues.Contains(round.Venue))))
                 {
-                    embedding ??= new double[e.Length];
-                    for (var k = 0; k < e.Length; k++)
+                    continue;
+                }
+
+                double sum = 0;
+                foreach (var i in members)
+                {
+                    foreach (var j in groups[round.Group].Members)
                     {
-                        embedding[k] += e[k];
+                        sum += similarity.GetValueOrDefault((Math.Min(i, j), Math.Max(i, j)));
                     }
                 }
 
-                foreach (var v in docs[i].Venues)
+                var mean = sum / (members.Count * (double)groups[round.Group].Members.Count);
+                if (mean >= best.Score && (best.Group < 0 || mean > best.Score))
                 {
-                    venues[v] = venues.GetValueOrDefault(v) + 1;
-                }
-
-                if (IsApart(docs[i].Lead))
-                {
-                    apart++;
+                    best = (mean, round.Group);
                 }
             }
 
-            var venue = venues.Count == 0 ? -1 : venues.OrderByDescending(v => v.Value).ThenBy(v => v.Key).First().Key;
-            return new StoryShape(members, pinned, terms, embedding, venue, docs[members[0]].Document.Published,
-                members.Max(i => docs[i].Document.Published), apart * 2 > members.Count);
+            absorbed[g] = best.Group;
         }
+
+        var result = new List<(List<int> Members, long? Pinned)>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            if (absorbed[g] >= 0)
+            {
+                continue;
+            }
+
+            var members = new List<int>(groups[g].Members);
+            var pinned = groups[g].Pinned;
+            for (var other = 0; other < groups.Count; other++)
+            {
+                if (absorbed[other] == g)
+                {
+                    members.AddRange(groups[other].Members);
+                    pinned ??= groups[other].Pinned;
+                }
+            }
+
+            members.Sort();
+            result.Add((members, pinned));
+        }
+
+        return result;
     }
 
     private static void Push(PriorityQueue<(int, int, int, int), (double, int, int)> queue, int a, int b, double sum, List<List<int>> members, int[] version)

@@ -260,27 +260,38 @@ public sealed class EventFeatureExtractor
         var mentioned = new SortedSet<int>();
         for (var i = 0; i < tokens.Count; i++)
         {
-            var one = new List<string>(4);
-            for (var k = i; k < Math.Min(tokens.Count, i + 3); k++)
+            // The venue spelling that starts at token i ("abu dhabi", "new delhi", "geneva").
+            List<int>? hits = null;
+            var end = i;
+            for (var k = i; k < Math.Min(tokens.Count, i + 3) && hits is null; k++)
             {
-                one.Add(tokens[k]);
-                var hits = venues.Match(one);
-                if (hits.Count == 0 || one.Count > 1 && venues.Match(one[..^1]).Count > 0)
+                var found = venues.Match(tokens.GetRange(i, k - i + 1));
+                if (k > i)
                 {
-                    continue;
+                    found.RemoveAll(venues.Match(tokens.GetRange(i + 1, k - i)).Contains);
                 }
 
-                var before = i > 0 ? tokens[i - 1] : "";
-                var after = k + 1 < tokens.Count ? tokens[k + 1] : "";
-                var isPlace = (Locative.Contains(before) || EventNouns.Contains(after)) && !Reference.Contains(before)
-                    && !(i > 1 && Reference.Contains(tokens[i - 2]) && before is "the");
-                foreach (var venue in hits)
+                if (found.Count > 0)
                 {
-                    (isPlace ? placed : mentioned).Add(venue);
+                    hits = found;
+                    end = k;
                 }
-
-                break;
             }
+
+            if (hits is null)
+            {
+                continue;
+            }
+
+            var before = i > 0 ? tokens[i - 1] : "";
+            var after = end + 1 < tokens.Count ? tokens[end + 1] : "";
+            var isPlace = (Locative.Contains(before) || EventNouns.Contains(after)) && !Reference.Contains(before);
+            foreach (var venue in hits)
+            {
+                (isPlace ? placed : mentioned).Add(venue);
+            }
+
+            i = end;
         }
 
         mentioned.ExceptWith(placed);
