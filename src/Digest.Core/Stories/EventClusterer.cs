@@ -36,7 +36,7 @@ public sealed record EventClusterSettings
     public double TermWeight { get; init; } = 0.3;
 
     /// <summary>Weight of the TF-IDF cosine when there is no embedding.</summary>
-    public double TermOnlyWeight { get; init; } = 1.2;
+    public double TermOnlyWeight { get; init; } = 2.0;
 
     /// <summary>Added when both items place an event at the same venue.</summary>
     public double SameVenue { get; init; } = 0.35;
