@@ -53,6 +53,10 @@ public static class DigestCoreSetup
         });
         services.AddSingleton<IRelevanceClassifier>(sp => sp.GetRequiredService<TopicClassifier>());
         services.AddSingleton<IStoryClusterer>(sp => new StoryClusterer(TimeSpan.FromHours(48), sp.GetRequiredService<TopicProfile>().Venues));
+        // Event-aware window clustering; sentence embeddings when the host registered an ITextEmbedder (Digest.Embeddings).
+        services.AddSingleton(sp => new EventFeatureExtractor(sp.GetRequiredService<TopicProfile>()));
+        services.AddSingleton(_ => new EventClusterer());
+        services.AddSingleton(sp => new StoryWindowClusterer(sp.GetRequiredService<EventFeatureExtractor>(), sp.GetRequiredService<EventClusterer>(), sp.GetService<ITextEmbedder>()));
         services.AddSingleton(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
         services.AddHttpClient(ChatKeyLines.HttpClientName);
         services.AddSingleton<IKeyLineExtractor>(sp => sp.GetRequiredService<IOptions<SummarizationOptions>>().Value.Llm.Enabled

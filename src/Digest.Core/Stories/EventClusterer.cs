@@ -39,7 +39,7 @@ public sealed record EventClusterSettings
     public double TermOnlyWeight { get; init; } = 2.0;
 
     /// <summary>Added when both items place an event at the same venue.</summary>
-    public double SameVenue { get; init; } = 0.35;
+    public double SameVenue { get; init; } = 0.5;
 
     /// <summary>Added when one places an event at a venue the other refers to.</summary>
     public double VenueReference { get; init; } = 0.1;
@@ -388,6 +388,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
     /// Window-level preparation: a word is a name if any headline of the window writes it as one (Title Case headlines
     /// can't show it); names count double in the TF-IDF vectors, title words twice lead words; IDF is the window's own.
     /// </summary>
+    /// <summary>Documents added to the window's count in the IDF, so words shared by a small window's few items still count.</summary>
+    private const double IdfPrior = 10;
+
     internal static Prepared[] Prepare(EventFeatures[] docs)
     {
         var names = new HashSet<string>(docs.SelectMany(d => d.Capitalised), StringComparer.Ordinal);
@@ -411,7 +414,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
             var vector = new Dictionary<string, double>(raw[i].Count, StringComparer.Ordinal);
             foreach (var (term, weight) in raw[i])
             {
-                vector[term] = weight * Math.Log((docs.Length + 1.0) / (df[term] + 0.5));
+                vector[term] = weight * Math.Log((docs.Length + IdfPrior) / (df[term] + 0.5));
             }
 
             var norm = Math.Sqrt(vector.Values.Sum(x => x * x));
@@ -425,7 +428,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
 
             var tokens = docs[i].TitleTokens;
             var participants = tokens.Where(names.Contains).Distinct().ToArray();
-            var subject = tokens.Take(3).FirstOrDefault(names.Contains);
+            var subject = SubjectOf(tokens, names);
             prepared[i] = new Prepared(docs[i], vector, participants, subject);
         }
 
@@ -443,6 +446,28 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                 terms[token] = terms.GetValueOrDefault(token) + (names.Contains(token) ? 2 * weight : weight);
             }
         }
+    }
+
+    /// <summary>
+    /// Who the headline leads with: the first name among its first three words, unless a function word comes first
+    /// ("Putin says…", "US envoy Witkoff…" have one; "Talks in Geneva…" has none).
+    /// </summary>
+    private static string? SubjectOf(List<string> tokens, HashSet<string> names)
+    {
+        for (var i = 0; i < Math.Min(3, tokens.Count); i++)
+        {
+            if (names.Contains(tokens[i]))
+            {
+                return tokens[i];
+            }
+
+            if (Tokenizer.IsStopWord(tokens[i]))
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The evidence on whether two items are one event, before weighting.</summary>

@@ -176,6 +176,14 @@ public sealed class EventFeatureExtractor
         var titleTokens = Canonical(Tokenizer.Tokenize(text));
         var leadTokens = document.Summary.Length > 0 ? Canonical(Tokenizer.Tokenize(document.Summary, LeadTokens)) : [];
         var (placed, mentioned) = FindVenues(titleTokens);
+        var lead = LeadOf(titleTokens);
+        if (lead is Development.Strike or Development.Leak or Development.Personnel or Development.Markets)
+        {
+            // "Missile strike on Kyiv as negotiators meet in Geneva" is a strike story: the venue is only its backdrop.
+            mentioned = [.. mentioned.Concat(placed).Distinct().Order()];
+            placed = [];
+        }
+
         return new EventFeatures
         {
             Document = document,
@@ -186,7 +194,7 @@ public sealed class EventFeatureExtractor
             Venues = placed,
             VenueMentions = mentioned,
             Figures = [.. Figures(titleTokens)],
-            Lead = LeadOf(titleTokens),
+            Lead = lead,
             Shingles = Shingles(titleTokens, leadTokens),
         };
     }

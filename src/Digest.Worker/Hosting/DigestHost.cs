@@ -2,6 +2,7 @@ using Digest.Core;
 using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Discord;
+using Digest.Embeddings;
 using Digest.Storage;
 using Digest.Telegram;
 using Digest.Worker.Jobs;
@@ -68,6 +69,7 @@ internal static class DigestHost
         services.AddSingleton(new ConsoleOutput(stdout, consoleFormat));
         services.AddDigestCore(configDirectory);
         services.AddDigestStorage();
+        services.AddDigestEmbeddings();
 
         if (mode == HostMode.Bot)
         {
