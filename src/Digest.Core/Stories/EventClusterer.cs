@@ -177,7 +177,6 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         }
 
         var fadeEnd = settings.FullHours + settings.FadeHours;
-        var pairSimilarity = new Dictionary<(int, int), double>();
         for (var i = 0; i < n; i++)
         {
             for (var j = i + 1; j < n; j++)
@@ -189,8 +188,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                 }
 
                 var s = Similarity(prepared[i], prepared[j], hours);
-                pairSimilarity[(i, j)] = s;
-                if (Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard && VenuesAgree(docs[i], docs[j]))
+                // Near-copies share most words, so only pairs whose term vectors already agree are compared word by word.
+                if (Dot(prepared[i].Vector, prepared[j].Vector) >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard && VenuesAgree(docs[i], docs[j]))
                 {
                     s = Math.Max(s, 1.5);
                     if (!duplicateOf.ContainsKey(docs[j].Document.ItemId))
@@ -275,7 +274,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         }
 
         var groups = alive.Select(c => (Members: members[c], Pinned: pinnedStory[c])).ToList();
-        groups = AbsorbIntoRounds(groups, prepared, pairSimilarity);
+        groups = AbsorbIntoRounds(groups, prepared);
         var clusters = groups
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
             .OrderBy(c => c.ItemIds[0] is var first ? Array.FindIndex(docs, d => d.Document.ItemId == first) : 0)
@@ -290,7 +289,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
     /// its last — and leads with no development of its own joins the round when its members are, on average, still
     /// similar to the round's. A story at another venue never does.
     /// </summary>
-    private List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, Dictionary<(int, int), double> similarity)
+    private List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared)
     {
         var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To)>();
         for (var g = 0; g < groups.Count; g++)
@@ -335,7 +334,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                 {
                     foreach (var j in groups[round.Group].Members)
                     {
-                        sum += similarity.GetValueOrDefault((Math.Min(i, j), Math.Max(i, j)));
+                        var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
+                        sum += hours > settings.FullHours + settings.FadeHours ? 0 : Similarity(prepared[i], prepared[j], hours);
                     }
                 }
 
@@ -474,14 +474,22 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
     internal static double[] PairFeatures(Prepared px, Prepared py, double hours)
     {
         EventFeatures x = px.Features, y = py.Features;
-        var conflict = x.Venues.Length > 0 && y.Venues.Length > 0 && !x.Venues.Intersect(y.Venues).Any();
-        var sameVenue = x.Venues.Intersect(y.Venues).Any();
-        var reference = !sameVenue && (x.Venues.Intersect(y.VenueMentions).Any() || y.Venues.Intersect(x.VenueMentions).Any());
+        var sameVenue = Overlaps(x.Venues, y.Venues);
+        var conflict = x.Venues.Length > 0 && y.Venues.Length > 0 && !sameVenue;
+        var reference = !sameVenue && (Overlaps(x.Venues, y.VenueMentions) || Overlaps(y.Venues, x.VenueMentions));
         var embedding = x.Embedding is { } ex && y.Embedding is { } ey ? Dot(ex, ey) : double.NaN;
         var differentLead = x.Lead != y.Lead && (IsApart(x.Lead) || IsApart(y.Lead));
         var sameSubject = px.Subject is not null && px.Subject == py.Subject;
         var differentSubject = px.Subject is not null && py.Subject is not null && px.Subject != py.Subject;
-        var sharedParticipants = px.Participants.Intersect(py.Participants).Count();
+        var sharedParticipants = 0;
+        foreach (var p in px.Participants)
+        {
+            if (Array.IndexOf(py.Participants, p) >= 0)
+            {
+                sharedParticipants++;
+            }
+        }
+
         return
         [
             embedding,
@@ -489,13 +497,26 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
             sameVenue ? 1 : 0,
             reference ? 1 : 0,
             conflict ? 1 : 0,
-            x.Figures.Intersect(y.Figures).Any() ? 1 : 0,
+            Overlaps(x.Figures, y.Figures) ? 1 : 0,
             differentLead ? 1 : 0,
             sameSubject ? 1 : 0,
             differentSubject ? 1 : 0,
             sharedParticipants,
             hours,
         ];
+    }
+
+    private static bool Overlaps<T>(T[] a, T[] b)
+    {
+        foreach (var item in a)
+        {
+            if (Array.IndexOf(b, item) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How much two items look like one event, from −2 (never) up; 0 when too far apart in time.</summary>
@@ -524,7 +545,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
     private static bool IsApart(Development d) => d is Development.Strike or Development.Markets or Development.Personnel or Development.Leak;
 
     private static bool VenuesAgree(EventFeatures x, EventFeatures y) =>
-        x.Venues.Length == 0 || y.Venues.Length == 0 || x.Venues.Intersect(y.Venues).Any();
+        x.Venues.Length == 0 || y.Venues.Length == 0 || Overlaps(x.Venues, y.Venues);
 
     private static double Dot(Dictionary<string, double> a, Dictionary<string, double> b)
     {
@@ -545,16 +566,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         return dot;
     }
 
-    private static double Dot(float[] a, float[] b)
-    {
-        double dot = 0;
-        for (var k = 0; k < a.Length; k++)
-        {
-            dot += a[k] * b[k];
-        }
-
-        return dot;
-    }
+    private static double Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 
     private static double Jaccard(HashSet<string> a, HashSet<string> b)
     {
