@@ -16,7 +16,6 @@ internal static class ClusterEvaluation
     public static List<EvaluatedHeadline> Run(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, CancellationToken cancellationToken)
     {
         var relevant = new List<(Headline Headline, StoryDocument Document)>();
-        var documents = new Dictionary<long, Headline>();
         for (var i = 0; i < headlines.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -29,18 +28,9 @@ internal static class ClusterEvaluation
             var itemId = i + 1L;
             var document = new StoryDocument(itemId, headline.Id, headline.Title, headline.Summary ?? "", headline.Outlet, headline.FirstSeen ?? DateTimeOffset.UnixEpoch);
             relevant.Add((headline, document));
-            documents[itemId] = headline;
         }
 
         var partition = clusterer.Cluster([.. relevant.Select(r => r.Document)], null, cancellationToken);
-        if (Environment.GetEnvironmentVariable("DIGEST_PAIRS") is { Length: > 0 } dump)
-        {
-            var byItem = relevant.ToDictionary(r => r.Document.ItemId, r => r.Headline.Id);
-            File.WriteAllLines(dump, EventClusterer.Pairs(clusterer.Features([.. relevant.Select(r => r.Document)], cancellationToken), 96)
-                .Select(p => byItem[p.A] + "\t" + byItem[p.B] + "\t" + string.Join('\t', p.Features.Select(f => f.ToString("0.####", CultureInfo.InvariantCulture)))));
-            File.WriteAllLines(dump + ".items", clusterer.Features([.. relevant.Select(r => r.Document)], cancellationToken)
-                .Select(f => byItem[f.Document.ItemId] + "\t" + f.Document.Published.ToString("o", CultureInfo.InvariantCulture) + "\t" + string.Join(',', f.Venues) + "\t" + f.Lead + "\t" + f.Text));
-        }
 
         var storyOf = new Dictionary<long, int>();
         for (var c = 0; c < partition.Clusters.Count; c++)

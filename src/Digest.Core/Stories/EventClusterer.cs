@@ -108,26 +108,6 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
     /// <param name="documents">The window's items, in any order.</param>
     /// <param name="pinned">Items whose story is fixed (for example older members of a story still in the window's
     /// reach): items of one pinned story start together and two pinned stories never merge.</param>
-    /// <summary>Every pair of documents within the fade window with its evidence (for fitting the weights).</summary>
-    internal static IEnumerable<(long A, long B, double[] Features)> Pairs(IReadOnlyList<EventFeatures> documents, double maxHours)
-    {
-        var docs = documents.OrderBy(d => d.Document, StoryDocument.Order).ToArray();
-        var prepared = Prepare(docs);
-        for (var i = 0; i < docs.Length; i++)
-        {
-            for (var j = i + 1; j < docs.Length; j++)
-            {
-                var hours = (docs[j].Document.Published - docs[i].Document.Published).TotalHours;
-                if (hours > maxHours)
-                {
-                    break;
-                }
-
-                yield return (docs[i].Document.ItemId, docs[j].Document.ItemId, PairFeatures(prepared[i], prepared[j], hours));
-            }
-        }
-    }
-
     public StoryPartition Cluster(IReadOnlyList<EventFeatures> documents, IReadOnlyDictionary<long, long>? pinned = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
