@@ -26,7 +26,7 @@ public sealed record StoryPartition(IReadOnlyList<StoryCluster> Clusters, IReadO
     }
 }
 
-/// <summary>The clusterer's weights and limits; the defaults are the measured ones (see README, Evaluation).</summary>
+/// <summary>The clusterer's weights and limits (see README, Stories and Evaluation, for how they were chosen).</summary>
 public sealed record EventClusterSettings
 {
     /// <summary>Weight of the sentence-embedding cosine in an item pair's similarity.</summary>
@@ -50,35 +50,36 @@ public sealed record EventClusterSettings
     /// <summary>Subtracted when the headlines lead with different kinds of development (a strike, a talks round).</summary>
     public double DifferentDevelopment { get; init; } = 0.3;
 
-    /// <summary>Added when both headlines lead with the same actor ("Putin says…", "Putin insists…").</summary>
-    public double SameSubject { get; init; } = 0.1;
+    /// <summary>Added when both headlines report the same speaker ("Putin says…", "Putin insists…").</summary>
+    public double SameSpeaker { get; init; } = 0.3;
 
-    /// <summary>Subtracted when they lead with different actors ("Trump says…", "Zelensky warns…").</summary>
-    public double DifferentSubject { get; init; } = 0.3;
+    /// <summary>Subtracted when they report different speakers ("Trump says…", "senators say…").</summary>
+    public double DifferentSpeaker { get; init; } = 0.8;
 
-    /// <summary>The similarity of a pair placed at different venues: they never join.</summary>
-    public double VenueConflict { get; init; } = -2;
+    /// <summary>Subtracted when one reports what a bystander to the talks says (a leader, lawmakers, allies) and the
+    /// other reports no speaker: a leader's remark is a story of its own, not part of the round it comments on.</summary>
+    public double BystanderApart { get; init; } = 0.3;
 
     /// <summary>Within this many hours a pair counts in full; beyond, its similarity fades.</summary>
-    public double FullHours { get; init; } = 24;
+    public double FullHours { get; init; } = 18;
 
     /// <summary>Hours over which similarity fades to nothing after <see cref="FullHours"/>.</summary>
-    public double FadeHours { get; init; } = 48;
+    public double FadeHours { get; init; } = 30;
 
     /// <summary>The average item similarity from which two clusters merge.</summary>
     public double MergeThreshold { get; init; } = 0.55;
 
     /// <summary>A round's span starts this many hours before its first item that names the venue.</summary>
-    public double RoundLeadHours { get; init; } = 12;
+    public double RoundLeadHours { get; init; } = 24;
 
     /// <summary>A round's span ends this many hours after its last item that names the venue: outcome and reactions.</summary>
     public double RoundTrailHours { get; init; } = 36;
 
-    /// <summary>The mean item similarity to a round from which a small story within its span joins it.</summary>
+    /// <summary>The mean item similarity to a round from which a story within its span joins it.</summary>
     public double AbsorbThreshold { get; init; } = 0.05;
 
     /// <summary>Stories larger than this are developments of their own and never join a round.</summary>
-    public double AbsorbMaxSize { get; init; } = 4;
+    public double AbsorbMaxSize { get; init; } = 20;
 
     /// <summary>The shingle Jaccard from which an item is a near-copy of an earlier one.</summary>
     public double DuplicateJaccard { get; init; } = 0.6;
@@ -120,46 +121,21 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
 
         var prepared = Prepare(docs);
         var duplicateOf = new Dictionary<long, long>();
-
-        // Clusters start as single items, or as the pinned stories' groups.
-        var clusterOfDoc = new int[n];
-        var members = new List<List<int>>();
-        var pinnedStory = new List<long?>();
-        var pinnedIndex = new Dictionary<long, int>();
+        var pinnedOf = new long?[n];
         for (var i = 0; i < n; i++)
         {
-            if (pinned is not null && pinned.TryGetValue(docs[i].Document.ItemId, out var story))
-            {
-                if (!pinnedIndex.TryGetValue(story, out var c))
-                {
-                    c = members.Count;
-                    pinnedIndex[story] = c;
-                    members.Add([]);
-                    pinnedStory.Add(story);
-                }
-
-                members[c].Add(i);
-                clusterOfDoc[i] = c;
-            }
-            else
-            {
-                clusterOfDoc[i] = members.Count;
-                members.Add([i]);
-                pinnedStory.Add(null);
-            }
+            pinnedOf[i] = pinned is not null && pinned.TryGetValue(docs[i].Document.ItemId, out var story) ? story : null;
         }
 
-        // Pair similarities, summed per pair of clusters (Lance–Williams for average linkage keeps sums).
-        var sums = new Dictionary<int, Dictionary<int, double>>();
-        for (var c = 0; c < members.Count; c++)
-        {
-            sums[c] = [];
-        }
-
+        // Item pair similarities, kept as sums per pair of clusters (average linkage: a merged cluster's sum with
+        // another is the sum of its parts'). Pairs further apart in time than the fade are never compared: their
+        // similarity is 0. Two items placed at different venues, or in different pinned stories, can never share a
+        // story: their sum is −∞, which no merge can undo.
+        var sums = new PairSums(n);
         var fadeEnd = settings.FullHours + settings.FadeHours;
-        for (var i = 0; i < n; i++)
+        for (var j = 1; j < n; j++)
         {
-            for (var j = i + 1; j < n; j++)
+            for (var i = j - 1; i >= 0; i--)
             {
                 var hours = (docs[j].Document.Published - docs[i].Document.Published).TotalHours;
                 if (hours > fadeEnd)
@@ -167,99 +143,170 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                     break;
                 }
 
-                var s = Similarity(prepared[i], prepared[j], hours);
-                // Near-copies share most words, so only pairs whose term vectors already agree are compared word by word.
-                if (Dot(prepared[i].Vector, prepared[j].Vector) >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard && VenuesAgree(docs[i], docs[j]))
+                double s;
+                if (pinnedOf[i] is { } pi && pinnedOf[j] is { } pj && pi != pj)
                 {
-                    s = Math.Max(s, 1.5);
-                    if (!duplicateOf.ContainsKey(docs[j].Document.ItemId))
+                    s = double.NegativeInfinity;
+                }
+                else if (VenuesConflict(docs[i], docs[j]))
+                {
+                    s = double.NegativeInfinity;
+                }
+                else
+                {
+                    s = Similarity(prepared[i], prepared[j], hours);
+                    // Near-copies share most words, so only pairs whose term vectors already agree are compared word by word.
+                    if (TermDot(prepared[i], prepared[j]) >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard)
                     {
-                        duplicateOf[docs[j].Document.ItemId] = duplicateOf.GetValueOrDefault(docs[i].Document.ItemId, docs[i].Document.ItemId);
+                        s = Math.Max(s, 1.5);
+                        if (!duplicateOf.ContainsKey(docs[j].Document.ItemId))
+                        {
+                            duplicateOf[docs[j].Document.ItemId] = duplicateOf.GetValueOrDefault(docs[i].Document.ItemId, docs[i].Document.ItemId);
+                        }
                     }
                 }
 
-                if (s == 0)
-                {
-                    continue;
-                }
-
-                var (a, b) = (clusterOfDoc[i], clusterOfDoc[j]);
-                if (a != b)
-                {
-                    sums[a][b] = sums[a].GetValueOrDefault(b) + s;
-                    sums[b][a] = sums[b].GetValueOrDefault(a) + s;
-                }
+                sums[j, i] = (float)s;
             }
         }
 
-        // Merge the closest pair of clusters while its mean similarity is above the threshold. Ties go to the pair
-        // whose earliest items come first, so the result does not depend on dictionary order.
-        var alive = new SortedSet<int>(Enumerable.Range(0, members.Count));
-        var queue = new PriorityQueue<(int A, int B, int VersionA, int VersionB), (double Negative, int A, int B)>();
-        var version = new int[members.Count];
-        foreach (var a in alive)
+        // Items of one pinned story start as one cluster.
+        var members = new List<int>?[n];
+        for (var i = 0; i < n; i++)
         {
-            foreach (var (b, sum) in sums[a])
-            {
-                if (a < b)
-                {
-                    Push(queue, a, b, sum, members, version);
-                }
-            }
+            members[i] = [i];
         }
 
-        while (queue.TryDequeue(out var pair, out var priority))
+        var alive = new bool[n];
+        Array.Fill(alive, true);
+        for (var i = 0; i < n; i++)
         {
-            if (-priority.Negative < settings.MergeThreshold)
+            for (var j = i + 1; j < n && pinnedOf[i] is not null; j++)
             {
-                break;
-            }
-
-            var (a, b) = (pair.A, pair.B);
-            if (!alive.Contains(a) || !alive.Contains(b) || version[a] != pair.VersionA || version[b] != pair.VersionB)
-            {
-                continue;
-            }
-
-            if (pinnedStory[a] is { } pa && pinnedStory[b] is { } pb && pa != pb)
-            {
-                continue;
-            }
-
-            // b joins a (a is the cluster whose first item comes first).
-            members[a].AddRange(members[b]);
-            members[a].Sort();
-            pinnedStory[a] ??= pinnedStory[b];
-            alive.Remove(b);
-            version[a]++;
-            foreach (var (c, sum) in sums[b])
-            {
-                if (c == a)
+                if (alive[j] && pinnedOf[j] == pinnedOf[i])
                 {
-                    continue;
+                    Join(i, j);
                 }
-
-                sums[a][c] = sums[a].GetValueOrDefault(c) + sum;
-                sums[c].Remove(b);
-                sums[c][a] = sums[a][c];
-            }
-
-            sums[a].Remove(b);
-            sums.Remove(b);
-            foreach (var (c, sum) in sums[a])
-            {
-                var (first, second) = members[a][0] < members[c][0] ? (a, c) : (c, a);
-                Push(queue, first, second, sum, members, version);
             }
         }
 
-        var groups = alive.Select(c => (Members: members[c], Pinned: pinnedStory[c])).ToList();
+        Agglomerate();
+        var groups = new List<(List<int> Members, long? Pinned)>();
+        for (var c = 0; c < n; c++)
+        {
+            if (alive[c])
+            {
+                var group = members[c]!;
+                group.Sort();
+                groups.Add((group, group.Select(i => pinnedOf[i]).FirstOrDefault(p => p is not null)));
+            }
+        }
+
         groups = AbsorbIntoRounds(groups, prepared);
         var clusters = groups
+            .OrderBy(g => g.Members[0])
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
-            .OrderBy(c => c.ItemIds[0] is var first ? Array.FindIndex(docs, d => d.Document.ItemId == first) : 0)
             .ToList();
         return new StoryPartition(clusters, duplicateOf);
+
+        // b joins a: its members, and its sums with every other live cluster.
+        void Join(int a, int b)
+        {
+            for (var c = 0; c < n; c++)
+            {
+                if (alive[c] && c != a && c != b)
+                {
+                    sums[a, c] += sums[b, c];
+                }
+            }
+
+            members[a]!.AddRange(members[b]!);
+            members[b] = null;
+            alive[b] = false;
+        }
+
+        // Average linkage by nearest-neighbour chains: follow each cluster to its most similar live cluster until
+        // two are each other's nearest, and merge those. Average linkage is reducible (a merged cluster is never more
+        // similar to a third than the closer of its parts was), so this makes the same merges as always merging the
+        // most similar pair, in O(n²) time without a queue. A cluster whose nearest neighbour is below the threshold
+        // is finished: no later merge can bring one closer. Ties go to the earlier cluster, so the partition depends
+        // only on the items, never on the order they came in.
+        void Agglomerate()
+        {
+            var open = (bool[])alive.Clone();
+            var chain = new List<int>();
+            var next = 0;
+            while (true)
+            {
+                if (chain.Count == 0)
+                {
+                    while (next < n && !open[next])
+                    {
+                        next++;
+                    }
+
+                    if (next == n)
+                    {
+                        return;
+                    }
+
+                    chain.Add(next);
+                }
+
+                var a = chain[^1];
+                var previous = chain.Count > 1 ? chain[^2] : -1;
+                var best = -1;
+                var bestMean = double.NegativeInfinity;
+                for (var c = 0; c < n; c++)
+                {
+                    if (!open[c] || c == a)
+                    {
+                        continue;
+                    }
+
+                    var mean = sums[a, c] / ((double)members[a]!.Count * members[c]!.Count);
+                    if (mean > bestMean || (mean == bestMean && c == previous))
+                    {
+                        (best, bestMean) = (c, mean);
+                    }
+                }
+
+                if (best < 0 || bestMean < settings.MergeThreshold)
+                {
+                    open[a] = false;
+                    chain.RemoveAt(chain.Count - 1);
+                    continue;
+                }
+
+                if (best == previous)
+                {
+                    chain.RemoveRange(chain.Count - 2, 2);
+                    var (keep, gone) = a < best ? (a, best) : (best, a);
+                    Join(keep, gone);
+                    open[gone] = false;
+                    continue;
+                }
+
+                chain.Add(best);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Symmetric sums of item similarities between clusters, stored as a lower triangle of floats: a window of 3,000
+    /// items takes 18 MB, and only for the length of one pass.
+    /// </summary>
+    private sealed class PairSums(int n)
+    {
+        private readonly float[] values = new float[(long)n * (n - 1) / 2];
+
+        public float this[int a, int b]
+        {
+            get => a == b ? 0 : values[Index(a, b)];
+            set => values[Index(a, b)] = value;
+        }
+
+        private static long Index(int a, int b) => a > b ? ((long)a * (a - 1) / 2) + b : ((long)b * (b - 1) / 2) + a;
     }
 
     /// <summary>
@@ -290,7 +337,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         for (var g = 0; g < groups.Count; g++)
         {
             var members = groups[g].Members;
-            if (members.Count > settings.AbsorbMaxSize || rounds.Any(r => r.Group == g) || members.Any(i => IsApart(prepared[i].Features.Lead)))
+            // A development of its own (a strike, a leak) or what a bystander says stays a story of its own.
+            if (members.Count > settings.AbsorbMaxSize || rounds.Any(r => r.Group == g)
+                || members.Any(i => IsApart(prepared[i].Features.Lead) || prepared[i].Bystander))
             {
                 continue;
             }
@@ -315,7 +364,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                     foreach (var j in groups[round.Group].Members)
                     {
                         var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
-                        sum += hours > settings.FullHours + settings.FadeHours ? 0 : Similarity(prepared[i], prepared[j], hours);
+                        sum += Similarity(prepared[i], prepared[j], hours);
                     }
                 }
 
@@ -355,66 +404,66 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         return result;
     }
 
-    private static void Push(PriorityQueue<(int, int, int, int), (double, int, int)> queue, int a, int b, double sum, List<List<int>> members, int[] version)
+    /// <summary>An item in the window: its features, its TF-IDF vector over the window (term ids ascending, unit
+    /// length) and who its headline reports as speaking.</summary>
+    internal sealed record Prepared(EventFeatures Features, int[] Terms, float[] Weights, string? Speaker, bool SpeakerTakesPart)
     {
-        var mean = sum / (members[a].Count * (double)members[b].Count);
-        queue.Enqueue((a, b, version[a], version[b]), (-mean, members[a][0], members[b][0]));
+        /// <summary>A bystander to the talks speaks: a leader, lawmakers, allies — not a negotiator or an envoy.</summary>
+        public bool Bystander => Speaker is not null && !SpeakerTakesPart;
     }
 
-    /// <summary>An item in the window: its features, its TF-IDF vector over the window, its named participants and its subject.</summary>
-    internal sealed record Prepared(EventFeatures Features, Dictionary<string, double> Vector, string[] Participants, string? Subject);
+    /// <summary>Documents added to the window's count in the IDF, so words shared by a small window's few items still count.</summary>
+    private const double IdfPrior = 10;
 
     /// <summary>
     /// Window-level preparation: a word is a name if any headline of the window writes it as one (Title Case headlines
     /// can't show it); names count double in the TF-IDF vectors, title words twice lead words; IDF is the window's own.
     /// </summary>
-    /// <summary>Documents added to the window's count in the IDF, so words shared by a small window's few items still count.</summary>
-    private const double IdfPrior = 10;
-
     internal static Prepared[] Prepare(EventFeatures[] docs)
     {
         var names = new HashSet<string>(docs.SelectMany(d => d.Capitalised), StringComparer.Ordinal);
-        var raw = new Dictionary<string, double>[docs.Length];
-        var df = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var raw = new Dictionary<int, double>[docs.Length];
+        var df = new List<int>();
         for (var i = 0; i < docs.Length; i++)
         {
-            var terms = new Dictionary<string, double>(StringComparer.Ordinal);
-            Add(terms, docs[i].TitleTokens, names, 1.0);
-            Add(terms, docs[i].LeadTokens, names, 0.5);
+            var terms = new Dictionary<int, double>();
+            Add(terms, docs[i].TitleTokens, 1.0);
+            Add(terms, docs[i].LeadTokens, 0.5);
             raw[i] = terms;
             foreach (var term in terms.Keys)
             {
-                df[term] = df.GetValueOrDefault(term) + 1;
+                df[term]++;
             }
         }
 
         var prepared = new Prepared[docs.Length];
         for (var i = 0; i < docs.Length; i++)
         {
-            var vector = new Dictionary<string, double>(raw[i].Count, StringComparer.Ordinal);
-            foreach (var (term, weight) in raw[i])
+            var terms = raw[i].Keys.Order().ToArray();
+            var weights = new float[terms.Length];
+            double norm = 0;
+            for (var k = 0; k < terms.Length; k++)
             {
-                vector[term] = weight * Math.Log((docs.Length + IdfPrior) / (df[term] + 0.5));
+                var w = raw[i][terms[k]] * Math.Log((docs.Length + IdfPrior) / (df[terms[k]] + 0.5));
+                weights[k] = (float)w;
+                norm += w * w;
             }
 
-            var norm = Math.Sqrt(vector.Values.Sum(x => x * x));
-            if (norm > 0)
+            norm = Math.Sqrt(norm);
+            for (var k = 0; k < weights.Length && norm > 0; k++)
             {
-                foreach (var key in vector.Keys.ToList())
-                {
-                    vector[key] /= norm;
-                }
+                weights[k] = (float)(weights[k] / norm);
             }
 
-            var tokens = docs[i].TitleTokens;
-            var participants = tokens.Where(names.Contains).Distinct().ToArray();
-            var subject = SubjectOf(tokens, names);
-            prepared[i] = new Prepared(docs[i], vector, participants, subject);
+            var speaker = docs[i].SpeakerCandidates.Where(c => c.Collective || c.TakesPart && c.Speaker != c.Word || names.Contains(c.Word))
+                .Select(c => (SpeakerCandidate?)c).FirstOrDefault();
+            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, speaker?.TakesPart ?? false);
         }
 
         return prepared;
 
-        static void Add(Dictionary<string, double> terms, List<string> tokens, HashSet<string> names, double weight)
+        void Add(Dictionary<int, double> terms, List<string> tokens, double weight)
         {
             foreach (var token in tokens)
             {
@@ -423,67 +472,16 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                     continue;
                 }
 
-                terms[token] = terms.GetValueOrDefault(token) + (names.Contains(token) ? 2 * weight : weight);
+                if (!ids.TryGetValue(token, out var id))
+                {
+                    id = ids.Count;
+                    ids[token] = id;
+                    df.Add(0);
+                }
+
+                terms[id] = terms.GetValueOrDefault(id) + (names.Contains(token) ? 2 * weight : weight);
             }
         }
-    }
-
-    /// <summary>
-    /// Who the headline leads with: the first name among its first three words, unless a function word comes first
-    /// ("Putin says…", "US envoy Witkoff…" have one; "Talks in Geneva…" has none).
-    /// </summary>
-    private static string? SubjectOf(List<string> tokens, HashSet<string> names)
-    {
-        for (var i = 0; i < Math.Min(3, tokens.Count); i++)
-        {
-            if (names.Contains(tokens[i]))
-            {
-                return tokens[i];
-            }
-
-            if (Tokenizer.IsStopWord(tokens[i]))
-            {
-                return null;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The evidence on whether two items are one event, before weighting.</summary>
-    internal static double[] PairFeatures(Prepared px, Prepared py, double hours)
-    {
-        EventFeatures x = px.Features, y = py.Features;
-        var sameVenue = Overlaps(x.Venues, y.Venues);
-        var conflict = x.Venues.Length > 0 && y.Venues.Length > 0 && !sameVenue;
-        var reference = !sameVenue && (Overlaps(x.Venues, y.VenueMentions) || Overlaps(y.Venues, x.VenueMentions));
-        var embedding = x.Embedding is { } ex && y.Embedding is { } ey ? Dot(ex, ey) : double.NaN;
-        var differentLead = x.Lead != y.Lead && (IsApart(x.Lead) || IsApart(y.Lead));
-        var sameSubject = px.Subject is not null && px.Subject == py.Subject;
-        var differentSubject = px.Subject is not null && py.Subject is not null && px.Subject != py.Subject;
-        var sharedParticipants = 0;
-        foreach (var p in px.Participants)
-        {
-            if (Array.IndexOf(py.Participants, p) >= 0)
-            {
-                sharedParticipants++;
-            }
-        }
-
-        return
-        [
-            embedding,
-            Dot(px.Vector, py.Vector),
-            sameVenue ? 1 : 0,
-            reference ? 1 : 0,
-            conflict ? 1 : 0,
-            Overlaps(x.Figures, y.Figures) ? 1 : 0,
-            differentLead ? 1 : 0,
-            sameSubject ? 1 : 0,
-            differentSubject ? 1 : 0,
-            sharedParticipants,
-            hours,
-        ];
     }
 
     private static bool Overlaps<T>(T[] a, T[] b)
@@ -499,23 +497,50 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         return false;
     }
 
-    /// <summary>How much two items look like one event, from −2 (never) up; 0 when too far apart in time.</summary>
+    /// <summary>How much two items look like one event (negative: rather not); 0 when too far apart in time.</summary>
     internal double Similarity(Prepared px, Prepared py, double hours)
     {
-        var f = PairFeatures(px, py, hours);
-        if (f[4] > 0)
+        EventFeatures x = px.Features, y = py.Features;
+        if (hours >= settings.FullHours + settings.FadeHours)
         {
-            return settings.VenueConflict;
+            return 0;
         }
 
-        var s = double.IsNaN(f[0])
-            ? settings.TermOnlyWeight * f[1]
-            : (settings.EmbeddingWeight * f[0]) + (settings.TermWeight * f[1]);
-        s += (settings.SameVenue * f[2]) + (settings.VenueReference * f[3]) + (settings.SameFigure * f[5])
-            - (settings.DifferentDevelopment * f[6]) + (settings.SameSubject * f[7]) - (settings.DifferentSubject * f[8]);
+        var terms = TermDot(px, py);
+        var s = x.Embedding is { } ex && y.Embedding is { } ey
+            ? (settings.EmbeddingWeight * Dot(ex, ey)) + (settings.TermWeight * terms)
+            : settings.TermOnlyWeight * terms;
+        if (Overlaps(x.Venues, y.Venues))
+        {
+            s += settings.SameVenue;
+        }
+        else if (Overlaps(x.Venues, y.VenueMentions) || Overlaps(y.Venues, x.VenueMentions))
+        {
+            s += settings.VenueReference;
+        }
+
+        if (Overlaps(x.Figures, y.Figures))
+        {
+            s += settings.SameFigure;
+        }
+
+        if (x.Lead != y.Lead && (IsApart(x.Lead) || IsApart(y.Lead)))
+        {
+            s -= settings.DifferentDevelopment;
+        }
+
+        if (px.Speaker is not null && py.Speaker is not null)
+        {
+            s += px.Speaker == py.Speaker ? settings.SameSpeaker : -settings.DifferentSpeaker;
+        }
+        else if (px.Bystander || py.Bystander)
+        {
+            s -= settings.BystanderApart;
+        }
+
         if (hours > settings.FullHours)
         {
-            s *= Math.Max(0, 1 - ((hours - settings.FullHours) / settings.FadeHours));
+            s *= 1 - ((hours - settings.FullHours) / settings.FadeHours);
         }
 
         return s;
@@ -524,22 +549,29 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
     /// <summary>Developments that make their own story even when they mention the talks.</summary>
     private static bool IsApart(Development d) => d is Development.Strike or Development.Markets or Development.Personnel or Development.Leak;
 
-    private static bool VenuesAgree(EventFeatures x, EventFeatures y) =>
-        x.Venues.Length == 0 || y.Venues.Length == 0 || Overlaps(x.Venues, y.Venues);
+    /// <summary>Both place an event, at different venues: never one story.</summary>
+    private static bool VenuesConflict(EventFeatures x, EventFeatures y) =>
+        x.Venues.Length > 0 && y.Venues.Length > 0 && !Overlaps(x.Venues, y.Venues);
 
-    private static double Dot(Dictionary<string, double> a, Dictionary<string, double> b)
+    /// <summary>The cosine of two items' TF-IDF vectors (both unit length, terms ascending).</summary>
+    private static double TermDot(Prepared a, Prepared b)
     {
-        if (a.Count > b.Count)
-        {
-            (a, b) = (b, a);
-        }
-
         double dot = 0;
-        foreach (var (term, value) in a)
+        int i = 0, j = 0;
+        while (i < a.Terms.Length && j < b.Terms.Length)
         {
-            if (b.TryGetValue(term, out var other))
+            var (ta, tb) = (a.Terms[i], b.Terms[j]);
+            if (ta == tb)
             {
-                dot += value * other;
+                dot += a.Weights[i++] * b.Weights[j++];
+            }
+            else if (ta < tb)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
             }
         }
 
@@ -555,7 +587,16 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
             return 0;
         }
 
-        var shared = a.Count < b.Count ? a.Count(b.Contains) : b.Count(a.Contains);
+        var (small, large) = a.Count < b.Count ? (a, b) : (b, a);
+        var shared = 0;
+        foreach (var shingle in small)
+        {
+            if (large.Contains(shingle))
+            {
+                shared++;
+            }
+        }
+
         return (double)shared / (a.Count + b.Count - shared);
     }
 }

@@ -35,6 +35,13 @@ public enum Development
     Markets,
 }
 
+/// <summary>A word that may name who speaks in a headline.</summary>
+/// <param name="Word">The word that must be a name in the window (or a collective such as "senators").</param>
+/// <param name="Speaker">Who speaks: the name, a collective ("lawmakers"), or "envoy:putin" for "Putin aide says".</param>
+/// <param name="TakesPart">A negotiator (one of the profile's people) or someone's envoy: part of the talks, not a
+/// bystander commenting on them.</param>
+public readonly record struct SpeakerCandidate(string Word, string Speaker, bool TakesPart, bool Collective);
+
 /// <summary>
 /// An item's features for event clustering, computed once per item and cached: its content terms (proper nouns
 /// weighted up), the venues it places an event at, the development it leads with, its figures, a near-copy signature
@@ -67,6 +74,12 @@ public sealed class EventFeatures
     public required string[] Figures { get; init; }
 
     public required Development Lead { get; init; }
+
+    /// <summary>
+    /// Who the headline's leading clause reports as speaking ("Putin insists…", "…, Rubio says", "US senators slam…"):
+    /// the words before its first verb of saying, nearest first; the window decides which of them is a name.
+    /// </summary>
+    public required SpeakerCandidate[] SpeakerCandidates { get; init; }
 
     /// <summary>Distinct masked word shingles of title and lead, for near-copy detection.</summary>
     public required HashSet<string> Shingles { get; init; }
@@ -137,6 +150,7 @@ public sealed class EventFeatureExtractor
     private readonly TermMatcher venues;
     private readonly Dictionary<string, string> spellings = new(StringComparer.Ordinal);
     private readonly List<string> people;
+    private readonly HashSet<string> negotiators = new(StringComparer.Ordinal);
 
     public EventFeatureExtractor(TopicProfile profile)
     {
@@ -163,6 +177,11 @@ public sealed class EventFeatureExtractor
             }
         }
 
+        foreach (var negotiator in profile.Entities)
+        {
+            negotiators.UnionWith(Tokenizer.Tokenize(negotiator.Name).TakeLast(1));
+        }
+
         people = [.. names]; // sorted: looked up by binary search
     }
 
@@ -175,7 +194,12 @@ public sealed class EventFeatureExtractor
         var text = TitleOf(document);
         var titleTokens = Canonical(Tokenizer.Tokenize(text));
         var leadTokens = document.Summary.Length > 0 ? Canonical(Tokenizer.Tokenize(document.Summary, LeadTokens)) : [];
-        var (placed, mentioned) = FindVenues(titleTokens);
+        // A venue places the event only in the headline's leading clause: "Trump says offer not final as officials
+        // meet in Geneva" is Trump's story, with Geneva as its backdrop.
+        var leadClause = Canonical(Tokenizer.Tokenize(StoryTitles.Lead(text)));
+        var (placed, mentioned) = FindVenues(leadClause);
+        var (inTitle, referredTo) = FindVenues(titleTokens);
+        mentioned = [.. mentioned.Concat(inTitle).Concat(referredTo).Except(placed).Distinct().Order()];
         var lead = LeadOf(titleTokens);
         if (lead is Development.Strike or Development.Leak or Development.Personnel or Development.Markets)
         {
@@ -195,6 +219,7 @@ public sealed class EventFeatureExtractor
             VenueMentions = mentioned,
             Figures = [.. Figures(titleTokens)],
             Lead = lead,
+            SpeakerCandidates = SpeakerCandidatesOf(leadClause),
             Shingles = Shingles(titleTokens, leadTokens),
         };
     }
@@ -315,6 +340,64 @@ public sealed class EventFeatureExtractor
                 yield return tokens[i] + "-point";
             }
         }
+    }
+
+    /// <summary>Verbs (folded) that make the words before them a speaker.</summary>
+    private static readonly HashSet<string> Speech = new(StringComparer.Ordinal)
+    {
+        "say", "said", "warn", "warned", "insist", "urge", "accuse", "defend", "signal", "hail", "slam", "rip", "call",
+        "tell", "told", "blast", "brushe", "back", "double", "threaten", "voice", "seek", "rule", "respond", "agree", "want",
+        "break", "pushe", "claim", "vow", "reject", "demand", "dismisse", "praise", "criticise", "criticize", "admit", "deny",
+    };
+
+    /// <summary>Words after a name that make the speaker that person's envoy ("Putin aide says", "Trump envoy told").</summary>
+    private static readonly HashSet<string> Roles = new(StringComparer.Ordinal)
+    {
+        "envoy", "aide", "official", "administration", "negotiator", "adviser", "advisor", "delegation", "team", "spokesman", "spokeswoman", "spokesperson",
+    };
+
+    /// <summary>Collective speakers, folded into one name each ("US senators", "lawmakers", "Ukraine's allies").</summary>
+    private static readonly Dictionary<string, string> Collectives = new(StringComparer.Ordinal)
+    {
+        ["senator"] = "lawmakers", ["lawmaker"] = "lawmakers", ["representative"] = "lawmakers", ["congress"] = "lawmakers",
+        ["republican"] = "lawmakers", ["democrat"] = "lawmakers", ["rep"] = "lawmakers",
+        ["europe"] = "europe", ["european"] = "europe", ["ally"] = "europe", ["eu"] = "europe",
+    };
+
+    /// <summary>Countries and capitals stand for a side, not for one speaker.</summary>
+    private static readonly HashSet<string> NotSpeakers = new(StringComparer.Ordinal)
+    {
+        "ukraine", "ukrainian", "russia", "russian", "kyiv", "kiev", "moscow", "kremlin", "washington", "white", "house", "us",
+        "america", "american", "china", "chinese", "nato", "west", "western",
+    };
+
+    private SpeakerCandidate[] SpeakerCandidatesOf(List<string> lead)
+    {
+        var verb = lead.FindIndex(Speech.Contains);
+        if (verb <= 0)
+        {
+            return [];
+        }
+
+        var candidates = new List<SpeakerCandidate>();
+        for (var j = verb - 1; j >= Math.Max(0, verb - 5); j--)
+        {
+            var word = lead[j];
+            if (Collectives.TryGetValue(word, out var collective))
+            {
+                candidates.Add(new SpeakerCandidate(word, collective, false, true));
+            }
+            else if (j + 1 < lead.Count && Roles.Contains(lead[j + 1]))
+            {
+                candidates.Add(new SpeakerCandidate(word, "envoy:" + word, true, false));
+            }
+            else if (!NotSpeakers.Contains(word) && !Tokenizer.IsStopWord(word) && !char.IsDigit(word[0]))
+            {
+                candidates.Add(new SpeakerCandidate(word, word, negotiators.Contains(word), false));
+            }
+        }
+
+        return [.. candidates];
     }
 
     private static Development LeadOf(List<string> tokens)
