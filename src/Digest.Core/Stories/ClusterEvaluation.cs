@@ -83,3 +83,69 @@ internal static class ClusterEvaluation
         return BCubedScore.Score(reference, predicted);
     }
 }
+
+/// <summary>One out-of-sample score: the merge threshold chosen on the tuning days, and the held-out days' F1 with it
+/// and with the default settings.</summary>
+internal sealed record HeldOutScore(string Name, int TuneItems, int TestItems, double ChosenThreshold, BCubedScore Tuned, BCubedScore Defaults);
+
+/// <summary>
+/// How the clusterer does on days it was not tuned on. Rolling origin: for each cutoff day, the merge threshold is
+/// chosen on the days up to it and the days after it are scored (each period clustered as its own window, as the
+/// pipeline would). Held-back folds: the labelled days are cut into contiguous blocks; each block is scored with the
+/// threshold chosen on the others. The default settings are scored on the same held-out days, for comparison —
+/// with the caveat, stated in the README, that the defaults were chosen with every dev label in view.
+/// </summary>
+internal static class HeldOutEvaluation
+{
+    public static readonly double[] Thresholds = [0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70];
+
+    public static List<HeldOutScore> Rolling(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken)
+    {
+        var days = Days(labelled);
+        var scores = new List<HeldOutScore>();
+        for (var k = 2; k < days.Count - 2; k += 2)
+        {
+            var cutoff = days[k];
+            var tune = labelled.Where(h => Day(h) <= cutoff).ToList();
+            var test = labelled.Where(h => Day(h) > cutoff).ToList();
+            scores.Add(Score($"tune ≤ {cutoff:MM-dd}, test after", [tune], test, labels, clusterer, defaults, cancellationToken));
+        }
+
+        return scores;
+    }
+
+    public static List<HeldOutScore> Folds(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, int folds, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken)
+    {
+        var days = Days(labelled);
+        var blocks = Enumerable.Range(0, folds)
+            .Select(f => days.Where((_, i) => i * folds / days.Count == f).ToHashSet())
+            .Select(set => labelled.Where(h => set.Contains(Day(h))).ToList())
+            .ToList();
+        var scores = new List<HeldOutScore>();
+        for (var f = 0; f < folds; f++)
+        {
+            var test = blocks[f];
+            var first = test.Min(Day);
+            var last = test.Max(Day);
+            scores.Add(Score($"fold {f + 1}/{folds}: {first:MM-dd}…{last:MM-dd}", [.. blocks.Where((_, i) => i != f)], test, labels, clusterer, defaults, cancellationToken));
+        }
+
+        return scores;
+    }
+
+    private static HeldOutScore Score(string name, List<List<Headline>> tune, List<Headline> test, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken)
+    {
+        // The threshold that does best on the tuning periods, each clustered as its own window (items pooled for the mean).
+        var chosen = Thresholds
+            .Select(t => (Threshold: t, F1: tune.Sum(period => period.Count * Evaluate(period, defaults with { MergeThreshold = t }).F1)))
+            .Aggregate((best, next) => next.F1 > best.F1 + 1e-12 ? next : best).Threshold;
+        return new HeldOutScore(name, tune.Sum(p => p.Count), test.Count, chosen, Evaluate(test, defaults with { MergeThreshold = chosen }), Evaluate(test, defaults));
+
+        BCubedScore Evaluate(List<Headline> headlines, EventClusterSettings settings) =>
+            ClusterEvaluation.Score(ClusterEvaluation.Run(headlines, null, clusterer(settings), cancellationToken), labels);
+    }
+
+    private static DateOnly Day(Headline h) => DateOnly.FromDateTime((h.FirstSeen ?? DateTimeOffset.UnixEpoch).UtcDateTime);
+
+    private static List<DateOnly> Days(IReadOnlyList<Headline> labelled) => [.. labelled.Select(Day).Distinct().Order()];
+}

@@ -11,13 +11,14 @@ namespace Digest.Worker.Cli;
 /// [--no-embeddings] [--show N] [--set Name=value …] [--profile F] [--model F]</c>: classifies the headlines (all of them
 /// with --all), clusters the relevant ones into stories as one window, and prints the stories; with --labels it keeps
 /// only the labelled lines and prints B-cubed precision, recall and F1; --output writes <c>id&lt;TAB&gt;story</c> for
-/// every line (story <c>-</c> for a line the classifier left out).
+/// every line (story <c>-</c> for a line the classifier left out). With --labels and --rolling it also scores days the
+/// clusterer was not tuned on: a rolling origin and three held-back folds (<see cref="HeldOutEvaluation"/>).
 /// </summary>
 internal static class EvalClusterVerb
 {
-    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
+    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--rolling] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
 
-    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--show", "--set", "--profile", "--model"];
+    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--rolling", "--show", "--set", "--profile", "--model"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -91,6 +92,11 @@ internal static class EvalClusterVerb
                     $"B-cubed on {score.Items} labelled headlines ({score.ReferenceStories} stories in the labels, {score.Stories} found): precision {score.Precision:0.000}, recall {score.Recall:0.000}, F1 {score.F1:0.000}"));
             }
 
+            if (labels is not null && parsed.Has("--rolling"))
+            {
+                await WriteHeldOutAsync(headlines, labels, settings, classifier.Profile, embedder, stdout, cancellationToken);
+            }
+
             if (parsed.Value("--output") is { } output)
             {
                 await File.WriteAllLinesAsync(output, results.Select(r => $"{r.Headline.Id}\t{(r.Story is { } s ? s.ToString(CultureInfo.InvariantCulture) : "-")}"), cancellationToken);
@@ -117,6 +123,49 @@ internal static class EvalClusterVerb
         {
             await stderr.WriteLineAsync(e.Message);
             return 2;
+        }
+    }
+
+    private static async Task WriteHeldOutAsync(List<Headline> headlines, Dictionary<string, string> labels, EventClusterSettings settings, TopicProfile profile, ITextEmbedder? embedder, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var cached = embedder is null ? null : new CachingEmbedder(embedder);
+        var extractor = new EventFeatureExtractor(profile);
+        StoryWindowClusterer Make(EventClusterSettings s) => new(extractor, new EventClusterer(s), cached);
+        var rows = HeldOutEvaluation.Rolling(headlines, labels, Make, settings, cancellationToken)
+            .Concat(HeldOutEvaluation.Folds(headlines, labels, 3, Make, settings, cancellationToken)).ToList();
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync("held out (MergeThreshold chosen on the tuning days from " + string.Join("/", HeldOutEvaluation.Thresholds.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture))) + "; F1 on the days held out):");
+        foreach (var row in rows)
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {row.Name,-30} tune {row.TuneItems,3} test {row.TestItems,3}  threshold {row.ChosenThreshold:0.00} → F1 {row.Tuned.F1:0.000} (P {row.Tuned.Precision:0.000} R {row.Tuned.Recall:0.000});  defaults F1 {row.Defaults.F1:0.000}"));
+        }
+
+        foreach (var (kind, group) in new[] { ("rolling origin", rows.Where(r => r.Name.StartsWith("tune", StringComparison.Ordinal))), ("held-back folds", rows.Where(r => r.Name.StartsWith("fold", StringComparison.Ordinal))) })
+        {
+            var list = group.ToList();
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  mean over {kind}: tuned F1 {list.Average(r => r.Tuned.F1):0.000}, defaults F1 {list.Average(r => r.Defaults.F1):0.000}"));
+        }
+    }
+
+    /// <summary>Embeds each distinct text once across the many clusterings of a held-out evaluation.</summary>
+    private sealed class CachingEmbedder(ITextEmbedder inner) : ITextEmbedder
+    {
+        private readonly Dictionary<string, float[]> vectors = new(StringComparer.Ordinal);
+
+        public string Model => inner.Model;
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+        {
+            var missing = texts.Where(t => !vectors.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
+            var fresh = inner.Embed(missing, cancellationToken);
+            for (var i = 0; i < missing.Count; i++)
+            {
+                vectors[missing[i]] = fresh[i];
+            }
+
+            return [.. texts.Select(t => vectors[t])];
         }
     }
 
