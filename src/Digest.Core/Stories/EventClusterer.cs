@@ -456,7 +456,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                 weights[k] = (float)(weights[k] / norm);
             }
 
-            var speaker = docs[i].SpeakerCandidates.Where(c => c.Collective || c.TakesPart && c.Speaker != c.Word || names.Contains(c.Word))
+            var speaker = docs[i].SpeakerCandidates.Where(c => c.Named || names.Contains(c.Word))
                 .Select(c => (SpeakerCandidate?)c).FirstOrDefault();
             prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, speaker?.TakesPart ?? false);
         }

@@ -40,7 +40,9 @@ public enum Development
 /// <param name="Speaker">Who speaks: the name, a collective ("lawmakers"), or "envoy:putin" for "Putin aide says".</param>
 /// <param name="TakesPart">A negotiator (one of the profile's people) or someone's envoy: part of the talks, not a
 /// bystander commenting on them.</param>
-public readonly record struct SpeakerCandidate(string Word, string Speaker, bool TakesPart, bool Collective);
+/// <param name="Named">Known to be a name without the window's help: a collective, someone's envoy, or the headline's
+/// first word right before its verb ("Trump says…", which no capital can show).</param>
+public readonly record struct SpeakerCandidate(string Word, string Speaker, bool TakesPart, bool Named);
 
 /// <summary>
 /// An item's features for event clustering, computed once per item and cached: its content terms (proper nouns
@@ -368,7 +370,7 @@ public sealed class EventFeatureExtractor
     private static readonly HashSet<string> NotSpeakers = new(StringComparer.Ordinal)
     {
         "ukraine", "ukrainian", "russia", "russian", "kyiv", "kiev", "moscow", "kremlin", "washington", "white", "house", "us",
-        "america", "american", "china", "chinese", "nato", "west", "western",
+        "america", "american", "china", "chinese", "nato", "west", "western", "official", "source", "report", "analyst", "expert",
     };
 
     private SpeakerCandidate[] SpeakerCandidatesOf(List<string> lead)
@@ -385,15 +387,15 @@ public sealed class EventFeatureExtractor
             var word = lead[j];
             if (Collectives.TryGetValue(word, out var collective))
             {
-                candidates.Add(new SpeakerCandidate(word, collective, false, true));
+                candidates.Add(new SpeakerCandidate(word, collective, false, Named: true));
             }
             else if (j + 1 < lead.Count && Roles.Contains(lead[j + 1]))
             {
-                candidates.Add(new SpeakerCandidate(word, "envoy:" + word, true, false));
+                candidates.Add(new SpeakerCandidate(word, "envoy:" + word, true, Named: true));
             }
             else if (!NotSpeakers.Contains(word) && !Tokenizer.IsStopWord(word) && !char.IsDigit(word[0]))
             {
-                candidates.Add(new SpeakerCandidate(word, word, negotiators.Contains(word), false));
+                candidates.Add(new SpeakerCandidate(word, word, negotiators.Contains(word), Named: j == 0 && verb == 1));
             }
         }
 

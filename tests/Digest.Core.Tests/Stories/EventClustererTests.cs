@@ -78,6 +78,38 @@ public sealed class EventClustererTests
     }
 
     [Fact]
+    public void Cluster_ABystandersRemarkOnTheRound_IsAStoryOfItsOwnWhileANegotiatorsJoinsIt()
+    {
+        var partition = Cluster(
+            (1, 0, "US and Ukrainian negotiators meet in Geneva on the peace plan"),
+            (2, 2, "Talks in Geneva on the peace plan continue into a second day"),
+            (3, 3, "Trump says Ukraine deal is not his final offer as officials gather in Geneva"),
+            (4, 5, "Trump says Zelensky can agree to the deal or fight on"),
+            (5, 6, "Negotiators made progress on the peace plan in Geneva, Witkoff says"));
+
+        StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2), Describe(partition));
+        StoryOf(partition, 5).ShouldBe(StoryOf(partition, 1), Describe(partition));
+        StoryOf(partition, 3).ShouldNotBe(StoryOf(partition, 1), Describe(partition));
+        StoryOf(partition, 3).ShouldBe(StoryOf(partition, 4), Describe(partition));
+    }
+
+    [Fact]
+    public void Extract_TheLeadingClause_PlacesTheEventAndNamesWhoSpeaks()
+    {
+        var remark = extractor.Extract(Document(1, 0, "Trump says the offer is not final as officials meet in Geneva"));
+        remark.Venues.ShouldBeEmpty();
+        remark.VenueMentions.ShouldNotBeEmpty();
+        remark.SpeakerCandidates.Select(c => c.Speaker).ShouldContain("trump");
+
+        var senators = extractor.Extract(Document(2, 0, "US senators slam the peace plan as rewarding aggression"));
+        senators.SpeakerCandidates.ShouldContain(c => c.Speaker == "lawmakers" && c.Named);
+
+        var negotiator = extractor.Extract(Document(3, 0, "Talks in Geneva were productive, Witkoff says"));
+        negotiator.Venues.ShouldNotBeEmpty();
+        negotiator.SpeakerCandidates.ShouldContain(c => c.Speaker == "witkoff" && c.TakesPart);
+    }
+
+    [Fact]
     public void Cluster_SameDevelopmentDaysApart_IsANewStory()
     {
         var partition = Cluster(
@@ -174,7 +206,9 @@ public sealed class EventClustererTests
     private StoryPartition Cluster(params (long Id, double Hours, string Title)[] items) => clusterer.Cluster(Features(items));
 
     private List<EventFeatures> Features(params (long Id, double Hours, string Title)[] items) =>
-        [.. items.Select(i => extractor.Extract(new StoryDocument(i.Id, $"key-{i.Id}", i.Title, "", null, T0.AddHours(i.Hours))))];
+        [.. items.Select(i => extractor.Extract(Document(i.Id, i.Hours, i.Title)))];
+
+    private static StoryDocument Document(long id, double hours, string title) => new(id, $"key-{id}", title, "", null, T0.AddHours(hours));
 
     private static int StoryOf(StoryPartition partition, long itemId) => partition.ClusterOf()[itemId];
 
