@@ -19,6 +19,9 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
     /// <summary>Embeddings computed by the last <see cref="Cluster"/> call and not given by <see cref="Remember"/>: worth storing.</summary>
     public IReadOnlyDictionary<long, float[]> NewEmbeddings { get; private set; } = new Dictionary<long, float[]>();
 
+    /// <summary>Why the last pass had to go without embeddings for its new items (null when it did not): for the caller to log.</summary>
+    public string? EmbeddingError { get; private set; }
+
     public StoryPartition Cluster(IReadOnlyList<StoryDocument> window, IReadOnlyDictionary<long, long>? pinned, CancellationToken cancellationToken) =>
         clusterer.Cluster(Features(window, cancellationToken), pinned);
 
@@ -49,10 +52,22 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
         }
 
         var fresh = new Dictionary<long, float[]>();
+        EmbeddingError = null;
         if (embedder is not null && missing.Count > 0)
         {
-            var vectors = embedder.Embed([.. missing.Select(f => f.Text)], cancellationToken);
-            for (var i = 0; i < missing.Count; i++)
+            IReadOnlyList<float[]>? vectors = null;
+            try
+            {
+                vectors = embedder.Embed([.. missing.Select(f => f.Text)], cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // No model (a missing runtime, an unwritable model cache): these items are clustered on their words,
+                // venues, speakers and time, and the next pass tries again.
+                EmbeddingError = e.GetType().Name + ": " + e.Message;
+            }
+
+            for (var i = 0; vectors is not null && i < missing.Count; i++)
             {
                 missing[i].Embedding = vectors[i];
                 fresh[missing[i].Document.ItemId] = vectors[i];

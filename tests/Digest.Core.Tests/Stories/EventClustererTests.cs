@@ -94,6 +94,27 @@ public sealed class EventClustererTests
     }
 
     [Fact]
+    public void WindowClusterer_WhenTheEmbedderFails_ClustersOnWordsAndSaysWhy()
+    {
+        var window = new StoryWindowClusterer(extractor, clusterer, new FailingEmbedder());
+        var partition = window.Cluster(
+            [Document(1, 0, "US and Ukrainian negotiators hold peace talks in Geneva"), Document(2, 4, "Peace talks in Geneva end with US and Ukraine upbeat")],
+            null,
+            CancellationToken.None);
+
+        partition.Clusters.Count.ShouldBe(1);
+        window.EmbeddingError.ShouldNotBeNull().ShouldContain("no model here");
+    }
+
+    private sealed class FailingEmbedder : ITextEmbedder
+    {
+        public string Model => "none";
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+            throw new FileNotFoundException("no model here");
+    }
+
+    [Fact]
     public void Extract_TheLeadingClause_PlacesTheEventAndNamesWhoSpeaks()
     {
         var remark = extractor.Extract(Document(1, 0, "Trump says the offer is not final as officials meet in Geneva"));
