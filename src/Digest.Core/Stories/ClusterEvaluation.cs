@@ -117,6 +117,11 @@ internal static class HeldOutEvaluation
     public static List<HeldOutScore> Folds(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, int folds, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken)
     {
         var days = Days(labelled);
+        if (days.Count < folds)
+        {
+            return [];
+        }
+
         var blocks = Enumerable.Range(0, folds)
             .Select(f => days.Where((_, i) => i * folds / days.Count == f).ToHashSet())
             .Select(set => labelled.Where(h => set.Contains(Day(h))).ToList())

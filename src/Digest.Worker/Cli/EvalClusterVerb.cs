@@ -141,9 +141,20 @@ internal static class EvalClusterVerb
                 $"  {row.Name,-30} tune {row.TuneItems,3} test {row.TestItems,3}  threshold {row.ChosenThreshold:0.00} → F1 {row.Tuned.F1:0.000} (P {row.Tuned.Precision:0.000} R {row.Tuned.Recall:0.000});  defaults F1 {row.Defaults.F1:0.000}"));
         }
 
+        if (rows.Count == 0)
+        {
+            await stdout.WriteLineAsync("  too few labelled days: a rolling origin needs 5, held-back folds 3");
+            return;
+        }
+
         foreach (var (kind, group) in new[] { ("rolling origin", rows.Where(r => r.Name.StartsWith("tune", StringComparison.Ordinal))), ("held-back folds", rows.Where(r => r.Name.StartsWith("fold", StringComparison.Ordinal))) })
         {
             var list = group.ToList();
+            if (list.Count == 0)
+            {
+                continue;
+            }
+
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  mean over {kind}: tuned F1 {list.Average(r => r.Tuned.F1):0.000}, defaults F1 {list.Average(r => r.Defaults.F1):0.000}"));
         }

@@ -35,6 +35,36 @@ public sealed class EvalClusterVerbTests
     }
 
     [Fact]
+    public async Task EvalCluster_Rolling_ScoresEachHeldOutPeriodWithAThresholdChosenBeforeIt()
+    {
+        using var cli = new TestSupport.Cli();
+        var input = Path.Combine(cli.Directory, "rounds.jsonl");
+        var labels = Path.Combine(cli.Directory, "labels.tsv");
+        string[] venues = ["Geneva", "Abu Dhabi", "Moscow", "Miami", "Berlin", "Istanbul"];
+        var lines = new List<string>();
+        var stories = new List<string> { "id\tstory" };
+        for (var day = 0; day < venues.Length; day++)
+        {
+            var date = $"2026-03-{day + 2:00}";
+            lines.Add($$"""{"id": {{(day * 10) + 1}}, "first_seen": "{{date}}T08:00Z", "outlet": "Wire A", "title": "Negotiators open a round of peace talks in {{venues[day]}}"}""");
+            lines.Add($$"""{"id": {{(day * 10) + 2}}, "first_seen": "{{date}}T12:00Z", "outlet": "Paper B", "title": "Peace talks in {{venues[day]}} end with both sides upbeat"}""");
+            stories.Add($"{(day * 10) + 1}\t{venues[day]}");
+            stories.Add($"{(day * 10) + 2}\t{venues[day]}");
+        }
+
+        await File.WriteAllLinesAsync(input, lines, TestContext.Current.CancellationToken);
+        await File.WriteAllLinesAsync(labels, stories, TestContext.Current.CancellationToken);
+
+        var (exit, stdout, stderr) = await cli.RunAsync("eval", "cluster", "--input", input, "--labels", labels, "--all", "--no-embeddings", "--rolling", "--show", "0");
+
+        exit.ShouldBe(0, stderr);
+        stdout.ShouldContain("tune ≤ 03-04, test after");
+        stdout.ShouldContain("fold 3/3: 03-06…03-07");
+        stdout.ShouldContain("mean over rolling origin: tuned F1 1.000");
+        stdout.ShouldContain("mean over held-back folds: tuned F1 1.000");
+    }
+
+    [Fact]
     public async Task EvalCluster_WithoutAll_LeavesTheIrrelevantOutWithADash()
     {
         using var cli = new TestSupport.Cli();
