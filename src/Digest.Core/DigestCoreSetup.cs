@@ -28,6 +28,7 @@ public static class DigestCoreSetup
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new ConfigPaths(configDirectory));
+        services.AddSingleton<ShutdownGrace>();
         services.AddValidatedOptions<FeedsOptions>(FeedsOptions.SectionName);
         services.AddValidatedOptions<DigestOptions>(DigestOptions.SectionName);
         services.AddValidatedOptions<TopicOptions>(TopicOptions.SectionName);

@@ -26,7 +26,7 @@ internal sealed partial class DiscordBotService(
     internal static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs while this worker holds the lease, until <paramref name="cancellationToken"/> is cancelled.</summary>
-    public async Task RunAsync(IDigestStore store, CancellationToken cancellationToken)
+    public async Task RunAsync(ILeaseStore store, CancellationToken cancellationToken)
     {
         if (await LoadAsync(store, cancellationToken) is { } stored)
         {
@@ -71,10 +71,10 @@ internal sealed partial class DiscordBotService(
         }
     }
 
-    private static async Task<GatewaySession?> LoadAsync(IDigestStore store, CancellationToken cancellationToken) =>
+    private static async Task<GatewaySession?> LoadAsync(ILeaseStore store, CancellationToken cancellationToken) =>
         await store.GetStateAsync(SessionKey, cancellationToken) is { } json ? JsonSerializer.Deserialize<GatewaySession>(json, DiscordJson.Options) : null;
 
-    private async Task<GatewaySession?> SaveIfChangedAsync(IDigestStore store, GatewaySession? saved, CancellationToken cancellationToken)
+    private async Task<GatewaySession?> SaveIfChangedAsync(ILeaseStore store, GatewaySession? saved, CancellationToken cancellationToken)
     {
         var current = gateway.Session;
         if (current == saved)

@@ -21,7 +21,10 @@ namespace Digest.Discord;
 /// </summary>
 internal sealed partial class DiscordCommandHandler(
     CommandDispatcher dispatcher,
-    IDigestStore store,
+    IStoryStore storyStore,
+    IDeliveryStore deliveryStore,
+    ICommunityStore communityStore,
+    ILeaseStore leaseStore,
     IDigestScheduling scheduling,
     CommunityScopes scopes,
     DiscordPager pager,
@@ -72,7 +75,7 @@ internal sealed partial class DiscordCommandHandler(
         // A moderator setting the schedule means "deliver here": a channel paused by a delivery failure resumes.
         if (name == "schedule" && rights == CallerRights.Moderator && channel.PausedReason is not null)
         {
-            await store.SetChannelPausedAsync(channel.Id, null, cancellationToken);
+            await deliveryStore.SetChannelPausedAsync(channel.Id, null, cancellationToken);
             channel = channel with { PausedReason = null };
         }
 
@@ -114,12 +117,12 @@ internal sealed partial class DiscordCommandHandler(
     private async Task<ChannelRecord> ChannelAsync(string channelId, string community, CancellationToken cancellationToken)
     {
         ChannelRecord? channel = null;
-        if (long.TryParse(await store.GetStateAsync(BindingKey(channelId), cancellationToken), NumberStyles.None, CultureInfo.InvariantCulture, out var boundId))
+        if (long.TryParse(await leaseStore.GetStateAsync(BindingKey(channelId), cancellationToken), NumberStyles.None, CultureInfo.InvariantCulture, out var boundId))
         {
-            channel = await store.GetChannelAsync(boundId, cancellationToken);
+            channel = await deliveryStore.GetChannelAsync(boundId, cancellationToken);
         }
 
-        channel ??= await store.EnsureChannelAsync(DiscordPublisher.PlatformName, channelId, community, options.Value.DefaultSchedule, options.Value.DefaultTimeZone, cancellationToken);
+        channel ??= await deliveryStore.EnsureChannelAsync(DiscordPublisher.PlatformName, channelId, community, options.Value.DefaultSchedule, options.Value.DefaultTimeZone, cancellationToken);
         if (scheduled.TryAdd(channel.Id, 0))
         {
             await scheduling.ScheduleChannelAsync(channel, cancellationToken);
@@ -162,7 +165,7 @@ internal sealed partial class DiscordCommandHandler(
             return feed;
         }
 
-        var feeds = await store.GetCommunityFeedsAsync(community, cancellationToken);
+        var feeds = await communityStore.GetCommunityFeedsAsync(community, cancellationToken);
         return feeds.FirstOrDefault(f => f.Feed.Name.Equals(feed, StringComparison.OrdinalIgnoreCase)) is { } named
             ? named.Feed.Id.ToString(CultureInfo.InvariantCulture)
             : feed;
@@ -179,14 +182,14 @@ internal sealed partial class DiscordCommandHandler(
                     return CommandReply.Refuse("That is not a Discord webhook URL. Copy it from the channel's settings (Integrations → Webhooks): https://discord.com/api/webhooks/<id>/<token>");
                 }
 
-                if (await store.FindChannelAsync(DiscordPublisher.PlatformName, url, cancellationToken) is { } other && other.Id != channel.Id)
+                if (await deliveryStore.FindChannelAsync(DiscordPublisher.PlatformName, url, cancellationToken) is { } other && other.Id != channel.Id)
                 {
                     return CommandReply.Refuse("That webhook is bound to another channel already; create a webhook for this one.");
                 }
 
-                await store.RebindChannelAsync(channel.Id, url, channel.CommunityId, cancellationToken);
-                await store.SetStateAsync(BindingKey(channelId), channel.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
-                await store.SetChannelPausedAsync(channel.Id, null, cancellationToken);
+                await deliveryStore.RebindChannelAsync(channel.Id, url, channel.CommunityId, cancellationToken);
+                await leaseStore.SetStateAsync(BindingKey(channelId), channel.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
+                await deliveryStore.SetChannelPausedAsync(channel.Id, null, cancellationToken);
                 LogBound(logger, channel.Id, channelId);
                 return CommandReply.Say("Bound: this channel's digests now go through the webhook. /webhook unbind posts them as the bot again.");
             case "unbind":
@@ -195,9 +198,9 @@ internal sealed partial class DiscordCommandHandler(
                     return CommandReply.Refuse("This channel is not bound to a webhook; the bot posts its digests.");
                 }
 
-                await store.RebindChannelAsync(channel.Id, channelId, channel.CommunityId, cancellationToken);
-                await store.SetStateAsync(BindingKey(channelId), "", cancellationToken);
-                await store.SetChannelPausedAsync(channel.Id, null, cancellationToken);
+                await deliveryStore.RebindChannelAsync(channel.Id, channelId, channel.CommunityId, cancellationToken);
+                await leaseStore.SetStateAsync(BindingKey(channelId), "", cancellationToken);
+                await deliveryStore.SetChannelPausedAsync(channel.Id, null, cancellationToken);
                 LogUnbound(logger, channel.Id, channelId);
                 return CommandReply.Say("Unbound: the bot posts this channel's digests again.");
             default:
@@ -207,7 +210,7 @@ internal sealed partial class DiscordCommandHandler(
 
     private async Task<IReadOnlyList<DiscordChoice>> FeedChoicesAsync(string community, string typed, CancellationToken cancellationToken)
     {
-        var feeds = await store.GetCommunityFeedsAsync(community, cancellationToken);
+        var feeds = await communityStore.GetCommunityFeedsAsync(community, cancellationToken);
         return [.. feeds
             .Where(f => !f.Configured && (typed.Length == 0 || f.Feed.Name.Contains(typed, StringComparison.OrdinalIgnoreCase) || f.Feed.Url.Contains(typed, StringComparison.OrdinalIgnoreCase)))
             .Take(MaxChoices)
@@ -219,7 +222,7 @@ internal sealed partial class DiscordCommandHandler(
     {
         typed = typed.TrimStart('#');
         var scope = await scopes.ForAsync(community, cancellationToken);
-        var stories = await store.GetStoriesAsync(new StoryQuery(200, FeedIds: scope.FeedIds), cancellationToken);
+        var stories = await storyStore.GetStoriesAsync(new StoryQuery(200, FeedIds: scope.FeedIds), cancellationToken);
         return [.. stories
             .Where(s => scope.Admits(s) && (typed.Length == 0
                 || s.Id.ToString(CultureInfo.InvariantCulture).StartsWith(typed, StringComparison.Ordinal)
@@ -230,7 +233,7 @@ internal sealed partial class DiscordCommandHandler(
 
     private async Task<IReadOnlyList<DiscordChoice>> AlertChoicesAsync(string userId, string community, string typed, CancellationToken cancellationToken)
     {
-        var subscription = await store.GetSubscriptionAsync(DiscordPublisher.PlatformName, userId, community, cancellationToken);
+        var subscription = await communityStore.GetSubscriptionAsync(DiscordPublisher.PlatformName, userId, community, cancellationToken);
         return [.. (subscription?.Alerts ?? [])
             .Where(p => p.Contains(typed, StringComparison.OrdinalIgnoreCase))
             .Take(MaxChoices)

@@ -16,7 +16,7 @@ public static class DiscordSetup
     /// <summary>
     /// The Discord adapter: REST client, gateway bot, command registration, publisher. The host must also register an
     /// <see cref="Interactions.IDiscordInteractionHandler"/> (<see cref="AddDigestDiscordCommands"/>) and, for the gateway
-    /// bot, the <see cref="IDigestStore"/> its lease and session live in. With no Discord:BotToken the bot does not start;
+    /// bot, the <see cref="ILeaseStore"/> its lease and session live in. With no Discord:BotToken the bot does not start;
     /// the publisher still serves webhook-bound channels.
     /// </summary>
     public static IServiceCollection AddDigestDiscord(this IServiceCollection services, IConfiguration configuration)
@@ -39,7 +39,7 @@ public static class DiscordSetup
         if (!string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.BotToken)}"]))
         {
             // One gateway session per bot: on the worker holding the lease (with SQLite, the only worker).
-            services.AddLeasedWork(DiscordBotService.LeaseName, (sp, ct) => sp.GetRequiredService<DiscordBotService>().RunAsync(sp.GetRequiredService<IDigestStore>(), ct));
+            services.AddLeasedWork(DiscordBotService.LeaseName, (sp, ct) => sp.GetRequiredService<DiscordBotService>().RunAsync(sp.GetRequiredService<ILeaseStore>(), ct));
         }
 
         services.AddSingleton<IChannelPublisher, DiscordPublisher>();

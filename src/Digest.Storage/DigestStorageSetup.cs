@@ -13,7 +13,7 @@ public static class DigestStorageSetup
     public static IServiceCollection AddDigestStorage(this IServiceCollection services)
     {
         services.AddValidatedOptions<StorageOptions>(StorageOptions.SectionName);
-        services.AddSingleton<IDigestStore>(sp =>
+        return services.AddDigestStore(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return options.Provider switch
@@ -23,6 +23,18 @@ public static class DigestStorageSetup
                 _ => throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions), [$"Storage:Provider '{options.Provider}' is not available in this build"]),
             };
         });
+    }
+
+    /// <summary>Registers one store for every role: each stage asks for the role it needs (feeds, items, stories, delivery, communities, leases).</summary>
+    public static IServiceCollection AddDigestStore(this IServiceCollection services, Func<IServiceProvider, IDigestStore> create)
+    {
+        services.AddSingleton(create);
+        services.AddSingleton<IFeedStore>(sp => sp.GetRequiredService<IDigestStore>());
+        services.AddSingleton<IItemStore>(sp => sp.GetRequiredService<IDigestStore>());
+        services.AddSingleton<IStoryStore>(sp => sp.GetRequiredService<IDigestStore>());
+        services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<IDigestStore>());
+        services.AddSingleton<ICommunityStore>(sp => sp.GetRequiredService<IDigestStore>());
+        services.AddSingleton<ILeaseStore>(sp => sp.GetRequiredService<IDigestStore>());
         return services;
     }
 }

@@ -15,6 +15,13 @@ public sealed class StorageOptions : IValidatableObject
     /// <summary>Empty for SQLite means a file in the per-user data directory; PostgreSQL needs one (<c>Host=…;Database=…;Username=…</c>).</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// SQLite: how often the running bot checks that its database file is still the one it opened (not deleted, not
+    /// replaced); when it is not, the worker stops with exit code 4.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     public bool IsPostgres => Provider == "postgres";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -22,6 +29,10 @@ public sealed class StorageOptions : IValidatableObject
         if (IsPostgres && string.IsNullOrWhiteSpace(ConnectionString))
         {
             yield return new ValidationResult("required when Storage:Provider is 'postgres'", [nameof(ConnectionString)]);
+        }
+        else if (!string.IsNullOrWhiteSpace(ConnectionString) && StorageFaults.CheckSyntax(Provider, ConnectionString) is { } malformed)
+        {
+            yield return new ValidationResult(malformed, [nameof(ConnectionString)]);
         }
     }
 

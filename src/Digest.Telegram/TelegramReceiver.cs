@@ -21,7 +21,7 @@ internal sealed partial class TelegramReceiver(
     ITelegramBotClient bot,
     TelegramUpdateHandler handler,
     TelegramIdentity identity,
-    IDigestStore store,
+    ILeaseStore leaseStore,
     TimeProvider time,
     IOptions<TelegramOptions> options,
     ILogger<TelegramReceiver> logger) : BackgroundService
@@ -91,7 +91,7 @@ internal sealed partial class TelegramReceiver(
     private async Task PollAsync(TelegramOptions settings, CancellationToken cancellationToken)
     {
         var key = $"telegram:{bot.BotId}:offset";
-        var offset = int.TryParse(await store.GetStateAsync(key, cancellationToken), NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) ? stored : 0;
+        var offset = int.TryParse(await leaseStore.GetStateAsync(key, cancellationToken), NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) ? stored : 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var updates = await bot.GetUpdates(offset, 100, (int)settings.PollTimeout.TotalSeconds, Wanted, cancellationToken);
@@ -101,7 +101,7 @@ internal sealed partial class TelegramReceiver(
 
                 // Kept after each update: a restart goes on from the next one, and one handled twice at most after a crash.
                 offset = update.Id + 1;
-                await store.SetStateAsync(key, offset.ToString(CultureInfo.InvariantCulture), cancellationToken);
+                await leaseStore.SetStateAsync(key, offset.ToString(CultureInfo.InvariantCulture), cancellationToken);
             }
         }
     }

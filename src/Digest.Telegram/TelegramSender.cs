@@ -23,7 +23,7 @@ internal sealed record SendOutcome(bool Delivered, string? Error = null, bool Pe
 internal sealed partial class TelegramSender(
     ITelegramBotClient bot,
     TelegramRateLimiter limiter,
-    IDigestStore store,
+    IDeliveryStore deliveryStore,
     IOptions<TelegramOptions> options,
     ILogger<TelegramSender> logger)
 {
@@ -119,10 +119,10 @@ internal sealed partial class TelegramSender(
     public async Task<TelegramAddress> RebindAsync(TelegramAddress address, long newChatId, CancellationToken cancellationToken)
     {
         var moved = address with { ChatId = newChatId };
-        if (await store.FindChannelAsync(TelegramAddress.Platform, address.ToString(), cancellationToken) is { } channel
-            && await store.FindChannelAsync(TelegramAddress.Platform, moved.ToString(), cancellationToken) is null)
+        if (await deliveryStore.FindChannelAsync(TelegramAddress.Platform, address.ToString(), cancellationToken) is { } channel
+            && await deliveryStore.FindChannelAsync(TelegramAddress.Platform, moved.ToString(), cancellationToken) is null)
         {
-            await store.RebindChannelAsync(channel.Id, moved.ToString(), TelegramAddress.Community(newChatId), cancellationToken);
+            await deliveryStore.RebindChannelAsync(channel.Id, moved.ToString(), TelegramAddress.Community(newChatId), cancellationToken);
         }
 
         LogMigrated(logger, address.ChatId, newChatId);

@@ -28,7 +28,7 @@ internal sealed partial class TelegramUpdateHandler(
     TelegramModerators moderators,
     TelegramCallbacks callbacks,
     TelegramIdentity identity,
-    IDigestStore store,
+    IDeliveryStore deliveryStore,
     IDigestScheduling scheduling,
     IOptions<TelegramOptions> options,
     ILogger<TelegramUpdateHandler> logger)
@@ -78,6 +78,20 @@ internal sealed partial class TelegramUpdateHandler(
         var name = parsed.Name == "start" ? "help" : parsed.Name;
         var address = new TelegramAddress(message.Chat.Id, message.IsTopicMessage ? message.MessageThreadId : null);
         var channel = await EnsureChannelAsync(message.Chat, address, cancellationToken);
+        string? attachment = null;
+        if (name == "feeds" && message.Document is { } document)
+        {
+            var (text, problem) = await DownloadAsync(document, cancellationToken);
+            if (problem is not null)
+            {
+                // A file we couldn't get is said so, not taken for a missing one.
+                await sender.SendAsync(address, TelegramRenderer.Render(CommandReply.Refuse(problem), callbacks), cancellationToken);
+                return;
+            }
+
+            attachment = text;
+        }
+
         var request = new CommandRequest(
             name,
             parsed.Arguments,
@@ -86,7 +100,7 @@ internal sealed partial class TelegramUpdateHandler(
             channel,
             await RightsAsync(message.Chat, from, cancellationToken),
             new ChannelDefaults(options.Value.DefaultSchedule, options.Value.DefaultTimeZone),
-            Attachment: name == "feeds" && message.Document is { } document ? await DownloadAsync(document, cancellationToken) : null);
+            Attachment: attachment);
         var reply = await dispatcher.HandleAsync(request, cancellationToken);
         await sender.SendAsync(address, TelegramRenderer.Render(reply, callbacks), cancellationToken);
     }
@@ -135,10 +149,10 @@ internal sealed partial class TelegramUpdateHandler(
         }
 
         if (membership.NewChatMember.Status is ChatMemberStatus.Left or ChatMemberStatus.Kicked
-            && await store.FindChannelAsync(TelegramAddress.Platform, address.ToString(), cancellationToken) is { } channel)
+            && await deliveryStore.FindChannelAsync(TelegramAddress.Platform, address.ToString(), cancellationToken) is { } channel)
         {
             var reason = membership.Chat.Type == ChatType.Private ? "the user blocked the bot" : "the bot was removed from the chat";
-            await store.SetChannelPausedAsync(channel.Id, reason, cancellationToken);
+            await deliveryStore.SetChannelPausedAsync(channel.Id, reason, cancellationToken);
             LogPaused(logger, membership.Chat.Id, reason);
         }
     }
@@ -151,7 +165,7 @@ internal sealed partial class TelegramUpdateHandler(
     {
         // A private channel's community is the one its owner subscribed in (set by /subscribe or /alerts), so it is left alone here.
         var isPrivate = chat.Type == ChatType.Private;
-        var channel = await store.EnsureChannelAsync(
+        var channel = await deliveryStore.EnsureChannelAsync(
             TelegramAddress.Platform,
             address.ToString(),
             isPrivate ? null : TelegramAddress.Community(chat.Id),
@@ -160,7 +174,7 @@ internal sealed partial class TelegramUpdateHandler(
             cancellationToken);
         if (channel.PausedReason is not null)
         {
-            await store.SetChannelPausedAsync(channel.Id, null, cancellationToken);
+            await deliveryStore.SetChannelPausedAsync(channel.Id, null, cancellationToken);
             channel = channel with { PausedReason = null };
         }
 
@@ -185,17 +199,29 @@ internal sealed partial class TelegramUpdateHandler(
         return new CommandCaller(id, user.Username ?? user.FirstName, id);
     }
 
-    private async Task<string?> DownloadAsync(Document document, CancellationToken cancellationToken)
+    private async Task<(string? Text, string? Problem)> DownloadAsync(Document document, CancellationToken cancellationToken)
     {
+        const string TooLarge = "The attached file is larger than 1 MB; an OPML list of feeds is far smaller. Nothing was imported.";
         if (document.FileSize > AttachmentMaxBytes)
         {
-            return null;
+            return (null, TooLarge);
         }
 
-        using var buffer = new MemoryStream();
-        await bot.GetInfoAndDownloadFile(document.FileId, buffer, cancellationToken);
-        return buffer.Length > AttachmentMaxBytes ? null : Encoding.UTF8.GetString(buffer.ToArray());
+        try
+        {
+            using var buffer = new MemoryStream();
+            await bot.GetInfoAndDownloadFile(document.FileId, buffer, cancellationToken);
+            return buffer.Length > AttachmentMaxBytes ? (null, TooLarge) : (Encoding.UTF8.GetString(buffer.ToArray()), null);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            LogDownloadFailed(logger, e, document.FileId);
+            return (null, $"Couldn't download the attached file ({e.Message}). Nothing was imported; send it again, or give its address: /feeds import <url>");
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram file {FileId} could not be downloaded")]
+    private static partial void LogDownloadFailed(ILogger logger, Exception exception, string fileId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Telegram update {UpdateId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, int updateId);

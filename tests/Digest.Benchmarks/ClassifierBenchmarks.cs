@@ -18,7 +18,7 @@ public class ClassifierBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        classifier = EvalClassifyCommand.LoadClassifier(null, null, TextWriter.Null)
+        classifier = ClassifierFiles.Load(null, null, TextWriter.Null)
             ?? throw new InvalidOperationException("config/topics/ukraine-peace-talks.json or its model not found above the working directory");
         inputs = [.. Headlines.ReadJsonLines(SharedCorpus.Path("data/headlines/headlines.jsonl")).Take(Count).Select(h => h.Input)];
     }

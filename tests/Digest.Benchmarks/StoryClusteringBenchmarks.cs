@@ -29,7 +29,7 @@ public class StoryClusteringBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var classifier = EvalClassifyCommand.LoadClassifier(null, null, TextWriter.Null)
+        var classifier = ClassifierFiles.Load(null, null, TextWriter.Null)
             ?? throw new InvalidOperationException("config/topics/ukraine-peace-talks.json or its model not found above the working directory");
         extractor = new EventFeatureExtractor(classifier.Profile);
         var headlines = Headlines.ReadJsonLines(SharedCorpus.Path("data/headlines/headlines.jsonl"))

@@ -3,6 +3,7 @@ using Digest.Core.Storage;
 using Digest.Discord.Gateway;
 using Digest.Discord.Interactions;
 using Digest.Discord.Tests.TestSupport;
+using Digest.Storage;
 using Digest.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -108,7 +109,7 @@ public sealed class DiscordSetupTests : IDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddDigestDiscord(builder.Configuration);
         builder.Services.AddSingleton<IDiscordInteractionHandler, ScriptedHandler>();
-        builder.Services.AddSingleton<IDigestStore>(new SqliteStore($"Data Source={Path.Combine(directory, "digest.db")}"));
+        builder.Services.AddDigestStore(_ => new SqliteStore($"Data Source={Path.Combine(directory, "digest.db")}"));
         return builder.Build();
     }
 }

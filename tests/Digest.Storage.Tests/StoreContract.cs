@@ -395,7 +395,7 @@ public abstract class StoreContract : IAsyncDisposable
         (await store.RemoveCommunityFeedAsync("tg:1", added.Feed.Id, Ct)).ShouldBe(FeedUnlinkResult.Unlinked);
         (await store.GetFeedAsync(added.Feed.Id, Ct))!.IsPaused.ShouldBeFalse();
         (await store.RemoveCommunityFeedAsync("dc:2", added.Feed.Id, Ct)).ShouldBe(FeedUnlinkResult.Orphaned);
-        (await store.GetFeedAsync(added.Feed.Id, Ct))!.PausedReason.ShouldBe(IDigestStore.OrphanedFeedReason);
+        (await store.GetFeedAsync(added.Feed.Id, Ct))!.PausedReason.ShouldBe(ICommunityStore.OrphanedFeedReason);
         (await store.GetCommunityFeedsAsync("tg:1", Ct)).Count.ShouldBe(1);
 
         var back = await store.AddCommunityFeedAsync("dc:2", url, "River", TimeSpan.FromMinutes(30), "u2", Ct);

@@ -47,6 +47,20 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task FeedsImport_AttachmentThatCannotBeDownloaded_GetsAReply()
+    {
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        telegram.MakeAdministrator(Group, Admin);
+
+        telegram.SendDocument(Group, Admin, "/feeds import", "lost-file", 2048);
+
+        var reply = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Couldn't download the attached file", StringComparison.Ordinal), "the reply to an import whose file was lost");
+        reply.VisibleText.ShouldContain("Nothing was imported");
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task FeedsAdd_ByMemberRefused_ByAdminDiscoversFeedAndItsItemsReachNextDigest()
     {
         await using var telegram = await FakeTelegramServer.StartAsync();

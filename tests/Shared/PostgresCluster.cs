@@ -49,8 +49,21 @@ public sealed class PostgresCluster : IAsyncLifetime
         Port = FreePort();
         var data = Path.Combine(directory, "data");
         await RunCheckedAsync(Path.Combine(binaries, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        await StartAsync();
+    }
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>: same port, same data.</summary>
+    public async Task StartAsync()
+    {
         var settings = $"-p {Port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-        await RunCheckedAsync(Path.Combine(binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(directory, "server.log"), "-o", settings, "-w", "-t", "60", "start"]);
+        await RunCheckedAsync(Path.Combine(binaries!, "pg_ctl"), ["-D", Path.Combine(directory!, "data"), "-l", Path.Combine(directory!, "server.log"), "-o", settings, "-w", "-t", "60", "start"]);
+    }
+
+    /// <summary>An outage: the server stops at once (clients are disconnected) until <see cref="StartAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        await RunCheckedAsync(Path.Combine(binaries!, "pg_ctl"), ["-D", Path.Combine(directory!, "data"), "-m", "fast", "-w", "stop"]);
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>A fresh, empty database on the cluster, so tests never see each other's rows.</summary>

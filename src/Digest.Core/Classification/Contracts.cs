@@ -6,6 +6,12 @@ public sealed record ClassifierInput(string Title, string? Summary = null, strin
 /// <summary>The verdict on one item: is it about the story, how sure, which subtopics, and why.</summary>
 public sealed record Relevance(bool Relevant, double Score, IReadOnlyList<string> Tags, IReadOnlyList<string> Reasons)
 {
+    /// <summary>
+    /// Not relevant on its own, but close (a score in the profile's band from <c>storyThreshold</c> up to
+    /// <c>threshold</c>) and not excluded by a moderator: relevant if it joins a story that is. Never set on a relevant item.
+    /// </summary>
+    public bool Borderline { get; init; }
+
     public static Relevance Irrelevant(string reason) => new(false, 0, [], [reason]);
 }
 

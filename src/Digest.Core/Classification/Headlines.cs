@@ -8,6 +8,11 @@ internal sealed record Headline(string Id, string Title, string? Summary, string
 {
     public ClassifierInput Input => new(Title, Summary, Outlet);
 
+    /// <summary>The label as relevant (T) or not (W, O); null when absent or ambiguous (?).</summary>
+    public bool? Relevant => Label is { } label ? Headlines.ParseLabel(label) : null;
+
+    public DateOnly? Day => FirstSeen is { } seen ? DateOnly.FromDateTime(seen.UtcDateTime) : null;
+
     public bool InDays(DateOnly? from, DateOnly? to)
     {
         if (from is null && to is null)
@@ -15,12 +20,11 @@ internal sealed record Headline(string Id, string Title, string? Summary, string
             return true;
         }
 
-        if (FirstSeen is not { } seen)
+        if (Day is not { } day)
         {
             return false;
         }
 
-        var day = DateOnly.FromDateTime(seen.UtcDateTime);
         return (from is null || day >= from) && (to is null || day <= to);
     }
 }
@@ -68,9 +72,9 @@ internal static class Headlines
     /// optionally only those first seen up to <paramref name="until"/>) or <c>title label</c> (moderator feedback).
     /// Labels: T/1/good/yes are positive, W/O/0/bad/no negative, ? is left out.
     /// </summary>
-    public static List<(string Title, bool Positive)> ReadLabels(string path, IReadOnlyDictionary<string, Headline>? byId, DateOnly? until)
+    public static List<LabelledTitle> ReadLabels(string path, IReadOnlyDictionary<string, Headline>? byId, DateOnly? until)
     {
-        var labelled = new List<(string, bool)>();
+        var labelled = new List<LabelledTitle>();
         var number = 0;
         foreach (var line in File.ReadLines(path))
         {
@@ -97,16 +101,31 @@ internal static class Headlines
 
                 if (byId.TryGetValue(key, out var headline) && headline.InDays(null, until))
                 {
-                    labelled.Add((headline.Title, label.Value));
+                    labelled.Add(new LabelledTitle(headline.Title, label.Value, headline.Day));
                 }
             }
             else
             {
-                labelled.Add((string.Join(' ', fields[..^1]).Trim(), label.Value));
+                labelled.Add(new LabelledTitle(string.Join(' ', fields[..^1]).Trim(), label.Value));
             }
         }
 
         return labelled;
+    }
+
+    /// <summary>
+    /// The headlines that have a label in <paramref name="labelsPath"/> (<c>id&lt;TAB&gt;label</c> lines), with it; a
+    /// headline's own label is kept when the file has none for it.
+    /// </summary>
+    public static List<Headline> WithLabels(IEnumerable<Headline> headlines, string labelsPath)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var fields in File.ReadLines(labelsPath).Select(l => l.Split('\t')).Where(f => f.Length >= 2))
+        {
+            labels[fields[0].Trim()] = fields[1].Trim();
+        }
+
+        return [.. headlines.Where(h => labels.ContainsKey(h.Id)).Select(h => h with { Label = labels[h.Id] })];
     }
 
     public static bool? ParseLabel(string text) => text.Trim().ToUpperInvariant() switch

@@ -1,27 +1,37 @@
 namespace Digest.Core.Classification;
 
 /// <summary>
-/// Decides whether an item is about the tracked story: the topic profile's evidence (entities, phrases, context,
-/// exclusions) and a trained logistic model over words and character n-grams, calibrated to a probability. Explains
-/// itself with the profile terms and the words that weighed most. A moderator's include/exclude phrases and threshold
-/// come from the profile: classify for a community with <see cref="WithProfile"/>.
+/// Decides whether an item is about the tracked story: a trained logistic model over who takes part and what kind of
+/// event it is (the profile's parties and frames, see <see cref="TopicFeatures"/>) and over the item's words with
+/// names abstracted, calibrated to a probability. Explains itself with the profile terms, the parties and the words that
+/// weighed most. A moderator's include/exclude phrases and threshold come from the profile: classify for a community
+/// with <see cref="WithProfile"/>.
 /// </summary>
 public sealed class TopicClassifier : IRelevanceClassifier
 {
     private readonly TopicModel model;
     private readonly TopicFeatures features;
     private readonly TermMatcher tags;
-    private readonly string[] tagNames;
+    private readonly int[][] tagContext;
+    private readonly int[] sides;
     private readonly TermMatcher include;
     private readonly TermMatcher exclude;
+    private readonly string[] exclusionNames;
+    private readonly string noContext;
 
     internal TopicClassifier(TopicProfile profile, TopicModel model)
     {
         this.model = model;
         features = new TopicFeatures(profile);
-        tagNames = [.. profile.Tags.Keys];
-        tags = new TermMatcher([.. tagNames.Select(t => profile.Tags[t])]);
+        tags = new TermMatcher([.. profile.Tags.Select(t => t.Terms)]);
+        var parties = profile.Parties.Select(p => p.Name).ToList();
+        sides = [.. parties.Select((_, i) => i).Where(i => profile.Parties[i].Role == TopicParty.Side)];
+        tagContext = [.. profile.Tags.Select(t => t.Context.Count == 0
+            ? sides
+            : t.Context.Select(c => parties.FindIndex(p => p.Equals(c, StringComparison.OrdinalIgnoreCase))).ToArray())];
         include = new TermMatcher([.. profile.Include.Select(p => new[] { p })]);
+        exclusionNames = [.. profile.Exclusions.Select(e => e.Name)];
+        noContext = "no context (" + string.Join("/", sides.Select(i => parties[i])) + ")";
         exclude = new TermMatcher([.. profile.Exclude.Select(p => new[] { p })]);
     }
 
@@ -55,16 +65,13 @@ public sealed class TopicClassifier : IRelevanceClassifier
         var reasons = new List<string>(4);
         if (f.Evidence.Count > 0)
         {
-            var names = f.Evidence.Select(i => features.EvidenceTerms[i].Name).ToList();
-            reasons.Add("matched: " + string.Join(", ", names.Where(n => !names.Any(other => other != n && ContainsWord(other, n)))));
+            reasons.Add("matched: " + Names(f.Evidence, features.EvidenceNames));
         }
 
-        reasons.Add(f.Context.Count > 0
-            ? "context: " + string.Join(", ", f.Context.Take(3).Select(i => profile.Context[i].Name))
-            : "no context (" + string.Join("/", profile.Context.Take(2).Select(c => c.Name)) + ")");
+        reasons.Add(HasSide(f) ? "context: " + Names(f.Parties, features.PartyNames) : noContext);
         if (f.Exclusions.Count > 0)
         {
-            reasons.Add("against: " + string.Join(", ", f.Exclusions.Select(i => profile.Exclusions[i].Name)));
+            reasons.Add("against: " + Names(f.Exclusions, exclusionNames));
         }
 
         var relevant = score >= profile.Threshold;
@@ -86,17 +93,67 @@ public sealed class TopicClassifier : IRelevanceClassifier
             reasons.Add("included by moderator: " + string.Join(", ", included.Select(i => profile.Include[i])));
         }
 
-        var itemTags = tags.Match(f.Tokens).Select(i => tagNames[i]).ToList();
-        return new Relevance(relevant, score, itemTags, reasons);
+        var borderline = !relevant && excluded.Count == 0 && score >= profile.StoryThreshold;
+        if (borderline)
+        {
+            reasons.Add("borderline: relevant if it joins a relevant story");
+        }
+
+        return new Relevance(relevant, score, Tags(f), reasons) { Borderline = borderline };
     }
 
-    /// <summary>"peace" is shown within "peace plan" and need not be listed again.</summary>
-    private static bool ContainsWord(string phrase, string word)
+    /// <summary>A tag's terms count only with its context: a party of the story named, and for some the talks too.</summary>
+    private List<string> Tags(ItemFeatures f)
     {
-        var at = phrase.IndexOf(word, StringComparison.OrdinalIgnoreCase);
-        return at >= 0
-            && (at == 0 || !char.IsLetterOrDigit(phrase[at - 1]))
-            && (at + word.Length == phrase.Length || !char.IsLetterOrDigit(phrase[at + word.Length]));
+        var found = new List<string>(2);
+        foreach (var index in tags.Match(f.Tokens))
+        {
+            var tag = features.Profile.Tags[index];
+            if (Names(tagContext[index], f.Parties) && (!tag.NeedsTalks || f.HasDiplomacy))
+            {
+                found.Add(tag.Name);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether the item names one of <paramref name="wanted"/>.</summary>
+    private static bool Names(int[] wanted, List<int> parties)
+    {
+        foreach (var p in wanted)
+        {
+            if (parties.Contains(p))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool HasSide(ItemFeatures f)
+    {
+        foreach (var p in f.Parties)
+        {
+            if (Array.IndexOf(sides, p) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Names(List<int> indices, string[] names)
+    {
+        var parts = new string[indices.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = names[indices[i]];
+        }
+
+        return string.Join(", ", parts);
     }
 
     /// <summary>The two words or word pairs that pushed the score up most, for a reader to see what the model saw.</summary>
@@ -104,16 +161,11 @@ public sealed class TopicClassifier : IRelevanceClassifier
     {
         const double minimum = 0.01;
         (int Start, int Length, double Weight) first = (0, 0, minimum), second = (0, 0, minimum);
-        var tokens = f.Tokens;
+        var tokens = f.Abstracted;
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (Tokenizer.IsStopWord(tokens[i]))
-            {
-                continue;
-            }
-
             Consider(i, 1, model.Weight(TopicFeatures.WordIndex(tokens[i])));
-            if (i + 1 < tokens.Count && !Tokenizer.IsStopWord(tokens[i + 1]))
+            if (i + 1 < tokens.Count)
             {
                 Consider(i, 2, model.Weight(TopicFeatures.BigramIndex(tokens[i], tokens[i + 1])));
             }

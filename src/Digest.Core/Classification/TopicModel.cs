@@ -1,15 +1,21 @@
 namespace Digest.Core.Classification;
 
-/// <summary>A labelled example for training: the item's features, whether it is about the story, and how much it counts.</summary>
-internal sealed record TrainingExample(ItemFeatures Features, bool Positive, double Weight = 1);
+/// <summary>
+/// A labelled example for training: the item's features, whether it is about the story, the day it was first seen
+/// (none for feedback and the profile's examples), and how much it counts.
+/// </summary>
+internal sealed record TrainingExample(ItemFeatures Features, bool Positive, DateOnly? Day = null, double Weight = 1);
 
 /// <summary>
-/// L2-regularised logistic regression over <see cref="TopicFeatures"/>, calibrated with Platt scaling on out-of-fold
-/// scores. Training is full-batch and deterministic (fixed folds and order), so the same labels give the same bytes.
+/// L2-regularised logistic regression over <see cref="TopicFeatures"/>, calibrated with Platt scaling on scores the
+/// model gave to examples it was not trained on. When the examples are dated those are forward scores — trained on the
+/// days before, scored on the days after — so the probabilities reflect how sure the model can be about news that comes
+/// next, not about more of the same. Training is full-batch and deterministic (fixed folds and order), so the same
+/// labels give the same bytes.
 /// </summary>
 internal sealed class TopicModel
 {
-    private const int Magic = 0x314D4744; // "DGM1"
+    private const int Magic = 0x324D4744; // "DGM2"
     private readonly float[] weights;
     private readonly double[] dense;
 
@@ -26,7 +32,8 @@ internal sealed class TopicModel
     public double PlattA { get; }
     public double PlattB { get; }
 
-    public double DenseWeight(int index) => dense[index];
+    /// <summary>The dense features' names and weights, in <see cref="TopicFeatures.DenseNames"/> order.</summary>
+    public IEnumerable<(string Name, double Weight)> DenseWeights => TopicFeatures.DenseNames.Select((n, i) => (n, dense[i]));
 
     public double Weight(int index) => weights[index];
 
@@ -50,27 +57,66 @@ internal sealed class TopicModel
 
     public static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
 
-    /// <summary>Trains on all examples, calibrating on out-of-fold logits from <paramref name="folds"/> folds.</summary>
+    /// <summary>Trains on all examples, calibrating on held-out logits from <paramref name="folds"/> folds (forward in time when dated).</summary>
     public static TopicModel Train(IReadOnlyList<TrainingExample> examples, TrainingSettings settings, int folds = 5)
     {
-        var outOfFold = new double[examples.Count];
-        for (var fold = 0; fold < folds; fold++)
+        var heldOut = new double?[examples.Count];
+        foreach (var (train, test) in Folds(examples, folds))
         {
-            var train = examples.Where((_, i) => i % folds != fold).ToList();
-            var model = Fit(train, settings);
-            for (var i = fold; i < examples.Count; i += folds)
+            var model = Fit([.. train.Select(i => examples[i])], settings);
+            foreach (var i in test)
             {
-                outOfFold[i] = model.Logit(examples[i].Features);
+                heldOut[i] = model.Logit(examples[i].Features);
             }
         }
 
-        var (a, b) = FitPlatt(outOfFold, [.. examples.Select(e => e.Positive)]);
+        var scored = Enumerable.Range(0, examples.Count).Where(i => heldOut[i] is not null).ToList();
+        var (a, b) = FitPlatt([.. scored.Select(i => heldOut[i]!.Value)], [.. scored.Select(i => examples[i].Positive)]);
         var final = Fit(examples, settings);
-        return new TopicModel(final.weights, final.dense, final.Bias, a, b) { OutOfFold = [.. outOfFold.Select(z => Sigmoid(a * z + b))] };
+        return new TopicModel(final.weights, final.dense, final.Bias, a, b)
+        {
+            OutOfFold = [.. heldOut.Select(z => z is { } logit ? Sigmoid(a * logit + b) : (double?)null)],
+        };
     }
 
-    /// <summary>Calibrated out-of-fold probabilities of the training examples (for choosing a threshold); empty after loading.</summary>
-    public IReadOnlyList<double> OutOfFold { get; private init; } = [];
+    /// <summary>
+    /// Calibrated held-out probabilities of the training examples, in their order (null for those never held out), for
+    /// choosing a threshold; empty after loading.
+    /// </summary>
+    public IReadOnlyList<double?> OutOfFold { get; private init; } = [];
+
+    /// <summary>
+    /// Forward folds when the positives are dated: the dated examples are cut into <paramref name="folds"/> spans of
+    /// days holding equal shares of the positives, and each span after the first is scored by a model trained on the
+    /// spans before it and on the undated examples. Otherwise <paramref name="folds"/> interleaved folds.
+    /// </summary>
+    private static List<(List<int> Train, List<int> Test)> Folds(IReadOnlyList<TrainingExample> examples, int folds)
+    {
+        var positiveDays = examples.Where(e => e.Positive && e.Day is not null).Select(e => e.Day!.Value).Order().ToList();
+        var result = new List<(List<int>, List<int>)>();
+        if (positiveDays.Count < 2 * folds)
+        {
+            for (var fold = 0; fold < folds; fold++)
+            {
+                result.Add(([.. Enumerable.Range(0, examples.Count).Where(i => i % folds != fold)], [.. Enumerable.Range(0, examples.Count).Where(i => i % folds == fold)]));
+            }
+
+            return result;
+        }
+
+        // The first span holds half of the positives, so that every forward model has seen a fair share of the story.
+        var spans = folds - 2;
+        var cuts = Enumerable.Range(0, spans).Select(k => positiveDays[(positiveDays.Count / 2) + (k * positiveDays.Count / (2 * spans)) - 1]).Distinct().ToList();
+        for (var k = 0; k < cuts.Count; k++)
+        {
+            var (from, to) = (cuts[k], k + 1 < cuts.Count ? cuts[k + 1] : DateOnly.MaxValue);
+            var train = Enumerable.Range(0, examples.Count).Where(i => examples[i].Day is not { } day || day <= from).ToList();
+            var test = Enumerable.Range(0, examples.Count).Where(i => examples[i].Day is { } day && day > from && day <= to).ToList();
+            result.Add((train, test));
+        }
+
+        return result;
+    }
 
     private static TopicModel Fit(IReadOnlyList<TrainingExample> examples, TrainingSettings settings)
     {
@@ -81,8 +127,18 @@ internal sealed class TopicModel
         var positiveBoost = positives == 0 ? 1 : Math.Sqrt((double)negatives / positives);
         var total = examples.Sum(e => e.Weight * (e.Positive ? positiveBoost : 1));
 
-        // Parameters: hashed weights, then dense weights, then the bias; optimised with Adam on the full batch.
-        var parameters = new double[size + denseCount + 1];
+        // Only the hashed features some example has can move from zero: the optimiser works on those (slot per feature),
+        // then the dense weights, then the bias; Adam on the full batch, in a fixed order.
+        var active = examples.SelectMany(e => e.Features.Indices).Distinct().Order().ToArray();
+        var slotOf = new Dictionary<int, int>(active.Length);
+        for (var k = 0; k < active.Length; k++)
+        {
+            slotOf[active[k]] = k;
+        }
+
+        var slots = examples.Select(e => Array.ConvertAll(e.Features.Indices, i => slotOf[i])).ToArray();
+        var textCount = active.Length;
+        var parameters = new double[textCount + denseCount + 1];
         var gradient = new double[parameters.Length];
         var m = new double[parameters.Length];
         var v = new double[parameters.Length];
@@ -90,29 +146,31 @@ internal sealed class TopicModel
         for (var step = 1; step <= settings.Iterations; step++)
         {
             Array.Clear(gradient);
-            foreach (var example in examples)
+            for (var e = 0; e < examples.Count; e++)
             {
+                var example = examples[e];
                 var f = example.Features;
+                var slot = slots[e];
                 var z = parameters[^1];
-                for (var i = 0; i < f.Indices.Length; i++)
+                for (var i = 0; i < slot.Length; i++)
                 {
-                    z += parameters[f.Indices[i]] * f.Values[i];
+                    z += parameters[slot[i]] * f.Values[i];
                 }
 
                 for (var j = 0; j < denseCount; j++)
                 {
-                    z += parameters[size + j] * f.Dense[j];
+                    z += parameters[textCount + j] * f.Dense[j];
                 }
 
                 var g = (Sigmoid(z) - (example.Positive ? 1 : 0)) * example.Weight * (example.Positive ? positiveBoost : 1) / total;
-                for (var i = 0; i < f.Indices.Length; i++)
+                for (var i = 0; i < slot.Length; i++)
                 {
-                    gradient[f.Indices[i]] += g * f.Values[i];
+                    gradient[slot[i]] += g * f.Values[i];
                 }
 
                 for (var j = 0; j < denseCount; j++)
                 {
-                    gradient[size + j] += g * f.Dense[j];
+                    gradient[textCount + j] += g * f.Dense[j];
                 }
 
                 gradient[^1] += g;
@@ -122,13 +180,8 @@ internal sealed class TopicModel
             var correction2 = 1 - Math.Pow(beta2, step);
             for (var p = 0; p < parameters.Length; p++)
             {
-                var l2 = p < size ? settings.TextL2 : p < size + denseCount ? settings.ProfileL2 : 0;
+                var l2 = p < textCount ? settings.TextL2 : p < textCount + denseCount ? settings.DenseL2 : 0;
                 var grad = gradient[p] + l2 * parameters[p];
-                if (grad == 0 && m[p] == 0)
-                {
-                    continue;
-                }
-
                 m[p] = beta1 * m[p] + (1 - beta1) * grad;
                 v[p] = beta2 * v[p] + (1 - beta2) * grad * grad;
                 parameters[p] -= settings.LearningRate * (m[p] / correction1) / (Math.Sqrt(v[p] / correction2) + epsilon);
@@ -136,12 +189,12 @@ internal sealed class TopicModel
         }
 
         var hashed = new float[size];
-        for (var i = 0; i < size; i++)
+        for (var k = 0; k < textCount; k++)
         {
-            hashed[i] = (float)parameters[i];
+            hashed[active[k]] = (float)parameters[k];
         }
 
-        return new TopicModel(hashed, parameters[size..(size + denseCount)], parameters[^1], 1, 0);
+        return new TopicModel(hashed, parameters[textCount..(textCount + denseCount)], parameters[^1], 1, 0);
     }
 
     /// <summary>Platt scaling: the a, b that make sigmoid(a·z + b) a calibrated probability on held-out logits.</summary>
@@ -175,6 +228,7 @@ internal sealed class TopicModel
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
         writer.Write(TopicFeatures.HashBits);
+        writer.Write(string.Join("|", TopicFeatures.DenseNames));
         writer.Write(dense.Length);
         foreach (var d in dense)
         {
@@ -201,10 +255,11 @@ internal sealed class TopicModel
             throw new InvalidDataException("not a topic model of this version (retrain with `digest train`)");
         }
 
+        var names = reader.ReadString();
         var denseCount = reader.ReadInt32();
-        if (denseCount != TopicFeatures.DenseNames.Length)
+        if (names != string.Join("|", TopicFeatures.DenseNames) || denseCount != TopicFeatures.DenseNames.Length)
         {
-            throw new InvalidDataException("the topic model has other profile features than this version (retrain with `digest train`)");
+            throw new InvalidDataException("the topic model has other features than this version (retrain with `digest train`)");
         }
 
         var dense = new double[denseCount];
@@ -239,5 +294,5 @@ internal sealed class TopicModel
     }
 }
 
-/// <summary>How hard the trainer regularises text and profile weights, and how long it runs.</summary>
-internal sealed record TrainingSettings(double TextL2 = 3e-3, double ProfileL2 = 1e-4, double LearningRate = 0.05, int Iterations = 300);
+/// <summary>How hard the trainer regularises the hashed text weights and the dense event-and-participant weights, and how long it runs.</summary>
+internal sealed record TrainingSettings(double TextL2 = 3e-3, double DenseL2 = 1e-4, double LearningRate = 0.05, int Iterations = 300);

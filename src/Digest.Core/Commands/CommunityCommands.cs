@@ -4,7 +4,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>/topic, /schedule and /feedback: how a community tunes what it gets and when.</summary>
-public sealed class CommunityCommands(IDigestStore store, IDigestScheduling scheduling, TimeProvider time)
+public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, TimeProvider time)
 {
     public const int PhraseMaxLength = 100;
     public const int PhrasesMax = 50;
@@ -14,7 +14,7 @@ public sealed class CommunityCommands(IDigestStore store, IDigestScheduling sche
         var words = CommandParser.Words(request.Arguments);
         var action = words.Count > 0 ? words[0].ToLowerInvariant() : "show";
         var phrase = CommandParser.Phrase(request.Arguments);
-        var topic = await store.GetTopicSettingsAsync(request.CommunityId, cancellationToken);
+        var topic = await communityStore.GetTopicSettingsAsync(request.CommunityId, cancellationToken);
         switch (action)
         {
             case "show":
@@ -41,7 +41,7 @@ public sealed class CommunityCommands(IDigestStore store, IDigestScheduling sche
                 var exclude = topic.Exclude.Where(p => !p.Equals(phrase, StringComparison.OrdinalIgnoreCase)).ToList();
                 (action == "include" ? include : exclude).Add(phrase);
                 topic = topic with { Include = include, Exclude = exclude };
-                await store.SetTopicSettingsAsync(request.CommunityId, topic, cancellationToken);
+                await communityStore.SetTopicSettingsAsync(request.CommunityId, topic, cancellationToken);
                 return CommandReply.Say($"Stories mentioning “{phrase}” are now {(action == "include" ? "always kept" : "dropped")}.\n{Describe(topic)}");
             case "remove":
                 if (CheckPhrase(phrase, "/topic remove") is { } badRemove)
@@ -59,7 +59,7 @@ public sealed class CommunityCommands(IDigestStore store, IDigestScheduling sche
                     return CommandReply.Refuse($"“{phrase}” is on neither list. /topic show lists them.");
                 }
 
-                await store.SetTopicSettingsAsync(request.CommunityId, kept, cancellationToken);
+                await communityStore.SetTopicSettingsAsync(request.CommunityId, kept, cancellationToken);
                 return CommandReply.Say($"Removed “{phrase}”.\n{Describe(kept)}");
             case "threshold":
                 var value = words.Count == 2 ? words[1] : "";
@@ -76,7 +76,7 @@ public sealed class CommunityCommands(IDigestStore store, IDigestScheduling sche
                     return CommandReply.Refuse($"/topic threshold takes one number from 0 to 1 (such as 0.6), or off; not '{string.Join(' ', words.Skip(1))}'.");
                 }
 
-                await store.SetTopicSettingsAsync(request.CommunityId, topic, cancellationToken);
+                await communityStore.SetTopicSettingsAsync(request.CommunityId, topic, cancellationToken);
                 return CommandReply.Say(Describe(topic));
             default:
                 return CommandReply.Refuse($"'{words[0]}' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1>.");
@@ -108,7 +108,7 @@ public sealed class CommunityCommands(IDigestStore store, IDigestScheduling sche
             return CommandReply.Refuse(error);
         }
 
-        await store.SetChannelScheduleAsync(channel.Id, spec.Cron, spec.TimeZone, cancellationToken);
+        await deliveryStore.SetChannelScheduleAsync(channel.Id, spec.Cron, spec.TimeZone, cancellationToken);
         await scheduling.ScheduleChannelAsync(channel with { Schedule = spec.Cron, TimeZone = spec.TimeZone }, cancellationToken);
         return CommandReply.Say(spec.Cron == Schedules.Off ? "Digests for this chat are off. /schedule daily 08:00 turns them back on." : $"Done. This chat's digest: {Show(spec.Cron, spec.TimeZone)}.");
     }
@@ -130,12 +130,12 @@ public sealed class CommunityCommands(IDigestStore store, IDigestScheduling sche
             return CommandReply.Refuse($"Say good or bad, not '{words[1]}': /feedback {storyId} good");
         }
 
-        if (await store.GetStoryAsync(storyId, cancellationToken) is not { } story)
+        if (await storyStore.GetStoryAsync(storyId, cancellationToken) is not { } story)
         {
             return CommandReply.Refuse($"There is no story #{storyId}.");
         }
 
-        await store.RecordFeedbackAsync(new FeedbackRecord(storyId, verdict, request.CommunityId, request.Caller.UserId, time.GetUtcNow()), cancellationToken);
+        await communityStore.RecordFeedbackAsync(new FeedbackRecord(storyId, verdict, request.CommunityId, request.Caller.UserId, time.GetUtcNow()), cancellationToken);
         return CommandReply.Say($"Thanks — noted that “{story.Title}” is {(verdict == "good" ? "on topic" : "off topic")}. The classifier learns from this when it is retrained.");
     }
 }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Commands;
 
 /// <summary>/feeds add|remove|list|import|export: a community's own feeds, next to the configured ones every community has.</summary>
-public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPoller poller, IDigestScheduling scheduling, IOptions<FeedsOptions> options)
+public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communityStore, FeedFetcher fetcher, FeedPoller poller, IDigestScheduling scheduling, IOptions<FeedsOptions> options, TimeProvider time)
 {
     /// <summary>The most feeds one /feeds import adds.</summary>
     public const int ImportMax = 50;
@@ -37,54 +37,55 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
     private async Task<CommandReply> AddAsync(CommandRequest request, string address, string? name, CancellationToken cancellationToken)
     {
         var added = await AddOneAsync(request, address, name, cancellationToken);
-        return added.Error is { } error ? CommandReply.Refuse(error) : CommandReply.Say(added.Message);
+        if (added.Error is { } error)
+        {
+            return CommandReply.Refuse(error);
+        }
+
+        return added.Preview is { } preview ? new CommandReply(added.Message, [PreviewEntry(preview)]) : CommandReply.Say(added.Message);
     }
 
-    private sealed record AddOutcome(string Message, string? Error);
+    /// <summary>The feed's preview as <c>digest feeds check</c> gives it, cut to the first entries for a chat.</summary>
+    private static ReplyEntry PreviewEntry(FeedPreview preview)
+    {
+        var lines = preview.Items.Take(FeedPreview.ChatItems)
+            .Select(i => (i.Published is { } date ? date.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "no date") + " — " + i.Title)
+            .ToList();
+        if (preview.Items.Count > FeedPreview.ChatItems)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"… and {preview.Items.Count - FeedPreview.ChatItems} more"));
+        }
+
+        lines.AddRange(preview.Warnings.Select(w => "⚠ " + w));
+        var count = string.Create(CultureInfo.InvariantCulture, $"{preview.Items.Count} {(preview.Items.Count == 1 ? "item" : "items")}");
+        return new ReplyEntry(preview.Title ?? "(untitled feed)", SafeUrl.Redact(preview.FeedUrl), $"{preview.Format} · {preview.Encoding} · {count}", lines);
+    }
+
+    private sealed record AddOutcome(string Message, string? Error, FeedPreview? Preview = null);
 
     private async Task<AddOutcome> AddOneAsync(CommandRequest request, string address, string? name, CancellationToken cancellationToken)
+    {
+        var outcome = await AddOrRefuseAsync(request, address, name, cancellationToken);
+        return outcome with { Message = SafeUrl.RedactIn(outcome.Message), Error = outcome.Error is null ? null : SafeUrl.RedactIn(outcome.Error) };
+    }
+
+    private async Task<AddOutcome> AddOrRefuseAsync(CommandRequest request, string address, string? name, CancellationToken cancellationToken)
     {
         if (CheckAddress(address) is { } refused)
         {
             return new AddOutcome("", refused);
         }
 
-        var fetched = await fetcher.FetchAsync(new FetchRequest(address), cancellationToken);
-        if (fetched.Status != FetchStatus.Ok)
+        // The preview a moderator sees is read exactly as polling will read it: same fetcher, guard, limits and discovery.
+        var (preview, problem) = await FeedPreview.LoadAsync(fetcher, address, time, cancellationToken);
+        if (preview is null)
         {
-            return new AddOutcome("", $"Couldn't fetch {address}: {fetched.Error}");
+            return new AddOutcome("", $"{address} is not a feed I can read: {problem}");
         }
 
-        var feedUrl = address;
-        if (FeedDiscovery.IsHtml(fetched.MediaType, fetched.Body!))
-        {
-            var page = new Uri(fetched.FinalLocation);
-            if (FeedDiscovery.Find(fetched.Body!, page) is not { } discovered)
-            {
-                return new AddOutcome("", $"{address} is a web page that advertises no feed (no <link rel=\"alternate\"> to RSS, Atom or JSON Feed). Give the feed's own address.");
-            }
-
-            feedUrl = discovered.ToString();
-            if (CheckAddress(feedUrl) is { } refusedFeed)
-            {
-                return new AddOutcome("", refusedFeed);
-            }
-
-            fetched = await fetcher.FetchAsync(new FetchRequest(feedUrl), cancellationToken);
-            if (fetched.Status != FetchStatus.Ok)
-            {
-                return new AddOutcome("", $"{address} points to the feed {feedUrl}, which couldn't be fetched: {fetched.Error}");
-            }
-        }
-
-        var parsed = FeedParser.Parse(fetched.Body!, fetched.Charset);
-        if (parsed.Error is { } parseError)
-        {
-            return new AddOutcome("", $"{feedUrl} is not a feed I can read: {parseError}");
-        }
-
-        var title = string.IsNullOrWhiteSpace(name) ? string.IsNullOrWhiteSpace(parsed.Title) ? FeedCatalog.NameFor(feedUrl) : parsed.Title.Trim() : name.Trim();
-        var link = await store.AddCommunityFeedAsync(request.CommunityId, feedUrl, title, options.Value.DefaultInterval, request.Caller.UserId, cancellationToken);
+        var feedUrl = preview.FeedUrl;
+        var title = string.IsNullOrWhiteSpace(name) ? preview.Title ?? FeedCatalog.NameFor(feedUrl) : name.Trim();
+        var link = await communityStore.AddCommunityFeedAsync(request.CommunityId, feedUrl, title, options.Value.DefaultInterval, request.Caller.UserId, cancellationToken);
         switch (link.State)
         {
             case CommunityFeedState.Configured:
@@ -93,15 +94,15 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
                 return new AddOutcome($"This community follows {link.Feed.Name} already (feed #{link.Feed.Id}).", null);
             case CommunityFeedState.Linked:
                 await scheduling.ScheduleFeedAsync(link.Feed, cancellationToken);
-                return new AddOutcome($"Now following {link.Feed.Name} (feed #{link.Feed.Id}); another community follows it too, so it is fetched once for both.", null);
+                return new AddOutcome($"Now following {link.Feed.Name} (feed #{link.Feed.Id}); another community follows it too, so it is fetched once for both.", null, preview);
         }
 
         // A new feed: its current items are stored as backlog at once — searchable now, never alerted on.
         var report = await poller.PollAsync(link.Feed, cancellationToken);
-        await scheduling.ScheduleFeedAsync(await store.GetFeedAsync(link.Feed.Id, cancellationToken) ?? link.Feed, cancellationToken);
+        await scheduling.ScheduleFeedAsync(await feedStore.GetFeedAsync(link.Feed.Id, cancellationToken) ?? link.Feed, cancellationToken);
         return report.Error is { } pollError
-            ? new AddOutcome($"Added {link.Feed.Name} (feed #{link.Feed.Id}), but its first poll failed: {pollError}. I'll keep trying.", null)
-            : new AddOutcome(string.Create(CultureInfo.InvariantCulture, $"Added {link.Feed.Name} (feed #{link.Feed.Id}): found {report.Found} items, stored {report.NewItems.Count}. They are searchable now; new ones will reach the digest."), null);
+            ? new AddOutcome($"Added {link.Feed.Name} (feed #{link.Feed.Id}), but its first poll failed: {pollError}. I'll keep trying.", null, preview)
+            : new AddOutcome(string.Create(CultureInfo.InvariantCulture, $"Added {link.Feed.Name} (feed #{link.Feed.Id}): found {report.Found} items, stored {report.NewItems.Count}. They are searchable now; new ones will reach the digest."), null, preview);
     }
 
     /// <summary>
@@ -112,7 +113,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
         {
-            return $"'{address}' is not a web address. Give an http:// or https:// URL.";
+            return $"'{SafeUrl.Redact(address)}' is not a web address. Give an http:// or https:// URL.";
         }
 
         if (options.Value.AllowPrivateAddresses)
@@ -136,16 +137,16 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
 
     private async Task<CommandReply> RemoveAsync(CommandRequest request, string which, CancellationToken cancellationToken)
     {
-        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
         var target = long.TryParse(which.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? feeds.FirstOrDefault(f => f.Feed.Id == id)
             : feeds.FirstOrDefault(f => f.Feed.Url.Equals(which, StringComparison.OrdinalIgnoreCase));
         if (target is null)
         {
-            return CommandReply.Refuse($"This community doesn't follow a feed '{which}'. /feeds list shows the numbers.");
+            return CommandReply.Refuse($"This community doesn't follow a feed '{SafeUrl.Redact(which)}'. /feeds list shows the numbers.");
         }
 
-        var result = await store.RemoveCommunityFeedAsync(request.CommunityId, target.Feed.Id, cancellationToken);
+        var result = await communityStore.RemoveCommunityFeedAsync(request.CommunityId, target.Feed.Id, cancellationToken);
         switch (result)
         {
             case FeedUnlinkResult.Configured:
@@ -162,7 +163,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
 
     private async Task<CommandReply> ListAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
         if (feeds.Count == 0)
         {
             return CommandReply.Say("No feeds yet. Add one with /feeds add <url>.");
@@ -170,7 +171,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
 
         var entries = feeds.Select(f => new ReplyEntry(
             string.Create(CultureInfo.InvariantCulture, $"#{f.Feed.Id} {f.Feed.Name}"),
-            f.Feed.Url.StartsWith("http", StringComparison.OrdinalIgnoreCase) ? f.Feed.Url : null,
+            f.Feed.Url.StartsWith("http", StringComparison.OrdinalIgnoreCase) ? SafeUrl.Redact(f.Feed.Url) : null,
             (f.Configured ? "configured for every community" : "added here") + (f.Feed.IsPaused ? " · paused" : f.Feed.LastError is not null ? " · failing" : ""),
             [])).ToList();
         return new CommandReply($"This community follows {feeds.Count} feeds:", entries);
@@ -193,7 +194,7 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
             var fetched = await fetcher.FetchAsync(new FetchRequest(url), cancellationToken);
             if (fetched.Status != FetchStatus.Ok)
             {
-                return CommandReply.Refuse($"Couldn't fetch {url}: {fetched.Error}");
+                return CommandReply.Refuse(SafeUrl.RedactIn($"Couldn't fetch {url}: {fetched.Error}"));
             }
 
             text = Encoding.UTF8.GetString(fetched.Body!);
@@ -237,8 +238,9 @@ public sealed class FeedCommands(IDigestStore store, FeedFetcher fetcher, FeedPo
 
     private async Task<CommandReply> ExportAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
-        var opml = Opml.Write("Digest feeds", feeds.Select(f => new OpmlFeed(f.Feed.Url, f.Feed.Name)));
+        var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        // An export is shared: credentials in a feed's address stay with the bot.
+        var opml = Opml.Write("Digest feeds", feeds.Select(f => new OpmlFeed(SafeUrl.Redact(f.Feed.Url), f.Feed.Name)));
         return new CommandReply($"{feeds.Count} feeds, as OPML:", [], File: new ReplyFile("feeds.opml", "text/x-opml", opml));
     }
 }

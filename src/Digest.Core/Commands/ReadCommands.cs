@@ -6,7 +6,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>What everyone may ask: /help, /latest, /digest, /search, /story, /status.</summary>
-public sealed class ReadCommands(IDigestStore store, DigestComposer composer, CommunityScopes scopes, TimeProvider time)
+public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, DigestComposer composer, CommunityScopes scopes, TimeProvider time)
 {
     public const int LatestDefault = 5;
     public const int LatestMax = 20;
@@ -42,7 +42,7 @@ public sealed class ReadCommands(IDigestStore store, DigestComposer composer, Co
 
         var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
         var wanted = (request.Page + 1) * count + 1;
-        var stories = await store.GetStoriesAsync(new StoryQuery(Math.Min(LatestWindow, wanted * 3), FeedIds: scope.FeedIds), cancellationToken);
+        var stories = await storyStore.GetStoriesAsync(new StoryQuery(Math.Min(LatestWindow, wanted * 3), FeedIds: scope.FeedIds), cancellationToken);
         var visible = stories.Where(scope.Admits).ToList();
         var page = visible.Skip(request.Page * count).Take(count).ToList();
         if (page.Count == 0)
@@ -79,7 +79,7 @@ public sealed class ReadCommands(IDigestStore store, DigestComposer composer, Co
         }
 
         var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
-        var hits = await store.SearchAsync(query, scope.FeedIds, request.Page * SearchPageSize, SearchPageSize + 1, cancellationToken);
+        var hits = await itemStore.SearchAsync(query, scope.FeedIds, request.Page * SearchPageSize, SearchPageSize + 1, cancellationToken);
         if (hits.Count == 0)
         {
             return CommandReply.Say(request.Page == 0 ? $"Nothing stored matches “{query}”." : "No more results.");
@@ -102,13 +102,13 @@ public sealed class ReadCommands(IDigestStore store, DigestComposer composer, Co
             return CommandReply.Refuse($"/story takes a story number such as /story 42 (the #number in digests), not '{request.Arguments.Trim()}'.");
         }
 
-        var story = await store.GetStoryAsync(id, cancellationToken);
+        var story = await storyStore.GetStoryAsync(id, cancellationToken);
         if (story is null)
         {
             return CommandReply.Refuse($"There is no story #{id}.");
         }
 
-        var items = await store.GetStoryItemsAsync(id, cancellationToken);
+        var items = await itemStore.GetStoryItemsAsync(id, cancellationToken);
         var entries = new List<ReplyEntry> { Replies.Story(story) };
         entries.AddRange(items.Select(i => new ReplyEntry(i.Item.Title, i.Item.Url, string.Create(CultureInfo.InvariantCulture, $"{i.FeedName} · {i.Item.Published:yyyy-MM-dd HH:mm} UTC"), [])));
         return new CommandReply($"Story #{id}: {story.ItemCount} articles from {story.Sources.Count} outlets", entries);
@@ -118,7 +118,7 @@ public sealed class ReadCommands(IDigestStore store, DigestComposer composer, Co
     {
         var now = time.GetUtcNow();
         var text = new StringBuilder();
-        var feeds = await store.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
+        var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
         text.Append(CultureInfo.InvariantCulture, $"Feeds ({feeds.Count}):");
         foreach (var (feed, _) in feeds)
         {
@@ -132,7 +132,7 @@ public sealed class ReadCommands(IDigestStore store, DigestComposer composer, Co
         var next = channel.PausedReason is null ? Schedules.Next(channel.Schedule, channel.TimeZone, now) : null;
         text.Append(CultureInfo.InvariantCulture, $"\nThis chat: last digest {When(channel.LastDigestAt)}; next {(next is { } n ? Schedules.Describe(n, channel.TimeZone) : "none scheduled")}.");
 
-        var paused = (await store.GetChannelsAsync(cancellationToken))
+        var paused = (await deliveryStore.GetChannelsAsync(cancellationToken))
             .Where(c => c.CommunityId == request.CommunityId && c.PausedReason is not null)
             .ToList();
         foreach (var c in paused)

@@ -11,7 +11,7 @@ namespace Digest.Core.Delivery;
 /// sends what was not acknowledged and nothing that was.
 /// </summary>
 public sealed partial class DigestDelivery(
-    IDigestStore store,
+    IDeliveryStore deliveryStore,
     DigestComposer composer,
     CommunityScopes scopes,
     IEnumerable<IChannelPublisher> publishers,
@@ -32,7 +32,7 @@ public sealed partial class DigestDelivery(
     /// </summary>
     public async Task RunChannelAsync(long channelId, DateTimeOffset? slot, CancellationToken cancellationToken)
     {
-        var channel = await store.GetChannelAsync(channelId, cancellationToken);
+        var channel = await deliveryStore.GetChannelAsync(channelId, cancellationToken);
         if (channel is null)
         {
             return;
@@ -48,13 +48,13 @@ public sealed partial class DigestDelivery(
         {
             var digest = await composer.ComposeForChannelAsync(channel, scope, cancellationToken);
             var stories = digest.Stories.Select(s => (s.Id, s.LastSeen)).ToList();
-            if (await store.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(digest).Serialize(), now, stories, cancellationToken)
+            if (await deliveryStore.EnqueueDigestAsync(channel.Id, key, OutboxPayload.ForDigest(digest).Serialize(), now, stories, cancellationToken)
                 || stories.Count == 0)
             {
                 break;
             }
 
-            channel = await store.GetChannelAsync(channelId, cancellationToken) ?? channel;
+            channel = await deliveryStore.GetChannelAsync(channelId, cancellationToken) ?? channel;
         }
 
         await FlushAsync(channel, cancellationToken);
@@ -76,7 +76,7 @@ public sealed partial class DigestDelivery(
         // One claimer per flush: two flushes of one channel in one process exclude each other as two workers do.
         var claimer = $"{worker}:{Guid.NewGuid():N}";
         var sent = 0;
-        while (sent < 100 && await store.ClaimNextAsync(channel.Id, claimer, ClaimTtl, time.GetUtcNow(), cancellationToken) is { } message)
+        while (sent < 100 && await deliveryStore.ClaimNextAsync(channel.Id, claimer, ClaimTtl, time.GetUtcNow(), cancellationToken) is { } message)
         {
             PublishResult result;
             try
@@ -87,7 +87,7 @@ public sealed partial class DigestDelivery(
             {
                 // Stopping mid-send: the claim is given back, so a restart (or another worker) sends it again at once
                 // rather than after the claim expires. Only a worker that dies outright leaves its claim to expire.
-                await store.MarkFailedAsync(message.Id, "interrupted", CancellationToken.None);
+                await deliveryStore.MarkFailedAsync(message.Id, "interrupted", CancellationToken.None);
                 throw;
             }
             catch (Exception e)
@@ -97,17 +97,17 @@ public sealed partial class DigestDelivery(
 
             if (!result.Delivered)
             {
-                await store.MarkFailedAsync(message.Id, result.Error ?? "not delivered", cancellationToken);
+                await deliveryStore.MarkFailedAsync(message.Id, result.Error ?? "not delivered", cancellationToken);
                 if (result.Permanent)
                 {
-                    await store.SetChannelPausedAsync(channel.Id, result.Error, cancellationToken);
+                    await deliveryStore.SetChannelPausedAsync(channel.Id, result.Error, cancellationToken);
                 }
 
                 LogNotDelivered(logger, channel.Platform, channel.ShownAddress, result.Error);
                 break;
             }
 
-            await store.MarkSentAsync(message.Id, time.GetUtcNow(), cancellationToken);
+            await deliveryStore.MarkSentAsync(message.Id, time.GetUtcNow(), cancellationToken);
             sent++;
         }
 
@@ -117,7 +117,7 @@ public sealed partial class DigestDelivery(
     /// <summary>Flushes every channel: after a restart, what was recorded but not acknowledged goes out.</summary>
     public async Task FlushAllAsync(CancellationToken cancellationToken)
     {
-        foreach (var channel in await store.GetChannelsAsync(cancellationToken))
+        foreach (var channel in await deliveryStore.GetChannelsAsync(cancellationToken))
         {
             await FlushAsync(channel, cancellationToken);
         }

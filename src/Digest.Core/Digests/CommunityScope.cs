@@ -37,7 +37,7 @@ public static class TopicFilter
 }
 
 /// <summary>Reads a community's scope from the store.</summary>
-public sealed class CommunityScopes(IDigestStore store, TopicProfile profile)
+public sealed class CommunityScopes(ICommunityStore communityStore, TopicProfile profile)
 {
     /// <summary>A community's feeds and topic settings; with no community (the console), every feed.</summary>
     public async Task<CommunityScope> ForAsync(string? communityId, CancellationToken cancellationToken)
@@ -47,8 +47,8 @@ public sealed class CommunityScopes(IDigestStore store, TopicProfile profile)
             return new CommunityScope(null, TopicSettings.Default, profile.Threshold);
         }
 
-        var feeds = await store.GetCommunityFeedsAsync(communityId, cancellationToken);
-        var topic = await store.GetTopicSettingsAsync(communityId, cancellationToken);
+        var feeds = await communityStore.GetCommunityFeedsAsync(communityId, cancellationToken);
+        var topic = await communityStore.GetTopicSettingsAsync(communityId, cancellationToken);
         return new CommunityScope(feeds.Select(f => f.Feed.Id).ToList(), topic, profile.Threshold);
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Digests;
 
 /// <summary>Builds digests from stored stories, ranked by relevance, recency and how many outlets carry them.</summary>
-public sealed class DigestComposer(IDigestStore store, IOptions<DigestOptions> options, TimeProvider time)
+public sealed class DigestComposer(IStoryStore storyStore, IOptions<DigestOptions> options, TimeProvider time)
 {
     /// <summary>
     /// Stories are made visible a moment after their items are fetched, so a channel's window reaches back this far;
@@ -20,7 +20,7 @@ public sealed class DigestComposer(IDigestStore store, IOptions<DigestOptions> o
     public async Task<DigestModel> ComposeForChannelAsync(ChannelRecord channel, CommunityScope scope, CancellationToken cancellationToken)
     {
         var query = new StoryQuery(options.Value.MaxStories * 4, SeenAfter: channel.LastDigestAt - Overlap, FeedIds: scope.FeedIds, NotSentToChannel: channel.Id);
-        var stories = await store.GetStoriesAsync(query, cancellationToken);
+        var stories = await storyStore.GetStoriesAsync(query, cancellationToken);
         return Build(stories.Where(scope.Admits).ToList(), channel.LastDigestAt);
     }
 
@@ -28,7 +28,7 @@ public sealed class DigestComposer(IDigestStore store, IOptions<DigestOptions> o
     public async Task<DigestModel> ComposePublishedWithinAsync(TimeSpan? window, IReadOnlyCollection<long>? feedIds, CancellationToken cancellationToken)
     {
         DateTimeOffset? since = window is { } w ? time.GetUtcNow() - w : null;
-        var stories = await store.GetStoriesAsync(new StoryQuery(options.Value.MaxStories * 4, PublishedAfter: since, FeedIds: feedIds), cancellationToken);
+        var stories = await storyStore.GetStoriesAsync(new StoryQuery(options.Value.MaxStories * 4, PublishedAfter: since, FeedIds: feedIds), cancellationToken);
         return Build(stories, since);
     }
 

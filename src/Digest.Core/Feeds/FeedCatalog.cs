@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Feeds;
 
 /// <summary>The feeds the operator configured (the <c>Feeds</c> section and its OPML file), kept in step with the store.</summary>
-public sealed class FeedCatalog(IDigestStore store, IOptions<FeedsOptions> options, ConfigPaths paths)
+public sealed class FeedCatalog(IFeedStore feedStore, IOptions<FeedsOptions> options, ConfigPaths paths)
 {
     /// <summary>Stores the configured feeds (or <paramref name="overrides"/> instead) and returns them as stored.</summary>
     public async Task<IReadOnlyList<FeedRecord>> SyncAsync(IReadOnlyList<string>? overrides, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ public sealed class FeedCatalog(IDigestStore store, IOptions<FeedsOptions> optio
         foreach (var source in wanted.DistinctBy(s => s.Url))
         {
             var name = string.IsNullOrWhiteSpace(source.Name) ? null : source.Name;
-            feeds.Add(await store.UpsertFeedAsync(source.Url, name, NameFor(source.Url), source.Interval ?? settings.DefaultInterval, cancellationToken));
+            feeds.Add(await feedStore.UpsertFeedAsync(source.Url, name, NameFor(source.Url), source.Interval ?? settings.DefaultInterval, cancellationToken));
         }
 
         return feeds;

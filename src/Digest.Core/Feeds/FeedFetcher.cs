@@ -40,6 +40,12 @@ public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOpti
 {
     private readonly FeedsOptions options = options.Value;
 
+    /// <summary>How long one request may take (<c>Feeds:Timeout</c>).</summary>
+    public TimeSpan Timeout => options.Timeout;
+
+    /// <summary>The limits a document fetched here is parsed within (<c>Feeds:MaxDepth</c>, <c>Feeds:ParseTimeout</c>).</summary>
+    public FeedParseLimits ParseLimits => new(options.MaxDepth, options.ParseTimeout);
+
     /// <summary>Configures the primary handler: no automatic redirects (we follow them ourselves, counted) and the address guard at connect time.</summary>
     public static SocketsHttpHandler CreateHandler(FeedsOptions options) => new()
     {
@@ -96,7 +102,7 @@ public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOpti
 
         if (!Uri.TryCreate(request.Location, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            return FetchResult.Fail(request.Location, $"'{request.Location}' is not an http(s) URL, a file: URI or an existing path");
+            return FetchResult.Fail(request.Location, $"'{SafeUrl.Redact(request.Location)}' is not an http(s) URL, a file: URI or an existing path");
         }
 
         if (IsReservedName(uri.Host))
@@ -121,7 +127,7 @@ public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOpti
         }
         catch (HttpRequestException e)
         {
-            return FetchResult.Fail(request.Location, $"request failed: {Innermost(e).Message}");
+            return FetchResult.Fail(request.Location, SafeUrl.RedactIn($"request failed: {Innermost(e).Message}"));
         }
         catch (IOException e)
         {
@@ -201,7 +207,8 @@ public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOpti
             }
 
             var contentType = response.Content.Headers.ContentType;
-            LogFetched(logger, current, body.Length);
+            var shownUrl = SafeUrl.Redact(current.ToString());
+            LogFetched(logger, shownUrl, body.Length);
             return new FetchResult(
                 FetchStatus.Ok,
                 body,
@@ -305,5 +312,5 @@ public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOpti
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Fetched {FeedUrl}: {Bytes} bytes")]
-    private static partial void LogFetched(ILogger logger, Uri feedUrl, int bytes);
+    private static partial void LogFetched(ILogger logger, string feedUrl, int bytes);
 }

@@ -1,26 +1,36 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Xml;
-using CodeHollow.FeedReader.Feeds;
 using Digest.Core.Items;
-using CodeHollowReader = CodeHollow.FeedReader.FeedReader;
 
 namespace Digest.Core.Feeds;
 
 /// <summary>A parsed feed, or the reason it could not be parsed.</summary>
 public sealed record ParsedFeed(string? Title, IReadOnlyList<FeedItem> Items, string? Error)
 {
+    /// <summary>"RSS 2.0", "RSS 1.0", "RSS 0.91", "Atom 1.0", "Atom 0.3", "JSON Feed 1.1"…</summary>
+    public string? Format { get; init; }
+
+    /// <summary>The encoding the document was read in, as labelled ("utf-8", "windows-1252"…).</summary>
+    public string? Encoding { get; init; }
+
+    /// <summary>The feed's own link (its web site), absolute when it could be made so.</summary>
+    public string? Link { get; init; }
+
+    /// <summary>What a moderator should know: labels that were wrong, links that were relative, entries without dates…</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public static ParsedFeed Fail(string error) => new(null, [], error);
 }
 
 /// <summary>
-/// Reads RSS 0.9x/1.0/2.0, Atom and JSON Feed. CodeHollow.FeedReader expands DTD entities, so it never sees a DOCTYPE:
-/// one with its own declarations refuses the document, a bare external reference (RSS 0.91) is dropped, and an
-/// <see cref="XmlReader"/> with DTDs prohibited then screens the prolog, where a DOCTYPE must stand, so whatever passes
-/// has none. Documents are capped in size. Encodings come from the BOM, then the XML declaration, then the HTTP charset.
-/// Never throws for a bad document: it gives a reason instead.
+/// Reads RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed, leniently where other readers are lenient and within limits
+/// where a hostile document could hurt. The bytes become text (<see cref="FeedEncoding"/>); anything before the
+/// document proper (whitespace, a BOM, PHP's warnings) and the XML declaration are dropped; a DOCTYPE that declares
+/// entities refuses the document and a bare one (RSS 0.91's) is dropped, so no DTD is ever read; HTML named entities
+/// become character references; stray control characters go. <see cref="XmlFeedReader"/> then streams the document
+/// within <see cref="FeedParseLimits"/>. A document that is not well-formed is read again with its bare <c>&amp;</c>
+/// and <c>&lt;</c> escaped, and what it held before the point where it broke is kept. Never throws for a bad document.
 /// </summary>
 public static partial class FeedParser
 {
@@ -29,89 +39,61 @@ public static partial class FeedParser
     private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
         "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE\uFFFF");
 
-    public static ParsedFeed Parse(byte[] body, string? httpCharset = null)
+    public static ParsedFeed Parse(byte[] body, string? httpCharset = null) => Parse(body, httpCharset, null, null);
+
+    /// <param name="documentUri">Where the document came from: relative links resolve against it when the feed gives no better base.</param>
+    public static ParsedFeed Parse(byte[] body, string? httpCharset, Uri? documentUri, FeedParseLimits? limits)
     {
+        limits ??= FeedParseLimits.Default;
         if (body.Length > MaxCharacters)
         {
             return ParsedFeed.Fail(string.Create(CultureInfo.InvariantCulture, $"document too large: {body.Length:N0} bytes, the limit is {MaxCharacters:N0}"));
         }
 
-        string text;
-        try
+        var (decoded, encodingError) = FeedEncoding.Decode(body, httpCharset);
+        if (decoded is null)
         {
-            text = Decode(body, httpCharset);
-        }
-        catch (Exception e) when (e is ArgumentException or DecoderFallbackException)
-        {
-            return ParsedFeed.Fail($"unreadable text: {e.Message}");
+            return ParsedFeed.Fail(encodingError!);
         }
 
+        var text = decoded.Text;
         var start = FirstContentIndex(text);
         if (start < 0)
         {
             return ParsedFeed.Fail("empty document");
         }
 
-        return text[start] switch
+        var parsed = text[start] switch
         {
-            '{' => ParseJsonFeed(text),
-            '<' => ParseXml(text),
+            '{' => JsonFeedReader.Read(text),
+            '<' => ParseXml(text, start, documentUri, limits),
+            _ when text.IndexOf('<', start) is var tag and > 0 && tag < 64 * 1024 => ParseXml(text, tag, documentUri, limits),
             _ => ParsedFeed.Fail("not a feed: neither XML nor JSON"),
         };
+
+        return parsed.Error is not null
+            ? parsed
+            : parsed with { Encoding = decoded.Encoding, Warnings = [.. decoded.Warnings, .. parsed.Warnings, .. EntryWarnings(parsed.Items)] };
     }
 
-    internal static string Decode(byte[] body, string? httpCharset)
+    private static IEnumerable<string> EntryWarnings(IReadOnlyList<FeedItem> items)
     {
-        ReadOnlySpan<byte> span = body;
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        var undated = items.Count(i => i.Published is null && i.Updated is null);
+        if (undated > 0)
         {
-            return Encoding.UTF8.GetString(span[3..]);
+            yield return string.Create(CultureInfo.InvariantCulture, $"{undated} of {items.Count} entries have no date (they are dated when first seen)");
         }
 
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || span.StartsWith((ReadOnlySpan<byte>)[0x3C, 0x00, 0x3F, 0x00]))
+        var duplicates = items.Where(i => !string.IsNullOrWhiteSpace(i.Id)).GroupBy(i => i.Id!.Trim(), StringComparer.Ordinal).Count(g => g.Count() > 1);
+        if (duplicates > 0)
         {
-            return Encoding.Unicode.GetString(span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? span[2..] : span);
+            yield return string.Create(CultureInfo.InvariantCulture, $"{duplicates} ids are shared by several entries (those entries are told apart by their links)");
         }
 
-        if (span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || span.StartsWith((ReadOnlySpan<byte>)[0x00, 0x3C, 0x00, 0x3F]))
+        var untitled = items.Count(i => string.IsNullOrWhiteSpace(i.Title));
+        if (untitled > 0)
         {
-            return Encoding.BigEndianUnicode.GetString(span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? span[2..] : span);
-        }
-
-        // The XML declaration is ASCII whatever the encoding (for the byte-oriented encodings feeds use).
-        var head = Encoding.ASCII.GetString(span[..Math.Min(span.Length, 200)]);
-        var declared = XmlEncoding().Match(head);
-        // A declaration readable as ASCII means a byte-oriented encoding, whatever its label says about UTF-16 or UTF-32.
-        var encoding = (declared.Success && Lookup(declared.Groups[1].Value) is { } label ? (label is UnicodeEncoding or UTF32Encoding ? Encoding.UTF8 : label) : null)
-            ?? Lookup(httpCharset) ?? Encoding.UTF8;
-        return encoding.GetString(body);
-    }
-
-    /// <summary>An encoding by label, with the code pages .NET keeps outside the core (windows-1252, KOI8-R, GB2312…).</summary>
-    internal static Encoding? Lookup(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            return null;
-        }
-
-        name = name.Trim().Trim('"', '\'');
-
-        // As browsers do (WHATWG Encoding): documents labelled Latin-1 or ASCII are windows-1252 in practice, a superset
-        // that maps 0x80–0x9F to curly quotes and dashes instead of control characters.
-        if (name.Equals("iso-8859-1", StringComparison.OrdinalIgnoreCase) || name.Equals("latin1", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("us-ascii", StringComparison.OrdinalIgnoreCase) || name.Equals("ascii", StringComparison.OrdinalIgnoreCase))
-        {
-            name = "windows-1252";
-        }
-
-        try
-        {
-            return System.Text.CodePagesEncodingProvider.Instance.GetEncoding(name) ?? Encoding.GetEncoding(name);
-        }
-        catch (ArgumentException)
-        {
-            return null;
+            yield return string.Create(CultureInfo.InvariantCulture, $"{untitled} entries have no title (their text stands in for it)");
         }
     }
 
@@ -128,78 +110,170 @@ public static partial class FeedParser
         return -1;
     }
 
-    private static ParsedFeed ParseXml(string text)
+    private static ParsedFeed ParseXml(string text, int start, Uri? documentUri, FeedParseLimits limits)
     {
-        text = WithoutControlCharacters(text);
+        var warnings = new List<string>(0);
+        var root = RootElementIndex(text, start);
+
+        // Junk before the document (a blank line, a PHP warning, a stray BOM) would make the declaration misplaced: the
+        // document starts at its declaration, or at its first markup. The declaration itself has been read already.
+        var declaration = Declaration(text, start, root);
+
+        if (declaration > root)
+        {
+            // Markup-like junk (a PHP warning in <b> tags) before the declaration is not the root element.
+            root = RootElementIndex(text, declaration);
+        }
+
+        var begin = declaration >= 0 ? declaration : start;
+        if (text.AsSpan(0, begin).Trim().Trim('\uFEFF').Length > 0)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{begin - start:N0} characters of junk before the XML document ignored"));
+        }
+
+        if (declaration >= 0 && text.IndexOf("?>", declaration, StringComparison.Ordinal) is var close and > 0 && close < root)
+        {
+            begin = close + 2;
+        }
 
         // A DOCTYPE stands before the root element; one later on is inside content (an article's HTML in CDATA).
-        var doctype = Doctype().Match(text, 0, RootElementIndex(text));
+        var doctype = Doctype().Match(text, begin, root - begin);
+        string? cut = null;
         if (doctype.Success)
         {
-            if (doctype.Groups["subset"] is { Success: true, Value: var subset })
+            Dictionary<string, string>? entities = null;
+            if (doctype.Groups["subset"] is { Success: true, Value: var subset } && !TryPlainEntities(subset, out entities))
             {
                 return ParsedFeed.Fail(subset.Contains("SYSTEM", StringComparison.Ordinal) || subset.Contains("PUBLIC", StringComparison.Ordinal)
                     ? "refused: the document's DTD declares an external entity (feeds may not make the reader load other resources)"
-                    : "refused: the document's DTD declares entities (entity expansion is not allowed)");
+                    : "refused: the document's DTD declares entities that nest, hold markup or are parameter entities (entity expansion is not allowed)");
             }
 
-            // An external DTD by reference only (RSS 0.91 does this): nothing is loaded, the declaration is dropped.
-            text = text.Remove(doctype.Index, doctype.Length);
+            // An external DTD by reference only (RSS 0.91 does this) is dropped, nothing loaded; plain-text entities
+            // declared inline (&copyright; standing for a line of text) are written out, within the document's size limit.
+            cut = string.Concat(text.AsSpan(begin, doctype.Index - begin), text.AsSpan(doctype.Index + doctype.Length));
+            if (entities is { Count: > 0 })
+            {
+                var expanded = 0L;
+                cut = EntityReference().Replace(cut, m =>
+                {
+                    if (!entities.TryGetValue(m.Groups[1].Value, out var value))
+                    {
+                        return m.Value;
+                    }
+
+                    expanded += value.Length;
+                    return expanded > MaxCharacters ? "" : value;
+                });
+                if (expanded > MaxCharacters)
+                {
+                    return ParsedFeed.Fail(string.Create(CultureInfo.InvariantCulture, $"refused: the document's entities expand to more than {MaxCharacters:N0} characters"));
+                }
+            }
         }
 
-        text = NamedEntity().Replace(text, ToCharacterReferences);
-        if (Screen(text) is { } problem)
+        var xml = WithoutControlCharacters(cut ?? (begin == 0 ? text : text[begin..]));
+        xml = NamedEntity().Replace(xml, ToCharacterReferences);
+
+        var outcome = XmlFeedReader.Read(xml, documentUri, limits);
+        if (outcome.Failure is System.Xml.XmlException && Repair(xml) is var repaired && !ReferenceEquals(repaired, xml))
         {
-            return ParsedFeed.Fail(problem);
+            var second = XmlFeedReader.Read(repaired, documentUri, limits);
+            if (second.Failure is null or FeedLimitException || second.Items.Count > outcome.Items.Count
+                || (second.Items.Count == outcome.Items.Count && second.Nodes > outcome.Nodes))
+            {
+                if (second.Failure is null)
+                {
+                    warnings.Add("not well-formed XML (a bare & or <); read with those escaped");
+                }
+
+                outcome = second;
+            }
         }
 
-        CodeHollow.FeedReader.Feed feed;
-        try
+        switch (outcome.Failure)
         {
-            feed = CodeHollowReader.ReadFromString(text);
-        }
-        catch (XmlException e)
-        {
-            return ParsedFeed.Fail($"malformed XML: {e.Message}");
-        }
-        catch (Exception e)
-        {
-            // The library throws plain Exception for an unknown root, and NullReferenceException when an element it
-            // counts on is missing.
-            return ParsedFeed.Fail(e is NullReferenceException
-                ? "not a feed: elements a feed needs are missing (an rss version, a channel)"
-                : $"not a feed: {e.Message}");
+            case null:
+                break;
+            case FeedLimitException or NotAFeedException:
+                return ParsedFeed.Fail(outcome.Failure.Message);
+            // Entries read before the break are kept; a feed that broke only at its very end (a lost closing tag) is read.
+            case System.Xml.XmlException when outcome.Items.Count > 0 || (outcome.OpenElements <= 1 && (outcome.Title ?? outcome.Link) is not null):
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"malformed XML ({outcome.Failure.Message}); kept what came before it ({outcome.Items.Count} entries)"));
+                break;
+            case System.Xml.XmlException:
+                return ParsedFeed.Fail($"malformed XML: {outcome.Failure.Message}");
+            default:
+                return ParsedFeed.Fail($"unreadable document: {outcome.Failure.Message}");
         }
 
-        return new ParsedFeed(feed.Title, feed.Items.Select(ToFeedItem).ToList(), null);
+        if (outcome.RelativeLinks > 0)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{outcome.RelativeLinks} relative links resolved against {(outcome.Link ?? documentUri?.ToString() ?? "the feed's base")}"));
+        }
+
+        return new ParsedFeed(outcome.Title, outcome.Items, null) { Format = outcome.Format, Link = outcome.Link, Warnings = warnings };
     }
 
-    private static FeedItem ToFeedItem(CodeHollow.FeedReader.FeedItem item)
+    /// <summary>
+    /// The entities an internal DTD subset declares, when every one is plain text: no external or parameter entities,
+    /// no value holding markup or another reference (so nothing nests and nothing expands more than once).
+    /// </summary>
+    private static bool TryPlainEntities(string subset, out Dictionary<string, string>? entities)
     {
-        var published = ParseDate(item.PublishingDateString) ?? (item.PublishingDate is { } date ? ToOffset(date) : null);
-        return item.SpecificItem switch
+        entities = null;
+        var declarations = EntityDeclaration().Matches(subset);
+        if (subset.Contains("SYSTEM", StringComparison.Ordinal) || subset.Contains("PUBLIC", StringComparison.Ordinal)
+            || subset.Contains('%', StringComparison.Ordinal) || declarations.Count > 64)
         {
-            // The library takes an entry's first link whatever its rel (it may be "replies" or "enclosure"), and drops <updated>.
-            AtomFeedItem atom => new FeedItem(
-                item.Id,
-                item.Title,
-                atom.Links?.FirstOrDefault(l => string.IsNullOrEmpty(l.Relation) || l.Relation == "alternate")?.Href ?? item.Link,
-                item.Description,
-                item.Content,
-                item.Author,
-                published,
-                ParseDate(atom.UpdatedDateString)),
-            Rss20FeedItem rss => new FeedItem(
-                item.Id,
-                item.Title,
-                item.Link,
-                item.Description,
-                item.Content,
-                item.Author ?? rss.DC?.Creator,
-                published ?? ParseDate(rss.DC?.DateString),
-                null),
-            _ => new FeedItem(item.Id, item.Title, item.Link, item.Description, item.Content, item.Author, published, null),
-        };
+            return false;
+        }
+
+        entities = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match declaration in declarations)
+        {
+            var value = declaration.Groups[2].Success ? declaration.Groups[2].Value : declaration.Groups[3].Value;
+            if (value.Length > 1024 || value.Contains('&', StringComparison.Ordinal) || value.Contains('<', StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            entities.TryAdd(declaration.Groups[1].Value, value);
+        }
+
+        // Anything else declaring an entity (a form the pattern above doesn't read) is refused.
+        return subset.Split("<!ENTITY", StringSplitOptions.None).Length - 1 == declarations.Count;
+    }
+
+    /// <summary>
+    /// Where the XML declaration starts, or -1: before the root element, or further on (within the first 4 KB) when
+    /// what comes before it is junk rather than a feed — a PHP warning printed ahead of the document.
+    /// </summary>
+    private static int Declaration(string text, int start, int root)
+    {
+        var limit = Math.Min(text.Length, Math.Max(root, start + 4096));
+        var at = text.IndexOf("<?xml", start, limit - start, StringComparison.Ordinal);
+        if (at < 0 || at + 5 >= text.Length || !char.IsWhiteSpace(text[at + 5]))
+        {
+            return -1;
+        }
+
+        if (at < root)
+        {
+            return at;
+        }
+
+        var before = text.AsSpan(start, at - start);
+        return before.Contains("<rss", StringComparison.OrdinalIgnoreCase) || before.Contains("<feed", StringComparison.OrdinalIgnoreCase)
+            || before.Contains(":RDF", StringComparison.Ordinal) || before.Contains("<channel", StringComparison.OrdinalIgnoreCase) ? -1 : at;
+    }
+
+    /// <summary>Bare ampersands (not starting a character or XML entity reference) and less-than signs that start no tag, escaped.</summary>
+    private static string Repair(string xml)
+    {
+        var repaired = BareAmpersand().Replace(xml, "&amp;");
+        repaired = UpperCaseHexReference().Replace(repaired, "&#x");
+        return BareLessThan().Replace(repaired, "&lt;");
     }
 
     /// <summary>Control characters are not allowed in XML 1.0, yet real feeds carry stray ones; they are dropped, not fatal.</summary>
@@ -223,51 +297,17 @@ public static partial class FeedParser
     }
 
     /// <summary>Where the first element tag starts (or the end): a '&lt;' followed by a letter, so not a declaration, comment or DOCTYPE.</summary>
-    private static int RootElementIndex(string text)
+    private static int RootElementIndex(string text, int start)
     {
-        for (var i = text.IndexOf('<', StringComparison.Ordinal); i >= 0 && i < text.Length - 1; i = text.IndexOf('<', i + 1))
+        for (var i = text.IndexOf('<', start); i >= 0 && i < text.Length - 1; i = text.IndexOf('<', i + 1))
         {
-            if (char.IsLetter(text[i + 1]))
+            if (char.IsLetter(text[i + 1]) || text[i + 1] == '_')
             {
                 return i;
             }
         }
 
         return text.Length;
-    }
-
-    private static readonly XmlReaderSettings ScreenSettings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        MaxCharactersInDocument = MaxCharacters,
-        MaxCharactersFromEntities = 1024,
-        IgnoreComments = true,
-        IgnoreWhitespace = true,
-    };
-
-    /// <summary>
-    /// A safe reader over the prolog, up to the root element: that is where a DOCTYPE must stand, so a document that
-    /// passes has no DTD and nothing for the library's parser to expand or load. The rest of the document is checked by
-    /// the library's own parse (a third full pass would double the cost of parsing for nothing).
-    /// </summary>
-    internal static string? Screen(string text)
-    {
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(text), ScreenSettings);
-            while (reader.Read() && reader.NodeType != XmlNodeType.Element)
-            {
-            }
-
-            return reader.NodeType == XmlNodeType.Element ? null : "malformed XML: no root element";
-        }
-        catch (XmlException e)
-        {
-            return e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
-                ? "refused: DTDs are not allowed in feeds"
-                : $"malformed XML: {e.Message}";
-        }
     }
 
     /// <summary>HTML named entities (&amp;nbsp;, &amp;eacute;) are common in feeds but undeclared in XML; they become character references.</summary>
@@ -287,72 +327,6 @@ public static partial class FeedParser
 
         return builder.ToString();
     }
-
-    private static ParsedFeed ParseJsonFeed(string text)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32, AllowTrailingCommas = true });
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
-            {
-                return ParsedFeed.Fail("not a JSON Feed: no \"items\" array");
-            }
-
-            var result = new List<FeedItem>();
-            foreach (var item in items.EnumerateArray())
-            {
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    continue;
-                }
-
-                result.Add(new FeedItem(
-                    String(item, "id"),
-                    String(item, "title"),
-                    String(item, "url") ?? String(item, "external_url"),
-                    String(item, "summary"),
-                    String(item, "content_html") ?? String(item, "content_text"),
-                    Author(item),
-                    ParseDate(String(item, "date_published")),
-                    ParseDate(String(item, "date_modified"))));
-            }
-
-            return new ParsedFeed(String(root, "title"), result, null);
-        }
-        catch (JsonException e)
-        {
-            return ParsedFeed.Fail($"malformed JSON: {e.Message}");
-        }
-    }
-
-    private static string? String(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.GetRawText(),
-        _ => null,
-    } : null;
-
-    private static string? Author(JsonElement item)
-    {
-        if (item.TryGetProperty("authors", out var authors) && authors.ValueKind == JsonValueKind.Array)
-        {
-            var names = authors.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.Object).Select(a => String(a, "name")).OfType<string>().ToList();
-            if (names.Count > 0)
-            {
-                return string.Join(", ", names);
-            }
-        }
-
-        return item.TryGetProperty("author", out var author) && author.ValueKind == JsonValueKind.Object ? String(author, "name") : null;
-    }
-
-    private static DateTimeOffset ToOffset(DateTime date) => date.Kind switch
-    {
-        DateTimeKind.Utc => new DateTimeOffset(date, TimeSpan.Zero),
-        DateTimeKind.Local => new DateTimeOffset(date.ToUniversalTime(), TimeSpan.Zero),
-        _ => new DateTimeOffset(DateTime.SpecifyKind(date, DateTimeKind.Utc), TimeSpan.Zero),
-    };
 
     private static readonly string[] DateFormats =
     [
@@ -419,13 +393,25 @@ public static partial class FeedParser
         return date < Earliest ? null : date;
     }
 
-    [GeneratedRegex("""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")]
-    private static partial Regex XmlEncoding();
-
-    [GeneratedRegex(@"<!DOCTYPE\s[^\[>]*(?<subset>\[[\s\S]*?\]\s*)?>", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<!DOCTYPE\s[^\[>]*(?<subset>\[[^\]]*\]\s*)?>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex Doctype();
 
     // The five XML entities are left out, so a document without HTML entities is returned as is, unallocated.
     [GeneratedRegex("&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z][A-Za-z0-9]{1,31};")]
     private static partial Regex NamedEntity();
+
+    [GeneratedRegex("&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)")]
+    private static partial Regex BareAmpersand();
+
+    [GeneratedRegex(@"<!ENTITY\s+([A-Za-z_][A-Za-z0-9._-]*)\s+(?:""([^""]*)""|'([^']*)')\s*>")]
+    private static partial Regex EntityDeclaration();
+
+    [GeneratedRegex("&([A-Za-z_][A-Za-z0-9._-]*);")]
+    private static partial Regex EntityReference();
+
+    [GeneratedRegex("&#X(?=[0-9A-Fa-f]{1,6};)")]
+    private static partial Regex UpperCaseHexReference();
+
+    [GeneratedRegex(@"<(?=[\s0-9=<])")]
+    private static partial Regex BareLessThan();
 }

@@ -15,7 +15,8 @@ public sealed record PollReport(FeedRecord Feed, FetchStatus Status, int Found, 
 /// </summary>
 public sealed partial class FeedPoller(
     FeedFetcher fetcher,
-    IDigestStore store,
+    IFeedStore feedStore,
+    IItemStore itemStore,
     ItemPipeline pipeline,
     IOptions<FeedsOptions> options,
     TimeProvider time,
@@ -23,13 +24,29 @@ public sealed partial class FeedPoller(
 {
     public async Task<PollReport> PollAsync(FeedRecord feed, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await PollOnceAsync(feed, cancellationToken);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Whatever a feed did to us, it is that feed's failure: recorded, backed off, shown in status — never the job's.
+            var shownUrl = SafeUrl.Redact(feed.Url);
+            LogCrashed(logger, e, shownUrl);
+            return await RecordFailureAsync(feed, $"internal error while reading the feed: {e.GetType().Name}: {e.Message}", time.GetUtcNow(), cancellationToken);
+        }
+    }
+
+    private async Task<PollReport> PollOnceAsync(FeedRecord feed, CancellationToken cancellationToken)
+    {
         var read = await FeedIngest.ReadAsync(fetcher, new FetchRequest(feed.Url, feed.ETag, feed.LastModified), time, cancellationToken);
         var now = time.GetUtcNow();
+        var shownUrl = SafeUrl.Redact(feed.Url);
         switch (read.Status)
         {
             case FetchStatus.NotModified:
                 await RecordSuccessAsync(feed, read.ETag, read.LastModified, now, cancellationToken);
-                LogNotModified(logger, feed.Url);
+                LogNotModified(logger, shownUrl);
                 return new PollReport(feed, FetchStatus.NotModified, 0, [], null);
             case FetchStatus.Failed:
                 return await RecordFailureAsync(feed, read.Error ?? "unknown error", now, cancellationToken);
@@ -38,36 +55,41 @@ public sealed partial class FeedPoller(
         // A feed nobody named is called by its own title once we have read it.
         if (feed.Name == FeedCatalog.NameFor(feed.Url) && HtmlText.ToPlainText(read.Title) is { Length: > 0 } title)
         {
-            feed = await store.UpsertFeedAsync(feed.Url, title, title, feed.Interval, cancellationToken);
+            feed = await feedStore.UpsertFeedAsync(feed.Url, title, title, feed.Interval, cancellationToken);
         }
 
         var items = read.Items;
         // A feed's first poll is its backlog: stored and searchable, never alerted on.
-        var stored = await store.AddItemsAsync(feed.Id, items, isBacklog: !feed.BacklogStored, now, cancellationToken);
+        var stored = await itemStore.AddItemsAsync(feed.Id, items, isBacklog: !feed.BacklogStored, now, cancellationToken);
         await RecordSuccessAsync(feed, read.ETag, read.LastModified, now, cancellationToken);
         if (stored.Count > 0)
         {
             await pipeline.ProcessAsync(stored, cancellationToken);
         }
 
-        LogPolled(logger, feed.Url, items.Count, stored.Count);
+        LogPolled(logger, shownUrl, items.Count, stored.Count);
         return new PollReport(feed, FetchStatus.Ok, items.Count, stored, null);
     }
 
     private Task RecordSuccessAsync(FeedRecord feed, string? etag, string? lastModified, DateTimeOffset now, CancellationToken cancellationToken) =>
-        store.RecordPollAsync(feed.Id, new FeedPollOutcome(now, true, etag, lastModified, null, 0, now + feed.Interval, null), cancellationToken);
+        feedStore.RecordPollAsync(feed.Id, new FeedPollOutcome(now, true, etag, lastModified, null, 0, now + feed.Interval, null), cancellationToken);
 
     private async Task<PollReport> RecordFailureAsync(FeedRecord feed, string error, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        error = SafeUrl.RedactIn(error);
+        var shownUrl = SafeUrl.Redact(feed.Url);
         var failures = feed.ConsecutiveFailures + 1;
         var settings = options.Value;
         var backoff = TimeSpan.FromTicks(Math.Min(settings.BackoffMax.Ticks, settings.BackoffBase.Ticks * (1L << Math.Min(failures - 1, 30))));
         var next = now + (backoff > feed.Interval ? backoff : feed.Interval);
         var paused = failures >= settings.PauseAfterFailures ? $"paused after {failures} failures in a row; last: {error}" : null;
-        await store.RecordPollAsync(feed.Id, new FeedPollOutcome(now, false, feed.ETag, feed.LastModified, error, failures, next, paused), cancellationToken);
-        LogFailed(logger, feed.Url, failures, error);
+        await feedStore.RecordPollAsync(feed.Id, new FeedPollOutcome(now, false, feed.ETag, feed.LastModified, error, failures, next, paused), cancellationToken);
+        LogFailed(logger, shownUrl, failures, error);
         return new PollReport(feed, FetchStatus.Failed, 0, [], error);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading {FeedUrl} threw; recorded as the feed's failure")]
+    private static partial void LogCrashed(ILogger logger, Exception exception, string feedUrl);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{FeedUrl} not modified")]
     private static partial void LogNotModified(ILogger logger, string feedUrl);

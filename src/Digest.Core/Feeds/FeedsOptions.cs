@@ -25,6 +25,14 @@ public sealed class FeedsOptions : IValidatableObject
     [Range(0, 20)]
     public int MaxRedirects { get; set; } = 5;
 
+    /// <summary>Elements nested deeper than this refuse a feed ("element nesting deeper than 256"); real feeds nest fewer than 20.</summary>
+    [Range(16, 4096)]
+    public int MaxDepth { get; set; } = 256;
+
+    /// <summary>Parsing one feed longer than this refuses it; the fetch timeout does not cover parsing.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ParseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     [Range(1, 64)]
     public int PerHostConcurrency { get; set; } = 2;
 

@@ -47,6 +47,10 @@ public static class CanonicalUrl
             Port = uri.IsDefaultPort ? -1 : uri.Port,
             Fragment = "",
             Query = string.Join('&', kept),
+
+            // Credentials in an item's link would be shown in chat: a link to read is never one to log in with.
+            UserName = "",
+            Password = "",
         };
         return builder.Uri.AbsoluteUri;
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using AngleSharp.Html;
 using AngleSharp.Html.Parser;
@@ -97,18 +98,56 @@ public static class HtmlText
         return Fold(builder.ToString());
     }
 
-    /// <summary>Collapses runs of whitespace (including no-break spaces) into single spaces and trims.</summary>
+    /// <summary>
+    /// Characters that change how text is shown without being seen: bidi embeddings, overrides, isolates and marks
+    /// (a title that reads backwards, a link that hides its real end), zero-width spaces and joiners, the soft hyphen
+    /// and the word joiner (which split a name so filters miss it), and C1 control characters (windows-1252 bytes read
+    /// as Latin-1, mapped back to the quotes and dashes they were).
+    /// </summary>
+    private static readonly SearchValues<char> NeedsCleaning = SearchValues.Create(
+        "\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F"
+        + "\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F"
+        + "\u00AD\u061C\u180E\u200B\u200C\u200D\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2060\u2061\u2062\u2063\u2064"
+        + "\u2066\u2067\u2068\u2069\uFEFF");
+
+    private static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+
+    /// <summary>
+    /// Collapses runs of whitespace (including no-break spaces) into single spaces and trims, and drops the invisible
+    /// characters of <see cref="NeedsCleaning"/> — once, here, so every title, summary, author and article line that
+    /// reaches a chat is clean. A zero-width joiner or non-joiner stays between two non-ASCII characters, where emoji
+    /// sequences and Persian or Indic words need it.
+    /// </summary>
     public static string Fold(string text)
     {
-        if (IsFolded(text))
+        if (IsFolded(text) && text.AsSpan().IndexOfAny(NeedsCleaning) < 0)
         {
             return text;
         }
 
         var builder = new StringBuilder(text.Length);
         var space = false;
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
+            if (NeedsCleaning.Contains(c))
+            {
+                if (c is '\u200C' or '\u200D' && i > 0 && i < text.Length - 1 && text[i - 1] > '\u007F' && text[i + 1] > '\u007F' && !space)
+                {
+                    builder.Append(c);
+                    continue;
+                }
+
+                if (c is >= '\u0080' and <= '\u009F' && Windows1252.GetString([(byte)c]) is [var mapped] && mapped != c && mapped != '?')
+                {
+                    c = mapped;
+                }
+                else
+                {
+                    continue;
+                }
+            }
+
             if (IsSpace(c))
             {
                 space = builder.Length > 0;

@@ -12,7 +12,7 @@ namespace Digest.Core.Leasing;
 /// dies stops renewing, and another worker takes over once the lease expires: within <see cref="Ttl"/> plus one
 /// <see cref="RetryInterval"/>. The work resumes from state it keeps in the store (<c>bot_state</c>).
 /// </summary>
-internal sealed partial class LeaseHolder(string name, Func<CancellationToken, Task> work, IDigestStore store, TimeProvider time, ILogger<LeaseHolder> logger)
+internal sealed partial class LeaseHolder(string name, Func<CancellationToken, Task> work, ILeaseStore store, TimeProvider time, ILogger<LeaseHolder> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(20);
@@ -124,7 +124,7 @@ internal static class LeaseHolderSetup
         services.AddSingleton<IHostedService>(sp => new LeaseHolder(
             leaseName,
             ct => work(sp, ct),
-            sp.GetRequiredService<IDigestStore>(),
+            sp.GetRequiredService<ILeaseStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LeaseHolder>>()));
 }

@@ -22,7 +22,10 @@ public interface IStoryObserver
 /// because the clusterer is incremental and in memory: each pass first teaches it what other workers clustered since.
 /// </summary>
 public sealed partial class ItemPipeline(
-    IDigestStore store,
+    IItemStore itemStore,
+    IStoryStore storyStore,
+    ICommunityStore communityStore,
+    ILeaseStore leaseStore,
     IRelevanceClassifier classifier,
     IStoryClusterer clusterer,
     IKeyLineExtractor keyLines,
@@ -63,7 +66,7 @@ public sealed partial class ItemPipeline(
             }
             finally
             {
-                await store.ReleaseLeaseAsync(LockName, holder, CancellationToken.None);
+                await leaseStore.ReleaseLeaseAsync(LockName, holder, CancellationToken.None);
             }
         }
         finally
@@ -91,12 +94,12 @@ public sealed partial class ItemPipeline(
     private async Task PassAsync(IReadOnlyList<StoredItem> items, CancellationToken cancellationToken)
     {
         await CatchUpAsync(cancellationToken);
-        var included = await store.GetIncludePhrasesAsync(cancellationToken);
+        var included = await communityStore.GetIncludePhrasesAsync(cancellationToken);
         var touched = new Dictionary<long, (bool IsNew, List<StoredItem> Items)>();
         foreach (var item in items.OrderBy(i => i.Item.Published))
         {
             var verdict = Rescue(classifier.Classify(new ClassifierInput(item.Item.Title, item.Item.Summary, item.FeedName)), item, included);
-            await store.SetRelevanceAsync(item.Id, verdict, cancellationToken);
+            await itemStore.SetRelevanceAsync(item.Id, verdict, cancellationToken);
             if (!verdict.Relevant)
             {
                 continue;
@@ -109,14 +112,14 @@ public sealed partial class ItemPipeline(
             var classified = item with { Relevance = verdict };
             if (match is null)
             {
-                storyId = await store.CreateStoryAsync(classified, time.GetUtcNow(), cancellationToken);
+                storyId = await storyStore.CreateStoryAsync(classified, time.GetUtcNow(), cancellationToken);
                 isNew = true;
             }
             else
             {
                 storyId = match.StoryId;
                 isNew = false;
-                await store.AttachToStoryAsync(item.Id, storyId, match.DuplicateOfItemId, time.GetUtcNow(), cancellationToken);
+                await storyStore.AttachToStoryAsync(item.Id, storyId, match.DuplicateOfItemId, time.GetUtcNow(), cancellationToken);
             }
 
             clusterer.Add(document, storyId);
@@ -153,7 +156,7 @@ public sealed partial class ItemPipeline(
     /// <summary>Recomputes a story from its items: the most representative title, the best score, the union of tags, fresh key lines.</summary>
     public async Task RefreshStoryAsync(long storyId, CancellationToken cancellationToken)
     {
-        var members = await store.GetStoryItemsAsync(storyId, cancellationToken);
+        var members = await itemStore.GetStoryItemsAsync(storyId, cancellationToken);
         if (members.Count == 0)
         {
             return;
@@ -165,12 +168,12 @@ public sealed partial class ItemPipeline(
         // One text per outlet; the article page replaces a teaser where the feed gave only that.
         var sources = await articles.GetSourcesAsync(members.OrderBy(m => m.Item.Published).DistinctBy(m => m.FeedId).ToList(), cancellationToken);
         var lines = await keyLines.ExtractAsync(sources, options.Value.KeyLines, cancellationToken);
-        await store.UpdateStoryAsync(storyId, lead.Item.Title, lead.Item.Url, score, tags, lines, cancellationToken);
+        await storyStore.UpdateStoryAsync(storyId, lead.Item.Title, lead.Item.Url, score, tags, lines, cancellationToken);
     }
 
     private async Task AcquireLockAsync(CancellationToken cancellationToken)
     {
-        while (!await store.TryAcquireLeaseAsync(LockName, holder, LockTtl, time.GetUtcNow(), cancellationToken))
+        while (!await leaseStore.TryAcquireLeaseAsync(LockName, holder, LockTtl, time.GetUtcNow(), cancellationToken))
         {
             await Task.Delay(LockRetry, time, cancellationToken);
         }
@@ -187,7 +190,7 @@ public sealed partial class ItemPipeline(
             return;
         }
 
-        if (!await store.RenewLeaseAsync(LockName, holder, LockTtl, now, cancellationToken))
+        if (!await leaseStore.RenewLeaseAsync(LockName, holder, LockTtl, now, cancellationToken))
         {
             LogLockLost(logger, holder);
         }
@@ -201,7 +204,7 @@ public sealed partial class ItemPipeline(
     /// </summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        var recent = await store.GetClusteredItemsAsync(caughtUpTo, time.GetUtcNow() - options.Value.ClusterWarmup, cancellationToken);
+        var recent = await itemStore.GetClusteredItemsAsync(caughtUpTo, time.GetUtcNow() - options.Value.ClusterWarmup, cancellationToken);
         foreach (var item in recent.Where(i => clustered.Add(i.Id)))
         {
             clusterer.Add(new ClusterDocument(item.Id, item.Item.Title, item.Item.Summary, item.Item.Published), item.StoryId!.Value);
@@ -216,7 +219,7 @@ public sealed partial class ItemPipeline(
     private async Task SettleAsync(CancellationToken cancellationToken)
     {
         var settled = clustered.Count == 0 ? caughtUpTo : Math.Max(caughtUpTo, clustered.Max());
-        if (await store.GetUnclassifiedAsync(1, cancellationToken) is [var pending])
+        if (await itemStore.GetUnclassifiedAsync(1, cancellationToken) is [var pending])
         {
             settled = Math.Min(settled, pending.Id - 1);
         }

@@ -129,7 +129,7 @@ public enum FeedUnlinkResult
     Unlinked,
 
     /// <summary>
-    /// Unlinked, and no community follows it any more: the feed is paused (<see cref="IDigestStore.OrphanedFeedReason"/>)
+    /// Unlinked, and no community follows it any more: the feed is paused (<see cref="ICommunityStore.OrphanedFeedReason"/>)
     /// but kept, so the stories its items belong to stay whole; following it again resumes it.
     /// </summary>
     Orphaned,
@@ -147,27 +147,25 @@ public sealed record SubscriptionRecord(long Id, string Platform, string UserId,
 /// <summary>What a member said about a story; the story's item titles are reachable with <see cref="IDigestStore.GetStoryItemsAsync"/>.</summary>
 public sealed record FeedbackRecord(long StoryId, string Verdict, string CommunityId, string UserId, DateTimeOffset At);
 
-/// <summary>The bot's state. SQLite by default, PostgreSQL to scale out.</summary>
-public interface IDigestStore
+/// <summary>Feeds and their health: what the poll stage reads and records.</summary>
+public interface IFeedStore
 {
-    /// <summary>The paused reason of a community feed no community follows any more.</summary>
-    const string OrphanedFeedReason = "no community follows it";
-
-    Task MigrateAsync(CancellationToken cancellationToken);
-
-    // Feeds
     /// <summary>Adds a feed or updates its interval; a null <paramref name="name"/> keeps the stored name (a new feed is named <paramref name="fallbackName"/>).</summary>
     Task<FeedRecord> UpsertFeedAsync(string url, string? name, string fallbackName, TimeSpan interval, CancellationToken cancellationToken);
     Task<IReadOnlyList<FeedRecord>> GetFeedsAsync(CancellationToken cancellationToken);
     Task<FeedRecord?> GetFeedAsync(long feedId, CancellationToken cancellationToken);
     Task RecordPollAsync(long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken);
     Task<bool> RemoveFeedAsync(long feedId, CancellationToken cancellationToken);
+}
 
-    // Items
+/// <summary>Items: stored by the poll stage, classified by the process stage, searched by commands.</summary>
+public interface IItemStore
+{
     /// <summary>Stores the items not yet known for the feed; returns the new ones with their ids.</summary>
     Task<IReadOnlyList<StoredItem>> AddItemsAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken);
     Task SetRelevanceAsync(long itemId, Relevance relevance, CancellationToken cancellationToken);
     Task<IReadOnlyList<StoredItem>> GetItemsSinceAsync(DateTimeOffset firstSeenAfter, CancellationToken cancellationToken);
+
     /// <summary>
     /// Items in a story with an id above <paramref name="afterItemId"/>, first seen after <paramref name="firstSeenAfter"/>,
     /// by id: what other workers clustered since this one last looked.
@@ -177,62 +175,36 @@ public interface IDigestStore
     /// <summary>Items stored but not yet classified: what a crash or Ctrl-C left mid-pipeline.</summary>
     Task<IReadOnlyList<StoredItem>> GetUnclassifiedAsync(int limit, CancellationToken cancellationToken);
     Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken);
+
     /// <summary>Full-text search over stored items, best first; only items of <paramref name="feedIds"/> when given (a community's feeds).</summary>
     Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken);
+}
 
-    // Stories
+/// <summary>Stories: built by the process stage, refreshed with key lines, read by digests and commands.</summary>
+public interface IStoryStore
+{
     /// <summary>Starts a story with its first item; <paramref name="at"/> is when the story became visible.</summary>
     Task<long> CreateStoryAsync(StoredItem first, DateTimeOffset at, CancellationToken cancellationToken);
     Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, DateTimeOffset at, CancellationToken cancellationToken);
     Task UpdateStoryAsync(long storyId, string title, string url, double score, IReadOnlyList<string> tags, IReadOnlyList<KeyLine> keyLines, CancellationToken cancellationToken);
     Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken);
+
     /// <summary>Stories matching the query, the most recently published first.</summary>
     Task<IReadOnlyList<StoryRecord>> GetStoriesAsync(StoryQuery query, CancellationToken cancellationToken);
+}
 
-    // Channels and delivery
+/// <summary>Channels and the outbox: where digests, alerts and replies go, and what was sent.</summary>
+public interface IDeliveryStore
+{
     Task<ChannelRecord> EnsureChannelAsync(string platform, string address, string? communityId, string schedule, string timeZone, CancellationToken cancellationToken);
     Task<IReadOnlyList<ChannelRecord>> GetChannelsAsync(CancellationToken cancellationToken);
     Task<ChannelRecord?> GetChannelAsync(long channelId, CancellationToken cancellationToken);
     Task SetChannelScheduleAsync(long channelId, string schedule, string timeZone, CancellationToken cancellationToken);
     Task SetChannelPausedAsync(long channelId, string? reason, CancellationToken cancellationToken);
-
     Task<ChannelRecord?> FindChannelAsync(string platform, string address, CancellationToken cancellationToken);
 
     /// <summary>Moves a channel to a new address (a Telegram group that became a supergroup) and, when given, its community with it.</summary>
     Task RebindChannelAsync(long channelId, string newAddress, string? newCommunityId, CancellationToken cancellationToken);
-
-    // Communities: feeds and topic settings
-    Task<CommunityFeedLink> AddCommunityFeedAsync(string communityId, string url, string name, TimeSpan interval, string? addedBy, CancellationToken cancellationToken);
-
-    /// <summary>The feeds a community follows: the configured ones and its own.</summary>
-    Task<IReadOnlyList<CommunityFeed>> GetCommunityFeedsAsync(string communityId, CancellationToken cancellationToken);
-    Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken);
-    /// <summary>Every community's <c>/topic include</c> phrases: items that mention one become stories even when the classifier says no.</summary>
-    Task<IReadOnlyList<string>> GetIncludePhrasesAsync(CancellationToken cancellationToken);
-    Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken);
-    Task SetTopicSettingsAsync(string communityId, TopicSettings settings, CancellationToken cancellationToken);
-
-    // Subscriptions, alerts, feedback
-    Task<SubscriptionRecord> EnsureSubscriptionAsync(string platform, string userId, string communityId, long channelId, DateTimeOffset at, CancellationToken cancellationToken);
-    Task<SubscriptionRecord?> GetSubscriptionAsync(string platform, string userId, string communityId, CancellationToken cancellationToken);
-    Task SetSubscriptionDigestAsync(long subscriptionId, bool digest, CancellationToken cancellationToken);
-
-    /// <summary>False when the subscription already has the phrase (compared case-insensitively).</summary>
-    Task<bool> AddAlertAsync(long subscriptionId, string phrase, DateTimeOffset at, CancellationToken cancellationToken);
-    Task<bool> RemoveAlertAsync(long subscriptionId, string phrase, CancellationToken cancellationToken);
-
-    /// <summary>Every subscription with at least one alert phrase.</summary>
-    Task<IReadOnlyList<SubscriptionRecord>> GetAlertSubscriptionsAsync(CancellationToken cancellationToken);
-
-    /// <summary>Records a verdict; a member's later verdict on the same story in the same community replaces the earlier one.</summary>
-    Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
-    Task<IReadOnlyList<FeedbackRecord>> GetFeedbackAsync(CancellationToken cancellationToken);
-
-    // State a worker resumes from, across restarts and lease takeovers
-
-    /// <summary>A value a worker resumes from (the Telegram update offset, the Discord gateway session); null when never set.</summary>
-    Task<string?> GetStateAsync(string key, CancellationToken cancellationToken);
-    Task SetStateAsync(string key, string value, CancellationToken cancellationToken);
 
     /// <summary>Records a message to send. False when the dedup key is already there (it was recorded before).</summary>
     Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken);
@@ -249,8 +221,6 @@ public interface IDigestStore
     /// <summary>Counts the attempt, keeps the error and releases the message's claim so it is retried.</summary>
     Task MarkFailedAsync(long messageId, string error, CancellationToken cancellationToken);
 
-    // Scale-out: outbox claims, leases
-
     /// <summary>
     /// Claims the oldest unsent message of a channel for <paramref name="claimer"/> until <paramref name="now"/> +
     /// <paramref name="ttl"/>, so no other worker sends it meanwhile. Null when the channel has nothing to send or its
@@ -258,7 +228,44 @@ public interface IDigestStore
     /// claim whose worker died expires and the message is claimed again.
     /// </summary>
     Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
+}
 
+/// <summary>Communities and what their members set with commands: feeds, topic settings, subscriptions, alerts, feedback.</summary>
+public interface ICommunityStore
+{
+    /// <summary>The paused reason of a community feed no community follows any more.</summary>
+    const string OrphanedFeedReason = "no community follows it";
+
+    Task<CommunityFeedLink> AddCommunityFeedAsync(string communityId, string url, string name, TimeSpan interval, string? addedBy, CancellationToken cancellationToken);
+
+    /// <summary>The feeds a community follows: the configured ones and its own.</summary>
+    Task<IReadOnlyList<CommunityFeed>> GetCommunityFeedsAsync(string communityId, CancellationToken cancellationToken);
+    Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken);
+
+    /// <summary>Every community's <c>/topic include</c> phrases: items that mention one become stories even when the classifier says no.</summary>
+    Task<IReadOnlyList<string>> GetIncludePhrasesAsync(CancellationToken cancellationToken);
+    Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken);
+    Task SetTopicSettingsAsync(string communityId, TopicSettings settings, CancellationToken cancellationToken);
+
+    Task<SubscriptionRecord> EnsureSubscriptionAsync(string platform, string userId, string communityId, long channelId, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<SubscriptionRecord?> GetSubscriptionAsync(string platform, string userId, string communityId, CancellationToken cancellationToken);
+    Task SetSubscriptionDigestAsync(long subscriptionId, bool digest, CancellationToken cancellationToken);
+
+    /// <summary>False when the subscription already has the phrase (compared case-insensitively).</summary>
+    Task<bool> AddAlertAsync(long subscriptionId, string phrase, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<bool> RemoveAlertAsync(long subscriptionId, string phrase, CancellationToken cancellationToken);
+
+    /// <summary>Every subscription with at least one alert phrase.</summary>
+    Task<IReadOnlyList<SubscriptionRecord>> GetAlertSubscriptionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a verdict; a member's later verdict on the same story in the same community replaces the earlier one.</summary>
+    Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
+    Task<IReadOnlyList<FeedbackRecord>> GetFeedbackAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What keeps workers apart and lets one resume another's work: leases and small named state values.</summary>
+public interface ILeaseStore
+{
     /// <summary>Takes the named lease for <paramref name="holder"/> when it is free, expired or already the holder's. True when the holder has it.</summary>
     Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -267,4 +274,17 @@ public interface IDigestStore
 
     /// <summary>Gives the lease up at once, so another worker need not wait for it to expire.</summary>
     Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken);
+
+    /// <summary>A value a worker resumes from (the Telegram update offset, the Discord gateway session); null when never set.</summary>
+    Task<string?> GetStateAsync(string key, CancellationToken cancellationToken);
+    Task SetStateAsync(string key, string value, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The bot's state, SQLite by default, PostgreSQL to scale out: every role in one place. Only the storage project and the
+/// composition root see it whole; each stage asks for the role it needs.
+/// </summary>
+public interface IDigestStore : IFeedStore, IItemStore, IStoryStore, IDeliveryStore, ICommunityStore, ILeaseStore
+{
+    Task MigrateAsync(CancellationToken cancellationToken);
 }

@@ -119,7 +119,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
             return new StoryPartition([], new Dictionary<long, long>());
         }
 
-        var prepared = Prepare(docs);
+        var prepared = Prepare(docs, settings.FullHours + settings.FadeHours);
         var duplicateOf = new Dictionary<long, long>();
         var pinnedOf = new long?[n];
         for (var i = 0; i < n; i++)
@@ -419,7 +419,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
     /// Window-level preparation: a word is a name if any headline of the window writes it as one (Title Case headlines
     /// can't show it); names count double in the TF-IDF vectors, title words twice lead words; IDF is the window's own.
     /// </summary>
-    internal static Prepared[] Prepare(EventFeatures[] docs)
+    /// <param name="reach">Hours within which a person named in a headline that places a meeting takes part in it.</param>
+    internal static Prepared[] Prepare(EventFeatures[] docs, double reach)
     {
         var names = new HashSet<string>(docs.SelectMany(d => d.Capitalised), StringComparer.Ordinal);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -458,10 +459,27 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
 
             var speaker = docs[i].SpeakerCandidates.Where(c => c.Named || names.Contains(c.Word))
                 .Select(c => (SpeakerCandidate?)c).FirstOrDefault();
-            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, speaker?.TakesPart ?? false);
+            var takesPart = speaker is { } who && (who.TakesPart || NamedAtAMeeting(i, who.Word));
+            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, takesPart);
         }
 
         return prepared;
+
+        // Someone named in a headline that places a meeting near this one's time ("Rubio and Witkoff are meeting with
+        // Ukraine's negotiators in Florida") takes part in that round: what they say about it is the round's news.
+        bool NamedAtAMeeting(int i, string word)
+        {
+            var at = docs[i].Document.Published;
+            foreach (var other in docs)
+            {
+                if (other.Venues.Length > 0 && Math.Abs((other.Document.Published - at).TotalHours) <= reach && other.TitleTokens.Contains(word))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         void Add(Dictionary<int, double> terms, List<string> tokens, double weight)
         {

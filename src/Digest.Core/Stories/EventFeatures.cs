@@ -38,7 +38,7 @@ public enum Development
 /// <summary>A word that may name who speaks in a headline.</summary>
 /// <param name="Word">The word that must be a name in the window (or a collective such as "senators").</param>
 /// <param name="Speaker">Who speaks: the name, a collective ("lawmakers"), or "envoy:putin" for "Putin aide says".</param>
-/// <param name="TakesPart">A negotiator (one of the profile's people) or someone's envoy: part of the talks, not a
+/// <param name="TakesPart">A negotiator (a profile entity whose frame is talks) or someone's envoy: part of the talks, not a
 /// bystander commenting on them.</param>
 /// <param name="Named">Known to be a name without the window's help: a collective, someone's envoy, or the headline's
 /// first word right before its verb ("Trump says…", which no capital can show).</param>
@@ -158,10 +158,10 @@ public sealed class EventFeatureExtractor
     {
         ArgumentNullException.ThrowIfNull(profile);
         venues = TopicFeatures.Matcher(profile.Venues);
-        // Negotiators and the leaders the profile names as context are names in every headline, Title Case or not; a
+        // The people, places and bodies the profile names are names in every headline, Title Case or not; a
         // one-word alias that spells the same name (Zelenskyy, Zelenskiy) is folded into it.
         var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var person in profile.Entities.Concat(profile.Context))
+        foreach (var person in profile.Entities)
         {
             var canonical = Tokenizer.Tokenize(person.Name).LastOrDefault();
             if (canonical is null)
@@ -179,7 +179,8 @@ public sealed class EventFeatureExtractor
             }
         }
 
-        foreach (var negotiator in profile.Entities)
+        // Negotiators are the people the profile marks as marking talks (envoys, delegation heads).
+        foreach (var negotiator in profile.Entities.Where(e => e.Frame == TopicFrames.Talks))
         {
             negotiators.UnionWith(Tokenizer.Tokenize(negotiator.Name).TakeLast(1));
         }

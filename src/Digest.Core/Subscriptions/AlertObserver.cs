@@ -12,7 +12,7 @@ namespace Digest.Core.Subscriptions;
 /// fresh items count (a feed's backlog never alerts); the outbox key <c>alert:{subscription}:{story}</c> makes it once
 /// per story and subscriber, whatever later items join the story or however often the pipeline runs.
 /// </summary>
-public sealed partial class AlertObserver(IDigestStore store, CommunityScopes scopes, DigestDelivery delivery, TimeProvider time, ILogger<AlertObserver> logger) : IStoryObserver
+public sealed partial class AlertObserver(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, CommunityScopes scopes, DigestDelivery delivery, TimeProvider time, ILogger<AlertObserver> logger) : IStoryObserver
 {
     public async Task OnStoriesUpdatedAsync(IReadOnlyList<StoryUpdate> updates, CancellationToken cancellationToken)
     {
@@ -25,7 +25,7 @@ public sealed partial class AlertObserver(IDigestStore store, CommunityScopes sc
             return;
         }
 
-        var subscriptions = await store.GetAlertSubscriptionsAsync(cancellationToken);
+        var subscriptions = await communityStore.GetAlertSubscriptionsAsync(cancellationToken);
         if (subscriptions.Count == 0)
         {
             return;
@@ -36,7 +36,7 @@ public sealed partial class AlertObserver(IDigestStore store, CommunityScopes sc
         var now = time.GetUtcNow();
         foreach (var (storyId, items) in fresh)
         {
-            if (await store.GetStoryAsync(storyId, cancellationToken) is not { } story)
+            if (await storyStore.GetStoryAsync(storyId, cancellationToken) is not { } story)
             {
                 continue;
             }
@@ -62,7 +62,7 @@ public sealed partial class AlertObserver(IDigestStore store, CommunityScopes sc
 
                 var key = string.Create(CultureInfo.InvariantCulture, $"alert:{subscription.Id}:{story.Id}");
                 var payload = OutboxPayload.ForAlert(DigestStory.From(story), phrase, now).Serialize();
-                if (await store.EnqueueAsync(subscription.ChannelId, OutboxPayload.AlertKind, key, payload, now, cancellationToken))
+                if (await deliveryStore.EnqueueAsync(subscription.ChannelId, OutboxPayload.AlertKind, key, payload, now, cancellationToken))
                 {
                     touched.Add(subscription.ChannelId);
                     LogAlert(logger, subscription.Id, story.Id, phrase);
@@ -72,7 +72,7 @@ public sealed partial class AlertObserver(IDigestStore store, CommunityScopes sc
 
         foreach (var channelId in touched)
         {
-            if (await store.GetChannelAsync(channelId, cancellationToken) is { } channel)
+            if (await deliveryStore.GetChannelAsync(channelId, cancellationToken) is { } channel)
             {
                 await delivery.FlushAsync(channel, cancellationToken);
             }

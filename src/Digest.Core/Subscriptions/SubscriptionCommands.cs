@@ -5,7 +5,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Subscriptions;
 
 /// <summary>/subscribe, /unsubscribe and /alerts: a member's private digest and alerts for the community they asked in.</summary>
-public sealed class SubscriptionCommands(IDigestStore store, IDigestScheduling scheduling, TimeProvider time)
+public sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, TimeProvider time)
 {
     public const int AlertsMax = 20;
 
@@ -21,11 +21,11 @@ public sealed class SubscriptionCommands(IDigestStore store, IDigestScheduling s
 
         if (channel.Schedule == Schedules.Off)
         {
-            await store.SetChannelScheduleAsync(channel.Id, request.Defaults.Schedule, request.Defaults.TimeZone, cancellationToken);
+            await deliveryStore.SetChannelScheduleAsync(channel.Id, request.Defaults.Schedule, request.Defaults.TimeZone, cancellationToken);
             channel = channel with { Schedule = request.Defaults.Schedule, TimeZone = request.Defaults.TimeZone };
         }
 
-        await store.SetSubscriptionDigestAsync(subscription.Id, true, cancellationToken);
+        await communityStore.SetSubscriptionDigestAsync(subscription.Id, true, cancellationToken);
         await scheduling.ScheduleChannelAsync(channel, cancellationToken);
         var next = Schedules.Next(channel.Schedule, channel.TimeZone, time.GetUtcNow());
         return CommandReply.Say($"Subscribed: you'll get the digest privately{(next is { } at ? $", next at {Schedules.Describe(at, channel.TimeZone)}" : "")}. {PrivateNote}");
@@ -33,16 +33,16 @@ public sealed class SubscriptionCommands(IDigestStore store, IDigestScheduling s
 
     public async Task<CommandReply> UnsubscribeAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var subscription = await store.GetSubscriptionAsync(request.Channel.Platform, request.Caller.UserId, request.CommunityId, cancellationToken);
+        var subscription = await communityStore.GetSubscriptionAsync(request.Channel.Platform, request.Caller.UserId, request.CommunityId, cancellationToken);
         if (subscription is not { Digest: true })
         {
             return CommandReply.Refuse("You are not subscribed to the digest here.");
         }
 
-        await store.SetSubscriptionDigestAsync(subscription.Id, false, cancellationToken);
-        if (await store.GetChannelAsync(subscription.ChannelId, cancellationToken) is { } channel)
+        await communityStore.SetSubscriptionDigestAsync(subscription.Id, false, cancellationToken);
+        if (await deliveryStore.GetChannelAsync(subscription.ChannelId, cancellationToken) is { } channel)
         {
-            await store.SetChannelScheduleAsync(channel.Id, Schedules.Off, channel.TimeZone, cancellationToken);
+            await deliveryStore.SetChannelScheduleAsync(channel.Id, Schedules.Off, channel.TimeZone, cancellationToken);
             await scheduling.ScheduleChannelAsync(channel with { Schedule = Schedules.Off }, cancellationToken);
         }
 
@@ -57,7 +57,7 @@ public sealed class SubscriptionCommands(IDigestStore store, IDigestScheduling s
         switch (action)
         {
             case "list":
-                var existing = await store.GetSubscriptionAsync(request.Channel.Platform, request.Caller.UserId, request.CommunityId, cancellationToken);
+                var existing = await communityStore.GetSubscriptionAsync(request.Channel.Platform, request.Caller.UserId, request.CommunityId, cancellationToken);
                 return CommandReply.Say(existing is { Alerts.Count: > 0 }
                     ? "Your alerts: " + string.Join(", ", existing.Alerts.Select(p => $"“{p}”"))
                     : "You have no alerts. Add one: /alerts add \"security guarantees\"");
@@ -73,7 +73,7 @@ public sealed class SubscriptionCommands(IDigestStore store, IDigestScheduling s
                     return CommandReply.Refuse(string.Create(CultureInfo.InvariantCulture, $"You have {AlertsMax} alerts, the most I keep; remove one first."));
                 }
 
-                return await store.AddAlertAsync(subscription.Id, phrase, time.GetUtcNow(), cancellationToken)
+                return await communityStore.AddAlertAsync(subscription.Id, phrase, time.GetUtcNow(), cancellationToken)
                     ? CommandReply.Say($"Alert added: I'll tell you privately when a new story mentions “{phrase}”. {PrivateNote}")
                     : CommandReply.Refuse($"You have an alert for “{phrase}” already.");
             case "remove":
@@ -82,8 +82,8 @@ public sealed class SubscriptionCommands(IDigestStore store, IDigestScheduling s
                     return badRemove;
                 }
 
-                var current = await store.GetSubscriptionAsync(request.Channel.Platform, request.Caller.UserId, request.CommunityId, cancellationToken);
-                return current is not null && await store.RemoveAlertAsync(current.Id, phrase, cancellationToken)
+                var current = await communityStore.GetSubscriptionAsync(request.Channel.Platform, request.Caller.UserId, request.CommunityId, cancellationToken);
+                return current is not null && await communityStore.RemoveAlertAsync(current.Id, phrase, cancellationToken)
                     ? CommandReply.Say($"Alert for “{phrase}” removed.")
                     : CommandReply.Refuse($"You have no alert for “{phrase}”. /alerts list shows yours.");
             default:
@@ -95,8 +95,8 @@ public sealed class SubscriptionCommands(IDigestStore store, IDigestScheduling s
     private async Task<(SubscriptionRecord Subscription, ChannelRecord Channel)> EnsureAsync(CommandRequest request, string schedule, CancellationToken cancellationToken)
     {
         var platform = request.Channel.Platform;
-        var channel = await store.EnsureChannelAsync(platform, request.Caller.PrivateAddress, request.CommunityId, schedule, request.Defaults.TimeZone, cancellationToken);
-        var subscription = await store.EnsureSubscriptionAsync(platform, request.Caller.UserId, request.CommunityId, channel.Id, time.GetUtcNow(), cancellationToken);
+        var channel = await deliveryStore.EnsureChannelAsync(platform, request.Caller.PrivateAddress, request.CommunityId, schedule, request.Defaults.TimeZone, cancellationToken);
+        var subscription = await communityStore.EnsureSubscriptionAsync(platform, request.Caller.UserId, request.CommunityId, channel.Id, time.GetUtcNow(), cancellationToken);
         return (subscription, channel);
     }
 }

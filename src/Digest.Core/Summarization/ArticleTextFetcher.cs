@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -13,8 +14,11 @@ namespace Digest.Core.Summarization;
 /// <summary>
 /// Gives key-line extraction the article behind a feed item when the feed carries only a teaser: the page is fetched
 /// through <see cref="FeedFetcher"/> (size cap, timeout, address guard, per-host limits) and its main text taken with
-/// SmartReader, which never fetches anything itself. Results, failures included, are kept in a bounded in-memory
-/// cache (<see cref="FullTextOptions.CacheEntries"/> entries; lost on restart). Any failure falls back to the feed's text.
+/// SmartReader, which never fetches anything itself. A page is screened before SmartReader sees it — nesting deeper
+/// than <see cref="FullTextOptions.MaxDepth"/> or more than <see cref="FullTextOptions.MaxElements"/> elements, counted
+/// by a linear tokenizer pass, refuses it — and extraction is cut off after the fetch timeout, with shutdown honoured
+/// at once. Results, failures included, are kept in a bounded in-memory cache
+/// (<see cref="FullTextOptions.CacheEntries"/> entries; lost on restart). Any failure falls back to the feed's text.
 /// </summary>
 public sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<SummarizationOptions> options, ILogger<ArticleTextFetcher> logger) : IDisposable
 {
@@ -54,6 +58,21 @@ public sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<Sum
 
     private async Task<string?> FetchArticleAsync(string url, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ReadArticleAsync(url, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Extraction gets as long as a fetch may take, no more (the fetch itself is timed by the fetcher).
+            var reason = string.Create(CultureInfo.InvariantCulture, $"extraction cut off after {fetcher.Timeout.TotalSeconds:0.#} s");
+            LogFallback(logger, url, reason);
+            return null;
+        }
+    }
+
+    private async Task<string?> ReadArticleAsync(string url, CancellationToken cancellationToken)
+    {
         var result = await fetcher.FetchAsync(new FetchRequest(url), cancellationToken);
         if (result.Status != FetchStatus.Ok || result.Body is null)
         {
@@ -69,24 +88,38 @@ public sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<Sum
             return null;
         }
 
+        var html = Decode(result.Body, result.Charset);
+        if (HtmlScreen.Check(html, settings.MaxDepth, settings.MaxElements, cancellationToken) is { } refused)
+        {
+            LogFallback(logger, url, refused);
+            return null;
+        }
+
+        // SmartReader can't be cancelled: it runs beside us, and we stop waiting for it when the budget or shutdown says so.
+        var extraction = Task.Run(() => Extract(result.FinalLocation, html, settings.MaxElements), CancellationToken.None);
+        var (text, failure) = await extraction.WaitAsync(fetcher.Timeout, cancellationToken);
+        if (text is null)
+        {
+            LogFallback(logger, url, failure ?? "no readable article text on the page");
+            return null;
+        }
+
+        LogExtracted(logger, url, text.Length);
+        return text;
+    }
+
+    private static (string? Text, string? Failure) Extract(string location, string html, int maxElements)
+    {
         try
         {
-            var html = Decode(result.Body, result.Charset);
-            var article = new SmartReader.Reader(result.FinalLocation, html).GetArticle();
+            var reader = new SmartReader.Reader(location, html) { MaxElemsToParse = maxElements };
+            var article = reader.GetArticle();
             var text = article.IsReadable ? MainText(article.Content) : "";
-            if (text.Length == 0)
-            {
-                LogFallback(logger, url, "no readable article text on the page");
-                return null;
-            }
-
-            LogExtracted(logger, url, text.Length);
-            return text;
+            return text.Length == 0 ? (null, null) : (text, null);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            LogFallback(logger, url, e.Message);
-            return null;
+            return (null, e.Message);
         }
     }
 

@@ -1,152 +1,437 @@
-using System.Text.RegularExpressions;
-
 namespace Digest.Core.Summarization;
 
 /// <summary>
-/// Finds who is speaking in a sentence: <c>"…," Peskov said</c>, <c>said Peskov</c>, <c>according to …</c>,
-/// <c>X told …</c>, <c>X stated that …</c>. A surname alone is widened to the full name the text gives elsewhere
-/// ("Peskov" → "Dmitry Peskov"); titles and nationalities in front of a name are dropped.
+/// Who said each sentence of an article, read in order with the whole article as context. A sentence's own
+/// attribution is found by <see cref="SpeechClause"/> and resolved against the article: a surname or a first name after
+/// "Sir" to the fullest name given (<see cref="ArticleNames"/>), an acronym to its expansion, a role ("the bishop", "India's
+/// finance minister") to the person the article describes so, he/she to the last person of that sex named, it to the
+/// last body, "a Cabinet Office spokeswoman" to the Cabinet Office, the prime minister's spokesman to Downing Street,
+/// anonymous sources to <see cref="Unnamed"/>. A sentence without one that lies in a run of quotations takes the
+/// speaker of that quotation, named before it or after it. Several speakers are joined with "; ".
 /// </summary>
-internal static partial class Attribution
+internal static class Attribution
 {
-    private const string Verbs = "said|says|say|told|tells|stated|states|added|adds|warned|warns|cautioned|claimed|claims|insisted|insists|noted|notes|argued|argues|announced|announces|confirmed|confirms|denied|denies|wrote|writes|posted|tweeted|accused|accuses|stressed|stresses|explained|explains|declared|declares|acknowledged|admitted|asserted|replied|responded|urged|urges|called|calls|described|describes|predicted|suggested|believes|thinks|hopes|expects|emphasized|emphasised|reiterated|dismissed|rejected";
+    /// <summary>The speaker of words whose source the article does not name.</summary>
+    public const string Unnamed = "unnamed";
 
-    // A name: capitalised words (any script), with an apostrophe, hyphen or a few particles inside.
-    private const string Name = @"(?<!\p{L})(?<name>\p{Lu}[\p{L}'’\-\.]*(?:\s+(?:(?:de|van|von|der|al|bin|da|di|le|la)\s+)?\p{Lu}[\p{L}'’\-\.]*){0,5})";
+    /// <summary>Who said a sentence (null when nobody speaks), and whether the sentence names its speaker itself ("…," he said) rather than continuing a quotation.</summary>
+    internal readonly record struct Attributed(string? Speaker, bool OwnClause);
 
-    [GeneratedRegex(@"[,!?…]\s*[""”’»]\s*(?:" + Verbs + @")\s+" + Name, RegexOptions.CultureInvariant)]
-    private static partial Regex QuoteThenVerbName();
+    /// <summary>The speaker of each sentence (null when nobody speaks), the article's sentences given in order.</summary>
+    public static IReadOnlyList<string?> Speakers(IReadOnlyList<string> sentences, string? headline = null) =>
+        Attribute(sentences, headline).Select(a => a.Speaker).ToList();
 
-    [GeneratedRegex(@"[,!?…]\s*[""”’»]\s*(?:the\s+)?(?<role>[\p{Ll}\s]{0,40}?)" + Name + @"\s+(?:has\s+|had\s+)?(?:" + Verbs + @")\b", RegexOptions.CultureInvariant)]
-    private static partial Regex QuoteThenNameVerb();
-
-    [GeneratedRegex(@"\baccording\s+to\s+(?:the\s+)?(?:[\p{L}\s]{0,60}?)" + Name + @"(?=\s*[,.;:!?)]|\s*$)", RegexOptions.CultureInvariant)]
-    private static partial Regex AccordingTo();
-
-    [GeneratedRegex(Name + @"\s*(?:,[^,]{1,60},\s*)?(?:has\s+|had\s+|also\s+|later\s+|on\s+\p{Lu}\p{Ll}+day\s+)?(?:" + Verbs + @")\b", RegexOptions.CultureInvariant)]
-    private static partial Regex NameThenVerb();
-
-    [GeneratedRegex(@"^(?:He|She)\s+(?:" + Verbs + @")\b|[""”]\s*,?\s*(?:he|she)\s+(?:" + Verbs + @")\b", RegexOptions.CultureInvariant)]
-    private static partial Regex PronounSpeaks();
-
-    /// <summary>Capitalised words that name a role, a place of origin or a body rather than a person, dropped from the front of a name.</summary>
-    private static readonly HashSet<string> Titles = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Each sentence's speaker and whether the sentence attributes its words itself.</summary>
+    public static IReadOnlyList<Attributed> Attribute(IReadOnlyList<string> sentences, string? headline = null)
     {
-        "president", "prime", "minister", "foreign", "defence", "defense", "secretary", "state", "chancellor", "senator", "sen", "rep",
-        "representative", "gov", "governor", "mayor", "general", "gen", "adm", "admiral", "colonel", "col", "lt", "captain", "capt",
-        "special", "envoy", "chief", "negotiator", "spokesman", "spokeswoman", "spokesperson", "press", "deputy", "vice", "ambassador",
-        "commander", "chairman", "chairwoman", "chair", "director", "ceo", "executive", "officer", "leader", "speaker", "king", "queen",
-        "prince", "pope", "judge", "justice", "dr", "mr", "mrs", "ms", "prof", "professor", "sir", "dame", "lord", "lady", "kremlin",
-        "white", "house", "us", "u.s.", "uk", "u.k.", "eu", "un", "nato", "former", "top", "senior", "then", "national", "security",
-        "adviser", "advisor", "aide", "coach", "manager", "boss", "head", "finance", "economy", "interior", "trade",
-    };
-
-    /// <summary>Sentence-initial capitals that are not speakers.</summary>
-    private static readonly HashSet<string> NotSpeakers = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "analysts", "officials", "experts", "critics", "sources", "police", "officers", "investigators", "reports", "witnesses",
-        "residents", "doctors", "scientists", "researchers", "lawyers", "prosecutors", "observers", "it", "this", "that", "there",
-        "they", "we", "he", "she", "i", "you", "but", "and", "the", "a", "an", "in", "on", "at", "however", "meanwhile", "also",
-        "statement", "report", "reports", "data", "figures", "survey", "study", "monday", "tuesday", "wednesday", "thursday", "friday",
-        "saturday", "sunday", "many", "some", "others", "both", "all", "one", "most",
-    };
-
-    /// <summary>The speaker of <paramref name="sentence"/>, or null; <paramref name="previousSpeaker"/> stands in for a he/she.</summary>
-    public static string? SpeakerOf(string sentence, string document, string? previousSpeaker)
-    {
-        foreach (var pattern in new[] { QuoteThenVerbName(), QuoteThenNameVerb(), AccordingTo(), NameThenVerb() })
+        var tokenized = new List<TokenizedSentence>(sentences.Count);
+        var inside = false;
+        foreach (var sentence in sentences)
         {
-            foreach (Match match in pattern.Matches(sentence))
-            {
-                if (Clean(match.Groups["name"].Value, document) is { } name)
-                {
-                    return name;
-                }
-            }
+            var t = SpeechTokens.Tokenize(sentence, inside);
+            inside = t.EndsInsideQuote;
+            tokenized.Add(t);
         }
 
-        return previousSpeaker is not null && PronounSpeaks().IsMatch(sentence) ? previousSpeaker : null;
+        var names = ArticleNames.Build(tokenized, headline is null ? null : SpeechTokens.Tokenize(headline, false));
+        return new Resolver(tokenized, names).Run();
     }
 
-    private static string? Clean(string raw, string document)
+    /// <summary>The speaker of a line written from an article (a chat model's key line): resolved at the article's end.</summary>
+    public static string? SpeakerOf(string line, IReadOnlyList<string> article)
     {
-        var parts = raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(p => p.TrimEnd('.', '\'', '’')).ToList();
-        for (var i = 0; i < parts.Count; i++)
+        var index = -1;
+        for (var i = 0; i < article.Count; i++)
         {
-            // "Kremlin's", "Ukraine's": a possessive ends the phrase before the name (Kremlin's Dmitry Peskov).
-            if (parts[i].EndsWith("'s", StringComparison.Ordinal) || parts[i].EndsWith("’s", StringComparison.Ordinal))
+            if (string.Equals(article[i].Trim(), line.Trim(), StringComparison.Ordinal))
             {
-                parts.RemoveRange(0, i + 1);
-                i = -1;
+                index = i;
+                break;
             }
         }
 
-        while (parts.Count > 0 && (Titles.Contains(parts[0]) || IsDemonym(parts[0])))
+        if (index >= 0)
         {
-            parts.RemoveAt(0);
+            return Speakers(article)[index];
         }
 
-        if (parts.Count == 0 || parts.Count > 4 || NotSpeakers.Contains(parts[0]))
+        var withLine = article.Append(line).ToList();
+        var speakers = Speakers(withLine);
+        return speakers[^1];
+    }
+
+    private sealed record Speaker(string Text, Entity? Entity, bool Several = false, bool Body = false)
+    {
+        public bool IsPerson => Entity?.IsPersonLike is true && !Several;
+
+        public bool IsBody => (Entity?.Kind is EntityKind.Body || Body) && !Several;
+    }
+
+    private sealed class Resolver(List<TokenizedSentence> sentences, ArticleNames names)
+    {
+        private const int Lookback = 8;
+
+        private readonly Referent?[] phrases = sentences.Select(SpeechClause.Find).ToArray();
+        private readonly Speaker?[] speakers = new Speaker?[sentences.Count];
+
+        public IReadOnlyList<Attributed> Run()
         {
+            for (var i = 0; i < sentences.Count; i++)
+            {
+                speakers[i] = phrases[i] is { } phrase ? Resolve(phrase, i) : Continued(i);
+            }
+
+            return speakers.Select((s, i) => new Attributed(s?.Text, s is not null && phrases[i] is not null)).ToList();
+        }
+
+        private bool InQuotation(int i) => sentences[i].OpensWithQuote || sentences[i].BeginsInsideQuote;
+
+        /// <summary>
+        /// A quotation with no attribution of its own takes the speaker of its run of quotations: the nearest attributed
+        /// sentence before it in the run, or the sentence that opened the run with a quotation ("He said: "…""); when the
+        /// run began without one, the first attribution later in the run ("…" … "…," said Greene.); failing that, whoever
+        /// was reported in the sentence just before the run.
+        /// </summary>
+        private Speaker? Continued(int i)
+        {
+            if (!InQuotation(i))
+            {
+                return null;
+            }
+
+            for (var j = i - 1; j >= 0; j--)
+            {
+                if (InQuotation(j))
+                {
+                    if (speakers[j] is { } inRun)
+                    {
+                        return inRun;
+                    }
+
+                    continue;
+                }
+
+                if (speakers[j] is { } before)
+                {
+                    return sentences[j].HasQuotation ? before : LaterInRun(i) ?? before;
+                }
+
+                break;
+            }
+
+            return LaterInRun(i);
+        }
+
+        private Speaker? LaterInRun(int i)
+        {
+            for (var j = i + 1; j < sentences.Count && InQuotation(j); j++)
+            {
+                if (phrases[j] is { } phrase)
+                {
+                    return Resolve(phrase, j);
+                }
+            }
+
             return null;
         }
 
-        var name = string.Join(' ', parts);
-        return parts.Count == 1 ? FullName(name, document) : name;
-    }
-
-    /// <summary>Adjectives of origin in front of a name: Ukrainian, Russian, American, European, British, French, Chinese.</summary>
-    private static bool IsDemonym(string word) =>
-        word.Length > 4 && (word.EndsWith("ian", StringComparison.Ordinal) || word.EndsWith("ean", StringComparison.Ordinal)
-            || word.EndsWith("ese", StringComparison.Ordinal) || word.EndsWith("ish", StringComparison.Ordinal)
-            || word.EndsWith("can", StringComparison.Ordinal) || word is "French" or "Dutch" or "Greek" or "Swiss" or "Thai");
-
-    /// <summary>The longest "First Last" the document gives for a surname, or the surname itself.</summary>
-    private static string FullName(string surname, string document)
-    {
-        var best = surname;
-        var at = 0;
-        while ((at = document.IndexOf(surname, at, StringComparison.Ordinal)) >= 0)
+        private Speaker? Resolve(Referent referent, int i) => referent switch
         {
-            var end = at + surname.Length;
-            var after = end >= document.Length || !char.IsLetter(document[end]);
-            if (after && at > 1 && document[at - 1] == ' ')
+            NameReferent name => Named(name.Name, i),
+            PronounReferent pronoun => Pronoun(pronoun.Pronoun, i),
+            RoleReferent role => Role(role, i),
+            RelativeReferent relative => Relative(relative, i),
+            BodyReferent body => Body(body.Head, i) ?? Fullest(body.Head, i),
+            GroupReferent group => Group(group, i),
+            UnnamedReferent => new Speaker(Attribution.Unnamed, null),
+            DocumentReferent => DocumentSource(i) ?? new Speaker(Attribution.Unnamed, null),
+            SourceReferent source => Source(source, i),
+            SeveralReferent several => Several(several.Parts.Select(p => Resolve(p, i)).OfType<Speaker>().ToList()),
+            FixedReferent fixedName => new Speaker(fixedName.Name, null),
+            _ => null,
+        };
+
+        private Speaker? Named(string name, int i)
+        {
+            if (names.IsOnlyAnOpeningWord(name))
             {
-                var i = at - 1;
-                var words = new List<string> { surname };
-                while (i > 0 && words.Count < 3)
+                return null;
+            }
+
+            // "Witkoff and Umerov": two people the article names in full, not one body ("Marks and Spencer").
+            var parts = name.Split(" and ");
+            if (parts.Length == 2 && names.Find(name, i) is not { Kind: EntityKind.Body }
+                && parts.Select(p => names.Find(p, i)).ToList() is [{ IsPersonLike: true } first, { IsPersonLike: true } second] && first != second)
+            {
+                return new Speaker(ArticleNames.Display(first) + "; " + ArticleNames.Display(second), null, Several: true);
+            }
+
+            var entity = names.Find(name, i);
+            return entity is null ? new Speaker(name, null) : new Speaker(ArticleNames.Display(entity), entity);
+        }
+
+        private Speaker? Source(SourceReferent source, int i)
+        {
+            var speaker = Resolve(source.Source, i);
+            if (speaker?.Entity is { Kind: EntityKind.Person } person && !source.FromDocument && person.Roles.Contains("prime") && person.Roles.Contains("minister"))
+            {
+                return new Speaker("Downing Street", null); // the prime minister's spokesman speaks for Downing Street
+            }
+
+            return speaker;
+        }
+
+        private static Speaker? Several(List<Speaker> parts)
+        {
+            var distinct = parts.DistinctBy(p => p.Text, StringComparer.OrdinalIgnoreCase).Where(p => p.Text != Attribution.Unnamed).ToList();
+            return distinct.Count switch
+            {
+                0 => parts.Count > 0 ? parts[0] : null,
+                1 => distinct[0],
+                _ => new Speaker(string.Join("; ", distinct.Select(d => d.Text)), null, Several: true),
+            };
+        }
+
+        private Speaker? Pronoun(string pronoun, int i) => pronoun switch
+        {
+            "he" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'f' } previous ? previous : Person(i, 'm', lede: false),
+            "she" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'm' } previous ? previous : Person(i, 'f', lede: false),
+            "it" => Body(null, i),
+            "they" or "we" => Group(i),
+            _ => null,
+        };
+
+        /// <summary>
+        /// "the bishop", "India's finance minister", "the 28-year-old": someone the article has lately described so, else
+        /// whoever spoke just before, else the person it is about, else anyone described so, else the last person named. "a clergyman" opening an article is
+        /// named in the sentences that follow; elsewhere an indefinite role is someone unnamed.
+        /// </summary>
+        private Speaker? Role(RoleReferent role, int i)
+        {
+            var gender = NewsLexicon.FemaleTitles.Contains(role.Head) ? 'f' : NewsLexicon.MaleTitles.Contains(role.Head) ? 'm' : '\0';
+            var owner = role.Possessor is { } possessor && possessor is not ("his" or "her" or "its" or "their") ? names.Find(possessor, i) : null;
+            bool Fits(Entity e) => e.IsPersonLike && e != owner && (gender == '\0' || e.Gender == '\0' || e.Gender == gender);
+            Speaker Of(Entity e) => new(ArticleNames.Display(e), e);
+
+            if (!role.Definite)
+            {
+                return (i <= 1 ? Forward(i, owner) : null) ?? new Speaker(Attribution.Unnamed, null);
+            }
+
+            if (names.ByRole(role.Head, role.Modifiers, i, owner, within: 3) is { } described)
+            {
+                return Of(described);
+            }
+
+            if (i > 0 && speakers[i - 1] is { IsPerson: true } previous && Fits(previous.Entity!))
+            {
+                return previous;
+            }
+
+            if (names.MainPerson is { } main && Fits(main) && main.MentionedWithin(i, 3))
+            {
+                return Of(main);
+            }
+
+            if (names.ByRole(role.Head, role.Modifiers, i, owner) is { } anywhere)
+            {
+                return Of(anywhere);
+            }
+
+            return Person(i, gender, lede: i <= 1, owner) ?? new Speaker(Attribution.Unnamed, null);
+        }
+
+        /// <summary>"his wife, Sheila": her first name and the family name of the person "his" points to.</summary>
+        private Speaker? Relative(RelativeReferent relative, int i)
+        {
+            if (Person(i, relative.Of, lede: false) is { Entity: { } person } && person.Name.Contains(' ', StringComparison.Ordinal))
+            {
+                var full = relative.FirstName + " " + person.Name.Split(' ')[^1];
+                return names.Find(full, i) is { } known ? new Speaker(ArticleNames.Display(known), known) : new Speaker(full, null);
+            }
+
+            return Named(relative.FirstName, i);
+        }
+
+        /// <summary>
+        /// The person a pronoun or a role points back to, of fitting sex: the last person who spoke or stood as a
+        /// sentence's subject; else the person the article is about, if named lately; else the last person named at all.
+        /// </summary>
+        private Speaker? Person(int i, char gender, bool lede, Entity? exclude = null)
+        {
+            bool Fits(Entity e) => e.IsPersonLike && e != exclude && (gender == '\0' || e.Gender == '\0' || e.Gender == gender);
+            Speaker Of(Entity e) => new(ArticleNames.Display(e), e);
+
+            Entity? weak = null;
+            for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)
+            {
+                if (speakers[j] is { IsPerson: true } previous && Fits(previous.Entity!))
                 {
-                    var wordEnd = i;
-                    var wordStart = wordEnd;
-                    while (wordStart > 0 && (char.IsLetter(document[wordStart - 1]) || document[wordStart - 1] is '-' or '.'))
-                    {
-                        wordStart--;
-                    }
-
-                    var word = document[wordStart..wordEnd];
-                    if (word.Length < 2 || !char.IsUpper(word[0]) || Titles.Contains(word.TrimEnd('.')) || IsDemonym(word) || NotSpeakers.Contains(word))
-                    {
-                        break;
-                    }
-
-                    words.Insert(0, word);
-                    if (wordStart < 2 || document[wordStart - 1] != ' ')
-                    {
-                        break;
-                    }
-
-                    i = wordStart - 1;
+                    return previous;
                 }
 
-                if (words.Count > 1 && words.Count > best.Split(' ').Length)
+                foreach (var (person, subject) in names.PeopleIn(j))
                 {
-                    best = string.Join(' ', words);
+                    if (!Fits(person))
+                    {
+                        continue;
+                    }
+
+                    if (subject && person.Kind == EntityKind.Person)
+                    {
+                        return Of(person);
+                    }
+
+                    weak ??= person;
                 }
             }
 
-            at = end;
+            if (names.MainPerson is { } main && Fits(main) && main.MentionedWithin(i, Lookback))
+            {
+                return Of(main);
+            }
+
+            if (weak is not null)
+            {
+                return Of(weak);
+            }
+
+            return lede ? Forward(i, exclude) : null;
         }
 
-        return best;
+        /// <summary>The first person named as a speaker, else as a subject, in the few sentences after an opening sentence.</summary>
+        private Speaker? Forward(int i, Entity? exclude)
+        {
+            for (var j = i + 1; j < sentences.Count && j <= i + 3; j++)
+            {
+                if (phrases[j] is NameReferent name && names.Find(name.Name, j) is { IsPersonLike: true } speaker && speaker != exclude)
+                {
+                    return new Speaker(ArticleNames.Display(speaker), speaker);
+                }
+
+                if (names.PeopleIn(j).FirstOrDefault(p => p.Subject && p.Entity != exclude).Entity is { } named)
+                {
+                    return new Speaker(ArticleNames.Display(named), named);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>"it", "the company": the last body that spoke, else the article's main body, else the last body named.</summary>
+        private Speaker? Body(string? head, int i)
+        {
+            // A firm by its trade ("the software giant", "the carrier") may be any body the article names; an institution
+            // ("the court", "the council") must be called so in its name or beside it.
+            bool Fits(Entity e) => e.Kind == EntityKind.Body
+                && (head is null || NewsLexicon.CompanyNouns.Contains(head) || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head));
+
+            for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)
+            {
+                if (speakers[j] is { IsBody: true } previous && (previous.Entity is null ? head is null || previous.Text.EndsWith(head, StringComparison.OrdinalIgnoreCase) : Fits(previous.Entity)))
+                {
+                    return previous;
+                }
+            }
+
+            if (names.MainBody is { } main && Fits(main) && main.MentionedWithin(i, 6))
+            {
+                return new Speaker(ArticleNames.Display(main), main);
+            }
+
+            for (var j = i - 1; j >= -1 && j >= i - Lookback; j--)
+            {
+                if (names.MentionsIn(j, outsideQuotes: true).FirstOrDefault(Fits) is { } mentioned)
+                {
+                    return new Speaker(ArticleNames.Display(mentioned), mentioned);
+                }
+            }
+
+            return head is null ? null : names.Entities.Where(Fits).Select(e => new Speaker(ArticleNames.Display(e), e)).FirstOrDefault();
+        }
+
+        /// <summary>"the government" no body's name in the article fits: its fullest form there ("the US government"), else as written.</summary>
+        private Speaker Fullest(string head, int i)
+        {
+            var best = (Text: "the " + head, Distance: int.MaxValue);
+            for (var j = 0; j < sentences.Count; j++)
+            {
+                var t = sentences[j].Tokens;
+                for (var k = 1; k < t.Count; k++)
+                {
+                    if (t[k].IsWord && t[k].Lower == head && !t[k].Quoted && SpeechTokens.IsNameWord(t, k - 1) && !NewsLexicon.NotNames.Contains(t[k - 1].Text)
+                        && Math.Abs(j - i) < best.Distance)
+                    {
+                        best = ("the " + t[k - 1].Text + " " + head, Math.Abs(j - i));
+                    }
+                }
+            }
+
+            return new Speaker(best.Text, null, Body: true);
+        }
+
+        /// <summary>"they": whoever spoke in the sentence before, if anyone did; otherwise people unnamed.</summary>
+        private Speaker Group(int i) =>
+            i > 0 && speakers[i - 1] is { } previous && !previous.IsPerson ? previous : new Speaker(Attribution.Unnamed, null);
+
+        /// <summary>"the judges", "the tobacco companies": the fullest form the article gives ("the Whitbread judges").</summary>
+        private Speaker Group(GroupReferent group, int i)
+        {
+            // "the two sides", "both firms": the several who spoke just before, else the bodies named last.
+            var count = group.Words.Select(w => w.ToLowerInvariant()).Select(w => w switch { "two" or "both" => 2, "three" => 3, _ => 0 }).Max();
+            if (count > 0)
+            {
+                for (var j = i - 1; j >= 0 && j >= i - 3; j--)
+                {
+                    if (speakers[j] is { Several: true } several)
+                    {
+                        return several;
+                    }
+                }
+
+                if (NewsLexicon.BodyNouns.Contains(group.Head) || NewsLexicon.BodyNouns.Contains(SpeakerPhrase.Singular(group.Head)))
+                {
+                    var bodies = new List<Entity>();
+                    for (var j = i - 1; j >= -1 && j >= i - 3 && bodies.Count < count; j--)
+                    {
+                        bodies.AddRange(names.MentionsIn(j, outsideQuotes: true).Where(e => e.Kind == EntityKind.Body && !bodies.Contains(e)).Take(count - bodies.Count));
+                    }
+
+                    if (bodies.Count == count)
+                    {
+                        return new Speaker(string.Join("; ", bodies.Select(ArticleNames.Display)), null, Several: true);
+                    }
+                }
+            }
+
+            foreach (var sentence in sentences)
+            {
+                var t = sentence.Tokens;
+                for (var k = 1; k < t.Count; k++)
+                {
+                    if (t[k].IsWord && t[k].Lower == group.Head && SpeechTokens.IsNameWord(t, k - 1) && !t[k - 1].Quoted)
+                    {
+                        return new Speaker("the " + t[k - 1].Text + " " + t[k].Text, null);
+                    }
+                }
+            }
+
+            return new Speaker("the " + string.Join(' ', group.Words.Select(w => w.ToLowerInvariant()).SkipWhile(w => w is "the" or "these" or "those")), null);
+        }
+
+        /// <summary>"a report says": the author of the report the article names elsewhere.</summary>
+        private Speaker? DocumentSource(int i)
+        {
+            var order = Enumerable.Range(0, sentences.Count).OrderBy(j => Math.Abs(j - i)).ThenBy(j => j);
+            foreach (var j in order)
+            {
+                if (j != i && phrases[j] is SourceReferent { FromDocument: true } source)
+                {
+                    return Resolve(source.Source, j);
+                }
+            }
+
+            return null;
+        }
     }
 }

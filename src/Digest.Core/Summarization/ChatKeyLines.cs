@@ -93,6 +93,7 @@ public sealed partial class ChatKeyLines(
 
         var sourceText = string.Join('\n', sources.Select(s => s.Title + "\n" + s.Text));
         var known = Words.Tokens(sourceText).ToHashSet(StringComparer.Ordinal);
+        var sentences = SentenceSplitter.Split(Dateline.StripAll(sourceText));
         var lines = new List<KeyLine>();
         foreach (var item in items.EnumerateArray())
         {
@@ -109,7 +110,8 @@ public sealed partial class ChatKeyLines(
                 speaker = null; // a name the sources don't give is the model's invention
             }
 
-            lines.Add(new KeyLine(text.Trim(), speaker ?? Attribution.SpeakerOf(text, sourceText, null)));
+            speaker ??= Attribution.SpeakerOf(text.Trim(), sentences);
+            lines.Add(new KeyLine(text.Trim(), speaker is Attribution.Unnamed ? null : speaker));
             if (lines.Count == maxLines)
             {
                 break;

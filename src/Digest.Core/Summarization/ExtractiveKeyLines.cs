@@ -36,7 +36,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
         this.frequencies = frequencies;
         profileTerms = profile is null
             ? []
-            : profile.Entities.Concat(profile.Phrases)
+            : profile.StoryTerms
                 .SelectMany(t => t.Spellings.Select(s => (Tokens: Words.Tokens(s).ToArray(), t.Weight)))
                 .Where(t => t.Tokens.Length > 0)
                 .ToList();
@@ -45,12 +45,15 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
     /// <summary>One source split into sentences, with its headline.</summary>
     internal sealed record Document(string Title, IReadOnlyList<string> Sentences, IReadOnlyList<bool>? OpensParagraph = null);
 
-    /// <summary>A chosen sentence: which document, which sentence in it, and who speaks.</summary>
+    /// <summary>A chosen sentence: which document, which sentence in it, and who speaks (null when nobody, or nobody named).</summary>
     internal sealed record Pick(int Document, int Sentence, string? Speaker);
 
     public ValueTask<IReadOnlyList<KeyLine>> ExtractAsync(IReadOnlyList<SourceText> sources, int maxLines, CancellationToken cancellationToken)
     {
-        var documents = sources.Select(s => SentenceSplitter.SplitParagraphs(s.Text)).Select((split, i) => new Document(sources[i].Title, split.Sentences, split.OpensParagraph)).ToList();
+        var documents = sources
+            .Select(s => SentenceSplitter.SplitParagraphs(Dateline.StripAll(s.Text)))
+            .Select((split, i) => new Document(sources[i].Title, split.Sentences, split.OpensParagraph))
+            .ToList();
         var lines = Choose(documents, maxLines)
             .Select(p => new KeyLine(documents[p.Document].Sentences[p.Sentence], p.Speaker))
             .ToList();
@@ -123,7 +126,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
         return chosen
             .Select(i => candidates[i])
             .OrderBy(c => c.Document).ThenBy(c => c.Position)
-            .Select(c => new Pick(c.Document, c.Position, c.Speaker))
+            .Select(c => new Pick(c.Document, c.Position, c.Speaker is Attribution.Unnamed ? null : c.Speaker))
             .ToList();
     }
 
@@ -135,12 +138,16 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
     /// <summary>The sentences that can be key lines: real sentences, not sub-headings, bylines or the headline again.</summary>
     private static List<Candidate> Candidates(IReadOnlyList<Document> documents)
     {
-        var context = string.Join('\n', documents.SelectMany(d => d.Sentences.Prepend(d.Title)));
         var all = new List<(Candidate Candidate, bool Sentence)>();
+        var attributed = documents.Select(d => Attribution.Attribute(d.Sentences, d.Title)).ToList();
+        var fullNames = attributed.SelectMany(s => s).Select(a => a.Speaker).OfType<string>().Where(s => s.Contains(' ', StringComparison.Ordinal) && !s.Contains(';', StringComparison.Ordinal)).Distinct().ToList();
         for (var d = 0; d < documents.Count; d++)
         {
             var document = documents[d];
-            string? previousSpeaker = null;
+            // An outlet that gives only "Peskov" is widened to the "Dmitry Peskov" another outlet of the story gives.
+            var speakers = attributed[d]
+                .Select(a => a.Speaker is not { } s || s.Contains(' ', StringComparison.Ordinal) ? a : a with { Speaker = fullNames.FirstOrDefault(f => f.EndsWith(" " + s, StringComparison.Ordinal)) ?? s })
+                .ToList();
             for (var i = 0; i < document.Sentences.Count; i++)
             {
                 var text = document.Sentences[i];
@@ -150,11 +157,10 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
                     continue;
                 }
 
-                var speaker = Attribution.SpeakerOf(text, context, previousSpeaker);
-                previousSpeaker = speaker ?? previousSpeaker;
+                var (speaker, reported) = speakers[i];
                 var content = Words.ContentTokens(text);
                 var isSentence = tokens.Count >= MinimumWords && EndsLikeSentence(text) && !string.Equals(text.TrimEnd('.'), document.Title.TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
-                all.Add((new Candidate(d, i, document.OpensParagraph?[i] == true, content, tokens, speaker, Information(text, tokens, speaker)), isSentence));
+                all.Add((new Candidate(d, i, document.OpensParagraph?[i] == true, content, tokens, speaker, Information(text, tokens, reported && speaker is not Attribution.Unnamed)), isSentence));
             }
         }
 
@@ -184,10 +190,12 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
     private static bool EndsLikeSentence(string text) => text[^1] is '.' or '!' or '?' or '…' or '"' or '”' or '’' or '»' or ')' or '\'';
 
     /// <summary>
-    /// How much news a line carries on its face: figures, named people and places, speech attributed to someone, and
-    /// the words of decisions (agreed, rejected, unacceptable) that a reader of news looks for first.
+    /// How much news a line carries on its face: figures, named people and places, speech — a quotation, or a line that
+    /// names who said it with a verb of saying ("Peskov said", "the bishop told") — and the words of decisions (agreed,
+    /// rejected, unacceptable) that a reader of news looks for first. Views and stances ("is confident", "feels") and
+    /// anonymous sources are not speech here: they would crowd out the facts.
     /// </summary>
-    private static double Information(string text, List<string> tokens, string? speaker)
+    private static double Information(string text, List<string> tokens, bool namesItsSpeaker)
     {
         var figures = tokens.Count(t => char.IsDigit(t[0]));
         var names = 0;
@@ -199,10 +207,19 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
             }
         }
 
-        var quoted = speaker is not null || text.Contains('"') || text.Contains('“');
+        var quoted = text.Contains('"') || text.Contains('“') || (namesItsSpeaker && tokens.Any(SayingVerbs.Contains));
         var decision = tokens.Any(DecisionWords.Contains);
         return 0.35 * Math.Min(1.0, figures / 2.0) + 0.2 * Math.Min(1.0, names / 3.0) + (quoted ? 0.25 : 0) + (decision ? 0.2 : 0);
     }
+
+    private static readonly HashSet<string> SayingVerbs = new(StringComparer.Ordinal)
+    {
+        "said", "says", "say", "told", "tells", "added", "adds", "stated", "states", "announced", "announces", "confirmed", "confirms",
+        "warned", "warns", "cautioned", "insisted", "insists", "explained", "explains", "declared", "declares", "wrote", "writes",
+        "noted", "notes", "argued", "argues", "denied", "denies", "posted", "tweeted", "accused", "accuses",
+        "stressed", "stresses", "acknowledged", "admitted", "asserted", "replied", "responded", "urged", "urges", "described",
+        "describes", "predicted", "suggested", "emphasized", "emphasised", "reiterated", "dismissed", "rejected",
+    };
 
     private static readonly HashSet<string> DecisionWords = new(StringComparer.Ordinal)
     {

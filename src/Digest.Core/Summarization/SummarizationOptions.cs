@@ -30,6 +30,14 @@ public sealed class FullTextOptions
     /// <summary>How many articles (or failures) are remembered in memory, so a story refresh doesn't fetch them again.</summary>
     [Range(1, 100_000)]
     public int CacheEntries { get; set; } = 512;
+
+    /// <summary>A page whose elements nest deeper than this is not read (the extractor's cost grows with depth); real pages nest fewer than 100.</summary>
+    [Range(16, 4096)]
+    public int MaxDepth { get; set; } = 512;
+
+    /// <summary>A page with more elements than this is not read.</summary>
+    [Range(1000, 10_000_000)]
+    public int MaxElements { get; set; } = 100_000;
 }
 
 /// <summary><c>Summarization:Llm</c>: an OpenAI-compatible chat endpoint that writes key lines; off by default.</summary>

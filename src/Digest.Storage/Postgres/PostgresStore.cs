@@ -20,8 +20,21 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     private const long MigrationLock = 0x_D16E_5700_0001;
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly NpgsqlConnectionStringBuilder target;
 
-    public PostgresStore(string connectionString) => dataSource = NpgsqlDataSource.Create(connectionString);
+    /// <summary>A connection string Npgsql cannot read is a <see cref="StorageException"/> naming <c>Storage:ConnectionString</c>.</summary>
+    public PostgresStore(string connectionString)
+    {
+        try
+        {
+            target = new NpgsqlConnectionStringBuilder(connectionString);
+            dataSource = NpgsqlDataSource.Create(target);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            throw StorageFaults.Malformed("PostgreSQL", e);
+        }
+    }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
@@ -31,7 +44,23 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
 
     protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
+    /// <summary>
+    /// Applies the migrations under an advisory lock. A server that cannot be reached or refuses the login is a
+    /// <see cref="StorageException"/> in one line.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ApplyMigrationsAsync(cancellationToken);
+        }
+        catch (Exception e) when (StorageFaults.DescribePostgres(e, target) is { } fault)
+        {
+            throw new StorageException(fault, e);
+        }
+    }
+
+    private async Task ApplyMigrationsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLock }, cancellationToken: cancellationToken));
@@ -250,7 +279,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
                 // Followed again after every community had left it: it resumes.
                 row = await connection.QuerySingleAsync<FeedRow>(
                     "UPDATE feeds SET paused_reason = CASE WHEN paused_reason = @reason THEN NULL ELSE paused_reason END WHERE id = @id RETURNING *",
-                    new { row.id, reason = IDigestStore.OrphanedFeedReason },
+                    new { row.id, reason = ICommunityStore.OrphanedFeedReason },
                     transaction);
             }
         }
@@ -293,7 +322,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         var result = FeedUnlinkResult.Unlinked;
         if (!await connection.QuerySingleAsync<bool>("SELECT EXISTS (SELECT 1 FROM community_feeds WHERE feed_id = @feedId)", new { feedId }, transaction))
         {
-            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = IDigestStore.OrphanedFeedReason }, transaction);
+            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = ICommunityStore.OrphanedFeedReason }, transaction);
             result = FeedUnlinkResult.Orphaned;
         }
 

@@ -15,32 +15,93 @@ public sealed class SqliteStore : DapperStore, IDigestStore
 {
     private readonly string connectionString;
 
+    /// <summary>The same, allowed to create the file: for the migration only.</summary>
+    private readonly string creatingConnectionString;
+
+    /// <summary>
+    /// A connection string SQLite cannot read, or a folder for the file that cannot be created, is a
+    /// <see cref="StorageException"/> naming <c>Storage:ConnectionString</c>.
+    /// </summary>
     public SqliteStore(string connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, Pooling = true, DefaultTimeout = 30 };
-        if (builder.DataSource is { Length: > 0 } file && builder.Mode != SqliteOpenMode.Memory && Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir)
+        SqliteConnectionStringBuilder builder;
+        try
         {
-            Directory.CreateDirectory(dir);
+            builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, Pooling = true, DefaultTimeout = 30 };
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw StorageFaults.Malformed("SQLite", e);
+        }
+
+        if (builder.DataSource is { Length: > 0 } file && builder.Mode != SqliteOpenMode.Memory && file != ":memory:")
+        {
+            DatabaseFile = Path.GetFullPath(file);
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw StorageFaults.FolderNotCreated(DatabaseFile, e);
+            }
+        }
+
+        // Once migrated, the file must be there: a connection opened after it was deleted fails rather than starting
+        // an empty database at the path (the watchdog stops the worker).
+        creatingConnectionString = builder.ToString();
+        if (DatabaseFile is not null && builder.Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            builder.Mode = SqliteOpenMode.ReadWrite;
         }
 
         this.connectionString = builder.ToString();
     }
 
+    /// <summary>The database file's full path; null for an in-memory database.</summary>
+    public string? DatabaseFile { get; }
+
+    /// <summary>Which file the path named when the store was migrated: the one the bot works in (see the database watchdog).</summary>
+    public FileIdentity? OpenedFile { get; private set; }
+
     protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool create = false)
     {
-        var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(create ? creatingConnectionString : connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
 
+    /// <summary>
+    /// Applies the migrations, then checks that the file can be written, so a read-only file fails here, at start, and
+    /// not at the first poll. A fault of the file (corrupt, read-only, a folder that is not writable) is a
+    /// <see cref="StorageException"/> in one line.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-        var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken, create: true);
+            await ApplyMigrationsAsync(connection, cancellationToken);
+            OpenedFile = DatabaseFile is null ? null : FileIdentity.Of(DatabaseFile);
+
+            // A write that is rolled back: SQLITE_READONLY on a file the bot may read but not write.
+            await using var probe = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO schema_migrations(version, name, applied_at) VALUES (-1, 'write probe', 0)", transaction: probe, cancellationToken: cancellationToken));
+            await probe.RollbackAsync(cancellationToken);
+        }
+        catch (Exception e) when (DatabaseFile is not null && StorageFaults.DescribeSqlite(e, DatabaseFile) is { } fault)
+        {
+            throw new StorageException(fault, e);
+        }
+    }
+
+    private static async Task ApplyMigrationsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)", cancellationToken: cancellationToken));
+        var applied = (await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migrations", cancellationToken: cancellationToken))).ToHashSet();
         foreach (var (version, name, sql) in MigrationScripts.For("Sqlite"))
         {
             if (applied.Contains(version))
@@ -50,16 +111,17 @@ public sealed class SqliteStore : DapperStore, IDigestStore
 
             // The transaction takes the write lock first (BEGIN IMMEDIATE), so a second process migrating at once skips what the first applied.
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations WHERE version = @version", new { version }, transaction) > 0)
+            if (await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM schema_migrations WHERE version = @version", new { version }, transaction, cancellationToken: cancellationToken)) > 0)
             {
                 continue;
             }
 
-            await connection.ExecuteAsync(sql, transaction: transaction);
-            await connection.ExecuteAsync(
+            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_migrations(version, name, applied_at) VALUES (@version, @name, @at)",
                 new { version, name, at = Ms(TimeProvider.System.GetUtcNow()) },
-                transaction);
+                transaction,
+                cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
         }
     }
@@ -247,7 +309,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
                 // Followed again after every community had left it: it resumes.
                 await connection.ExecuteAsync(
                     "UPDATE feeds SET paused_reason = NULL WHERE id = @id AND paused_reason = @reason",
-                    new { row.id, reason = IDigestStore.OrphanedFeedReason },
+                    new { row.id, reason = ICommunityStore.OrphanedFeedReason },
                     transaction);
                 row = await connection.QuerySingleAsync<FeedRow>("SELECT * FROM feeds WHERE id = @id", new { row.id }, transaction);
             }
@@ -290,7 +352,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         var result = FeedUnlinkResult.Unlinked;
         if (await connection.QuerySingleAsync<long>("SELECT count(*) FROM community_feeds WHERE feed_id = @feedId", new { feedId }, transaction) == 0)
         {
-            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = IDigestStore.OrphanedFeedReason }, transaction);
+            await connection.ExecuteAsync("UPDATE feeds SET paused_reason = @reason WHERE id = @feedId", new { feedId, reason = ICommunityStore.OrphanedFeedReason }, transaction);
             result = FeedUnlinkResult.Orphaned;
         }
 

@@ -2,7 +2,9 @@ using Digest.Core;
 using Digest.Core.Classification;
 using Digest.Core.Stories;
 using Digest.Core.Summarization;
+using Digest.Storage;
 using Digest.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +13,29 @@ namespace Digest.Worker.Cli;
 /// <summary>The <c>digest</c> command line: one verb, its options, and configuration overrides (<c>--Section:Key=value</c>).</summary>
 internal static class DigestCli
 {
+    /// <summary>What <c>digest</c> exits with (README, Configuration).</summary>
+    public static class ExitCodes
+    {
+        public const int Ok = 0;
+
+        /// <summary><c>once</c>: every feed failed.</summary>
+        public const int FeedsFailed = 1;
+
+        public const int Usage = 2;
+
+        /// <summary>A bad setting, or a database that cannot be used (read-only, corrupt, unreachable, refused).</summary>
+        public const int Configuration = 3;
+
+        /// <summary>The database file was deleted or replaced while the bot ran.</summary>
+        public const int StorageLost = WorkerExit.StorageLost;
+
+        /// <summary>An error the bot did not expect: a bug to report (sysexits' EX_SOFTWARE).</summary>
+        public const int Unexpected = 70;
+
+        /// <summary>A verb other than <c>run</c> stopped by Ctrl-C or SIGTERM before its end (128 + SIGINT).</summary>
+        public const int Interrupted = 130;
+    }
+
     public const string Usage =
         """
         digest — a news-digest bot that understands the story it follows
@@ -21,11 +46,16 @@ internal static class DigestCli
                          poll every feed once, run the pipeline and print the digest
           run            start the bot: scheduled polls and digests, chat adapters when tokens are set
           status         every feed's last success, last error and next poll; every channel's last and next digest
+          feeds check URL_OR_PATH [--format text|json]
+                         fetch and parse one feed as polling would; show its title, format, encoding, items and warnings
           train --labels FILE… [--headlines F] [--until DATE] [--profile F] [--output F] [--no-feedback]
                          rebuild the classifier's model from labelled headlines and the moderators' stored feedback
           eval classify --input F.jsonl --output OUT.jsonl [--labels TSV] [--from D --to D] [--threshold X]
-          eval cluster --input F.jsonl [--labels TSV] [--output OUT.tsv] [--all] [--from D --to D] [--no-embeddings]
+          eval classify --rolling [D …] --input F.jsonl --labels TSV [--horizon DAYS] [--from D --to D]
+                         the classifier on a fixed split, or retrained at each origin d and tested on the days after
+          eval cluster --input F.jsonl [--labels TSV] [--output OUT.tsv] [--all] [--from D --to D] [--no-embeddings] [--rolling]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
+          eval attribution --input F.jsonl --articles DIR --output O.jsonl
           help           this text
 
         Configuration comes from config/appsettings.json, then DIGEST_-prefixed environment variables
@@ -42,8 +72,9 @@ internal static class DigestCli
             return verb switch
             {
                 "once" => await OnceCommand.RunAsync(args, stdout, stderr, cancellationToken),
-                "run" => NoOptions(args, stderr) ? await RunBotAsync(args, stdout, cancellationToken) : 2,
+                "run" => NoOptions(args, stderr) ? await RunBotAsync(args, stdout, stderr, cancellationToken) : 2,
                 "status" => NoOptions(args, stderr) ? await StatusCommand.RunAsync(args, stdout, cancellationToken) : 2,
+                "feeds" => await FeedsVerb.RunAsync(args, stdout, stderr, cancellationToken),
                 "train" => await TrainVerb.RunAsync(args, stdout, stderr, cancellationToken),
                 "eval" => await EvalAsync(args.VerbWords, stdout, stderr, cancellationToken),
                 "help" or "--help" or "-h" => await WriteAsync(stdout, Usage, 0),
@@ -53,19 +84,49 @@ internal static class DigestCli
         catch (OptionsValidationException e)
         {
             await stderr.WriteLineAsync("Configuration error: " + string.Join("; ", e.Failures));
-            return 3;
+            return ExitCodes.Configuration;
         }
         catch (InvalidOperationException e) when (e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
         {
             // Binding errors name the key: "Failed to convert configuration value at 'Feeds:Timeout' to type 'System.TimeSpan'."
             await stderr.WriteLineAsync("Configuration error: " + e.Message);
-            return 3;
+            return ExitCodes.Configuration;
         }
         catch (InvalidDataException e)
         {
             await stderr.WriteLineAsync("Configuration error: " + e.Message);
-            return 3;
+            return ExitCodes.Configuration;
         }
+        catch (StorageException e)
+        {
+            await stderr.WriteLineAsync("Storage error: " + e.Message);
+            return ExitCodes.Configuration;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("Interrupted: stopped before the end.");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (StorageFaults.Describe(e) is { } fault)
+        {
+            // A database fault after startup went well (the file removed, the server gone between two steps).
+            await stderr.WriteLineAsync("Storage error: " + fault);
+            return ExitCodes.Configuration;
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync($"Unexpected error: {e.GetType().Name}: {e.Message.Split('\n', 2)[0].Trim()}{Where(e)}");
+            return ExitCodes.Unexpected;
+        }
+    }
+
+    /// <summary>The innermost of our own frames, so a report of an unexpected error says where without a stack trace.</summary>
+    private static string Where(Exception e)
+    {
+        var frame = new System.Diagnostics.StackTrace(e, fNeedFileInfo: false).GetFrames()
+            .Select(f => f.GetMethod())
+            .FirstOrDefault(m => m?.DeclaringType?.FullName?.StartsWith("Digest.", StringComparison.Ordinal) == true);
+        return frame is null ? "" : $" (in {frame.DeclaringType!.FullName}.{frame.Name})";
     }
 
     private static async Task<int> EvalAsync(List<string> words, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -74,21 +135,59 @@ internal static class DigestCli
         var rest = words.Skip(1).ToList();
         return what switch
         {
-            "classify" => await EvalClassifyCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+            "classify" => await EvalClassifyVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             "cluster" => await EvalClusterVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             "keylines" => await EvalKeyLinesVerb.RunAsync(rest, stdout, stderr, cancellationToken),
-            _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines (not '{what}').\n\n{Usage}", 2),
+            "attribution" => await EvalAttributionVerb.RunAsync(rest, stdout, stderr, cancellationToken),
+            _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines, attribution (not '{what}').\n\n{Usage}", 2),
         };
     }
 
     /// <summary>Verbs without options of their own still refuse a stray word, so a typo is not silently ignored.</summary>
     private static bool NoOptions(Arguments args, TextWriter stderr) => VerbArguments.Parse(args.VerbWords, [], stderr) is not null;
 
-    private static async Task<int> RunBotAsync(Arguments args, TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the bot until the token (Ctrl-C, SIGTERM) or a service (the database watchdog) stops it. A stop during
+    /// startup is a clean exit, not an error; a stop that outlasts <see cref="DigestHost.ShutdownTimeout"/> (a database
+    /// call that does not listen to cancellation) is cut short: what was left is picked up at the next start.
+    /// </summary>
+    private static async Task<int> RunBotAsync(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        using var host = DigestHost.Build(HostMode.Bot, args.Configuration, stdout, "text");
-        await host.RunAsync(cancellationToken);
-        return 0;
+        var host = DigestHost.Build(HostMode.Bot, args.Configuration, stdout, "text");
+        var exit = host.Services.GetRequiredService<WorkerExit>();
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        // Off this thread: SQLite's calls are synchronous underneath (a migration waiting on another process's lock blocks
+        // its caller), and this thread must stay free to notice the stop and end within the grace period.
+        var running = Task.Run(() => host.RunAsync(cancellationToken), CancellationToken.None);
+
+        using var stopAsked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        await Task.WhenAny(running, Task.Delay(Timeout.InfiniteTimeSpan, stopAsked.Token));
+        if (!running.IsCompleted)
+        {
+            await Task.WhenAny(running, Task.Delay(DigestHost.ShutdownTimeout + TimeSpan.FromSeconds(1), TimeProvider.System, CancellationToken.None));
+        }
+
+        if (!running.IsCompleted)
+        {
+            await stderr.WriteLineAsync($"Stopped after {DigestHost.ShutdownTimeout.TotalSeconds:0} s with work unfinished; it is picked up at the next start.");
+            return exit.Code;
+        }
+
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException) when (stopAsked.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("Stopped during startup.");
+        }
+
+        if (exit.Reason is { } reason)
+        {
+            await stderr.WriteLineAsync("Storage error: " + reason);
+        }
+
+        return exit.Code;
     }
 
     private static async Task<int> WriteAsync(TextWriter writer, string text, int code)

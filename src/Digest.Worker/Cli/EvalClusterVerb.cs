@@ -63,7 +63,7 @@ internal static class EvalClusterVerb
 
         try
         {
-            var classifier = EvalClassifyCommand.LoadClassifier(parsed.Value("--profile"), parsed.Value("--model"), stderr);
+            var classifier = ClassifierFiles.Load(parsed.Value("--profile"), parsed.Value("--model"), stderr);
             if (classifier is null)
             {
                 return 2;

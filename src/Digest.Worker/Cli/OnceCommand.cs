@@ -60,7 +60,7 @@ internal static class OnceCommand
         var reports = await Task.WhenAll(feeds.Select(f => poller.PollAsync(f, cancellationToken)));
         foreach (var failed in reports.Where(r => r.Error is not null))
         {
-            await stderr.WriteLineAsync($"feed {failed.Feed.Name} ({failed.Feed.Url}): {failed.Error}");
+            await stderr.WriteLineAsync(SafeUrl.RedactIn($"feed {failed.Feed.Name} ({SafeUrl.Redact(failed.Feed.Url)}): {failed.Error}"));
         }
 
         var digest = await services.GetRequiredService<DigestComposer>().ComposePublishedWithinAsync(

@@ -22,9 +22,9 @@ internal static class StatusCommand
         await stdout.WriteLineAsync(feeds.Count == 0 ? "No feeds yet: run `digest once` or `digest run` first." : $"Feeds ({feeds.Count})");
         foreach (var feed in feeds)
         {
-            await stdout.WriteLineAsync($"  {feed.Name}  {feed.Url}");
+            await stdout.WriteLineAsync($"  {feed.Name}  {Digest.Core.Feeds.SafeUrl.Redact(feed.Url)}");
             var state = feed.IsPaused ? $"PAUSED: {feed.PausedReason}" : feed.LastError is { } error ? $"failing ({feed.ConsecutiveFailures}x): {error}" : "ok";
-            await stdout.WriteLineAsync($"    last success: {When(feed.LastSuccessAt)}   next poll: {(feed.IsPaused ? "—" : When(feed.NextPollAt ?? now))}   {state}");
+            await stdout.WriteLineAsync(Digest.Core.Feeds.SafeUrl.RedactIn($"    last success: {When(feed.LastSuccessAt)}   next poll: {(feed.IsPaused ? "—" : When(feed.NextPollAt ?? now))}   {state}"));
         }
 
         var channels = await store.GetChannelsAsync(cancellationToken);

@@ -29,6 +29,12 @@ internal enum HostMode
 /// <summary>The one composition root: configuration, logging, and every project's <c>AddDigestXxx</c>.</summary>
 internal static class DigestHost
 {
+    /// <summary>
+    /// How long a stop (SIGTERM, Ctrl-C) may take in all: every service's StopAsync shares it. Work in flight gets
+    /// <see cref="ShutdownGrace.Grace"/> of it to finish, then is released.
+    /// </summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The config folder: <c>DIGEST_CONFIG_DIR</c>, else <c>config/</c> next to the executable.</summary>
     public static string ConfigDirectory() =>
         Environment.GetEnvironmentVariable("DIGEST_CONFIG_DIR") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "config");
@@ -53,7 +59,8 @@ internal static class DigestHost
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            o.UseUtcTimestamp = true;
         });
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
@@ -65,7 +72,12 @@ internal static class DigestHost
         }
 
         var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+
+        // Signals are the CLI's (Program.cs): its token stops the host, and a second Ctrl-C still ends the process.
+        services.AddSingleton<IHostLifetime, CliLifetime>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<WorkerExit>();
         services.AddSingleton(new ConsoleOutput(stdout, consoleFormat));
         services.AddDigestCore(configDirectory);
         services.AddDigestStorage();
@@ -77,9 +89,18 @@ internal static class DigestHost
             services.AddDigestCommands();
             services.AddDigestTelegram(builder.Configuration);
             services.AddDigestDiscord(builder.Configuration).AddDigestDiscordCommands();
+            services.AddHostedService<DatabaseWatchdog>();
         }
 
         overrides?.Invoke(services);
         return builder.Build();
     }
+}
+
+/// <summary>The host's lifetime without signal handlers of its own: the CLI's cancellation token stops it.</summary>
+internal sealed class CliLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -13,7 +13,11 @@ namespace Digest.Worker.Jobs;
 /// crash or Ctrl-C left half-done (items stored but not classified, messages recorded but not acknowledged).
 /// </summary>
 internal sealed partial class StartupService(
-    IDigestStore store,
+    IDigestStore database,
+    IFeedStore feedStore,
+    IItemStore itemStore,
+    IDeliveryStore deliveryStore,
+    ILeaseStore leaseStore,
     FeedCatalog catalog,
     DigestScheduler scheduler,
     ItemPipeline pipeline,
@@ -33,18 +37,18 @@ internal sealed partial class StartupService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.MigrateAsync(cancellationToken);
+        await database.MigrateAsync(cancellationToken);
         var feeds = await catalog.SyncAsync(null, cancellationToken);
-        var console = await store.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
-        await store.SetChannelScheduleAsync(console.Id, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
+        var console = await deliveryStore.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
+        await deliveryStore.SetChannelScheduleAsync(console.Id, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
 
         await RecoverAsync(cancellationToken);
-        foreach (var feed in await store.GetFeedsAsync(cancellationToken))
+        foreach (var feed in await feedStore.GetFeedsAsync(cancellationToken))
         {
             await scheduler.ScheduleFeedAsync(feed, cancellationToken);
         }
 
-        foreach (var channel in await store.GetChannelsAsync(cancellationToken))
+        foreach (var channel in await deliveryStore.GetChannelsAsync(cancellationToken))
         {
             await scheduler.ScheduleChannelAsync(channel, cancellationToken);
         }
@@ -57,7 +61,7 @@ internal sealed partial class StartupService(
     /// <summary>One worker at a time (a lease) reprocesses what crashed workers left; items other workers are processing are left to them.</summary>
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        if (!await store.TryAcquireLeaseAsync("recovery", worker, TimeSpan.FromMinutes(5), time.GetUtcNow(), cancellationToken))
+        if (!await leaseStore.TryAcquireLeaseAsync("recovery", worker, TimeSpan.FromMinutes(5), time.GetUtcNow(), cancellationToken))
         {
             return;
         }
@@ -66,7 +70,7 @@ internal sealed partial class StartupService(
         {
             var leftBehind = storage.Value.IsPostgres ? time.GetUtcNow() - LeftBehindAfter : DateTimeOffset.MaxValue;
             List<StoredItem> pending;
-            while ((pending = (await store.GetUnclassifiedAsync(500, cancellationToken)).Where(i => i.FirstSeen < leftBehind).ToList()).Count > 0)
+            while ((pending = (await itemStore.GetUnclassifiedAsync(500, cancellationToken)).Where(i => i.FirstSeen < leftBehind).ToList()).Count > 0)
             {
                 await pipeline.ProcessAsync(pending, cancellationToken);
             }
@@ -75,7 +79,7 @@ internal sealed partial class StartupService(
         }
         finally
         {
-            await store.ReleaseLeaseAsync("recovery", worker, CancellationToken.None);
+            await leaseStore.ReleaseLeaseAsync("recovery", worker, CancellationToken.None);
         }
     }
 

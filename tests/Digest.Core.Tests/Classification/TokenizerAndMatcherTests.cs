@@ -28,4 +28,27 @@ public sealed class TokenizerAndMatcherTests
 
         matcher.Match(Tokenizer.Tokenize("Abu Ghraib anniversary")).ShouldBeEmpty();
     }
+
+    [Theory]
+    [InlineData("Leaders try to end the war before winter", true)]
+    [InlineData("Envoys seek to end Russia's war on Ukraine", true)]
+    [InlineData("Trump wants to end the war", true)]
+    [InlineData("Rally to end a long day of protests over the war", false)]
+    [InlineData("The war will not end soon", false)]
+    public void Match_SpellingWithAGap_AllowsUpToThreeWordsBetween(string text, bool found)
+    {
+        var matcher = new TermMatcher([["end … war"]]);
+
+        (matcher.Match(Tokenizer.Tokenize(text)).Count == 1).ShouldBe(found);
+    }
+
+    [Fact]
+    public void Hits_ReportWhereEachTermStartsAndHowLongItIs()
+    {
+        var matcher = new TermMatcher([["White House", "Washington"], ["Kyiv"]]);
+
+        var hits = matcher.Hits(Tokenizer.Tokenize("White House sends draft to Kyiv, Washington says"));
+
+        hits.ShouldBe([new TermHit(0, 0, 2), new TermHit(1, 5, 1), new TermHit(0, 6, 1)]);
+    }
 }

@@ -36,6 +36,86 @@ public sealed class TopicClassifierTests
         verdict.Relevant.ShouldBeTrue($"score {verdict.Score}: {string.Join("; ", verdict.Reasons)}");
     }
 
+    /// <summary>Developments the training labels never showed, told by who takes part and what kind of event it is.</summary>
+    [Theory]
+    [InlineData("Kyiv ready to shelve its NATO membership bid if allies guarantee its security")]
+    [InlineData("US negotiators suggest a demilitarised strip along the front line in eastern Ukraine")]
+    [InlineData("Washington floats a free economic zone in the part of Donbas Kyiv still holds")]
+    [InlineData("Russian missiles rain on Kyiv a day before Zelensky sits down with Trump")]
+    [InlineData("Nordic and Baltic leaders say Ukraine must have a say in any settlement")]
+    [InlineData("Merz says Europeans will not accept a deal that leaves Ukraine defenceless")]
+    [InlineData("Kremlin envoy flies to Florida for a new round with the American team")]
+    public void Classify_NewDevelopmentOfTheTalks_IsRelevant(string title)
+    {
+        var verdict = Classifier.Classify(new ClassifierInput(title));
+
+        verdict.Relevant.ShouldBeTrue($"score {verdict.Score}: {string.Join("; ", verdict.Reasons)}");
+    }
+
+    /// <summary>Look like the talks — Russia or Ukraine with a deal, an agreement, a summit — but are not about them.</summary>
+    [Theory]
+    [InlineData("Brussels agrees to lend Ukraine billions backed by frozen Russian central bank assets")]
+    [InlineData("EU finance ministers back a loan to Kyiv funded by immobilised Russian reserves")]
+    [InlineData("Modi and Putin hold annual summit talks on oil and defence trade")]
+    [InlineData("India and Russia sign deals on fertiliser and nuclear power during Putin's visit")]
+    [InlineData("Ukraine agrees deal to buy Swedish fighter jets")]
+    [InlineData("Zelensky's chief of staff resigns after anti-corruption raid")]
+    public void Classify_RussiaOrUkraineButNotTheTalks_IsNotRelevant(string title)
+    {
+        var verdict = Classifier.Classify(new ClassifierInput(title));
+
+        verdict.Relevant.ShouldBeFalse($"score {verdict.Score}: {string.Join("; ", verdict.Reasons)}");
+    }
+
+    [Fact]
+    public void Classify_ScoresBetweenTheCertainCases_AreInBetween()
+    {
+        var clear = Classifier.Classify(new ClassifierInput("Witkoff and Umerov hold talks on the peace plan"));
+        var unrelated = Classifier.Classify(new ClassifierInput("City council approves new bike lanes downtown"));
+        var war = Classifier.Classify(new ClassifierInput("Russian drones hit a power plant in western Ukraine"));
+
+        clear.Score.ShouldBeGreaterThan(0.9);
+        unrelated.Score.ShouldBeLessThan(0.05);
+        war.Score.ShouldBeGreaterThan(unrelated.Score);
+        war.Score.ShouldBeLessThan(clear.Score);
+    }
+
+    [Fact]
+    public void Classify_ScoreInTheBorderlineBand_LeavesTheDecisionToTheStory()
+    {
+        var input = new ClassifierInput("Zelensky and Trump envoy meet to discuss security guarantees");
+        var score = Classifier.Classify(input).Score;
+        var band = Classifier.WithProfile(Classifier.Profile with { Threshold = Math.Min(1, score + 0.01), StoryThreshold = score - 0.01 });
+
+        var verdict = band.Classify(input);
+
+        verdict.Relevant.ShouldBeFalse();
+        verdict.Borderline.ShouldBeTrue();
+        verdict.Reasons.ShouldContain("borderline: relevant if it joins a relevant story");
+    }
+
+    [Fact]
+    public void Classify_ModeratorExcludedAnItem_IsNeverBorderline()
+    {
+        var input = new ClassifierInput("Zelensky and Trump envoy meet to discuss security guarantees");
+        var score = Classifier.Classify(input).Score;
+        var band = Classifier.WithProfile(Classifier.Profile with { Threshold = Math.Min(1, score + 0.01), StoryThreshold = score - 0.01, Exclude = ["envoy"] });
+
+        var verdict = band.Classify(input);
+
+        verdict.Relevant.ShouldBeFalse();
+        verdict.Borderline.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Classify_RelevantItem_IsNotBorderline()
+    {
+        var verdict = Classifier.Classify(new ClassifierInput("Witkoff and Umerov hold talks on the peace plan"));
+
+        verdict.Relevant.ShouldBeTrue();
+        verdict.Borderline.ShouldBeFalse();
+    }
+
     [Fact]
     public void Classify_RelevantItem_ExplainsWhatMatchedAndTheContext()
     {
@@ -45,7 +125,8 @@ public sealed class TopicClassifierTests
         verdict.Score.ShouldBeInRange(0, 1);
         var matched = verdict.Reasons.Where(r => r.StartsWith("matched: ", StringComparison.Ordinal)).ShouldHaveSingleItem();
         matched.ShouldContain("Witkoff");
-        matched.ShouldContain("peace plan");
+        matched.ShouldContain("peace");
+        matched.ShouldContain("plan");
         verdict.Reasons.ShouldContain(r => r.StartsWith("context: ", StringComparison.Ordinal) && r.Contains("Ukraine"));
     }
 
@@ -56,16 +137,6 @@ public sealed class TopicClassifierTests
 
         verdict.Relevant.ShouldBeFalse();
         verdict.Reasons.ShouldContain(r => r.StartsWith("against: ", StringComparison.Ordinal) && r.Contains("Gaza") && r.Contains("Hamas"));
-    }
-
-    [Fact]
-    public void Classify_ItemAboutGuaranteesAndTerritory_IsTaggedWithBothSubtopics()
-    {
-        var verdict = Classifier.Classify(new ClassifierInput("US offers Ukraine security guarantees if Kyiv cedes territory in Donbas"));
-
-        verdict.Tags.ShouldContain("security guarantees");
-        verdict.Tags.ShouldContain("territory");
-        verdict.Tags.ShouldNotContain("prisoners");
     }
 
     [Fact]

@@ -178,7 +178,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         (await store.GetCommunityFeedsAsync(Community, CancellationToken.None)).ShouldBeEmpty();
 
         (await store.RemoveCommunityFeedAsync("other:community", link.Feed.Id, CancellationToken.None)).ShouldBe(FeedUnlinkResult.Orphaned);
-        (await store.GetFeedAsync(link.Feed.Id, CancellationToken.None))!.PausedReason.ShouldBe(IDigestStore.OrphanedFeedReason);
+        (await store.GetFeedAsync(link.Feed.Id, CancellationToken.None))!.PausedReason.ShouldBe(ICommunityStore.OrphanedFeedReason);
 
         var again = await store.AddCommunityFeedAsync(Community, "https://example.org/rss", "Example", TimeSpan.FromMinutes(15), "u1", CancellationToken.None);
         again.State.ShouldBe(CommunityFeedState.Linked);

@@ -11,7 +11,7 @@ public sealed class FeedParserTests
     {
         var result = FeedParser.Parse(Encoding.UTF8.GetBytes(SampleFeeds.BillionLaughs));
 
-        result.Error.ShouldBe("refused: the document's DTD declares entities (entity expansion is not allowed)");
+        result.Error.ShouldNotBeNull().ShouldStartWith("refused: the document's DTD declares entities that nest");
         result.Items.ShouldBeEmpty();
     }
 
@@ -24,7 +24,7 @@ public sealed class FeedParserTests
     }
 
     [Fact]
-    public void Parse_DtdWithoutDeclarationsButAnUndeclaredEntity_IsMalformedNotLoaded()
+    public void Parse_DtdWithoutDeclarationsButAnUndeclaredEntity_NothingLoaded_TheReferenceKeptAsWritten()
     {
         const string feed = """
             <?xml version="1.0"?>
@@ -34,8 +34,8 @@ public sealed class FeedParserTests
 
         var result = FeedParser.Parse(Encoding.UTF8.GetBytes(feed));
 
-        result.Error.ShouldNotBeNull().ShouldStartWith("malformed XML");
-        result.Error.ShouldContain("leak");
+        result.Error.ShouldBeNull();
+        result.Title.ShouldBe("&leak;");
     }
 
     [Fact]

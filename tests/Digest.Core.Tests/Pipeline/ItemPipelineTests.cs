@@ -120,6 +120,9 @@ public sealed class ItemPipelineTests : IAsyncDisposable
 
     private ItemPipeline Worker(IRelevanceClassifier? classifier = null) => new(
         store,
+        store,
+        store,
+        store,
         classifier ?? new AllRelevant(),
         new StoryClusterer(TimeSpan.FromHours(48), [new WeightedTerm("Geneva", [], 1)]),
         new ExtractiveKeyLines(),

@@ -11,8 +11,14 @@ public sealed class EventClustererTests
     {
         Id = "test",
         Name = "test",
-        Entities = [new("Witkoff", ["Steve Witkoff"], 2), new("Umerov", [], 2), new("Dmitriev", [], 2)],
-        Context = [new("Zelensky", ["Zelenskyy", "Zelenskiy"], 1), new("Ukraine", ["Kyiv"], 1)],
+        Entities =
+        [
+            new("Witkoff", ["Steve Witkoff"], 2) { Frame = TopicFrames.Talks },
+            new("Umerov", [], 2) { Frame = TopicFrames.Talks },
+            new("Dmitriev", [], 2) { Frame = TopicFrames.Talks },
+            new("Zelensky", ["Zelenskyy", "Zelenskiy"], 1),
+            new("Ukraine", ["Kyiv"], 1),
+        ],
         Venues =
         [
             new("Geneva", ["Switzerland"], 1),

@@ -37,6 +37,11 @@ public sealed class ArticleTextFetcherTests : IAsyncLifetime
         </body></html>
         """;
 
+    /// <summary>An article buried under 100,000 nested divs: a tree builder's worst case.</summary>
+    private static readonly Lazy<string> DeepPage = new(() => "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 100_000))
+        + "<p>Delegations from the United States and Ukraine met in Geneva on Sunday and agreed on an updated draft.</p>"
+        + string.Concat(Enumerable.Repeat("</div>", 100_000)) + "</body></html>");
+
     private LocalServer server = null!;
     private int articleRequests;
 
@@ -50,6 +55,7 @@ public sealed class ArticleTextFetcherTests : IAsyncLifetime
                 return Results.Content(ArticlePage, "text/html; charset=utf-8");
             });
             app.MapGet("/world/broken", () => Results.StatusCode(500));
+            app.MapGet("/world/deep", () => Results.Content(DeepPage.Value, "text/html"));
             app.MapGet("/world/empty", () => Results.Content("<html><body><p>Subscribe.</p></body></html>", "text/html"));
         });
     }
@@ -91,6 +97,36 @@ public sealed class ArticleTextFetcherTests : IAsyncLifetime
         await fetcher.GetSourcesAsync([item], TestContext.Current.CancellationToken);
 
         articleRequests.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task GetSource_HundredThousandNestedDivs_RefusedBeforeExtraction_FeedTextKept()
+    {
+        using var fetcher = CreateFetcher();
+
+        var source = await fetcher.GetSourceAsync(Item(server.Url("/world/deep")), TestContext.Current.CancellationToken);
+
+        source.Text.ShouldBe(Teaser);
+    }
+
+    [Fact]
+    public void Screen_OrdinaryPageWithUnclosedParagraphs_Passes_DeepOrHugeOnesNamed()
+    {
+        var ordinary = "<html><body><article>" + string.Concat(Enumerable.Repeat("<p>A line.<li>item", 2000)) + "</article></body></html>";
+
+        HtmlScreen.Check(ordinary, 512, 100_000, TestContext.Current.CancellationToken).ShouldBeNull();
+        HtmlScreen.Check(DeepPage.Value, 512, 1_000_000, TestContext.Current.CancellationToken).ShouldBe("page nests elements deeper than 512");
+        HtmlScreen.Check(string.Concat(Enumerable.Repeat("<div>x</div>", 60_000)), 512, 50_000, TestContext.Current.CancellationToken).ShouldBe("page has more than 50,000 elements");
+    }
+
+    [Fact]
+    public async Task GetSource_Shutdown_Honoured()
+    {
+        using var fetcher = CreateFetcher();
+        using var shutdown = new CancellationTokenSource();
+        await shutdown.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => fetcher.GetSourceAsync(Item(server.Url("/world/deep")), shutdown.Token));
     }
 
     [Theory]

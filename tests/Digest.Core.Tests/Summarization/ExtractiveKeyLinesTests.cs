@@ -85,6 +85,48 @@ public sealed class ExtractiveKeyLinesTests
     }
 
     [Fact]
+    public async Task Extract_WireCopyWithDatelines_LinesStartWithTheNewsAndNoPlaceSpeaks()
+    {
+        var wire = new SourceText(
+            "Envoys end Miami round of talks on peace plan",
+            "MIAMI (Reuters) — U.S. envoy Steve Witkoff and Ukrainian negotiator Rustem Umerov said three days of talks on the peace plan had been productive.\n"
+            + "The sides worked on security guarantees for Ukraine and on the sequence of next steps.\n"
+            + "\"We are closer than we have been,\" Witkoff told reporters after the last session.",
+            "Wire",
+            Noon);
+        var local = new SourceText(
+            "Kyiv waits for word from Miami",
+            "KYIV, Dec 21 — Officials in Kyiv said they expected a full report on the Miami talks by Monday.\n"
+            + "Russian drones struck power stations in three regions overnight, the energy ministry said.",
+            "Local",
+            Noon.AddHours(2));
+
+        var lines = await new ExtractiveKeyLines(Profile).ExtractAsync([wire, local], 4, TestContext.Current.CancellationToken);
+
+        lines.ShouldNotBeEmpty();
+        lines.ShouldAllBe(l => !l.Text.StartsWith("MIAMI", StringComparison.Ordinal) && !l.Text.StartsWith("KYIV", StringComparison.Ordinal));
+        lines.ShouldAllBe(l => l.Speaker == null || !(l.Speaker.Contains("Miami", StringComparison.OrdinalIgnoreCase) || l.Speaker.Contains("Kyiv", StringComparison.OrdinalIgnoreCase)));
+        lines.Where(l => l.Text.StartsWith("U.S. envoy Steve Witkoff", StringComparison.Ordinal)).ShouldAllBe(l => l.Speaker == "Steve Witkoff; Rustem Umerov");
+        lines.Where(l => l.Text.Contains("closer than we have been")).ShouldAllBe(l => l.Speaker == "Steve Witkoff");
+    }
+
+    [Fact]
+    public async Task Extract_AnonymousSource_ShowsNoSpeaker()
+    {
+        var source = new SourceText(
+            "Oil slides as traders weigh peace talks",
+            "Crude prices fell for a third day on Tuesday as traders bet on progress in the Ukraine peace talks.\n"
+            + "\"The peace headlines are the spark,\" said one commodities strategist.",
+            null,
+            Noon);
+
+        var lines = await new ExtractiveKeyLines(Profile).ExtractAsync([source], 2, TestContext.Current.CancellationToken);
+
+        lines.Count.ShouldBe(2);
+        lines.ShouldAllBe(l => l.Speaker == null);
+    }
+
+    [Fact]
     public async Task Extract_EmptySources_ReturnsNoLines()
     {
         var lines = await new ExtractiveKeyLines().ExtractAsync([new SourceText("", "", null, Noon)], 3, TestContext.Current.CancellationToken);

@@ -182,6 +182,18 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         Enqueue(new JsonObject { ["message"] = message });
     }
 
+    /// <summary>A user sends a file with a caption (<c>/feeds import</c> with an OPML file); a file id starting "lost" can't be downloaded.</summary>
+    public void SendDocument(long chatId, long userId, string caption, string fileId, long fileSize)
+    {
+        var message = Message(chatId, Interlocked.Increment(ref nextMessage), "");
+        message["from"] = User(userId);
+        message["caption"] = caption;
+        var length = caption.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 ? space : caption.Length;
+        message["caption_entities"] = new JsonArray(new JsonObject { ["type"] = "bot_command", ["offset"] = 0, ["length"] = length });
+        message["document"] = new JsonObject { ["file_id"] = fileId, ["file_unique_id"] = "u-" + fileId, ["file_name"] = "feeds.opml", ["file_size"] = fileSize };
+        Enqueue(new JsonObject { ["message"] = message });
+    }
+
     /// <summary>A user presses an inline button under one of the bot's messages.</summary>
     public void Press(SentMessage under, long userId, string data) => Enqueue(new JsonObject
     {
@@ -323,6 +335,12 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             }
 
             await WriteAsync(context, fault.Code, error);
+            return;
+        }
+
+        if (method == "getFile" && parameters.TryGetValue("file_id", out var fileId) && fileId.GetString() is { } id && id.StartsWith("lost", StringComparison.Ordinal))
+        {
+            await WriteAsync(context, 400, new JsonObject { ["ok"] = false, ["error_code"] = 400, ["description"] = "Bad Request: invalid file_id" });
             return;
         }
 

@@ -3,7 +3,10 @@ using System.Diagnostics;
 
 namespace Digest.Worker.Tests.ScaleOut;
 
-/// <summary>A real <c>digest run</c> process (the built <c>digest.dll</c>), its standard output and error kept line by line.</summary>
+/// <summary>
+/// A real <c>digest</c> process (the built <c>digest.dll</c>; <c>run</c> unless another verb is given), its standard
+/// output and error kept line by line; optionally as another user (<c>runuser</c>, when the tests run as root).
+/// </summary>
 public sealed class WorkerProcess : IDisposable
 {
     private readonly Process process;
@@ -16,11 +19,21 @@ public sealed class WorkerProcess : IDisposable
 
     public int Id => process.Id;
 
-    public static WorkerProcess Start(IEnumerable<string> arguments)
+    public static WorkerProcess Start(IEnumerable<string> arguments, string verb = "run", string? asUser = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(asUser is null ? "dotnet" : "runuser") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (asUser is not null)
+        {
+            foreach (var word in (string[])["-u", asUser, "--", "dotnet"])
+            {
+                start.ArgumentList.Add(word);
+            }
+
+            start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "digest.dll"));
-        start.ArgumentList.Add("run");
+        start.ArgumentList.Add(verb);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -47,6 +60,30 @@ public sealed class WorkerProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return worker;
+    }
+
+    /// <summary>Waits for the process to end by itself; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(within);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"digest did not exit within {within}. Its log:\n{string.Join('\n', Errors.TakeLast(15))}");
+        }
+
+        return process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager stopping the bot does.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
 
     /// <summary>kill -9, the whole process tree: no shutdown hooks, no lease release, claims left behind.</summary>

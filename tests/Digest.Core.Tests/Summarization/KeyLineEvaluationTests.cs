@@ -4,14 +4,14 @@ using Digest.Core.Tests.TestSupport;
 
 namespace Digest.Core.Tests.Summarization;
 
-public sealed class EvalKeyLinesVerbTests : IDisposable
+public sealed class KeyLineEvaluationTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("digest-eval-").FullName;
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     [Fact]
-    public async Task Run_FolderWithReferences_WritesIndicesAndPrintsScoresNextToLead()
+    public async Task Run_FolderWithReferences_WritesIndicesAndScoresThemAboveLead()
     {
         Write("articles/world/a.txt", """
             Port strike ends after pay deal
@@ -30,37 +30,17 @@ public sealed class EvalKeyLinesVerbTests : IDisposable
             Ships began unloading again on Tuesday evening, and the backlog should clear within a week, the port authority said.
             """);
         var output = Path.Combine(root, "out", "picks.json");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
 
-        var code = await EvalKeyLinesVerb.RunAsync(
-            ["--input", Path.Combine(root, "articles"), "--output", output, "--reference", Path.Combine(root, "reference"), "--k", "2"], stdout, stderr, TestContext.Current.CancellationToken);
+        var result = await KeyLineEvaluation.RunAsync(Path.Combine(root, "articles"), output, Path.Combine(root, "reference"), 2, TestContext.Current.CancellationToken);
 
-        code.ShouldBe(0, stderr.ToString());
         var picks = JsonSerializer.Deserialize<Dictionary<string, int[]>>(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken))!;
         picks.Keys.ShouldBe(["world/a.txt"]);
         picks["world/a.txt"].Length.ShouldBe(2);
         picks["world/a.txt"].ShouldBeInOrder(SortDirection.Ascending);
         picks["world/a.txt"].ShouldNotContain(3); // the weather
-        stdout.ToString().ShouldContain("precision@2");
-        stdout.ToString().ShouldContain("lead-2");
-    }
-
-    [Theory]
-    [InlineData("--input")]
-    [InlineData("--output", "x.json")]
-    [InlineData("--input", "/nonexistent-folder", "--output", "x.json")]
-    [InlineData("--k", "zero")]
-    [InlineData("--verbose")]
-    public async Task Run_BadArguments_ExplainsAndExitsWith2(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-
-        var code = await EvalKeyLinesVerb.RunAsync(args, stdout, stderr, TestContext.Current.CancellationToken);
-
-        code.ShouldBe(2);
-        stderr.ToString().ShouldNotBeEmpty();
+        var scored = result.Scores.ShouldHaveSingleItem();
+        scored.Group.ShouldBe("world");
+        scored.Ours.Precision.ShouldBeGreaterThanOrEqualTo(0.5);
     }
 
     /// <summary>The issue's target on the BBC articles that have reference summaries (business, entertainment, sport).</summary>
@@ -69,12 +49,9 @@ public sealed class EvalKeyLinesVerbTests : IDisposable
     {
         var bbc = SharedData.PathOf("data/summaries/bbc");
         var output = Path.Combine(root, "bbc.json");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
 
-        var code = await EvalKeyLinesVerb.RunAsync(["--input", Path.Combine(bbc, "article"), "--output", output], stdout, stderr, TestContext.Current.CancellationToken);
+        await KeyLineEvaluation.RunAsync(Path.Combine(bbc, "article"), output, null, 3, TestContext.Current.CancellationToken);
 
-        code.ShouldBe(0, stderr.ToString());
         var picks = JsonSerializer.Deserialize<Dictionary<string, int[]>>(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken))!;
         picks.Count.ShouldBe(100);
         int chosen = 0, found = 0;

@@ -1,0 +1,724 @@
+namespace Digest.Core.Summarization;
+
+internal enum EntityKind
+{
+    Unknown,
+    Person,
+    Body,
+}
+
+/// <summary>Someone or something an article names, under the fullest name it gives.</summary>
+internal sealed class Entity(string name)
+{
+    public string Name { get; set; } = name;
+
+    public int PersonEvidence { get; set; }
+
+    public int BodyEvidence { get; set; }
+
+    public int Male { get; set; }
+
+    public int Female { get; set; }
+
+    public bool WrittenWithThe { get; set; }
+
+    /// <summary>Every mention opens a sentence or a quotation, where any word is capitalised.</summary>
+    public bool OpeningsOnly { get; set; } = true;
+
+    /// <summary>Called a firm beside its name ("research firm IDC", "Acme, the chip maker"): a company, written without "the".</summary>
+    public bool Company { get; set; }
+
+    /// <summary>Role words seen around the name: "finance", "minister", "bishop", "lawyer".</summary>
+    public HashSet<string> Roles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Sentences (−1 = headline) that mention it, with whether the mention is inside a quotation.</summary>
+    public List<(int Sentence, bool Quoted)> Mentions { get; } = [];
+
+    /// <summary>The last sentence before <paramref name="sentence"/> that mentions it, or null (by binary search: <see cref="Mentions"/> are in sentence order).</summary>
+    public int? LastMentionBefore(int sentence)
+    {
+        var index = ArticleNames.LastBelow(Mentions.Count, k => Mentions[k].Sentence, sentence);
+        return index >= 0 ? Mentions[index].Sentence : null;
+    }
+
+    /// <summary>Mentioned in one of the <paramref name="lookback"/> sentences before <paramref name="sentence"/>.</summary>
+    public bool MentionedWithin(int sentence, int lookback) => LastMentionBefore(sentence) is { } last && last >= sentence - lookback;
+
+    /// <summary>A person or a body when the article gives evidence either way; a name it only mentions stays unknown.</summary>
+    public EntityKind Kind =>
+        BodyEvidence > PersonEvidence ? EntityKind.Body
+        : PersonEvidence > BodyEvidence ? EntityKind.Person
+        : EntityKind.Unknown;
+
+    /// <summary>A person, or a name of two or three words the article gives no kind for ("Jason Gardener" who only runs).</summary>
+    public bool IsPersonLike => Kind == EntityKind.Person
+        || (Kind == EntityKind.Unknown && !WrittenWithThe && Name.Split(' ').Length is 2 or 3 && !IsAcronym(Name));
+
+    /// <summary>'m', 'f' or '\0' when the article does not tell.</summary>
+    public char Gender => Male > Female ? 'm' : Female > Male ? 'f' : '\0';
+
+    public static bool IsAcronym(string name) => name.Length is >= 2 and <= 6 && name.All(c => char.IsUpper(c) || c == '&');
+
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The names an article gives and what it says about them: the fullest form of each (a surname, a first name after
+/// "Sir", an acronym or a short form all lead to it), whether it names a person or a body (titles, role nouns,
+/// appositions, "said it"), a person's sex (titles, the pronouns that follow), the role words around it (for "the
+/// bishop"), and the sentences that mention it.
+/// </summary>
+internal sealed partial class ArticleNames
+{
+    private readonly List<Entity> entities = [];
+    private readonly Dictionary<string, Entity> byName = new(StringComparer.Ordinal);
+
+    // The name index, kept as entities are added, so that finding what a name stands for looks up keys instead of
+    // comparing it with every entity: a name's proper first and last words → the longer names that begin or end with
+    // them; a name without spaces, upper case → the names written so; initials → the names of several words.
+    private readonly Dictionary<string, List<Entity>> byPart = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Entity>> byUnspaced = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Entity>> byInitials = new(StringComparer.Ordinal);
+    private readonly Dictionary<Entity, int> order = [];
+    private readonly HashSet<string> wordsOfLongerNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, HashSet<Entity>> unquoted = [];
+    private readonly Dictionary<int, List<(Entity Entity, int Token, int End)>> mentions = [];
+    private IReadOnlyList<TokenizedSentence> sentences = [];
+    private HashSet<string> common = [];
+
+    /// <summary>
+    /// A capitalised word the article otherwise writes in lower case and never gives as a name ("Revised figures…",
+    /// "Less welcome was…"): it opens a sentence, it names nobody.
+    /// </summary>
+    public bool IsOnlyAnOpeningWord(string word) =>
+        !word.Contains(' ', StringComparison.Ordinal)
+        && (common.Contains(word) && !wordsOfLongerNames.Contains(word)
+            || (byName.GetValueOrDefault(word) is { OpeningsOnly: true, PersonEvidence: 0, BodyEvidence: 0 } && EnglishSuffix().IsMatch(word)));
+
+    /// <summary>Endings of English words rather than of names: "Revised", "Improvements", "Less".</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("(?:ed|ing|ments?|ness|tions?|sions?|ly|ity|ances?|ences?|less|ful|ous|ive)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex EnglishSuffix();
+    private readonly Dictionary<string, Entity> acronyms = new(StringComparer.Ordinal);
+
+    private static readonly HashSet<string> OwnedRoles = new(StringComparer.Ordinal)
+    {
+        "chief", "executive", "chairman", "chairwoman", "chair", "director", "head", "spokesman", "spokeswoman", "spokesperson", "president",
+        "boss", "ceo", "founder", "shares", "profits", "profit", "sales", "board", "shareholders", "analyst", "economist", "strategist",
+        "chief's", "managing", "deputy", "finance", "owner", "staff", "workers", "customers", "revenues", "results", "subsidiary",
+    };
+
+    public IReadOnlyList<Entity> Entities => entities;
+
+    public Entity? MainPerson { get; private set; }
+
+    public Entity? MainBody { get; private set; }
+
+    /// <summary>The named entities mentioned in a sentence, in order, outside quotations only when asked.</summary>
+    public IEnumerable<Entity> MentionsIn(int sentence, bool outsideQuotes) =>
+        mentions.TryGetValue(sentence, out var list)
+            ? list.Where(m => !outsideQuotes || (unquoted.TryGetValue(sentence, out var outside) && outside.Contains(m.Entity))).Select(m => m.Entity).Distinct()
+            : [];
+
+    /// <summary>
+    /// The people a sentence names outside quotations, in order, each with whether it stands as the sentence's subject
+    /// (near its start or right after a scene-setting clause, not after a preposition, not a possessive).
+    /// </summary>
+    public IEnumerable<(Entity Entity, bool Subject)> PeopleIn(int sentence)
+    {
+        if (!mentions.TryGetValue(sentence, out var list) || sentence < 0 || sentence >= sentences.Count)
+        {
+            yield break;
+        }
+
+        var t = sentences[sentence].Tokens;
+        var seen = new HashSet<Entity>();
+        foreach (var (entity, start, end) in list.OrderBy(m => m.Token))
+        {
+            if (t[start].Quoted || !entity.IsPersonLike || !seen.Add(entity))
+            {
+                continue;
+            }
+
+            yield return (entity, IsSubject(t, start, end));
+        }
+    }
+
+    /// <summary>A name near the start of its sentence or right after a scene-setting clause, not after a preposition, not a possessive.</summary>
+    private static bool IsSubject(IReadOnlyList<Token> t, int start, int end)
+    {
+        var before = start > 0 ? t[start - 1] : default;
+        var afterPreposition = start > 0 && before.IsWord && before.Lower is "at" or "of" or "for" or "with" or "by" or "in" or "from" or "to" or "on" or "starring"
+            or "including" or "against" or "behind" or "like" or "than" or "and" or "over" or "under" or "beat" or "as";
+        var possessive = end < t.Count && t[end].Kind == TokenKind.Possessive;
+        var early = start <= 4 || (before.Kind == TokenKind.Comma && start <= 14);
+        return early && !afterPreposition && !possessive && !t[start].Quoted;
+    }
+
+    public static ArticleNames Build(IReadOnlyList<TokenizedSentence> sentences, TokenizedSentence? headline)
+    {
+        var names = new ArticleNames { sentences = sentences };
+        var occurrences = new List<Occurrence>();
+        var common = sentences.Prepend(headline).OfType<TokenizedSentence>()
+            .SelectMany(s => s.Tokens).Where(t => t.IsWord && char.IsLower(t.Text[0])).Select(t => t.Text)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        names.common = common;
+        if (headline is not null)
+        {
+            Collect(headline, -1, occurrences, common);
+        }
+
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            Collect(sentences[i], i, occurrences, common);
+        }
+
+        names.Assign(occurrences);
+        Evidence(occurrences);
+        names.Genders(sentences);
+        var persons = names.entities.Where(e => e.IsPersonLike).ToList();
+        names.MainPerson = persons
+            .OrderByDescending(e => e.Mentions.Count(m => !m.Quoted) + (e.Mentions.Any(m => m.Sentence == -1) ? 2 : 0))
+            .ThenByDescending(e => e.Kind == EntityKind.Person)
+            .ThenBy(e => e.Mentions[0].Sentence)
+            .FirstOrDefault();
+        names.MainBody = names.entities.Where(e => e.Kind == EntityKind.Body).OrderByDescending(e => e.Mentions.Count + (e.Mentions.Any(m => m.Sentence == -1) ? 2 : 0)).ThenBy(e => e.Mentions[0].Sentence).FirstOrDefault();
+        return names;
+    }
+
+    private sealed record Occurrence(int Sentence, TokenizedSentence Source, int Start, int End, string Name, List<string> Titles, bool Quoted)
+    {
+        public Entity? Entity { get; set; }
+    }
+
+    private static void Collect(TokenizedSentence sentence, int index, List<Occurrence> occurrences, HashSet<string> common)
+    {
+        var t = sentence.Tokens;
+        var words = t.Where(x => x.IsWord).ToList();
+        if (words.Count >= 3 && words.Count(x => x.IsCapitalized) >= 0.8 * words.Count)
+        {
+            return; // a heading in title case ("Kremlin Downplays Progress") names nothing
+        }
+
+        foreach (var (runStart, end) in SpeechTokens.NameRuns(t, 0, t.Count))
+        {
+            // A capital that only opens the sentence ("Off-colour Gardener storms…", "Novelist Arthur Hailey") is not a name's.
+            var start = runStart;
+            var opens = start == 0 || t[start - 1].Kind is TokenKind.Quote or TokenKind.Colon or TokenKind.Stop;
+            var defined = end + 2 < t.Count && t[end].Kind == TokenKind.OpenParen && t[end + 1].IsWord
+                && Initials(string.Join(' ', t.Skip(start).Take(end - start).Select(x => x.Text))) == t[end + 1].Text;
+            var title = NewsLexicon.Titles.Contains(t[start].Text) || NewsLexicon.RoleWords.Contains(t[start].Text) || NewsLexicon.PersonNouns.Contains(t[start].Lower) || NewsLexicon.IsDemonym(t[start].Text);
+            if (opens && end - start > 1 && !defined && !title && common.Contains(t[start].Text))
+            {
+                start++;
+            }
+
+            var (name, titles) = SpeakerPhrase.CleanName(t.Skip(start).Take(end - start).ToList());
+            if (name is null)
+            {
+                continue;
+            }
+
+            occurrences.Add(new Occurrence(index, sentence, start, end, name, titles, t[start].Quoted));
+        }
+    }
+
+    /// <summary>Each occurrence to the entity of its fullest form, the nearest one when a surname fits two people.</summary>
+    private void Assign(List<Occurrence> occurrences)
+    {
+        // Acronyms defined in place: "the European Regions Airline Association (ERAA)".
+        foreach (var o in occurrences)
+        {
+            var t = o.Source.Tokens;
+            if (o.End + 2 < t.Count && t[o.End].Kind == TokenKind.OpenParen && t[o.End + 1].IsWord && Entity.IsAcronym(t[o.End + 1].Text) && t[o.End + 2].Kind == TokenKind.CloseParen)
+            {
+                acronyms.TryAdd(t[o.End + 1].Text, GetOrAdd(o.Name));
+            }
+        }
+
+        // The fullest forms: names of several words no longer name of the article begins or ends with, or spells unspaced.
+        var distinct = occurrences.Select(o => o.Name).Distinct(StringComparer.Ordinal).ToList();
+        var parts = new HashSet<string>(StringComparer.Ordinal);
+        var longestUnspaced = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in distinct)
+        {
+            parts.UnionWith(ProperParts(name));
+            var key = Unspaced(name);
+            longestUnspaced[key] = Math.Max(longestUnspaced.GetValueOrDefault(key), name.Length);
+        }
+
+        foreach (var full in distinct.Where(n => n.Contains(' ', StringComparison.Ordinal)
+            && (Entity.IsAcronym(n) || !(parts.Contains(n) || longestUnspaced[Unspaced(n)] > n.Length))))
+        {
+            GetOrAdd(full);
+        }
+
+        // Occurrences come in sentence order, so each name's sentences are sorted.
+        var at = occurrences.GroupBy(o => o.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Sentence).ToList(), StringComparer.Ordinal);
+        foreach (var o in occurrences)
+        {
+            o.Entity = Resolve(o.Name, o.Sentence, at) ?? GetOrAdd(o.Name);
+            o.Entity.Mentions.Add((o.Sentence, o.Quoted));
+            if (!mentions.TryGetValue(o.Sentence, out var list))
+            {
+                mentions[o.Sentence] = list = [];
+            }
+
+            list.Add((o.Entity, o.Start, o.End));
+            if (!o.Quoted)
+            {
+                if (!unquoted.TryGetValue(o.Sentence, out var outside))
+                {
+                    unquoted[o.Sentence] = outside = [];
+                }
+
+                outside.Add(o.Entity);
+            }
+        }
+
+        foreach (var e in entities)
+        {
+            e.Mentions.Sort((a, b) => a.Sentence.CompareTo(b.Sentence));
+        }
+    }
+
+    private Entity GetOrAdd(string name)
+    {
+        if (byName.TryGetValue(name, out var existing))
+        {
+            return existing;
+        }
+
+        var entity = new Entity(name);
+        order[entity] = entities.Count;
+        entities.Add(entity);
+        byName[name] = entity;
+        foreach (var part in ProperParts(name).Distinct(StringComparer.Ordinal))
+        {
+            AddTo(byPart, part, entity);
+        }
+
+        AddTo(byUnspaced, Unspaced(name), entity);
+        if (name.Contains(' ', StringComparison.Ordinal))
+        {
+            AddTo(byInitials, Initials(name), entity);
+            wordsOfLongerNames.UnionWith(name.Split(' '));
+        }
+
+        return entity;
+    }
+
+    private static void AddTo(Dictionary<string, List<Entity>> index, string key, Entity entity)
+    {
+        if (!index.TryGetValue(key, out var list))
+        {
+            index[key] = list = [];
+        }
+
+        list.Add(entity);
+    }
+
+    /// <summary>The first words and the last words of a name, fewer than all of them: "Gordon", "Brown" of "Gordon Brown".</summary>
+    private static IEnumerable<string> ProperParts(string name)
+    {
+        for (var i = name.IndexOf(' ', StringComparison.Ordinal); i >= 0; i = name.IndexOf(' ', i + 1))
+        {
+            yield return name[..i];
+            yield return name[(i + 1)..];
+        }
+    }
+
+    private static string Unspaced(string name) => name.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+
+    /// <summary>The entity a name stands for near a sentence, or null when the article gives no fuller form.</summary>
+    public Entity? Find(string name, int sentence) => Resolve(name, sentence, null);
+
+    private Entity? Resolve(string name, int sentence, Dictionary<string, List<int>>? occurrences)
+    {
+        if (acronyms.TryGetValue(name, out var defined))
+        {
+            return defined;
+        }
+
+        var exact = byName.GetValueOrDefault(name);
+        var candidates = Entity.IsAcronym(name)
+            ? byInitials.GetValueOrDefault(name) ?? []
+            : Longer(name).Where(e => name.Contains(" and ", StringComparison.Ordinal) || !e.Name.Contains(" and ", StringComparison.Ordinal)).ToList();
+
+        if (candidates.Count == 0)
+        {
+            return exact;
+        }
+
+        if (candidates.Count == 1)
+        {
+            return candidates[0];
+        }
+
+        // A surname two people share: the one named last before this sentence, else the first named after it.
+        int Distance(Entity e)
+        {
+            var (count, at) = occurrences is null
+                ? (e.Mentions.Count, (Func<int, int>)(k => e.Mentions[k].Sentence))
+                : occurrences.TryGetValue(e.Name, out var list) ? (list.Count, k => list[k]) : (0, _ => 0);
+            if (count == 0)
+            {
+                return int.MaxValue - 1000;
+            }
+
+            var before = LastBelow(count, at, sentence + 1);
+            return before >= 0 ? sentence - at(before) : 1000 + at(0);
+        }
+
+        return candidates.OrderBy(Distance).ThenByDescending(e => e.Name.Length).First();
+    }
+
+    /// <summary>The index of the last of <paramref name="count"/> ascending sentence numbers below <paramref name="bound"/>, or −1.</summary>
+    internal static int LastBelow(int count, Func<int, int> sentenceAt, int bound)
+    {
+        var (low, high) = (0, count - 1);
+        while (low <= high)
+        {
+            var mid = (low + high) / 2;
+            (low, high) = sentenceAt(mid) < bound ? (mid + 1, high) : (low, mid - 1);
+        }
+
+        return high;
+    }
+
+    /// <summary>
+    /// The longer names a short form stands for — whose first or last words it is, or which it spells unspaced — in the
+    /// order the article gave them.
+    /// </summary>
+    private List<Entity> Longer(string name)
+    {
+        var found = new List<Entity>();
+        if (byPart.TryGetValue(name, out var named))
+        {
+            found.AddRange(named);
+        }
+
+        if (byUnspaced.TryGetValue(Unspaced(name), out var spelled))
+        {
+            found.AddRange(spelled.Where(e => e.Name.Length > name.Length && !found.Contains(e)));
+        }
+
+        found.Sort((a, b) => order[a].CompareTo(order[b]));
+        return found;
+    }
+
+    private static string Initials(string name) =>
+        string.Concat(name.Split(' ', '-').Where(w => w.Length > 0 && w is not ("of" or "and" or "the" or "for" or "&" or "de")).Select(w => char.ToUpperInvariant(w[0])));
+
+    /// <summary>Person or body, "the" or not, and role words, from what stands around each mention.</summary>
+    private static void Evidence(List<Occurrence> occurrences)
+    {
+        foreach (var o in occurrences)
+        {
+            var e = o.Entity!;
+            var t = o.Source.Tokens;
+            foreach (var title in o.Titles)
+            {
+                e.Roles.Add(title.ToLowerInvariant());
+                if (!NewsLexicon.IsDemonym(title))
+                {
+                    e.PersonEvidence += 2;
+                }
+
+                if (NewsLexicon.MaleTitles.Contains(title))
+                {
+                    e.Male += 3;
+                }
+                else if (NewsLexicon.FemaleTitles.Contains(title))
+                {
+                    e.Female += 3;
+                }
+            }
+
+            var words = e.Name.Split(' ');
+            var ofAt = Array.FindIndex(words, w => w is "of" or "for");
+            if ((NewsLexicon.BodyHeads.Contains(words[^1]) && words.Length > 1) || Entity.IsAcronym(e.Name) || (ofAt > 0 && NewsLexicon.BodyHeads.Contains(words[ofAt - 1])))
+            {
+                e.BodyEvidence += 3;
+            }
+
+            if (o.Start > 0 && t[o.Start - 1].Kind is not (TokenKind.Quote or TokenKind.Colon or TokenKind.Stop))
+            {
+                e.OpeningsOnly = false;
+            }
+
+            if (o.Start > 0 && t[o.Start - 1].Is("the"))
+            {
+                e.WrittenWithThe = true;
+                e.BodyEvidence += 1; // people are not "the Xs"; bodies and titles of works are
+            }
+
+            // Words in front: "race director David Bedford", "investment bank Morgan Stanley".
+            var roleWords = new List<string>();
+            for (var i = o.Start - 1; i >= 0 && t[i].IsWord && !char.IsUpper(t[i].Text[0]) && !NewsLexicon.Determiners.Contains(t[i].Lower)
+                && !SpeechTokensIsFunction(t[i].Lower); i--)
+            {
+                roleWords.Add(t[i].Lower);
+            }
+
+            if (roleWords.Count > 0)
+            {
+                var adjacent = roleWords[0];
+                if (SpeakerPhrase.IsPersonNoun(adjacent))
+                {
+                    e.PersonEvidence += 2;
+                    e.Roles.UnionWith(roleWords);
+                }
+                else if (NewsLexicon.BodyNouns.Contains(adjacent))
+                {
+                    e.BodyEvidence += 2;
+                    e.Roles.UnionWith(roleWords); // "telecoms regulator Ofcom" is "the regulator" later
+                    e.Company |= NewsLexicon.CompanyNouns.Contains(adjacent);
+                }
+            }
+
+            // "BA's chief executive", "Sotheby's worldwide head": the owner of a role is a body.
+            if (o.End + 1 < t.Count && t[o.End].Kind == TokenKind.Possessive)
+            {
+                for (var i = o.End + 1; i < t.Count && i < o.End + 4 && t[i].IsWord && !char.IsUpper(t[i].Text[0]); i++)
+                {
+                    if (OwnedRoles.Contains(t[i].Lower))
+                    {
+                        e.BodyEvidence += 1;
+                        break;
+                    }
+                }
+            }
+
+            // ", the Italian food group," / ", BA's chief executive," after the name; "India's finance minister, X" before it.
+            if (o.End < t.Count && t[o.End].Kind == TokenKind.Comma)
+            {
+                var apposition = Until(t, o.End + 1);
+                Apposition(e, apposition);
+            }
+
+            if (o.Start > 1 && t[o.Start - 1].Kind == TokenKind.Comma)
+            {
+                var from = o.Start - 2;
+                while (from > 0 && t[from - 1].Kind is not (TokenKind.Comma or TokenKind.Quote or TokenKind.Colon or TokenKind.Stop) && !t[from - 1].Quoted)
+                {
+                    from--;
+                }
+
+                var before = t.Skip(from).Take(o.Start - 1 - from).ToList();
+                if (before.Count > 0 && before.Count <= 8 && NameRunsEnd(before) is false)
+                {
+                    Apposition(e, before);
+                }
+            }
+
+            // "X said it would…", "X says its…": a body speaks of itself as "it".
+            for (var i = o.End; i < t.Count && i < o.End + 8; i++)
+            {
+                if (t[i].Quoted || t[i].Kind is TokenKind.Stop)
+                {
+                    break;
+                }
+
+                if (t[i].IsWord && NewsLexicon.ReportingVerb(t[i].Lower) is not null)
+                {
+                    for (var j = i + 1; j < t.Count && j < i + 5; j++)
+                    {
+                        if (t[j].Is("it") || t[j].Is("its"))
+                        {
+                            e.BodyEvidence += 2;
+                            break;
+                        }
+
+                        if (t[j].Is("he") || t[j].Is("she") || t[j].Is("his") || t[j].Is("her"))
+                        {
+                            e.PersonEvidence += 1;
+                            break;
+                        }
+                    }
+
+                    if (i == o.End && words.Length > 1)
+                    {
+                        e.PersonEvidence += 1; // a full name that speaks: "Jacques Barrot said", "Alan Greenspan highlighted"
+                    }
+
+                    break;
+                }
+            }
+
+            if (o.Start > 1 && t[o.Start - 1].IsWord && NewsLexicon.ReportingVerb(t[o.Start - 1].Lower) is not null && t[o.Start - 2].Kind is TokenKind.Quote or TokenKind.Comma && words.Length > 1)
+            {
+                e.PersonEvidence += 1;
+            }
+
+            // "economist at Lehman Brothers", "Cara Diemont of IT firm Dimension Data".
+            if (o.Start > 1 && t[o.Start - 1].IsWord && t[o.Start - 1].Lower is "at" or "of" or "from" && t[o.Start - 2].IsWord && SpeakerPhrase.IsPersonNoun(t[o.Start - 2].Lower))
+            {
+                e.BodyEvidence += 1;
+            }
+        }
+    }
+
+    private static bool SpeechTokensIsFunction(string lower) =>
+        lower is "and" or "or" or "but" or "of" or "in" or "at" or "on" or "for" or "with" or "by" or "from" or "to" or "as" or "said"
+            or "says" or "told" or "that" or "who" or "which" || NewsLexicon.ReportingVerb(lower) is not null || NewsLexicon.Be.Contains(lower)
+            || NewsLexicon.BetweenSubjectAndVerb.Contains(lower);
+
+    private static bool NameRunsEnd(List<Token> segment)
+    {
+        var runs = SpeechTokens.NameRuns(segment, 0, segment.Count);
+        return runs.Count > 0 && runs[^1].End == segment.Count && CleanIsName(segment, runs[^1]);
+    }
+
+    private static bool CleanIsName(List<Token> segment, (int Start, int End) run) =>
+        SpeakerPhrase.CleanName(segment.Skip(run.Start).Take(run.End - run.Start).ToList()).Name is not null;
+
+    private static List<Token> Until(IReadOnlyList<Token> t, int from)
+    {
+        var list = new List<Token>();
+        for (var i = from; i < t.Count && t[i].Kind is not (TokenKind.Comma or TokenKind.Stop or TokenKind.Quote or TokenKind.Colon or TokenKind.Semicolon) && !t[i].Quoted; i++)
+        {
+            list.Add(t[i]);
+        }
+
+        return list;
+    }
+
+    private static void Apposition(Entity e, List<Token> apposition)
+    {
+        var words = apposition.Where(x => x.IsWord).Select(x => x.Lower).ToList();
+        if (words.Count == 0 || NewsLexicon.Relatives.Contains(words[0]) || words.Any(w => NewsLexicon.Be.Contains(w) || w is "has" or "have" or "had"))
+        {
+            return;
+        }
+
+        // The head noun: the last word before a preposition ("the Italian food group | at the centre of …").
+        var head = words.Count - 1;
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (words[i] is "of" or "at" or "for" or "in" or "from" or "with" or "to")
+            {
+                head = i - 1;
+                break;
+            }
+        }
+
+        if (head >= 7)
+        {
+            return;
+        }
+
+        var noun = words[head];
+        if (SpeakerPhrase.IsPersonNoun(noun) || SpeakerPhrase.IsPersonNoun(SpeakerPhrase.Singular(noun)))
+        {
+            e.PersonEvidence += 2;
+            foreach (var w in words.Where(w => !NewsLexicon.Determiners.Contains(w) && w is not ("of" or "at" or "for" or "in" or "and" or "the")))
+            {
+                e.Roles.Add(w);
+                e.Roles.Add(SpeakerPhrase.Singular(w));
+            }
+
+            if (NewsLexicon.FemaleTitles.Contains(noun))
+            {
+                e.Female += 2;
+            }
+            else if (NewsLexicon.MaleTitles.Contains(noun))
+            {
+                e.Male += 2;
+            }
+        }
+        else if (NewsLexicon.BodyNouns.Contains(noun))
+        {
+            e.BodyEvidence += 2;
+            e.Roles.Add(noun);
+            e.Company |= NewsLexicon.CompanyNouns.Contains(noun);
+        }
+    }
+
+    /// <summary>A person's sex from the pronouns that follow a sentence naming only them.</summary>
+    private void Genders(IReadOnlyList<TokenizedSentence> sentences)
+    {
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            if (!mentions.TryGetValue(i, out var list))
+            {
+                continue;
+            }
+
+            // The sentence's subject, if a name that may be a person's: the pronoun that follows it speaks of them.
+            var (person, first, end) = list.OrderBy(m => m.Token).FirstOrDefault();
+            if (person is null || person.Kind == EntityKind.Body || !IsSubject(sentences[i].Tokens, first, end))
+            {
+                continue;
+            }
+
+            var pronoun = FirstPronoun(sentences[i].Tokens, end) ?? (i + 1 < sentences.Count && !mentions.ContainsKey(i + 1) ? FirstPronoun(sentences[i + 1].Tokens, 0) : null);
+            if (pronoun == 'm')
+            {
+                person.Male++;
+                person.PersonEvidence++;
+            }
+            else if (pronoun == 'f')
+            {
+                person.Female++;
+                person.PersonEvidence++;
+            }
+        }
+    }
+
+    private static char? FirstPronoun(IReadOnlyList<Token> t, int from)
+    {
+        for (var i = from; i < t.Count; i++)
+        {
+            if (t[i].Quoted || !t[i].IsWord)
+            {
+                continue;
+            }
+
+            if (NewsLexicon.MalePronouns.Contains(t[i].Text))
+            {
+                return 'm';
+            }
+
+            if (NewsLexicon.FemalePronouns.Contains(t[i].Text))
+            {
+                return 'f';
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The person an article describes by this role ("minister" with "finance", "india"), nearest before the sentence, else the first after.</summary>
+    public Entity? ByRole(string head, IReadOnlyList<string> modifiers, int sentence, Entity? exclude = null, int? within = null)
+    {
+        var singular = SpeakerPhrase.Singular(head);
+        var matches = entities
+            .Where(e => e.Kind != EntityKind.Body && e != exclude && (e.Roles.Contains(head) || e.Roles.Contains(singular)))
+            .Where(e => within is null || e.MentionedWithin(sentence, within.Value))
+            .Select(e => (Entity: e, Score: modifiers.Count(m => e.Roles.Contains(m))))
+            .ToList();
+        if (matches.Count == 0)
+        {
+            return null;
+        }
+
+        var best = matches.Max(m => m.Score);
+        return matches.Where(m => m.Score == best)
+            .Select(m => m.Entity)
+            .OrderBy(e => e.LastMentionBefore(sentence) is { } last ? sentence - last : 1000 + e.Mentions[0].Sentence)
+            .First();
+    }
+
+    /// <summary>How the name is written as a speaker: a body with "the" when the article writes it so or its kind takes it.</summary>
+    public static string Display(Entity e)
+    {
+        if (e.Kind == EntityKind.Person)
+        {
+            return e.Name;
+        }
+
+        var last = e.Name.Split(' ')[^1];
+        var the = e.WrittenWithThe || (!e.Company && ((e.Name.Contains(' ', StringComparison.Ordinal) && NewsLexicon.TheHeads.Contains(last)) || Entity.IsAcronym(e.Name)));
+        return the ? "the " + e.Name : e.Name;
+    }
+}

@@ -1,0 +1,402 @@
+namespace Digest.Core.Summarization;
+
+/// <summary>
+/// The closed word classes attribution reads news English with: reporting verbs and how they take a complement,
+/// titles that stand before a name, nouns that name a role, a body or a document, and function words. They are
+/// general classes of the language of news reports, not a list of the names any article mentions.
+/// </summary>
+internal static class NewsLexicon
+{
+    /// <summary>How a reporting verb must be followed before it counts as reporting speech.</summary>
+    internal enum Complement
+    {
+        /// <summary>Any continuation: said, told, insisted.</summary>
+        Any,
+
+        /// <summary>Not a figure or a determiner: "added that…" but not "added 5,000 jobs"; "conceded there were…" but not "conceded a goal".</summary>
+        Clause,
+
+        /// <summary>Only with a quotation after it, or the preposition of a speech act: "called for…", "described it as…".</summary>
+        Marked,
+    }
+
+    private static readonly (string[] Forms, Complement Complement)[] VerbTable =
+    [
+        (["say", "says", "said", "saying"], Complement.Any),
+        (["tell", "tells", "told", "telling"], Complement.Any),
+        (["state", "states", "stated"], Complement.Clause),
+        (["claim", "claims", "claimed", "claiming"], Complement.Any),
+        (["insist", "insists", "insisted", "insisting"], Complement.Any),
+        (["argue", "argues", "argued", "arguing"], Complement.Any),
+        (["warn", "warns", "warned", "warning"], Complement.Any),
+        (["stress", "stresses", "stressed", "stressing"], Complement.Any),
+        (["explain", "explains", "explained", "explaining"], Complement.Any),
+        (["declare", "declares", "declared"], Complement.Clause),
+        (["assert", "asserts", "asserted"], Complement.Any),
+        (["reply", "replies", "replied"], Complement.Any),
+        (["respond", "responds", "responded"], Complement.Clause),
+        (["urge", "urges", "urged", "urging"], Complement.Any),
+        (["suggest", "suggests", "suggested", "suggesting"], Complement.Clause),
+        (["predict", "predicts", "predicted", "predicting"], Complement.Any),
+        (["believe", "believes", "believed", "believing"], Complement.Any),
+        (["think", "thinks", "thought"], Complement.Clause),
+        (["reckon", "reckons", "reckoned"], Complement.Any),
+        (["feel", "feels", "felt"], Complement.Clause),
+        (["fear", "fears", "feared"], Complement.Clause),
+        (["hope", "hopes", "hoped", "hoping"], Complement.Clause),
+        (["expect", "expects", "expected", "expecting"], Complement.Clause),
+        (["acknowledge", "acknowledges", "acknowledged"], Complement.Any),
+        (["admit", "admits", "admitted", "admitting"], Complement.Any),
+        (["concede", "concedes", "conceded", "conceding"], Complement.Clause),
+        (["announce", "announces", "announced"], Complement.Any),
+        (["confirm", "confirms", "confirmed", "confirming"], Complement.Any),
+        (["deny", "denies", "denied", "denying"], Complement.Any),
+        (["reveal", "reveals", "revealed"], Complement.Any),
+        (["disclose", "discloses", "disclosed"], Complement.Any),
+        (["recall", "recalls", "recalled"], Complement.Clause),
+        (["comment", "comments", "commented"], Complement.Clause),
+        (["complain", "complains", "complained"], Complement.Any),
+        (["add", "adds", "added", "adding"], Complement.Clause),
+        (["note", "notes", "noted", "noting"], Complement.Clause),
+        (["indicate", "indicates", "indicated"], Complement.Clause),
+        (["hint", "hints", "hinted"], Complement.Any),
+        (["maintain", "maintains", "maintained"], Complement.Clause),
+        (["observe", "observes", "observed"], Complement.Clause),
+        (["remark", "remarks", "remarked"], Complement.Any),
+        (["write", "writes", "wrote"], Complement.Clause),
+        (["tweet", "tweets", "tweeted"], Complement.Any),
+        (["joke", "jokes", "joked"], Complement.Any),
+        (["quip", "quips", "quipped"], Complement.Any),
+        (["boast", "boasts", "boasted"], Complement.Any),
+        (["contend", "contends", "contended"], Complement.Any),
+        (["allege", "alleges", "alleged"], Complement.Clause),
+        (["accuse", "accuses", "accused"], Complement.Clause),
+        (["criticise", "criticises", "criticised", "criticize", "criticizes", "criticized"], Complement.Any),
+        (["condemn", "condemns", "condemned"], Complement.Any),
+        (["praise", "praises", "praised"], Complement.Any),
+        (["welcome", "welcomes", "welcomed"], Complement.Any),
+        (["question", "questions", "questioned"], Complement.Clause),
+        (["ask", "asks", "asked"], Complement.Clause),
+        (["describe", "describes", "described"], Complement.Marked),
+        (["call", "calls", "called"], Complement.Marked),
+        (["highlight", "highlights", "highlighted"], Complement.Clause),
+        (["emphasise", "emphasises", "emphasised", "emphasize", "emphasizes", "emphasized"], Complement.Any),
+        (["reiterate", "reiterates", "reiterated"], Complement.Any),
+        (["recommend", "recommends", "recommended"], Complement.Any),
+        (["propose", "proposes", "proposed"], Complement.Marked),
+        (["promise", "promises", "promised"], Complement.Clause),
+        (["pledge", "pledges", "pledged"], Complement.Clause),
+        (["vow", "vows", "vowed"], Complement.Any),
+        (["forecast", "forecasts"], Complement.Clause),
+        (["estimate", "estimates", "estimated"], Complement.Clause),
+        (["blame", "blames", "blamed"], Complement.Clause),
+        (["report", "reports", "reported"], Complement.Clause),
+        (["find", "finds", "found"], Complement.Marked),
+        (["rule", "rules", "ruled"], Complement.Marked),
+        (["object", "objects", "objected"], Complement.Marked),
+        (["lash", "lashes", "lashed"], Complement.Marked),
+        (["echo", "echoes", "echoed"], Complement.Clause),
+        (["agree", "agrees", "agreed"], Complement.Marked),
+        (["point", "points", "pointed"], Complement.Marked),
+        (["conclude", "concludes", "concluded"], Complement.Marked),
+        (["recount", "recounts", "recounted"], Complement.Any),
+        (["continue", "continues", "continued"], Complement.Marked),
+        (["demand", "demands", "demanded"], Complement.Clause),
+        (["advise", "advises", "advised"], Complement.Clause),
+        (["caution", "cautions", "cautioned"], Complement.Any),
+        (["signal", "signals", "signalled", "signaled"], Complement.Marked),
+        (["assure", "assures", "assured"], Complement.Clause),
+        (["dismiss", "dismisses", "dismissed"], Complement.Marked),
+        (["issue", "issues", "issued"], Complement.Marked),
+        (["deem", "deems", "deemed", "deeming"], Complement.Clause),
+        (["attribute", "attributes", "attributed"], Complement.Clause),
+        (["show", "shows", "showed"], Complement.Marked),
+        (["understand", "understands", "understood"], Complement.Clause),
+        (["affirm", "affirms", "affirmed", "affirming"], Complement.Any),
+        (["express", "expresses", "expressed", "expressing"], Complement.Clause),
+        (["consider", "considers", "considered", "considering"], Complement.Marked),
+    ];
+
+    /// <summary>What must follow a <see cref="Complement.Marked"/> verb (besides a quotation later in the sentence).</summary>
+    private static readonly Dictionary<string, string[]> Markers = new(StringComparer.Ordinal)
+    {
+        ["describe"] = ["as"],
+        ["call"] = ["for", "on", "it"],
+        ["find"] = ["that"],
+        ["rule"] = ["that"],
+        ["object"] = ["to"],
+        ["lash"] = ["out"],
+        ["agree"] = ["that"],
+        ["point"] = ["out"],
+        ["conclude"] = ["that"],
+        ["continue"] = [":", ","],
+        ["propose"] = ["that"],
+        ["consider"] = ["that"],
+        ["show"] = ["that"],
+        ["signal"] = ["that"],
+        ["dismiss"] = ["as"],
+    };
+
+    private static readonly Dictionary<string, (string Lemma, Complement Complement)> Verbs = VerbTable
+        .SelectMany(v => v.Forms.Select(f => (Form: f, Lemma: v.Forms[0], v.Complement)))
+        .ToDictionary(v => v.Form, v => (v.Lemma, v.Complement), StringComparer.Ordinal);
+
+    /// <summary>The lemma and complement rule of a reporting verb form, or null.</summary>
+    public static (string Lemma, Complement Complement)? ReportingVerb(string lowerWord) =>
+        Verbs.TryGetValue(lowerWord, out var verb) ? verb : null;
+
+    public static IReadOnlyList<string> MarkersOf(string lemma) => Markers.TryGetValue(lemma, out var m) ? m : [];
+
+    /// <summary>Adjectives of stance that report a view when a clause follows: "is confident she can win".</summary>
+    public static readonly HashSet<string> StanceAdjectives = new(StringComparer.Ordinal)
+    {
+        "confident", "hopeful", "optimistic", "pessimistic", "convinced", "adamant", "sure", "certain", "adamant", "insistent", "sceptical",
+        "skeptical", "doubtful", "upbeat", "bullish", "gloomy",
+    };
+
+    /// <summary>Forms of "be" and the verbs that link a subject to a stance adjective.</summary>
+    public static readonly HashSet<string> Linking = new(StringComparer.Ordinal)
+    {
+        "is", "are", "was", "were", "remains", "remained", "remain", "seems", "seemed", "sounded", "sounds", "appeared", "appears", "felt",
+        "feels", "'s", "’s",
+    };
+
+    public static readonly HashSet<string> Be = new(StringComparer.Ordinal)
+    {
+        "is", "are", "was", "were", "be", "been", "being",
+    };
+
+    /// <summary>Words that, right before a verb form, make it an infinitive, a modal or a future: not a report of what was said.</summary>
+    public static readonly HashSet<string> NotReported = new(StringComparer.Ordinal)
+    {
+        "to", "will", "would", "could", "should", "may", "might", "must", "can", "cannot", "shall", "won't", "wouldn't", "couldn't",
+        "shouldn't", "can't", "not", "never", "didn't", "doesn't", "don't", "refused", "declined",
+    };
+
+    /// <summary>Auxiliaries and adverbs that may stand between a subject and its reporting verb.</summary>
+    public static readonly HashSet<string> BetweenSubjectAndVerb = new(StringComparer.Ordinal)
+    {
+        "has", "have", "had", "also", "later", "then", "now", "once", "previously", "earlier", "repeatedly", "again", "recently",
+        "still", "further", "already", "publicly", "privately", "separately", "himself", "herself", "itself", "themselves", "however",
+        "immediately", "subsequently", "simply", "just", "even", "only", "frequently", "often", "always", "yesterday", "today", "tonight",
+        "reportedly", "apparently", "initially", "originally", "first", "last", "too", "clearly", "openly", "strongly", "quickly",
+        "firmly", "flatly", "angrily", "bluntly", "candidly", "jokingly", "confidently", "cautiously", "previously", "has", "does", "did",
+    };
+
+    /// <summary>Determiners and pronouns that make the next word a noun: "the forecast", "its report".</summary>
+    public static readonly HashSet<string> Determiners = new(StringComparer.Ordinal)
+    {
+        "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "some", "any", "no", "each",
+        "every", "another", "such", "many", "several", "few", "more", "most", "much", "both", "all", "one", "two", "three", "four", "five",
+    };
+
+    /// <summary>Words that open a segment which is not the subject: prepositions, subordinators, participles of scene-setting.</summary>
+    public static readonly HashSet<string> Subordinators = new(StringComparer.Ordinal)
+    {
+        "after", "before", "because", "while", "whilst", "when", "although", "though", "since", "if", "unless", "until", "whereas",
+        "as", "once", "despite", "following", "during", "in", "on", "at", "for", "with", "without", "by", "from", "to", "of", "ahead",
+        "amid", "amidst", "among", "under", "over", "against", "into", "through", "than", "like", "where", "whether", "so", "given", "upon",
+    };
+
+    /// <summary>Sentence adverbs and conjunctions that may open a clause before its subject.</summary>
+    public static readonly HashSet<string> Openers = new(StringComparer.Ordinal)
+    {
+        "but", "and", "yet", "so", "or", "however", "meanwhile", "separately", "instead", "also", "still", "now", "then", "indeed",
+        "nevertheless", "nonetheless", "moreover", "furthermore", "elsewhere", "later", "earlier", "today", "yesterday", "overall",
+        "last", "next", "this", "finally", "previously", "likewise", "similarly", "meantime", "thus", "therefore", "besides",
+    };
+
+    public static readonly HashSet<string> Relatives = new(StringComparer.Ordinal)
+    {
+        "who", "whom", "whose", "which", "where", "when", "that",
+    };
+
+    /// <summary>
+    /// Honorifics and titles of office dropped from the front of a name ("Sir Digby Jones", "Chancellor Gordon Brown") and
+    /// kept as role words, so "the chancellor" finds him later. Words that also begin bodies' names ("World", "Home",
+    /// "State") are not here: they are dropped only together with a title that follows them.
+    /// </summary>
+    public static readonly HashSet<string> Titles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "baron", "baroness", "earl",
+        "countess", "duke", "duchess", "king", "queen", "prince", "princess", "sheikh", "emir", "rev", "reverend", "rt", "hon",
+        "rabbi", "imam", "bishop", "archbishop", "cardinal", "pope", "president", "vice-president", "premier", "chancellor", "minister",
+        "secretary", "senator", "sen", "rep", "congressman", "congresswoman", "governor", "gov", "mayor", "judge", "justice", "general",
+        "gen", "admiral", "adm", "colonel", "col", "lieutenant", "lt", "major", "maj", "captain", "capt", "sergeant", "sgt", "commander",
+        "cmdr", "inspector", "detective", "constable", "commissioner", "ambassador", "envoy", "chairman", "chairwoman", "chief",
+        "executive", "officer", "director", "coach", "manager", "boss", "skipper", "mp", "mep", "msp", "qc", "kc", "spokesman",
+        "spokeswoman", "spokesperson", "leader", "speaker", "attorney", "attorney-general", "solicitor-general", "director-general",
+        "secretary-general", "general-secretary", "undersecretary", "chairperson", "controller", "editor", "founder", "producer",
+        "presenter", "superintendent", "bishop-elect", "cllr", "councillor", "dean", "provost", "principal",
+    };
+
+    /// <summary>Capitalised role nouns dropped from the front of a name besides the titles: "Chief Negotiator Rustem Umerov".</summary>
+    public static readonly HashSet<string> RoleWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "negotiator", "adviser", "advisor", "aide", "analyst", "economist", "strategist", "correspondent", "reporter", "diplomat",
+        "lawmaker", "candidate", "investor", "official", "consultant", "campaigner", "activist", "organiser", "organizer", "deputy",
+        "shadow", "acting", "interim", "former", "assistant", "associate", "senior", "junior", "vice",
+    };
+
+    /// <summary>Titles that tell a person's sex: "Mr", "Sir" / "Ms", "Dame".</summary>
+    public static readonly HashSet<string> MaleTitles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "mr", "sir", "lord", "baron", "earl", "count", "duke", "king", "prince", "sheikh", "emir", "father", "brother", "congressman",
+        "chairman", "spokesman", "actor", "husband", "son", "uncle", "grandfather",
+    };
+
+    public static readonly HashSet<string> FemaleTitles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "mrs", "ms", "miss", "dame", "lady", "baroness", "countess", "duchess", "queen", "princess", "sister", "congresswoman",
+        "chairwoman", "spokeswoman", "actress", "wife", "daughter", "aunt", "grandmother", "sportswoman", "businesswoman",
+    };
+
+    /// <summary>Nouns of speaking for a body: "a Treasury spokesman", "a spokeswoman for the council".</summary>
+    public static readonly HashSet<string> Spokes = new(StringComparer.Ordinal)
+    {
+        "spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople", "spokespersons", "representative",
+        "representatives", "statement", "statements", "announcement", "press", "release", "letter", "website", "filing",
+    };
+
+    /// <summary>Nouns of a document or a figure, whose author is the speaker: "a report from…", "Labor Department figures".</summary>
+    public static readonly HashSet<string> Documents = new(StringComparer.Ordinal)
+    {
+        "report", "reports", "study", "studies", "survey", "surveys", "poll", "polls", "figures", "data", "statistics", "research",
+        "analysis", "review", "ruling", "judgment", "judgement", "verdict", "paper", "document", "documents", "findings", "estimates",
+        "forecast", "forecasts", "projections", "index", "audit", "inquiry", "investigation", "memo", "briefing", "note", "notes",
+        "blog", "article", "editorial", "bulletin", "assessment", "survey's", "calculations", "numbers", "minutes", "commentary",
+    };
+
+    /// <summary>Nouns that name a body: "the company", "the council", "investment bank Morgan Stanley".</summary>
+    public static readonly HashSet<string> BodyNouns = new(StringComparer.Ordinal)
+    {
+        "company", "companies", "firm", "firms", "group", "groups", "bank", "banks", "business", "businesses", "carrier", "airline",
+        "airlines", "retailer", "retailers", "maker", "makers", "manufacturer", "producer", "operator", "supplier", "giant", "chain",
+        "corporation", "conglomerate", "insurer", "lender", "broker", "brokerage", "fund", "agency", "authority", "regulator",
+        "watchdog", "council", "court", "tribunal", "commission", "committee", "panel", "board", "government", "administration",
+        "ministry", "department", "office", "union", "unions", "association", "federation", "confederation", "organisation",
+        "organization", "institute", "institution", "charity", "club", "clubs", "team", "teams", "side", "league", "body", "bodies",
+        "party", "parties", "parliament", "senate", "congress", "assembly", "executive", "cabinet", "network", "broadcaster",
+        "newspaper", "newspapers", "paper", "magazine", "journal", "publisher", "studio", "label", "website", "site", "service",
+        "police", "force", "army", "navy", "military", "ministry", "embassy", "consortium", "partnership", "alliance", "coalition",
+        "opposition", "campaign", "campaigners", "pressure", "organisers", "organizers", "developer", "provider", "telecoms", "operator",
+        "exchange", "market", "university", "college", "school", "hospital", "trust", "foundation", "society", "bureau", "unit",
+        "division", "subsidiary", "owner", "owners", "parent", "entity", "outlet", "channel", "station", "programme", "program",
+        "council's", "government's", "state", "states", "country", "countries", "nation", "nations", "city", "region", "regions",
+        "media", "press",
+    };
+
+    /// <summary>
+    /// Nouns for a trading firm. "The software giant", "the carrier" may stand for any body an article names (an
+    /// institution — "the court", "the council" — only for one called so), and a body called a firm is written without
+    /// "the" ("research firm IDC" → IDC).
+    /// </summary>
+    public static readonly HashSet<string> CompanyNouns = new(StringComparer.Ordinal)
+    {
+        "company", "firm", "group", "business", "corporation", "giant", "maker", "manufacturer", "retailer", "carrier", "airline", "bank",
+        "lender", "insurer", "operator", "provider", "supplier", "publisher", "broadcaster", "network", "developer", "chain",
+        "conglomerate", "producer", "studio", "label", "website", "brand", "outfit", "rival", "subsidiary", "startup", "start-up",
+        "consultancy", "brokerage",
+    };
+
+    /// <summary>The last words of a proper name that make it a body's: "… Association", "… Group", "… Times".</summary>
+    public static readonly HashSet<string> BodyHeads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "association", "union", "organisation", "organization", "department", "council", "commission", "committee", "federation",
+        "confederation", "programme", "program", "fund", "court", "ministry", "office", "agency", "authority", "institute", "chambers",
+        "treasury", "government", "parliament", "senate", "congress", "party", "group", "bank", "corporation", "corp", "company", "co",
+        "inc", "ltd", "plc", "llc", "ag", "sa", "airways", "airlines", "motors", "times", "journal", "post", "telegraph", "guardian",
+        "independent", "observer", "herald", "mirror", "express", "tribune", "gazette", "news", "media", "network", "foundation",
+        "trust", "society", "university", "college", "school", "board", "league", "club", "reserve", "service", "services", "police",
+        "army", "navy", "force", "executive", "assembly", "council", "alliance", "coalition", "partnership", "holdings", "industries",
+        "systems", "technologies", "communications", "telecom", "pharmaceuticals", "entertainment", "records", "pictures", "studios",
+        "international", "worldwide", "global", "capital", "partners", "securities", "insurance", "energy", "petroleum", "oil",
+        "electric", "motor", "labs", "laboratories", "unit", "bureau", "commissioner", "tribunal", "panel", "regulator", "exchange",
+        "house", "street", "hall", "academy", "institution", "centre", "center", "forum", "network", "broadcasting", "radio", "tv",
+        "television", "channel", "magazine", "review", "economist", "monitor", "watch", "fc", "united", "city", "rovers", "athletic",
+        "athletics", "cricket", "rugby", "football", "olympic", "committee", "games", "cup", "nations", "republic", "kingdom", "states",
+    };
+
+    /// <summary>Newspapers and bodies written with "the" even when the article drops it: "the Financial Times".</summary>
+    public static readonly HashSet<string> TheHeads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "association", "union", "organisation", "organization", "department", "council", "commission", "committee", "federation",
+        "confederation", "programme", "program", "fund", "court", "ministry", "office", "agency", "authority", "institute", "chambers",
+        "treasury", "government", "parliament", "senate", "congress", "party", "times", "journal", "post", "telegraph", "guardian",
+        "independent", "observer", "herald", "mirror", "express", "tribune", "gazette", "reserve", "foundation", "society", "board",
+        "league", "executive", "assembly", "alliance", "coalition", "bureau", "tribunal", "panel", "academy", "forum", "economist",
+        "monitor", "army", "navy", "police", "service", "kingdom", "states", "republic", "nations",
+    };
+
+    /// <summary>Nouns for a person by role, used to resolve "the minister", "the 28-year-old", "the actor".</summary>
+    public static readonly HashSet<string> PersonNouns = new(StringComparer.Ordinal)
+    {
+        "man", "woman", "person", "boy", "girl", "actor", "actress", "singer", "star", "musician", "rapper", "artist", "painter",
+        "writer", "author", "novelist", "poet", "playwright", "director", "producer", "presenter", "host", "comedian", "dancer", "model",
+        "designer", "photographer", "journalist", "reporter", "correspondent", "editor", "critic", "columnist", "broadcaster", "pundit",
+        "commentator", "player", "striker", "midfielder", "defender", "goalkeeper", "keeper", "forward", "winger", "captain", "skipper",
+        "coach", "manager", "boss", "trainer", "athlete", "runner", "sprinter", "hurdler", "jumper", "swimmer", "cyclist", "boxer",
+        "golfer", "champion", "winner", "medallist", "medalist", "holder", "olympian", "veteran", "rookie", "youngster",
+        "teenager", "minister", "secretary", "chancellor", "president", "premier", "leader", "politician", "lawmaker", "senator",
+        "congressman", "congresswoman", "mp", "mep", "councillor", "mayor", "governor", "ambassador", "envoy", "diplomat", "negotiator",
+        "official", "spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair", "chief", "executive", "head",
+        "founder", "owner", "investor", "analyst", "economist", "strategist", "expert", "scientist", "researcher", "academic",
+        "professor", "lecturer", "teacher", "student", "doctor", "surgeon", "nurse", "lawyer", "attorney", "solicitor", "barrister",
+        "judge", "prosecutor", "detective", "officer", "inspector", "bishop", "archbishop", "priest", "vicar", "clergyman", "cleric",
+        "rabbi", "imam", "pope", "king", "queen", "prince", "princess", "duke", "duchess", "monarch", "wife", "husband", "son",
+        "daughter", "father", "mother", "brother", "sister", "widow", "partner", "friend", "colleague", "campaigner", "activist",
+        "organiser", "organizer", "consultant", "adviser", "advisor", "aide", "deputy", "director-general", "commissioner", "candidate",
+        "veteran", "retailer", "entrepreneur", "tycoon", "businessman", "businesswoman", "banker", "trader", "dealer", "broker",
+        "chef", "impresario", "promoter", "agent", "referee", "umpire", "jockey", "driver", "rider", "pilot", "sportsman", "sportswoman",
+        "year-old", "frontman", "guitarist", "drummer", "vocalist", "composer", "conductor", "filmmaker", "film-maker", "screenwriter",
+        "designer", "architect", "engineer", "inventor", "programmer", "developer", "hacker", "blogger", "user", "victim", "witness",
+        "survivor", "mp's", "peer", "baroness", "lord", "campaigner",
+    };
+
+    /// <summary>Plural or quantified nouns for unnamed people and bodies: "analysts", "officials", "critics", "some".</summary>
+    public static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal)
+    {
+        "analysts", "officials", "experts", "critics", "sources", "source", "insiders", "insider", "observers", "commentators", "economists",
+        "observers", "diplomats", "investors", "traders", "dealers", "brokers", "campaigners", "activists", "residents", "witnesses",
+        "people", "some", "many", "others", "several", "most", "few", "one", "someone", "somebody", "aides", "advisers", "advisors",
+        "lawmakers", "politicians", "ministers", "mps", "peers", "scientists", "researchers", "doctors", "lawyers", "fans", "supporters",
+        "opponents", "rivals", "colleagues", "friends", "staff", "workers", "employees", "members", "executives", "bosses", "players",
+        "managers", "users", "consumers", "customers", "shoppers", "respondents", "parents", "teachers", "pupils", "students", "voters",
+        "leaders", "figures", "insiders", "pundits", "bankers", "economists", "strategists", "organisers", "organizers", "critics",
+        "protesters", "demonstrators", "authorities", "them", "those", "everyone", "nobody", "anyone",
+    };
+
+    /// <summary>Nationality adjectives in front of a name: "Russian Dmitry Peskov".</summary>
+    public static bool IsDemonym(string word) =>
+        word.Length > 4 && char.IsUpper(word[0]) && (word.EndsWith("ian", StringComparison.Ordinal) || word.EndsWith("ean", StringComparison.Ordinal)
+            || word.EndsWith("ese", StringComparison.Ordinal) || word.EndsWith("ish", StringComparison.Ordinal)
+            || word.EndsWith("can", StringComparison.Ordinal) || word.EndsWith("man", StringComparison.Ordinal) && IsDemonym(word[..^3])
+            || word.EndsWith("woman", StringComparison.Ordinal) && IsDemonym(word[..^5])
+            || word is "French" or "Dutch" or "Greek" or "Swiss" or "Thai" or "Scots" or "Welsh" or "Czech" or "Iraqi" or "Israeli" or "Pakistani"
+                or "Saudi" or "Kuwaiti" or "Qatari" or "Yemeni" or "Somali" or "Bangladeshi" or "Nepali" or "Afghan" or "Filipino");
+
+    /// <summary>Capitalised words that start a sentence or clause without being a name.</summary>
+    public static readonly HashSet<string> NotNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their",
+        "our", "my", "but", "and", "or", "yet", "so", "however", "meanwhile", "also", "in", "on", "at", "for", "with", "from", "by", "to",
+        "of", "as", "after", "before", "while", "when", "if", "although", "though", "since", "because", "despite", "during", "there",
+        "here", "then", "now", "still", "some", "many", "most", "all", "both", "one", "two", "three", "others", "another", "such", "what",
+        "who", "which", "where", "why", "how", "last", "next", "each", "every", "no", "not", "only", "even", "just", "indeed", "instead",
+        "separately", "overall", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+        "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "according", "speaking",
+        "writing", "asked", "looking", "following", "ahead", "following", "earlier", "later", "today", "yesterday", "tonight", "shares",
+        "sales", "profits", "analysts", "officials", "experts", "critics", "sources", "reports", "under", "over", "among", "about",
+        "around", "into", "than", "like", "unlike", "until", "without", "within", "whether", "whose", "whom",
+    };
+
+    /// <summary>Pronouns a speaker may be given by, with the kind of referent each takes.</summary>
+    public static readonly Dictionary<string, char> Pronouns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["he"] = 'm', ["she"] = 'f', ["it"] = 'b', ["they"] = 'p', ["we"] = 'p', ["i"] = 'i',
+    };
+
+    public static readonly HashSet<string> MalePronouns = new(StringComparer.OrdinalIgnoreCase) { "he", "his", "him", "himself" };
+
+    public static readonly HashSet<string> FemalePronouns = new(StringComparer.OrdinalIgnoreCase) { "she", "her", "hers", "herself" };
+}

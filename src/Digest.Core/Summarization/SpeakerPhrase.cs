@@ -1,0 +1,578 @@
+namespace Digest.Core.Summarization;
+
+/// <summary>What a speaker phrase points at, before the article resolves it to a name.</summary>
+internal abstract record Referent;
+
+/// <summary>A proper name, titles dropped: "Gordon Brown", "Greene", "the IAAF".</summary>
+internal sealed record NameReferent(string Name, IReadOnlyList<string> Roles) : Referent;
+
+/// <summary>he, she, it, they.</summary>
+internal sealed record PronounReferent(string Pronoun) : Referent;
+
+/// <summary>A person by role: "the bishop", "India's finance minister", "a clergyman", "the 28-year-old".</summary>
+internal sealed record RoleReferent(string Head, IReadOnlyList<string> Modifiers, bool Definite, string? Possessor = null) : Referent;
+
+/// <summary>A relative named by first name, "his wife, Sheila": the family name comes from the person "his" points to.</summary>
+internal sealed record RelativeReferent(string FirstName, char Of) : Referent;
+
+/// <summary>A body by its kind: "the company", "the council".</summary>
+internal sealed record BodyReferent(string Head) : Referent;
+
+/// <summary>A definite group named by a common noun: "the tobacco companies", "the judges".</summary>
+internal sealed record GroupReferent(string Head, IReadOnlyList<string> Words) : Referent;
+
+/// <summary>Anonymous: "analysts", "officials", "one source", "a spokeswoman" of no named body.</summary>
+internal sealed record UnnamedReferent : Referent
+{
+    public static readonly UnnamedReferent Instance = new();
+}
+
+/// <summary>A document with no author in the phrase: "a report says".</summary>
+internal sealed record DocumentReferent : Referent
+{
+    public static readonly DocumentReferent Instance = new();
+}
+
+/// <summary>The author of a document or the body behind a spokesperson: "a report from the FAO", "a Treasury spokesman".</summary>
+internal sealed record SourceReferent(Referent Source, bool FromDocument) : Referent;
+
+/// <summary>Several speakers: "Mitsubishi and Peugeot said".</summary>
+internal sealed record SeveralReferent(IReadOnlyList<Referent> Parts) : Referent;
+
+/// <summary>A speaker the rules name outright: the prime minister's spokesman is Downing Street.</summary>
+internal sealed record FixedReferent(string Name) : Referent;
+
+/// <summary>
+/// Reads a speaker phrase — a noun phrase with its appositions, as comma-separated segments — into what it refers to:
+/// a name with its titles and role words dropped ("Chancellor Gordon Brown" → Gordon Brown), the name in an apposition
+/// when the head is a role ("The Shadow Secretary of State for the Family, Theresa May" → Theresa May), the body behind a
+/// spokesperson or a document, a pronoun, a person or body known only by role, or an anonymous source.
+/// </summary>
+internal static class SpeakerPhrase
+{
+    private static readonly HashSet<string> Prepositions = new(StringComparer.Ordinal)
+    {
+        "of", "from", "at", "in", "for", "with", "on", "by", "who", "which", "whose", "whom", "that", "to", "about", "over", "behind",
+        "under", "near", "outside", "inside", "into",
+    };
+
+    private static readonly HashSet<string> Quantifiers = new(StringComparer.Ordinal)
+    {
+        "one", "some", "many", "most", "several", "half", "few", "none", "two", "three", "four", "all", "each", "both", "others", "other",
+        "a", "an",
+    };
+
+    private static readonly HashSet<string> TimeWords = new(StringComparer.Ordinal)
+    {
+        "week", "month", "year", "weekend", "night", "morning", "afternoon", "evening", "season", "summer", "spring", "autumn", "winter",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tonight", "january",
+        "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "time",
+    };
+
+    private static readonly HashSet<string> Family = new(StringComparer.Ordinal)
+    {
+        "wife", "husband", "son", "daughter", "brother", "sister", "mother", "father", "widow", "widower",
+    };
+
+    private static readonly HashSet<string> DefiniteWords = new(StringComparer.Ordinal)
+    {
+        "the", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your",
+    };
+
+    /// <summary>The referent of a speaker phrase given as segments: the head first, appositions after it.</summary>
+    public static Referent? Describe(IReadOnlyList<IReadOnlyList<Token>> segments)
+    {
+        Referent? head = null;
+        var headIsRole = false;
+        foreach (var segment in segments)
+        {
+            var (referent, isRole) = DescribeSegment(segment);
+            if (referent is null)
+            {
+                continue;
+            }
+
+            if (head is null)
+            {
+                head = referent;
+                headIsRole = isRole;
+                if (!isRole && referent is not (UnnamedReferent or DocumentReferent))
+                {
+                    return head;
+                }
+
+                continue;
+            }
+
+            // "The statement, issued by X and Y,": its authors; "The researchers, from the University of Leeds,": their body.
+            if (head is DocumentReferent or UnnamedReferent && referent is SourceReferent source)
+            {
+                return head is DocumentReferent ? source with { FromDocument = true } : source;
+            }
+
+            // "India's finance minister, Palaniappan Chidambaram," / "one of their lawyers, Michalis Dimitrakopoulos": the name wins.
+            if ((headIsRole || head is UnnamedReferent) && referent is NameReferent or SeveralReferent)
+            {
+                // "his wife, Sheila": a relative named by first name carries the family name of the person "his" points to.
+                if (head is RoleReferent { Possessor: "his" or "her" } family && Family.Contains(family.Head) && referent is NameReferent { Name: var first } && !first.Contains(' ', StringComparison.Ordinal))
+                {
+                    return new RelativeReferent(first, family.Possessor == "his" ? 'm' : 'f');
+                }
+
+                return referent;
+            }
+        }
+
+        return head;
+    }
+
+    private static (Referent? Referent, bool IsRole) DescribeSegment(IReadOnlyList<Token> raw)
+    {
+        var tokens = WithoutParentheses(raw);
+        var from = 0;
+        while (from < tokens.Count && tokens[from].IsWord && NewsLexicon.Openers.Contains(tokens[from].Lower) && from + 1 < tokens.Count)
+        {
+            from++;
+        }
+
+        tokens = tokens.Skip(from).Where(t => t.Kind is TokenKind.Word or TokenKind.Possessive).ToList();
+
+        // A time phrase before the subject: "Last month it said", "On Friday the firm said", "This week analysts said".
+        while (tokens.Count > 1 && (TimeWords.Contains(tokens[0].Lower) || tokens[0].Lower is "on" or "in" or "this" or "last" or "next" or "earlier" or "later" && TimeWords.Contains(tokens[1].Lower)))
+        {
+            tokens.RemoveAt(0);
+        }
+
+        if (tokens.Count == 0)
+        {
+            return (null, false);
+        }
+
+        if (tokens.Count == 1 && NewsLexicon.Pronouns.ContainsKey(tokens[0].Text))
+        {
+            return (new PronounReferent(tokens[0].Lower), false);
+        }
+
+        // "one of their lawyers", "half of them", "only 42% of them": a part of a group.
+        var of = tokens.FindIndex(t => t.Is("of"));
+        if (of >= 1 && of + 1 < tokens.Count && tokens.Take(of).All(t => Quantifiers.Contains(t.Lower) || t.Lower is "only" or "just" or "about" or "nearly" or "almost" or "over" or "around" or "a" or "third" or "quarter" or "fifth" || char.IsDigit(t.Text[0])))
+        {
+            var rest = DescribeSegment(tokens.Skip(of + 1).ToList());
+            return rest.Referent switch
+            {
+                RoleReferent role => (role with { Definite = false }, true),
+                PronounReferent => (UnnamedReferent.Instance, false),
+                GroupReferent group when IsPersonNoun(group.Head) => (new RoleReferent(Singular(group.Head), [], false), true),
+                _ => (UnnamedReferent.Instance, false),
+            };
+        }
+
+        // "No 10", "Number 10": Downing Street.
+        if (tokens.Count == 2 && tokens[0].Text is "No" or "Number" && tokens[1].Text == "10")
+        {
+            return (new FixedReferent("Downing Street"), false);
+        }
+
+        // ", from the University of Leeds," / ", by the Office for National Statistics,": where the speakers come from.
+        if (tokens.Count > 1 && tokens[0].Lower is "from" or "by" or "at" && Objects(tokens.Skip(1).ToList()) is { } origin)
+        {
+            return (new SourceReferent(origin, tokens[0].Lower == "by"), false);
+        }
+
+        // "issued by US Special Envoy Steve Witkoff and Chief Negotiator Rustem Umerov": the agent speaks; "a statement
+        // released by the United States and Ukraine", "a report published by the IMF": the document's authors do.
+        var agent = tokens.FindIndex(t => t.Is("by"));
+        if (agent >= 1 && agent + 1 < tokens.Count && tokens[agent - 1].IsWord && !char.IsUpper(tokens[agent - 1].Text[0]) && tokens[agent - 1].Lower.EndsWith("ed", StringComparison.Ordinal))
+        {
+            var authors = Objects(tokens.Skip(agent + 1).ToList());
+            if (agent == 1)
+            {
+                return (authors is null ? null : new SourceReferent(authors, true), false);
+            }
+
+            var noun = agent >= 2 ? tokens[agent - 2].Lower : "";
+            if (authors is not null && (NewsLexicon.Documents.Contains(noun) || NewsLexicon.Spokes.Contains(noun)))
+            {
+                return (new SourceReferent(authors, true), false);
+            }
+        }
+
+        var document = tokens.FindIndex(t => t.IsWord && NewsLexicon.Documents.Contains(t.Lower));
+        if (document is >= 0 and <= 3 && document + 2 < tokens.Count && tokens[document + 1].Lower is "in" or "from" or "by" or "of" or "at"
+            && tokens.Take(document).All(t => t.IsWord && !char.IsUpper(t.Text[0])) && Objects(tokens.Skip(document + 2).ToList()) is { } sources)
+        {
+            return (new SourceReferent(sources, true), false);
+        }
+
+        var conjuncts = SplitConjuncts(tokens);
+        var parts = conjuncts.Select(DescribeConjunct).Where(p => p.Referent is not null).ToList();
+        if (parts.Count == 0)
+        {
+            return (null, false);
+        }
+
+        var names = parts.Where(p => p.Referent is NameReferent or SourceReferent { FromDocument: false }).Select(p => p.Referent!).ToList();
+        if (names.Count >= 2)
+        {
+            return (new SeveralReferent(names), false);
+        }
+
+        if (names.Count == 1)
+        {
+            var isRole = parts.First(p => p.Referent == names[0]).IsRole;
+            return (names[0], isRole);
+        }
+
+        return parts[0];
+    }
+
+    private static List<Token> WithoutParentheses(IReadOnlyList<Token> tokens)
+    {
+        var kept = new List<Token>();
+        var depth = 0;
+        foreach (var t in tokens)
+        {
+            if (t.Kind == TokenKind.OpenParen)
+            {
+                depth++;
+            }
+            else if (t.Kind == TokenKind.CloseParen)
+            {
+                depth = Math.Max(0, depth - 1);
+            }
+            else if (depth == 0)
+            {
+                kept.Add(t);
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>"Analysts and investors", "Costas Kenteris and Katerina Thanou": split at "and"/"or" outside a name's run.</summary>
+    private static List<List<Token>> SplitConjuncts(List<Token> tokens)
+    {
+        var inRun = new bool[tokens.Count];
+        foreach (var (start, end) in SpeechTokens.NameRuns(tokens, 0, tokens.Count))
+        {
+            for (var i = start; i < end; i++)
+            {
+                inRun[i] = true;
+            }
+        }
+
+        var parts = new List<List<Token>> { new() };
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (!inRun[i] && tokens[i].IsWord && tokens[i].Lower is "and" or "or" or "&" && i > 0 && i + 1 < tokens.Count)
+            {
+                parts.Add([]);
+                continue;
+            }
+
+            parts[^1].Add(tokens[i]);
+        }
+
+        return parts.Where(p => p.Count > 0).ToList();
+    }
+
+    private static (Referent? Referent, bool IsRole) DescribeConjunct(List<Token> tokens)
+    {
+        // The head noun phrase ends at the first preposition or relative word outside a name: "Mike Powell | of Dresdner".
+        var inRun = new bool[tokens.Count];
+        foreach (var (start, end) in SpeechTokens.NameRuns(tokens, 0, tokens.Count))
+        {
+            for (var i = start; i < end; i++)
+            {
+                inRun[i] = true;
+            }
+        }
+
+        var cut = tokens.Count;
+        for (var i = 1; i < tokens.Count; i++)
+        {
+            if (!inRun[i] && tokens[i].IsWord && Prepositions.Contains(tokens[i].Lower))
+            {
+                cut = i;
+                break;
+            }
+        }
+
+        var pre = tokens.Take(cut).ToList();
+        var post = tokens.Skip(cut + 1).ToList();
+        var preposition = cut < tokens.Count ? tokens[cut].Lower : null;
+
+        var possessive = pre.FindLastIndex(t => t.Kind == TokenKind.Possessive);
+        var possessor = possessive > 0 ? pre.Take(possessive).ToList() : [];
+        var head = pre.Skip(possessive + 1).ToList();
+        var definite = possessor.Count > 0;
+        var indefinite = false;
+        string? pronounOwner = null;
+        while (head.Count > 0 && head[0].IsWord && (NewsLexicon.Determiners.Contains(head[0].Lower) || head[0].Lower is "a" or "an"))
+        {
+            if (head[0].Lower is "his" or "her" or "its" or "their")
+            {
+                pronounOwner = head[0].Lower;
+            }
+
+            if (DefiniteWords.Contains(head[0].Lower))
+            {
+                definite = true;
+            }
+            else
+            {
+                indefinite = true;
+            }
+
+            if (head.Count == 1)
+            {
+                break;
+            }
+
+            head.RemoveAt(0);
+        }
+
+        if (head.Count == 0)
+        {
+            return possessor.Count > 0 ? (NameOf(possessor), false) : (null, false);
+        }
+
+        var runs = SpeechTokens.NameRuns(head, 0, head.Count);
+        var modifiers = head.Where(t => t.IsWord && !char.IsUpper(t.Text[0])).Select(t => t.Lower).ToList();
+        var possessorWords = possessor.Where(t => t.IsWord).Select(t => t.Lower).ToList();
+        if (runs.Count > 0 && runs[^1].End == head.Count)
+        {
+            var run = head.Skip(runs[^1].Start).Take(runs[^1].End - runs[^1].Start).ToList();
+            if (NewsLexicon.Anonymous.Contains(run[^1].Lower) || (run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
+            {
+                return (UnnamedReferent.Instance, false); // "Tory MPs", "Senior Officials"
+            }
+
+            var (name, titles) = CleanName(run);
+            var roles = modifiers.Concat(titles.Select(t => t.ToLowerInvariant())).Concat(possessorWords).ToList();
+            if (name is not null)
+            {
+                return (new NameReferent(name, roles), false);
+            }
+
+            // A title alone, "the Bishop of Durham", "NUJ General Secretary": a person by role.
+            var titleHead = titles.Count > 0 ? titles[^1].ToLowerInvariant() : run[^1].Lower;
+            return (new RoleReferent(titleHead, roles.Concat(run.Select(t => t.Lower)).Distinct().ToList(), definite || possessor.Count > 0), true);
+        }
+
+        var noun = head[^1].Lower;
+        var modifierName = runs.Count > 0 ? NameOf(head.Skip(runs[^1].Start).Take(runs[^1].End - runs[^1].Start).ToList()) : null;
+        var postName = preposition is "for" or "from" or "of" or "by" or "in" or "at" ? Objects(post) : null;
+        var possessorName = possessor.Count > 0 ? NameOf(possessor) ?? DescribeConjunct(possessor).Referent : null;
+        var possessorText = possessor.Count == 0 ? null
+            : possessor.Count == 1 && possessor[0].IsWord && possessor[0].Lower is "his" or "her" or "its" or "their" ? possessor[0].Lower
+            : string.Join(' ', possessor.Where(x => x.IsWord).Select(x => x.Text));
+
+        if (NewsLexicon.Spokes.Contains(noun))
+        {
+            if (possessor.Count > 0 && IsPrimeMinister(possessor))
+            {
+                return (new FixedReferent("Downing Street"), true);
+            }
+
+            var body = modifierName ?? postName ?? possessorName;
+            if (body is null)
+            {
+                // "the statement" is one named before; "a spokeswoman" of no named body is anonymous.
+                return definite && noun is not ("spokesman" or "spokeswoman" or "spokesperson") ? (DocumentReferent.Instance, true) : (UnnamedReferent.Instance, true);
+            }
+
+            return (new SourceReferent(body, false), true);
+        }
+
+        if (NewsLexicon.Documents.Contains(noun))
+        {
+            var source = modifierName ?? possessorName ?? postName;
+            return source is null ? (DocumentReferent.Instance, false) : (new SourceReferent(source, true), false);
+        }
+
+        if (head.Count == 1 && noun is "no" or "number" && post.Count == 0)
+        {
+            return (null, false);
+        }
+
+        if (NewsLexicon.Anonymous.Contains(noun))
+        {
+            return (UnnamedReferent.Instance, false);
+        }
+
+        var plural = IsPlural(noun);
+        if (NewsLexicon.BodyNouns.Contains(noun) || NewsLexicon.BodyNouns.Contains(Singular(noun)))
+        {
+            if (modifierName is NameReferent && !plural && noun is not ("government" or "administration"))
+            {
+                return (modifierName, false); // "the Telegraph group"
+            }
+
+            if (plural)
+            {
+                return definite ? (new GroupReferent(noun, pre.Where(t => t.IsWord).Select(t => t.Text).ToList()), false) : (UnnamedReferent.Instance, false);
+            }
+
+            return definite ? (new BodyReferent(noun), false) : (UnnamedReferent.Instance, false);
+        }
+
+        if (IsPersonNoun(noun) || IsPersonNoun(Singular(noun)))
+        {
+            if (plural)
+            {
+                return definite ? (new GroupReferent(noun, pre.Where(t => t.IsWord).Select(t => t.Text).ToList()), false) : (UnnamedReferent.Instance, false);
+            }
+
+            var roleWords = modifiers.Concat(possessorWords);
+            if (modifierName is NameReferent n)
+            {
+                roleWords = roleWords.Concat(n.Name.ToLowerInvariant().Split(' '));
+            }
+
+            var owner = possessorText ?? pronounOwner;
+            return (new RoleReferent(noun, roleWords.Distinct().ToList(), definite && !indefinite, owner), true);
+        }
+
+        return (null, false);
+    }
+
+    /// <summary>The names after "for"/"from"/"in": "the Wall Street Journal and the Financial Times" → both.</summary>
+    private static Referent? Objects(List<Token> post)
+    {
+        var runs = SpeechTokens.NameRuns(post, 0, post.Count);
+        var names = runs.Select(r => NameOf(post.Skip(r.Start).Take(r.End - r.Start).ToList())).OfType<Referent>().ToList();
+        return names.Count switch
+        {
+            0 => null,
+            1 => names[0],
+            _ => post.Any(t => t.Is("and")) ? new SeveralReferent(names) : names[0],
+        };
+    }
+
+    private static Referent? NameOf(List<Token> tokens)
+    {
+        if (tokens.Count > 0 && tokens[0].IsWord && DefiniteWords.Contains(tokens[0].Lower))
+        {
+            tokens = tokens.Skip(1).ToList();
+        }
+
+        var runs = SpeechTokens.NameRuns(tokens, 0, tokens.Count);
+        if (runs.Count == 0)
+        {
+            return null;
+        }
+
+        var run = tokens.Skip(runs[^1].Start).Take(runs[^1].End - runs[^1].Start).ToList();
+        var (name, _) = CleanName(run);
+        return name is null ? null : new NameReferent(name, []);
+    }
+
+    private static bool IsPrimeMinister(List<Token> possessor)
+    {
+        var words = possessor.Where(t => t.IsWord).Select(t => t.Lower).ToList();
+        return words.Count >= 2 && words[^2] == "prime" && words[^1] == "minister" || words.Count >= 1 && words[^1] == "pm";
+    }
+
+    public static bool IsPersonNoun(string noun) =>
+        NewsLexicon.PersonNouns.Contains(noun) || noun.EndsWith("-year-old", StringComparison.Ordinal) || NewsLexicon.Titles.Contains(noun);
+
+    public static bool IsPlural(string noun) =>
+        noun.Length > 3 && noun.EndsWith('s') && !noun.EndsWith("ss", StringComparison.Ordinal) && Singular(noun) != noun;
+
+    public static string Singular(string noun)
+    {
+        if (noun.EndsWith("ies", StringComparison.Ordinal) && noun.Length > 4)
+        {
+            return noun[..^3] + "y";
+        }
+
+        if (noun.EndsWith("men", StringComparison.Ordinal))
+        {
+            return noun[..^3] + "man";
+        }
+
+        if (noun.EndsWith('s') && !noun.EndsWith("ss", StringComparison.Ordinal) && noun.Length > 3)
+        {
+            return noun[..^1];
+        }
+
+        return noun;
+    }
+
+    /// <summary>
+    /// A name run without the titles in front of it and a nationality before a person's name: "Rt Rev Dr Tom Wright" →
+    /// Tom Wright, "Secretary of State Marco Rubio" → Marco Rubio, "Russian Dmitriy Bogdanov" → Dmitriy Bogdanov. A run that
+    /// is all title ("Shadow Secretary of State for the Family") has no name; a body's name keeps its words ("General Motors").
+    /// </summary>
+    public static (string? Name, List<string> Titles) CleanName(IReadOnlyList<Token> run)
+    {
+        var words = run.Where(t => t.IsWord).Select(t => t.Text).ToList();
+        var titles = new List<string>();
+        if (words.Count == 0)
+        {
+            return (null, titles);
+        }
+
+        if (words.Count > 2 && NewsLexicon.BodyHeads.Contains(words[0]) && words[1] is "of" or "for")
+        {
+            return (string.Join(' ', words), titles); // "Office of the Deputy Prime Minister", "Department for Education and Skills"
+        }
+
+        var endsAsBody = NewsLexicon.BodyHeads.Contains(words[^1]);
+        // Titles, and capitalised role nouns in front of a name ("Chief Negotiator Rustem Umerov"), though not one that ends it ("Morning Star").
+        var lastTitle = Math.Max(
+            words.FindLastIndex(w => NewsLexicon.Titles.Contains(w)),
+            words.Take(words.Count - 1).ToList().FindLastIndex(NewsLexicon.RoleWords.Contains));
+        if (lastTitle >= 0)
+        {
+            var rest = lastTitle + 1;
+            while (rest < words.Count && words[rest] is "of" or "for")
+            {
+                rest++;
+                if (rest < words.Count && words[rest] is "the")
+                {
+                    rest++;
+                }
+
+                rest++; // the office's object: "of State", "for the Family", "of Durham"
+            }
+
+            if (rest >= words.Count)
+            {
+                if (endsAsBody && !NewsLexicon.Titles.Contains(words[0]))
+                {
+                    return (string.Join(' ', words), titles); // "Scottish Executive"
+                }
+
+                titles.AddRange(words);
+                return (null, titles);
+            }
+
+            if (!(endsAsBody && rest == lastTitle + 1 && lastTitle == 0 && words.Count == 2))
+            {
+                titles.AddRange(words.Take(rest));
+                words = words.Skip(rest).ToList();
+            }
+        }
+
+        while (words.Count > 2 && NewsLexicon.PersonNouns.Contains(words[0].ToLowerInvariant()) && !NewsLexicon.BodyHeads.Contains(words[^1]))
+        {
+            titles.Add(words[0]); // "Novelist Arthur Hailey" at the start of a sentence
+            words.RemoveAt(0);
+        }
+
+        while (words.Count > 1 && NewsLexicon.IsDemonym(words[0]) && !NewsLexicon.BodyHeads.Contains(words[^1]))
+        {
+            titles.Add(words[0]);
+            words.RemoveAt(0);
+        }
+
+        if (words.Count == 1 && NewsLexicon.IsDemonym(words[0]))
+        {
+            return (null, titles);
+        }
+
+        return (string.Join(' ', words), titles);
+    }
+}

@@ -1,0 +1,635 @@
+namespace Digest.Core.Summarization;
+
+/// <summary>
+/// Finds the attribution inside one sentence and returns its speaker phrase, unresolved. It reads the constructions of
+/// news reports, outside quotation marks only:
+/// <list type="bullet">
+/// <item><c>"…," said Robert Sinche, head of …</c> and <c>"…," he said</c> (a reporting verb right after a quotation),</item>
+/// <item><c>X, the Y, warned that …</c>, <c>In London, India's finance minister lashed out at …</c> (the subject of a reporting
+/// verb, with appositions and scene-setting clauses told apart),</item>
+/// <item><c>…, she said.</c>, <c>The window, some believe, could …</c> (parenthetical and trailing attributions),</item>
+/// <item><c>according to X</c>, <c>X is confident (that) …</c>, <c>is said to</c> (anonymous), <c>with X saying …</c>.</item>
+/// </list>
+/// A verb counts only as a finite report: not after "to" or a modal ("will announce"), not as a noun ("the forecast"),
+/// not in the passive, and for verbs with other senses only with a speech complement ("added that", not "added 5,000 jobs").
+/// </summary>
+internal static class SpeechClause
+{
+    private static readonly HashSet<string> ClauseBoundaries = new(StringComparer.Ordinal)
+    {
+        "after", "before", "because", "while", "whilst", "although", "though", "since", "if", "unless", "until", "whereas", "whether",
+        "that", "what", "once", "where", "so",
+    };
+
+    private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
+    {
+        "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might", "must", "should", "did", "does",
+        "do", "am", "be", "been",
+    };
+
+    private static readonly HashSet<string> SubjectPronouns = new(StringComparer.Ordinal) { "he", "she", "they", "we", "i", "it", "there" };
+
+    /// <summary>Irregular past tenses that end a subject noun phrase: "Bogdanov won … and then claimed".</summary>
+    private static readonly HashSet<string> PastVerbs = new(StringComparer.Ordinal)
+    {
+        "won", "lost", "beat", "ran", "took", "made", "got", "went", "came", "left", "set", "hit", "saw", "gave", "began", "broke", "fell",
+        "held", "kept", "led", "met", "paid", "put", "rose", "sold", "spent", "stood", "struck", "threw", "bought", "brought", "built",
+        "caught", "chose", "drove", "fought", "grew", "heard", "knew", "meant", "sent", "shot", "sat", "spoke", "became", "lives", "plays",
+        "leads", "runs", "wants", "needs", "owns", "gets", "takes", "makes", "holds", "faces", "remains", "appears", "seems",
+    };
+
+    private static readonly HashSet<string> StrictObjects = new(StringComparer.Ordinal)
+    {
+        "add", "concede", "note", "ask", "question", "maintain", "observe", "state", "declare", "respond", "comment", "write", "echo",
+        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post",
+    };
+
+    private static readonly HashSet<string> IssuedSpeech = new(StringComparer.Ordinal)
+    {
+        "warning", "statement", "denial", "apology", "appeal", "plea", "reminder", "ultimatum", "rebuttal", "response", "challenge",
+    };
+
+    /// <summary>A lowercase content word right after the verb form: "proposed amendments" uses it as an adjective.</summary>
+    private static bool LooksAdjectival(IReadOnlyList<Token> t, int k)
+    {
+        if (k + 1 >= t.Count || !t[k + 1].IsWord || t[k + 1].Quoted || char.IsUpper(t[k + 1].Text[0]) || char.IsDigit(t[k + 1].Text[0]))
+        {
+            return false;
+        }
+
+        var next = t[k + 1].Lower;
+        return !(NewsLexicon.Determiners.Contains(next) || SubjectPronouns.Contains(next) || next is "that" or "to" or "as" or "out" or "for" or "on" or "about" or "of" or "with" or "by" or "in" or "at"
+            || NewsLexicon.BetweenSubjectAndVerb.Contains(next) || NewsLexicon.Subordinators.Contains(next) || next is "him" or "her" or "them" or "us" or "me");
+    }
+
+    /// <summary>The speaker phrase of the sentence's attribution, or null when it attributes nothing.</summary>
+    public static Referent? Find(TokenizedSentence sentence)
+    {
+        var t = sentence.Tokens;
+        for (var i = 0; i + 1 < t.Count; i++)
+        {
+            if (!t[i].Quoted && t[i].Is("according") && t[i + 1].Is("to"))
+            {
+                var end = i + 2;
+                while (end < t.Count && t[end].Kind is TokenKind.Word or TokenKind.Possessive or TokenKind.OpenParen or TokenKind.CloseParen && !t[end].Quoted)
+                {
+                    end++;
+                }
+
+                if (SpeakerPhrase.Describe([Slice(t, i + 2, end)]) is { } referent)
+                {
+                    return referent;
+                }
+            }
+        }
+
+        for (var k = 0; k < t.Count; k++)
+        {
+            if (t[k].Quoted || !t[k].IsWord || char.IsUpper(t[k].Text[0]))
+            {
+                continue; // a capitalised "States", "Reports" is a name's word or a heading's
+            }
+
+            if (TryVerb(t, k) is { } referent)
+            {
+                return referent;
+            }
+        }
+
+        // "Washington reportedly presented a plan": what reports say, from nobody named.
+        return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
+    }
+
+    private static Referent? TryVerb(IReadOnlyList<Token> t, int k)
+    {
+        var lower = t[k].Lower;
+        var stance = NewsLexicon.StanceAdjectives.Contains(lower) && k > 0 && t[k - 1].IsWord && NewsLexicon.Linking.Contains(t[k - 1].Lower);
+        var verb = NewsLexicon.ReportingVerb(lower);
+        if (verb is null && !stance)
+        {
+            return null;
+        }
+
+        var next = k + 1 < t.Count ? t[k + 1] : default;
+        var hasNext = k + 1 < t.Count;
+        if (stance)
+        {
+            // "is confident she can win", "remains hopeful that…"; not "is sure to", "confident of victory" is a view too.
+            if (!hasNext || next.Quoted || next.Is("to") || next.Kind is not TokenKind.Word)
+            {
+                return null;
+            }
+
+            return Subject(t, k - 1, k, complement: true);
+        }
+
+        var (lemma, complement) = verb!.Value;
+        var previous = k > 0 ? t[k - 1] : default;
+        var hasPrevious = k > 0;
+        if (hasPrevious && previous.Kind == TokenKind.Possessive)
+        {
+            return null;
+        }
+
+        // "a $27.5bn tax claim against Yukos", "a warning of job losses": a noun before its preposition.
+        if (hasNext && next.IsWord && (next.Lower is "against" or "over" || (next.Lower is "of" && lemma is not ("warn" or "caution" or "speak" or "accuse"))))
+        {
+            return null;
+        }
+
+        // Adverbs in "-ly" between an auxiliary and the verb are looked through: "will be officially announced".
+        var before = k - 1;
+        while (before > 0 && t[before].IsWord && !t[before].Quoted && t[before].Lower.EndsWith("ly", StringComparison.Ordinal) && t[before].Lower.Length > 4
+            && t[before - 1].IsWord && (NewsLexicon.Be.Contains(t[before - 1].Lower) || NewsLexicon.NotReported.Contains(t[before - 1].Lower)))
+        {
+            before--;
+        }
+
+        if (before != k - 1)
+        {
+            previous = t[before];
+        }
+
+        if (hasPrevious && previous.IsWord && !previous.Quoted)
+        {
+            var p = previous.Lower;
+
+            // "amid fears", "despite claims", "following reports", "as expected": a noun or a participle after a preposition.
+            if (NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that"))
+            {
+                return null;
+            }
+
+            // "continues to insist", "went on to say": still the subject's report.
+            var carriedOn = p == "to" && k > 1 && t[k - 2].Lower is "continue" or "continues" or "continued" or "continuing" or "went" or "goes" or "go";
+            if ((NewsLexicon.Determiners.Contains(p) && p is not ("that" or "one" or "some" or "many" or "most" or "several" or "all" or "both" or "few" or "two" or "three" or "four" or "five"))
+                || (NewsLexicon.NotReported.Contains(p) && !carriedOn))
+            {
+                return null;
+            }
+
+            if (carriedOn)
+            {
+                return Accepts(t, k, lemma, complement) ? Subject(t, k - 2, k, complement: true) : null;
+            }
+
+            // "rejected suggested revisions", "deeming proposed amendments": a participle before a noun, not a report.
+            if (!char.IsUpper(previous.Text[0]) && !NewsLexicon.BetweenSubjectAndVerb.Contains(p) && !NewsLexicon.Be.Contains(p) && LooksAdjectival(t, k)
+                && (p.EndsWith("ed", StringComparison.Ordinal) || p.EndsWith("ing", StringComparison.Ordinal) || NewsLexicon.ReportingVerb(p) is not null))
+            {
+                return null;
+            }
+
+            if (lower.EndsWith("ing", StringComparison.Ordinal) && NewsLexicon.Be.Contains(p) && k > 1)
+            {
+                // "is hoping for…", "was insisting that…": a progressive, reported by the subject of "is".
+                return Accepts(t, k, lemma, complement) ? Subject(t, k - 1, k, complement: true) : null;
+            }
+
+            if (NewsLexicon.Be.Contains(p) || (k > 1 && NewsLexicon.Be.Contains(t[k - 2].Lower) && NewsLexicon.BetweenSubjectAndVerb.Contains(p)))
+            {
+                // Passive: "is said to have cried" reports an anonymous source; "was told", "were described" report nobody.
+                return lower is "said" or "reported" or "understood" or "alleged" or "believed" or "thought" && hasNext && (next.Is("to") || (next.Is("that") && k > 1 && t[k - 2].Is("it")))
+                    ? UnnamedReferent.Instance
+                    : null;
+            }
+
+            if (p is "who" or "which" && lemma is not "say")
+            {
+                return RelativeAntecedent(t, k - 1) is { } antecedent && Accepts(t, k, lemma, complement) ? antecedent : null;
+            }
+        }
+
+        var afterQuote = hasPrevious && (previous.Kind == TokenKind.Quote || (previous.Kind == TokenKind.Comma && k > 1 && t[k - 2].Kind == TokenKind.Quote));
+        if (afterQuote && hasNext && next.IsWord && !next.Quoted && !SubjectPronouns.Contains(next.Lower) && next.Lower is not ("that" or "on" or "in" or "at" or "to" or "last" or "yesterday" or "today" or "earlier" or "later" or "also" or "not"))
+        {
+            return Inverted(t, k + 1); // "…," said his wife, Sheila. / "…," wrote the judges.
+        }
+
+        if (!Accepts(t, k, lemma, complement))
+        {
+            return null;
+        }
+
+        if (lower.EndsWith("ing", StringComparison.Ordinal))
+        {
+            // "…, saying that…": the clause's subject; "with Kremlin spokesman Dmitry Peskov saying": the noun phrase before.
+            if (hasPrevious && previous.Kind == TokenKind.Comma)
+            {
+                return ClauseSubject(t, 0, k - 1);
+            }
+
+            var with = Enumerable.Range(0, k).LastOrDefault(i => t[i].Is("with") && !t[i].Quoted, -1);
+            return with >= 0 && k - with > 1 && k - with < 8 ? SpeakerPhrase.Describe([Slice(t, with + 1, k)]) : null;
+        }
+
+        var inverts = hasNext && next.IsWord && !next.Quoted && !SubjectPronouns.Contains(next.Lower) && next.Lower is not ("that" or "his" or "her" or "its" or "their" or "this" or "on" or "in" or "at" or "by" or "to" or "last" or "yesterday" or "today" or "earlier" or "later" or "also" or "not");
+        if (inverts && ((hasPrevious && previous.Kind == TokenKind.Comma && ClauseBeforeComma(t, k - 1) && lemma is "say" or "add" or "explain" or "insist" or "warn" or "argue" or "note" or "admit" or "continue" && ReachesEnd(t, k + 1))))
+        {
+            return Inverted(t, k + 1);
+        }
+
+        if (k == 0)
+        {
+            return null;
+        }
+
+        // "A US government claim accusing…": a singular subject does not take a plural verb form, so this is a noun.
+        if (lower == lemma && k > 1 && FirstWordOfNounPhraseBefore(t, k) is "a" or "an" or "he" or "she" or "it" or "this" or "that")
+        {
+            return null;
+        }
+
+        var followedBy = hasNext ? next.Kind : TokenKind.Stop;
+        var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
+        return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    /// <summary>The first word of the run of words just before position k that could form its subject noun phrase.</summary>
+    private static string? FirstWordOfNounPhraseBefore(IReadOnlyList<Token> t, int k)
+    {
+        var i = k - 1;
+        while (i > 0 && t[i - 1].IsWord && !t[i - 1].Quoted && t[i].IsWord && !Auxiliaries.Contains(t[i - 1].Lower) && !NewsLexicon.Subordinators.Contains(t[i - 1].Lower)
+            && !ClauseBoundaries.Contains(t[i - 1].Lower) && t[i - 1].Lower is not ("and" or "but" or "or"))
+        {
+            i--;
+        }
+
+        return t[i].IsWord ? t[i].Lower : null;
+    }
+
+    /// <summary>Whether the verb has the complement a report needs.</summary>
+    private static bool Accepts(IReadOnlyList<Token> t, int k, string lemma, NewsLexicon.Complement complement)
+    {
+        var hasNext = k + 1 < t.Count;
+        var next = hasNext ? t[k + 1] : default;
+        switch (complement)
+        {
+            case NewsLexicon.Complement.Clause:
+                if (hasNext && next.IsWord && !next.Quoted && char.IsDigit(next.Text[0]))
+                {
+                    return false; // "added 5,000 jobs"
+                }
+
+                if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that")
+                {
+                    return false; // "conceded a goal", "noted the rise"
+                }
+
+                return !(lemma is "expect" or "think" or "hope" or "fear" or "feel" && hasNext && next.Is("to"));
+            case NewsLexicon.Complement.Marked:
+                if (lemma == "issue")
+                {
+                    // "issued a warning that…", "issued a statement saying…"
+                    return Enumerable.Range(k + 1, Math.Min(3, t.Count - k - 1)).Any(i => t[i].IsWord && IssuedSpeech.Contains(t[i].Lower));
+                }
+
+                var markers = NewsLexicon.MarkersOf(lemma);
+                if (hasNext && (markers.Contains(next.Lower) || (next.Kind == TokenKind.Colon && markers.Contains(":")) || (next.Kind == TokenKind.Comma && markers.Contains(","))))
+                {
+                    return true;
+                }
+
+                if (lemma is "describe" or "dismiss" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                {
+                    return true;
+                }
+
+                return lemma is "describe" or "call" or "dismiss" or "find" && Enumerable.Range(k + 1, t.Count - k - 1).Any(i => t[i].Quoted && t[i].IsWord);
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>"It will open in March, said the producer": a clause before the comma, so the verb is inverted; not an apposition ("Philip Rinaldi, a spokesman, said the…").</summary>
+    private static bool ClauseBeforeComma(IReadOnlyList<Token> t, int comma)
+    {
+        var start = comma;
+        while (start > 0 && t[start - 1].Kind is not (TokenKind.Comma or TokenKind.Quote or TokenKind.Colon or TokenKind.Semicolon) && !t[start - 1].Quoted)
+        {
+            start--;
+        }
+
+        var segment = t.Skip(start).Take(comma - start).ToList();
+        return segment.Count == 0 || IsClause(segment) || start == 0 && segment.Count > 6;
+    }
+
+    private static bool ReachesEnd(IReadOnlyList<Token> t, int from)
+    {
+        for (var i = from; i < t.Count; i++)
+        {
+            if (t[i].Kind is TokenKind.Stop or TokenKind.Comma)
+            {
+                return true;
+            }
+
+            if (t[i].Quoted || t[i].Kind is TokenKind.Quote or TokenKind.Colon || (t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || NewsLexicon.ReportingVerb(t[i].Lower) is not null)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ParentheticalAfter(IReadOnlyList<Token> t, int from)
+    {
+        for (var i = from; i < t.Count && i < from + 4; i++)
+        {
+            if (t[i].Kind is TokenKind.Stop or TokenKind.Comma)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The noun phrase after an inverted verb: <c>said Robert Sinche, head of … in New York.</c></summary>
+    private static Referent? Inverted(IReadOnlyList<Token> t, int from)
+    {
+        var end = from;
+        while (end < t.Count && !t[end].Quoted && t[end].Kind is not (TokenKind.Stop or TokenKind.Semicolon or TokenKind.Quote or TokenKind.Colon or TokenKind.Dash))
+        {
+            end++;
+        }
+
+        var segments = Segments(t, from, end);
+        var chain = new List<IReadOnlyList<Token>>();
+        foreach (var segment in segments)
+        {
+            if (segment.Count > 0 && segment[0].IsWord && NewsLexicon.Relatives.Contains(segment[0].Lower))
+            {
+                break;
+            }
+
+            chain.Add(segment);
+        }
+
+        return SpeakerPhrase.Describe(chain);
+    }
+
+    /// <summary>
+    /// The subject of the verb at <paramref name="verb"/> (the linking verb for a stance): the comma-separated segments
+    /// before it, back to a quotation, a clause boundary or the start. Scene-setting segments ("On Wednesday", "Speaking
+    /// to the BBC", "However") and relative clauses are set aside; with a complement the head is the first segment of the
+    /// chain ending at the verb (appositions follow it), in a parenthetical ("…, she said.") the last one.
+    /// </summary>
+    private static Referent? Subject(IReadOnlyList<Token> t, int verb, int reportingWord, bool complement)
+    {
+        var end = verb;
+        while (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && NewsLexicon.BetweenSubjectAndVerb.Contains(t[end - 1].Lower))
+        {
+            end--;
+        }
+
+        if (end > 1 && t[end - 1].IsWord && t[end - 2].Is("on") && char.IsUpper(t[end - 1].Text[0]) && t[end - 1].Text.EndsWith("day", StringComparison.Ordinal))
+        {
+            end -= 2;
+        }
+
+        if (end > 0 && t[end - 1].Kind == TokenKind.Comma)
+        {
+            end--; // "India's finance minister, lashed out"
+        }
+
+        if (end == 0)
+        {
+            return null;
+        }
+
+        if (t[end - 1].IsWord && t[end - 1].Lower is "and" or "but" or "or" && !t[end - 1].Quoted)
+        {
+            // "Bogdanov won last week and then claimed…"; not "rebuttals and claims." where the word is a noun.
+            return complement ? ClauseSubject(t, 0, end - 1) : null;
+        }
+
+        var start = end;
+        var startedAtSubordinator = false;
+        while (start > 0)
+        {
+            var token = t[start - 1];
+            if (token.Quoted || token.Kind is TokenKind.Quote or TokenKind.Semicolon or TokenKind.Dash or TokenKind.Stop)
+            {
+                break;
+            }
+
+            if (token.Kind == TokenKind.Colon && start < t.Count && t[start].Kind == TokenKind.Quote)
+            {
+                break;
+            }
+
+            if (token.IsWord && ClauseBoundaries.Contains(token.Lower))
+            {
+                startedAtSubordinator = true;
+                break;
+            }
+
+            if (token.IsWord && token.Lower is "and" or "but" && start >= 2 && t[start - 2].Kind == TokenKind.Comma)
+            {
+                break; // ", and many commentators believe"
+            }
+
+            start--;
+        }
+
+        var segments = Segments(t, start, end);
+        if (segments.Count == 0)
+        {
+            return null;
+        }
+
+        // Relative clauses run from "who/which/whose" to the verb; they belong to the segment before them. In an object
+        // relative ("…, which G7 nations, in particular the US, have blamed for…") the verb is the relative clause's own.
+        var relative = segments.FindIndex(s => s[0].IsWord && s[0].Lower is "who" or "which" or "whose" or "whom");
+        if (relative >= 0 && segments[relative].Count > 1 && segments[relative][0].Lower is "which" or "whom"
+            && segments[relative][1] is { IsWord: true } objectStart && (objectStart.IsCapitalized || char.IsDigit(objectStart.Text[0]) || NewsLexicon.Determiners.Contains(objectStart.Lower)))
+        {
+            return SpeakerPhrase.Describe([segments[relative].Skip(1).ToList(), .. segments.Skip(relative + 1)]);
+        }
+
+        var usable = relative > 0 ? segments.Take(relative).ToList() : relative == 0 ? [] : segments;
+        if (usable.Count == 0)
+        {
+            return null;
+        }
+
+        var intro = new bool[usable.Count];
+        for (var i = 0; i < usable.Count; i++)
+        {
+            intro[i] = (i == 0 && startedAtSubordinator && usable.Count > 1) || IsIntro(usable[i]) || IsClause(usable[i]);
+        }
+
+        if (!complement)
+        {
+            var last = usable.Count - 1;
+            if (intro[last] && usable.Count > 1 && IsClause(usable[last]))
+            {
+                return null;
+            }
+
+            return SpeakerPhrase.Describe([usable[last]]);
+        }
+
+        var first = usable.Count - 1;
+        while (first > 0 && !intro[first - 1])
+        {
+            first--;
+        }
+
+        if (intro[first] && first == usable.Count - 1 && IsClause(usable[first]))
+        {
+            // A whole clause before the verb with no subject of its own in reach: its leading noun phrase.
+            return ClauseSubject(t, start, end);
+        }
+
+        return SpeakerPhrase.Describe(usable.Skip(first).ToList());
+    }
+
+    /// <summary>The noun phrase that opens the clause in t[from..to): "The 28-year-old 800 metres runner has not …".</summary>
+    private static Referent? ClauseSubject(IReadOnlyList<Token> t, int from, int to)
+    {
+        var segments = Segments(t, from, to);
+        var segment = segments.FirstOrDefault(s => !IsIntro(s));
+        if (segment is null)
+        {
+            return null;
+        }
+
+        var np = new List<Token>();
+        foreach (var token in segment)
+        {
+            if (token.Quoted || (token.IsWord && np.Count > 0 && (Auxiliaries.Contains(token.Lower) || PastVerbs.Contains(token.Lower) || NewsLexicon.ReportingVerb(token.Lower) is not null
+                || (token.Lower.EndsWith("ed", StringComparison.Ordinal) && !token.Text.Contains('-') && !char.IsUpper(token.Text[0]))
+                || NewsLexicon.BetweenSubjectAndVerb.Contains(token.Lower))))
+            {
+                break;
+            }
+
+            np.Add(token);
+        }
+
+        return np.Count is > 0 and <= 8 ? SpeakerPhrase.Describe([np]) : null;
+    }
+
+    /// <summary>"… Iris director Sir Richard Eyre who called …": the noun phrase before the relative pronoun.</summary>
+    private static Referent? RelativeAntecedent(IReadOnlyList<Token> t, int relative)
+    {
+        var start = relative;
+        while (start > 0 && !t[start - 1].Quoted
+            && ((t[start - 1].IsWord && (char.IsUpper(t[start - 1].Text[0]) || SpeakerPhrase.IsPersonNoun(t[start - 1].Lower) || NewsLexicon.BodyNouns.Contains(t[start - 1].Lower)))
+                || t[start - 1].Kind == TokenKind.Possessive))
+        {
+            start--;
+        }
+
+        if (start > 0 && t[start - 1].Kind == TokenKind.Comma)
+        {
+            return null; // ", who said": the subject clause reads it
+        }
+
+        return start < relative ? SpeakerPhrase.Describe([Slice(t, start, relative)]) : null;
+    }
+
+    private static bool IsIntro(IReadOnlyList<Token> segment)
+    {
+        var first = segment[0];
+        if (!first.IsWord)
+        {
+            return true;
+        }
+
+        var lower = first.Lower;
+        if (segment.Count == 1 && NewsLexicon.Openers.Contains(lower))
+        {
+            return true;
+        }
+
+        if (NewsLexicon.Subordinators.Contains(lower) || ClauseBoundaries.Contains(lower))
+        {
+            return true;
+        }
+
+        // Participles that set a scene: "Speaking to the BBC", "Writing in the Times", "Asked about the bid".
+        if ((lower.EndsWith("ing", StringComparison.Ordinal) && lower.Length > 5 && char.IsUpper(first.Text[0]))
+            || (lower.EndsWith("ed", StringComparison.Ordinal) && segment.Count > 1 && segment[1].IsWord && segment[1].Lower is "about" or "by" or "on" or "if" or "whether" or "in" or "with"))
+        {
+            return true;
+        }
+
+        return NewsLexicon.Openers.Contains(lower) && segment.Count <= 3 && segment.All(s => !s.IsCapitalized || NewsLexicon.NotNames.Contains(s.Text));
+    }
+
+    /// <summary>A segment with a verb of its own: not an apposition.</summary>
+    private static bool IsClause(IReadOnlyList<Token> segment)
+    {
+        var words = segment.Where(s => s.IsWord && !s.Quoted).ToList();
+        if (words.Count > 14)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < words.Count; i++)
+        {
+            var lower = words[i].Lower;
+            if (Auxiliaries.Contains(lower) && i > 0)
+            {
+                return true;
+            }
+
+            if (SubjectPronouns.Contains(lower) && i + 1 < words.Count && words.Count > 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>t[from..to) split at commas outside parentheses, without empty parts.</summary>
+    private static List<IReadOnlyList<Token>> Segments(IReadOnlyList<Token> t, int from, int to)
+    {
+        var segments = new List<IReadOnlyList<Token>>();
+        var current = new List<Token>();
+        var depth = 0;
+        for (var i = from; i < to; i++)
+        {
+            var token = t[i];
+            if (token.Kind == TokenKind.OpenParen)
+            {
+                depth++;
+            }
+            else if (token.Kind == TokenKind.CloseParen)
+            {
+                depth = Math.Max(0, depth - 1);
+            }
+
+            if (token.Kind == TokenKind.Comma && depth == 0)
+            {
+                if (current.Count > 0)
+                {
+                    segments.Add(current);
+                }
+
+                current = [];
+                continue;
+            }
+
+            if (token.Kind is TokenKind.Quote)
+            {
+                continue;
+            }
+
+            current.Add(token);
+        }
+
+        if (current.Count > 0)
+        {
+            segments.Add(current);
+        }
+
+        return segments;
+    }
+
+    private static List<Token> Slice(IReadOnlyList<Token> t, int from, int to) => t.Skip(from).Take(to - from).ToList();
+}

@@ -1,0 +1,328 @@
+namespace Digest.Core.Summarization;
+
+internal enum TokenKind
+{
+    Word,
+    Comma,
+    Colon,
+    Semicolon,
+    Dash,
+    OpenParen,
+    CloseParen,
+    Quote,
+    Stop,
+    Possessive,
+    Other,
+}
+
+/// <summary>A word or mark of a sentence; <see cref="Quoted"/> when it lies inside quotation marks.</summary>
+internal readonly record struct Token(string Text, TokenKind Kind, bool Quoted)
+{
+    public bool IsWord => Kind == TokenKind.Word;
+
+    public bool IsCapitalized => Kind == TokenKind.Word && char.IsUpper(Text[0]);
+
+    public bool Is(string lower) => Kind == TokenKind.Word && string.Equals(Text, lower, StringComparison.OrdinalIgnoreCase);
+
+    public string Lower { get; } = Text.ToLowerInvariant();
+}
+
+/// <summary>A sentence as tokens, with where its quotation marks leave it: quotes may run on across sentences.</summary>
+internal sealed class TokenizedSentence
+{
+    public required string Text { get; init; }
+
+    public required IReadOnlyList<Token> Tokens { get; init; }
+
+    /// <summary>The sentence opens with a quotation mark.</summary>
+    public bool OpensWithQuote { get; init; }
+
+    /// <summary>The sentence begins inside a quotation opened in an earlier sentence.</summary>
+    public bool BeginsInsideQuote { get; init; }
+
+    /// <summary>A quotation is still open at the end of the sentence.</summary>
+    public bool EndsInsideQuote { get; init; }
+
+    public bool HasQuotation => Tokens.Any(t => t.Quoted);
+
+    /// <summary>Every word of the sentence is inside quotation marks.</summary>
+    public bool AllQuoted => Tokens.Where(t => t.IsWord).All(t => t.Quoted) && Tokens.Any(t => t.IsWord);
+}
+
+/// <summary>
+/// Splits one sentence into words and marks, tracking quotation marks (straight, curly and guillemets) and whether
+/// each word is inside a quotation. A quotation left open runs on into the next sentence, as in news prose where a
+/// quoted paragraph continues; a sentence that opens with a quotation mark always opens a quotation.
+/// </summary>
+internal static class SpeechTokens
+{
+    private static readonly HashSet<string> Abbreviations = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp", "gen", "sen", "rep", "gov", "lt", "col", "sgt",
+        "capt", "rev", "hon", "no", "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s",
+        "u.k", "u.n", "e.g", "i.e", "adm", "cmdr", "maj", "bros", "dept", "est", "approx",
+    };
+
+    public static TokenizedSentence Tokenize(string text, bool beginsInsideQuote)
+    {
+        var tokens = new List<Token>();
+        var first = 0;
+        while (first < text.Length && char.IsWhiteSpace(text[first]))
+        {
+            first++;
+        }
+
+        var opensWithQuote = first < text.Length && IsQuoteMark(text[first]);
+        var inQuote = beginsInsideQuote && !opensWithQuote;
+        var i = first;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+                continue;
+            }
+
+            if (IsQuoteMark(c))
+            {
+                bool open = c is '“' or '«' or '„' || (c is not ('”' or '»') && (i == first || !inQuote));
+                var rest = OnlyPunctuationAfter(text, i + 1);
+                if ((open && rest) || (!open && !inQuote))
+                {
+                    i++; // a stray mark: an opening one with nothing after it, or a closing one with nothing open
+                    continue;
+                }
+
+                inQuote = open;
+                tokens.Add(new Token(c.ToString(), TokenKind.Quote, false));
+                i++;
+                continue;
+            }
+
+            if (char.IsLetterOrDigit(c))
+            {
+                i = ReadWord(text, i, inQuote, tokens);
+                continue;
+            }
+
+            var kind = c switch
+            {
+                ',' => TokenKind.Comma,
+                ':' => TokenKind.Colon,
+                ';' => TokenKind.Semicolon,
+                '(' or '[' => TokenKind.OpenParen,
+                ')' or ']' => TokenKind.CloseParen,
+                '—' or '–' => TokenKind.Dash,
+                '-' when i + 1 >= text.Length || char.IsWhiteSpace(text[i + 1]) => TokenKind.Dash,
+                '.' or '!' or '?' or '…' => TokenKind.Stop,
+                _ => TokenKind.Other,
+            };
+            if (c is '\'' or '’' or '‘')
+            {
+                i++; // a single quotation mark around a phrase ('laughable') carries no attribution
+                continue;
+            }
+
+            tokens.Add(new Token(c.ToString(), kind, inQuote));
+            i++;
+        }
+
+        return new TokenizedSentence
+        {
+            Text = text,
+            Tokens = tokens,
+            OpensWithQuote = opensWithQuote,
+            BeginsInsideQuote = beginsInsideQuote && !opensWithQuote,
+            EndsInsideQuote = inQuote,
+        };
+    }
+
+    private static int ReadWord(string text, int start, bool quoted, List<Token> tokens)
+    {
+        var j = start;
+        while (j < text.Length)
+        {
+            var c = text[j];
+            if (char.IsLetterOrDigit(c))
+            {
+                j++;
+                continue;
+            }
+
+            var next = j + 1 < text.Length ? text[j + 1] : '\0';
+            if (c is '\'' or '’')
+            {
+                if ((next is 's' or 'S') && (j + 2 >= text.Length || !char.IsLetter(text[j + 2])) && j > start)
+                {
+                    tokens.Add(new Token(text[start..j], TokenKind.Word, quoted));
+                    tokens.Add(new Token("'s", TokenKind.Possessive, quoted));
+                    return j + 2;
+                }
+
+                if (char.IsLetter(next) && char.IsLetter(text[j - 1]))
+                {
+                    j++; // O'Sullivan, don't
+                    continue;
+                }
+
+                if (text[j - 1] is 's' && (next == ' ') && j + 2 < text.Length && char.IsLetter(text[j + 2]))
+                {
+                    tokens.Add(new Token(text[start..j], TokenKind.Word, quoted));
+                    tokens.Add(new Token("'", TokenKind.Possessive, quoted)); // Kenteris' lawyer
+                    return j + 1;
+                }
+
+                break;
+            }
+
+            if (c is '-' or '&' && char.IsLetterOrDigit(next))
+            {
+                j++;
+                continue;
+            }
+
+            if (c is ',' or '.' && char.IsDigit(text[j - 1]) && char.IsDigit(next))
+            {
+                j++;
+                continue;
+            }
+
+            if (c == '.' && char.IsLetter(next))
+            {
+                j++; // U.S, e.g
+                continue;
+            }
+
+            if (c == '.' && IsAbbreviation(text[start..j]) && !OnlyPunctuationAfter(text, j + 1))
+            {
+                tokens.Add(new Token(text[start..j], TokenKind.Word, quoted));
+                return j + 1;
+            }
+
+            break;
+        }
+
+        tokens.Add(new Token(text[start..j], TokenKind.Word, quoted));
+        return j;
+    }
+
+    private static bool IsAbbreviation(string word) => Abbreviations.Contains(word) || (word.Length == 1 && char.IsUpper(word[0]));
+
+    public static bool IsQuoteMark(char c) => c is '"' or '“' or '”' or '«' or '»' or '„';
+
+    private static bool OnlyPunctuationAfter(string text, int from)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            if (char.IsLetterOrDigit(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The proper names in tokens[from..to): runs of capitalised words, joined by "of"/"for" after a title or a body's
+    /// word (Bank of America, Secretary of State), by "and" inside a one-word start (Food and Agriculture Organisation),
+    /// and by name particles (van den, de). A possessive ends a run. Sentence-opening words are not names.
+    /// </summary>
+    public static List<(int Start, int End)> NameRuns(IReadOnlyList<Token> tokens, int from, int to)
+    {
+        var runs = new List<(int, int)>();
+        var i = from;
+        while (i < to)
+        {
+            if (!IsNameWord(tokens, i))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            var end = i + 1;
+            while (end < to)
+            {
+                if (IsNameWord(tokens, end))
+                {
+                    end++;
+                    continue;
+                }
+
+                var t = tokens[end];
+                if (!t.IsWord || end + 1 >= to)
+                {
+                    break;
+                }
+
+                var lower = t.Lower;
+                if (lower is "van" or "von" or "de" or "der" or "den" or "da" or "di" or "du" or "del" or "la" or "le" or "al" or "bin" or "ben" or "dos" or "das" or "ter"
+                    && char.IsUpper(t.Text[0]) is false && IsNameWord(tokens, end + 1) && end > start)
+                {
+                    end++;
+                    continue;
+                }
+
+                var chained = Enumerable.Range(start, end - start).Any(x => tokens[x].Lower is "of" or "for");
+                if (lower is "of" or "for" && (chained || NewsLexicon.BodyHeads.Contains(tokens[end - 1].Text) || NewsLexicon.Titles.Contains(tokens[end - 1].Text)))
+                {
+                    var k = end + 1;
+                    if (k < to && tokens[k].Is("the"))
+                    {
+                        k++;
+                    }
+
+                    if (k < to && IsNameWord(tokens, k))
+                    {
+                        end = k + 1;
+                        continue;
+                    }
+                }
+
+                if (lower is "and" or "&" && (end - start == 1 || chained) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
+                {
+                    end++;
+                    continue;
+                }
+
+                break;
+            }
+
+            runs.Add((start, end));
+            i = end;
+        }
+
+        return runs;
+    }
+
+    private static readonly HashSet<string> Calendar = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "july",
+        "september", "october", "november", "december", "christmas", "easter",
+    };
+
+    /// <summary>A capitalised word that can be part of a name: not a sentence opener, not a weekday or month, not "I".</summary>
+    public static bool IsNameWord(IReadOnlyList<Token> tokens, int i)
+    {
+        var t = tokens[i];
+        if (!t.IsCapitalized || t.Text == "I" || Calendar.Contains(t.Text) || char.IsDigit(t.Text[0]))
+        {
+            return false;
+        }
+
+        if (t.Text.Split('-').Skip(1).Any(p => p.Length > 0 && char.IsLower(p[0])))
+        {
+            return false; // "Oslo-based", "Oscar-nominated", "Off-colour": an adjective, not a name
+        }
+
+        if (t.Text is "May" or "June" or "April" or "August" && (i + 1 < tokens.Count && char.IsDigit(tokens[i + 1].Text[0]) || i > 0 && tokens[i - 1].IsWord && (char.IsDigit(tokens[i - 1].Text[0]) || tokens[i - 1].Lower is "in" or "since" or "until" or "last" or "next" or "early" or "late" or "mid" or "of")))
+        {
+            return false;
+        }
+
+        var opensClause = i == 0 || tokens[i - 1].Kind is TokenKind.Quote or TokenKind.Colon or TokenKind.Semicolon or TokenKind.Dash or TokenKind.Stop or TokenKind.OpenParen;
+        return !(opensClause || (i > 0 && tokens[i - 1].Kind == TokenKind.Comma)) || !NewsLexicon.NotNames.Contains(t.Text);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Digest.Core;
+using Digest.Core.Summarization;
+
+namespace Digest.Worker.Cli;
+
+/// <summary>
+/// <c>eval attribution --input F.jsonl --articles DIR --output O.jsonl</c>: who said each sentence
+/// (<see cref="AttributionEvaluation"/>), written as the input lines with <c>"speaker"</c> added (null when nobody speaks,
+/// "unnamed" for an anonymous source). When the input lines carry <c>speaker</c> and <c>kind</c> labels it prints the
+/// accuracy by kind, by folder and overall, and the false-attribution rate on <c>none</c> lines.
+/// </summary>
+internal static class EvalAttributionVerb
+{
+    private const string Usage = "usage: eval attribution --input F.jsonl --articles DIR --output O.jsonl";
+
+    private static readonly string[] Kinds = ["direct", "indirect", "according", "context"];
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (VerbArguments.Parse(args, ["--input", "--articles", "--output"], stderr) is not { } options)
+        {
+            await stderr.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        string? input = options.Value("--input"), articles = options.Value("--articles"), output = options.Value("--output");
+        if (input is null || articles is null || output is null)
+        {
+            await stderr.WriteLineAsync($"--input, --articles and --output are required\n{Usage}");
+            return 2;
+        }
+
+        if (!File.Exists(input))
+        {
+            await stderr.WriteLineAsync($"--input: no file at '{input}'");
+            return 2;
+        }
+
+        if (!Directory.Exists(articles))
+        {
+            await stderr.WriteLineAsync($"--articles: no folder at '{articles}'");
+            return 2;
+        }
+
+        AttributionEvaluation.Result result;
+        try
+        {
+            result = await AttributionEvaluation.RunAsync(input, articles, output, cancellationToken);
+        }
+        catch (AttributionEvaluation.InputException e)
+        {
+            await stderr.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        foreach (var file in result.MissingArticles)
+        {
+            await stderr.WriteLineAsync($"no article '{file}' under {articles}: its lines get no speaker");
+        }
+
+        var outside = result.Lines.Count(l => !l.InArticle);
+        if (outside > 0)
+        {
+            await stderr.WriteLineAsync($"{outside} sentences were not found in their article; each was read at the article's end");
+        }
+
+        var speaking = result.Lines.Count(l => l.Speaker is not null);
+        await stdout.WriteLineAsync($"wrote {result.Lines.Count} lines to {output} ({speaking} with a speaker)");
+        if (result.Labelled)
+        {
+            await PrintAsync(stdout, result);
+        }
+
+        return 0;
+    }
+
+    private static async Task PrintAsync(TextWriter stdout, AttributionEvaluation.Result result)
+    {
+        await stdout.WriteLineAsync("speaker right (case-insensitive, titles and a leading \"the\" dropped; exact = letter for letter)");
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"kind",-14}{"lines",7}{"right",7}{"accuracy",10}{"exact",8}"));
+        foreach (var kind in Kinds.Concat(result.Lines.Select(l => l.Kind!).Where(k => k != "none" && !Kinds.Contains(k)).Distinct()))
+        {
+            var tally = result.Score(result.Attributed.Where(l => l.Kind == kind));
+            if (tally.Lines > 0)
+            {
+                await stdout.WriteLineAsync(Row(kind, tally));
+            }
+        }
+
+        await stdout.WriteLineAsync(Row("attributed", result.Score(result.Attributed)));
+        var (none, falsely) = result.FalseAttributions(result.Lines);
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"none",-14}{none,7}   false attributions {falsely} ({Share(falsely, none):0.0%})"));
+
+        var folders = result.Lines.Select(l => Folder(l.File)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (folders.Count > 1)
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"by folder",-14}{"lines",7}{"right",7}{"accuracy",10}{"exact",8}   false attributions"));
+            foreach (var folder in folders)
+            {
+                var lines = result.Lines.Where(l => Folder(l.File) == folder).ToList();
+                var (n, f) = result.FalseAttributions(lines);
+                await stdout.WriteLineAsync(Row(folder, result.Score(lines.Where(l => l.Kind != "none"))) + string.Create(CultureInfo.InvariantCulture, $"   {f} of {n} ({Share(f, n):0.0%})"));
+            }
+        }
+    }
+
+    private static string Folder(string file) => file.Contains('/', StringComparison.Ordinal) ? file[..file.IndexOf('/', StringComparison.Ordinal)] : ".";
+
+    private static double Share(int part, int whole) => whole == 0 ? 0 : part / (double)whole;
+
+    private static string Row(string name, AttributionEvaluation.Tally tally) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{name,-14}{tally.Lines,7}{tally.Right,7}{tally.Accuracy,10:0.000}{Share(tally.Exact, tally.Lines),8:0.000}");
+}
