@@ -1,9 +1,11 @@
 using Digest.Core.Classification;
+using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Core.Digests;
 using Digest.Core.Feeds;
 using Digest.Core.Pipeline;
 using Digest.Core.Stories;
+using Digest.Core.Subscriptions;
 using Digest.Core.Summarization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +25,7 @@ public sealed class TopicOptions
 
 public static class DigestCoreSetup
 {
-    /// <summary>The pipeline: fetch, parse, normalize, classify, cluster, summarize, compose, deliver.</summary>
+    /// <summary>The pipeline: fetch, parse, normalize, store; process (classify, cluster); refresh (key lines, alerts); compose, deliver.</summary>
     public static IServiceCollection AddDigestCore(this IServiceCollection services, string configDirectory)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -34,6 +36,7 @@ public static class DigestCoreSetup
         services.AddValidatedOptions<TopicOptions>(TopicOptions.SectionName);
         services.AddValidatedOptions<SummarizationOptions>(SummarizationOptions.SectionName);
 
+        services.AddSingleton<Schedules>();
         services.AddSingleton<FetchGates>();
         services.AddHttpClient<FeedFetcher>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<IOptions<FeedsOptions>>().Value));
@@ -53,20 +56,29 @@ public static class DigestCoreSetup
             return TopicClassifier.Load(profile, path);
         });
         services.AddSingleton<IRelevanceClassifier>(sp => sp.GetRequiredService<TopicClassifier>());
-        services.AddSingleton<IStoryClusterer>(sp => new StoryClusterer(TimeSpan.FromHours(48), sp.GetRequiredService<TopicProfile>().Venues));
-        // Event-aware window clustering; sentence embeddings when the host registered an ITextEmbedder (Digest.Embeddings).
+        services.AddSingleton<Func<IStoryClusterer>>(sp =>
+        {
+            var venues = sp.GetRequiredService<TopicProfile>().Venues;
+            return () => new StoryClusterer(TimeSpan.FromHours(48), venues);
+        });
+        // Event-aware window clustering (not yet used by the process stage); sentence embeddings when the host
+        // registered an ITextEmbedder (Digest.Embeddings).
         services.AddSingleton(sp => new EventFeatureExtractor(sp.GetRequiredService<TopicProfile>()));
         services.AddSingleton(_ => new EventClusterer());
         services.AddSingleton(sp => new StoryWindowClusterer(sp.GetRequiredService<EventFeatureExtractor>(), sp.GetRequiredService<EventClusterer>(), sp.GetService<ITextEmbedder>()));
         services.AddSingleton(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
-        services.AddHttpClient(ChatKeyLines.HttpClientName);
+
+        // With Summarization:Llm on, the host supplies the chat model (an IChatClient); Core holds no model SDK.
         services.AddSingleton<IKeyLineExtractor>(sp => sp.GetRequiredService<IOptions<SummarizationOptions>>().Value.Llm.Enabled
-            ? ChatKeyLines.Create(sp)
+            ? ActivatorUtilities.CreateInstance<ChatKeyLines>(sp)
             : sp.GetRequiredService<ExtractiveKeyLines>());
         services.AddSingleton<ArticleTextFetcher>();
 
-        services.AddSingleton<ItemPipeline>();
+        services.AddSingleton<PipelineSignals>();
         services.AddSingleton<FeedPoller>();
+        services.AddSingleton<ProcessStage>();
+        services.AddSingleton<RefreshStage>();
+        services.AddSingleton<AlertMatcher>();
         services.AddSingleton<FeedCatalog>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<CommunityScopes>();

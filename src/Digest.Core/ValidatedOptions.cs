@@ -13,25 +13,29 @@ public static class ValidatedOptions
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, string section)
         where TOptions : class
     {
-        services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidation<TOptions>(section));
+        services.AddSingleton<IValidateOptions<TOptions>>(sp => new SectionValidation<TOptions>(section, sp));
         return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
     }
 
-    private sealed class SectionValidation<TOptions>(string section) : IValidateOptions<TOptions>
+    /// <summary>The host's cron evaluator, for options that hold a schedule (<see cref="IValidatableObject"/> gets the host's services).</summary>
+    public static ICron Cron(this ValidationContext context) =>
+        context.GetService(typeof(ICron)) as ICron ?? throw new InvalidOperationException($"No {nameof(ICron)} is registered: the host provides the cron evaluator");
+
+    private sealed class SectionValidation<TOptions>(string section, IServiceProvider services) : IValidateOptions<TOptions>
         where TOptions : class
     {
         public ValidateOptionsResult Validate(string? name, TOptions options)
         {
             var failures = new List<string>();
-            Collect(options, section, failures);
+            Collect(options, section, services, failures);
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
 
         /// <summary>Validates an object and, like the framework's validator, the members marked <see cref="ValidateObjectMembersAttribute"/> or <see cref="ValidateEnumeratedItemsAttribute"/>.</summary>
-        private static void Collect(object target, string path, List<string> failures)
+        private static void Collect(object target, string path, IServiceProvider services, List<string> failures)
         {
             var results = new List<ValidationResult>();
-            if (!Validator.TryValidateObject(target, new ValidationContext(target), results, validateAllProperties: true))
+            if (!Validator.TryValidateObject(target, new ValidationContext(target, services, null), results, validateAllProperties: true))
             {
                 failures.AddRange(results.Select(r => $"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
             }
@@ -45,7 +49,7 @@ public static class ValidatedOptions
 
                 if (property.IsDefined(typeof(ValidateObjectMembersAttribute), inherit: true))
                 {
-                    Collect(value, $"{path}:{property.Name}", failures);
+                    Collect(value, $"{path}:{property.Name}", services, failures);
                 }
                 else if (property.IsDefined(typeof(ValidateEnumeratedItemsAttribute), inherit: true) && value is System.Collections.IEnumerable items)
                 {
@@ -54,7 +58,7 @@ public static class ValidatedOptions
                     {
                         if (item is not null)
                         {
-                            Collect(item, $"{path}:{property.Name}:{index}", failures);
+                            Collect(item, $"{path}:{property.Name}:{index}", services, failures);
                         }
 
                         index++;

@@ -14,11 +14,14 @@ namespace Digest.Storage;
 /// </summary>
 public abstract class DapperStore
 {
-    private protected const string ItemColumns = "i.id, i.feed_id, f.name AS feed_name, i.item_key, i.title, i.url, i.summary, i.author, i.published_at, i.first_seen, i.is_backlog, i.relevant, i.score, i.tags, i.reasons, i.story_id";
+    private protected const string ItemColumns = "i.id, i.feed_id, f.name AS feed_name, i.item_key, i.title, i.url, i.summary, i.author, i.published_at, i.first_seen, i.is_backlog, i.relevant, i.score, i.tags, i.reasons, i.story_id, i.joined_version";
+
+    /// <summary>What digests and <c>/latest</c> show: stories refreshed at least once (title and key lines made) and not merged away.</summary>
+    private protected const string ShownStory = "refreshed_version > 0 AND merged_into IS NULL";
 
     private protected const string StorySelect =
         """
-        SELECT s.id, s.title, s.url, s.score, s.tags, s.key_lines, s.first_seen, s.last_seen,
+        SELECT s.id, s.title, s.url, s.score, s.tags, s.key_lines, s.first_seen, s.last_seen, s.refreshed_version, s.merged_into,
                (SELECT max(published_at) FROM items WHERE story_id = s.id) AS published,
                (SELECT count(*) FROM items WHERE story_id = s.id) AS item_count
         FROM stories s
@@ -29,6 +32,22 @@ public abstract class DapperStore
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a poll's outcome (<c>@feedId</c> and the <see cref="FeedPollOutcome"/> fields); the dialects spell "backlog stored" differently.</summary>
+    private protected abstract string RecordPollSql { get; }
+
+    /// <summary>Claims the oldest story due for a refresh (<c>@claimer</c>, <c>@now</c>, <c>@until</c>), returning its <see cref="ClaimRow"/>.</summary>
+    private protected abstract string ClaimRefreshSql { get; }
+
+    /// <summary>
+    /// Entered around a write transaction: SQLite has one writer at a time, and a writer that finds the file locked
+    /// sleeps and retries, so its store lets in-process writers queue here instead. A no-op where the database itself
+    /// orders writers (PostgreSQL).
+    /// </summary>
+    private protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
+    private protected static CommandDefinition Command(string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken) =>
+        new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
     protected static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
@@ -80,6 +99,7 @@ public abstract class DapperStore
         public string? tags { get; init; }
         public string? reasons { get; init; }
         public long? story_id { get; init; }
+        public long? joined_version { get; init; }
 
         public StoredItem ToStored() => new(
             id,
@@ -89,7 +109,36 @@ public abstract class DapperStore
             At(first_seen),
             is_backlog,
             relevant is { } isRelevant ? new Relevance(isRelevant, score ?? 0, Strings(tags), Strings(reasons)) : null,
-            story_id);
+            story_id)
+        {
+            JoinedVersion = (int)(joined_version ?? 0),
+        };
+    }
+
+    private protected sealed class ClusteredRow
+    {
+        public long id { get; init; }
+        public long story_id { get; init; }
+        public long cluster_seq { get; init; }
+        public string title { get; init; } = "";
+        public string summary { get; init; } = "";
+        public long published_at { get; init; }
+    }
+
+    private const string ReleaseRefreshSql = "UPDATE stories SET claimed_by = NULL, claimed_until = NULL WHERE id = @storyId AND claimed_by = @claimer";
+
+    private protected sealed class BacklogRow
+    {
+        public long unprocessed { get; init; }
+        public long due { get; init; }
+    }
+
+    private protected sealed class ClaimRow
+    {
+        public long id { get; init; }
+        public long version { get; init; }
+        public long refreshed_version { get; init; }
+        public long first_seen { get; init; }
     }
 
     private protected sealed class HitRow
@@ -203,102 +252,243 @@ public abstract class DapperStore
         return await connection.ExecuteAsync("DELETE FROM feeds WHERE id = @feedId", new { feedId }) > 0;
     }
 
-    public async Task<IReadOnlyList<StoredItem>> AddItemsAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken)
+    public async Task RecordPollAsync(long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await RecordPollAsync(connection, null, feedId, outcome, cancellationToken);
+    }
+
+    private Task RecordPollAsync(DbConnection connection, DbTransaction? transaction, long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(Command(
+            RecordPollSql,
+            new { feedId, outcome.ETag, outcome.LastModified, polled = Ms(outcome.PolledAt), outcome.Success, outcome.Error, outcome.ConsecutiveFailures, next = Ms(outcome.NextPollAt), outcome.PausedReason },
+            transaction,
+            cancellationToken));
+
+    public async Task<int> StorePollAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, FeedPollOutcome outcome, CancellationToken cancellationToken)
+    {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var name = await connection.QuerySingleAsync<string>("SELECT name FROM feeds WHERE id = @feedId", new { feedId }, transaction);
-        var added = new List<StoredItem>();
+        var added = await InsertItemsAsync(connection, transaction, feedId, items, isBacklog, outcome.PolledAt, cancellationToken);
+        await RecordPollAsync(connection, transaction, feedId, outcome, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return added.Count;
+    }
+
+    public async Task<IReadOnlyList<StoredItem>> AddItemsAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken)
+    {
+        using var writing = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var name = await connection.QuerySingleAsync<string>(Command("SELECT name FROM feeds WHERE id = @feedId", new { feedId }, transaction, cancellationToken));
+        var added = await InsertItemsAsync(connection, transaction, feedId, items, isBacklog, firstSeen, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return added.Select(a => new StoredItem(a.Id, feedId, name, a.Item, firstSeen, isBacklog, null, null)).ToList();
+    }
+
+    /// <summary>Inserts the items the feed does not have yet (the search index follows in the same transaction); returns the new ones.</summary>
+    private protected virtual async Task<List<(long Id, Item Item)>> InsertItemsAsync(DbConnection connection, DbTransaction transaction, long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken)
+    {
+        var added = new List<(long, Item)>();
+        var seen = Ms(firstSeen);
         foreach (var item in items)
         {
-            var id = await connection.QuerySingleOrDefaultAsync<long?>(
+            var id = await connection.QuerySingleOrDefaultAsync<long?>(Command(
                 """
                 INSERT INTO items(feed_id, item_key, title, url, summary, author, published_at, first_seen, is_backlog)
                 VALUES (@feedId, @Key, @Title, @Url, @Summary, @Author, @published, @seen, @isBacklog)
                 ON CONFLICT(feed_id, item_key) DO NOTHING
                 RETURNING id
                 """,
-                new { feedId, item.Key, item.Title, item.Url, item.Summary, item.Author, published = Ms(item.Published), seen = Ms(firstSeen), isBacklog },
-                transaction);
+                new { feedId, item.Key, item.Title, item.Url, item.Summary, item.Author, published = Ms(item.Published), seen, isBacklog },
+                transaction,
+                cancellationToken));
             if (id is { } newId)
             {
-                added.Add(new StoredItem(newId, feedId, name, item, firstSeen, isBacklog, null, null));
+                added.Add((newId, item));
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return added;
-    }
-
-    public async Task SetRelevanceAsync(long itemId, Relevance relevance, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "UPDATE items SET relevant = @relevant, score = @Score, tags = @tags, reasons = @reasons WHERE id = @itemId",
-            new { itemId, relevant = relevance.Relevant, relevance.Score, tags = JsonSerializer.Serialize(relevance.Tags, Json), reasons = JsonSerializer.Serialize(relevance.Reasons, Json) });
     }
 
     public async Task<IReadOnlyList<StoredItem>> GetItemsSinceAsync(DateTimeOffset firstSeenAfter, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ItemRow>(
+        var rows = await connection.QueryAsync<ItemRow>(Command(
             $"SELECT {ItemColumns} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.first_seen > @since ORDER BY i.id",
-            new { since = Ms(firstSeenAfter) });
+            new { since = Ms(firstSeenAfter) },
+            null,
+            cancellationToken));
         return rows.Select(r => r.ToStored()).ToList();
     }
 
-    public async Task<IReadOnlyList<StoredItem>> GetClusteredItemsAsync(long afterItemId, DateTimeOffset firstSeenAfter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredItem>> GetUnprocessedAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ItemRow>(
-            $"SELECT {ItemColumns} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.story_id IS NOT NULL AND i.id > @afterItemId AND i.first_seen > @since ORDER BY i.id",
-            new { afterItemId, since = Ms(firstSeenAfter) });
+        var rows = await connection.QueryAsync<ItemRow>(Command(
+            $"SELECT {ItemColumns} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.relevant IS NULL ORDER BY i.published_at, i.id LIMIT @limit",
+            new { limit },
+            null,
+            cancellationToken));
         return rows.Select(r => r.ToStored()).ToList();
     }
 
-    public async Task<IReadOnlyList<StoredItem>> GetUnclassifiedAsync(int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClusteredItem>> GetClusteredAsync(long afterSequence, DateTimeOffset firstSeenAfter, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ItemRow>(
-            $"SELECT {ItemColumns} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.relevant IS NULL ORDER BY i.id LIMIT @limit",
-            new { limit });
-        return rows.Select(r => r.ToStored()).ToList();
+        var rows = await connection.QueryAsync<ClusteredRow>(Command(
+            """
+            SELECT id, story_id, cluster_seq, title, summary, published_at FROM items
+            WHERE cluster_seq > @afterSequence AND first_seen > @since AND story_id IS NOT NULL
+            ORDER BY cluster_seq, id
+            """,
+            new { afterSequence, since = Ms(firstSeenAfter) },
+            null,
+            cancellationToken));
+        return rows.Select(r => new ClusteredItem(r.id, r.story_id, r.cluster_seq, r.title, r.summary, At(r.published_at))).ToList();
     }
 
     public async Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ItemRow>(
+        var rows = await connection.QueryAsync<ItemRow>(Command(
             $"SELECT {ItemColumns} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.story_id = @storyId ORDER BY i.published_at, i.id",
-            new { storyId });
+            new { storyId },
+            null,
+            cancellationToken));
         return rows.Select(r => r.ToStored()).ToList();
     }
 
-    public async Task<long> CreateStoryAsync(StoredItem first, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<long> ReserveStoryIdAsync(CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var id = await connection.QuerySingleAsync<long>(
-            "INSERT INTO stories(title, url, score, first_seen, last_seen) VALUES (@Title, @Url, @score, @seen, @seen) RETURNING id",
-            new { first.Item.Title, first.Item.Url, score = first.Relevance?.Score ?? 0, seen = Ms(at) },
-            transaction);
-        await connection.ExecuteAsync("UPDATE items SET story_id = @id WHERE id = @itemId", new { id, itemId = first.Id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return id;
+        return await connection.QuerySingleAsync<long>(Command(
+            "UPDATE pipeline_counters SET value = value + 1 WHERE name = 'story_id' RETURNING value", null, null, cancellationToken));
     }
 
-    public async Task UpdateStoryAsync(long storyId, string title, string url, double score, IReadOnlyList<string> tags, IReadOnlyList<KeyLine> keyLines, CancellationToken cancellationToken)
+    public async Task<long?> CommitProcessedAsync(ProcessedBatch batch, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        using var writing = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var sequence = await connection.QuerySingleAsync<long>(Command(
+            "UPDATE pipeline_counters SET value = value + 1 WHERE name = 'cluster_seq' RETURNING value", null, transaction, cancellationToken));
+
+        // Each item is processed once: a verdict for an item someone else processed meanwhile voids the whole commit.
+        var classified = await connection.ExecuteAsync(Command(
+            "UPDATE items SET relevant = @relevant, score = @score, tags = @tags, reasons = @reasons WHERE id = @ItemId AND relevant IS NULL",
+            batch.Verdicts.Select(v => new { v.ItemId, relevant = v.Relevance.Relevant, score = v.Relevance.Score, tags = JsonSerializer.Serialize(v.Relevance.Tags, Json), reasons = JsonSerializer.Serialize(v.Relevance.Reasons, Json) }),
+            transaction,
+            cancellationToken));
+        if (classified != batch.Verdicts.Count)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return null;
+        }
+
+        var seen = Ms(at);
+        await connection.ExecuteAsync(Command(
+            "INSERT INTO stories(id, title, url, score, first_seen, last_seen) VALUES (@StoryId, @Title, @Url, @Score, @seen, @seen)",
+            batch.NewStories.Select(n => new { n.StoryId, n.Title, n.Url, n.Score, seen }),
+            transaction,
+            cancellationToken));
+        foreach (var merge in batch.Merges)
+        {
+            await connection.ExecuteAsync(Command(
+                """
+                UPDATE items SET story_id = @IntoStoryId, cluster_seq = @sequence WHERE story_id = @StoryId;
+                UPDATE stories SET merged_into = @IntoStoryId WHERE merged_into = @StoryId;
+                UPDATE stories SET merged_into = @IntoStoryId, version = version + 1 WHERE id = @StoryId;
+                """,
+                new { merge.StoryId, merge.IntoStoryId, sequence },
+                transaction,
+                cancellationToken));
+        }
+
+        var versions = new Dictionary<long, long>();
+        foreach (var storyId in batch.Placements.Select(p => p.StoryId).Concat(batch.Merges.Select(m => m.IntoStoryId)).Distinct())
+        {
+            versions[storyId] = await connection.QuerySingleAsync<long>(Command(
+                "UPDATE stories SET version = version + 1 WHERE id = @storyId RETURNING version", new { storyId }, transaction, cancellationToken));
+        }
+
+        await connection.ExecuteAsync(Command(
+            "UPDATE items SET story_id = @StoryId, duplicate_of = @DuplicateOfItemId, cluster_seq = @sequence, joined_version = @version WHERE id = @ItemId",
+            batch.Placements.Select(p => new { p.ItemId, p.StoryId, p.DuplicateOfItemId, sequence, version = versions[p.StoryId] }),
+            transaction,
+            cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return sequence;
+    }
+
+    public async Task<StoryClaim?> ClaimRefreshAsync(string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var writing = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ClaimRow>(Command(ClaimRefreshSql, new { claimer, now = Ms(now), until = Ms(now + ttl) }, null, cancellationToken));
+        return row is null ? null : new StoryClaim(row.id, (int)row.version, (int)row.refreshed_version, At(row.first_seen));
+    }
+
+    public async Task<bool> CommitRefreshAsync(StoryRefresh refresh, IReadOnlyList<OutboxEntry> messages, string claimer, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        using var writing = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(Command(
+            """
+            UPDATE stories SET title = @Title, url = @Url, score = @Score, tags = @tags, key_lines = @lines, refreshed_version = @Version,
+                last_seen = CASE WHEN @HasNewItems THEN @at ELSE last_seen END, claimed_by = NULL, claimed_until = NULL
+            WHERE id = @StoryId AND refreshed_version < @Version
+            """,
+            new { refresh.StoryId, refresh.Title, refresh.Url, refresh.Score, tags = JsonSerializer.Serialize(refresh.Tags, Json), lines = JsonSerializer.Serialize(refresh.KeyLines, Json), refresh.Version, refresh.HasNewItems, at = Ms(at) },
+            transaction,
+            cancellationToken));
+        if (updated == 0)
+        {
+            // Refreshed by someone else meanwhile: only this worker's claim, if it still holds one, is given back.
+            await connection.ExecuteAsync(Command(ReleaseRefreshSql, new { storyId = refresh.StoryId, claimer }, transaction, cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return false;
+        }
+
+        foreach (var message in messages)
+        {
+            await InsertOutboxAsync(connection, transaction, message.ChannelId, message.Kind, message.DedupKey, message.Payload, at, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<PipelineBacklog> GetBacklogAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "UPDATE stories SET title = @title, url = @url, score = @score, tags = @tags, key_lines = @lines WHERE id = @storyId",
-            new { storyId, title, url, score, tags = JsonSerializer.Serialize(tags, Json), lines = JsonSerializer.Serialize(keyLines, Json) });
+        var row = await connection.QuerySingleAsync<BacklogRow>(Command(
+            """
+            SELECT (SELECT count(*) FROM items WHERE relevant IS NULL) AS unprocessed,
+                   (SELECT count(*) FROM stories WHERE version > refreshed_version AND merged_into IS NULL) AS due
+            """,
+            null,
+            null,
+            cancellationToken));
+        return new PipelineBacklog(row.unprocessed, row.due);
+    }
+
+    public async Task ReleaseRefreshAsync(long storyId, string claimer, CancellationToken cancellationToken)
+    {
+        using var writing = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(Command(ReleaseRefreshSql, new { storyId, claimer }, null, cancellationToken));
     }
 
     public async Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StoryRow>($"{StorySelect} WHERE s.id = @storyId", new { storyId });
+        var rows = await connection.QueryAsync<StoryRow>(Command($"{StorySelect} WHERE s.id = @storyId", new { storyId }, null, cancellationToken));
         return (await WithSourcesAsync(connection, rows.ToList())).FirstOrDefault();
     }
 
@@ -434,7 +624,7 @@ public abstract class DapperStore
     public async Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await InsertOutboxAsync(connection, null, channelId, kind, dedupKey, payload, createdAt);
+        return await InsertOutboxAsync(connection, null, channelId, kind, dedupKey, payload, createdAt, cancellationToken);
     }
 
     public async Task<IReadOnlyList<OutboxMessage>> GetPendingAsync(long? channelId, int limit, CancellationToken cancellationToken)
@@ -465,6 +655,7 @@ public abstract class DapperStore
 
     public async Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(
             """
@@ -477,6 +668,7 @@ public abstract class DapperStore
 
     public async Task<bool> RenewLeaseAsync(string name, string holder, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(
             "UPDATE leases SET expires_at = @until WHERE name = @name AND holder = @holder",
@@ -485,6 +677,7 @@ public abstract class DapperStore
 
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync("DELETE FROM leases WHERE name = @name AND holder = @holder", new { name, holder });
     }
@@ -527,9 +720,10 @@ public abstract class DapperStore
         return rows.Select(r => new SubscriptionRecord(r.id, r.platform, r.user_id, r.community_id, r.channel_id, r.digest, phrases[r.id].ToList())).ToList();
     }
 
-    private protected static async Task<bool> InsertOutboxAsync(DbConnection connection, DbTransaction? transaction, long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt) =>
-        await connection.ExecuteAsync(
+    private protected static async Task<bool> InsertOutboxAsync(DbConnection connection, DbTransaction? transaction, long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(Command(
             "INSERT INTO outbox(channel_id, kind, dedup_key, payload, created_at) VALUES (@channelId, @kind, @dedupKey, @payload, @at) ON CONFLICT(dedup_key) DO NOTHING",
             new { channelId, kind, dedupKey, payload, at = Ms(createdAt) },
-            transaction) > 0;
+            transaction,
+            cancellationToken)) > 0;
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Digest.Core;
 using Digest.Core.Commands;
 
 namespace Digest.Telegram;
@@ -61,7 +62,7 @@ public sealed class TelegramOptions : IValidatableObject
             yield return new ValidationResult("webhook mode needs Telegram:WebhookUrl and Telegram:WebhookSecret", [nameof(WebhookUrl)]);
         }
 
-        if (Schedules.Next(DefaultSchedule, DefaultTimeZone, DateTimeOffset.UnixEpoch) is null)
+        if (new Schedules(validationContext.Cron()).Next(DefaultSchedule, DefaultTimeZone, DateTimeOffset.UnixEpoch) is null)
         {
             yield return new ValidationResult($"'{DefaultSchedule}' in '{DefaultTimeZone}' is not a Quartz cron expression in a known IANA time zone", [nameof(DefaultSchedule)]);
         }

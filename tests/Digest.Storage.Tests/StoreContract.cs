@@ -52,7 +52,7 @@ public abstract class StoreContract : IAsyncDisposable
     private async Task<long> StoryAsync(IDigestStore store, long feedId, string key, string title, DateTimeOffset at)
     {
         var item = (await store.AddItemsAsync(feedId, [NewItem(key, title)], false, at, Ct)).Single();
-        return await store.CreateStoryAsync(item with { Relevance = new Relevance(true, 0.8, [], []) }, at, Ct);
+        return await StorySeeds.StoryAsync(store, [item], at, Ct);
     }
 
     private async Task<(IDigestStore Store, long ChannelId)> StoreWithChannelAsync()
@@ -117,42 +117,148 @@ public abstract class StoreContract : IAsyncDisposable
 
         added.Select(i => i.Item.Key).ShouldBe(["c"]);
         added[0].FeedName.ShouldBe("Harbor Wire");
-        (await store.GetUnclassifiedAsync(10, Ct)).Count.ShouldBe(3);
+        (await store.GetUnprocessedAsync(10, Ct)).Count.ShouldBe(3);
         (await store.GetItemsSinceAsync(T0, Ct)).Single().Item.Title.ShouldBe("Third");
     }
 
     [Fact]
-    public async Task SetRelevance_ClassifiedItem_LeavesTheUnclassifiedList()
+    public async Task StorePoll_NewItemsAndValidators_CommittedTogetherAndSearchable()
     {
         var (store, feedId) = await StoreWithFeedAsync();
-        var items = await store.AddItemsAsync(feedId, [NewItem("a", "First"), NewItem("b", "Second")], false, T0, Ct);
+        var outcome = new FeedPollOutcome(T0, true, "\"v1\"", null, null, 0, T0.AddMinutes(15), null);
 
-        await store.SetRelevanceAsync(items[0].Id, new Relevance(true, 0.9, ["ceasefire"], ["Witkoff"]), Ct);
+        var first = await store.StorePollAsync(feedId, [NewItem("a", "Envoys meet in Geneva"), NewItem("b", "Harvest report")], true, outcome, Ct);
+        var again = await store.StorePollAsync(feedId, [NewItem("b", "Harvest report"), NewItem("c", "Geneva talks end")], false, outcome with { ETag = "\"v2\"" }, Ct);
 
-        (await store.GetUnclassifiedAsync(10, Ct)).Select(i => i.Id).ShouldBe([items[1].Id]);
-        var classified = (await store.GetItemsSinceAsync(T0.AddMinutes(-1), Ct)).First(i => i.Id == items[0].Id);
-        classified.Relevance!.Tags.ShouldBe(["ceasefire"]);
-        classified.Relevance.Score.ShouldBe(0.9);
+        first.ShouldBe(2);
+        again.ShouldBe(1);
+        var feed = await store.GetFeedAsync(feedId, Ct);
+        feed!.ETag.ShouldBe("\"v2\"");
+        feed.BacklogStored.ShouldBeTrue();
+        (await store.SearchAsync("geneva", null, 0, 10, Ct)).Count.ShouldBe(2);
+        (await store.GetUnprocessedAsync(10, Ct)).Select(i => (i.Item.Key, i.IsBacklog)).ShouldBe([("a", true), ("b", true), ("c", false)]);
     }
 
     [Fact]
-    public async Task GetClusteredItems_AfterAnId_OnlyLaterItemsInAStoryWithinTheWindowByIdWithTheirStory()
+    public async Task GetUnprocessed_OldestPublishedFirst_WhateverTheStoreOrder()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        await store.AddItemsAsync(feedId, [NewItem("late", "Late", minutes: 30), NewItem("early", "Early", minutes: 0), NewItem("middle", "Middle", minutes: 10)], false, T0, Ct);
+
+        (await store.GetUnprocessedAsync(2, Ct)).Select(i => i.Item.Key).ShouldBe(["early", "middle"]);
+    }
+
+    [Fact]
+    public async Task CommitProcessed_ItemAlreadyProcessed_WritesNothing()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var items = await store.AddItemsAsync(feedId, [NewItem("a", "Talks open in Geneva"), NewItem("b", "Geneva talks end")], false, T0, Ct);
+        await StorySeeds.RejectAsync(store, [items[1]], T0, Ct);
+        var storyId = await store.ReserveStoryIdAsync(Ct);
+
+        var sequence = await store.CommitProcessedAsync(
+            new ProcessedBatch(items.Select(i => new ItemVerdict(i.Id, StorySeeds.Relevant)).ToList(), [new NewStory(storyId, "Talks open in Geneva", "https://example.org/a", 0.8)], items.Select(i => new StoryPlacement(i.Id, storyId, null)).ToList(), []),
+            T0,
+            Ct);
+
+        sequence.ShouldBeNull();
+        (await store.GetUnprocessedAsync(10, Ct)).Select(i => i.Item.Key).ShouldBe(["a"]);
+        (await store.GetStoryAsync(storyId, Ct)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task GetClustered_AfterASequence_OnlyLaterCommitsWithinTheWindowWithTheirStory()
     {
         var (store, feedId) = await StoreWithFeedAsync();
         var old = (await store.AddItemsAsync(feedId, [NewItem("old", "Envoys met last month")], false, T0.AddDays(-8), Ct)).Single();
-        await store.CreateStoryAsync(old with { Relevance = new Relevance(true, 0.8, [], []) }, T0.AddDays(-8), Ct);
+        await StorySeeds.StoryAsync(store, [old], T0.AddDays(-8), Ct);
         var items = await store.AddItemsAsync(feedId, [NewItem("a", "Talks open in Geneva"), NewItem("b", "Harvest report"), NewItem("c", "Geneva talks end"), NewItem("d", "Envoys fly to Moscow")], false, T0, Ct);
-        var story = await store.CreateStoryAsync(items[0] with { Relevance = new Relevance(true, 0.8, [], []) }, T0, Ct);
-        await store.SetRelevanceAsync(items[1].Id, Relevance.Irrelevant("off topic"), Ct);
-        await store.AttachToStoryAsync(items[2].Id, story, null, T0, Ct);
+        var story = await StorySeeds.StoryAsync(store, [items[0]], T0, Ct);
+        var first = (await store.GetClusteredAsync(-1, T0.AddDays(-7), Ct)).Single();
+        await StorySeeds.RejectAsync(store, [items[1]], T0, Ct);
+        await StorySeeds.JoinAsync(store, story, [items[2]], T0, Ct);
 
-        var all = await store.GetClusteredItemsAsync(0, T0.AddDays(-7), Ct);
-        var after = await store.GetClusteredItemsAsync(items[0].Id, T0.AddDays(-7), Ct);
+        var all = await store.GetClusteredAsync(-1, T0.AddDays(-7), Ct);
+        var after = await store.GetClusteredAsync(first.Sequence, T0.AddDays(-7), Ct);
 
-        all.Select(i => i.Item.Key).ShouldBe(["a", "c"]);
+        all.Select(i => i.Title).ShouldBe(["Talks open in Geneva", "Geneva talks end"]);
         all.ShouldAllBe(i => i.StoryId == story);
-        after.Select(i => i.Item.Key).ShouldBe(["c"]);
-        after[0].FeedName.ShouldBe("Harbor Wire");
+        after.Select(i => i.ItemId).ShouldBe([items[2].Id]);
+    }
+
+    [Fact]
+    public async Task Stories_ProcessedButNotRefreshed_NotShownUntilRefreshed()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var item = (await store.AddItemsAsync(feedId, [NewItem("a", "Talks open in Geneva")], false, T0, Ct)).Single();
+        var storyId = await store.ReserveStoryIdAsync(Ct);
+        await store.CommitProcessedAsync(new ProcessedBatch([new ItemVerdict(item.Id, StorySeeds.Relevant)], [new NewStory(storyId, "Talks open in Geneva", item.Item.Url, 0.8)], [new StoryPlacement(item.Id, storyId, null)], []), T0, Ct);
+
+        var before = await store.GetStoriesAsync(new StoryQuery(10), Ct);
+        await StorySeeds.RefreshAllAsync(store, T0.AddMinutes(1), Ct);
+
+        before.ShouldBeEmpty();
+        var shown = (await store.GetStoriesAsync(new StoryQuery(10), Ct)).Single();
+        shown.Id.ShouldBe(storyId);
+        shown.LastSeen.ShouldBe(T0.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task ClaimRefresh_TwoWorkers_EachStoryToOneUntilTheClaimExpires()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var other = await StoreAsync(store);
+        var items = await store.AddItemsAsync(feedId, [NewItem("a", "Talks open in Geneva")], false, T0, Ct);
+        var storyId = await store.ReserveStoryIdAsync(Ct);
+        await store.CommitProcessedAsync(new ProcessedBatch([new ItemVerdict(items[0].Id, StorySeeds.Relevant)], [new NewStory(storyId, "Talks open in Geneva", items[0].Item.Url, 0.8)], [new StoryPlacement(items[0].Id, storyId, null)], []), T0, Ct);
+
+        var a = await store.ClaimRefreshAsync("a", Ttl, T0, Ct);
+        var b = await other.ClaimRefreshAsync("b", Ttl, T0, Ct);
+        var bLater = await other.ClaimRefreshAsync("b", Ttl, T0 + Ttl, Ct);
+
+        a!.StoryId.ShouldBe(storyId);
+        a.Version.ShouldBe(1);
+        a.RefreshedVersion.ShouldBe(0);
+        b.ShouldBeNull();
+        bLater!.StoryId.ShouldBe(storyId);
+    }
+
+    [Fact]
+    public async Task CommitRefresh_SameVersionTwice_OnlyTheFirstCommitsItsAlerts()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var channel = await store.EnsureChannelAsync("telegram", "42", null, "off", "UTC", Ct);
+        var items = await store.AddItemsAsync(feedId, [NewItem("a", "Talks open in Geneva")], false, T0, Ct);
+        var storyId = await store.ReserveStoryIdAsync(Ct);
+        await store.CommitProcessedAsync(new ProcessedBatch([new ItemVerdict(items[0].Id, StorySeeds.Relevant)], [new NewStory(storyId, "Talks open in Geneva", items[0].Item.Url, 0.8)], [new StoryPlacement(items[0].Id, storyId, null)], []), T0, Ct);
+        var refresh = new StoryRefresh(storyId, 1, "Talks open in Geneva", items[0].Item.Url, 0.8, ["ceasefire"], [], true);
+
+        var first = await store.CommitRefreshAsync(refresh, [new OutboxEntry(channel.Id, "alert", $"alert:1:{storyId}", "{}")], "a", T0, Ct);
+        var second = await store.CommitRefreshAsync(refresh with { Title = "Another title" }, [new OutboxEntry(channel.Id, "alert", $"alert:2:{storyId}", "{}")], "b", T0, Ct);
+
+        first.ShouldBeTrue();
+        second.ShouldBeFalse();
+        (await store.GetStoryAsync(storyId, Ct))!.Title.ShouldBe("Talks open in Geneva");
+        (await store.GetPendingAsync(channel.Id, 10, Ct)).Select(m => m.DedupKey).ShouldBe([$"alert:1:{storyId}"]);
+        (await store.ClaimRefreshAsync("c", Ttl, T0, Ct)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task CommitProcessed_Merge_MovesItemsAndHidesTheMergedStory()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var items = await store.AddItemsAsync(feedId, [NewItem("a", "Talks open in Geneva"), NewItem("b", "Geneva round begins")], false, T0, Ct);
+        var kept = await StorySeeds.StoryAsync(store, [items[0]], T0, Ct);
+        var merged = await StorySeeds.StoryAsync(store, [items[1]], T0, Ct);
+
+        await store.CommitProcessedAsync(new ProcessedBatch([], [], [], [new StoryMerge(merged, kept)]), T0.AddMinutes(1), Ct);
+        var claim = await store.ClaimRefreshAsync("a", Ttl, T0.AddMinutes(1), Ct);
+
+        claim!.StoryId.ShouldBe(kept);
+        (await store.ClaimRefreshAsync("b", Ttl, T0.AddMinutes(1), Ct)).ShouldBeNull();
+        (await store.GetStoryItemsAsync(kept, Ct)).Count.ShouldBe(2);
+        await StorySeeds.RefreshAllAsync(store, T0.AddMinutes(2), Ct);
+        (await store.GetStoriesAsync(new StoryQuery(10), Ct)).Select(s => s.Id).ShouldBe([kept]);
     }
 
     [Fact]
@@ -202,7 +308,7 @@ public abstract class StoreContract : IAsyncDisposable
         var afterDigest = await store.GetStoriesAsync(new StoryQuery(10, NotSentToChannel: channel.Id), Ct);
 
         var second = (await store.AddItemsAsync(other.Id, [NewItem("x", "Geneva envoys meet again")], false, T0.AddMinutes(5), Ct)).Single();
-        await store.AttachToStoryAsync(second.Id, storyId, null, T0.AddMinutes(5), Ct);
+        await StorySeeds.JoinAsync(store, storyId, [second], T0.AddMinutes(5), Ct);
 
         afterDigest.ShouldBeEmpty();
         var unsent = (await store.GetStoriesAsync(new StoryQuery(10, NotSentToChannel: channel.Id), Ct)).Single();

@@ -1,5 +1,5 @@
 using Digest.Core.Delivery;
-using Digest.Core.Feeds;
+using Digest.Core.Pipeline;
 using Digest.Telegram.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -78,6 +78,7 @@ public sealed class ConversationTests
         telegram.Say(Group, Admin, $"/feeds add {site.PageUrl}");
         var added = await telegram.WaitForMessageAsync(m => m.VisibleText.StartsWith("Added Lakeside Courier", StringComparison.Ordinal), "the admin's /feeds add reply");
         added.VisibleText.ShouldContain("found 1 items");
+        await bot.FirstPollsDoneAsync();
 
         await bot.Services.GetRequiredService<DigestDelivery>().RunChannelAsync((await bot.ChannelAsync(Group)).Id, CancellationToken.None);
         var digest = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.VisibleText.StartsWith("Digest —", StringComparison.Ordinal), "the group's digest");
@@ -122,7 +123,7 @@ public sealed class ConversationTests
         telegram.Say(Group, Member, "/search prisoner exchange");
         await telegram.WaitForMessageAsync(m => m.VisibleText.Contains("agree prisoner exchange", StringComparison.Ordinal), "the backlog item in /search");
 
-        // A fresh matching story alerts the subscriber privately, right after the poll that found it.
+        // A fresh matching story alerts the subscriber privately, as soon as the stages have made the story.
         site.Add(new FeedEntry("Kremlin confirms new prisoner exchange under the peace plan", "Peskov said the swap was agreed with Witkoff's team.", now, "swap-2"));
         var poller = bot.Services.GetRequiredService<FeedPoller>();
         var feed = (await bot.Store.GetFeedsAsync(CancellationToken.None)).Single(f => f.Url == site.FeedUrl);
@@ -135,6 +136,7 @@ public sealed class ConversationTests
         // The same story growing does not alert again.
         site.Add(new FeedEntry("Kremlin confirms new prisoner exchange under the peace plan, Peskov says", "The swap was agreed with Witkoff's team.", now, "swap-3"));
         await poller.PollAsync((await bot.Store.GetFeedAsync(feed.Id, CancellationToken.None))!, CancellationToken.None);
+        await bot.FirstPollsDoneAsync();
         var items = await bot.Store.GetItemsSinceAsync(DateTimeOffset.UnixEpoch, CancellationToken.None);
         var second = items.Single(i => i.Item.Url.EndsWith("swap-2", StringComparison.Ordinal));
         var third = items.Single(i => i.Item.Url.EndsWith("swap-3", StringComparison.Ordinal));
@@ -193,7 +195,15 @@ public sealed class ConversationTests
         await bot.DisposeAsync();
         telegram.Release(Group);
 
+        // Startup waits for nothing: the outbox sweep, which starts with the bot, sends what was not acknowledged.
         await using var restarted = await BotHarness.StartAsync(telegram, database);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (telegram.Messages.Count(m => m.VisibleText == "Second notice") < 2
+               || (await restarted.Store.GetPendingAsync(channel.Id, 10, timeout.Token)).Count > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
+        }
+
         telegram.Messages.Count(m => m.VisibleText == "Second notice").ShouldBe(2);
         telegram.Messages.Count(m => m.VisibleText == "First notice").ShouldBe(1);
         (await restarted.Store.GetPendingAsync(channel.Id, 10, CancellationToken.None)).ShouldBeEmpty();

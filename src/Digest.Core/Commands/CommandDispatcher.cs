@@ -1,4 +1,3 @@
-using Digest.Core.Subscriptions;
 using Microsoft.Extensions.Logging;
 
 namespace Digest.Core.Commands;

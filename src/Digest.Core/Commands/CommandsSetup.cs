@@ -1,5 +1,3 @@
-using Digest.Core.Pipeline;
-using Digest.Core.Subscriptions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Digest.Core.Commands;
@@ -7,7 +5,7 @@ namespace Digest.Core.Commands;
 public static class CommandsSetup
 {
     /// <summary>
-    /// The platform-neutral command core and alerts, for the long-running bot. The host provides
+    /// The platform-neutral command core, for the long-running bot. The host provides
     /// <see cref="IDigestScheduling"/>; chat adapters call <see cref="CommandDispatcher.HandleAsync"/>.
     /// </summary>
     public static IServiceCollection AddDigestCommands(this IServiceCollection services)
@@ -17,7 +15,6 @@ public static class CommandsSetup
         services.AddSingleton<CommunityCommands>();
         services.AddSingleton<SubscriptionCommands>();
         services.AddSingleton<CommandDispatcher>();
-        services.AddSingleton<IStoryObserver, AlertObserver>();
         return services;
     }
 }

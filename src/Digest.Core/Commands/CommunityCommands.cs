@@ -4,7 +4,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>/topic, /schedule and /feedback: how a community tunes what it gets and when.</summary>
-public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, TimeProvider time)
+public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, TimeProvider time)
 {
     public const int PhraseMaxLength = 100;
     public const int PhrasesMax = 50;
@@ -102,7 +102,7 @@ public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore del
             return CommandReply.Say($"This chat's digest: {Show(channel.Schedule, channel.TimeZone)}.\nChange it with /schedule daily 08:00 Europe/Kyiv, /schedule <cron> [zone], or /schedule off.");
         }
 
-        var spec = Schedules.Parse(words, channel.TimeZone, out var error);
+        var spec = schedules.Parse(words, channel.TimeZone, out var error);
         if (error is not null)
         {
             return CommandReply.Refuse(error);
@@ -114,7 +114,7 @@ public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore del
     }
 
     private string Show(string cron, string zone) =>
-        Schedules.Next(cron, zone, time.GetUtcNow()) is { } next ? $"'{cron}' in {zone}; next at {Schedules.Describe(next, zone)}" : "off";
+        schedules.Next(cron, zone, time.GetUtcNow()) is { } next ? $"'{cron}' in {zone}; next at {Schedules.Describe(next, zone)}" : "off";
 
     public async Task<CommandReply> FeedbackAsync(CommandRequest request, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Xml;
 using Digest.Core.Feeds;
+using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -102,7 +103,7 @@ public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore community
         await scheduling.ScheduleFeedAsync(await feedStore.GetFeedAsync(link.Feed.Id, cancellationToken) ?? link.Feed, cancellationToken);
         return report.Error is { } pollError
             ? new AddOutcome($"Added {link.Feed.Name} (feed #{link.Feed.Id}), but its first poll failed: {pollError}. I'll keep trying.", null, preview)
-            : new AddOutcome(string.Create(CultureInfo.InvariantCulture, $"Added {link.Feed.Name} (feed #{link.Feed.Id}): found {report.Found} items, stored {report.NewItems.Count}. They are searchable now; new ones will reach the digest."), null, preview);
+            : new AddOutcome(string.Create(CultureInfo.InvariantCulture, $"Added {link.Feed.Name} (feed #{link.Feed.Id}): found {report.Found} items, stored {report.Stored}. They are searchable now; new ones will reach the digest."), null, preview);
     }
 
     /// <summary>

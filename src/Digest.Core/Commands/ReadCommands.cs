@@ -6,7 +6,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>What everyone may ask: /help, /latest, /digest, /search, /story, /status.</summary>
-public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, DigestComposer composer, CommunityScopes scopes, TimeProvider time)
+public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, DigestComposer composer, CommunityScopes scopes, Schedules schedules, TimeProvider time)
 {
     public const int LatestDefault = 5;
     public const int LatestMax = 20;
@@ -129,7 +129,7 @@ public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, I
         }
 
         var channel = request.Channel;
-        var next = channel.PausedReason is null ? Schedules.Next(channel.Schedule, channel.TimeZone, now) : null;
+        var next = channel.PausedReason is null ? schedules.Next(channel.Schedule, channel.TimeZone, now) : null;
         text.Append(CultureInfo.InvariantCulture, $"\nThis chat: last digest {When(channel.LastDigestAt)}; next {(next is { } n ? Schedules.Describe(n, channel.TimeZone) : "none scheduled")}.");
 
         var paused = (await deliveryStore.GetChannelsAsync(cancellationToken))

@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Quartz;
 
 namespace Digest.Core.Commands;
 
 /// <summary>A digest schedule: a Quartz cron expression read in an IANA time zone, or <see cref="Off"/>.</summary>
 public sealed record ScheduleSpec(string Cron, string TimeZone);
 
-/// <summary>Reads <c>/schedule</c> arguments and tells when a schedule fires next.</summary>
-public static partial class Schedules
+/// <summary>Reads <c>/schedule</c> arguments and tells when a schedule fires next; the cron dialect is the host's (<see cref="ICron"/>).</summary>
+public sealed partial class Schedules(ICron cron)
 {
     /// <summary>The schedule of a channel that gets no digests (a private chat with alerts only, or <c>/schedule off</c>).</summary>
     public const string Off = "off";
@@ -17,7 +16,7 @@ public static partial class Schedules
     /// <c>daily 08:00 [zone]</c>, <c>off</c>, or a cron expression — Quartz's six or seven fields (seconds first) or the
     /// classic five — optionally followed by a zone. The zone defaults to <paramref name="currentZone"/>.
     /// </summary>
-    public static ScheduleSpec Parse(IReadOnlyList<string> words, string currentZone, out string? error)
+    public ScheduleSpec Parse(IReadOnlyList<string> words, string currentZone, out string? error)
     {
         error = null;
         if (words.Count == 1 && words[0].Equals(Off, StringComparison.OrdinalIgnoreCase))
@@ -72,31 +71,25 @@ public static partial class Schedules
             }
         }
 
-        var cron = string.Join(' ', fields);
-        try
+        var expression = string.Join(' ', fields);
+        if (cron.Validate(expression) is { } invalid)
         {
-            _ = new CronExpression(cron);
-        }
-        catch (FormatException e)
-        {
-            error = $"'{string.Join(' ', words)}' is not a valid cron expression: {e.Message}";
+            error = $"'{string.Join(' ', words)}' is not a valid cron expression: {invalid}";
             return new ScheduleSpec("", zone);
         }
 
-        if (Next(cron, zone, DateTimeOffset.UnixEpoch) is null)
+        if (Next(expression, zone, DateTimeOffset.UnixEpoch) is null)
         {
-            error = $"'{cron}' never fires.";
+            error = $"'{expression}' never fires.";
             return new ScheduleSpec("", zone);
         }
 
-        return new ScheduleSpec(cron, zone);
+        return new ScheduleSpec(expression, zone);
     }
 
     /// <summary>When a schedule fires next after <paramref name="after"/>; null for <see cref="Off"/> or an invalid schedule.</summary>
-    public static DateTimeOffset? Next(string cron, string timeZone, DateTimeOffset after) =>
-        CronExpression.TryParse(cron, out var expression) && TryFindZone(timeZone, out var zone)
-            ? expression!.WithTimeZone(zone!).GetNextValidTimeAfter(after)
-            : null;
+    public DateTimeOffset? Next(string expression, string timeZone, DateTimeOffset after) =>
+        expression != Off && TryFindZone(timeZone, out var zone) ? cron.NextAfter(expression, zone!, after) : null;
 
     public static bool TryFindZone(string id, out TimeZoneInfo? zone)
     {

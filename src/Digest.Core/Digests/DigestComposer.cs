@@ -1,4 +1,3 @@
-using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Options;
 

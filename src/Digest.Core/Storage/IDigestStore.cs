@@ -43,7 +43,50 @@ public sealed record StoredItem(
     DateTimeOffset FirstSeen,
     bool IsBacklog,
     Relevance? Relevance,
-    long? StoryId);
+    long? StoryId)
+{
+    /// <summary>The story version the item joined in: the items above a story's refreshed version are new to its next refresh.</summary>
+    public int JoinedVersion { get; init; }
+}
+
+/// <summary>What the clusterer needs of an item another worker (or an earlier run) put into a story.</summary>
+public sealed record ClusteredItem(long ItemId, long StoryId, long Sequence, string Title, string Summary, DateTimeOffset Published);
+
+/// <summary>The process stage's verdict on one item.</summary>
+public sealed record ItemVerdict(long ItemId, Relevance Relevance);
+
+/// <summary>A story the process stage started, under an id reserved with <see cref="IStoryStore.ReserveStoryIdAsync"/>.</summary>
+public sealed record NewStory(long StoryId, string Title, string Url, double Score);
+
+/// <summary>An item joins a story (a new one, an existing one, or — re-clustered — another one than before).</summary>
+public sealed record StoryPlacement(long ItemId, long StoryId, long? DuplicateOfItemId);
+
+/// <summary>A story folded into another: its items move there and it stops being shown.</summary>
+public sealed record StoryMerge(long StoryId, long IntoStoryId);
+
+/// <summary>
+/// One commit of the process stage: every item's relevance, and the membership changes they bring. Committed in one
+/// transaction; each touched story's version goes up by one, which marks it due for a refresh.
+/// </summary>
+public sealed record ProcessedBatch(IReadOnlyList<ItemVerdict> Verdicts, IReadOnlyList<NewStory> NewStories, IReadOnlyList<StoryPlacement> Placements, IReadOnlyList<StoryMerge> Merges)
+{
+    public static readonly ProcessedBatch Empty = new([], [], [], []);
+}
+
+/// <summary>A story claimed for a refresh: its version now, the version last refreshed, and when it began.</summary>
+public sealed record StoryClaim(long StoryId, int Version, int RefreshedVersion, DateTimeOffset FirstSeen);
+
+/// <summary>What a refresh computed for a story at <see cref="Version"/>; <see cref="HasNewItems"/> makes it a new version for digests.</summary>
+public sealed record StoryRefresh(long StoryId, int Version, string Title, string Url, double Score, IReadOnlyList<string> Tags, IReadOnlyList<KeyLine> KeyLines, bool HasNewItems);
+
+/// <summary>Work waiting in the pipeline: items stored but not processed, stories changed but not refreshed.</summary>
+public sealed record PipelineBacklog(long UnprocessedItems, long StoriesDue)
+{
+    public bool IsEmpty => UnprocessedItems == 0 && StoriesDue == 0;
+}
+
+/// <summary>A message to record in the outbox with the change that caused it.</summary>
+public sealed record OutboxEntry(long ChannelId, string Kind, string DedupKey, string Payload);
 
 /// <summary>A source of a story: the outlet and its link.</summary>
 public sealed record StorySource(string Name, string Url);
@@ -158,38 +201,68 @@ public interface IFeedStore
     Task<bool> RemoveFeedAsync(long feedId, CancellationToken cancellationToken);
 }
 
-/// <summary>Items: stored by the poll stage, classified by the process stage, searched by commands.</summary>
+/// <summary>Items: stored by the store stage, classified and clustered by the process stage, searched by commands.</summary>
 public interface IItemStore
 {
-    /// <summary>Stores the items not yet known for the feed; returns the new ones with their ids.</summary>
+    /// <summary>
+    /// The store stage's one transaction for a feed's poll: the items not yet known for the feed (with the search index)
+    /// and the poll's outcome with its validators, so a crash never keeps the validators of items it did not store.
+    /// Returns how many items were new.
+    /// </summary>
+    Task<int> StorePollAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, FeedPollOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>Stores the items not yet known for the feed, without a poll (seeding, tests); returns the new ones with their ids.</summary>
     Task<IReadOnlyList<StoredItem>> AddItemsAsync(long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken);
-    Task SetRelevanceAsync(long itemId, Relevance relevance, CancellationToken cancellationToken);
     Task<IReadOnlyList<StoredItem>> GetItemsSinceAsync(DateTimeOffset firstSeenAfter, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Items in a story with an id above <paramref name="afterItemId"/>, first seen after <paramref name="firstSeenAfter"/>,
-    /// by id: what other workers clustered since this one last looked.
-    /// </summary>
-    Task<IReadOnlyList<StoredItem>> GetClusteredItemsAsync(long afterItemId, DateTimeOffset firstSeenAfter, CancellationToken cancellationToken);
+    /// <summary>Items stored but not yet processed, oldest published first (then by id), whoever stored them.</summary>
+    Task<IReadOnlyList<StoredItem>> GetUnprocessedAsync(int limit, CancellationToken cancellationToken);
 
-    /// <summary>Items stored but not yet classified: what a crash or Ctrl-C left mid-pipeline.</summary>
-    Task<IReadOnlyList<StoredItem>> GetUnclassifiedAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Items placed in a story by a process commit with a sequence above <paramref name="afterSequence"/>, first seen after
+    /// <paramref name="firstSeenAfter"/>, in commit order: what other workers clustered since this one last looked.
+    /// </summary>
+    Task<IReadOnlyList<ClusteredItem>> GetClusteredAsync(long afterSequence, DateTimeOffset firstSeenAfter, CancellationToken cancellationToken);
     Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken);
 
     /// <summary>Full-text search over stored items, best first; only items of <paramref name="feedIds"/> when given (a community's feeds).</summary>
     Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken);
 }
 
-/// <summary>Stories: built by the process stage, refreshed with key lines, read by digests and commands.</summary>
+/// <summary>Stories: built by the process stage, refreshed by the refresh stage, read by digests and commands.</summary>
 public interface IStoryStore
 {
-    /// <summary>Starts a story with its first item; <paramref name="at"/> is when the story became visible.</summary>
-    Task<long> CreateStoryAsync(StoredItem first, DateTimeOffset at, CancellationToken cancellationToken);
-    Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, DateTimeOffset at, CancellationToken cancellationToken);
-    Task UpdateStoryAsync(long storyId, string title, string url, double score, IReadOnlyList<string> tags, IReadOnlyList<KeyLine> keyLines, CancellationToken cancellationToken);
+    /// <summary>An id for a story the process stage is starting in memory; committed with <see cref="CommitProcessedAsync"/> (an id lost to a failed commit is never reused).</summary>
+    Task<long> ReserveStoryIdAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Commits a processed batch in one transaction: relevance, new stories, placements and merges, every touched story's
+    /// version bumped. Returns the commit's sequence, or null when one of the items was processed already (another worker
+    /// got there first: nothing is written, and the caller rebuilds its clusterer).
+    /// </summary>
+    Task<long?> CommitProcessedAsync(ProcessedBatch batch, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the oldest story due for a refresh (its version ahead of its refreshed version) for <paramref name="claimer"/>
+    /// until <paramref name="now"/> + <paramref name="ttl"/>; a claim whose worker died expires. Null when none is free.
+    /// </summary>
+    Task<StoryClaim?> ClaimRefreshAsync(string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Commits a refresh and, in the same transaction, the messages it causes (alerts; a dedup key already there is kept),
+    /// only when <see cref="StoryRefresh.Version"/> is still ahead of the story's refreshed version. Releases the claim.
+    /// False when another refresh of that version or a later one committed first: nothing is written.
+    /// </summary>
+    Task<bool> CommitRefreshAsync(StoryRefresh refresh, IReadOnlyList<OutboxEntry> messages, string claimer, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>What the process and refresh stages have still to do, whoever stored or changed it.</summary>
+    Task<PipelineBacklog> GetBacklogAsync(CancellationToken cancellationToken);
+
+    /// <summary>Gives a claim back after a failed refresh, so the story is retried at once.</summary>
+    Task ReleaseRefreshAsync(long storyId, string claimer, CancellationToken cancellationToken);
     Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken);
 
-    /// <summary>Stories matching the query, the most recently published first.</summary>
+    /// <summary>Stories refreshed at least once and not merged into another, matching the query, the most recently published first.</summary>
     Task<IReadOnlyList<StoryRecord>> GetStoriesAsync(StoryQuery query, CancellationToken cancellationToken);
 }
 

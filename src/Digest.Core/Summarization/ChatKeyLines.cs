@@ -1,17 +1,13 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenAI;
 
 namespace Digest.Core.Summarization;
 
 /// <summary>
-/// Key lines written by a chat model behind an OpenAI-compatible endpoint. The model is asked for JSON lines with their
+/// Key lines written by a chat model (the host supplies the <see cref="IChatClient"/>: an OpenAI-compatible endpoint). The model is asked for JSON lines with their
 /// speakers; a line is kept only when it is grounded in the sources (most of its words occur there) and a speaker only
 /// when the sources name them. On an error, a timeout or no grounded line, the extractive lines are returned instead.
 /// </summary>
@@ -22,9 +18,6 @@ public sealed partial class ChatKeyLines(
     TimeProvider time,
     ILogger<ChatKeyLines> logger) : IKeyLineExtractor
 {
-    /// <summary>The name of the <see cref="IHttpClientFactory"/> client the chat endpoint is called with.</summary>
-    public const string HttpClientName = "Summarization.Llm";
-
     /// <summary>The share of a line's content words that must occur in the sources.</summary>
     internal const double GroundedShare = 0.8;
 
@@ -67,8 +60,9 @@ public sealed partial class ChatKeyLines(
         {
             LogFallback(logger, $"no answer within {settings.Timeout.TotalSeconds:0} s", null);
         }
-        catch (Exception e) when (e is ClientResultException or HttpRequestException or JsonException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever the backend throws (its SDK's own errors included) costs this story its model lines, nothing more.
             LogFallback(logger, e.Message, e);
         }
 
@@ -143,29 +137,6 @@ public sealed partial class ChatKeyLines(
         }
 
         return builder.Length > MaxPromptChars ? builder.ToString(0, MaxPromptChars) : builder.ToString();
-    }
-
-    /// <summary>The chat backend over the named <see cref="IHttpClientFactory"/> client, without the SDK's own retries (the fallback is the retry).</summary>
-    internal static ChatKeyLines Create(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<SummarizationOptions>>();
-        var llm = options.Value.Llm;
-        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
-        var client = new OpenAIClient(
-            new ApiKeyCredential(string.IsNullOrEmpty(llm.ApiKey) ? "unused" : llm.ApiKey),
-            new OpenAIClientOptions
-            {
-                Endpoint = llm.Endpoint,
-                Transport = new HttpClientPipelineTransport(http),
-                RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-                NetworkTimeout = Timeout.InfiniteTimeSpan,
-            });
-        return new ChatKeyLines(
-            client.GetChatClient(llm.Model).AsIChatClient(),
-            services.GetRequiredService<ExtractiveKeyLines>(),
-            options,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<ChatKeyLines>>());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chat model key lines failed, using extractive lines: {Reason}")]

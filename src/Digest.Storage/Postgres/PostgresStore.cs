@@ -105,19 +105,23 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         return row.ToRecord();
     }
 
-    public async Task RecordPollAsync(long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
+    private protected override string RecordPollSql =>
+        """
             UPDATE feeds SET etag = @ETag, last_modified = @LastModified, last_polled_at = @polled,
                 last_success_at = CASE WHEN @Success THEN @polled ELSE last_success_at END,
                 last_error = @Error, consecutive_failures = @ConsecutiveFailures, next_poll_at = @next, paused_reason = @PausedReason,
                 backlog_stored = backlog_stored OR @Success
             WHERE id = @feedId
-            """,
-            new { feedId, outcome.ETag, outcome.LastModified, polled = Ms(outcome.PolledAt), outcome.Success, outcome.Error, outcome.ConsecutiveFailures, next = Ms(outcome.NextPollAt), outcome.PausedReason });
-    }
+        """;
+
+    private protected override string ClaimRefreshSql =>
+        """
+            UPDATE stories s SET claimed_by = @claimer, claimed_until = @until
+            FROM (SELECT id FROM stories WHERE version > refreshed_version AND merged_into IS NULL AND (claimed_until IS NULL OR claimed_until <= @now)
+                  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) due
+            WHERE s.id = due.id
+            RETURNING s.id, s.version, s.refreshed_version, s.first_seen
+        """;
 
     // ---- Items
 
@@ -130,7 +134,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<HitRow>(
+        var rows = await connection.QueryAsync<HitRow>(Command(
             $"""
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
                    ts_headline('simple', i.summary, q, 'StartSel=«, StopSel=», MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1, FragmentDelimiter=…') AS snippet
@@ -139,7 +143,9 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             ORDER BY ts_rank(i.search, q) DESC, i.published_at DESC, i.id DESC
             LIMIT @limit OFFSET @offset
             """,
-            new { match, limit, offset });
+            new { match, limit, offset },
+            null,
+            cancellationToken));
         return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), r.snippet)).ToList();
     }
 
@@ -158,18 +164,9 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
 
     // ---- Stories
 
-    public async Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync("UPDATE items SET story_id = @storyId, duplicate_of = @duplicateOfItemId WHERE id = @itemId", new { itemId, storyId, duplicateOfItemId }, transaction);
-        await connection.ExecuteAsync("UPDATE stories SET last_seen = greatest(last_seen, @at) WHERE id = @storyId", new { storyId, at = Ms(at) }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
     public async Task<IReadOnlyList<StoryRecord>> GetStoriesAsync(StoryQuery query, CancellationToken cancellationToken)
     {
-        var where = new List<string>();
+        var where = new List<string> { ShownStory };
         if (query.SeenAfter is not null)
         {
             where.Add("last_seen > @seenAfter");
@@ -190,16 +187,17 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             where.Add("NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.channel_id = @channelId AND d.story_id = q.id AND d.last_seen_sent >= q.last_seen)");
         }
 
-        var sql = $"SELECT * FROM ({StorySelect}) q {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY published DESC NULLS LAST, id DESC LIMIT @limit";
+        var sql = $"SELECT * FROM ({StorySelect}) q {"WHERE " + string.Join(" AND ", where)} ORDER BY published DESC NULLS LAST, id DESC LIMIT @limit";
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StoryRow>(sql, new
+        var parameters = new
         {
             seenAfter = Ms(query.SeenAfter),
             publishedAfter = Ms(query.PublishedAfter),
             limit = query.Limit,
             channelId = query.NotSentToChannel,
             feedIds = query.FeedIds?.ToArray() ?? [],
-        });
+        };
+        var rows = await connection.QueryAsync<StoryRow>(Command(sql, parameters, null, cancellationToken));
         return await WithSourcesAsync(connection, rows.ToList());
     }
 
@@ -354,7 +352,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             """,
             new { channelId, ids = stories.Select(s => s.StoryId).ToArray(), seen = stories.Select(s => Ms(s.LastSeen)).ToArray() },
             transaction);
-        if (alreadySent || !await InsertOutboxAsync(connection, transaction, channelId, "digest", dedupKey, payload, createdAt))
+        if (alreadySent || !await InsertOutboxAsync(connection, transaction, channelId, "digest", dedupKey, payload, createdAt, cancellationToken))
         {
             return false;
         }

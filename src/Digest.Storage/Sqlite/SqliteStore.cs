@@ -14,6 +14,7 @@ namespace Digest.Storage.Sqlite;
 public sealed class SqliteStore : DapperStore, IDigestStore
 {
     private readonly string connectionString;
+    private readonly SemaphoreSlim writer = new(1, 1); // lives as long as the store; never disposed
 
     /// <summary>The same, allowed to create the file: for the migration only.</summary>
     private readonly string creatingConnectionString;
@@ -64,12 +65,28 @@ public sealed class SqliteStore : DapperStore, IDigestStore
     /// <summary>Which file the path named when the store was migrated: the one the bot works in (see the database watchdog).</summary>
     public FileIdentity? OpenedFile { get; private set; }
 
+    private protected override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await writer.WaitAsync(cancellationToken);
+        return new Writing(writer);
+    }
+
+    private sealed class Writing(SemaphoreSlim writer) : IDisposable
+    {
+        public void Dispose() => writer.Release();
+    }
+
     protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool create = false)
     {
         var connection = new SqliteConnection(create ? creatingConnectionString : connectionString);
         await connection.OpenAsync(cancellationToken);
+
+        // Per connection: in WAL mode a commit then survives a killed process without an fsync of its own.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=NORMAL";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
@@ -130,6 +147,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
 
     public async Task<FeedRecord> UpsertFeedAsync(string url, string? name, string fallbackName, TimeSpan interval, CancellationToken cancellationToken)
     {
+        using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<FeedRow>(
             """
@@ -141,21 +159,62 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         return row.ToRecord();
     }
 
-    public async Task RecordPollAsync(long feedId, FeedPollOutcome outcome, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
+    private protected override string RecordPollSql =>
+        """
             UPDATE feeds SET etag = @ETag, last_modified = @LastModified, last_polled_at = @polled,
                 last_success_at = CASE WHEN @Success THEN @polled ELSE last_success_at END,
                 last_error = @Error, consecutive_failures = @ConsecutiveFailures, next_poll_at = @next, paused_reason = @PausedReason,
                 backlog_stored = CASE WHEN @Success THEN 1 ELSE backlog_stored END
             WHERE id = @feedId
-            """,
-            new { feedId, outcome.ETag, outcome.LastModified, polled = Ms(outcome.PolledAt), outcome.Success, outcome.Error, outcome.ConsecutiveFailures, next = Ms(outcome.NextPollAt), outcome.PausedReason });
-    }
+        """;
+
+    private protected override string ClaimRefreshSql =>
+        """
+            UPDATE stories SET claimed_by = @claimer, claimed_until = @until
+            WHERE id = (SELECT id FROM stories WHERE version > refreshed_version AND merged_into IS NULL AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY id LIMIT 1)
+            RETURNING id, version, refreshed_version, first_seen
+        """;
 
     // ---- Items
+
+    /// <summary>One statement compiled once for the whole batch, bound per item (Dapper would compile it per item).</summary>
+    private protected override async Task<List<(long Id, Item Item)>> InsertItemsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken)
+    {
+        await using var command = (SqliteCommand)connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)transaction;
+        command.CommandText =
+            """
+            INSERT INTO items(feed_id, item_key, title, url, summary, author, published_at, first_seen, is_backlog)
+            VALUES (@feedId, @key, @title, @url, @summary, @author, @published, @seen, @isBacklog)
+            ON CONFLICT(feed_id, item_key) DO NOTHING
+            RETURNING id
+            """;
+        command.Parameters.AddWithValue("@feedId", feedId);
+        command.Parameters.AddWithValue("@seen", Ms(firstSeen));
+        command.Parameters.AddWithValue("@isBacklog", isBacklog);
+        var key = command.Parameters.Add("@key", SqliteType.Text);
+        var title = command.Parameters.Add("@title", SqliteType.Text);
+        var url = command.Parameters.Add("@url", SqliteType.Text);
+        var summary = command.Parameters.Add("@summary", SqliteType.Text);
+        var author = command.Parameters.Add("@author", SqliteType.Text);
+        var published = command.Parameters.Add("@published", SqliteType.Integer);
+        var added = new List<(long, Item)>();
+        foreach (var item in items)
+        {
+            key.Value = item.Key;
+            title.Value = item.Title;
+            url.Value = item.Url;
+            summary.Value = item.Summary;
+            author.Value = (object?)item.Author ?? DBNull.Value;
+            published.Value = Ms(item.Published);
+            if (await command.ExecuteScalarAsync(cancellationToken) is long id)
+            {
+                added.Add((id, item));
+            }
+        }
+
+        return added;
+    }
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken)
     {
@@ -166,7 +225,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<HitRow>(
+        var rows = await connection.QueryAsync<HitRow>(Command(
             $"""
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
                    snippet(items_fts, 1, '«', '»', '…', 16) AS snippet
@@ -175,7 +234,9 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             ORDER BY bm25(items_fts, 3.0, 1.0), i.published_at DESC
             LIMIT @limit OFFSET @offset
             """,
-            new { match, limit, offset });
+            new { match, limit, offset },
+            null,
+            cancellationToken));
         return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), r.snippet)).ToList();
     }
 
@@ -188,20 +249,9 @@ public sealed class SqliteStore : DapperStore, IDigestStore
 
     // ---- Stories
 
-    public async Task AttachToStoryAsync(long itemId, long storyId, long? duplicateOfItemId, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
-            UPDATE items SET story_id = @storyId, duplicate_of = @duplicateOfItemId WHERE id = @itemId;
-            UPDATE stories SET last_seen = max(last_seen, @at) WHERE id = @storyId;
-            """,
-            new { itemId, storyId, duplicateOfItemId, at = Ms(at) });
-    }
-
     public async Task<IReadOnlyList<StoryRecord>> GetStoriesAsync(StoryQuery query, CancellationToken cancellationToken)
     {
-        var where = new List<string>();
+        var where = new List<string> { ShownStory };
         if (query.SeenAfter is not null)
         {
             where.Add("last_seen > @seenAfter");
@@ -222,9 +272,9 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             where.Add("NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.channel_id = @channelId AND d.story_id = q.id AND d.last_seen_sent >= q.last_seen)");
         }
 
-        var sql = $"SELECT * FROM ({StorySelect}) q {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY published DESC, id DESC LIMIT @limit";
+        var sql = $"SELECT * FROM ({StorySelect}) q {"WHERE " + string.Join(" AND ", where)} ORDER BY published DESC, id DESC LIMIT @limit";
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StoryRow>(sql, new { seenAfter = Ms(query.SeenAfter), publishedAfter = Ms(query.PublishedAfter), limit = query.Limit, channelId = query.NotSentToChannel });
+        var rows = await connection.QueryAsync<StoryRow>(Command(sql, new { seenAfter = Ms(query.SeenAfter), publishedAfter = Ms(query.PublishedAfter), limit = query.Limit, channelId = query.NotSentToChannel }, null, cancellationToken));
         return await WithSourcesAsync(connection, rows.ToList());
     }
 
@@ -386,7 +436,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
             }
         }
 
-        if (!await InsertOutboxAsync(connection, transaction, channelId, "digest", dedupKey, payload, createdAt))
+        if (!await InsertOutboxAsync(connection, transaction, channelId, "digest", dedupKey, payload, createdAt, cancellationToken))
         {
             return false;
         }

@@ -1,6 +1,7 @@
 using Digest.Core;
 using Digest.Core.Digests;
 using Digest.Core.Feeds;
+using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Digest.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 namespace Digest.Worker.Cli;
 
 /// <summary>
-/// <c>digest once</c>: one cycle of the bot's main job — poll every feed, run the pipeline, print the digest. Feed errors
+/// <c>digest once</c>: one cycle of the bot's main job — poll every feed, run the stages, print the digest. Feed errors
 /// are reported on standard error and the other feeds go on. Nothing is marked delivered: it is a look, not a post.
 /// </summary>
 internal static class OnceCommand
@@ -56,12 +57,7 @@ internal static class OnceCommand
         var overrides = options.Values("--feeds");
         var feeds = await services.GetRequiredService<FeedCatalog>().SyncAsync(overrides, cancellationToken);
 
-        var poller = services.GetRequiredService<FeedPoller>();
-        var reports = await Task.WhenAll(feeds.Select(f => poller.PollAsync(f, cancellationToken)));
-        foreach (var failed in reports.Where(r => r.Error is not null))
-        {
-            await stderr.WriteLineAsync(SafeUrl.RedactIn($"feed {failed.Feed.Name} ({SafeUrl.Redact(failed.Feed.Url)}): {failed.Error}"));
-        }
+        var (polled, failed) = await PollAndProcessAsync(services, feeds, stderr, cancellationToken);
 
         var digest = await services.GetRequiredService<DigestComposer>().ComposePublishedWithinAsync(
             window, overrides.Count > 0 ? feeds.Select(f => f.Id).ToList() : null, cancellationToken);
@@ -73,6 +69,53 @@ internal static class OnceCommand
         };
         await stdout.WriteLineAsync(text.TrimEnd());
         await host.StopAsync(cancellationToken);
-        return reports.All(r => r.Error is not null) && reports.Length > 0 ? 1 : 0;
+        return polled > 0 && failed == polled ? 1 : 0;
+    }
+
+    /// <summary>How many feeds are read at once: enough to keep both stages and every core busy.</summary>
+    internal static int PollConcurrency => Math.Max(4, Environment.ProcessorCount * 2);
+
+    /// <summary>
+    /// Streams the cycle: feeds are read a few at a time and each feed's batch is stored as it arrives; the process stage
+    /// then takes the stored items in batches while the refresh stage consumes the stories it touches; nothing holds
+    /// every item or every report. Returns once every stored item
+    /// is processed and every story it touched refreshed. A failed feed is reported on standard error; the others go on.
+    /// </summary>
+    private static async Task<(int Polled, int Failed)> PollAndProcessAsync(IServiceProvider services, IReadOnlyList<FeedRecord> feeds, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var poller = services.GetRequiredService<FeedPoller>();
+        var failed = 0;
+        using var errors = new SemaphoreSlim(1, 1);
+        var polling = Parallel.ForEachAsync(feeds, new ParallelOptions { MaxDegreeOfParallelism = PollConcurrency, CancellationToken = cancellationToken }, async (feed, token) =>
+        {
+            var report = await poller.PollAsync(feed, token);
+            if (report.Error is { } error)
+            {
+                await errors.WaitAsync(token);
+                try
+                {
+                    failed++;
+                    await stderr.WriteLineAsync(SafeUrl.RedactIn($"feed {report.Feed.Name} ({SafeUrl.Redact(report.Feed.Url)}): {error}"));
+                }
+                finally
+                {
+                    errors.Release();
+                }
+            }
+        });
+
+        // Processing starts once every feed is stored, so the items are clustered in published order whatever order the
+        // feeds arrived in, and the same feeds give the same digest; refreshing runs alongside it. Both stop once they
+        // have caught up.
+        var processing = ProcessAfterAsync(polling, services.GetRequiredService<ProcessStage>(), cancellationToken);
+        var refreshing = services.GetRequiredService<RefreshStage>().RunAsync(processing, cancellationToken);
+        await Task.WhenAll(polling, processing, refreshing);
+        return (feeds.Count, failed);
+    }
+
+    private static async Task ProcessAfterAsync(Task polling, ProcessStage process, CancellationToken cancellationToken)
+    {
+        await polling;
+        await process.RunAsync(Task.CompletedTask, cancellationToken);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
+using Digest.Core.Commands;
 using Digest.Core.Storage;
 using Digest.Worker.Hosting;
-using Digest.Worker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -16,6 +16,7 @@ internal static class StatusCommand
         await host.StartAsync(cancellationToken);
         var store = host.Services.GetRequiredService<IDigestStore>();
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var schedules = host.Services.GetRequiredService<Schedules>();
         await store.MigrateAsync(cancellationToken);
 
         var feeds = await store.GetFeedsAsync(cancellationToken);
@@ -33,7 +34,7 @@ internal static class StatusCommand
             await stdout.WriteLineAsync($"Channels ({channels.Count})");
             foreach (var channel in channels)
             {
-                var next = DigestScheduler.NextDigest(channel, now);
+                var next = schedules.Next(channel.Schedule, channel.TimeZone, now);
                 await stdout.WriteLineAsync($"  {channel.Platform} {channel.ShownAddress}  schedule '{channel.Schedule}' ({channel.TimeZone})   last digest: {When(channel.LastDigestAt)}   next: {When(next)}{(channel.PausedReason is { } p ? $"   PAUSED: {p}" : "")}");
             }
         }

@@ -79,6 +79,8 @@ internal static class DigestHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<WorkerExit>();
         services.AddSingleton(new ConsoleOutput(stdout, consoleFormat));
+        services.AddSingleton<ICron, QuartzCron>();
+        services.AddChatModel();
         services.AddDigestCore(configDirectory);
         services.AddDigestStorage();
         services.AddDigestEmbeddings();

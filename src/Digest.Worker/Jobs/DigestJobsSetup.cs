@@ -56,6 +56,7 @@ internal static class DigestJobsSetup
         // the scheduler starts, which it does once the host has started.
         services.AddHostedService<StartupService>();
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHostedService<PipelineService>();
         return services;
     }
 }

@@ -68,14 +68,17 @@ internal sealed class DigestScheduler(ISchedulerFactory schedulers, TimeProvider
             && cron.TimeZone.Id == zone.Id && cron.MisfireInstructionCode == trigger.MisfireInstructionCode, cancellationToken);
     }
 
-    /// <summary>Retries what is left in the outbox every <see cref="SweepInterval"/>, on one worker at a time.</summary>
+    /// <summary>
+    /// Retries what is left in the outbox every <see cref="SweepInterval"/>, on one worker at a time, starting at once: a
+    /// restart sends what was recorded but not acknowledged without holding up anything else.
+    /// </summary>
     public async Task ScheduleSweepAsync(CancellationToken cancellationToken)
     {
         var job = JobBuilder.Create<OutboxSweepJob>().WithIdentity(SweepJob).Build();
         var trigger = TriggerBuilder.Create()
             .WithIdentity(SweepJob.Name, SweepJob.Group)
             .ForJob(SweepJob)
-            .StartAt(time.GetUtcNow() + SweepInterval)
+            .StartAt(time.GetUtcNow())
             .WithSimpleSchedule(s => s.WithInterval(SweepInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
             .Build();
         await ScheduleAsync(job, trigger, existing => existing is ISimpleTrigger simple && simple.RepeatInterval == SweepInterval, cancellationToken);
@@ -107,7 +110,4 @@ internal sealed class DigestScheduler(ISchedulerFactory schedulers, TimeProvider
             // Another worker starting at the same moment scheduled it first, from the same definition.
         }
     }
-
-    /// <summary>When the channel's next digest is due, from its schedule.</summary>
-    public static DateTimeOffset? NextDigest(ChannelRecord channel, DateTimeOffset after) => Schedules.Next(channel.Schedule, channel.TimeZone, after);
 }

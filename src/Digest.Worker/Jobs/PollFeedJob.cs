@@ -1,5 +1,5 @@
 using Digest.Core;
-using Digest.Core.Feeds;
+using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Quartz;

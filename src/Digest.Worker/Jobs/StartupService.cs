@@ -1,6 +1,7 @@
+using Digest.Core.Commands;
 using Digest.Core.Delivery;
+using Digest.Core.Digests;
 using Digest.Core.Feeds;
-using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,32 +10,21 @@ using Microsoft.Extensions.Options;
 namespace Digest.Worker.Jobs;
 
 /// <summary>
-/// Brings the bot up: migrates the store, syncs the configured feeds, schedules every feed and channel, finishes what a
-/// crash or Ctrl-C left half-done (items stored but not classified, messages recorded but not acknowledged).
+/// Brings the bot up and nothing more: migrates the store, syncs the configured feeds, ensures the console channel and
+/// schedules every feed and channel. What a crash or Ctrl-C left half-done is not its business: the stages' loops
+/// (<see cref="PipelineService"/>) and the outbox sweep find it while polls, commands and schedules go on.
 /// </summary>
 internal sealed partial class StartupService(
     IDigestStore database,
     IFeedStore feedStore,
-    IItemStore itemStore,
     IDeliveryStore deliveryStore,
-    ILeaseStore leaseStore,
     FeedCatalog catalog,
     DigestScheduler scheduler,
-    ItemPipeline pipeline,
-    DigestDelivery delivery,
+    Schedules schedules,
     IOptions<DigestOptions> digestOptions,
-    IOptions<Digest.Storage.StorageOptions> storage,
     TimeProvider time,
     ILogger<StartupService> logger) : IHostedService
 {
-    /// <summary>
-    /// With several workers (PostgreSQL), unclassified items younger than this are still in a live worker's pipeline and
-    /// older ones were left by a crash. A single worker (SQLite) finishes them all: nobody else is working on them.
-    /// </summary>
-    internal static readonly TimeSpan LeftBehindAfter = TimeSpan.FromMinutes(2);
-
-    private readonly string worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);
@@ -42,7 +32,6 @@ internal sealed partial class StartupService(
         var console = await deliveryStore.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
         await deliveryStore.SetChannelScheduleAsync(console.Id, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
 
-        await RecoverAsync(cancellationToken);
         foreach (var feed in await feedStore.GetFeedsAsync(cancellationToken))
         {
             await scheduler.ScheduleFeedAsync(feed, cancellationToken);
@@ -54,33 +43,8 @@ internal sealed partial class StartupService(
         }
 
         await scheduler.ScheduleSweepAsync(cancellationToken);
-        var nextDigest = DigestScheduler.NextDigest(console, time.GetUtcNow());
+        var nextDigest = schedules.Next(console.Schedule, console.TimeZone, time.GetUtcNow());
         LogStarted(logger, feeds.Count, nextDigest);
-    }
-
-    /// <summary>One worker at a time (a lease) reprocesses what crashed workers left; items other workers are processing are left to them.</summary>
-    private async Task RecoverAsync(CancellationToken cancellationToken)
-    {
-        if (!await leaseStore.TryAcquireLeaseAsync("recovery", worker, TimeSpan.FromMinutes(5), time.GetUtcNow(), cancellationToken))
-        {
-            return;
-        }
-
-        try
-        {
-            var leftBehind = storage.Value.IsPostgres ? time.GetUtcNow() - LeftBehindAfter : DateTimeOffset.MaxValue;
-            List<StoredItem> pending;
-            while ((pending = (await itemStore.GetUnclassifiedAsync(500, cancellationToken)).Where(i => i.FirstSeen < leftBehind).ToList()).Count > 0)
-            {
-                await pipeline.ProcessAsync(pending, cancellationToken);
-            }
-
-            await delivery.FlushAllAsync(cancellationToken);
-        }
-        finally
-        {
-            await leaseStore.ReleaseLeaseAsync("recovery", worker, CancellationToken.None);
-        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

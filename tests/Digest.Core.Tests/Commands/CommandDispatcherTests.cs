@@ -30,6 +30,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         collection.AddSingleton<IConfiguration>(configuration);
         collection.AddSingleton<TimeProvider>(time);
         collection.AddSingleton(new Digest.Core.Delivery.ConsoleOutput(TextWriter.Null, "text"));
+        collection.AddSingleton<ICron, DailyCron>();
         collection.AddDigestCore(Path.Combine(SharedData.RepositoryRoot(), "config"));
         collection.AddDigestStorage();
         collection.AddDigestCommands();
@@ -131,7 +132,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     {
         var feed = await store.UpsertFeedAsync("https://example.org/rss", "Example", "Example", TimeSpan.FromMinutes(15), CancellationToken.None);
         var items = await store.AddItemsAsync(feed.Id, [new Item("k1", "Envoys meet in Geneva on the peace plan", "https://example.org/1", "", null, time.GetUtcNow())], false, time.GetUtcNow(), CancellationToken.None);
-        var storyId = await store.CreateStoryAsync(items[0], time.GetUtcNow(), CancellationToken.None);
+        var storyId = await StorySeeds.StoryAsync(store, items, time.GetUtcNow(), CancellationToken.None);
 
         var answer = await AskAsync($"/feedback {storyId} bad");
 

@@ -1,9 +1,5 @@
-using Digest.Core.Classification;
-using Digest.Core.Digests;
 using Digest.Core.Feeds;
 using Digest.Core.Pipeline;
-using Digest.Core.Stories;
-using Digest.Core.Summarization;
 using Digest.Core.Tests.TestSupport;
 using Digest.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -36,22 +32,29 @@ public sealed class FeedPollerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Poll_PipelineThrows_RecordedAsTheFeedsFailureWithBackoff()
+    public async Task Poll_StoreThrows_RecordedAsTheFeedsFailureWithBackoff()
     {
         await store.MigrateAsync(Ct);
         var path = Path.Combine(directory, "feed.xml");
         await File.WriteAllTextAsync(path, SampleFeeds.GoodRss, Ct);
         var feed = await store.UpsertFeedAsync(path, "Harbour", "feed", TimeSpan.FromMinutes(15), Ct);
-        var poller = Poller(new Throwing());
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "digest.db")}"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TRIGGER items_explode BEFORE INSERT ON items BEGIN SELECT RAISE(ABORT, 'store exploded'); END";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
 
-        var report = await poller.PollAsync(feed, Ct);
+        var report = await Poller().PollAsync(feed, Ct);
 
         report.Status.ShouldBe(FetchStatus.Failed);
-        report.Error.ShouldNotBeNull().ShouldContain("classifier exploded");
+        report.Error.ShouldNotBeNull().ShouldContain("store exploded");
         var stored = (await store.GetFeedAsync(feed.Id, Ct))!;
-        stored.LastError.ShouldNotBeNull().ShouldContain("classifier exploded");
+        stored.LastError.ShouldNotBeNull().ShouldContain("store exploded");
         stored.ConsecutiveFailures.ShouldBe(1);
         stored.NextPollAt.ShouldNotBeNull().ShouldBeGreaterThan(T0);
+        stored.BacklogStored.ShouldBeFalse();
     }
 
     [Fact]
@@ -62,35 +65,18 @@ public sealed class FeedPollerTests : IAsyncDisposable
         await File.WriteAllTextAsync(path, "<?xml version=\"1.0\" encoding=\"utf-7\"?><rss version=\"2.0\"><channel><title>x</title></channel></rss>", Ct);
         var feed = await store.UpsertFeedAsync(path, "Seven", "seven", TimeSpan.FromMinutes(15), Ct);
 
-        var report = await Poller(new Throwing()).PollAsync(feed, Ct);
+        var report = await Poller().PollAsync(feed, Ct);
 
         report.Error.ShouldBe("unsupported encoding utf-7 (from the XML declaration)");
         (await store.GetFeedAsync(feed.Id, Ct))!.ConsecutiveFailures.ShouldBe(1);
     }
 
-    private FeedPoller Poller(IRelevanceClassifier classifier) => new(
+    private FeedPoller Poller() => new(
         fetcherServices.GetRequiredService<FeedFetcher>(),
         store,
         store,
-        new ItemPipeline(
-            store,
-            store,
-            store,
-            store,
-            classifier,
-            new StoryClusterer(TimeSpan.FromHours(48), []),
-            new ExtractiveKeyLines(),
-            new ArticleTextFetcher(fetcherServices.GetRequiredService<FeedFetcher>(), Options.Create(new SummarizationOptions { FullText = { Enabled = false } }), NullLogger<ArticleTextFetcher>.Instance),
-            [],
-            Options.Create(new DigestOptions()),
-            time,
-            NullLogger<ItemPipeline>.Instance),
+        new PipelineSignals(),
         Options.Create(new FeedsOptions()),
         time,
         NullLogger<FeedPoller>.Instance);
-
-    private sealed class Throwing : IRelevanceClassifier
-    {
-        public Relevance Classify(ClassifierInput input) => throw new InvalidOperationException("classifier exploded");
-    }
 }

@@ -1,18 +1,18 @@
 using System.Text.Json;
 using Digest.Core.Summarization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-using Digest.Core.Tests.TestSupport;
-
 namespace Digest.Core.Tests.Summarization;
 
-/// <summary>The chat backend against a local fake of an OpenAI-compatible endpoint (POST /v1/chat/completions).</summary>
-public sealed class ChatKeyLinesTests : IAsyncLifetime
+/// <summary>
+/// The chat backend's logic over a scripted <see cref="IChatClient"/> (the host supplies the real one; its OpenAI wiring
+/// is tested in Digest.Worker.Tests against a local endpoint): grounded lines kept, failures and timeouts fall back.
+/// </summary>
+public sealed class ChatKeyLinesTests : IDisposable
 {
     private const string Story =
         "Kremlin spokesman Dmitry Peskov said on Monday that the amendments proposed by Kyiv and its European allies were unacceptable. "
@@ -22,54 +22,11 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
     private static readonly SourceText Source = new("Kremlin rejects amendments to peace plan", Story, "Wire", new DateTimeOffset(2025, 12, 22, 9, 0, 0, TimeSpan.Zero));
 
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2025, 12, 22, 10, 0, 0, TimeSpan.Zero));
-    private readonly TaskCompletionSource requestArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private LocalServer server = null!;
-    private string mode = "ok";
-    private JsonDocument? lastRequest;
-    private string? lastAuthorization;
+    private readonly ScriptedChat chat = new();
     private string? configDirectory;
 
-    public async ValueTask InitializeAsync()
+    public void Dispose()
     {
-        server = await LocalServer.StartAsync(app => app.MapPost("/v1/chat/completions", async (HttpContext context) =>
-        {
-            lastAuthorization = context.Request.Headers.Authorization.ToString();
-            lastRequest = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            requestArrived.TrySetResult();
-            switch (mode)
-            {
-                case "fail":
-                    return Results.StatusCode(500);
-                case "hang":
-                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                    return Results.StatusCode(500);
-                default:
-                    var answer = JsonSerializer.Serialize(new
-                    {
-                        lines = new object[]
-                        {
-                            new { text = "The amendments proposed by Kyiv and its European allies were unacceptable, Peskov said.", speaker = "Dmitry Peskov" },
-                            new { text = "Russia launched 1,300 drones and 1,000 guided bombs in a week.", speaker = "Vladimir Putin" },
-                            new { text = "Both sides signed a permanent treaty ending all sanctions on grain exports yesterday.", speaker = (string?)null },
-                        },
-                    });
-                    return Results.Json(new
-                    {
-                        id = "chatcmpl-1",
-                        @object = "chat.completion",
-                        created = 1766397600,
-                        model = "test-model",
-                        choices = new[] { new { index = 0, message = new { role = "assistant", content = answer }, finish_reason = "stop" } },
-                        usage = new { prompt_tokens = 100, completion_tokens = 50, total_tokens = 150 },
-                    });
-            }
-        }));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        lastRequest?.Dispose();
-        await server.DisposeAsync();
         if (configDirectory is not null)
         {
             Directory.Delete(configDirectory, recursive: true);
@@ -79,7 +36,16 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
     [Fact]
     public async Task Extract_ModelAnswers_KeepsGroundedLinesWithTheSpeakersTheSourcesName()
     {
-        using var services = Services(new Uri(server.Url("/v1")));
+        chat.Answer = JsonSerializer.Serialize(new
+        {
+            lines = new object[]
+            {
+                new { text = "The amendments proposed by Kyiv and its European allies were unacceptable, Peskov said.", speaker = "Dmitry Peskov" },
+                new { text = "Russia launched 1,300 drones and 1,000 guided bombs in a week.", speaker = "Vladimir Putin" },
+                new { text = "Both sides signed a permanent treaty ending all sanctions on grain exports yesterday.", speaker = (string?)null },
+            },
+        });
+        using var services = Services(llm: true);
         var extractor = services.GetRequiredService<IKeyLineExtractor>();
 
         var lines = await extractor.ExtractAsync([Source], 3, TestContext.Current.CancellationToken);
@@ -89,16 +55,14 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
             ("The amendments proposed by Kyiv and its European allies were unacceptable, Peskov said.", "Dmitry Peskov"),
             ("Russia launched 1,300 drones and 1,000 guided bombs in a week.", null),
         ]);
-        lastAuthorization.ShouldBe("Bearer test-key");
-        lastRequest!.RootElement.GetProperty("model").GetString().ShouldBe("test-model");
-        lastRequest.RootElement.GetProperty("messages").GetRawText().ShouldContain("1,300 drones");
+        chat.LastPrompt.ShouldContain("1,300 drones");
     }
 
     [Fact]
-    public async Task Extract_EndpointFails_FallsBackToExtractiveLines()
+    public async Task Extract_BackendFails_FallsBackToExtractiveLines()
     {
-        mode = "fail";
-        using var services = Services(new Uri(server.Url("/v1")));
+        chat.Failure = new InvalidDataException("the endpoint answered 500");
+        using var services = Services(llm: true);
 
         var lines = await services.GetRequiredService<IKeyLineExtractor>().ExtractAsync([Source], 3, TestContext.Current.CancellationToken);
 
@@ -108,24 +72,48 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Extract_EndpointHangsPastTheTimeout_FallsBackToExtractiveLines()
+    public async Task Extract_AnswerIsNotJson_FallsBackToExtractiveLines()
     {
-        mode = "hang";
-        using var services = Services(new Uri(server.Url("/v1")));
+        chat.Answer = "Here are the key lines: Peskov rejected the amendments.";
+        using var services = Services(llm: true);
+
+        var lines = await services.GetRequiredService<IKeyLineExtractor>().ExtractAsync([Source], 3, TestContext.Current.CancellationToken);
+
+        lines.ShouldBe(await services.GetRequiredService<ExtractiveKeyLines>().ExtractAsync([Source], 3, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Extract_BackendHangsPastTheTimeout_FallsBackToExtractiveLines()
+    {
+        chat.Hang = true;
+        using var services = Services(llm: true);
 
         var pending = services.GetRequiredService<IKeyLineExtractor>().ExtractAsync([Source], 3, TestContext.Current.CancellationToken).AsTask();
-        await requestArrived.Task.WaitAsync(TestContext.Current.CancellationToken);
+        await chat.Asked.Task.WaitAsync(TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromSeconds(21));
         var lines = await pending.WaitAsync(TestContext.Current.CancellationToken);
 
-        var extractive = await services.GetRequiredService<ExtractiveKeyLines>().ExtractAsync([Source], 3, TestContext.Current.CancellationToken);
-        lines.ShouldBe(extractive);
+        lines.ShouldBe(await services.GetRequiredService<ExtractiveKeyLines>().ExtractAsync([Source], 3, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Extract_Stopping_IsNotAFallback()
+    {
+        chat.Hang = true;
+        using var services = Services(llm: true);
+        using var stopping = new CancellationTokenSource();
+
+        var pending = services.GetRequiredService<IKeyLineExtractor>().ExtractAsync([Source], 3, stopping.Token).AsTask();
+        await chat.Asked.Task.WaitAsync(TestContext.Current.CancellationToken);
+        await stopping.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(pending);
     }
 
     [Fact]
     public void Services_LlmOffByDefault_UsesExtractiveLines()
     {
-        using var services = Services(null);
+        using var services = Services(llm: false);
 
         services.GetRequiredService<IKeyLineExtractor>().ShouldBeOfType<ExtractiveKeyLines>();
     }
@@ -133,7 +121,7 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
     [Fact]
     public void Services_LlmOnWithoutEndpoint_StopsWithAMessageNamingTheKey()
     {
-        using var services = Services(null, ("Summarization:Llm:Enabled", "true"), ("Summarization:Llm:Model", "m"));
+        using var services = Services(false, ("Summarization:Llm:Enabled", "true"), ("Summarization:Llm:Model", "m"));
 
         var error = Should.Throw<OptionsValidationException>(() => services.GetRequiredService<IOptions<SummarizationOptions>>().Value);
 
@@ -143,25 +131,24 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
     [Fact]
     public void Services_ZeroLlmTimeout_IsRejected()
     {
-        using var services = Services(null, ("Summarization:Llm:Timeout", "00:00:00"));
+        using var services = Services(false, ("Summarization:Llm:Timeout", "00:00:00"));
 
         var error = Should.Throw<OptionsValidationException>(() => services.GetRequiredService<IOptions<SummarizationOptions>>().Value);
 
         error.Message.ShouldContain("Timeout");
     }
 
-    private ServiceProvider Services(Uri? endpoint, params (string Key, string Value)[] settings)
+    private ServiceProvider Services(bool llm, params (string Key, string Value)[] settings)
     {
         configDirectory = Directory.CreateTempSubdirectory("digest-keylines-").FullName;
         Directory.CreateDirectory(Path.Combine(configDirectory, "topics"));
         File.WriteAllText(Path.Combine(configDirectory, "topics", "talks.json"), """{ "id": "talks", "name": "Talks", "entities": [{ "name": "Kremlin", "aliases": [], "weight": 1 }] }""");
         var values = new Dictionary<string, string?> { ["Topic:Profile"] = "topics/talks.json" };
-        if (endpoint is not null)
+        if (llm)
         {
             values["Summarization:Llm:Enabled"] = "true";
-            values["Summarization:Llm:Endpoint"] = endpoint.ToString();
+            values["Summarization:Llm:Endpoint"] = "http://127.0.0.1:9/v1";
             values["Summarization:Llm:Model"] = "test-model";
-            values["Summarization:Llm:ApiKey"] = "test-key";
         }
 
         foreach (var (key, value) in settings)
@@ -174,7 +161,43 @@ public sealed class ChatKeyLinesTests : IAsyncLifetime
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<TimeProvider>(time);
         services.AddLogging();
+        services.AddSingleton<IChatClient>(chat);
         services.AddDigestCore(configDirectory);
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>A chat model that answers what the test says: a canned text, an exception, or nothing until cancelled.</summary>
+    private sealed class ScriptedChat : IChatClient
+    {
+        public string Answer { get; set; } = """{"lines":[]}""";
+
+        public Exception? Failure { get; set; }
+
+        public bool Hang { get; set; }
+
+        public string LastPrompt { get; private set; } = "";
+
+        public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            LastPrompt = string.Join("\n", messages.Select(m => m.Text));
+            Asked.TrySetResult();
+            if (Hang)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return Failure is { } failure ? throw failure : new ChatResponse(new ChatMessage(ChatRole.Assistant, Answer));
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 }

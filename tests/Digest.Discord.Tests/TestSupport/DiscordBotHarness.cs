@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Digest.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -134,21 +133,16 @@ public sealed class DiscordBotHarness : IAsyncDisposable
         return new BotAnswer(type, callback.Json.GetProperty("data"));
     }
 
-    /// <summary>Waits until every feed has been polled once and the pipeline has finished with what they brought.</summary>
+    /// <summary>Waits until every feed has been polled once and the stages have processed and refreshed what they brought.</summary>
     private async Task FirstPollsDoneAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var pipeline = Services.GetRequiredService<ItemPipeline>();
         while (true)
         {
             var feeds = await Store.GetFeedsAsync(timeout.Token);
-            if (feeds.Count > 0 && feeds.All(f => f.LastPolledAt is not null))
+            if (feeds.Count > 0 && feeds.All(f => f.LastPolledAt is not null) && (await Store.GetBacklogAsync(timeout.Token)).IsEmpty)
             {
-                await pipeline.ProcessAsync([], timeout.Token);
-                if ((await Store.GetUnclassifiedAsync(1, timeout.Token)).Count == 0)
-                {
-                    return;
-                }
+                return;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);

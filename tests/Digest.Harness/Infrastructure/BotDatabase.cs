@@ -10,7 +10,10 @@ namespace Digest.Harness.Infrastructure;
 /// CLI output, exit codes). Three things need it: counting items fetched but not yet processed (there is no command that
 /// shows it), the database's size, and filling a database with a million items for the search scenario (through the
 /// bot that would take an hour). When the schema changes, this file is what to update: the column that says an item is
-/// processed (<c>items.relevant</c>, null until classified) and the columns the fill writes.
+/// processed (<c>items.relevant</c>, null until the process stage has classified it — migration 0005 indexes exactly
+/// that) and the columns the fill writes. The fill's items are processed and off the topic, so they are in no story: the
+/// columns 0005 added for clustering (<c>items.cluster_seq</c>, <c>items.joined_version</c>) and the story versions stay
+/// empty, as the process stage leaves them for such items.
 /// </summary>
 internal static class BotDatabase
 {

@@ -1,4 +1,3 @@
-using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Digest.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,22 +19,16 @@ public sealed class BotHarness : IAsyncDisposable
 
     public IDigestStore Store => host.Services.GetRequiredService<IDigestStore>();
 
-    /// <summary>Waits until every feed has been polled once and the pipeline has finished with what they brought.</summary>
+    /// <summary>Waits until every feed has been polled once and the stages have processed and refreshed what they brought.</summary>
     public async Task FirstPollsDoneAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var pipeline = Services.GetRequiredService<ItemPipeline>();
         while (true)
         {
             var feeds = await Store.GetFeedsAsync(timeout.Token);
-            if (feeds.All(f => f.LastPolledAt is not null))
+            if (feeds.All(f => f.LastPolledAt is not null) && (await Store.GetBacklogAsync(timeout.Token)).IsEmpty)
             {
-                // The pipeline runs one pass at a time: an empty pass returns when the one in flight is done.
-                await pipeline.ProcessAsync([], timeout.Token);
-                if ((await Store.GetUnclassifiedAsync(1, timeout.Token)).Count == 0)
-                {
-                    return;
-                }
+                return;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);

@@ -2,7 +2,6 @@ using Digest.Core.Classification;
 using Digest.Core.Delivery;
 using Digest.Core.Digests;
 using Digest.Core.Items;
-using Digest.Core.Pipeline;
 using Digest.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -42,7 +41,7 @@ public sealed class DigestDeliveryTests : IDisposable
         var (store, delivery, channelId) = await SetUpAsync();
         var feed = await store.UpsertFeedAsync("https://example.org/feed.xml", "Harbor Wire", "example.org", TimeSpan.FromMinutes(15), Ct);
         var item = (await store.AddItemsAsync(feed.Id, [new Item("a", "Envoys meet in Geneva", "https://example.org/a", "", null, T0)], false, T0, Ct)).Single();
-        await store.CreateStoryAsync(item with { Relevance = new Relevance(true, 0.9, [], []) }, T0, Ct);
+        await StorySeeds.StoryAsync(store, [item with { Relevance = new Relevance(true, 0.9, [], []) }], T0, Ct);
         var other = new DigestDelivery(store, new DigestComposer(store, Options.Create(new DigestOptions()), clock), new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
             [new ConsolePublisher(new ConsoleOutput(console, "text"))], clock, NullLogger<DigestDelivery>.Instance);
         var slot = T0.AddMinutes(1);

@@ -2,6 +2,7 @@ using Digest.Core.Classification;
 using Digest.Core.Delivery;
 using Digest.Core.Items;
 using Digest.Core.Storage;
+using Digest.Tests.Shared;
 using Digest.Worker.Hosting;
 using Digest.Worker.Jobs;
 using Digest.Worker.Tests.TestSupport;
@@ -79,7 +80,7 @@ public sealed class MissedSlotsTests : IAsyncLifetime
         var channel = await Store.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, Schedule, "UTC", Ct);
         var feed = await Store.UpsertFeedAsync("https://wire.example/feed", "Wire", "Wire", TimeSpan.FromMinutes(15), Ct);
         var item = (await Store.AddItemsAsync(feed.Id, [new Item("a", "Envoys meet in Geneva on the peace plan", "https://wire.example/a", "", null, T0)], false, T0, Ct)).Single();
-        await Store.CreateStoryAsync(item with { Relevance = new Relevance(true, 0.9, [], []) }, T0, Ct);
+        await StorySeeds.StoryAsync(Store, [item with { Relevance = new Relevance(true, 0.9, [], []) }], T0, Ct);
         return channel.Id;
     }
 

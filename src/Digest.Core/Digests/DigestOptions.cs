@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Digest.Core.Pipeline;
+namespace Digest.Core.Digests;
 
 /// <summary>The <c>Digest</c> section: what a digest holds and when the console gets one.</summary>
 public sealed class DigestOptions : IValidatableObject
@@ -31,9 +31,9 @@ public sealed class DigestOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!Quartz.CronExpression.TryParse(ConsoleSchedule, out _))
+        if (validationContext.Cron().Validate(ConsoleSchedule) is { } error)
         {
-            yield return new ValidationResult($"'{ConsoleSchedule}' is not a Quartz cron expression (seconds first, e.g. '0 0 * * * ?')", [nameof(ConsoleSchedule)]);
+            yield return new ValidationResult($"'{ConsoleSchedule}' is not a Quartz cron expression (seconds first, e.g. '0 0 * * * ?'): {error}", [nameof(ConsoleSchedule)]);
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))

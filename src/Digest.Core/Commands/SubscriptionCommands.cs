@@ -1,11 +1,10 @@
 using System.Globalization;
-using Digest.Core.Commands;
 using Digest.Core.Storage;
 
-namespace Digest.Core.Subscriptions;
+namespace Digest.Core.Commands;
 
 /// <summary>/subscribe, /unsubscribe and /alerts: a member's private digest and alerts for the community they asked in.</summary>
-public sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, TimeProvider time)
+public sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, TimeProvider time)
 {
     public const int AlertsMax = 20;
 
@@ -27,7 +26,7 @@ public sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunit
 
         await communityStore.SetSubscriptionDigestAsync(subscription.Id, true, cancellationToken);
         await scheduling.ScheduleChannelAsync(channel, cancellationToken);
-        var next = Schedules.Next(channel.Schedule, channel.TimeZone, time.GetUtcNow());
+        var next = schedules.Next(channel.Schedule, channel.TimeZone, time.GetUtcNow());
         return CommandReply.Say($"Subscribed: you'll get the digest privately{(next is { } at ? $", next at {Schedules.Describe(at, channel.TimeZone)}" : "")}. {PrivateNote}");
     }
 

@@ -1,23 +1,25 @@
+using Digest.Core.Feeds;
 using Digest.Core.Items;
-using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Digest.Core.Feeds;
+namespace Digest.Core.Pipeline;
 
-/// <summary>What one poll of one feed did.</summary>
-public sealed record PollReport(FeedRecord Feed, FetchStatus Status, int Found, IReadOnlyList<StoredItem> NewItems, string? Error);
+/// <summary>What one poll of one feed did: how many items the feed had, how many were new and stored.</summary>
+public sealed record PollReport(FeedRecord Feed, FetchStatus Status, int Found, int Stored, string? Error);
 
 /// <summary>
-/// One poll of one feed: fetch (conditional), parse, normalize, store what is new, hand it to the pipeline, and record
-/// the feed's health with exponential backoff and a pause after repeated failures. Never throws for a bad feed.
+/// The fetch and store stages for one feed: fetch (conditional), parse, normalize, then store what is new together with
+/// the poll's outcome — one transaction, so the validators of the next conditional request are never kept without the
+/// items they cover. Then the process stage is woken; it finds the items in the store whoever stored them. Records the
+/// feed's health with exponential backoff and a pause after repeated failures. Never throws for a bad feed.
 /// </summary>
 public sealed partial class FeedPoller(
     FeedFetcher fetcher,
     IFeedStore feedStore,
     IItemStore itemStore,
-    ItemPipeline pipeline,
+    PipelineSignals signals,
     IOptions<FeedsOptions> options,
     TimeProvider time,
     ILogger<FeedPoller> logger)
@@ -45,9 +47,9 @@ public sealed partial class FeedPoller(
         switch (read.Status)
         {
             case FetchStatus.NotModified:
-                await RecordSuccessAsync(feed, read.ETag, read.LastModified, now, cancellationToken);
+                await feedStore.RecordPollAsync(feed.Id, Success(feed, read.ETag, read.LastModified, now), cancellationToken);
                 LogNotModified(logger, shownUrl);
-                return new PollReport(feed, FetchStatus.NotModified, 0, [], null);
+                return new PollReport(feed, FetchStatus.NotModified, 0, 0, null);
             case FetchStatus.Failed:
                 return await RecordFailureAsync(feed, read.Error ?? "unknown error", now, cancellationToken);
         }
@@ -58,21 +60,19 @@ public sealed partial class FeedPoller(
             feed = await feedStore.UpsertFeedAsync(feed.Url, title, title, feed.Interval, cancellationToken);
         }
 
-        var items = read.Items;
         // A feed's first poll is its backlog: stored and searchable, never alerted on.
-        var stored = await itemStore.AddItemsAsync(feed.Id, items, isBacklog: !feed.BacklogStored, now, cancellationToken);
-        await RecordSuccessAsync(feed, read.ETag, read.LastModified, now, cancellationToken);
-        if (stored.Count > 0)
+        var stored = await itemStore.StorePollAsync(feed.Id, read.Items, isBacklog: !feed.BacklogStored, Success(feed, read.ETag, read.LastModified, now), cancellationToken);
+        if (stored > 0)
         {
-            await pipeline.ProcessAsync(stored, cancellationToken);
+            signals.ItemsStored.Set();
         }
 
-        LogPolled(logger, shownUrl, items.Count, stored.Count);
-        return new PollReport(feed, FetchStatus.Ok, items.Count, stored, null);
+        LogPolled(logger, shownUrl, read.Items.Count, stored);
+        return new PollReport(feed, FetchStatus.Ok, read.Items.Count, stored, null);
     }
 
-    private Task RecordSuccessAsync(FeedRecord feed, string? etag, string? lastModified, DateTimeOffset now, CancellationToken cancellationToken) =>
-        feedStore.RecordPollAsync(feed.Id, new FeedPollOutcome(now, true, etag, lastModified, null, 0, now + feed.Interval, null), cancellationToken);
+    private static FeedPollOutcome Success(FeedRecord feed, string? etag, string? lastModified, DateTimeOffset now) =>
+        new(now, true, etag, lastModified, null, 0, now + feed.Interval, null);
 
     private async Task<PollReport> RecordFailureAsync(FeedRecord feed, string error, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -85,7 +85,7 @@ public sealed partial class FeedPoller(
         var paused = failures >= settings.PauseAfterFailures ? $"paused after {failures} failures in a row; last: {error}" : null;
         await feedStore.RecordPollAsync(feed.Id, new FeedPollOutcome(now, false, feed.ETag, feed.LastModified, error, failures, next, paused), cancellationToken);
         LogFailed(logger, shownUrl, failures, error);
-        return new PollReport(feed, FetchStatus.Failed, 0, [], error);
+        return new PollReport(feed, FetchStatus.Failed, 0, 0, error);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reading {FeedUrl} threw; recorded as the feed's failure")]

@@ -1,9 +1,13 @@
 using Digest.Core.Commands;
+using Digest.Worker.Jobs;
 
-namespace Digest.Core.Tests.Commands;
+namespace Digest.Worker.Tests.Jobs;
 
-public sealed class SchedulesTests
+/// <summary><c>/schedule</c> and "next digest at" with the host's cron evaluator: Quartz's dialect, as the scheduler runs it.</summary>
+public sealed class QuartzCronTests
 {
+    private readonly Schedules schedules = new(new QuartzCron());
+
     [Theory]
     [InlineData("daily 08:00", "0 0 8 * * ?", "UTC")]
     [InlineData("daily 7:30 Europe/Kyiv", "0 30 7 * * ?", "Europe/Kyiv")]
@@ -13,7 +17,7 @@ public sealed class SchedulesTests
     [InlineData("off", "off", "UTC")]
     public void Parse_ValidSchedule_GivesQuartzCronAndZone(string text, string cron, string zone)
     {
-        var spec = Schedules.Parse(text.Split(' '), "UTC", out var error);
+        var spec = schedules.Parse(text.Split(' '), "UTC", out var error);
 
         error.ShouldBeNull();
         spec.ShouldBe(new ScheduleSpec(cron, zone));
@@ -25,7 +29,7 @@ public sealed class SchedulesTests
     [InlineData("whenever", "Give a time or a cron expression: /schedule daily 08:00 Europe/Kyiv, /schedule 0 0 8,18 * * ? UTC, or /schedule off.")]
     public void Parse_BadSchedule_SaysWhatIsWrong(string text, string message)
     {
-        Schedules.Parse(text.Split(' '), "UTC", out var error);
+        schedules.Parse(text.Split(' '), "UTC", out var error);
 
         error.ShouldBe(message);
     }
@@ -33,7 +37,7 @@ public sealed class SchedulesTests
     [Fact]
     public void Parse_InvalidCron_NamesTheExpression()
     {
-        Schedules.Parse("0 61 8 * * ?".Split(' '), "UTC", out var error);
+        schedules.Parse("0 61 8 * * ?".Split(' '), "UTC", out var error);
 
         error.ShouldNotBeNull().ShouldStartWith("'0 61 8 * * ?' is not a valid cron expression:");
     }
@@ -41,10 +45,10 @@ public sealed class SchedulesTests
     [Fact]
     public void Next_DailyInKyiv_IsEightLocalTime()
     {
-        var next = Schedules.Next("0 0 8 * * ?", "Europe/Kyiv", new DateTimeOffset(2026, 1, 10, 12, 0, 0, TimeSpan.Zero));
+        var next = schedules.Next("0 0 8 * * ?", "Europe/Kyiv", new DateTimeOffset(2026, 1, 10, 12, 0, 0, TimeSpan.Zero));
 
         next.ShouldBe(new DateTimeOffset(2026, 1, 11, 6, 0, 0, TimeSpan.Zero));
         Schedules.Describe(next!.Value, "Europe/Kyiv").ShouldBe("Sun 11 Jan 2026 08:00 (Europe/Kyiv)");
-        Schedules.Next(Schedules.Off, "UTC", DateTimeOffset.UnixEpoch).ShouldBeNull();
+        schedules.Next(Schedules.Off, "UTC", DateTimeOffset.UnixEpoch).ShouldBeNull();
     }
 }

@@ -1,0 +1,189 @@
+using Digest.Core.Delivery;
+using Digest.Core.Digests;
+using Digest.Core.Storage;
+using Digest.Core.Stories;
+using Digest.Core.Subscriptions;
+using Digest.Core.Summarization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Core.Pipeline;
+
+/// <summary>
+/// The refresh stage: brings each story whose version is ahead of its refreshed version up to date — title, score, tags,
+/// key lines (with article pages and the optional chat model) — and records, in the same transaction, the alerts its new
+/// items cause. Per story, outside any cluster-wide lock: a story is claimed (so two workers never refresh it at once; a
+/// dead worker's claim expires), and the commit holds only if nobody committed that version meanwhile. A story is shown
+/// in digests once it has been refreshed.
+/// </summary>
+public sealed partial class RefreshStage(
+    IItemStore itemStore,
+    IStoryStore storyStore,
+    IDeliveryStore deliveryStore,
+    ArticleTextFetcher articles,
+    IKeyLineExtractor keyLines,
+    AlertMatcher alerts,
+    DigestDelivery delivery,
+    PipelineSignals signals,
+    IOptions<DigestOptions> options,
+    TimeProvider time,
+    ILogger<RefreshStage> logger)
+{
+    /// <summary>How long a claimed refresh may take before another worker may take the story over.</summary>
+    public static readonly TimeSpan ClaimTtl = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the loop looks for stories due when nothing woke it.</summary>
+    public static readonly TimeSpan Sweep = TimeSpan.FromSeconds(5);
+
+    /// <summary>Stories refreshed at once per worker: refreshes wait on article pages and the chat model.</summary>
+    public const int Concurrency = 4;
+
+    private readonly string claimer = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// The stage's loop. With <paramref name="until"/> (a one-shot run) it returns once that task has completed and no
+    /// story is due; without, it runs until stopped.
+    /// </summary>
+    public async Task RunAsync(Task? until, CancellationToken cancellationToken)
+    {
+        var inFlight = new List<Task>();
+        try
+        {
+            while (true)
+            {
+                var finished = until?.IsCompleted == true;
+                signals.StoriesChanged.Reset();
+                while (inFlight.Count < Concurrency && await ClaimAsync(until is null, cancellationToken) is { } claim)
+                {
+                    inFlight.Add(RefreshAsync(claim, cancellationToken));
+                }
+
+                if (inFlight.Count > 0)
+                {
+                    var done = await Task.WhenAny(inFlight);
+                    inFlight.Remove(done);
+                    await done;
+                    continue;
+                }
+
+                if (finished)
+                {
+                    return;
+                }
+
+                await signals.StoriesChanged.WaitAsync(Sweep, time, cancellationToken);
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(inFlight).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<StoryClaim?> ClaimAsync(bool keepGoing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await storyStore.ClaimRefreshAsync(claimer, ClaimTtl, time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception e) when (keepGoing && !cancellationToken.IsCancellationRequested)
+        {
+            LogClaimFailed(logger, e);
+            return null;
+        }
+    }
+
+    /// <summary>Refreshes one claimed story; a failure gives the claim back so the story is tried again.</summary>
+    internal async Task RefreshAsync(StoryClaim claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var refreshed = await RefreshCoreAsync(claim, cancellationToken);
+            if (refreshed is { Count: > 0 } channels)
+            {
+                await SendAlertsAsync(channels, cancellationToken);
+            }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogRefreshFailed(logger, claim.StoryId, e);
+            await storyStore.ReleaseRefreshAsync(claim.StoryId, claimer, CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the claim is given back so another worker (or the next start) refreshes the story at once.
+            await storyStore.ReleaseRefreshAsync(claim.StoryId, claimer, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Computes and commits the refresh; returns the channels that got alerts, or null when it did not commit.</summary>
+    private async Task<IReadOnlyList<long>?> RefreshCoreAsync(StoryClaim claim, CancellationToken cancellationToken)
+    {
+        // Items that joined after the version claimed belong to the next refresh.
+        var members = (await itemStore.GetStoryItemsAsync(claim.StoryId, cancellationToken)).Where(m => m.JoinedVersion <= claim.Version).ToList();
+        if (members.Count == 0)
+        {
+            await storyStore.ReleaseRefreshAsync(claim.StoryId, claimer, cancellationToken);
+            return null;
+        }
+
+        var lead = StoryTitles.MostRepresentative(members);
+        var score = members.Max(m => m.Relevance?.Score ?? 0);
+        var tags = members.SelectMany(m => m.Relevance?.Tags ?? []).GroupBy(t => t).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
+
+        // One text per outlet; the article page replaces a teaser where the feed gave only that.
+        var outlets = members.OrderBy(m => m.Item.Published).ThenBy(m => m.Id).DistinctBy(m => m.FeedId).ToList();
+        var sources = await articles.GetSourcesAsync(outlets, cancellationToken);
+        var lines = await keyLines.ExtractAsync(sources, options.Value.KeyLines, cancellationToken);
+
+        var now = time.GetUtcNow();
+        var newItems = members.Where(m => m.JoinedVersion > claim.RefreshedVersion).ToList();
+        var story = new StoryRecord(
+            claim.StoryId,
+            lead.Item.Title,
+            lead.Item.Url,
+            score,
+            tags,
+            outlets.Select(m => new StorySource(m.FeedName, m.Item.Url)).ToList(),
+            lines,
+            claim.FirstSeen,
+            now,
+            members.Max(m => m.Item.Published),
+            members.Count);
+        var messages = await alerts.MatchAsync(story, newItems, now, cancellationToken);
+        var refresh = new StoryRefresh(claim.StoryId, claim.Version, story.Title, story.Url, score, tags, lines, HasNewItems: newItems.Count > 0);
+        if (!await storyStore.CommitRefreshAsync(refresh, messages, claimer, now, cancellationToken))
+        {
+            LogSuperseded(logger, claim.StoryId, claim.Version);
+            return null;
+        }
+
+        LogRefreshed(logger, claim.StoryId, claim.Version, newItems.Count, messages.Count);
+        return messages.Select(m => m.ChannelId).Distinct().ToList();
+    }
+
+    /// <summary>Alerts are committed; sending them now only saves the outbox sweep's wait.</summary>
+    private async Task SendAlertsAsync(IReadOnlyList<long> channelIds, CancellationToken cancellationToken)
+    {
+        foreach (var channelId in channelIds)
+        {
+            if (await deliveryStore.GetChannelAsync(channelId, cancellationToken) is { } channel)
+            {
+                await delivery.FlushAsync(channel, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Story {StoryId} refreshed at version {Version}: {NewItems} new items, {Alerts} alerts")]
+    private static partial void LogRefreshed(ILogger logger, long storyId, int version, int newItems, int alerts);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Story {StoryId} version {Version} was refreshed by another worker first")]
+    private static partial void LogSuperseded(ILogger logger, long storyId, int version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing story {StoryId} failed; it is tried again")]
+    private static partial void LogRefreshFailed(ILogger logger, long storyId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Looking for stories to refresh failed; retrying at the next sweep")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,100 @@
+using Digest.Core.Classification;
+using Digest.Core.Delivery;
+using Digest.Core.Digests;
+using Digest.Core.Feeds;
+using Digest.Core.Items;
+using Digest.Core.Pipeline;
+using Digest.Core.Storage;
+using Digest.Core.Stories;
+using Digest.Core.Subscriptions;
+using Digest.Core.Summarization;
+using Digest.Core.Tests.TestSupport;
+using Digest.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Digest.Core.Tests.Pipeline;
+
+/// <summary>
+/// Stages over one SQLite store, built by hand as a worker builds them: each <see cref="ProcessStage"/> or
+/// <see cref="RefreshStage"/> made here is a separate worker (its own clusterer, lease holder and claimer), and dropping
+/// one between two calls is what a crash leaves behind.
+/// </summary>
+public sealed class PipelineWorkers : IAsyncDisposable
+{
+    public static readonly DateTimeOffset T0 = new(2025, 12, 10, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly string directory = Directory.CreateTempSubdirectory("digest-stages-").FullName;
+    private readonly ServiceProvider fetcherServices = FetcherServices.Build();
+
+    public PipelineWorkers() => Store = new SqliteStore($"Data Source={Path.Combine(directory, "digest.db")}");
+
+    public SqliteStore Store { get; }
+
+    public FakeTimeProvider Time { get; } = new(T0);
+
+    public TopicProfile Profile { get; } = new() { Id = "t", Name = "t", Threshold = 0.5 };
+
+    public async ValueTask DisposeAsync()
+    {
+        await fetcherServices.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    public ProcessStage Process(IRelevanceClassifier? classifier = null, PipelineSignals? signals = null) => new(
+        Store,
+        Store,
+        Store,
+        Store,
+        classifier ?? new AllRelevant(),
+        () => new StoryClusterer(TimeSpan.FromHours(48), [new WeightedTerm("Geneva", [], 1), new WeightedTerm("Moscow", [], 1)]),
+        signals ?? new PipelineSignals(),
+        Options.Create(new DigestOptions()),
+        Time,
+        NullLogger<ProcessStage>.Instance);
+
+    public RefreshStage Refresh(IKeyLineExtractor? keyLines = null, PipelineSignals? signals = null)
+    {
+        var scopes = new CommunityScopes(Store, Profile);
+        var delivery = new DigestDelivery(Store, new DigestComposer(Store, Options.Create(new DigestOptions()), Time), scopes, [], Time, NullLogger<DigestDelivery>.Instance);
+        return new RefreshStage(
+            Store,
+            Store,
+            Store,
+            new ArticleTextFetcher(fetcherServices.GetRequiredService<FeedFetcher>(), Options.Create(new SummarizationOptions { FullText = { Enabled = false } }), NullLogger<ArticleTextFetcher>.Instance),
+            keyLines ?? new ExtractiveKeyLines(),
+            new AlertMatcher(Store, scopes),
+            delivery,
+            signals ?? new PipelineSignals(),
+            Options.Create(new DigestOptions()),
+            Time,
+            NullLogger<RefreshStage>.Instance);
+    }
+
+    public async Task<long> FeedAsync(string name) =>
+        (await Store.UpsertFeedAsync($"https://example.org/{name.Replace(' ', '-')}.xml", name, "example.org", TimeSpan.FromMinutes(15), CancellationToken.None)).Id;
+
+    public static Item NewItem(string key, string title, int hours, string summary = "") =>
+        new(key, title, $"https://example.org/{key}", summary, null, T0.AddHours(hours));
+
+    /// <summary>What the store stage commits for one poll of a feed.</summary>
+    public Task<int> PollAsync(long feedId, bool backlog, params Item[] items) =>
+        Store.StorePollAsync(feedId, items, backlog, new FeedPollOutcome(Time.GetUtcNow(), true, null, null, null, 0, Time.GetUtcNow().AddMinutes(15), null), CancellationToken.None);
+
+    public async Task<long?> StoryOfAsync(string key) =>
+        (await Store.GetItemsSinceAsync(DateTimeOffset.MinValue, CancellationToken.None)).Single(i => i.Item.Key == key).StoryId;
+
+    public sealed class AllRelevant : IRelevanceClassifier
+    {
+        public Relevance Classify(ClassifierInput input) => new(true, 0.9, ["ceasefire"], []);
+    }
+
+    public sealed class NoneRelevant : IRelevanceClassifier
+    {
+        public Relevance Classify(ClassifierInput input) => new(false, 0.1, [], ["no Russia/Ukraine context"]);
+    }
+}

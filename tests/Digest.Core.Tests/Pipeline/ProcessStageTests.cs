@@ -1,0 +1,154 @@
+using Digest.Core.Digests;
+using Digest.Core.Pipeline;
+using Digest.Core.Storage;
+using static Digest.Core.Tests.Pipeline.PipelineWorkers;
+
+namespace Digest.Core.Tests.Pipeline;
+
+/// <summary>The process stage: what it picks up, how workers share the clustering, and what a crash leaves for whom.</summary>
+public sealed class ProcessStageTests : IAsyncDisposable
+{
+    private readonly PipelineWorkers workers = new();
+
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask DisposeAsync() => workers.DisposeAsync();
+
+    [Fact]
+    public async Task Drain_ItemsStoredByAWorkerThatDied_ProcessedByAnother()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var wire = await workers.FeedAsync("Harbor Wire");
+
+        // The worker that stored the items died before its process stage ran: nobody was told, the store has them.
+        await workers.PollAsync(wire, backlog: false, NewItem("a1", "US and Ukrainian delegations open talks in Geneva on Trump's peace plan", 0));
+        var processed = await workers.Process().DrainAsync(Ct);
+
+        processed.ShouldBe(1);
+        (await workers.Store.GetBacklogAsync(Ct)).ShouldBe(new PipelineBacklog(0, 1));
+        (await workers.StoryOfAsync("a1")).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Drain_AnotherWorkerStartedTheStory_JoinsItInsteadOfStartingAnother()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var workerA = workers.Process();
+        var workerB = workers.Process();
+        var wire = await workers.FeedAsync("Harbor Wire");
+        var post = await workers.FeedAsync("Evening Post");
+
+        await workers.PollAsync(wire, false, NewItem("a1", "US and Ukrainian delegations open talks in Geneva on Trump's peace plan", 0));
+        await workerA.DrainAsync(Ct);
+        await workers.PollAsync(post, false, NewItem("b1", "Ukraine, US officials sit down in Geneva to discuss Trump peace plan", 2));
+        await workerB.DrainAsync(Ct);
+
+        (await workers.StoryOfAsync("b1")).ShouldBe(await workers.StoryOfAsync("a1"));
+    }
+
+    [Fact]
+    public async Task Drain_StoryAnotherWorkerStartedSinceThisOnesLastPass_Joined()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var workerA = workers.Process();
+        var workerB = workers.Process();
+        var wire = await workers.FeedAsync("Harbor Wire");
+        var post = await workers.FeedAsync("Evening Post");
+
+        // A clusters first, B later adds a Moscow story, then A gets another Moscow report: A must know B's story.
+        await workers.PollAsync(wire, false, NewItem("a1", "US and Ukrainian delegations open talks in Geneva on Trump's peace plan", 0));
+        await workerA.DrainAsync(Ct);
+        await workers.PollAsync(post, false, NewItem("b1", "Witkoff and Kushner meet Putin in Moscow on the peace plan", 1));
+        await workerB.DrainAsync(Ct);
+        await workers.PollAsync(wire, false, NewItem("a2", "Putin receives Witkoff and Kushner in Moscow to discuss the peace plan", 2));
+        await workerA.DrainAsync(Ct);
+
+        (await workers.StoryOfAsync("a2")).ShouldBe(await workers.StoryOfAsync("b1"));
+        (await workers.StoryOfAsync("a2")).ShouldNotBe(await workers.StoryOfAsync("a1"));
+    }
+
+    [Fact]
+    public async Task Drain_SameItemsStoredInAnotherOrder_SameStories()
+    {
+        var titles = new[]
+        {
+            ("g1", "US and Ukrainian delegations open talks in Geneva on Trump's peace plan", 0),
+            ("m1", "Witkoff and Kushner meet Putin in Moscow on the peace plan", 5),
+            ("g2", "Ukraine, US officials sit down in Geneva to discuss Trump peace plan", 1),
+            ("m2", "Putin receives Witkoff and Kushner in Moscow to discuss the peace plan", 6),
+            ("g3", "Geneva talks on the peace plan end with a joint statement", 2),
+        };
+
+        async Task<IReadOnlyList<string>> GroupsAsync(IEnumerable<(string Key, string Title, int Hours)> order)
+        {
+            await using var run = new PipelineWorkers();
+            await run.Store.MigrateAsync(Ct);
+            var feed = await run.FeedAsync("Harbor Wire");
+            foreach (var (key, title, hours) in order)
+            {
+                await run.PollAsync(feed, false, NewItem(key, title, hours));
+            }
+
+            await run.Process().DrainAsync(Ct);
+            var items = await run.Store.GetItemsSinceAsync(DateTimeOffset.MinValue, Ct);
+            return items.GroupBy(i => i.StoryId).Select(g => string.Join(',', g.Select(i => i.Item.Key).Order())).Order().ToList();
+        }
+
+        var forward = await GroupsAsync(titles);
+        var backward = await GroupsAsync(titles.Reverse());
+
+        backward.ShouldBe(forward);
+        forward.ShouldContain("m1,m2");
+        forward.Count.ShouldBeLessThan(titles.Length);
+    }
+
+    [Fact]
+    public async Task Drain_ModeratorIncludePhrase_MakesARejectedItemAStoryOnlyThatCommunityIsShown()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        await workers.Store.SetTopicSettingsAsync("telegram:-1", new TopicSettings(["grain corridor"], [], null), Ct);
+        var wire = await workers.FeedAsync("Harbor Wire");
+        await workers.PollAsync(wire, false, NewItem("g1", "Ships resume sailings through the Black Sea grain corridor", 0));
+
+        await workers.Process(new NoneRelevant()).DrainAsync(Ct);
+        await workers.Refresh().RunAsync(Task.CompletedTask, Ct);
+
+        var story = (await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct)).ShouldHaveSingleItem();
+        (await workers.Store.GetStoryItemsAsync(story.Id, Ct)).Single().Relevance!.Reasons.ShouldContain("included by a moderator: grain corridor");
+        new CommunityScope(null, new TopicSettings(["grain corridor"], [], null), workers.Profile.Threshold).Admits(story).ShouldBeTrue();
+        new CommunityScope(null, TopicSettings.Default, workers.Profile.Threshold).Admits(story).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Drain_PipelineLeaseHeldByAnotherWorker_WaitsForItsRelease()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var worker = workers.Process();
+        var wire = await workers.FeedAsync("Harbor Wire");
+        await workers.PollAsync(wire, false, NewItem("a1", "US and Ukrainian delegations open talks in Geneva on Trump's peace plan", 0));
+        (await workers.Store.TryAcquireLeaseAsync(ProcessStage.LockName, "other-worker", ProcessStage.LockTtl, workers.Time.GetUtcNow(), Ct)).ShouldBeTrue();
+
+        var pass = worker.DrainAsync(Ct);
+        var backlogWhileHeld = await workers.Store.GetBacklogAsync(Ct);
+        await workers.Store.ReleaseLeaseAsync(ProcessStage.LockName, "other-worker", Ct);
+        workers.Time.Advance(ProcessStage.LockRetry);
+        await pass;
+
+        backlogWhileHeld.UnprocessedItems.ShouldBe(1);
+        (await workers.Store.GetBacklogAsync(Ct)).UnprocessedItems.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Drain_WorkerDiedHoldingTheLease_AnotherProcessesOnceItExpires()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var wire = await workers.FeedAsync("Harbor Wire");
+        await workers.PollAsync(wire, false, NewItem("a1", "US and Ukrainian delegations open talks in Geneva on Trump's peace plan", 0));
+        (await workers.Store.TryAcquireLeaseAsync(ProcessStage.LockName, "dead-worker", ProcessStage.LockTtl, workers.Time.GetUtcNow(), Ct)).ShouldBeTrue();
+
+        workers.Time.Advance(ProcessStage.LockTtl);
+        var processed = await workers.Process().DrainAsync(Ct);
+
+        processed.ShouldBe(1);
+    }
+}
