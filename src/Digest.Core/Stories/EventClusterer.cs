@@ -438,6 +438,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
             }
         }
 
+        var meetings = docs.Where(d => d.Venues.Length > 0).ToArray();
         var prepared = new Prepared[docs.Length];
         for (var i = 0; i < docs.Length; i++)
         {
@@ -470,9 +471,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         bool NamedAtAMeeting(int i, string word)
         {
             var at = docs[i].Document.Published;
-            foreach (var other in docs)
+            foreach (var other in meetings)
             {
-                if (other.Venues.Length > 0 && Math.Abs((other.Document.Published - at).TotalHours) <= reach && other.TitleTokens.Contains(word))
+                if (Math.Abs((other.Document.Published - at).TotalHours) <= reach && other.TitleTokens.Contains(word))
                 {
                     return true;
                 }
