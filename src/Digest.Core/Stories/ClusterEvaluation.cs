@@ -46,6 +46,36 @@ internal static class ClusterEvaluation
             : new EvaluatedHeadline(h, false, null, false))];
     }
 
+    /// <summary>
+    /// The incremental clusterer the pipeline used before the window clusterer, for comparison: the relevant headlines go
+    /// through it one by one in published order (then id), each joining the story it finds or starting one.
+    /// </summary>
+    public static List<EvaluatedHeadline> RunIncremental(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, IStoryClusterer clusterer, CancellationToken cancellationToken)
+    {
+        var results = new EvaluatedHeadline[headlines.Count];
+        var order = Enumerable.Range(0, headlines.Count)
+            .OrderBy(i => headlines[i].FirstSeen ?? DateTimeOffset.UnixEpoch).ThenBy(i => headlines[i].Id, StringComparer.Ordinal).ThenBy(i => i);
+        var next = 0;
+        foreach (var i in order)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var headline = headlines[i];
+            if (classifier is not null && !classifier.Classify(headline.Input).Relevant)
+            {
+                results[i] = new EvaluatedHeadline(headline, false, null, false);
+                continue;
+            }
+
+            var document = new ClusterDocument(i + 1L, headline.Title, headline.Summary ?? "", headline.FirstSeen ?? DateTimeOffset.UnixEpoch);
+            var match = clusterer.FindStory(document);
+            var story = match is null ? ++next : (int)match.StoryId;
+            clusterer.Add(document, story);
+            results[i] = new EvaluatedHeadline(headline, true, story, match?.DuplicateOfItemId is not null);
+        }
+
+        return [.. results];
+    }
+
     /// <summary>Reference stories: <c>id&lt;TAB&gt;story</c> lines; a header line <c>id story</c> is skipped.</summary>
     public static Dictionary<string, string> ReadLabels(string path)
     {
@@ -99,22 +129,28 @@ internal static class HeldOutEvaluation
 {
     public static readonly double[] Thresholds = [0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70];
 
-    public static List<HeldOutScore> Rolling(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken)
+    public static List<HeldOutScore> Rolling(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken) =>
+        [.. RollingSets(labelled).Select(s => Score(s.Name, s.Tune, s.Test, labels, clusterer, defaults, cancellationToken))];
+
+    public static List<HeldOutScore> Folds(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, int folds, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken) =>
+        [.. FoldSets(labelled, folds).Select(s => Score(s.Name, s.Tune, s.Test, labels, clusterer, defaults, cancellationToken))];
+
+    /// <summary>The rolling origin's periods: for every other cutoff day, the days up to it (to tune on) and the days after.</summary>
+    public static List<(string Name, List<List<Headline>> Tune, List<Headline> Test)> RollingSets(IReadOnlyList<Headline> labelled)
     {
         var days = Days(labelled);
-        var scores = new List<HeldOutScore>();
+        var sets = new List<(string, List<List<Headline>>, List<Headline>)>();
         for (var k = 2; k < days.Count - 2; k += 2)
         {
             var cutoff = days[k];
-            var tune = labelled.Where(h => Day(h) <= cutoff).ToList();
-            var test = labelled.Where(h => Day(h) > cutoff).ToList();
-            scores.Add(Score($"tune ≤ {cutoff:MM-dd}, test after", [tune], test, labels, clusterer, defaults, cancellationToken));
+            sets.Add(($"tune ≤ {cutoff:MM-dd}, test after", [labelled.Where(h => Day(h) <= cutoff).ToList()], labelled.Where(h => Day(h) > cutoff).ToList()));
         }
 
-        return scores;
+        return sets;
     }
 
-    public static List<HeldOutScore> Folds(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, int folds, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken)
+    /// <summary>The held-back folds: contiguous blocks of days, each tested with the others to tune on.</summary>
+    public static List<(string Name, List<List<Headline>> Tune, List<Headline> Test)> FoldSets(IReadOnlyList<Headline> labelled, int folds)
     {
         var days = Days(labelled);
         if (days.Count < folds)
@@ -126,16 +162,14 @@ internal static class HeldOutEvaluation
             .Select(f => days.Where((_, i) => i * folds / days.Count == f).ToHashSet())
             .Select(set => labelled.Where(h => set.Contains(Day(h))).ToList())
             .ToList();
-        var scores = new List<HeldOutScore>();
+        var sets = new List<(string, List<List<Headline>>, List<Headline>)>();
         for (var f = 0; f < folds; f++)
         {
             var test = blocks[f];
-            var first = test.Min(Day);
-            var last = test.Max(Day);
-            scores.Add(Score($"fold {f + 1}/{folds}: {first:MM-dd}…{last:MM-dd}", [.. blocks.Where((_, i) => i != f)], test, labels, clusterer, defaults, cancellationToken));
+            sets.Add(($"fold {f + 1}/{folds}: {test.Min(Day):MM-dd}…{test.Max(Day):MM-dd}", [.. blocks.Where((_, i) => i != f)], test));
         }
 
-        return scores;
+        return sets;
     }
 
     private static HeldOutScore Score(string name, List<List<Headline>> tune, List<Headline> test, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken)

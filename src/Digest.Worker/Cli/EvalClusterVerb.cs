@@ -13,12 +13,13 @@ namespace Digest.Worker.Cli;
 /// only the labelled lines and prints B-cubed precision, recall and F1; --output writes <c>id&lt;TAB&gt;story</c> for
 /// every line (story <c>-</c> for a line the classifier left out). With --labels and --rolling it also scores days the
 /// clusterer was not tuned on: a rolling origin and three held-back folds (<see cref="HeldOutEvaluation"/>).
+/// <c>--clusterer incremental</c> scores the previous incremental clusterer instead, fed in published order.
 /// </summary>
 internal static class EvalClusterVerb
 {
-    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--rolling] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
+    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--clusterer event|incremental] [--rolling] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
 
-    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--rolling", "--show", "--set", "--profile", "--model"];
+    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--clusterer", "--rolling", "--show", "--set", "--profile", "--model"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -51,6 +52,18 @@ internal static class EvalClusterVerb
             return 2;
         }
 
+        var incremental = parsed.Value("--clusterer") switch
+        {
+            null or "event" => false,
+            "incremental" => true,
+            _ => (bool?)null,
+        };
+        if (incremental is null)
+        {
+            await stderr.WriteLineAsync($"--clusterer wants event or incremental, not '{parsed.Value("--clusterer")}'");
+            return 2;
+        }
+
         var settings = new EventClusterSettings();
         foreach (var assignment in parsed.Values("--set"))
         {
@@ -77,13 +90,15 @@ internal static class EvalClusterVerb
                 headlines = [.. headlines.Where(h => labels.ContainsKey(h.Id))];
             }
 
-            using var embedder = parsed.Has("--no-embeddings") ? null : new MiniLmEmbedder();
-            var clusterer = new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings), embedder);
+            using var embedder = parsed.Has("--no-embeddings") || incremental.Value ? null : new MiniLmEmbedder();
             var all = parsed.Has("--all");
-            var results = ClusterEvaluation.Run(headlines, all ? null : classifier, clusterer, cancellationToken);
+            var results = incremental.Value
+                ? ClusterEvaluation.RunIncremental(headlines, all ? null : classifier, Incremental(classifier.Profile), cancellationToken)
+                : ClusterEvaluation.Run(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings), embedder), cancellationToken);
             var stories = results.Where(r => r.Story is not null).GroupBy(r => r.Story!.Value).ToList();
+            var how = incremental.Value ? "incremental clusterer" : embedder is null ? "without embeddings" : "with " + embedder.Model + " embeddings";
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{headlines.Count} headlines, {results.Count(r => r.Relevant)} {(all ? "clustered (--all)" : "relevant")} → {stories.Count} stories ({results.Count(r => r.Duplicate)} near-copies), {(embedder is null ? "without embeddings" : "with " + embedder.Model + " embeddings")}"));
+                $"{headlines.Count} headlines, {results.Count(r => r.Relevant)} {(all ? "clustered (--all)" : "relevant")} → {stories.Count} stories ({results.Count(r => r.Duplicate)} near-copies), {how}"));
 
             if (labels is not null)
             {
@@ -92,7 +107,11 @@ internal static class EvalClusterVerb
                     $"B-cubed on {score.Items} labelled headlines ({score.ReferenceStories} stories in the labels, {score.Stories} found): precision {score.Precision:0.000}, recall {score.Recall:0.000}, F1 {score.F1:0.000}"));
             }
 
-            if (labels is not null && parsed.Has("--rolling"))
+            if (labels is not null && parsed.Has("--rolling") && incremental.Value)
+            {
+                await WriteIncrementalHeldOutAsync(headlines, labels, classifier.Profile, stdout, cancellationToken);
+            }
+            else if (labels is not null && parsed.Has("--rolling"))
             {
                 await WriteHeldOutAsync(headlines, labels, settings, classifier.Profile, embedder, stdout, cancellationToken);
             }
@@ -123,6 +142,32 @@ internal static class EvalClusterVerb
         {
             await stderr.WriteLineAsync(e.Message);
             return 2;
+        }
+    }
+
+    /// <summary>The incremental clusterer as the process stage configured it: a 48-hour window, the profile's venues.</summary>
+    private static StoryClusterer Incremental(TopicProfile profile) => new(TimeSpan.FromHours(48), profile.Venues);
+
+    /// <summary>The incremental clusterer (nothing to tune) on the same held-out days as the window clusterer.</summary>
+    private static async Task WriteIncrementalHeldOutAsync(List<Headline> headlines, Dictionary<string, string> labels, TopicProfile profile, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync("held out (the incremental clusterer has nothing to tune; F1 on the same days the window clusterer holds out):");
+        foreach (var (kind, sets) in new[] { ("rolling origin", HeldOutEvaluation.RollingSets(headlines)), ("held-back folds", HeldOutEvaluation.FoldSets(headlines, 3)) })
+        {
+            var scores = new List<double>();
+            foreach (var (name, _, test) in sets)
+            {
+                var score = ClusterEvaluation.Score(ClusterEvaluation.RunIncremental(test, null, Incremental(profile), cancellationToken), labels);
+                scores.Add(score.F1);
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name,-30} test {test.Count,3}  F1 {score.F1:0.000} (P {score.Precision:0.000} R {score.Recall:0.000})"));
+            }
+
+            if (scores.Count > 0)
+            {
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  mean over {kind}: F1 {scores.Average():0.000}"));
+            }
         }
     }
 

@@ -65,6 +65,26 @@ public sealed class EvalClusterVerbTests
     }
 
     [Fact]
+    public async Task EvalCluster_Incremental_ScoresThePreviousClustererOnTheSameLabelsAndHeldOutDays()
+    {
+        using var cli = new TestSupport.Cli();
+        var input = Path.Combine(cli.Directory, "week.jsonl");
+        var labels = Path.Combine(cli.Directory, "labels.tsv");
+        var output = Path.Combine(cli.Directory, "stories.tsv");
+        await File.WriteAllLinesAsync(input, Week, TestContext.Current.CancellationToken);
+        await File.WriteAllLinesAsync(labels, ["id\tstory", "11\tgeneva", "12\tgeneva", "13\tsnow", "14\tabu-dhabi", "15\tabu-dhabi"], TestContext.Current.CancellationToken);
+
+        var (exit, stdout, stderr) = await cli.RunAsync("eval", "cluster", "--input", input, "--labels", labels, "--all", "--clusterer", "incremental", "--rolling", "--output", output);
+
+        exit.ShouldBe(0, stderr);
+        stdout.ShouldContain("5 headlines, 5 clustered (--all) → ");
+        stdout.ShouldContain("incremental clusterer");
+        stdout.ShouldContain("B-cubed on 5 labelled headlines");
+        stdout.ShouldContain("the incremental clusterer has nothing to tune");
+        (await File.ReadAllLinesAsync(output, TestContext.Current.CancellationToken)).Length.ShouldBe(5);
+    }
+
+    [Fact]
     public async Task EvalCluster_WithoutAll_LeavesTheIrrelevantOutWithADash()
     {
         using var cli = new TestSupport.Cli();
@@ -103,6 +123,7 @@ public sealed class EvalClusterVerbTests
     [InlineData("--show", "lots", "--show wants a number")]
     [InlineData("--set", "Nope=1", "--set Nope=1")]
     [InlineData("--bogus", "1", "unknown option --bogus")]
+    [InlineData("--clusterer", "kmeans", "--clusterer wants event or incremental, not 'kmeans'")]
     public async Task EvalCluster_BadOption_SaysWhatIsWrongAndExits2(string option, string value, string message)
     {
         using var cli = new TestSupport.Cli();
