@@ -9,7 +9,9 @@ namespace Digest.Benchmarks;
 /// Re-clustering the pipeline's recent window from cached features, as every pass would: Window consecutive real
 /// headlines (in first-seen order) with 384-dimensional unit vectors standing in for their embeddings (the clustering
 /// cost is the same as with the model's). Also what a new item costs once: its features, and its MiniLM embedding
-/// (the model loaded beforehand; per item, in batches of 32).
+/// (the model loaded beforehand; per item, in batches of 32). <see cref="ProcessPass"/> is the process stage's in-memory
+/// step under the lease: the Window items pinned to their stories plus a batch of 500 new ones (features cached; the
+/// batch's embeddings cost 500 × EmbedPerItem on top), clustered and reconciled.
 /// dotnet run -c Release --project tests/Digest.Benchmarks -- --filter '*StoryClusteringBenchmarks*'
 /// </summary>
 [MemoryDiagnoser]
@@ -19,7 +21,10 @@ public class StoryClusteringBenchmarks
     private readonly EventClusterer clusterer = new();
     private EventFeatureExtractor extractor = null!;
     private List<EventFeatures> window = [];
+    private const int Batch = 500;
     private StoryDocument[] documents = [];
+    private List<EventFeatures> pass = [];
+    private Dictionary<long, long> pinned = [];
     private MiniLmEmbedder embedder = null!;
     private string[] texts = [];
 
@@ -33,13 +38,13 @@ public class StoryClusteringBenchmarks
             ?? throw new InvalidOperationException("config/topics/ukraine-peace-talks.json or its model not found above the working directory");
         extractor = new EventFeatureExtractor(classifier.Profile);
         var headlines = Headlines.ReadJsonLines(SharedCorpus.Path("data/headlines/headlines.jsonl"))
-            .Where(h => h.FirstSeen is not null).OrderBy(h => h.FirstSeen).Take(Window).ToList();
-        // The window spans 72 hours whatever its size, as the pipeline's would.
+            .Where(h => h.FirstSeen is not null).OrderBy(h => h.FirstSeen).Take(Window + Batch).ToList();
+        // The window spans 72 hours whatever its size, as the pipeline's would; the batch comes right after it.
         var first = headlines[0].FirstSeen!.Value;
-        var span = (headlines[^1].FirstSeen!.Value - first).TotalHours;
+        var span = (headlines[Window - 1].FirstSeen!.Value - first).TotalHours; // the batch goes on at the same pace
         documents = [.. headlines.Select((h, i) => new StoryDocument(i + 1, h.Id, h.Title, "", h.Outlet, first.AddHours((h.FirstSeen!.Value - first).TotalHours * 72 / Math.Max(1, span))))];
         var random = new Random(7);
-        window = [.. documents.Select(d =>
+        var all = documents.Select(d =>
         {
             var f = extractor.Extract(d);
             var v = new float[384];
@@ -51,7 +56,11 @@ public class StoryClusteringBenchmarks
             var norm = MathF.Sqrt(v.Sum(x => x * x));
             f.Embedding = [.. v.Select(x => x / norm)];
             return f;
-        })];
+        }).ToList();
+        window = [.. all.Take(Window)];
+        pass = all;
+        var stories = clusterer.Cluster(window).Clusters;
+        pinned = stories.SelectMany((c, i) => c.ItemIds.Select(id => (id, Story: i + 1L))).ToDictionary(x => x.id, x => x.Story);
         embedder = new MiniLmEmbedder();
         texts = [.. documents.Take(EmbeddedPerInvoke).Select(d => d.Title)];
         embedder.Embed(texts, CancellationToken.None);
@@ -62,6 +71,9 @@ public class StoryClusteringBenchmarks
 
     [Benchmark]
     public int ReclusterWindow() => clusterer.Cluster(window).Clusters.Count;
+
+    [Benchmark]
+    public int ProcessPass() => StoryReconciler.Reconcile(clusterer.Cluster(pass, pinned), pinned).Changed.Count();
 
     [Benchmark(OperationsPerInvoke = 300)]
     public int ExtractFeaturesPerItem()

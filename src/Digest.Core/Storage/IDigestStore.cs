@@ -50,7 +50,7 @@ public sealed record StoredItem(
 }
 
 /// <summary>What the clusterer needs of an item another worker (or an earlier run) put into a story.</summary>
-public sealed record ClusteredItem(long ItemId, long StoryId, long Sequence, string Title, string Summary, DateTimeOffset Published);
+public sealed record ClusteredItem(long ItemId, long StoryId, long Sequence, string Key, string FeedName, string Title, string Summary, DateTimeOffset Published);
 
 /// <summary>The process stage's verdict on one item.</summary>
 public sealed record ItemVerdict(long ItemId, Relevance Relevance);

@@ -106,6 +106,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
 
     public EventClusterSettings Settings => settings;
 
+    /// <summary>How far apart in time two items can still affect each other's story: the similarity's fade plus a round's span.</summary>
+    public TimeSpan Reach => TimeSpan.FromHours(settings.FullHours + settings.FadeHours + settings.RoundLeadHours + settings.RoundTrailHours);
+
     /// <param name="documents">The window's items, in any order.</param>
     /// <param name="pinned">Items whose story is fixed (for example older members of a story still in the window's
     /// reach): items of one pinned story start together and two pinned stories never merge.</param>

@@ -13,6 +13,9 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
     /// <summary>The embedder's model name, or null without one: stored vectors are only reused for the same model.</summary>
     public string? EmbeddingModel => embedder?.Model;
 
+    /// <summary>How far apart in time two items can still affect each other's story (<see cref="EventClusterer.Reach"/>).</summary>
+    public TimeSpan Reach => clusterer.Reach;
+
     /// <summary>Gives the clusterer an item's stored embedding, so it is not computed again after a restart.</summary>
     public void Remember(long itemId, float[] embedding) => known[itemId] = embedding;
 
