@@ -59,11 +59,14 @@ public static class DigestCoreSetup
             return TopicClassifier.Load(profile, path);
         });
         services.AddSingleton<IRelevanceClassifier>(sp => sp.GetRequiredService<TopicClassifier>());
-        services.AddSingleton<Func<IStoryClusterer>>(sp =>
-        {
-            var venues = sp.GetRequiredService<TopicProfile>().Venues;
-            return () => new StoryClusterer(TimeSpan.FromHours(48), venues);
-        });
+        // Event-aware window clustering for the process stage; sentence embeddings when the host registered an
+        // ITextEmbedder (Digest.Embeddings) and Digest:SentenceEmbeddings is on, words only otherwise.
+        services.AddSingleton(sp => new EventFeatureExtractor(sp.GetRequiredService<TopicProfile>()));
+        services.AddSingleton(_ => new EventClusterer());
+        services.AddSingleton(sp => new StoryWindowClusterer(
+            sp.GetRequiredService<EventFeatureExtractor>(),
+            sp.GetRequiredService<EventClusterer>(),
+            sp.GetRequiredService<IOptions<DigestOptions>>().Value.SentenceEmbeddings ? sp.GetService<ITextEmbedder>() : null));
         services.AddSingleton(sp => new ExtractiveKeyLines(sp.GetRequiredService<TopicProfile>()));
 
         // With Summarization:Llm on, the host supplies the chat model (an IChatClient); Core holds no model SDK.

@@ -123,6 +123,8 @@ public abstract class DapperStore
         public long id { get; init; }
         public long story_id { get; init; }
         public long cluster_seq { get; init; }
+        public string item_key { get; init; } = "";
+        public string feed_name { get; init; } = "";
         public string title { get; init; } = "";
         public string summary { get; init; } = "";
         public long published_at { get; init; }
@@ -396,14 +398,15 @@ public abstract class DapperStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ClusteredRow>(Command(
             """
-            SELECT id, story_id, cluster_seq, title, summary, published_at, url FROM items
-            WHERE cluster_seq > @afterSequence AND first_seen > @since AND story_id IS NOT NULL
-            ORDER BY cluster_seq, id
+            SELECT i.id, i.story_id, i.cluster_seq, i.item_key, f.name AS feed_name, i.title, i.summary, i.published_at, i.url
+            FROM items i JOIN feeds f ON f.id = i.feed_id
+            WHERE i.cluster_seq > @afterSequence AND i.first_seen > @since AND i.story_id IS NOT NULL
+            ORDER BY i.cluster_seq, i.id
             """,
             new { afterSequence, since = Ms(firstSeenAfter) },
             null,
             cancellationToken));
-        return rows.Select(r => new ClusteredItem(r.id, r.story_id, r.cluster_seq, r.title, r.summary, At(r.published_at)) { Url = r.url }).ToList();
+        return rows.Select(r => new ClusteredItem(r.id, r.story_id, r.cluster_seq, r.item_key, r.feed_name, r.title, r.summary, At(r.published_at)) { Url = r.url }).ToList();
     }
 
     public async Task<IReadOnlyList<StoredItem>> GetStoryItemsAsync(long storyId, CancellationToken cancellationToken)

@@ -183,6 +183,7 @@ public abstract class StoreContract : IAsyncDisposable
 
         all.Select(i => i.Title).ShouldBe(["Talks open in Geneva", "Geneva talks end"]);
         all.ShouldAllBe(i => i.StoryId == story);
+        all.Select(i => (i.Key, i.FeedName)).ShouldBe([("a", items[0].FeedName), ("c", items[2].FeedName)]);
         after.Select(i => i.ItemId).ShouldBe([items[2].Id]);
     }
 

@@ -116,8 +116,9 @@ public sealed class ConversationTests
         telegram.Say(Group, Member, "/alerts add \"prisoner exchange\"");
         await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Alert added", StringComparison.Ordinal), "the /alerts add reply, in private");
 
-        // The feed's current items are backlog: stored and searchable, never alerted on.
-        site.Add(new FeedEntry("Ukraine and Russia agree prisoner exchange as peace talks go on", "Kyiv and Moscow swapped prisoners, Zelensky said.", now.AddHours(-2), "swap-1"));
+        // The feed's current items are backlog: stored and searchable, never alerted on. This one is an earlier exchange,
+        // days before the fresh one (two hours apart, the clusterer would rightly take them for one event).
+        site.Add(new FeedEntry("Ukraine and Russia agree prisoner exchange as peace talks go on", "Kyiv and Moscow swapped prisoners, Zelensky said.", now.AddDays(-4), "swap-1"));
         telegram.MakeAdministrator(Group, Admin);
         telegram.Say(Group, Admin, $"/feeds add {site.FeedUrl}");
         await telegram.WaitForMessageAsync(m => m.VisibleText.StartsWith("Added Lakeside Courier", StringComparison.Ordinal), "the /feeds add reply");

@@ -12,9 +12,11 @@ namespace Digest.Core.Pipeline;
 /// worker, woken when this process stored items and sweeping every few seconds for items anybody stored (a crash, a
 /// Ctrl-C or another worker's poll), so nothing stays unprocessed whoever stored it.
 /// <para>
-/// The clusterer is incremental and in memory, so passes are serialized across workers by the <c>pipeline</c> lease,
-/// held only for database work and in-memory work: catch the clusterer up with what other workers clustered, read the
-/// next batch (oldest published first), classify and cluster it in memory, and commit relevance, membership and each
+/// Each pass re-clusters the recent window (<see cref="StoryWindowClusterer"/>): the committed items within the
+/// clusterer's reach of the batch, pinned to their stories, with the batch's relevant items; a new item goes to the story
+/// its cluster grew from, or starts one. Passes are serialized across workers by the <c>pipeline</c> lease, held only
+/// for database work and in-memory work: catch the window up with what every worker committed, read the next batch
+/// (oldest published first), classify and cluster it in memory, and commit relevance, membership, merges and each
 /// touched story's new version in one transaction. The version marks the story due for the refresh stage, which does
 /// everything that needs the network (article pages, the chat model) outside the lease.
 /// </para>
@@ -25,7 +27,7 @@ public sealed partial class ProcessStage(
     ICommunityStore communityStore,
     ILeaseStore leaseStore,
     IRelevanceClassifier classifier,
-    Func<IStoryClusterer> newClusterer,
+    StoryWindowClusterer clusterer,
     PipelineSignals signals,
     IOptions<DigestOptions> options,
     TimeProvider time,
@@ -58,17 +60,20 @@ public sealed partial class ProcessStage(
     private readonly SemaphoreSlim gate = new(1, 1); // lives as long as the app; never disposed
     private readonly string holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
-    /// <summary>Commits of this worker above <see cref="caughtUpTo"/>: their items are in the clusterer already.</summary>
-    private readonly HashSet<long> ownCommits = [];
+    /// <summary>
+    /// The committed items of the recent window with their stories, by item id. Emptied after a failed pass: the next
+    /// pass reloads it from the store.
+    /// </summary>
+    private readonly Dictionary<long, (StoryDocument Document, long StoryId)> window = [];
 
-    /// <summary>Null until the first pass, and again after a failed one: the next pass rebuilds it from the store.</summary>
-    private IStoryClusterer? clusterer;
-
-    /// <summary>The articles placed in stories, by canonical URL and headline, rebuilt with the clusterer.</summary>
+    /// <summary>The articles placed in stories, by canonical URL and headline: emptied with the window.</summary>
     private ArticleIndex articles = new();
 
-    /// <summary>Every process commit up to this sequence is in the clusterer (-1: nothing loaded).</summary>
+    /// <summary>Every process commit up to this sequence is in <see cref="window"/> (-1: nothing loaded).</summary>
     private long caughtUpTo = -1;
+
+    /// <summary>Whether the missing sentence-embedding model was logged: once per process is enough.</summary>
+    private bool warnedNoEmbeddings;
 
     /// <summary>
     /// The stage's loop. With <paramref name="until"/> (a one-shot run) it returns once that task has completed and no
@@ -161,9 +166,9 @@ public sealed partial class ProcessStage(
                     return 0;
                 }
 
-                var index = await CatchUpAsync(cancellationToken);
-                var processed = await ProcessAsync(index, batch, cancellationToken);
-                if (await storyStore.CommitProcessedAsync(processed, time.GetUtcNow(), cancellationToken) is not { } sequence)
+                await CatchUpAsync(cancellationToken);
+                var processed = await ProcessAsync(batch, cancellationToken);
+                if (await storyStore.CommitProcessedAsync(processed, time.GetUtcNow(), cancellationToken) is null)
                 {
                     // Another worker processed some of these items (this one held the lease past its TTL): start afresh.
                     LogConflict(logger, batch.Count);
@@ -171,7 +176,6 @@ public sealed partial class ProcessStage(
                     return Busy;
                 }
 
-                ownCommits.Add(sequence);
                 if (processed.Placements.Count > 0)
                 {
                     signals.StoriesChanged.Set();
@@ -182,7 +186,7 @@ public sealed partial class ProcessStage(
             }
             catch
             {
-                // The clusterer may hold stories that were never committed.
+                // The window may be behind what was committed.
                 Forget();
                 throw;
             }
@@ -199,17 +203,18 @@ public sealed partial class ProcessStage(
 
     private void Forget()
     {
-        clusterer = null;
+        window.Clear();
         articles = new ArticleIndex();
         caughtUpTo = -1;
-        ownCommits.Clear();
     }
 
     /// <summary>
-    /// Classifies and clusters a batch in memory, in a fixed order — published, then key, then id — so the same items give
-    /// the same stories whatever order they were stored in. Only starting a story reaches the store (for its id).
+    /// Classifies a batch and clusters its relevant items with the committed items within reach, in memory and in a fixed
+    /// order — published, then key, then id — so the same items give the same stories whatever order they were stored in.
+    /// Committed items stay in their stories (the store moves whole stories, not single items); only starting a story
+    /// reaches the store (for its id).
     /// </summary>
-    private async Task<ProcessedBatch> ProcessAsync(IStoryClusterer index, IReadOnlyList<StoredItem> batch, CancellationToken cancellationToken)
+    private async Task<ProcessedBatch> ProcessAsync(IReadOnlyList<StoredItem> batch, CancellationToken cancellationToken)
     {
         var included = await communityStore.GetIncludePhrasesAsync(cancellationToken);
         var ordered = batch.OrderBy(i => i.Item.Published).ThenBy(i => i.Item.Key, StringComparer.Ordinal).ThenBy(i => i.Id).ToArray();
@@ -219,43 +224,79 @@ public sealed partial class ProcessStage(
         Parallel.For(0, ordered.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             relevance[i] = Rescue(classifier.Classify(new ClassifierInput(ordered[i].Item.Title, ordered[i].Item.Summary, ordered[i].FeedName)), ordered[i], included));
 
-        var verdicts = new List<ItemVerdict>(ordered.Length);
+        var verdicts = ordered.Select((item, i) => new ItemVerdict(item.Id, relevance[i])).ToList();
+        var fresh = ordered.Select((item, i) => (Item: item, Verdict: relevance[i])).Where(x => x.Verdict.Relevant)
+            .ToDictionary(x => x.Item.Id, x => x);
+        if (fresh.Count == 0)
+        {
+            return new ProcessedBatch(verdicts, [], [], []);
+        }
+
+        // The same article from another feed (or again from this one) is another source of its story, never a new one.
         var newStories = new List<NewStory>();
         var placements = new List<StoryPlacement>();
-        for (var i = 0; i < ordered.Length; i++)
+        var merges = new List<StoryMerge>();
+        foreach (var (id, x) in fresh.ToList())
         {
-            var item = ordered[i];
-            var verdict = relevance[i];
-            verdicts.Add(new ItemVerdict(item.Id, verdict));
-            if (!verdict.Relevant)
+            if (articles.Find(x.Item.Item.Url, x.Item.Item.Title, x.Item.Item.Published) is { } known)
+            {
+                placements.Add(new StoryPlacement(id, known.StoryId, known.ItemId));
+                fresh.Remove(id);
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return new ProcessedBatch(verdicts, newStories, placements, merges);
+        }
+
+        var documents = fresh.Values.Select(x => new StoryDocument(x.Item.Id, x.Item.Item.Key, x.Item.Item.Title, x.Item.Item.Summary, x.Item.FeedName, x.Item.Item.Published)).ToList();
+        var from = documents.Min(d => d.Published) - clusterer.Reach;
+        var to = documents.Max(d => d.Published) + clusterer.Reach;
+        var current = new Dictionary<long, long>();
+        foreach (var (document, storyId) in window.Values)
+        {
+            if (document.Published >= from && document.Published <= to && !fresh.ContainsKey(document.ItemId))
+            {
+                documents.Add(document);
+                current[document.ItemId] = storyId;
+            }
+        }
+
+        var partition = clusterer.Cluster(documents, current, cancellationToken);
+        if (clusterer.EmbeddingError is { } error && !warnedNoEmbeddings)
+        {
+            warnedNoEmbeddings = true;
+            LogNoEmbeddings(logger, error);
+        }
+
+        foreach (var story in StoryReconciler.Reconcile(partition, current).Stories)
+        {
+            var joining = story.ItemIds.Where(fresh.ContainsKey).ToList();
+            if (joining.Count == 0 && story.Absorbed.Count == 0)
             {
                 continue;
             }
 
-            // The same article from another feed (or again from this one) is another source of its story, never a new one.
-            var document = new ClusterDocument(item.Id, item.Item.Title, item.Item.Summary, item.Item.Published);
-            if (articles.Find(item.Item.Url, item.Item.Title, item.Item.Published) is { } known)
+            var storyId = story.StoryId ?? await StartStoryAsync(fresh[joining[0]]);
+            placements.AddRange(joining.Select(id => new StoryPlacement(id, storyId, story.DuplicateOf.TryGetValue(id, out var original) ? original : null)));
+            foreach (var id in joining)
             {
-                placements.Add(new StoryPlacement(item.Id, known.StoryId, known.ItemId));
-                index.Add(document, known.StoryId);
+                var item = fresh[id].Item.Item;
+                articles.Add(item.Url, item.Title, item.Published, new KnownArticle(storyId, id));
             }
-            else if (index.FindStory(document) is { } match)
-            {
-                placements.Add(new StoryPlacement(item.Id, match.StoryId, match.DuplicateOfItemId));
-                index.Add(document, match.StoryId);
-                articles.Add(item.Item.Url, item.Item.Title, item.Item.Published, new KnownArticle(match.StoryId, item.Id));
-            }
-            else
-            {
-                var storyId = await storyStore.ReserveStoryIdAsync(cancellationToken);
-                newStories.Add(new NewStory(storyId, item.Item.Title, item.Item.Url, verdict.Score));
-                placements.Add(new StoryPlacement(item.Id, storyId, null));
-                index.Add(document, storyId);
-                articles.Add(item.Item.Url, item.Item.Title, item.Item.Published, new KnownArticle(storyId, item.Id));
-            }
+
+            merges.AddRange(story.Absorbed.Select(absorbed => new StoryMerge(absorbed, storyId)));
         }
 
-        return new ProcessedBatch(verdicts, newStories, placements, []);
+        return new ProcessedBatch(verdicts, newStories, placements, merges);
+
+        async Task<long> StartStoryAsync((StoredItem Item, Relevance Verdict) first)
+        {
+            var storyId = await storyStore.ReserveStoryIdAsync(cancellationToken);
+            newStories.Add(new NewStory(storyId, first.Item.Item.Title, first.Item.Item.Url, first.Verdict.Score));
+            return storyId;
+        }
     }
 
     /// <summary>
@@ -274,27 +315,28 @@ public sealed partial class ProcessStage(
     }
 
     /// <summary>
-    /// Teaches the clusterer what other workers clustered since this one last looked (by commit sequence); the first time,
-    /// every story of the warm-up window, so a restart keeps joining items to them.
+    /// Brings the window up to date with every process commit since the last look (this worker's, other workers', and
+    /// merges, which move a story's items); the first time, every clustered item of the warm-up period, so a restart
+    /// keeps joining items to their stories. Items older than the warm-up behind the newest are forgotten.
     /// </summary>
-    private async Task<IStoryClusterer> CatchUpAsync(CancellationToken cancellationToken)
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        var index = clusterer ??= newClusterer();
         var recent = await itemStore.GetClusteredAsync(caughtUpTo, time.GetUtcNow() - options.Value.ClusterWarmup, cancellationToken);
         foreach (var item in recent)
         {
-            if (!ownCommits.Contains(item.Sequence))
-            {
-                index.Add(new ClusterDocument(item.ItemId, item.Title, item.Summary, item.Published), item.StoryId);
-            }
-
+            window[item.ItemId] = (new StoryDocument(item.ItemId, item.Key, item.Title, item.Summary, item.FeedName, item.Published), item.StoryId);
             articles.Add(item.Url, item.Title, item.Published, new KnownArticle(item.StoryId, item.ItemId));
-
             caughtUpTo = Math.Max(caughtUpTo, item.Sequence);
         }
 
-        ownCommits.RemoveWhere(s => s <= caughtUpTo);
-        return index;
+        if (recent.Count > 0)
+        {
+            var horizon = window.Values.Max(w => w.Document.Published) - options.Value.ClusterWarmup;
+            foreach (var id in window.Where(w => w.Value.Document.Published < horizon).Select(w => w.Key).ToList())
+            {
+                window.Remove(id);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Processed {Items} items: {Placed} placed in stories, {NewStories} new stories")]
@@ -302,6 +344,9 @@ public sealed partial class ProcessStage(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Items} items were processed by another worker meanwhile (the pipeline lease outlived); rebuilding the story index")]
     private static partial void LogConflict(ILogger logger, int items);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sentence embeddings are unavailable ({Reason}); stories are clustered on their words, names, venues and times")]
+    private static partial void LogNoEmbeddings(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Processing stored items failed; retrying at the next sweep")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);

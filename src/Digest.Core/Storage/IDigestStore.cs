@@ -50,7 +50,7 @@ public sealed record StoredItem(
 }
 
 /// <summary>What the clusterer needs of an item another worker (or an earlier run) put into a story.</summary>
-public sealed record ClusteredItem(long ItemId, long StoryId, long Sequence, string Title, string Summary, DateTimeOffset Published)
+public sealed record ClusteredItem(long ItemId, long StoryId, long Sequence, string Key, string FeedName, string Title, string Summary, DateTimeOffset Published)
 {
     /// <summary>The item's canonical link: another feed's item with the same one is the same article.</summary>
     public string Url { get; init; } = "";

@@ -53,7 +53,7 @@ internal static class DigestCli
           eval classify --input F.jsonl --output OUT.jsonl [--labels TSV] [--from D --to D] [--threshold X]
           eval classify --rolling [D …] --input F.jsonl --labels TSV [--horizon DAYS] [--from D --to D]
                          the classifier on a fixed split, or retrained at each origin d and tested on the days after
-          eval cluster --input F.jsonl [--from D --to D]
+          eval cluster --input F.jsonl [--labels TSV] [--output OUT.tsv] [--all] [--from D --to D] [--no-embeddings] [--rolling]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
           eval attribution --input F.jsonl --articles DIR --output O.jsonl
           help           this text
@@ -142,7 +142,7 @@ internal static class DigestCli
         return what switch
         {
             "classify" => await EvalClassifyVerb.RunAsync(rest, stdout, stderr, cancellationToken),
-            "cluster" => await EvalClusterCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+            "cluster" => await EvalClusterVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             "keylines" => await EvalKeyLinesVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             "attribution" => await EvalAttributionVerb.RunAsync(rest, stdout, stderr, cancellationToken),
             _ => await WriteAsync(stderr, $"eval needs one of: classify, cluster, keylines, attribution (not '{what}').\n\n{Usage}", 2),

@@ -2,6 +2,7 @@ using Digest.Core;
 using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Discord;
+using Digest.Embeddings;
 using Digest.Storage;
 using Digest.Telegram;
 using Digest.Web;
@@ -88,6 +89,7 @@ internal static class DigestHost
         services.AddChatModel();
         services.AddDigestCore(configDirectory);
         services.AddDigestStorage();
+        services.AddDigestEmbeddings();
 
         if (mode == HostMode.Bot)
         {

@@ -12,6 +12,7 @@ using Digest.Core.Tests.TestSupport;
 using Digest.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -45,17 +46,17 @@ public sealed class PipelineWorkers : IAsyncDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    public ProcessStage Process(IRelevanceClassifier? classifier = null, PipelineSignals? signals = null) => new(
+    public ProcessStage Process(IRelevanceClassifier? classifier = null, PipelineSignals? signals = null, ITextEmbedder? embedder = null, ILogger<ProcessStage>? logger = null) => new(
         Store,
         Store,
         Store,
         Store,
         classifier ?? new AllRelevant(),
-        () => new StoryClusterer(TimeSpan.FromHours(48), [new WeightedTerm("Geneva", [], 1), new WeightedTerm("Moscow", [], 1)]),
+        new StoryWindowClusterer(new EventFeatureExtractor(Profile with { Venues = [new WeightedTerm("Geneva", [], 1), new WeightedTerm("Moscow", [], 1)] }), new EventClusterer(), embedder),
         signals ?? new PipelineSignals(),
         Options.Create(new DigestOptions()),
         Time,
-        NullLogger<ProcessStage>.Instance);
+        logger ?? NullLogger<ProcessStage>.Instance);
 
     public RefreshStage Refresh(IKeyLineExtractor? keyLines = null, PipelineSignals? signals = null)
     {
@@ -89,6 +90,38 @@ public sealed class PipelineWorkers : IAsyncDisposable
     public sealed class AllRelevant : IRelevanceClassifier
     {
         public Relevance Classify(ClassifierInput input) => new(true, 0.9, ["ceasefire"], []);
+    }
+
+    /// <summary>A sentence-embedding model that cannot load (no ONNX Runtime for the platform, say).</summary>
+    public sealed class BrokenEmbedder : ITextEmbedder
+    {
+        public int Calls { get; private set; }
+
+        public string Model => "broken";
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+        {
+            Calls++;
+            throw new DllNotFoundException("onnxruntime");
+        }
+    }
+
+    /// <summary>
+    /// A stand-in for a sentence-embedding model: headlines sharing a word of a group mean the same (one unit vector
+    /// per group), any other headline means something of its own.
+    /// </summary>
+    public sealed class GroupEmbedder(params string[][] groups) : ITextEmbedder
+    {
+        public string Model => "groups";
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+            [.. texts.Select(t =>
+            {
+                var vector = new float[groups.Length + 64];
+                var group = Array.FindIndex(groups, g => g.Any(w => t.Contains(w, StringComparison.OrdinalIgnoreCase)));
+                vector[group >= 0 ? group : groups.Length + (int)((uint)string.GetHashCode(t, StringComparison.Ordinal) % 64)] = 1;
+                return vector;
+            })];
     }
 
     public sealed class NoneRelevant : IRelevanceClassifier

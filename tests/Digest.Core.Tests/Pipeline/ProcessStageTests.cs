@@ -1,6 +1,8 @@
 using Digest.Core.Digests;
 using Digest.Core.Pipeline;
 using Digest.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using static Digest.Core.Tests.Pipeline.PipelineWorkers;
 
 namespace Digest.Core.Tests.Pipeline;
@@ -150,5 +152,46 @@ public sealed class ProcessStageTests : IAsyncDisposable
         var processed = await workers.Process().DrainAsync(Ct);
 
         processed.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Drain_SentenceModelCannotLoad_StoriesFormOnWordsAndOneWarningIsLogged()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var wire = await workers.FeedAsync("Harbor Wire");
+        var post = await workers.FeedAsync("Evening Post");
+        var logger = new FakeLogger<ProcessStage>();
+        var embedder = new BrokenEmbedder();
+        var worker = workers.Process(embedder: embedder, logger: logger);
+
+        await workers.PollAsync(wire, false, NewItem("a1", "US and Ukrainian delegations open talks in Geneva on Trump's peace plan", 0));
+        await worker.DrainAsync(Ct);
+        await workers.PollAsync(post, false, NewItem("b1", "Ukraine, US officials sit down in Geneva to discuss Trump peace plan", 2));
+        await worker.DrainAsync(Ct);
+
+        (await workers.StoryOfAsync("b1")).ShouldNotBeNull();
+        (await workers.StoryOfAsync("b1")).ShouldBe(await workers.StoryOfAsync("a1"));
+        embedder.Calls.ShouldBe(2); // each pass tries the model again
+        logger.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message)
+            .ShouldHaveSingleItem().ShouldContain("Sentence embeddings are unavailable (DllNotFoundException: onnxruntime)");
+    }
+
+    [Fact]
+    public async Task Drain_SameDevelopmentInOtherWords_JoinsTheStoryWhenTheModelSaysTheyMeanTheSame()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var wire = await workers.FeedAsync("Harbor Wire");
+        var post = await workers.FeedAsync("Evening Post");
+        var embedder = new GroupEmbedder(["rejects", "turns down"]);
+
+        await workers.PollAsync(wire, false, NewItem("k1", "Kremlin rejects Europe's counter-proposal to the US peace plan", 0));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        await workers.PollAsync(post, false,
+            NewItem("k2", "Moscow turns down the European alternative to the American peace proposal", 1),
+            NewItem("u1", "Ukraine's parliament passes budget with record defence spending", 1));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+
+        (await workers.StoryOfAsync("k2")).ShouldBe(await workers.StoryOfAsync("k1"));
+        (await workers.StoryOfAsync("u1")).ShouldNotBe(await workers.StoryOfAsync("k1"));
     }
 }

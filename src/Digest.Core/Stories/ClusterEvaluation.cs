@@ -1,0 +1,190 @@
+using System.Globalization;
+using Digest.Core.Classification;
+
+namespace Digest.Core.Stories;
+
+/// <summary>One headline's story in an evaluation run: null when the classifier left it out.</summary>
+internal sealed record EvaluatedHeadline(Headline Headline, bool Relevant, int? Story, bool Duplicate);
+
+/// <summary>
+/// The story evaluator behind <c>digest eval cluster</c>: classifies headlines (unless all are taken), clusters the
+/// relevant ones as one window, the way the pipeline re-clusters its recent items, and scores the stories against an
+/// editor's with B-cubed precision, recall and F1.
+/// </summary>
+internal static class ClusterEvaluation
+{
+    public static List<EvaluatedHeadline> Run(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, CancellationToken cancellationToken)
+    {
+        var relevant = new List<(Headline Headline, StoryDocument Document)>();
+        for (var i = 0; i < headlines.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var headline = headlines[i];
+            if (classifier is not null && !classifier.Classify(headline.Input).Relevant)
+            {
+                continue;
+            }
+
+            var itemId = i + 1L;
+            var document = new StoryDocument(itemId, headline.Id, headline.Title, headline.Summary ?? "", headline.Outlet, headline.FirstSeen ?? DateTimeOffset.UnixEpoch);
+            relevant.Add((headline, document));
+        }
+
+        var partition = clusterer.Cluster([.. relevant.Select(r => r.Document)], null, cancellationToken);
+
+        var storyOf = new Dictionary<long, int>();
+        for (var c = 0; c < partition.Clusters.Count; c++)
+        {
+            foreach (var id in partition.Clusters[c].ItemIds)
+            {
+                storyOf[id] = c + 1;
+            }
+        }
+
+        return [.. headlines.Select((h, i) => storyOf.TryGetValue(i + 1L, out var story)
+            ? new EvaluatedHeadline(h, true, story, partition.DuplicateOf.ContainsKey(i + 1L))
+            : new EvaluatedHeadline(h, false, null, false))];
+    }
+
+    /// <summary>
+    /// The incremental clusterer the pipeline used before the window clusterer, for comparison: the relevant headlines go
+    /// through it one by one in published order (then id), each joining the story it finds or starting one.
+    /// </summary>
+    public static List<EvaluatedHeadline> RunIncremental(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, IStoryClusterer clusterer, CancellationToken cancellationToken)
+    {
+        var results = new EvaluatedHeadline[headlines.Count];
+        var order = Enumerable.Range(0, headlines.Count)
+            .OrderBy(i => headlines[i].FirstSeen ?? DateTimeOffset.UnixEpoch).ThenBy(i => headlines[i].Id, StringComparer.Ordinal).ThenBy(i => i);
+        var next = 0;
+        foreach (var i in order)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var headline = headlines[i];
+            if (classifier is not null && !classifier.Classify(headline.Input).Relevant)
+            {
+                results[i] = new EvaluatedHeadline(headline, false, null, false);
+                continue;
+            }
+
+            var document = new ClusterDocument(i + 1L, headline.Title, headline.Summary ?? "", headline.FirstSeen ?? DateTimeOffset.UnixEpoch);
+            var match = clusterer.FindStory(document);
+            var story = match is null ? ++next : (int)match.StoryId;
+            clusterer.Add(document, story);
+            results[i] = new EvaluatedHeadline(headline, true, story, match?.DuplicateOfItemId is not null);
+        }
+
+        return [.. results];
+    }
+
+    /// <summary>Reference stories: <c>id&lt;TAB&gt;story</c> lines; a header line <c>id story</c> is skipped.</summary>
+    public static Dictionary<string, string> ReadLabels(string path)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var fields = line.Split('\t');
+            if (fields.Length < 2 || fields[1].Trim().Length == 0)
+            {
+                throw new InvalidDataException($"{path}:{number}: expected id<TAB>story, got '{line}'");
+            }
+
+            if (number == 1 && fields[0].Trim().Equals("id", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            labels[fields[0].Trim()] = fields[1].Trim();
+        }
+
+        return labels;
+    }
+
+    public static BCubedScore Score(IReadOnlyList<EvaluatedHeadline> results, IReadOnlyDictionary<string, string> labels)
+    {
+        var reference = results.Where(r => labels.ContainsKey(r.Headline.Id)).ToDictionary(r => r.Headline.Id, r => labels[r.Headline.Id], StringComparer.Ordinal);
+        var predicted = results.Where(r => r.Story is not null).ToDictionary(r => r.Headline.Id, r => r.Story!.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        return BCubedScore.Score(reference, predicted);
+    }
+}
+
+/// <summary>One out-of-sample score: the merge threshold chosen on the tuning days, and the held-out days' F1 with it
+/// and with the default settings.</summary>
+internal sealed record HeldOutScore(string Name, int TuneItems, int TestItems, double ChosenThreshold, BCubedScore Tuned, BCubedScore Defaults);
+
+/// <summary>
+/// How the clusterer does on days it was not tuned on. Rolling origin: for each cutoff day, the merge threshold is
+/// chosen on the days up to it and the days after it are scored (each period clustered as its own window, as the
+/// pipeline would). Held-back folds: the labelled days are cut into contiguous blocks; each block is scored with the
+/// threshold chosen on the others. The default settings are scored on the same held-out days, for comparison —
+/// with the caveat, stated in the README, that the defaults were chosen with every dev label in view.
+/// </summary>
+internal static class HeldOutEvaluation
+{
+    public static readonly double[] Thresholds = [0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70];
+
+    public static List<HeldOutScore> Rolling(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken) =>
+        [.. RollingSets(labelled).Select(s => Score(s.Name, s.Tune, s.Test, labels, clusterer, defaults, cancellationToken))];
+
+    public static List<HeldOutScore> Folds(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, int folds, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken) =>
+        [.. FoldSets(labelled, folds).Select(s => Score(s.Name, s.Tune, s.Test, labels, clusterer, defaults, cancellationToken))];
+
+    /// <summary>The rolling origin's periods: for every other cutoff day, the days up to it (to tune on) and the days after.</summary>
+    public static List<(string Name, List<List<Headline>> Tune, List<Headline> Test)> RollingSets(IReadOnlyList<Headline> labelled)
+    {
+        var days = Days(labelled);
+        var sets = new List<(string, List<List<Headline>>, List<Headline>)>();
+        for (var k = 2; k < days.Count - 2; k += 2)
+        {
+            var cutoff = days[k];
+            sets.Add(($"tune ≤ {cutoff:MM-dd}, test after", [labelled.Where(h => Day(h) <= cutoff).ToList()], labelled.Where(h => Day(h) > cutoff).ToList()));
+        }
+
+        return sets;
+    }
+
+    /// <summary>The held-back folds: contiguous blocks of days, each tested with the others to tune on.</summary>
+    public static List<(string Name, List<List<Headline>> Tune, List<Headline> Test)> FoldSets(IReadOnlyList<Headline> labelled, int folds)
+    {
+        var days = Days(labelled);
+        if (days.Count < folds)
+        {
+            return [];
+        }
+
+        var blocks = Enumerable.Range(0, folds)
+            .Select(f => days.Where((_, i) => i * folds / days.Count == f).ToHashSet())
+            .Select(set => labelled.Where(h => set.Contains(Day(h))).ToList())
+            .ToList();
+        var sets = new List<(string, List<List<Headline>>, List<Headline>)>();
+        for (var f = 0; f < folds; f++)
+        {
+            var test = blocks[f];
+            sets.Add(($"fold {f + 1}/{folds}: {test.Min(Day):MM-dd}…{test.Max(Day):MM-dd}", [.. blocks.Where((_, i) => i != f)], test));
+        }
+
+        return sets;
+    }
+
+    private static HeldOutScore Score(string name, List<List<Headline>> tune, List<Headline> test, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken)
+    {
+        // The threshold that does best on the tuning periods, each clustered as its own window (items pooled for the mean).
+        var chosen = Thresholds
+            .Select(t => (Threshold: t, F1: tune.Sum(period => period.Count * Evaluate(period, defaults with { MergeThreshold = t }).F1)))
+            .Aggregate((best, next) => next.F1 > best.F1 + 1e-12 ? next : best).Threshold;
+        return new HeldOutScore(name, tune.Sum(p => p.Count), test.Count, chosen, Evaluate(test, defaults with { MergeThreshold = chosen }), Evaluate(test, defaults));
+
+        BCubedScore Evaluate(List<Headline> headlines, EventClusterSettings settings) =>
+            ClusterEvaluation.Score(ClusterEvaluation.Run(headlines, null, clusterer(settings), cancellationToken), labels);
+    }
+
+    private static DateOnly Day(Headline h) => DateOnly.FromDateTime((h.FirstSeen ?? DateTimeOffset.UnixEpoch).UtcDateTime);
+
+    private static List<DateOnly> Days(IReadOnlyList<Headline> labelled) => [.. labelled.Select(Day).Distinct().Order()];
+}

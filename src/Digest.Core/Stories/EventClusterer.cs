@@ -1,0 +1,624 @@
+using Digest.Core.Classification;
+
+namespace Digest.Core.Stories;
+
+/// <summary>One story of a partition: its items in time order, and the near-copies among them.</summary>
+/// <param name="ItemIds">The members, ordered by time and key.</param>
+/// <param name="PinnedStoryId">The existing story this cluster grew from, when it holds pinned items.</param>
+public sealed record StoryCluster(IReadOnlyList<long> ItemIds, long? PinnedStoryId);
+
+/// <summary>A window of items grouped into stories; <see cref="DuplicateOf"/> maps a near-copy to the earlier item it copies.</summary>
+public sealed record StoryPartition(IReadOnlyList<StoryCluster> Clusters, IReadOnlyDictionary<long, long> DuplicateOf)
+{
+    /// <summary>Item id → index of its cluster.</summary>
+    public Dictionary<long, int> ClusterOf()
+    {
+        var map = new Dictionary<long, int>();
+        for (var c = 0; c < Clusters.Count; c++)
+        {
+            foreach (var id in Clusters[c].ItemIds)
+            {
+                map[id] = c;
+            }
+        }
+
+        return map;
+    }
+}
+
+/// <summary>The clusterer's weights and limits (see README, Stories and Evaluation, for how they were chosen).</summary>
+public sealed record EventClusterSettings
+{
+    /// <summary>Weight of the sentence-embedding cosine in an item pair's similarity.</summary>
+    public double EmbeddingWeight { get; init; } = 0.9;
+
+    /// <summary>Weight of the TF-IDF cosine (proper nouns counted double).</summary>
+    public double TermWeight { get; init; } = 0.3;
+
+    /// <summary>Weight of the TF-IDF cosine when there is no embedding.</summary>
+    public double TermOnlyWeight { get; init; } = 2.0;
+
+    /// <summary>Added when both items place an event at the same venue.</summary>
+    public double SameVenue { get; init; } = 0.5;
+
+    /// <summary>Added when one places an event at a venue the other refers to.</summary>
+    public double VenueReference { get; init; } = 0.1;
+
+    /// <summary>Added when both name the same identifying figure ("28-point").</summary>
+    public double SameFigure { get; init; } = 0.2;
+
+    /// <summary>Subtracted when the headlines lead with different kinds of development (a strike, a talks round).</summary>
+    public double DifferentDevelopment { get; init; } = 0.3;
+
+    /// <summary>Added when both headlines report the same speaker ("Putin says…", "Putin insists…").</summary>
+    public double SameSpeaker { get; init; } = 0.3;
+
+    /// <summary>Subtracted when they report different speakers ("Trump says…", "senators say…").</summary>
+    public double DifferentSpeaker { get; init; } = 0.8;
+
+    /// <summary>Subtracted when one reports what a bystander to the talks says (a leader, lawmakers, allies) and the
+    /// other reports no speaker: a leader's remark is a story of its own, not part of the round it comments on.</summary>
+    public double BystanderApart { get; init; } = 0.3;
+
+    /// <summary>Within this many hours a pair counts in full; beyond, its similarity fades.</summary>
+    public double FullHours { get; init; } = 18;
+
+    /// <summary>Hours over which similarity fades to nothing after <see cref="FullHours"/>.</summary>
+    public double FadeHours { get; init; } = 30;
+
+    /// <summary>The average item similarity from which two clusters merge.</summary>
+    public double MergeThreshold { get; init; } = 0.55;
+
+    /// <summary>A round's span starts this many hours before its first item that names the venue.</summary>
+    public double RoundLeadHours { get; init; } = 24;
+
+    /// <summary>A round's span ends this many hours after its last item that names the venue: outcome and reactions.</summary>
+    public double RoundTrailHours { get; init; } = 36;
+
+    /// <summary>The mean item similarity to a round from which a story within its span joins it.</summary>
+    public double AbsorbThreshold { get; init; } = 0.05;
+
+    /// <summary>Stories larger than this are developments of their own and never join a round.</summary>
+    public double AbsorbMaxSize { get; init; } = 20;
+
+    /// <summary>The shingle Jaccard from which an item is a near-copy of an earlier one.</summary>
+    public double DuplicateJaccard { get; init; } = 0.6;
+}
+
+/// <summary>
+/// Groups a window of items into stories as an editor would: one round of talks or meeting (its venue, dates and
+/// participants), its outcome and the reactions to it; one distinct development reported by many outlets. A pure
+/// function of its input: documents are taken in time-and-key order, every tie is broken by that order, so the same
+/// items give the same partition whatever order they were fetched in.
+/// <para>
+/// Two items are similar by what they mean (sentence embeddings, when available) and what they name (TF-IDF over the
+/// window with proper nouns weighted up), more so when they place an event at the same venue or share an identifying
+/// figure, less so when they lead with different developments (a strike is not the talks it happened before), and
+/// not at all when they place events at different venues. The similarity fades with the time between them. Stories
+/// are then grown by average-linkage agglomeration: two groups merge while the mean similarity of all their item
+/// pairs is above the threshold — a story is judged by all its members, not its first item, so a chain of loosely
+/// related items cannot pull a new event in.
+/// </para>
+/// </summary>
+public sealed class EventClusterer(EventClusterSettings? settings = null)
+{
+    private readonly EventClusterSettings settings = settings ?? new EventClusterSettings();
+
+    public EventClusterSettings Settings => settings;
+
+    /// <summary>How far apart in time two items can still affect each other's story: the similarity's fade plus a round's span.</summary>
+    public TimeSpan Reach => TimeSpan.FromHours(settings.FullHours + settings.FadeHours + settings.RoundLeadHours + settings.RoundTrailHours);
+
+    /// <param name="documents">The window's items, in any order.</param>
+    /// <param name="pinned">Items whose story is fixed (for example older members of a story still in the window's
+    /// reach): items of one pinned story start together and two pinned stories never merge.</param>
+    public StoryPartition Cluster(IReadOnlyList<EventFeatures> documents, IReadOnlyDictionary<long, long>? pinned = null)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var docs = documents.DistinctBy(d => d.Document.ItemId).OrderBy(d => d.Document, StoryDocument.Order).ToArray();
+        var n = docs.Length;
+        if (n == 0)
+        {
+            return new StoryPartition([], new Dictionary<long, long>());
+        }
+
+        var prepared = Prepare(docs, settings.FullHours + settings.FadeHours);
+        var duplicateOf = new Dictionary<long, long>();
+        var pinnedOf = new long?[n];
+        for (var i = 0; i < n; i++)
+        {
+            pinnedOf[i] = pinned is not null && pinned.TryGetValue(docs[i].Document.ItemId, out var story) ? story : null;
+        }
+
+        // Item pair similarities, kept as sums per pair of clusters (average linkage: a merged cluster's sum with
+        // another is the sum of its parts'). Pairs further apart in time than the fade are never compared: their
+        // similarity is 0. Two items placed at different venues, or in different pinned stories, can never share a
+        // story: their sum is −∞, which no merge can undo.
+        var sums = new PairSums(n);
+        var fadeEnd = settings.FullHours + settings.FadeHours;
+        for (var j = 1; j < n; j++)
+        {
+            for (var i = j - 1; i >= 0; i--)
+            {
+                var hours = (docs[j].Document.Published - docs[i].Document.Published).TotalHours;
+                if (hours > fadeEnd)
+                {
+                    break;
+                }
+
+                double s;
+                if (pinnedOf[i] is { } pi && pinnedOf[j] is { } pj && pi != pj)
+                {
+                    s = double.NegativeInfinity;
+                }
+                else if (VenuesConflict(docs[i], docs[j]))
+                {
+                    s = double.NegativeInfinity;
+                }
+                else
+                {
+                    s = Similarity(prepared[i], prepared[j], hours);
+                    // Near-copies share most words, so only pairs whose term vectors already agree are compared word by word.
+                    if (TermDot(prepared[i], prepared[j]) >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard)
+                    {
+                        s = Math.Max(s, 1.5);
+                        if (!duplicateOf.ContainsKey(docs[j].Document.ItemId))
+                        {
+                            duplicateOf[docs[j].Document.ItemId] = duplicateOf.GetValueOrDefault(docs[i].Document.ItemId, docs[i].Document.ItemId);
+                        }
+                    }
+                }
+
+                sums[j, i] = (float)s;
+            }
+        }
+
+        // Items of one pinned story start as one cluster.
+        var members = new List<int>?[n];
+        for (var i = 0; i < n; i++)
+        {
+            members[i] = [i];
+        }
+
+        var alive = new bool[n];
+        Array.Fill(alive, true);
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = i + 1; j < n && pinnedOf[i] is not null; j++)
+            {
+                if (alive[j] && pinnedOf[j] == pinnedOf[i])
+                {
+                    Join(i, j);
+                }
+            }
+        }
+
+        Agglomerate();
+        var groups = new List<(List<int> Members, long? Pinned)>();
+        for (var c = 0; c < n; c++)
+        {
+            if (alive[c])
+            {
+                var group = members[c]!;
+                group.Sort();
+                groups.Add((group, group.Select(i => pinnedOf[i]).FirstOrDefault(p => p is not null)));
+            }
+        }
+
+        groups = AbsorbIntoRounds(groups, prepared);
+        var clusters = groups
+            .OrderBy(g => g.Members[0])
+            .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
+            .ToList();
+        return new StoryPartition(clusters, duplicateOf);
+
+        // b joins a: its members, and its sums with every other live cluster.
+        void Join(int a, int b)
+        {
+            for (var c = 0; c < n; c++)
+            {
+                if (alive[c] && c != a && c != b)
+                {
+                    sums[a, c] += sums[b, c];
+                }
+            }
+
+            members[a]!.AddRange(members[b]!);
+            members[b] = null;
+            alive[b] = false;
+        }
+
+        // Average linkage by nearest-neighbour chains: follow each cluster to its most similar live cluster until
+        // two are each other's nearest, and merge those. Average linkage is reducible (a merged cluster is never more
+        // similar to a third than the closer of its parts was), so this makes the same merges as always merging the
+        // most similar pair, in O(n²) time without a queue. A cluster whose nearest neighbour is below the threshold
+        // is finished: no later merge can bring one closer. Ties go to the earlier cluster, so the partition depends
+        // only on the items, never on the order they came in.
+        void Agglomerate()
+        {
+            var open = (bool[])alive.Clone();
+            var chain = new List<int>();
+            var next = 0;
+            while (true)
+            {
+                if (chain.Count == 0)
+                {
+                    while (next < n && !open[next])
+                    {
+                        next++;
+                    }
+
+                    if (next == n)
+                    {
+                        return;
+                    }
+
+                    chain.Add(next);
+                }
+
+                var a = chain[^1];
+                var previous = chain.Count > 1 ? chain[^2] : -1;
+                var best = -1;
+                var bestMean = double.NegativeInfinity;
+                for (var c = 0; c < n; c++)
+                {
+                    if (!open[c] || c == a)
+                    {
+                        continue;
+                    }
+
+                    var mean = sums[a, c] / ((double)members[a]!.Count * members[c]!.Count);
+                    if (mean > bestMean || (mean == bestMean && c == previous))
+                    {
+                        (best, bestMean) = (c, mean);
+                    }
+                }
+
+                if (best < 0 || bestMean < settings.MergeThreshold)
+                {
+                    open[a] = false;
+                    chain.RemoveAt(chain.Count - 1);
+                    continue;
+                }
+
+                if (best == previous)
+                {
+                    chain.RemoveRange(chain.Count - 2, 2);
+                    var (keep, gone) = a < best ? (a, best) : (best, a);
+                    Join(keep, gone);
+                    open[gone] = false;
+                    continue;
+                }
+
+                chain.Add(best);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Symmetric sums of item similarities between clusters, stored as a lower triangle of floats: a window of 3,000
+    /// items takes 18 MB, and only for the length of one pass.
+    /// </summary>
+    private sealed class PairSums(int n)
+    {
+        private readonly float[] values = new float[(long)n * (n - 1) / 2];
+
+        public float this[int a, int b]
+        {
+            get => a == b ? 0 : values[Index(a, b)];
+            set => values[Index(a, b)] = value;
+        }
+
+        private static long Index(int a, int b) => a > b ? ((long)a * (a - 1) / 2) + b : ((long)b * (b - 1) / 2) + a;
+    }
+
+    /// <summary>
+    /// The second, story-level stage: a round of talks or a meeting is a story whose members mostly place it at one
+    /// venue. Its outcome and the reactions to it rarely name the venue ("US and Ukraine report progress"), so a small
+    /// story that falls within the round's span — from a little before its first venue item to a day and a half after
+    /// its last — and leads with no development of its own joins the round when its members are, on average, still
+    /// similar to the round's. A story at another venue never does.
+    /// </summary>
+    private List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared)
+    {
+        var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To)>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var venue = groups[g].Members.SelectMany(i => prepared[i].Features.Venues).GroupBy(v => v)
+                .Select(v => (Venue: v.Key, Count: v.Count())).OrderByDescending(v => v.Count).ThenBy(v => v.Venue).FirstOrDefault();
+            if (venue.Count < 2)
+            {
+                continue;
+            }
+
+            var placed = groups[g].Members.Where(i => prepared[i].Features.Venues.Contains(venue.Venue)).Select(i => prepared[i].Features.Document.Published).ToList();
+            rounds.Add((g, venue.Venue, placed.Min() - TimeSpan.FromHours(settings.RoundLeadHours), placed.Max() + TimeSpan.FromHours(settings.RoundTrailHours)));
+        }
+
+        var absorbed = new int[groups.Count];
+        Array.Fill(absorbed, -1);
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var members = groups[g].Members;
+            // A development of its own (a strike, a leak) or what a bystander says stays a story of its own.
+            if (members.Count > settings.AbsorbMaxSize || rounds.Any(r => r.Group == g)
+                || members.Any(i => IsApart(prepared[i].Features.Lead) || prepared[i].Bystander))
+            {
+                continue;
+            }
+
+            var best = (Score: settings.AbsorbThreshold, Group: -1);
+            foreach (var round in rounds)
+            {
+                if (groups[round.Group].Pinned is { } p && groups[g].Pinned is { } q && p != q)
+                {
+                    continue;
+                }
+
+                if (members.Any(i => prepared[i].Features.Document.Published < round.From || prepared[i].Features.Document.Published > round.To
+                    || (prepared[i].Features.Venues.Length > 0 && !prepared[i].Features.Venues.Contains(round.Venue))))
+                {
+                    continue;
+                }
+
+                double sum = 0;
+                foreach (var i in members)
+                {
+                    foreach (var j in groups[round.Group].Members)
+                    {
+                        var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
+                        sum += Similarity(prepared[i], prepared[j], hours);
+                    }
+                }
+
+                var mean = sum / (members.Count * (double)groups[round.Group].Members.Count);
+                if (mean >= best.Score && (best.Group < 0 || mean > best.Score))
+                {
+                    best = (mean, round.Group);
+                }
+            }
+
+            absorbed[g] = best.Group;
+        }
+
+        var result = new List<(List<int> Members, long? Pinned)>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            if (absorbed[g] >= 0)
+            {
+                continue;
+            }
+
+            var members = new List<int>(groups[g].Members);
+            var pinned = groups[g].Pinned;
+            for (var other = 0; other < groups.Count; other++)
+            {
+                if (absorbed[other] == g)
+                {
+                    members.AddRange(groups[other].Members);
+                    pinned ??= groups[other].Pinned;
+                }
+            }
+
+            members.Sort();
+            result.Add((members, pinned));
+        }
+
+        return result;
+    }
+
+    /// <summary>An item in the window: its features, its TF-IDF vector over the window (term ids ascending, unit
+    /// length) and who its headline reports as speaking.</summary>
+    internal sealed record Prepared(EventFeatures Features, int[] Terms, float[] Weights, string? Speaker, bool SpeakerTakesPart)
+    {
+        /// <summary>A bystander to the talks speaks: a leader, lawmakers, allies — not a negotiator or an envoy.</summary>
+        public bool Bystander => Speaker is not null && !SpeakerTakesPart;
+    }
+
+    /// <summary>Documents added to the window's count in the IDF, so words shared by a small window's few items still count.</summary>
+    private const double IdfPrior = 10;
+
+    /// <summary>
+    /// Window-level preparation: a word is a name if any headline of the window writes it as one (Title Case headlines
+    /// can't show it); names count double in the TF-IDF vectors, title words twice lead words; IDF is the window's own.
+    /// </summary>
+    /// <param name="reach">Hours within which a person named in a headline that places a meeting takes part in it.</param>
+    internal static Prepared[] Prepare(EventFeatures[] docs, double reach)
+    {
+        var names = new HashSet<string>(docs.SelectMany(d => d.Capitalised), StringComparer.Ordinal);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var raw = new Dictionary<int, double>[docs.Length];
+        var df = new List<int>();
+        for (var i = 0; i < docs.Length; i++)
+        {
+            var terms = new Dictionary<int, double>();
+            Add(terms, docs[i].TitleTokens, 1.0);
+            Add(terms, docs[i].LeadTokens, 0.5);
+            raw[i] = terms;
+            foreach (var term in terms.Keys)
+            {
+                df[term]++;
+            }
+        }
+
+        var meetings = docs.Where(d => d.Venues.Length > 0).ToArray();
+        var prepared = new Prepared[docs.Length];
+        for (var i = 0; i < docs.Length; i++)
+        {
+            var terms = raw[i].Keys.Order().ToArray();
+            var weights = new float[terms.Length];
+            double norm = 0;
+            for (var k = 0; k < terms.Length; k++)
+            {
+                var w = raw[i][terms[k]] * Math.Log((docs.Length + IdfPrior) / (df[terms[k]] + 0.5));
+                weights[k] = (float)w;
+                norm += w * w;
+            }
+
+            norm = Math.Sqrt(norm);
+            for (var k = 0; k < weights.Length && norm > 0; k++)
+            {
+                weights[k] = (float)(weights[k] / norm);
+            }
+
+            var speaker = docs[i].SpeakerCandidates.Where(c => c.Named || names.Contains(c.Word))
+                .Select(c => (SpeakerCandidate?)c).FirstOrDefault();
+            var takesPart = speaker is { } who && (who.TakesPart || NamedAtAMeeting(i, who.Word));
+            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, takesPart);
+        }
+
+        return prepared;
+
+        // Someone named in a headline that places a meeting near this one's time ("Rubio and Witkoff are meeting with
+        // Ukraine's negotiators in Florida") takes part in that round: what they say about it is the round's news.
+        bool NamedAtAMeeting(int i, string word)
+        {
+            var at = docs[i].Document.Published;
+            foreach (var other in meetings)
+            {
+                if (Math.Abs((other.Document.Published - at).TotalHours) <= reach && other.TitleTokens.Contains(word))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        void Add(Dictionary<int, double> terms, List<string> tokens, double weight)
+        {
+            foreach (var token in tokens)
+            {
+                if (token.Length < 2 || Tokenizer.IsStopWord(token))
+                {
+                    continue;
+                }
+
+                if (!ids.TryGetValue(token, out var id))
+                {
+                    id = ids.Count;
+                    ids[token] = id;
+                    df.Add(0);
+                }
+
+                terms[id] = terms.GetValueOrDefault(id) + (names.Contains(token) ? 2 * weight : weight);
+            }
+        }
+    }
+
+    private static bool Overlaps<T>(T[] a, T[] b)
+    {
+        foreach (var item in a)
+        {
+            if (Array.IndexOf(b, item) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>How much two items look like one event (negative: rather not); 0 when too far apart in time.</summary>
+    internal double Similarity(Prepared px, Prepared py, double hours)
+    {
+        EventFeatures x = px.Features, y = py.Features;
+        if (hours >= settings.FullHours + settings.FadeHours)
+        {
+            return 0;
+        }
+
+        var terms = TermDot(px, py);
+        var s = x.Embedding is { } ex && y.Embedding is { } ey
+            ? (settings.EmbeddingWeight * Dot(ex, ey)) + (settings.TermWeight * terms)
+            : settings.TermOnlyWeight * terms;
+        if (Overlaps(x.Venues, y.Venues))
+        {
+            s += settings.SameVenue;
+        }
+        else if (Overlaps(x.Venues, y.VenueMentions) || Overlaps(y.Venues, x.VenueMentions))
+        {
+            s += settings.VenueReference;
+        }
+
+        if (Overlaps(x.Figures, y.Figures))
+        {
+            s += settings.SameFigure;
+        }
+
+        if (x.Lead != y.Lead && (IsApart(x.Lead) || IsApart(y.Lead)))
+        {
+            s -= settings.DifferentDevelopment;
+        }
+
+        if (px.Speaker is not null && py.Speaker is not null)
+        {
+            s += px.Speaker == py.Speaker ? settings.SameSpeaker : -settings.DifferentSpeaker;
+        }
+        else if (px.Bystander || py.Bystander)
+        {
+            s -= settings.BystanderApart;
+        }
+
+        if (hours > settings.FullHours)
+        {
+            s *= 1 - ((hours - settings.FullHours) / settings.FadeHours);
+        }
+
+        return s;
+    }
+
+    /// <summary>Developments that make their own story even when they mention the talks.</summary>
+    private static bool IsApart(Development d) => d is Development.Strike or Development.Markets or Development.Personnel or Development.Leak;
+
+    /// <summary>Both place an event, at different venues: never one story.</summary>
+    private static bool VenuesConflict(EventFeatures x, EventFeatures y) =>
+        x.Venues.Length > 0 && y.Venues.Length > 0 && !Overlaps(x.Venues, y.Venues);
+
+    /// <summary>The cosine of two items' TF-IDF vectors (both unit length, terms ascending).</summary>
+    private static double TermDot(Prepared a, Prepared b)
+    {
+        double dot = 0;
+        int i = 0, j = 0;
+        while (i < a.Terms.Length && j < b.Terms.Length)
+        {
+            var (ta, tb) = (a.Terms[i], b.Terms[j]);
+            if (ta == tb)
+            {
+                dot += a.Weights[i++] * b.Weights[j++];
+            }
+            else if (ta < tb)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return dot;
+    }
+
+    private static double Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
+
+    private static double Jaccard(HashSet<string> a, HashSet<string> b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return 0;
+        }
+
+        var (small, large) = a.Count < b.Count ? (a, b) : (b, a);
+        var shared = 0;
+        foreach (var shingle in small)
+        {
+            if (large.Contains(shingle))
+            {
+                shared++;
+            }
+        }
+
+        return (double)shared / (a.Count + b.Count - shared);
+    }
+}

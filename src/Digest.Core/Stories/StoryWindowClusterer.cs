@@ -1,0 +1,90 @@
+namespace Digest.Core.Stories;
+
+/// <summary>
+/// Clusters a window of documents with cached per-item features: each item's features (and embedding) are computed
+/// once, the first time the item is in a window, and forgotten when it leaves. Not thread-safe: the caller holds one
+/// lock around a pass.
+/// </summary>
+public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventClusterer clusterer, ITextEmbedder? embedder = null)
+{
+    private readonly Dictionary<long, EventFeatures> cache = [];
+    private readonly Dictionary<long, float[]> known = [];
+
+    /// <summary>The embedder's model name, or null without one: stored vectors are only reused for the same model.</summary>
+    public string? EmbeddingModel => embedder?.Model;
+
+    /// <summary>How far apart in time two items can still affect each other's story (<see cref="EventClusterer.Reach"/>).</summary>
+    public TimeSpan Reach => clusterer.Reach;
+
+    /// <summary>Gives the clusterer an item's stored embedding, so it is not computed again after a restart.</summary>
+    public void Remember(long itemId, float[] embedding) => known[itemId] = embedding;
+
+    /// <summary>Embeddings computed by the last <see cref="Cluster"/> call and not given by <see cref="Remember"/>: worth storing.</summary>
+    public IReadOnlyDictionary<long, float[]> NewEmbeddings { get; private set; } = new Dictionary<long, float[]>();
+
+    /// <summary>Why the last pass had to go without embeddings for its new items (null when it did not): for the caller to log.</summary>
+    public string? EmbeddingError { get; private set; }
+
+    public StoryPartition Cluster(IReadOnlyList<StoryDocument> window, IReadOnlyDictionary<long, long>? pinned, CancellationToken cancellationToken) =>
+        clusterer.Cluster(Features(window, cancellationToken), pinned);
+
+    /// <summary>The window's features, from the cache or computed (embeddings in one batch); forgets items no longer in the window.</summary>
+    internal List<EventFeatures> Features(IReadOnlyList<StoryDocument> window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var features = new List<EventFeatures>(window.Count);
+        var missing = new List<EventFeatures>();
+        foreach (var document in window.OrderBy(d => d, StoryDocument.Order))
+        {
+            if (!cache.TryGetValue(document.ItemId, out var f) || !ReferenceEquals(f.Document, document) && f.Document != document)
+            {
+                f = extractor.Extract(document);
+                cache[document.ItemId] = f;
+                if (known.TryGetValue(document.ItemId, out var stored))
+                {
+                    f.Embedding = stored;
+                }
+            }
+
+            if (embedder is not null && f.Embedding is null)
+            {
+                missing.Add(f);
+            }
+
+            features.Add(f);
+        }
+
+        var fresh = new Dictionary<long, float[]>();
+        EmbeddingError = null;
+        if (embedder is not null && missing.Count > 0)
+        {
+            IReadOnlyList<float[]>? vectors = null;
+            try
+            {
+                vectors = embedder.Embed([.. missing.Select(f => f.Text)], cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // No model (a missing runtime, an unwritable model cache): these items are clustered on their words,
+                // venues, speakers and time, and the next pass tries again.
+                EmbeddingError = e.GetType().Name + ": " + e.Message;
+            }
+
+            for (var i = 0; vectors is not null && i < missing.Count; i++)
+            {
+                missing[i].Embedding = vectors[i];
+                fresh[missing[i].Document.ItemId] = vectors[i];
+            }
+        }
+
+        NewEmbeddings = fresh;
+        var inWindow = window.Select(d => d.ItemId).ToHashSet();
+        foreach (var id in cache.Keys.Where(id => !inWindow.Contains(id)).ToList())
+        {
+            cache.Remove(id);
+            known.Remove(id);
+        }
+
+        return features;
+    }
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using Digest.Core;
+using Digest.Core.Classification;
+using Digest.Core.Stories;
+using Digest.Embeddings;
+
+namespace Digest.Worker.Cli;
+
+/// <summary>
+/// <c>digest eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from D --to D]
+/// [--no-embeddings] [--show N] [--set Name=value …] [--profile F] [--model F]</c>: classifies the headlines (all of them
+/// with --all), clusters the relevant ones into stories as one window, and prints the stories; with --labels it keeps
+/// only the labelled lines and prints B-cubed precision, recall and F1; --output writes <c>id&lt;TAB&gt;story</c> for
+/// every line (story <c>-</c> for a line the classifier left out). With --labels and --rolling it also scores days the
+/// clusterer was not tuned on: a rolling origin and three held-back folds (<see cref="HeldOutEvaluation"/>).
+/// <c>--clusterer incremental</c> scores the previous incremental clusterer instead, fed in published order.
+/// </summary>
+internal static class EvalClusterVerb
+{
+    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--clusterer event|incremental] [--rolling] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
+
+    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--clusterer", "--rolling", "--show", "--set", "--profile", "--model"];
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var parsed = VerbArguments.Parse(args, Known, stderr);
+        if (parsed is null || !parsed.TryDate("--from", stderr, out var from) || !parsed.TryDate("--to", stderr, out var to))
+        {
+            await stderr.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        if (parsed.Value("--input") is not { } input)
+        {
+            await stderr.WriteLineAsync("--input is required\n" + Usage);
+            return 2;
+        }
+
+        foreach (var (option, path) in new[] { ("--input", input), ("--labels", parsed.Value("--labels")) })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                await stderr.WriteLineAsync($"{option}: no file at '{path}'");
+                return 2;
+            }
+        }
+
+        var show = 10;
+        if (parsed.Value("--show") is { } showText && (!int.TryParse(showText, NumberStyles.None, CultureInfo.InvariantCulture, out show) || show > 10_000))
+        {
+            await stderr.WriteLineAsync($"--show wants a number of stories to print, not '{showText}'");
+            return 2;
+        }
+
+        var incremental = parsed.Value("--clusterer") switch
+        {
+            null or "event" => false,
+            "incremental" => true,
+            _ => (bool?)null,
+        };
+        if (incremental is null)
+        {
+            await stderr.WriteLineAsync($"--clusterer wants event or incremental, not '{parsed.Value("--clusterer")}'");
+            return 2;
+        }
+
+        var settings = new EventClusterSettings();
+        foreach (var assignment in parsed.Values("--set"))
+        {
+            if (!TrySet(ref settings, assignment, out var error))
+            {
+                await stderr.WriteLineAsync($"--set {assignment}: {error}");
+                return 2;
+            }
+        }
+
+        try
+        {
+            var classifier = ClassifierFiles.Load(parsed.Value("--profile"), parsed.Value("--model"), stderr);
+            if (classifier is null)
+            {
+                return 2;
+            }
+
+            var headlines = Headlines.ReadJsonLines(input).Where(h => h.InDays(from, to)).ToList();
+            Dictionary<string, string>? labels = null;
+            if (parsed.Value("--labels") is { } labelsPath)
+            {
+                labels = ClusterEvaluation.ReadLabels(labelsPath);
+                headlines = [.. headlines.Where(h => labels.ContainsKey(h.Id))];
+            }
+
+            using var embedder = parsed.Has("--no-embeddings") || incremental.Value ? null : new MiniLmEmbedder();
+            var all = parsed.Has("--all");
+            var results = incremental.Value
+                ? ClusterEvaluation.RunIncremental(headlines, all ? null : classifier, Incremental(classifier.Profile), cancellationToken)
+                : ClusterEvaluation.Run(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings), embedder), cancellationToken);
+            var stories = results.Where(r => r.Story is not null).GroupBy(r => r.Story!.Value).ToList();
+            var how = incremental.Value ? "incremental clusterer" : embedder is null ? "without embeddings" : "with " + embedder.Model + " embeddings";
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{headlines.Count} headlines, {results.Count(r => r.Relevant)} {(all ? "clustered (--all)" : "relevant")} → {stories.Count} stories ({results.Count(r => r.Duplicate)} near-copies), {how}"));
+
+            if (labels is not null)
+            {
+                var score = ClusterEvaluation.Score(results, labels);
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"B-cubed on {score.Items} labelled headlines ({score.ReferenceStories} stories in the labels, {score.Stories} found): precision {score.Precision:0.000}, recall {score.Recall:0.000}, F1 {score.F1:0.000}"));
+            }
+
+            if (labels is not null && parsed.Has("--rolling") && incremental.Value)
+            {
+                await WriteIncrementalHeldOutAsync(headlines, labels, classifier.Profile, stdout, cancellationToken);
+            }
+            else if (labels is not null && parsed.Has("--rolling"))
+            {
+                await WriteHeldOutAsync(headlines, labels, settings, classifier.Profile, embedder, stdout, cancellationToken);
+            }
+
+            if (parsed.Value("--output") is { } output)
+            {
+                await File.WriteAllLinesAsync(output, results.Select(r => $"{r.Headline.Id}\t{(r.Story is { } s ? s.ToString(CultureInfo.InvariantCulture) : "-")}"), cancellationToken);
+                await stdout.WriteLineAsync($"wrote {results.Count} lines to {output}");
+            }
+
+            foreach (var story in stories.OrderByDescending(s => s.Count()).ThenBy(s => s.Key).Take(show))
+            {
+                var members = story.ToList();
+                await stdout.WriteLineAsync();
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"story {story.Key}: {members.Count} items, {members.Select(m => m.Headline.Outlet).Distinct().Count()} outlets"));
+                foreach (var m in members)
+                {
+                    var label = labels is not null && labels.TryGetValue(m.Headline.Id, out var l) ? $" [{l}]" : "";
+                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"  {(m.Duplicate ? "=" : "+")} {m.Headline.FirstSeen:MM-dd HH:mm} {m.Headline.Title} ({m.Headline.Outlet}){label}"));
+                }
+            }
+
+            return 0;
+        }
+        catch (InvalidDataException e)
+        {
+            await stderr.WriteLineAsync(e.Message);
+            return 2;
+        }
+    }
+
+    /// <summary>The incremental clusterer as the process stage configured it: a 48-hour window, the profile's venues.</summary>
+    private static StoryClusterer Incremental(TopicProfile profile) => new(TimeSpan.FromHours(48), profile.Venues);
+
+    /// <summary>The incremental clusterer (nothing to tune) on the same held-out days as the window clusterer.</summary>
+    private static async Task WriteIncrementalHeldOutAsync(List<Headline> headlines, Dictionary<string, string> labels, TopicProfile profile, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync("held out (the incremental clusterer has nothing to tune; F1 on the same days the window clusterer holds out):");
+        foreach (var (kind, sets) in new[] { ("rolling origin", HeldOutEvaluation.RollingSets(headlines)), ("held-back folds", HeldOutEvaluation.FoldSets(headlines, 3)) })
+        {
+            var scores = new List<double>();
+            foreach (var (name, _, test) in sets)
+            {
+                var score = ClusterEvaluation.Score(ClusterEvaluation.RunIncremental(test, null, Incremental(profile), cancellationToken), labels);
+                scores.Add(score.F1);
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name,-30} test {test.Count,3}  F1 {score.F1:0.000} (P {score.Precision:0.000} R {score.Recall:0.000})"));
+            }
+
+            if (scores.Count > 0)
+            {
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  mean over {kind}: F1 {scores.Average():0.000}"));
+            }
+        }
+    }
+
+    private static async Task WriteHeldOutAsync(List<Headline> headlines, Dictionary<string, string> labels, EventClusterSettings settings, TopicProfile profile, ITextEmbedder? embedder, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var cached = embedder is null ? null : new CachingEmbedder(embedder);
+        var extractor = new EventFeatureExtractor(profile);
+        StoryWindowClusterer Make(EventClusterSettings s) => new(extractor, new EventClusterer(s), cached);
+        var rows = HeldOutEvaluation.Rolling(headlines, labels, Make, settings, cancellationToken)
+            .Concat(HeldOutEvaluation.Folds(headlines, labels, 3, Make, settings, cancellationToken)).ToList();
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync("held out (MergeThreshold chosen on the tuning days from " + string.Join("/", HeldOutEvaluation.Thresholds.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture))) + "; F1 on the days held out):");
+        foreach (var row in rows)
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {row.Name,-30} tune {row.TuneItems,3} test {row.TestItems,3}  threshold {row.ChosenThreshold:0.00} → F1 {row.Tuned.F1:0.000} (P {row.Tuned.Precision:0.000} R {row.Tuned.Recall:0.000});  defaults F1 {row.Defaults.F1:0.000}"));
+        }
+
+        if (rows.Count == 0)
+        {
+            await stdout.WriteLineAsync("  too few labelled days: a rolling origin needs 5, held-back folds 3");
+            return;
+        }
+
+        foreach (var (kind, group) in new[] { ("rolling origin", rows.Where(r => r.Name.StartsWith("tune", StringComparison.Ordinal))), ("held-back folds", rows.Where(r => r.Name.StartsWith("fold", StringComparison.Ordinal))) })
+        {
+            var list = group.ToList();
+            if (list.Count == 0)
+            {
+                continue;
+            }
+
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  mean over {kind}: tuned F1 {list.Average(r => r.Tuned.F1):0.000}, defaults F1 {list.Average(r => r.Defaults.F1):0.000}"));
+        }
+    }
+
+    /// <summary>Embeds each distinct text once across the many clusterings of a held-out evaluation.</summary>
+    private sealed class CachingEmbedder(ITextEmbedder inner) : ITextEmbedder
+    {
+        private readonly Dictionary<string, float[]> vectors = new(StringComparer.Ordinal);
+
+        public string Model => inner.Model;
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+        {
+            var missing = texts.Where(t => !vectors.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
+            var fresh = inner.Embed(missing, cancellationToken);
+            for (var i = 0; i < missing.Count; i++)
+            {
+                vectors[missing[i]] = fresh[i];
+            }
+
+            return [.. texts.Select(t => vectors[t])];
+        }
+    }
+
+    /// <summary>Overrides one clusterer setting by name (<c>MergeThreshold=0.5</c>), for experiments.</summary>
+    private static bool TrySet(ref EventClusterSettings settings, string assignment, out string error)
+    {
+        var parts = assignment.Split('=', 2);
+        var property = typeof(EventClusterSettings).GetProperty(parts[0]);
+        if (parts.Length != 2 || property is null || property.PropertyType != typeof(double))
+        {
+            error = "wants Name=number with one of " + string.Join(", ", typeof(EventClusterSettings).GetProperties().Select(p => p.Name));
+            return false;
+        }
+
+        if (!double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            error = $"'{parts[1]}' is not a number";
+            return false;
+        }
+
+        settings = settings with { };
+        property.SetValue(settings, value);
+        error = "";
+        return true;
+    }
+}

@@ -1,0 +1,244 @@
+using Digest.Core.Classification;
+using Digest.Core.Stories;
+
+namespace Digest.Core.Tests.Stories;
+
+public sealed class EventClustererTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 6, 0, 0, TimeSpan.Zero);
+
+    internal static readonly TopicProfile Profile = new()
+    {
+        Id = "test",
+        Name = "test",
+        Entities =
+        [
+            new("Witkoff", ["Steve Witkoff"], 2) { Frame = TopicFrames.Talks },
+            new("Umerov", [], 2) { Frame = TopicFrames.Talks },
+            new("Dmitriev", [], 2) { Frame = TopicFrames.Talks },
+            new("Zelensky", ["Zelenskyy", "Zelenskiy"], 1),
+            new("Ukraine", ["Kyiv"], 1),
+        ],
+        Venues =
+        [
+            new("Geneva", ["Switzerland"], 1),
+            new("Abu Dhabi", ["UAE"], 1),
+            new("Miami", ["Florida"], 1),
+            new("Moscow", [], 1),
+        ],
+    };
+
+    private readonly EventFeatureExtractor extractor = new(Profile);
+    private readonly EventClusterer clusterer = new();
+
+    [Fact]
+    public void Cluster_SameMeetingFromSeveralOutlets_IsOneStory()
+    {
+        var partition = Cluster(
+            (1, 0, "Negotiators from Kyiv and Washington open a new round of talks in Geneva"),
+            (2, 2, "Ukrainian and American delegations sit down in Geneva for talks on the peace plan"),
+            (3, 5, "Geneva talks: US and Ukraine report progress on the peace framework"),
+            (4, 3, "Flooding closes schools across the north of the country"));
+
+        StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2));
+        StoryOf(partition, 1).ShouldBe(StoryOf(partition, 3));
+        StoryOf(partition, 4).ShouldNotBe(StoryOf(partition, 1));
+    }
+
+    [Fact]
+    public void Cluster_RoundsAtDifferentVenues_StayApartThoughTheWordsMatch()
+    {
+        var partition = Cluster(
+            (1, 0, "US and Ukrainian negotiators hold peace talks in Geneva"),
+            (2, 4, "Peace talks in Geneva end with US and Ukraine upbeat"),
+            (3, 20, "US and Russian negotiators hold peace talks in Abu Dhabi"),
+            (4, 23, "Peace talks in Abu Dhabi end with the US upbeat"));
+
+        StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2));
+        StoryOf(partition, 3).ShouldBe(StoryOf(partition, 4));
+        StoryOf(partition, 1).ShouldNotBe(StoryOf(partition, 3));
+    }
+
+    [Fact]
+    public void Cluster_TheOutcomeOfARound_JoinsItWithoutNamingTheVenue()
+    {
+        var partition = Cluster(
+            (1, 0, "Witkoff and Umerov meet in Miami to work on the peace framework"),
+            (2, 3, "US and Ukrainian envoys hold a second day of talks in Miami on the framework"),
+            (3, 9, "Umerov says the Miami talks with Witkoff were productive"),
+            (4, 20, "Witkoff and Umerov say talks were productive but more work is needed on the framework"));
+
+        partition.Clusters.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Cluster_AStrikeDuringTheTalks_IsAStoryOfItsOwn()
+    {
+        var partition = Cluster(
+            (1, 0, "US and Ukrainian negotiators meet in Geneva on the peace plan"),
+            (2, 2, "Talks in Geneva on the peace plan continue into a second day"),
+            (3, 3, "Missile strike on Kyiv kills four as negotiators meet in Geneva on the peace plan"));
+
+        StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2));
+        StoryOf(partition, 3).ShouldNotBe(StoryOf(partition, 1));
+    }
+
+    [Fact]
+    public void Cluster_ABystandersRemarkOnTheRound_IsAStoryOfItsOwnWhileANegotiatorsJoinsIt()
+    {
+        var partition = Cluster(
+            (1, 0, "US and Ukrainian negotiators meet in Geneva on the peace plan"),
+            (2, 2, "Talks in Geneva on the peace plan continue into a second day"),
+            (3, 3, "Trump says Ukraine deal is not his final offer as officials gather in Geneva"),
+            (4, 5, "Trump says Zelensky can agree to the deal or fight on"),
+            (5, 6, "Negotiators made progress on the peace plan in Geneva, Witkoff says"));
+
+        StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2), Describe(partition));
+        StoryOf(partition, 5).ShouldBe(StoryOf(partition, 1), Describe(partition));
+        StoryOf(partition, 3).ShouldNotBe(StoryOf(partition, 1), Describe(partition));
+        StoryOf(partition, 3).ShouldBe(StoryOf(partition, 4), Describe(partition));
+    }
+
+    [Fact]
+    public void WindowClusterer_WhenTheEmbedderFails_ClustersOnWordsAndSaysWhy()
+    {
+        var window = new StoryWindowClusterer(extractor, clusterer, new FailingEmbedder());
+        var partition = window.Cluster(
+            [Document(1, 0, "US and Ukrainian negotiators hold peace talks in Geneva"), Document(2, 4, "Peace talks in Geneva end with US and Ukraine upbeat")],
+            null,
+            CancellationToken.None);
+
+        partition.Clusters.Count.ShouldBe(1);
+        window.EmbeddingError.ShouldNotBeNull().ShouldContain("no model here");
+    }
+
+    private sealed class FailingEmbedder : ITextEmbedder
+    {
+        public string Model => "none";
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+            throw new FileNotFoundException("no model here");
+    }
+
+    [Fact]
+    public void Extract_TheLeadingClause_PlacesTheEventAndNamesWhoSpeaks()
+    {
+        var remark = extractor.Extract(Document(1, 0, "Trump says the offer is not final as officials meet in Geneva"));
+        remark.Venues.ShouldBeEmpty();
+        remark.VenueMentions.ShouldNotBeEmpty();
+        remark.SpeakerCandidates.Select(c => c.Speaker).ShouldContain("trump");
+
+        var senators = extractor.Extract(Document(2, 0, "US senators slam the peace plan as rewarding aggression"));
+        senators.SpeakerCandidates.ShouldContain(c => c.Speaker == "lawmakers" && c.Named);
+
+        var negotiator = extractor.Extract(Document(3, 0, "Talks in Geneva were productive, Witkoff says"));
+        negotiator.Venues.ShouldNotBeEmpty();
+        negotiator.SpeakerCandidates.ShouldContain(c => c.Speaker == "witkoff" && c.TakesPart);
+    }
+
+    [Fact]
+    public void Cluster_SameDevelopmentDaysApart_IsANewStory()
+    {
+        var partition = Cluster(
+            (1, 0, "Dmitriev flies to Miami for talks with Witkoff"),
+            (2, 2, "Dmitriev arrives in Miami for talks with Witkoff"),
+            (3, 24 * 6, "Dmitriev flies to Miami for more talks with Witkoff"));
+
+        StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2));
+        StoryOf(partition, 3).ShouldNotBe(StoryOf(partition, 1));
+    }
+
+    [Fact]
+    public void Cluster_RevisedHeadline_IsMarkedAsACopyOfTheFirst()
+    {
+        var partition = Cluster(
+            (1, 0, "Drone attack on Odesa port kills 5, regional governor says"),
+            (2, 1, "Drone attack on Odesa port kills 6, regional governor says"));
+
+        partition.Clusters.Count.ShouldBe(1);
+        partition.DuplicateOf[2].ShouldBe(1);
+    }
+
+    [Fact]
+    public void Cluster_ShuffledInput_GivesTheSamePartition()
+    {
+        var items = new (long, double, string)[]
+        {
+            (1, 0, "Negotiators from Kyiv and Washington open a new round of talks in Geneva"),
+            (2, 2, "Ukrainian and American delegations sit down in Geneva for talks on the peace plan"),
+            (3, 2, "Missile strike on Kyiv kills four as negotiators meet in Geneva"),
+            (4, 5, "Geneva talks: US and Ukraine report progress on the peace framework"),
+            (5, 5, "Zelensky says the revised framework is a basis for a deal"),
+            (6, 26, "US and Russian negotiators hold talks in Abu Dhabi"),
+            (7, 27, "Abu Dhabi talks between US and Russian officials end without a deal"),
+            (8, 27, "Zelenskyy says Ukraine will not give up territory"),
+            (9, 40, "Witkoff to travel to Moscow next week, Kremlin says"),
+            (10, 41, "Kremlin confirms Witkoff visit to Moscow next week"),
+        };
+        var expected = Describe(Cluster(items));
+        var random = new Random(11);
+
+        for (var round = 0; round < 8; round++)
+        {
+            var shuffled = items.OrderBy(_ => random.Next()).ToArray();
+            Describe(Cluster(shuffled)).ShouldBe(expected);
+        }
+    }
+
+    [Fact]
+    public void Cluster_PinnedStories_NeverMergeButNewItemsJoinThem()
+    {
+        var documents = Features(
+            (1, 0, "US and Ukrainian negotiators hold peace talks in Geneva"),
+            (2, 1, "US and Ukrainian negotiators hold more peace talks in Geneva"),
+            (3, 2, "Peace talks in Geneva between US and Ukrainian negotiators go on"));
+        var pinned = new Dictionary<long, long> { [1] = 100, [2] = 200 };
+
+        var partition = clusterer.Cluster(documents, pinned);
+
+        partition.Clusters.Count.ShouldBe(2);
+        partition.Clusters.Select(c => c.PinnedStoryId).ShouldBe([100, 200], ignoreOrder: true);
+        partition.Clusters.Single(c => c.ItemIds.Contains(3)).PinnedStoryId.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Cluster_WithEmbeddings_MeaningJoinsWhatWordsAlonePartAndOrderStillDoesNotMatter()
+    {
+        var documents = Features(
+            (1, 0, "Kremlin rejects the European counter-proposal"),
+            (2, 3, "Moscow turns down Europe's alternative plan"),
+            (3, 4, "Heavy snow disrupts flights across the region"));
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.1f), [2] = Unit(1, 0.12f), [3] = Unit(0, 1) };
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var partition = clusterer.Cluster(documents);
+        var reversed = clusterer.Cluster([.. documents.AsEnumerable().Reverse()]);
+
+        partition.Clusters.Single(c => c.ItemIds.Contains(1)).ItemIds.ShouldBe([1, 2]);
+        Describe(reversed).ShouldBe(Describe(partition));
+    }
+
+    private static float[] Unit(float x, float y)
+    {
+        var norm = MathF.Sqrt((x * x) + (y * y));
+        var v = new float[8];
+        v[0] = x / norm;
+        v[1] = y / norm;
+        return v;
+    }
+
+    private StoryPartition Cluster(params (long Id, double Hours, string Title)[] items) => clusterer.Cluster(Features(items));
+
+    private List<EventFeatures> Features(params (long Id, double Hours, string Title)[] items) =>
+        [.. items.Select(i => extractor.Extract(Document(i.Id, i.Hours, i.Title)))];
+
+    private static StoryDocument Document(long id, double hours, string title) => new(id, $"key-{id}", title, "", null, T0.AddHours(hours));
+
+    private static int StoryOf(StoryPartition partition, long itemId) => partition.ClusterOf()[itemId];
+
+    private static string Describe(StoryPartition partition) =>
+        string.Join(" | ", partition.Clusters.Select(c => string.Join(",", c.ItemIds)).Order(StringComparer.Ordinal));
+}
