@@ -48,8 +48,8 @@ public sealed class StatusCommandTests
     public async Task Status_ShowsWhoHoldsEachLease()
     {
         using var cli = new TestSupport.Cli();
-        await cli.RunAsync(["once", "--feeds", TestSupport.Cli.Sample("harbor-wire.xml")]);
         var store = new Digest.Storage.Sqlite.SqliteStore($"Data Source={cli.Database}");
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
         var now = TimeProvider.System.GetUtcNow();
         (await store.TryAcquireLeaseAsync("telegram", "worker-a:41:x", TimeSpan.FromMinutes(5), now, TestContext.Current.CancellationToken)).ShouldBeTrue();
         (await store.TryAcquireLeaseAsync("discord", "worker-b:42:y", TimeSpan.FromMinutes(5), now - TimeSpan.FromHours(1), TestContext.Current.CancellationToken)).ShouldBeTrue();
