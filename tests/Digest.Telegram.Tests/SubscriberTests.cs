@@ -30,7 +30,8 @@ public sealed class SubscriberTests
         var now = bot.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
         // Two feeds at other addresses carry the same article (a mirror): it is backlog when they are added.
-        var geneva = new FeedEntry("Envoys meet in Geneva to refine the peace plan for Ukraine", "Witkoff and Umerov discussed security guarantees and the Kremlin's answer.", now.AddMinutes(-30), "geneva-round");
+        // (Days before the fresh article below, so that one is an event of its own rather than this round's reaction.)
+        var geneva = new FeedEntry("Envoys meet in Geneva to refine the peace plan for Ukraine", "Witkoff and Umerov discussed security guarantees and the Kremlin's answer.", now.AddDays(-6), "geneva-round");
         harbor.Add(geneva);
         ridge.Add(geneva);
         telegram.MakeAdministrator(Group, Admin);
