@@ -120,6 +120,54 @@ public sealed partial class AdminAccessTests(ModeratorsBot fixture) : IClassFixt
         (await m.Bot.Store.GetTopicSettingsAsync(community, Ct)).Exclude.ShouldNotContain("Gaza");
     }
 
+    [Fact]
+    public async Task Moderator_MutesAndUnmutesAFeed_FromTheFeedsPage()
+    {
+        using var browser = await m.LoggedInAsync(Moderators.Admin, "Ann");
+        var community = Moderators.CommunityOf(Moderators.Group);
+        var feed = (await m.Bot.Store.GetFeedsAsync(Ct)).First();
+        var token = await TokenAsync(browser, $"admin/{community}");
+
+        using var mute = await browser.PostAsync($"admin/{community}?handler=Mute", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["feedId"] = feed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["on"] = "true",
+            ["__RequestVerificationToken"] = token,
+        }), Ct);
+
+        mute.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await m.Bot.Store.GetMutedFeedsAsync(community, Ct)).ShouldContain(feed.Id);
+        var page = new HtmlParser().ParseDocument(await mute.Content.ReadAsStringAsync(Ct));
+        page.QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label")).ShouldContain($"Unmute {feed.Name}");
+
+        using var unmute = await browser.PostAsync($"admin/{community}?handler=Mute", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["feedId"] = feed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["on"] = "false",
+            ["__RequestVerificationToken"] = token,
+        }), Ct);
+
+        unmute.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await m.Bot.Store.GetMutedFeedsAsync(community, Ct)).ShouldNotContain(feed.Id);
+    }
+
+    [Fact]
+    public async Task DeliveryLog_ShowsAMessageSetAsideWithItsReason()
+    {
+        using var browser = await m.LoggedInAsync(Moderators.Admin, "Ann");
+        var community = Moderators.CommunityOf(Moderators.Group);
+        var store = m.Bot.Store;
+        var now = TimeProvider.System.GetUtcNow();
+        var channel = await store.EnsureChannelAsync("telegram", "-1001:77", community, Digest.Core.Commands.Schedules.Off, "UTC", Ct);
+        await store.EnqueueAsync(channel.Id, "text", "test:set-aside", Digest.Core.Delivery.OutboxPayload.ForText("A reply that never fit").Serialize(), now, Ct);
+        var message = (await store.GetPendingAsync(channel.Id, 10, Ct)).ShouldHaveSingleItem();
+        await store.SetAsideAsync(message.Id, "Bad Request: message is too long", now, Ct);
+
+        var page = new HtmlParser().ParseDocument(await browser.GetStringAsync($"admin/{community}/deliveries", Ct));
+
+        page.QuerySelector("table[aria-labelledby=set-aside]").ShouldNotBeNull().TextContent.ShouldContain("Bad Request: message is too long");
+    }
+
     private static async Task<string> TokenAsync(HttpClient browser, string page)
     {
         var html = await browser.GetStringAsync(page, Ct);

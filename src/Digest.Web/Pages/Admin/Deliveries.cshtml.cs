@@ -13,7 +13,12 @@ public sealed class DeliveriesModel(ModeratorAccess access, IDeliveryStore deliv
 {
     public sealed record Row(ChannelRecord Channel, OutboxMessage Message);
 
+    public sealed record SetAsideRow(ChannelRecord Channel, SetAsideMessage Message);
+
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+
+    /// <summary>Messages given up after <c>Delivery:MaxAttempts</c> failures or a refusal, with the reason: the chat went on without them.</summary>
+    public IReadOnlyList<SetAsideRow> SetAside { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string community, CancellationToken cancellationToken) =>
         await DenyUnlessModeratorAsync(community, cancellationToken) ?? await ShowAsync(cancellationToken);
@@ -43,12 +48,18 @@ public sealed class DeliveriesModel(ModeratorAccess access, IDeliveryStore deliv
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
         var rows = new List<Row>();
-        foreach (var channel in await ChannelsAsync(cancellationToken))
+        var channels = await ChannelsAsync(cancellationToken);
+        foreach (var channel in channels)
         {
             rows.AddRange((await DeliveryStore.GetPendingAsync(channel.Id, 50, cancellationToken)).Select(m => new Row(channel, m)));
         }
 
         Rows = rows;
+        var byId = channels.ToDictionary(c => c.Id);
+        SetAside = (await DeliveryStore.GetSetAsideAsync(200, cancellationToken))
+            .Where(m => byId.ContainsKey(m.ChannelId))
+            .Select(m => new SetAsideRow(byId[m.ChannelId], m))
+            .ToList();
         return Page();
     }
 }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Digest.Web.Pages.Admin;
 
-/// <summary>A community's feeds: follow one (with the <c>feeds check</c> preview first), remove one, see each one's health; the public page switch.</summary>
+/// <summary>A community's feeds: follow one (with the <c>feeds check</c> preview first), mute or remove one, see each one's health; the public page switch.</summary>
 public sealed class FeedsModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, ICommunityStore communities, FeedFetcher fetcher, LatestStories latest, TimeProvider time)
     : CommunityPage(access, deliveries, commands)
 {
@@ -59,6 +59,18 @@ public sealed class FeedsModel(ModeratorAccess access, IDeliveryStore deliveries
         }
 
         Reply = await RunCommandAsync("feeds", "remove " + feedId.ToString(CultureInfo.InvariantCulture), null, cancellationToken);
+        return await ShowAsync(cancellationToken);
+    }
+
+    /// <summary>Mutes or unmutes a feed for this community, through the same command as <c>/feeds mute|unmute</c>.</summary>
+    public async Task<IActionResult> OnPostMuteAsync(string community, long feedId, bool on, CancellationToken cancellationToken)
+    {
+        if (await DenyUnlessModeratorAsync(community, cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
+        Reply = await RunCommandAsync("feeds", (on ? "mute " : "unmute ") + feedId.ToString(CultureInfo.InvariantCulture), null, cancellationToken);
         return await ShowAsync(cancellationToken);
     }
 
