@@ -108,7 +108,7 @@ public sealed partial class RefreshStage(
             LogRefreshFailed(logger, claim.StoryId, e);
             await storyStore.ReleaseRefreshAsync(claim.StoryId, claimer, CancellationToken.None);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping: the claim is given back so another worker (or the next start) refreshes the story at once.
             await storyStore.ReleaseRefreshAsync(claim.StoryId, claimer, CancellationToken.None);

@@ -119,7 +119,7 @@ internal sealed partial class DiscordGateway(
                 {
                     await Task.Delay(backoff, time, cancellationToken);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     return;
                 }

@@ -58,9 +58,9 @@ public sealed class LatestStories(DigestComposer composer, CommunityScopes scope
     }
 
     /// <summary>Forgets what was composed, so the next request composes again (the benchmark's uncached case).</summary>
-    internal void Forget()
+    internal async Task ForgetAsync(CancellationToken cancellationToken)
     {
-        gate.Wait();
+        await gate.WaitAsync(cancellationToken);
         try
         {
             cache.Clear();
