@@ -11,6 +11,8 @@ public sealed class DiscordLoginTests
     [Fact]
     public async Task DiscordLogin_CodeFlow_ShowsOnlyTheServersWithManageServer()
     {
+        // The fake checks each call against Discord's OpenAPI description under ../shared (skipped, with the reason, without it).
+        SharedData.PathOf("specs/discord-openapi-v10.json");
         await using var discord = await FakeDiscordOAuth.StartAsync();
         await using var bot = await WebBot.StartAsync(
             $"--Discord:ApiBaseUrl={discord.ApiUrl}",
