@@ -62,6 +62,9 @@ internal static class Attribution
 
     private sealed record Speaker(string Text, Entity? Entity, bool Several = false, bool Body = false)
     {
+        /// <summary>The words came from a body's spokesperson ("a spokeswoman for Human Rights Watch"): "she added" goes on speaking for it.</summary>
+        public bool ThroughSpokesperson { get; init; }
+
         public bool IsPerson => Entity?.IsPersonLike is true && !Several;
 
         public bool IsBody => (Entity?.Kind is EntityKind.Body || Body) && !Several;
@@ -175,10 +178,10 @@ internal static class Attribution
             var speaker = Resolve(source.Source, i);
             if (speaker?.Entity is { Kind: EntityKind.Person } person && !source.FromDocument && person.Roles.Contains("prime") && person.Roles.Contains("minister"))
             {
-                return new Speaker("Downing Street", null); // the prime minister's spokesman speaks for Downing Street
+                return new Speaker("Downing Street", null) { ThroughSpokesperson = true }; // the prime minister's spokesman speaks for Downing Street
             }
 
-            return speaker;
+            return speaker is null || source.FromDocument || speaker.IsPerson ? speaker : speaker with { ThroughSpokesperson = true };
         }
 
         private static Speaker? Several(List<Speaker> parts)
@@ -194,6 +197,7 @@ internal static class Attribution
 
         private Speaker? Pronoun(string pronoun, int i) => pronoun switch
         {
+            "he" or "she" when i > 0 && speakers[i - 1] is { ThroughSpokesperson: true } spokesperson => spokesperson,
             "he" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'f' } previous ? previous : Person(i, 'm', lede: false),
             "she" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'm' } previous ? previous : Person(i, 'f', lede: false),
             "it" => Body(null, i),
@@ -272,7 +276,7 @@ internal static class Attribution
 
                 foreach (var (person, subject) in names.PeopleIn(j))
                 {
-                    if (!Fits(person))
+                    if (!Fits(person) || names.IsOnlyAnOpeningWord(person.Name))
                     {
                         continue;
                     }

@@ -375,6 +375,12 @@ internal static class NewsLexicon
             || word is "French" or "Dutch" or "Greek" or "Swiss" or "Thai" or "Scots" or "Welsh" or "Czech" or "Iraqi" or "Israeli" or "Pakistani"
                 or "Saudi" or "Kuwaiti" or "Qatari" or "Yemeni" or "Somali" or "Bangladeshi" or "Nepali" or "Afghan" or "Filipino");
 
+    /// <summary>Words of political parties' names that stand before a member's name as an affiliation ("Labour", "Liberal Democrat").</summary>
+    public static readonly HashSet<string> PartyWords = new(StringComparer.Ordinal)
+    {
+        "Labour", "Tory", "Conservative", "Liberal", "Democrat", "Lib", "Dem", "Republican", "Democratic", "SNP", "Plaid", "Green", "UKIP", "Unionist",
+    };
+
     /// <summary>Capitalised words that start a sentence or clause without being a name.</summary>
     public static readonly HashSet<string> NotNames = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -375,6 +375,19 @@ internal static class SpeakerPhrase
                 return (new FixedReferent("Downing Street"), true);
             }
 
+            // "Liberal Democrat spokeswoman for women Sandra Gidley": a party's spokesperson for a subject, named after it, speaks as herself.
+            var named = post.Count;
+            while (named > 0 && post[named - 1].IsCapitalized)
+            {
+                named--;
+            }
+
+            if (preposition == "for" && named > 0 && post.Count - named >= 2 && !post[named - 1].IsCapitalized && post[named - 1].IsWord
+                && !NewsLexicon.BodyHeads.Contains(post[^1].Text) && CleanName(post.Skip(named).ToList()) is ({ } spokesperson, var spokesTitles))
+            {
+                return (new NameReferent(spokesperson, [.. spokesTitles.Select(x => x.ToLowerInvariant()), noun]), false);
+            }
+
             var body = modifierName ?? postName ?? possessorName;
             if (body is null)
             {
@@ -563,6 +576,13 @@ internal static class SpeakerPhrase
         }
 
         while (words.Count > 1 && NewsLexicon.IsDemonym(words[0]) && !NewsLexicon.BodyHeads.Contains(words[^1]))
+        {
+            titles.Add(words[0]);
+            words.RemoveAt(0);
+        }
+
+        // A party before a person's name is an affiliation, as a nationality is: "Liberal Democrat Sarah Teather".
+        while (words.Count > 2 && !NewsLexicon.BodyHeads.Contains(words[^1]) && NewsLexicon.PartyWords.Contains(words[0]))
         {
             titles.Add(words[0]);
             words.RemoveAt(0);

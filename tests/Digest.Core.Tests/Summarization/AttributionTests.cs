@@ -31,6 +31,42 @@ public sealed class AttributionTests
         Last(sentence).ShouldBe(speaker);
     }
 
+    [Theory]
+    [InlineData("The new chips could also go into cars, phones and everything in between, said Lena Hart, an analyst at Dune Research.", "Lena Hart")]
+    [InlineData("Currently, says Dr Omar Fell, most of the cost lies in the cooling.", "Omar Fell")]
+    [InlineData("However, one of the so-called Harbour Six, Ruth Gale - who spent a decade in prison - said the ruling came too late.", "Ruth Gale")]
+    [InlineData("Conservative Nia Bowen, the youngest member of the council, told reporters the plan was unfair.", "Nia Bowen")]
+    [InlineData("Labour spokesman for housing Tom Reddy said the rents were too high.", "Tom Reddy")]
+    public void Speakers_InvertedAsideAndAffiliation_NameThePerson(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_WentOnToSay_IsTheSubjectsReport()
+    {
+        Last(
+            "Shadow minister Carl Ames told the radio station the plan would fail.",
+            "He went on to say: \"We will vote against it.\"").ShouldBe("Carl Ames");
+    }
+
+    [Fact]
+    public void Speakers_PronounAfterASpokesperson_StaysWithTheBody()
+    {
+        Speakers(
+            "Opposition spokesman Carl Ames said the plan was rushed.",
+            "A spokeswoman for Fair Trials Watch said the orders broke a basic principle.",
+            "She added: \"Nobody should be punished without a trial.\"").ShouldBe(["Carl Ames", "Fair Trials Watch", "Fair Trials Watch"]);
+    }
+
+    [Fact]
+    public void Speakers_ParticipleOpeningASentence_IsNoPerson()
+    {
+        Last(
+            "Sensing his mistake, Mr Dorran wrote to the producer again.",
+            "He said: \"That message was meant for someone else.\"").ShouldBe("Dorran");
+    }
+
     [Fact]
     public void Speakers_SirAndFirstName_IsTheFullName()
     {
