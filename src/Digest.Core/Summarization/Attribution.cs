@@ -119,10 +119,24 @@ internal static class Attribution
                     return sentences[j].HasQuotation ? before : LaterInRun(i) ?? before;
                 }
 
-                break;
+                // "Mr Negroponte wants the laptops to be common." "Nokia make 200 million phones a year, …": a quotation
+                // opening after a sentence about a person, with no attribution in its run, is that person's.
+                return LaterInRun(i) ?? SubjectPerson(j);
             }
 
             return LaterInRun(i);
+        }
+
+        /// <summary>The person a sentence is about: its subject when a person's name, or he/she opening it.</summary>
+        private Speaker? SubjectPerson(int j)
+        {
+            if (names.PeopleIn(j).FirstOrDefault(p => p.Subject).Entity is { Kind: EntityKind.Person } person && !names.IsOnlyAnOpeningWord(person.Name))
+            {
+                return new Speaker(ArticleNames.Display(person), person);
+            }
+
+            var first = sentences[j].Tokens.FirstOrDefault(x => x.IsWord);
+            return first.IsWord && !first.Quoted && first.Lower is "he" or "she" ? Pronoun(first.Lower, j) : null;
         }
 
         private Speaker? LaterInRun(int i)

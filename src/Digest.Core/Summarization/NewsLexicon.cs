@@ -368,7 +368,7 @@ internal static class NewsLexicon
 
     /// <summary>Nationality adjectives in front of a name: "Russian Dmitry Peskov".</summary>
     public static bool IsDemonym(string word) =>
-        word.Length > 4 && char.IsUpper(word[0]) && (word.EndsWith("ian", StringComparison.Ordinal) || word.EndsWith("ean", StringComparison.Ordinal)
+        word.Length > 4 && char.IsUpper(word[0]) && !FirstNamesLikeDemonyms.Contains(word) && (word.EndsWith("ian", StringComparison.Ordinal) || word.EndsWith("ean", StringComparison.Ordinal)
             || word.EndsWith("ese", StringComparison.Ordinal) || word.EndsWith("ish", StringComparison.Ordinal)
             || word.EndsWith("can", StringComparison.Ordinal) || word.EndsWith("man", StringComparison.Ordinal) && IsDemonym(word[..^3])
             || word.EndsWith("woman", StringComparison.Ordinal) && IsDemonym(word[..^5])
@@ -379,6 +379,13 @@ internal static class NewsLexicon
     public static readonly HashSet<string> PartyWords = new(StringComparer.Ordinal)
     {
         "Labour", "Tory", "Conservative", "Liberal", "Democrat", "Lib", "Dem", "Republican", "Democratic", "SNP", "Plaid", "Green", "UKIP", "Unionist",
+    };
+
+    /// <summary>First names that end as nationalities do ("Christian", "Hamish", "Duncan"): a person's name, not where they are from.</summary>
+    private static readonly HashSet<string> FirstNamesLikeDemonyms = new(StringComparer.Ordinal)
+    {
+        "Adrian", "Brian", "Bryan", "Christian", "Damian", "Damien", "Fabian", "Gillian", "Julian", "Lilian", "Lillian", "Marian", "Maximilian",
+        "Sebastian", "Vivian", "Vivien", "Jillian", "Florian", "Cristian", "Kristian", "Tristan", "Hamish", "Duncan", "Dominican", "Morgan",
     };
 
     /// <summary>Capitalised words that start a sentence or clause without being a name.</summary>

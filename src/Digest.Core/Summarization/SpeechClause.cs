@@ -227,7 +227,7 @@ internal static class SpeechClause
 
         var inverts = hasNext && next.IsWord && !next.Quoted && !SubjectPronouns.Contains(next.Lower) && next.Lower is not ("that" or "his" or "her" or "its" or "their" or "this" or "on" or "in" or "at" or "by" or "to" or "last" or "yesterday" or "today" or "earlier" or "later" or "also" or "not");
         if (inverts && hasPrevious && previous.Kind == TokenKind.Comma && lemma is "say" or "add" or "explain" or "insist" or "warn" or "argue" or "note" or "admit" or "continue"
-            && ReachesEnd(t, k + 1) && (ClauseBeforeComma(t, k - 1) || (next.IsCapitalized && OpensWithClauseOrIntro(t, k - 1))))
+            && ReachesEnd(t, k + 1) && (ClauseBeforeComma(t, k - 1) || OpensWithClauseOrIntro(t, k - 1) || (next.IsCapitalized && ParentheticalName(t, k + 1))))
         {
             return Inverted(t, k + 1);
         }
@@ -325,8 +325,32 @@ internal static class SpeechClause
     private static bool OpensWithClauseOrIntro(IReadOnlyList<Token> t, int comma)
     {
         var segments = Segments(t, 0, comma);
+        if (segments.Count > 0 && segments[0].Count > 1 && segments[0][0].IsWord && segments[0][0].Lower is "but" or "and" or "yet")
+        {
+            segments[0] = segments[0].Skip(1).ToList(); // "But in some cases, said the report, …"
+        }
+
         return segments.Count > 0 && !segments[0].Any(x => x.Quoted)
             && (IsIntro(segments[0]) || IsClause(segments[0]) || segments[0] is [{ IsWord: true } adverb] && adverb.Lower.EndsWith("ly", StringComparison.Ordinal));
+    }
+
+    /// <summary>"The idea, says BT, is to …": a short name between commas, the sentence going on after it.</summary>
+    private static bool ParentheticalName(IReadOnlyList<Token> t, int from)
+    {
+        for (var i = from; i < t.Count && i < from + 5; i++)
+        {
+            if (t[i].Kind == TokenKind.Comma)
+            {
+                return i > from && i + 1 < t.Count && t[i + 1].IsWord && !t[i + 1].Quoted && Auxiliaries.Contains(t[i + 1].Lower);
+            }
+
+            if (!t[i].IsCapitalized)
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private static bool ReachesEnd(IReadOnlyList<Token> t, int from)

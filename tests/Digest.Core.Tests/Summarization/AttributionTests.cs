@@ -42,6 +42,23 @@ public sealed class AttributionTests
         Last(sentence).ShouldBe(speaker);
     }
 
+    [Theory]
+    [InlineData("The aim, says Vexa Labs, is to bring artists and engineers together.", "Vexa Labs")]
+    [InlineData("Columnist Hamish Dell said the vote had been closer than expected.", "Hamish Dell")]
+    [InlineData("Brown, the chancellor, said Labour, which had won twice, would win again.", "Brown")]
+    public void Speakers_ParentheticalNameAndFirstNamesLikeNationalities(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_QuotationAfterASentenceAboutAPerson_IsThatPersons()
+    {
+        Speakers(
+            "Mr Olver, who runs the charity, wants every school to have a garden.",
+            "\"We planted 40 gardens last year and only one has failed.\"").ShouldBe([null, "Olver"]);
+    }
+
     [Fact]
     public void Speakers_WentOnToSay_IsTheSubjectsReport()
     {
