@@ -121,10 +121,27 @@ internal static class Attribution
 
                 // "Mr Negroponte wants the laptops to be common." "Nokia make 200 million phones a year, …": a quotation
                 // opening after a sentence about a person, with no attribution in its run, is that person's.
-                return LaterInRun(i) ?? SubjectPerson(j);
+                return LaterInRun(i) ?? SubjectPerson(j) ?? RecentSpeaker(j);
             }
 
             return LaterInRun(i);
+        }
+
+        /// <summary>
+        /// A quotation after a sentence of narration ("The sessions have been a showcase." "We have had an excellent
+        /// response."): the person who spoke in the two sentences before that one, if one did.
+        /// </summary>
+        private Speaker? RecentSpeaker(int j)
+        {
+            for (var k = j - 1; k >= 0 && k >= j - 2; k--)
+            {
+                if (speakers[k] is { IsPerson: true } person)
+                {
+                    return person;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The person a sentence is about: its subject when a person's name, or he/she opening it.</summary>

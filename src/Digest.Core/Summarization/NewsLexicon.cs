@@ -115,12 +115,16 @@ internal static class NewsLexicon
         (["affirm", "affirms", "affirmed", "affirming"], Complement.Any),
         (["express", "expresses", "expressed", "expressing"], Complement.Clause),
         (["consider", "considers", "considered", "considering"], Complement.Marked),
+        (["speculate", "speculates", "speculated"], Complement.Clause),
+        (["underline", "underlines", "underlined"], Complement.Clause),
+        (["remember", "remembers", "remembered"], Complement.Marked),
     ];
 
     /// <summary>What must follow a <see cref="Complement.Marked"/> verb (besides a quotation later in the sentence).</summary>
     private static readonly Dictionary<string, string[]> Markers = new(StringComparer.Ordinal)
     {
         ["describe"] = ["as"],
+        ["remember"] = ["how", "that"],
         ["call"] = ["for", "on", "it"],
         ["find"] = ["that"],
         ["rule"] = ["that"],

@@ -60,6 +60,24 @@ public sealed class AttributionTests
     }
 
     [Fact]
+    public void Speakers_QuotationAfterNarration_IsTheSpeakerJustBefore()
+    {
+        Speakers(
+            "\"The plan covers every village,\" said Rosa Quint, the project's director.",
+            "The evening classes have been full since March.",
+            "\"We have had a wonderful response from older people.\"").ShouldBe(["Rosa Quint", null, "Rosa Quint"]);
+    }
+
+    [Theory]
+    [InlineData("Former minister Jill Harte remembered how colleagues had ignored her in meetings.", "Jill Harte")]
+    [InlineData("\"This is only a pilot,\" underlined Mr Tovar.", "Tovar")]
+    [InlineData("Security firms speculate that the worm spread through shared folders.", "unnamed")]
+    public void Speakers_RememberUnderlineSpeculate_AreReports(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
     public void Speakers_WentOnToSay_IsTheSubjectsReport()
     {
         Last(
