@@ -343,7 +343,11 @@ internal static class SpeakerPhrase
         if (runs.Count > 0 && runs[^1].End == head.Count)
         {
             var run = head.Skip(runs[^1].Start).Take(runs[^1].End - runs[^1].Start).ToList();
-            if (NewsLexicon.Anonymous.Contains(run[^1].Lower) || (run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
+            // A title in the plural after a first name is a surname: "Fiona Deans", not a group of deans.
+            var surname = run.Count == 2 && run[0].IsWord && !NewsLexicon.Titles.Contains(run[0].Text) && run[0].Text is not ("Senior" or "Junior" or "Former" or "Fellow" or "Top") && !NewsLexicon.RoleWords.Contains(run[0].Text)
+                && !NewsLexicon.PartyWords.Contains(run[0].Text) && !NewsLexicon.BodyHeads.Contains(run[0].Text) && !NewsLexicon.IsDemonym(run[0].Text)
+                && !NewsLexicon.NotNames.Contains(run[0].Text) && run[0].Text.Any(char.IsLower);
+            if (NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
             {
                 return (UnnamedReferent.Instance, false); // "Tory MPs", "Senior Officials"
             }

@@ -131,6 +131,12 @@ internal static class SpeechClause
             return null;
         }
 
+        // "EU states have to approve": the countries, the subject of the verb that follows (not "a deal Mr Whit says is fair").
+        if (hasPrevious && k > 1 && previous.IsCapitalized && !previous.Quoted && lower == "states" && hasNext && next.IsWord && !next.Quoted && Auxiliaries.Contains(next.Lower))
+        {
+            return null;
+        }
+
         // "a $27.5bn tax claim against Yukos", "a warning of job losses": a noun before its preposition.
         if (hasNext && next.IsWord && (next.Lower is "against" or "over" || (next.Lower is "of" && lemma is not ("warn" or "caution" or "speak" or "accuse"))))
         {

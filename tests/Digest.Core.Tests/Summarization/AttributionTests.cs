@@ -77,6 +77,21 @@ public sealed class AttributionTests
         Last(sentence).ShouldBe(speaker);
     }
 
+    [Theory]
+    [InlineData("Nadia Deans, a director of the studio, said the new projectors would arrive in May.", "Nadia Deans")]
+    [InlineData("Tory MPs said the plan would fail.", "unnamed")]
+    [InlineData("Mr Whit says the scheme is the best way forward.", "Whit")]
+    public void Speakers_PluralTitleAfterAFirstName_IsASurname(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_StatesBeforeAnAuxiliary_AreCountriesNotAReport()
+    {
+        Last("To pass, both the European Parliament and a majority of EU states have to approve the text.").ShouldBeNull();
+    }
+
     [Fact]
     public void Speakers_WentOnToSay_IsTheSubjectsReport()
     {
