@@ -651,6 +651,12 @@ internal sealed partial class ArticleNames
                 continue;
             }
 
+            // "Realising his error, Mr Campbell…": a participle opening the sentence, not a person "his" speaks of.
+            if (person.OpeningsOnly && !person.Name.Contains(' ', StringComparison.Ordinal) && EnglishSuffix().IsMatch(person.Name))
+            {
+                continue;
+            }
+
             var pronoun = FirstPronoun(sentences[i].Tokens, end) ?? (i + 1 < sentences.Count && !mentions.ContainsKey(i + 1) ? FirstPronoun(sentences[i + 1].Tokens, 0) : null);
             if (pronoun == 'm')
             {

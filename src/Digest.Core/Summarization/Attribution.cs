@@ -62,6 +62,9 @@ internal static class Attribution
 
     private sealed record Speaker(string Text, Entity? Entity, bool Several = false, bool Body = false)
     {
+        /// <summary>The words came from a body's spokesperson ("a spokeswoman for Human Rights Watch"): "she added" goes on speaking for it.</summary>
+        public bool ThroughSpokesperson { get; init; }
+
         public bool IsPerson => Entity?.IsPersonLike is true && !Several;
 
         public bool IsBody => (Entity?.Kind is EntityKind.Body || Body) && !Several;
@@ -116,10 +119,41 @@ internal static class Attribution
                     return sentences[j].HasQuotation ? before : LaterInRun(i) ?? before;
                 }
 
-                break;
+                // "Mr Negroponte wants the laptops to be common." "Nokia make 200 million phones a year, …": a quotation
+                // opening after a sentence about a person, with no attribution in its run, is that person's.
+                return LaterInRun(i) ?? SubjectPerson(j) ?? RecentSpeaker(j);
             }
 
             return LaterInRun(i);
+        }
+
+        /// <summary>
+        /// A quotation after a sentence of narration ("The sessions have been a showcase." "We have had an excellent
+        /// response."): the person who spoke in the two sentences before that one, if one did.
+        /// </summary>
+        private Speaker? RecentSpeaker(int j)
+        {
+            for (var k = j - 1; k >= 0 && k >= j - 2; k--)
+            {
+                if (speakers[k] is { IsPerson: true } person)
+                {
+                    return person;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The person a sentence is about: its subject when a person's name, or he/she opening it.</summary>
+        private Speaker? SubjectPerson(int j)
+        {
+            if (names.PeopleIn(j).FirstOrDefault(p => p.Subject).Entity is { Kind: EntityKind.Person } person && !names.IsOnlyAnOpeningWord(person.Name))
+            {
+                return new Speaker(ArticleNames.Display(person), person);
+            }
+
+            var first = sentences[j].Tokens.FirstOrDefault(x => x.IsWord);
+            return first.IsWord && !first.Quoted && first.Lower is "he" or "she" ? Pronoun(first.Lower, j) : null;
         }
 
         private Speaker? LaterInRun(int i)
@@ -175,10 +209,10 @@ internal static class Attribution
             var speaker = Resolve(source.Source, i);
             if (speaker?.Entity is { Kind: EntityKind.Person } person && !source.FromDocument && person.Roles.Contains("prime") && person.Roles.Contains("minister"))
             {
-                return new Speaker("Downing Street", null); // the prime minister's spokesman speaks for Downing Street
+                return new Speaker("Downing Street", null) { ThroughSpokesperson = true }; // the prime minister's spokesman speaks for Downing Street
             }
 
-            return speaker;
+            return speaker is null || source.FromDocument || speaker.IsPerson ? speaker : speaker with { ThroughSpokesperson = true };
         }
 
         private static Speaker? Several(List<Speaker> parts)
@@ -194,6 +228,7 @@ internal static class Attribution
 
         private Speaker? Pronoun(string pronoun, int i) => pronoun switch
         {
+            "he" or "she" when i > 0 && speakers[i - 1] is { ThroughSpokesperson: true } spokesperson => spokesperson,
             "he" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'f' } previous ? previous : Person(i, 'm', lede: false),
             "she" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'm' } previous ? previous : Person(i, 'f', lede: false),
             "it" => Body(null, i),
@@ -272,7 +307,7 @@ internal static class Attribution
 
                 foreach (var (person, subject) in names.PeopleIn(j))
                 {
-                    if (!Fits(person))
+                    if (!Fits(person) || names.IsOnlyAnOpeningWord(person.Name))
                     {
                         continue;
                     }

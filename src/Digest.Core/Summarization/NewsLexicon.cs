@@ -115,12 +115,16 @@ internal static class NewsLexicon
         (["affirm", "affirms", "affirmed", "affirming"], Complement.Any),
         (["express", "expresses", "expressed", "expressing"], Complement.Clause),
         (["consider", "considers", "considered", "considering"], Complement.Marked),
+        (["speculate", "speculates", "speculated"], Complement.Clause),
+        (["underline", "underlines", "underlined"], Complement.Clause),
+        (["remember", "remembers", "remembered"], Complement.Marked),
     ];
 
     /// <summary>What must follow a <see cref="Complement.Marked"/> verb (besides a quotation later in the sentence).</summary>
     private static readonly Dictionary<string, string[]> Markers = new(StringComparer.Ordinal)
     {
         ["describe"] = ["as"],
+        ["remember"] = ["how", "that"],
         ["call"] = ["for", "on", "it"],
         ["find"] = ["that"],
         ["rule"] = ["that"],
@@ -368,12 +372,25 @@ internal static class NewsLexicon
 
     /// <summary>Nationality adjectives in front of a name: "Russian Dmitry Peskov".</summary>
     public static bool IsDemonym(string word) =>
-        word.Length > 4 && char.IsUpper(word[0]) && (word.EndsWith("ian", StringComparison.Ordinal) || word.EndsWith("ean", StringComparison.Ordinal)
+        word.Length > 4 && char.IsUpper(word[0]) && !FirstNamesLikeDemonyms.Contains(word) && (word.EndsWith("ian", StringComparison.Ordinal) || word.EndsWith("ean", StringComparison.Ordinal)
             || word.EndsWith("ese", StringComparison.Ordinal) || word.EndsWith("ish", StringComparison.Ordinal)
             || word.EndsWith("can", StringComparison.Ordinal) || word.EndsWith("man", StringComparison.Ordinal) && IsDemonym(word[..^3])
             || word.EndsWith("woman", StringComparison.Ordinal) && IsDemonym(word[..^5])
             || word is "French" or "Dutch" or "Greek" or "Swiss" or "Thai" or "Scots" or "Welsh" or "Czech" or "Iraqi" or "Israeli" or "Pakistani"
                 or "Saudi" or "Kuwaiti" or "Qatari" or "Yemeni" or "Somali" or "Bangladeshi" or "Nepali" or "Afghan" or "Filipino");
+
+    /// <summary>Words of political parties' names that stand before a member's name as an affiliation ("Labour", "Liberal Democrat").</summary>
+    public static readonly HashSet<string> PartyWords = new(StringComparer.Ordinal)
+    {
+        "Labour", "Tory", "Conservative", "Liberal", "Democrat", "Lib", "Dem", "Republican", "Democratic", "SNP", "Plaid", "Green", "UKIP", "Unionist",
+    };
+
+    /// <summary>First names that end as nationalities do ("Christian", "Hamish", "Duncan"): a person's name, not where they are from.</summary>
+    private static readonly HashSet<string> FirstNamesLikeDemonyms = new(StringComparer.Ordinal)
+    {
+        "Adrian", "Brian", "Bryan", "Christian", "Damian", "Damien", "Fabian", "Gillian", "Julian", "Lilian", "Lillian", "Marian", "Maximilian",
+        "Sebastian", "Vivian", "Vivien", "Jillian", "Florian", "Cristian", "Kristian", "Tristan", "Hamish", "Duncan", "Dominican", "Morgan",
+    };
 
     /// <summary>Capitalised words that start a sentence or clause without being a name.</summary>
     public static readonly HashSet<string> NotNames = new(StringComparer.OrdinalIgnoreCase)

@@ -343,7 +343,11 @@ internal static class SpeakerPhrase
         if (runs.Count > 0 && runs[^1].End == head.Count)
         {
             var run = head.Skip(runs[^1].Start).Take(runs[^1].End - runs[^1].Start).ToList();
-            if (NewsLexicon.Anonymous.Contains(run[^1].Lower) || (run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
+            // A title in the plural after a first name is a surname: "Fiona Deans", not a group of deans.
+            var surname = run.Count == 2 && run[0].IsWord && !NewsLexicon.Titles.Contains(run[0].Text) && run[0].Text is not ("Senior" or "Junior" or "Former" or "Fellow" or "Top") && !NewsLexicon.RoleWords.Contains(run[0].Text)
+                && !NewsLexicon.PartyWords.Contains(run[0].Text) && !NewsLexicon.BodyHeads.Contains(run[0].Text) && !NewsLexicon.IsDemonym(run[0].Text)
+                && !NewsLexicon.NotNames.Contains(run[0].Text) && run[0].Text.Any(char.IsLower);
+            if (NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
             {
                 return (UnnamedReferent.Instance, false); // "Tory MPs", "Senior Officials"
             }
@@ -373,6 +377,19 @@ internal static class SpeakerPhrase
             if (possessor.Count > 0 && IsPrimeMinister(possessor))
             {
                 return (new FixedReferent("Downing Street"), true);
+            }
+
+            // "Liberal Democrat spokeswoman for women Sandra Gidley": a party's spokesperson for a subject, named after it, speaks as herself.
+            var named = post.Count;
+            while (named > 0 && post[named - 1].IsCapitalized)
+            {
+                named--;
+            }
+
+            if (preposition == "for" && named > 0 && post.Count - named >= 2 && !post[named - 1].IsCapitalized && post[named - 1].IsWord
+                && !NewsLexicon.BodyHeads.Contains(post[^1].Text) && CleanName(post.Skip(named).ToList()) is ({ } spokesperson, var spokesTitles))
+            {
+                return (new NameReferent(spokesperson, [.. spokesTitles.Select(x => x.ToLowerInvariant()), noun]), false);
             }
 
             var body = modifierName ?? postName ?? possessorName;
@@ -563,6 +580,13 @@ internal static class SpeakerPhrase
         }
 
         while (words.Count > 1 && NewsLexicon.IsDemonym(words[0]) && !NewsLexicon.BodyHeads.Contains(words[^1]))
+        {
+            titles.Add(words[0]);
+            words.RemoveAt(0);
+        }
+
+        // A party before a person's name is an affiliation, as a nationality is: "Liberal Democrat Sarah Teather".
+        while (words.Count > 2 && !NewsLexicon.BodyHeads.Contains(words[^1]) && NewsLexicon.PartyWords.Contains(words[0]))
         {
             titles.Add(words[0]);
             words.RemoveAt(0);

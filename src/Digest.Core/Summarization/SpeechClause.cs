@@ -131,6 +131,12 @@ internal static class SpeechClause
             return null;
         }
 
+        // "EU states have to approve": the countries, the subject of the verb that follows (not "a deal Mr Whit says is fair").
+        if (hasPrevious && k > 1 && previous.IsCapitalized && !previous.Quoted && lower == "states" && hasNext && next.IsWord && !next.Quoted && Auxiliaries.Contains(next.Lower))
+        {
+            return null;
+        }
+
         // "a $27.5bn tax claim against Yukos", "a warning of job losses": a noun before its preposition.
         if (hasNext && next.IsWord && (next.Lower is "against" or "over" || (next.Lower is "of" && lemma is not ("warn" or "caution" or "speak" or "accuse"))))
         {
@@ -154,14 +160,16 @@ internal static class SpeechClause
         {
             var p = previous.Lower;
 
+            // "continues to insist", "went on to say": still the subject's report.
+            var carriedOn = p == "to" && k > 1 && (t[k - 2].Lower is "continue" or "continues" or "continued" or "continuing" or "went" or "goes" or "go"
+                || (t[k - 2].Lower is "on" && k > 2 && t[k - 3].Lower is "went" or "goes" or "go"));
+
             // "amid fears", "despite claims", "following reports", "as expected": a noun or a participle after a preposition.
-            if (NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that"))
+            if (!carriedOn && NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that"))
             {
                 return null;
             }
 
-            // "continues to insist", "went on to say": still the subject's report.
-            var carriedOn = p == "to" && k > 1 && t[k - 2].Lower is "continue" or "continues" or "continued" or "continuing" or "went" or "goes" or "go";
             if ((NewsLexicon.Determiners.Contains(p) && p is not ("that" or "one" or "some" or "many" or "most" or "several" or "all" or "both" or "few" or "two" or "three" or "four" or "five"))
                 || (NewsLexicon.NotReported.Contains(p) && !carriedOn))
             {
@@ -170,7 +178,7 @@ internal static class SpeechClause
 
             if (carriedOn)
             {
-                return Accepts(t, k, lemma, complement) ? Subject(t, k - 2, k, complement: true) : null;
+                return Accepts(t, k, lemma, complement) ? Subject(t, t[k - 2].Lower is "on" ? k - 3 : k - 2, k, complement: true) : null;
             }
 
             // "rejected suggested revisions", "deeming proposed amendments": a participle before a noun, not a report.
@@ -224,7 +232,8 @@ internal static class SpeechClause
         }
 
         var inverts = hasNext && next.IsWord && !next.Quoted && !SubjectPronouns.Contains(next.Lower) && next.Lower is not ("that" or "his" or "her" or "its" or "their" or "this" or "on" or "in" or "at" or "by" or "to" or "last" or "yesterday" or "today" or "earlier" or "later" or "also" or "not");
-        if (inverts && ((hasPrevious && previous.Kind == TokenKind.Comma && ClauseBeforeComma(t, k - 1) && lemma is "say" or "add" or "explain" or "insist" or "warn" or "argue" or "note" or "admit" or "continue" && ReachesEnd(t, k + 1))))
+        if (inverts && hasPrevious && previous.Kind == TokenKind.Comma && lemma is "say" or "add" or "explain" or "insist" or "warn" or "argue" or "note" or "admit" or "continue"
+            && ReachesEnd(t, k + 1) && (ClauseBeforeComma(t, k - 1) || OpensWithClauseOrIntro(t, k - 1) || (next.IsCapitalized && ParentheticalName(t, k + 1))))
         {
             return Inverted(t, k + 1);
         }
@@ -314,6 +323,42 @@ internal static class SpeechClause
         return segment.Count == 0 || IsClause(segment) || start == 0 && segment.Count > 6;
     }
 
+    /// <summary>
+    /// "Currently, says Dr Paniccia, telecoms…", "Cell could be marketed as …, and everything in between, said Kevin
+    /// Krewell": the sentence opens with a scene-setting word or a clause of its own, so the name after the verb is
+    /// its subject; not "Philip Rinaldi, a spokesman, said Labour…", whose first segment is a noun phrase.
+    /// </summary>
+    private static bool OpensWithClauseOrIntro(IReadOnlyList<Token> t, int comma)
+    {
+        var segments = Segments(t, 0, comma);
+        if (segments.Count > 0 && segments[0].Count > 1 && segments[0][0].IsWord && segments[0][0].Lower is "but" or "and" or "yet")
+        {
+            segments[0] = segments[0].Skip(1).ToList(); // "But in some cases, said the report, …"
+        }
+
+        return segments.Count > 0 && !segments[0].Any(x => x.Quoted)
+            && (IsIntro(segments[0]) || IsClause(segments[0]) || segments[0] is [{ IsWord: true } adverb] && adverb.Lower.EndsWith("ly", StringComparison.Ordinal));
+    }
+
+    /// <summary>"The idea, says BT, is to …": a short name between commas, the sentence going on after it.</summary>
+    private static bool ParentheticalName(IReadOnlyList<Token> t, int from)
+    {
+        for (var i = from; i < t.Count && i < from + 5; i++)
+        {
+            if (t[i].Kind == TokenKind.Comma)
+            {
+                return i > from && i + 1 < t.Count && t[i + 1].IsWord && !t[i + 1].Quoted && Auxiliaries.Contains(t[i + 1].Lower);
+            }
+
+            if (!t[i].IsCapitalized)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     private static bool ReachesEnd(IReadOnlyList<Token> t, int from)
     {
         for (var i = from; i < t.Count; i++)
@@ -386,6 +431,21 @@ internal static class SpeechClause
         if (end > 1 && t[end - 1].IsWord && t[end - 2].Is("on") && char.IsUpper(t[end - 1].Text[0]) && t[end - 1].Text.EndsWith("day", StringComparison.Ordinal))
         {
             end -= 2;
+        }
+
+        if (end > 1 && t[end - 1].Kind == TokenKind.Dash)
+        {
+            // "Gerry Conlon - who was wrongly convicted - said": the words between two dashes are an aside.
+            var open = end - 2;
+            while (open > 0 && t[open].Kind != TokenKind.Dash && !t[open].Quoted && t[open].Kind is not (TokenKind.Quote or TokenKind.Stop or TokenKind.Colon))
+            {
+                open--;
+            }
+
+            if (open > 0 && t[open].Kind == TokenKind.Dash)
+            {
+                end = open;
+            }
         }
 
         if (end > 0 && t[end - 1].Kind == TokenKind.Comma)

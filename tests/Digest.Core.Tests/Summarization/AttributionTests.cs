@@ -31,6 +31,92 @@ public sealed class AttributionTests
         Last(sentence).ShouldBe(speaker);
     }
 
+    [Theory]
+    [InlineData("The new chips could also go into cars, phones and everything in between, said Lena Hart, an analyst at Dune Research.", "Lena Hart")]
+    [InlineData("Currently, says Dr Omar Fell, most of the cost lies in the cooling.", "Omar Fell")]
+    [InlineData("However, one of the so-called Harbour Six, Ruth Gale - who spent a decade in prison - said the ruling came too late.", "Ruth Gale")]
+    [InlineData("Conservative Nia Bowen, the youngest member of the council, told reporters the plan was unfair.", "Nia Bowen")]
+    [InlineData("Labour spokesman for housing Tom Reddy said the rents were too high.", "Tom Reddy")]
+    public void Speakers_InvertedAsideAndAffiliation_NameThePerson(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The aim, says Vexa Labs, is to bring artists and engineers together.", "Vexa Labs")]
+    [InlineData("Columnist Hamish Dell said the vote had been closer than expected.", "Hamish Dell")]
+    [InlineData("Brown, the chancellor, said Labour, which had won twice, would win again.", "Brown")]
+    public void Speakers_ParentheticalNameAndFirstNamesLikeNationalities(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_QuotationAfterASentenceAboutAPerson_IsThatPersons()
+    {
+        Speakers(
+            "Mr Olver, who runs the charity, wants every school to have a garden.",
+            "\"We planted 40 gardens last year and only one has failed.\"").ShouldBe([null, "Olver"]);
+    }
+
+    [Fact]
+    public void Speakers_QuotationAfterNarration_IsTheSpeakerJustBefore()
+    {
+        Speakers(
+            "\"The plan covers every village,\" said Rosa Quint, the project's director.",
+            "The evening classes have been full since March.",
+            "\"We have had a wonderful response from older people.\"").ShouldBe(["Rosa Quint", null, "Rosa Quint"]);
+    }
+
+    [Theory]
+    [InlineData("Former minister Jill Harte remembered how colleagues had ignored her in meetings.", "Jill Harte")]
+    [InlineData("\"This is only a pilot,\" underlined Mr Tovar.", "Tovar")]
+    [InlineData("Security firms speculate that the worm spread through shared folders.", "unnamed")]
+    public void Speakers_RememberUnderlineSpeculate_AreReports(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Nadia Deans, a director of the studio, said the new projectors would arrive in May.", "Nadia Deans")]
+    [InlineData("Tory MPs said the plan would fail.", "unnamed")]
+    [InlineData("Mr Whit says the scheme is the best way forward.", "Whit")]
+    public void Speakers_PluralTitleAfterAFirstName_IsASurname(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_StatesBeforeAnAuxiliary_AreCountriesNotAReport()
+    {
+        Last("To pass, both the European Parliament and a majority of EU states have to approve the text.").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_WentOnToSay_IsTheSubjectsReport()
+    {
+        Last(
+            "Shadow minister Carl Ames told the radio station the plan would fail.",
+            "He went on to say: \"We will vote against it.\"").ShouldBe("Carl Ames");
+    }
+
+    [Fact]
+    public void Speakers_PronounAfterASpokesperson_StaysWithTheBody()
+    {
+        Speakers(
+            "Opposition spokesman Carl Ames said the plan was rushed.",
+            "A spokeswoman for Fair Trials Watch said the orders broke a basic principle.",
+            "She added: \"Nobody should be punished without a trial.\"").ShouldBe(["Carl Ames", "Fair Trials Watch", "Fair Trials Watch"]);
+    }
+
+    [Fact]
+    public void Speakers_ParticipleOpeningASentence_IsNoPerson()
+    {
+        Last(
+            "Sensing his mistake, Mr Dorran wrote to the producer again.",
+            "He said: \"That message was meant for someone else.\"").ShouldBe("Dorran");
+    }
+
     [Fact]
     public void Speakers_SirAndFirstName_IsTheFullName()
     {
