@@ -65,19 +65,20 @@ internal static class BotDatabase
     }
 
     /// <summary>
-    /// Adds <paramref name="feeds"/> feeds of <paramref name="itemsPerFeed"/> items each, as if polled long ago: items
+    /// Adds feeds <paramref name="firstFeed"/> up to <paramref name="feeds"/> (a database filled part way, or less than
+    /// asked for, is topped up), each of <paramref name="itemsPerFeed"/> items each, as if polled long ago: items
     /// already classified (not relevant, so the bot has nothing to process at start) and searchable (the search index
     /// is kept by the schema's triggers / generated column, as when the bot stores items). Feeds are not due for a week.
     /// The database must be migrated first (run <c>digest status</c> once).
     /// </summary>
-    public static async Task FillAsync(BotStorage storage, int feeds, int itemsPerFeed, TextPool text, Action<long> progress)
+    public static async Task FillAsync(BotStorage storage, int firstFeed, int feeds, int itemsPerFeed, TextPool text, Action<long> progress)
     {
         var now = TimeProvider.System.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var nextMs = (now + TimeSpan.FromDays(7)).ToUnixTimeMilliseconds();
         if (storage.IsPostgres)
         {
-            await FillPostgresAsync(storage, feeds, itemsPerFeed, text, nowMs, nextMs, progress);
+            await FillPostgresAsync(storage, firstFeed, feeds, itemsPerFeed, text, nowMs, nextMs, progress);
             return;
         }
 
@@ -89,7 +90,7 @@ internal static class BotDatabase
             await pragma.ExecuteNonQueryAsync();
         }
 
-        for (var f = 0; f < feeds; f++)
+        for (var f = firstFeed; f < feeds; f++)
         {
             await using var transaction = connection.BeginTransaction();
             await using var feed = connection.CreateCommand();
@@ -141,11 +142,11 @@ internal static class BotDatabase
         await checkpoint.ExecuteNonQueryAsync();
     }
 
-    private static async Task FillPostgresAsync(BotStorage storage, int feeds, int itemsPerFeed, TextPool text, long nowMs, long nextMs, Action<long> progress)
+    private static async Task FillPostgresAsync(BotStorage storage, int firstFeed, int feeds, int itemsPerFeed, TextPool text, long nowMs, long nextMs, Action<long> progress)
     {
         await using var connection = new NpgsqlConnection(storage.ConnectionString);
         await connection.OpenAsync();
-        for (var f = 0; f < feeds; f++)
+        for (var f = firstFeed; f < feeds; f++)
         {
             long feedId;
             await using (var feed = new NpgsqlCommand(
