@@ -100,6 +100,7 @@ internal static class SearchScenario
         const int PerFeed = 1000;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (stored, _) = await BotDatabase.CountItemsAsync(storage);
+        await BotDatabase.ForgetConversationsAsync(storage);
         var filled = (int)(stored / PerFeed);
         if (filled < Math.Max(1, items / PerFeed))
         {
