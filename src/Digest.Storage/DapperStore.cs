@@ -49,6 +49,12 @@ public abstract class DapperStore
     /// </summary>
     private protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
+    /// <summary>
+    /// How many of the newest matching articles a search orders (and pages through, 5 a page in chat): ranking every
+    /// match of a common word grows with the archive, ordering these stays flat. A query with fewer matches orders them all.
+    /// </summary>
+    private protected const int SearchCandidates = 500;
+
     private protected static CommandDefinition Command(string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
 

@@ -12,7 +12,7 @@ const string Usage =
       farm       `digest run` against a loopback feed farm: first cycle, second (mostly 304) cycle, RSS, DB size
                                                                          [--feeds 10000] [--items 23] [--interval 600] [--changed 1] [--timeout 1200]
       search     /search latency percentiles through a fake Bot API at 1,000,000 items, and /help acknowledgement
-                                                                         [--items 1000000] [--queries 200] [--provider sqlite|postgres|both]
+                                                                         [--items 1000000] [--queries 200] [--provider sqlite|postgres|both] [--sqlite-file path] [--postgres connection-string]
       isolation  chat A's replies held by 429 retry_after 20; how long a /help in chat B waits
                                                                          [--retry-after 20] [--floods 6] [--limit 300]
       chaos      kill -9 `digest run` N times, at random and aimed at sends in flight; lost and doubled work
@@ -73,7 +73,7 @@ Dictionary<string, string[]> known = new()
 {
     ["ingest"] = ["--copies", "--scale", "--timeout"],
     ["farm"] = ["--feeds", "--items", "--interval", "--changed", "--timeout"],
-    ["search"] = ["--items", "--queries", "--helps", "--provider"],
+    ["search"] = ["--items", "--queries", "--helps", "--provider", "--sqlite-file", "--postgres"],
     ["isolation"] = ["--retry-after", "--floods", "--limit"],
     ["chaos"] = ["--kills", "--item-every", "--settle"],
     ["hanging"] = ["--duration"],

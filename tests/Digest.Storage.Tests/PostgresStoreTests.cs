@@ -26,5 +26,6 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
         PostgresStore.TsQuery("Security guar").ShouldBe("(('security') & ('guar':*))");
         PostgresStore.TsQuery("\"security guarantees\" OR Geneva").ShouldBe("(('security' <-> 'guarantees')) | (('geneva':*))");
         PostgresStore.TsQuery("' & | !").ShouldBe("");
+        PostgresStore.TsQuery("\"security guarantees\" guar", "A").ShouldBe("(('security':A <-> 'guarantees':A) & ('guar':*A))");
     }
 }

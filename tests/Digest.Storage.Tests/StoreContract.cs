@@ -16,7 +16,7 @@ public abstract class StoreContract : IAsyncDisposable
     /// <summary>A migrated store over an empty database; <paramref name="shareWith"/> opens a second store on the same database (a second worker).</summary>
     protected abstract Task<IDigestStore> CreateStoreAsync(IDigestStore? shareWith = null);
 
-    private async Task<IDigestStore> StoreAsync(IDigestStore? shareWith = null)
+    protected async Task<IDigestStore> StoreAsync(IDigestStore? shareWith = null)
     {
         var store = await CreateStoreAsync(shareWith);
         stores.Add(store);
@@ -278,6 +278,22 @@ public abstract class StoreContract : IAsyncDisposable
         hits.Single().Title.ShouldBe("Envoys meet in Geneva");
         hits[0].Snippet.ShouldContain("«security»");
         none.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Search_LastWordAPrefix_FindsEveryWordItBeginsButNotInsideWords()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var many = Enumerable.Range(0, 70).Select(i => NewItem($"w{i}", $"Wordplay {(char)('a' + (i / 26))}{(char)('a' + (i % 26))} wor{(char)('a' + (i / 26))}{(char)('a' + (i % 26))}s")).ToList();
+        await store.AddItemsAsync(feedId, [NewItem("a", "Security council meets"), NewItem("b", "Secure talks"), NewItem("c", "Insecure world"), .. many], false, T0, Ct);
+
+        (await store.SearchAsync("secur", null, 0, 10, Ct)).Select(h => h.Title).Order().ShouldBe(["Secure talks", "Security council meets"]);
+        (await store.SearchAsync("council secur", null, 0, 10, Ct)).Single().Title.ShouldBe("Security council meets");
+        (await store.SearchAsync("Geneva OR secure", null, 0, 10, Ct)).Single().Title.ShouldBe("Secure talks");
+
+        // A prefix that begins seventy words (wordplay, woraas … worcrs) finds them all the same.
+        (await store.SearchAsync("wor", null, 0, 100, Ct)).Count.ShouldBe(71);
+        (await store.SearchAsync("wor", null, 60, 100, Ct)).Count.ShouldBe(11);
     }
 
     [Fact]

@@ -125,10 +125,17 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
 
     // ---- Items
 
+    /// <summary>
+    /// In three steps, so the cost stays flat as the archive grows: the newest <see cref="DapperStore.SearchCandidates"/>
+    /// matching articles (by the GIN index, or walking the newest items back when the words are common), less the copies
+    /// of an article another feed carried first, ordered — those
+    /// whose headline matches (the tsvector's weight A) first, then by publication — and paged, and ts_headline for the
+    /// page's rows only. No ts_rank over every match: that read every matching row's tsvector.
+    /// </summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken)
     {
         var match = TsQuery(query);
-        if (match.Length == 0)
+        if (match.Length == 0 || offset >= SearchCandidates)
         {
             return [];
         }
@@ -136,15 +143,22 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<HitRow>(Command(
             $"""
+            WITH hits AS MATERIALIZED (
+                SELECT i.id FROM items i
+                WHERE i.search @@ to_tsquery('simple', @match){Scope("i", feedIds)}
+                ORDER BY i.id DESC
+                LIMIT @candidates),
+            page AS MATERIALIZED (
+                SELECT i.id, i.search @@ to_tsquery('simple', @headline) AS headlined, i.published_at FROM hits h JOIN items i ON i.id = h.id
+                WHERE NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = i.url AND j.id < i.id OR j.id = i.duplicate_of){Scope("j", feedIds)})
+                ORDER BY headlined DESC, i.published_at DESC, i.id DESC
+                LIMIT @limit OFFSET @offset)
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
-                   ts_headline('simple', i.summary, q, 'StartSel=«, StopSel=», MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1, FragmentDelimiter=…') AS snippet
-            FROM items i JOIN feeds f ON f.id = i.feed_id, to_tsquery('simple', @match) q
-            WHERE i.search @@ q{Scope("i", feedIds)}
-              AND NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = i.url AND j.id < i.id OR j.id = i.duplicate_of){Scope("j", feedIds)})
-            ORDER BY ts_rank(i.search, q) DESC, i.published_at DESC, i.id DESC
-            LIMIT @limit OFFSET @offset
+                   ts_headline('simple', i.summary, to_tsquery('simple', @match), 'StartSel=«, StopSel=», MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1, FragmentDelimiter=…') AS snippet
+            FROM page p JOIN items i ON i.id = p.id JOIN feeds f ON f.id = i.feed_id
+            ORDER BY p.headlined DESC, p.published_at DESC, p.id DESC
             """,
-            new { match, limit, offset },
+            new { match, headline = TsQuery(query, "A"), limit, offset, candidates = SearchCandidates },
             null,
             cancellationToken));
         return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), r.snippet)).ToList();
@@ -154,9 +168,10 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         feedIds is null ? "" : $" AND {alias}.feed_id IN ({string.Join(',', feedIds.DefaultIfEmpty(-1))})";
 
     /// <summary>A member's query (<see cref="SearchSyntax"/>) as a tsquery: every lexeme quoted, phrases with &lt;-&gt;, | between alternatives.</summary>
-    internal static string TsQuery(string query) => string.Join(" | ", SearchSyntax.Parse(query).Select(alternative =>
+    /// <param name="weight">When given, every lexeme must carry that weight (<c>A</c>: in the headline).</param>
+    internal static string TsQuery(string query, string weight = "") => string.Join(" | ", SearchSyntax.Parse(query).Select(alternative =>
         "(" + string.Join(" & ", alternative.Select(t =>
-            "(" + string.Join(" <-> ", t.Words.Select(w => $"'{w.ToLowerInvariant()}'")) + (t.Prefix ? ":*" : "") + ")")) + ")"));
+            "(" + string.Join(" <-> ", t.Words.Select((w, i) => $"'{w.ToLowerInvariant()}'" + (t.Prefix && i == t.Words.Count - 1 ? ":*" + weight : weight.Length > 0 ? ":" + weight : ""))) + ")")) + ")"));
 
     // ---- Stories
 

@@ -13,11 +13,20 @@ namespace Digest.Storage.Sqlite;
 /// <summary>The embedded store: one SQLite file in WAL mode, FTS5 for search. Times are Unix milliseconds.</summary>
 public sealed class SqliteStore : DapperStore, IDigestStore
 {
+    /// <summary>The page cache of a search connection, in KiB (SQLite's default is 2 MB): a search reads a few hundred rows and their index pages.</summary>
+    private const int SearchCacheKib = 16 * 1024;
+
+    /// <summary>The most words a prefix is expanded to; a prefix that begins more (one or two letters) stays an FTS5 prefix query.</summary>
+    private const int MaxPrefixWords = 64;
+
     private readonly string connectionString;
     private readonly SemaphoreSlim writer = new(1, 1); // lives as long as the store; never disposed
 
     /// <summary>The same, allowed to create the file: for the migration only.</summary>
     private readonly string creatingConnectionString;
+
+    /// <summary>Read-only connections for /search: a pool of their own (the connection string differs), each with a larger page cache.</summary>
+    private readonly string searchConnectionString;
 
     /// <summary>
     /// A connection string SQLite cannot read, or a folder for the file that cannot be created, is a
@@ -57,6 +66,7 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         }
 
         this.connectionString = builder.ToString();
+        searchConnectionString = DatabaseFile is null ? this.connectionString : new SqliteConnectionStringBuilder(this.connectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString();
     }
 
     /// <summary>The database file's full path; null for an in-memory database.</summary>
@@ -86,6 +96,21 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         // Per connection: in WAL mode a commit then survives a killed process without an fsync of its own.
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA synchronous=NORMAL";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    private async Task<SqliteConnection> OpenSearchAsync(CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(searchConnectionString, connectionString))
+        {
+            return await OpenAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(searchConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA cache_size=-{SearchCacheKib}";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
@@ -216,37 +241,109 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         return added;
     }
 
+    /// <summary>
+    /// Two steps, so the cost stays flat as the index grows: the newest <see cref="DapperStore.SearchCandidates"/> matching
+    /// articles (FTS5 walks its doclists newest first and stops there) are ordered — those whose headline matches first,
+    /// then by publication — and paged; then snippets are cut for the page's rows only. On a connection of the search
+    /// pool, whose larger page cache keeps the newest items' pages at hand.
+    /// </summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken)
     {
-        var match = FtsQuery(query);
-        if (match.Length == 0)
+        var alternatives = SearchSyntax.Parse(query);
+        if (alternatives.Count == 0 || offset >= SearchCandidates)
         {
             return [];
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<HitRow>(Command(
+        await using var connection = await OpenSearchAsync(cancellationToken);
+        var match = FtsQuery(alternatives, await ExpandPrefixesAsync(connection, alternatives, cancellationToken));
+
+        // CROSS JOIN keeps the FTS table outside (its rowid order consumes ORDER BY, so LIMIT stops the walk); "+" keeps
+        // SQLite from reading the community's feeds through the items' feed index instead. No bm25: its document
+        // frequencies are a pass over every posting of every word, the cost that grew with the archive.
+        var rows = (await connection.QueryAsync<HitRow>(Command(
             $"""
-            SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
-                   snippet(items_fts, 1, '«', '»', '…', 16) AS snippet
-            FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
-            WHERE items_fts MATCH @match{Scope("i", feedIds)}
-              AND NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = i.url AND j.id < i.id OR j.id = i.duplicate_of){Scope("j", feedIds)})
-            ORDER BY bm25(items_fts, 3.0, 1.0), i.published_at DESC
+            WITH hits AS (
+                SELECT i.id, i.story_id, i.title, i.url, i.feed_id, i.published_at
+                FROM items_fts CROSS JOIN items i ON i.id = items_fts.rowid
+                WHERE items_fts MATCH @match{Scope("+i", feedIds)}
+                  AND NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = i.url AND j.id < i.id OR j.id = i.duplicate_of){Scope("j", feedIds)})
+                ORDER BY items_fts.rowid DESC
+                LIMIT @candidates),
+            headlined AS (
+                SELECT rowid AS id FROM items_fts WHERE items_fts MATCH @headline AND rowid >= (SELECT min(id) FROM hits))
+            SELECT h.id, h.story_id, h.title, h.url, f.name AS feed_name, h.published_at
+            FROM hits h JOIN feeds f ON f.id = h.feed_id
+            ORDER BY h.id IN headlined DESC, h.published_at DESC, h.id DESC
             LIMIT @limit OFFSET @offset
             """,
-            new { match, limit, offset },
+            new { match, headline = "{title} : (" + match + ")", limit, offset, candidates = SearchCandidates },
             null,
-            cancellationToken));
-        return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), r.snippet)).ToList();
+            cancellationToken))).ToList();
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var snippets = (await connection.QueryAsync<(long Id, string Snippet)>(Command(
+            $"SELECT rowid, snippet(items_fts, 1, '«', '»', '…', 16) FROM items_fts WHERE items_fts MATCH @match AND rowid IN ({string.Join(',', rows.Select(r => r.id))})",
+            new { match },
+            null,
+            cancellationToken))).ToDictionary(s => s.Id, s => s.Snippet);
+        return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), snippets.GetValueOrDefault(r.id, ""))).ToList();
     }
 
     private static string Scope(string alias, IReadOnlyCollection<long>? feedIds) =>
         feedIds is null ? "" : $" AND {alias}.feed_id IN ({string.Join(',', feedIds.DefaultIfEmpty(-1))})";
 
-    /// <summary>A member's query (<see cref="SearchSyntax"/>) as FTS5: every word quoted, phrases as FTS5 phrases, OR between alternatives.</summary>
-    internal static string FtsQuery(string query) => string.Join(" OR ", SearchSyntax.Parse(query).Select(alternative =>
-        "(" + string.Join(' ', alternative.Select(t => $"\"{string.Join(' ', t.Words)}\"" + (t.Prefix ? "*" : ""))) + ")"));
+    /// <summary>
+    /// A member's query (<see cref="SearchSyntax"/>) as FTS5: every word quoted, phrases as FTS5 phrases, OR between
+    /// alternatives. A prefix found in <paramref name="expansions"/> becomes the OR of the words it begins (FTS5 reads
+    /// those newest first and stops at the candidates; its own prefix query would gather every posting of every such word).
+    /// </summary>
+    internal static string FtsQuery(IReadOnlyList<IReadOnlyList<SearchSyntax.Term>> alternatives, IReadOnlyDictionary<string, IReadOnlyList<string>> expansions) =>
+        string.Join(" OR ", alternatives.Select(alternative => "(" + string.Join(" AND ", alternative.Select(t =>
+            t.Prefix && t.Words.Count == 1 && expansions.TryGetValue(t.Words[0], out var words)
+                ? "(" + string.Join(" OR ", words.Select(w => $"\"{w}\"")) + ")"
+                : $"\"{string.Join(' ', t.Words)}\"" + (t.Prefix ? "*" : ""))) + ")"));
+
+    /// <summary>
+    /// The indexed words each single-word prefix begins, from FTS5's vocabulary (a temp fts5vocab table on this
+    /// connection): only prefixes of plain letters and digits, folded as the tokenizer folds them (lower case, no
+    /// diacritics), that begin between 1 and <see cref="MaxPrefixWords"/> words.
+    /// </summary>
+    private static async Task<Dictionary<string, IReadOnlyList<string>>> ExpandPrefixesAsync(SqliteConnection connection, IReadOnlyList<IReadOnlyList<SearchSyntax.Term>> alternatives, CancellationToken cancellationToken)
+    {
+        var expansions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var word in alternatives.SelectMany(a => a).Where(t => t.Prefix && t.Words.Count == 1).Select(t => t.Words[0]).Distinct())
+        {
+            if (!word.All(char.IsLetterOrDigit) || word.Length == 0)
+            {
+                continue;
+            }
+
+            var folded = Fold(word);
+            await connection.ExecuteAsync(Command("CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_terms USING fts5vocab(main, items_fts, row)", null, null, cancellationToken));
+            var terms = (await connection.QueryAsync<string>(Command(
+                "SELECT term FROM temp.items_terms WHERE term >= @folded AND term < @end ORDER BY term LIMIT @limit",
+                new { folded, end = folded + "\U0010FFFF", limit = MaxPrefixWords + 1 },
+                null,
+                cancellationToken))).ToList();
+            if (terms.Count is > 0 and <= MaxPrefixWords && terms.All(t => t.All(char.IsLetterOrDigit)))
+            {
+                expansions[word] = terms;
+            }
+        }
+
+        return expansions;
+    }
+
+    /// <summary>A word as the unicode61 tokenizer (remove_diacritics 2) indexes it: lower case, without diacritics.</summary>
+    private static string Fold(string word)
+    {
+        var decomposed = word.ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormD);
+        return new string([.. decomposed.Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)]).Normalize(System.Text.NormalizationForm.FormC);
+    }
 
     // ---- Stories
 

@@ -7,8 +7,8 @@ namespace Digest.Harness.Infrastructure;
 
 /// <summary>
 /// The only place the harness looks inside the bot's database; everything else is black-box (what the fakes received,
-/// CLI output, exit codes). Three things need it: counting items fetched but not yet processed (there is no command that
-/// shows it), the database's size, and filling a database with a million items for the search scenario (through the
+/// CLI output, exit codes). Four things need it: counting items fetched but not yet processed (there is no command that
+/// shows it), the database's size, forgetting an earlier run's conversation in a reused database, and filling a database with a million items for the search scenario (through the
 /// bot that would take an hour). When the schema changes, this file is what to update: the column that says an item is
 /// processed (<c>items.relevant</c>, null until the process stage has classified it — migration 0005 indexes exactly
 /// that) and the columns the fill writes. The fill's items are processed and off the topic, so they are in no story: the
@@ -65,19 +65,20 @@ internal static class BotDatabase
     }
 
     /// <summary>
-    /// Adds <paramref name="feeds"/> feeds of <paramref name="itemsPerFeed"/> items each, as if polled long ago: items
+    /// Adds feeds <paramref name="firstFeed"/> up to <paramref name="feeds"/> (a database filled part way, or less than
+    /// asked for, is topped up), each of <paramref name="itemsPerFeed"/> items each, as if polled long ago: items
     /// already classified (not relevant, so the bot has nothing to process at start) and searchable (the search index
     /// is kept by the schema's triggers / generated column, as when the bot stores items). Feeds are not due for a week.
     /// The database must be migrated first (run <c>digest status</c> once).
     /// </summary>
-    public static async Task FillAsync(BotStorage storage, int feeds, int itemsPerFeed, TextPool text, Action<long> progress)
+    public static async Task FillAsync(BotStorage storage, int firstFeed, int feeds, int itemsPerFeed, TextPool text, Action<long> progress)
     {
         var now = TimeProvider.System.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var nextMs = (now + TimeSpan.FromDays(7)).ToUnixTimeMilliseconds();
         if (storage.IsPostgres)
         {
-            await FillPostgresAsync(storage, feeds, itemsPerFeed, text, nowMs, nextMs, progress);
+            await FillPostgresAsync(storage, firstFeed, feeds, itemsPerFeed, text, nowMs, nextMs, progress);
             return;
         }
 
@@ -89,7 +90,7 @@ internal static class BotDatabase
             await pragma.ExecuteNonQueryAsync();
         }
 
-        for (var f = 0; f < feeds; f++)
+        for (var f = firstFeed; f < feeds; f++)
         {
             await using var transaction = connection.BeginTransaction();
             await using var feed = connection.CreateCommand();
@@ -141,11 +142,11 @@ internal static class BotDatabase
         await checkpoint.ExecuteNonQueryAsync();
     }
 
-    private static async Task FillPostgresAsync(BotStorage storage, int feeds, int itemsPerFeed, TextPool text, long nowMs, long nextMs, Action<long> progress)
+    private static async Task FillPostgresAsync(BotStorage storage, int firstFeed, int feeds, int itemsPerFeed, TextPool text, long nowMs, long nextMs, Action<long> progress)
     {
         await using var connection = new NpgsqlConnection(storage.ConnectionString);
         await connection.OpenAsync();
-        for (var f = 0; f < feeds; f++)
+        for (var f = firstFeed; f < feeds; f++)
         {
             long feedId;
             await using (var feed = new NpgsqlCommand(
@@ -191,6 +192,30 @@ internal static class BotDatabase
 
         await using var analyze = new NpgsqlCommand("ANALYZE items", connection);
         await analyze.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Forgets an earlier run's conversation in a reused database (<c>search --sqlite-file/--postgres</c>): the Telegram
+    /// offset, the inbox and the outbox. A new fake Bot API numbers its updates from 1 again, which the bot would take for
+    /// updates it has handled.
+    /// </summary>
+    public static async Task ForgetConversationsAsync(BotStorage storage)
+    {
+        const string Sql = "DELETE FROM outbox; DELETE FROM inbox; DELETE FROM bot_state WHERE key LIKE 'telegram:%'";
+        if (storage.IsPostgres)
+        {
+            await using var connection = new NpgsqlConnection(storage.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(Sql, connection);
+            await command.ExecuteNonQueryAsync();
+            return;
+        }
+
+        await using var sqlite = new SqliteConnection(new SqliteConnectionStringBuilder(storage.ConnectionString) { Pooling = false, DefaultTimeout = 30 }.ToString());
+        await sqlite.OpenAsync();
+        await using var delete = sqlite.CreateCommand();
+        delete.CommandText = Sql;
+        await delete.ExecuteNonQueryAsync();
     }
 
     /// <summary>A fill feed's URL: a port nothing listens on; the feed is not due for a week, so the bot never asks.</summary>
