@@ -27,6 +27,26 @@ public sealed class FetchGatesTests
         (await second).Dispose();
     }
 
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    [InlineData("[::1]")]
+    public async Task Enter_Loopback_OnlyTheGlobalLimitHolds(string host)
+    {
+        var gates = Gates(perHost: 1, global: 3);
+        var first = await gates.EnterAsync(host, Ct);
+        var second = await gates.EnterAsync(host, Ct);
+        var third = await gates.EnterAsync(host, Ct);
+
+        var fourth = gates.EnterAsync(host, Ct);
+
+        fourth.IsCompleted.ShouldBeFalse();
+        first.Dispose();
+        (await fourth).Dispose();
+        second.Dispose();
+        third.Dispose();
+    }
+
     [Fact]
     public async Task Enter_GlobalLimit_HoldsEveryHost()
     {
