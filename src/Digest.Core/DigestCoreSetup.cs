@@ -62,7 +62,18 @@ public static class DigestCoreSetup
         // Event-aware window clustering for the process stage; sentence embeddings when the host registered an
         // ITextEmbedder (Digest.Embeddings) and Digest:SentenceEmbeddings is on, words only otherwise.
         services.AddSingleton(sp => new EventFeatureExtractor(sp.GetRequiredService<TopicProfile>()));
-        services.AddSingleton(_ => new EventClusterer());
+        services.AddSingleton(sp =>
+        {
+            var file = sp.GetRequiredService<IOptions<DigestOptions>>().Value.StoryModel;
+            if (file.Length == 0)
+            {
+                return new EventClusterer();
+            }
+
+            var path = sp.GetRequiredService<ConfigPaths>().Resolve(file)
+                ?? throw new OptionsValidationException(DigestOptions.SectionName, typeof(DigestOptions), [$"Digest:StoryModel: no file at '{file}' (build it with `digest train stories`, or set it empty for the hand-weighted clusterer)"]);
+            return new EventClusterer(model: StoryPairModel.Load(path));
+        });
         services.AddSingleton(sp => new StoryWindowClusterer(
             sp.GetRequiredService<EventFeatureExtractor>(),
             sp.GetRequiredService<EventClusterer>(),

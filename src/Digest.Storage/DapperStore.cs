@@ -649,6 +649,13 @@ public abstract class DapperStore
         return lists.SelectMany(Strings).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
+    public async Task<IReadOnlyList<string>> GetExcludePhrasesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var lists = await connection.QueryAsync<string>("SELECT exclude_phrases FROM community_topics");
+        return lists.SelectMany(Strings).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
     public async Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);

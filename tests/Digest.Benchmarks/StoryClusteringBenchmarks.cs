@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Digest.Core;
 using Digest.Core.Classification;
 using Digest.Core.Stories;
 using Digest.Embeddings;
@@ -18,7 +19,7 @@ namespace Digest.Benchmarks;
 public class StoryClusteringBenchmarks
 {
     private const int EmbeddedPerInvoke = 32;
-    private readonly EventClusterer clusterer = new();
+    private EventClusterer clusterer = new();
     private EventFeatureExtractor extractor = null!;
     private List<EventFeatures> window = [];
     private const int Batch = 500;
@@ -31,12 +32,18 @@ public class StoryClusteringBenchmarks
     [Params(300, 1000, 3000)]
     public int Window { get; set; }
 
+    /// <summary>The pairs' similarity: the shipped same-event model ("pairs", what the pipeline uses) or the hand-weighted rules.</summary>
+    [Params("pairs", "rules")]
+    public string Similarity { get; set; } = "pairs";
+
     [GlobalSetup]
     public void Setup()
     {
         var classifier = ClassifierFiles.Load(null, null, TextWriter.Null)
             ?? throw new InvalidOperationException("config/topics/ukraine-peace-talks.json or its model not found above the working directory");
         extractor = new EventFeatureExtractor(classifier.Profile);
+        clusterer = Similarity == "rules" ? new EventClusterer() : new EventClusterer(model: StoryPairModel.Load(VerbArguments.FindConfigFile(StoryPairModel.DefaultPath)
+            ?? throw new InvalidOperationException("config/models/story-pairs.json not found above the working directory")));
         var headlines = Headlines.ReadJsonLines(SharedCorpus.Path("data/headlines/headlines.jsonl"))
             .Where(h => h.FirstSeen is not null).OrderBy(h => h.FirstSeen).Take(Window + Batch).ToList();
         // The window spans 72 hours whatever its size, as the pipeline's would; the batch comes right after it.

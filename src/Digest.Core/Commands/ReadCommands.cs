@@ -137,7 +137,9 @@ public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, I
 
         var items = await itemStore.GetStoryItemsAsync(id, cancellationToken);
         var entries = new List<ReplyEntry> { Replies.Story(story) };
-        entries.AddRange(items.Select(i => new ReplyEntry(i.Item.Title, i.Item.Url, string.Create(CultureInfo.InvariantCulture, $"{i.FeedName} · {i.Item.Published:yyyy-MM-dd HH:mm} UTC"), [])));
+        // An item relevant only because it joined this story (borderline on its own) says so.
+        entries.AddRange(items.Select(i => new ReplyEntry(i.Item.Title, i.Item.Url, string.Create(CultureInfo.InvariantCulture,
+            $"{i.FeedName} · {i.Item.Published:yyyy-MM-dd HH:mm} UTC{(i.Relevance?.Reasons.Any(r => r.StartsWith("joins story ", StringComparison.Ordinal)) == true ? " · borderline, joined this story" : "")}"), [])));
         return new CommandReply($"Story #{id}: {story.ItemCount} articles from {story.Sources.Count} outlets", entries);
     }
 

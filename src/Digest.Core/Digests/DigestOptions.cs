@@ -27,6 +27,12 @@ public sealed class DigestOptions : IValidatableObject
     /// </summary>
     public bool SentenceEmbeddings { get; set; } = true;
 
+    /// <summary>
+    /// The story clusterer's same-event model (relative to the config folder; rebuilt by <c>digest train stories</c>).
+    /// Empty: the hand-weighted similarity. A path that names no file stops startup.
+    /// </summary>
+    public string StoryModel { get; set; } = "models/story-pairs.json";
+
     /// <summary>How far back a restart looks to load the recent stories' items, which new items are clustered with.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "60.00:00:00")]
     public TimeSpan ClusterWarmup { get; set; } = TimeSpan.FromDays(7);

@@ -217,6 +217,7 @@ public sealed partial class ProcessStage(
     private async Task<ProcessedBatch> ProcessAsync(IReadOnlyList<StoredItem> batch, CancellationToken cancellationToken)
     {
         var included = await communityStore.GetIncludePhrasesAsync(cancellationToken);
+        var excluded = await communityStore.GetExcludePhrasesAsync(cancellationToken);
         var ordered = batch.OrderBy(i => i.Item.Published).ThenBy(i => i.Item.Key, StringComparer.Ordinal).ThenBy(i => i.Id).ToArray();
 
         // Classifying is pure and the costliest part: every core takes a share; clustering then goes in order.
@@ -227,36 +228,55 @@ public sealed partial class ProcessStage(
         var verdicts = ordered.Select((item, i) => new ItemVerdict(item.Id, relevance[i])).ToList();
         var fresh = ordered.Select((item, i) => (Item: item, Verdict: relevance[i])).Where(x => x.Verdict.Relevant)
             .ToDictionary(x => x.Item.Id, x => x);
-        if (fresh.Count == 0)
+        // Story-level relevance: a borderline item is clustered with the others and becomes relevant if it joins a story
+        // that is (one with a relevant item), unless a moderator's exclude phrase names it.
+        var borderline = ordered.Select((item, i) => (Item: item, Verdict: relevance[i]))
+            .Where(x => x.Verdict.Borderline && !excluded.Any(p => TopicFilter.Mentions([x.Item.Item.Title, x.Item.Item.Summary], p)))
+            .ToDictionary(x => x.Item.Id, x => x);
+        if (fresh.Count == 0 && borderline.Count == 0)
         {
             return new ProcessedBatch(verdicts, [], [], []);
+        }
+
+        var position = verdicts.Select((v, i) => (v.ItemId, i)).ToDictionary(x => x.ItemId, x => x.i);
+        void Promote(long id, long storyId, string title)
+        {
+            var verdict = borderline[id].Verdict;
+            verdicts[position[id]] = new ItemVerdict(id, verdict with { Relevant = true, Borderline = false, Reasons = [.. verdict.Reasons, $"joins story {storyId}: {title}"] });
+            fresh[id] = (borderline[id].Item, verdicts[position[id]].Relevance);
         }
 
         // The same article from another feed (or again from this one) is another source of its story, never a new one.
         var newStories = new List<NewStory>();
         var placements = new List<StoryPlacement>();
         var merges = new List<StoryMerge>();
-        foreach (var (id, x) in fresh.ToList())
+        foreach (var (id, x) in fresh.Concat(borderline).ToList())
         {
             if (articles.Find(x.Item.Item.Url, x.Item.Item.Title, x.Item.Item.Published) is { } known)
             {
+                if (borderline.ContainsKey(id))
+                {
+                    Promote(id, known.StoryId, window.TryGetValue(known.ItemId, out var w) ? EventFeatureExtractor.TitleOf(w.Document) : x.Item.Item.Title);
+                    borderline.Remove(id);
+                }
+
                 placements.Add(new StoryPlacement(id, known.StoryId, known.ItemId));
                 fresh.Remove(id);
             }
         }
 
-        if (fresh.Count == 0)
+        if (fresh.Count == 0 && borderline.Count == 0)
         {
             return new ProcessedBatch(verdicts, newStories, placements, merges);
         }
 
-        var documents = fresh.Values.Select(x => new StoryDocument(x.Item.Id, x.Item.Item.Key, x.Item.Item.Title, x.Item.Item.Summary, x.Item.FeedName, x.Item.Item.Published)).ToList();
+        var documents = fresh.Values.Concat(borderline.Values).Select(x => new StoryDocument(x.Item.Id, x.Item.Item.Key, x.Item.Item.Title, x.Item.Item.Summary, x.Item.FeedName, x.Item.Item.Published)).ToList();
         var from = documents.Min(d => d.Published) - clusterer.Reach;
         var to = documents.Max(d => d.Published) + clusterer.Reach;
         var current = new Dictionary<long, long>();
         foreach (var (document, storyId) in window.Values)
         {
-            if (document.Published >= from && document.Published <= to && !fresh.ContainsKey(document.ItemId))
+            if (document.Published >= from && document.Published <= to && !fresh.ContainsKey(document.ItemId) && !borderline.ContainsKey(document.ItemId))
             {
                 documents.Add(document);
                 current[document.ItemId] = storyId;
@@ -272,13 +292,24 @@ public sealed partial class ProcessStage(
 
         foreach (var story in StoryReconciler.Reconcile(partition, current).Stories)
         {
-            var joining = story.ItemIds.Where(fresh.ContainsKey).ToList();
+            // A story of borderline items alone is no story: they stay out.
+            var relevantFirst = story.ItemIds.FirstOrDefault(id => fresh.ContainsKey(id) || current.ContainsKey(id));
+            var joinsRelevant = story.StoryId is not null || relevantFirst != 0;
+            var joining = story.ItemIds.Where(id => fresh.ContainsKey(id) || (joinsRelevant && borderline.ContainsKey(id))).ToList();
             if (joining.Count == 0 && story.Absorbed.Count == 0)
             {
                 continue;
             }
 
-            var storyId = story.StoryId ?? await StartStoryAsync(fresh[joining[0]]);
+            var storyId = story.StoryId ?? await StartStoryAsync(fresh[story.ItemIds.First(fresh.ContainsKey)]);
+            var title = current.ContainsKey(relevantFirst) && window.TryGetValue(relevantFirst, out var first)
+                ? EventFeatureExtractor.TitleOf(first.Document)
+                : fresh.TryGetValue(relevantFirst, out var firstFresh) ? firstFresh.Item.Item.Title : "";
+            foreach (var id in joining.Where(borderline.ContainsKey))
+            {
+                Promote(id, storyId, title);
+            }
+
             placements.AddRange(joining.Select(id => new StoryPlacement(id, storyId, story.DuplicateOf.TryGetValue(id, out var original) ? original : null)));
             foreach (var id in joining)
             {

@@ -440,6 +440,9 @@ public interface ICommunityStore
 
     /// <summary>Every community's <c>/topic include</c> phrases: items that mention one become stories even when the classifier says no.</summary>
     Task<IReadOnlyList<string>> GetIncludePhrasesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every community's <c>/topic exclude</c> phrases: a borderline item that mentions one never becomes relevant by joining a story.</summary>
+    Task<IReadOnlyList<string>> GetExcludePhrasesAsync(CancellationToken cancellationToken);
     Task<TopicSettings> GetTopicSettingsAsync(string communityId, CancellationToken cancellationToken);
     Task SetTopicSettingsAsync(string communityId, TopicSettings settings, CancellationToken cancellationToken);
 

@@ -15,7 +15,7 @@ internal static class ClusterEvaluation
 {
     public static List<EvaluatedHeadline> Run(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, CancellationToken cancellationToken)
     {
-        var relevant = new List<(Headline Headline, StoryDocument Document)>();
+        var relevant = new List<StoryDocument>();
         for (var i = 0; i < headlines.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -25,12 +25,10 @@ internal static class ClusterEvaluation
                 continue;
             }
 
-            var itemId = i + 1L;
-            var document = new StoryDocument(itemId, headline.Id, headline.Title, headline.Summary ?? "", headline.Outlet, headline.FirstSeen ?? DateTimeOffset.UnixEpoch);
-            relevant.Add((headline, document));
+            relevant.Add(Document(headline, i + 1L));
         }
 
-        var partition = clusterer.Cluster([.. relevant.Select(r => r.Document)], null, cancellationToken);
+        var partition = clusterer.Cluster(relevant, null, cancellationToken);
 
         var storyOf = new Dictionary<long, int>();
         for (var c = 0; c < partition.Clusters.Count; c++)
@@ -44,6 +42,65 @@ internal static class ClusterEvaluation
         return [.. headlines.Select((h, i) => storyOf.TryGetValue(i + 1L, out var story)
             ? new EvaluatedHeadline(h, true, story, partition.DuplicateOf.ContainsKey(i + 1L))
             : new EvaluatedHeadline(h, false, null, false))];
+    }
+
+    /// <summary>A headline as the clusterer reads an item.</summary>
+    public static StoryDocument Document(Headline headline, long itemId) =>
+        new(itemId, headline.Id, headline.Title, headline.Summary ?? "", headline.Outlet, headline.FirstSeen ?? DateTimeOffset.UnixEpoch);
+
+    /// <summary>
+    /// Trains the same-event model on labelled periods, each a window of its own as the pipeline would cluster it:
+    /// every pair of labelled headlines within the clusterer's fade is one example, positive when the editors put both
+    /// under one story. <paramref name="others"/> are headlines of the same days known to be in no story (not about the
+    /// talks, yet naming the profile's people: what a classifier's mistake would let in); their pairs with the labelled
+    /// ones are negatives, so the model also learns what an unrelated headline looks like.
+    /// </summary>
+    /// <summary>How much a pair with an unrelated headline counts against a labelled pair: enough to teach what unrelated
+    /// looks like, not so much that it outweighs the editors' pairs and shifts the odds between headlines on the topic.</summary>
+    public const double OtherWeight = 0.1;
+
+    public static StoryPairModel TrainPairs(IReadOnlyList<IReadOnlyList<Headline>> periods, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Headline> others, StoryWindowClusterer clusterer, string trainedOn, CancellationToken cancellationToken)
+    {
+        var pairs = new List<(double[] Features, bool Embedded, bool Same, double Weight)>();
+        foreach (var period in periods)
+        {
+            var labelled = period.Where(h => labels.ContainsKey(h.Id)).ToList();
+            if (labelled.Count == 0)
+            {
+                continue;
+            }
+
+            var (from, to) = (labelled.Min(h => h.FirstSeen), labelled.Max(h => h.FirstSeen));
+            var window = labelled.Concat(others.Where(h => !labels.ContainsKey(h.Id) && h.FirstSeen >= from && h.FirstSeen <= to)).ToList();
+            var story = window.Select((h, i) => (Id: i + 1L, Story: labels.GetValueOrDefault(h.Id))).ToDictionary(x => x.Id, x => x.Story);
+            var documents = window.Select((h, i) => Document(h, i + 1L)).ToList();
+            foreach (var (a, b, features, embedded) in clusterer.Pairs(documents, (a, b) => story[a] is not null || story[b] is not null, cancellationToken))
+            {
+                var bothLabelled = story[a] is not null && story[b] is not null;
+                pairs.Add((features, embedded, bothLabelled && story[a] == story[b], bothLabelled ? 1 : OtherWeight));
+            }
+        }
+
+        return StoryPairTrainer.Train(pairs, trainedOn);
+    }
+
+    /// <summary>
+    /// The negatives <see cref="TrainPairs"/> learns from: unlabelled headlines of the labelled days that name one of
+    /// the profile's people (when the labels cover every headline about the talks, as clusters-dev.tsv does).
+    /// </summary>
+    public static List<Headline> Confusable(IReadOnlyList<Headline> all, IReadOnlyDictionary<string, string> labels, EventFeatureExtractor extractor)
+    {
+        var labelled = all.Where(h => labels.ContainsKey(h.Id)).ToList();
+        if (labelled.Count == 0)
+        {
+            return [];
+        }
+
+        var (from, to) = (DateOnly.FromDateTime(labelled.Min(h => h.FirstSeen ?? DateTimeOffset.UnixEpoch).UtcDateTime), DateOnly.FromDateTime(labelled.Max(h => h.FirstSeen ?? DateTimeOffset.UnixEpoch).UtcDateTime));
+        var people = extractor.People.ToHashSet(StringComparer.Ordinal);
+        return [.. all.Where(h => !labels.ContainsKey(h.Id) && h.FirstSeen is { } seen
+            && DateOnly.FromDateTime(seen.UtcDateTime) >= from && DateOnly.FromDateTime(seen.UtcDateTime) <= to
+            && Tokenizer.Tokenize(h.Title).Any(people.Contains))];
     }
 
     /// <summary>
@@ -127,6 +184,24 @@ internal sealed record HeldOutScore(string Name, int TuneItems, int TestItems, d
 /// </summary>
 internal static class HeldOutEvaluation
 {
+    /// <summary>
+    /// The same-event model on days it was not trained on: for each rolling origin and each held-back fold, a model
+    /// trained on the pairs of the other days (each period a window of its own) clusters the held-out days. Nothing is
+    /// chosen on the held-out days; the merge rule is the model's even odds.
+    /// </summary>
+    public static List<(string Name, int TrainItems, int TestItems, BCubedScore Score)> Model(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Headline> others, Func<StoryPairModel?, StoryWindowClusterer> clusterer, CancellationToken cancellationToken)
+    {
+        var results = new List<(string, int, int, BCubedScore)>();
+        foreach (var (name, tune, test) in RollingSets(labelled).Concat(FoldSets(labelled, 3)))
+        {
+            var model = ClusterEvaluation.TrainPairs([.. tune], labels, others, clusterer(null), name, cancellationToken);
+            var score = ClusterEvaluation.Score(ClusterEvaluation.Run(test, null, clusterer(model), cancellationToken), labels);
+            results.Add((name, tune.Sum(p => p.Count), test.Count, score));
+        }
+
+        return results;
+    }
+
     public static readonly double[] Thresholds = [0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70];
 
     public static List<HeldOutScore> Rolling(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken) =>

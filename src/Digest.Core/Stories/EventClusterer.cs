@@ -83,6 +83,18 @@ public sealed record EventClusterSettings
 
     /// <summary>The shingle Jaccard from which an item is a near-copy of an earlier one.</summary>
     public double DuplicateJaccard { get; init; } = 0.6;
+
+    /// <summary>With a same-event model: two clusters merge while the mean probability of their item pairs being one
+    /// event exceeds 0.5 by this much (0: the model's own even odds, what correlation clustering asks for).</summary>
+    public double ModelMargin { get; init; }
+
+    /// <summary>With a same-event model: what a pair further apart than the fade counts (as probability − 0.5): the
+    /// model says nothing of pairs it was never trained on, and a story that spans days is rarely one event.</summary>
+    public double ModelFarPair { get; init; } = -0.5;
+
+    /// <summary>With a same-event model: a small story within a round's span joins the round when the mean probability
+    /// of its pairs with the round's items is at least 0.5 plus this (−0.25: a mean of 0.25).</summary>
+    public double ModelAbsorbThreshold { get; init; } = -0.25;
 }
 
 /// <summary>
@@ -100,11 +112,17 @@ public sealed record EventClusterSettings
 /// related items cannot pull a new event in.
 /// </para>
 /// </summary>
-public sealed class EventClusterer(EventClusterSettings? settings = null)
+/// <param name="model">The learned same-event model; without one, the hand-weighted similarity of the settings.</param>
+public sealed class EventClusterer(EventClusterSettings? settings = null, StoryPairModel? model = null)
 {
     private readonly EventClusterSettings settings = settings ?? new EventClusterSettings();
 
     public EventClusterSettings Settings => settings;
+
+    /// <summary>The same-event model the pairs are scored with, or null for the hand-weighted similarity.</summary>
+    public StoryPairModel? Model => model;
+
+    private double Threshold => model is null ? settings.MergeThreshold : settings.ModelMargin;
 
     /// <summary>How far apart in time two items can still affect each other's story: the similarity's fade plus a round's span.</summary>
     public TimeSpan Reach => TimeSpan.FromHours(settings.FullHours + settings.FadeHours + settings.RoundLeadHours + settings.RoundTrailHours);
@@ -132,7 +150,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
 
         // Item pair similarities, kept as sums per pair of clusters (average linkage: a merged cluster's sum with
         // another is the sum of its parts'). Pairs further apart in time than the fade are never compared: their
-        // similarity is 0. Two items placed at different venues, or in different pinned stories, can never share a
+        // similarity is 0 (with the same-event model, ModelFarPair: it says "not one event"). Two items placed at different venues, or in different pinned stories, can never share a
         // story: their sum is −∞, which no merge can undo.
         var sums = new PairSums(n);
         var fadeEnd = settings.FullHours + settings.FadeHours;
@@ -141,12 +159,12 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
             for (var i = j - 1; i >= 0; i--)
             {
                 var hours = (docs[j].Document.Published - docs[i].Document.Published).TotalHours;
-                if (hours > fadeEnd)
+                double s;
+                if (hours > fadeEnd && (model is null || settings.ModelFarPair == 0))
                 {
                     break;
                 }
 
-                double s;
                 if (pinnedOf[i] is { } pi && pinnedOf[j] is { } pj && pi != pj)
                 {
                     s = double.NegativeInfinity;
@@ -154,6 +172,10 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                 else if (VenuesConflict(docs[i], docs[j]))
                 {
                     s = double.NegativeInfinity;
+                }
+                else if (hours > fadeEnd)
+                {
+                    s = settings.ModelFarPair;
                 }
                 else
                 {
@@ -274,7 +296,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                     }
                 }
 
-                if (best < 0 || bestMean < settings.MergeThreshold)
+                if (best < 0 || bestMean < Threshold)
                 {
                     open[a] = false;
                     chain.RemoveAt(chain.Count - 1);
@@ -293,6 +315,41 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                 chain.Add(best);
             }
         }
+    }
+
+    /// <summary>
+    /// The labelled pairs of a window, for training the same-event model: every pair within the fade that no constraint
+    /// decides (two venues), with its features as the clusterer would compute them in that window.
+    /// </summary>
+    /// <param name="include">Which pairs (item ids) to compute; null: all.</param>
+    public List<(long A, long B, double[] Features, bool Embedded)> Pairs(IReadOnlyList<EventFeatures> documents, Func<long, long, bool>? include = null)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var docs = documents.DistinctBy(d => d.Document.ItemId).OrderBy(d => d.Document, StoryDocument.Order).ToArray();
+        var prepared = Prepare(docs, settings.FullHours + settings.FadeHours);
+        var pairs = new List<(long, long, double[], bool)>();
+        for (var j = 1; j < docs.Length; j++)
+        {
+            for (var i = j - 1; i >= 0; i--)
+            {
+                var hours = (docs[j].Document.Published - docs[i].Document.Published).TotalHours;
+                if (hours > settings.FullHours + settings.FadeHours)
+                {
+                    break;
+                }
+
+                if (VenuesConflict(docs[i], docs[j]) || (include is not null && !include(docs[i].Document.ItemId, docs[j].Document.ItemId)))
+                {
+                    continue;
+                }
+
+                var f = new double[PairFeatures.Count];
+                var embedded = PairFeatures.Compute(prepared[i], prepared[j], hours, TermDot(prepared[i], prepared[j]), settings.FullHours, settings.FadeHours, f);
+                pairs.Add((docs[i].Document.ItemId, docs[j].Document.ItemId, f, embedded));
+            }
+        }
+
+        return pairs;
     }
 
     /// <summary>
@@ -347,7 +404,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
                 continue;
             }
 
-            var best = (Score: settings.AbsorbThreshold, Group: -1);
+            var best = (Score: model is null ? settings.AbsorbThreshold : settings.ModelAbsorbThreshold, Group: -1);
             foreach (var round in rounds)
             {
                 if (groups[round.Group].Pinned is { } p && groups[g].Pinned is { } q && p != q)
@@ -409,7 +466,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
 
     /// <summary>An item in the window: its features, its TF-IDF vector over the window (term ids ascending, unit
     /// length) and who its headline reports as speaking.</summary>
-    internal sealed record Prepared(EventFeatures Features, int[] Terms, float[] Weights, string? Speaker, bool SpeakerTakesPart)
+    internal sealed record Prepared(EventFeatures Features, int[] Terms, float[] Weights, string? Speaker, bool SpeakerTakesPart, string[] Words)
     {
         /// <summary>A bystander to the talks speaks: a leader, lawmakers, allies — not a negotiator or an envoy.</summary>
         public bool Bystander => Speaker is not null && !SpeakerTakesPart;
@@ -464,7 +521,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
             var speaker = docs[i].SpeakerCandidates.Where(c => c.Named || names.Contains(c.Word))
                 .Select(c => (SpeakerCandidate?)c).FirstOrDefault();
             var takesPart = speaker is { } who && (who.TakesPart || NamedAtAMeeting(i, who.Word));
-            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, takesPart);
+            var words = docs[i].TitleTokens.Where(t => t.Length > 1 && !Tokenizer.IsStopWord(t)).Distinct().Order(StringComparer.Ordinal).ToArray();
+            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, takesPart, words);
         }
 
         return prepared;
@@ -525,10 +583,17 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
         EventFeatures x = px.Features, y = py.Features;
         if (hours >= settings.FullHours + settings.FadeHours)
         {
-            return 0;
+            return model is null ? 0 : settings.ModelFarPair;
         }
 
         var terms = TermDot(px, py);
+        if (model is not null)
+        {
+            Span<double> f = stackalloc double[PairFeatures.Count];
+            var embedded = PairFeatures.Compute(px, py, hours, terms, settings.FullHours, settings.FadeHours, f);
+            return model.Probability(f, embedded) - 0.5;
+        }
+
         var s = x.Embedding is { } ex && y.Embedding is { } ey
             ? (settings.EmbeddingWeight * Dot(ex, ey)) + (settings.TermWeight * terms)
             : settings.TermOnlyWeight * terms;
@@ -569,7 +634,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null)
     }
 
     /// <summary>Developments that make their own story even when they mention the talks.</summary>
-    private static bool IsApart(Development d) => d is Development.Strike or Development.Markets or Development.Personnel or Development.Leak;
+    internal static bool IsApart(Development d) => d is Development.Strike or Development.Markets or Development.Personnel or Development.Leak;
 
     /// <summary>Both place an event, at different venues: never one story.</summary>
     private static bool VenuesConflict(EventFeatures x, EventFeatures y) =>

@@ -28,6 +28,10 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
     public StoryPartition Cluster(IReadOnlyList<StoryDocument> window, IReadOnlyDictionary<long, long>? pinned, CancellationToken cancellationToken) =>
         clusterer.Cluster(Features(window, cancellationToken), pinned);
 
+    /// <summary>The window's pairs with the same-event model's features (<see cref="EventClusterer.Pairs"/>), for training it.</summary>
+    public List<(long A, long B, double[] Features, bool Embedded)> Pairs(IReadOnlyList<StoryDocument> window, Func<long, long, bool>? include, CancellationToken cancellationToken) =>
+        clusterer.Pairs(Features(window, cancellationToken), include);
+
     /// <summary>The window's features, from the cache or computed (embeddings in one batch); forgets items no longer in the window.</summary>
     internal List<EventFeatures> Features(IReadOnlyList<StoryDocument> window, CancellationToken cancellationToken)
     {

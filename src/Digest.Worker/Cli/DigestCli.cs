@@ -50,10 +50,13 @@ internal static class DigestCli
                          fetch and parse one feed as polling would; show its title, format, encoding, items and warnings
           train --labels FILE… [--headlines F] [--until DATE] [--profile F] [--output F] [--no-feedback]
                          rebuild the classifier's model from labelled headlines and the moderators' stored feedback
+          train stories --input F.jsonl --labels TSV [--output F]
+                         rebuild the story clusterer's same-event model (config/models/story-pairs.json) from an editor's stories
           eval classify --input F.jsonl --output OUT.jsonl [--labels TSV] [--from D --to D] [--threshold X]
           eval classify --rolling [D …] --input F.jsonl --labels TSV [--horizon DAYS] [--from D --to D]
                          the classifier on a fixed split, or retrained at each origin d and tested on the days after
           eval cluster --input F.jsonl [--labels TSV] [--output OUT.tsv] [--all] [--from D --to D] [--no-embeddings] [--rolling]
+                         [--clusterer pairs|rules|incremental] [--story-model F]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
           eval attribution --input F.jsonl --articles DIR --output O.jsonl
           help           this text
@@ -75,6 +78,7 @@ internal static class DigestCli
                 "run" => NoOptions(args, stderr) ? await RunBotAsync(args, stdout, stderr, cancellationToken) : 2,
                 "status" => NoOptions(args, stderr) ? await StatusCommand.RunAsync(args, stdout, cancellationToken) : 2,
                 "feeds" => await FeedsVerb.RunAsync(args, stdout, stderr, cancellationToken),
+                "train" when args.VerbWords is ["stories", ..] => await TrainStoriesVerb.RunAsync(args.VerbWords.Skip(1).ToList(), stdout, stderr, cancellationToken),
                 "train" => await TrainVerb.RunAsync(args, stdout, stderr, cancellationToken),
                 "eval" => await EvalAsync(args.VerbWords, stdout, stderr, cancellationToken),
                 "help" or "--help" or "-h" => await WriteAsync(stdout, Usage, 0),

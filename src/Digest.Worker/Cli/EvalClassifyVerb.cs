@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Digest.Core;
 using Digest.Core.Classification;
+using Digest.Core.Stories;
 
 namespace Digest.Worker.Cli;
 
@@ -12,15 +13,17 @@ namespace Digest.Worker.Cli;
 /// the input or joined from --labels by id) it prints precision, recall and F1 for T against W+O (? left out) and the
 /// mistakes. With <c>--rolling [DATE…]</c> it retrains for each origin d on the labels up to d and tests on the days
 /// after (<c>--horizon N</c> of them; all by default), and prints a table of origins: how the classifier does on news it
-/// has not seen yet.
+/// has not seen yet. With <c>--rolling --stories CLUSTERS.tsv</c> it also applies story-level relevance to each origin's
+/// test days (<see cref="StoryRelevanceEvaluation"/>: a borderline item that joins a relevant story is relevant) and
+/// prints both figures.
 /// </summary>
 internal static class EvalClassifyVerb
 {
-    private static readonly string[] Known = ["--input", "--output", "--labels", "--from", "--to", "--profile", "--model", "--threshold", "--rolling", "--horizon", "--mistakes"];
+    private static readonly string[] Known = ["--input", "--output", "--labels", "--from", "--to", "--profile", "--model", "--threshold", "--rolling", "--horizon", "--mistakes", "--stories"];
     private static readonly double[] CalibrationEdges = [0, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 1];
 
     private const string Usage = "usage: eval classify --input FILE.jsonl --output OUT.jsonl [--labels labels.tsv] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--profile topic.json] [--model model.bin] [--threshold 0.5]\n"
-        + "       eval classify --rolling [yyyy-MM-dd …] --input FILE.jsonl --labels labels.tsv [--horizon DAYS] [--from D] [--to D] [--profile topic.json] [--threshold 0.5] [--mistakes]";
+        + "       eval classify --rolling [yyyy-MM-dd …] --input FILE.jsonl --labels labels.tsv [--horizon DAYS] [--from D] [--to D] [--profile topic.json] [--threshold 0.5] [--mistakes] [--stories clusters.tsv]";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -89,6 +92,9 @@ internal static class EvalClassifyVerb
 
             return rolling
                 ? await RollingAsync(headlines, origins, horizon, threshold, parsed.Value("--profile"), parsed.Has("--mistakes"), stdout, stderr, cancellationToken)
+                    is var code && code == 0 && parsed.Value("--stories") is { } storiesPath
+                    ? await StoriesAsync(headlines, origins, horizon, threshold, parsed.Value("--profile"), storiesPath, stdout, stderr, cancellationToken)
+                    : code
                 : await FixedAsync(headlines, parsed.Value("--output")!, threshold, parsed.Value("--profile"), parsed.Value("--model"), stdout, stderr, cancellationToken);
         }
         catch (InvalidDataException e)
@@ -213,6 +219,58 @@ internal static class EvalClassifyVerb
                 await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"  {(verdict.Relevant ? "FP" : "FN")} {verdict.Score:0.000} {headline.Day:MM-dd} [{headline.Label}] {headline.Title} — {string.Join("; ", verdict.Reasons)}"));
             }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The rolling origin again, with story-level relevance applied to each origin's test days.</summary>
+    private static async Task<int> StoriesAsync(
+        List<Headline> headlines, List<DateOnly> origins, int? horizon, double? threshold, string? profilePath, string storiesPath, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(storiesPath))
+        {
+            await stderr.WriteLineAsync($"--stories: no file at '{storiesPath}'");
+            return 2;
+        }
+
+        var profile = TopicProfile.Load(ClassifierFiles.ProfilePath(profilePath)!);
+        if (threshold is { } t)
+        {
+            profile = profile with { Threshold = t, StoryThreshold = Math.Min(t, profile.StoryThreshold) };
+        }
+
+        var labelled = headlines.Where(h => h.Relevant is not null).ToList();
+        if (origins.Count == 0)
+        {
+            origins = ClassifierEvaluation.DefaultOrigins(labelled);
+        }
+
+        var stories = ClusterEvaluation.ReadLabels(storiesPath);
+        using var embedder = new Embeddings.MiniLmEmbedder();
+        var cached = new CachingEmbedder(embedder);
+        var extractor = new EventFeatureExtractor(profile);
+        var results = StoryRelevanceEvaluation.Rolling(profile, headlines, origins, horizon, stories, m => new StoryWindowClusterer(extractor, new EventClusterer(null, m), cached), cancellationToken);
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync("with story-level relevance: each origin's relevant and borderline test items clustered as one window (the same-event model trained on the stories up to d), a borderline item in a story with a relevant one made relevant");
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync("| origin d | tested | items: precision | recall | F1 | with stories: precision | recall | F1 | promoted (T) |");
+        await stdout.WriteLineAsync("|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Origin:yyyy-MM-dd} | {r.TestItems} | {r.Items.Precision:0.000} | {r.Items.Recall:0.000} | {r.Items.F1:0.000} | {r.Stories.Precision:0.000} | {r.Stories.Recall:0.000} | {r.Stories.F1:0.000} | {r.Promoted} ({r.PromotedPositives}) |"));
+        }
+
+        if (results.Count > 0)
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"| mean | | {results.Average(r => r.Items.Precision):0.000} | {results.Average(r => r.Items.Recall):0.000} | {results.Average(r => r.Items.F1):0.000} | {results.Average(r => r.Stories.Precision):0.000} | {results.Average(r => r.Stories.Recall):0.000} | {results.Average(r => r.Stories.F1):0.000} | |"));
+        }
+
+        foreach (var (headline, verdict) in results.SelectMany(r => r.PromotedItems).DistinctBy(p => p.Headline.Id))
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  promoted [{headline.Label}] {verdict.Score:0.000} {headline.Title} — {verdict.Reasons[^1]}"));
         }
 
         return 0;

@@ -13,13 +13,16 @@ namespace Digest.Worker.Cli;
 /// only the labelled lines and prints B-cubed precision, recall and F1; --output writes <c>id&lt;TAB&gt;story</c> for
 /// every line (story <c>-</c> for a line the classifier left out). With --labels and --rolling it also scores days the
 /// clusterer was not tuned on: a rolling origin and three held-back folds (<see cref="HeldOutEvaluation"/>).
-/// <c>--clusterer incremental</c> scores the previous incremental clusterer instead, fed in published order.
+/// The clusterer is the one the pipeline uses — the same-event model of <c>config/models/story-pairs.json</c>
+/// (<c>--story-model</c> for another) — unless <c>--clusterer rules</c> (the hand-weighted similarity) or
+/// <c>--clusterer incremental</c> (the previous incremental clusterer, fed in published order). With --rolling, the model
+/// is retrained on each origin's earlier days (each fold's other days) and scored on the days after (the fold).
 /// </summary>
 internal static class EvalClusterVerb
 {
-    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--clusterer event|incremental] [--rolling] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
+    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--clusterer pairs|rules|incremental] [--story-model F] [--rolling] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
 
-    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--clusterer", "--rolling", "--show", "--set", "--profile", "--model"];
+    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--clusterer", "--story-model", "--rolling", "--show", "--set", "--profile", "--model"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -52,16 +55,33 @@ internal static class EvalClusterVerb
             return 2;
         }
 
-        var incremental = parsed.Value("--clusterer") switch
+        var kind = parsed.Value("--clusterer") ?? "pairs";
+        if (kind is not ("pairs" or "rules" or "incremental"))
         {
-            null or "event" => false,
-            "incremental" => true,
-            _ => (bool?)null,
-        };
-        if (incremental is null)
-        {
-            await stderr.WriteLineAsync($"--clusterer wants event or incremental, not '{parsed.Value("--clusterer")}'");
+            await stderr.WriteLineAsync($"--clusterer wants pairs, rules or incremental, not '{kind}'");
             return 2;
+        }
+
+        bool? incremental = kind == "incremental";
+        StoryPairModel? model = null;
+        if (kind == "pairs")
+        {
+            var modelPath = parsed.Value("--story-model") ?? VerbArguments.FindConfigFile(StoryPairModel.DefaultPath);
+            if (modelPath is null || !File.Exists(modelPath))
+            {
+                await stderr.WriteLineAsync($"--story-model: no story model at '{modelPath ?? "config/" + StoryPairModel.DefaultPath}' (build it with `digest train stories`, or give --clusterer rules)");
+                return 2;
+            }
+
+            try
+            {
+                model = StoryPairModel.Load(modelPath);
+            }
+            catch (InvalidDataException e)
+            {
+                await stderr.WriteLineAsync("--story-model: " + e.Message);
+                return 2;
+            }
         }
 
         var settings = new EventClusterSettings();
@@ -83,6 +103,7 @@ internal static class EvalClusterVerb
             }
 
             var headlines = Headlines.ReadJsonLines(input).Where(h => h.InDays(from, to)).ToList();
+            var unfiltered = headlines;
             Dictionary<string, string>? labels = null;
             if (parsed.Value("--labels") is { } labelsPath)
             {
@@ -94,9 +115,9 @@ internal static class EvalClusterVerb
             var all = parsed.Has("--all");
             var results = incremental.Value
                 ? ClusterEvaluation.RunIncremental(headlines, all ? null : classifier, Incremental(classifier.Profile), cancellationToken)
-                : ClusterEvaluation.Run(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings), embedder), cancellationToken);
+                : ClusterEvaluation.Run(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings, model), embedder), cancellationToken);
             var stories = results.Where(r => r.Story is not null).GroupBy(r => r.Story!.Value).ToList();
-            var how = incremental.Value ? "incremental clusterer" : embedder is null ? "without embeddings" : "with " + embedder.Model + " embeddings";
+            var how = (incremental.Value ? "incremental clusterer" : model is null ? "hand-weighted rules" : "same-event model") + (incremental.Value ? "" : embedder is null ? ", without embeddings" : ", with " + embedder.Model + " embeddings");
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{headlines.Count} headlines, {results.Count(r => r.Relevant)} {(all ? "clustered (--all)" : "relevant")} → {stories.Count} stories ({results.Count(r => r.Duplicate)} near-copies), {how}"));
 
@@ -110,6 +131,10 @@ internal static class EvalClusterVerb
             if (labels is not null && parsed.Has("--rolling") && incremental.Value)
             {
                 await WriteIncrementalHeldOutAsync(headlines, labels, classifier.Profile, stdout, cancellationToken);
+            }
+            else if (labels is not null && parsed.Has("--rolling") && model is not null)
+            {
+                await WriteModelHeldOutAsync(headlines, unfiltered, labels, settings, classifier.Profile, embedder, stdout, cancellationToken);
             }
             else if (labels is not null && parsed.Has("--rolling"))
             {
@@ -171,6 +196,29 @@ internal static class EvalClusterVerb
         }
     }
 
+    private static async Task WriteModelHeldOutAsync(List<Headline> headlines, List<Headline> unfiltered, Dictionary<string, string> labels, EventClusterSettings settings, TopicProfile profile, ITextEmbedder? embedder, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var cached = embedder is null ? null : new CachingEmbedder(embedder);
+        var extractor = new EventFeatureExtractor(profile);
+        var rows = HeldOutEvaluation.Model(headlines, labels, ClusterEvaluation.Confusable(unfiltered, labels, extractor), m => new StoryWindowClusterer(extractor, new EventClusterer(settings, m), cached), cancellationToken);
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync("held out (the same-event model trained on the other days' pairs; F1 on the days held out):");
+        foreach (var (name, train, test, score) in rows)
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {name,-30} train {train,3} test {test,3}  F1 {score.F1:0.000} (P {score.Precision:0.000} R {score.Recall:0.000}, {score.Stories} stories for {score.ReferenceStories})"));
+        }
+
+        foreach (var (what, prefix) in new[] { ("rolling origin", "tune"), ("held-back folds", "fold") })
+        {
+            var list = rows.Where(r => r.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            if (list.Count > 0)
+            {
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  mean over {what}: F1 {list.Average(r => r.Score.F1):0.000}"));
+            }
+        }
+    }
+
     private static async Task WriteHeldOutAsync(List<Headline> headlines, Dictionary<string, string> labels, EventClusterSettings settings, TopicProfile profile, ITextEmbedder? embedder, TextWriter stdout, CancellationToken cancellationToken)
     {
         var cached = embedder is null ? null : new CachingEmbedder(embedder);
@@ -202,26 +250,6 @@ internal static class EvalClusterVerb
 
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  mean over {kind}: tuned F1 {list.Average(r => r.Tuned.F1):0.000}, defaults F1 {list.Average(r => r.Defaults.F1):0.000}"));
-        }
-    }
-
-    /// <summary>Embeds each distinct text once across the many clusterings of a held-out evaluation.</summary>
-    private sealed class CachingEmbedder(ITextEmbedder inner) : ITextEmbedder
-    {
-        private readonly Dictionary<string, float[]> vectors = new(StringComparer.Ordinal);
-
-        public string Model => inner.Model;
-
-        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
-        {
-            var missing = texts.Where(t => !vectors.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
-            var fresh = inner.Embed(missing, cancellationToken);
-            for (var i = 0; i < missing.Count; i++)
-            {
-                vectors[missing[i]] = fresh[i];
-            }
-
-            return [.. texts.Select(t => vectors[t])];
         }
     }
 

@@ -122,6 +122,43 @@ public sealed class ProcessStageTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Drain_BorderlineItemJoiningARelevantStory_IsRelevantAndInTheDigestUnlessAModeratorExcludedIt()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        await workers.Store.SetTopicSettingsAsync("telegram:-1", new TopicSettings([], ["casino"], null), Ct);
+        var (harbor, quay, dock, alps) = (await workers.FeedAsync("Harbor Wire"), await workers.FeedAsync("Quay Post"), await workers.FeedAsync("Dock Daily"), await workers.FeedAsync("Alps Herald"));
+        await workers.PollAsync(harbor, false, NewItem("r1", "US and Ukrainian delegations open talks in Geneva on Trump's peace plan", 0));
+        await workers.PollAsync(quay, false, NewItem("b1", "US and Ukrainian delegations in Geneva break for the night on Trump's plan", 3));
+        await workers.PollAsync(dock, false, NewItem("b2", "US and Ukrainian delegations in Geneva dine at a lakeside casino on Trump's plan", 4));
+        await workers.PollAsync(alps, false, NewItem("b3", "Avalanche warning raised across the Alps after heavy snow", 2));
+
+        await workers.Process(new TalksOrBorderline()).DrainAsync(Ct);
+        await workers.Refresh().RunAsync(Task.CompletedTask, Ct);
+
+        var story = (await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct)).ShouldHaveSingleItem();
+        var members = await workers.Store.GetStoryItemsAsync(story.Id, Ct);
+        members.Select(m => m.Item.Key).Order().ShouldBe(["b1", "r1"]);
+        members.Single(m => m.Item.Key == "b1").Relevance!.Reasons
+            .ShouldContain($"joins story {story.Id}: US and Ukrainian delegations open talks in Geneva on Trump's peace plan");
+        var all = await workers.Store.GetItemsSinceAsync(DateTimeOffset.MinValue, Ct);
+        all.Single(i => i.Item.Key == "b2").Relevance!.Relevant.ShouldBeFalse();
+        all.Single(i => i.Item.Key == "b3").Relevance!.Relevant.ShouldBeFalse();
+        (await workers.StoryOfAsync("b3")).ShouldBeNull();
+
+        var digest = await new DigestComposer(workers.Store, workers.Store, Microsoft.Extensions.Options.Options.Create(new DigestOptions()), workers.Time).ComposeLatestAsync(Ct);
+        digest.Stories.ShouldHaveSingleItem().Sources.Select(s => s.Name).Order().ShouldBe(["Harbor Wire", "Quay Post"]);
+    }
+
+    /// <summary>Talks are relevant; anything else about Geneva or the Alps is borderline (left to its story).</summary>
+    private sealed class TalksOrBorderline : Digest.Core.Classification.IRelevanceClassifier
+    {
+        public Digest.Core.Classification.Relevance Classify(Digest.Core.Classification.ClassifierInput input) =>
+            input.Title.Contains("talks", StringComparison.Ordinal)
+                ? new(true, 0.9, [], ["matched: talks"])
+                : new(false, 0.25, [], ["borderline: relevant if it joins a relevant story"]) { Borderline = true };
+    }
+
+    [Fact]
     public async Task Drain_PipelineLeaseHeldByAnotherWorker_WaitsForItsRelease()
     {
         await workers.Store.MigrateAsync(Ct);

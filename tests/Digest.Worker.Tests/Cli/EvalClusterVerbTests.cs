@@ -38,6 +38,68 @@ public sealed class EvalClusterVerbTests
     public async Task EvalCluster_Rolling_ScoresEachHeldOutPeriodWithAThresholdChosenBeforeIt()
     {
         using var cli = new TestSupport.Cli();
+        var (input, labels) = await WriteRoundsAsync(cli);
+
+        var (exit, stdout, stderr) = await cli.RunAsync("eval", "cluster", "--input", input, "--labels", labels, "--all", "--no-embeddings", "--clusterer", "rules", "--rolling", "--show", "0");
+
+        exit.ShouldBe(0, stderr);
+        stdout.ShouldContain("hand-weighted rules, without embeddings");
+        stdout.ShouldContain("tune ≤ 03-04, test after");
+        stdout.ShouldContain("fold 3/3: 03-06…03-07");
+        stdout.ShouldContain("mean over rolling origin: tuned F1 1.000");
+        stdout.ShouldContain("mean over held-back folds: tuned F1 1.000");
+    }
+
+    [Fact]
+    public async Task EvalCluster_RollingWithTheModel_RetrainsItOnTheDaysBeforeEachHeldOutPeriod()
+    {
+        using var cli = new TestSupport.Cli();
+        var (input, labels) = await WriteRoundsAsync(cli);
+
+        var (exit, stdout, stderr) = await cli.RunAsync("eval", "cluster", "--input", input, "--labels", labels, "--all", "--no-embeddings", "--rolling", "--show", "0");
+
+        exit.ShouldBe(0, stderr);
+        stdout.ShouldContain("same-event model, without embeddings");
+        stdout.ShouldContain("the same-event model trained on the other days' pairs");
+        stdout.ShouldContain("tune ≤ 03-04, test after       train   6 test   6  F1 1.000");
+        stdout.ShouldContain("mean over rolling origin: F1 1.000");
+        stdout.ShouldContain("mean over held-back folds: F1 1.000");
+    }
+
+    [Fact]
+    public async Task TrainStories_WritesAModelThatEvalClusterReads()
+    {
+        using var cli = new TestSupport.Cli();
+        var (input, labels) = await WriteRoundsAsync(cli);
+        var model = Path.Combine(cli.Directory, "pairs.json");
+
+        var (exit, stdout, stderr) = await cli.RunAsync("train", "stories", "--input", input, "--labels", labels, "--output", model);
+        var (evalExit, evalOut, evalErr) = await cli.RunAsync("eval", "cluster", "--input", input, "--labels", labels, "--all", "--story-model", model, "--show", "0");
+
+        exit.ShouldBe(0, stderr);
+        stdout.ShouldContain("trained on 12 headlines of 6 stories");
+        stdout.ShouldContain("different speakers");
+        evalExit.ShouldBe(0, evalErr);
+        evalOut.ShouldContain("F1 1.000");
+    }
+
+    [Fact]
+    public async Task EvalCluster_StoryModelThatIsNotOne_SaysSoAndExits2()
+    {
+        using var cli = new TestSupport.Cli();
+        var input = Path.Combine(cli.Directory, "week.jsonl");
+        var model = Path.Combine(cli.Directory, "pairs.json");
+        await File.WriteAllLinesAsync(input, Week, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(model, """{"format": "story-pairs/0"}""", TestContext.Current.CancellationToken);
+
+        var (exit, _, stderr) = await cli.RunAsync("eval", "cluster", "--input", input, "--story-model", model);
+
+        exit.ShouldBe(2);
+        stderr.ShouldContain("a story pair model for other features");
+    }
+
+    private static async Task<(string Input, string Labels)> WriteRoundsAsync(TestSupport.Cli cli)
+    {
         var input = Path.Combine(cli.Directory, "rounds.jsonl");
         var labels = Path.Combine(cli.Directory, "labels.tsv");
         string[] venues = ["Geneva", "Abu Dhabi", "Moscow", "Miami", "Berlin", "Istanbul"];
@@ -54,14 +116,7 @@ public sealed class EvalClusterVerbTests
 
         await File.WriteAllLinesAsync(input, lines, TestContext.Current.CancellationToken);
         await File.WriteAllLinesAsync(labels, stories, TestContext.Current.CancellationToken);
-
-        var (exit, stdout, stderr) = await cli.RunAsync("eval", "cluster", "--input", input, "--labels", labels, "--all", "--no-embeddings", "--rolling", "--show", "0");
-
-        exit.ShouldBe(0, stderr);
-        stdout.ShouldContain("tune ≤ 03-04, test after");
-        stdout.ShouldContain("fold 3/3: 03-06…03-07");
-        stdout.ShouldContain("mean over rolling origin: tuned F1 1.000");
-        stdout.ShouldContain("mean over held-back folds: tuned F1 1.000");
+        return (input, labels);
     }
 
     [Fact]
@@ -115,7 +170,7 @@ public sealed class EvalClusterVerbTests
         var (_, wordsOnly, _) = await cli.RunAsync("eval", "cluster", "--input", input, "--all", "--no-embeddings");
 
         exit.ShouldBe(0, stderr);
-        stdout.ShouldContain("3 clustered (--all) → 2 stories (0 near-copies), with all-MiniLM-L6-v2 embeddings");
+        stdout.ShouldContain("3 clustered (--all) → 2 stories (0 near-copies), same-event model, with all-MiniLM-L6-v2 embeddings");
         wordsOnly.ShouldContain("→ 3 stories");
     }
 
@@ -123,7 +178,7 @@ public sealed class EvalClusterVerbTests
     [InlineData("--show", "lots", "--show wants a number")]
     [InlineData("--set", "Nope=1", "--set Nope=1")]
     [InlineData("--bogus", "1", "unknown option --bogus")]
-    [InlineData("--clusterer", "kmeans", "--clusterer wants event or incremental, not 'kmeans'")]
+    [InlineData("--clusterer", "kmeans", "--clusterer wants pairs, rules or incremental, not 'kmeans'")]
     public async Task EvalCluster_BadOption_SaysWhatIsWrongAndExits2(string option, string value, string message)
     {
         using var cli = new TestSupport.Cli();
