@@ -258,6 +258,12 @@ public abstract class DapperStore
     /// <summary>The columns <see cref="OutboxRow"/> reads.</summary>
     private protected const string OutboxColumns = "id, channel_id, kind, dedup_key, payload, created_at, attempts, last_error, parts_sent";
 
+    /// <summary>
+    /// The error a message keeps when its claim expired and another claimer takes it over: the worker sending it died (a
+    /// crash, kill -9) with no answer recorded, so the send may have reached the platform. Counted as an attempt.
+    /// </summary>
+    private protected const string AbandonedClaim = "the worker sending it stopped before recording an answer (it may have reached the platform)";
+
     private protected sealed class OutboxBacklogRow
     {
         public long channel_id { get; init; }

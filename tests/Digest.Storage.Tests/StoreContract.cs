@@ -396,6 +396,23 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ClaimNext_ClaimOfAWorkerThatDied_TakenOverAsAnAttemptThatMayHaveReachedThePlatform()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        await store.EnqueueAsync(channelId, "text", "m1", "one", T0, Ct);
+
+        var byA = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0, Ct);
+        var takenOver = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0 + Ttl, Ct);
+        await store.ReleaseClaimAsync(takenOver!.Id, "worker-b", Ct);
+        var afterARelease = await store.ClaimNextAsync(channelId, "worker-c", Ttl, T0 + Ttl, Ct);
+
+        byA!.Attempts.ShouldBe(0);
+        takenOver.Attempts.ShouldBe(1);
+        takenOver.LastError!.ShouldContain("may have reached the platform");
+        afterARelease!.Attempts.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task ClaimNext_HeadNotSent_LaterMessagesWaitSoOrderIsKept()
     {
         var (store, channelId) = await StoreWithChannelAsync();

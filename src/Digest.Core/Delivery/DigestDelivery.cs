@@ -110,8 +110,12 @@ public sealed partial class DigestDelivery(
         try
         {
             payload = OutboxPayload.Deserialize(message.Payload);
-            var outbound = new OutboundMessage(message.Id, payload, message.PartsSent, parts => RecordAsync(
-                token => deliveryStore.RecordPartsSentAsync(message.Id, claimer, parts, time.GetUtcNow() + ClaimTtl, token)));
+            var outbound = new OutboundMessage(
+                message.Id,
+                payload,
+                message.PartsSent,
+                parts => RecordAsync(token => deliveryStore.RecordPartsSentAsync(message.Id, claimer, parts, time.GetUtcNow() + ClaimTtl, token)),
+                message.Attempts > 0 ? message.CreatedAt : null);
             result = await publisher.PublishAsync(channel, outbound, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

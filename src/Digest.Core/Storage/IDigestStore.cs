@@ -358,7 +358,9 @@ public interface IDeliveryStore
     /// Claims the oldest message still to send of a channel for <paramref name="claimer"/> until <paramref name="now"/> +
     /// <paramref name="ttl"/>, so no other worker sends it meanwhile. Null when the channel has nothing to send, when that
     /// message waits for its next attempt, or when another live worker claimed it (a channel's messages go out in order,
-    /// one worker at a time); a claim whose worker died expires and the message is claimed again.
+    /// one worker at a time); a claim whose worker died expires and the message is claimed again — that counts as an attempt,
+    /// with the error that the worker stopped before recording an answer, so <see cref="OutboxMessage.Attempts"/> &gt; 0 says an
+    /// earlier send may have reached the platform.
     /// </summary>
     Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
 
