@@ -89,6 +89,28 @@ public sealed class DigestDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Send_TakenOverFromAWorkerThatDiedMidSend_ThePublisherHearsAnEarlierSendMayHaveGotThrough()
+    {
+        var (store, _, channelId) = await SetUpAsync();
+        var tried = new List<DateTimeOffset?>();
+        var publisher = new ScriptedPublisher((message, _) =>
+        {
+            tried.Add(message.TriedSince);
+            return Task.FromResult(PublishResult.Ok);
+        });
+        var delivery = Delivery(store, publisher);
+        await store.EnqueueAsync(channelId, "text", "notice:1", OutboxPayload.ForText("Talks resume").Serialize(), T0, Ct);
+        await store.ClaimNextAsync(channelId, "worker-killed-mid-send", DigestDelivery.ClaimTtl, T0, Ct);
+        clock.Advance(DigestDelivery.ClaimTtl);
+        await store.EnqueueAsync(channelId, "text", "notice:2", OutboxPayload.ForText("Envoys meet").Serialize(), clock.GetUtcNow(), Ct);
+
+        var sent = await SendDueAsync(delivery, channelId);
+
+        sent.ShouldBe(2);
+        tried.ShouldBe([T0, null]);
+    }
+
+    [Fact]
     public async Task Send_PlatformTimesOut_AFailedAttemptRetriedAfterTheBackoffNeverAShutdown()
     {
         var (store, _, channelId) = await SetUpAsync();
