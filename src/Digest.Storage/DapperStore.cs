@@ -807,6 +807,24 @@ public abstract class DapperStore
             cancellationToken: cancellationToken));
     }
 
+    public async Task<IReadOnlyList<string>> GetClaimersAsync(string prefix, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT claimed_by FROM outbox WHERE claimed_until > @now AND substr(claimed_by, 1, length(@prefix)) = @prefix ORDER BY claimed_by",
+            new { prefix, now = Ms(now) },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task ExpireClaimsAsync(string claimer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET claimed_until = @now WHERE claimed_by = @claimer AND claimed_until > @now",
+            new { claimer, now = Ms(now) },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<long>> GetDueChannelsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);

@@ -381,6 +381,12 @@ public interface IDeliveryStore
     /// <summary>Gives the claim back without counting an attempt (a worker stopping mid-send), so the message is sent again at once.</summary>
     Task ReleaseClaimAsync(long messageId, string claimer, CancellationToken cancellationToken);
 
+    /// <summary>The claimers whose name starts with <paramref name="prefix"/> holding an outbox claim that has not expired at <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<string>> GetClaimersAsync(string prefix, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Ends <paramref name="claimer"/>'s claims now (it died): its messages may be claimed at once, which counts an attempt as any expired claim does.</summary>
+    Task ExpireClaimsAsync(string claimer, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Channels, not paused, whose oldest message still to send is due and not claimed by a live worker: what a sweep wakes.</summary>
     Task<IReadOnlyList<long>> GetDueChannelsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
