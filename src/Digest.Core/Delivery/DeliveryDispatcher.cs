@@ -206,8 +206,8 @@ public sealed partial class DeliveryDispatcher : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: the claims of {Workers} worker(s) of this host that stopped without finishing were ended; their messages go out now")]
-        public static partial void DeadClaimsReleased(ILogger logger, int workers);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Sends} send(s) left unfinished by processes of this host that are gone were taken back; their messages go out now")]
+        public static partial void DeadClaimsReleased(ILogger logger, int sends);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed; trying again at the next one")]
         public static partial void SweepFailed(ILogger logger, Exception exception);
