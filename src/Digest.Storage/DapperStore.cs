@@ -264,6 +264,12 @@ public abstract class DapperStore
     /// <summary>The columns <see cref="OutboxRow"/> reads.</summary>
     private protected const string OutboxColumns = "id, channel_id, kind, dedup_key, payload, created_at, attempts, last_error, parts_sent";
 
+    /// <summary>
+    /// The error a message keeps when its claim expired and another claimer takes it over: the worker sending it died (a
+    /// crash, kill -9) with no answer recorded, so the send may have reached the platform. Counted as an attempt.
+    /// </summary>
+    private protected const string AbandonedClaim = "the worker sending it stopped before recording an answer (it may have reached the platform)";
+
     private protected sealed class OutboxBacklogRow
     {
         public long channel_id { get; init; }
@@ -811,6 +817,24 @@ public abstract class DapperStore
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = @messageId AND claimed_by = @claimer",
             new { messageId, claimer },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<string>> GetClaimersAsync(string prefix, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT claimed_by FROM outbox WHERE claimed_until > @now AND substr(claimed_by, 1, length(@prefix)) = @prefix ORDER BY claimed_by",
+            new { prefix, now = Ms(now) },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
+    public async Task ExpireClaimsAsync(string claimer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox SET claimed_until = @now WHERE claimed_by = @claimer AND claimed_until > @now",
+            new { claimer, now = Ms(now) },
             cancellationToken: cancellationToken));
     }
 

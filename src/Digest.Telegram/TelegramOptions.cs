@@ -49,6 +49,18 @@ public sealed class TelegramOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many sends may wait for Telegram's answer at once (see <see cref="TelegramSendGate"/>): a crash doubles at most
+    /// this many messages, since Telegram takes no idempotency key. 1 costs throughput only when answers are slow
+    /// (one round trip per message; Telegram allows about 30 a second).
+    /// </summary>
+    [Range(1, 100)]
+    public int SendsInFlight { get; set; } = 1;
+
+    /// <summary>How long a send keeps its place in <see cref="SendsInFlight"/> while Telegram has not answered; after that the next send may start.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
+    public TimeSpan SendSlotHold { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

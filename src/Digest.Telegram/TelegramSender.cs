@@ -12,7 +12,7 @@ namespace Digest.Telegram;
 
 /// <summary>
 /// Sends one outbox message's parts to a chat within the flood limits, each call under <see cref="TelegramOptions.RequestTimeout"/>:
-/// waits for the chat's slot, reports each part Telegram acknowledged, follows a group that became a supergroup
+/// waits for the chat's slot, then for a place among the sends in flight (<see cref="TelegramSendGate"/>), reports each part Telegram acknowledged, follows a group that became a supergroup
 /// (rebinding its channel), and says why a part was not delivered — a 429 with its retry_after (the chat pauses that long
 /// here too), a blocked or removed bot (permanent: the channel pauses), a request Telegram will never accept (rejected:
 /// set aside). Anything else (5xx, a reset connection, a timeout) comes out as an exception: a failed attempt.
@@ -20,6 +20,7 @@ namespace Digest.Telegram;
 internal sealed partial class TelegramSender(
     ITelegramBotClient bot,
     TelegramRateLimiter limiter,
+    TelegramSendGate gate,
     IDeliveryStore deliveryStore,
     TimeProvider time,
     IOptions<TelegramOptions> options,
@@ -84,6 +85,7 @@ internal sealed partial class TelegramSender(
             try
             {
                 var target = address;
+                using var place = await gate.EnterAsync(cancellationToken);
                 await PlatformCall.WithTimeoutAsync(token => call(target, token), options.Value.RequestTimeout, time, cancellationToken);
                 return (PublishResult.Ok, address);
             }

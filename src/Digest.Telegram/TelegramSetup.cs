@@ -45,6 +45,7 @@ public static class TelegramSetup
         });
 
         services.AddSingleton<TelegramRateLimiter>();
+        services.AddSingleton<TelegramSendGate>();
         services.AddSingleton<TelegramCallbacks>();
         services.AddSingleton<TelegramIdentity>();
         services.AddSingleton<TelegramSender>();

@@ -203,6 +203,64 @@ public sealed class DiscordPublisherTests
         fake.RequestsTo("POST", "/webhooks/").ShouldHaveSingleItem().Json.TryGetProperty("nonce", out _).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(true, 1)] // the post got through and its answer was lost: the retry finds it and posts nothing
+    [InlineData(false, 1)] // nothing got through: the retry posts it
+    public async Task Publish_WebhookRetriedWithABotToken_LooksInTheChannelFirstSoThePostShowsOnce(bool firstGotThrough, int shown)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        await using var fake = await FakeDiscord.StartAsync(time);
+        await using var services = TestServices.Create(fake, time);
+        var payload = OutboxPayload.ForDigest(new DigestModel(Now, [Story(1), Story(2)], null));
+        fake.Enqueue(CannedResponse.ServerError("POST", "/webhooks/") with { AfterCreating = firstGotThrough });
+
+        var first = await Publisher(services).PublishAsync(Channel(Webhook), new OutboundMessage(9, payload), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMinutes(2));
+        var acknowledged = new List<int>();
+        var retry = new OutboundMessage(9, payload, 0, parts =>
+        {
+            acknowledged.Add(parts);
+            return Task.CompletedTask;
+        }, triedSince: Now);
+        var second = await Publisher(services).PublishAsync(Channel(Webhook), retry, TestContext.Current.CancellationToken);
+
+        first.Delivered.ShouldBeFalse();
+        fake.RequestsTo("POST", "/webhooks/").Count.ShouldBe(firstGotThrough ? 1 : 2); // a 500 is not retried at once: the post takes no nonce
+        second.ShouldBe(PublishResult.Ok);
+        acknowledged.ShouldBe([1]);
+        fake.Created.Count.ShouldBe(shown);
+        var look = fake.RequestsTo("GET", "/channels/500000000000000001/messages").ShouldHaveSingleItem();
+        look.Authorization.ShouldBe($"Bot {FakeDiscord.BotToken}");
+    }
+
+    [Fact]
+    public async Task Publish_WebhookFirstAttempt_PostsWithoutLooking()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, TimeProvider.System);
+
+        await Publisher(services).PublishAsync(Channel(Webhook), OutboxPayload.ForText("hello"), TestContext.Current.CancellationToken);
+
+        fake.Requests.Where(r => r.Method == "GET").ShouldBeEmpty();
+        fake.Created.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Publish_WebhookRetriedWithoutABotToken_PostedAgainAsTheReadmeSays()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        await using var fake = await FakeDiscord.StartAsync(time);
+        await using var services = TestServices.Create(fake, time, settings: new Dictionary<string, string?> { ["Discord:BotToken"] = "" });
+        fake.Enqueue(CannedResponse.ServerError("POST", "/webhooks/") with { AfterCreating = true });
+
+        await Publisher(services).PublishAsync(Channel(Webhook), new OutboundMessage(9, OutboxPayload.ForText("hello")), TestContext.Current.CancellationToken);
+        var second = await Publisher(services).PublishAsync(Channel(Webhook), new OutboundMessage(9, OutboxPayload.ForText("hello"), triedSince: Now), TestContext.Current.CancellationToken);
+
+        second.Delivered.ShouldBeTrue();
+        fake.Requests.Where(r => r.Method == "GET").ShouldBeEmpty();
+        fake.Created.Count.ShouldBe(2);
+    }
+
     [Fact]
     public async Task Publish_BodyDiscordRefuses_RejectedSoItIsSetAsideNotRetried()
     {

@@ -16,7 +16,7 @@ const string Usage =
       isolation  chat A's replies held by 429 retry_after 20; how long a /help in chat B waits
                                                                          [--retry-after 20] [--floods 6] [--limit 300]
       chaos      kill -9 `digest run` N times, at random and aimed at sends in flight; lost and doubled work
-                                                                         [--kills 30] [--item-every 3] [--settle 60]
+                                                                         [--kills 30] [--item-every 3] [--settle 60] [--discord webhook|webhook+bot] [--set Key=Value,…]
       hanging    a Discord API that accepts connections and never answers: does the bot stay up, do the
                  console and Telegram go on                              [--duration 150]
       all        every scenario in turn
@@ -75,7 +75,7 @@ Dictionary<string, string[]> known = new()
     ["farm"] = ["--feeds", "--items", "--interval", "--changed", "--timeout"],
     ["search"] = ["--items", "--queries", "--helps", "--provider", "--sqlite-file", "--postgres"],
     ["isolation"] = ["--retry-after", "--floods", "--limit"],
-    ["chaos"] = ["--kills", "--item-every", "--settle"],
+    ["chaos"] = ["--kills", "--item-every", "--settle", "--discord", "--set"],
     ["hanging"] = ["--duration"],
 };
 var allowed = args[0] == "all" ? known.Values.SelectMany(v => v).ToHashSet() : known[args[0]].ToHashSet();

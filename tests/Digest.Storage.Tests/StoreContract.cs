@@ -412,6 +412,43 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ExpireClaims_OfAClaimerThatDied_ItsMessageIsTakenOverAtOnceAndOthersStayClaimed()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        var other = (await store.EnsureChannelAsync("telegram", "-100", null, "0 0 8 * * ?", "UTC", Ct)).Id;
+        await store.EnqueueAsync(channelId, "text", "m1", "one", T0, Ct);
+        await store.EnqueueAsync(other, "text", "m2", "two", T0, Ct);
+        await store.ClaimNextAsync(channelId, "host-a:41:x", Ttl, T0, Ct);
+        await store.ClaimNextAsync(other, "host-b:41:y", Ttl, T0, Ct);
+
+        var claimers = await store.GetClaimersAsync("host-a:", T0.AddSeconds(1), Ct);
+        await store.ExpireClaimsAsync("host-a:41:x", T0.AddSeconds(1), Ct);
+        var takenOver = await store.ClaimNextAsync(channelId, "host-a:42:z", Ttl, T0.AddSeconds(1), Ct);
+        var stillClaimed = await store.ClaimNextAsync(other, "host-a:42:z", Ttl, T0.AddSeconds(1), Ct);
+
+        claimers.ShouldBe(["host-a:41:x"]);
+        takenOver!.Attempts.ShouldBe(1);
+        stillClaimed.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ClaimNext_ClaimOfAWorkerThatDied_TakenOverAsAnAttemptThatMayHaveReachedThePlatform()
+    {
+        var (store, channelId) = await StoreWithChannelAsync();
+        await store.EnqueueAsync(channelId, "text", "m1", "one", T0, Ct);
+
+        var byA = await store.ClaimNextAsync(channelId, "worker-a", Ttl, T0, Ct);
+        var takenOver = await store.ClaimNextAsync(channelId, "worker-b", Ttl, T0 + Ttl, Ct);
+        await store.ReleaseClaimAsync(takenOver!.Id, "worker-b", Ct);
+        var afterARelease = await store.ClaimNextAsync(channelId, "worker-c", Ttl, T0 + Ttl, Ct);
+
+        byA!.Attempts.ShouldBe(0);
+        takenOver.Attempts.ShouldBe(1);
+        takenOver.LastError!.ShouldContain("may have reached the platform");
+        afterARelease!.Attempts.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task ClaimNext_HeadNotSent_LaterMessagesWaitSoOrderIsKept()
     {
         var (store, channelId) = await StoreWithChannelAsync();

@@ -61,6 +61,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService
             await started.Task;
         }
 
+        await ReleaseDeadClaimsAsync(stoppingToken);
         loops.Start(sending.Token);
         var listening = ListenAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
@@ -109,6 +110,27 @@ public sealed partial class DeliveryDispatcher : BackgroundService
         abandoned?.Dispose();
         sending.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>Before the first send: the claims of this host's processes that died are ended, so their channels go on at once.</summary>
+    private async Task ReleaseDeadClaimsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var released = await delivery.ReleaseDeadClaimsAsync(cancellationToken);
+            if (released > 0)
+            {
+                Log.DeadClaimsReleased(logger, released);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // Those claims then expire on their own (DigestDelivery.ClaimTtl).
+            Log.SweepFailed(logger, e);
+        }
     }
 
     private async Task SweepAsync(CancellationToken cancellationToken)
@@ -184,6 +206,9 @@ public sealed partial class DeliveryDispatcher : BackgroundService
 
     private static partial class Log
     {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Sends} send(s) left unfinished by processes of this host that are gone were taken back; their messages go out now")]
+        public static partial void DeadClaimsReleased(ILogger logger, int sends);
+
         [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed; trying again at the next one")]
         public static partial void SweepFailed(ILogger logger, Exception exception);
     }

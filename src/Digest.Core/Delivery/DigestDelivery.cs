@@ -38,6 +38,48 @@ public sealed partial class DigestDelivery(
 
     private readonly string worker = $"{Environment.MachineName}:{Environment.ProcessId}";
 
+    /// <summary>
+    /// Ends the outbox claims left by processes of this host that died (kill -9, a crash, a container restarted): their
+    /// messages are taken up at once instead of when the claims expire (<see cref="ClaimTtl"/>, which would hold each such
+    /// channel up to two minutes), and the takeover counts as an attempt that may have reached the platform. A claim of a
+    /// live process, or of another host (whose processes we can't see), is left alone. Called before this worker's first
+    /// send, so a claim with this process's own id is a predecessor's (a container restarted with the same pid).
+    /// </summary>
+    public async Task<int> ReleaseDeadClaimsAsync(CancellationToken cancellationToken)
+    {
+        var host = $"{Environment.MachineName}:";
+        var now = time.GetUtcNow();
+        var released = 0;
+        foreach (var claimer in await deliveryStore.GetClaimersAsync(host, now, cancellationToken))
+        {
+            var pid = claimer[host.Length..].Split(':')[0];
+            if (int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && (id == Environment.ProcessId || !IsRunning(id)))
+            {
+                await deliveryStore.ExpireClaimsAsync(claimer, now, cancellationToken);
+                released++;
+            }
+        }
+
+        return released;
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Composes the channel's digest now and queues it.</summary>
     public Task RunChannelAsync(long channelId, CancellationToken cancellationToken) => RunChannelAsync(channelId, null, cancellationToken);
 
@@ -110,8 +152,12 @@ public sealed partial class DigestDelivery(
         try
         {
             payload = OutboxPayload.Deserialize(message.Payload);
-            var outbound = new OutboundMessage(message.Id, payload, message.PartsSent, parts => RecordAsync(
-                token => deliveryStore.RecordPartsSentAsync(message.Id, claimer, parts, time.GetUtcNow() + ClaimTtl, token)));
+            var outbound = new OutboundMessage(
+                message.Id,
+                payload,
+                message.PartsSent,
+                parts => RecordAsync(token => deliveryStore.RecordPartsSentAsync(message.Id, claimer, parts, time.GetUtcNow() + ClaimTtl, token)),
+                message.Attempts > 0 ? message.CreatedAt : null);
             result = await publisher.PublishAsync(channel, outbound, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -28,11 +28,19 @@ public interface IChannelPublisher
 
 /// <summary>
 /// One outbox message on its way: its id (a platform's idempotency key derives from it), what it says, and how many of its
-/// parts the platform has acknowledged so far; <see cref="PartSentAsync"/> records one more.
+/// parts the platform has acknowledged so far; <see cref="PartSentAsync"/> records one more. <see cref="TriedSince"/> says
+/// whether an earlier attempt may have delivered the next part without us hearing it.
 /// </summary>
-public sealed class OutboundMessage(long id, OutboxPayload payload, int partsSent = 0, Func<int, Task>? partsAcknowledged = null)
+public sealed class OutboundMessage(long id, OutboxPayload payload, int partsSent = 0, Func<int, Task>? partsAcknowledged = null, DateTimeOffset? triedSince = null)
 {
     public long Id { get; } = id;
+
+    /// <summary>
+    /// Set when the message was tried before (a failure, a timeout, a worker that died mid-send): it was queued at this
+    /// time, and part <see cref="PartsSent"/> may have reached the platform since without its answer being recorded. A
+    /// publisher that can look (a platform without idempotency keys) checks before sending that part again. Null on a first attempt.
+    /// </summary>
+    public DateTimeOffset? TriedSince { get; } = triedSince;
 
     public OutboxPayload Payload { get; } = payload;
 

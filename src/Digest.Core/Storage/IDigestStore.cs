@@ -358,7 +358,9 @@ public interface IDeliveryStore
     /// Claims the oldest message still to send of a channel for <paramref name="claimer"/> until <paramref name="now"/> +
     /// <paramref name="ttl"/>, so no other worker sends it meanwhile. Null when the channel has nothing to send, when that
     /// message waits for its next attempt, or when another live worker claimed it (a channel's messages go out in order,
-    /// one worker at a time); a claim whose worker died expires and the message is claimed again.
+    /// one worker at a time); a claim whose worker died expires and the message is claimed again — that counts as an attempt,
+    /// with the error that the worker stopped before recording an answer, so <see cref="OutboxMessage.Attempts"/> &gt; 0 says an
+    /// earlier send may have reached the platform.
     /// </summary>
     Task<OutboxMessage?> ClaimNextAsync(long channelId, string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -378,6 +380,12 @@ public interface IDeliveryStore
 
     /// <summary>Gives the claim back without counting an attempt (a worker stopping mid-send), so the message is sent again at once.</summary>
     Task ReleaseClaimAsync(long messageId, string claimer, CancellationToken cancellationToken);
+
+    /// <summary>The claimers whose name starts with <paramref name="prefix"/> holding an outbox claim that has not expired at <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<string>> GetClaimersAsync(string prefix, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Ends <paramref name="claimer"/>'s claims now (it died): its messages may be claimed at once, which counts an attempt as any expired claim does.</summary>
+    Task ExpireClaimsAsync(string claimer, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Channels, not paused, whose oldest message still to send is due and not claimed by a live worker: what a sweep wakes.</summary>
     Task<IReadOnlyList<long>> GetDueChannelsAsync(DateTimeOffset now, CancellationToken cancellationToken);

@@ -11,7 +11,8 @@ namespace Digest.Discord.Rest;
 /// <summary>
 /// Discord's REST API v10, the few calls Digest makes. Every call goes through the rate limiter and has its own timeout
 /// (<see cref="DiscordOptions.RequestTimeout"/>); 429s are waited out (up to <see cref="LongestWait"/>), 5xx and network
-/// errors retried with backoff; anything else — a timeout included — becomes a <see cref="DiscordApiException"/> carrying
+/// errors retried with backoff (except a webhook's post, which takes no nonce: the outbox retries it, after looking
+/// whether it got through); anything else — a timeout included — becomes a <see cref="DiscordApiException"/> carrying
 /// Discord's status, error code and message, never a cancellation. Calls with a deadline (an interaction's answer) retry
 /// 5xx, resets and timeouts quickly while the deadline allows.
 /// </summary>
@@ -52,6 +53,16 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
 
     public Task ExecuteWebhookAsync(string webhookId, string webhookToken, DiscordMessage message, CancellationToken cancellationToken) =>
         SendAsync(DiscordRoute.ExecuteWebhook(webhookId, webhookToken), message, cancellationToken);
+
+    /// <summary>The id of the channel a webhook posts in (GET /webhooks/{id}/{token}; no bot token needed).</summary>
+    public async Task<string> GetWebhookChannelAsync(string webhookId, string webhookToken, CancellationToken cancellationToken) =>
+        Read<WebhookInfo>(await SendAsync(DiscordRoute.GetWebhook(webhookId, webhookToken), null, cancellationToken)).ChannelId;
+
+    /// <summary>Up to 100 messages of a channel created after <paramref name="since"/>, newest first (the bot needs Read Message History there).</summary>
+    public async Task<IReadOnlyList<JsonElement>> GetMessagesSinceAsync(string channelId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        await SendAsync(DiscordRoute.ListMessagesAfter(channelId, Snowflake.AtTime(since)), null, cancellationToken) is { ValueKind: JsonValueKind.Array } list
+            ? [.. list.EnumerateArray()]
+            : [];
 
     /// <summary>The first answer to an interaction, retried until <paramref name="deadline"/>; an answer that got through the first time counts.</summary>
     internal async Task CreateInteractionResponseAsync(string interactionId, string interactionToken, object response, DateTimeOffset deadline, CancellationToken cancellationToken)
@@ -114,7 +125,7 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
                 if (ex is HttpRequestException || deadline is not null)
                 {
                     var wait = Backoff(serverErrors, deadline);
-                    if (wait is { } delay && (deadline is not null || serverErrors < MaxServerErrorRetries))
+                    if (wait is { } delay && (deadline is not null || (route.RetrySafe && serverErrors < MaxServerErrorRetries)))
                     {
                         Log.Transient(logger, ex, route.Method.Method, route.Template, 0, delay);
                         serverErrors++;
@@ -153,7 +164,7 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
                     continue;
                 }
 
-                if (status >= 500 && (deadline is not null || serverErrors < MaxServerErrorRetries) && Backoff(serverErrors, deadline) is { } delay)
+                if (status >= 500 && (deadline is not null || (route.RetrySafe && serverErrors < MaxServerErrorRetries)) && Backoff(serverErrors, deadline) is { } delay)
                 {
                     Log.Transient(logger, null, route.Method.Method, route.Template, status, delay);
                     serverErrors++;
@@ -227,6 +238,8 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
     private sealed record ApplicationInfo(string Id);
 
     private sealed record ChannelInfo(string Id);
+
+    private sealed record WebhookInfo(string Id, string ChannelId);
 
     private sealed record DmRequest(string RecipientId);
 

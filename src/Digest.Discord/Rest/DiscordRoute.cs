@@ -12,6 +12,12 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
 
     public string Key => $"{Method.Method} {Template} {Major}";
 
+    /// <summary>
+    /// Whether a 5xx or a reset connection may be retried at once: false for a webhook's post, which takes no nonce, so a
+    /// post that reached Discord before the answer was lost would show twice; the outbox retries it instead.
+    /// </summary>
+    public bool RetrySafe { get; init; } = true;
+
     public static DiscordRoute GetGatewayBot() => new(HttpMethod.Get, "/gateway/bot", "/gateway/bot", "");
 
     public static DiscordRoute GetMyApplication() => new(HttpMethod.Get, "/applications/@me", "/applications/@me", "");
@@ -26,7 +32,15 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
     public static DiscordRoute CreateDm() => new(HttpMethod.Post, "/users/@me/channels", "/users/@me/channels", "");
 
     public static DiscordRoute ExecuteWebhook(string webhookId, string webhookToken) =>
-        new(HttpMethod.Post, "/webhooks/{webhook_id}/{webhook_token}", $"/webhooks/{Id(webhookId)}/{Token(webhookToken)}?wait=true", webhookId + "/" + webhookToken, Authenticated: false);
+        new(HttpMethod.Post, "/webhooks/{webhook_id}/{webhook_token}", $"/webhooks/{Id(webhookId)}/{Token(webhookToken)}?wait=true", webhookId + "/" + webhookToken, Authenticated: false) { RetrySafe = false };
+
+    /// <summary>The webhook object (its channel), read with the webhook's own token: GET /webhooks/{id}/{token}.</summary>
+    public static DiscordRoute GetWebhook(string webhookId, string webhookToken) =>
+        new(HttpMethod.Get, "/webhooks/{webhook_id}/{webhook_token}", $"/webhooks/{Id(webhookId)}/{Token(webhookToken)}", webhookId + "/" + webhookToken, Authenticated: false);
+
+    /// <summary>Up to 100 of a channel's messages newer than the snowflake <paramref name="after"/>, newest first (needs Read Message History).</summary>
+    public static DiscordRoute ListMessagesAfter(string channelId, ulong after) =>
+        new(HttpMethod.Get, "/channels/{channel_id}/messages", $"/channels/{Id(channelId)}/messages?after={after.ToString(System.Globalization.CultureInfo.InvariantCulture)}&limit=100", channelId);
 
     public static DiscordRoute InteractionCallback(string interactionId, string interactionToken) =>
         new(HttpMethod.Post, "/interactions/{interaction_id}/{interaction_token}/callback", $"/interactions/{Id(interactionId)}/{Token(interactionToken)}/callback", interactionToken, Authenticated: false);

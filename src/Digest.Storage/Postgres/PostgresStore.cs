@@ -396,7 +396,9 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
             """
-            UPDATE outbox o SET claimed_by = @claimer, claimed_until = @until
+            UPDATE outbox o SET claimed_by = @claimer, claimed_until = @until,
+                attempts = o.attempts + CASE WHEN o.claimed_by IS NOT NULL AND o.claimed_by <> @claimer THEN 1 ELSE 0 END,
+                last_error = CASE WHEN o.claimed_by IS NOT NULL AND o.claimed_by <> @claimer THEN @abandoned ELSE o.last_error END
             FROM (SELECT h.id FROM outbox h
                   WHERE h.channel_id = @channelId AND h.sent_at IS NULL AND h.set_aside_at IS NULL
                     AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel_id = h.channel_id AND p.sent_at IS NULL AND p.set_aside_at IS NULL AND p.id < h.id)
@@ -406,7 +408,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
               AND coalesce(o.next_attempt_at, 0) <= @now
             RETURNING o.id, o.channel_id, o.kind, o.dedup_key, o.payload, o.created_at, o.attempts, o.last_error, o.parts_sent
             """,
-            new { channelId, claimer, now = Ms(now), until = Ms(now + ttl) },
+            new { channelId, claimer, now = Ms(now), until = Ms(now + ttl), abandoned = AbandonedClaim },
             cancellationToken: cancellationToken));
         return row?.ToMessage();
     }

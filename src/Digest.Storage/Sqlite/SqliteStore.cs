@@ -563,13 +563,15 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(
             $"""
-            UPDATE outbox SET claimed_by = @claimer, claimed_until = @until
+            UPDATE outbox SET claimed_by = @claimer, claimed_until = @until,
+                attempts = attempts + CASE WHEN claimed_by IS NOT NULL AND claimed_by <> @claimer THEN 1 ELSE 0 END,
+                last_error = CASE WHEN claimed_by IS NOT NULL AND claimed_by <> @claimer THEN @abandoned ELSE last_error END
             WHERE id = (SELECT id FROM outbox WHERE channel_id = @channelId AND sent_at IS NULL AND set_aside_at IS NULL ORDER BY id LIMIT 1)
               AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @claimer)
               AND coalesce(next_attempt_at, 0) <= @now
             RETURNING {OutboxColumns}
             """,
-            new { channelId, claimer, now = Ms(now), until = Ms(now + ttl) },
+            new { channelId, claimer, now = Ms(now), until = Ms(now + ttl), abandoned = AbandonedClaim },
             cancellationToken: cancellationToken));
         return row?.ToMessage();
     }

@@ -57,7 +57,7 @@ public sealed class FakeDiscord : IAsyncDisposable
     private readonly Lock created = new();
     private readonly Dictionary<(string Channel, string Nonce), JsonObject> byNonce = [];
     private readonly HashSet<string> answeredInteractions = [];
-    private long nextMessageId = 300000000000000000;
+    private long lastMessageId;
     private readonly TimeProvider time;
     private readonly Lock gateways = new();
     private int openGateways;
@@ -204,7 +204,7 @@ public sealed class FakeDiscord : IAsyncDisposable
         {
             if (next.AfterCreating)
             {
-                _ = Default(request.Method, template!, path, body);
+                _ = Default(request.Method, template!, path, body, request.Query);
             }
 
             if (next.Hang)
@@ -229,10 +229,10 @@ public sealed class FakeDiscord : IAsyncDisposable
             return;
         }
 
-        await Default(request.Method, template!, path, body).ExecuteAsync(context);
+        await Default(request.Method, template!, path, body, request.Query).ExecuteAsync(context);
     }
 
-    private IResult Default(string method, string template, string path, JsonElement? body) => (method, template) switch
+    private IResult Default(string method, string template, string path, JsonElement? body, IQueryCollection query) => (method, template) switch
     {
         ("GET", "/gateway/bot") => Results.Json(new
         {
@@ -246,6 +246,9 @@ public sealed class FakeDiscord : IAsyncDisposable
         ("POST", "/interactions/{interaction_id}/{interaction_token}/callback") => Callback(path),
         ("POST", "/users/@me/channels") => Results.Json(new { id = DmChannelOf(body!.Value.GetProperty("recipient_id").GetString()!), type = 1 }),
         ("POST", "/channels/{channel_id}/messages") => Results.Json(CreateMessage(path.Split('/')[2], body)),
+        ("GET", "/channels/{channel_id}/messages") => Results.Text(ListMessages(path.Split('/')[2], query).ToJsonString(), "application/json"),
+        ("GET", "/webhooks/{webhook_id}/{webhook_token}") => Results.Json(new { id = path.Split('/')[2], type = 1, channel_id = WebhookChannelOf(path.Split('/')[2]), name = "Digest", token = path.Split('/')[3] }),
+        ("POST", "/webhooks/{webhook_id}/{webhook_token}") => Results.Json(Create(Message(body, WebhookChannelOf(path.Split('/')[2])), webhookId: path.Split('/')[2])),
         ("POST", _) => Results.Json(Create(Message(body, path.Split('/')[2]))),
         _ => Results.Json(Message(body, "400000000000000001")),
     };
@@ -289,11 +292,43 @@ public sealed class FakeDiscord : IAsyncDisposable
         }
     }
 
-    private JsonObject Create(JsonObject message)
+    /// <summary>
+    /// A created message gets a snowflake of the fake's clock, as on Discord (milliseconds since 2015 shifted left by 22,
+    /// and increasing), so "after" queries by time work; a webhook's post carries its <c>webhook_id</c>.
+    /// </summary>
+    private JsonObject Create(JsonObject message, string? webhookId = null)
     {
-        message["id"] = Interlocked.Increment(ref nextMessageId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var fromTime = (time.GetUtcNow().ToUnixTimeMilliseconds() - 1420070400000) << 22;
+        long id, last;
+        do
+        {
+            last = Interlocked.Read(ref lastMessageId);
+            id = Math.Max(last + 1, fromTime);
+        }
+        while (Interlocked.CompareExchange(ref lastMessageId, id, last) != last);
+
+        message["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        message["timestamp"] = time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        if (webhookId is not null)
+        {
+            message["webhook_id"] = webhookId;
+        }
+
         Created.Enqueue(message);
         return message;
+    }
+
+    /// <summary>The channel a webhook posts in, here: the fake gives each webhook a channel of the same id.</summary>
+    public static string WebhookChannelOf(string webhookId) => webhookId;
+
+    /// <summary>GET /channels/{id}/messages?after=&amp;limit=: the channel's messages newer than <c>after</c>, newest first, at most <c>limit</c> (50 by default).</summary>
+    private JsonArray ListMessages(string channelId, IQueryCollection query)
+    {
+        var after = query.TryGetValue("after", out var a) ? long.Parse(a.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var limit = query.TryGetValue("limit", out var l) ? int.Parse(l.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 50;
+        var list = Created.Where(m => (string?)m["channel_id"] == channelId && long.Parse((string)m["id"]!, System.Globalization.CultureInfo.InvariantCulture) > after)
+            .Reverse().Take(limit).Select(m => m.DeepClone());
+        return [.. list];
     }
 
     /// <summary>The DM channel the fake opens with a user: "45" followed by the user id's last 16 digits.</summary>

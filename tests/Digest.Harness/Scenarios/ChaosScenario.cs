@@ -35,14 +35,26 @@ internal static partial class ChaosScenario
             + "and would meet again next week. The Kremlin said Moscow was studying the proposals to end the war.");
     }
 
-    private sealed record Kill(int Number, string Mode, bool HitSend, TimeSpan After);
+    /// <summary>One kill; <paramref name="TelegramSent"/> and <paramref name="DiscordRequests"/> are how many messages and requests the fakes had by then.</summary>
+    private sealed record Kill(int Number, string Mode, bool HitSend, TimeSpan After, int TelegramSent, int DiscordRequests);
 
     public static async Task<Report> RunAsync(HarnessOptions options)
     {
         var kills = options.Int("--kills", 30, 6);
         var itemEvery = options.Seconds("--item-every", 3, 3);
         var settle = options.Seconds("--settle", 60, 60);
-        var report = new Report($"chaos: kill -9 ×{kills} (random, aimed at Telegram sends, aimed at Discord sends), an on-topic item every {itemEvery.TotalSeconds:0} s");
+
+        // The Discord channel is bound to a webhook either way; "webhook+bot" also gives the chaos runs the bot token (a
+        // webhook post whose answer was lost can then be looked for in the channel before it is posted again).
+        var discordMode = options.String("--discord", "webhook");
+        if (discordMode is not ("webhook" or "webhook+bot"))
+        {
+            throw new ArgumentException($"--discord: '{discordMode}' is not webhook or webhook+bot");
+        }
+
+        // Extra settings for the bot (--set Telegram:SendsInFlight=32), to compare a setting's effect in the same harness.
+        var extra = options.Given.Contains("--set") ? options.String("--set", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => "--" + s.Trim()).ToArray() : [];
+        var report = new Report($"chaos: kill -9 ×{kills} (random, aimed at Telegram sends, aimed at Discord sends), an on-topic item every {itemEvery.TotalSeconds:0} s; Discord: {discordMode}{(extra.Length > 0 ? "; " + string.Join(" ", extra) : "")}");
         using var workspace = new Workspace("chaos", options.Keep);
         var storage = BotStorage.Sqlite(workspace.PathOf("digest.db"));
 
@@ -68,7 +80,9 @@ internal static partial class ChaosScenario
             "--Feeds:AllowPrivateAddresses=true", "--Summarization:FullText:Enabled=false",
             "--Telegram:DefaultSchedule=5/20 * * * * ?", "--Discord:DefaultSchedule=10/20 * * * * ?",
             $"--Discord:ApiBaseUrl={discordProxy.BaseUrl}/api/v10",
+            .. extra,
         ];
+        string[] chaosArguments = discordMode == "webhook+bot" ? [.. common, $"--Discord:BotToken={FakeDiscord.BotToken}"] : common;
 
         try
         {
@@ -94,7 +108,7 @@ internal static partial class ChaosScenario
         {
             for (var k = 0; k < kills; k++)
             {
-                var bot = DigestProcess.Start("run", common, workspace.Environment, options.Echo);
+                var bot = DigestProcess.Start("run", chaosArguments, workspace.Environment, options.Echo);
                 processes.Add(bot);
                 var mode = (k % 3) switch { 0 => "random", 1 => "aimed at a Telegram send", _ => "aimed at a Discord send" };
                 bool hit;
@@ -113,12 +127,12 @@ internal static partial class ChaosScenario
                 await bot.KillAsync();
                 telegramProxy.Release();
                 discordProxy.Release();
-                log.Add(new Kill(k + 1, mode, hit, bot.Elapsed));
+                log.Add(new Kill(k + 1, mode, hit, bot.Elapsed, telegram.Messages.Count, discord.Requests.Count));
                 Progress.Say($"kill {k + 1}/{kills} ({mode}{(hit ? ", a send in flight" : "")}) after {bot.Elapsed.TotalSeconds:0.0} s; {farm.ItemsPublished - firstCode} items so far");
             }
 
             // The last restart: items stop, and the bot has a minute to catch up.
-            var last = DigestProcess.Start("run", common, workspace.Environment, options.Echo);
+            var last = DigestProcess.Start("run", chaosArguments, workspace.Environment, options.Echo);
             processes.Add(last);
             await stopAdding.CancelAsync();
             await adding;
@@ -202,10 +216,15 @@ internal static partial class ChaosScenario
         int firstCode, int lastCode, int telegramMark, int discordMark, long stored, long unprocessed, bool upAfterSettle, long published)
     {
         var codes = Enumerable.Range(firstCode, lastCode - firstCode + 1).ToHashSet();
-        var sent = telegram.Messages.Skip(telegramMark).Where(m => m.Method == "sendMessage").ToList();
+        var all = telegram.Messages.ToList();
+        var sentAt = Enumerable.Range(telegramMark, all.Count - telegramMark).Where(i => all[i].Method == "sendMessage").ToList();
+        var sent = sentAt.Select(i => all[i]).ToList();
 
         // Discord: one message per nonce when the post asked Discord to enforce it, as Discord does.
-        var posts = discord.Requests.Skip(discordMark).Where(r => r.Method == "POST" && r.Path.Contains("/webhooks/", StringComparison.Ordinal) && r.Body is not null).ToList();
+        var requests = discord.Requests.ToList();
+        var postAt = Enumerable.Range(discordMark, requests.Count - discordMark)
+            .Where(i => requests[i] is { Method: "POST", Body: not null } r && r.Path.Contains("/webhooks/", StringComparison.Ordinal)).ToList();
+        var posts = postAt.Select(i => requests[i]).ToList();
         var discordMessages = posts
             .GroupBy(p => p.Json.TryGetProperty("enforce_nonce", out var e) && e.ValueKind == JsonValueKind.True && p.Json.TryGetProperty("nonce", out var n) ? "nonce:" + n.ToString() : "post:" + posts.IndexOf(p))
             .Select(g => WithoutNonce(g.First().Json))
@@ -261,6 +280,19 @@ internal static partial class ChaosScenario
         report.AtMost("duplicate Discord posts", discordDuplicates, "", 0, "0");
         report.Add("duplicate Telegram messages", telegramDuplicates, "", "0");
         report.AtMost($"duplicate Telegram messages per kill that hit a send ({hits} kills)", hits == 0 ? telegramDuplicates : (double)telegramDuplicates / hits, "", 1, "0.00");
+        // Each duplicate, by the run that sent its first copy: the kill that ended that run is the one whose send was doubled.
+        string RunOf(int index, Func<Kill, int> mark) => kills.FirstOrDefault(k => index < mark(k)) is { } k ? $"kill {k.Number} ({k.Mode}{(k.HitSend ? ", a send in flight" : ", no send in flight")})" : "the last run (no kill)";
+        var duplicates = sentAt.Where(i => !all[i].VisibleText.StartsWith("Nothing new", StringComparison.Ordinal))
+            .GroupBy(i => (all[i].ChatId, all[i].VisibleText)).Where(g => g.Count() > 1)
+            .Select(g => $"{RunOf(g.First(), k => k.TelegramSent)}: Telegram {(Subscribers.Contains(g.Key.ChatId) ? "alert to" : "digest part in")} chat {g.Key.ChatId} ({Describe(g.Key.VisibleText)}) ×{g.Count()}")
+            .Concat(postAt.GroupBy(i => WithoutNonce(requests[i].Json)).Where(g => g.Count() > 1)
+                .Select(g => $"{RunOf(g.First(), k => k.DiscordRequests)}: Discord webhook post ({Describe(g.Key)}) ×{g.Count()}"))
+            .ToList();
+        if (duplicates.Count > 0)
+        {
+            report.Note("Duplicates, by the run that sent the first copy: " + string.Join("; ", duplicates) + ".");
+        }
+
         report.Add("Telegram messages / Discord posts / console digests in the chaos", $"{sent.Count} / {posts.Count} / {consoleDigests.Count}");
         var violations = telegram.Violations.Concat(discord.Violations).ToList();
         if (violations.Count > 0)
@@ -273,6 +305,13 @@ internal static partial class ChaosScenario
             + "so each is owed one alert per subscriber and one line in each channel's digests. "
             + "A doubled digest line is a story that reached the same channel in two digests (or in a re-sent part). Discord posts sent with the same nonce and enforce_nonce count once, as Discord creates one message for them. "
             + "'Nothing new' lines are not counted as duplicates.");
+    }
+
+    /// <summary>A duplicate in a few words: the item codes it names.</summary>
+    private static string Describe(string text)
+    {
+        var codes = CodePattern().Matches(text).Select(m => m.Value).Distinct().ToList();
+        return codes.Count == 0 ? "no item code" : codes.Count <= 3 ? string.Join(", ", codes) : $"{codes[0]} … {codes[^1]}, {codes.Count} items";
     }
 
     /// <summary>How often each item code appears across the messages.</summary>

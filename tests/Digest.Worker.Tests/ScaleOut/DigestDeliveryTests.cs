@@ -89,6 +89,55 @@ public sealed class DigestDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Send_TakenOverFromAWorkerThatDiedMidSend_ThePublisherHearsAnEarlierSendMayHaveGotThrough()
+    {
+        var (store, _, channelId) = await SetUpAsync();
+        var tried = new List<DateTimeOffset?>();
+        var publisher = new ScriptedPublisher((message, _) =>
+        {
+            tried.Add(message.TriedSince);
+            return Task.FromResult(PublishResult.Ok);
+        });
+        var delivery = Delivery(store, publisher);
+        await store.EnqueueAsync(channelId, "text", "notice:1", OutboxPayload.ForText("Talks resume").Serialize(), T0, Ct);
+        await store.ClaimNextAsync(channelId, "worker-killed-mid-send", DigestDelivery.ClaimTtl, T0, Ct);
+        clock.Advance(DigestDelivery.ClaimTtl);
+        await store.EnqueueAsync(channelId, "text", "notice:2", OutboxPayload.ForText("Envoys meet").Serialize(), clock.GetUtcNow(), Ct);
+
+        var sent = await SendDueAsync(delivery, channelId);
+
+        sent.ShouldBe(2);
+        tried.ShouldBe([T0, null]);
+    }
+
+    [Fact]
+    public async Task Restart_ClaimsOfThisHostsDeadProcessesEndedAtOnce_LiveProcessesAndOtherHostsKeepTheirs()
+    {
+        var (store, delivery, dead) = await SetUpAsync();
+        var live = (await store.EnsureChannelAsync(ConsolePublisher.PlatformName, "live", null, "0 0 * * * ?", "UTC", Ct)).Id;
+        var elsewhere = (await store.EnsureChannelAsync(ConsolePublisher.PlatformName, "elsewhere", null, "0 0 * * * ?", "UTC", Ct)).Id;
+        var claimers = new Dictionary<long, string>
+        {
+            [dead] = $"{Environment.MachineName}:{int.MaxValue}:killed",
+            [live] = $"{Environment.MachineName}:1:running", // pid 1 is always running
+            [elsewhere] = $"another-host:{int.MaxValue}:unknown",
+        };
+        foreach (var (channel, claimer) in claimers)
+        {
+            await store.EnqueueAsync(channel, "text", $"notice:{channel}", OutboxPayload.ForText($"to {channel}").Serialize(), T0, Ct);
+            await store.ClaimNextAsync(channel, claimer, DigestDelivery.ClaimTtl, T0, Ct);
+        }
+
+        var released = await delivery.ReleaseDeadClaimsAsync(Ct);
+
+        released.ShouldBe(1);
+        (await SendDueAsync(delivery, dead)).ShouldBe(1);
+        (await SendDueAsync(delivery, live)).ShouldBe(0);
+        (await SendDueAsync(delivery, elsewhere)).ShouldBe(0);
+        console.ToString().Trim().ShouldBe($"to {dead}");
+    }
+
+    [Fact]
     public async Task Send_PlatformTimesOut_AFailedAttemptRetriedAfterTheBackoffNeverAShutdown()
     {
         var (store, _, channelId) = await SetUpAsync();
