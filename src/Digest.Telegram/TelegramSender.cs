@@ -35,14 +35,14 @@ internal sealed partial class TelegramSender(
         for (var part = progress.PartsSent; part < parts.Count; part++)
         {
             var message = parts[part];
-            var (outcome, moved) = await CallAsync(address, (a, token) => SendOneAsync(a, message, token), cancellationToken);
+            // The part is recorded before its place among the sends in flight is given up, so a crash can find at most
+            // that many parts sent and not recorded.
+            var (outcome, moved) = await CallAsync(address, (a, token) => SendOneAsync(a, message, token), cancellationToken, progress.PartSentAsync);
             address = moved;
             if (!outcome.Delivered)
             {
                 return outcome;
             }
-
-            await progress.PartSentAsync();
         }
 
         return PublishResult.Ok;
@@ -77,7 +77,9 @@ internal sealed partial class TelegramSender(
             cancellationToken: cancellationToken);
     }
 
-    private async Task<(PublishResult Outcome, TelegramAddress Address)> CallAsync(TelegramAddress address, Func<TelegramAddress, CancellationToken, Task> call, CancellationToken cancellationToken)
+    /// <summary>One call under the chat's flood limit and a place among the sends in flight; <paramref name="acknowledged"/> runs when Telegram accepted it, before the place is given up.</summary>
+    private async Task<(PublishResult Outcome, TelegramAddress Address)> CallAsync(
+        TelegramAddress address, Func<TelegramAddress, CancellationToken, Task> call, CancellationToken cancellationToken, Func<Task>? acknowledged = null)
     {
         for (var migrations = 0; ; migrations++)
         {
@@ -87,6 +89,11 @@ internal sealed partial class TelegramSender(
                 var target = address;
                 using var place = await gate.EnterAsync(cancellationToken);
                 await PlatformCall.WithTimeoutAsync(token => call(target, token), options.Value.RequestTimeout, time, cancellationToken);
+                if (acknowledged is not null)
+                {
+                    await acknowledged();
+                }
+
                 return (PublishResult.Ok, address);
             }
             catch (ApiRequestException e) when (e.ErrorCode == 429)
