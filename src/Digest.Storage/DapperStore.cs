@@ -36,6 +36,13 @@ public abstract class DapperStore
 
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>One statement on a connection of its own (a write that needs nothing else).</summary>
+    private async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Records a poll's outcome (<c>@feedId</c> and the <see cref="FeedPollOutcome"/> fields); the dialects spell "backlog stored" differently.</summary>
     private protected abstract string RecordPollSql { get; }
 
@@ -771,54 +778,39 @@ public abstract class DapperStore
         return rows.Select(r => r.ToMessage()).ToList();
     }
 
-    public async Task RecordPartsSentAsync(long messageId, string claimer, int partsSent, DateTimeOffset claimedUntil, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task RecordPartsSentAsync(long messageId, string claimer, int partsSent, DateTimeOffset claimedUntil, CancellationToken cancellationToken)
+        => ExecuteAsync(
             """
             UPDATE outbox SET parts_sent = CASE WHEN parts_sent > @partsSent THEN parts_sent ELSE @partsSent END,
                 claimed_until = CASE WHEN claimed_by = @claimer THEN @until ELSE claimed_until END
             WHERE id = @messageId
             """,
             new { messageId, claimer, partsSent, until = Ms(claimedUntil) },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task MarkSentAsync(long messageId, DateTimeOffset sentAt, CancellationToken cancellationToken)
+        => ExecuteAsync(
             "UPDATE outbox SET sent_at = @at, attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = @messageId",
             new { messageId, at = Ms(sentAt) },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task MarkFailedAsync(long messageId, string error, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task MarkFailedAsync(long messageId, string error, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken)
+        => ExecuteAsync(
             "UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next, claimed_by = NULL, claimed_until = NULL WHERE id = @messageId",
             new { messageId, error, next = Ms(nextAttemptAt) },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task SetAsideAsync(long messageId, string reason, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task SetAsideAsync(long messageId, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+        => ExecuteAsync(
             "UPDATE outbox SET attempts = attempts + 1, last_error = @reason, set_aside_at = @at, next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = @messageId",
             new { messageId, reason, at = Ms(at) },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task ReleaseClaimAsync(long messageId, string claimer, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task ReleaseClaimAsync(long messageId, string claimer, CancellationToken cancellationToken)
+        => ExecuteAsync(
             "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = @messageId AND claimed_by = @claimer",
             new { messageId, claimer },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     public async Task<IReadOnlyList<string>> GetClaimersAsync(string prefix, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -829,14 +821,11 @@ public abstract class DapperStore
             cancellationToken: cancellationToken))).ToList();
     }
 
-    public async Task ExpireClaimsAsync(string claimer, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task ExpireClaimsAsync(string claimer, DateTimeOffset now, CancellationToken cancellationToken)
+        => ExecuteAsync(
             "UPDATE outbox SET claimed_until = @now WHERE claimed_by = @claimer AND claimed_until > @now",
             new { claimer, now = Ms(now) },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     public async Task<IReadOnlyList<long>> GetDueChannelsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -931,23 +920,17 @@ public abstract class DapperStore
         return row?.ToMessage();
     }
 
-    public async Task MarkUpdateHandledAsync(long updateId, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task MarkUpdateHandledAsync(long updateId, DateTimeOffset at, CancellationToken cancellationToken)
+        => ExecuteAsync(
             "UPDATE inbox SET handled_at = @at, claimed_by = NULL, claimed_until = NULL WHERE id = @updateId",
             new { updateId, at = Ms(at) },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
-    public async Task ReleaseUpdateAsync(long updateId, string claimer, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+    public Task ReleaseUpdateAsync(long updateId, string claimer, CancellationToken cancellationToken)
+        => ExecuteAsync(
             "UPDATE inbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts - 1 WHERE id = @updateId AND claimed_by = @claimer AND handled_at IS NULL",
             new { updateId, claimer },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     public async Task<IReadOnlyList<string>> GetWaitingQueuesAsync(string source, DateTimeOffset now, CancellationToken cancellationToken)
     {

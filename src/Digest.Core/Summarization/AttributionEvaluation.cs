@@ -21,7 +21,7 @@ internal static class AttributionEvaluation
         public double Accuracy => Lines == 0 ? 0 : Right / (double)Lines;
     }
 
-    internal sealed record Result(IReadOnlyList<Line> Lines, IReadOnlyList<string> MissingArticles)
+    internal sealed record Scored(IReadOnlyList<Line> Lines, IReadOnlyList<string> MissingArticles)
     {
         public bool Labelled => Lines.Count > 0 && Lines.All(l => l.Label is not null && l.Kind is not null);
 
@@ -43,7 +43,7 @@ internal static class AttributionEvaluation
         }
     }
 
-    public static async Task<Result> RunAsync(string input, string articles, string output, CancellationToken cancellationToken)
+    public static async Task<Scored> RunAsync(string input, string articles, string output, CancellationToken cancellationToken)
     {
         var rows = new List<(JsonObject Json, int Number, string File, string Sentence)>();
         var number = 0;
@@ -127,7 +127,7 @@ internal static class AttributionEvaluation
             }
         }
 
-        return new Result(lines, missing);
+        return new Scored(lines, missing);
     }
 
     /// <summary>

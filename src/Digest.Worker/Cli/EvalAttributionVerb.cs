@@ -43,10 +43,10 @@ internal static class EvalAttributionVerb
             return 2;
         }
 
-        AttributionEvaluation.Result result;
+        AttributionEvaluation.Scored scored;
         try
         {
-            result = await AttributionEvaluation.RunAsync(input, articles, output, cancellationToken);
+            scored = await AttributionEvaluation.RunAsync(input, articles, output, cancellationToken);
         }
         catch (AttributionEvaluation.InputException e)
         {
@@ -54,53 +54,53 @@ internal static class EvalAttributionVerb
             return 2;
         }
 
-        foreach (var file in result.MissingArticles)
+        foreach (var file in scored.MissingArticles)
         {
             await stderr.WriteLineAsync($"no article '{file}' under {articles}: its lines get no speaker");
         }
 
-        var outside = result.Lines.Count(l => !l.InArticle);
+        var outside = scored.Lines.Count(l => !l.InArticle);
         if (outside > 0)
         {
             await stderr.WriteLineAsync($"{outside} sentences were not found in their article; each was read at the article's end");
         }
 
-        var speaking = result.Lines.Count(l => l.Speaker is not null);
-        await stdout.WriteLineAsync($"wrote {result.Lines.Count} lines to {output} ({speaking} with a speaker)");
-        if (result.Labelled)
+        var speaking = scored.Lines.Count(l => l.Speaker is not null);
+        await stdout.WriteLineAsync($"wrote {scored.Lines.Count} lines to {output} ({speaking} with a speaker)");
+        if (scored.Labelled)
         {
-            await PrintAsync(stdout, result);
+            await PrintAsync(stdout, scored);
         }
 
         return 0;
     }
 
-    private static async Task PrintAsync(TextWriter stdout, AttributionEvaluation.Result result)
+    private static async Task PrintAsync(TextWriter stdout, AttributionEvaluation.Scored scored)
     {
         await stdout.WriteLineAsync("speaker right (case-insensitive, titles and a leading \"the\" dropped; exact = letter for letter)");
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"kind",-14}{"lines",7}{"right",7}{"accuracy",10}{"exact",8}"));
-        foreach (var kind in Kinds.Concat(result.Lines.Select(l => l.Kind!).Where(k => k != "none" && !Kinds.Contains(k)).Distinct()))
+        foreach (var kind in Kinds.Concat(scored.Lines.Select(l => l.Kind!).Where(k => k != "none" && !Kinds.Contains(k)).Distinct()))
         {
-            var tally = result.Score(result.Attributed.Where(l => l.Kind == kind));
+            var tally = scored.Score(scored.Attributed.Where(l => l.Kind == kind));
             if (tally.Lines > 0)
             {
                 await stdout.WriteLineAsync(Row(kind, tally));
             }
         }
 
-        await stdout.WriteLineAsync(Row("attributed", result.Score(result.Attributed)));
-        var (none, falsely) = result.FalseAttributions(result.Lines);
+        await stdout.WriteLineAsync(Row("attributed", scored.Score(scored.Attributed)));
+        var (none, falsely) = scored.FalseAttributions(scored.Lines);
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"none",-14}{none,7}   false attributions {falsely} ({Share(falsely, none):0.0%})"));
 
-        var folders = result.Lines.Select(l => Folder(l.File)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var folders = scored.Lines.Select(l => Folder(l.File)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (folders.Count > 1)
         {
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{"by folder",-14}{"lines",7}{"right",7}{"accuracy",10}{"exact",8}   false attributions"));
             foreach (var folder in folders)
             {
-                var lines = result.Lines.Where(l => Folder(l.File) == folder).ToList();
-                var (n, f) = result.FalseAttributions(lines);
-                await stdout.WriteLineAsync(Row(folder, result.Score(lines.Where(l => l.Kind != "none"))) + string.Create(CultureInfo.InvariantCulture, $"   {f} of {n} ({Share(f, n):0.0%})"));
+                var lines = scored.Lines.Where(l => Folder(l.File) == folder).ToList();
+                var (n, f) = scored.FalseAttributions(lines);
+                await stdout.WriteLineAsync(Row(folder, scored.Score(lines.Where(l => l.Kind != "none"))) + string.Create(CultureInfo.InvariantCulture, $"   {f} of {n} ({Share(f, n):0.0%})"));
             }
         }
     }
