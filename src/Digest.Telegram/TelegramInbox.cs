@@ -74,18 +74,7 @@ internal sealed partial class TelegramInbox : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         loops.Start(handling.Token);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await SweepAsync(stoppingToken);
-            try
-            {
-                await Task.Delay(options.SweepInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-        }
+        await Sweeps.RunAsync(SweepAsync, options.SweepInterval, time, stoppingToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

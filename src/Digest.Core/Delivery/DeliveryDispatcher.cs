@@ -64,18 +64,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService
         await ReleaseDeadClaimsAsync(stoppingToken);
         loops.Start(sending.Token);
         var listening = ListenAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await SweepAsync(stoppingToken);
-            try
-            {
-                await Task.Delay(options.SweepInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-        }
+        await Sweeps.RunAsync(SweepAsync, options.SweepInterval, time, stoppingToken);
 
         await listening;
     }
