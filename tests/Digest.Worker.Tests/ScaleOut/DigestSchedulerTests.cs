@@ -3,6 +3,7 @@ using Digest.Worker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Quartz;
+using Quartz.Extensibility;
 
 namespace Digest.Worker.Tests.ScaleOut;
 
@@ -54,9 +55,27 @@ public sealed class DigestSchedulerTests : IAsyncDisposable
 
         await scheduler.ScheduleFeedAsync(Feed(TimeSpan.FromMinutes(30)), TestContext.Current.CancellationToken);
 
-        ((ISimpleTrigger)await TriggerAsync("feed-7", "feeds")).RepeatInterval.ShouldBe(TimeSpan.FromMinutes(30));
+        var trigger = (ICalendarIntervalTrigger)await TriggerAsync("feed-7", "feeds");
+        (trigger.RepeatInterval, trigger.RepeatIntervalUnit).ShouldBe((1800, IntervalUnit.Second));
         var quartz = await services.GetRequiredService<ISchedulerFactory>().GetScheduler(TestContext.Current.CancellationToken);
         (await quartz.GetTriggersOfJob(DigestScheduler.FeedJob(7), TestContext.Current.CancellationToken)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ScheduleFeed_PollMadeLate_TheNextStaysAtTheStartPlusWholeIntervals()
+    {
+        var scheduler = new DigestScheduler(services.GetRequiredService<ISchedulerFactory>(), clock);
+        await scheduler.ScheduleFeedAsync(Feed(TimeSpan.FromMinutes(15)), TestContext.Current.CancellationToken);
+
+        // Scheduled at T0 on the bot's clock, the trigger is long overdue on Quartz's: it fires now, once, and the poll
+        // after it is due at T0 plus a whole number of intervals, not 15 minutes after this late one.
+        var trigger = (IOperableTrigger)await TriggerAsync("feed-7", "feeds");
+        trigger.UpdateAfterMisfire(null);
+        trigger.Triggered(null);
+
+        var next = trigger.NextFireTimeUtc.ShouldNotBeNull();
+        next.ShouldBeGreaterThan(TimeProvider.System.GetUtcNow());
+        ((next - T0).Ticks % TimeSpan.FromMinutes(15).Ticks).ShouldBe(0);
     }
 
     [Fact]
