@@ -245,8 +245,18 @@ internal static class Attribution
         {
             var gender = NewsLexicon.FemaleTitles.Contains(role.Head) ? 'f' : NewsLexicon.MaleTitles.Contains(role.Head) ? 'm' : '\0';
             var owner = role.Possessor is { } possessor && possessor is not ("his" or "her" or "its" or "their") ? names.Find(possessor, i) : null;
-            bool Fits(Entity e) => e.IsPersonLike && e != owner && (gender == '\0' || e.Gender == '\0' || e.Gender == gender);
-            Speaker Of(Entity e) => new(ArticleNames.Display(e), e);
+            bool Fits(Entity e) => e.IsPersonLike && e != owner && (gender == '\0' || e.Gender == '\0' || e.Gender == gender) && !HoldsAnotherOffice(e, role.Head);
+            Speaker Of(Entity e)
+            {
+                // "The prime minister was commenting …" read as Tony Blair: he is the prime minister for the rest of the article.
+                if (role.Definite && NewsLexicon.IsOffice(role.Head))
+                {
+                    e.Roles.Add(role.Head);
+                    e.Roles.UnionWith(role.Modifiers);
+                }
+
+                return new(ArticleNames.Display(e), e);
+            }
 
             if (!role.Definite)
             {
@@ -260,7 +270,7 @@ internal static class Attribution
 
             if (i > 0 && speakers[i - 1] is { IsPerson: true } previous && Fits(previous.Entity!))
             {
-                return previous;
+                return Of(previous.Entity!);
             }
 
             if (names.MainPerson is { } main && Fits(main) && main.MentionedWithin(i, 3))
@@ -273,8 +283,15 @@ internal static class Attribution
                 return Of(anywhere);
             }
 
-            return Person(i, gender, lede: i <= 1, owner) ?? new Speaker(Attribution.Unnamed, null);
+            return Person(i, gender, lede: i <= 1, owner, e => !HoldsAnotherOffice(e, role.Head)) is { Entity: { } found } ? Of(found) : new Speaker(Attribution.Unnamed, null);
         }
+
+        /// <summary>
+        /// "the first minister" is not someone the article calls its "Holyrood leader" or "political editor": a person
+        /// described by an office is not the holder of another one, unless the article gives them both.
+        /// </summary>
+        private static bool HoldsAnotherOffice(Entity e, string head) =>
+            NewsLexicon.IsOffice(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice);
 
         /// <summary>"his wife, Sheila": her first name and the family name of the person "his" points to.</summary>
         private Speaker? Relative(RelativeReferent relative, int i)
@@ -292,9 +309,9 @@ internal static class Attribution
         /// The person a pronoun or a role points back to, of fitting sex: the last person who spoke or stood as a
         /// sentence's subject; else the person the article is about, if named lately; else the last person named at all.
         /// </summary>
-        private Speaker? Person(int i, char gender, bool lede, Entity? exclude = null)
+        private Speaker? Person(int i, char gender, bool lede, Entity? exclude = null, Func<Entity, bool>? accept = null)
         {
-            bool Fits(Entity e) => e.IsPersonLike && e != exclude && (gender == '\0' || e.Gender == '\0' || e.Gender == gender);
+            bool Fits(Entity e) => e.IsPersonLike && e != exclude && (gender == '\0' || e.Gender == '\0' || e.Gender == gender) && (accept is null || accept(e));
             Speaker Of(Entity e) => new(ArticleNames.Display(e), e);
 
             Entity? weak = null;

@@ -54,7 +54,9 @@ internal static class NewsLexicon
         (["reveal", "reveals", "revealed"], Complement.Any),
         (["disclose", "discloses", "disclosed"], Complement.Any),
         (["recall", "recalls", "recalled"], Complement.Clause),
-        (["comment", "comments", "commented"], Complement.Clause),
+        (["comment", "comments", "commented", "commenting"], Complement.Clause),
+        (["apologise", "apologises", "apologised", "apologising", "apologize", "apologizes", "apologized", "apologizing"], Complement.Any),
+        (["speak", "speaks", "spoke", "speaking"], Complement.Marked),
         (["complain", "complains", "complained"], Complement.Any),
         (["add", "adds", "added", "adding"], Complement.Clause),
         (["note", "notes", "noted", "noting"], Complement.Clause),
@@ -136,7 +138,8 @@ internal static class NewsLexicon
         ["continue"] = [":", ","],
         ["propose"] = ["that"],
         ["consider"] = ["that"],
-        ["show"] = ["that"],
+        ["show"] = ["that", "how"],
+        ["speak"] = ["about", "to", "of", "out", "on"],
         ["signal"] = ["that"],
         ["dismiss"] = ["as"],
     };
@@ -234,6 +237,15 @@ internal static class NewsLexicon
         "presenter", "superintendent", "bishop-elect", "cllr", "councillor", "dean", "provost", "principal",
     };
 
+    private static readonly HashSet<string> Honorifics = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "baron", "baroness", "earl", "countess",
+        "duke", "duchess", "rev", "reverend", "rt", "hon", "king", "queen", "prince", "princess", "sheikh", "emir", "rabbi", "imam",
+    };
+
+    /// <summary>A title of office ("minister", "leader", "editor"), not an honorific ("Mr", "Sir", "Dr").</summary>
+    public static bool IsOffice(string word) => Titles.Contains(word) && !Honorifics.Contains(word);
+
     /// <summary>Capitalised role nouns dropped from the front of a name besides the titles: "Chief Negotiator Rustem Umerov".</summary>
     public static readonly HashSet<string> RoleWords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -260,6 +272,17 @@ internal static class NewsLexicon
     {
         "spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople", "spokespersons", "representative",
         "representatives", "statement", "statements", "announcement", "press", "release", "letter", "website", "filing",
+    };
+
+    /// <summary>
+    /// People who speak for the body they belong to: "Labour campaign chiefs", "the Intel researchers", "leaders of
+    /// Germany and France" speak for Labour, Intel, Germany and France. Not "officials" or "sources" before a name ("US
+    /// officials"), which stay anonymous, nor fans, MPs or members, who speak for themselves.
+    /// </summary>
+    public static readonly HashSet<string> ActingFor = new(StringComparer.Ordinal)
+    {
+        "chiefs", "executives", "bosses", "leaders", "heads", "researchers", "scientists", "engineers", "negotiators", "delegates",
+        "envoys", "representatives", "spokesmen", "spokeswomen", "spokespeople",
     };
 
     /// <summary>Nouns of a document or a figure, whose author is the speaker: "a report from…", "Labor Department figures".</summary>

@@ -79,6 +79,9 @@ internal static class SpeakerPhrase
         "the", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your",
     };
 
+    /// <summary>The "and" that joins the items of a list written with commas ("Germany, France and Britain"): always a split between speakers, even between capitals.</summary>
+    internal const string ListAnd = "and,";
+
     /// <summary>The referent of a speaker phrase given as segments: the head first, appositions after it.</summary>
     public static Referent? Describe(IReadOnlyList<IReadOnlyList<Token>> segments)
     {
@@ -165,6 +168,15 @@ internal static class SpeakerPhrase
                 GroupReferent group when IsPersonNoun(group.Head) => (new RoleReferent(Singular(group.Head), [], false), true),
                 _ => (UnnamedReferent.Instance, false),
             };
+        }
+
+        // "Leaders of Germany and France", "officials from the FAO": people who speak for the bodies they come from.
+        var memberOf = tokens.FindIndex(t => t.IsWord && t.Lower is "of" or "from");
+        if (memberOf >= 1 && memberOf + 1 < tokens.Count && tokens.Take(memberOf).Select((t, i) => t.IsWord && (i == 0 || !t.IsCapitalized)).All(ok => ok)
+            && tokens[memberOf - 1].Lower is var member && (NewsLexicon.ActingFor.Contains(member) || member == "officials")
+            && Objects(tokens.Skip(memberOf + 1).ToList()) is { } members)
+        {
+            return (new SourceReferent(members, false), false);
         }
 
         // "No 10", "Number 10": Downing Street.
@@ -264,7 +276,7 @@ internal static class SpeakerPhrase
         var parts = new List<List<Token>> { new() };
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (!inRun[i] && tokens[i].IsWord && tokens[i].Lower is "and" or "or" or "&" && i > 0 && i + 1 < tokens.Count)
+            if (((!inRun[i] && tokens[i].IsWord && tokens[i].Lower is "and" or "or" or "&") || tokens[i].Text == ListAnd) && i > 0 && i + 1 < tokens.Count)
             {
                 parts.Add([]);
                 continue;
@@ -337,6 +349,12 @@ internal static class SpeakerPhrase
             return possessor.Count > 0 ? (NameOf(possessor), false) : (null, false);
         }
 
+        // "Research has found …", "Figures show …": a document noun opening the sentence is no name.
+        if (head.Count == 1 && head[0].IsCapitalized && NewsLexicon.Documents.Contains(head[0].Lower))
+        {
+            head = [new Token(head[0].Lower, TokenKind.Word, head[0].Quoted)];
+        }
+
         var runs = SpeechTokens.NameRuns(head, 0, head.Count);
         var modifiers = head.Where(t => t.IsWord && !char.IsUpper(t.Text[0])).Select(t => t.Lower).ToList();
         var possessorWords = possessor.Where(t => t.IsWord).Select(t => t.Lower).ToList();
@@ -347,7 +365,9 @@ internal static class SpeakerPhrase
             var surname = run.Count == 2 && run[0].IsWord && !NewsLexicon.Titles.Contains(run[0].Text) && run[0].Text is not ("Senior" or "Junior" or "Former" or "Fellow" or "Top") && !NewsLexicon.RoleWords.Contains(run[0].Text)
                 && !NewsLexicon.PartyWords.Contains(run[0].Text) && !NewsLexicon.BodyHeads.Contains(run[0].Text) && !NewsLexicon.IsDemonym(run[0].Text)
                 && !NewsLexicon.NotNames.Contains(run[0].Text) && run[0].Text.Any(char.IsLower);
-            if (NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
+            // "Most Gibraltarians", "Norwegians": the people of a place, unnamed.
+            var demonyms = run.Count == 1 && run[0].Text.Length > 5 && run[0].Text.EndsWith('s') && NewsLexicon.IsDemonym(run[0].Text[..^1]);
+            if (demonyms || NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
             {
                 return (UnnamedReferent.Instance, false); // "Tory MPs", "Senior Officials"
             }
@@ -413,6 +433,12 @@ internal static class SpeakerPhrase
             return (null, false);
         }
 
+        // "Labour campaign chiefs", "the Intel researchers": they speak for the body named before them.
+        if (NewsLexicon.ActingFor.Contains(noun) && modifierName is not null && possessor.Count == 0)
+        {
+            return (new SourceReferent(modifierName, false), false);
+        }
+
         if (NewsLexicon.Anonymous.Contains(noun))
         {
             return (UnnamedReferent.Instance, false);
@@ -463,7 +489,7 @@ internal static class SpeakerPhrase
         {
             0 => null,
             1 => names[0],
-            _ => post.Any(t => t.Is("and")) ? new SeveralReferent(names) : names[0],
+            _ => post.Any(t => t.Is("and") || t.Text == ListAnd) ? new SeveralReferent(names) : names[0],
         };
     }
 

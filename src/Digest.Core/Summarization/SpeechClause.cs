@@ -196,6 +196,12 @@ internal static class SpeechClause
 
             if (NewsLexicon.Be.Contains(p) || (k > 1 && NewsLexicon.Be.Contains(t[k - 2].Lower) && NewsLexicon.BetweenSubjectAndVerb.Contains(p)))
             {
+                // "…, it has been claimed.", "It was announced that …": an impersonal passive reports someone unnamed (not "… by X").
+                if (ImpersonalPassive(t, before, lower) && !(hasNext && next.Is("by")))
+                {
+                    return UnnamedReferent.Instance;
+                }
+
                 // Passive: "is said to have cried" reports an anonymous source; "was told", "were described" report nobody.
                 return lower is "said" or "reported" or "understood" or "alleged" or "believed" or "thought" && hasNext && (next.Is("to") || (next.Is("that") && k > 1 && t[k - 2].Is("it")))
                     ? UnnamedReferent.Instance
@@ -243,6 +249,14 @@ internal static class SpeechClause
             return null;
         }
 
+        // "The Forum report took a look", "the claims were dismissed": a bare or plural form followed by a verb is a noun.
+        if ((lower == lemma || lower == lemma + "s") && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized
+            && (Auxiliaries.Contains(next.Lower) || PastVerbs.Contains(next.Lower) || NewsLexicon.ReportingVerb(next.Lower) is not null
+                || (next.Lower.EndsWith("ed", StringComparison.Ordinal) && next.Lower.Length > 4)))
+        {
+            return null;
+        }
+
         // "A US government claim accusing…": a singular subject does not take a plural verb form, so this is a noun.
         if (lower == lemma && k > 1 && FirstWordOfNounPhraseBefore(t, k) is "a" or "an" or "he" or "she" or "it" or "this" or "that")
         {
@@ -252,6 +266,29 @@ internal static class SpeechClause
         var followedBy = hasNext ? next.Kind : TokenKind.Stop;
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    private static readonly HashSet<string> ImpersonalParticiples = new(StringComparer.Ordinal)
+    {
+        "said", "claimed", "suggested", "announced", "reported", "alleged", "argued", "understood", "confirmed", "revealed", "stated",
+        "rumoured", "disclosed",
+    };
+
+    /// <summary>"it has been claimed", "it was announced", "it is understood": "it" with forms of be before the participle.</summary>
+    private static bool ImpersonalPassive(IReadOnlyList<Token> t, int beforeParticiple, string participle)
+    {
+        if (!ImpersonalParticiples.Contains(participle))
+        {
+            return false;
+        }
+
+        var i = beforeParticiple;
+        while (i >= 0 && t[i].IsWord && !t[i].Quoted && (NewsLexicon.Be.Contains(t[i].Lower) || t[i].Lower is "has" or "had" or "have"))
+        {
+            i--;
+        }
+
+        return i < beforeParticiple && i >= 0 && t[i].IsWord && !t[i].Quoted && t[i].Lower == "it";
     }
 
     /// <summary>The first word of the run of words just before position k that could form its subject noun phrase.</summary>
@@ -411,7 +448,7 @@ internal static class SpeechClause
             chain.Add(segment);
         }
 
-        return SpeakerPhrase.Describe(chain);
+        return SpeakerPhrase.Describe(JoinLists(chain));
     }
 
     /// <summary>
@@ -433,6 +470,13 @@ internal static class SpeechClause
             end -= 2;
         }
 
+        // "During an interview on breakfast TV she said …": a personal pronoun right before the verb is its subject, whatever precedes it.
+        if (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && t[end - 1].Lower is "he" or "she" or "they" or "we" or "it"
+            && (end == 1 || t[end - 2].Kind != TokenKind.Possessive))
+        {
+            return new PronounReferent(t[end - 1].Lower);
+        }
+
         if (end > 1 && t[end - 1].Kind == TokenKind.Dash)
         {
             // "Gerry Conlon - who was wrongly convicted - said": the words between two dashes are an aside.
@@ -444,6 +488,13 @@ internal static class SpeechClause
 
             if (open > 0 && t[open].Kind == TokenKind.Dash)
             {
+                if (t[open + 1].IsWord && t[open + 1].Lower is "and")
+                {
+                    // "Dr Fell - and colleagues Ann Roe and Li Wen - show …": a coordination set off by dashes, not an aside.
+                    var joined = t.Take(open).Concat(t.Skip(open + 1).Take(end - 2 - open)).Concat(t.Skip(end)).ToList();
+                    return Subject(joined, verb - 2, reportingWord - 2, complement);
+                }
+
                 end = open;
             }
         }
@@ -479,7 +530,8 @@ internal static class SpeechClause
                 break;
             }
 
-            if (token.IsWord && ClauseBoundaries.Contains(token.Lower))
+            // "… as the report revealed that …": "as" opens a clause, but not in "as well as" or "such as".
+            if (token.IsWord && !token.Quoted && (ClauseBoundaries.Contains(token.Lower) || (token.Lower == "as" && start >= 2 && t[start - 2].Lower is not ("such" or "well") && !(start < t.Count && t[start].Is("well")))))
             {
                 startedAtSubordinator = true;
                 break;
@@ -514,6 +566,8 @@ internal static class SpeechClause
             return null;
         }
 
+        usable = JoinLists(usable);
+
         var intro = new bool[usable.Count];
         for (var i = 0; i < usable.Count; i++)
         {
@@ -544,6 +598,51 @@ internal static class SpeechClause
         }
 
         return SpeakerPhrase.Describe(usable.Skip(first).ToList());
+    }
+
+    /// <summary>
+    /// A list of names written with commas, "Leaders of Germany, France and Britain", "Sony, IBM and Toshiba": its items
+    /// joined into one segment with "and", so that every name in it speaks, not only the first. A segment joins the one
+    /// before it when it is a short run of capitalised words and the run of them ends in one with "and".
+    /// </summary>
+    internal static List<IReadOnlyList<Token>> JoinLists(List<IReadOnlyList<Token>> segments)
+    {
+        static bool NameItem(IReadOnlyList<Token> s) =>
+            s.Count is > 0 and <= 5 && s.All(x => x.Kind is TokenKind.Word && !x.Quoted && (x.IsCapitalized || x.Lower is "and" or "the"))
+            && s[0].IsWord && s[0].Lower is not "and" && s[^1].IsCapitalized;
+
+        var result = new List<IReadOnlyList<Token>>();
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var run = i + 1;
+            while (run < segments.Count && NameItem(segments[run]) && !segments[run].Any(x => x.Lower == "and"))
+            {
+                run++;
+            }
+
+            var last = run < segments.Count && segments[run].Count > 0 && segments[run][0].Lower is "and" ? segments[run].Skip(1).ToList() : null;
+            if (run < segments.Count && (NameItem(segments[run]) || (last is not null && NameItem(last))) && segments[run].Any(x => x.Lower == "and")
+                && segments[i].Count > 0 && segments[i][^1].IsCapitalized && !segments[i].Any(x => x.Quoted))
+            {
+                var joined = new List<Token>(segments[i]);
+                for (var j = i + 1; j <= run; j++)
+                {
+                    // The list's own "and" separates its last two items even inside a run of capitals ("France and Britain").
+                    var item = (segments[j].Count > 0 && segments[j][0].Lower is "and" ? segments[j].Skip(1) : segments[j])
+                        .Select(x => x.IsWord && x.Lower == "and" ? new Token(SpeakerPhrase.ListAnd, TokenKind.Word, false) : x);
+                    joined.Add(new Token(SpeakerPhrase.ListAnd, TokenKind.Word, false));
+                    joined.AddRange(item);
+                }
+
+                result.Add(joined);
+                i = run;
+                continue;
+            }
+
+            result.Add(segments[i]);
+        }
+
+        return result;
     }
 
     /// <summary>The noun phrase that opens the clause in t[from..to): "The 28-year-old 800 metres runner has not …".</summary>

@@ -367,6 +367,84 @@ public sealed class AttributionTests
     }
 
     [Fact]
+    public void Speakers_PronounRightBeforeTheVerb_IsTheSubjectAfterALongOpening()
+    {
+        Last(
+            "Singer Lena Hart joined her brother on the tour.",
+            "During a chat on Radio Nine's Breakfast Hour she said she had never been happier.").ShouldBe("Lena Hart");
+    }
+
+    [Theory]
+    [InlineData("Mayor Ann Kerr has apologised to the families of the flood victims.", "Ann Kerr")]
+    [InlineData("Mayor Ann Kerr was commenting on the delays to the new bridge.", "Ann Kerr")]
+    [InlineData("Mayor Ann Kerr was speaking to pupils about litter on Monday.", "Ann Kerr")]
+    public void Speakers_ApologisingCommentingAndSpeakingAbout_AreReports(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The new timetable has left commuters worse off, it has been claimed.", "unnamed")]
+    [InlineData("It was announced that the pier would close for the winter.", "unnamed")]
+    public void Speakers_ImpersonalPassive_IsAnUnnamedSource(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("But Green Party campaign chiefs say there are no plans for a daily briefing.", "the Green Party")]
+    [InlineData("Vexa researchers said products using the chip should appear by 2030.", "Vexa")]
+    [InlineData("Officials from the Kettle Institute said the survey would be repeated.", "the Kettle Institute")]
+    public void Speakers_PeopleWhoSpeakForABody_GiveTheBody(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Leaders of Norway, Chile and Japan said the treaty was fair.", "Norway; Chile; Japan")]
+    [InlineData("Acme, Brill and Corvo said the merger talks were over.", "Acme; Brill; Corvo")]
+    [InlineData("The deal is off, said Acme, Brill and Corvo.", "Acme; Brill; Corvo")]
+    [InlineData("Writing in a science journal, Dr Ana Ruiz - and colleagues Tom Hale, Li Wen and Sara Bird - show how the gel repairs itself.", "Ana Ruiz; Tom Hale; Li Wen; Sara Bird")]
+    public void Speakers_ListOfSpeakers_NamesEveryOne(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_QuantifiedNationality_IsUnnamed()
+    {
+        Last("Most Norwegians said in a poll that they wanted a shorter working week.").ShouldBe("unnamed");
+    }
+
+    [Fact]
+    public void Speakers_DocumentNounOpeningASentence_IsItsAuthorNamedNearby()
+    {
+        Speakers(
+            "Research has found that bees prefer blue flowers.",
+            "The Kettle Institute study found that the effect was strongest in spring.",
+            "The Kettle Institute report took a close look at Peru.").ShouldBe(["the Kettle Institute", "the Kettle Institute", null]);
+    }
+
+    [Fact]
+    public void Speakers_RoleOfOffice_IsNotSomeoneDescribedByAnotherOffice()
+    {
+        Speakers(
+            "Ian Barr's remark about the trams has angered commuters.",
+            "Nick Moss, the opposition leader, wrote to Mr Barr calling for an apology.",
+            "In a sharp reply, the first minister said his words had been twisted.",
+            "He told Mr Moss: \"You have made this about yourself.\"").ShouldBe([null, "Nick Moss", "Ian Barr", "Ian Barr"]);
+    }
+
+    [Fact]
+    public void Speakers_SpokesmanOfAPrimeMinisterKnownByRole_IsDowningStreet()
+    {
+        Speakers(
+            "Tom Reed has apologised to the miners' families.",
+            "The prime minister was commenting on the pit closures of 1985.",
+            "Mr Reed's official spokesman said the meeting had been moving.").ShouldBe(["Tom Reed", "Tom Reed", "Downing Street"]);
+    }
+
+    [Fact]
     public void SpeakerOf_LineWrittenFromTheArticle_IsReadWithTheArticle()
     {
         string[] article = ["Finance minister Ana Ruiz presented the budget on Monday.", "It cuts fuel duty."];
