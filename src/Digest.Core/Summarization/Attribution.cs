@@ -376,7 +376,8 @@ internal static class Attribution
             // A firm by its trade ("the software giant", "the carrier") may be any body the article names; an institution
             // ("the court", "the council") must be called so in its name or beside it.
             bool Fits(Entity e) => e.Kind == EntityKind.Body
-                && (head is null || NewsLexicon.CompanyNouns.Contains(head) || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head));
+                && (head is null || (NewsLexicon.CompanyNouns.Contains(head) && !NewsLexicon.IsInstitution(e.Name))
+                    || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head));
 
             for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)
             {

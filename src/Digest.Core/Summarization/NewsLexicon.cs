@@ -188,6 +188,7 @@ internal static class NewsLexicon
         "immediately", "subsequently", "simply", "just", "even", "only", "frequently", "often", "always", "yesterday", "today", "tonight",
         "reportedly", "apparently", "initially", "originally", "first", "last", "too", "clearly", "openly", "strongly", "quickly",
         "firmly", "flatly", "angrily", "bluntly", "candidly", "jokingly", "confidently", "cautiously", "previously", "has", "does", "did",
+        "both",
     };
 
     /// <summary>Determiners and pronouns that make the next word a noun: "the forecast", "its report".</summary>
@@ -284,6 +285,22 @@ internal static class NewsLexicon
         "chiefs", "executives", "bosses", "leaders", "heads", "researchers", "scientists", "engineers", "negotiators", "delegates",
         "envoys", "representatives", "spokesmen", "spokeswomen", "spokespeople",
     };
+
+    /// <summary>Last words of public bodies' names: "the company", "the firm" never stands for the Home Office or a union.</summary>
+    public static readonly HashSet<string> InstitutionHeads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "office", "department", "ministry", "council", "committee", "commission", "court", "government", "parliament", "party", "police",
+        "agency", "authority", "treasury", "executive", "assembly", "senate", "congress", "union", "federation", "confederation",
+        "tribunal", "regulator", "army", "navy", "force", "commissioner", "street", "university", "college", "school", "hospital",
+        "charity", "foundation", "trust", "society", "institute", "watch",
+    };
+
+    /// <summary>"Home Office", "Office for National Statistics", "Department of Health": a public body, not a firm.</summary>
+    public static bool IsInstitution(string name)
+    {
+        var words = name.Split(' ');
+        return InstitutionHeads.Contains(words[^1]) || (words.Length > 2 && InstitutionHeads.Contains(words[0]) && words[1] is "of" or "for");
+    }
 
     /// <summary>Nouns of a document or a figure, whose author is the speaker: "a report from…", "Labor Department figures".</summary>
     public static readonly HashSet<string> Documents = new(StringComparer.Ordinal)
@@ -401,6 +418,14 @@ internal static class NewsLexicon
             || word.EndsWith("woman", StringComparison.Ordinal) && IsDemonym(word[..^5])
             || word is "French" or "Dutch" or "Greek" or "Swiss" or "Thai" or "Scots" or "Welsh" or "Czech" or "Iraqi" or "Israeli" or "Pakistani"
                 or "Saudi" or "Kuwaiti" or "Qatari" or "Yemeni" or "Somali" or "Bangladeshi" or "Nepali" or "Afghan" or "Filipino");
+
+    /// <summary>Nouns for a person of a nation that <see cref="IsDemonym"/> does not catch: "the Scot", "the Dane".</summary>
+    public static readonly HashSet<string> DemonymNouns = new(StringComparer.Ordinal)
+    {
+        "Scot", "Briton", "Brit", "Swede", "Dane", "Pole", "Finn", "Turk", "Kiwi", "Aussie", "Frenchman", "Frenchwoman", "Englishman",
+        "Englishwoman", "Irishman", "Irishwoman", "Welshman", "Welshwoman", "Scotsman", "Scotswoman", "Dutchman", "Spaniard", "Argentine",
+        "Kenyan", "Ugandan", "Nigerian", "Brazilian", "Australian", "Canadian", "American", "Italian", "German", "Russian",
+    };
 
     /// <summary>Words of political parties' names that stand before a member's name as an affiliation ("Labour", "Liberal Democrat").</summary>
     public static readonly HashSet<string> PartyWords = new(StringComparer.Ordinal)

@@ -53,7 +53,7 @@ internal static class SpeakerPhrase
     private static readonly HashSet<string> Prepositions = new(StringComparer.Ordinal)
     {
         "of", "from", "at", "in", "for", "with", "on", "by", "who", "which", "whose", "whom", "that", "to", "about", "over", "behind",
-        "under", "near", "outside", "inside", "into",
+        "under", "near", "outside", "inside", "into", "close", "familiar",
     };
 
     private static readonly HashSet<string> Quantifiers = new(StringComparer.Ordinal)
@@ -372,6 +372,12 @@ internal static class SpeakerPhrase
                 return (UnnamedReferent.Instance, false); // "Tory MPs", "Senior Officials"
             }
 
+            // "The Scot", "the Brazilian": a person by nationality, someone the article has named.
+            if (definite && possessor.Count == 0 && run.Count == 1 && head.Count == 1 && (NewsLexicon.IsDemonym(run[0].Text) || NewsLexicon.DemonymNouns.Contains(run[0].Text)))
+            {
+                return (new RoleReferent(run[0].Lower, [], true), true);
+            }
+
             var (name, titles) = CleanName(run);
             var roles = modifiers.Concat(titles.Select(t => t.ToLowerInvariant())).Concat(possessorWords).ToList();
             if (name is not null)
@@ -445,7 +451,8 @@ internal static class SpeakerPhrase
         }
 
         var plural = IsPlural(noun);
-        if (NewsLexicon.BodyNouns.Contains(noun) || NewsLexicon.BodyNouns.Contains(Singular(noun)))
+        var chiefExecutive = head.Count >= 2 && noun is "executive" or "executives" && head[^2].Lower is "chief" or "senior" or "top";
+        if (!chiefExecutive && (NewsLexicon.BodyNouns.Contains(noun) || NewsLexicon.BodyNouns.Contains(Singular(noun))))
         {
             if (modifierName is NameReferent && !plural && noun is not ("government" or "administration"))
             {
@@ -518,7 +525,8 @@ internal static class SpeakerPhrase
     }
 
     public static bool IsPersonNoun(string noun) =>
-        NewsLexicon.PersonNouns.Contains(noun) || noun.EndsWith("-year-old", StringComparison.Ordinal) || NewsLexicon.Titles.Contains(noun);
+        NewsLexicon.PersonNouns.Contains(noun) || noun.EndsWith("-year-old", StringComparison.Ordinal) || NewsLexicon.Titles.Contains(noun)
+        || (noun.StartsWith("co-", StringComparison.Ordinal) && noun.Length > 3 && IsPersonNoun(noun[3..])); // "co-chairman", "co-founder"
 
     public static bool IsPlural(string noun) =>
         noun.Length > 3 && noun.EndsWith('s') && !noun.EndsWith("ss", StringComparison.Ordinal) && Singular(noun) != noun;

@@ -76,7 +76,20 @@ internal static class SpeechClause
                     end++;
                 }
 
-                if (SpeakerPhrase.Describe([Slice(t, i + 2, end)]) is { } referent)
+                // "according to Acme's chief executive, Joan Pike, …": the name in apposition after the role.
+                var phrase = new List<IReadOnlyList<Token>> { Slice(t, i + 2, end) };
+                var next = end + 1;
+                while (next < t.Count && t[next].IsCapitalized && !t[next].Quoted && next - end <= 4)
+                {
+                    next++;
+                }
+
+                if (end < t.Count && t[end].Kind == TokenKind.Comma && next > end + 1 && (next == t.Count || t[next].Kind is TokenKind.Comma or TokenKind.Stop))
+                {
+                    phrase.Add(Slice(t, end + 1, next));
+                }
+
+                if (SpeakerPhrase.Describe(phrase) is { } referent)
                 {
                     return referent;
                 }
@@ -92,12 +105,50 @@ internal static class SpeechClause
 
             if (TryVerb(t, k) is { } referent)
             {
-                return referent;
+                return WithContrastingSpeaker(t, k, referent);
             }
         }
 
         // "Washington reportedly presented a plan": what reports say, from nobody named.
         return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
+    }
+
+    /// <summary>
+    /// "The Liberal Democrats said the scheme was unfair, while the Tories insisted it would work": a clause after ", while",
+    /// ", whereas" or ";" with a report of its own by someone named adds its speaker.
+    /// </summary>
+    private static Referent WithContrastingSpeaker(IReadOnlyList<Token> t, int verb, Referent first)
+    {
+        for (var m = verb + 1; m + 1 < t.Count; m++)
+        {
+            if (t[m].Quoted || !(t[m].Kind == TokenKind.Semicolon || (t[m].IsWord && t[m].Lower is "while" or "whereas" && t[m - 1].Kind == TokenKind.Comma)))
+            {
+                continue;
+            }
+
+            var clause = t.Skip(m + 1).ToList();
+            for (var k = 0; k < clause.Count; k++)
+            {
+                if (clause[k].Quoted || !clause[k].IsWord || char.IsUpper(clause[k].Text[0]) || NewsLexicon.ReportingVerb(clause[k].Lower) is null)
+                {
+                    continue;
+                }
+
+                if (TryVerb(clause, k) is { } second && second is NameReferent or BodyReferent or SourceReferent or GroupReferent or SeveralReferent)
+                {
+                    var parts = new List<Referent>();
+                    parts.AddRange(first is SeveralReferent several ? several.Parts : [first]);
+                    parts.AddRange(second is SeveralReferent more ? more.Parts : [second]);
+                    return new SeveralReferent(parts);
+                }
+
+                break;
+            }
+
+            break;
+        }
+
+        return first;
     }
 
     private static Referent? TryVerb(IReadOnlyList<Token> t, int k)
@@ -317,6 +368,12 @@ internal static class SpeechClause
                     return false; // "added 5,000 jobs"
                 }
 
+                // "accused the government of hiding the truth": a charge made, not an object taken.
+                if (lemma is "accuse" && Enumerable.Range(k + 1, Math.Min(6, t.Count - k - 1)).Any(i => t[i].Is("of") && !t[i].Quoted))
+                {
+                    return true;
+                }
+
                 if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that")
                 {
                     return false; // "conceded a goal", "noted the rise"
@@ -515,10 +572,31 @@ internal static class SpeechClause
             return complement ? ClauseSubject(t, 0, end - 1) : null;
         }
 
+        // "Mr Crow, who has led the union since 2002, said": a relative clause closed by a comma before the verb holds its own
+        // "since", "after", "that"; they do not open the subject's clause.
+        var relativeOpen = -1;
+        if (end < verb && t[end].Kind == TokenKind.Comma)
+        {
+            for (var r = end - 1; r > 0 && !t[r].Quoted && t[r].Kind is not (TokenKind.Stop or TokenKind.Quote or TokenKind.Semicolon or TokenKind.Colon); r--)
+            {
+                if (t[r].IsWord && t[r].Lower is "who" or "whose" or "which" && t[r - 1].Kind == TokenKind.Comma)
+                {
+                    relativeOpen = r;
+                    break;
+                }
+            }
+        }
+
         var start = end;
         var startedAtSubordinator = false;
         while (start > 0)
         {
+            if (start - 1 > relativeOpen && relativeOpen > 0)
+            {
+                start--;
+                continue;
+            }
+
             var token = t[start - 1];
             if (token.Quoted || token.Kind is TokenKind.Quote or TokenKind.Semicolon or TokenKind.Dash or TokenKind.Stop)
             {

@@ -444,6 +444,42 @@ public sealed class AttributionTests
             "Mr Reed's official spokesman said the meeting had been moving.").ShouldBe(["Tom Reed", "Tom Reed", "Downing Street"]);
     }
 
+    [Theory]
+    [InlineData("According to Brill's chief executive, Joan Pike, sales will recover by spring.", "Joan Pike")]
+    [InlineData("According to sources close to the minister, the plan has been dropped.", "unnamed")]
+    public void Speakers_AccordingTo_ReadsAppositionsAndAnonymousSources(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Joan Pike and Bob Crane both said the talks had failed.", "Joan Pike; Bob Crane")]
+    [InlineData("Mr Bob Crane, who has led the union since 2002, said the vote was clear.", "Bob Crane")]
+    [InlineData("Shadow chancellor Oliver Pratt accused the government of hiding the figures.", "Oliver Pratt")]
+    [InlineData("The Greens said the tax was unfair, while the Ecology Party insisted it would work.", "the Greens; the Ecology Party")]
+    public void Speakers_BothRelativeClausesChargesAndContrastedClauses(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_CoChairmanAndNationality_AreRolesOfPeopleNamedBefore()
+    {
+        Speakers(
+            "Party co-chairman Liam Hart said the campaign would start in March.",
+            "The Tory co-chairman attacked the plans and said they would hurt pensioners.",
+            "Rovers manager Angus Reid says his side can still win the league.",
+            "The Scot also praised his young striker.").ShouldBe(["Liam Hart", "Liam Hart", "Angus Reid", "Angus Reid"]);
+    }
+
+    [Fact]
+    public void Speakers_ClubBeforeARoleAndAName_IsAnAffiliationNotTheSubject()
+    {
+        Last(
+            "Albion boss Jose Marin was in no mood to concede.",
+            "He told reporters: \"The title is ours to lose.\"").ShouldBe("Jose Marin");
+    }
+
     [Fact]
     public void SpeakerOf_LineWrittenFromTheArticle_IsReadWithTheArticle()
     {
