@@ -377,7 +377,17 @@ internal static class Attribution
             // ("the court", "the council") must be called so in its name or beside it.
             bool Fits(Entity e) => e.Kind == EntityKind.Body
                 && (head is null || (NewsLexicon.CompanyNouns.Contains(head) && !NewsLexicon.IsInstitution(e.Name))
-                    || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head));
+                    || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head)
+                    || (head == "party" && NewsLexicon.IsPartyName(e.Name)));
+
+            // "Labour said …" "The party said …": a party the article names without the word "party".
+            for (var j = i - 1; head == "party" && j >= 0 && j >= i - Lookback; j--)
+            {
+                if (speakers[j] is { Several: false } previous && NewsLexicon.IsPartyName(previous.Text.StartsWith("the ", StringComparison.Ordinal) ? previous.Text[4..] : previous.Text))
+                {
+                    return previous;
+                }
+            }
 
             for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)
             {

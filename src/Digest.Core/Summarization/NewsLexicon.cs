@@ -433,6 +433,11 @@ internal static class NewsLexicon
         "Labour", "Tory", "Conservative", "Liberal", "Democrat", "Lib", "Dem", "Republican", "Democratic", "SNP", "Plaid", "Green", "UKIP", "Unionist",
     };
 
+    /// <summary>A party the article names without "Party": "Labour", "the Tories", "the Liberal Democrats" are "the party" later.</summary>
+    public static bool IsPartyName(string name) =>
+        name is "Labour" or "Tories" or "Conservatives" or "Liberal Democrats" or "Lib Dems" or "Greens" or "SNP" or "Plaid Cymru" or "UKIP"
+            or "Democrats" or "Republicans" or "Scottish National Party";
+
     /// <summary>First names that end as nationalities do ("Christian", "Hamish", "Duncan"): a person's name, not where they are from.</summary>
     private static readonly HashSet<string> FirstNamesLikeDemonyms = new(StringComparer.Ordinal)
     {

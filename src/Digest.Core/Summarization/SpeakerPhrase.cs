@@ -171,9 +171,10 @@ internal static class SpeakerPhrase
         }
 
         // "Leaders of Germany and France", "officials from the FAO": people who speak for the bodies they come from.
-        var memberOf = tokens.FindIndex(t => t.IsWord && t.Lower is "of" or "from");
+        var memberOf = tokens.FindIndex(t => t.IsWord && t.Lower is "of" or "from" or "at");
         if (memberOf >= 1 && memberOf + 1 < tokens.Count && tokens.Take(memberOf).Select((t, i) => t.IsWord && (i == 0 || !t.IsCapitalized)).All(ok => ok)
-            && tokens[memberOf - 1].Lower is var member && (NewsLexicon.ActingFor.Contains(member) || member == "officials")
+            && tokens[memberOf - 1].Lower is var member
+            && (NewsLexicon.ActingFor.Contains(member) || (member is "officials" or "analysts" or "economists" or "experts" or "strategists" && tokens[memberOf].Lower is "at" or "from"))
             && Objects(tokens.Skip(memberOf + 1).ToList()) is { } members)
         {
             return (new SourceReferent(members, false), false);

@@ -109,8 +109,59 @@ internal static class SpeechClause
             }
         }
 
+        if (FramedAsNoun(t) is { } framed)
+        {
+            return framed;
+        }
+
         // "Washington reportedly presented a plan": what reports say, from nobody named.
         return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
+    }
+
+    private static readonly HashSet<string> SpeechNouns = new(StringComparer.Ordinal)
+    {
+        "message", "view", "verdict", "response", "reply", "answer", "advice", "warning", "argument", "claim", "position", "plea", "promise",
+    };
+
+    /// <summary>"His message to the chancellor was: …", "Mr Hale's view is that …": speech framed as a noun, the possessor's.</summary>
+    private static Referent? FramedAsNoun(IReadOnlyList<Token> t)
+    {
+        for (var k = 1; k + 2 < t.Count; k++)
+        {
+            if (t[k].Quoted || !t[k].IsWord || !SpeechNouns.Contains(t[k].Lower))
+            {
+                continue;
+            }
+
+            var be = k + 1;
+            while (be < t.Count && be < k + 8 && !(t[be].IsWord && t[be].Lower is "was" or "is") && t[be].Kind == TokenKind.Word && !t[be].Quoted)
+            {
+                be++;
+            }
+
+            if (be + 1 >= t.Count || !(t[be].IsWord && t[be].Lower is "was" or "is") || !(t[be + 1].Kind is TokenKind.Colon or TokenKind.Quote || t[be + 1].Is("that") || t[be + 1].Quoted))
+            {
+                continue;
+            }
+
+            if (t[k - 1].Lower is "his" or "her" or "their" && k - 1 == 0)
+            {
+                return new PronounReferent(t[k - 1].Lower == "his" ? "he" : t[k - 1].Lower == "her" ? "she" : "they");
+            }
+
+            if (t[k - 1].Kind == TokenKind.Possessive && k - 1 > 0)
+            {
+                var start = k - 1;
+                while (start > 0 && t[start - 1].IsCapitalized && !t[start - 1].Quoted)
+                {
+                    start--;
+                }
+
+                return start < k - 1 ? SpeakerPhrase.Describe([Slice(t, start, k - 1)]) : null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -481,6 +481,24 @@ public sealed class AttributionTests
     }
 
     [Fact]
+    public void Speakers_SpeechFramedAsANoun_IsThePossessors()
+    {
+        Speakers(
+            "Chancellor Gordon Brewer met business leaders in Leeds.",
+            "His message to the bankers was: \"Lend again.\"",
+            "Mr Brewer's view is that growth will return.").ShouldBe([null, "Gordon Brewer", "Gordon Brewer"]);
+    }
+
+    [Fact]
+    public void Speakers_AnalystsAtAFirmAndThePartyNamedBefore_AreThoseBodies()
+    {
+        Speakers(
+            "Analysts at Quill Research said sales would double.",
+            "Labour said the claims were false.",
+            "The party said it would publish its manifesto next week.").ShouldBe(["Quill Research", "Labour", "Labour"]);
+    }
+
+    [Fact]
     public void SpeakerOf_LineWrittenFromTheArticle_IsReadWithTheArticle()
     {
         string[] article = ["Finance minister Ana Ruiz presented the budget on Monday.", "It cuts fuel duty."];
