@@ -175,6 +175,7 @@ internal static class Attribution
             PronounReferent pronoun => Pronoun(pronoun.Pronoun, i),
             RoleReferent role => Role(role, i),
             RelativeReferent relative => Relative(relative, i),
+            BodyReferent { Indefinite: true } body => i <= 1 ? ForwardBody(body.Head, i) : new Speaker(Attribution.Unnamed, null),
             BodyReferent body => Body(body.Head, i) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
@@ -413,6 +414,25 @@ internal static class Attribution
             return head is null ? null : names.Entities.Where(Fits).Select(e => new Speaker(ArticleNames.Display(e), e)).FirstOrDefault();
         }
 
+        /// <summary>"A committee of MPs has said …" opening an article: the committee the next sentences name, else someone unnamed.</summary>
+        private Speaker ForwardBody(string head, int i)
+        {
+            for (var j = i + 1; j < sentences.Count && j <= i + 3; j++)
+            {
+                if (phrases[j] is BodyReferent { Indefinite: false } body && body.Head == head)
+                {
+                    return Resolve(body, j) ?? new Speaker(Attribution.Unnamed, null);
+                }
+
+                if (phrases[j] is NameReferent name && names.Find(name.Name, j) is { Kind: EntityKind.Body } named && named.Name.EndsWith(head, StringComparison.OrdinalIgnoreCase))
+                {
+                    return new Speaker(ArticleNames.Display(named), named);
+                }
+            }
+
+            return new Speaker(Attribution.Unnamed, null);
+        }
+
         /// <summary>"the government" no body's name in the article fits: its fullest form there ("the US government"), else as written.</summary>
         private Speaker Fullest(string head, int i)
         {
@@ -422,10 +442,23 @@ internal static class Attribution
                 var t = sentences[j].Tokens;
                 for (var k = 1; k < t.Count; k++)
                 {
-                    if (t[k].IsWord && t[k].Lower == head && !t[k].Quoted && SpeechTokens.IsNameWord(t, k - 1) && !NewsLexicon.NotNames.Contains(t[k - 1].Text)
-                        && Math.Abs(j - i) < best.Distance)
+                    if (t[k].IsWord && t[k].Lower == head && !t[k].Quoted && Math.Abs(j - i) < best.Distance)
                     {
-                        best = ("the " + t[k - 1].Text + " " + head, Math.Abs(j - i));
+                        // "the Commons committee", "the Commons science and technology committee": a name, then up to four words of its remit.
+                        var name = k - 1;
+                        while (name > 0 && name >= k - 5 && t[name].IsWord && !t[name].Quoted && !t[name].IsCapitalized && t[name].Lower is not ("the" or "a" or "its" or "their" or "his" or "her"))
+                        {
+                            name--;
+                        }
+
+                        if (SpeechTokens.IsNameWord(t, name) && !NewsLexicon.NotNames.Contains(t[name].Text) && name > 0 && t[name - 1].Is("the"))
+                        {
+                            best = ("the " + string.Join(' ', t.Skip(name).Take(k - name).Select(x => x.Text)) + " " + head, Math.Abs(j - i));
+                        }
+                        else if (SpeechTokens.IsNameWord(t, k - 1) && !NewsLexicon.NotNames.Contains(t[k - 1].Text))
+                        {
+                            best = ("the " + t[k - 1].Text + " " + head, Math.Abs(j - i));
+                        }
                     }
                 }
             }

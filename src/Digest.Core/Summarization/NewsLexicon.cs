@@ -78,9 +78,11 @@ internal static class NewsLexicon
         (["praise", "praises", "praised"], Complement.Any),
         (["welcome", "welcomes", "welcomed"], Complement.Any),
         (["question", "questions", "questioned"], Complement.Clause),
-        (["ask", "asks", "asked"], Complement.Clause),
+        (["ask", "asks", "asked", "asking"], Complement.Clause),
         (["describe", "describes", "described"], Complement.Marked),
-        (["call", "calls", "called"], Complement.Marked),
+        (["call", "calls", "called", "calling"], Complement.Marked),
+        (["brand", "brands", "branded"], Complement.Marked),
+        (["confess", "confesses", "confessed", "confessing"], Complement.Any),
         (["highlight", "highlights", "highlighted"], Complement.Clause),
         (["emphasise", "emphasises", "emphasised", "emphasize", "emphasizes", "emphasized"], Complement.Any),
         (["reiterate", "reiterates", "reiterated"], Complement.Any),
@@ -142,6 +144,7 @@ internal static class NewsLexicon
         ["speak"] = ["about", "to", "of", "out", "on"],
         ["signal"] = ["that"],
         ["dismiss"] = ["as"],
+        ["brand"] = ["as"],
     };
 
     private static readonly Dictionary<string, (string Lemma, Complement Complement)> Verbs = VerbTable
@@ -327,7 +330,7 @@ internal static class NewsLexicon
         "exchange", "market", "university", "college", "school", "hospital", "trust", "foundation", "society", "bureau", "unit",
         "division", "subsidiary", "owner", "owners", "parent", "entity", "outlet", "channel", "station", "programme", "program",
         "council's", "government's", "state", "states", "country", "countries", "nation", "nations", "city", "region", "regions",
-        "media", "press",
+        "media", "press", "think-tank", "thinktank",
     };
 
     /// <summary>
@@ -348,7 +351,7 @@ internal static class NewsLexicon
     {
         "association", "union", "organisation", "organization", "department", "council", "commission", "committee", "federation",
         "confederation", "programme", "program", "fund", "court", "ministry", "office", "agency", "authority", "institute", "chambers",
-        "treasury", "government", "parliament", "senate", "congress", "party", "group", "bank", "corporation", "corp", "company", "co",
+        "campaign",         "treasury", "government", "parliament", "senate", "congress", "party", "group", "bank", "corporation", "corp", "company", "co",
         "inc", "ltd", "plc", "llc", "ag", "sa", "airways", "airlines", "motors", "times", "journal", "post", "telegraph", "guardian",
         "independent", "observer", "herald", "mirror", "express", "tribune", "gazette", "news", "media", "network", "foundation",
         "trust", "society", "university", "college", "school", "board", "league", "club", "reserve", "service", "services", "police",

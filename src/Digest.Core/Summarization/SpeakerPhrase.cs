@@ -16,7 +16,7 @@ internal sealed record RoleReferent(string Head, IReadOnlyList<string> Modifiers
 internal sealed record RelativeReferent(string FirstName, char Of) : Referent;
 
 /// <summary>A body by its kind: "the company", "the council".</summary>
-internal sealed record BodyReferent(string Head) : Referent;
+internal sealed record BodyReferent(string Head, bool Indefinite = false) : Referent;
 
 /// <summary>A definite group named by a common noun: "the tobacco companies", "the judges".</summary>
 internal sealed record GroupReferent(string Head, IReadOnlyList<string> Words) : Referent;
@@ -277,7 +277,10 @@ internal static class SpeakerPhrase
         var parts = new List<List<Token>> { new() };
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (((!inRun[i] && tokens[i].IsWord && tokens[i].Lower is "and" or "or" or "&") || tokens[i].Text == ListAnd) && i > 0 && i + 1 < tokens.Count)
+            // "the science and technology committee": "and" between two lowercase words of one name's remit is no split.
+            var remit = tokens[i].Lower is "and" && i > 0 && i + 2 < tokens.Count && tokens[i - 1].IsWord && !tokens[i - 1].IsCapitalized && tokens[i + 1].IsWord
+                && !tokens[i + 1].IsCapitalized && !NewsLexicon.Determiners.Contains(tokens[i + 1].Lower) && tokens.Skip(i + 1).Any(x => NewsLexicon.BodyNouns.Contains(x.Lower));
+            if (!remit && ((!inRun[i] && tokens[i].IsWord && tokens[i].Lower is "and" or "or" or "&") || tokens[i].Text == ListAnd) && i > 0 && i + 1 < tokens.Count)
             {
                 parts.Add([]);
                 continue;
@@ -455,9 +458,9 @@ internal static class SpeakerPhrase
         var chiefExecutive = head.Count >= 2 && noun is "executive" or "executives" && head[^2].Lower is "chief" or "senior" or "top";
         if (!chiefExecutive && (NewsLexicon.BodyNouns.Contains(noun) || NewsLexicon.BodyNouns.Contains(Singular(noun))))
         {
-            if (modifierName is NameReferent && !plural && noun is not ("government" or "administration"))
+            if (modifierName is NameReferent && !plural && noun is not ("government" or "administration") && !indefinite && runs[^1].End == head.Count - 1)
             {
-                return (modifierName, false); // "the Telegraph group"
+                return (modifierName, false); // "the Telegraph group"; not "a US think-tank", "the Commons science committee"
             }
 
             if (plural)
@@ -465,7 +468,7 @@ internal static class SpeakerPhrase
                 return definite ? (new GroupReferent(noun, pre.Where(t => t.IsWord).Select(t => t.Text).ToList()), false) : (UnnamedReferent.Instance, false);
             }
 
-            return definite ? (new BodyReferent(noun), false) : (UnnamedReferent.Instance, false);
+            return definite ? (new BodyReferent(noun), false) : indefinite && head.Count == 1 && post.Count > 0 ? (new BodyReferent(noun, Indefinite: true), false) : (UnnamedReferent.Instance, false);
         }
 
         if (IsPersonNoun(noun) || IsPersonNoun(Singular(noun)))

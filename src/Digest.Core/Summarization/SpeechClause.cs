@@ -240,7 +240,7 @@ internal static class SpeechClause
         }
 
         // "a $27.5bn tax claim against Yukos", "a warning of job losses": a noun before its preposition.
-        if (hasNext && next.IsWord && (next.Lower is "against" or "over" || (next.Lower is "of" && lemma is not ("warn" or "caution" or "speak" or "accuse"))))
+        if (hasNext && next.IsWord && (next.Lower is "against" or "over" || (next.Lower is "of" && lemma is not ("warn" or "caution" or "speak" or "accuse" or "complain"))))
         {
             return null;
         }
@@ -359,6 +359,12 @@ internal static class SpeechClause
             return null;
         }
 
+        // "the independent and state sectors", "state schools": "state" before a noun is an adjective.
+        if (lower == "state" && hasNext && next.IsWord && !next.Quoted && !(next.Lower is "that" || NewsLexicon.Determiners.Contains(next.Lower) || SubjectPronouns.Contains(next.Lower)))
+        {
+            return null;
+        }
+
         // "A US government claim accusing…": a singular subject does not take a plural verb form, so this is a noun.
         if (lower == lemma && k > 1 && FirstWordOfNounPhraseBefore(t, k) is "a" or "an" or "he" or "she" or "it" or "this" or "that")
         {
@@ -393,6 +399,11 @@ internal static class SpeechClause
         return i < beforeParticiple && i >= 0 && t[i].IsWord && !t[i].Quoted && t[i].Lower == "it";
     }
 
+    /// <summary>"sacked for what they have said": "what" after a preposition opens a clause that is an object, not a report ("in what X calls …" is one).</summary>
+    private static bool FreeRelative(IReadOnlyList<Token> t, int what) =>
+        what >= 1 && t[what].IsWord && !t[what].Quoted && t[what].Lower == "what" && t[what - 1].IsWord
+        && (NewsLexicon.Subordinators.Contains(t[what - 1].Lower) || t[what - 1].Lower is "about") && t[what - 1].Lower is not "in";
+
     /// <summary>The first word of the run of words just before position k that could form its subject noun phrase.</summary>
     private static string? FirstWordOfNounPhraseBefore(IReadOnlyList<Token> t, int k)
     {
@@ -417,6 +428,12 @@ internal static class SpeechClause
                 if (hasNext && next.IsWord && !next.Quoted && char.IsDigit(next.Text[0]))
                 {
                     return false; // "added 5,000 jobs"
+                }
+
+                // "is asking bloggers to dedicate their sites": a request.
+                if (lemma is "ask" && Enumerable.Range(k + 1, Math.Min(5, t.Count - k - 1)).Any(i => t[i].Is("to") && !t[i].Quoted))
+                {
+                    return true;
                 }
 
                 // "accused the government of hiding the truth": a charge made, not an object taken.
@@ -444,7 +461,7 @@ internal static class SpeechClause
                     return true;
                 }
 
-                if (lemma is "describe" or "dismiss" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                if (lemma is "describe" or "dismiss" or "brand" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
                 {
                     return true;
                 }
@@ -582,7 +599,20 @@ internal static class SpeechClause
         if (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && t[end - 1].Lower is "he" or "she" or "they" or "we" or "it"
             && (end == 1 || t[end - 2].Kind != TokenKind.Possessive))
         {
-            return new PronounReferent(t[end - 1].Lower);
+            return end >= 2 && FreeRelative(t, end - 2) ? null : new PronounReferent(t[end - 1].Lower);
+        }
+
+        // "In its report on the council's work the committee said": a definite subject after an opening phrase with no comma.
+        if (end > 2 && t[0].IsWord && NewsLexicon.Subordinators.Contains(t[0].Lower) && !t.Take(end).Any(x => x.Kind is TokenKind.Comma or TokenKind.Quote || x.Quoted))
+        {
+            for (var d = end - 2; d >= 1 && d >= end - 4; d--)
+            {
+                if (t[d].Is("the") && t[d - 1].IsWord && !t[d - 1].IsCapitalized
+                    && Slice(t, d + 1, end).All(x => x.IsWord) && t[end - 1].Lower is var noun && (NewsLexicon.BodyNouns.Contains(noun) || SpeakerPhrase.IsPersonNoun(noun)))
+                {
+                    return SpeakerPhrase.Describe([Slice(t, d, end)]);
+                }
+            }
         }
 
         if (end > 1 && t[end - 1].Kind == TokenKind.Dash)
@@ -659,6 +689,12 @@ internal static class SpeechClause
                 break;
             }
 
+            // "sacked for what they have said": a clause that is an object of the sentence, not its report.
+            if (FreeRelative(t, start - 1))
+            {
+                return null;
+            }
+
             // "… as the report revealed that …": "as" opens a clause, but not in "as well as" or "such as".
             if (token.IsWord && !token.Quoted && (ClauseBoundaries.Contains(token.Lower) || (token.Lower == "as" && start >= 2 && t[start - 2].Lower is not ("such" or "well") && !(start < t.Count && t[start].Is("well")))))
             {
@@ -709,6 +745,13 @@ internal static class SpeechClause
             if (intro[last] && usable.Count > 1 && IsClause(usable[last]))
             {
                 return null;
+            }
+
+            // "…, Rabbi Marvin Hier, founder of the Wiesenthal Center said.": a name and its apposition before the verb.
+            if (last > 0 && !intro[last - 1] && usable[last - 1].All(x => x.IsCapitalized) && SpeakerPhrase.Describe([usable[last - 1]]) is NameReferent named
+                && SpeakerPhrase.Describe([usable[last]]) is RoleReferent or null)
+            {
+                return named;
             }
 
             return SpeakerPhrase.Describe([usable[last]]);
@@ -813,7 +856,16 @@ internal static class SpeechClause
 
         if (start > 0 && t[start - 1].Kind == TokenKind.Comma)
         {
-            return null; // ", who said": the subject clause reads it
+            // "… by the employers' organisation, the CBI, which complains of …": the name just before the relative.
+            var open = start - 1;
+            while (open > 0 && t[open - 1].IsWord && !t[open - 1].Quoted && (t[open - 1].IsCapitalized || t[open - 1].Lower == "the"))
+            {
+                open--;
+            }
+
+            return open < start - 1 && open > 0 && t[open - 1].Kind == TokenKind.Comma && SpeakerPhrase.Describe([Slice(t, open, start - 1)]) is NameReferent name
+                ? name
+                : null; // ", who said": the subject clause reads it
         }
 
         return start < relative ? SpeakerPhrase.Describe([Slice(t, start, relative)]) : null;

@@ -499,6 +499,36 @@ public sealed class AttributionTests
     }
 
     [Fact]
+    public void Speakers_BodyWithARemitInLowerCase_IsNamedAsTheArticleWritesIt()
+    {
+        Speakers(
+            "A new agency for rural transport should be set up, a committee of MPs has said.",
+            "Bus services were in \"steep decline\", the Commons transport and regions committee added.",
+            "In its report on the bus companies the committee said: \"Passengers deserve better.\"",
+            "\"Ministers must act.\"").ShouldBe(Enumerable.Repeat("the Commons transport and regions committee", 4).ToArray());
+    }
+
+    [Theory]
+    [InlineData("Many workers were sacked for what they have said on their blogs.")]
+    [InlineData("Universities and teachers in the independent and state sectors have backed the plan.")]
+    public void Speakers_ObjectClausesAndAdjectives_AreNoReports(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("A blog is started every few seconds, according to a US research think-tank.", "unnamed")]
+    [InlineData("The proposal was attacked by the employers' group, the CBI, which complains of a lack of skills.", "the CBI")]
+    [InlineData("Asked if she likes tennis, Ms Ruth Vale confesses: \"Only when I win.\"", "Ruth Vale")]
+    [InlineData("Mr Tom Ward brands such criticism as \"nonsense\".", "Tom Ward")]
+    [InlineData("The Campaign to Protect Rural Wales is asking walkers to report damaged stiles.", "the Campaign to Protect Rural Wales")]
+    [InlineData("The ruling was welcomed by many, Rabbi Aaron Levy, founder of the Open Door Centre said.", "Aaron Levy")]
+    public void Speakers_ConfessBrandAskRelativeAfterAnAppositionAndTrailingApposition(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
     public void SpeakerOf_LineWrittenFromTheArticle_IsReadWithTheArticle()
     {
         string[] article = ["Finance minister Ana Ruiz presented the budget on Monday.", "It cuts fuel duty."];
