@@ -494,7 +494,9 @@ internal static class SpeakerPhrase
     /// <summary>The names after "for"/"from"/"in": "the Wall Street Journal and the Financial Times" → both.</summary>
     private static Referent? Objects(List<Token> post)
     {
-        var runs = SpeechTokens.NameRuns(post, 0, post.Count);
+        // A capitalised word before a lower-case noun describes it ("several Nordic countries"): no name of its own.
+        var runs = SpeechTokens.NameRuns(post, 0, post.Count).Where(r => !(r.End < post.Count && post[r.End].IsWord && !post[r.End].IsCapitalized
+            && post[r.End].Lower is not ("and" or "or") && post[r.End].Text != ListAnd && !NewsLexicon.Relatives.Contains(post[r.End].Lower))).ToList();
         var names = runs.Select(r => NameOf(post.Skip(r.Start).Take(r.End - r.Start).ToList())).OfType<Referent>().ToList();
         return names.Count switch
         {

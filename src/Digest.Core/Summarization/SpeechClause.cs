@@ -793,7 +793,11 @@ internal static class SpeechClause
             }
 
             var last = run < segments.Count && segments[run].Count > 0 && segments[run][0].Lower is "and" ? segments[run].Skip(1).ToList() : null;
-            if (run < segments.Count && (NameItem(segments[run]) || (last is not null && NameItem(last))) && segments[run].Any(x => x.Lower == "and")
+
+            // "…, Poland and several Nordic countries": the list may end in a group of its own after names.
+            var and = run < segments.Count ? segments[run].ToList().FindIndex(x => x.Lower == "and") : -1;
+            var namesThenGroup = and > 0 && run > i + 1 && NameItem(segments[run].Take(and).ToList()) && segments[run].All(x => x.Kind == TokenKind.Word && !x.Quoted);
+            if (run < segments.Count && (NameItem(segments[run]) || (last is not null && NameItem(last)) || namesThenGroup) && segments[run].Any(x => x.Lower == "and")
                 && segments[i].Count > 0 && segments[i][^1].IsCapitalized && !segments[i].Any(x => x.Quoted))
             {
                 var joined = new List<Token>(segments[i]);
