@@ -907,7 +907,7 @@ internal static class SpeechClause
     /// <summary>A segment with a verb of its own: not an apposition.</summary>
     private static bool IsClause(IReadOnlyList<Token> segment)
     {
-        var words = segment.Where(s => s.IsWord && !s.Quoted).ToList();
+        var words = segment.Where(s => s.IsWord && !s.Quoted && s.Text != SpeakerPhrase.ListAnd).ToList();
         if (words.Count > 14)
         {
             return true;

@@ -402,7 +402,7 @@ public sealed class AttributionTests
 
     [Theory]
     [InlineData("Leaders of Norway, Chile and Japan said the treaty was fair.", "Norway; Chile; Japan")]
-    [InlineData("Leaders of Norway, Chile, Peru and several Baltic states said in Oslo that they backed the treaty.", "Norway; Chile; Peru")]
+    [InlineData("Leaders of Norway, Chile, Peru, Spain, Kenya and several Baltic states said in Oslo that they backed the treaty.", "Norway; Chile; Peru; Spain; Kenya")]
     [InlineData("Acme, Brill and Corvo said the merger talks were over.", "Acme; Brill; Corvo")]
     [InlineData("The deal is off, said Acme, Brill and Corvo.", "Acme; Brill; Corvo")]
     [InlineData("Writing in a science journal, Dr Ana Ruiz - and colleagues Tom Hale, Li Wen and Sara Bird - show how the gel repairs itself.", "Ana Ruiz; Tom Hale; Li Wen; Sara Bird")]
