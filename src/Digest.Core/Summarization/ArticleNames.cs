@@ -151,7 +151,9 @@ internal sealed partial class ArticleNames
             or "including" or "against" or "behind" or "like" or "than" or "and" or "over" or "under" or "beat" or "as";
         var possessive = end < t.Count && t[end].Kind == TokenKind.Possessive;
         var early = start <= 4 || (before.Kind == TokenKind.Comma && start <= 14);
-        return early && !afterPreposition && !possessive && !t[start].Quoted;
+        // "Chelsea boss Jose Mourinho", "Labour MP Kate Hoey": the first name is an affiliation of the person named after it.
+        var affiliation = end + 1 < t.Count && t[end].IsWord && !t[end].Quoted && !t[end].IsCapitalized && SpeakerPhrase.IsPersonNoun(t[end].Lower) && t[end + 1].IsCapitalized;
+        return early && !afterPreposition && !possessive && !affiliation && !t[start].Quoted;
     }
 
     public static ArticleNames Build(IReadOnlyList<TokenizedSentence> sentences, TokenizedSentence? headline)

@@ -175,6 +175,7 @@ internal static class Attribution
             PronounReferent pronoun => Pronoun(pronoun.Pronoun, i),
             RoleReferent role => Role(role, i),
             RelativeReferent relative => Relative(relative, i),
+            BodyReferent { Indefinite: true } body => i <= 1 ? ForwardBody(body.Head, i) : new Speaker(Attribution.Unnamed, null),
             BodyReferent body => Body(body.Head, i) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
@@ -245,8 +246,18 @@ internal static class Attribution
         {
             var gender = NewsLexicon.FemaleTitles.Contains(role.Head) ? 'f' : NewsLexicon.MaleTitles.Contains(role.Head) ? 'm' : '\0';
             var owner = role.Possessor is { } possessor && possessor is not ("his" or "her" or "its" or "their") ? names.Find(possessor, i) : null;
-            bool Fits(Entity e) => e.IsPersonLike && e != owner && (gender == '\0' || e.Gender == '\0' || e.Gender == gender);
-            Speaker Of(Entity e) => new(ArticleNames.Display(e), e);
+            bool Fits(Entity e) => e.IsPersonLike && e != owner && (gender == '\0' || e.Gender == '\0' || e.Gender == gender) && !HoldsAnotherOffice(e, role.Head);
+            Speaker Of(Entity e)
+            {
+                // "The prime minister was commenting …" read as Tony Blair: he is the prime minister for the rest of the article.
+                if (role.Definite && NewsLexicon.IsOffice(role.Head))
+                {
+                    e.Roles.Add(role.Head);
+                    e.Roles.UnionWith(role.Modifiers);
+                }
+
+                return new(ArticleNames.Display(e), e);
+            }
 
             if (!role.Definite)
             {
@@ -260,7 +271,7 @@ internal static class Attribution
 
             if (i > 0 && speakers[i - 1] is { IsPerson: true } previous && Fits(previous.Entity!))
             {
-                return previous;
+                return Of(previous.Entity!);
             }
 
             if (names.MainPerson is { } main && Fits(main) && main.MentionedWithin(i, 3))
@@ -273,8 +284,15 @@ internal static class Attribution
                 return Of(anywhere);
             }
 
-            return Person(i, gender, lede: i <= 1, owner) ?? new Speaker(Attribution.Unnamed, null);
+            return Person(i, gender, lede: i <= 1, owner, e => !HoldsAnotherOffice(e, role.Head)) is { Entity: { } found } ? Of(found) : new Speaker(Attribution.Unnamed, null);
         }
+
+        /// <summary>
+        /// "the first minister" is not someone the article calls its "Holyrood leader" or "political editor": a person
+        /// described by an office is not the holder of another one, unless the article gives them both.
+        /// </summary>
+        private static bool HoldsAnotherOffice(Entity e, string head) =>
+            NewsLexicon.IsOffice(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice);
 
         /// <summary>"his wife, Sheila": her first name and the family name of the person "his" points to.</summary>
         private Speaker? Relative(RelativeReferent relative, int i)
@@ -292,9 +310,9 @@ internal static class Attribution
         /// The person a pronoun or a role points back to, of fitting sex: the last person who spoke or stood as a
         /// sentence's subject; else the person the article is about, if named lately; else the last person named at all.
         /// </summary>
-        private Speaker? Person(int i, char gender, bool lede, Entity? exclude = null)
+        private Speaker? Person(int i, char gender, bool lede, Entity? exclude = null, Func<Entity, bool>? accept = null)
         {
-            bool Fits(Entity e) => e.IsPersonLike && e != exclude && (gender == '\0' || e.Gender == '\0' || e.Gender == gender);
+            bool Fits(Entity e) => e.IsPersonLike && e != exclude && (gender == '\0' || e.Gender == '\0' || e.Gender == gender) && (accept is null || accept(e));
             Speaker Of(Entity e) => new(ArticleNames.Display(e), e);
 
             Entity? weak = null;
@@ -359,7 +377,18 @@ internal static class Attribution
             // A firm by its trade ("the software giant", "the carrier") may be any body the article names; an institution
             // ("the court", "the council") must be called so in its name or beside it.
             bool Fits(Entity e) => e.Kind == EntityKind.Body
-                && (head is null || NewsLexicon.CompanyNouns.Contains(head) || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head));
+                && (head is null || (NewsLexicon.CompanyNouns.Contains(head) && !NewsLexicon.IsInstitution(e.Name))
+                    || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head)
+                    || (head == "party" && NewsLexicon.IsPartyName(e.Name)));
+
+            // "Labour said …" "The party said …": a party the article names without the word "party".
+            for (var j = i - 1; head == "party" && j >= 0 && j >= i - Lookback; j--)
+            {
+                if (speakers[j] is { Several: false } previous && NewsLexicon.IsPartyName(previous.Text.StartsWith("the ", StringComparison.Ordinal) ? previous.Text[4..] : previous.Text))
+                {
+                    return previous;
+                }
+            }
 
             for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)
             {
@@ -385,6 +414,25 @@ internal static class Attribution
             return head is null ? null : names.Entities.Where(Fits).Select(e => new Speaker(ArticleNames.Display(e), e)).FirstOrDefault();
         }
 
+        /// <summary>"A committee of MPs has said …" opening an article: the committee the next sentences name, else someone unnamed.</summary>
+        private Speaker ForwardBody(string head, int i)
+        {
+            for (var j = i + 1; j < sentences.Count && j <= i + 3; j++)
+            {
+                if (phrases[j] is BodyReferent { Indefinite: false } body && body.Head == head)
+                {
+                    return Resolve(body, j) ?? new Speaker(Attribution.Unnamed, null);
+                }
+
+                if (phrases[j] is NameReferent name && names.Find(name.Name, j) is { Kind: EntityKind.Body } named && named.Name.EndsWith(head, StringComparison.OrdinalIgnoreCase))
+                {
+                    return new Speaker(ArticleNames.Display(named), named);
+                }
+            }
+
+            return new Speaker(Attribution.Unnamed, null);
+        }
+
         /// <summary>"the government" no body's name in the article fits: its fullest form there ("the US government"), else as written.</summary>
         private Speaker Fullest(string head, int i)
         {
@@ -394,10 +442,23 @@ internal static class Attribution
                 var t = sentences[j].Tokens;
                 for (var k = 1; k < t.Count; k++)
                 {
-                    if (t[k].IsWord && t[k].Lower == head && !t[k].Quoted && SpeechTokens.IsNameWord(t, k - 1) && !NewsLexicon.NotNames.Contains(t[k - 1].Text)
-                        && Math.Abs(j - i) < best.Distance)
+                    if (t[k].IsWord && t[k].Lower == head && !t[k].Quoted && Math.Abs(j - i) < best.Distance)
                     {
-                        best = ("the " + t[k - 1].Text + " " + head, Math.Abs(j - i));
+                        // "the Commons committee", "the Commons science and technology committee": a name, then up to four words of its remit.
+                        var name = k - 1;
+                        while (name > 0 && name >= k - 5 && t[name].IsWord && !t[name].Quoted && !t[name].IsCapitalized && t[name].Lower is not ("the" or "a" or "its" or "their" or "his" or "her"))
+                        {
+                            name--;
+                        }
+
+                        if (SpeechTokens.IsNameWord(t, name) && !NewsLexicon.NotNames.Contains(t[name].Text) && name > 0 && t[name - 1].Is("the"))
+                        {
+                            best = ("the " + string.Join(' ', t.Skip(name).Take(k - name).Select(x => x.Text)) + " " + head, Math.Abs(j - i));
+                        }
+                        else if (SpeechTokens.IsNameWord(t, k - 1) && !NewsLexicon.NotNames.Contains(t[k - 1].Text))
+                        {
+                            best = ("the " + t[k - 1].Text + " " + head, Math.Abs(j - i));
+                        }
                     }
                 }
             }

@@ -54,7 +54,9 @@ internal static class NewsLexicon
         (["reveal", "reveals", "revealed"], Complement.Any),
         (["disclose", "discloses", "disclosed"], Complement.Any),
         (["recall", "recalls", "recalled"], Complement.Clause),
-        (["comment", "comments", "commented"], Complement.Clause),
+        (["comment", "comments", "commented", "commenting"], Complement.Clause),
+        (["apologise", "apologises", "apologised", "apologising", "apologize", "apologizes", "apologized", "apologizing"], Complement.Any),
+        (["speak", "speaks", "spoke", "speaking"], Complement.Marked),
         (["complain", "complains", "complained"], Complement.Any),
         (["add", "adds", "added", "adding"], Complement.Clause),
         (["note", "notes", "noted", "noting"], Complement.Clause),
@@ -76,9 +78,11 @@ internal static class NewsLexicon
         (["praise", "praises", "praised"], Complement.Any),
         (["welcome", "welcomes", "welcomed"], Complement.Any),
         (["question", "questions", "questioned"], Complement.Clause),
-        (["ask", "asks", "asked"], Complement.Clause),
+        (["ask", "asks", "asked", "asking"], Complement.Clause),
         (["describe", "describes", "described"], Complement.Marked),
-        (["call", "calls", "called"], Complement.Marked),
+        (["call", "calls", "called", "calling"], Complement.Marked),
+        (["brand", "brands", "branded"], Complement.Marked),
+        (["confess", "confesses", "confessed", "confessing"], Complement.Any),
         (["highlight", "highlights", "highlighted"], Complement.Clause),
         (["emphasise", "emphasises", "emphasised", "emphasize", "emphasizes", "emphasized"], Complement.Any),
         (["reiterate", "reiterates", "reiterated"], Complement.Any),
@@ -136,9 +140,11 @@ internal static class NewsLexicon
         ["continue"] = [":", ","],
         ["propose"] = ["that"],
         ["consider"] = ["that"],
-        ["show"] = ["that"],
+        ["show"] = ["that", "how"],
+        ["speak"] = ["about", "to", "of", "out", "on"],
         ["signal"] = ["that"],
         ["dismiss"] = ["as"],
+        ["brand"] = ["as"],
     };
 
     private static readonly Dictionary<string, (string Lemma, Complement Complement)> Verbs = VerbTable
@@ -185,6 +191,7 @@ internal static class NewsLexicon
         "immediately", "subsequently", "simply", "just", "even", "only", "frequently", "often", "always", "yesterday", "today", "tonight",
         "reportedly", "apparently", "initially", "originally", "first", "last", "too", "clearly", "openly", "strongly", "quickly",
         "firmly", "flatly", "angrily", "bluntly", "candidly", "jokingly", "confidently", "cautiously", "previously", "has", "does", "did",
+        "both",
     };
 
     /// <summary>Determiners and pronouns that make the next word a noun: "the forecast", "its report".</summary>
@@ -234,6 +241,15 @@ internal static class NewsLexicon
         "presenter", "superintendent", "bishop-elect", "cllr", "councillor", "dean", "provost", "principal",
     };
 
+    private static readonly HashSet<string> Honorifics = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "baron", "baroness", "earl", "countess",
+        "duke", "duchess", "rev", "reverend", "rt", "hon", "king", "queen", "prince", "princess", "sheikh", "emir", "rabbi", "imam",
+    };
+
+    /// <summary>A title of office ("minister", "leader", "editor"), not an honorific ("Mr", "Sir", "Dr").</summary>
+    public static bool IsOffice(string word) => Titles.Contains(word) && !Honorifics.Contains(word);
+
     /// <summary>Capitalised role nouns dropped from the front of a name besides the titles: "Chief Negotiator Rustem Umerov".</summary>
     public static readonly HashSet<string> RoleWords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -262,6 +278,33 @@ internal static class NewsLexicon
         "representatives", "statement", "statements", "announcement", "press", "release", "letter", "website", "filing",
     };
 
+    /// <summary>
+    /// People who speak for the body they belong to: "Labour campaign chiefs", "the Intel researchers", "leaders of
+    /// Germany and France" speak for Labour, Intel, Germany and France. Not "officials" or "sources" before a name ("US
+    /// officials"), which stay anonymous, nor fans, MPs or members, who speak for themselves.
+    /// </summary>
+    public static readonly HashSet<string> ActingFor = new(StringComparer.Ordinal)
+    {
+        "chiefs", "executives", "bosses", "leaders", "heads", "researchers", "scientists", "engineers", "negotiators", "delegates",
+        "envoys", "representatives", "spokesmen", "spokeswomen", "spokespeople",
+    };
+
+    /// <summary>Last words of public bodies' names: "the company", "the firm" never stands for the Home Office or a union.</summary>
+    public static readonly HashSet<string> InstitutionHeads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "office", "department", "ministry", "council", "committee", "commission", "court", "government", "parliament", "party", "police",
+        "agency", "authority", "treasury", "executive", "assembly", "senate", "congress", "union", "federation", "confederation",
+        "tribunal", "regulator", "army", "navy", "force", "commissioner", "street", "university", "college", "school", "hospital",
+        "charity", "foundation", "trust", "society", "institute", "watch",
+    };
+
+    /// <summary>"Home Office", "Office for National Statistics", "Department of Health": a public body, not a firm.</summary>
+    public static bool IsInstitution(string name)
+    {
+        var words = name.Split(' ');
+        return InstitutionHeads.Contains(words[^1]) || (words.Length > 2 && InstitutionHeads.Contains(words[0]) && words[1] is "of" or "for");
+    }
+
     /// <summary>Nouns of a document or a figure, whose author is the speaker: "a report from…", "Labor Department figures".</summary>
     public static readonly HashSet<string> Documents = new(StringComparer.Ordinal)
     {
@@ -287,7 +330,7 @@ internal static class NewsLexicon
         "exchange", "market", "university", "college", "school", "hospital", "trust", "foundation", "society", "bureau", "unit",
         "division", "subsidiary", "owner", "owners", "parent", "entity", "outlet", "channel", "station", "programme", "program",
         "council's", "government's", "state", "states", "country", "countries", "nation", "nations", "city", "region", "regions",
-        "media", "press",
+        "media", "press", "think-tank", "thinktank",
     };
 
     /// <summary>
@@ -308,7 +351,7 @@ internal static class NewsLexicon
     {
         "association", "union", "organisation", "organization", "department", "council", "commission", "committee", "federation",
         "confederation", "programme", "program", "fund", "court", "ministry", "office", "agency", "authority", "institute", "chambers",
-        "treasury", "government", "parliament", "senate", "congress", "party", "group", "bank", "corporation", "corp", "company", "co",
+        "campaign",         "treasury", "government", "parliament", "senate", "congress", "party", "group", "bank", "corporation", "corp", "company", "co",
         "inc", "ltd", "plc", "llc", "ag", "sa", "airways", "airlines", "motors", "times", "journal", "post", "telegraph", "guardian",
         "independent", "observer", "herald", "mirror", "express", "tribune", "gazette", "news", "media", "network", "foundation",
         "trust", "society", "university", "college", "school", "board", "league", "club", "reserve", "service", "services", "police",
@@ -379,11 +422,24 @@ internal static class NewsLexicon
             || word is "French" or "Dutch" or "Greek" or "Swiss" or "Thai" or "Scots" or "Welsh" or "Czech" or "Iraqi" or "Israeli" or "Pakistani"
                 or "Saudi" or "Kuwaiti" or "Qatari" or "Yemeni" or "Somali" or "Bangladeshi" or "Nepali" or "Afghan" or "Filipino");
 
+    /// <summary>Nouns for a person of a nation that <see cref="IsDemonym"/> does not catch: "the Scot", "the Dane".</summary>
+    public static readonly HashSet<string> DemonymNouns = new(StringComparer.Ordinal)
+    {
+        "Scot", "Briton", "Brit", "Swede", "Dane", "Pole", "Finn", "Turk", "Kiwi", "Aussie", "Frenchman", "Frenchwoman", "Englishman",
+        "Englishwoman", "Irishman", "Irishwoman", "Welshman", "Welshwoman", "Scotsman", "Scotswoman", "Dutchman", "Spaniard", "Argentine",
+        "Kenyan", "Ugandan", "Nigerian", "Brazilian", "Australian", "Canadian", "American", "Italian", "German", "Russian",
+    };
+
     /// <summary>Words of political parties' names that stand before a member's name as an affiliation ("Labour", "Liberal Democrat").</summary>
     public static readonly HashSet<string> PartyWords = new(StringComparer.Ordinal)
     {
         "Labour", "Tory", "Conservative", "Liberal", "Democrat", "Lib", "Dem", "Republican", "Democratic", "SNP", "Plaid", "Green", "UKIP", "Unionist",
     };
+
+    /// <summary>A party the article names without "Party": "Labour", "the Tories", "the Liberal Democrats" are "the party" later.</summary>
+    public static bool IsPartyName(string name) =>
+        name is "Labour" or "Tories" or "Conservatives" or "Liberal Democrats" or "Lib Dems" or "Greens" or "SNP" or "Plaid Cymru" or "UKIP"
+            or "Democrats" or "Republicans" or "Scottish National Party";
 
     /// <summary>First names that end as nationalities do ("Christian", "Hamish", "Duncan"): a person's name, not where they are from.</summary>
     private static readonly HashSet<string> FirstNamesLikeDemonyms = new(StringComparer.Ordinal)

@@ -16,7 +16,7 @@ internal sealed record RoleReferent(string Head, IReadOnlyList<string> Modifiers
 internal sealed record RelativeReferent(string FirstName, char Of) : Referent;
 
 /// <summary>A body by its kind: "the company", "the council".</summary>
-internal sealed record BodyReferent(string Head) : Referent;
+internal sealed record BodyReferent(string Head, bool Indefinite = false) : Referent;
 
 /// <summary>A definite group named by a common noun: "the tobacco companies", "the judges".</summary>
 internal sealed record GroupReferent(string Head, IReadOnlyList<string> Words) : Referent;
@@ -53,7 +53,7 @@ internal static class SpeakerPhrase
     private static readonly HashSet<string> Prepositions = new(StringComparer.Ordinal)
     {
         "of", "from", "at", "in", "for", "with", "on", "by", "who", "which", "whose", "whom", "that", "to", "about", "over", "behind",
-        "under", "near", "outside", "inside", "into",
+        "under", "near", "outside", "inside", "into", "close", "familiar",
     };
 
     private static readonly HashSet<string> Quantifiers = new(StringComparer.Ordinal)
@@ -78,6 +78,9 @@ internal static class SpeakerPhrase
     {
         "the", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your",
     };
+
+    /// <summary>The "and" that joins the items of a list written with commas ("Germany, France and Britain"): always a split between speakers, even between capitals.</summary>
+    internal const string ListAnd = "and,";
 
     /// <summary>The referent of a speaker phrase given as segments: the head first, appositions after it.</summary>
     public static Referent? Describe(IReadOnlyList<IReadOnlyList<Token>> segments)
@@ -165,6 +168,16 @@ internal static class SpeakerPhrase
                 GroupReferent group when IsPersonNoun(group.Head) => (new RoleReferent(Singular(group.Head), [], false), true),
                 _ => (UnnamedReferent.Instance, false),
             };
+        }
+
+        // "Leaders of Germany and France", "officials from the FAO": people who speak for the bodies they come from.
+        var memberOf = tokens.FindIndex(t => t.IsWord && t.Lower is "of" or "from" or "at");
+        if (memberOf >= 1 && memberOf + 1 < tokens.Count && tokens.Take(memberOf).Select((t, i) => t.IsWord && (i == 0 || !t.IsCapitalized)).All(ok => ok)
+            && tokens[memberOf - 1].Lower is var member
+            && (NewsLexicon.ActingFor.Contains(member) || (member is "officials" or "analysts" or "economists" or "experts" or "strategists" && tokens[memberOf].Lower is "at" or "from"))
+            && Objects(tokens.Skip(memberOf + 1).ToList()) is { } members)
+        {
+            return (new SourceReferent(members, false), false);
         }
 
         // "No 10", "Number 10": Downing Street.
@@ -264,7 +277,10 @@ internal static class SpeakerPhrase
         var parts = new List<List<Token>> { new() };
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (!inRun[i] && tokens[i].IsWord && tokens[i].Lower is "and" or "or" or "&" && i > 0 && i + 1 < tokens.Count)
+            // "the science and technology committee": "and" between two lowercase words of one name's remit is no split.
+            var remit = tokens[i].Lower is "and" && i > 0 && i + 2 < tokens.Count && tokens[i - 1].IsWord && !tokens[i - 1].IsCapitalized && tokens[i + 1].IsWord
+                && !tokens[i + 1].IsCapitalized && !NewsLexicon.Determiners.Contains(tokens[i + 1].Lower) && tokens.Skip(i + 1).Any(x => NewsLexicon.BodyNouns.Contains(x.Lower));
+            if (!remit && ((!inRun[i] && tokens[i].IsWord && tokens[i].Lower is "and" or "or" or "&") || tokens[i].Text == ListAnd) && i > 0 && i + 1 < tokens.Count)
             {
                 parts.Add([]);
                 continue;
@@ -337,6 +353,12 @@ internal static class SpeakerPhrase
             return possessor.Count > 0 ? (NameOf(possessor), false) : (null, false);
         }
 
+        // "Research has found …", "Figures show …": a document noun opening the sentence is no name.
+        if (head.Count == 1 && head[0].IsCapitalized && NewsLexicon.Documents.Contains(head[0].Lower))
+        {
+            head = [new Token(head[0].Lower, TokenKind.Word, head[0].Quoted)];
+        }
+
         var runs = SpeechTokens.NameRuns(head, 0, head.Count);
         var modifiers = head.Where(t => t.IsWord && !char.IsUpper(t.Text[0])).Select(t => t.Lower).ToList();
         var possessorWords = possessor.Where(t => t.IsWord).Select(t => t.Lower).ToList();
@@ -347,9 +369,17 @@ internal static class SpeakerPhrase
             var surname = run.Count == 2 && run[0].IsWord && !NewsLexicon.Titles.Contains(run[0].Text) && run[0].Text is not ("Senior" or "Junior" or "Former" or "Fellow" or "Top") && !NewsLexicon.RoleWords.Contains(run[0].Text)
                 && !NewsLexicon.PartyWords.Contains(run[0].Text) && !NewsLexicon.BodyHeads.Contains(run[0].Text) && !NewsLexicon.IsDemonym(run[0].Text)
                 && !NewsLexicon.NotNames.Contains(run[0].Text) && run[0].Text.Any(char.IsLower);
-            if (NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
+            // "Most Gibraltarians", "Norwegians": the people of a place, unnamed.
+            var demonyms = run.Count == 1 && run[0].Text.Length > 5 && run[0].Text.EndsWith('s') && NewsLexicon.IsDemonym(run[0].Text[..^1]);
+            if (demonyms || NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
             {
                 return (UnnamedReferent.Instance, false); // "Tory MPs", "Senior Officials"
+            }
+
+            // "The Scot", "the Brazilian": a person by nationality, someone the article has named.
+            if (definite && possessor.Count == 0 && run.Count == 1 && head.Count == 1 && (NewsLexicon.IsDemonym(run[0].Text) || NewsLexicon.DemonymNouns.Contains(run[0].Text)))
+            {
+                return (new RoleReferent(run[0].Lower, [], true), true);
             }
 
             var (name, titles) = CleanName(run);
@@ -413,17 +443,24 @@ internal static class SpeakerPhrase
             return (null, false);
         }
 
+        // "Labour campaign chiefs", "the Intel researchers": they speak for the body named before them.
+        if (NewsLexicon.ActingFor.Contains(noun) && modifierName is not null && possessor.Count == 0)
+        {
+            return (new SourceReferent(modifierName, false), false);
+        }
+
         if (NewsLexicon.Anonymous.Contains(noun))
         {
             return (UnnamedReferent.Instance, false);
         }
 
         var plural = IsPlural(noun);
-        if (NewsLexicon.BodyNouns.Contains(noun) || NewsLexicon.BodyNouns.Contains(Singular(noun)))
+        var chiefExecutive = head.Count >= 2 && noun is "executive" or "executives" && head[^2].Lower is "chief" or "senior" or "top";
+        if (!chiefExecutive && (NewsLexicon.BodyNouns.Contains(noun) || NewsLexicon.BodyNouns.Contains(Singular(noun))))
         {
-            if (modifierName is NameReferent && !plural && noun is not ("government" or "administration"))
+            if (modifierName is NameReferent && !plural && noun is not ("government" or "administration") && !indefinite && runs[^1].End == head.Count - 1)
             {
-                return (modifierName, false); // "the Telegraph group"
+                return (modifierName, false); // "the Telegraph group"; not "a US think-tank", "the Commons science committee"
             }
 
             if (plural)
@@ -431,7 +468,7 @@ internal static class SpeakerPhrase
                 return definite ? (new GroupReferent(noun, pre.Where(t => t.IsWord).Select(t => t.Text).ToList()), false) : (UnnamedReferent.Instance, false);
             }
 
-            return definite ? (new BodyReferent(noun), false) : (UnnamedReferent.Instance, false);
+            return definite ? (new BodyReferent(noun), false) : indefinite && head.Count == 1 && post.Count > 0 ? (new BodyReferent(noun, Indefinite: true), false) : (UnnamedReferent.Instance, false);
         }
 
         if (IsPersonNoun(noun) || IsPersonNoun(Singular(noun)))
@@ -457,13 +494,15 @@ internal static class SpeakerPhrase
     /// <summary>The names after "for"/"from"/"in": "the Wall Street Journal and the Financial Times" → both.</summary>
     private static Referent? Objects(List<Token> post)
     {
-        var runs = SpeechTokens.NameRuns(post, 0, post.Count);
+        // A capitalised word before a lower-case noun describes it ("several Nordic countries"): no name of its own.
+        var runs = SpeechTokens.NameRuns(post, 0, post.Count).Where(r => !(r.End < post.Count && post[r.End].IsWord && !post[r.End].IsCapitalized
+            && post[r.End].Lower is not ("and" or "or") && post[r.End].Text != ListAnd && !NewsLexicon.Relatives.Contains(post[r.End].Lower))).ToList();
         var names = runs.Select(r => NameOf(post.Skip(r.Start).Take(r.End - r.Start).ToList())).OfType<Referent>().ToList();
         return names.Count switch
         {
             0 => null,
             1 => names[0],
-            _ => post.Any(t => t.Is("and")) ? new SeveralReferent(names) : names[0],
+            _ => post.Any(t => t.Is("and") || t.Text == ListAnd) ? new SeveralReferent(names) : names[0],
         };
     }
 
@@ -492,7 +531,8 @@ internal static class SpeakerPhrase
     }
 
     public static bool IsPersonNoun(string noun) =>
-        NewsLexicon.PersonNouns.Contains(noun) || noun.EndsWith("-year-old", StringComparison.Ordinal) || NewsLexicon.Titles.Contains(noun);
+        NewsLexicon.PersonNouns.Contains(noun) || noun.EndsWith("-year-old", StringComparison.Ordinal) || NewsLexicon.Titles.Contains(noun)
+        || (noun.StartsWith("co-", StringComparison.Ordinal) && noun.Length > 3 && IsPersonNoun(noun[3..])); // "co-chairman", "co-founder"
 
     public static bool IsPlural(string noun) =>
         noun.Length > 3 && noun.EndsWith('s') && !noun.EndsWith("ss", StringComparison.Ordinal) && Singular(noun) != noun;

@@ -76,7 +76,20 @@ internal static class SpeechClause
                     end++;
                 }
 
-                if (SpeakerPhrase.Describe([Slice(t, i + 2, end)]) is { } referent)
+                // "according to Acme's chief executive, Joan Pike, …": the name in apposition after the role.
+                var phrase = new List<IReadOnlyList<Token>> { Slice(t, i + 2, end) };
+                var next = end + 1;
+                while (next < t.Count && t[next].IsCapitalized && !t[next].Quoted && next - end <= 4)
+                {
+                    next++;
+                }
+
+                if (end < t.Count && t[end].Kind == TokenKind.Comma && next > end + 1 && (next == t.Count || t[next].Kind is TokenKind.Comma or TokenKind.Stop))
+                {
+                    phrase.Add(Slice(t, end + 1, next));
+                }
+
+                if (SpeakerPhrase.Describe(phrase) is { } referent)
                 {
                     return referent;
                 }
@@ -92,12 +105,101 @@ internal static class SpeechClause
 
             if (TryVerb(t, k) is { } referent)
             {
-                return referent;
+                return WithContrastingSpeaker(t, k, referent);
             }
+        }
+
+        if (FramedAsNoun(t) is { } framed)
+        {
+            return framed;
         }
 
         // "Washington reportedly presented a plan": what reports say, from nobody named.
         return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
+    }
+
+    private static readonly HashSet<string> SpeechNouns = new(StringComparer.Ordinal)
+    {
+        "message", "view", "verdict", "response", "reply", "answer", "advice", "warning", "argument", "claim", "position", "plea", "promise",
+    };
+
+    /// <summary>"His message to the chancellor was: …", "Mr Hale's view is that …": speech framed as a noun, the possessor's.</summary>
+    private static Referent? FramedAsNoun(IReadOnlyList<Token> t)
+    {
+        for (var k = 1; k + 2 < t.Count; k++)
+        {
+            if (t[k].Quoted || !t[k].IsWord || !SpeechNouns.Contains(t[k].Lower))
+            {
+                continue;
+            }
+
+            var be = k + 1;
+            while (be < t.Count && be < k + 8 && !(t[be].IsWord && t[be].Lower is "was" or "is") && t[be].Kind == TokenKind.Word && !t[be].Quoted)
+            {
+                be++;
+            }
+
+            if (be + 1 >= t.Count || !(t[be].IsWord && t[be].Lower is "was" or "is") || !(t[be + 1].Kind is TokenKind.Colon or TokenKind.Quote || t[be + 1].Is("that") || t[be + 1].Quoted))
+            {
+                continue;
+            }
+
+            if (t[k - 1].Lower is "his" or "her" or "their" && k - 1 == 0)
+            {
+                return new PronounReferent(t[k - 1].Lower == "his" ? "he" : t[k - 1].Lower == "her" ? "she" : "they");
+            }
+
+            if (t[k - 1].Kind == TokenKind.Possessive && k - 1 > 0)
+            {
+                var start = k - 1;
+                while (start > 0 && t[start - 1].IsCapitalized && !t[start - 1].Quoted)
+                {
+                    start--;
+                }
+
+                return start < k - 1 ? SpeakerPhrase.Describe([Slice(t, start, k - 1)]) : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// "The Liberal Democrats said the scheme was unfair, while the Tories insisted it would work": a clause after ", while",
+    /// ", whereas" or ";" with a report of its own by someone named adds its speaker.
+    /// </summary>
+    private static Referent WithContrastingSpeaker(IReadOnlyList<Token> t, int verb, Referent first)
+    {
+        for (var m = verb + 1; m + 1 < t.Count; m++)
+        {
+            if (t[m].Quoted || !(t[m].Kind == TokenKind.Semicolon || (t[m].IsWord && t[m].Lower is "while" or "whereas" && t[m - 1].Kind == TokenKind.Comma)))
+            {
+                continue;
+            }
+
+            var clause = t.Skip(m + 1).ToList();
+            for (var k = 0; k < clause.Count; k++)
+            {
+                if (clause[k].Quoted || !clause[k].IsWord || char.IsUpper(clause[k].Text[0]) || NewsLexicon.ReportingVerb(clause[k].Lower) is null)
+                {
+                    continue;
+                }
+
+                if (TryVerb(clause, k) is { } second && second is NameReferent or BodyReferent or SourceReferent or GroupReferent or SeveralReferent)
+                {
+                    var parts = new List<Referent>();
+                    parts.AddRange(first is SeveralReferent several ? several.Parts : [first]);
+                    parts.AddRange(second is SeveralReferent more ? more.Parts : [second]);
+                    return new SeveralReferent(parts);
+                }
+
+                break;
+            }
+
+            break;
+        }
+
+        return first;
     }
 
     private static Referent? TryVerb(IReadOnlyList<Token> t, int k)
@@ -138,7 +240,7 @@ internal static class SpeechClause
         }
 
         // "a $27.5bn tax claim against Yukos", "a warning of job losses": a noun before its preposition.
-        if (hasNext && next.IsWord && (next.Lower is "against" or "over" || (next.Lower is "of" && lemma is not ("warn" or "caution" or "speak" or "accuse"))))
+        if (hasNext && next.IsWord && (next.Lower is "against" or "over" || (next.Lower is "of" && lemma is not ("warn" or "caution" or "speak" or "accuse" or "complain"))))
         {
             return null;
         }
@@ -196,6 +298,12 @@ internal static class SpeechClause
 
             if (NewsLexicon.Be.Contains(p) || (k > 1 && NewsLexicon.Be.Contains(t[k - 2].Lower) && NewsLexicon.BetweenSubjectAndVerb.Contains(p)))
             {
+                // "…, it has been claimed.", "It was announced that …": an impersonal passive reports someone unnamed (not "… by X").
+                if (ImpersonalPassive(t, before, lower) && !(hasNext && next.Is("by")))
+                {
+                    return UnnamedReferent.Instance;
+                }
+
                 // Passive: "is said to have cried" reports an anonymous source; "was told", "were described" report nobody.
                 return lower is "said" or "reported" or "understood" or "alleged" or "believed" or "thought" && hasNext && (next.Is("to") || (next.Is("that") && k > 1 && t[k - 2].Is("it")))
                     ? UnnamedReferent.Instance
@@ -243,6 +351,20 @@ internal static class SpeechClause
             return null;
         }
 
+        // "The Forum report took a look", "the claims were dismissed": a bare or plural form followed by a verb is a noun.
+        if ((lower == lemma || lower == lemma + "s") && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized
+            && (Auxiliaries.Contains(next.Lower) || PastVerbs.Contains(next.Lower) || NewsLexicon.ReportingVerb(next.Lower) is not null
+                || (next.Lower.EndsWith("ed", StringComparison.Ordinal) && next.Lower.Length > 4)))
+        {
+            return null;
+        }
+
+        // "the independent and state sectors", "state schools": "state" before a noun is an adjective.
+        if (lower == "state" && hasNext && next.IsWord && !next.Quoted && !(next.Lower is "that" || NewsLexicon.Determiners.Contains(next.Lower) || SubjectPronouns.Contains(next.Lower)))
+        {
+            return null;
+        }
+
         // "A US government claim accusing…": a singular subject does not take a plural verb form, so this is a noun.
         if (lower == lemma && k > 1 && FirstWordOfNounPhraseBefore(t, k) is "a" or "an" or "he" or "she" or "it" or "this" or "that")
         {
@@ -253,6 +375,34 @@ internal static class SpeechClause
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
     }
+
+    private static readonly HashSet<string> ImpersonalParticiples = new(StringComparer.Ordinal)
+    {
+        "said", "claimed", "suggested", "announced", "reported", "alleged", "argued", "understood", "confirmed", "revealed", "stated",
+        "rumoured", "disclosed",
+    };
+
+    /// <summary>"it has been claimed", "it was announced", "it is understood": "it" with forms of be before the participle.</summary>
+    private static bool ImpersonalPassive(IReadOnlyList<Token> t, int beforeParticiple, string participle)
+    {
+        if (!ImpersonalParticiples.Contains(participle))
+        {
+            return false;
+        }
+
+        var i = beforeParticiple;
+        while (i >= 0 && t[i].IsWord && !t[i].Quoted && (NewsLexicon.Be.Contains(t[i].Lower) || t[i].Lower is "has" or "had" or "have"))
+        {
+            i--;
+        }
+
+        return i < beforeParticiple && i >= 0 && t[i].IsWord && !t[i].Quoted && t[i].Lower == "it";
+    }
+
+    /// <summary>"sacked for what they have said": "what" after a preposition opens a clause that is an object, not a report ("in what X calls …" is one).</summary>
+    private static bool FreeRelative(IReadOnlyList<Token> t, int what) =>
+        what >= 1 && t[what].IsWord && !t[what].Quoted && t[what].Lower == "what" && t[what - 1].IsWord
+        && (NewsLexicon.Subordinators.Contains(t[what - 1].Lower) || t[what - 1].Lower is "about") && t[what - 1].Lower is not "in";
 
     /// <summary>The first word of the run of words just before position k that could form its subject noun phrase.</summary>
     private static string? FirstWordOfNounPhraseBefore(IReadOnlyList<Token> t, int k)
@@ -280,6 +430,18 @@ internal static class SpeechClause
                     return false; // "added 5,000 jobs"
                 }
 
+                // "is asking bloggers to dedicate their sites": a request.
+                if (lemma is "ask" && Enumerable.Range(k + 1, Math.Min(5, t.Count - k - 1)).Any(i => t[i].Is("to") && !t[i].Quoted))
+                {
+                    return true;
+                }
+
+                // "accused the government of hiding the truth": a charge made, not an object taken.
+                if (lemma is "accuse" && Enumerable.Range(k + 1, Math.Min(6, t.Count - k - 1)).Any(i => t[i].Is("of") && !t[i].Quoted))
+                {
+                    return true;
+                }
+
                 if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that")
                 {
                     return false; // "conceded a goal", "noted the rise"
@@ -299,7 +461,7 @@ internal static class SpeechClause
                     return true;
                 }
 
-                if (lemma is "describe" or "dismiss" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                if (lemma is "describe" or "dismiss" or "brand" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
                 {
                     return true;
                 }
@@ -411,7 +573,7 @@ internal static class SpeechClause
             chain.Add(segment);
         }
 
-        return SpeakerPhrase.Describe(chain);
+        return SpeakerPhrase.Describe(JoinLists(chain));
     }
 
     /// <summary>
@@ -433,6 +595,26 @@ internal static class SpeechClause
             end -= 2;
         }
 
+        // "During an interview on breakfast TV she said …": a personal pronoun right before the verb is its subject, whatever precedes it.
+        if (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && t[end - 1].Lower is "he" or "she" or "they" or "we" or "it"
+            && (end == 1 || t[end - 2].Kind != TokenKind.Possessive))
+        {
+            return end >= 2 && FreeRelative(t, end - 2) ? null : new PronounReferent(t[end - 1].Lower);
+        }
+
+        // "In its report on the council's work the committee said": a definite subject after an opening phrase with no comma.
+        if (end > 2 && t[0].IsWord && NewsLexicon.Subordinators.Contains(t[0].Lower) && !t.Take(end).Any(x => x.Kind is TokenKind.Comma or TokenKind.Quote || x.Quoted))
+        {
+            for (var d = end - 2; d >= 1 && d >= end - 4; d--)
+            {
+                if (t[d].Is("the") && t[d - 1].IsWord && !t[d - 1].IsCapitalized
+                    && Slice(t, d + 1, end).All(x => x.IsWord) && t[end - 1].Lower is var noun && (NewsLexicon.BodyNouns.Contains(noun) || SpeakerPhrase.IsPersonNoun(noun)))
+                {
+                    return SpeakerPhrase.Describe([Slice(t, d, end)]);
+                }
+            }
+        }
+
         if (end > 1 && t[end - 1].Kind == TokenKind.Dash)
         {
             // "Gerry Conlon - who was wrongly convicted - said": the words between two dashes are an aside.
@@ -444,6 +626,13 @@ internal static class SpeechClause
 
             if (open > 0 && t[open].Kind == TokenKind.Dash)
             {
+                if (t[open + 1].IsWord && t[open + 1].Lower is "and")
+                {
+                    // "Dr Fell - and colleagues Ann Roe and Li Wen - show …": a coordination set off by dashes, not an aside.
+                    var joined = t.Take(open).Concat(t.Skip(open + 1).Take(end - 2 - open)).Concat(t.Skip(end)).ToList();
+                    return Subject(joined, verb - 2, reportingWord - 2, complement);
+                }
+
                 end = open;
             }
         }
@@ -464,10 +653,31 @@ internal static class SpeechClause
             return complement ? ClauseSubject(t, 0, end - 1) : null;
         }
 
+        // "Mr Crow, who has led the union since 2002, said": a relative clause closed by a comma before the verb holds its own
+        // "since", "after", "that"; they do not open the subject's clause.
+        var relativeOpen = -1;
+        if (end < verb && t[end].Kind == TokenKind.Comma)
+        {
+            for (var r = end - 1; r > 0 && !t[r].Quoted && t[r].Kind is not (TokenKind.Stop or TokenKind.Quote or TokenKind.Semicolon or TokenKind.Colon); r--)
+            {
+                if (t[r].IsWord && t[r].Lower is "who" or "whose" or "which" && t[r - 1].Kind == TokenKind.Comma)
+                {
+                    relativeOpen = r;
+                    break;
+                }
+            }
+        }
+
         var start = end;
         var startedAtSubordinator = false;
         while (start > 0)
         {
+            if (start - 1 > relativeOpen && relativeOpen > 0)
+            {
+                start--;
+                continue;
+            }
+
             var token = t[start - 1];
             if (token.Quoted || token.Kind is TokenKind.Quote or TokenKind.Semicolon or TokenKind.Dash or TokenKind.Stop)
             {
@@ -479,7 +689,14 @@ internal static class SpeechClause
                 break;
             }
 
-            if (token.IsWord && ClauseBoundaries.Contains(token.Lower))
+            // "sacked for what they have said": a clause that is an object of the sentence, not its report.
+            if (FreeRelative(t, start - 1))
+            {
+                return null;
+            }
+
+            // "… as the report revealed that …": "as" opens a clause, but not in "as well as" or "such as".
+            if (token.IsWord && !token.Quoted && (ClauseBoundaries.Contains(token.Lower) || (token.Lower == "as" && start >= 2 && t[start - 2].Lower is not ("such" or "well") && !(start < t.Count && t[start].Is("well")))))
             {
                 startedAtSubordinator = true;
                 break;
@@ -514,6 +731,8 @@ internal static class SpeechClause
             return null;
         }
 
+        usable = JoinLists(usable);
+
         var intro = new bool[usable.Count];
         for (var i = 0; i < usable.Count; i++)
         {
@@ -526,6 +745,13 @@ internal static class SpeechClause
             if (intro[last] && usable.Count > 1 && IsClause(usable[last]))
             {
                 return null;
+            }
+
+            // "…, Rabbi Marvin Hier, founder of the Wiesenthal Center said.": a name and its apposition before the verb.
+            if (last > 0 && !intro[last - 1] && usable[last - 1].All(x => x.IsCapitalized) && SpeakerPhrase.Describe([usable[last - 1]]) is NameReferent named
+                && SpeakerPhrase.Describe([usable[last]]) is RoleReferent or null)
+            {
+                return named;
             }
 
             return SpeakerPhrase.Describe([usable[last]]);
@@ -544,6 +770,55 @@ internal static class SpeechClause
         }
 
         return SpeakerPhrase.Describe(usable.Skip(first).ToList());
+    }
+
+    /// <summary>
+    /// A list of names written with commas, "Leaders of Germany, France and Britain", "Sony, IBM and Toshiba": its items
+    /// joined into one segment with "and", so that every name in it speaks, not only the first. A segment joins the one
+    /// before it when it is a short run of capitalised words and the run of them ends in one with "and".
+    /// </summary>
+    internal static List<IReadOnlyList<Token>> JoinLists(List<IReadOnlyList<Token>> segments)
+    {
+        static bool NameItem(IReadOnlyList<Token> s) =>
+            s.Count is > 0 and <= 5 && s.All(x => x.Kind is TokenKind.Word && !x.Quoted && (x.IsCapitalized || x.Lower is "and" or "the"))
+            && s[0].IsWord && s[0].Lower is not "and" && s[^1].IsCapitalized;
+
+        var result = new List<IReadOnlyList<Token>>();
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var run = i + 1;
+            while (run < segments.Count && NameItem(segments[run]) && !segments[run].Any(x => x.Lower == "and"))
+            {
+                run++;
+            }
+
+            var last = run < segments.Count && segments[run].Count > 0 && segments[run][0].Lower is "and" ? segments[run].Skip(1).ToList() : null;
+
+            // "…, Poland and several Nordic countries": the list may end in a group of its own after names.
+            var and = run < segments.Count ? segments[run].ToList().FindIndex(x => x.Lower == "and") : -1;
+            var namesThenGroup = and > 0 && run > i + 1 && NameItem(segments[run].Take(and).ToList()) && segments[run].All(x => x.Kind == TokenKind.Word && !x.Quoted);
+            if (run < segments.Count && (NameItem(segments[run]) || (last is not null && NameItem(last)) || namesThenGroup) && segments[run].Any(x => x.Lower == "and")
+                && segments[i].Count > 0 && segments[i][^1].IsCapitalized && !segments[i].Any(x => x.Quoted))
+            {
+                var joined = new List<Token>(segments[i]);
+                for (var j = i + 1; j <= run; j++)
+                {
+                    // The list's own "and" separates its last two items even inside a run of capitals ("France and Britain").
+                    var item = (segments[j].Count > 0 && segments[j][0].Lower is "and" ? segments[j].Skip(1) : segments[j])
+                        .Select(x => x.IsWord && x.Lower == "and" ? new Token(SpeakerPhrase.ListAnd, TokenKind.Word, false) : x);
+                    joined.Add(new Token(SpeakerPhrase.ListAnd, TokenKind.Word, false));
+                    joined.AddRange(item);
+                }
+
+                result.Add(joined);
+                i = run;
+                continue;
+            }
+
+            result.Add(segments[i]);
+        }
+
+        return result;
     }
 
     /// <summary>The noun phrase that opens the clause in t[from..to): "The 28-year-old 800 metres runner has not …".</summary>
@@ -585,7 +860,16 @@ internal static class SpeechClause
 
         if (start > 0 && t[start - 1].Kind == TokenKind.Comma)
         {
-            return null; // ", who said": the subject clause reads it
+            // "… by the employers' organisation, the CBI, which complains of …": the name just before the relative.
+            var open = start - 1;
+            while (open > 0 && t[open - 1].IsWord && !t[open - 1].Quoted && (t[open - 1].IsCapitalized || t[open - 1].Lower == "the"))
+            {
+                open--;
+            }
+
+            return open < start - 1 && open > 0 && t[open - 1].Kind == TokenKind.Comma && SpeakerPhrase.Describe([Slice(t, open, start - 1)]) is NameReferent name
+                ? name
+                : null; // ", who said": the subject clause reads it
         }
 
         return start < relative ? SpeakerPhrase.Describe([Slice(t, start, relative)]) : null;
@@ -623,7 +907,7 @@ internal static class SpeechClause
     /// <summary>A segment with a verb of its own: not an apposition.</summary>
     private static bool IsClause(IReadOnlyList<Token> segment)
     {
-        var words = segment.Where(s => s.IsWord && !s.Quoted).ToList();
+        var words = segment.Where(s => s.IsWord && !s.Quoted && s.Text != SpeakerPhrase.ListAnd).ToList();
         if (words.Count > 14)
         {
             return true;

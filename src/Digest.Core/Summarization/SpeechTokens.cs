@@ -281,6 +281,13 @@ internal static class SpeechTokens
                     }
                 }
 
+                // "Committee to Protect Journalists", "Campaign to Protect Rural England": a body's name that goes on after "to".
+                if (lower is "to" && NewsLexicon.BodyHeads.Contains(tokens[end - 1].Text) && end + 2 < to && IsNameWord(tokens, end + 1) && IsNameWord(tokens, end + 2))
+                {
+                    end += 2;
+                    continue;
+                }
+
                 if (lower is "and" or "&" && (end - start == 1 || chained) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
                 {
                     end++;
