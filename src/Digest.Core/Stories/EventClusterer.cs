@@ -122,7 +122,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// <summary>The same-event model the pairs are scored with, or null for the hand-weighted similarity.</summary>
     public StoryPairModel? Model => model;
 
-    private double Threshold => model is null ? settings.MergeThreshold : settings.ModelMargin;
+    internal double Threshold => model is null ? settings.MergeThreshold : settings.ModelMargin;
 
     /// <summary>How far apart in time two items can still affect each other's story: the similarity's fade plus a round's span.</summary>
     public TimeSpan Reach => TimeSpan.FromHours(settings.FullHours + settings.FadeHours + settings.RoundLeadHours + settings.RoundTrailHours);
@@ -130,6 +130,13 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// <param name="documents">The window's items, in any order.</param>
     /// <param name="pinned">Items whose story is fixed (for example older members of a story still in the window's
     /// reach): items of one pinned story start together and two pinned stories never merge.</param>
+    /// <remarks>
+    /// The work grows with the unpinned items, not with the window. A pinned story starts as one cluster and two pinned
+    /// stories never merge, so only pairs with an unpinned item are scored: a pinned story's sum with an unpinned item
+    /// is added up member by member in time order, as joining its members one by one would, and the sums between two
+    /// pinned stories (never a merge) are not kept. Near-copies are found for every unpinned item;
+    /// <see cref="StoryPartition.DuplicateOf"/> lists pinned items only where an unpinned item's original leads through them.
+    /// </remarks>
     public StoryPartition Cluster(IReadOnlyList<EventFeatures> documents, IReadOnlyDictionary<long, long>? pinned = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
@@ -141,83 +148,99 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         }
 
         var prepared = Prepare(docs, settings.FullHours + settings.FadeHours);
-        var duplicateOf = new Dictionary<long, long>();
         var pinnedOf = new long?[n];
         for (var i = 0; i < n; i++)
         {
             pinnedOf[i] = pinned is not null && pinned.TryGetValue(docs[i].Document.ItemId, out var story) ? story : null;
         }
 
-        // Item pair similarities, kept as sums per pair of clusters (average linkage: a merged cluster's sum with
-        // another is the sum of its parts'). Pairs further apart in time than the fade are never compared: their
-        // similarity is 0 (with the same-event model, ModelFarPair: it says "not one event"). Two items placed at different venues, or in different pinned stories, can never share a
-        // story: their sum is −∞, which no merge can undo.
-        var sums = new PairSums(n);
+        // The clusters to start from, in the order of their first item: one per pinned story (its items in order), one
+        // per unpinned item. A cluster is "pinned" once it holds a pinned item.
+        var members = new List<List<int>?>();
+        var clusterOf = new int[n];
+        var unpinnedSlot = new List<int>();
+        var storySlot = new List<int>();
+        var unpinnedItems = new List<int>();
+        var stories = new Dictionary<long, int>();
+        for (var i = 0; i < n; i++)
+        {
+            if (pinnedOf[i] is { } story && stories.TryGetValue(story, out var c))
+            {
+                members[c]!.Add(i);
+                clusterOf[i] = c;
+                continue;
+            }
+
+            clusterOf[i] = members.Count;
+            members.Add([i]);
+            if (pinnedOf[i] is { } first)
+            {
+                stories[first] = clusterOf[i];
+                unpinnedSlot.Add(-1);
+                storySlot.Add(stories.Count - 1);
+            }
+            else
+            {
+                unpinnedSlot.Add(unpinnedItems.Count);
+                storySlot.Add(-1);
+                unpinnedItems.Add(i);
+            }
+        }
+
+        var m = members.Count;
+        var storyCount = stories.Count;
+        var isPinned = new bool[m];
+        for (var c = 0; c < m; c++)
+        {
+            isPinned[c] = storySlot[c] >= 0;
+        }
+
+        // Sums of item similarities between clusters (average linkage: a merged cluster's sum with another is the sum
+        // of its parts'): between two clusters that started unpinned, and between one of those and a pinned story.
+        // Pairs further apart in time than the fade are never compared: their similarity is 0 (with the same-event
+        // model, ModelFarPair: it says "not one event"). Two items placed at different venues can never share a story:
+        // their similarity is −∞, which no merge can undo; so is that of two pinned stories.
+        var between = new PairSums(unpinnedItems.Count);
+        var withStories = new float[(long)unpinnedItems.Count * storyCount];
         var fadeEnd = settings.FullHours + settings.FadeHours;
-        for (var j = 1; j < n; j++)
+        var farIsZero = model is null || settings.ModelFarPair == 0;
+        var values = new float[n];
+        for (var u = 0; u < unpinnedItems.Count; u++)
         {
-            for (var i = j - 1; i >= 0; i--)
+            var x = unpinnedItems[u];
+            Array.Clear(values);
+            for (var i = x - 1; i >= 0 && !(farIsZero && Hours(i, x) > fadeEnd); i--)
             {
-                var hours = (docs[j].Document.Published - docs[i].Document.Published).TotalHours;
-                double s;
-                if (hours > fadeEnd && (model is null || settings.ModelFarPair == 0))
-                {
-                    break;
-                }
+                values[i] = (float)PairValue(i, x);
+            }
 
-                if (pinnedOf[i] is { } pi && pinnedOf[j] is { } pj && pi != pj)
+            for (var i = x + 1; i < n && !(farIsZero && Hours(x, i) > fadeEnd); i++)
+            {
+                if (pinnedOf[i] is not null)
                 {
-                    s = double.NegativeInfinity;
+                    values[i] = (float)PairValue(x, i);
                 }
-                else if (VenuesConflict(docs[i], docs[j]))
-                {
-                    s = double.NegativeInfinity;
-                }
-                else if (hours > fadeEnd)
-                {
-                    s = settings.ModelFarPair;
-                }
-                else
-                {
-                    s = Similarity(prepared[i], prepared[j], hours);
-                    // Near-copies share most words, so only pairs whose term vectors already agree are compared word by word.
-                    if (TermDot(prepared[i], prepared[j]) >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard)
-                    {
-                        s = Math.Max(s, 1.5);
-                        if (!duplicateOf.ContainsKey(docs[j].Document.ItemId))
-                        {
-                            duplicateOf[docs[j].Document.ItemId] = duplicateOf.GetValueOrDefault(docs[i].Document.ItemId, docs[i].Document.ItemId);
-                        }
-                    }
-                }
+            }
 
-                sums[j, i] = (float)s;
+            var row = (long)u * storyCount;
+            for (var i = 0; i < n; i++)
+            {
+                if (pinnedOf[i] is not null)
+                {
+                    withStories[row + storySlot[clusterOf[i]]] += values[i];
+                }
+                else if (i < x)
+                {
+                    between[u, unpinnedSlot[clusterOf[i]]] = values[i];
+                }
             }
         }
 
-        // Items of one pinned story start as one cluster.
-        var members = new List<int>?[n];
-        for (var i = 0; i < n; i++)
-        {
-            members[i] = [i];
-        }
-
-        var alive = new bool[n];
+        var alive = new bool[m];
         Array.Fill(alive, true);
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = i + 1; j < n && pinnedOf[i] is not null; j++)
-            {
-                if (alive[j] && pinnedOf[j] == pinnedOf[i])
-                {
-                    Join(i, j);
-                }
-            }
-        }
-
         Agglomerate();
         var groups = new List<(List<int> Members, long? Pinned)>();
-        for (var c = 0; c < n; c++)
+        for (var c = 0; c < m; c++)
         {
             if (alive[c])
             {
@@ -232,22 +255,74 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             .OrderBy(g => g.Members[0])
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
             .ToList();
-        return new StoryPartition(clusters, duplicateOf);
+        return new StoryPartition(clusters, NearCopies());
+
+        double Hours(int earlier, int later) => (docs[later].Document.Published - docs[earlier].Document.Published).TotalHours;
+
+        // How much two items (i before j) look like one event, as a sum starts; a near-copy counts as very similar.
+        double PairValue(int i, int j)
+        {
+            var hours = Hours(i, j);
+            if (hours > fadeEnd && farIsZero)
+            {
+                return 0;
+            }
+
+            if (VenuesConflict(docs[i], docs[j]))
+            {
+                return double.NegativeInfinity;
+            }
+
+            if (hours > fadeEnd)
+            {
+                return settings.ModelFarPair;
+            }
+
+            var s = Similarity(prepared[i], prepared[j], hours);
+            return IsNearCopy(i, j) ? Math.Max(s, 1.5) : s;
+        }
+
+        // Near-copies share most words, so only pairs whose term vectors already agree are compared word by word.
+        bool IsNearCopy(int i, int j) =>
+            TermDot(prepared[i], prepared[j]) >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard;
+
+        float Sum(int a, int b)
+        {
+            var (ua, ub) = (unpinnedSlot[a], unpinnedSlot[b]);
+            return ua < 0 && ub < 0 ? float.NegativeInfinity
+                : ua >= 0 && ub >= 0 ? between[ua, ub]
+                : ua >= 0 ? withStories[((long)ua * storyCount) + storySlot[b]]
+                : withStories[((long)ub * storyCount) + storySlot[a]];
+        }
+
+        void SetSum(int a, int b, float value)
+        {
+            var (ua, ub) = (unpinnedSlot[a], unpinnedSlot[b]);
+            if (ua >= 0 && ub >= 0)
+            {
+                between[ua, ub] = value;
+            }
+            else if (ua >= 0 || ub >= 0)
+            {
+                withStories[ua >= 0 ? ((long)ua * storyCount) + storySlot[b] : ((long)ub * storyCount) + storySlot[a]] = value;
+            }
+        }
 
         // b joins a: its members, and its sums with every other live cluster.
         void Join(int a, int b)
         {
-            for (var c = 0; c < n; c++)
+            for (var c = 0; c < m; c++)
             {
                 if (alive[c] && c != a && c != b)
                 {
-                    sums[a, c] += sums[b, c];
+                    SetSum(a, c, Sum(a, c) + Sum(b, c));
                 }
             }
 
             members[a]!.AddRange(members[b]!);
             members[b] = null;
             alive[b] = false;
+            isPinned[a] |= isPinned[b];
         }
 
         // Average linkage by nearest-neighbour chains: follow each cluster to its most similar live cluster until
@@ -255,22 +330,25 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         // similar to a third than the closer of its parts was), so this makes the same merges as always merging the
         // most similar pair, in O(n²) time without a queue. A cluster whose nearest neighbour is below the threshold
         // is finished: no later merge can bring one closer. Ties go to the earlier cluster, so the partition depends
-        // only on the items, never on the order they came in.
+        // only on the items, never on the order they came in. A pinned cluster's only candidates are the unpinned ones
+        // (its sum with another pinned cluster is −∞).
         void Agglomerate()
         {
             var open = (bool[])alive.Clone();
+            var unpinnedClusters = Enumerable.Range(0, m).Where(c => unpinnedSlot[c] >= 0).ToArray();
+            var everyCluster = Enumerable.Range(0, m).ToArray();
             var chain = new List<int>();
             var next = 0;
             while (true)
             {
                 if (chain.Count == 0)
                 {
-                    while (next < n && !open[next])
+                    while (next < m && !open[next])
                     {
                         next++;
                     }
 
-                    if (next == n)
+                    if (next == m)
                     {
                         return;
                     }
@@ -282,14 +360,14 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                 var previous = chain.Count > 1 ? chain[^2] : -1;
                 var best = -1;
                 var bestMean = double.NegativeInfinity;
-                for (var c = 0; c < n; c++)
+                foreach (var c in isPinned[a] ? unpinnedClusters : everyCluster)
                 {
-                    if (!open[c] || c == a)
+                    if (!open[c] || c == a || (isPinned[a] && isPinned[c]))
                     {
                         continue;
                     }
 
-                    var mean = sums[a, c] / ((double)members[a]!.Count * members[c]!.Count);
+                    var mean = Sum(a, c) / ((double)members[a]!.Count * members[c]!.Count);
                     if (mean > bestMean || (mean == bestMean && c == previous))
                     {
                         (best, bestMean) = (c, mean);
@@ -314,6 +392,74 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 
                 chain.Add(best);
             }
+        }
+
+        // Each unpinned near-copy → the earliest item of its chain of copies: the nearest earlier item within the fade
+        // that it copies (never one of another pinned story, nor one placed at another venue), and that item's own
+        // original if it has one. Pinned items are looked at only where a chain leads through them.
+        Dictionary<long, long> NearCopies()
+        {
+            var copied = new int[n];
+            Array.Fill(copied, -2);
+            var original = new int[n];
+            Array.Fill(original, -2);
+            var result = new Dictionary<long, long>();
+            var pending = new Stack<int>();
+            foreach (var x in unpinnedItems)
+            {
+                pending.Push(x);
+                while (pending.Count > 0)
+                {
+                    var y = pending.Peek();
+                    if (original[y] != -2)
+                    {
+                        pending.Pop();
+                        continue;
+                    }
+
+                    if (copied[y] == -2)
+                    {
+                        copied[y] = Copied(y);
+                    }
+
+                    if (copied[y] >= 0 && original[copied[y]] == -2)
+                    {
+                        pending.Push(copied[y]);
+                        continue;
+                    }
+
+                    original[y] = copied[y] < 0 ? -1 : original[copied[y]] >= 0 ? original[copied[y]] : copied[y];
+                    pending.Pop();
+                }
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                if (original[i] >= 0)
+                {
+                    result[docs[i].Document.ItemId] = docs[original[i]].Document.ItemId;
+                }
+            }
+
+            return result;
+        }
+
+        int Copied(int j)
+        {
+            for (var i = j - 1; i >= 0 && Hours(i, j) <= fadeEnd; i--)
+            {
+                if ((pinnedOf[i] is { } pi && pinnedOf[j] is { } pj && pi != pj) || VenuesConflict(docs[i], docs[j]))
+                {
+                    continue;
+                }
+
+                if (IsNearCopy(i, j))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
     }
 
@@ -356,7 +502,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// Symmetric sums of item similarities between clusters, stored as a lower triangle of floats: a window of 3,000
     /// items takes 18 MB, and only for the length of one pass.
     /// </summary>
-    private sealed class PairSums(int n)
+    internal sealed class PairSums(int n)
     {
         private readonly float[] values = new float[(long)n * (n - 1) / 2];
 
@@ -376,7 +522,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// its last — and leads with no development of its own joins the round when its members are, on average, still
     /// similar to the round's. A story at another venue never does.
     /// </summary>
-    private List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared)
+    internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared)
     {
         var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To)>();
         for (var g = 0; g < groups.Count; g++)
@@ -637,11 +783,11 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     internal static bool IsApart(Development d) => d is Development.Strike or Development.Markets or Development.Personnel or Development.Leak;
 
     /// <summary>Both place an event, at different venues: never one story.</summary>
-    private static bool VenuesConflict(EventFeatures x, EventFeatures y) =>
+    internal static bool VenuesConflict(EventFeatures x, EventFeatures y) =>
         x.Venues.Length > 0 && y.Venues.Length > 0 && !Overlaps(x.Venues, y.Venues);
 
     /// <summary>The cosine of two items' TF-IDF vectors (both unit length, terms ascending).</summary>
-    private static double TermDot(Prepared a, Prepared b)
+    internal static double TermDot(Prepared a, Prepared b)
     {
         double dot = 0;
         int i = 0, j = 0;
@@ -667,7 +813,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 
     private static double Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 
-    private static double Jaccard(HashSet<string> a, HashSet<string> b)
+    internal static double Jaccard(HashSet<string> a, HashSet<string> b)
     {
         if (a.Count == 0 || b.Count == 0)
         {

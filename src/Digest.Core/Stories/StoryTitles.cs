@@ -34,24 +34,53 @@ public static class StoryTitles
             return titles.Count == 2 && scores[1] > scores[0] ? 1 : 0;
         }
 
-        var words = titles.Select(t => Words(t)).ToList();
-        var leads = titles.Select(t => Words(Lead(t))).ToList();
+        // Outlets carry the same headline: each distinct headline's words and its share with each other distinct
+        // headline are worked out once, then added up over the members in order.
+        var distinct = new Dictionary<string, int>(StringComparer.Ordinal);
+        var kind = new int[titles.Count];
+        for (var i = 0; i < titles.Count; i++)
+        {
+            if (!distinct.TryGetValue(titles[i], out kind[i]))
+            {
+                kind[i] = distinct.Count;
+                distinct[titles[i]] = kind[i];
+            }
+        }
+
+        var texts = distinct.OrderBy(d => d.Value).Select(d => d.Key).ToList();
+        var words = texts.Select(t => Words(t)).ToList();
+        var leads = texts.Select(t => Words(Lead(t))).ToList();
+        var share = new double[texts.Count];
+        var totals = new double[titles.Count];
+        var rowOf = -1;
+        foreach (var i in Enumerable.Range(0, titles.Count).OrderBy(i => kind[i]))
+        {
+            var lead = leads[kind[i]];
+            if (rowOf != kind[i])
+            {
+                rowOf = kind[i];
+                for (var b = 0; b < texts.Count && lead.Count > 0; b++)
+                {
+                    share[b] = lead.Count(words[b].Contains) / Math.Sqrt(lead.Count * (double)Math.Max(1, words[b].Count));
+                }
+            }
+
+            for (var j = 0; j < titles.Count; j++)
+            {
+                if (i != j && lead.Count > 0)
+                {
+                    totals[i] += share[kind[j]];
+                }
+            }
+        }
+
         var best = 0;
         var bestScore = double.MinValue;
         for (var i = 0; i < titles.Count; i++)
         {
-            double shared = 0;
-            for (var j = 0; j < titles.Count; j++)
+            if (totals[i] > bestScore + 1e-9)
             {
-                if (i != j && leads[i].Count > 0)
-                {
-                    shared += leads[i].Count(words[j].Contains) / Math.Sqrt(leads[i].Count * (double)Math.Max(1, words[j].Count));
-                }
-            }
-
-            if (shared > bestScore + 1e-9)
-            {
-                bestScore = shared;
+                bestScore = totals[i];
                 best = i;
             }
         }
@@ -75,6 +104,6 @@ public static class StoryTitles
         return title[..cut];
     }
 
-    private static HashSet<string> Words(string title) =>
+    internal static HashSet<string> Words(string title) =>
         Tokenizer.Tokenize(title).Where(w => w.Length > 2 && !Tokenizer.IsStopWord(w)).ToHashSet(StringComparer.Ordinal);
 }

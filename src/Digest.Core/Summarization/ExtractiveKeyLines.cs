@@ -7,6 +7,12 @@ namespace Digest.Core.Summarization;
 /// TF-IDF vectors, with document frequencies from a news corpus), position in its source, relevance to the headline and
 /// the topic profile, and informativeness (figures, named people and places, attributed speech). Lines are then picked
 /// greedily with maximal marginal relevance, so a fact told by two outlets is kept once, and returned in story order.
+/// <para>
+/// A story is refreshed again each time it gains an item, mostly over the same sources: what scoring a source's
+/// sentences needs of that source alone (its sentences, who speaks in them, their words and vectors) is worked out
+/// once per text and kept for the next refreshes (up to <see cref="SourceCacheSize"/> characters of text, the least
+/// recently used forgotten first).
+/// </para>
 /// </summary>
 public sealed class ExtractiveKeyLines : IKeyLineExtractor
 {
@@ -23,8 +29,13 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
     private const double SameFactAcrossOutlets = 0.2; // outlets retell one event in their own words: a lower bar
     private const int MinimumWords = 6;
 
+    /// <summary>The analyses kept between refreshes, in characters of the texts they stand for: a feed's summary or an
+    /// article page takes about 3–4 bytes of memory per character, so about 15 MB in all.</summary>
+    public const long SourceCacheSize = 4_000_000;
+
     private readonly DocumentFrequencies frequencies;
     private readonly List<(string[] Tokens, double Weight)> profileTerms;
+    private readonly SourceCache<Analysed> sources = new(SourceCacheSize);
 
     public ExtractiveKeyLines(TopicProfile? profile = null)
         : this(profile, DocumentFrequencies.Default)
@@ -50,17 +61,20 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
 
     public ValueTask<IReadOnlyList<KeyLine>> ExtractAsync(IReadOnlyList<SourceText> sources, int maxLines, CancellationToken cancellationToken)
     {
-        var documents = sources
-            .Select(s => SentenceSplitter.SplitParagraphs(Dateline.StripAll(s.Text)))
-            .Select((split, i) => new Document(sources[i].Title, split.Sentences, split.OpensParagraph))
-            .ToList();
-        var lines = Choose(documents, maxLines)
-            .Select(p => new KeyLine(documents[p.Document].Sentences[p.Sentence], p.Speaker))
+        var analysed = sources.Select(s => this.sources.GetOrAdd(s.Title, s.Text, (title, text) =>
+        {
+            var split = SentenceSplitter.SplitParagraphs(Dateline.StripAll(text));
+            return Analyse(new Document(title, split.Sentences, split.OpensParagraph));
+        })).ToList();
+        var lines = Choose(analysed, maxLines)
+            .Select(p => new KeyLine(analysed[p.Document].Document.Sentences[p.Sentence], p.Speaker))
             .ToList();
         return ValueTask.FromResult<IReadOnlyList<KeyLine>>(lines);
     }
 
-    internal IReadOnlyList<Pick> Choose(IReadOnlyList<Document> documents, int k)
+    internal IReadOnlyList<Pick> Choose(IReadOnlyList<Document> documents, int k) => Choose([.. documents.Select(Analyse)], k);
+
+    private List<Pick> Choose(IReadOnlyList<Analysed> documents, int k)
     {
         var candidates = Candidates(documents);
         if (k <= 0 || candidates.Count == 0)
@@ -68,11 +82,10 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
             return [];
         }
 
-        var vectors = candidates.Select(c => Vector(c.Tokens)).ToArray();
+        var vectors = candidates.Select(c => c.Vector).ToArray();
         var centrality = LexRank(vectors);
-        var titleVectors = documents.Select(d => Vector(Words.ContentTokens(d.Title))).ToArray();
-        var titleSimilarity = candidates.Select((c, i) => Cosine(vectors[i], titleVectors[c.Document])).ToArray();
-        var profileMatch = candidates.Select(c => ProfileMatch(c.AllTokens)).ToArray();
+        var titleSimilarity = candidates.Select(c => Cosine(c.Vector, documents[c.Document].TitleVector)).ToArray();
+        var profileMatch = candidates.Select(c => c.ProfileMatch).ToArray();
         var maxCentrality = Math.Max(centrality.Max(), 1e-9);
         var maxTitle = Math.Max(titleSimilarity.Max(), 1e-9);
         var maxProfile = Math.Max(profileMatch.Max(), 1e-9);
@@ -130,37 +143,70 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
             .ToList();
     }
 
-    private sealed record Candidate(int Document, int Position, bool OpensParagraph, List<string> Tokens, List<string> AllTokens, string? Speaker, double Information)
+    private sealed record Candidate(int Document, int Position, bool OpensParagraph, TermVector Vector, double ProfileMatch, string? Speaker, double Information, int Figures);
+
+    /// <summary>A source's sentences, analysed: what scoring them needs of this source alone.</summary>
+    private sealed record Analysed(Document Document, IReadOnlyList<Attribution.Attributed> Attributed, Sentence?[] Sentences, TermVector TitleVector);
+
+    /// <summary>One sentence of a source (null for one without words): its tokens, vector, and its information as a plain
+    /// line and as a line that names its speaker.</summary>
+    private sealed record Sentence(bool IsSentence, TermVector Vector, double ProfileMatch, double PlainInformation, double SpeechInformation, int Figures);
+
+    /// <summary>A sentence's TF-IDF weights with their norm.</summary>
+    private sealed class TermVector(Dictionary<string, double> weights)
     {
-        public int Figures { get; } = AllTokens.Count(t => char.IsDigit(t[0]));
+        public Dictionary<string, double> Weights { get; } = weights;
+
+        public double Norm { get; } = Math.Sqrt(weights.Values.Sum(x => x * x));
+    }
+
+    private Analysed Analyse(Document document)
+    {
+        var sentences = new Sentence?[document.Sentences.Count];
+        for (var i = 0; i < sentences.Length; i++)
+        {
+            var text = document.Sentences[i];
+            var tokens = Words.Tokens(text);
+            if (tokens.Count == 0)
+            {
+                continue;
+            }
+
+            var isSentence = tokens.Count >= MinimumWords && EndsLikeSentence(text) && !string.Equals(text.TrimEnd('.'), document.Title.TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
+            sentences[i] = new Sentence(
+                isSentence,
+                Vector(Words.ContentTokens(text)),
+                ProfileMatch(tokens),
+                Information(text, tokens, namesItsSpeaker: false),
+                Information(text, tokens, namesItsSpeaker: true),
+                tokens.Count(t => char.IsDigit(t[0])));
+        }
+
+        return new Analysed(document, Attribution.Attribute(document.Sentences, document.Title), sentences, Vector(Words.ContentTokens(document.Title)));
     }
 
     /// <summary>The sentences that can be key lines: real sentences, not sub-headings, bylines or the headline again.</summary>
-    private static List<Candidate> Candidates(IReadOnlyList<Document> documents)
+    private static List<Candidate> Candidates(IReadOnlyList<Analysed> documents)
     {
         var all = new List<(Candidate Candidate, bool Sentence)>();
-        var attributed = documents.Select(d => Attribution.Attribute(d.Sentences, d.Title)).ToList();
-        var fullNames = attributed.SelectMany(s => s).Select(a => a.Speaker).OfType<string>().Where(s => s.Contains(' ', StringComparison.Ordinal) && !s.Contains(';', StringComparison.Ordinal)).Distinct().ToList();
+        var fullNames = documents.SelectMany(d => d.Attributed).Select(a => a.Speaker).OfType<string>().Where(s => s.Contains(' ', StringComparison.Ordinal) && !s.Contains(';', StringComparison.Ordinal)).Distinct().ToList();
         for (var d = 0; d < documents.Count; d++)
         {
             var document = documents[d];
             // An outlet that gives only "Peskov" is widened to the "Dmitry Peskov" another outlet of the story gives.
-            var speakers = attributed[d]
+            var speakers = document.Attributed
                 .Select(a => a.Speaker is not { } s || s.Contains(' ', StringComparison.Ordinal) ? a : a with { Speaker = fullNames.FirstOrDefault(f => f.EndsWith(" " + s, StringComparison.Ordinal)) ?? s })
                 .ToList();
-            for (var i = 0; i < document.Sentences.Count; i++)
+            for (var i = 0; i < document.Sentences.Length; i++)
             {
-                var text = document.Sentences[i];
-                var tokens = Words.Tokens(text);
-                if (tokens.Count == 0)
+                if (document.Sentences[i] is not { } sentence)
                 {
                     continue;
                 }
 
                 var (speaker, reported) = speakers[i];
-                var content = Words.ContentTokens(text);
-                var isSentence = tokens.Count >= MinimumWords && EndsLikeSentence(text) && !string.Equals(text.TrimEnd('.'), document.Title.TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
-                all.Add((new Candidate(d, i, document.OpensParagraph?[i] == true, content, tokens, speaker, Information(text, tokens, reported && speaker is not Attribution.Unnamed)), isSentence));
+                var information = reported && speaker is not Attribution.Unnamed ? sentence.SpeechInformation : sentence.PlainInformation;
+                all.Add((new Candidate(d, i, document.Document.OpensParagraph?[i] == true, sentence.Vector, sentence.ProfileMatch, speaker, information, sentence.Figures), sentence.IsSentence));
             }
         }
 
@@ -235,7 +281,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
         {
             for (var i = 0; i + term.Length <= tokens.Count; i++)
             {
-                if (tokens[i] == term[0] && term.AsSpan().SequenceEqual(tokens.GetRange(i, term.Length).ToArray()))
+                if (tokens[i] == term[0] && Matches(tokens, i, term))
                 {
                     score += weight;
                     break;
@@ -246,7 +292,20 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
         return score;
     }
 
-    private Dictionary<string, double> Vector(List<string> tokens)
+    private static bool Matches(List<string> tokens, int at, string[] term)
+    {
+        for (var k = 0; k < term.Length; k++)
+        {
+            if (!string.Equals(tokens[at + k], term[k], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private TermVector Vector(List<string> tokens)
     {
         var vector = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var token in tokens)
@@ -259,14 +318,17 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
             vector[token] *= frequencies.Idf(token);
         }
 
-        return vector;
+        return new TermVector(vector);
     }
 
-    private static double Cosine(Dictionary<string, double> a, Dictionary<string, double> b)
+    private static double Cosine(TermVector x, TermVector y)
     {
+        var (a, b) = (x.Weights, y.Weights);
+        var (normA, normB) = (x.Norm, y.Norm);
         if (a.Count > b.Count)
         {
             (a, b) = (b, a);
+            (normA, normB) = (normB, normA);
         }
 
         var dot = 0.0;
@@ -278,26 +340,34 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
             }
         }
 
-        return dot == 0 ? 0 : dot / (Norm(a) * Norm(b));
+        return dot == 0 ? 0 : dot / (normA * normB);
     }
 
-    private static double Norm(Dictionary<string, double> v) => Math.Sqrt(v.Values.Sum(x => x * x));
-
     /// <summary>LexRank with continuous (cosine) edges: the stationary distribution of a damped random walk over the similarity graph.</summary>
-    private static double[] LexRank(Dictionary<string, double>[] vectors, double damping = 0.85, int iterations = 30)
+    private static double[] LexRank(TermVector[] vectors, double damping = 0.85, int iterations = 30)
     {
+        // The similarity graph keeps its edges only (most sentence pairs share no word): a story of many outlets has
+        // thousands of sentences, and a full matrix of them would take tens of MB per refresh.
         var n = vectors.Length;
-        var weights = new double[n, n];
+        var edges = new List<(int To, double Weight)>[n];
         var rowSums = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            edges[i] = [];
+        }
+
         for (var i = 0; i < n; i++)
         {
             for (var j = i + 1; j < n; j++)
             {
                 var s = Cosine(vectors[i], vectors[j]);
-                weights[i, j] = s;
-                weights[j, i] = s;
                 rowSums[i] += s;
                 rowSums[j] += s;
+                if (s != 0)
+                {
+                    edges[i].Add((j, s));
+                    edges[j].Add((i, s));
+                }
             }
         }
 
@@ -314,9 +384,9 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
                 }
 
                 var share = damping * rank[j] / rowSums[j];
-                for (var i = 0; i < n; i++)
+                foreach (var (i, weight) in edges[j])
                 {
-                    next[i] += weights[j, i] * share;
+                    next[i] += weight * share;
                 }
             }
 

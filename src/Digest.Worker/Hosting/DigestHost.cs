@@ -90,6 +90,7 @@ internal static class DigestHost
         services.AddDigestCore(configDirectory);
         services.AddDigestStorage();
         services.AddDigestEmbeddings();
+        services.AddHostedService<NativeHeapTrimmer>();
 
         if (mode == HostMode.Bot)
         {

@@ -1,4 +1,6 @@
+using Digest.Core.Classification;
 using Digest.Core.Stories;
+using Digest.Tests.Shared;
 
 namespace Digest.Core.Tests.Stories;
 
@@ -24,5 +26,48 @@ public sealed class StoryTitlesTests
     public void Choose_TwoMembers_TakesTheBetterScored()
     {
         StoryTitles.Choose(["A first headline here", "A second headline here"], [0.4, 0.9]).ShouldBe(1);
+    }
+
+    [Fact]
+    public void Choose_ManyOutletsWithRepeatedHeadlines_PicksWhatComparingEveryPairPicks()
+    {
+        var headlines = Headlines.ReadJsonLines(SharedData.PathOf("data/headlines/headlines.jsonl")).Select(h => h.Title).Take(400).ToList();
+        var random = new Random(5);
+        for (var trial = 0; trial < 30; trial++)
+        {
+            // A story's members: a few headlines, most carried by several outlets.
+            var pool = Enumerable.Range(0, random.Next(1, 12)).Select(_ => headlines[random.Next(headlines.Count)]).ToList();
+            var titles = Enumerable.Range(0, random.Next(3, 120)).Select(_ => pool[random.Next(pool.Count)]).ToList();
+
+            StoryTitles.Choose(titles, [.. titles.Select(_ => 0.5)]).ShouldBe(EveryPair(titles), $"trial {trial}");
+        }
+    }
+
+    /// <summary>The choice as first written: every member's lead against every other member's words.</summary>
+    private static int EveryPair(List<string> titles)
+    {
+        var words = titles.Select(StoryTitles.Words).ToList();
+        var leads = titles.Select(t => StoryTitles.Words(StoryTitles.Lead(t))).ToList();
+        var best = 0;
+        var bestScore = double.MinValue;
+        for (var i = 0; i < titles.Count; i++)
+        {
+            double shared = 0;
+            for (var j = 0; j < titles.Count; j++)
+            {
+                if (i != j && leads[i].Count > 0)
+                {
+                    shared += leads[i].Count(words[j].Contains) / Math.Sqrt(leads[i].Count * (double)Math.Max(1, words[j].Count));
+                }
+            }
+
+            if (shared > bestScore + 1e-9)
+            {
+                bestScore = shared;
+                best = i;
+            }
+        }
+
+        return best;
     }
 }

@@ -7,8 +7,8 @@ namespace Digest.Harness.Infrastructure;
 
 /// <summary>
 /// The only place the harness looks inside the bot's database; everything else is black-box (what the fakes received,
-/// CLI output, exit codes). Four things need it: counting items fetched but not yet processed (there is no command that
-/// shows it), the database's size, forgetting an earlier run's conversation in a reused database, and filling a database with a million items for the search scenario (through the
+/// CLI output, exit codes). Five things need it: counting items fetched but not yet processed and stories waiting for
+/// their refresh (no command shows either), the database's size, forgetting an earlier run's conversation in a reused database, and filling a database with a million items for the search scenario (through the
 /// bot that would take an hour). When the schema changes, this file is what to update: the column that says an item is
 /// processed (<c>items.relevant</c>, null until the process stage has classified it — migration 0005 indexes exactly
 /// that) and the columns the fill writes. The fill's items are processed and off the topic, so they are in no story: the
@@ -47,6 +47,35 @@ internal static class BotDatabase
         {
             // Not migrated yet (no items table), or the file is not there yet.
             return (0, 0);
+        }
+    }
+
+    /// <summary>
+    /// Stories whose members changed since their last refresh (title, key lines, alerts): <c>stories.version</c> is
+    /// ahead of <c>stories.refreshed_version</c> until the refresh stage has caught up; merged stories are never refreshed.
+    /// </summary>
+    public static async Task<long> CountStoriesDueAsync(BotStorage storage)
+    {
+        const string Sql = "SELECT count(*) FROM stories WHERE version > refreshed_version AND merged_into IS NULL";
+        try
+        {
+            if (storage.IsPostgres)
+            {
+                await using var connection = new NpgsqlConnection(storage.ConnectionString);
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(Sql, connection);
+                return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            }
+
+            await using var sqlite = new SqliteConnection(new SqliteConnectionStringBuilder(storage.ConnectionString) { Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString());
+            await sqlite.OpenAsync();
+            await using var count = sqlite.CreateCommand();
+            count.CommandText = Sql;
+            return Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is SqliteException or PostgresException or NpgsqlException)
+        {
+            return 0;
         }
     }
 

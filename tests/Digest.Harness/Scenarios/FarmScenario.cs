@@ -32,6 +32,10 @@ internal static class FarmScenario
         // First cycle.
         var first = await WaitForCycleAsync(farm, bot, storage, 1, start + cap);
         var rssAfterFirst = bot.RssMb;
+        var storiesDue = await BotDatabase.CountStoriesDueAsync(storage);
+        // The refresh stage (titles, key lines, alerts) goes on after the items are processed: watched while the run goes on.
+        using var stopWatching = new CancellationTokenSource();
+        var refreshed = first.Done is null ? Task.FromResult<TimeSpan?>(null) : WhenStoriesRefreshedAsync(farm, storage, stopWatching.Token);
         report.Add("items published by the farm", farm.ItemsPublished, "", "N0");
         if (first.Done is { } done)
         {
@@ -45,6 +49,7 @@ internal static class FarmScenario
             report.Add("first cycle: items/s so far", first.Items / cap.TotalSeconds, "items/s", "N0");
         }
 
+        report.Add("stories waiting for their refresh (title, key lines) at the end of the first cycle", storiesDue, "", "N0");
         report.Add("CPU time in the first cycle", bot.CpuTime.TotalSeconds, "s", "0");
         report.AtMost("RSS at the end of the first cycle", rssAfterFirst, "MB", 300, "0");
 
@@ -80,6 +85,8 @@ internal static class FarmScenario
             report.Add("responses 200 / 304", $"{farm.FullResponses:N0} / {farm.NotModifiedResponses:N0}");
         }
 
+        await stopWatching.CancelAsync();
+        report.Add("every story of the first cycle refreshed", await refreshed is { } at ? $"{(at - start).TotalSeconds:0} s" : "not within the run");
         report.AtMost("peak RSS (VmHWM) over the run", bot.PeakRssMb, "MB", 300, "0");
         report.Add("CPU time over the run", bot.CpuTime.TotalSeconds, "s", "0");
         report.Add("database size", await BotDatabase.SizeMbAsync(storage), "MB", "0.0");
@@ -94,6 +101,29 @@ internal static class FarmScenario
             + "published, none of them unprocessed (BotDatabase.CountItemsAsync, polled every second). Full-text fetching is off; feeds are loopback "
             + "(Feeds:AllowPrivateAddresses=true), configured through Feeds:Sources.");
         return report;
+    }
+
+    /// <summary>When no story waits for its refresh any more (polled every second), or null when stopped first.</summary>
+    private static async Task<TimeSpan?> WhenStoriesRefreshedAsync(FeedFarm farm, BotStorage storage, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            if (await BotDatabase.CountStoriesDueAsync(storage) == 0)
+            {
+                return farm.Clock.Elapsed;
+            }
+
+            try
+            {
+                await Task.Delay(1000, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        return null;
     }
 
     private sealed record Cycle(TimeSpan? Done, int FeedsRead, long Items, long Unprocessed);
@@ -118,7 +148,7 @@ internal static class FarmScenario
 
             if (lastSay.Elapsed > TimeSpan.FromSeconds(30))
             {
-                Progress.Say($"cycle {round}: {feedsRead:N0}/{farm.Feeds:N0} feeds, {items:N0}/{farm.ItemsPublished:N0} items stored, {unprocessed:N0} unprocessed, RSS {bot.RssMb:0} MB, CPU {bot.CpuTime.TotalSeconds:0} s");
+                Progress.Say($"cycle {round}: {feedsRead:N0}/{farm.Feeds:N0} feeds, {items:N0}/{farm.ItemsPublished:N0} items stored, {unprocessed:N0} unprocessed, {await BotDatabase.CountStoriesDueAsync(storage):N0} stories due, RSS {bot.RssMb:0} MB, CPU {bot.CpuTime.TotalSeconds:0} s");
                 lastSay.Restart();
             }
 
