@@ -8,19 +8,9 @@ namespace Digest.Core.Stories;
 public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventClusterer clusterer, ITextEmbedder? embedder = null)
 {
     private readonly Dictionary<long, EventFeatures> cache = [];
-    private readonly Dictionary<long, float[]> known = [];
-
-    /// <summary>The embedder's model name, or null without one: stored vectors are only reused for the same model.</summary>
-    public string? EmbeddingModel => embedder?.Model;
 
     /// <summary>How far apart in time two items can still affect each other's story (<see cref="EventClusterer.Reach"/>).</summary>
     public TimeSpan Reach => clusterer.Reach;
-
-    /// <summary>Gives the clusterer an item's stored embedding, so it is not computed again after a restart.</summary>
-    public void Remember(long itemId, float[] embedding) => known[itemId] = embedding;
-
-    /// <summary>Embeddings computed by the last <see cref="Cluster"/> call and not given by <see cref="Remember"/>: worth storing.</summary>
-    public IReadOnlyDictionary<long, float[]> NewEmbeddings { get; private set; } = new Dictionary<long, float[]>();
 
     /// <summary>Why the last pass had to go without embeddings for its new items (null when it did not): for the caller to log.</summary>
     public string? EmbeddingError { get; private set; }
@@ -44,10 +34,6 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
             {
                 f = extractor.Extract(document);
                 cache[document.ItemId] = f;
-                if (known.TryGetValue(document.ItemId, out var stored))
-                {
-                    f.Embedding = stored;
-                }
             }
 
             if (embedder is not null && f.Embedding is null)
@@ -58,7 +44,6 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
             features.Add(f);
         }
 
-        var fresh = new Dictionary<long, float[]>();
         EmbeddingError = null;
         if (embedder is not null && missing.Count > 0)
         {
@@ -77,16 +62,13 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
             for (var i = 0; vectors is not null && i < missing.Count; i++)
             {
                 missing[i].Embedding = vectors[i];
-                fresh[missing[i].Document.ItemId] = vectors[i];
             }
         }
 
-        NewEmbeddings = fresh;
         var inWindow = window.Select(d => d.ItemId).ToHashSet();
         foreach (var id in cache.Keys.Where(id => !inWindow.Contains(id)).ToList())
         {
             cache.Remove(id);
-            known.Remove(id);
         }
 
         return features;
