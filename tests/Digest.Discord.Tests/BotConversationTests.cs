@@ -92,13 +92,7 @@ public sealed class BotConversationTests
         // A digest every second is refused, naming the setting; the digest is run here instead.
         var everySecond = await bot.AskAsync("schedule", new[] { new { name = "expression", type = 3, value = "* * * * * ? UTC" } }, DiscordBotHarness.Moderator);
         everySecond.Content.ShouldContain("Digest:MinScheduleInterval");
-        using (var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (!((await bot.Store.GetFeedsAsync(ready.Token)).All(f => f.LastPolledAt is not null) && (await bot.Store.GetBacklogAsync(ready.Token)).IsEmpty))
-            {
-                await Task.Delay(50, ready.Token);
-            }
-        }
+        await DiscordBotHarness.FirstPollsDoneAsync(bot.Store);
 
         var delivery = bot.Services.GetRequiredService<DigestDelivery>();
         var channelId = (await bot.ChannelAsync()).Id;

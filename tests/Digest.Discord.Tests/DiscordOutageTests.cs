@@ -41,11 +41,7 @@ public sealed class DiscordOutageTests : IDisposable
         var store = host.Services.GetRequiredService<IDigestStore>();
 
         // The bundled feeds polled and their items in stories, so the console has a digest to show.
-        for (var wait = 0; wait < 1200 && !await FirstPollsDoneAsync(store); wait++)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(250));
-            await Task.Delay(50, Ct);
-        }
+        await DiscordBotHarness.FirstPollsDoneAsync(store, clock);
 
         var channel = await store.EnsureChannelAsync("discord", "400000000000000009", "discord:600000000000000001", "0 0 8 * * ?", "UTC", Ct);
         await store.EnqueueAsync(channel.Id, OutboxPayload.TextKind, "notice:outage", OutboxPayload.ForText("Talks resume in Geneva").Serialize(), clock.GetUtcNow(), Ct);
@@ -83,9 +79,6 @@ public sealed class DiscordOutageTests : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
     }
-
-    private static async Task<bool> FirstPollsDoneAsync(IDigestStore store) =>
-        (await store.GetFeedsAsync(Ct)).All(f => f.LastPolledAt is not null) && (await store.GetBacklogAsync(Ct)).IsEmpty;
 
     private static int Count(string text, string what) => text.Split(what).Length - 1;
 

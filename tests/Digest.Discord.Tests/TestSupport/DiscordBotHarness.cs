@@ -5,6 +5,7 @@ using Digest.Core.Storage;
 using Digest.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Digest.Discord.Tests.TestSupport;
 
@@ -72,7 +73,7 @@ public sealed class DiscordBotHarness : IAsyncDisposable
         await host.StartAsync();
         var harness = new DiscordBotHarness(host, fake, directory);
         await harness.ConnectAsync();
-        await harness.FirstPollsDoneAsync();
+        await FirstPollsDoneAsync(harness.Store);
         return harness;
     }
 
@@ -133,18 +134,22 @@ public sealed class DiscordBotHarness : IAsyncDisposable
         return new BotAnswer(type, callback.Json.GetProperty("data"));
     }
 
-    /// <summary>Waits until every feed has been polled once and the stages have processed and refreshed what they brought.</summary>
-    private async Task FirstPollsDoneAsync()
+    /// <summary>
+    /// Waits until every feed has been polled once and the stages have processed and refreshed what they brought; with a
+    /// <paramref name="clock"/>, the bot's time moves on 250 ms per look (its sweeps run on it).
+    /// </summary>
+    internal static async Task FirstPollsDoneAsync(IDigestStore store, FakeTimeProvider? clock = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
-            var feeds = await Store.GetFeedsAsync(timeout.Token);
-            if (feeds.Count > 0 && feeds.All(f => f.LastPolledAt is not null) && (await Store.GetBacklogAsync(timeout.Token)).IsEmpty)
+            var feeds = await store.GetFeedsAsync(timeout.Token);
+            if (feeds.Count > 0 && feeds.All(f => f.LastPolledAt is not null) && (await store.GetBacklogAsync(timeout.Token)).IsEmpty)
             {
                 return;
             }
 
+            clock?.Advance(TimeSpan.FromMilliseconds(250));
             await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
         }
     }
