@@ -59,12 +59,12 @@ public sealed class TelegramOptions : IValidatableObject
 
     /// <summary>
     /// How long a send keeps its place in <see cref="SendsInFlight"/> while Telegram has not answered; after that the next
-    /// send may start. By default as long as a request may take (<see cref="RequestTimeout"/>'s default), so a crash
-    /// doubles at most <see cref="SendsInFlight"/> messages however slow Telegram is; shorter keeps other chats going
-    /// while one send hangs, at the price of more sends in flight (and doubled) when the bot dies then.
+    /// send may start. Unset, until the answer or <see cref="RequestTimeout"/>, so a crash doubles at most
+    /// <see cref="SendsInFlight"/> messages however slow Telegram is; shorter keeps other chats going while one send
+    /// hangs, at the price of more sends in flight (and doubled) when the bot dies then.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
-    public TimeSpan SendSlotHold { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan? SendSlotHold { get; set; }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 

@@ -7,7 +7,7 @@ namespace Digest.Telegram;
 /// default). Telegram takes no idempotency key: a send whose answer never reached us (the bot killed, the connection
 /// reset) is sent again, so a crash doubles every send in flight at that moment — with one at a time, at most one message.
 /// A send holds its place until Telegram answers and the part it took is recorded (<see cref="TelegramSender"/>), or until
-/// <see cref="TelegramOptions.SendSlotHold"/> has passed, whichever comes first; a slow answer then goes on outside the gate, so one chat's slow reply delays another chat by at most that
+/// <see cref="TelegramOptions.SendSlotHold"/> (by default the request timeout) has passed, whichever comes first; a slow answer then goes on outside the gate, so one chat's slow reply delays another chat by at most that
 /// hold. Waiting out a 429's retry_after or a backoff happens before (in <see cref="TelegramRateLimiter"/> and the outbox),
 /// never inside the gate.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class TelegramSendGate(IOptions<TelegramOptions> options, TimePr
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
         await places.WaitAsync(cancellationToken);
-        return new Lease(places, options.Value.SendSlotHold, time);
+        return new Lease(places, options.Value.SendSlotHold ?? options.Value.RequestTimeout, time);
     }
 
     private sealed class Lease : IDisposable
