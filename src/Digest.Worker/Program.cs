@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 using Digest.Worker.Cli;
 using Digest.Worker.Hosting;
 
-// Before any thread allocates natively (SQLite, ONNX Runtime): see MallocArenas.
-MallocArenas.Limit();
+// Before any thread allocates natively (SQLite, ONNX Runtime): see GlibcMalloc.
+GlibcMalloc.Limit();
 
 // Ctrl-C or SIGTERM asks the verb to stop (the bot shuts down within its grace period, DigestHost.ShutdownTimeout);
 // a second one ends the process at once.

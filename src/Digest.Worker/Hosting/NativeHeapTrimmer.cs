@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 
 namespace Digest.Worker.Hosting;
@@ -26,7 +25,7 @@ internal sealed class NativeHeapTrimmer(TimeProvider time) : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (!Trim())
+                if (!GlibcMalloc.Trim())
                 {
                     return;
                 }
@@ -37,22 +36,4 @@ internal sealed class NativeHeapTrimmer(TimeProvider time) : BackgroundService
             // Stopping.
         }
     }
-
-    /// <summary>Returns free C-heap memory to the system; false where the C library has no <c>malloc_trim</c> (musl).</summary>
-    internal static bool Trim()
-    {
-        try
-        {
-            _ = malloc_trim(0);
-            return true;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return false;
-        }
-    }
-
-    [DllImport("libc")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int malloc_trim(nuint pad);
 }
