@@ -36,7 +36,7 @@ public sealed partial class DigestDelivery(
     /// <summary>How long recording an outcome may take: done even while stopping, so an acknowledged send is never left unrecorded.</summary>
     private static readonly TimeSpan BookkeepingTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly string worker = $"{Environment.MachineName}:{Environment.ProcessId}";
+    private readonly string worker = $"{LocalProcess.HostPrefix}{Environment.ProcessId}";
 
     /// <summary>
     /// Ends the outbox claims left by processes of this host that died (kill -9, a crash, a container restarted): their
@@ -47,13 +47,12 @@ public sealed partial class DigestDelivery(
     /// </summary>
     public async Task<int> ReleaseDeadClaimsAsync(CancellationToken cancellationToken)
     {
-        var host = $"{Environment.MachineName}:";
         var now = time.GetUtcNow();
         var released = 0;
-        foreach (var claimer in await deliveryStore.GetClaimersAsync(host, now, cancellationToken))
+        foreach (var claimer in await deliveryStore.GetClaimersAsync(LocalProcess.HostPrefix, now, cancellationToken))
         {
-            var pid = claimer[host.Length..].Split(':')[0];
-            if (int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && (id == Environment.ProcessId || !IsRunning(id)))
+            // Before this worker's first send, a claim with its own pid is a predecessor's (a container restarted).
+            if (LocalProcess.IsGone(claimer) || LocalProcess.IsThisProcess(claimer))
             {
                 await deliveryStore.ExpireClaimsAsync(claimer, now, cancellationToken);
                 released++;
@@ -61,23 +60,6 @@ public sealed partial class DigestDelivery(
         }
 
         return released;
-    }
-
-    private static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Composes the channel's digest now and queues it.</summary>
