@@ -11,22 +11,35 @@ internal static class LocalProcess
     /// <summary>This host's prefix of a holder id.</summary>
     public static string HostPrefix => $"{Environment.MachineName}:";
 
-    /// <summary>A new holder id for this process: host, pid, and a part that tells this holder from others in the process.</summary>
-    public static string NewHolderId() => $"{HostPrefix}{Environment.ProcessId}:{Guid.NewGuid():N}";
+    /// <summary>Tells this process from an earlier one of this host that had the same pid (a container restarted).</summary>
+    private static readonly string Instance = Guid.NewGuid().ToString("N")[..8];
 
-    /// <summary>True when <paramref name="holder"/> names another process of this host that is no longer running; another host's processes can't be seen: false.</summary>
-    public static bool IsGone(string holder) => ProcessOf(holder) is { } id && id != Environment.ProcessId && !IsRunning(id);
+    /// <summary>
+    /// A new holder id for this process, <c>host:pid:instance:holder</c>: the pid and this process's instance tell a live
+    /// holder from a dead one; the last part tells this holder from others in the process.
+    /// </summary>
+    public static string NewHolderId() => $"{HostPrefix}{Environment.ProcessId}:{Instance}:{Guid.NewGuid():N}";
 
-    /// <summary>True when <paramref name="holder"/> names this host and this process's pid (this process, or a predecessor that had the same pid).</summary>
-    public static bool IsThisProcess(string holder) => ProcessOf(holder) == Environment.ProcessId;
-
-    private static int? ProcessOf(string holder)
+    /// <summary>
+    /// True when <paramref name="holder"/> names a process of this host that is no longer running: another pid that is
+    /// gone, or this pid with another instance (a predecessor that had the same pid). Another host's processes can't be
+    /// seen: false.
+    /// </summary>
+    public static bool IsGone(string holder)
     {
         var host = HostPrefix;
-        return holder.StartsWith(host, StringComparison.Ordinal)
-            && int.TryParse(holder[host.Length..].Split(':')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? id
-            : null;
+        if (!holder.StartsWith(host, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = holder[host.Length..].Split(':');
+        if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return false;
+        }
+
+        return id == Environment.ProcessId ? parts.Length < 2 || parts[1] != Instance : !IsRunning(id);
     }
 
     private static bool IsRunning(int processId)
