@@ -37,7 +37,7 @@ internal sealed partial class TelegramInbox : BackgroundService
     private readonly PerKeyLoops<string> loops;
     private readonly CancellationTokenSource handling = new();
     private readonly CancellationTokenRegistration abandoned;
-    private readonly string worker = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly string worker = LocalProcess.NewHolderId();
     private DateTimeOffset prunedAt;
 
     public TelegramInbox(ITelegramBotClient bot, TelegramUpdateHandler handler, IInboxStore store, ShutdownGrace shutdown, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<TelegramInbox> logger)
