@@ -448,7 +448,13 @@ internal sealed partial class ArticleNames
                 e.OpeningsOnly = false;
             }
 
-            if (o.Start > 0 && t[o.Start - 1].Is("the"))
+            // "The Reporters Without Borders group": that "the" belongs to "group", not to the name.
+            var theOfNoun = o.End < t.Count && t[o.End].IsWord && NewsLexicon.BodyNouns.Contains(t[o.End].Text);
+            if (o.Start > 0 && t[o.Start - 1].Is("the") && theOfNoun)
+            {
+                e.BodyEvidence += 1;
+            }
+            else if (o.Start > 0 && t[o.Start - 1].Is("the"))
             {
                 e.WrittenWithThe = true;
                 e.BodyEvidence += 1; // people are not "the Xs"; bodies and titles of works are
@@ -726,7 +732,8 @@ internal sealed partial class ArticleNames
         }
 
         var last = e.Name.Split(' ')[^1];
-        var the = e.WrittenWithThe || (!e.Company && ((e.Name.Contains(' ', StringComparison.Ordinal) && NewsLexicon.TheHeads.Contains(last)) || Entity.IsAcronym(e.Name)));
+        // An acronym takes "the" only where the article writes it so ("the BBC"), not "IBM", "BT".
+        var the = e.WrittenWithThe || (!e.Company && e.Name.Contains(' ', StringComparison.Ordinal) && NewsLexicon.TheHeads.Contains(last));
         return the ? "the " + e.Name : e.Name;
     }
 }

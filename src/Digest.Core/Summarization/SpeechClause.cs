@@ -222,6 +222,12 @@ internal static class SpeechClause
                 return null;
             }
 
+            // "are worried that …" reports a view; "worried about the cost", "the firms concerned" do not.
+            if (lower is "worried" or "concerned" && !next.Is("that"))
+            {
+                return null;
+            }
+
             return Subject(t, k - 1, k, complement: true);
         }
 
@@ -298,6 +304,18 @@ internal static class SpeechClause
 
             if (NewsLexicon.Be.Contains(p) || (k > 1 && NewsLexicon.Be.Contains(t[k - 2].Lower) && NewsLexicon.BetweenSubjectAndVerb.Contains(p)))
             {
+                // "which could be said to lead", "might be described as": a manner of speaking, nobody's report.
+                if (p == "be" && before > 0 && t[before - 1].IsWord && !t[before - 1].Quoted && t[before - 1].Lower is "could" or "might" or "can" or "may" or "would" or "should")
+                {
+                    return null;
+                }
+
+                // "Jurors were told the car was stolen", "…, researchers were told.": the hearers are the subject; someone unnamed spoke.
+                if (lower == "told" && p is "was" or "were" or "been" or "being" && ToldTheHearers(t, k))
+                {
+                    return UnnamedReferent.Instance;
+                }
+
                 // "…, it has been claimed.", "It was announced that …": an impersonal passive reports someone unnamed (not "… by X").
                 if (ImpersonalPassive(t, before, lower) && !(hasNext && next.Is("by")))
                 {
@@ -374,6 +392,32 @@ internal static class SpeechClause
         var followedBy = hasNext ? next.Kind : TokenKind.Stop;
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    /// <summary>
+    /// After a passive "told": a clause or a quotation ("were told the plan was dead", "was told: …"), or the sentence's
+    /// end after a clause of its own ("…, researchers were told."); not "told to leave", "told off", "told by X".
+    /// </summary>
+    private static bool ToldTheHearers(IReadOnlyList<Token> t, int k)
+    {
+        if (k + 1 >= t.Count)
+        {
+            return false;
+        }
+
+        var next = t[k + 1];
+        if (next.Kind == TokenKind.Stop)
+        {
+            return Enumerable.Range(0, k).Any(i => t[i].Kind == TokenKind.Comma && !t[i].Quoted);
+        }
+
+        if (next.Kind is TokenKind.Colon or TokenKind.Quote || next.Quoted)
+        {
+            return true;
+        }
+
+        return next.IsWord && (next.Lower is "that" or "the" or "a" or "an" || (SubjectPronouns.Contains(next.Lower) && next.Lower is not ("it" or "there"))
+            || (next.IsCapitalized && k + 2 < t.Count && t[k + 2].IsWord && (Auxiliaries.Contains(t[k + 2].Lower) || NewsLexicon.ReportingVerb(t[k + 2].Lower) is not null)));
     }
 
     private static readonly HashSet<string> ImpersonalParticiples = new(StringComparer.Ordinal)

@@ -537,4 +537,45 @@ public sealed class AttributionTests
         Attribution.SpeakerOf("Ruiz said the budget would help drivers.", article).ShouldBe("Ana Ruiz");
         Attribution.SpeakerOf("It cuts fuel duty.", article).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("Towns which could be said to have gained most include Ely and Wells.")]
+    [InlineData("The tower might be described as a lighthouse without a sea.")]
+    [InlineData("The pickers were told to leave the orchard by noon.")]
+    [InlineData("Residents remain worried about the cost of the new bridge.")]
+    public void Speakers_MannersOfSpeakingAndOrders_AreNoReports(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("Jurors were told the van had been stolen a week earlier.")]
+    [InlineData("Staff who stayed late were docked pay, researchers from Harwell University were told.")]
+    [InlineData("Shareholders were told: \"The worst is behind us.\"")]
+    public void Speakers_HearersOfAPassiveTold_HeardSomeoneUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Fact]
+    public void Speakers_SpecifiedFlaggedUpAndWorriedThat_AreReports()
+    {
+        Speakers(
+            "The Lumo 5 was picked as phone of the year by US magazine Pocket World.",
+            "The magazine specified that entries had to be on sale before June.",
+            "Brell Bank has warned customers about fake e-mails.",
+            "In its monthly security bulletin, it flagged up three new scams.",
+            "Norway has long been worried that its fish stocks are shrinking.")
+            .ShouldBe([null, "Pocket World", "Brell Bank", "Brell Bank", "Norway"]);
+    }
+
+    [Fact]
+    public void Speakers_AcronymsAndNamesBeforeABodyNoun_TakeTheOnlyWhereTheArticleWritesIt()
+    {
+        Speakers(
+            "IBM said the money would go to research.",
+            "The Open Wires Watch group said in a report that the rules were harsh.",
+            "Later the BBC said it would appeal.")
+            .ShouldBe(["IBM", "Open Wires Watch", "the BBC"]);
+    }
 }
