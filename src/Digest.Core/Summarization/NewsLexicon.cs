@@ -400,7 +400,7 @@ internal static class NewsLexicon
         "chef", "impresario", "promoter", "agent", "referee", "umpire", "jockey", "driver", "rider", "pilot", "sportsman", "sportswoman",
         "year-old", "frontman", "guitarist", "drummer", "vocalist", "composer", "conductor", "filmmaker", "film-maker", "screenwriter",
         "designer", "architect", "engineer", "inventor", "programmer", "developer", "hacker", "blogger", "user", "victim", "witness",
-        "survivor", "mp's", "peer", "baroness", "lord", "campaigner",
+        "survivor", "mp's", "peer", "baroness", "lord", "campaigner", "member",
     };
 
     /// <summary>Plural or quantified nouns for unnamed people and bodies: "analysts", "officials", "critics", "some".</summary>

@@ -420,6 +420,44 @@ internal static class SpeechClause
             || (next.IsCapitalized && k + 2 < t.Count && t[k + 2].IsWord && (Auxiliaries.Contains(t[k + 2].Lower) || NewsLexicon.ReportingVerb(t[k + 2].Lower) is not null)));
     }
 
+    /// <summary>
+    /// "Even after the influx of women MPs, and more women in the Cabinet, …": the comma at <paramref name="comma"/> is the
+    /// sentence's first and closes a clause opened by a subordinator ("after", "although", "when") at its start.
+    /// </summary>
+    private static bool EndsOpeningSubordinateClause(IReadOnlyList<Token> t, int comma)
+    {
+        var first = 0;
+        while (first < comma && t[first].IsWord && t[first].Lower is "even" or "just" or "only" or "long" or "shortly" or "soon" or "but" or "and" or "yet")
+        {
+            first++;
+        }
+
+        return first < comma && t[first].IsWord && !t[first].Quoted && (ClauseBoundaries.Contains(t[first].Lower) || t[first].Lower is "when" or "as")
+            && t[first].Lower is not ("that" or "what" or "so") && !Enumerable.Range(first, comma - first).Any(i => t[i].Kind is TokenKind.Comma or TokenKind.Quote or TokenKind.Stop);
+    }
+
+    /// <summary>
+    /// The position of the opening mark when t[end - 1] closes a quotation of at most four words that stands inside a
+    /// noun phrase, after an unquoted word ("the so-called "Harbour Five""); otherwise −1.
+    /// </summary>
+    private static int ScareQuoteBefore(IReadOnlyList<Token> t, int end)
+    {
+        if (end < 3 || t[end - 1].Kind != TokenKind.Quote)
+        {
+            return -1;
+        }
+
+        var q = end - 2;
+        var words = 0;
+        while (q >= 0 && t[q].Quoted && t[q].Kind is not TokenKind.Quote)
+        {
+            words += t[q].IsWord ? 1 : 0;
+            q--;
+        }
+
+        return q > 0 && words is > 0 and <= 4 && t[q].Kind == TokenKind.Quote && t[q - 1].IsWord && !t[q - 1].Quoted ? q : -1;
+    }
+
     private static readonly HashSet<string> ImpersonalParticiples = new(StringComparer.Ordinal)
     {
         "said", "claimed", "suggested", "announced", "reported", "alleged", "argued", "understood", "confirmed", "revealed", "stated",
@@ -723,6 +761,12 @@ internal static class SpeechClause
             }
 
             var token = t[start - 1];
+            if (ScareQuoteBefore(t, start) is var open and >= 0)
+            {
+                start = open; // "one of the so-called "Blair Babes" elected in 1997": a few words quoted inside the noun phrase
+                continue;
+            }
+
             if (token.Quoted || token.Kind is TokenKind.Quote or TokenKind.Semicolon or TokenKind.Dash or TokenKind.Stop)
             {
                 break;
@@ -746,7 +790,7 @@ internal static class SpeechClause
                 break;
             }
 
-            if (token.IsWord && token.Lower is "and" or "but" && start >= 2 && t[start - 2].Kind == TokenKind.Comma)
+            if (token.IsWord && token.Lower is "and" or "but" && start >= 2 && t[start - 2].Kind == TokenKind.Comma && !EndsOpeningSubordinateClause(t, start - 2))
             {
                 break; // ", and many commentators believe"
             }
@@ -780,7 +824,9 @@ internal static class SpeechClause
         var intro = new bool[usable.Count];
         for (var i = 0; i < usable.Count; i++)
         {
-            intro[i] = (i == 0 && startedAtSubordinator && usable.Count > 1) || IsIntro(usable[i]) || IsClause(usable[i]);
+            intro[i] = (i == 0 && startedAtSubordinator && usable.Count > 1) || IsIntro(usable[i]) || IsClause(usable[i])
+                // "Even after the influx of women MPs, and more women in the Cabinet, female MPs say": the opening clause goes on after "and".
+                || (i > 0 && i < usable.Count - 1 && intro[i - 1] && usable[i][0] is { IsWord: true, Quoted: false } conjunction && conjunction.Lower is "and" or "or");
         }
 
         if (!complement)

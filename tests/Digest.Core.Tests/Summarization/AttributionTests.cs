@@ -578,4 +578,14 @@ public sealed class AttributionTests
             "Later the BBC said it would appeal.")
             .ShouldBe(["IBM", "Open Wires Watch", "the BBC"]);
     }
+
+    [Theory]
+    [InlineData("Mara Quill, one of the so-called \"Harbour Five\" freed in 1999, told reporters: \"We never gave up.\"", "Mara Quill")]
+    [InlineData("Another senior member of the council says she was warned: \"Keep quiet.\"", "unnamed")]
+    [InlineData("Even after the arrival of new nurses on the wards, and more money from the Health Trust, older staff often say they feel ignored.", "unnamed")]
+    [InlineData("Engineers have long argued over the design.", null)]
+    public void Speakers_ScareQuotesInANounPhraseMembersAndLongOpeningClauses(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
