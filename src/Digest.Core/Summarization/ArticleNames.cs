@@ -471,7 +471,8 @@ internal sealed partial class ArticleNames
             if (roleWords.Count > 0)
             {
                 var adjacent = roleWords[0];
-                if (SpeakerPhrase.IsPersonNoun(adjacent))
+                // "the official Xinhua News Agency": before a body's name the word is an adjective, not a person's role.
+                if (SpeakerPhrase.IsPersonNoun(adjacent) && !(words.Length > 1 && NewsLexicon.BodyHeads.Contains(words[^1])))
                 {
                     e.PersonEvidence += 2;
                     e.Roles.UnionWith(roleWords);

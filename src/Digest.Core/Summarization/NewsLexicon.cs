@@ -123,6 +123,7 @@ internal static class NewsLexicon
         (["underline", "underlines", "underlined"], Complement.Clause),
         (["remember", "remembers", "remembered"], Complement.Marked),
         (["specify", "specifies", "specified"], Complement.Clause),
+        (["reason", "reasons", "reasoned"], Complement.Marked),
         (["flag", "flags", "flagged"], Complement.Marked),
     ];
 
@@ -132,6 +133,7 @@ internal static class NewsLexicon
         ["describe"] = ["as"],
         ["remember"] = ["how", "that"],
         ["flag"] = ["up"],
+        ["reason"] = ["that"],
         ["call"] = ["for", "on", "it"],
         ["find"] = ["that"],
         ["rule"] = ["that"],

@@ -71,7 +71,8 @@ internal static class SpeechClause
             if (!t[i].Quoted && t[i].Is("according") && t[i + 1].Is("to"))
             {
                 var end = i + 2;
-                while (end < t.Count && t[end].Kind is TokenKind.Word or TokenKind.Possessive or TokenKind.OpenParen or TokenKind.CloseParen && !t[end].Quoted)
+                while (end < t.Count && t[end].Kind is TokenKind.Word or TokenKind.Possessive or TokenKind.OpenParen or TokenKind.CloseParen && !t[end].Quoted
+                    && !StartsTheClauseAfter(t, i + 2, end))
                 {
                     end++;
                 }
@@ -232,6 +233,15 @@ internal static class SpeechClause
         }
 
         var (lemma, complement) = verb!.Value;
+
+        // "Even before IBM announced the boost it was …": a speech act with only an object, inside the clause that sets the
+        // time of the sentence, is no report of the sentence.
+        if (lemma is "announce" or "confirm" or "reveal" or "disclose" or "unveil" or "deny" or "welcome" or "praise" or "criticise" or "condemn"
+            && k + 1 < t.Count && t[k + 1].IsWord && !t[k + 1].Quoted && NewsLexicon.Determiners.Contains(t[k + 1].Lower) && t[k + 1].Lower is not "that"
+            && InOpeningTimeClause(t, k))
+        {
+            return null;
+        }
         var previous = k > 0 ? t[k - 1] : default;
         var hasPrevious = k > 0;
         if (hasPrevious && previous.Kind == TokenKind.Possessive)
@@ -418,6 +428,37 @@ internal static class SpeechClause
 
         return next.IsWord && (next.Lower is "that" or "the" or "a" or "an" || (SubjectPronouns.Contains(next.Lower) && next.Lower is not ("it" or "there"))
             || (next.IsCapitalized && k + 2 < t.Count && t[k + 2].IsWord && (Auxiliaries.Contains(t[k + 2].Lower) || NewsLexicon.ReportingVerb(t[k + 2].Lower) is not null)));
+    }
+
+    /// <summary>The word at k lies in a clause of time opening the sentence, before its first comma: "Even before IBM announced …".</summary>
+    private static bool InOpeningTimeClause(IReadOnlyList<Token> t, int k)
+    {
+        var first = 0;
+        while (first < k && t[first].IsWord && t[first].Lower is "even" or "just" or "long" or "shortly" or "soon" or "but" or "and" or "only")
+        {
+            first++;
+        }
+
+        return first < k && t[first].IsWord && !t[first].Quoted && t[first].Lower is "before" or "after" or "since" or "until" or "when" or "once" or "as" or "while"
+            && !Enumerable.Range(first, k - first).Any(i => t[i].Kind is TokenKind.Comma or TokenKind.Quote or TokenKind.Colon);
+    }
+
+    /// <summary>
+    /// "According to the official news agency most of the cafes were shut": with no comma, the clause the source is put
+    /// to starts at a determiner, a quantifier or a subject pronoun that follows a noun (not after "of", "from", "and").
+    /// </summary>
+    private static bool StartsTheClauseAfter(IReadOnlyList<Token> t, int phraseStart, int k)
+    {
+        if (k <= phraseStart + 1 || !t[k].IsWord || !t[k - 1].IsWord || t[k - 1].IsCapitalized && t[k].IsCapitalized)
+        {
+            return false;
+        }
+
+        var word = t[k].Lower;
+        var opens = (NewsLexicon.Determiners.Contains(word) && word is not ("that" or "more" or "most" or "such")) || word is "most" || (SubjectPronouns.Contains(word) && word is not "it") || word is "there";
+        var previous = t[k - 1].Lower;
+        return opens && !NewsLexicon.Subordinators.Contains(previous) && previous is not ("and" or "or" or "the" or "a" or "an") && !NewsLexicon.Determiners.Contains(previous)
+            && !char.IsDigit(previous[0]);
     }
 
     /// <summary>

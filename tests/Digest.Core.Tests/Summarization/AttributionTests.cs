@@ -588,4 +588,22 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_ADescriptionOfANamedBody_IsThatBody()
+    {
+        Speakers(
+            "According to the state news agency most of the new dams were finished in May.",
+            "The official Tarsa News Agency said the dams had cost $2bn.")
+            .ShouldBe(["the Tarsa News Agency", "the Tarsa News Agency"]);
+    }
+
+    [Theory]
+    [InlineData("Even before Norvo announced the merger it was the largest supplier in the region.", null)]
+    [InlineData("After the minister said the plan was dead, shares fell.", "unnamed")]
+    [InlineData("Open source developers reason that many eyes find more bugs.", "unnamed")]
+    public void Speakers_TimeClausesAndReasoning(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
