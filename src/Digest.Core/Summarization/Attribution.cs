@@ -398,6 +398,15 @@ internal static class Attribution
                 }
             }
 
+            // "Microsoft said …" "The software giant added …": a firm's noun stands for the last speaker that no one called a person.
+            for (var j = i - 1; head is not null && NewsLexicon.CompanyNouns.Contains(head) && j >= 0 && j >= i - 3; j--)
+            {
+                if (speakers[j] is { Several: false, Entity: { Kind: EntityKind.Unknown, IsPersonLike: false } unknown } previous && !NewsLexicon.IsInstitution(unknown.Name))
+                {
+                    return previous;
+                }
+            }
+
             if (names.MainBody is { } main && Fits(main) && main.MentionedWithin(i, 6))
             {
                 return new Speaker(ArticleNames.Display(main), main);

@@ -320,6 +320,14 @@ internal static class SpeechClause
                     return null;
                 }
 
+                // "The plan has been criticised by the CBI": a report in the passive names its speaker after "by".
+                if (hasNext && next.Is("by") && lemma is "criticise" or "condemn" or "praise" or "welcome" or "deny" or "dismiss" or "describe" or "call" or "brand"
+                    or "accuse" or "urge" or "warn" or "question" or "claim" or "say" or "tell" or "announce" or "confirm" or "blame" or "predict" or "recommend"
+                    && Agent(t, k + 1) is { } agent)
+                {
+                    return agent;
+                }
+
                 // "Jurors were told the car was stolen", "…, researchers were told.": the hearers are the subject; someone unnamed spoke.
                 if (lower == "told" && p is "was" or "were" or "been" or "being" && ToldTheHearers(t, k))
                 {
@@ -428,6 +436,25 @@ internal static class SpeechClause
 
         return next.IsWord && (next.Lower is "that" or "the" or "a" or "an" || (SubjectPronouns.Contains(next.Lower) && next.Lower is not ("it" or "there"))
             || (next.IsCapitalized && k + 2 < t.Count && t[k + 2].IsWord && (Auxiliaries.Contains(t[k + 2].Lower) || NewsLexicon.ReportingVerb(t[k + 2].Lower) is not null)));
+    }
+
+    /// <summary>The speaker after a passive's "by": the names of the phrase up to its first lower-case word after a name ("by Labour for …").</summary>
+    private static Referent? Agent(IReadOnlyList<Token> t, int by)
+    {
+        var end = by + 1;
+        var named = false;
+        while (end < t.Count && t[end].IsWord && !t[end].Quoted || (end < t.Count && t[end].Kind == TokenKind.Possessive))
+        {
+            if (named && t[end].IsWord && !t[end].IsCapitalized && t[end].Lower is not ("of" or "for" or "and" or "the" or "de"))
+            {
+                break;
+            }
+
+            named |= t[end].IsWord && t[end].IsCapitalized;
+            end++;
+        }
+
+        return named ? SpeakerPhrase.Describe([Slice(t, by, end)]) : null;
     }
 
     /// <summary>The word at k lies in a clause of time opening the sentence, before its first comma: "Even before IBM announced …".</summary>

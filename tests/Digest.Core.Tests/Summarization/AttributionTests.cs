@@ -606,4 +606,22 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_PassiveReportWithAnAgent_IsTheAgents()
+    {
+        Speakers(
+            "The levy has been criticised by the Federation of Small Bakers for its cost.",
+            "The idea was welcomed by Labour.")
+            .ShouldBe(["the Federation of Small Bakers", "Labour"]);
+    }
+
+    [Fact]
+    public void Speakers_AFirmsNounAfterAFirmThatSpoke_IsThatFirm()
+    {
+        Speakers(
+            "Norvo said the update would be free.",
+            "The software giant added that older phones would not get it.")
+            .ShouldBe(["Norvo", "Norvo"]);
+    }
 }
