@@ -576,6 +576,13 @@ internal static class SpeakerPhrase
             return (string.Join(' ', words), titles); // "Office of the Deputy Prime Minister", "Department for Education and Skills"
         }
 
+        // Letters after a name: "Tony Wright MP", "Helena Kennedy QC".
+        while (words.Count > 2 && words[^1] is "MP" or "MEP" or "MSP" or "QC" or "KC" or "AM" or "MBE" or "OBE" or "CBE")
+        {
+            titles.Add(words[^1]);
+            words.RemoveAt(words.Count - 1);
+        }
+
         var endsAsBody = NewsLexicon.BodyHeads.Contains(words[^1]);
         // Titles, and capitalised role nouns in front of a name ("Chief Negotiator Rustem Umerov"), though not one that ends it ("Morning Star").
         var lastTitle = Math.Max(

@@ -624,4 +624,12 @@ public sealed class AttributionTests
             "The software giant added that older phones would not get it.")
             .ShouldBe(["Norvo", "Norvo"]);
     }
+
+    [Theory]
+    [InlineData("The panel's chairman, Rhys Morgan MP, said ministers should listen.", "Rhys Morgan")]
+    [InlineData("Helen Cole QC told the inquiry the papers had been lost.", "Helen Cole")]
+    public void Speakers_LettersAfterAName_AreDropped(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
