@@ -398,8 +398,9 @@ internal static class Attribution
                 }
             }
 
-            // "Microsoft said …" "The software giant added …": a firm's noun stands for the last speaker that no one called a person.
-            for (var j = i - 1; head is not null && NewsLexicon.CompanyNouns.Contains(head) && j >= 0 && j >= i - 3; j--)
+            // "Microsoft said …" "The software giant added …" / "It said …": a firm's noun or "it" stands for the last speaker
+            // that the article never called a person, though it gave no kind for it either.
+            for (var j = i - 1; (head is null || NewsLexicon.CompanyNouns.Contains(head)) && j >= 0 && j >= i - 3; j--)
             {
                 if (speakers[j] is { Several: false, Entity: { Kind: EntityKind.Unknown, IsPersonLike: false } unknown } previous && !NewsLexicon.IsInstitution(unknown.Name))
                 {

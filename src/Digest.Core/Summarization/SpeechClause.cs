@@ -44,6 +44,11 @@ internal static class SpeechClause
         "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post",
     };
 
+    private static readonly HashSet<string> SpokenWords = new(StringComparer.Ordinal)
+    {
+        "remarks", "comments", "insults", "jibes", "taunts", "words", "conversation", "conversations", "exchange", "exchanges", "jokes", "threats",
+    };
+
     private static readonly HashSet<string> IssuedSpeech = new(StringComparer.Ordinal)
     {
         "warning", "statement", "denial", "apology", "appeal", "plea", "reminder", "ultimatum", "rebuttal", "response", "challenge",
@@ -588,6 +593,13 @@ internal static class SpeechClause
 
                 // "accused the government of hiding the truth": a charge made, not an object taken.
                 if (lemma is "accuse" && Enumerable.Range(k + 1, Math.Min(6, t.Count - k - 1)).Any(i => t[i].Is("of") && !t[i].Quoted))
+                {
+                    return true;
+                }
+
+                // "recalled a string of insults from a colleague": words remembered are speech.
+                if (lemma is "recall" && hasNext && next.IsWord && NewsLexicon.Determiners.Contains(next.Lower)
+                    && Enumerable.Range(k + 2, Math.Min(4, Math.Max(0, t.Count - k - 2))).Any(i => t[i].IsWord && SpokenWords.Contains(t[i].Lower)))
                 {
                     return true;
                 }

@@ -632,4 +632,22 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_ItAfterABodyOfNoKnownKind_IsThatBody()
+    {
+        Speakers(
+            "Zendo said in a statement that the service would stay free.",
+            "It said: \"Users can leave at any time.\"",
+            "\"We welcome every comment.\"")
+            .ShouldBe(["Zendo", "Zendo", "Zendo"]);
+    }
+
+    [Theory]
+    [InlineData("Former MP Ann Winter recalled a string of insults from a senior colleague.", "Ann Winter")]
+    [InlineData("The minister recalled the ambassador for talks.", null)]
+    public void Speakers_RecalledWords_AreReports(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
