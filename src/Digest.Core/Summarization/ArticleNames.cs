@@ -449,7 +449,9 @@ internal sealed partial class ArticleNames
             }
 
             // "The Reporters Without Borders group": that "the" belongs to "group", not to the name.
-            var theOfNoun = o.End < t.Count && t[o.End].IsWord && NewsLexicon.BodyNouns.Contains(t[o.End].Text);
+            // So does "the Google toolbar": a name before a plain noun is its modifier.
+            var theOfNoun = o.End < t.Count && t[o.End].IsWord && !t[o.End].Quoted
+                && (NewsLexicon.BodyNouns.Contains(t[o.End].Text) || (!char.IsUpper(t[o.End].Text[0]) && PlainNoun(t[o.End].Lower)));
             if (o.Start > 0 && t[o.Start - 1].Is("the") && theOfNoun)
             {
                 e.BodyEvidence += 1;
@@ -723,6 +725,13 @@ internal sealed partial class ArticleNames
             .OrderBy(e => e.LastMentionBefore(sentence) is { } last ? sentence - last : 1000 + e.Mentions[0].Sentence)
             .First();
     }
+
+    /// <summary>A lower-case word that is no verb, adverb or function word: "toolbar", "documentary", "plan".</summary>
+    private static bool PlainNoun(string word) =>
+        word.Length > 2 && NewsLexicon.ReportingVerb(word) is null && !NewsLexicon.Be.Contains(word) && !NewsLexicon.BetweenSubjectAndVerb.Contains(word)
+        && !NewsLexicon.NotReported.Contains(word) && !NewsLexicon.Subordinators.Contains(word) && !NewsLexicon.Relatives.Contains(word)
+        && !NewsLexicon.Determiners.Contains(word) && word is not ("and" or "or" or "but" or "has" or "have" or "had" or "does" or "did" or "says")
+        && !word.EndsWith("ed", StringComparison.Ordinal) && !word.EndsWith("ly", StringComparison.Ordinal) && !word.EndsWith('s');
 
     /// <summary>How the name is written as a speaker: a body with "the" when the article writes it so or its kind takes it.</summary>
     public static string Display(Entity e)

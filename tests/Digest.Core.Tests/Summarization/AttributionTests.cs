@@ -650,4 +650,22 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_APluralTitleAfterAnHonorific_IsASurname()
+    {
+        Speakers(
+            "Moira Bishops, head of the film board, said prints were costly.",
+            "\"Some films need time,\" explained Ms Bishops.")
+            .ShouldBe(["Moira Bishops", "Moira Bishops"]);
+    }
+
+    [Fact]
+    public void Speakers_ANameBeforeAPlainNoun_DoesNotTakeThatNounsThe()
+    {
+        Speakers(
+            "Users of the Zendo toolbar can switch the links off.",
+            "Zendo said the feature was still on trial.")
+            .ShouldBe([null, "Zendo"]);
+    }
 }
