@@ -448,7 +448,15 @@ internal sealed partial class ArticleNames
                 e.OpeningsOnly = false;
             }
 
-            if (o.Start > 0 && t[o.Start - 1].Is("the"))
+            // "The Reporters Without Borders group": that "the" belongs to "group", not to the name.
+            // So does "the Google toolbar": a name before a plain noun is its modifier.
+            var theOfNoun = o.End < t.Count && t[o.End].IsWord && !t[o.End].Quoted
+                && (NewsLexicon.BodyNouns.Contains(t[o.End].Text) || (!char.IsUpper(t[o.End].Text[0]) && PlainNoun(t[o.End].Lower)));
+            if (o.Start > 0 && t[o.Start - 1].Is("the") && theOfNoun)
+            {
+                e.BodyEvidence += 1;
+            }
+            else if (o.Start > 0 && t[o.Start - 1].Is("the"))
             {
                 e.WrittenWithThe = true;
                 e.BodyEvidence += 1; // people are not "the Xs"; bodies and titles of works are
@@ -465,7 +473,8 @@ internal sealed partial class ArticleNames
             if (roleWords.Count > 0)
             {
                 var adjacent = roleWords[0];
-                if (SpeakerPhrase.IsPersonNoun(adjacent))
+                // "the official Xinhua News Agency": before a body's name the word is an adjective, not a person's role.
+                if (SpeakerPhrase.IsPersonNoun(adjacent) && !(words.Length > 1 && NewsLexicon.BodyHeads.Contains(words[^1])))
                 {
                     e.PersonEvidence += 2;
                     e.Roles.UnionWith(roleWords);
@@ -717,6 +726,13 @@ internal sealed partial class ArticleNames
             .First();
     }
 
+    /// <summary>A lower-case word that is no verb, adverb or function word: "toolbar", "documentary", "plan".</summary>
+    private static bool PlainNoun(string word) =>
+        word.Length > 2 && NewsLexicon.ReportingVerb(word) is null && !NewsLexicon.Be.Contains(word) && !NewsLexicon.BetweenSubjectAndVerb.Contains(word)
+        && !NewsLexicon.NotReported.Contains(word) && !NewsLexicon.Subordinators.Contains(word) && !NewsLexicon.Relatives.Contains(word)
+        && !NewsLexicon.Determiners.Contains(word) && word is not ("and" or "or" or "but" or "has" or "have" or "had" or "does" or "did" or "says")
+        && !word.EndsWith("ed", StringComparison.Ordinal) && !word.EndsWith("ly", StringComparison.Ordinal) && !word.EndsWith('s');
+
     /// <summary>How the name is written as a speaker: a body with "the" when the article writes it so or its kind takes it.</summary>
     public static string Display(Entity e)
     {
@@ -726,7 +742,8 @@ internal sealed partial class ArticleNames
         }
 
         var last = e.Name.Split(' ')[^1];
-        var the = e.WrittenWithThe || (!e.Company && ((e.Name.Contains(' ', StringComparison.Ordinal) && NewsLexicon.TheHeads.Contains(last)) || Entity.IsAcronym(e.Name)));
+        // An acronym takes "the" only where the article writes it so ("the BBC"), not "IBM", "BT".
+        var the = e.WrittenWithThe || (!e.Company && e.Name.Contains(' ', StringComparison.Ordinal) && NewsLexicon.TheHeads.Contains(last));
         return the ? "the " + e.Name : e.Name;
     }
 }

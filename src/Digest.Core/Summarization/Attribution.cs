@@ -398,6 +398,16 @@ internal static class Attribution
                 }
             }
 
+            // "Microsoft said …" "The software giant added …" / "It said …": a firm's noun or "it" stands for the last speaker
+            // that the article never called a person, though it gave no kind for it either.
+            for (var j = i - 1; (head is null || NewsLexicon.CompanyNouns.Contains(head)) && j >= 0 && j >= i - 3; j--)
+            {
+                if (speakers[j] is { Several: false, Entity: { Kind: EntityKind.Unknown, IsPersonLike: false } unknown } previous && !NewsLexicon.IsInstitution(unknown.Name))
+                {
+                    return previous;
+                }
+            }
+
             if (names.MainBody is { } main && Fits(main) && main.MentionedWithin(i, 6))
             {
                 return new Speaker(ArticleNames.Display(main), main);

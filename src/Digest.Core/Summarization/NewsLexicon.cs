@@ -122,6 +122,9 @@ internal static class NewsLexicon
         (["speculate", "speculates", "speculated"], Complement.Clause),
         (["underline", "underlines", "underlined"], Complement.Clause),
         (["remember", "remembers", "remembered"], Complement.Marked),
+        (["specify", "specifies", "specified"], Complement.Clause),
+        (["reason", "reasons", "reasoned"], Complement.Marked),
+        (["flag", "flags", "flagged"], Complement.Marked),
     ];
 
     /// <summary>What must follow a <see cref="Complement.Marked"/> verb (besides a quotation later in the sentence).</summary>
@@ -129,6 +132,8 @@ internal static class NewsLexicon
     {
         ["describe"] = ["as"],
         ["remember"] = ["how", "that"],
+        ["flag"] = ["up"],
+        ["reason"] = ["that"],
         ["call"] = ["for", "on", "it"],
         ["find"] = ["that"],
         ["rule"] = ["that"],
@@ -161,14 +166,14 @@ internal static class NewsLexicon
     public static readonly HashSet<string> StanceAdjectives = new(StringComparer.Ordinal)
     {
         "confident", "hopeful", "optimistic", "pessimistic", "convinced", "adamant", "sure", "certain", "adamant", "insistent", "sceptical",
-        "skeptical", "doubtful", "upbeat", "bullish", "gloomy",
+        "skeptical", "doubtful", "upbeat", "bullish", "gloomy", "worried", "concerned",
     };
 
     /// <summary>Forms of "be" and the verbs that link a subject to a stance adjective.</summary>
     public static readonly HashSet<string> Linking = new(StringComparer.Ordinal)
     {
         "is", "are", "was", "were", "remains", "remained", "remain", "seems", "seemed", "sounded", "sounds", "appeared", "appears", "felt",
-        "feels", "'s", "’s",
+        "feels", "'s", "’s", "been",
     };
 
     public static readonly HashSet<string> Be = new(StringComparer.Ordinal)
@@ -397,7 +402,7 @@ internal static class NewsLexicon
         "chef", "impresario", "promoter", "agent", "referee", "umpire", "jockey", "driver", "rider", "pilot", "sportsman", "sportswoman",
         "year-old", "frontman", "guitarist", "drummer", "vocalist", "composer", "conductor", "filmmaker", "film-maker", "screenwriter",
         "designer", "architect", "engineer", "inventor", "programmer", "developer", "hacker", "blogger", "user", "victim", "witness",
-        "survivor", "mp's", "peer", "baroness", "lord", "campaigner",
+        "survivor", "mp's", "peer", "baroness", "lord", "campaigner", "member",
     };
 
     /// <summary>Plural or quantified nouns for unnamed people and bodies: "analysts", "officials", "critics", "some".</summary>

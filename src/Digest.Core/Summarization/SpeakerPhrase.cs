@@ -370,6 +370,8 @@ internal static class SpeakerPhrase
                 && !NewsLexicon.PartyWords.Contains(run[0].Text) && !NewsLexicon.BodyHeads.Contains(run[0].Text) && !NewsLexicon.IsDemonym(run[0].Text)
                 && !NewsLexicon.NotNames.Contains(run[0].Text) && run[0].Text.Any(char.IsLower);
             // "Most Gibraltarians", "Norwegians": the people of a place, unnamed.
+            // "Ms Deans", "Mr Bishops": after an honorific, a title in the plural is a surname too.
+            surname |= run.Count == 2 && run[0].Text is "Mr" or "Ms" or "Mrs" or "Miss" or "Dr" or "Prof" or "Sir" or "Dame" or "Lord" or "Lady";
             var demonyms = run.Count == 1 && run[0].Text.Length > 5 && run[0].Text.EndsWith('s') && NewsLexicon.IsDemonym(run[0].Text[..^1]);
             if (demonyms || NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
             {
@@ -574,6 +576,13 @@ internal static class SpeakerPhrase
         if (words.Count > 2 && NewsLexicon.BodyHeads.Contains(words[0]) && words[1] is "of" or "for")
         {
             return (string.Join(' ', words), titles); // "Office of the Deputy Prime Minister", "Department for Education and Skills"
+        }
+
+        // Letters after a name: "Tony Wright MP", "Helena Kennedy QC".
+        while (words.Count > 2 && words[^1] is "MP" or "MEP" or "MSP" or "QC" or "KC" or "AM" or "MBE" or "OBE" or "CBE")
+        {
+            titles.Add(words[^1]);
+            words.RemoveAt(words.Count - 1);
         }
 
         var endsAsBody = NewsLexicon.BodyHeads.Contains(words[^1]);

@@ -44,6 +44,11 @@ internal static class SpeechClause
         "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post",
     };
 
+    private static readonly HashSet<string> SpokenWords = new(StringComparer.Ordinal)
+    {
+        "remarks", "comments", "insults", "jibes", "taunts", "words", "conversation", "conversations", "exchange", "exchanges", "jokes", "threats",
+    };
+
     private static readonly HashSet<string> IssuedSpeech = new(StringComparer.Ordinal)
     {
         "warning", "statement", "denial", "apology", "appeal", "plea", "reminder", "ultimatum", "rebuttal", "response", "challenge",
@@ -71,7 +76,8 @@ internal static class SpeechClause
             if (!t[i].Quoted && t[i].Is("according") && t[i + 1].Is("to"))
             {
                 var end = i + 2;
-                while (end < t.Count && t[end].Kind is TokenKind.Word or TokenKind.Possessive or TokenKind.OpenParen or TokenKind.CloseParen && !t[end].Quoted)
+                while (end < t.Count && t[end].Kind is TokenKind.Word or TokenKind.Possessive or TokenKind.OpenParen or TokenKind.CloseParen && !t[end].Quoted
+                    && !StartsTheClauseAfter(t, i + 2, end))
                 {
                     end++;
                 }
@@ -222,10 +228,25 @@ internal static class SpeechClause
                 return null;
             }
 
+            // "are worried that …" reports a view; "worried about the cost", "the firms concerned" do not.
+            if (lower is "worried" or "concerned" && !next.Is("that"))
+            {
+                return null;
+            }
+
             return Subject(t, k - 1, k, complement: true);
         }
 
         var (lemma, complement) = verb!.Value;
+
+        // "Even before IBM announced the boost it was …": a speech act with only an object, inside the clause that sets the
+        // time of the sentence, is no report of the sentence.
+        if (lemma is "announce" or "confirm" or "reveal" or "disclose" or "unveil" or "deny" or "welcome" or "praise" or "criticise" or "condemn"
+            && k + 1 < t.Count && t[k + 1].IsWord && !t[k + 1].Quoted && NewsLexicon.Determiners.Contains(t[k + 1].Lower) && t[k + 1].Lower is not "that"
+            && InOpeningTimeClause(t, k))
+        {
+            return null;
+        }
         var previous = k > 0 ? t[k - 1] : default;
         var hasPrevious = k > 0;
         if (hasPrevious && previous.Kind == TokenKind.Possessive)
@@ -298,6 +319,26 @@ internal static class SpeechClause
 
             if (NewsLexicon.Be.Contains(p) || (k > 1 && NewsLexicon.Be.Contains(t[k - 2].Lower) && NewsLexicon.BetweenSubjectAndVerb.Contains(p)))
             {
+                // "which could be said to lead", "might be described as": a manner of speaking, nobody's report.
+                if (p == "be" && before > 0 && t[before - 1].IsWord && !t[before - 1].Quoted && t[before - 1].Lower is "could" or "might" or "can" or "may" or "would" or "should")
+                {
+                    return null;
+                }
+
+                // "The plan has been criticised by the CBI": a report in the passive names its speaker after "by".
+                if (hasNext && next.Is("by") && lemma is "criticise" or "condemn" or "praise" or "welcome" or "deny" or "dismiss" or "describe" or "call" or "brand"
+                    or "accuse" or "urge" or "warn" or "question" or "claim" or "say" or "tell" or "announce" or "confirm" or "blame" or "predict" or "recommend"
+                    && Agent(t, k + 1) is { } agent)
+                {
+                    return agent;
+                }
+
+                // "Jurors were told the car was stolen", "…, researchers were told.": the hearers are the subject; someone unnamed spoke.
+                if (lower == "told" && p is "was" or "were" or "been" or "being" && ToldTheHearers(t, k))
+                {
+                    return UnnamedReferent.Instance;
+                }
+
                 // "…, it has been claimed.", "It was announced that …": an impersonal passive reports someone unnamed (not "… by X").
                 if (ImpersonalPassive(t, before, lower) && !(hasNext && next.Is("by")))
                 {
@@ -376,6 +417,120 @@ internal static class SpeechClause
         return Subject(t, k, k, complement: !parenthetical);
     }
 
+    /// <summary>
+    /// After a passive "told": a clause or a quotation ("were told the plan was dead", "was told: …"), or the sentence's
+    /// end after a clause of its own ("…, researchers were told."); not "told to leave", "told off", "told by X".
+    /// </summary>
+    private static bool ToldTheHearers(IReadOnlyList<Token> t, int k)
+    {
+        if (k + 1 >= t.Count)
+        {
+            return false;
+        }
+
+        var next = t[k + 1];
+        if (next.Kind == TokenKind.Stop)
+        {
+            return Enumerable.Range(0, k).Any(i => t[i].Kind == TokenKind.Comma && !t[i].Quoted);
+        }
+
+        if (next.Kind is TokenKind.Colon or TokenKind.Quote || next.Quoted)
+        {
+            return true;
+        }
+
+        return next.IsWord && (next.Lower is "that" or "the" or "a" or "an" || (SubjectPronouns.Contains(next.Lower) && next.Lower is not ("it" or "there"))
+            || (next.IsCapitalized && k + 2 < t.Count && t[k + 2].IsWord && (Auxiliaries.Contains(t[k + 2].Lower) || NewsLexicon.ReportingVerb(t[k + 2].Lower) is not null)));
+    }
+
+    /// <summary>The speaker after a passive's "by": the names of the phrase up to its first lower-case word after a name ("by Labour for …").</summary>
+    private static Referent? Agent(IReadOnlyList<Token> t, int by)
+    {
+        var end = by + 1;
+        var named = false;
+        while (end < t.Count && t[end].IsWord && !t[end].Quoted || (end < t.Count && t[end].Kind == TokenKind.Possessive))
+        {
+            if (named && t[end].IsWord && !t[end].IsCapitalized && t[end].Lower is not ("of" or "for" or "and" or "the" or "de"))
+            {
+                break;
+            }
+
+            named |= t[end].IsWord && t[end].IsCapitalized;
+            end++;
+        }
+
+        return named ? SpeakerPhrase.Describe([Slice(t, by, end)]) : null;
+    }
+
+    /// <summary>The word at k lies in a clause of time opening the sentence, before its first comma: "Even before IBM announced …".</summary>
+    private static bool InOpeningTimeClause(IReadOnlyList<Token> t, int k)
+    {
+        var first = 0;
+        while (first < k && t[first].IsWord && t[first].Lower is "even" or "just" or "long" or "shortly" or "soon" or "but" or "and" or "only")
+        {
+            first++;
+        }
+
+        return first < k && t[first].IsWord && !t[first].Quoted && t[first].Lower is "before" or "after" or "since" or "until" or "when" or "once" or "as" or "while"
+            && !Enumerable.Range(first, k - first).Any(i => t[i].Kind is TokenKind.Comma or TokenKind.Quote or TokenKind.Colon);
+    }
+
+    /// <summary>
+    /// "According to the official news agency most of the cafes were shut": with no comma, the clause the source is put
+    /// to starts at a determiner, a quantifier or a subject pronoun that follows a noun (not after "of", "from", "and").
+    /// </summary>
+    private static bool StartsTheClauseAfter(IReadOnlyList<Token> t, int phraseStart, int k)
+    {
+        if (k <= phraseStart + 1 || !t[k].IsWord || !t[k - 1].IsWord || t[k - 1].IsCapitalized && t[k].IsCapitalized)
+        {
+            return false;
+        }
+
+        var word = t[k].Lower;
+        var opens = (NewsLexicon.Determiners.Contains(word) && word is not ("that" or "more" or "most" or "such")) || word is "most" || (SubjectPronouns.Contains(word) && word is not "it") || word is "there";
+        var previous = t[k - 1].Lower;
+        return opens && !NewsLexicon.Subordinators.Contains(previous) && previous is not ("and" or "or" or "the" or "a" or "an") && !NewsLexicon.Determiners.Contains(previous)
+            && !char.IsDigit(previous[0]);
+    }
+
+    /// <summary>
+    /// "Even after the influx of women MPs, and more women in the Cabinet, …": the comma at <paramref name="comma"/> is the
+    /// sentence's first and closes a clause opened by a subordinator ("after", "although", "when") at its start.
+    /// </summary>
+    private static bool EndsOpeningSubordinateClause(IReadOnlyList<Token> t, int comma)
+    {
+        var first = 0;
+        while (first < comma && t[first].IsWord && t[first].Lower is "even" or "just" or "only" or "long" or "shortly" or "soon" or "but" or "and" or "yet")
+        {
+            first++;
+        }
+
+        return first < comma && t[first].IsWord && !t[first].Quoted && (ClauseBoundaries.Contains(t[first].Lower) || t[first].Lower is "when" or "as")
+            && t[first].Lower is not ("that" or "what" or "so") && !Enumerable.Range(first, comma - first).Any(i => t[i].Kind is TokenKind.Comma or TokenKind.Quote or TokenKind.Stop);
+    }
+
+    /// <summary>
+    /// The position of the opening mark when t[end - 1] closes a quotation of at most four words that stands inside a
+    /// noun phrase, after an unquoted word ("the so-called "Harbour Five""); otherwise −1.
+    /// </summary>
+    private static int ScareQuoteBefore(IReadOnlyList<Token> t, int end)
+    {
+        if (end < 3 || t[end - 1].Kind != TokenKind.Quote)
+        {
+            return -1;
+        }
+
+        var q = end - 2;
+        var words = 0;
+        while (q >= 0 && t[q].Quoted && t[q].Kind is not TokenKind.Quote)
+        {
+            words += t[q].IsWord ? 1 : 0;
+            q--;
+        }
+
+        return q > 0 && words is > 0 and <= 4 && t[q].Kind == TokenKind.Quote && t[q - 1].IsWord && !t[q - 1].Quoted ? q : -1;
+    }
+
     private static readonly HashSet<string> ImpersonalParticiples = new(StringComparer.Ordinal)
     {
         "said", "claimed", "suggested", "announced", "reported", "alleged", "argued", "understood", "confirmed", "revealed", "stated",
@@ -438,6 +593,13 @@ internal static class SpeechClause
 
                 // "accused the government of hiding the truth": a charge made, not an object taken.
                 if (lemma is "accuse" && Enumerable.Range(k + 1, Math.Min(6, t.Count - k - 1)).Any(i => t[i].Is("of") && !t[i].Quoted))
+                {
+                    return true;
+                }
+
+                // "recalled a string of insults from a colleague": words remembered are speech.
+                if (lemma is "recall" && hasNext && next.IsWord && NewsLexicon.Determiners.Contains(next.Lower)
+                    && Enumerable.Range(k + 2, Math.Min(4, Math.Max(0, t.Count - k - 2))).Any(i => t[i].IsWord && SpokenWords.Contains(t[i].Lower)))
                 {
                     return true;
                 }
@@ -679,6 +841,12 @@ internal static class SpeechClause
             }
 
             var token = t[start - 1];
+            if (ScareQuoteBefore(t, start) is var open and >= 0)
+            {
+                start = open; // "one of the so-called "Blair Babes" elected in 1997": a few words quoted inside the noun phrase
+                continue;
+            }
+
             if (token.Quoted || token.Kind is TokenKind.Quote or TokenKind.Semicolon or TokenKind.Dash or TokenKind.Stop)
             {
                 break;
@@ -702,7 +870,7 @@ internal static class SpeechClause
                 break;
             }
 
-            if (token.IsWord && token.Lower is "and" or "but" && start >= 2 && t[start - 2].Kind == TokenKind.Comma)
+            if (token.IsWord && token.Lower is "and" or "but" && start >= 2 && t[start - 2].Kind == TokenKind.Comma && !EndsOpeningSubordinateClause(t, start - 2))
             {
                 break; // ", and many commentators believe"
             }
@@ -736,7 +904,9 @@ internal static class SpeechClause
         var intro = new bool[usable.Count];
         for (var i = 0; i < usable.Count; i++)
         {
-            intro[i] = (i == 0 && startedAtSubordinator && usable.Count > 1) || IsIntro(usable[i]) || IsClause(usable[i]);
+            intro[i] = (i == 0 && startedAtSubordinator && usable.Count > 1) || IsIntro(usable[i]) || IsClause(usable[i])
+                // "Even after the influx of women MPs, and more women in the Cabinet, female MPs say": the opening clause goes on after "and".
+                || (i > 0 && i < usable.Count - 1 && intro[i - 1] && usable[i][0] is { IsWord: true, Quoted: false } conjunction && conjunction.Lower is "and" or "or");
         }
 
         if (!complement)

@@ -537,4 +537,135 @@ public sealed class AttributionTests
         Attribution.SpeakerOf("Ruiz said the budget would help drivers.", article).ShouldBe("Ana Ruiz");
         Attribution.SpeakerOf("It cuts fuel duty.", article).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("Towns which could be said to have gained most include Ely and Wells.")]
+    [InlineData("The tower might be described as a lighthouse without a sea.")]
+    [InlineData("The pickers were told to leave the orchard by noon.")]
+    [InlineData("Residents remain worried about the cost of the new bridge.")]
+    public void Speakers_MannersOfSpeakingAndOrders_AreNoReports(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("Jurors were told the van had been stolen a week earlier.")]
+    [InlineData("Staff who stayed late were docked pay, researchers from Harwell University were told.")]
+    [InlineData("Shareholders were told: \"The worst is behind us.\"")]
+    public void Speakers_HearersOfAPassiveTold_HeardSomeoneUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Fact]
+    public void Speakers_SpecifiedFlaggedUpAndWorriedThat_AreReports()
+    {
+        Speakers(
+            "The Lumo 5 was picked as phone of the year by US magazine Pocket World.",
+            "The magazine specified that entries had to be on sale before June.",
+            "Brell Bank has warned customers about fake e-mails.",
+            "In its monthly security bulletin, it flagged up three new scams.",
+            "Norway has long been worried that its fish stocks are shrinking.")
+            .ShouldBe([null, "Pocket World", "Brell Bank", "Brell Bank", "Norway"]);
+    }
+
+    [Fact]
+    public void Speakers_AcronymsAndNamesBeforeABodyNoun_TakeTheOnlyWhereTheArticleWritesIt()
+    {
+        Speakers(
+            "IBM said the money would go to research.",
+            "The Open Wires Watch group said in a report that the rules were harsh.",
+            "Later the BBC said it would appeal.")
+            .ShouldBe(["IBM", "Open Wires Watch", "the BBC"]);
+    }
+
+    [Theory]
+    [InlineData("Mara Quill, one of the so-called \"Harbour Five\" freed in 1999, told reporters: \"We never gave up.\"", "Mara Quill")]
+    [InlineData("Another senior member of the council says she was warned: \"Keep quiet.\"", "unnamed")]
+    [InlineData("Even after the arrival of new nurses on the wards, and more money from the Health Trust, older staff often say they feel ignored.", "unnamed")]
+    [InlineData("Engineers have long argued over the design.", null)]
+    public void Speakers_ScareQuotesInANounPhraseMembersAndLongOpeningClauses(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_ADescriptionOfANamedBody_IsThatBody()
+    {
+        Speakers(
+            "According to the state news agency most of the new dams were finished in May.",
+            "The official Tarsa News Agency said the dams had cost $2bn.")
+            .ShouldBe(["the Tarsa News Agency", "the Tarsa News Agency"]);
+    }
+
+    [Theory]
+    [InlineData("Even before Norvo announced the merger it was the largest supplier in the region.", null)]
+    [InlineData("After the minister said the plan was dead, shares fell.", "unnamed")]
+    [InlineData("Open source developers reason that many eyes find more bugs.", "unnamed")]
+    public void Speakers_TimeClausesAndReasoning(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_PassiveReportWithAnAgent_IsTheAgents()
+    {
+        Speakers(
+            "The levy has been criticised by the Federation of Small Bakers for its cost.",
+            "The idea was welcomed by Labour.")
+            .ShouldBe(["the Federation of Small Bakers", "Labour"]);
+    }
+
+    [Fact]
+    public void Speakers_AFirmsNounAfterAFirmThatSpoke_IsThatFirm()
+    {
+        Speakers(
+            "Norvo said the update would be free.",
+            "The software giant added that older phones would not get it.")
+            .ShouldBe(["Norvo", "Norvo"]);
+    }
+
+    [Theory]
+    [InlineData("The panel's chairman, Rhys Morgan MP, said ministers should listen.", "Rhys Morgan")]
+    [InlineData("Helen Cole QC told the inquiry the papers had been lost.", "Helen Cole")]
+    public void Speakers_LettersAfterAName_AreDropped(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_ItAfterABodyOfNoKnownKind_IsThatBody()
+    {
+        Speakers(
+            "Zendo said in a statement that the service would stay free.",
+            "It said: \"Users can leave at any time.\"",
+            "\"We welcome every comment.\"")
+            .ShouldBe(["Zendo", "Zendo", "Zendo"]);
+    }
+
+    [Theory]
+    [InlineData("Former MP Ann Winter recalled a string of insults from a senior colleague.", "Ann Winter")]
+    [InlineData("The minister recalled the ambassador for talks.", null)]
+    public void Speakers_RecalledWords_AreReports(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_APluralTitleAfterAnHonorific_IsASurname()
+    {
+        Speakers(
+            "Moira Bishops, head of the film board, said prints were costly.",
+            "\"Some films need time,\" explained Ms Bishops.")
+            .ShouldBe(["Moira Bishops", "Moira Bishops"]);
+    }
+
+    [Fact]
+    public void Speakers_ANameBeforeAPlainNoun_DoesNotTakeThatNounsThe()
+    {
+        Speakers(
+            "Users of the Zendo toolbar can switch the links off.",
+            "Zendo said the feature was still on trial.")
+            .ShouldBe([null, "Zendo"]);
+    }
 }
