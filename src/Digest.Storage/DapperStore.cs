@@ -816,14 +816,23 @@ public abstract class DapperStore
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT claimed_by FROM outbox WHERE claimed_until > @now AND substr(claimed_by, 1, length(@prefix)) = @prefix ORDER BY claimed_by",
+            """
+            SELECT claimed_by FROM outbox WHERE claimed_until > @now AND substr(claimed_by, 1, length(@prefix)) = @prefix
+            UNION SELECT claimed_by FROM inbox WHERE claimed_until > @now AND substr(claimed_by, 1, length(@prefix)) = @prefix
+            UNION SELECT claimed_by FROM stories WHERE claimed_until > @now AND substr(claimed_by, 1, length(@prefix)) = @prefix
+            ORDER BY claimed_by
+            """,
             new { prefix, now = Ms(now) },
             cancellationToken: cancellationToken))).ToList();
     }
 
     public Task ExpireClaimsAsync(string claimer, DateTimeOffset now, CancellationToken cancellationToken)
         => ExecuteAsync(
-            "UPDATE outbox SET claimed_until = @now WHERE claimed_by = @claimer AND claimed_until > @now",
+            """
+            UPDATE outbox SET claimed_until = @now WHERE claimed_by = @claimer AND claimed_until > @now;
+            UPDATE inbox SET claimed_until = @now WHERE claimed_by = @claimer AND claimed_until > @now;
+            UPDATE stories SET claimed_until = @now WHERE claimed_by = @claimer AND claimed_until > @now;
+            """,
             new { claimer, now = Ms(now) },
             cancellationToken);
 

@@ -46,6 +46,7 @@ public sealed class DiscordSetupTests : IDisposable
 
         await StartAsync(host);
         var connection = await fake.NextConnectionAsync();
+        await fake.WaitForAsync("PUT", "/commands", cancellationToken: Ct);
         await host.StopAsync(Ct);
 
         fake.RequestsTo("PUT", "/commands").ShouldHaveSingleItem();
@@ -83,6 +84,46 @@ public sealed class DiscordSetupTests : IDisposable
         resume["d"]!["seq"]!.GetValue<long>().ShouldBe(7);
         var stored = JsonSerializer.Deserialize<GatewaySession>((await store.GetStateAsync(DiscordBotService.SessionKey, Ct))!, DiscordJson.Options);
         stored.ShouldBe(new GatewaySession("session-1", fake.ResumeUrl, 9));
+    }
+
+    [Fact]
+    public async Task Bot_CommandRegistrationHangs_GatewayConnectsMeanwhile()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        fake.Enqueue(CannedResponse.NoAnswer("GET", "/applications/@me"));
+        await using var services = TestServices.Create(fake, new ScaledTimeProvider(0.02), settings: new Dictionary<string, string?> { ["Discord:RequestTimeout"] = "00:10:00" });
+        var store = new SqliteStore($"Data Source={Path.Combine(directory, "bot.db")}");
+        await store.MigrateAsync(Ct);
+        using var stop = new CancellationTokenSource();
+        var running = services.GetRequiredService<DiscordBotService>().RunAsync(store, stop.Token);
+
+        var connection = await fake.NextConnectionAsync();
+        await connection.HelloAsync();
+        await connection.ExpectAsync(2);
+        await stop.CancelAsync();
+        await running;
+
+        fake.RequestsTo("PUT", "/commands").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Bot_CommandRegistrationTimesOut_TriedAgainLaterAndRegistered()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        fake.Enqueue(CannedResponse.NoAnswer("GET", "/applications/@me"));
+
+        // Discord's seconds are tens of milliseconds here: the 30-s timeout and the minute before the next try pass quickly.
+        await using var services = TestServices.Create(fake, new ScaledTimeProvider(0.02), settings: new Dictionary<string, string?> { ["Discord:RequestTimeout"] = "00:00:30" });
+        var store = new SqliteStore($"Data Source={Path.Combine(directory, "bot.db")}");
+        await store.MigrateAsync(Ct);
+        using var stop = new CancellationTokenSource();
+        var running = services.GetRequiredService<DiscordBotService>().RunAsync(store, stop.Token);
+
+        await fake.WaitForAsync("PUT", "/commands", cancellationToken: Ct);
+        await stop.CancelAsync();
+        await running;
+
+        fake.RequestsTo("GET", "/applications/@me").Count.ShouldBe(2);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ const string Usage =
       chaos      kill -9 `digest run` N times, at random and aimed at sends in flight; lost and doubled work
                                                                          [--kills 30] [--item-every 3] [--settle 60] [--discord webhook|webhook+bot] [--set Key=Value,…]
       hanging    a Discord API that accepts connections and never answers: does the bot stay up, do the
-                 console and Telegram go on                              [--duration 150]
+                 console and Telegram go on                              [--duration 150] [--set Key=Value,…]
       all        every scenario in turn
 
       --quick    a scaled-down run (a minute or two per scenario)
@@ -76,7 +76,7 @@ Dictionary<string, string[]> known = new()
     ["search"] = ["--items", "--queries", "--helps", "--provider", "--sqlite-file", "--postgres"],
     ["isolation"] = ["--retry-after", "--floods", "--limit"],
     ["chaos"] = ["--kills", "--item-every", "--settle", "--discord", "--set"],
-    ["hanging"] = ["--duration"],
+    ["hanging"] = ["--duration", "--set"],
 };
 var allowed = args[0] == "all" ? known.Values.SelectMany(v => v).ToHashSet() : known[args[0]].ToHashSet();
 if (options.Given.Where(g => !allowed.Contains(g)).ToList() is { Count: > 0 } unknown)

@@ -448,6 +448,27 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ExpireClaims_OfAClaimerThatDied_ItsInboxUpdateAndStoryRefreshAreTakenOverAtOnce()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var items = await store.AddItemsAsync(feedId, [NewItem("a", "Talks open in Geneva")], false, T0, Ct);
+        var storyId = await store.ReserveStoryIdAsync(Ct);
+        await store.CommitProcessedAsync(new ProcessedBatch([new ItemVerdict(items[0].Id, StorySeeds.Relevant)], [new NewStory(storyId, "Talks open in Geneva", items[0].Item.Url, 0.8)], [new StoryPlacement(items[0].Id, storyId, null)], []), T0, Ct);
+        await store.ReceiveUpdatesAsync("telegram:1", [new("1", "-100", "{}")], null, T0, Ct);
+        (await store.ClaimRefreshAsync("host-a:41:x", Ttl, T0, Ct)).ShouldNotBeNull();
+        (await store.ClaimNextUpdateAsync("telegram:1", "-100", "host-a:41:x", Ttl, T0, Ct)).ShouldNotBeNull();
+        var now = T0.AddSeconds(1);
+
+        var claimers = await store.GetClaimersAsync("host-a:", now, Ct);
+        await store.ExpireClaimsAsync("host-a:41:x", now, Ct);
+
+        claimers.ShouldBe(["host-a:41:x"]);
+        (await store.ClaimRefreshAsync("host-a:42:z", Ttl, now, Ct))!.StoryId.ShouldBe(storyId);
+        (await store.ClaimNextUpdateAsync("telegram:1", "-100", "host-a:42:z", Ttl, now, Ct))!.Payload.ShouldBe("{}");
+        (await store.GetClaimersAsync("host-a:41", now, Ct)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task ClaimNext_ClaimOfAWorkerThatDied_TakenOverAsAnAttemptThatMayHaveReachedThePlatform()
     {
         var (store, channelId) = await StoreWithChannelAsync();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Digest.Core.Leasing;
 using Digest.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService
 {
     private readonly DigestDelivery delivery;
     private readonly IDeliveryStore deliveryStore;
+    private readonly ILeaseStore leaseStore;
     private readonly OutboxSignal signal;
     private readonly DeliveryOptions options;
     private readonly TimeProvider time;
@@ -33,6 +35,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService
     public DeliveryDispatcher(
         DigestDelivery delivery,
         IDeliveryStore deliveryStore,
+        ILeaseStore leaseStore,
         OutboxSignal signal,
         IOptions<DeliveryOptions> options,
         TimeProvider time,
@@ -44,6 +47,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService
         abandoned = shutdown?.Abandoned.Register(sending.Cancel);
         this.delivery = delivery;
         this.deliveryStore = deliveryStore;
+        this.leaseStore = leaseStore;
         this.signal = signal;
         this.options = options.Value;
         this.time = time;
@@ -101,12 +105,12 @@ public sealed partial class DeliveryDispatcher : BackgroundService
         base.Dispose();
     }
 
-    /// <summary>Before the first send: the claims of this host's processes that died are ended, so their channels go on at once.</summary>
+    /// <summary>Before the first send: the claims of this host's processes that died are ended (<see cref="DeadClaims"/>), so their channels, chats and stories go on at once.</summary>
     private async Task ReleaseDeadClaimsAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var released = await delivery.ReleaseDeadClaimsAsync(cancellationToken);
+            var released = await DeadClaims.ReleaseAsync(leaseStore, time.GetUtcNow(), cancellationToken);
             if (released > 0)
             {
                 Log.DeadClaimsReleased(logger, released);
@@ -117,7 +121,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService
         }
         catch (Exception e)
         {
-            // Those claims then expire on their own (DigestDelivery.ClaimTtl).
+            // Those claims then expire on their own (DigestDelivery.ClaimTtl and the others').
             Log.SweepFailed(logger, e);
         }
     }
@@ -195,8 +199,8 @@ public sealed partial class DeliveryDispatcher : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Sends} send(s) left unfinished by processes of this host that are gone were taken back; their messages go out now")]
-        public static partial void DeadClaimsReleased(ILogger logger, int sends);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Work left unfinished by {Processes} process(es) of this host that are gone was taken back: their messages, updates and story refreshes go on now")]
+        public static partial void DeadClaimsReleased(ILogger logger, int processes);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Outbox sweep failed; trying again at the next one")]
         public static partial void SweepFailed(ILogger logger, Exception exception);

@@ -36,50 +36,6 @@ public sealed partial class DigestDelivery(
     /// <summary>How long recording an outcome may take: done even while stopping, so an acknowledged send is never left unrecorded.</summary>
     private static readonly TimeSpan BookkeepingTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly string worker = $"{Environment.MachineName}:{Environment.ProcessId}";
-
-    /// <summary>
-    /// Ends the outbox claims left by processes of this host that died (kill -9, a crash, a container restarted): their
-    /// messages are taken up at once instead of when the claims expire (<see cref="ClaimTtl"/>, which would hold each such
-    /// channel up to two minutes), and the takeover counts as an attempt that may have reached the platform. A claim of a
-    /// live process, or of another host (whose processes we can't see), is left alone. Called before this worker's first
-    /// send, so a claim with this process's own id is a predecessor's (a container restarted with the same pid).
-    /// </summary>
-    public async Task<int> ReleaseDeadClaimsAsync(CancellationToken cancellationToken)
-    {
-        var host = $"{Environment.MachineName}:";
-        var now = time.GetUtcNow();
-        var released = 0;
-        foreach (var claimer in await deliveryStore.GetClaimersAsync(host, now, cancellationToken))
-        {
-            var pid = claimer[host.Length..].Split(':')[0];
-            if (int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && (id == Environment.ProcessId || !IsRunning(id)))
-            {
-                await deliveryStore.ExpireClaimsAsync(claimer, now, cancellationToken);
-                released++;
-            }
-        }
-
-        return released;
-    }
-
-    private static bool IsRunning(int processId)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Composes the channel's digest now and queues it.</summary>
     public Task RunChannelAsync(long channelId, CancellationToken cancellationToken) => RunChannelAsync(channelId, null, cancellationToken);
 
@@ -140,7 +96,7 @@ public sealed partial class DigestDelivery(
         }
 
         // One claimer per turn: two turns of one channel in one process exclude each other as two workers do.
-        var claimer = $"{worker}:{Guid.NewGuid():N}";
+        var claimer = LocalProcess.NewHolderId();
         if (await deliveryStore.ClaimNextAsync(channel.Id, claimer, ClaimTtl, time.GetUtcNow(), cancellationToken) is not { } message)
         {
             return DeliveryTurn.Idle;

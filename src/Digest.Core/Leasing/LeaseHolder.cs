@@ -10,7 +10,7 @@ namespace Digest.Core.Leasing;
 /// worker holds the named lease in the database. The lease is renewed while the work runs; when a renewal finds it taken
 /// (this worker stalled past the TTL) or the database stays unreachable past it, the work is cancelled. A worker that
 /// dies stops renewing, and another worker takes over once the lease expires: within <see cref="Ttl"/> plus one
-/// <see cref="RetryInterval"/>. The work resumes from state it keeps in the store (<c>bot_state</c>).
+/// <see cref="RetryInterval"/>; a worker of the same host takes a dead process's lease at once. The work resumes from state it keeps in the store (<c>bot_state</c>).
 /// </summary>
 internal sealed partial class LeaseHolder(string name, Func<CancellationToken, Task> work, ILeaseStore store, TimeProvider time, ILogger<LeaseHolder> logger)
     : BackgroundService
@@ -20,13 +20,13 @@ internal sealed partial class LeaseHolder(string name, Func<CancellationToken, T
     /// <summary>How often the holder renews, and how often the others try to take the lease.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
 
-    public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    public string Holder { get; } = LocalProcess.NewHolderId();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (await TryStoreAsync(ct => store.TryAcquireLeaseAsync(name, Holder, Ttl, time.GetUtcNow(), ct), stoppingToken))
+            if (await TryStoreAsync(ct => store.TryAcquireOrTakeOverAsync(name, Holder, Ttl, time.GetUtcNow(), ct), stoppingToken))
             {
                 LogAcquired(logger, name, Holder);
                 await HoldAsync(stoppingToken);

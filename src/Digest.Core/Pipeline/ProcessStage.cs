@@ -1,5 +1,6 @@
 using Digest.Core.Classification;
 using Digest.Core.Digests;
+using Digest.Core.Leasing;
 using Digest.Core.Storage;
 using Digest.Core.Stories;
 using Microsoft.Extensions.Logging;
@@ -58,7 +59,7 @@ public sealed partial class ProcessStage(
     public const string LockName = "pipeline";
 
     private readonly SemaphoreSlim gate = new(1, 1); // lives as long as the app; never disposed
-    private readonly string holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly string holder = LocalProcess.NewHolderId();
 
     /// <summary>
     /// The committed items of the recent window with their stories, by item id. Emptied after a failed pass: the next
@@ -153,7 +154,7 @@ public sealed partial class ProcessStage(
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (!await leaseStore.TryAcquireLeaseAsync(LockName, holder, LockTtl, time.GetUtcNow(), cancellationToken))
+            if (!await leaseStore.TryAcquireOrTakeOverAsync(LockName, holder, LockTtl, time.GetUtcNow(), cancellationToken))
             {
                 return Busy;
             }

@@ -37,7 +37,7 @@ public sealed partial class RefreshStage(
     /// <summary>Stories refreshed at once per worker: refreshes wait on article pages and the chat model.</summary>
     public const int Concurrency = 4;
 
-    private readonly string claimer = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly string claimer = LocalProcess.NewHolderId();
 
     /// <summary>
     /// The stage's loop. With <paramref name="until"/> (a one-shot run) it returns once that task has completed and no

@@ -381,12 +381,6 @@ public interface IDeliveryStore
     /// <summary>Gives the claim back without counting an attempt (a worker stopping mid-send), so the message is sent again at once.</summary>
     Task ReleaseClaimAsync(long messageId, string claimer, CancellationToken cancellationToken);
 
-    /// <summary>The claimers whose name starts with <paramref name="prefix"/> holding an outbox claim that has not expired at <paramref name="now"/>.</summary>
-    Task<IReadOnlyList<string>> GetClaimersAsync(string prefix, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>Ends <paramref name="claimer"/>'s claims now (it died): its messages may be claimed at once, which counts an attempt as any expired claim does.</summary>
-    Task ExpireClaimsAsync(string claimer, DateTimeOffset now, CancellationToken cancellationToken);
-
     /// <summary>Channels, not paused, whose oldest message still to send is due and not claimed by a live worker: what a sweep wakes.</summary>
     Task<IReadOnlyList<long>> GetDueChannelsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -479,7 +473,7 @@ public interface ICommunityStore
 /// <summary>A lease as stored: who holds it (<c>machine:pid:id</c>) and until when, unless renewed.</summary>
 public sealed record LeaseRecord(string Name, string Holder, DateTimeOffset ExpiresAt);
 
-/// <summary>What keeps workers apart and lets one resume another's work: leases and small named state values.</summary>
+/// <summary>What keeps workers apart and lets one resume another's work: leases, the claims of work in hand, and small named state values.</summary>
 public interface ILeaseStore
 {
     /// <summary>Every lease, expired ones too (a holder that died leaves its lease until another worker takes it).</summary>
@@ -493,6 +487,18 @@ public interface ILeaseStore
 
     /// <summary>Gives the lease up at once, so another worker need not wait for it to expire.</summary>
     Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The claimers whose name starts with <paramref name="prefix"/> holding a claim that has not expired at
+    /// <paramref name="now"/>: on an outbox message, an inbox update or a story's refresh.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetClaimersAsync(string prefix, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends <paramref name="claimer"/>'s claims now (it died) — outbox messages, inbox updates, story refreshes — so they
+    /// may be claimed at once, which counts an attempt as any expired claim does.
+    /// </summary>
+    Task ExpireClaimsAsync(string claimer, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>A value a worker resumes from (the Telegram update offset, the Discord gateway session); null when never set.</summary>
     Task<string?> GetStateAsync(string key, CancellationToken cancellationToken);

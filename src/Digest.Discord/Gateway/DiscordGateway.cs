@@ -26,6 +26,9 @@ internal sealed partial class DiscordGateway(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Connections in a row that may fail to resume a session before a new one is identified.</summary>
+    internal const int ResumeAttempts = 3;
     private const int RememberedInteractions = 1000;
 
     private readonly Lock gate = new();
@@ -91,7 +94,8 @@ internal sealed partial class DiscordGateway(
             }
             catch (Exception ex) when (ex is WebSocketException or HttpRequestException or DiscordApiException or JsonException or IOException or OperationCanceledException)
             {
-                Log.ConnectionLost(logger, ex, ex.Message);
+                // A refused or dropped connection is one line; a payload we could not read keeps its stack trace.
+                Log.ConnectionLost(logger, ex is JsonException ? ex : null, Describe(ex));
                 outcome = new Outcome(Next.Resume, Established: false);
             }
 
@@ -111,6 +115,14 @@ internal sealed partial class DiscordGateway(
             }
 
             failures = outcome.Established ? 0 : failures + 1;
+            if (failures >= ResumeAttempts && outcome.Next == Next.Resume && Session is { } stale)
+            {
+                // A resume URL that keeps failing (its node gone, a stale session restored from the store) is given
+                // up for a new session from GET /gateway/bot, as Discord advises when resuming is not possible.
+                Log.ResumeAbandoned(logger, stale.ResumeGatewayUrl, failures);
+                ForgetSession();
+            }
+
             if (failures > 0)
             {
                 var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, failures - 1)) * (0.5 + (Random.Shared.NextDouble() / 2)));
@@ -390,6 +402,21 @@ internal sealed partial class DiscordGateway(
         }
     }
 
+    /// <summary>The exception's message with its causes' ("Unable to connect to the remote server: Connection refused (127.0.0.1:443)").</summary>
+    private static string Describe(Exception exception)
+    {
+        var parts = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (parts.Count == 0 || !parts[^1].Contains(e.Message, StringComparison.Ordinal))
+            {
+                parts.Add(e.Message);
+            }
+        }
+
+        return string.Join(": ", parts);
+    }
+
     private void ForgetSession()
     {
         lock (gate)
@@ -470,7 +497,10 @@ internal sealed partial class DiscordGateway(
         public static partial void Closed(ILogger logger, int code, string description);
 
         [LoggerMessage(66, LogLevel.Warning, "Discord gateway connection lost: {Reason}")]
-        public static partial void ConnectionLost(ILogger logger, Exception exception, string reason);
+        public static partial void ConnectionLost(ILogger logger, Exception? exception, string reason);
+
+        [LoggerMessage(74, LogLevel.Warning, "Discord gateway: {Attempts} connections in a row failed to resume the session at {ResumeUrl}; starting a new session")]
+        public static partial void ResumeAbandoned(ILogger logger, string resumeUrl, int attempts);
 
         [LoggerMessage(67, LogLevel.Information, "Discord gateway: reconnecting in {Delay} (attempt {Attempt})")]
         public static partial void Reconnecting(ILogger logger, TimeSpan delay, int attempt);

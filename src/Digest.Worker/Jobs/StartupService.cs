@@ -30,8 +30,9 @@ internal sealed partial class StartupService(
     {
         await database.MigrateAsync(cancellationToken);
         var feeds = await catalog.SyncAsync(null, cancellationToken);
-        var console = await deliveryStore.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
-        await deliveryStore.SetChannelScheduleAsync(console.Id, digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone, cancellationToken);
+        var (consoleSchedule, consoleZone) = (digestOptions.Value.ConsoleSchedule, digestOptions.Value.TimeZone);
+        var console = await deliveryStore.EnsureChannelAsync(ConsolePublisher.PlatformName, "stdout", null, consoleSchedule, consoleZone, cancellationToken);
+        await deliveryStore.SetChannelScheduleAsync(console.Id, consoleSchedule, consoleZone, cancellationToken);
 
         foreach (var feed in await feedStore.GetFeedsAsync(cancellationToken))
         {
@@ -44,12 +45,13 @@ internal sealed partial class StartupService(
         }
 
         await scheduler.RetireOutboxSweepAsync(cancellationToken);
-        var nextDigest = schedules.Next(console.Schedule, console.TimeZone, time.GetUtcNow());
+        // The configured schedule, not the record read before it was set: a changed Digest:ConsoleSchedule counts at once.
+        var nextDigest = schedules.Next(consoleSchedule, consoleZone, time.GetUtcNow());
         LogStarted(logger, feeds.Count, nextDigest);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Digest started: {Feeds} configured feeds polling; the console's next digest is at {NextDigest:yyyy-MM-dd HH:mm} UTC (Digest:ConsoleSchedule)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest started: {Feeds} configured feeds polling; the console's next digest is at {NextDigest:yyyy-MM-dd HH:mm:ss} UTC (Digest:ConsoleSchedule)")]
     private static partial void LogStarted(ILogger logger, int feeds, DateTimeOffset? nextDigest);
 }

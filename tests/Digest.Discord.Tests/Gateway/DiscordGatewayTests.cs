@@ -228,6 +228,34 @@ public sealed class DiscordGatewayTests
     }
 
     [Fact]
+    public async Task RestoredSession_ResumeUrlRefusesConnections_IdentifiesANewSessionAfterThreeTries()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var services = TestServices.Create(fake, Fast);
+        var gateway = services.GetRequiredService<DiscordGateway>();
+
+        // A session stored by an earlier run whose resume node is gone: nothing listens on its port any more.
+        var gone = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        gone.Start();
+        var port = ((System.Net.IPEndPoint)gone.LocalEndpoint).Port;
+        gone.Stop();
+        gateway.Restore(new GatewaySession("session-old", $"ws://127.0.0.1:{port}/resume", 41));
+        using var stop = new CancellationTokenSource();
+        var running = gateway.RunAsync(stop.Token);
+
+        var connection = await fake.NextConnectionAsync();
+        connection.Path.ShouldStartWith("/gateway");
+        await connection.HelloAsync();
+        var identify = await connection.ExpectAsync(2);
+        identify["d"]!["token"]!.GetValue<string>().ShouldBe(FakeDiscord.BotToken);
+        await connection.ReadyAsync(1, "session-2", fake.ResumeUrl);
+        await Until(() => gateway.Session?.SessionId == "session-2");
+
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
     public async Task SessionStartsUsedUp_WaitsBeforeIdentifying()
     {
         await using var fake = await FakeDiscord.StartAsync();

@@ -54,6 +54,14 @@ internal sealed class HarnessOptions
 
     public string String(string name, string full, string? quick = null) => Value(name, full, quick ?? full, s => s);
 
+    /// <summary>
+    /// Settings for the bot, <c>--set Key=Value,…</c> (e.g. <c>Telegram:SendsInFlight=32</c>), as its command-line
+    /// arguments: to compare one setting's effect, or to turn a log category up, in the same harness.
+    /// </summary>
+    public string[] BotSettings() => values.TryGetValue("--set", out var given)
+        ? [.. given.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => "--" + s.Trim())]
+        : [];
+
     /// <summary>Seconds, given as a number.</summary>
     public TimeSpan Seconds(string name, double full, double quick) => TimeSpan.FromSeconds(Double(name, full, quick));
 

@@ -26,7 +26,7 @@ internal static partial class ChaosScenario
     private static readonly string[] Topics = ["security guarantees", "a ceasefire", "territorial questions", "frozen Russian assets", "a prisoner exchange", "elections in Ukraine", "Europe's role", "an energy truce"];
 
     /// <summary>Item j's title carries its code, H0000…H9999: every output (alert, digest line, embed) that names the story shows it.</summary>
-    private static (string Title, string Summary) Item(int j)
+    internal static (string Title, string Summary) Item(int j)
     {
         var speaker = Speakers[j % Speakers.Length];
         var topic = Topics[j / Speakers.Length % Topics.Length];
@@ -53,7 +53,7 @@ internal static partial class ChaosScenario
         }
 
         // Extra settings for the bot (--set Telegram:SendsInFlight=32), to compare a setting's effect in the same harness.
-        var extra = options.Given.Contains("--set") ? options.String("--set", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => "--" + s.Trim()).ToArray() : [];
+        var extra = options.BotSettings();
         var report = new Report($"chaos: kill -9 ×{kills} (random, aimed at Telegram sends, aimed at Discord sends), an on-topic item every {itemEvery.TotalSeconds:0} s; Discord: {discordMode}{(extra.Length > 0 ? "; " + string.Join(" ", extra) : "")}");
         using var workspace = new Workspace("chaos", options.Keep);
         var storage = BotStorage.Sqlite(workspace.PathOf("digest.db"));
@@ -197,7 +197,7 @@ internal static partial class ChaosScenario
         await setup.TerminateAsync(TimeSpan.FromSeconds(30));
     }
 
-    private static async Task AddItemsAsync(FeedFarm farm, TimeSpan every, CancellationToken cancellationToken)
+    internal static async Task AddItemsAsync(FeedFarm farm, TimeSpan every, CancellationToken cancellationToken)
     {
         try
         {

@@ -2,6 +2,7 @@ using Digest.Core.Classification;
 using Digest.Core.Delivery;
 using Digest.Core.Digests;
 using Digest.Core.Items;
+using Digest.Core.Leasing;
 using Digest.Core.Pipeline;
 using Digest.Core.Storage;
 using Digest.Storage.Sqlite;
@@ -128,7 +129,7 @@ public sealed class DigestDeliveryTests : IDisposable
             await store.ClaimNextAsync(channel, claimer, DigestDelivery.ClaimTtl, T0, Ct);
         }
 
-        var released = await delivery.ReleaseDeadClaimsAsync(Ct);
+        var released = await DeadClaims.ReleaseAsync(store, clock.GetUtcNow(), Ct);
 
         released.ShouldBe(1);
         (await SendDueAsync(delivery, dead)).ShouldBe(1);
@@ -220,7 +221,7 @@ public sealed class DigestDeliveryTests : IDisposable
         }, "chat");
         var signal = new OutboxSignal();
         var options = Options.Create(new DeliveryOptions());
-        using var dispatcher = new DeliveryDispatcher(Delivery(store, publisher, options.Value, signal), store, signal, options, clock, NullLogger<DeliveryDispatcher>.Instance);
+        using var dispatcher = new DeliveryDispatcher(Delivery(store, publisher, options.Value, signal), store, store, signal, options, clock, NullLogger<DeliveryDispatcher>.Instance);
         await dispatcher.StartAsync(Ct);
 
         await store.EnqueueAsync(hung.Id, "text", "notice:1", OutboxPayload.ForText("to the hung chat").Serialize(), T0, Ct);

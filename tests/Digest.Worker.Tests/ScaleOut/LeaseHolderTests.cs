@@ -95,6 +95,43 @@ public sealed class LeaseHolderTests : IDisposable
         (await store.TryAcquireLeaseAsync("discord", "worker-b", LeaseHolder.Ttl, T0.AddSeconds(1), TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task LeaseOfADeadProcessOfThisHost_TakenAtOnce_LiveOrOtherHostsLeasesWaitForTheirTtl()
+    {
+        var store = new SqliteStore($"Data Source={Path.Combine(directory, "digest.db")}");
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+        var host = Environment.MachineName;
+
+        // A process of this host that held leases and is gone, as after kill -9.
+        using var finished = System.Diagnostics.Process.Start("true")!;
+        await finished.WaitForExitAsync(TestContext.Current.CancellationToken);
+        using var alive = System.Diagnostics.Process.Start("sleep", "60")!;
+        try
+        {
+            var dead = $"{host}:{finished.Id}:old";
+            var live = $"{host}:{alive.Id}:other";
+            var remote = "another-host:1:other";
+            (await store.TryAcquireLeaseAsync("telegram", dead, LeaseHolder.Ttl, T0, TestContext.Current.CancellationToken)).ShouldBeTrue();
+            (await store.TryAcquireLeaseAsync("discord", live, LeaseHolder.Ttl, T0, TestContext.Current.CancellationToken)).ShouldBeTrue();
+            (await store.TryAcquireLeaseAsync("pipeline", remote, LeaseHolder.Ttl, T0, TestContext.Current.CancellationToken)).ShouldBeTrue();
+
+            var me = $"{host}:{Environment.ProcessId}:new";
+            var soon = T0 + TimeSpan.FromSeconds(1);
+            (await store.TryAcquireOrTakeOverAsync("telegram", me, LeaseHolder.Ttl, soon, TestContext.Current.CancellationToken)).ShouldBeTrue("a dead process's lease is taken at once");
+            (await store.TryAcquireOrTakeOverAsync("discord", me, LeaseHolder.Ttl, soon, TestContext.Current.CancellationToken)).ShouldBeFalse("a live process keeps its lease");
+            (await store.TryAcquireOrTakeOverAsync("pipeline", me, LeaseHolder.Ttl, soon, TestContext.Current.CancellationToken)).ShouldBeFalse("another host's process can't be seen, so its lease runs out first");
+
+            var leases = await store.GetLeasesAsync(TestContext.Current.CancellationToken);
+            leases.Single(l => l.Name == "telegram").Holder.ShouldBe(me);
+            leases.Single(l => l.Name == "discord").Holder.ShouldBe(live);
+            (await store.TryAcquireOrTakeOverAsync("pipeline", me, LeaseHolder.Ttl, T0 + LeaseHolder.Ttl + TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken)).ShouldBeTrue();
+        }
+        finally
+        {
+            alive.Kill();
+        }
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
