@@ -1,3 +1,4 @@
+using Digest.Core.Items;
 using Digest.Core.Storage;
 using Digest.Storage.Postgres;
 using Digest.Tests.Shared;
@@ -18,6 +19,53 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
 
         connectionString = shareWith is null || connectionString is null ? await cluster.CreateDatabaseAsync("store") : connectionString;
         return new PostgresStore(connectionString);
+    }
+
+    /// <summary>
+    /// A search that starts among the newest ids and goes further back (spans of 4, then wider, in 900 items) finds
+    /// what one search over every id finds: the same hits, in the same order, on every page, in a community's feeds.
+    /// </summary>
+    [Fact]
+    public async Task Search_FromTheNewestIdsBack_SameHitsAsOverEveryId()
+    {
+        var everyId = (PostgresStore)await StoreAsync();
+        var spans = new PostgresStore(connectionString!) { FirstSearchSpan = 4 };
+        await using var disposeSpans = spans;
+        var ct = TestContext.Current.CancellationToken;
+        var wire = await everyId.UpsertFeedAsync("https://example.org/wire.xml", "Wire", "example.org", TimeSpan.FromMinutes(15), ct);
+        var mirror = await everyId.UpsertFeedAsync("https://example.org/mirror.xml", "Mirror", "example.org", TimeSpan.FromMinutes(15), ct);
+        var at = new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
+
+        // "talks" in every item (more than the 500 candidates), "peace talks" in one of seven, "geneva" in one of
+        // ninety (rare: one search over every id), some in the headline; every third item a copy on the mirror.
+        Item Numbered(int n, string key) => new(
+            key,
+            n % 5 == 0 ? $"Peace talks {n}" : $"Report {n}",
+            $"https://example.org/{n}",
+            $"Envoys held talks on day {n}.{(n % 7 == 0 ? " The peace talks went on." : "")}{(n % 90 == 0 ? " In Geneva." : "")}",
+            null,
+            at.AddMinutes(n % 97));
+        foreach (var chunk in Enumerable.Range(0, 900).Chunk(100))
+        {
+            await everyId.AddItemsAsync(wire.Id, [.. chunk.Select(n => Numbered(n, $"w{n}"))], false, at, ct);
+            await everyId.AddItemsAsync(mirror.Id, [.. chunk.Where(n => n % 3 == 0).Select(n => Numbered(n, $"m{n}"))], false, at, ct);
+        }
+
+        foreach (var query in (string[])["talks", "peace talks", "geneva", "\"held talks\" OR geneva", "peac"])
+        {
+            foreach (var scope in (long[]?[])[null, [wire.Id], [mirror.Id]])
+            {
+                foreach (var offset in (int[])[0, 5, 300, 495])
+                {
+                    var expected = await everyId.SearchAsync(query, scope, offset, 6, ct);
+                    var found = await spans.SearchAsync(query, scope, offset, 6, ct);
+                    found.Select(h => (h.ItemId, h.Snippet)).ShouldBe(expected.Select(h => (h.ItemId, h.Snippet)), $"{query} in {(scope is null ? "every feed" : string.Join(",", scope))} from {offset}");
+                }
+            }
+        }
+
+        (await spans.SearchAsync("talks", null, 0, 6, ct)).ShouldAllBe(h => h.Title.StartsWith("Peace talks"));
+        (await spans.SearchAsync("geneva", [wire.Id], 0, 20, ct)).Count.ShouldBe(10);
     }
 
     [Fact]

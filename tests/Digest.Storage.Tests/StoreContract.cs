@@ -325,6 +325,22 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ScopeFeedIds_TheCommunitysFeedsLessMuted_AsGetCommunityFeedsShowsThem()
+    {
+        var (store, configured) = await StoreWithFeedAsync();
+        var muted = await store.UpsertFeedAsync("https://example.org/muted.xml", "Muted Wire", "example.org", TimeSpan.FromMinutes(15), Ct);
+        var own = await store.AddCommunityFeedAsync("tg:1", "https://example.net/own.xml", "Own News", TimeSpan.FromMinutes(10), "u1", Ct);
+        var others = await store.AddCommunityFeedAsync("dc:2", "https://example.net/other.xml", "Other News", TimeSpan.FromMinutes(10), "u2", Ct);
+        await store.SetFeedMutedAsync("tg:1", muted.Id, true, Ct);
+
+        var scope = await store.GetScopeFeedIdsAsync("tg:1", Ct);
+
+        scope.ShouldBe([configured, own.Feed.Id]);
+        scope.ShouldBe((await store.GetCommunityFeedsAsync("tg:1", Ct)).Where(f => !f.Muted).Select(f => f.Feed.Id));
+        (await store.GetScopeFeedIdsAsync("dc:2", Ct)).ShouldBe([configured, muted.Id, others.Feed.Id]);
+    }
+
+    [Fact]
     public async Task Search_ScopedToACommunitysFeeds_DoesNotShowOtherFeedsItems()
     {
         var (store, feedId) = await StoreWithFeedAsync();

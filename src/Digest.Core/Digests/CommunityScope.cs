@@ -47,8 +47,9 @@ public sealed class CommunityScopes(ICommunityStore communityStore, TopicProfile
             return new CommunityScope(null, TopicSettings.Default, profile.Threshold);
         }
 
-        var feeds = await communityStore.GetCommunityFeedsAsync(communityId, cancellationToken);
+        // Ids only: a community of a thousand feeds is read on every /search, and their full records are not needed here.
+        var feeds = await communityStore.GetScopeFeedIdsAsync(communityId, cancellationToken);
         var topic = await communityStore.GetTopicSettingsAsync(communityId, cancellationToken);
-        return new CommunityScope(feeds.Where(f => !f.Muted).Select(f => f.Feed.Id).ToList(), topic, profile.Threshold);
+        return new CommunityScope(feeds, topic, profile.Threshold);
     }
 }

@@ -432,6 +432,12 @@ public interface ICommunityStore
 
     /// <summary>The feeds a community follows: the configured ones and its own.</summary>
     Task<IReadOnlyList<CommunityFeed>> GetCommunityFeedsAsync(string communityId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ids of the feeds a community reads (its scope for /search, /latest, digests): those it follows, less those it
+    /// muted — the feeds of <see cref="GetCommunityFeedsAsync"/> not marked muted, in one query that reads ids only.
+    /// </summary>
+    Task<IReadOnlyList<long>> GetScopeFeedIdsAsync(string communityId, CancellationToken cancellationToken);
     Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken);
 
     /// <summary>Mutes or unmutes a feed for a community; false when it was so already.</summary>
