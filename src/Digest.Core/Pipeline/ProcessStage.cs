@@ -271,26 +271,14 @@ public sealed partial class ProcessStage(
         }
 
         var documents = fresh.Values.Concat(borderline.Values).Select(x => new StoryDocument(x.Item.Id, x.Item.Item.Key, x.Item.Item.Title, x.Item.Item.Summary, x.Item.FeedName, x.Item.Item.Published)).ToList();
-        var from = documents.Min(d => d.Published) - clusterer.Reach;
-        var to = documents.Max(d => d.Published) + clusterer.Reach;
-        var current = new Dictionary<long, long>();
-        foreach (var (document, storyId) in window.Values)
-        {
-            if (document.Published >= from && document.Published <= to && !fresh.ContainsKey(document.ItemId) && !borderline.ContainsKey(document.ItemId))
-            {
-                documents.Add(document);
-                current[document.ItemId] = storyId;
-            }
-        }
-
-        var partition = clusterer.Cluster(documents, current, cancellationToken);
+        var (reconciliation, current) = clusterer.Pass(documents, window.Values, cancellationToken);
         if (clusterer.EmbeddingError is { } error && !warnedNoEmbeddings)
         {
             warnedNoEmbeddings = true;
             LogNoEmbeddings(logger, error);
         }
 
-        foreach (var story in StoryReconciler.Reconcile(partition, current).Stories)
+        foreach (var story in reconciliation.Stories)
         {
             // A story of borderline items alone is no story: they stay out.
             var relevantFirst = story.ItemIds.FirstOrDefault(id => fresh.ContainsKey(id) || current.ContainsKey(id));
