@@ -20,13 +20,15 @@ internal static class ClusterEvaluation
     public static List<EvaluatedHeadline> Run(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, bool oneWindow, CancellationToken cancellationToken) =>
         oneWindow ? RunOneWindow(headlines, classifier, clusterer, cancellationToken) : RunPasses(headlines, classifier, clusterer, cancellationToken);
 
-    public static List<EvaluatedHeadline> RunPasses(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, CancellationToken cancellationToken)
+    /// <param name="every">One pass per this much time of first sightings (null: one per listing, as hourly polls give),
+    /// to see how much the stories depend on when the passes ran.</param>
+    public static List<EvaluatedHeadline> RunPasses(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, CancellationToken cancellationToken, TimeSpan? every = null)
     {
         var relevant = Relevant(headlines, classifier, cancellationToken);
         var committed = new Dictionary<long, (StoryDocument Document, long StoryId)>();
         var duplicates = new HashSet<long>();
         long next = 0;
-        foreach (var batch in relevant.OrderBy(d => d, StoryDocument.Order).GroupBy(d => d.Published))
+        foreach (var batch in relevant.OrderBy(d => d, StoryDocument.Order).GroupBy(d => every is { } span ? d.Published.UtcTicks / span.Ticks * span.Ticks : d.Published.UtcTicks))
         {
             var (reconciliation, _) = clusterer.Pass([.. batch], committed.Values, cancellationToken);
             var inBatch = batch.ToDictionary(d => d.ItemId);

@@ -280,68 +280,68 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             var live = start.Select(g => (Members: new List<int>(g.Members), g.Pinned)).ToList();
             var isTouched = new List<bool>(startTouched);
             var gone = new bool[live.Count];
+            var committed = Enumerable.Range(0, live.Count).Where(g => live[g].Pinned is not null).ToList();
+
+            // The candidates: pairs of committed stories, one of them touched, with members within the fade of each other
+            // (a pair of stories further apart counts what far pairs count, below any threshold to merge at).
             var sums = new Dictionary<(int, int), double>();
+            foreach (var a in committed.Where(g => isTouched[g]))
+            {
+                foreach (var b in committed)
+                {
+                    var key = (Math.Min(a, b), Math.Max(a, b));
+                    if (a != b && !sums.ContainsKey(key) && !Far(live[a].Members, live[b].Members))
+                    {
+                        sums[key] = StorySum(live[key.Item1].Members, live[key.Item2].Members);
+                    }
+                }
+            }
+
             while (true)
             {
-                var best = (A: -1, B: -1, Mean: double.NegativeInfinity);
-                for (var a = 0; a < live.Count; a++)
+                var best = (Key: (-1, -1), Mean: double.NegativeInfinity);
+                foreach (var (key, sum) in sums)
                 {
-                    if (gone[a] || live[a].Pinned is null)
+                    var mean = sum / ((double)live[key.Item1].Members.Count * live[key.Item2].Members.Count);
+                    if (mean > best.Mean || (mean == best.Mean && key.CompareTo(best.Key) < 0))
                     {
-                        continue;
-                    }
-
-                    for (var b = a + 1; b < live.Count; b++)
-                    {
-                        if (gone[b] || live[b].Pinned is null || !(isTouched[a] || isTouched[b]))
-                        {
-                            continue;
-                        }
-
-                        if (!sums.TryGetValue((a, b), out var sum))
-                        {
-                            sum = StorySum(live[a].Members, live[b].Members);
-                            sums[(a, b)] = sum;
-                        }
-
-                        var mean = sum / ((double)live[a].Members.Count * live[b].Members.Count);
-                        if (mean > best.Mean)
-                        {
-                            best = (a, b, mean);
-                        }
+                        best = (key, mean);
                     }
                 }
 
-                if (best.A < 0 || best.Mean < Threshold)
+                if (best.Key.Item1 < 0 || best.Mean < Threshold)
                 {
                     break;
                 }
 
-                // The survivor is the story told first; b joins a (a's first item is earlier: groups are in that order).
-                var (keep, drop) = live[best.A].Members[0] <= live[best.B].Members[0] ? (best.A, best.B) : (best.B, best.A);
-                for (var c = 0; c < live.Count; c++)
+                // The survivor is the story told first: groups are in the order of their first items.
+                var (keep, drop) = best.Key;
+                var before = (Keep: live[keep].Members, Drop: live[drop].Members);
+                var merged = before.Keep.Concat(before.Drop).Order().ToList();
+                var next = new Dictionary<(int, int), double>();
+                foreach (var c in committed)
                 {
-                    if (c == keep || c == drop || gone[c])
+                    if (c == keep || c == drop || gone[c] || Far(merged, live[c].Members))
                     {
                         continue;
                     }
 
-                    var k = (Math.Min(keep, c), Math.Max(keep, c));
-                    var d = (Math.Min(drop, c), Math.Max(drop, c));
-                    if (sums.TryGetValue(k, out var sk) && sums.TryGetValue(d, out var sd))
-                    {
-                        sums[k] = sk + sd;
-                    }
-                    else
-                    {
-                        sums.Remove(k);
-                    }
-
-                    sums.Remove(d);
+                    var withKeep = sums.TryGetValue((Math.Min(keep, c), Math.Max(keep, c)), out var k) ? k : StorySum(before.Keep, live[c].Members);
+                    var withDrop = sums.TryGetValue((Math.Min(drop, c), Math.Max(drop, c)), out var d) ? d : StorySum(before.Drop, live[c].Members);
+                    next[(Math.Min(keep, c), Math.Max(keep, c))] = withKeep + withDrop;
                 }
 
-                live[keep].Members.AddRange(live[drop].Members);
-                live[keep].Members.Sort();
+                foreach (var key in sums.Keys.Where(k => k.Item1 == keep || k.Item2 == keep || k.Item1 == drop || k.Item2 == drop).ToList())
+                {
+                    sums.Remove(key);
+                }
+
+                foreach (var (key, sum) in next)
+                {
+                    sums[key] = sum;
+                }
+
+                live[keep] = (merged, live[keep].Pinned);
                 isTouched[keep] = true;
                 gone[drop] = true;
             }
@@ -350,13 +350,16 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             return ([.. kept.Select(g => live[g])], [.. kept.Select(g => isTouched[g])]);
         }
 
+        // Whether every member of one group is further than the fade from every member of the other (members in time order).
+        bool Far(List<int> a, List<int> b) =>
+            Math.Max(a[0], b[0]) > Math.Min(a[^1], b[^1]) && Hours(Math.Min(a[^1], b[^1]), Math.Max(a[0], b[0])) > fadeEnd;
+
         // The sum of the pair values of two groups' members; −∞ as soon as two of them are placed at different venues.
         // Pairs beyond the fade count what PairValue says of them without being scored one by one.
         double StorySum(List<int> a, List<int> b)
         {
             // Members sorted by time: when the closest two of them are beyond the fade, so are all their pairs.
-            var gap = Math.Max(a[0], b[0]) > Math.Min(a[^1], b[^1]) ? Hours(Math.Min(a[^1], b[^1]), Math.Max(a[0], b[0])) : 0;
-            if (gap > fadeEnd)
+            if (Far(a, b))
             {
                 return (farIsZero ? 0 : settings.ModelFarPair) * a.Count * b.Count;
             }

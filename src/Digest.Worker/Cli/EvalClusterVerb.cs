@@ -8,8 +8,12 @@ namespace Digest.Worker.Cli;
 
 /// <summary>
 /// <c>digest eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from D --to D]
-/// [--no-embeddings] [--show N] [--set Name=value …] [--profile F] [--model F]</c>: classifies the headlines (all of them
-/// with --all), clusters the relevant ones into stories as one window, and prints the stories; with --labels it keeps
+/// [--no-embeddings] [--one-window | --pass-hours N] [--show N] [--set Name=value …] [--profile F] [--model F]</c>:
+/// classifies the headlines (all of them with --all), replays the relevant ones through the process stage's passes — one
+/// per listing (each distinct first-seen time), or one per N hours of them with --pass-hours (the dev figure only) —
+/// with the pipeline's own clustering, committed items pinned and committed stories merged when a pass shows them to be
+/// one event (<c>--set MergeStories=false</c>: never), or clusters them all as one window with --one-window; and prints
+/// the stories; with --labels it keeps
 /// only the labelled lines and prints B-cubed precision, recall and F1; --output writes <c>id&lt;TAB&gt;story</c> for
 /// every line (story <c>-</c> for a line the classifier left out). With --labels and --rolling it also scores days the
 /// clusterer was not tuned on: a rolling origin and three held-back folds (<see cref="HeldOutEvaluation"/>).
@@ -20,9 +24,9 @@ namespace Digest.Worker.Cli;
 /// </summary>
 internal static class EvalClusterVerb
 {
-    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--clusterer pairs|rules|incremental] [--story-model F] [--rolling] [--one-window] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
+    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--clusterer pairs|rules|incremental] [--story-model F] [--rolling] [--one-window | --pass-hours N] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
 
-    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--clusterer", "--story-model", "--rolling", "--one-window", "--show", "--set", "--profile", "--model"];
+    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--clusterer", "--story-model", "--rolling", "--one-window", "--pass-hours", "--show", "--set", "--profile", "--model"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -53,6 +57,18 @@ internal static class EvalClusterVerb
         {
             await stderr.WriteLineAsync($"--show wants a number of stories to print, not '{showText}'");
             return 2;
+        }
+
+        TimeSpan? passEvery = null;
+        if (parsed.Value("--pass-hours") is { } hoursText)
+        {
+            if (!int.TryParse(hoursText, NumberStyles.None, CultureInfo.InvariantCulture, out var hours) || hours is < 1 or > 24 * 30 || parsed.Has("--one-window"))
+            {
+                await stderr.WriteLineAsync($"--pass-hours wants a number of hours from 1 to 720 (one process pass per that many hours of first sightings), not '{hoursText}', and not with --one-window");
+                return 2;
+            }
+
+            passEvery = TimeSpan.FromHours(hours);
         }
 
         var kind = parsed.Value("--clusterer") ?? "pairs";
@@ -116,10 +132,13 @@ internal static class EvalClusterVerb
             var oneWindow = parsed.Has("--one-window");
             var results = incremental.Value
                 ? ClusterEvaluation.RunIncremental(headlines, all ? null : classifier, Incremental(classifier.Profile), cancellationToken)
-                : ClusterEvaluation.Run(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings, model), embedder), oneWindow, cancellationToken);
+                : passEvery is { } every
+                    ? ClusterEvaluation.RunPasses(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings, model), embedder), cancellationToken, every)
+                    : ClusterEvaluation.Run(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings, model), embedder), oneWindow, cancellationToken);
             var stories = results.Where(r => r.Story is not null).GroupBy(r => r.Story!.Value).ToList();
             var how = (incremental.Value ? "incremental clusterer" : model is null ? "hand-weighted rules" : "same-event model") + (incremental.Value ? "" : embedder is null ? ", without embeddings" : ", with " + embedder.Model + " embeddings")
-                + (incremental.Value ? "" : oneWindow ? ", one window" : settings.MergeStories ? ", the pipeline's passes with story merges" : ", the pipeline's passes without story merges");
+                + (incremental.Value ? "" : oneWindow ? ", one window" : (settings.MergeStories ? ", the pipeline's passes with story merges" : ", the pipeline's passes without story merges")
+                    + (passEvery is { } e ? string.Create(CultureInfo.InvariantCulture, $", one pass per {e.TotalHours:0} h") : ", one pass per listing"));
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{headlines.Count} headlines, {results.Count(r => r.Relevant)} {(all ? "clustered (--all)" : "relevant")} → {stories.Count} stories ({results.Count(r => r.Duplicate)} near-copies), {how}"));
 
