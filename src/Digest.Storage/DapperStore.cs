@@ -482,16 +482,19 @@ public abstract class DapperStore
                 "UPDATE stories SET version = version + 1 WHERE id = @storyId RETURNING version", new { storyId }, transaction, cancellationToken));
         }
 
-        foreach (var merge in batch.Merges)
-        {
-            await MergeStoryAsync(connection, transaction, merge, sequence, versions[merge.IntoStoryId], cancellationToken);
-        }
-
         await connection.ExecuteAsync(Command(
             "UPDATE items SET story_id = @StoryId, duplicate_of = @DuplicateOfItemId, cluster_seq = @sequence, joined_version = @version WHERE id = @ItemId",
             batch.Placements.Select(p => new { p.ItemId, p.StoryId, p.DuplicateOfItemId, sequence, version = versions[p.StoryId] }),
             transaction,
             cancellationToken));
+
+        // After the placements: an item placed in a story this batch merges away (another feed's copy of its article)
+        // moves with it, as a new item of the survivor.
+        foreach (var merge in batch.Merges)
+        {
+            await MergeStoryAsync(connection, transaction, merge, sequence, versions[merge.IntoStoryId], cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return sequence;
     }
