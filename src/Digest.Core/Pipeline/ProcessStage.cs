@@ -211,8 +211,8 @@ public sealed partial class ProcessStage(
     /// <summary>
     /// Classifies a batch and clusters its relevant items with the committed items within reach, in memory and in a fixed
     /// order — published, then key, then id — so the same items give the same stories whatever order they were stored in.
-    /// Committed items stay in their stories (the store moves whole stories, not single items); only starting a story
-    /// reaches the store (for its id).
+    /// Committed items stay in their stories, but committed stories the batch shows to be one event are merged (the store
+    /// moves whole stories, not single items); only starting a story reaches the store (for its id).
     /// </summary>
     private async Task<ProcessedBatch> ProcessAsync(IReadOnlyList<StoredItem> batch, CancellationToken cancellationToken)
     {
