@@ -8,9 +8,9 @@ internal sealed record EvaluatedHeadline(Headline Headline, bool Relevant, int? 
 
 /// <summary>
 /// The story evaluator behind <c>digest eval cluster</c>: classifies headlines (unless all are taken), replays the relevant
-/// ones (<see cref="RunPasses"/>) through the process stage's passes — one pass per moment they were first seen (the hourly listings), each
-/// clustering its items with the committed ones within reach, pinned to their stories, and merging committed stories the
-/// pass shows to be one event (<see cref="StoryWindowClusterer.Pass"/>, the pipeline's own code) — and scores the
+/// ones through the process stage's passes (<see cref="RunPasses"/>) — one pass per moment they were first seen (the
+/// hourly listings), each clustering its items with the committed ones within reach, pinned to their stories, and
+/// merging committed stories the pass shows to be one event (<see cref="StoryWindowClusterer.Pass"/>, the pipeline's own code) — and scores the
 /// stories against an editor's with B-cubed precision, recall and F1. <see cref="RunOneWindow"/> clusters them all as
 /// one window instead (what a pass could do if nothing were committed yet).
 /// </summary>
