@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Digest.Core.Classification;
+using Digest.Core.Delivery;
 using Digest.Core.Items;
 using Digest.Core.Storage;
 using Digest.Core.Summarization;
@@ -473,19 +475,6 @@ public abstract class DapperStore
             batch.NewStories.Select(n => new { n.StoryId, n.Title, n.Url, n.Score, seen }),
             transaction,
             cancellationToken));
-        foreach (var merge in batch.Merges)
-        {
-            await connection.ExecuteAsync(Command(
-                """
-                UPDATE items SET story_id = @IntoStoryId, cluster_seq = @sequence WHERE story_id = @StoryId;
-                UPDATE stories SET merged_into = @IntoStoryId WHERE merged_into = @StoryId;
-                UPDATE stories SET merged_into = @IntoStoryId, version = version + 1 WHERE id = @StoryId;
-                """,
-                new { merge.StoryId, merge.IntoStoryId, sequence },
-                transaction,
-                cancellationToken));
-        }
-
         var versions = new Dictionary<long, long>();
         foreach (var storyId in batch.Placements.Select(p => p.StoryId).Concat(batch.Merges.Select(m => m.IntoStoryId)).Distinct())
         {
@@ -498,8 +487,87 @@ public abstract class DapperStore
             batch.Placements.Select(p => new { p.ItemId, p.StoryId, p.DuplicateOfItemId, sequence, version = versions[p.StoryId] }),
             transaction,
             cancellationToken));
+
+        // After the placements: an item placed in a story this batch merges away (another feed's copy of its article)
+        // moves with it, as a new item of the survivor.
+        foreach (var merge in batch.Merges)
+        {
+            await MergeStoryAsync(connection, transaction, merge, sequence, versions[merge.IntoStoryId], cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return sequence;
+    }
+
+    /// <summary>
+    /// Merges one story into another within a process commit, so that users see one story and nothing twice: its items
+    /// move (with this commit's sequence, so every worker's window catches up), and it leads to the survivor from then on
+    /// (<c>merged_into</c>, also for stories merged into it before). Items the merged story had already been refreshed
+    /// with are no news to the survivor — they take its refreshed version, so its refresh neither alerts on them nor
+    /// makes it fresh — while items not yet refreshed join at the survivor's new version, as any new item does. What
+    /// each channel's digests covered of the merged story counts for the survivor (its sources and key lines shown), and
+    /// a subscriber alerted on the merged story counts as alerted on the survivor (the alert's key is moved to it).
+    /// </summary>
+    private static async Task MergeStoryAsync(DbConnection connection, DbTransaction transaction, StoryMerge merge, long sequence, long version, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(Command(
+            """
+            UPDATE items SET story_id = @IntoStoryId, cluster_seq = @sequence,
+                joined_version = CASE WHEN joined_version <= (SELECT refreshed_version FROM stories WHERE id = @StoryId)
+                    THEN (SELECT refreshed_version FROM stories WHERE id = @IntoStoryId) ELSE @version END
+            WHERE story_id = @StoryId;
+            UPDATE stories SET merged_into = @IntoStoryId WHERE merged_into = @StoryId;
+            UPDATE stories SET merged_into = @IntoStoryId, version = version + 1, claimed_by = NULL, claimed_until = NULL WHERE id = @StoryId;
+            """,
+            new { merge.StoryId, merge.IntoStoryId, sequence, version },
+            transaction,
+            cancellationToken));
+
+        var entries = (await connection.QueryAsync<MergedEntryRow>(Command(
+            "SELECT channel_id, story_id, last_seen_sent, shown, sources_sent, lines_sent FROM digest_entries WHERE story_id IN (@StoryId, @IntoStoryId)",
+            new { merge.StoryId, merge.IntoStoryId },
+            transaction,
+            cancellationToken))).ToList();
+        foreach (var merged in entries.Where(e => e.story_id == merge.StoryId))
+        {
+            var survivor = entries.FirstOrDefault(e => e.story_id == merge.IntoStoryId && e.channel_id == merged.channel_id);
+            var shown = merged.shown || survivor?.shown == true;
+            var sources = JsonSerializer.Serialize(Strings(survivor?.sources_sent).Union(Strings(merged.sources_sent)).ToList(), Json);
+            var lines = JsonSerializer.Serialize(Strings(survivor?.lines_sent).Union(Strings(merged.lines_sent)).ToList(), Json);
+            await connection.ExecuteAsync(Command(
+                survivor is null
+                    ? "INSERT INTO digest_entries(channel_id, story_id, last_seen_sent, shown, sources_sent, lines_sent) VALUES (@channelId, @IntoStoryId, @sent, @shown, @sources, @lines)"
+                    : "UPDATE digest_entries SET shown = @shown, sources_sent = @sources, lines_sent = @lines WHERE channel_id = @channelId AND story_id = @IntoStoryId",
+                new { channelId = merged.channel_id, merge.IntoStoryId, sent = merged.last_seen_sent, shown, sources, lines },
+                transaction,
+                cancellationToken));
+        }
+
+        var suffix = string.Create(CultureInfo.InvariantCulture, $":{merge.StoryId}");
+        var alerts = await connection.QueryAsync<string>(Command(
+            "SELECT dedup_key FROM outbox WHERE kind = @kind AND dedup_key LIKE @pattern",
+            new { kind = OutboxPayload.AlertKind, pattern = "alert:%" + suffix },
+            transaction,
+            cancellationToken));
+        foreach (var key in alerts.Where(k => k.EndsWith(suffix, StringComparison.Ordinal)))
+        {
+            var moved = string.Create(CultureInfo.InvariantCulture, $"{key[..^suffix.Length]}:{merge.IntoStoryId}");
+            await connection.ExecuteAsync(Command(
+                "UPDATE outbox SET dedup_key = @moved WHERE dedup_key = @key AND NOT EXISTS (SELECT 1 FROM outbox WHERE dedup_key = @moved)",
+                new { key, moved },
+                transaction,
+                cancellationToken));
+        }
+    }
+
+    private sealed class MergedEntryRow
+    {
+        public long channel_id { get; init; }
+        public long story_id { get; init; }
+        public long last_seen_sent { get; init; }
+        public bool shown { get; init; }
+        public string sources_sent { get; init; } = "";
+        public string lines_sent { get; init; } = "";
     }
 
     public async Task<StoryClaim?> ClaimRefreshAsync(string claimer, TimeSpan ttl, DateTimeOffset now, CancellationToken cancellationToken)
@@ -521,7 +589,7 @@ public abstract class DapperStore
                 last_seen = CASE WHEN @HasNewItems THEN @at ELSE last_seen END, claimed_by = NULL, claimed_until = NULL,
                 fresh_at = CASE WHEN @freshPublished IS NULL THEN fresh_at ELSE @at END,
                 fresh_published = CASE WHEN @freshPublished IS NULL THEN fresh_published WHEN fresh_published IS NULL OR fresh_published < @freshPublished THEN @freshPublished ELSE fresh_published END
-            WHERE id = @StoryId AND refreshed_version < @Version
+            WHERE id = @StoryId AND refreshed_version < @Version AND merged_into IS NULL
             """,
             new { refresh.StoryId, refresh.Title, refresh.Url, refresh.Score, tags = JsonSerializer.Serialize(refresh.Tags, Json), lines = JsonSerializer.Serialize(refresh.KeyLines, Json), refresh.Version, refresh.HasNewItems, at = Ms(at), freshPublished = Ms(refresh.FreshPublished) },
             transaction,
@@ -567,7 +635,9 @@ public abstract class DapperStore
     public async Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StoryRow>(Command($"{StorySelect} WHERE s.id = @storyId", new { storyId }, null, cancellationToken));
+        // A merged story's id leads to the story it was merged into (merged_into always names a story not merged itself).
+        var rows = await connection.QueryAsync<StoryRow>(Command(
+            $"{StorySelect} WHERE s.id = coalesce((SELECT merged_into FROM stories WHERE id = @storyId), @storyId)", new { storyId }, null, cancellationToken));
         return (await WithSourcesAsync(connection, rows.ToList())).FirstOrDefault();
     }
 

@@ -36,13 +36,18 @@ public class StoryClusteringBenchmarks
     [Params("pairs", "rules")]
     public string Similarity { get; set; } = "pairs";
 
+    /// <summary>Whether a pass merges committed stories it shows to be one event (what the pipeline does) or never does.</summary>
+    [Params(true, false)]
+    public bool Merges { get; set; } = true;
+
     [GlobalSetup]
     public void Setup()
     {
         var classifier = ClassifierFiles.Load(null, null, TextWriter.Null)
             ?? throw new InvalidOperationException("config/topics/ukraine-peace-talks.json or its model not found above the working directory");
         extractor = new EventFeatureExtractor(classifier.Profile);
-        clusterer = Similarity == "rules" ? new EventClusterer() : new EventClusterer(model: StoryPairModel.Load(VerbArguments.FindConfigFile(StoryPairModel.DefaultPath)
+        var settings = new EventClusterSettings { MergeStories = Merges };
+        clusterer = Similarity == "rules" ? new EventClusterer(settings) : new EventClusterer(settings, StoryPairModel.Load(VerbArguments.FindConfigFile(StoryPairModel.DefaultPath)
             ?? throw new InvalidOperationException("config/models/story-pairs.json not found above the working directory")));
         var headlines = Headlines.ReadJsonLines(SharedCorpus.Path("data/headlines/headlines.jsonl"))
             .Where(h => h.FirstSeen is not null).OrderBy(h => h.FirstSeen).Take(Window + Batch).ToList();

@@ -263,6 +263,47 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task CommitProcessed_Merge_TheMergedIdLeadsToTheSurvivorAndWhatWasSentOfItIsNotNewAgain()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var channel = await store.EnsureChannelAsync("telegram", "42", null, "off", "UTC", Ct);
+        var items = await store.AddItemsAsync(feedId, [NewItem("a", "Envoys open a round of talks in Geneva"), NewItem("b", "Geneva round opens with both delegations present", minutes: 5), NewItem("c", "The Geneva round ends with a joint statement", minutes: 60), NewItem("d", "Geneva round opens with both delegations present!", minutes: 61)], false, T0, Ct);
+        var kept = await StorySeeds.StoryAsync(store, [items[0]], T0, Ct);
+        var merged = await StorySeeds.StoryAsync(store, [items[1]], T0, Ct);
+        // The channel was shown the second story and a subscriber there was alerted on it; the first it never saw.
+        (await store.EnqueueDigestAsync(channel.Id, "digest:1", "{}", T0, [new DigestEntry(merged, T0, true, ["Evening Post"], ["Both delegations were present."])], Ct)).ShouldBeTrue();
+        (await store.EnqueueAsync(channel.Id, "alert", $"alert:7:{merged}", "{}", T0, Ct)).ShouldBeTrue();
+
+        // A later report shows both to be the one round: it joins the first and the second is merged into it, in one commit
+        // (with another feed's copy of the second's article, placed in it by the same commit).
+        var sequence = await store.CommitProcessedAsync(new ProcessedBatch(
+            [new ItemVerdict(items[2].Id, StorySeeds.Relevant), new ItemVerdict(items[3].Id, StorySeeds.Relevant)],
+            [],
+            [new StoryPlacement(items[2].Id, kept, null), new StoryPlacement(items[3].Id, merged, items[1].Id)],
+            [new StoryMerge(merged, kept)]), T0.AddHours(1), Ct);
+
+        sequence.ShouldNotBeNull();
+        var resolved = (await store.GetStoryAsync(merged, Ct)).ShouldNotBeNull();
+        resolved.Id.ShouldBe(kept);
+        resolved.ItemCount.ShouldBe(4);
+        (await store.GetStoryItemsAsync(merged, Ct)).ShouldBeEmpty();
+        var claim = (await store.ClaimRefreshAsync("r", Ttl, T0.AddHours(1), Ct)).ShouldNotBeNull();
+        claim.StoryId.ShouldBe(kept);
+        (await store.ClaimRefreshAsync("r2", Ttl, T0.AddHours(1), Ct)).ShouldBeNull();
+        // Only the reports that were in neither story before are news to the survivor's refresh (alerts, freshness).
+        var members = await store.GetStoryItemsAsync(kept, Ct);
+        members.Where(m => m.JoinedVersion > claim.RefreshedVersion).Select(m => m.Item.Key).ShouldBe(["c", "d"]);
+        members.ShouldAllBe(m => m.JoinedVersion <= claim.Version);
+        // What the channel was shown of the merged story counts for the survivor; its alert too.
+        var sent = await store.GetSentAsync(channel.Id, [kept], Ct);
+        sent[kept].Sources.ShouldBe(["Evening Post"]);
+        sent[kept].Lines.ShouldBe(["Both delegations were present."]);
+        (await store.CommitRefreshAsync(new StoryRefresh(kept, claim.Version, "The Geneva round", items[0].Item.Url, 0.8, [], [], true), [new OutboxEntry(channel.Id, "alert", $"alert:7:{kept}", "{}")], "r", T0.AddHours(1), Ct)).ShouldBeTrue();
+        (await store.GetPendingAsync(channel.Id, 10, Ct)).Count(m => m.Kind == "alert").ShouldBe(1);
+        (await store.GetStoriesAsync(new StoryQuery(10), Ct)).Select(s => s.Id).ShouldBe([kept]);
+    }
+
+    [Fact]
     public async Task Search_TwoWordsLastOnePartial_FindsTheItemWithASnippet()
     {
         var (store, feedId) = await StoreWithFeedAsync();

@@ -143,7 +143,7 @@ public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore del
             return CommandReply.Refuse($"There is no story #{storyId}.");
         }
 
-        await communityStore.RecordFeedbackAsync(new FeedbackRecord(storyId, verdict, request.CommunityId, request.Caller.UserId, time.GetUtcNow()), cancellationToken);
+        await communityStore.RecordFeedbackAsync(new FeedbackRecord(story.Id, verdict, request.CommunityId, request.Caller.UserId, time.GetUtcNow()), cancellationToken);
         return CommandReply.Say($"Thanks — noted that “{story.Title}” is {(verdict == "good" ? "on topic" : "off topic")}. The classifier learns from this when it is retrained.");
     }
 }

@@ -135,12 +135,14 @@ public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, I
             return CommandReply.Refuse($"There is no story #{id}.");
         }
 
-        var items = await itemStore.GetStoryItemsAsync(id, cancellationToken);
+        // A story merged into another (two reports that turned out to be one event) leads to it.
+        var merged = story.Id != id ? $" (#{id} was merged into it: the same event)" : "";
+        var items = await itemStore.GetStoryItemsAsync(story.Id, cancellationToken);
         var entries = new List<ReplyEntry> { Replies.Story(story) };
         // An item relevant only because it joined this story (borderline on its own) says so.
         entries.AddRange(items.Select(i => new ReplyEntry(i.Item.Title, i.Item.Url, string.Create(CultureInfo.InvariantCulture,
             $"{i.FeedName} · {i.Item.Published:yyyy-MM-dd HH:mm} UTC{(i.Relevance?.Reasons.Any(r => r.StartsWith("joins story ", StringComparison.Ordinal)) == true ? " · borderline, joined this story" : "")}"), [])));
-        return new CommandReply($"Story #{id}: {story.ItemCount} articles from {story.Sources.Count} outlets", entries);
+        return new CommandReply($"Story #{story.Id}: {story.ItemCount} articles from {story.Sources.Count} outlets{merged}", entries);
     }
 
     public async Task<CommandReply> StatusAsync(CommandRequest request, CancellationToken cancellationToken)

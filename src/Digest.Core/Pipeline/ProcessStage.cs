@@ -212,8 +212,8 @@ public sealed partial class ProcessStage(
     /// <summary>
     /// Classifies a batch and clusters its relevant items with the committed items within reach, in memory and in a fixed
     /// order — published, then key, then id — so the same items give the same stories whatever order they were stored in.
-    /// Committed items stay in their stories (the store moves whole stories, not single items); only starting a story
-    /// reaches the store (for its id).
+    /// Committed items stay in their stories, but committed stories the batch shows to be one event are merged (the store
+    /// moves whole stories, not single items); only starting a story reaches the store (for its id).
     /// </summary>
     private async Task<ProcessedBatch> ProcessAsync(IReadOnlyList<StoredItem> batch, CancellationToken cancellationToken)
     {
@@ -272,26 +272,14 @@ public sealed partial class ProcessStage(
         }
 
         var documents = fresh.Values.Concat(borderline.Values).Select(x => new StoryDocument(x.Item.Id, x.Item.Item.Key, x.Item.Item.Title, x.Item.Item.Summary, x.Item.FeedName, x.Item.Item.Published)).ToList();
-        var from = documents.Min(d => d.Published) - clusterer.Reach;
-        var to = documents.Max(d => d.Published) + clusterer.Reach;
-        var current = new Dictionary<long, long>();
-        foreach (var (document, storyId) in window.Values)
-        {
-            if (document.Published >= from && document.Published <= to && !fresh.ContainsKey(document.ItemId) && !borderline.ContainsKey(document.ItemId))
-            {
-                documents.Add(document);
-                current[document.ItemId] = storyId;
-            }
-        }
-
-        var partition = clusterer.Cluster(documents, current, cancellationToken);
+        var (reconciliation, current) = clusterer.Pass(documents, window.Values, cancellationToken);
         if (clusterer.EmbeddingError is { } error && !warnedNoEmbeddings)
         {
             warnedNoEmbeddings = true;
             LogNoEmbeddings(logger, error);
         }
 
-        foreach (var story in StoryReconciler.Reconcile(partition, current).Stories)
+        foreach (var story in reconciliation.Stories)
         {
             // A story of borderline items alone is no story: they stay out.
             var relevantFirst = story.ItemIds.FirstOrDefault(id => fresh.ContainsKey(id) || current.ContainsKey(id));

@@ -317,6 +317,7 @@ public interface IStoryStore
 
     /// <summary>Gives a claim back after a failed refresh, so the story is retried at once.</summary>
     Task ReleaseRefreshAsync(long storyId, string claimer, CancellationToken cancellationToken);
+    /// <summary>A story by id; the id of a story merged into another gives that other story (its <see cref="StoryRecord.Id"/> says which).</summary>
     Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken);
 
     /// <summary>Stories refreshed at least once and not merged into another, matching the query, the most recently published first.</summary>

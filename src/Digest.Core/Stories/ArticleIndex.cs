@@ -40,10 +40,23 @@ public sealed class ArticleIndex
             : null;
     }
 
-    /// <summary>Remembers an article placed in a story (the first item that carried it wins).</summary>
+    /// <summary>
+    /// Remembers an article placed in a story (the first item that carried it wins). The same item again in another story
+    /// moved there with its story (a merge): the article now leads to that story.
+    /// </summary>
     public void Add(string url, string title, DateTimeOffset published, KnownArticle article)
     {
         var fingerprint = Fingerprint(title);
+        if (url.Length > 0 && byUrl.TryGetValue(url, out var known) && known.ItemId == article.ItemId)
+        {
+            byUrl[url] = article;
+        }
+
+        if (fingerprint is not null && byFingerprint.TryGetValue(fingerprint, out var alike) && alike.Article.ItemId == article.ItemId)
+        {
+            byFingerprint[fingerprint] = (article, alike.Published);
+        }
+
         var addedUrl = url.Length > 0 && byUrl.TryAdd(url, article) ? url : null;
         var addedFingerprint = fingerprint is not null && byFingerprint.TryAdd(fingerprint, (article, published)) ? fingerprint : null;
         if (addedUrl is null && addedFingerprint is null)

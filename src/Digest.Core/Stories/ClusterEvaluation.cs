@@ -7,13 +7,86 @@ namespace Digest.Core.Stories;
 internal sealed record EvaluatedHeadline(Headline Headline, bool Relevant, int? Story, bool Duplicate);
 
 /// <summary>
-/// The story evaluator behind <c>digest eval cluster</c>: classifies headlines (unless all are taken), clusters the
-/// relevant ones as one window, the way the pipeline re-clusters its recent items, and scores the stories against an
-/// editor's with B-cubed precision, recall and F1.
+/// The story evaluator behind <c>digest eval cluster</c>: classifies headlines (unless all are taken), replays the relevant
+/// ones through the process stage's passes (<see cref="RunPasses"/>) — one pass per moment they were first seen (the
+/// hourly listings), each clustering its items with the committed ones within reach, pinned to their stories, and
+/// merging committed stories the pass shows to be one event (<see cref="StoryWindowClusterer.Pass"/>, the pipeline's own code) — and scores the
+/// stories against an editor's with B-cubed precision, recall and F1. <see cref="RunOneWindow"/> clusters them all as
+/// one window instead (what a pass could do if nothing were committed yet).
 /// </summary>
 internal static class ClusterEvaluation
 {
-    public static List<EvaluatedHeadline> Run(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, CancellationToken cancellationToken)
+    /// <summary><see cref="RunPasses"/>, or <see cref="RunOneWindow"/> when <paramref name="oneWindow"/>.</summary>
+    public static List<EvaluatedHeadline> Run(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, bool oneWindow, CancellationToken cancellationToken) =>
+        oneWindow ? RunOneWindow(headlines, classifier, clusterer, cancellationToken) : RunPasses(headlines, classifier, clusterer, cancellationToken);
+
+    /// <param name="every">One pass per this much time of first sightings (null: one per listing, as hourly polls give),
+    /// to see how much the stories depend on when the passes ran.</param>
+    public static List<EvaluatedHeadline> RunPasses(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, CancellationToken cancellationToken, TimeSpan? every = null)
+    {
+        var relevant = Relevant(headlines, classifier, cancellationToken);
+        var committed = new Dictionary<long, (StoryDocument Document, long StoryId)>();
+        var duplicates = new HashSet<long>();
+        long next = 0;
+        foreach (var batch in relevant.OrderBy(d => d, StoryDocument.Order).GroupBy(d => every is { } span ? d.Published.UtcTicks / span.Ticks * span.Ticks : d.Published.UtcTicks))
+        {
+            var (reconciliation, _) = clusterer.Pass([.. batch], committed.Values, cancellationToken);
+            var inBatch = batch.ToDictionary(d => d.ItemId);
+            foreach (var story in reconciliation.Stories)
+            {
+                var joining = story.ItemIds.Where(inBatch.ContainsKey).ToList();
+                if (joining.Count == 0 && story.Absorbed.Count == 0)
+                {
+                    continue;
+                }
+
+                // As the store commits a pass: new items join, a new story gets the next id, absorbed stories move whole.
+                var storyId = story.StoryId ?? ++next;
+                foreach (var id in joining)
+                {
+                    committed[id] = (inBatch[id], storyId);
+                    if (story.DuplicateOf.ContainsKey(id))
+                    {
+                        duplicates.Add(id);
+                    }
+                }
+
+                foreach (var absorbed in story.Absorbed)
+                {
+                    foreach (var (id, entry) in committed.Where(c => c.Value.StoryId == absorbed).ToList())
+                    {
+                        committed[id] = (entry.Document, storyId);
+                    }
+                }
+            }
+        }
+
+        var storyOf = committed.ToDictionary(c => c.Key, c => (int)c.Value.StoryId);
+        return [.. headlines.Select((h, i) => storyOf.TryGetValue(i + 1L, out var story)
+            ? new EvaluatedHeadline(h, true, story, duplicates.Contains(i + 1L))
+            : new EvaluatedHeadline(h, false, null, false))];
+    }
+
+    /// <summary>The relevant headlines clustered as one window, with nothing committed before: no pass boundaries.</summary>
+    public static List<EvaluatedHeadline> RunOneWindow(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, CancellationToken cancellationToken)
+    {
+        var partition = clusterer.Cluster(Relevant(headlines, classifier, cancellationToken), null, cancellationToken);
+        var storyOf = new Dictionary<long, int>();
+        for (var c = 0; c < partition.Clusters.Count; c++)
+        {
+            foreach (var id in partition.Clusters[c].ItemIds)
+            {
+                storyOf[id] = c + 1;
+            }
+        }
+
+        return [.. headlines.Select((h, i) => storyOf.TryGetValue(i + 1L, out var story)
+            ? new EvaluatedHeadline(h, true, story, partition.DuplicateOf.ContainsKey(i + 1L))
+            : new EvaluatedHeadline(h, false, null, false))];
+    }
+
+    /// <summary>The headlines the classifier finds relevant (all of them without one), as documents numbered by line.</summary>
+    private static List<StoryDocument> Relevant(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, CancellationToken cancellationToken)
     {
         var relevant = new List<StoryDocument>();
         for (var i = 0; i < headlines.Count; i++)
@@ -28,20 +101,7 @@ internal static class ClusterEvaluation
             relevant.Add(Document(headline, i + 1L));
         }
 
-        var partition = clusterer.Cluster(relevant, null, cancellationToken);
-
-        var storyOf = new Dictionary<long, int>();
-        for (var c = 0; c < partition.Clusters.Count; c++)
-        {
-            foreach (var id in partition.Clusters[c].ItemIds)
-            {
-                storyOf[id] = c + 1;
-            }
-        }
-
-        return [.. headlines.Select((h, i) => storyOf.TryGetValue(i + 1L, out var story)
-            ? new EvaluatedHeadline(h, true, story, partition.DuplicateOf.ContainsKey(i + 1L))
-            : new EvaluatedHeadline(h, false, null, false))];
+        return relevant;
     }
 
     /// <summary>A headline as the clusterer reads an item.</summary>
@@ -189,13 +249,13 @@ internal static class HeldOutEvaluation
     /// trained on the pairs of the other days (each period a window of its own) clusters the held-out days. Nothing is
     /// chosen on the held-out days; the merge rule is the model's even odds.
     /// </summary>
-    public static List<(string Name, int TrainItems, int TestItems, BCubedScore Score)> Model(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Headline> others, Func<StoryPairModel?, StoryWindowClusterer> clusterer, CancellationToken cancellationToken)
+    public static List<(string Name, int TrainItems, int TestItems, BCubedScore Score)> Model(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Headline> others, Func<StoryPairModel?, StoryWindowClusterer> clusterer, bool oneWindow, CancellationToken cancellationToken)
     {
         var results = new List<(string, int, int, BCubedScore)>();
         foreach (var (name, tune, test) in RollingSets(labelled).Concat(FoldSets(labelled, 3)))
         {
             var model = ClusterEvaluation.TrainPairs([.. tune], labels, others, clusterer(null), name, cancellationToken);
-            var score = ClusterEvaluation.Score(ClusterEvaluation.Run(test, null, clusterer(model), cancellationToken), labels);
+            var score = ClusterEvaluation.Score(ClusterEvaluation.Run(test, null, clusterer(model), oneWindow, cancellationToken), labels);
             results.Add((name, tune.Sum(p => p.Count), test.Count, score));
         }
 
@@ -204,11 +264,11 @@ internal static class HeldOutEvaluation
 
     public static readonly double[] Thresholds = [0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70];
 
-    public static List<HeldOutScore> Rolling(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken) =>
-        [.. RollingSets(labelled).Select(s => Score(s.Name, s.Tune, s.Test, labels, clusterer, defaults, cancellationToken))];
+    public static List<HeldOutScore> Rolling(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, bool oneWindow, CancellationToken cancellationToken) =>
+        [.. RollingSets(labelled).Select(s => Score(s.Name, s.Tune, s.Test, labels, clusterer, defaults, oneWindow, cancellationToken))];
 
-    public static List<HeldOutScore> Folds(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, int folds, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken) =>
-        [.. FoldSets(labelled, folds).Select(s => Score(s.Name, s.Tune, s.Test, labels, clusterer, defaults, cancellationToken))];
+    public static List<HeldOutScore> Folds(IReadOnlyList<Headline> labelled, IReadOnlyDictionary<string, string> labels, int folds, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, bool oneWindow, CancellationToken cancellationToken) =>
+        [.. FoldSets(labelled, folds).Select(s => Score(s.Name, s.Tune, s.Test, labels, clusterer, defaults, oneWindow, cancellationToken))];
 
     /// <summary>The rolling origin's periods: for every other cutoff day, the days up to it (to tune on) and the days after.</summary>
     public static List<(string Name, List<List<Headline>> Tune, List<Headline> Test)> RollingSets(IReadOnlyList<Headline> labelled)
@@ -247,7 +307,7 @@ internal static class HeldOutEvaluation
         return sets;
     }
 
-    private static HeldOutScore Score(string name, List<List<Headline>> tune, List<Headline> test, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, CancellationToken cancellationToken)
+    private static HeldOutScore Score(string name, List<List<Headline>> tune, List<Headline> test, IReadOnlyDictionary<string, string> labels, Func<EventClusterSettings, StoryWindowClusterer> clusterer, EventClusterSettings defaults, bool oneWindow, CancellationToken cancellationToken)
     {
         // The threshold that does best on the tuning periods, each clustered as its own window (items pooled for the mean).
         var chosen = Thresholds
@@ -256,7 +316,7 @@ internal static class HeldOutEvaluation
         return new HeldOutScore(name, tune.Sum(p => p.Count), test.Count, chosen, Evaluate(test, defaults with { MergeThreshold = chosen }), Evaluate(test, defaults));
 
         BCubedScore Evaluate(List<Headline> headlines, EventClusterSettings settings) =>
-            ClusterEvaluation.Score(ClusterEvaluation.Run(headlines, null, clusterer(settings), cancellationToken), labels);
+            ClusterEvaluation.Score(ClusterEvaluation.Run(headlines, null, clusterer(settings), oneWindow, cancellationToken), labels);
     }
 
     private static DateOnly Day(Headline h) => DateOnly.FromDateTime((h.FirstSeen ?? DateTimeOffset.UnixEpoch).UtcDateTime);

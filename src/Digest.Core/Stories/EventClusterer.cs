@@ -95,6 +95,10 @@ public sealed record EventClusterSettings
     /// <summary>With a same-event model: a small story within a round's span joins the round when the mean probability
     /// of its pairs with the round's items is at least 0.5 plus this (−0.25: a mean of 0.25).</summary>
     public double ModelAbsorbThreshold { get; init; } = -0.25;
+
+    /// <summary>Whether two stories committed in earlier passes merge when this pass's items show them to be one event
+    /// (and a committed round absorbs a committed small story within its span). Off: a committed story never merges.</summary>
+    public bool MergeStories { get; init; } = true;
 }
 
 /// <summary>
@@ -250,7 +254,15 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             }
         }
 
-        groups = AbsorbIntoRounds(groups, prepared);
+        // A group that gained an unpinned item this pass is "touched": only new evidence can show two committed stories
+        // to be one event, and only a touched story may merge with another committed one or absorb it.
+        var touched = groups.Select(g => g.Members.Any(i => pinnedOf[i] is null)).ToList();
+        if (settings.MergeStories)
+        {
+            (groups, touched) = MergeStories(groups, touched);
+        }
+
+        groups = AbsorbIntoRounds(groups, prepared, settings.MergeStories ? touched : null);
         var clusters = groups
             .OrderBy(g => g.Members[0])
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
@@ -258,6 +270,117 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         return new StoryPartition(clusters, NearCopies());
 
         double Hours(int earlier, int later) => (docs[later].Document.Published - docs[earlier].Document.Published).TotalHours;
+
+        // Two committed stories merge when, with this pass's items in them, the mean of their member pairs says one event
+        // as surely as two clusters must to merge in the linkage above (average linkage over whole stories: a story is
+        // judged by all its members). Pairs of stories of which at least one is touched are scored; merges go best
+        // first, ties to the earlier stories; the merged story keeps the id of the one whose first item is earlier.
+        (List<(List<int> Members, long? Pinned)>, List<bool>) MergeStories(List<(List<int> Members, long? Pinned)> start, List<bool> startTouched)
+        {
+            var live = start.Select(g => (Members: new List<int>(g.Members), g.Pinned)).ToList();
+            var isTouched = new List<bool>(startTouched);
+            var gone = new bool[live.Count];
+            var committed = Enumerable.Range(0, live.Count).Where(g => live[g].Pinned is not null).ToList();
+
+            // The candidates: pairs of committed stories, one of them touched, with members within the fade of each other
+            // (a pair of stories further apart counts what far pairs count, below any threshold to merge at).
+            var sums = new Dictionary<(int, int), double>();
+            foreach (var a in committed.Where(g => isTouched[g]))
+            {
+                foreach (var b in committed)
+                {
+                    var key = (Math.Min(a, b), Math.Max(a, b));
+                    if (a != b && !sums.ContainsKey(key) && !Far(live[a].Members, live[b].Members))
+                    {
+                        sums[key] = StorySum(live[key.Item1].Members, live[key.Item2].Members);
+                    }
+                }
+            }
+
+            while (true)
+            {
+                var best = (Key: (-1, -1), Mean: double.NegativeInfinity);
+                foreach (var (key, sum) in sums)
+                {
+                    var mean = sum / ((double)live[key.Item1].Members.Count * live[key.Item2].Members.Count);
+                    if (mean > best.Mean || (mean == best.Mean && key.CompareTo(best.Key) < 0))
+                    {
+                        best = (key, mean);
+                    }
+                }
+
+                if (best.Key.Item1 < 0 || best.Mean < Threshold)
+                {
+                    break;
+                }
+
+                // The survivor is the story told first: groups are in the order of their first items.
+                var (keep, drop) = best.Key;
+                var before = (Keep: live[keep].Members, Drop: live[drop].Members);
+                var merged = before.Keep.Concat(before.Drop).Order().ToList();
+                var next = new Dictionary<(int, int), double>();
+                foreach (var c in committed)
+                {
+                    if (c == keep || c == drop || gone[c] || Far(merged, live[c].Members))
+                    {
+                        continue;
+                    }
+
+                    var withKeep = sums.TryGetValue((Math.Min(keep, c), Math.Max(keep, c)), out var k) ? k : StorySum(before.Keep, live[c].Members);
+                    var withDrop = sums.TryGetValue((Math.Min(drop, c), Math.Max(drop, c)), out var d) ? d : StorySum(before.Drop, live[c].Members);
+                    next[(Math.Min(keep, c), Math.Max(keep, c))] = withKeep + withDrop;
+                }
+
+                foreach (var key in sums.Keys.Where(k => k.Item1 == keep || k.Item2 == keep || k.Item1 == drop || k.Item2 == drop).ToList())
+                {
+                    sums.Remove(key);
+                }
+
+                foreach (var (key, sum) in next)
+                {
+                    sums[key] = sum;
+                }
+
+                live[keep] = (merged, live[keep].Pinned);
+                isTouched[keep] = true;
+                gone[drop] = true;
+            }
+
+            var kept = Enumerable.Range(0, live.Count).Where(g => !gone[g]).ToList();
+            return ([.. kept.Select(g => live[g])], [.. kept.Select(g => isTouched[g])]);
+        }
+
+        // Whether every member of one group is further than the fade from every member of the other (members in time order).
+        bool Far(List<int> a, List<int> b) =>
+            Math.Max(a[0], b[0]) > Math.Min(a[^1], b[^1]) && Hours(Math.Min(a[^1], b[^1]), Math.Max(a[0], b[0])) > fadeEnd;
+
+        // The sum of the pair values of two groups' members; −∞ as soon as two of them are placed at different venues.
+        // Pairs beyond the fade count what PairValue says of them without being scored one by one.
+        double StorySum(List<int> a, List<int> b)
+        {
+            // Members sorted by time: when the closest two of them are beyond the fade, so are all their pairs.
+            if (Far(a, b))
+            {
+                return (farIsZero ? 0 : settings.ModelFarPair) * a.Count * b.Count;
+            }
+
+            double sum = 0;
+            foreach (var i in a)
+            {
+                foreach (var j in b)
+                {
+                    var v = i < j ? PairValue(i, j) : PairValue(j, i);
+                    if (double.IsNegativeInfinity(v))
+                    {
+                        return v;
+                    }
+
+                    sum += v;
+                }
+            }
+
+            return sum;
+        }
 
         // How much two items (i before j) look like one event, as a sum starts; a near-copy counts as very similar.
         double PairValue(int i, int j)
@@ -522,7 +645,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// its last — and leads with no development of its own joins the round when its members are, on average, still
     /// similar to the round's. A story at another venue never does.
     /// </summary>
-    internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared)
+    /// <param name="touched">Which groups gained items this pass: a committed story is absorbed by a committed round only
+    /// when one of them did. Null: committed stories are never absorbed.</param>
+    internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched = null)
     {
         var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To)>();
         for (var g = 0; g < groups.Count; g++)
@@ -553,7 +678,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             var best = (Score: model is null ? settings.AbsorbThreshold : settings.ModelAbsorbThreshold, Group: -1);
             foreach (var round in rounds)
             {
-                if (groups[round.Group].Pinned is { } p && groups[g].Pinned is { } q && p != q)
+                if (groups[round.Group].Pinned is { } p && groups[g].Pinned is { } q && p != q && !(touched is not null && (touched[round.Group] || touched[g])))
                 {
                     continue;
                 }

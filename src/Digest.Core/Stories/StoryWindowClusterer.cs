@@ -15,6 +15,42 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
     /// <summary>Why the last pass had to go without embeddings for its new items (null when it did not): for the caller to log.</summary>
     public string? EmbeddingError { get; private set; }
 
+    /// <summary>
+    /// One process pass, as the pipeline makes it and <c>eval cluster</c> replays it: the batch's new documents with the
+    /// committed items within <see cref="Reach"/> of them, those pinned to their stories, clustered and mapped onto the
+    /// stories users know (<see cref="StoryReconciler"/>). A reconciled story's <see cref="ReconciledStory.Absorbed"/>
+    /// are committed stories this pass shows to be the same event (<see cref="EventClusterSettings.MergeStories"/>).
+    /// </summary>
+    /// <param name="batch">The pass's new documents.</param>
+    /// <param name="committed">The committed items with their stories (any may be outside the reach; the batch's own are skipped).</param>
+    /// <returns>The reconciliation, and the story each committed item of the clustered window was in.</returns>
+    public (Reconciliation Reconciliation, IReadOnlyDictionary<long, long> Current) Pass(IReadOnlyList<StoryDocument> batch, IEnumerable<(StoryDocument Document, long StoryId)> committed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(committed);
+        if (batch.Count == 0)
+        {
+            return (new Reconciliation([], []), new Dictionary<long, long>());
+        }
+
+        var documents = new List<StoryDocument>(batch);
+        var inBatch = batch.Select(d => d.ItemId).ToHashSet();
+        var from = batch.Min(d => d.Published) - Reach;
+        var to = batch.Max(d => d.Published) + Reach;
+        var current = new Dictionary<long, long>();
+        foreach (var (document, storyId) in committed)
+        {
+            if (document.Published >= from && document.Published <= to && !inBatch.Contains(document.ItemId))
+            {
+                documents.Add(document);
+                current[document.ItemId] = storyId;
+            }
+        }
+
+        var partition = Cluster(documents, current, cancellationToken);
+        return (StoryReconciler.Reconcile(partition, current), current);
+    }
+
     public StoryPartition Cluster(IReadOnlyList<StoryDocument> window, IReadOnlyDictionary<long, long>? pinned, CancellationToken cancellationToken) =>
         clusterer.Cluster(Features(window, cancellationToken), pinned);
 

@@ -19,6 +19,12 @@ public sealed class StoryModel(IStoryStore stories, IItemStore items) : PageMode
             return NotFound();
         }
 
+        if (Story.Id != id)
+        {
+            // Merged into another story (the same event): its address leads there.
+            return RedirectToPage(new { id = Story.Id });
+        }
+
         Items = (await items.GetStoryItemsAsync(id, cancellationToken)).OrderBy(i => i.Item.Published).ThenBy(i => i.Id).ToList();
         return Page();
     }

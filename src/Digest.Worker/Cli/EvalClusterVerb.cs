@@ -8,8 +8,12 @@ namespace Digest.Worker.Cli;
 
 /// <summary>
 /// <c>digest eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from D --to D]
-/// [--no-embeddings] [--show N] [--set Name=value …] [--profile F] [--model F]</c>: classifies the headlines (all of them
-/// with --all), clusters the relevant ones into stories as one window, and prints the stories; with --labels it keeps
+/// [--no-embeddings] [--one-window | --pass-hours N] [--show N] [--set Name=value …] [--profile F] [--model F]</c>:
+/// classifies the headlines (all of them with --all), replays the relevant ones through the process stage's passes — one
+/// per listing (each distinct first-seen time), or one per N hours of them with --pass-hours (the dev figure only) —
+/// with the pipeline's own clustering, committed items pinned and committed stories merged when a pass shows them to be
+/// one event (<c>--set MergeStories=false</c>: never), or clusters them all as one window with --one-window; and prints
+/// the stories; with --labels it keeps
 /// only the labelled lines and prints B-cubed precision, recall and F1; --output writes <c>id&lt;TAB&gt;story</c> for
 /// every line (story <c>-</c> for a line the classifier left out). With --labels and --rolling it also scores days the
 /// clusterer was not tuned on: a rolling origin and three held-back folds (<see cref="HeldOutEvaluation"/>).
@@ -20,9 +24,9 @@ namespace Digest.Worker.Cli;
 /// </summary>
 internal static class EvalClusterVerb
 {
-    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--clusterer pairs|rules|incremental] [--story-model F] [--rolling] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
+    private const string Usage = "usage: eval cluster --input FILE.jsonl [--labels FILE.tsv] [--output FILE.tsv] [--all] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--no-embeddings] [--clusterer pairs|rules|incremental] [--story-model F] [--rolling] [--one-window | --pass-hours N] [--show 10] [--set MergeThreshold=0.45 …] [--profile topic.json] [--model model.bin]";
 
-    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--clusterer", "--story-model", "--rolling", "--show", "--set", "--profile", "--model"];
+    private static readonly string[] Known = ["--input", "--labels", "--output", "--all", "--from", "--to", "--no-embeddings", "--clusterer", "--story-model", "--rolling", "--one-window", "--pass-hours", "--show", "--set", "--profile", "--model"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -53,6 +57,18 @@ internal static class EvalClusterVerb
         {
             await stderr.WriteLineAsync($"--show wants a number of stories to print, not '{showText}'");
             return 2;
+        }
+
+        TimeSpan? passEvery = null;
+        if (parsed.Value("--pass-hours") is { } hoursText)
+        {
+            if (!int.TryParse(hoursText, NumberStyles.None, CultureInfo.InvariantCulture, out var hours) || hours is < 1 or > 24 * 30 || parsed.Has("--one-window"))
+            {
+                await stderr.WriteLineAsync($"--pass-hours wants a number of hours from 1 to 720 (one process pass per that many hours of first sightings), not '{hoursText}', and not with --one-window");
+                return 2;
+            }
+
+            passEvery = TimeSpan.FromHours(hours);
         }
 
         var kind = parsed.Value("--clusterer") ?? "pairs";
@@ -113,11 +129,16 @@ internal static class EvalClusterVerb
 
             using var embedder = parsed.Has("--no-embeddings") || incremental.Value ? null : new MiniLmEmbedder();
             var all = parsed.Has("--all");
+            var oneWindow = parsed.Has("--one-window");
             var results = incremental.Value
                 ? ClusterEvaluation.RunIncremental(headlines, all ? null : classifier, Incremental(classifier.Profile), cancellationToken)
-                : ClusterEvaluation.Run(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings, model), embedder), cancellationToken);
+                : passEvery is { } every
+                    ? ClusterEvaluation.RunPasses(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings, model), embedder), cancellationToken, every)
+                    : ClusterEvaluation.Run(headlines, all ? null : classifier, new StoryWindowClusterer(new EventFeatureExtractor(classifier.Profile), new EventClusterer(settings, model), embedder), oneWindow, cancellationToken);
             var stories = results.Where(r => r.Story is not null).GroupBy(r => r.Story!.Value).ToList();
-            var how = (incremental.Value ? "incremental clusterer" : model is null ? "hand-weighted rules" : "same-event model") + (incremental.Value ? "" : embedder is null ? ", without embeddings" : ", with " + embedder.Model + " embeddings");
+            var how = (incremental.Value ? "incremental clusterer" : model is null ? "hand-weighted rules" : "same-event model") + (incremental.Value ? "" : embedder is null ? ", without embeddings" : ", with " + embedder.Model + " embeddings")
+                + (incremental.Value ? "" : oneWindow ? ", one window" : (settings.MergeStories ? ", the pipeline's passes with story merges" : ", the pipeline's passes without story merges")
+                    + (passEvery is { } e ? string.Create(CultureInfo.InvariantCulture, $", one pass per {e.TotalHours:0} h") : ", one pass per listing"));
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{headlines.Count} headlines, {results.Count(r => r.Relevant)} {(all ? "clustered (--all)" : "relevant")} → {stories.Count} stories ({results.Count(r => r.Duplicate)} near-copies), {how}"));
 
@@ -134,11 +155,11 @@ internal static class EvalClusterVerb
             }
             else if (labels is not null && parsed.Has("--rolling") && model is not null)
             {
-                await WriteModelHeldOutAsync(headlines, unfiltered, labels, settings, classifier.Profile, embedder, stdout, cancellationToken);
+                await WriteModelHeldOutAsync(headlines, unfiltered, labels, settings, classifier.Profile, embedder, oneWindow, stdout, cancellationToken);
             }
             else if (labels is not null && parsed.Has("--rolling"))
             {
-                await WriteHeldOutAsync(headlines, labels, settings, classifier.Profile, embedder, stdout, cancellationToken);
+                await WriteHeldOutAsync(headlines, labels, settings, classifier.Profile, embedder, oneWindow, stdout, cancellationToken);
             }
 
             if (parsed.Value("--output") is { } output)
@@ -196,11 +217,11 @@ internal static class EvalClusterVerb
         }
     }
 
-    private static async Task WriteModelHeldOutAsync(List<Headline> headlines, List<Headline> unfiltered, Dictionary<string, string> labels, EventClusterSettings settings, TopicProfile profile, ITextEmbedder? embedder, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task WriteModelHeldOutAsync(List<Headline> headlines, List<Headline> unfiltered, Dictionary<string, string> labels, EventClusterSettings settings, TopicProfile profile, ITextEmbedder? embedder, bool oneWindow, TextWriter stdout, CancellationToken cancellationToken)
     {
         var cached = embedder is null ? null : new CachingEmbedder(embedder);
         var extractor = new EventFeatureExtractor(profile);
-        var rows = HeldOutEvaluation.Model(headlines, labels, ClusterEvaluation.Confusable(unfiltered, labels, extractor), m => new StoryWindowClusterer(extractor, new EventClusterer(settings, m), cached), cancellationToken);
+        var rows = HeldOutEvaluation.Model(headlines, labels, ClusterEvaluation.Confusable(unfiltered, labels, extractor), m => new StoryWindowClusterer(extractor, new EventClusterer(settings, m), cached), oneWindow, cancellationToken);
         await stdout.WriteLineAsync();
         await stdout.WriteLineAsync("held out (the same-event model trained on the other days' pairs; F1 on the days held out):");
         foreach (var (name, train, test, score) in rows)
@@ -219,13 +240,13 @@ internal static class EvalClusterVerb
         }
     }
 
-    private static async Task WriteHeldOutAsync(List<Headline> headlines, Dictionary<string, string> labels, EventClusterSettings settings, TopicProfile profile, ITextEmbedder? embedder, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task WriteHeldOutAsync(List<Headline> headlines, Dictionary<string, string> labels, EventClusterSettings settings, TopicProfile profile, ITextEmbedder? embedder, bool oneWindow, TextWriter stdout, CancellationToken cancellationToken)
     {
         var cached = embedder is null ? null : new CachingEmbedder(embedder);
         var extractor = new EventFeatureExtractor(profile);
         StoryWindowClusterer Make(EventClusterSettings s) => new(extractor, new EventClusterer(s), cached);
-        var rows = HeldOutEvaluation.Rolling(headlines, labels, Make, settings, cancellationToken)
-            .Concat(HeldOutEvaluation.Folds(headlines, labels, 3, Make, settings, cancellationToken)).ToList();
+        var rows = HeldOutEvaluation.Rolling(headlines, labels, Make, settings, oneWindow, cancellationToken)
+            .Concat(HeldOutEvaluation.Folds(headlines, labels, 3, Make, settings, oneWindow, cancellationToken)).ToList();
         await stdout.WriteLineAsync();
         await stdout.WriteLineAsync("held out (MergeThreshold chosen on the tuning days from " + string.Join("/", HeldOutEvaluation.Thresholds.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture))) + "; F1 on the days held out):");
         foreach (var row in rows)
@@ -253,18 +274,33 @@ internal static class EvalClusterVerb
         }
     }
 
-    /// <summary>Overrides one clusterer setting by name (<c>MergeThreshold=0.5</c>), for experiments.</summary>
+    /// <summary>Overrides one clusterer setting by name (<c>MergeThreshold=0.5</c>, <c>MergeStories=false</c>), for experiments.</summary>
     private static bool TrySet(ref EventClusterSettings settings, string assignment, out string error)
     {
         var parts = assignment.Split('=', 2);
         var property = typeof(EventClusterSettings).GetProperty(parts[0]);
-        if (parts.Length != 2 || property is null || property.PropertyType != typeof(double))
+        if (parts.Length != 2 || property is null || (property.PropertyType != typeof(double) && property.PropertyType != typeof(bool)))
         {
-            error = "wants Name=number with one of " + string.Join(", ", typeof(EventClusterSettings).GetProperties().Select(p => p.Name));
+            error = "wants Name=value with one of " + string.Join(", ", typeof(EventClusterSettings).GetProperties().Select(p => p.Name));
             return false;
         }
 
-        if (!double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        object value;
+        if (property.PropertyType == typeof(bool))
+        {
+            if (!bool.TryParse(parts[1], out var flag))
+            {
+                error = $"'{parts[1]}' is not true or false";
+                return false;
+            }
+
+            value = flag;
+        }
+        else if (double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            value = number;
+        }
+        else
         {
             error = $"'{parts[1]}' is not a number";
             return false;

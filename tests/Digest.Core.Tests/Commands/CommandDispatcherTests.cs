@@ -144,6 +144,30 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Story_OfAStoryMergedIntoAnother_ShowsTheStoryItWasMergedInto()
+    {
+        var now = time.GetUtcNow();
+        var feed = await store.UpsertFeedAsync("https://example.org/rss", "Example", "Example", TimeSpan.FromMinutes(15), CancellationToken.None);
+        var items = await store.AddItemsAsync(feed.Id,
+        [
+            new Item("k1", "Envoys open a round of talks in Geneva", "https://example.org/1", "", null, now),
+            new Item("k2", "Geneva round opens with both delegations present", "https://example.org/2", "", null, now.AddMinutes(5)),
+        ], false, now, CancellationToken.None);
+        var kept = await StorySeeds.StoryAsync(store, [items[0]], now, CancellationToken.None);
+        var merged = await StorySeeds.StoryAsync(store, [items[1]], now, CancellationToken.None);
+        await store.CommitProcessedAsync(new ProcessedBatch([], [], [], [new StoryMerge(merged, kept)]), now.AddHours(1), CancellationToken.None);
+        await StorySeeds.RefreshAllAsync(store, now.AddHours(1), CancellationToken.None);
+
+        var answer = await AskAsync($"/story {merged}");
+        var feedback = await AskAsync($"/feedback {merged} good");
+
+        answer.Text.ShouldBe($"Story #{kept}: 2 articles from 1 outlets (#{merged} was merged into it: the same event)");
+        answer.Entries.Skip(1).Select(e => e.Title).ShouldBe(["Envoys open a round of talks in Geneva", "Geneva round opens with both delegations present"]);
+        feedback.Text.ShouldBe("Thanks — noted that “Envoys open a round of talks in Geneva” is on topic. The classifier learns from this when it is retrained.");
+        (await store.GetFeedbackAsync(CancellationToken.None)).ShouldHaveSingleItem().StoryId.ShouldBe(kept);
+    }
+
+    [Fact]
     public async Task Alerts_AddListRemove_LiveInThePrivateChannelOfTheCaller()
     {
         (await AskAsync("/alerts add “security guarantees”")).Text.ShouldStartWith("Alert added: I'll tell you privately when a new story mentions “security guarantees”.");

@@ -1,6 +1,7 @@
 using Digest.Core.Digests;
 using Digest.Core.Pipeline;
 using Digest.Core.Storage;
+using Digest.Core.Stories;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using static Digest.Core.Tests.Pipeline.PipelineWorkers;
@@ -230,5 +231,49 @@ public sealed class ProcessStageTests : IAsyncDisposable
 
         (await workers.StoryOfAsync("k2")).ShouldBe(await workers.StoryOfAsync("k1"));
         (await workers.StoryOfAsync("u1")).ShouldNotBe(await workers.StoryOfAsync("k1"));
+    }
+
+    [Fact]
+    public async Task Drain_ALaterReportShowsTwoStoriesToBeOneEvent_TheyBecomeOneUnderTheFirstsIdAndAreRefreshedOnce()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var wire = await workers.FeedAsync("Harbor Wire");
+        var post = await workers.FeedAsync("Evening Post");
+        // What the headlines mean: the first two half alike (not one event on their own), the third close to both.
+        var embedder = new VectorEmbedder(new()
+        {
+            ["framework for a ceasefire"] = [1f, 0f],
+            ["territorial questions"] = [0.5f, 0.866f],
+            ["on the table"] = [0.866f, 0.5f],
+        });
+        var refresh = workers.Refresh();
+
+        await workers.PollAsync(wire, false, NewItem("x1", "Negotiators draft a revised framework for a ceasefire", 0));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        await workers.PollAsync(post, false, NewItem("x2", "Delegations trade proposals over territorial questions", 1));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        var first = (await workers.StoryOfAsync("x1")).ShouldNotBeNull();
+        var second = (await workers.StoryOfAsync("x2")).ShouldNotBeNull();
+        second.ShouldNotBe(first);
+        await refresh.RunAsync(Task.CompletedTask, Ct);
+
+        await workers.PollAsync(wire, false, NewItem("x3", "Ceasefire framework and territorial proposals on the table", 2));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        await refresh.RunAsync(Task.CompletedTask, Ct);
+
+        (await workers.StoryOfAsync("x2")).ShouldBe(first);
+        (await workers.StoryOfAsync("x3")).ShouldBe(first);
+        (await workers.Store.GetStoryAsync(second, Ct)).ShouldNotBeNull().Id.ShouldBe(first);
+        (await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct)).ShouldHaveSingleItem().ItemCount.ShouldBe(3);
+        (await workers.Store.GetBacklogAsync(Ct)).ShouldBe(new PipelineBacklog(0, 0));
+    }
+
+    /// <summary>A stand-in for a sentence-embedding model: a headline containing a phrase means that phrase's vector.</summary>
+    private sealed class VectorEmbedder(Dictionary<string, float[]> meanings) : ITextEmbedder
+    {
+        public string Model => "vectors";
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+            [.. texts.Select(t => meanings.First(m => t.Contains(m.Key, StringComparison.Ordinal)).Value)];
     }
 }

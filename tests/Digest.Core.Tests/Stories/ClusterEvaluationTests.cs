@@ -38,7 +38,7 @@ public sealed class ClusterEvaluationTests
         var profile = TopicProfile.Load(ShippedClassifier.ProfilePath);
         var clusterer = new StoryWindowClusterer(new EventFeatureExtractor(profile), new EventClusterer());
 
-        var results = ClusterEvaluation.Run(headlines, null, clusterer, TestContext.Current.CancellationToken);
+        var results = ClusterEvaluation.RunOneWindow(headlines, null, clusterer, TestContext.Current.CancellationToken);
         var score = ClusterEvaluation.Score(results, labels);
 
         results.Count.ShouldBe(162);

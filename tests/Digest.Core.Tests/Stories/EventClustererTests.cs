@@ -186,7 +186,7 @@ public sealed class EventClustererTests
     }
 
     [Fact]
-    public void Cluster_PinnedStories_NeverMergeButNewItemsJoinThem()
+    public void Cluster_PinnedStoriesWithMergesOff_NeverMergeButNewItemsJoinThem()
     {
         var documents = Features(
             (1, 0, "US and Ukrainian negotiators hold peace talks in Geneva"),
@@ -194,11 +194,81 @@ public sealed class EventClustererTests
             (3, 2, "Peace talks in Geneva between US and Ukrainian negotiators go on"));
         var pinned = new Dictionary<long, long> { [1] = 100, [2] = 200 };
 
-        var partition = clusterer.Cluster(documents, pinned);
+        var partition = new EventClusterer(new EventClusterSettings { MergeStories = false }).Cluster(documents, pinned);
 
         partition.Clusters.Count.ShouldBe(2);
         partition.Clusters.Select(c => c.PinnedStoryId).ShouldBe([100, 200], ignoreOrder: true);
         partition.Clusters.Single(c => c.ItemIds.Contains(3)).PinnedStoryId.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Cluster_ANewItemShowsTwoCommittedStoriesToBeOneRound_TheyMergeUnderTheStoryToldFirst()
+    {
+        // Two passes put the same Geneva round in two stories; a third item of the round shows they are one.
+        var documents = Features(
+            (1, 0, "US and Ukrainian negotiators hold peace talks in Geneva"),
+            (2, 1, "US and Ukrainian negotiators hold more peace talks in Geneva"),
+            (3, 2, "Peace talks in Geneva between US and Ukrainian negotiators go on"),
+            (4, 3, "Flooding closes schools across the north of the country"));
+        var pinned = new Dictionary<long, long> { [1] = 200, [2] = 100, [4] = 300 };
+
+        var partition = clusterer.Cluster(documents, pinned);
+        var shuffled = clusterer.Cluster([documents[3], documents[1], documents[2], documents[0]], pinned);
+        var reconciled = StoryReconciler.Reconcile(partition, pinned);
+
+        var round = partition.Clusters.Single(c => c.ItemIds.Contains(1));
+        round.ItemIds.ShouldBe([1, 2, 3]);
+        round.PinnedStoryId.ShouldBe(200, "the story whose first item came first keeps its id, whatever the ids");
+        partition.Clusters.Single(c => c.ItemIds.Contains(4)).PinnedStoryId.ShouldBe(300);
+        Describe(shuffled).ShouldBe(Describe(partition));
+        var survivor = reconciled.Stories.Single(s => s.StoryId == 200);
+        survivor.Absorbed.ShouldBe([100]);
+        survivor.Joined.ShouldBe([2, 3]);
+    }
+
+    [Fact]
+    public void Cluster_CommittedStoriesNoNewItemTouches_StayAsTheyWere()
+    {
+        var documents = Features(
+            (1, 0, "US and Ukrainian negotiators hold peace talks in Geneva"),
+            (2, 1, "US and Ukrainian negotiators hold more peace talks in Geneva"),
+            (3, 2, "Flooding closes schools across the north of the country"));
+        var pinned = new Dictionary<long, long> { [1] = 100, [2] = 200 };
+
+        var partition = clusterer.Cluster(documents, pinned);
+
+        partition.Clusters.Where(c => c.PinnedStoryId is not null).Select(c => c.PinnedStoryId).ShouldBe([100, 200], ignoreOrder: true);
+        partition.Clusters.Single(c => c.ItemIds.Contains(3)).PinnedStoryId.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Cluster_CommittedRoundsAtDifferentVenues_NeverMergeWhateverJoinsThem()
+    {
+        var documents = Features(
+            (1, 0, "US and Ukrainian negotiators hold peace talks in Geneva"),
+            (2, 1, "US and Ukrainian negotiators hold peace talks in Abu Dhabi"),
+            (3, 2, "US and Ukrainian negotiators hold peace talks"));
+        var pinned = new Dictionary<long, long> { [1] = 100, [2] = 200 };
+
+        var partition = clusterer.Cluster(documents, pinned);
+
+        partition.Clusters.Select(c => c.PinnedStoryId).ShouldBe([100, 200], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Cluster_ADevelopmentOfItsOwnBesideACommittedRound_StaysItsOwnStory()
+    {
+        // A strike "before the talks" is a strike story, however many talks headlines come in around it.
+        var documents = Features(
+            (1, 0, "US and Ukrainian negotiators hold peace talks in Geneva"),
+            (2, 1, "Russian missile strike kills 12 in Ternopil before Geneva peace talks"),
+            (3, 2, "Peace talks in Geneva between US and Ukrainian negotiators go on"));
+        var pinned = new Dictionary<long, long> { [1] = 100, [2] = 200 };
+
+        var partition = clusterer.Cluster(documents, pinned);
+
+        partition.Clusters.Select(c => c.PinnedStoryId).ShouldBe([100, 200], ignoreOrder: true);
+        partition.Clusters.Single(c => c.ItemIds.Contains(3)).PinnedStoryId.ShouldBe(100);
     }
 
     [Fact]

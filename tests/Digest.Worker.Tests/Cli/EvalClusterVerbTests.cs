@@ -35,6 +35,25 @@ public sealed class EvalClusterVerbTests
     }
 
     [Fact]
+    public async Task EvalCluster_ReplaysThePipelinesPasses_UnlessAskedForOneWindow()
+    {
+        using var cli = new TestSupport.Cli();
+        var input = Path.Combine(cli.Directory, "week.jsonl");
+        await File.WriteAllLinesAsync(input, Week, TestContext.Current.CancellationToken);
+
+        var passes = await cli.RunAsync("eval", "cluster", "--input", input, "--all", "--no-embeddings", "--show", "0");
+        var daily = await cli.RunAsync("eval", "cluster", "--input", input, "--all", "--no-embeddings", "--show", "0", "--pass-hours", "24", "--set", "MergeStories=false");
+        var oneWindow = await cli.RunAsync("eval", "cluster", "--input", input, "--all", "--no-embeddings", "--show", "0", "--one-window");
+        var bad = await cli.RunAsync("eval", "cluster", "--input", input, "--all", "--pass-hours", "0");
+
+        passes.Out.ShouldContain("→ 3 stories (0 near-copies), same-event model, without embeddings, the pipeline's passes with story merges, one pass per listing");
+        daily.Out.ShouldContain("→ 3 stories (0 near-copies), same-event model, without embeddings, the pipeline's passes without story merges, one pass per 24 h");
+        oneWindow.Out.ShouldContain("→ 3 stories (0 near-copies), same-event model, without embeddings, one window");
+        bad.Exit.ShouldBe(2);
+        bad.Err.ShouldContain("--pass-hours wants a number of hours from 1 to 720");
+    }
+
+    [Fact]
     public async Task EvalCluster_Rolling_ScoresEachHeldOutPeriodWithAThresholdChosenBeforeIt()
     {
         using var cli = new TestSupport.Cli();
