@@ -15,7 +15,7 @@ namespace Digest.Embeddings;
 /// Without an arena every run's tensors come from the C heap, which keeps what they free (sizes vary with each
 /// batch's longest headline, so it is seldom reused): <paramref name="releaseFreedMemory"/> hands it back after each
 /// call, and around the model's load, whose parse buffers are freed once the session holds the weights. In `digest once`
-/// over 15 copies of the real feeds that took the peak from 287–299 MB to 273–278 MB (README, Load and chaos harness).
+/// over 15 copies of the real feeds that took the peak from 281–299 MB to 273–282 MB (README, Load and chaos harness).
 /// </summary>
 /// <param name="cacheDirectory">Where the model file is kept between runs (default: digest-models in the temp folder).</param>
 /// <param name="releaseFreedMemory">Returns the C heap's free memory to the system (glibc's <c>malloc_trim</c>); null: nothing.</param>
