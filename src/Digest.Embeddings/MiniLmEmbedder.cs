@@ -13,9 +13,9 @@ namespace Digest.Embeddings;
 /// package's own encoder keeps two more copies alive), and the session runs on one thread without a memory arena: the
 /// bot shares its machine, and a few headlines at a time need neither.
 /// Without an arena every run's tensors come from the C heap, which keeps what they free (sizes vary with each
-/// batch's longest headline, so it is seldom reused): <paramref name="releaseFreedMemory"/> hands it back after each
-/// call, and around the model's load, whose parse buffers are freed once the session holds the weights. In `digest once`
-/// over 15 copies of the real feeds that took the peak from 281–299 MB to 273–282 MB (README, Load and chaos harness).
+/// batch's longest headline, so it is seldom reused): <paramref name="releaseFreedMemory"/> hands it back every
+/// <see cref="ReleaseEvery"/> texts, and around the model's load, whose parse buffers are freed once the session holds
+/// the weights. See README, *`digest once`: peak memory and the search index*.
 /// </summary>
 /// <param name="cacheDirectory">Where the model file is kept between runs (default: digest-models in the temp folder).</param>
 /// <param name="releaseFreedMemory">Returns the C heap's free memory to the system (glibc's <c>malloc_trim</c>); null: nothing.</param>
@@ -29,8 +29,12 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
     /// <summary>Texts per ONNX run: enough to amortise a run, few enough that padding to the longest stays cheap.</summary>
     private const int BatchSize = 16;
 
+    /// <summary>Texts embedded between two hand-backs of freed memory (about 16 runs' worth of tensors).</summary>
+    public const int ReleaseEvery = 256;
+
     private readonly Lock gate = new();
     private Loaded? model;
+    private int embeddedSinceRelease;
 
     public string Model => "all-MiniLM-L6-v2";
 
@@ -69,7 +73,13 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
             }
             finally
             {
-                releaseFreedMemory?.Invoke();
+                // Trimming costs a walk of the heap and page faults to take the pages again: once per few hundred texts.
+                embeddedSinceRelease += texts.Count;
+                if (embeddedSinceRelease >= ReleaseEvery)
+                {
+                    embeddedSinceRelease = 0;
+                    releaseFreedMemory?.Invoke();
+                }
             }
         }
 
