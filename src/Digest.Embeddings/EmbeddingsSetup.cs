@@ -5,10 +5,13 @@ namespace Digest.Embeddings;
 
 public static class EmbeddingsSetup
 {
-    /// <summary>Sentence embeddings for story clustering (all-MiniLM-L6-v2, loaded on first use).</summary>
-    public static IServiceCollection AddDigestEmbeddings(this IServiceCollection services)
+    /// <summary>
+    /// Sentence embeddings for story clustering (all-MiniLM-L6-v2, loaded on first use).
+    /// <paramref name="releaseFreedMemory"/>: what hands the C heap's free memory back (see <see cref="MiniLmEmbedder"/>).
+    /// </summary>
+    public static IServiceCollection AddDigestEmbeddings(this IServiceCollection services, Action? releaseFreedMemory = null)
     {
-        services.AddSingleton<MiniLmEmbedder>();
+        services.AddSingleton(_ => new MiniLmEmbedder(releaseFreedMemory: releaseFreedMemory));
         services.AddSingleton<ITextEmbedder>(sp => sp.GetRequiredService<MiniLmEmbedder>());
         return services;
     }

@@ -12,9 +12,14 @@ namespace Digest.Embeddings;
 /// it. It is read from the package's resource into one buffer handed to ONNX Runtime and released at once (the
 /// package's own encoder keeps two more copies alive), and the session runs on one thread without a memory arena: the
 /// bot shares its machine, and a few headlines at a time need neither.
+/// Without an arena every run's tensors come from the C heap, which keeps what they free (sizes vary with each
+/// batch's longest headline, so it is seldom reused): <paramref name="releaseFreedMemory"/> hands it back every
+/// <see cref="ReleaseEvery"/> texts, and around the model's load, whose parse buffers are freed once the session holds
+/// the weights. See README, *`digest once`: peak memory and the search index*.
 /// </summary>
 /// <param name="cacheDirectory">Where the model file is kept between runs (default: digest-models in the temp folder).</param>
-public sealed class MiniLmEmbedder(string? cacheDirectory = null) : ITextEmbedder, IDisposable
+/// <param name="releaseFreedMemory">Returns the C heap's free memory to the system (glibc's <c>malloc_trim</c>); null: nothing.</param>
+public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releaseFreedMemory = null) : ITextEmbedder, IDisposable
 {
     private readonly string cacheDirectory = cacheDirectory ?? Path.Combine(Path.GetTempPath(), "digest-models");
 
@@ -24,8 +29,12 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null) : ITextEmbedde
     /// <summary>Texts per ONNX run: enough to amortise a run, few enough that padding to the longest stays cheap.</summary>
     private const int BatchSize = 16;
 
+    /// <summary>Texts embedded between two hand-backs of freed memory (about 16 runs' worth of tensors).</summary>
+    public const int ReleaseEvery = 256;
+
     private readonly Lock gate = new();
     private Loaded? model;
+    private int embeddedSinceRelease;
 
     public string Model => "all-MiniLM-L6-v2";
 
@@ -44,12 +53,33 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null) : ITextEmbedde
         // One session serves one run at a time; batching is where the throughput comes from.
         lock (gate)
         {
-            model ??= Loaded.Create(cacheDirectory);
-            for (var start = 0; start < texts.Count; start += BatchSize)
+            if (model is null)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var batch = texts.Skip(start).Take(BatchSize).Select(t => string.IsNullOrWhiteSpace(t) ? "." : t).ToArray();
-                vectors.AddRange(model.Encode(batch, cancellationToken));
+                // The model's load needs its weights twice over for a moment: start it from a trimmed heap, and give
+                // back the parse buffers at once.
+                releaseFreedMemory?.Invoke();
+                model = Loaded.Create(cacheDirectory);
+                releaseFreedMemory?.Invoke();
+            }
+
+            try
+            {
+                for (var start = 0; start < texts.Count; start += BatchSize)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var batch = texts.Skip(start).Take(BatchSize).Select(t => string.IsNullOrWhiteSpace(t) ? "." : t).ToArray();
+                    vectors.AddRange(model.Encode(batch, cancellationToken));
+                }
+            }
+            finally
+            {
+                // Trimming costs a walk of the heap and page faults to take the pages again: once per few hundred texts.
+                embeddedSinceRelease += texts.Count;
+                if (embeddedSinceRelease >= ReleaseEvery)
+                {
+                    embeddedSinceRelease = 0;
+                    releaseFreedMemory?.Invoke();
+                }
             }
         }
 

@@ -89,7 +89,7 @@ internal static class DigestHost
         services.AddChatModel();
         services.AddDigestCore(configDirectory);
         services.AddDigestStorage();
-        services.AddDigestEmbeddings();
+        services.AddDigestEmbeddings(() => GlibcMalloc.Trim());
         services.AddHostedService<NativeHeapTrimmer>();
 
         if (mode == HostMode.Bot)

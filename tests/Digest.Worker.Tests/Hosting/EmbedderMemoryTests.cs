@@ -1,0 +1,31 @@
+using Digest.Embeddings;
+
+namespace Digest.Worker.Tests.Hosting;
+
+public sealed class EmbedderMemoryTests
+{
+    /// <summary>
+    /// The sentence model hands the C heap's freed memory back around its load and after every few hundred texts
+    /// (what keeps `digest once` under its peak-memory target), and doing so changes no vector.
+    /// </summary>
+    [Fact]
+    public void Embed_ReleasesFreedMemoryAroundTheLoadAndEveryFewHundredTexts_WithTheSameVectors()
+    {
+        var releases = 0;
+        using var releasing = new MiniLmEmbedder(releaseFreedMemory: () => releases++);
+        using var plain = new MiniLmEmbedder();
+        string[] headlines = ["Envoys meet in Geneva to discuss the peace plan", "Ceasefire talks stall over prisoner exchange", ""];
+
+        releasing.IsLoaded.ShouldBeFalse();
+        var first = releasing.Embed(headlines, TestContext.Current.CancellationToken);
+        releases.ShouldBe(2); // before and after the load
+        releasing.Embed([.. Enumerable.Range(0, MiniLmEmbedder.ReleaseEvery).Select(i => $"Talks resume, day {i}")], TestContext.Current.CancellationToken);
+        releases.ShouldBe(3);
+
+        var expected = plain.Embed(headlines, TestContext.Current.CancellationToken);
+        for (var i = 0; i < headlines.Length; i++)
+        {
+            first[i].ShouldBe(expected[i]);
+        }
+    }
+}
