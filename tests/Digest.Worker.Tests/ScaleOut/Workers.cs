@@ -46,9 +46,9 @@ internal static class Workers
         }
     }
 
-    /// <summary>The process holding a lease: its holder is <c>machine:pid:guid</c>.</summary>
+    /// <summary>The process holding a lease: its holder is <c>machine:pid:instance:holder</c>.</summary>
     public static async Task<int?> LeaseHolderPidAsync(string connectionString, string lease) =>
-        await ScalarAsync(connectionString, $"SELECT holder FROM leases WHERE name = '{lease}'") is string holder && holder.Split(':') is [.., var pid, _]
+        await ScalarAsync(connectionString, $"SELECT holder FROM leases WHERE name = '{lease}'") is string holder && holder.Split(':') is [_, var pid, ..]
             ? int.Parse(pid, CultureInfo.InvariantCulture)
             : null;
 }
