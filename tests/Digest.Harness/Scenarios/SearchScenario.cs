@@ -1,3 +1,4 @@
+using System.Globalization;
 using Digest.Harness.Infrastructure;
 using Digest.Telegram.Tests.TestSupport;
 
@@ -151,6 +152,7 @@ internal static class SearchScenario
         }
 
         var search = new Latency();
+        var byQuery = new Dictionary<string, List<double>>();
         var withHits = 0;
         var unanswered = 0;
         for (var i = 0; i < queries; i++)
@@ -159,6 +161,8 @@ internal static class SearchScenario
             if (took is { } t)
             {
                 search.Add(t);
+                var query = Queries[i % Queries.Length];
+                (byQuery.TryGetValue(query, out var times) ? times : byQuery[query] = []).Add(t.TotalMilliseconds);
                 withHits += reply!.VisibleText.StartsWith("Results", StringComparison.Ordinal) ? 1 : 0;
             }
             else
@@ -186,6 +190,11 @@ internal static class SearchScenario
         report.Add($"{name}: /search p95", search.Percentile(95), "ms", "0");
         report.AtMost($"{name}: /search p99", search.Percentile(99), "ms", 50, "0");
         report.Add($"{name}: /search answers with results", $"{withHits} of {search.Count}");
+
+        // Where the tail comes from: the queries whose slowest answer was slowest.
+        var slowest = byQuery.OrderByDescending(q => q.Value.Max()).Take(3)
+            .Select(q => string.Create(CultureInfo.InvariantCulture, $"'{q.Key}' max {q.Value.Max():0} ms (median {q.Value.Order().ElementAt(q.Value.Count / 2):0})"));
+        report.Add($"{name}: /search slowest queries", string.Join("; ", slowest));
         report.Add($"{name}: /help p50", help.Percentile(50), "ms", "0");
         report.AtMost($"{name}: /help (acknowledgement) p99", help.Percentile(99), "ms", 100, "0");
         report.Add($"{name}: requests never answered (60 s)", unanswered, "", "0");
