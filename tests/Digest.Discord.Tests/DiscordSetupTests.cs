@@ -91,17 +91,12 @@ public sealed class DiscordSetupTests : IDisposable
     {
         await using var fake = await FakeDiscord.StartAsync();
         fake.Enqueue(CannedResponse.NoAnswer("GET", "/applications/@me"));
-        await using var services = TestServices.Create(fake, new ScaledTimeProvider(0.02), settings: new Dictionary<string, string?> { ["Discord:RequestTimeout"] = "00:10:00" });
-        var store = new SqliteStore($"Data Source={Path.Combine(directory, "bot.db")}");
-        await store.MigrateAsync(Ct);
-        using var stop = new CancellationTokenSource();
-        var running = services.GetRequiredService<DiscordBotService>().RunAsync(store, stop.Token);
+        await using var bot = await RunBotAsync(fake, requestTimeout: "00:10:00");
 
         var connection = await fake.NextConnectionAsync();
         await connection.HelloAsync();
         await connection.ExpectAsync(2);
-        await stop.CancelAsync();
-        await running;
+        await bot.StopAsync();
 
         fake.RequestsTo("PUT", "/commands").ShouldBeEmpty();
     }
@@ -111,19 +106,41 @@ public sealed class DiscordSetupTests : IDisposable
     {
         await using var fake = await FakeDiscord.StartAsync();
         fake.Enqueue(CannedResponse.NoAnswer("GET", "/applications/@me"));
-
-        // Discord's seconds are tens of milliseconds here: the 30-s timeout and the minute before the next try pass quickly.
-        await using var services = TestServices.Create(fake, new ScaledTimeProvider(0.02), settings: new Dictionary<string, string?> { ["Discord:RequestTimeout"] = "00:00:30" });
-        var store = new SqliteStore($"Data Source={Path.Combine(directory, "bot.db")}");
-        await store.MigrateAsync(Ct);
-        using var stop = new CancellationTokenSource();
-        var running = services.GetRequiredService<DiscordBotService>().RunAsync(store, stop.Token);
+        await using var bot = await RunBotAsync(fake, requestTimeout: "00:00:30");
 
         await fake.WaitForAsync("PUT", "/commands", cancellationToken: Ct);
-        await stop.CancelAsync();
-        await running;
+        await bot.StopAsync();
 
         fake.RequestsTo("GET", "/applications/@me").Count.ShouldBe(2);
+    }
+
+    /// <summary>
+    /// The bot's leased work on its own, against the fake, on a clock where Discord's seconds are tens of milliseconds
+    /// (a 30-s timeout and the minute before registration is tried again pass quickly).
+    /// </summary>
+    private async Task<RunningBot> RunBotAsync(FakeDiscord fake, string requestTimeout)
+    {
+        var services = TestServices.Create(fake, new ScaledTimeProvider(0.02), settings: new Dictionary<string, string?> { ["Discord:RequestTimeout"] = requestTimeout });
+        var store = new SqliteStore($"Data Source={Path.Combine(directory, "bot.db")}");
+        await store.MigrateAsync(Ct);
+        var stop = new CancellationTokenSource();
+        return new RunningBot(services, stop, services.GetRequiredService<DiscordBotService>().RunAsync(store, stop.Token));
+    }
+
+    private sealed class RunningBot(ServiceProvider services, CancellationTokenSource stop, Task running) : IAsyncDisposable
+    {
+        public async Task StopAsync()
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            stop.Dispose();
+            await services.DisposeAsync();
+        }
     }
 
     [Fact]
