@@ -611,6 +611,22 @@ public abstract class DapperStore
         return true;
     }
 
+    /// <summary>One statement for both dialects: <c>NOT community_only</c> reads SQLite's 0/1 and PostgreSQL's boolean alike.</summary>
+    public async Task<IReadOnlyList<long>> GetScopeFeedIdsAsync(string communityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<long>(Command(
+            """
+            SELECT f.id FROM feeds f
+            WHERE (NOT f.community_only OR EXISTS (SELECT 1 FROM community_feeds c WHERE c.feed_id = f.id AND c.community_id = @communityId))
+              AND NOT EXISTS (SELECT 1 FROM community_mutes m WHERE m.feed_id = f.id AND m.community_id = @communityId)
+            ORDER BY f.id
+            """,
+            new { communityId },
+            null,
+            cancellationToken))).AsList();
+    }
+
     public async Task<PipelineBacklog> GetBacklogAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);

@@ -194,12 +194,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         var span = FirstSearchSpan;
         while (span < newest)
         {
-            // @from is a bigint, as the index's id column: compared with another type, the index could not use it.
-            var found = (await connection.QueryAsync<long>(Command(
-                $"SELECT i.id FROM items i WHERE i.search @@ to_tsquery('simple', @match) AND i.id > @from{Scope("i", feedIds)} ORDER BY i.id DESC LIMIT @candidates",
-                new { match, from = newest - span, feedIds, candidates = SearchCandidates },
-                null,
-                cancellationToken))).AsList();
+            var found = await MatchesAsync(newest - span);
             if (found.Count >= SearchCandidates)
             {
                 return found;
@@ -218,9 +213,13 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             span = next;
         }
 
-        return (await connection.QueryAsync<long>(Command(
-            $"SELECT i.id FROM items i WHERE i.search @@ to_tsquery('simple', @match){Scope("i", feedIds)} ORDER BY i.id DESC LIMIT @candidates",
-            new { match, feedIds, candidates = SearchCandidates },
+        return await MatchesAsync(null);
+
+        // The newest candidates above an id (@from is a bigint, as the index's id column: compared with another type, the
+        // index could not use it), or over every id.
+        async Task<List<long>> MatchesAsync(long? from) => (await connection.QueryAsync<long>(Command(
+            $"SELECT i.id FROM items i WHERE i.search @@ to_tsquery('simple', @match){(from is null ? "" : " AND i.id > @from")}{Scope("i", feedIds)} ORDER BY i.id DESC LIMIT @candidates",
+            new { match, from, feedIds, candidates = SearchCandidates },
             null,
             cancellationToken))).AsList();
     }
@@ -378,21 +377,6 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             new { communityId });
         var muted = (await connection.QueryAsync<long>("SELECT feed_id FROM community_mutes WHERE community_id = @communityId", new { communityId })).ToHashSet();
         return rows.Select(r => new CommunityFeed(r.ToRecord(), !r.community_only) { Muted = muted.Contains(r.id) }).ToList();
-    }
-
-    public async Task<IReadOnlyList<long>> GetScopeFeedIdsAsync(string communityId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<long>(Command(
-            """
-            SELECT f.id FROM feeds f
-            WHERE (NOT f.community_only OR EXISTS (SELECT 1 FROM community_feeds c WHERE c.feed_id = f.id AND c.community_id = @communityId))
-              AND NOT EXISTS (SELECT 1 FROM community_mutes m WHERE m.feed_id = f.id AND m.community_id = @communityId)
-            ORDER BY f.id
-            """,
-            new { communityId },
-            null,
-            cancellationToken))).AsList();
     }
 
     public async Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken)

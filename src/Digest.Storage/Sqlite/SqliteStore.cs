@@ -494,21 +494,6 @@ public sealed class SqliteStore : DapperStore, IDigestStore
         return rows.Select(r => new CommunityFeed(r.ToRecord(), configured.Contains(r.id)) { Muted = muted.Contains(r.id) }).ToList();
     }
 
-    public async Task<IReadOnlyList<long>> GetScopeFeedIdsAsync(string communityId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<long>(Command(
-            """
-            SELECT f.id FROM feeds f
-            WHERE (f.community_only = 0 OR EXISTS (SELECT 1 FROM community_feeds c WHERE c.feed_id = f.id AND c.community_id = @communityId))
-              AND NOT EXISTS (SELECT 1 FROM community_mutes m WHERE m.feed_id = f.id AND m.community_id = @communityId)
-            ORDER BY f.id
-            """,
-            new { communityId },
-            null,
-            cancellationToken))).AsList();
-    }
-
     public async Task<FeedUnlinkResult> RemoveCommunityFeedAsync(string communityId, long feedId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
