@@ -78,6 +78,21 @@ public sealed record EventClusterSettings
     /// <summary>The mean item similarity to a round from which a story within its span joins it.</summary>
     public double AbsorbThreshold { get; init; } = 0.05;
 
+    /// <summary>How many of a story's items must place it at its venue for it to be a round of talks.</summary>
+    public double RoundMinPlaced { get; init; } = 2;
+
+    /// <summary>With a same-event model: a story within a round's span whose every item leads with talks and names one of
+    /// the round's participants joins the round whatever its similarity (the round's outcome, its other side's word).</summary>
+    public bool TalksJoinRounds { get; init; } = true;
+
+    /// <summary>Whether a headline that reports how talks went (progress, no breakthrough, agreed) counts as leading with
+    /// talks for <see cref="TalksJoinRounds"/>.</summary>
+    public bool OutcomeJoinsRounds { get; init; } = true;
+
+    /// <summary>Whether a story with fewer than <see cref="RoundMinPlaced"/> headlines placing it at a venue (one meeting
+    /// named once) still takes the talks news linked to it by <see cref="TalksJoinRounds"/>, though nothing by similarity.</summary>
+    public bool WeakRoundsTakeTalks { get; init; } = true;
+
     /// <summary>Stories larger than this are developments of their own and never join a round.</summary>
     public double AbsorbMaxSize { get; init; } = 20;
 
@@ -643,70 +658,38 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// venue. Its outcome and the reactions to it rarely name the venue ("US and Ukraine report progress"), so a small
     /// story that falls within the round's span — from a little before its first venue item to a day and a half after
     /// its last — and leads with no development of its own joins the round when its members are, on average, still
-    /// similar to the round's. A story at another venue never does.
+    /// similar to the round's, or — with the same-event model — when every one of its members leads with talks (or
+    /// reports how they went) and names one of the round's participants (<see cref="EventClusterSettings.TalksJoinRounds"/>);
+    /// a meeting only one headline placed takes such talks news too, after the rounds took theirs
+    /// (<see cref="EventClusterSettings.WeakRoundsTakeTalks"/>). A story at another venue never does.
     /// </summary>
     /// <param name="touched">Which groups gained items this pass: a committed story is absorbed by a committed round only
     /// when one of them did. Null: committed stories are never absorbed.</param>
     internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched = null)
     {
-        var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To)>();
+        var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To, HashSet<string> Names)>();
+        var weak = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To, HashSet<string> Names)>();
         for (var g = 0; g < groups.Count; g++)
         {
             var venue = groups[g].Members.SelectMany(i => prepared[i].Features.Venues).GroupBy(v => v)
                 .Select(v => (Venue: v.Key, Count: v.Count())).OrderByDescending(v => v.Count).ThenBy(v => v.Venue).FirstOrDefault();
-            if (venue.Count < 2)
+            if (venue.Count == 0)
             {
                 continue;
             }
 
             var placed = groups[g].Members.Where(i => prepared[i].Features.Venues.Contains(venue.Venue)).Select(i => prepared[i].Features.Document.Published).ToList();
-            rounds.Add((g, venue.Venue, placed.Min() - TimeSpan.FromHours(settings.RoundLeadHours), placed.Max() + TimeSpan.FromHours(settings.RoundTrailHours)));
+            // Who takes part in the round: the names in its headlines that place it at its venue.
+            HashSet<string> names = [.. groups[g].Members.Where(i => prepared[i].Features.Venues.Contains(venue.Venue)).SelectMany(i => prepared[i].Features.Capitalised)];
+            (venue.Count >= settings.RoundMinPlaced ? rounds : weak).Add((g, venue.Venue, placed.Min() - TimeSpan.FromHours(settings.RoundLeadHours), placed.Max() + TimeSpan.FromHours(settings.RoundTrailHours), names));
         }
 
         var absorbed = new int[groups.Count];
         Array.Fill(absorbed, -1);
-        for (var g = 0; g < groups.Count; g++)
+        Absorb(rounds, linkedOnly: false);
+        if (settings.WeakRoundsTakeTalks)
         {
-            var members = groups[g].Members;
-            // A development of its own (a strike, a leak) or what a bystander says stays a story of its own.
-            if (members.Count > settings.AbsorbMaxSize || rounds.Any(r => r.Group == g)
-                || members.Any(i => IsApart(prepared[i].Features.Lead) || prepared[i].Bystander))
-            {
-                continue;
-            }
-
-            var best = (Score: model is null ? settings.AbsorbThreshold : settings.ModelAbsorbThreshold, Group: -1);
-            foreach (var round in rounds)
-            {
-                if (groups[round.Group].Pinned is { } p && groups[g].Pinned is { } q && p != q && !(touched is not null && (touched[round.Group] || touched[g])))
-                {
-                    continue;
-                }
-
-                if (members.Any(i => prepared[i].Features.Document.Published < round.From || prepared[i].Features.Document.Published > round.To
-                    || (prepared[i].Features.Venues.Length > 0 && !prepared[i].Features.Venues.Contains(round.Venue))))
-                {
-                    continue;
-                }
-
-                double sum = 0;
-                foreach (var i in members)
-                {
-                    foreach (var j in groups[round.Group].Members)
-                    {
-                        var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
-                        sum += Similarity(prepared[i], prepared[j], hours);
-                    }
-                }
-
-                var mean = sum / (members.Count * (double)groups[round.Group].Members.Count);
-                if (mean >= best.Score && (best.Group < 0 || mean > best.Score))
-                {
-                    best = (mean, round.Group);
-                }
-            }
-
-            absorbed[g] = best.Group;
+            Absorb([.. weak.Where(r => absorbed[r.Group] < 0)], linkedOnly: true);
         }
 
         var result = new List<(List<int> Members, long? Pinned)>();
@@ -733,6 +716,78 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         }
 
         return result;
+
+        // Each story that is no round joins the candidate round it fits best (linkedOnly: only talks news linked to it).
+        void Absorb(List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To, HashSet<string> Names)> candidates, bool linkedOnly)
+        {
+            var taking = candidates.Select(r => r.Group).ToHashSet();
+            var strong = rounds.Select(r => r.Group).ToHashSet();
+            for (var g = 0; g < groups.Count; g++)
+            {
+                var members = groups[g].Members;
+                // A development of its own (a strike, a leak) or what a bystander says stays a story of its own.
+                if (absorbed[g] >= 0 || members.Count > settings.AbsorbMaxSize || strong.Contains(g) || taking.Contains(g)
+                    || (linkedOnly && members.Any(i => prepared[i].Features.Venues.Length > 0))
+                    || members.Any(i => IsApart(prepared[i].Features.Lead) || prepared[i].Bystander))
+                {
+                    continue;
+                }
+
+                // A story that leads with talks (a meeting, its progress, its end) within a round's span, each of its items
+                // naming someone or something the round's own headlines name, is that round's news however few words it
+                // shares with them ("Kremlin signals no breakthrough after Putin talks with US" and "Witkoff and Kushner
+                // arrive in Moscow to meet Putin"): it joins the round it is most similar to, with no threshold.
+                var talks = model is not null && settings.TalksJoinRounds && members.All(i => prepared[i].Features.Lead == Development.Talks || (settings.OutcomeJoinsRounds && prepared[i].Features.Outcome));
+                if (linkedOnly && !talks)
+                {
+                    continue;
+                }
+
+                var threshold = model is null ? settings.AbsorbThreshold : settings.ModelAbsorbThreshold;
+                var best = (Score: double.NegativeInfinity, Group: -1);
+                foreach (var round in candidates)
+                {
+                    if (!MayJoin(round.Group, g))
+                    {
+                        continue;
+                    }
+
+                    if (members.Any(i => prepared[i].Features.Document.Published < round.From || prepared[i].Features.Document.Published > round.To
+                        || (prepared[i].Features.Venues.Length > 0 && !prepared[i].Features.Venues.Contains(round.Venue))))
+                    {
+                        continue;
+                    }
+
+                    var linked = talks && members.All(i => prepared[i].Features.Capitalised.Any(round.Names.Contains));
+                    if (linkedOnly && !linked)
+                    {
+                        continue;
+                    }
+
+                    double sum = 0;
+                    foreach (var i in members)
+                    {
+                        foreach (var j in groups[round.Group].Members)
+                        {
+                            var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
+                            sum += Similarity(prepared[i], prepared[j], hours);
+                        }
+                    }
+
+                    var mean = sum / (members.Count * (double)groups[round.Group].Members.Count);
+                    if ((linked || mean >= threshold) && (best.Group < 0 || mean > best.Score))
+                    {
+                        best = (mean, round.Group);
+                    }
+                }
+
+                absorbed[g] = best.Group;
+            }
+        }
+
+        // Two committed stories come together only when this pass touched one of them.
+        bool MayJoin(int a, int b) =>
+            !(groups[a].Pinned is { } p && groups[b].Pinned is { } q && p != q && !(touched is not null && (touched[a] || touched[b])));
     }
 
     /// <summary>An item in the window: its features, its TF-IDF vector over the window (term ids ascending, unit

@@ -77,6 +77,9 @@ public sealed class EventFeatures
 
     public required Development Lead { get; init; }
 
+    /// <summary>The headline reports how talks went: progress, a breakthrough or none, an agreement.</summary>
+    public required bool Outcome { get; init; }
+
     /// <summary>
     /// Who the headline's leading clause reports as speaking ("Putin insists…", "…, Rubio says", "US senators slam…"):
     /// the words before its first verb of saying, nearest first; the window decides which of them is a name.
@@ -140,6 +143,13 @@ public sealed class EventFeatureExtractor
         ["plan"] = Development.Plan, ["proposal"] = Development.Plan, ["draft"] = Development.Plan,
         ["framework"] = Development.Plan, ["document"] = Development.Plan, ["blueprint"] = Development.Plan,
         ["counterproposal"] = Development.Plan,
+    };
+
+    /// <summary>Words (folded) that report how talks went.</summary>
+    private static readonly HashSet<string> OutcomeWords = new(StringComparer.Ordinal)
+    {
+        "progress", "breakthrough", "productive", "constructive", "agree", "agreed", "agreement", "impasse", "stalemate",
+        "deadlock", "stall", "stalled",
     };
 
     /// <summary>Capitalised words that are headline filler, not names.</summary>
@@ -222,6 +232,7 @@ public sealed class EventFeatureExtractor
             VenueMentions = mentioned,
             Figures = [.. Figures(titleTokens)],
             Lead = lead,
+            Outcome = titleTokens.Any(OutcomeWords.Contains),
             SpeakerCandidates = SpeakerCandidatesOf(leadClause),
             Shingles = Shingles(titleTokens, leadTokens),
         };

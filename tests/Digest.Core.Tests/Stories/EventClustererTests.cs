@@ -71,6 +71,58 @@ public sealed class EventClustererTests
         partition.Clusters.Count.ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Cluster_TalksNewsNamingTheRoundsParticipants_JoinsTheRoundThoughItSharesFewWords(bool talksJoinRounds)
+    {
+        // The shipped same-event model, as the pipeline clusters; the outcome means something else than the meeting's headlines.
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var settings = new EventClusterSettings { TalksJoinRounds = talksJoinRounds };
+        var documents = Features(
+            (1, 0, "Witkoff and Dmitriev meet in Moscow"),
+            (2, 2, "Witkoff arrives in Moscow for a meeting with Dmitriev"),
+            (3, 30, "Kremlin signals no breakthrough after five hours of negotiations, Witkoff leaves"),
+            (4, 31, "Erdogan offers to host negotiations next month"));
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(1, 0.1f), [3] = Unit(-0.2f, 1), [4] = Unit(-0.3f, -1) };
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var partition = new EventClusterer(settings, model).Cluster(documents);
+        var reversed = new EventClusterer(settings, model).Cluster([.. documents.AsEnumerable().Reverse()]);
+
+        StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2), Describe(partition));
+        (StoryOf(partition, 3) == StoryOf(partition, 1)).ShouldBe(talksJoinRounds, Describe(partition));
+        StoryOf(partition, 4).ShouldNotBe(StoryOf(partition, 1), "talks news naming none of the round's participants is not the round's: " + Describe(partition));
+        Describe(reversed).ShouldBe(Describe(partition));
+    }
+
+    [Theory]
+    [InlineData(true, true, true)]
+    [InlineData(false, true, false)]
+    [InlineData(true, false, false)]
+    public void Cluster_HowTalksAtAVenueWent_JoinsTheMeetingOneHeadlinePlacedThere(bool weakRoundsTakeTalks, bool outcomeJoinsRounds, bool joins)
+    {
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var settings = new EventClusterSettings { WeakRoundsTakeTalks = weakRoundsTakeTalks, OutcomeJoinsRounds = outcomeJoinsRounds };
+        var documents = Features(
+            (1, 0, "Witkoff sits down with Dmitriev in Abu Dhabi"),
+            (2, 20, "Dmitriev reports progress, calls Witkoff's offer workable"),
+            (3, 21, "Erdogan reports progress on grain exports"));
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(-0.2f, 1), [3] = Unit(-0.3f, -1) };
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var partition = new EventClusterer(settings, model).Cluster(documents);
+
+        (StoryOf(partition, 2) == StoryOf(partition, 1)).ShouldBe(joins, Describe(partition));
+        StoryOf(partition, 3).ShouldNotBe(StoryOf(partition, 1), Describe(partition));
+    }
+
     [Fact]
     public void Cluster_AStrikeDuringTheTalks_IsAStoryOfItsOwn()
     {
