@@ -175,6 +175,10 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     /// matching articles (<see cref="NewestMatchesAsync"/>), less the copies of an article another feed carried first,
     /// ordered — those whose headline matches (the tsvector's weight A) first, then by publication — and paged, and
     /// ts_headline for the page's rows only. No ts_rank over every match: that read every matching row's tsvector.
+    /// The candidates are ordered before the copies are dropped (the fence "OFFSET 0" keeps that order), so a page
+    /// looks up the copies of the candidates up to its end only — six for the first page, not 500. The candidates are
+    /// joined from a list, one primary-key lookup each: as "id = ANY(@ids)" the planner read them through the BRIN
+    /// index of migration 0010, every page of the table (3.4 s).
     /// </summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken)
     {
@@ -195,10 +199,13 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         var rows = await connection.QueryAsync<HitRow>(Command(
             $"""
             WITH page AS MATERIALIZED (
-                SELECT i.id, i.search @@ to_tsquery('simple', @headline) AS headlined, i.published_at FROM items i
-                WHERE i.id = ANY(@ids)
-                  AND NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = i.url AND j.id < i.id OR j.id = i.duplicate_of){Scope("j", scope)})
-                ORDER BY headlined DESC, i.published_at DESC, i.id DESC
+                SELECT c.id, c.headlined, c.published_at FROM (
+                    SELECT i.id, i.url, i.duplicate_of, i.search @@ to_tsquery('simple', @headline) AS headlined, i.published_at
+                    FROM unnest(@ids) AS n(id) JOIN items i ON i.id = n.id
+                    ORDER BY headlined DESC, i.published_at DESC, i.id DESC
+                    OFFSET 0) c
+                WHERE NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = c.url AND j.id < c.id OR j.id = c.duplicate_of){Scope("j", scope)})
+                ORDER BY c.headlined DESC, c.published_at DESC, c.id DESC
                 LIMIT @limit OFFSET @offset)
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
                    ts_headline('simple', i.summary, to_tsquery('simple', @match), 'StartSel=«, StopSel=», MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1, FragmentDelimiter=…') AS snippet
