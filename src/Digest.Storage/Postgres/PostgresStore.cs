@@ -189,6 +189,10 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         }
 
         await using var connection = await OpenAsync(cancellationToken);
+
+        // One snapshot for the word list and every step after it: an item stored meanwhile with a new word the prefix
+        // begins is either seen whole or not at all.
+        await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var scope = feedIds?.ToArray();
         var ids = await NewestMatchesAsync(connection, query, match, scope, cancellationToken);
         if (ids.Count == 0)
