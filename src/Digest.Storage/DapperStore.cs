@@ -366,31 +366,8 @@ public abstract class DapperStore
         return added.Select(a => new StoredItem(a.Id, feedId, name, a.Item, firstSeen, isBacklog, null, null)).ToList();
     }
 
-    /// <summary>Inserts the items the feed does not have yet (the search index follows in the same transaction); returns the new ones.</summary>
-    private protected virtual async Task<List<(long Id, Item Item)>> InsertItemsAsync(DbConnection connection, DbTransaction transaction, long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken)
-    {
-        var added = new List<(long, Item)>();
-        var seen = Ms(firstSeen);
-        foreach (var item in items)
-        {
-            var id = await connection.QuerySingleOrDefaultAsync<long?>(Command(
-                """
-                INSERT INTO items(feed_id, item_key, title, url, summary, author, published_at, first_seen, is_backlog)
-                VALUES (@feedId, @Key, @Title, @Url, @Summary, @Author, @published, @seen, @isBacklog)
-                ON CONFLICT(feed_id, item_key) DO NOTHING
-                RETURNING id
-                """,
-                new { feedId, item.Key, item.Title, item.Url, item.Summary, item.Author, published = Ms(item.Published), seen, isBacklog },
-                transaction,
-                cancellationToken));
-            if (id is { } newId)
-            {
-                added.Add((newId, item));
-            }
-        }
-
-        return added;
-    }
+    /// <summary>Inserts the items the feed does not have yet (the search index follows in the same transaction); returns the new ones, in the batch's order.</summary>
+    private protected abstract Task<List<(long Id, Item Item)>> InsertItemsAsync(DbConnection connection, DbTransaction transaction, long feedId, IReadOnlyList<Item> items, bool isBacklog, DateTimeOffset firstSeen, CancellationToken cancellationToken);
 
     public async Task<IReadOnlyList<StoredItem>> GetItemsSinceAsync(DateTimeOffset firstSeenAfter, CancellationToken cancellationToken)
     {

@@ -22,18 +22,21 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
     }
 
     /// <summary>
-    /// A search that starts among the newest ids and goes further back (spans of 4, then wider, in 900 items) finds
-    /// what one search over every id finds: the same hits, in the same order, on every page, in a community's feeds.
+    /// A search that starts among the newest ids and goes further back (spans of 4, then wider, in 900 items), with the
+    /// last word's prefix read as the words it begins, finds what one search over every id with the prefix as such
+    /// finds: the same hits, in the same order, on every page, in a community's feeds.
     /// </summary>
     [Fact]
     public async Task Search_FromTheNewestIdsBack_SameHitsAsOverEveryId()
     {
-        var everyId = (PostgresStore)await StoreAsync();
+        var store = (PostgresStore)await StoreAsync();
+        var everyId = new PostgresStore(connectionString!) { MostPrefixWords = 0 };
+        await using var disposeEveryId = everyId;
         var spans = new PostgresStore(connectionString!) { FirstSearchSpan = 4 };
         await using var disposeSpans = spans;
         var ct = TestContext.Current.CancellationToken;
-        var wire = await everyId.UpsertFeedAsync("https://example.org/wire.xml", "Wire", "example.org", TimeSpan.FromMinutes(15), ct);
-        var mirror = await everyId.UpsertFeedAsync("https://example.org/mirror.xml", "Mirror", "example.org", TimeSpan.FromMinutes(15), ct);
+        var wire = await store.UpsertFeedAsync("https://example.org/wire.xml", "Wire", "example.org", TimeSpan.FromMinutes(15), ct);
+        var mirror = await store.UpsertFeedAsync("https://example.org/mirror.xml", "Mirror", "example.org", TimeSpan.FromMinutes(15), ct);
         var at = new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
         // "talks" in every item (more than the 500 candidates), "peace talks" in one of seven, "geneva" in one of
@@ -42,16 +45,16 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
             key,
             n % 5 == 0 ? $"Peace talks {n}" : $"Report {n}",
             $"https://example.org/{n}",
-            $"Envoys held talks on day {n}.{(n % 7 == 0 ? " The peace talks went on." : "")}{(n % 90 == 0 ? " In Geneva." : "")}",
+            $"Envoys held talks on day {n}.{(n % 7 == 0 ? " The peace talks went on." : "")}{(n % 90 == 0 ? " In Geneva." : "")}{(n % 11 == 0 ? " Peaceful talkers met peacekeepers." : "")}{(n % 13 == 0 ? @" O'Brien's file C:\\talk\\notes." : "")}",
             null,
             at.AddMinutes(n % 97));
         foreach (var chunk in Enumerable.Range(0, 900).Chunk(100))
         {
-            await everyId.AddItemsAsync(wire.Id, [.. chunk.Select(n => Numbered(n, $"w{n}"))], false, at, ct);
-            await everyId.AddItemsAsync(mirror.Id, [.. chunk.Where(n => n % 3 == 0).Select(n => Numbered(n, $"m{n}"))], false, at, ct);
+            await store.AddItemsAsync(wire.Id, [.. chunk.Select(n => Numbered(n, $"w{n}"))], false, at, ct);
+            await store.AddItemsAsync(mirror.Id, [.. chunk.Where(n => n % 3 == 0).Select(n => Numbered(n, $"m{n}"))], false, at, ct);
         }
 
-        foreach (var query in (string[])["talks", "peace talks", "geneva", "\"held talks\" OR geneva", "peac"])
+        foreach (var query in (string[])["talks", "peace talks", "geneva", "\"held talks\" OR geneva", "peac", "held talk", "talks tal", "talks talks", "peace OR talke", "o'bri", "brien", "\"peace talks\" peacek", "pea", "zzz"])
         {
             foreach (var scope in (long[]?[])[null, [wire.Id], [mirror.Id]])
             {
@@ -65,6 +68,12 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
         }
 
         (await spans.SearchAsync("talks", null, 0, 6, ct)).ShouldAllBe(h => h.Title.StartsWith("Peace talks"));
+        // The prefix as the words it begins (C:\\talk\\notes gave "talk"), unless the word is in the query twice or
+        // the store is told to keep prefixes.
+        (await spans.IndexedQueryAsync("held talk", ct)).ShouldBe("( 'talk' | 'talkers' | 'talks' ) & 'held'");
+        (await spans.IndexedQueryAsync("\"peace talks\" peacek", ct)).ShouldNotContain(":*");
+        (await spans.IndexedQueryAsync("talks talks", ct)).ShouldContain("'talks':*");
+        (await everyId.IndexedQueryAsync("held talk", ct)).ShouldBe("'held' & 'talk':*");
         (await spans.SearchAsync("geneva", [wire.Id], 0, 20, ct)).Count.ShouldBe(10);
     }
 
