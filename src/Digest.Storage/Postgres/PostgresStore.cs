@@ -169,7 +169,6 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         return [.. rows.OrderBy(r => r.Id).Select(r => (r.Id, first[r.Key]))];
     }
 
-
     /// <summary>
     /// In three steps, so the cost stays flat as the archive grows: the newest <see cref="DapperStore.SearchCandidates"/>
     /// matching articles (<see cref="NewestMatchesAsync"/>), less the copies of an article another feed carried first,
