@@ -152,6 +152,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         }
 
         var prepared = Prepare(docs, settings.FullHours + settings.FadeHours);
+        var scatter = new TermScatter(prepared);
+        var ticks = docs.Select(d => d.Document.Published.UtcTicks).ToArray();
         var pinnedOf = new long?[n];
         for (var i = 0; i < n; i++)
         {
@@ -213,6 +215,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         {
             var x = unpinnedItems[u];
             Array.Clear(values);
+            scatter.Spread(prepared[x]);
             for (var i = x - 1; i >= 0 && !(farIsZero && Hours(i, x) > fadeEnd); i--)
             {
                 values[i] = (float)PairValue(i, x);
@@ -262,14 +265,15 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             (groups, touched) = MergeStories(groups, touched);
         }
 
-        groups = AbsorbIntoRounds(groups, prepared, settings.MergeStories ? touched : null);
+        groups = AbsorbIntoRounds(groups, prepared, settings.MergeStories ? touched : null, scatter);
         var clusters = groups
             .OrderBy(g => g.Members[0])
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
             .ToList();
         return new StoryPartition(clusters, NearCopies());
 
-        double Hours(int earlier, int later) => (docs[later].Document.Published - docs[earlier].Document.Published).TotalHours;
+        // What (later − earlier).TotalHours gives: DateTimeOffset subtraction is the difference of the UTC ticks.
+        double Hours(int earlier, int later) => TimeSpan.FromTicks(ticks[later] - ticks[earlier]).TotalHours;
 
         // Two committed stories merge when, with this pass's items in them, the mean of their member pairs says one event
         // as surely as two clusters must to merge in the linkage above (average linkage over whole stories: a story is
@@ -367,6 +371,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             double sum = 0;
             foreach (var i in a)
             {
+                scatter.Spread(prepared[i]);
                 foreach (var j in b)
                 {
                     var v = i < j ? PairValue(i, j) : PairValue(j, i);
@@ -401,13 +406,14 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                 return settings.ModelFarPair;
             }
 
-            var s = Similarity(prepared[i], prepared[j], hours);
-            return IsNearCopy(i, j) ? Math.Max(s, 1.5) : s;
+            var terms = scatter.Dot(prepared[i], prepared[j]);
+            var s = Similarity(prepared[i], prepared[j], hours, terms);
+            return IsNearCopy(i, j, terms) ? Math.Max(s, 1.5) : s;
         }
 
         // Near-copies share most words, so only pairs whose term vectors already agree are compared word by word.
-        bool IsNearCopy(int i, int j) =>
-            TermDot(prepared[i], prepared[j]) >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard;
+        bool IsNearCopy(int i, int j, double terms) =>
+            terms >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard;
 
         float Sum(int a, int b)
         {
@@ -569,6 +575,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 
         int Copied(int j)
         {
+            scatter.Spread(prepared[j]);
             for (var i = j - 1; i >= 0 && Hours(i, j) <= fadeEnd; i--)
             {
                 if ((pinnedOf[i] is { } pi && pinnedOf[j] is { } pj && pi != pj) || VenuesConflict(docs[i], docs[j]))
@@ -576,7 +583,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                     continue;
                 }
 
-                if (IsNearCopy(i, j))
+                if (IsNearCopy(i, j, scatter.Dot(prepared[i], prepared[j])))
                 {
                     return i;
                 }
@@ -647,8 +654,10 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// </summary>
     /// <param name="touched">Which groups gained items this pass: a committed story is absorbed by a committed round only
     /// when one of them did. Null: committed stories are never absorbed.</param>
-    internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched = null)
+    /// <param name="scatter">The window's term vectors' scatter, when the caller has one.</param>
+    internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched = null, TermScatter? scatter = null)
     {
+        scatter ??= new TermScatter(prepared);
         var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To)>();
         for (var g = 0; g < groups.Count; g++)
         {
@@ -692,10 +701,11 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                 double sum = 0;
                 foreach (var i in members)
                 {
+                    scatter.Spread(prepared[i]);
                     foreach (var j in groups[round.Group].Members)
                     {
                         var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
-                        sum += Similarity(prepared[i], prepared[j], hours);
+                        sum += Similarity(prepared[i], prepared[j], hours, scatter.Dot(prepared[i], prepared[j]));
                     }
                 }
 
@@ -737,7 +747,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 
     /// <summary>An item in the window: its features, its TF-IDF vector over the window (term ids ascending, unit
     /// length) and who its headline reports as speaking.</summary>
-    internal sealed record Prepared(EventFeatures Features, int[] Terms, float[] Weights, string? Speaker, bool SpeakerTakesPart, string[] Words)
+    /// <param name="WordIds">The ids (the window's term ids) of the title's distinct words, stop words left out, ascending.</param>
+    /// <param name="NameIds">The ids of the features' capitalised words (a window-wide numbering of its own), ascending.</param>
+    internal sealed record Prepared(EventFeatures Features, int[] Terms, float[] Weights, string? Speaker, bool SpeakerTakesPart, int[] WordIds, int[] NameIds)
     {
         /// <summary>A bystander to the talks speaks: a leader, lawmakers, allies — not a negotiator or an envoy.</summary>
         public bool Bystander => Speaker is not null && !SpeakerTakesPart;
@@ -769,7 +781,22 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             }
         }
 
-        var meetings = docs.Where(d => d.Venues.Length > 0).ToArray();
+        // The headlines that place a meeting, by the words of their titles: who is named at one.
+        var meetings = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        foreach (var meeting in docs.Where(d => d.Venues.Length > 0))
+        {
+            foreach (var word in meeting.TitleTokens.Distinct(StringComparer.Ordinal))
+            {
+                if (!meetings.TryGetValue(word, out var times))
+                {
+                    meetings[word] = times = [];
+                }
+
+                times.Add(meeting.Document.Published);
+            }
+        }
+
+        var nameIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var prepared = new Prepared[docs.Length];
         for (var i = 0; i < docs.Length; i++)
         {
@@ -792,8 +819,24 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             var speaker = docs[i].SpeakerCandidates.Where(c => c.Named || names.Contains(c.Word))
                 .Select(c => (SpeakerCandidate?)c).FirstOrDefault();
             var takesPart = speaker is { } who && (who.TakesPart || NamedAtAMeeting(i, who.Word));
-            var words = docs[i].TitleTokens.Where(t => t.Length > 1 && !Tokenizer.IsStopWord(t)).Distinct().Order(StringComparer.Ordinal).ToArray();
-            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, takesPart, words);
+            // Words and names are compared as sorted ids (the same sets, so the same Jaccard): the title's words are all terms.
+            var wordIds = docs[i].TitleTokens.Where(t => t.Length > 1 && !Tokenizer.IsStopWord(t)).Select(t => ids[t]).Distinct().ToArray();
+            Array.Sort(wordIds);
+            var capitalised = docs[i].Capitalised;
+            var nameIdsOf = new int[capitalised.Length];
+            for (var k = 0; k < capitalised.Length; k++)
+            {
+                if (!nameIds.TryGetValue(capitalised[k], out var id))
+                {
+                    id = nameIds.Count;
+                    nameIds[capitalised[k]] = id;
+                }
+
+                nameIdsOf[k] = id;
+            }
+
+            Array.Sort(nameIdsOf);
+            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, takesPart, wordIds, nameIdsOf);
         }
 
         return prepared;
@@ -803,11 +846,14 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         bool NamedAtAMeeting(int i, string word)
         {
             var at = docs[i].Document.Published;
-            foreach (var other in meetings)
+            if (meetings.TryGetValue(word, out var times))
             {
-                if (Math.Abs((other.Document.Published - at).TotalHours) <= reach && other.TitleTokens.Contains(word))
+                foreach (var published in times)
                 {
-                    return true;
+                    if (Math.Abs((published - at).TotalHours) <= reach)
+                    {
+                        return true;
+                    }
                 }
             }
 
@@ -849,7 +895,11 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     }
 
     /// <summary>How much two items look like one event (negative: rather not); 0 when too far apart in time.</summary>
-    internal double Similarity(Prepared px, Prepared py, double hours)
+    internal double Similarity(Prepared px, Prepared py, double hours) =>
+        hours >= settings.FullHours + settings.FadeHours ? (model is null ? 0 : settings.ModelFarPair) : Similarity(px, py, hours, TermDot(px, py));
+
+    /// <param name="terms">The pair's <see cref="TermDot"/>, already worked out.</param>
+    internal double Similarity(Prepared px, Prepared py, double hours, double terms)
     {
         EventFeatures x = px.Features, y = py.Features;
         if (hours >= settings.FullHours + settings.FadeHours)
@@ -857,7 +907,6 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             return model is null ? 0 : settings.ModelFarPair;
         }
 
-        var terms = TermDot(px, py);
         if (model is not null)
         {
             Span<double> f = stackalloc double[PairFeatures.Count];
@@ -934,6 +983,60 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         }
 
         return dot;
+    }
+
+    /// <summary>
+    /// One item's TF-IDF vector spread over the window's vocabulary, so its cosine with each of many others costs one
+    /// look-up per term of theirs instead of a merge of two term lists. The same products are added in the same order
+    /// (ascending term ids; a term the spread vector lacks adds an exact zero), so the cosine is <see cref="TermDot"/>'s
+    /// to the bit.
+    /// </summary>
+    internal sealed class TermScatter(Prepared[] prepared)
+    {
+        private readonly float[] dense = new float[prepared.Length == 0 ? 0 : prepared.Max(p => p.Terms.Length == 0 ? 0 : p.Terms[^1] + 1)];
+        private Prepared? spread;
+
+        /// <summary>Makes <paramref name="item"/> the spread vector.</summary>
+        public void Spread(Prepared item)
+        {
+            if (ReferenceEquals(item, spread))
+            {
+                return;
+            }
+
+            if (spread is not null)
+            {
+                foreach (var term in spread.Terms)
+                {
+                    dense[term] = 0;
+                }
+            }
+
+            spread = item;
+            for (var k = 0; k < item.Terms.Length; k++)
+            {
+                dense[item.Terms[k]] = item.Weights[k];
+            }
+        }
+
+        /// <summary>The cosine of two items' term vectors (<see cref="TermDot"/>), by the spread one when either is.</summary>
+        public double Dot(Prepared a, Prepared b)
+        {
+            var other = ReferenceEquals(a, spread) ? b : ReferenceEquals(b, spread) ? a : null;
+            if (other is null)
+            {
+                return TermDot(a, b);
+            }
+
+            double dot = 0;
+            var (terms, weights) = (other.Terms, other.Weights);
+            for (var k = 0; k < terms.Length; k++)
+            {
+                dot += dense[terms[k]] * weights[k];
+            }
+
+            return dot;
+        }
     }
 
     private static double Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
