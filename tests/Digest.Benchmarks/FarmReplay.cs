@@ -21,7 +21,7 @@ namespace Digest.Benchmarks;
 /// as one random unit vector per distinct headline, so copies of a headline agree and the rest do not.
 /// Prints the CPU of each part and a digest of the partition and of the key lines, so two builds can be compared for
 /// identical results.
-/// <c>dotnet run -c Release --project tests/Digest.Benchmarks -- farm-replay 2000 [lines.txt]</c> (the key lines written to a file to compare)
+/// <c>dotnet run -c Release --project tests/Digest.Benchmarks -- farm-replay 2000 [lines.txt]</c> (the key lines, and the stories in lines.txt.stories, written to compare)
 /// </summary>
 internal static partial class FarmReplay
 {
@@ -120,6 +120,7 @@ internal static partial class FarmReplay
         if (linesFile is not null)
         {
             File.WriteAllText(linesFile, all.ToString());
+            File.WriteAllLines(linesFile + ".stories", stories.Select(s => string.Join(' ', s.Select(i => byId[i].Key + ":" + byId[i].Title))));
         }
 
         output.WriteLine($"key lines: {stories.Count:N0} stories, {sources:N0} sources, {keyCpu.TotalSeconds:F1} s CPU; lines {Digest(all.ToString())}");

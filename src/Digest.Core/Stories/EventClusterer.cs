@@ -287,14 +287,16 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             var committed = Enumerable.Range(0, live.Count).Where(g => live[g].Pinned is not null).ToList();
 
             // The candidates: pairs of committed stories, one of them touched, with members within the fade of each other
-            // (a pair of stories further apart counts what far pairs count, below any threshold to merge at).
+            // (a pair of stories further apart counts what far pairs count, below any threshold to merge at), whose pairs
+            // with a new item reach the threshold on average (NewEvidence).
             var sums = new Dictionary<(int, int), double>();
+            var seen = new HashSet<(int, int)>();
             foreach (var a in committed.Where(g => isTouched[g]))
             {
                 foreach (var b in committed)
                 {
                     var key = (Math.Min(a, b), Math.Max(a, b));
-                    if (a != b && !sums.ContainsKey(key) && !Far(live[a].Members, live[b].Members))
+                    if (a != b && seen.Add(key) && !Far(live[a].Members, live[b].Members) && NewEvidence(live[a], live[b]))
                     {
                         sums[key] = StorySum(live[key.Item1].Members, live[key.Item2].Members);
                     }
@@ -352,6 +354,39 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 
             var kept = Enumerable.Range(0, live.Count).Where(g => !gone[g]).ToList();
             return ([.. kept.Select(g => live[g])], [.. kept.Select(g => isTouched[g])]);
+        }
+
+        // Whether two committed stories' pairs with a new item (this pass's) reach the merge threshold on average. When they
+        // do not, the two cannot have become one event this pass: their older members were compared when one of the two
+        // last gained an item, and stayed apart, so their pairs are below the threshold and the new ones add less than it.
+        // Scoring such a pair in full (every member against every member, for every touched story against every story
+        // of the window: most of a pass in a dense window) could only find the older pairs moved since by the window's
+        // TF-IDF weights shifting with its new words, which is no news that the two are one event. The sums of a new
+        // item with a committed story come from the linkage's (floats: a pair within 0.001 of the threshold is scored).
+        bool NewEvidence((List<int> Members, long? Pinned) a, (List<int> Members, long? Pinned) b)
+        {
+            var (slotA, slotB) = (storySlot[stories[a.Pinned!.Value]], storySlot[stories[b.Pinned!.Value]]);
+            var (newA, newB) = (a.Members.Where(i => pinnedOf[i] is null).ToList(), b.Members.Where(i => pinnedOf[i] is null).ToList());
+            double sum = 0;
+            long count = 0;
+            foreach (var i in newA)
+            {
+                sum += withStories[((long)unpinnedSlot[clusterOf[i]] * storyCount) + slotB];
+                count += b.Members.Count - newB.Count;
+                foreach (var j in newB)
+                {
+                    sum += i < j ? PairValue(i, j) : PairValue(j, i);
+                    count++;
+                }
+            }
+
+            foreach (var j in newB)
+            {
+                sum += withStories[((long)unpinnedSlot[clusterOf[j]] * storyCount) + slotA];
+                count += a.Members.Count - newA.Count;
+            }
+
+            return count == 0 || sum >= (Threshold - 0.001) * count;
         }
 
         // Whether every member of one group is further than the fade from every member of the other (members in time order).
