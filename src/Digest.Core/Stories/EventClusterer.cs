@@ -733,7 +733,11 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                     continue;
                 }
 
+                // A round this story's members cannot reach on average, even if every pair still to score were the most
+                // similar a pair can be, cannot be the best: the rest of its pairs are not scored.
                 double sum = 0;
+                var pairs = members.Count * (double)groups[round.Group].Members.Count;
+                var left = pairs;
                 foreach (var i in members)
                 {
                     scatter.Spread(prepared[i]);
@@ -742,9 +746,15 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                         var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
                         sum += Similarity(prepared[i], prepared[j], hours, scatter.Dot(prepared[i], prepared[j]));
                     }
+
+                    left -= groups[round.Group].Members.Count;
+                    if (sum + (left * MostSimilar) < best.Score * pairs)
+                    {
+                        break;
+                    }
                 }
 
-                var mean = sum / (members.Count * (double)groups[round.Group].Members.Count);
+                var mean = sum / pairs;
                 if (mean >= best.Score && (best.Group < 0 || mean > best.Score))
                 {
                     best = (mean, round.Group);
@@ -780,6 +790,13 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         return result;
     }
 
+    /// <summary>More than <see cref="Similarity(Prepared, Prepared, double)"/> gives any pair: with the model, a probability less
+    /// 0.5; without, every bonus at once on a perfect cosine (a margin for the rounding of unit vectors).</summary>
+    private double MostSimilar => model is not null
+        ? 0.5
+        : Math.Max(settings.EmbeddingWeight + settings.TermWeight, settings.TermOnlyWeight) * 1.01
+            + Math.Max(settings.SameVenue, settings.VenueReference) + settings.SameFigure + settings.SameSpeaker;
+
     /// <summary>An item in the window: its features, its TF-IDF vector over the window (term ids ascending, unit
     /// length) and who its headline reports as speaking.</summary>
     /// <param name="WordIds">The ids (the window's term ids) of the title's distinct words, stop words left out, ascending.</param>
@@ -802,18 +819,40 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     {
         var names = new HashSet<string>(docs.SelectMany(d => d.Capitalised), StringComparer.Ordinal);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var raw = new Dictionary<int, double>[docs.Length];
+        // Each item's term counts (its TermWords, worked out once per item: counts in halves, so a name's doubled count
+        // is the sum of its doubled occurrences to the bit), numbered in the window's order of first appearance.
+        var rawTerms = new int[docs.Length][];
+        var rawCounts = new double[docs.Length][];
         var df = new List<int>();
         for (var i = 0; i < docs.Length; i++)
         {
-            var terms = new Dictionary<int, double>();
-            Add(terms, docs[i].TitleTokens, 1.0);
-            Add(terms, docs[i].LeadTokens, 0.5);
-            raw[i] = terms;
-            foreach (var term in terms.Keys)
+            var words = docs[i].TermWords;
+            var terms = new int[words.Length];
+            var counts = new double[words.Length];
+            for (var k = 0; k < words.Length; k++)
             {
-                df[term]++;
+                var (word, count) = words[k];
+                if (!ids.TryGetValue(word, out var id))
+                {
+                    id = ids.Count;
+                    ids[word] = id;
+                    df.Add(0);
+                }
+
+                terms[k] = id;
+                counts[k] = names.Contains(word) ? 2 * count : count;
+                df[id]++;
             }
+
+            Array.Sort(terms, counts);
+            rawTerms[i] = terms;
+            rawCounts[i] = counts;
+        }
+
+        var idf = new double[df.Count];
+        for (var id = 0; id < idf.Length; id++)
+        {
+            idf[id] = Math.Log((docs.Length + IdfPrior) / (df[id] + 0.5));
         }
 
         // The headlines that place a meeting, by the words of their titles: who is named at one.
@@ -835,12 +874,12 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         var prepared = new Prepared[docs.Length];
         for (var i = 0; i < docs.Length; i++)
         {
-            var terms = raw[i].Keys.Order().ToArray();
+            var terms = rawTerms[i];
             var weights = new float[terms.Length];
             double norm = 0;
             for (var k = 0; k < terms.Length; k++)
             {
-                var w = raw[i][terms[k]] * Math.Log((docs.Length + IdfPrior) / (df[terms[k]] + 0.5));
+                var w = rawCounts[i][k] * idf[terms[k]];
                 weights[k] = (float)w;
                 norm += w * w;
             }
@@ -855,7 +894,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                 .Select(c => (SpeakerCandidate?)c).FirstOrDefault();
             var takesPart = speaker is { } who && (who.TakesPart || NamedAtAMeeting(i, who.Word));
             // Words and names are compared as sorted ids (the same sets, so the same Jaccard): the title's words are all terms.
-            var wordIds = docs[i].TitleTokens.Where(t => t.Length > 1 && !Tokenizer.IsStopWord(t)).Select(t => ids[t]).Distinct().ToArray();
+            var wordIds = docs[i].TitleWords.Select(t => ids[t]).ToArray();
             Array.Sort(wordIds);
             var capitalised = docs[i].Capitalised;
             var nameIdsOf = new int[capitalised.Length];
@@ -893,26 +932,6 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             }
 
             return false;
-        }
-
-        void Add(Dictionary<int, double> terms, List<string> tokens, double weight)
-        {
-            foreach (var token in tokens)
-            {
-                if (token.Length < 2 || Tokenizer.IsStopWord(token))
-                {
-                    continue;
-                }
-
-                if (!ids.TryGetValue(token, out var id))
-                {
-                    id = ids.Count;
-                    ids[token] = id;
-                    df.Add(0);
-                }
-
-                terms[id] = terms.GetValueOrDefault(id) + (names.Contains(token) ? 2 * weight : weight);
-            }
         }
     }
 
