@@ -127,6 +127,45 @@ internal static partial class FarmReplay
         return 0;
     }
 
+    /// <summary>
+    /// Key lines of 80 stories made of the 100 BBC articles (shared/data/summaries/bbc): story k has 1 + 7k mod 60 of
+    /// them, and every third story has each of its articles twice, under two outlets (wire copy). Writes every story's
+    /// lines to <paramref name="linesFile"/>, to compare two builds.
+    /// <c>dotnet run -c Release --project tests/Digest.Benchmarks -- bbc-lines lines.txt</c>
+    /// </summary>
+    public static int BbcLines(string linesFile, TextWriter output)
+    {
+        var articles = Directory.EnumerateFiles(SharedCorpus.Path("data/summaries/bbc/article"), "*.txt", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(File.ReadAllLines)
+            .Select(lines => lines.Where(l => l.Trim().Length > 0).ToList())
+            .Select(lines => (Title: lines[0], Text: string.Join(' ', lines.Skip(1))))
+            .ToList();
+        var extractor = new ExtractiveKeyLines();
+        var all = new StringBuilder();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        for (var k = 0; k < 80; k++)
+        {
+            var size = 1 + (k * 7 % 60);
+            var copies = k % 3 == 0 ? 2 : 1;
+            var sources = Enumerable.Range(0, size).SelectMany(t => Enumerable.Range(0, copies).Select(c =>
+            {
+                var (title, text) = articles[(k * 13 + t) % articles.Count];
+                return new SourceText(title, text, $"Outlet {t}-{c}", default);
+            })).ToList();
+            foreach (var line in extractor.ExtractAsync(sources, 3, CancellationToken.None).AsTask().GetAwaiter().GetResult())
+            {
+                all.Append(line.Text).Append('|').Append(line.Speaker).Append('\n');
+            }
+
+            all.Append("--\n");
+        }
+
+        File.WriteAllText(linesFile, all.ToString());
+        output.WriteLine($"80 stories of BBC articles: {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s CPU; lines {Digest(all.ToString())}");
+        return 0;
+    }
+
     private static string Digest(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 
     /// <summary>The harness's text pool: every headline, and the real feeds' item texts (tags stripped, at most 600 characters).</summary>
