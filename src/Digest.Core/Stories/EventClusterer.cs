@@ -790,8 +790,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         return result;
     }
 
-    /// <summary>More than <see cref="Similarity(Prepared, Prepared, double)"/> gives any pair: with the model, a probability less
-    /// 0.5; without, every bonus at once on a perfect cosine (a margin for the rounding of unit vectors).</summary>
+    /// <summary>At least what <see cref="Similarity(Prepared, Prepared, double)"/> gives any pair: with the model, a probability
+    /// minus 0.5, so below 0.5; without, every bonus at once on perfect cosines (with a margin for the rounding of unit
+    /// vectors).</summary>
     private double MostSimilar => model is not null
         ? 0.5
         : Math.Max(settings.EmbeddingWeight + settings.TermWeight, settings.TermOnlyWeight) * 1.01
