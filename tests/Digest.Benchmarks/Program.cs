@@ -21,6 +21,18 @@ if (args is ["corpus", .. var directories])
     return CorpusThroughput.Run(directories);
 }
 
+// dotnet run -c Release --project tests/Digest.Benchmarks -- farm-replay 2000 [lines.txt]   (the process and refresh stages' in-memory work over the harness's farm)
+if (args is ["farm-replay", var farmFeeds, ..])
+{
+    return FarmReplay.Run(int.Parse(farmFeeds, System.Globalization.CultureInfo.InvariantCulture), Console.Out, args.Length > 2 ? args[2] : null);
+}
+
+// dotnet run -c Release --project tests/Digest.Benchmarks -- bbc-lines lines.txt   (key lines of 80 stories of BBC articles, to compare builds)
+if (args is ["bbc-lines", var bbcFile])
+{
+    return FarmReplay.BbcLines(bbcFile, Console.Out);
+}
+
 // dotnet run -c Release --project tests/Digest.Benchmarks -- home-latency 300   (GET / on the real web host over 100,000 stored stories: p50/p95/p99)
 if (args is ["home-latency", ..])
 {

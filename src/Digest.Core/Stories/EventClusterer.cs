@@ -167,6 +167,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         }
 
         var prepared = Prepare(docs, settings.FullHours + settings.FadeHours);
+        var scatter = new TermScatter(prepared);
+        var ticks = docs.Select(d => d.Document.Published.UtcTicks).ToArray();
         var pinnedOf = new long?[n];
         for (var i = 0; i < n; i++)
         {
@@ -228,6 +230,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         {
             var x = unpinnedItems[u];
             Array.Clear(values);
+            scatter.Spread(prepared[x]);
             for (var i = x - 1; i >= 0 && !(farIsZero && Hours(i, x) > fadeEnd); i--)
             {
                 values[i] = (float)PairValue(i, x);
@@ -277,14 +280,15 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             (groups, touched) = MergeStories(groups, touched);
         }
 
-        groups = AbsorbIntoRounds(groups, prepared, settings.MergeStories ? touched : null);
+        groups = AbsorbIntoRounds(groups, prepared, settings.MergeStories ? touched : null, scatter);
         var clusters = groups
             .OrderBy(g => g.Members[0])
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
             .ToList();
         return new StoryPartition(clusters, NearCopies());
 
-        double Hours(int earlier, int later) => (docs[later].Document.Published - docs[earlier].Document.Published).TotalHours;
+        // What (later − earlier).TotalHours gives: DateTimeOffset subtraction is the difference of the UTC ticks.
+        double Hours(int earlier, int later) => TimeSpan.FromTicks(ticks[later] - ticks[earlier]).TotalHours;
 
         // Two committed stories merge when, with this pass's items in them, the mean of their member pairs says one event
         // as surely as two clusters must to merge in the linkage above (average linkage over whole stories: a story is
@@ -298,14 +302,16 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             var committed = Enumerable.Range(0, live.Count).Where(g => live[g].Pinned is not null).ToList();
 
             // The candidates: pairs of committed stories, one of them touched, with members within the fade of each other
-            // (a pair of stories further apart counts what far pairs count, below any threshold to merge at).
+            // (a pair of stories further apart counts what far pairs count, below any threshold to merge at), whose pairs
+            // with a new item reach the threshold on average (NewEvidence).
             var sums = new Dictionary<(int, int), double>();
+            var seen = new HashSet<(int, int)>();
             foreach (var a in committed.Where(g => isTouched[g]))
             {
                 foreach (var b in committed)
                 {
                     var key = (Math.Min(a, b), Math.Max(a, b));
-                    if (a != b && !sums.ContainsKey(key) && !Far(live[a].Members, live[b].Members))
+                    if (a != b && seen.Add(key) && !Far(live[a].Members, live[b].Members) && NewEvidence(live[a], live[b]))
                     {
                         sums[key] = StorySum(live[key.Item1].Members, live[key.Item2].Members);
                     }
@@ -365,6 +371,39 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             return ([.. kept.Select(g => live[g])], [.. kept.Select(g => isTouched[g])]);
         }
 
+        // Whether two committed stories' pairs with a new item (this pass's) reach the merge threshold on average. When they
+        // do not, the two cannot have become one event this pass: their older members were compared when one of the two
+        // last gained an item, and stayed apart, so their pairs are below the threshold and the new ones add less than it.
+        // Scoring such a pair in full (every member against every member, for every touched story against every story
+        // of the window: most of a pass in a dense window) could only find the older pairs moved since by the window's
+        // TF-IDF weights shifting with its new words, which is no news that the two are one event. The sums of a new
+        // item with a committed story come from the linkage's (floats: a pair within 0.001 of the threshold is scored).
+        bool NewEvidence((List<int> Members, long? Pinned) a, (List<int> Members, long? Pinned) b)
+        {
+            var (slotA, slotB) = (storySlot[stories[a.Pinned!.Value]], storySlot[stories[b.Pinned!.Value]]);
+            var (newA, newB) = (a.Members.Where(i => pinnedOf[i] is null).ToList(), b.Members.Where(i => pinnedOf[i] is null).ToList());
+            double sum = 0;
+            long count = 0;
+            foreach (var i in newA)
+            {
+                sum += withStories[((long)unpinnedSlot[clusterOf[i]] * storyCount) + slotB];
+                count += b.Members.Count - newB.Count;
+                foreach (var j in newB)
+                {
+                    sum += i < j ? PairValue(i, j) : PairValue(j, i);
+                    count++;
+                }
+            }
+
+            foreach (var j in newB)
+            {
+                sum += withStories[((long)unpinnedSlot[clusterOf[j]] * storyCount) + slotA];
+                count += a.Members.Count - newA.Count;
+            }
+
+            return count == 0 || sum >= (Threshold - 0.001) * count;
+        }
+
         // Whether every member of one group is further than the fade from every member of the other (members in time order).
         bool Far(List<int> a, List<int> b) =>
             Math.Max(a[0], b[0]) > Math.Min(a[^1], b[^1]) && Hours(Math.Min(a[^1], b[^1]), Math.Max(a[0], b[0])) > fadeEnd;
@@ -382,6 +421,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             double sum = 0;
             foreach (var i in a)
             {
+                scatter.Spread(prepared[i]);
                 foreach (var j in b)
                 {
                     var v = i < j ? PairValue(i, j) : PairValue(j, i);
@@ -416,13 +456,14 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                 return settings.ModelFarPair;
             }
 
-            var s = Similarity(prepared[i], prepared[j], hours);
-            return IsNearCopy(i, j) ? Math.Max(s, 1.5) : s;
+            var terms = scatter.Dot(prepared[i], prepared[j]);
+            var s = Similarity(prepared[i], prepared[j], hours, terms);
+            return IsNearCopy(i, j, terms) ? Math.Max(s, 1.5) : s;
         }
 
         // Near-copies share most words, so only pairs whose term vectors already agree are compared word by word.
-        bool IsNearCopy(int i, int j) =>
-            TermDot(prepared[i], prepared[j]) >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard;
+        bool IsNearCopy(int i, int j, double terms) =>
+            terms >= 0.4 && Jaccard(docs[i].Shingles, docs[j].Shingles) >= settings.DuplicateJaccard;
 
         float Sum(int a, int b)
         {
@@ -584,6 +625,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 
         int Copied(int j)
         {
+            scatter.Spread(prepared[j]);
             for (var i = j - 1; i >= 0 && Hours(i, j) <= fadeEnd; i--)
             {
                 if ((pinnedOf[i] is { } pi && pinnedOf[j] is { } pj && pi != pj) || VenuesConflict(docs[i], docs[j]))
@@ -591,7 +633,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                     continue;
                 }
 
-                if (IsNearCopy(i, j))
+                if (IsNearCopy(i, j, scatter.Dot(prepared[i], prepared[j])))
                 {
                     return i;
                 }
@@ -665,8 +707,10 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// </summary>
     /// <param name="touched">Which groups gained items this pass: a committed story is absorbed by a committed round only
     /// when one of them did. Null: committed stories are never absorbed.</param>
-    internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched = null)
+    /// <param name="scatter">The window's term vectors' scatter, when the caller has one.</param>
+    internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched = null, TermScatter? scatter = null)
     {
+        scatter ??= new TermScatter(prepared);
         var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To, HashSet<string> Names)>();
         var weak = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To, HashSet<string> Names)>();
         for (var g = 0; g < groups.Count; g++)
@@ -764,17 +808,30 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                         continue;
                     }
 
+                    // A round this story's members cannot reach on average — the best so far, or the threshold unless
+                    // linked — even if every pair still to score were the most similar a pair can be, cannot be chosen:
+                    // the rest of its pairs are not scored.
+                    var needed = linked ? best.Score : Math.Max(best.Score, threshold);
                     double sum = 0;
+                    var pairs = members.Count * (double)groups[round.Group].Members.Count;
+                    var left = pairs;
                     foreach (var i in members)
                     {
+                        scatter.Spread(prepared[i]);
                         foreach (var j in groups[round.Group].Members)
                         {
                             var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
-                            sum += Similarity(prepared[i], prepared[j], hours);
+                            sum += Similarity(prepared[i], prepared[j], hours, scatter.Dot(prepared[i], prepared[j]));
+                        }
+
+                        left -= groups[round.Group].Members.Count;
+                        if (sum + (left * MostSimilar) < needed * pairs)
+                        {
+                            break;
                         }
                     }
 
-                    var mean = sum / (members.Count * (double)groups[round.Group].Members.Count);
+                    var mean = sum / pairs;
                     if ((linked || mean >= threshold) && (best.Group < 0 || mean > best.Score))
                     {
                         best = (mean, round.Group);
@@ -790,9 +847,19 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             !(groups[a].Pinned is { } p && groups[b].Pinned is { } q && p != q && !(touched is not null && (touched[a] || touched[b])));
     }
 
+    /// <summary>At least what <see cref="Similarity(Prepared, Prepared, double)"/> gives any pair: with the model, a probability
+    /// minus 0.5, so below 0.5; without, every bonus at once on perfect cosines (with a margin for the rounding of unit
+    /// vectors).</summary>
+    private double MostSimilar => model is not null
+        ? 0.5
+        : Math.Max(settings.EmbeddingWeight + settings.TermWeight, settings.TermOnlyWeight) * 1.01
+            + Math.Max(settings.SameVenue, settings.VenueReference) + settings.SameFigure + settings.SameSpeaker;
+
     /// <summary>An item in the window: its features, its TF-IDF vector over the window (term ids ascending, unit
     /// length) and who its headline reports as speaking.</summary>
-    internal sealed record Prepared(EventFeatures Features, int[] Terms, float[] Weights, string? Speaker, bool SpeakerTakesPart, string[] Words)
+    /// <param name="WordIds">The ids (the window's term ids) of the title's distinct words, stop words left out, ascending.</param>
+    /// <param name="NameIds">The ids of the features' capitalised words (a window-wide numbering of its own), ascending.</param>
+    internal sealed record Prepared(EventFeatures Features, int[] Terms, float[] Weights, string? Speaker, bool SpeakerTakesPart, int[] WordIds, int[] NameIds)
     {
         /// <summary>A bystander to the talks speaks: a leader, lawmakers, allies — not a negotiator or an envoy.</summary>
         public bool Bystander => Speaker is not null && !SpeakerTakesPart;
@@ -810,30 +877,67 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     {
         var names = new HashSet<string>(docs.SelectMany(d => d.Capitalised), StringComparer.Ordinal);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var raw = new Dictionary<int, double>[docs.Length];
+        // Each item's term counts (its TermWords, worked out once per item: counts in halves, so a name's doubled count
+        // is the sum of its doubled occurrences to the bit), numbered in the window's order of first appearance.
+        var rawTerms = new int[docs.Length][];
+        var rawCounts = new double[docs.Length][];
         var df = new List<int>();
         for (var i = 0; i < docs.Length; i++)
         {
-            var terms = new Dictionary<int, double>();
-            Add(terms, docs[i].TitleTokens, 1.0);
-            Add(terms, docs[i].LeadTokens, 0.5);
-            raw[i] = terms;
-            foreach (var term in terms.Keys)
+            var words = docs[i].TermWords;
+            var terms = new int[words.Length];
+            var counts = new double[words.Length];
+            for (var k = 0; k < words.Length; k++)
             {
-                df[term]++;
+                var (word, count) = words[k];
+                if (!ids.TryGetValue(word, out var id))
+                {
+                    id = ids.Count;
+                    ids[word] = id;
+                    df.Add(0);
+                }
+
+                terms[k] = id;
+                counts[k] = names.Contains(word) ? 2 * count : count;
+                df[id]++;
+            }
+
+            Array.Sort(terms, counts);
+            rawTerms[i] = terms;
+            rawCounts[i] = counts;
+        }
+
+        var idf = new double[df.Count];
+        for (var id = 0; id < idf.Length; id++)
+        {
+            idf[id] = Math.Log((docs.Length + IdfPrior) / (df[id] + 0.5));
+        }
+
+        // The headlines that place a meeting, by the words of their titles: who is named at one.
+        var meetings = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        foreach (var meeting in docs.Where(d => d.Venues.Length > 0))
+        {
+            foreach (var word in meeting.TitleTokens.Distinct(StringComparer.Ordinal))
+            {
+                if (!meetings.TryGetValue(word, out var times))
+                {
+                    meetings[word] = times = [];
+                }
+
+                times.Add(meeting.Document.Published);
             }
         }
 
-        var meetings = docs.Where(d => d.Venues.Length > 0).ToArray();
+        var nameIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var prepared = new Prepared[docs.Length];
         for (var i = 0; i < docs.Length; i++)
         {
-            var terms = raw[i].Keys.Order().ToArray();
+            var terms = rawTerms[i];
             var weights = new float[terms.Length];
             double norm = 0;
             for (var k = 0; k < terms.Length; k++)
             {
-                var w = raw[i][terms[k]] * Math.Log((docs.Length + IdfPrior) / (df[terms[k]] + 0.5));
+                var w = rawCounts[i][k] * idf[terms[k]];
                 weights[k] = (float)w;
                 norm += w * w;
             }
@@ -847,8 +951,24 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             var speaker = docs[i].SpeakerCandidates.Where(c => c.Named || names.Contains(c.Word))
                 .Select(c => (SpeakerCandidate?)c).FirstOrDefault();
             var takesPart = speaker is { } who && (who.TakesPart || NamedAtAMeeting(i, who.Word));
-            var words = docs[i].TitleTokens.Where(t => t.Length > 1 && !Tokenizer.IsStopWord(t)).Distinct().Order(StringComparer.Ordinal).ToArray();
-            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, takesPart, words);
+            // Words and names are compared as sorted ids (the same sets, so the same Jaccard): the title's words are all terms.
+            var wordIds = docs[i].TitleWords.Select(t => ids[t]).ToArray();
+            Array.Sort(wordIds);
+            var capitalised = docs[i].Capitalised;
+            var nameIdsOf = new int[capitalised.Length];
+            for (var k = 0; k < capitalised.Length; k++)
+            {
+                if (!nameIds.TryGetValue(capitalised[k], out var id))
+                {
+                    id = nameIds.Count;
+                    nameIds[capitalised[k]] = id;
+                }
+
+                nameIdsOf[k] = id;
+            }
+
+            Array.Sort(nameIdsOf);
+            prepared[i] = new Prepared(docs[i], terms, weights, speaker?.Speaker, takesPart, wordIds, nameIdsOf);
         }
 
         return prepared;
@@ -858,35 +978,18 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         bool NamedAtAMeeting(int i, string word)
         {
             var at = docs[i].Document.Published;
-            foreach (var other in meetings)
+            if (meetings.TryGetValue(word, out var times))
             {
-                if (Math.Abs((other.Document.Published - at).TotalHours) <= reach && other.TitleTokens.Contains(word))
+                foreach (var published in times)
                 {
-                    return true;
+                    if (Math.Abs((published - at).TotalHours) <= reach)
+                    {
+                        return true;
+                    }
                 }
             }
 
             return false;
-        }
-
-        void Add(Dictionary<int, double> terms, List<string> tokens, double weight)
-        {
-            foreach (var token in tokens)
-            {
-                if (token.Length < 2 || Tokenizer.IsStopWord(token))
-                {
-                    continue;
-                }
-
-                if (!ids.TryGetValue(token, out var id))
-                {
-                    id = ids.Count;
-                    ids[token] = id;
-                    df.Add(0);
-                }
-
-                terms[id] = terms.GetValueOrDefault(id) + (names.Contains(token) ? 2 * weight : weight);
-            }
         }
     }
 
@@ -904,7 +1007,11 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     }
 
     /// <summary>How much two items look like one event (negative: rather not); 0 when too far apart in time.</summary>
-    internal double Similarity(Prepared px, Prepared py, double hours)
+    internal double Similarity(Prepared px, Prepared py, double hours) =>
+        hours >= settings.FullHours + settings.FadeHours ? (model is null ? 0 : settings.ModelFarPair) : Similarity(px, py, hours, TermDot(px, py));
+
+    /// <param name="terms">The pair's <see cref="TermDot"/>, already worked out.</param>
+    internal double Similarity(Prepared px, Prepared py, double hours, double terms)
     {
         EventFeatures x = px.Features, y = py.Features;
         if (hours >= settings.FullHours + settings.FadeHours)
@@ -912,7 +1019,6 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             return model is null ? 0 : settings.ModelFarPair;
         }
 
-        var terms = TermDot(px, py);
         if (model is not null)
         {
             Span<double> f = stackalloc double[PairFeatures.Count];
@@ -989,6 +1095,60 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         }
 
         return dot;
+    }
+
+    /// <summary>
+    /// One item's TF-IDF vector spread over the window's vocabulary, so its cosine with each of many others costs one
+    /// look-up per term of theirs instead of a merge of two term lists. The same products are added in the same order
+    /// (ascending term ids; a term the spread vector lacks adds an exact zero), so the cosine is <see cref="TermDot"/>'s
+    /// to the bit.
+    /// </summary>
+    internal sealed class TermScatter(Prepared[] prepared)
+    {
+        private readonly float[] dense = new float[prepared.Length == 0 ? 0 : prepared.Max(p => p.Terms.Length == 0 ? 0 : p.Terms[^1] + 1)];
+        private Prepared? spread;
+
+        /// <summary>Makes <paramref name="item"/> the spread vector.</summary>
+        public void Spread(Prepared item)
+        {
+            if (ReferenceEquals(item, spread))
+            {
+                return;
+            }
+
+            if (spread is not null)
+            {
+                foreach (var term in spread.Terms)
+                {
+                    dense[term] = 0;
+                }
+            }
+
+            spread = item;
+            for (var k = 0; k < item.Terms.Length; k++)
+            {
+                dense[item.Terms[k]] = item.Weights[k];
+            }
+        }
+
+        /// <summary>The cosine of two items' term vectors (<see cref="TermDot"/>), by the spread one when either is.</summary>
+        public double Dot(Prepared a, Prepared b)
+        {
+            var other = ReferenceEquals(a, spread) ? b : ReferenceEquals(b, spread) ? a : null;
+            if (other is null)
+            {
+                return TermDot(a, b);
+            }
+
+            double dot = 0;
+            var (terms, weights) = (other.Terms, other.Weights);
+            for (var k = 0; k < terms.Length; k++)
+            {
+                dot += dense[terms[k]] * weights[k];
+            }
+
+            return dot;
+        }
     }
 
     private static double Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);

@@ -91,6 +91,44 @@ public sealed class EventFeatures
 
     /// <summary>Unit-length sentence embedding, or null when the clusterer runs without one.</summary>
     public float[]? Embedding { get; set; }
+
+    private (string Word, double Weight)[]? termWords;
+    private string[]? titleWords;
+
+    /// <summary>
+    /// The words of the clusterer's TF-IDF vector (no stop words, none shorter than two letters), each once, in the order
+    /// they first appear in the title and then the lead, with their counts (1 per time in the title, 0.5 in the lead). The
+    /// same for every window this item is in, so worked out once, when first asked; the window doubles a name's.
+    /// </summary>
+    internal (string Word, double Weight)[] TermWords => termWords ??= CountTermWords();
+
+    /// <summary>The title's distinct words of <see cref="TermWords"/>.</summary>
+    internal string[] TitleWords => titleWords ??= [.. TitleTokens.Where(IsTermWord).Distinct(StringComparer.Ordinal)];
+
+    internal static bool IsTermWord(string token) => token.Length >= 2 && !Tokenizer.IsStopWord(token);
+
+    private (string, double)[] CountTermWords()
+    {
+        var words = new List<(string Word, double Weight)>();
+        var at = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (tokens, weight) in new[] { (TitleTokens, 1.0), (LeadTokens, 0.5) })
+        {
+            foreach (var token in tokens.Where(IsTermWord))
+            {
+                if (at.TryGetValue(token, out var k))
+                {
+                    words[k] = (token, words[k].Weight + weight);
+                }
+                else
+                {
+                    at[token] = words.Count;
+                    words.Add((token, weight));
+                }
+            }
+        }
+
+        return [.. words];
+    }
 }
 
 /// <summary>

@@ -99,8 +99,8 @@ public static class PairFeatures
 
         f[14] = hours / 24;
         f[15] = Math.Max(0, hours - fullHours) / fadeHours;
-        f[16] = Jaccard(x.Capitalised, y.Capitalised);
-        f[17] = Jaccard(px.Words, py.Words);
+        f[16] = Jaccard(px.NameIds, py.NameIds);
+        f[17] = Jaccard(px.WordIds, py.WordIds);
         f[18] = x.Lead == Development.Talks && y.Lead == Development.Talks ? 1 : 0;
         f[19] = x.Lead == Development.Plan && y.Lead == Development.Plan ? 1 : 0;
         return embedded;
@@ -119,8 +119,8 @@ public static class PairFeatures
         return false;
     }
 
-    /// <summary>Jaccard of two sorted, distinct arrays.</summary>
-    private static double Jaccard(string[] a, string[] b)
+    /// <summary>Jaccard of two sorted, distinct arrays of ids.</summary>
+    private static double Jaccard(int[] a, int[] b)
     {
         if (a.Length == 0 || b.Length == 0)
         {
@@ -130,14 +130,13 @@ public static class PairFeatures
         int i = 0, j = 0, shared = 0;
         while (i < a.Length && j < b.Length)
         {
-            var c = string.CompareOrdinal(a[i], b[j]);
-            if (c == 0)
+            if (a[i] == b[j])
             {
                 shared++;
                 i++;
                 j++;
             }
-            else if (c < 0)
+            else if (a[i] < b[j])
             {
                 i++;
             }

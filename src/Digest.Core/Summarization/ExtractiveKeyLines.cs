@@ -155,9 +155,16 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
     /// <summary>A sentence's TF-IDF weights with their norm.</summary>
     private sealed class TermVector(Dictionary<string, double> weights)
     {
+        private string? key;
+
         public Dictionary<string, double> Weights { get; } = weights;
 
         public double Norm { get; } = Math.Sqrt(weights.Values.Sum(x => x * x));
+
+        /// <summary>The same for two vectors with the same weights (outlets that run one sentence word for word), and
+        /// only for those: the terms in order with their weights' bits. Worked out once, when first asked.</summary>
+        public string Key => key ??= string.Join('\u0001', Weights.OrderBy(w => w.Key, StringComparer.Ordinal)
+            .Select(w => w.Key + "\u0002" + BitConverter.DoubleToInt64Bits(w.Value).ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private Analysed Analyse(Document document)
@@ -343,56 +350,145 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
         return dot == 0 ? 0 : dot / (normA * normB);
     }
 
-    /// <summary>LexRank with continuous (cosine) edges: the stationary distribution of a damped random walk over the similarity graph.</summary>
+    /// <summary>
+    /// LexRank with continuous (cosine) edges: the stationary distribution of a damped random walk over the similarity
+    /// graph of the sentences.
+    /// <para>
+    /// The outlets of a big story run many sentences word for word (wire copy, a shared statement), and every copy of a
+    /// sentence has the same edges, so the same rank at every step of the walk. Each distinct vector is therefore one
+    /// node that stands for its copies: an edge from a node counts once per copy of it, and the copies' edges among
+    /// themselves become one loop. That is the same walk, over distinct sentences instead of all of them — the cost of a
+    /// story grows with what its outlets say differently, not with how many run it.
+    /// </para>
+    /// </summary>
     private static double[] LexRank(TermVector[] vectors, double damping = 0.85, int iterations = 30)
     {
-        // The similarity graph keeps its edges only (most sentence pairs share no word): a story of many outlets has
-        // thousands of sentences, and a full matrix of them would take tens of MB per refresh.
         var n = vectors.Length;
-        var edges = new List<(int To, double Weight)>[n];
-        var rowSums = new double[n];
+        var nodeOf = new int[n];
+        var nodes = new List<TermVector>();
+        var copies = new List<int>();
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < n; i++)
         {
-            edges[i] = [];
+            if (!byKey.TryGetValue(vectors[i].Key, out var node))
+            {
+                node = nodes.Count;
+                byKey[vectors[i].Key] = node;
+                nodes.Add(vectors[i]);
+                copies.Add(0);
+            }
+
+            nodeOf[i] = node;
+            copies[node]++;
         }
 
-        for (var i = 0; i < n; i++)
+        // The similarity graph keeps its edges only (most sentence pairs share no word): a story of many outlets has
+        // thousands of sentences, and a full matrix of them would take tens of MB per refresh. Cosines are taken over
+        // the nodes' terms numbered for this story, each row spread over a dense array.
+        var m = nodes.Count;
+        var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
+        var terms = new (int[] Ids, double[] Weights)[m];
+        for (var a = 0; a < m; a++)
         {
-            for (var j = i + 1; j < n; j++)
+            var ids = new int[nodes[a].Weights.Count];
+            var weights = new double[ids.Length];
+            var k = 0;
+            foreach (var (token, weight) in nodes[a].Weights)
             {
-                var s = Cosine(vectors[i], vectors[j]);
-                rowSums[i] += s;
-                rowSums[j] += s;
+                if (!vocabulary.TryGetValue(token, out var id))
+                {
+                    id = vocabulary.Count;
+                    vocabulary[token] = id;
+                }
+
+                (ids[k], weights[k]) = (id, weight);
+                k++;
+            }
+
+            terms[a] = (ids, weights);
+        }
+
+        var dense = new double[vocabulary.Count];
+        var edges = new List<(int To, double Weight)>[m];
+        var rowSums = new double[m];
+        var loops = new double[m];
+        for (var a = 0; a < m; a++)
+        {
+            edges[a] = [];
+        }
+
+        for (var a = 0; a < m; a++)
+        {
+            var (ids, weights) = terms[a];
+            for (var k = 0; k < ids.Length; k++)
+            {
+                dense[ids[k]] = weights[k];
+            }
+
+            // The copies of a sentence are each other's neighbours: the loop of a node with more than one.
+            if (copies[a] > 1)
+            {
+                var self = NodeCosine(a, a);
+                loops[a] = (copies[a] - 1) * self;
+                rowSums[a] += loops[a];
+            }
+
+            for (var b = a + 1; b < m; b++)
+            {
+                var s = NodeCosine(a, b);
+                rowSums[a] += copies[b] * s;
+                rowSums[b] += copies[a] * s;
                 if (s != 0)
                 {
-                    edges[i].Add((j, s));
-                    edges[j].Add((i, s));
+                    edges[a].Add((b, s * copies[a]));
+                    edges[b].Add((a, s * copies[b]));
                 }
+            }
+
+            foreach (var id in ids)
+            {
+                dense[id] = 0;
             }
         }
 
-        var rank = Enumerable.Repeat(1.0 / n, n).ToArray();
-        var next = new double[n];
+        // rank[a] is the rank of each copy of node a; an edge (b, w) of node a carries a's copies' shares to b.
+        var rank = Enumerable.Repeat(1.0 / n, m).ToArray();
+        var next = new double[m];
         for (var step = 0; step < iterations; step++)
         {
             Array.Fill(next, (1 - damping) / n);
-            for (var j = 0; j < n; j++)
+            for (var a = 0; a < m; a++)
             {
-                if (rowSums[j] == 0)
+                if (rowSums[a] == 0)
                 {
                     continue;
                 }
 
-                var share = damping * rank[j] / rowSums[j];
-                foreach (var (i, weight) in edges[j])
+                var share = damping * rank[a] / rowSums[a];
+                foreach (var (b, weight) in edges[a])
                 {
-                    next[i] += weight * share;
+                    next[b] += weight * share;
                 }
+
+                next[a] += loops[a] * share;
             }
 
             (rank, next) = (next, rank);
         }
 
-        return rank;
+        return [.. nodeOf.Select(a => rank[a])];
+
+        // The cosine of node a (spread over the dense array) and node b.
+        double NodeCosine(int a, int b)
+        {
+            var (ids, weights) = terms[b];
+            var dot = 0.0;
+            for (var k = 0; k < ids.Length; k++)
+            {
+                dot += dense[ids[k]] * weights[k];
+            }
+
+            return dot == 0 ? 0 : dot / (nodes[a].Norm * nodes[b].Norm);
+        }
     }
 }
