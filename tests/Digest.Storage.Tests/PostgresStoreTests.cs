@@ -22,6 +22,52 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
     }
 
     /// <summary>
+    /// A worker that starts while another migrates a big archive (minutes for one script) waits for the migration lock
+    /// as long as it takes, not the connection's command timeout (here 1 s).
+    /// </summary>
+    [Fact]
+    public async Task Migrate_WhileAnotherWorkerHoldsTheLockLongerThanTheCommandTimeout_WaitsAndMigrates()
+    {
+        if (cluster.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        var ct = TestContext.Current.CancellationToken;
+        var database = await cluster.CreateDatabaseAsync("migrate");
+        await using var holder = new Npgsql.NpgsqlConnection(database);
+        await holder.OpenAsync(ct);
+        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(@key)", holder))
+        {
+            take.Parameters.AddWithValue("key", PostgresStore.MigrationLock);
+            await take.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var store = new PostgresStore(database + ";Command Timeout=1");
+        var migrating = store.MigrateAsync(ct);
+
+        // Once the store waits for the lock, it waits past its command timeout (twice over) and is still waiting.
+        await using (var waiting = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", holder))
+        {
+            while ((long)(await waiting.ExecuteScalarAsync(ct))! == 0)
+            {
+                migrating.IsCompleted.ShouldBeFalse();
+                await Task.Delay(50, ct);
+            }
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        migrating.IsCompleted.ShouldBeFalse();
+        await using (var release = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock_all()", holder))
+        {
+            await release.ExecuteNonQueryAsync(ct);
+        }
+
+        await migrating;
+        (await store.GetFeedsAsync(ct)).ShouldBeEmpty();
+    }
+
+    /// <summary>
     /// A search that starts among the newest ids and goes further back (spans of 4, then wider, in 900 items), with the
     /// last word's prefix read as the words it begins, finds what one search over every id with the prefix as such
     /// finds: the same hits, in the same order, on every page, in a community's feeds.

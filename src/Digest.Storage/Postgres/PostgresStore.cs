@@ -17,7 +17,7 @@ namespace Digest.Storage.Postgres;
 public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Held while migrating, so workers starting together apply each migration once.</summary>
-    private const long MigrationLock = 0x_D16E_5700_0001;
+    internal const long MigrationLock = 0x_D16E_5700_0001;
 
     private readonly NpgsqlDataSource dataSource;
     private readonly NpgsqlConnectionStringBuilder target;
@@ -46,7 +46,9 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
 
     /// <summary>
     /// Applies the migrations under an advisory lock. A server that cannot be reached or refuses the login is a
-    /// <see cref="StorageException"/> in one line.
+    /// <see cref="StorageException"/> in one line. Waiting for the lock and running a script have no command timeout: on
+    /// a big archive a script takes minutes (0010 about 75 s at a million items), and another worker starting meanwhile
+    /// waits for it to finish rather than stopping with a timeout; shutdown still cancels either.
     /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -63,7 +65,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     private async Task ApplyMigrationsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLock }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLock }, commandTimeout: 0, cancellationToken: cancellationToken));
         try
         {
             await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)");
@@ -76,7 +78,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
                 }
 
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations(version, name, applied_at) VALUES (@version, @name, @at)",
                     new { version, name, at = Ms(TimeProvider.System.GetUtcNow()) },
