@@ -64,6 +64,9 @@ public abstract class DapperStore
     /// </summary>
     private protected const int SearchCandidates = 500;
 
+    /// <summary>The most words a search's prefix is turned into; a prefix that begins more (one or two letters) stays a prefix query.</summary>
+    private protected const int MaxPrefixWords = 64;
+
     private protected static CommandDefinition Command(string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
 

@@ -711,8 +711,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched = null, TermScatter? scatter = null)
     {
         scatter ??= new TermScatter(prepared);
-        var rounds = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To, HashSet<string> Names)>();
-        var weak = new List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To, HashSet<string> Names)>();
+        var rounds = new List<Round>();
+        var weak = new List<Round>();
         for (var g = 0; g < groups.Count; g++)
         {
             var venue = groups[g].Members.SelectMany(i => prepared[i].Features.Venues).GroupBy(v => v)
@@ -722,10 +722,15 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                 continue;
             }
 
-            var placed = groups[g].Members.Where(i => prepared[i].Features.Venues.Contains(venue.Venue)).Select(i => prepared[i].Features.Document.Published).ToList();
-            // Who takes part in the round: the names in its headlines that place it at its venue.
-            HashSet<string> names = [.. groups[g].Members.Where(i => prepared[i].Features.Venues.Contains(venue.Venue)).SelectMany(i => prepared[i].Features.Capitalised)];
-            (venue.Count >= settings.RoundMinPlaced ? rounds : weak).Add((g, venue.Venue, placed.Min() - TimeSpan.FromHours(settings.RoundLeadHours), placed.Max() + TimeSpan.FromHours(settings.RoundTrailHours), names));
+            // The headlines that place the round at its venue give its span and who takes part: the names in them.
+            var placing = groups[g].Members.Where(i => prepared[i].Features.Venues.Contains(venue.Venue)).Select(i => prepared[i].Features).ToList();
+            var round = new Round(
+                g,
+                venue.Venue,
+                placing.Min(f => f.Document.Published) - TimeSpan.FromHours(settings.RoundLeadHours),
+                placing.Max(f => f.Document.Published) + TimeSpan.FromHours(settings.RoundTrailHours),
+                [.. placing.SelectMany(f => f.Capitalised)]);
+            (venue.Count >= settings.RoundMinPlaced ? rounds : weak).Add(round);
         }
 
         var absorbed = new int[groups.Count];
@@ -762,7 +767,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         return result;
 
         // Each story that is no round joins the candidate round it fits best (linkedOnly: only talks news linked to it).
-        void Absorb(List<(int Group, int Venue, DateTimeOffset From, DateTimeOffset To, HashSet<string> Names)> candidates, bool linkedOnly)
+        void Absorb(List<Round> candidates, bool linkedOnly)
         {
             var taking = candidates.Select(r => r.Group).ToHashSet();
             var strong = rounds.Select(r => r.Group).ToHashSet();
@@ -846,6 +851,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         bool MayJoin(int a, int b) =>
             !(groups[a].Pinned is { } p && groups[b].Pinned is { } q && p != q && !(touched is not null && (touched[a] || touched[b])));
     }
+
+    /// <summary>A round of talks: its story, its venue, its span and the names its placing headlines give.</summary>
+    private sealed record Round(int Group, int Venue, DateTimeOffset From, DateTimeOffset To, HashSet<string> Names);
 
     /// <summary>At least what <see cref="Similarity(Prepared, Prepared, double)"/> gives any pair: with the model, a probability
     /// minus 0.5, so below 0.5; without, every bonus at once on perfect cosines (with a margin for the rounding of unit

@@ -239,7 +239,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     /// How many words a prefix may stand for (<see cref="IndexedQueryAsync"/>): beyond that it stays a prefix query, as
     /// on SQLite. Settable for tests.
     /// </summary>
-    internal int MostPrefixWords { get; init; } = 64;
+    internal int MostPrefixWords { get; init; } = MaxPrefixWords;
 
     /// <summary>
     /// The ids of the newest <see cref="DapperStore.SearchCandidates"/> items that match (in <paramref name="feedIds"/>

@@ -19,9 +19,6 @@ public sealed class SqliteStore : DapperStore, IDigestStore
     /// <summary>How long a write waits inside SQLite for another connection's write to end before SQLITE_BUSY.</summary>
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>The most words a prefix is expanded to; a prefix that begins more (one or two letters) stays an FTS5 prefix query.</summary>
-    private const int MaxPrefixWords = 64;
-
     private readonly string connectionString;
     private readonly SemaphoreSlim writer = new(1, 1); // lives as long as the store; never disposed
 
