@@ -57,8 +57,8 @@ internal static partial class FarmReplay
 
         var extractor = new EventFeatureExtractor(classifier.Profile);
         var clusterer = new StoryWindowClusterer(extractor, new EventClusterer(null, model), new HashedEmbedder());
-        var committed = new Dictionary<long, (StoryDocument Document, long StoryId)>();
-        long nextStory = 0;
+        var replay = new PassReplay(clusterer);
+        var committed = replay.Committed;
         var ordered = items.Select((d, i) => (Document: d, Relevant: relevant[i])).OrderBy(x => x.Document.Published).ThenBy(x => x.Document.ItemId).ToList();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
@@ -67,24 +67,7 @@ internal static partial class FarmReplay
         {
             var batch = chunk.Where(x => x.Relevant).Select(x => x.Document).ToList();
             passes++;
-            var (reconciliation, _) = clusterer.Pass(batch, committed.Values, CancellationToken.None);
-            var inBatch = batch.ToDictionary(d => d.ItemId);
-            foreach (var story in reconciliation.Stories)
-            {
-                var storyId = story.StoryId ?? ++nextStory;
-                foreach (var itemId in story.ItemIds.Where(inBatch.ContainsKey))
-                {
-                    committed[itemId] = (inBatch[itemId], storyId);
-                }
-
-                foreach (var absorbed in story.Absorbed)
-                {
-                    foreach (var (itemId, entry) in committed.Where(c => c.Value.StoryId == absorbed).ToList())
-                    {
-                        committed[itemId] = (entry.Document, storyId);
-                    }
-                }
-            }
+            replay.Pass(batch, CancellationToken.None);
 
             if (passes % 50 == 0)
             {

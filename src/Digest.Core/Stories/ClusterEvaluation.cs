@@ -24,46 +24,15 @@ internal static class ClusterEvaluation
     /// to see how much the stories depend on when the passes ran.</param>
     public static List<EvaluatedHeadline> RunPasses(IReadOnlyList<Headline> headlines, TopicClassifier? classifier, StoryWindowClusterer clusterer, CancellationToken cancellationToken, TimeSpan? every = null)
     {
-        var relevant = Relevant(headlines, classifier, cancellationToken);
-        var committed = new Dictionary<long, (StoryDocument Document, long StoryId)>();
-        var duplicates = new HashSet<long>();
-        long next = 0;
-        foreach (var batch in relevant.OrderBy(d => d, StoryDocument.Order).GroupBy(d => every is { } span ? d.Published.UtcTicks / span.Ticks * span.Ticks : d.Published.UtcTicks))
+        var replay = new PassReplay(clusterer);
+        foreach (var batch in Relevant(headlines, classifier, cancellationToken).OrderBy(d => d, StoryDocument.Order).GroupBy(d => every is { } span ? d.Published.UtcTicks / span.Ticks * span.Ticks : d.Published.UtcTicks))
         {
-            var (reconciliation, _) = clusterer.Pass([.. batch], committed.Values, cancellationToken);
-            var inBatch = batch.ToDictionary(d => d.ItemId);
-            foreach (var story in reconciliation.Stories)
-            {
-                var joining = story.ItemIds.Where(inBatch.ContainsKey).ToList();
-                if (joining.Count == 0 && story.Absorbed.Count == 0)
-                {
-                    continue;
-                }
-
-                // As the store commits a pass: new items join, a new story gets the next id, absorbed stories move whole.
-                var storyId = story.StoryId ?? ++next;
-                foreach (var id in joining)
-                {
-                    committed[id] = (inBatch[id], storyId);
-                    if (story.DuplicateOf.ContainsKey(id))
-                    {
-                        duplicates.Add(id);
-                    }
-                }
-
-                foreach (var absorbed in story.Absorbed)
-                {
-                    foreach (var (id, entry) in committed.Where(c => c.Value.StoryId == absorbed).ToList())
-                    {
-                        committed[id] = (entry.Document, storyId);
-                    }
-                }
-            }
+            replay.Pass([.. batch], cancellationToken);
         }
 
-        var storyOf = committed.ToDictionary(c => c.Key, c => (int)c.Value.StoryId);
+        var storyOf = replay.Committed.ToDictionary(c => c.Key, c => (int)c.Value.StoryId);
         return [.. headlines.Select((h, i) => storyOf.TryGetValue(i + 1L, out var story)
-            ? new EvaluatedHeadline(h, true, story, duplicates.Contains(i + 1L))
+            ? new EvaluatedHeadline(h, true, story, replay.Duplicates.Contains(i + 1L))
             : new EvaluatedHeadline(h, false, null, false))];
     }
 
@@ -234,6 +203,54 @@ internal static class ClusterEvaluation
 /// <summary>One out-of-sample score: the merge threshold chosen on the tuning days, and the held-out days' F1 with it
 /// and with the default settings.</summary>
 internal sealed record HeldOutScore(string Name, int TuneItems, int TestItems, double ChosenThreshold, BCubedScore Tuned, BCubedScore Defaults);
+
+/// <summary>
+/// Process passes replayed in memory, committed as the store commits a pass: a batch's new items join their stories, a new
+/// story takes the next id, and the items of a story merged into another move to it whole. For <c>eval cluster</c> and
+/// the benchmarks' farm replay.
+/// </summary>
+internal sealed class PassReplay(StoryWindowClusterer clusterer)
+{
+    private long next;
+
+    /// <summary>Every committed item with its story.</summary>
+    public Dictionary<long, (StoryDocument Document, long StoryId)> Committed { get; } = [];
+
+    /// <summary>The committed items that joined as near-copies of another.</summary>
+    public HashSet<long> Duplicates { get; } = [];
+
+    public void Pass(IReadOnlyList<StoryDocument> batch, CancellationToken cancellationToken)
+    {
+        var (reconciliation, _) = clusterer.Pass(batch, Committed.Values, cancellationToken);
+        var inBatch = batch.ToDictionary(d => d.ItemId);
+        foreach (var story in reconciliation.Stories)
+        {
+            var joining = story.ItemIds.Where(inBatch.ContainsKey).ToList();
+            if (joining.Count == 0 && story.Absorbed.Count == 0)
+            {
+                continue;
+            }
+
+            var storyId = story.StoryId ?? ++next;
+            foreach (var id in joining)
+            {
+                Committed[id] = (inBatch[id], storyId);
+                if (story.DuplicateOf.ContainsKey(id))
+                {
+                    Duplicates.Add(id);
+                }
+            }
+
+            foreach (var absorbed in story.Absorbed)
+            {
+                foreach (var (id, entry) in Committed.Where(c => c.Value.StoryId == absorbed).ToList())
+                {
+                    Committed[id] = (entry.Document, storyId);
+                }
+            }
+        }
+    }
+}
 
 /// <summary>
 /// How the clusterer does on days it was not tuned on. Rolling origin: for each cutoff day, the merge threshold is
