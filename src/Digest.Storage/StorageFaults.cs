@@ -75,8 +75,12 @@ public static class StorageFaults
         };
     }
 
-    /// <summary>What a PostgreSQL fault means for the server named by the connection string; null when it is not one.</summary>
-    public static string? DescribePostgres(Exception e, NpgsqlConnectionStringBuilder target)
+    /// <summary>
+    /// What a PostgreSQL fault means for the server named by the connection string; null when it is not one.
+    /// <paramref name="connected"/>: the fault came after a connection was open, so a timeout or a lost socket is a
+    /// server that stopped answering (a long lock, a busy server), not one that cannot be reached.
+    /// </summary>
+    public static string? DescribePostgres(Exception e, NpgsqlConnectionStringBuilder target, bool connected = false)
     {
         var server = $"PostgreSQL at {target.Host}:{target.Port}";
         if (Find<PostgresException>(e) is { } postgres)
@@ -95,8 +99,10 @@ public static class StorageFaults
 
         if (Find<NpgsqlException>(e) is { } npgsql && (Find<SocketException>(e) is not null || Find<TimeoutException>(e) is not null || npgsql.InnerException is IOException))
         {
-            var reason = Find<SocketException>(e)?.Message ?? Find<TimeoutException>(e)?.Message ?? npgsql.InnerException?.Message ?? npgsql.Message;
-            return $"{Setting}: cannot reach {server} ({FirstSentence(reason)}); check that it is running and the Host and Port";
+            var reason = FirstSentence(Find<SocketException>(e)?.Message ?? Find<TimeoutException>(e)?.Message ?? npgsql.InnerException?.Message ?? npgsql.Message);
+            return connected
+                ? $"{Setting}: {server} stopped answering while the bot checked its schema ({reason}); check the server's load and locks held by other sessions, or raise the connection string's Command Timeout"
+                : $"{Setting}: cannot reach {server} ({reason}); check that it is running and the Host and Port";
         }
 
         return null;

@@ -68,6 +68,42 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
     }
 
     /// <summary>
+    /// A server that answers the login but then keeps a statement of the schema check waiting past the command timeout
+    /// (another session holds a lock on the migrations table) is one line that says so: not "cannot reach".
+    /// </summary>
+    [Fact]
+    public async Task Migrate_ServerStopsAnsweringAfterTheLogin_OneLineSayingSoNotCannotReach()
+    {
+        if (cluster.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        var ct = TestContext.Current.CancellationToken;
+        var database = await cluster.CreateDatabaseAsync("stalled");
+        await using (var first = new PostgresStore(database))
+        {
+            await first.MigrateAsync(ct);
+        }
+
+        await using var holder = new Npgsql.NpgsqlConnection(database);
+        await holder.OpenAsync(ct);
+        await using var hold = await holder.BeginTransactionAsync(ct);
+        await using (var take = new Npgsql.NpgsqlCommand("LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE", holder, hold))
+        {
+            await take.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var store = new PostgresStore(database + ";Command Timeout=1");
+        var fault = await Should.ThrowAsync<StorageException>(() => store.MigrateAsync(ct));
+
+        fault.Message.ShouldStartWith("Storage:ConnectionString: PostgreSQL at ");
+        fault.Message.ShouldContain("stopped answering while the bot checked its schema");
+        fault.Message.ShouldNotContain("cannot reach");
+        fault.Message.ShouldNotContain("\n");
+    }
+
+    /// <summary>
     /// A search that starts among the newest ids and goes further back (spans of 4, then wider, in 900 items), with the
     /// last word's prefix read as the words it begins, finds what one search over every id with the prefix as such
     /// finds: the same hits, in the same order, on every page, in a community's feeds.

@@ -45,26 +45,38 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
     /// <summary>
-    /// Applies the migrations under an advisory lock. A server that cannot be reached or refuses the login is a
-    /// <see cref="StorageException"/> in one line. Waiting for the lock and running a script have no command timeout: on
+    /// Applies the migrations under an advisory lock. A server that cannot be reached, refuses the login or stops
+    /// answering once connected is a <see cref="StorageException"/> in one line. Waiting for the lock and running a script have no command timeout: on
     /// a big archive a script takes minutes (0010 about 75 s at a million items), and another worker starting meanwhile
     /// waits for it to finish rather than stopping with a timeout; shutdown still cancels either.
     /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        NpgsqlConnection connection;
         try
         {
-            await ApplyMigrationsAsync(cancellationToken);
+            connection = await OpenAsync(cancellationToken);
         }
         catch (Exception e) when (StorageFaults.DescribePostgres(e, target) is { } fault)
         {
             throw new StorageException(fault, e);
         }
+
+        await using (connection)
+        {
+            try
+            {
+                await ApplyMigrationsAsync(connection, cancellationToken);
+            }
+            catch (Exception e) when (StorageFaults.DescribePostgres(e, target, connected: true) is { } fault)
+            {
+                throw new StorageException(fault, e);
+            }
+        }
     }
 
-    private async Task ApplyMigrationsAsync(CancellationToken cancellationToken)
+    private static async Task ApplyMigrationsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLock }, commandTimeout: 0, cancellationToken: cancellationToken));
         try
         {
