@@ -250,8 +250,9 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     internal int MostPrefixWords { get; init; } = MaxPrefixWords;
 
     /// <summary>
-    /// The ids of the newest <see cref="DapperStore.SearchCandidates"/> items that match (in <paramref name="feedIds"/>
-    /// when given), newest first. First the recent tier (migration 0011): the newest items' tsvectors in a table of
+    /// The newest <see cref="DapperStore.SearchCandidates"/> items that match (in <paramref name="feedIds"/> when given),
+    /// newest first, each with whether its headline matches <paramref name="headline"/> and its publication (read from
+    /// the row the match was found on, after the LIMIT: for the candidates only). First the recent tier (migration 0011): the newest items' tsvectors in a table of
     /// their own, whole above the id it gives, with short posting lists — a word in one article of fifty has its 500
     /// newest there. Then, for what the tier did not hold, the search index of items below the tier, among the newest
     /// ids first (the BRIN index of migration 0010 gives the id range as a page range) — not every match, which for a
