@@ -104,21 +104,33 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
     }
 
     /// <summary>
-    /// A search that starts among the newest ids and goes further back (spans of 4, then wider, in 900 items), with the
-    /// last word's prefix read as the words it begins, finds what one search over every id with the prefix as such
-    /// finds: the same hits, in the same order, on every page, in a community's feeds.
+    /// A search that starts among the newest ids and goes further back (spans of 4, then wider, in 900 items), and one
+    /// that reads the recent tier first (kept to the newest 300–600 ids by the inserts, then cut to the newest 20) and
+    /// the search index below it, both with the last word's prefix read as the words it begins, find what one search
+    /// over every id with the prefix as such finds: the same hits, in the same order, on every page, in a community's
+    /// feeds — also after a removed feed's items left the archive.
     /// </summary>
     [Fact]
     public async Task Search_FromTheNewestIdsBack_SameHitsAsOverEveryId()
     {
         var store = (PostgresStore)await StoreAsync();
-        var everyId = new PostgresStore(connectionString!) { MostPrefixWords = 0 };
+        var everyId = new PostgresStore(connectionString!) { MostPrefixWords = 0, SearchRecentFirst = false };
         await using var disposeEveryId = everyId;
-        var spans = new PostgresStore(connectionString!) { FirstSearchSpan = 4 };
+        var spans = new PostgresStore(connectionString!) { FirstSearchSpan = 4, SearchRecentFirst = false };
         await using var disposeSpans = spans;
         var ct = TestContext.Current.CancellationToken;
+        await using var database = new Npgsql.NpgsqlConnection(connectionString);
+        await database.OpenAsync(ct);
+        async Task<long> SqlAsync(string sql)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, database);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await SqlAsync("UPDATE search_recent_since SET keep = 300 RETURNING keep");
         var wire = await store.UpsertFeedAsync("https://example.org/wire.xml", "Wire", "example.org", TimeSpan.FromMinutes(15), ct);
         var mirror = await store.UpsertFeedAsync("https://example.org/mirror.xml", "Mirror", "example.org", TimeSpan.FromMinutes(15), ct);
+        var gone = await store.UpsertFeedAsync("https://example.org/gone.xml", "Gone", "example.org", TimeSpan.FromMinutes(15), ct);
         var at = new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
         // "talks" in every item (more than the 500 candidates), "peace talks" in one of seven, "geneva" in one of
@@ -134,17 +146,35 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
         {
             await store.AddItemsAsync(wire.Id, [.. chunk.Select(n => Numbered(n, $"w{n}"))], false, at, ct);
             await store.AddItemsAsync(mirror.Id, [.. chunk.Where(n => n % 3 == 0).Select(n => Numbered(n, $"m{n}"))], false, at, ct);
+            await store.AddItemsAsync(gone.Id, [.. chunk.Where(n => n % 4 == 0).Select(n => Numbered(n, $"g{n}"))], false, at, ct);
         }
 
-        foreach (var query in (string[])["talks", "peace talks", "geneva", "\"held talks\" OR geneva", "peac", "held talk", "talks tal", "talks talks", "peace OR talke", "o'bri", "brien", "\"peace talks\" peacek", "pea", "zzz"])
+        (await store.RemoveFeedAsync(gone.Id, ct)).ShouldBeTrue();
+        var newest = await SqlAsync("SELECT max(id) FROM items");
+        var since = await SqlAsync("SELECT since FROM search_recent_since");
+        (newest - since).ShouldBeInRange(300, 600);
+        (await SqlAsync("SELECT count(*) FROM search_recent")).ShouldBeLessThan(await SqlAsync("SELECT count(*) FROM items"));
+        await CompareAsync();
+
+        // A smaller tier (raising the bound keeps it whole above it): more of each search reads the index below it.
+        await SqlAsync($"UPDATE search_recent_since SET since = {newest - 20} RETURNING since");
+        await CompareAsync();
+
+        async Task CompareAsync()
         {
-            foreach (var scope in (long[]?[])[null, [wire.Id], [mirror.Id]])
+            foreach (var query in (string[])["talks", "peace talks", "geneva", "\"held talks\" OR geneva", "peac", "held talk", "talks tal", "talks talks", "peace OR talke", "o'bri", "brien", "\"peace talks\" peacek", "pea", "zzz"])
             {
-                foreach (var offset in (int[])[0, 5, 300, 495])
+                foreach (var scope in (long[]?[])[null, [wire.Id], [mirror.Id]])
                 {
-                    var expected = await everyId.SearchAsync(query, scope, offset, 6, ct);
-                    var found = await spans.SearchAsync(query, scope, offset, 6, ct);
-                    found.Select(h => (h.ItemId, h.Snippet)).ShouldBe(expected.Select(h => (h.ItemId, h.Snippet)), $"{query} in {(scope is null ? "every feed" : string.Join(",", scope))} from {offset}");
+                    foreach (var offset in (int[])[0, 5, 300, 495])
+                    {
+                        var expected = await everyId.SearchAsync(query, scope, offset, 6, ct);
+                        var found = await spans.SearchAsync(query, scope, offset, 6, ct);
+                        var tiered = await store.SearchAsync(query, scope, offset, 6, ct);
+                        var where = $"{query} in {(scope is null ? "every feed" : string.Join(",", scope))} from {offset}";
+                        found.Select(h => (h.ItemId, h.Snippet)).ShouldBe(expected.Select(h => (h.ItemId, h.Snippet)), where);
+                        tiered.Select(h => (h.ItemId, h.Snippet)).ShouldBe(expected.Select(h => (h.ItemId, h.Snippet)), "recent tier first: " + where);
+                    }
                 }
             }
         }

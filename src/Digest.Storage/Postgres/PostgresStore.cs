@@ -188,10 +188,11 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     /// matching articles (<see cref="NewestMatchesAsync"/>), less the copies of an article another feed carried first,
     /// ordered — those whose headline matches (the tsvector's weight A) first, then by publication — and paged, and
     /// ts_headline for the page's rows only. No ts_rank over every match: that read every matching row's tsvector.
-    /// The candidates are ordered before the copies are dropped (the fence "OFFSET 0" keeps that order), so a page
-    /// looks up the copies of the candidates up to its end only — six for the first page, not 500. The candidates are
-    /// joined from a list, one primary-key lookup each: as "id = ANY(@ids)" the planner read them through the BRIN
-    /// index of migration 0010, every page of the table (3.4 s).
+    /// The queries that find the candidates say whether each one's headline matches and when it was published, so they
+    /// are ordered before the copies are dropped (the fence "OFFSET 0" keeps that order), and a page reads the items of
+    /// the candidates up to its end only — six for the first page, not 500 (those 500 lookups were half of a search
+    /// at a million items). The candidates are joined from a list, one primary-key lookup each: as "id = ANY(@ids)" the
+    /// planner read them through the BRIN index of migration 0010, every page of the table (3.4 s).
     /// </summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, IReadOnlyCollection<long>? feedIds, int offset, int limit, CancellationToken cancellationToken)
     {
@@ -207,39 +208,46 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         // begins is either seen whole or not at all.
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var scope = feedIds?.ToArray();
-        var ids = await NewestMatchesAsync(connection, query, match, scope, cancellationToken);
-        if (ids.Count == 0)
+        var candidates = await NewestMatchesAsync(connection, query, match, TsQuery(query, "A"), scope, cancellationToken);
+        if (candidates.Count == 0)
         {
             return [];
         }
 
+        // Headline matches first, then by publication: known from the matching rows themselves, so the page reads the
+        // items of the candidates up to its end only.
+        var ordered = candidates.OrderByDescending(c => c.Headlined).ThenByDescending(c => c.PublishedAt).ThenByDescending(c => c.Id).Select(c => c.Id).ToArray();
         var rows = await connection.QueryAsync<HitRow>(Command(
             $"""
             WITH page AS MATERIALIZED (
-                SELECT c.id, c.headlined, c.published_at FROM (
-                    SELECT i.id, i.url, i.duplicate_of, i.search @@ to_tsquery('simple', @headline) AS headlined, i.published_at
-                    FROM unnest(@ids) AS n(id) JOIN items i ON i.id = n.id
-                    ORDER BY headlined DESC, i.published_at DESC, i.id DESC
-                    OFFSET 0) c
-                WHERE NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = c.url AND j.id < c.id OR j.id = c.duplicate_of){Scope("j", scope)})
-                ORDER BY c.headlined DESC, c.published_at DESC, c.id DESC
+                SELECT c.id, c.at FROM (SELECT n.id, n.at FROM unnest(@ids) WITH ORDINALITY AS n(id, at) ORDER BY n.at OFFSET 0) c
+                JOIN items i ON i.id = c.id
+                WHERE NOT EXISTS (SELECT 1 FROM items j WHERE (j.url = i.url AND j.id < i.id OR j.id = i.duplicate_of){Scope("j", scope)})
+                ORDER BY c.at
                 LIMIT @limit OFFSET @offset)
             SELECT i.id, i.story_id, i.title, i.url, f.name AS feed_name, i.published_at,
                    ts_headline('simple', i.summary, to_tsquery('simple', @match), 'StartSel=«, StopSel=», MaxWords=16, MinWords=6, ShortWord=2, MaxFragments=1, FragmentDelimiter=…') AS snippet
             FROM page p JOIN items i ON i.id = p.id JOIN feeds f ON f.id = i.feed_id
-            ORDER BY p.headlined DESC, p.published_at DESC, p.id DESC
+            ORDER BY p.at
             """,
-            new { ids = ids.ToArray(), match, headline = TsQuery(query, "A"), limit, offset, feedIds = scope },
+            new { ids = ordered, match, limit, offset, feedIds = scope },
             null,
             cancellationToken));
         return rows.Select(r => new SearchHit(r.id, r.story_id, r.title, r.url, r.feed_name, At(r.published_at), r.snippet)).ToList();
     }
 
     /// <summary>
-    /// How many of the newest item ids a search looks among first (<see cref="NewestMatchesAsync"/>): enough for the
-    /// candidates of a word in one article of thirty. Settable for tests, which cross it with a few items.
+    /// How many of the newest item ids a search looks among first in the search index of items
+    /// (<see cref="NewestMatchesAsync"/>) when the recent tier is not read: enough for the candidates of a word in one
+    /// article of thirty. Settable for tests, which cross it with a few items.
     /// </summary>
     internal long FirstSearchSpan { get; init; } = 16_384;
+
+    /// <summary>
+    /// Whether a search reads the recent tier (migration 0011) first. Off for tests, whose reference search reads the
+    /// search index of items over every id.
+    /// </summary>
+    internal bool SearchRecentFirst { get; init; } = true;
 
     /// <summary>
     /// What reading one id of a span from the search index costs, in rows read for a match (about 1/150: measured at a
@@ -254,51 +262,87 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     internal int MostPrefixWords { get; init; } = MaxPrefixWords;
 
     /// <summary>
-    /// The ids of the newest <see cref="DapperStore.SearchCandidates"/> items that match (in <paramref name="feedIds"/>
-    /// when given), newest first. Searched among the newest ids first: a search from an id on reads the rows of the
-    /// matches from there only (the BRIN index of migration 0010 gives the id range as a page range) — not those of
-    /// every match, which for a phrase such as "peace talks" in a million items were thousands of rows read to keep
-    /// 500. When the newest ids hold too few matches, the search starts again further back, as far as the matches found
-    /// say the candidates should be; and once that span would cost more than reading every match (the words are rare),
-    /// one search over every id ends it.
+    /// The newest <see cref="DapperStore.SearchCandidates"/> items that match (in <paramref name="feedIds"/> when given),
+    /// newest first, each with whether its headline matches <paramref name="headline"/> and its publication (read from
+    /// the row the match was found on, after the LIMIT: for the candidates only). First the recent tier (migration 0011): the newest items' tsvectors in a table of
+    /// their own, whole above the id it gives, with short posting lists — a word in one article of fifty has its 500
+    /// newest there. Then, for what the tier did not hold, the search index of items below the tier, among the newest
+    /// ids first (the BRIN index of migration 0010 gives the id range as a page range) — not every match, which for a
+    /// phrase such as "peace talks" in a million items were thousands of rows read to keep 500. When a span holds too
+    /// few matches, the search goes on further back, as far as the matches found say the candidates should be; and
+    /// once that span would cost more than reading every match (the words are rare), one search over the rest ends it.
+    /// Each step reads ids the steps before did not, so the candidates are those of one search over every id.
     /// </summary>
-    private async Task<IReadOnlyList<long>> NewestMatchesAsync(NpgsqlConnection connection, string query, string match, long[]? feedIds, CancellationToken cancellationToken)
+    private async Task<List<Candidate>> NewestMatchesAsync(NpgsqlConnection connection, string query, string match, string headline, long[]? feedIds, CancellationToken cancellationToken)
     {
-        var (newest, indexed) = await IndexedQueryAsync(connection, query, match, cancellationToken);
-        var span = FirstSearchSpan;
+        var (newest, since, indexed) = await IndexedQueryAsync(connection, query, match, cancellationToken);
+        var found = new List<Candidate>();
+
+        // The newest ids searched so far: those above newest - searched.
+        var searched = 0L;
+        if (SearchRecentFirst && since < newest)
+        {
+            found = (await connection.QueryAsync<Candidate>(Command(
+                $"""
+                SELECT m.id, m.search @@ to_tsquery('simple', @headline) AS headlined, m.published_at AS publishedat
+                FROM (SELECT r.id, r.search, r.published_at FROM search_recent r WHERE r.search @@ @indexed::tsquery AND r.id > @since{Scope("r", feedIds)} ORDER BY r.id DESC LIMIT @candidates) m
+                """,
+                new { indexed, headline, since, feedIds, candidates = SearchCandidates },
+                null,
+                cancellationToken))).AsList();
+            if (found.Count >= SearchCandidates || since <= 0)
+            {
+                return found;
+            }
+
+            searched = newest - since;
+        }
+
+        var span = searched == 0 ? FirstSearchSpan : NextSpan(searched);
         while (span < newest)
         {
-            var found = await MatchesAsync(newest - span, span == FirstSearchSpan);
+            // Reading the span and its matches must cost less than reading every match. The first span, where nothing
+            // says how frequent the words are, is always read.
+            if (searched > 0 && span * IdCostInRows + 1.25 * SearchCandidates >= Density(searched) * newest)
+            {
+                break;
+            }
+
+            await MatchesAsync(newest - span, searched == 0);
             if (found.Count >= SearchCandidates)
             {
                 return found;
             }
 
-            // The matches found so far give a density: the span that should hold the candidates (with a margin, and at
-            // least twice this one), and how many matches there are in all. Reading that span and its matches must
-            // cost less than reading every match.
-            var density = Math.Max(found.Count, 1) / (double)span;
-            var next = Math.Max(span * 2, (long)Math.Ceiling(1.25 * SearchCandidates / density));
-            if (next * IdCostInRows + 1.25 * SearchCandidates >= density * newest)
-            {
-                break;
-            }
-
-            span = next;
+            searched = span;
+            span = NextSpan(searched);
         }
 
-        return await MatchesAsync(null, false);
+        await MatchesAsync(null, false);
+        return found;
 
-        // The newest candidates above an id (@from is a bigint, as the id column: compared with another type, the index
-        // could not use it), or over every id. Among the newest ids the planner may walk the ids backwards and test each
-        // row (the fastest way for a frequent word: a few thousand rows instead of its whole posting list); further back
-        // the matches found say the words are not frequent, and "id + 0" keeps it to the search index — its estimates
-        // for words outside its statistics (several a prefix stands for) made it walk 245,000 rows for "witkoff".
-        async Task<List<long>> MatchesAsync(long? from, bool plannersChoice) => (await connection.QueryAsync<long>(Command(
-            $"SELECT i.id FROM items i WHERE i.search @@ @indexed::tsquery{(from is null ? "" : " AND i.id > @from")}{Scope("i", feedIds)} ORDER BY i.id{(plannersChoice ? "" : " + 0")} DESC LIMIT @candidates",
-            new { indexed, from, feedIds, candidates = SearchCandidates },
+        // The matches found so far give a density: the span that should hold the candidates (with a margin, and at
+        // least twice the span searched), and how many matches there are in all.
+        double Density(long ids) => Math.Max(found.Count, 1) / (double)ids;
+        long NextSpan(long ids) => Math.Max(ids * 2, (long)Math.Ceiling(1.25 * SearchCandidates / Density(ids)));
+
+        // The newest candidates the steps before have not read, above an id or all the way down (@from and @below are
+        // bigints, as the id column: compared with another type, the index could not use it). Among the newest ids the
+        // planner may walk the ids backwards and test each row (the fastest way for a frequent word: a few thousand
+        // rows instead of its whole posting list); further back the matches found say the words are not frequent, and
+        // "id + 0" keeps it to the search index — its estimates for words outside its statistics (several a prefix
+        // stands for) made it walk 245,000 rows for "witkoff". All the way down, the ids the steps before read are
+        // left out as the rows are read ("id + 0"), not as an id range: a range of nearly every id is a bitmap of every
+        // page of the table ("china trade": 81 ms against 42 without it, load 17).
+        async Task MatchesAsync(long? from, bool plannersChoice) => found.AddRange(await connection.QueryAsync<Candidate>(Command(
+            $"""
+            SELECT m.id, m.search @@ to_tsquery('simple', @headline) AS headlined, m.published_at AS publishedat
+            FROM (SELECT i.id, i.search, i.published_at FROM items i WHERE i.search @@ @indexed::tsquery{(from is null ? "" : " AND i.id > @from")}{(searched == 0 ? "" : from is null ? " AND i.id + 0 <= @below" : " AND i.id <= @below")}{Scope("i", feedIds)}
+                  ORDER BY i.id{(plannersChoice ? "" : " + 0")} DESC LIMIT @candidates) m
+            """,
+            new { indexed, headline, from, below = newest - searched, feedIds, candidates = SearchCandidates - found.Count },
             null,
-            cancellationToken))).AsList();
+            cancellationToken)));
     }
 
     /// <summary>
@@ -316,15 +360,15 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
         return (await IndexedQueryAsync(connection, query, TsQuery(query), cancellationToken)).Indexed;
     }
 
-    private async Task<(long Newest, string Indexed)> IndexedQueryAsync(NpgsqlConnection connection, string query, string match, CancellationToken cancellationToken)
+    private async Task<(long Newest, long Since, string Indexed)> IndexedQueryAsync(NpgsqlConnection connection, string query, string match, CancellationToken cancellationToken)
     {
         var prefix = SearchSyntax.Parse(query).SelectMany(a => a).Where(t => t.Prefix).Select(t => t.Words[^1].ToLowerInvariant()).FirstOrDefault();
-        var row = await connection.QuerySingleAsync<(long? Newest, string Indexed)>(Command(
+        var row = await connection.QuerySingleAsync<(long? Newest, long? Since, string Indexed)>(Command(
             """
             WITH q AS (SELECT to_tsquery('simple', @match) AS q),
             words AS (SELECT word FROM (SELECT word FROM search_words WHERE word >= @prefix COLLATE "C" ORDER BY word LIMIT @most) w
                       WHERE starts_with(word, @prefix))
-            SELECT (SELECT max(id) FROM items),
+            SELECT (SELECT max(id) FROM items), (SELECT since FROM search_recent_since),
                    CASE WHEN @prefix IS NOT NULL
                              AND to_tsquery('simple', @prefixTerm)::text = @prefixTerm
                              AND length(q::text) - length(replace(q::text, @quoted, '')) = length(@quoted)
@@ -337,8 +381,11 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             new { match, prefix, prefixTerm = $"'{prefix}':*", quoted = $"'{prefix}'", most = MostPrefixWords + 1 },
             null,
             cancellationToken));
-        return (row.Newest ?? 0, row.Indexed);
+        return (row.Newest ?? 0, row.Since ?? 0, row.Indexed);
     }
+
+    /// <summary>A search's candidate: whether its headline matches (the tsvector's weight A) and its publication, which order a page.</summary>
+    private sealed record Candidate(long Id, bool Headlined, long PublishedAt);
 
     /// <summary>A community's feeds as the array parameter <c>@feedIds</c> (one short statement, however many feeds).</summary>
     private static string Scope(string alias, long[]? feedIds) => feedIds is null ? "" : $" AND {alias}.feed_id = ANY(@feedIds)";
