@@ -111,6 +111,14 @@ public sealed record EventClusterSettings
     /// of its pairs with the round's items is at least 0.5 plus this (−0.25: a mean of 0.25).</summary>
     public double ModelAbsorbThreshold { get; init; } = -0.25;
 
+    /// <summary>With a same-event model: a story is judged against a round by its pairs with the round's members within
+    /// the fade of it only. A round's span is longer than the fade, and its run-up says nothing of its aftermath.</summary>
+    public bool RoundNearPairs { get; init; } = true;
+
+    /// <summary>With a same-event model: a story within a round's span one of whose headlines refers to the round's
+    /// venue ("plan shrinks after Geneva talks") is the round's aftermath and joins it whatever its similarity.</summary>
+    public bool ReferenceJoinsRounds { get; init; } = true;
+
     /// <summary>Whether two stories committed in earlier passes merge when this pass's items show them to be one event
     /// (and a committed round absorbs a committed small story within its span). Off: a committed story never merges.</summary>
     public bool MergeStories { get; init; } = true;
@@ -807,7 +815,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                         continue;
                     }
 
-                    var linked = talks && members.All(i => prepared[i].Features.Capitalised.Any(round.Names.Contains));
+                    var linked = (talks && members.All(i => prepared[i].Features.Capitalised.Any(round.Names.Contains)))
+                        || (!linkedOnly && model is not null && settings.ReferenceJoinsRounds && members.Any(i => prepared[i].Features.VenueMentions.Contains(round.Venue)));
                     if (linkedOnly && !linked)
                     {
                         continue;
@@ -817,19 +826,33 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                     // linked — even if every pair still to score were the most similar a pair can be, cannot be chosen:
                     // the rest of its pairs are not scored.
                     var needed = linked ? best.Score : Math.Max(best.Score, threshold);
+                    var nearOnly = model is not null && settings.RoundNearPairs;
+                    var roundMembers = groups[round.Group].Members;
                     double sum = 0;
-                    var pairs = members.Count * (double)groups[round.Group].Members.Count;
+                    var pairs = nearOnly
+                        ? members.Sum(i => (double)roundMembers.Count(j => !Far(i, j)))
+                        : members.Count * (double)roundMembers.Count;
+                    if (pairs == 0)
+                    {
+                        continue;
+                    }
+
                     var left = pairs;
                     foreach (var i in members)
                     {
                         scatter.Spread(prepared[i]);
-                        foreach (var j in groups[round.Group].Members)
+                        foreach (var j in roundMembers)
                         {
+                            if (nearOnly && Far(i, j))
+                            {
+                                continue;
+                            }
+
                             var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
                             sum += Similarity(prepared[i], prepared[j], hours, scatter.Dot(prepared[i], prepared[j]));
+                            left--;
                         }
 
-                        left -= groups[round.Group].Members.Count;
                         if (sum + (left * MostSimilar) < needed * pairs)
                         {
                             break;
@@ -846,6 +869,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                 absorbed[g] = best.Group;
             }
         }
+
+        bool Far(int i, int j) =>
+            Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours) >= settings.FullHours + settings.FadeHours;
 
         // Two committed stories come together only when this pass touched one of them.
         bool MayJoin(int a, int b) =>
