@@ -111,6 +111,19 @@ public sealed record EventClusterSettings
     /// of its pairs with the round's items is at least 0.5 plus this (−0.25: a mean of 0.25).</summary>
     public double ModelAbsorbThreshold { get; init; } = -0.25;
 
+    /// <summary>With a same-event model: a story is judged against a round by its pairs with the round's members within
+    /// the fade of it only. A round's span is longer than the fade, and its run-up says nothing of its aftermath.</summary>
+    public bool RoundNearPairs { get; init; } = true;
+
+    /// <summary>With a same-event model: a story within a round's span one of whose headlines refers to the round's
+    /// venue ("plan shrinks after Geneva talks") is the round's aftermath and joins it whatever its similarity.</summary>
+    public bool ReferenceJoinsRounds { get; init; } = true;
+
+    /// <summary>Two stories that lead with the same distinct development (a plan, a leak, a resignation), within the fade
+    /// of each other, that name the same figure or the same uncommon name, and no different figures, are that development
+    /// reported by many outlets: one story.</summary>
+    public bool SameDevelopmentJoins { get; init; } = true;
+
     /// <summary>Whether two stories committed in earlier passes merge when this pass's items show them to be one event
     /// (and a committed round absorbs a committed small story within its span). Off: a committed story never merges.</summary>
     public bool MergeStories { get; init; } = true;
@@ -281,6 +294,11 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         }
 
         groups = AbsorbIntoRounds(groups, prepared, settings.MergeStories ? touched : null, scatter);
+        if (settings.SameDevelopmentJoins)
+        {
+            groups = JoinSameDevelopments(groups, prepared, settings.MergeStories ? touched : null);
+        }
+
         var clusters = groups
             .OrderBy(g => g.Members[0])
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
@@ -807,7 +825,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                         continue;
                     }
 
-                    var linked = talks && members.All(i => prepared[i].Features.Capitalised.Any(round.Names.Contains));
+                    var linked = (talks && members.All(i => prepared[i].Features.Capitalised.Any(round.Names.Contains)))
+                        || (!linkedOnly && model is not null && settings.ReferenceJoinsRounds && members.Any(i => prepared[i].Features.VenueMentions.Contains(round.Venue)));
                     if (linkedOnly && !linked)
                     {
                         continue;
@@ -817,19 +836,33 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                     // linked — even if every pair still to score were the most similar a pair can be, cannot be chosen:
                     // the rest of its pairs are not scored.
                     var needed = linked ? best.Score : Math.Max(best.Score, threshold);
+                    var nearOnly = model is not null && settings.RoundNearPairs;
+                    var roundMembers = groups[round.Group].Members;
                     double sum = 0;
-                    var pairs = members.Count * (double)groups[round.Group].Members.Count;
+                    var pairs = nearOnly
+                        ? members.Sum(i => (double)roundMembers.Count(j => !Far(i, j)))
+                        : members.Count * (double)roundMembers.Count;
+                    if (pairs == 0)
+                    {
+                        continue;
+                    }
+
                     var left = pairs;
                     foreach (var i in members)
                     {
                         scatter.Spread(prepared[i]);
-                        foreach (var j in groups[round.Group].Members)
+                        foreach (var j in roundMembers)
                         {
+                            if (nearOnly && Far(i, j))
+                            {
+                                continue;
+                            }
+
                             var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
                             sum += Similarity(prepared[i], prepared[j], hours, scatter.Dot(prepared[i], prepared[j]));
+                            left--;
                         }
 
-                        left -= groups[round.Group].Members.Count;
                         if (sum + (left * MostSimilar) < needed * pairs)
                         {
                             break;
@@ -847,9 +880,102 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             }
         }
 
+        bool Far(int i, int j) =>
+            Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours) >= settings.FullHours + settings.FadeHours;
+
         // Two committed stories come together only when this pass touched one of them.
         bool MayJoin(int a, int b) =>
             !(groups[a].Pinned is { } p && groups[b].Pinned is { } q && p != q && !(touched is not null && (touched[a] || touched[b])));
+    }
+
+    /// <summary>
+    /// One development reported by many outlets in different wordings ("Trump approves 28-point plan", "Here's what's in
+    /// the 28-point plan"; "Zelensky's top aide resigns", "In firing his No. 2, Zelensky…") can fall into several stories
+    /// when their headlines share few words. Two stories join when most members of each lead with the same development
+    /// of its own — a plan, a leak, a personnel change — none leads with another, no member places an event at a venue or
+    /// reports a bystander, all their members are within the fade of each other, and they name the same figure or the
+    /// same name that fewer than half the window's headlines carry (not "Ukraine"), and no figures that differ ("19-point"
+    /// against "28-point"). Stories are taken in order of their first member and each joins the first it fits.
+    /// </summary>
+    /// <param name="touched">As for <see cref="AbsorbIntoRounds"/>: two committed stories join only when one gained items
+    /// this pass; null, never.</param>
+    internal List<(List<int> Members, long? Pinned)> JoinSameDevelopments(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched)
+    {
+        var carriers = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in prepared.SelectMany(p => p.Features.Capitalised.Distinct(StringComparer.Ordinal)))
+        {
+            carriers[name] = carriers.GetValueOrDefault(name) + 1;
+        }
+
+        var order = Enumerable.Range(0, groups.Count).OrderBy(g => groups[g].Members.Min()).ToList();
+        var joined = new List<(List<int> Members, long? Pinned, bool Touched)>();
+        foreach (var g in order)
+        {
+            var (members, pinned) = groups[g];
+            var isTouched = touched is not null && touched[g];
+            var development = DevelopmentOf(members);
+            var into = -1;
+            if (development is not Development.None)
+            {
+                for (var k = 0; k < joined.Count && into < 0; k++)
+                {
+                    var other = joined[k];
+                    if (DevelopmentOf(other.Members) == development && Fits(other.Members, members)
+                        && !(other.Pinned is { } p && pinned is { } q && p != q && !(touched is not null && (other.Touched || isTouched))))
+                    {
+                        into = k;
+                    }
+                }
+            }
+
+            if (into < 0)
+            {
+                joined.Add((new List<int>(members), pinned, isTouched));
+            }
+            else
+            {
+                var other = joined[into];
+                other.Members.AddRange(members);
+                other.Members.Sort();
+                joined[into] = (other.Members, other.Pinned ?? pinned, other.Touched || isTouched);
+            }
+        }
+
+        return [.. joined.Select(j => (j.Members, j.Pinned))];
+
+        Development DevelopmentOf(List<int> members)
+        {
+            if (members.Any(i => prepared[i].Features.Venues.Length > 0 || prepared[i].Bystander))
+            {
+                return Development.None;
+            }
+
+            var lead = members.GroupBy(i => prepared[i].Features.Lead).OrderByDescending(l => l.Count()).ThenBy(l => l.Key).First();
+            var own = lead.Key is Development.Leak or Development.Personnel;
+            return own && lead.Count() * 2 > members.Count && members.All(i => prepared[i].Features.Lead == lead.Key || !IsApart(prepared[i].Features.Lead))
+                ? lead.Key
+                : Development.None;
+        }
+
+        bool Fits(List<int> a, List<int> b)
+        {
+            var first = Math.Min(prepared[a[0]].Features.Document.Published.UtcTicks, prepared[b[0]].Features.Document.Published.UtcTicks);
+            var last = Math.Max(a.Max(i => prepared[i].Features.Document.Published.UtcTicks), b.Max(i => prepared[i].Features.Document.Published.UtcTicks));
+            if (TimeSpan.FromTicks(last - first).TotalHours >= settings.FullHours + settings.FadeHours)
+            {
+                return false;
+            }
+
+            var figuresA = a.SelectMany(i => prepared[i].Features.Figures).ToHashSet(StringComparer.Ordinal);
+            var figuresB = b.SelectMany(i => prepared[i].Features.Figures).ToHashSet(StringComparer.Ordinal);
+            if (figuresA.Count > 0 && figuresB.Count > 0)
+            {
+                return figuresA.Overlaps(figuresB);
+            }
+
+            var namesA = a.SelectMany(i => prepared[i].Features.Capitalised).Where(n => carriers[n] * 2 < prepared.Length).ToHashSet(StringComparer.Ordinal);
+            return b.SelectMany(i => prepared[i].Features.Capitalised).Any(namesA.Contains);
+        }
     }
 
     /// <summary>A round of talks: its story, its venue, its span and the names its placing headlines give.</summary>

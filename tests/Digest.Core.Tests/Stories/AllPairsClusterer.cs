@@ -108,6 +108,10 @@ internal static class AllPairsClusterer
         }
 
         groups = clusterer.AbsorbIntoRounds(groups, prepared);
+        if (settings.SameDevelopmentJoins)
+        {
+            groups = clusterer.JoinSameDevelopments(groups, prepared, null);
+        }
         var clusters = groups
             .OrderBy(g => g.Members[0])
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))

@@ -123,6 +123,61 @@ public sealed class EventClustererTests
         StoryOf(partition, 3).ShouldNotBe(StoryOf(partition, 1), Describe(partition));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Cluster_APlanStoryReferringToTheRoundsVenueWithinItsSpan_JoinsTheRound(bool referenceJoinsRounds)
+    {
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var settings = new EventClusterSettings { ReferenceJoinsRounds = referenceJoinsRounds };
+        var documents = Features(
+            (1, 0, "Witkoff and Umerov meet in Geneva"),
+            (2, 3, "Envoys hold a second day of talks in Geneva"),
+            (3, 30, "Peace framework shrinks to 19 points after Geneva talks"),
+            (4, 31, "Erdogan unveils a grain framework"));
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(1, 0.1f), [3] = Unit(-0.2f, 1), [4] = Unit(-0.3f, -1) };
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var partition = new EventClusterer(settings, model).Cluster(documents);
+        var reversed = new EventClusterer(settings, model).Cluster([.. documents.AsEnumerable().Reverse()]);
+
+        StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2), Describe(partition));
+        (StoryOf(partition, 3) == StoryOf(partition, 1)).ShouldBe(referenceJoinsRounds, Describe(partition));
+        StoryOf(partition, 4).ShouldNotBe(StoryOf(partition, 1), Describe(partition));
+        Describe(reversed).ShouldBe(Describe(partition));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Cluster_OneLeakInDifferentWordings_IsOneStoryButAnotherLeakIsNot(bool sameDevelopmentJoins)
+    {
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var settings = new EventClusterSettings { SameDevelopmentJoins = sameDevelopmentJoins };
+        var documents = Features(
+            (1, 0, "Leaked recording shows Witkoff coaching Dmitriev"),
+            (2, 10, "Transcript of Witkoff call embarrasses Washington"),
+            (3, 12, "Leaked memo on grain exports embarrasses Erdogan"),
+            (4, 1, "Umerov meets Zelensky in Kyiv on the framework"),
+            (5, 5, "Zelensky and Umerov discuss the framework in Kyiv"),
+            (6, 8, "Zelensky sees progress on the framework"));
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(-0.2f, 1), [3] = Unit(-0.3f, -1), [4] = Unit(-1, 0.1f), [5] = Unit(-1, 0.12f), [6] = Unit(-1, 0.15f) };
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var partition = new EventClusterer(settings, model).Cluster(documents);
+        var reversed = new EventClusterer(settings, model).Cluster([.. documents.AsEnumerable().Reverse()]);
+
+        (StoryOf(partition, 2) == StoryOf(partition, 1)).ShouldBe(sameDevelopmentJoins, Describe(partition));
+        StoryOf(partition, 3).ShouldNotBe(StoryOf(partition, 1), "a leak naming no one the first names is another leak: " + Describe(partition));
+        Describe(reversed).ShouldBe(Describe(partition));
+    }
+
     [Fact]
     public void Cluster_AStrikeDuringTheTalks_IsAStoryOfItsOwn()
     {
