@@ -39,6 +39,9 @@ internal sealed record SourceReferent(Referent Source, bool FromDocument) : Refe
 /// <summary>Several speakers: "Mitsubishi and Peugeot said".</summary>
 internal sealed record SeveralReferent(IReadOnlyList<Referent> Parts) : Referent;
 
+/// <summary>A person's office, "his office", "Mr Brandt's office": the body that speaks for the person named or pointed to.</summary>
+internal sealed record OfficeReferent(string? Owner, char Gender, string Head) : Referent;
+
 /// <summary>A speaker the rules name outright: the prime minister's spokesman is Downing Street.</summary>
 internal sealed record FixedReferent(string Name) : Referent;
 
@@ -454,6 +457,21 @@ internal static class SpeakerPhrase
         if (NewsLexicon.Anonymous.Contains(noun))
         {
             return (UnnamedReferent.Instance, false);
+        }
+
+        // "according to his office", "Mr Brandt's office said": a person's own office, not a body called "the office".
+        if (noun == "office" && modifierName is null && post.Count == 0 && !IsPrimeMinister(possessor))
+        {
+            var pronoun = pronounOwner ?? possessorText;
+            if (pronoun is "his" or "her")
+            {
+                return (new OfficeReferent(null, pronoun == "his" ? 'm' : 'f', noun), false);
+            }
+
+            if (possessorName is NameReferent owner)
+            {
+                return (new OfficeReferent(owner.Name, '\0', noun), false);
+            }
         }
 
         var plural = IsPlural(noun);

@@ -644,7 +644,9 @@ internal static class SpeechClause
         }
 
         var segment = t.Skip(start).Take(comma - start).ToList();
-        return segment.Count == 0 || IsClause(segment) || start == 0 && segment.Count > 6;
+        // "The levy, which the Treasury had defended, was unfair, said Ada Moss": the predicate resuming after an aside.
+        var predicate = start > 0 && segment.Count > 1 && segment[0].IsWord && Auxiliaries.Contains(segment[0].Lower);
+        return segment.Count == 0 || IsClause(segment) || predicate || start == 0 && segment.Count > 6;
     }
 
     /// <summary>
@@ -885,15 +887,21 @@ internal static class SpeechClause
         }
 
         // Relative clauses run from "who/which/whose" to the verb; they belong to the segment before them. In an object
-        // relative ("…, which G7 nations, in particular the US, have blamed for…") the verb is the relative clause's own.
+        // relative ("…, which G7 nations, in particular the US, have blamed for…") the verb is the relative clause's own:
+        // it describes a noun of the sentence and reports nothing the sentence says, so it names no speaker.
         var relative = segments.FindIndex(s => s[0].IsWord && s[0].Lower is "who" or "which" or "whose" or "whom");
-        if (relative >= 0 && segments[relative].Count > 1 && segments[relative][0].Lower is "which" or "whom"
+        if (relative == segments.Count - 1 && segments[relative].Count > 1 && segments[relative][0].Lower is "which" or "whom"
             && segments[relative][1] is { IsWord: true } objectStart && (objectStart.IsCapitalized || char.IsDigit(objectStart.Text[0]) || NewsLexicon.Determiners.Contains(objectStart.Lower)))
         {
-            return SpeakerPhrase.Describe([segments[relative].Skip(1).ToList(), .. segments.Skip(relative + 1)]);
+            return null;
         }
 
-        var usable = relative > 0 ? segments.Take(relative).ToList() : relative == 0 ? [] : segments;
+        // "The levy, which the Treasury had defended, was unfair, Ada Moss said.": a relative clause early in the sentence
+        // is over by the time a report closes it; the speaker stands after it.
+        var resumed = relative >= 0 && relative < segments.Count - 1
+            && (!complement || segments.Skip(relative + 1).SkipLast(1).Any(s => s.Count > 1 && s[0].IsWord && Auxiliaries.Contains(s[0].Lower)));
+        var usable = resumed ? segments.Skip(relative + 1).ToList()
+            : relative > 0 ? segments.Take(relative).ToList() : relative == 0 ? [] : segments;
         if (usable.Count == 0)
         {
             return null;

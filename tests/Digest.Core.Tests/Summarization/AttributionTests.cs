@@ -668,4 +668,40 @@ public sealed class AttributionTests
             "Zendo said the feature was still on trial.")
             .ShouldBe([null, "Zendo"]);
     }
+
+    [Theory]
+    [InlineData("Rescuers reached the village on Friday to clear the road, which farmers and the mayor have criticised as too narrow.")]
+    [InlineData("The board met to review the merger, which Norvo and its lenders had opposed as too costly.")]
+    [InlineData("Crews began work on the bridge, which the council had promised would open by May.")]
+    public void Speakers_AVerbInAnObjectRelative_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("The levy, which ministers had defended for years, was unfair, Ada Moss told the inquiry.")]
+    [InlineData("The levy, which the Treasury had backed for years, was unfair, Ada Moss said.")]
+    [InlineData("The levy, which the Treasury had backed for years, was unfair, said Ada Moss.")]
+    [InlineData("The plan, which Kyiv has criticised, was rewritten, Ada Moss said.")]
+    public void Speakers_ARelativeClauseBeforeATrailingReport_LeavesTheReport(string sentence)
+    {
+        Last(sentence).ShouldBe("Ada Moss");
+    }
+
+    [Fact]
+    public void Speakers_HisOffice_IsTheOfficeOfThePersonHisPointsTo()
+    {
+        Speakers(
+            "Envoys led by Tom Reddy handed President Ilya Marek a draft treaty on Monday, according to his office.",
+            "The draft was passed to Sara Quinn, according to her office.",
+            "Mr Marek's office said he would reply within a week.")
+            .ShouldBe(["Ilya Marek's office", "Sara Quinn's office", "Ilya Marek's office"]);
+    }
+
+    [Fact]
+    public void Speakers_LeadersOfSeveralCountries_AreEveryCountryNamed()
+    {
+        Last("Leaders of Norway, Chile, Kenya and several Baltic states said in Oslo on Tuesday that they would fund the scheme.")
+            .ShouldBe("Norway; Chile; Kenya");
+    }
 }
