@@ -180,6 +180,7 @@ internal static class Attribution
             GroupReferent group => Group(group, i),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
             DocumentReferent => DocumentSource(i) ?? new Speaker(Attribution.Unnamed, null),
+            SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent source => Source(source, i),
             SeveralReferent several => Several(several.Parts.Select(p => Resolve(p, i)).OfType<Speaker>().ToList()),
             FixedReferent fixedName => new Speaker(fixedName.Name, null),

@@ -120,8 +120,104 @@ internal static class SpeechClause
             return framed;
         }
 
+        if (AnonymousTalk(t))
+        {
+            return UnnamedReferent.Instance;
+        }
+
         // "Washington reportedly presented a plan": what reports say, from nobody named.
         return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
+    }
+
+    /// <summary>Things that carry words of their own: "a sign saying", "the letter saying".</summary>
+    private static readonly HashSet<string> Carriers = new(StringComparer.Ordinal)
+    {
+        "statement", "message", "letter", "sign", "note", "e-mail", "email", "text", "banner", "placard", "notice", "tweet", "post",
+        "headline", "leaflet", "card", "poster", "slogan", "label", "advert", "ad", "video", "recording", "book", "website", "page",
+    };
+
+    /// <summary>
+    /// The words before a participle end in the object of a finite verb of the sentence: a definite noun phrase or a name
+    /// right after a past or present verb ("phoned the newsroom", "e-mailed Mr Reddy", "have attacked the new rules").
+    /// </summary>
+    private static bool ObjectBefore(IReadOnlyList<Token> t, int participle)
+    {
+        var start = participle - 1;
+        while (start > 0 && t[start].IsWord && !t[start].Quoted && !NewsLexicon.Determiners.Contains(t[start].Lower) && t[start].Lower is not ("a" or "an") && participle - start <= 4)
+        {
+            start--;
+        }
+
+        if (start <= 0 || !t[start].IsWord || t[start].Lower is "a" or "an")
+        {
+            return false;
+        }
+
+        // "the new rules": the determiner, then the verb before it; "Mr Reddy": the name's first word follows the verb.
+        var verbAt = NewsLexicon.Determiners.Contains(t[start].Lower) ? start - 1 : start;
+        if (!NewsLexicon.Determiners.Contains(t[start].Lower))
+        {
+            while (verbAt > 0 && t[verbAt].IsCapitalized)
+            {
+                verbAt--;
+            }
+        }
+
+        return verbAt > 0 && t[verbAt].IsWord && !t[verbAt].Quoted && !t[verbAt].IsCapitalized
+            && (t[verbAt].Lower.EndsWith("ed", StringComparison.Ordinal) || PastVerbs.Contains(t[verbAt].Lower));
+    }
+
+    private static readonly HashSet<string> TalkNouns = new(StringComparer.Ordinal)
+    {
+        "rumours", "rumors", "rumour", "rumor", "speculation", "suggestions", "claims", "allegations", "stories", "reports",
+    };
+
+    /// <summary>
+    /// "There are persistent rumours that …", "Local papers have carried stories that …": talk from nobody named; and
+    /// "is widely seen as …", "is seen by many experts as …": a view held by people the sentence does not name.
+    /// </summary>
+    private static bool AnonymousTalk(IReadOnlyList<Token> t)
+    {
+        for (var k = 1; k + 1 < t.Count; k++)
+        {
+            if (t[k].Quoted || !t[k].IsWord)
+            {
+                continue;
+            }
+
+            if (TalkNouns.Contains(t[k].Lower) && t[k + 1].Is("that") && !t[k + 1].Quoted)
+            {
+                // The noun is the object of "there are" or of "carried"/"heard"/"denied" … with no owner: not "his claims that".
+                var j = k - 1;
+                while (j > 0 && t[j].IsWord && !t[j].Quoted && !t[j].IsCapitalized && t[j].Lower.Length > 2 && !NewsLexicon.Determiners.Contains(t[j].Lower)
+                    && !NewsLexicon.Be.Contains(t[j].Lower) && t[j].Lower is not ("have" or "has" or "had" or "carried" or "heard" or "amid" or "despite" or "denied" or "dismissed" or "rejected"))
+                {
+                    j--; // "persistent", "growing"
+                }
+
+                if (t[j].IsWord && !t[j].Quoted && (t[j].Lower is "carried" or "heard" || (NewsLexicon.Be.Contains(t[j].Lower) && j > 0 && t[j - 1].Is("there"))))
+                {
+                    return true;
+                }
+            }
+
+            if (t[k].Lower is "seen" or "regarded" && k + 1 < t.Count && NewsLexicon.Be.Contains(t[k - 1].Lower) is var be
+                && (t[k - 1].Lower == "widely" || (t[k + 1].Is("by") && k + 3 < t.Count && t[k + 2].Lower is "many" or "most" or "some")))
+            {
+                var after = k + 1;
+                while (after < t.Count && t[after].IsWord && !t[after].Is("as") && after - k <= 4)
+                {
+                    after++;
+                }
+
+                if (after < t.Count && t[after].Is("as") && (t[k - 1].Lower == "widely" ? k >= 2 && NewsLexicon.Be.Contains(t[k - 2].Lower) : be))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static readonly HashSet<string> SpeechNouns = new(StringComparer.Ordinal)
@@ -377,7 +473,17 @@ internal static class SpeechClause
             }
 
             var with = Enumerable.Range(0, k).LastOrDefault(i => t[i].Is("with") && !t[i].Quoted, -1);
-            return with >= 0 && k - with > 1 && k - with < 8 ? SpeakerPhrase.Describe([Slice(t, with + 1, k)]) : null;
+            if (with >= 0)
+            {
+                return k - with > 1 && k - with < 8 ? SpeakerPhrase.Describe([Slice(t, with + 1, k)]) : null;
+            }
+
+            // "Mr Pike phoned the newsroom saying …", "Farmers attacked the rules saying …": the main clause's subject
+            // speaks through what it did; not "a note saying …", "the statement saying …", whose words are the document's.
+            return lemma is "say" or "point" or "claim" or "argue" or "insist" or "warn" && hasPrevious && previous.IsWord && !previous.Quoted
+                && !NewsLexicon.Documents.Contains(previous.Lower) && !Carriers.Contains(previous.Lower) && ObjectBefore(t, k)
+                ? ClauseSubject(t, 0, k)
+                : null;
         }
 
         var inverts = hasNext && next.IsWord && !next.Quoted && !SubjectPronouns.Contains(next.Lower) && next.Lower is not ("that" or "his" or "her" or "its" or "their" or "this" or "on" or "in" or "at" or "by" or "to" or "last" or "yesterday" or "today" or "earlier" or "later" or "also" or "not");

@@ -704,4 +704,44 @@ public sealed class AttributionTests
         Last("Leaders of Norway, Chile, Kenya and several Baltic states said in Oslo on Tuesday that they would fund the scheme.")
             .ShouldBe("Norway; Chile; Kenya");
     }
+
+    [Theory]
+    [InlineData("Ms Ada Dunne was speaking at a housing conference organised by the Renters' Alliance.", "Ada Dunne")]
+    [InlineData("Tom Pike later phoned the newsroom saying the figures had been sent by mistake.", "Tom Pike")]
+    [InlineData("The Greens have lauded the decision as a victory for common sense.", "the Greens")]
+    [InlineData("A survey carried out by the Harbour Trust last year found that many tenants believe rents will keep rising.", "the Harbour Trust")]
+    [InlineData("Research conducted by the Harbour Trust revealed that most tenants fear eviction.", "the Harbour Trust")]
+    public void Speakers_IndirectReportsOfLessCommonShapes_NameTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("There are growing rumours that the mayor is poised to resign.")]
+    [InlineData("Local radio stations have carried stories that the bridge is unsafe.")]
+    [InlineData("The ferry service is widely seen as the worst in the region.")]
+    [InlineData("The old port is seen by many residents as a relic of another age.")]
+    public void Speakers_TalkAndViewsFromNobodyNamed_AreUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("Police found a note saying the driver had gone home.")]
+    [InlineData("Hikers passed a sign saying the path was closed.")]
+    [InlineData("The tower is seen as a landmark from across the bay.")]
+    [InlineData("Crowds gathered amid rumours that the band would play.")]
+    public void Speakers_ShapesLikeThoseReportsWithoutSpeech_NameNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_ItsFigures_AreTheBodyNamedBefore()
+    {
+        Speakers(
+            "The Harbour Trust published its annual survey of tenants on Monday.",
+            "Nearly a third of tenants pay more than half their income in rent, according to its figures.")
+            .ShouldBe([null, "the Harbour Trust"]);
+    }
 }
