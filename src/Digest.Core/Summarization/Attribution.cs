@@ -310,7 +310,9 @@ internal static class Attribution
         /// described by an office is not the holder of another one, unless the article gives them both.
         /// </summary>
         private static bool HoldsAnotherOffice(Entity e, string head) =>
-            NewsLexicon.IsOffice(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice);
+            NewsLexicon.IsOffice(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
+            && !(head == "minister" && e.Roles.Any(r => r is "secretary" or "chancellor")); // a secretary of state is a minister
+
 
         /// <summary>"his wife, Sheila": her first name and the family name of the person "his" points to.</summary>
         private Speaker? Relative(RelativeReferent relative, int i)

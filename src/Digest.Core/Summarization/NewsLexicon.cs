@@ -318,6 +318,7 @@ internal static class NewsLexicon
         "analysis", "review", "ruling", "judgment", "judgement", "verdict", "paper", "document", "documents", "findings", "estimates",
         "forecast", "forecasts", "projections", "index", "audit", "inquiry", "investigation", "memo", "briefing", "note", "notes",
         "blog", "article", "editorial", "bulletin", "assessment", "survey's", "calculations", "numbers", "minutes", "commentary",
+        "e-mail", "email", "letter",
     };
 
     /// <summary>Nouns that name a body: "the company", "the council", "investment bank Morgan Stanley".</summary>

@@ -142,25 +142,30 @@ internal static class SpeechClause
     /// </summary>
     private static bool ObjectBefore(IReadOnlyList<Token> t, int participle)
     {
-        var start = participle - 1;
-        while (start > 0 && t[start].IsWord && !t[start].Quoted && !NewsLexicon.Determiners.Contains(t[start].Lower) && t[start].Lower is not ("a" or "an") && participle - start <= 4)
+        var verbAt = participle - 1;
+        if (t[verbAt].IsCapitalized)
         {
-            start--;
-        }
-
-        if (start <= 0 || !t[start].IsWord || t[start].Lower is "a" or "an")
-        {
-            return false;
-        }
-
-        // "the new rules": the determiner, then the verb before it; "Mr Reddy": the name's first word follows the verb.
-        var verbAt = NewsLexicon.Determiners.Contains(t[start].Lower) ? start - 1 : start;
-        if (!NewsLexicon.Determiners.Contains(t[start].Lower))
-        {
-            while (verbAt > 0 && t[verbAt].IsCapitalized)
+            // "e-mailed Mr Reddy": a name right after the verb.
+            while (verbAt > 0 && t[verbAt].IsWord && t[verbAt].IsCapitalized && !t[verbAt].Quoted)
             {
                 verbAt--;
             }
+        }
+        else
+        {
+            // "attacked the new rules": a determiner, then the verb before it; not "a note".
+            var start = verbAt;
+            while (start > 0 && t[start].IsWord && !t[start].Quoted && !NewsLexicon.Determiners.Contains(t[start].Lower) && t[start].Lower is not ("a" or "an") && participle - start <= 4)
+            {
+                start--;
+            }
+
+            if (!t[start].IsWord || !NewsLexicon.Determiners.Contains(t[start].Lower))
+            {
+                return false;
+            }
+
+            verbAt = start - 1;
         }
 
         return verbAt > 0 && t[verbAt].IsWord && !t[verbAt].Quoted && !t[verbAt].IsCapitalized

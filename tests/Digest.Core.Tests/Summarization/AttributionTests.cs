@@ -744,4 +744,22 @@ public sealed class AttributionTests
             "Nearly a third of tenants pay more than half their income in rent, according to its figures.")
             .ShouldBe([null, "the Harbour Trust"]);
     }
+
+    [Fact]
+    public void Speakers_TheMinister_IsTheSecretaryOfStateNamedBefore()
+    {
+        Speakers(
+            "Trade Secretary Nora Vance opened the conference in Leeds on Tuesday.",
+            "The minister told delegates that cutting red tape was vital to growth.")
+            .ShouldBe([null, "Nora Vance"]);
+    }
+
+    [Fact]
+    public void Speakers_APersonsEmail_IsThatPersons()
+    {
+        Speakers(
+            "Tom Reddy chairs the planning board.",
+            "Mr Reddy's e-mail, which was apparently meant for a colleague, suggested they should delay the vote.")
+            .ShouldBe([null, "Tom Reddy"]);
+    }
 }
