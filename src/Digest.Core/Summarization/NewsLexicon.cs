@@ -102,7 +102,7 @@ internal static class NewsLexicon
         (["lash", "lashes", "lashed"], Complement.Marked),
         (["echo", "echoes", "echoed"], Complement.Clause),
         (["agree", "agrees", "agreed"], Complement.Marked),
-        (["point", "points", "pointed"], Complement.Marked),
+        (["point", "points", "pointed", "pointing"], Complement.Marked),
         (["conclude", "concludes", "concluded"], Complement.Marked),
         (["recount", "recounts", "recounted"], Complement.Any),
         (["continue", "continues", "continued"], Complement.Marked),

@@ -140,7 +140,8 @@ internal static class SpeechClause
     /// The words before a participle end in the object of a finite verb of the sentence: a definite noun phrase or a name
     /// right after a past or present verb ("phoned the newsroom", "e-mailed Mr Reddy", "have attacked the new rules").
     /// </summary>
-    private static bool ObjectBefore(IReadOnlyList<Token> t, int participle)
+    /// <returns>Where that verb stands, or -1.</returns>
+    private static int VerbBeforeObject(IReadOnlyList<Token> t, int participle)
     {
         var verbAt = participle - 1;
         if (t[verbAt].IsCapitalized)
@@ -162,14 +163,14 @@ internal static class SpeechClause
 
             if (!t[start].IsWord || !NewsLexicon.Determiners.Contains(t[start].Lower))
             {
-                return false;
+                return -1;
             }
 
             verbAt = start - 1;
         }
 
         return verbAt > 0 && t[verbAt].IsWord && !t[verbAt].Quoted && !t[verbAt].IsCapitalized
-            && (t[verbAt].Lower.EndsWith("ed", StringComparison.Ordinal) || PastVerbs.Contains(t[verbAt].Lower));
+            && (t[verbAt].Lower.EndsWith("ed", StringComparison.Ordinal) || PastVerbs.Contains(t[verbAt].Lower)) ? verbAt : -1;
     }
 
     private static readonly HashSet<string> TalkNouns = new(StringComparer.Ordinal)
@@ -486,8 +487,8 @@ internal static class SpeechClause
             // "Mr Pike phoned the newsroom saying …", "Farmers attacked the rules saying …": the main clause's subject
             // speaks through what it did; not "a note saying …", "the statement saying …", whose words are the document's.
             return lemma is "say" or "point" or "claim" or "argue" or "insist" or "warn" && hasPrevious && previous.IsWord && !previous.Quoted
-                && !NewsLexicon.Documents.Contains(previous.Lower) && !Carriers.Contains(previous.Lower) && ObjectBefore(t, k)
-                ? ClauseSubject(t, 0, k)
+                && !NewsLexicon.Documents.Contains(previous.Lower) && !Carriers.Contains(previous.Lower) && VerbBeforeObject(t, k) is var verbAt and > 0
+                ? ClauseSubject(t, 0, verbAt)
                 : null;
         }
 

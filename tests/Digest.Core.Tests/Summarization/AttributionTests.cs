@@ -708,6 +708,8 @@ public sealed class AttributionTests
     [Theory]
     [InlineData("Ms Ada Dunne was speaking at a housing conference organised by the Renters' Alliance.", "Ada Dunne")]
     [InlineData("Tom Pike later phoned the newsroom saying the figures had been sent by mistake.", "Tom Pike")]
+    [InlineData("Tom Pike e-mailed Ms Ana Lane saying the vote was off.", "Tom Pike")]
+    [InlineData("Realising his error, Tom Pike then e-mailed Ms Ana Lane pointing out the mistake.", "Tom Pike")]
     [InlineData("The Greens have lauded the decision as a victory for common sense.", "the Greens")]
     [InlineData("A survey carried out by the Harbour Trust last year found that many tenants believe rents will keep rising.", "the Harbour Trust")]
     [InlineData("Research conducted by the Harbour Trust revealed that most tenants fear eviction.", "the Harbour Trust")]
