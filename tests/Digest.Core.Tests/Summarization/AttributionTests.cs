@@ -764,4 +764,13 @@ public sealed class AttributionTests
             "Mr Reddy's e-mail, which was apparently meant for a colleague, suggested they should delay the vote.")
             .ShouldBe([null, "Tom Reddy"]);
     }
+
+    [Fact]
+    public void Speakers_ClippedWordsOfANameTheArticleGives_AreThatName()
+    {
+        Speakers(
+            "Members of the Liberal Democrats gathered in Harrogate for their spring conference.",
+            "The Lib Dems accuse the government of ignoring rural bus routes.")
+            .ShouldBe([null, "the Liberal Democrats"]);
+    }
 }
