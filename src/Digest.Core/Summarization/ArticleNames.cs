@@ -348,7 +348,7 @@ internal sealed partial class ArticleNames
 
         if (candidates.Count == 0)
         {
-            return exact;
+            return (occurrences is null ? Clipped(name) : null) ?? exact; // while names are gathered, "Lib Dems" keeps its own mentions
         }
 
         if (candidates.Count == 1)
@@ -372,6 +372,29 @@ internal sealed partial class ArticleNames
         }
 
         return candidates.OrderBy(Distance).ThenByDescending(e => e.Name.Length).First();
+    }
+
+    /// <summary>
+    /// "Lib Dems" for the "Liberal Democrats" the article names: a name of two or more clipped words, each the start of
+    /// the same word of a longer name (a plural "s" set aside); the only such name.
+    /// </summary>
+    private Entity? Clipped(string name)
+    {
+        var words = name.Split(' ');
+        if (words.Length < 2 || words.Any(w => w.Length < 3 || !char.IsUpper(w[0])))
+        {
+            return null;
+        }
+
+        static bool Starts(string longer, string clipped)
+        {
+            var stem = clipped.EndsWith('s') && longer.EndsWith('s') ? clipped[..^1] : clipped;
+            return stem.Length >= 3 && longer.Length > stem.Length && longer.StartsWith(stem, StringComparison.Ordinal);
+        }
+
+        var found = entities.Where(e => e.Name != name && e.Name.Split(' ') is var full && full.Length == words.Length
+            && full.Zip(words).All(p => p.First == p.Second || Starts(p.First, p.Second)) && !full.SequenceEqual(words)).Take(2).ToList();
+        return found.Count == 1 ? found[0] : null;
     }
 
     /// <summary>The index of the last of <paramref name="count"/> ascending sentence numbers below <paramref name="bound"/>, or −1.</summary>

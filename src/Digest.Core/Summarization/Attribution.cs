@@ -180,9 +180,11 @@ internal static class Attribution
             GroupReferent group => Group(group, i),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
             DocumentReferent => DocumentSource(i) ?? new Speaker(Attribution.Unnamed, null),
+            SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent source => Source(source, i),
             SeveralReferent several => Several(several.Parts.Select(p => Resolve(p, i)).OfType<Speaker>().ToList()),
             FixedReferent fixedName => new Speaker(fixedName.Name, null),
+            OfficeReferent office => Office(office, i),
             _ => null,
         };
 
@@ -214,6 +216,22 @@ internal static class Attribution
             }
 
             return speaker is null || source.FromDocument || speaker.IsPerson ? speaker : speaker with { ThroughSpokesperson = true };
+        }
+
+        /// <summary>
+        /// "according to his office": the office of the person "his" points to — the last person of that sex the sentence
+        /// names before it, else the one a pronoun would point to — written "Volodymyr Zelenskyy's office"; a body called
+        /// "the office" when no person fits.
+        /// </summary>
+        private Speaker? Office(OfficeReferent office, int i)
+        {
+            var owner = office.Owner is { } name
+                ? names.Find(name, i)
+                : names.PeopleIn(i).Select(p => p.Entity).LastOrDefault(e => e.Gender == '\0' || e.Gender == office.Gender)
+                    ?? Person(i, office.Gender, lede: false)?.Entity;
+            return owner is { IsPersonLike: true }
+                ? new Speaker(ArticleNames.Display(owner) + "'s " + office.Head, null, Body: true)
+                : Body(office.Head, i) ?? Fullest(office.Head, i);
         }
 
         private static Speaker? Several(List<Speaker> parts)
@@ -292,7 +310,9 @@ internal static class Attribution
         /// described by an office is not the holder of another one, unless the article gives them both.
         /// </summary>
         private static bool HoldsAnotherOffice(Entity e, string head) =>
-            NewsLexicon.IsOffice(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice);
+            NewsLexicon.IsOffice(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
+            && !(head == "minister" && e.Roles.Any(r => r is "secretary" or "chancellor")); // a secretary of state is a minister
+
 
         /// <summary>"his wife, Sheila": her first name and the family name of the person "his" points to.</summary>
         private Speaker? Relative(RelativeReferent relative, int i)

@@ -35,6 +35,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
 
     private readonly DocumentFrequencies frequencies;
     private readonly List<(string[] Tokens, double Weight)> profileTerms;
+    private readonly List<string> profileNames;
     private readonly SourceCache<Analysed> sources = new(SourceCacheSize);
 
     public ExtractiveKeyLines(TopicProfile? profile = null)
@@ -51,6 +52,14 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
                 .SelectMany(t => t.Spellings.Select(s => (Tokens: Words.Tokens(s).ToArray(), t.Weight)))
                 .Where(t => t.Tokens.Length > 0)
                 .ToList();
+        profileNames = profile is null ? [] : profile.Entities.SelectMany(e => e.Spellings).Where(IsFullName).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>"Donald Trump", "Volodymyr Zelenskyy": two to four capitalised words of letters, as a person's name is written.</summary>
+    private static bool IsFullName(string spelling)
+    {
+        var words = spelling.Split(' ');
+        return words.Length is >= 2 and <= 4 && words.All(w => w.Length >= 2 && char.IsUpper(w[0]) && w.Skip(1).All(c => char.IsLower(c) || c is '-' or '\''));
     }
 
     /// <summary>One source split into sentences, with its headline.</summary>
@@ -76,7 +85,7 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
 
     private List<Pick> Choose(IReadOnlyList<Analysed> documents, int k)
     {
-        var candidates = Candidates(documents);
+        var candidates = Candidates(documents, profileNames);
         if (k <= 0 || candidates.Count == 0)
         {
             return [];
@@ -193,16 +202,17 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
     }
 
     /// <summary>The sentences that can be key lines: real sentences, not sub-headings, bylines or the headline again.</summary>
-    private static List<Candidate> Candidates(IReadOnlyList<Analysed> documents)
+    private static List<Candidate> Candidates(IReadOnlyList<Analysed> documents, List<string> profileNames)
     {
         var all = new List<(Candidate Candidate, bool Sentence)>();
         var fullNames = documents.SelectMany(d => d.Attributed).Select(a => a.Speaker).OfType<string>().Where(s => s.Contains(' ', StringComparison.Ordinal) && !s.Contains(';', StringComparison.Ordinal)).Distinct().ToList();
         for (var d = 0; d < documents.Count; d++)
         {
             var document = documents[d];
-            // An outlet that gives only "Peskov" is widened to the "Dmitry Peskov" another outlet of the story gives.
+            // An outlet that gives only "Peskov" is widened to the "Dmitry Peskov" another outlet of the story gives, else
+            // to the one full name the topic profile writes for its people ("President Trump told reporters" → Donald Trump).
             var speakers = document.Attributed
-                .Select(a => a.Speaker is not { } s || s.Contains(' ', StringComparison.Ordinal) ? a : a with { Speaker = fullNames.FirstOrDefault(f => f.EndsWith(" " + s, StringComparison.Ordinal)) ?? s })
+                .Select(a => a.Speaker is not { } s || s.Contains(' ', StringComparison.Ordinal) ? a : a with { Speaker = Widened(s, fullNames, profileNames) })
                 .ToList();
             for (var i = 0; i < document.Sentences.Length; i++)
             {
@@ -219,6 +229,17 @@ public sealed class ExtractiveKeyLines : IKeyLineExtractor
 
         var sentences = all.Where(a => a.Sentence).Select(a => a.Candidate).ToList();
         return sentences.Count > 0 ? sentences : all.Select(a => a.Candidate).ToList();
+    }
+
+    private static string Widened(string surname, List<string> storyNames, List<string> profileNames)
+    {
+        if (storyNames.FirstOrDefault(f => f.EndsWith(" " + surname, StringComparison.Ordinal)) is { } fromStory)
+        {
+            return fromStory;
+        }
+
+        var fromProfile = profileNames.Where(f => f.EndsWith(" " + surname, StringComparison.Ordinal)).Take(2).ToList();
+        return fromProfile.Count == 1 ? fromProfile[0] : surname;
     }
 
     /// <summary>What a line adds to the lines already chosen: the first figures, a voice not heard yet.</summary>

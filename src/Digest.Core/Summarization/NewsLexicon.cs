@@ -76,6 +76,7 @@ internal static class NewsLexicon
         (["criticise", "criticises", "criticised", "criticize", "criticizes", "criticized"], Complement.Any),
         (["condemn", "condemns", "condemned"], Complement.Any),
         (["praise", "praises", "praised"], Complement.Any),
+        (["laud", "lauds", "lauded"], Complement.Any),
         (["welcome", "welcomes", "welcomed"], Complement.Any),
         (["question", "questions", "questioned"], Complement.Clause),
         (["ask", "asks", "asked", "asking"], Complement.Clause),
@@ -101,7 +102,7 @@ internal static class NewsLexicon
         (["lash", "lashes", "lashed"], Complement.Marked),
         (["echo", "echoes", "echoed"], Complement.Clause),
         (["agree", "agrees", "agreed"], Complement.Marked),
-        (["point", "points", "pointed"], Complement.Marked),
+        (["point", "points", "pointed", "pointing"], Complement.Marked),
         (["conclude", "concludes", "concluded"], Complement.Marked),
         (["recount", "recounts", "recounted"], Complement.Any),
         (["continue", "continues", "continued"], Complement.Marked),
@@ -146,7 +147,7 @@ internal static class NewsLexicon
         ["propose"] = ["that"],
         ["consider"] = ["that"],
         ["show"] = ["that", "how"],
-        ["speak"] = ["about", "to", "of", "out", "on"],
+        ["speak"] = ["about", "to", "of", "out", "on", "at"],
         ["signal"] = ["that"],
         ["dismiss"] = ["as"],
         ["brand"] = ["as"],
@@ -317,6 +318,7 @@ internal static class NewsLexicon
         "analysis", "review", "ruling", "judgment", "judgement", "verdict", "paper", "document", "documents", "findings", "estimates",
         "forecast", "forecasts", "projections", "index", "audit", "inquiry", "investigation", "memo", "briefing", "note", "notes",
         "blog", "article", "editorial", "bulletin", "assessment", "survey's", "calculations", "numbers", "minutes", "commentary",
+        "e-mail", "email", "letter",
     };
 
     /// <summary>Nouns that name a body: "the company", "the council", "investment bank Morgan Stanley".</summary>

@@ -39,6 +39,9 @@ internal sealed record SourceReferent(Referent Source, bool FromDocument) : Refe
 /// <summary>Several speakers: "Mitsubishi and Peugeot said".</summary>
 internal sealed record SeveralReferent(IReadOnlyList<Referent> Parts) : Referent;
 
+/// <summary>A person's office, "his office", "Mr Brandt's office": the body that speaks for the person named or pointed to.</summary>
+internal sealed record OfficeReferent(string? Owner, char Gender, string Head) : Referent;
+
 /// <summary>A speaker the rules name outright: the prime minister's spokesman is Downing Street.</summary>
 internal sealed record FixedReferent(string Name) : Referent;
 
@@ -396,6 +399,20 @@ internal static class SpeakerPhrase
             return (new RoleReferent(titleHead, roles.Concat(run.Select(t => t.Lower)).Distinct().ToList(), definite || possessor.Count > 0), true);
         }
 
+        // "A survey carried out by the Harbour Trust", "Research conducted by the EOC": the document's author follows "by".
+        var authored = head.FindIndex(x => x.IsWord && NewsLexicon.Documents.Contains(x.Lower));
+        if (authored >= 0 && authored < head.Count - 1 && preposition == "by" && head.Skip(authored + 1).All(x => x.IsWord && !x.IsCapitalized)
+            && head[authored + 1].Lower is var participle && (participle.EndsWith("ed", StringComparison.Ordinal) || participle is "carried" or "drawn" or "written" or "done" or "made" or "undertaken"))
+        {
+            head = head.Take(authored + 1).ToList();
+            if (head[^1].IsCapitalized && head.Count == 1)
+            {
+                head = [new Token(head[0].Lower, TokenKind.Word, head[0].Quoted)]; // "Research conducted by …" opening the sentence
+            }
+
+            runs = SpeechTokens.NameRuns(head, 0, head.Count);
+        }
+
         var noun = head[^1].Lower;
         var modifierName = runs.Count > 0 ? NameOf(head.Skip(runs[^1].Start).Take(runs[^1].End - runs[^1].Start).ToList()) : null;
         var postName = preposition is "for" or "from" or "of" or "by" or "in" or "at" ? Objects(post) : null;
@@ -437,6 +454,12 @@ internal static class SpeakerPhrase
         if (NewsLexicon.Documents.Contains(noun))
         {
             var source = modifierName ?? possessorName ?? postName;
+            if (source is null && pronounOwner is "its" or "their")
+            {
+                // "according to its figures": the body "its" points to.
+                return (new SourceReferent(new PronounReferent("it"), true), false);
+            }
+
             return source is null ? (DocumentReferent.Instance, false) : (new SourceReferent(source, true), false);
         }
 
@@ -454,6 +477,21 @@ internal static class SpeakerPhrase
         if (NewsLexicon.Anonymous.Contains(noun))
         {
             return (UnnamedReferent.Instance, false);
+        }
+
+        // "according to his office", "Mr Brandt's office said": a person's own office, not a body called "the office".
+        if (noun == "office" && modifierName is null && post.Count == 0 && !IsPrimeMinister(possessor))
+        {
+            var pronoun = pronounOwner ?? possessorText;
+            if (pronoun is "his" or "her")
+            {
+                return (new OfficeReferent(null, pronoun == "his" ? 'm' : 'f', noun), false);
+            }
+
+            if (possessorName is NameReferent owner)
+            {
+                return (new OfficeReferent(owner.Name, '\0', noun), false);
+            }
         }
 
         var plural = IsPlural(noun);
@@ -497,8 +535,9 @@ internal static class SpeakerPhrase
     private static Referent? Objects(List<Token> post)
     {
         // A capitalised word before a lower-case noun describes it ("several Nordic countries"): no name of its own.
+        // "by the EOC last year": a word of time after the name starts no noun of its own.
         var runs = SpeechTokens.NameRuns(post, 0, post.Count).Where(r => !(r.End < post.Count && post[r.End].IsWord && !post[r.End].IsCapitalized
-            && post[r.End].Lower is not ("and" or "or") && post[r.End].Text != ListAnd && !NewsLexicon.Relatives.Contains(post[r.End].Lower))).ToList();
+            && post[r.End].Lower is not ("and" or "or" or "last" or "this" or "earlier" or "in" or "on" or "during") && post[r.End].Text != ListAnd && !NewsLexicon.Relatives.Contains(post[r.End].Lower))).ToList();
         var names = runs.Select(r => NameOf(post.Skip(r.Start).Take(r.End - r.Start).ToList())).OfType<Referent>().ToList();
         return names.Count switch
         {

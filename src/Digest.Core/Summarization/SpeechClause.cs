@@ -120,8 +120,110 @@ internal static class SpeechClause
             return framed;
         }
 
+        if (AnonymousTalk(t))
+        {
+            return UnnamedReferent.Instance;
+        }
+
         // "Washington reportedly presented a plan": what reports say, from nobody named.
         return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
+    }
+
+    /// <summary>Things that carry words of their own: "a sign saying", "the letter saying".</summary>
+    private static readonly HashSet<string> Carriers = new(StringComparer.Ordinal)
+    {
+        "statement", "message", "letter", "sign", "note", "e-mail", "email", "text", "banner", "placard", "notice", "tweet", "post",
+        "headline", "leaflet", "card", "poster", "slogan", "label", "advert", "ad", "video", "recording", "book", "website", "page",
+    };
+
+    /// <summary>
+    /// The words before a participle end in the object of a finite verb of the sentence: a definite noun phrase or a name
+    /// right after a past or present verb ("phoned the newsroom", "e-mailed Mr Reddy", "have attacked the new rules").
+    /// </summary>
+    /// <returns>Where that verb stands, or -1.</returns>
+    private static int VerbBeforeObject(IReadOnlyList<Token> t, int participle)
+    {
+        var verbAt = participle - 1;
+        if (t[verbAt].IsCapitalized)
+        {
+            // "e-mailed Mr Reddy": a name right after the verb.
+            while (verbAt > 0 && t[verbAt].IsWord && t[verbAt].IsCapitalized && !t[verbAt].Quoted)
+            {
+                verbAt--;
+            }
+        }
+        else
+        {
+            // "attacked the new rules": a determiner, then the verb before it; not "a note".
+            var start = verbAt;
+            while (start > 0 && t[start].IsWord && !t[start].Quoted && !NewsLexicon.Determiners.Contains(t[start].Lower) && t[start].Lower is not ("a" or "an") && participle - start <= 4)
+            {
+                start--;
+            }
+
+            if (!t[start].IsWord || !NewsLexicon.Determiners.Contains(t[start].Lower))
+            {
+                return -1;
+            }
+
+            verbAt = start - 1;
+        }
+
+        return verbAt > 0 && t[verbAt].IsWord && !t[verbAt].Quoted && !t[verbAt].IsCapitalized
+            && (t[verbAt].Lower.EndsWith("ed", StringComparison.Ordinal) || PastVerbs.Contains(t[verbAt].Lower)) ? verbAt : -1;
+    }
+
+    private static readonly HashSet<string> TalkNouns = new(StringComparer.Ordinal)
+    {
+        "rumours", "rumors", "rumour", "rumor", "speculation", "suggestions", "claims", "allegations", "stories", "reports",
+    };
+
+    /// <summary>
+    /// "There are persistent rumours that …", "Local papers have carried stories that …": talk from nobody named; and
+    /// "is widely seen as …", "is seen by many experts as …": a view held by people the sentence does not name.
+    /// </summary>
+    private static bool AnonymousTalk(IReadOnlyList<Token> t)
+    {
+        for (var k = 1; k + 1 < t.Count; k++)
+        {
+            if (t[k].Quoted || !t[k].IsWord)
+            {
+                continue;
+            }
+
+            if (TalkNouns.Contains(t[k].Lower) && t[k + 1].Is("that") && !t[k + 1].Quoted)
+            {
+                // The noun is the object of "there are" or of "carried"/"heard"/"denied" … with no owner: not "his claims that".
+                var j = k - 1;
+                while (j > 0 && t[j].IsWord && !t[j].Quoted && !t[j].IsCapitalized && t[j].Lower.Length > 2 && !NewsLexicon.Determiners.Contains(t[j].Lower)
+                    && !NewsLexicon.Be.Contains(t[j].Lower) && t[j].Lower is not ("have" or "has" or "had" or "carried" or "heard" or "amid" or "despite" or "denied" or "dismissed" or "rejected"))
+                {
+                    j--; // "persistent", "growing"
+                }
+
+                if (t[j].IsWord && !t[j].Quoted && (t[j].Lower is "carried" or "heard" || (NewsLexicon.Be.Contains(t[j].Lower) && j > 0 && t[j - 1].Is("there"))))
+                {
+                    return true;
+                }
+            }
+
+            if (t[k].Lower is "seen" or "regarded" && k + 1 < t.Count && NewsLexicon.Be.Contains(t[k - 1].Lower) is var be
+                && (t[k - 1].Lower == "widely" || (t[k + 1].Is("by") && k + 3 < t.Count && t[k + 2].Lower is "many" or "most" or "some")))
+            {
+                var after = k + 1;
+                while (after < t.Count && t[after].IsWord && !t[after].Is("as") && after - k <= 4)
+                {
+                    after++;
+                }
+
+                if (after < t.Count && t[after].Is("as") && (t[k - 1].Lower == "widely" ? k >= 2 && NewsLexicon.Be.Contains(t[k - 2].Lower) : be))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static readonly HashSet<string> SpeechNouns = new(StringComparer.Ordinal)
@@ -377,7 +479,17 @@ internal static class SpeechClause
             }
 
             var with = Enumerable.Range(0, k).LastOrDefault(i => t[i].Is("with") && !t[i].Quoted, -1);
-            return with >= 0 && k - with > 1 && k - with < 8 ? SpeakerPhrase.Describe([Slice(t, with + 1, k)]) : null;
+            if (with >= 0)
+            {
+                return k - with > 1 && k - with < 8 ? SpeakerPhrase.Describe([Slice(t, with + 1, k)]) : null;
+            }
+
+            // "Mr Pike phoned the newsroom saying …", "Farmers attacked the rules saying …": the main clause's subject
+            // speaks through what it did; not "a note saying …", "the statement saying …", whose words are the document's.
+            return lemma is "say" or "point" or "claim" or "argue" or "insist" or "warn" && hasPrevious && previous.IsWord && !previous.Quoted
+                && !NewsLexicon.Documents.Contains(previous.Lower) && !Carriers.Contains(previous.Lower) && VerbBeforeObject(t, k) is var verbAt and > 0
+                ? ClauseSubject(t, 0, verbAt)
+                : null;
         }
 
         var inverts = hasNext && next.IsWord && !next.Quoted && !SubjectPronouns.Contains(next.Lower) && next.Lower is not ("that" or "his" or "her" or "its" or "their" or "this" or "on" or "in" or "at" or "by" or "to" or "last" or "yesterday" or "today" or "earlier" or "later" or "also" or "not");
@@ -644,7 +756,9 @@ internal static class SpeechClause
         }
 
         var segment = t.Skip(start).Take(comma - start).ToList();
-        return segment.Count == 0 || IsClause(segment) || start == 0 && segment.Count > 6;
+        // "The levy, which the Treasury had defended, was unfair, said Ada Moss": the predicate resuming after an aside.
+        var predicate = start > 0 && segment.Count > 1 && segment[0].IsWord && Auxiliaries.Contains(segment[0].Lower);
+        return segment.Count == 0 || IsClause(segment) || predicate || start == 0 && segment.Count > 6;
     }
 
     /// <summary>
@@ -885,15 +999,21 @@ internal static class SpeechClause
         }
 
         // Relative clauses run from "who/which/whose" to the verb; they belong to the segment before them. In an object
-        // relative ("…, which G7 nations, in particular the US, have blamed for…") the verb is the relative clause's own.
+        // relative ("…, which G7 nations, in particular the US, have blamed for…") the verb is the relative clause's own:
+        // it describes a noun of the sentence and reports nothing the sentence says, so it names no speaker.
         var relative = segments.FindIndex(s => s[0].IsWord && s[0].Lower is "who" or "which" or "whose" or "whom");
-        if (relative >= 0 && segments[relative].Count > 1 && segments[relative][0].Lower is "which" or "whom"
+        if (relative == segments.Count - 1 && segments[relative].Count > 1 && segments[relative][0].Lower is "which" or "whom"
             && segments[relative][1] is { IsWord: true } objectStart && (objectStart.IsCapitalized || char.IsDigit(objectStart.Text[0]) || NewsLexicon.Determiners.Contains(objectStart.Lower)))
         {
-            return SpeakerPhrase.Describe([segments[relative].Skip(1).ToList(), .. segments.Skip(relative + 1)]);
+            return null;
         }
 
-        var usable = relative > 0 ? segments.Take(relative).ToList() : relative == 0 ? [] : segments;
+        // "The levy, which the Treasury had defended, was unfair, Ada Moss said.": a relative clause early in the sentence
+        // is over by the time a report closes it; the speaker stands after it.
+        var resumed = relative >= 0 && relative < segments.Count - 1
+            && (!complement || segments.Skip(relative + 1).SkipLast(1).Any(s => s.Count > 1 && s[0].IsWord && Auxiliaries.Contains(s[0].Lower)));
+        var usable = resumed ? segments.Skip(relative + 1).ToList()
+            : relative > 0 ? segments.Take(relative).ToList() : relative == 0 ? [] : segments;
         if (usable.Count == 0)
         {
             return null;

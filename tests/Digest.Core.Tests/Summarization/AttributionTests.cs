@@ -668,4 +668,109 @@ public sealed class AttributionTests
             "Zendo said the feature was still on trial.")
             .ShouldBe([null, "Zendo"]);
     }
+
+    [Theory]
+    [InlineData("Rescuers reached the village on Friday to clear the road, which farmers and the mayor have criticised as too narrow.")]
+    [InlineData("The board met to review the merger, which Norvo and its lenders had opposed as too costly.")]
+    [InlineData("Crews began work on the bridge, which the council had promised would open by May.")]
+    public void Speakers_AVerbInAnObjectRelative_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("The levy, which ministers had defended for years, was unfair, Ada Moss told the inquiry.")]
+    [InlineData("The levy, which the Treasury had backed for years, was unfair, Ada Moss said.")]
+    [InlineData("The levy, which the Treasury had backed for years, was unfair, said Ada Moss.")]
+    [InlineData("The plan, which Kyiv has criticised, was rewritten, Ada Moss said.")]
+    public void Speakers_ARelativeClauseBeforeATrailingReport_LeavesTheReport(string sentence)
+    {
+        Last(sentence).ShouldBe("Ada Moss");
+    }
+
+    [Fact]
+    public void Speakers_HisOffice_IsTheOfficeOfThePersonHisPointsTo()
+    {
+        Speakers(
+            "Envoys led by Tom Reddy handed President Ilya Marek a draft treaty on Monday, according to his office.",
+            "The draft was passed to Sara Quinn, according to her office.",
+            "Mr Marek's office said he would reply within a week.")
+            .ShouldBe(["Ilya Marek's office", "Sara Quinn's office", "Ilya Marek's office"]);
+    }
+
+    [Fact]
+    public void Speakers_LeadersOfSeveralCountries_AreEveryCountryNamed()
+    {
+        Last("Leaders of Norway, Chile, Kenya and several Baltic states said in Oslo on Tuesday that they would fund the scheme.")
+            .ShouldBe("Norway; Chile; Kenya");
+    }
+
+    [Theory]
+    [InlineData("Ms Ada Dunne was speaking at a housing conference organised by the Renters' Alliance.", "Ada Dunne")]
+    [InlineData("Tom Pike later phoned the newsroom saying the figures had been sent by mistake.", "Tom Pike")]
+    [InlineData("Tom Pike e-mailed Ms Ana Lane saying the vote was off.", "Tom Pike")]
+    [InlineData("Realising his error, Tom Pike then e-mailed Ms Ana Lane pointing out the mistake.", "Tom Pike")]
+    [InlineData("The Greens have lauded the decision as a victory for common sense.", "the Greens")]
+    [InlineData("A survey carried out by the Harbour Trust last year found that many tenants believe rents will keep rising.", "the Harbour Trust")]
+    [InlineData("Research conducted by the Harbour Trust revealed that most tenants fear eviction.", "the Harbour Trust")]
+    public void Speakers_IndirectReportsOfLessCommonShapes_NameTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("There are growing rumours that the mayor is poised to resign.")]
+    [InlineData("Local radio stations have carried stories that the bridge is unsafe.")]
+    [InlineData("The ferry service is widely seen as the worst in the region.")]
+    [InlineData("The old port is seen by many residents as a relic of another age.")]
+    public void Speakers_TalkAndViewsFromNobodyNamed_AreUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("Police found a note saying the driver had gone home.")]
+    [InlineData("Hikers passed a sign saying the path was closed.")]
+    [InlineData("The tower is seen as a landmark from across the bay.")]
+    [InlineData("Crowds gathered amid rumours that the band would play.")]
+    public void Speakers_ShapesLikeThoseReportsWithoutSpeech_NameNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_ItsFigures_AreTheBodyNamedBefore()
+    {
+        Speakers(
+            "The Harbour Trust published its annual survey of tenants on Monday.",
+            "Nearly a third of tenants pay more than half their income in rent, according to its figures.")
+            .ShouldBe([null, "the Harbour Trust"]);
+    }
+
+    [Fact]
+    public void Speakers_TheMinister_IsTheSecretaryOfStateNamedBefore()
+    {
+        Speakers(
+            "Trade Secretary Nora Vance opened the conference in Leeds on Tuesday.",
+            "The minister told delegates that cutting red tape was vital to growth.")
+            .ShouldBe([null, "Nora Vance"]);
+    }
+
+    [Fact]
+    public void Speakers_APersonsEmail_IsThatPersons()
+    {
+        Speakers(
+            "Tom Reddy chairs the planning board.",
+            "Mr Reddy's e-mail, which was apparently meant for a colleague, suggested they should delay the vote.")
+            .ShouldBe([null, "Tom Reddy"]);
+    }
+
+    [Fact]
+    public void Speakers_ClippedWordsOfANameTheArticleGives_AreThatName()
+    {
+        Speakers(
+            "Members of the Liberal Democrats gathered in Harrogate for their spring conference.",
+            "The Lib Dems accuse the government of ignoring rural bus routes.")
+            .ShouldBe([null, "the Liberal Democrats"]);
+    }
 }

@@ -67,6 +67,23 @@ public sealed class ExtractiveKeyLinesTests
     }
 
     [Fact]
+    public async Task Extract_ASurnameNoOutletOfTheStoryWritesInFull_TakesTheProfilesFullName()
+    {
+        var profile = Profile with { Entities = [.. Profile.Entities, new WeightedTerm("Marek", ["Ilya Marek"], 1), new WeightedTerm("Lind", ["Ada Lind", "Ola Lind"], 1)] };
+        var source = new SourceText(
+            "Deadline for the peace plan set",
+            "President Marek told reporters that Friday was the deadline for a reply to the peace plan. "
+            + "Minister Lind said the Kremlin had not yet answered the peace plan.",
+            "Outlet A",
+            Noon);
+
+        var lines = await new ExtractiveKeyLines(profile).ExtractAsync([source], 2, TestContext.Current.CancellationToken);
+
+        lines.Single(l => l.Text.Contains("deadline")).Speaker.ShouldBe("Ilya Marek");
+        lines.Single(l => l.Text.Contains("not yet answered")).Speaker.ShouldBe("Lind"); // two people of the profile share the surname
+    }
+
+    [Fact]
     public async Task Extract_SubheadingsAndShortFragments_AreNeverKeyLines()
     {
         var source = new SourceText(
