@@ -18,8 +18,8 @@ namespace Digest.Embeddings;
 /// <see cref="ReleaseEvery"/> texts, and around the model's load, whose parse buffers are freed once the session holds
 /// the weights. See README, *`digest once`: peak memory and the search index*.
 /// The word-embedding table, half of the weights, is not loaded at all: ONNX Runtime is handed the table where it lies
-/// in the model file, mapped read-only (<see cref="WordTable"/>), so only the rows of the words met are read into memory,
-/// and the kernel can drop them again; the same floats, so the same vectors. See README, *Peak memory of `digest run`*.
+/// in the model file, mapped read-only (<see cref="WordTable"/>), so only the pages around the rows of the words met come
+/// into memory, as the file's pages, which the kernel can take back; the same floats, so the same vectors. See README, *Peak memory of `digest run`*.
 /// </summary>
 /// <param name="cacheDirectory">Where the model file is kept between runs (default: digest-models in the temp folder).</param>
 /// <param name="releaseFreedMemory">Returns the C heap's free memory to the system (glibc's <c>malloc_trim</c>); null: nothing.</param>
@@ -256,8 +256,8 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
     /// <summary>
     /// The model's word-embedding table (30,522 words × 384 floats, 47 MB of its 91 MB) as a tensor over the model file
     /// mapped read-only, handed to ONNX Runtime in place of the copy it would make (<see cref="SessionOptions.AddInitializer"/>):
-    /// a run reads only its words' rows, so the rest never takes memory, and the pages read are the file's, which the
-    /// kernel can take back. Found by walking the file's protocol-buffer fields (ModelProto.graph → GraphProto.initializer
+    /// a run reads only its words' rows (a fault maps the 64 KB of cached file around one), so pages of words never met
+    /// take no memory, and those read are the file's, which the kernel can take back. Found by walking the file's protocol-buffer fields (ModelProto.graph → GraphProto.initializer
     /// → TensorProto name, dims, data_type, raw_data) without reading the weights. Null when the file is not laid out
     /// as expected (another model): ONNX Runtime then loads the table itself.
     /// </summary>
