@@ -51,7 +51,15 @@ public readonly record struct SpeakerCandidate(string Word, string Speaker, bool
 /// </summary>
 public sealed class EventFeatures
 {
-    public required StoryDocument Document { get; init; }
+    private StoryDocument document = null!;
+
+    public required StoryDocument Document { get => document; init => document = value; }
+
+    /// <summary>
+    /// Points the features at an equal copy of their document (the same item read again from the store): the features
+    /// are the same, and the window then keeps one copy of the item's title and summary, not two.
+    /// </summary>
+    internal void ShareDocument(StoryDocument equal) => document = equal;
 
     /// <summary>The title as read (outlet suffix cut): what the embedder and the titles see.</summary>
     public required string Text { get; init; }

@@ -71,6 +71,12 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
                 f = extractor.Extract(document);
                 cache[document.ItemId] = f;
             }
+            else
+            {
+                // The pass's own copy of a new item, then the copy the process stage read back once it was committed:
+                // the cache keeps the caller's, so the earlier one (title, summary) can go.
+                f.ShareDocument(document);
+            }
 
             if (embedder is not null && f.Embedding is null)
             {

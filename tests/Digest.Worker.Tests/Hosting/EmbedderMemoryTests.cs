@@ -28,4 +28,31 @@ public sealed class EmbedderMemoryTests
             first[i].ShouldBe(expected[i]);
         }
     }
+
+    /// <summary>
+    /// The word-embedding table read in place from the mapped model file gives the same vectors, to the bit, as the
+    /// table loaded by ONNX Runtime: the same floats feed the same graph.
+    /// </summary>
+    [Fact]
+    public void Embed_WordTableReadInPlace_SameVectorsToTheBit()
+    {
+        using var mapped = new MiniLmEmbedder();
+        using var loaded = new MiniLmEmbedder { MapWordTable = false };
+        string[] headlines =
+        [
+            "Envoys meet in Geneva to discuss the peace plan", "Ceasefire talks stall over prisoner exchange", "",
+            "Zelensky: „Wir brauchen Garantien“ — talks resume in Abu Dhabi", "US, Ukraine agree on 19-point framework after Miami meeting",
+            "Kremlin says Witkoff's visit was 'useful', no breakthrough", string.Join(' ', Enumerable.Repeat("sanctions energy grain corridor", 40)),
+        ];
+
+        var expected = loaded.Embed(headlines, TestContext.Current.CancellationToken);
+        var actual = mapped.Embed(headlines, TestContext.Current.CancellationToken);
+
+        mapped.WordTableMapped.ShouldBeTrue();
+        loaded.WordTableMapped.ShouldBeFalse();
+        for (var i = 0; i < headlines.Length; i++)
+        {
+            actual[i].Select(BitConverter.SingleToInt32Bits).ShouldBe(expected[i].Select(BitConverter.SingleToInt32Bits));
+        }
+    }
 }
