@@ -59,10 +59,12 @@ public abstract class DapperStore
     private protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
     /// <summary>
-    /// How many of the newest matching articles a search orders (and pages through, 5 a page in chat): ranking every
-    /// match of a common word grows with the archive, ordering these stays flat. A query with fewer matches orders them all.
+    /// How many of the newest matching articles a search orders (and pages through, 5 a page in chat: 40 pages): ranking
+    /// every match of a common word grows with the archive, ordering these stays flat. A query with fewer matches orders
+    /// them all. 500 until 2026-11-28: at a million items a word with about a thousand matches then read a thousand rows
+    /// on PostgreSQL (README, *Measured idle after the merge, and fewer candidates*).
     /// </summary>
-    private protected const int SearchCandidates = 500;
+    private protected const int SearchCandidates = 200;
 
     /// <summary>The most words a search's prefix is turned into; a prefix that begins more (one or two letters) stays a prefix query.</summary>
     private protected const int MaxPrefixWords = 64;

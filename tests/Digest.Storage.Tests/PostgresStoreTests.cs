@@ -133,7 +133,7 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
         var gone = await store.UpsertFeedAsync("https://example.org/gone.xml", "Gone", "example.org", TimeSpan.FromMinutes(15), ct);
         var at = new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
-        // "talks" in every item (more than the 500 candidates), "peace talks" in one of seven, "geneva" in one of
+        // "talks" in every item (more than the 200 candidates), "peace talks" in one of seven, "geneva" in one of
         // ninety (rare: one search over every id), some in the headline; every third item a copy on the mirror.
         Item Numbered(int n, string key) => new(
             key,
@@ -166,7 +166,7 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
             {
                 foreach (var scope in (long[]?[])[null, [wire.Id], [mirror.Id]])
                 {
-                    foreach (var offset in (int[])[0, 5, 300, 495])
+                    foreach (var offset in (int[])[0, 5, 120, 195])
                     {
                         var expected = await everyId.SearchAsync(query, scope, offset, 6, ct);
                         var found = await spans.SearchAsync(query, scope, offset, 6, ct);
