@@ -76,22 +76,16 @@ public sealed class EventClustererTests
     [InlineData(false)]
     public void Cluster_TalksNewsNamingTheRoundsParticipants_JoinsTheRoundThoughItSharesFewWords(bool talksJoinRounds)
     {
-        // The shipped same-event model, as the pipeline clusters; the outcome means something else than the meeting's headlines.
-        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        // The outcome means something else than the meeting's headlines.
         var settings = new EventClusterSettings { TalksJoinRounds = talksJoinRounds };
-        var documents = Features(
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(1, 0.1f), [3] = Unit(-0.2f, 1), [4] = Unit(-0.3f, -1) };
+        var (partition, reversed) = ClusterWithModel(
+            settings,
+            meanings,
             (1, 0, "Witkoff and Dmitriev meet in Moscow"),
             (2, 2, "Witkoff arrives in Moscow for a meeting with Dmitriev"),
             (3, 30, "Kremlin signals no breakthrough after five hours of negotiations, Witkoff leaves"),
             (4, 31, "Erdogan offers to host negotiations next month"));
-        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(1, 0.1f), [3] = Unit(-0.2f, 1), [4] = Unit(-0.3f, -1) };
-        foreach (var d in documents)
-        {
-            d.Embedding = meanings[d.Document.ItemId];
-        }
-
-        var partition = new EventClusterer(settings, model).Cluster(documents);
-        var reversed = new EventClusterer(settings, model).Cluster([.. documents.AsEnumerable().Reverse()]);
 
         StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2), Describe(partition));
         (StoryOf(partition, 3) == StoryOf(partition, 1)).ShouldBe(talksJoinRounds, Describe(partition));
@@ -105,22 +99,18 @@ public sealed class EventClustererTests
     [InlineData(true, false, false)]
     public void Cluster_HowTalksAtAVenueWent_JoinsTheMeetingOneHeadlinePlacedThere(bool weakRoundsTakeTalks, bool outcomeJoinsRounds, bool joins)
     {
-        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
         var settings = new EventClusterSettings { WeakRoundsTakeTalks = weakRoundsTakeTalks, OutcomeJoinsRounds = outcomeJoinsRounds };
-        var documents = Features(
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(-0.2f, 1), [3] = Unit(-0.3f, -1) };
+        var (partition, reversed) = ClusterWithModel(
+            settings,
+            meanings,
             (1, 0, "Witkoff sits down with Dmitriev in Abu Dhabi"),
             (2, 20, "Dmitriev reports progress, calls Witkoff's offer workable"),
             (3, 21, "Erdogan reports progress on grain exports"));
-        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(-0.2f, 1), [3] = Unit(-0.3f, -1) };
-        foreach (var d in documents)
-        {
-            d.Embedding = meanings[d.Document.ItemId];
-        }
-
-        var partition = new EventClusterer(settings, model).Cluster(documents);
 
         (StoryOf(partition, 2) == StoryOf(partition, 1)).ShouldBe(joins, Describe(partition));
         StoryOf(partition, 3).ShouldNotBe(StoryOf(partition, 1), Describe(partition));
+        Describe(reversed).ShouldBe(Describe(partition));
     }
 
     [Theory]
@@ -128,21 +118,15 @@ public sealed class EventClustererTests
     [InlineData(false)]
     public void Cluster_APlanStoryReferringToTheRoundsVenueWithinItsSpan_JoinsTheRound(bool referenceJoinsRounds)
     {
-        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
         var settings = new EventClusterSettings { ReferenceJoinsRounds = referenceJoinsRounds };
-        var documents = Features(
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(1, 0.1f), [3] = Unit(-0.2f, 1), [4] = Unit(-0.3f, -1) };
+        var (partition, reversed) = ClusterWithModel(
+            settings,
+            meanings,
             (1, 0, "Witkoff and Umerov meet in Geneva"),
             (2, 3, "Envoys hold a second day of talks in Geneva"),
             (3, 30, "Peace framework shrinks to 19 points after Geneva talks"),
             (4, 31, "Erdogan unveils a grain framework"));
-        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(1, 0.1f), [3] = Unit(-0.2f, 1), [4] = Unit(-0.3f, -1) };
-        foreach (var d in documents)
-        {
-            d.Embedding = meanings[d.Document.ItemId];
-        }
-
-        var partition = new EventClusterer(settings, model).Cluster(documents);
-        var reversed = new EventClusterer(settings, model).Cluster([.. documents.AsEnumerable().Reverse()]);
 
         StoryOf(partition, 1).ShouldBe(StoryOf(partition, 2), Describe(partition));
         (StoryOf(partition, 3) == StoryOf(partition, 1)).ShouldBe(referenceJoinsRounds, Describe(partition));
@@ -155,23 +139,17 @@ public sealed class EventClustererTests
     [InlineData(false)]
     public void Cluster_OneLeakInDifferentWordings_IsOneStoryButAnotherLeakIsNot(bool sameDevelopmentJoins)
     {
-        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
         var settings = new EventClusterSettings { SameDevelopmentJoins = sameDevelopmentJoins };
-        var documents = Features(
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(-0.2f, 1), [3] = Unit(-0.3f, -1), [4] = Unit(-1, 0.1f), [5] = Unit(-1, 0.12f), [6] = Unit(-1, 0.15f) };
+        var (partition, reversed) = ClusterWithModel(
+            settings,
+            meanings,
             (1, 0, "Leaked recording shows Witkoff coaching Dmitriev"),
             (2, 10, "Transcript of Witkoff call embarrasses Washington"),
             (3, 12, "Leaked memo on grain exports embarrasses Erdogan"),
             (4, 1, "Umerov meets Zelensky in Kyiv on the framework"),
             (5, 5, "Zelensky and Umerov discuss the framework in Kyiv"),
             (6, 8, "Zelensky sees progress on the framework"));
-        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.05f), [2] = Unit(-0.2f, 1), [3] = Unit(-0.3f, -1), [4] = Unit(-1, 0.1f), [5] = Unit(-1, 0.12f), [6] = Unit(-1, 0.15f) };
-        foreach (var d in documents)
-        {
-            d.Embedding = meanings[d.Document.ItemId];
-        }
-
-        var partition = new EventClusterer(settings, model).Cluster(documents);
-        var reversed = new EventClusterer(settings, model).Cluster([.. documents.AsEnumerable().Reverse()]);
 
         (StoryOf(partition, 2) == StoryOf(partition, 1)).ShouldBe(sameDevelopmentJoins, Describe(partition));
         StoryOf(partition, 3).ShouldNotBe(StoryOf(partition, 1), "a leak naming no one the first names is another leak: " + Describe(partition));
@@ -408,6 +386,23 @@ public sealed class EventClustererTests
     }
 
     private StoryPartition Cluster(params (long Id, double Hours, string Title)[] items) => clusterer.Cluster(Features(items));
+
+    /// <summary>
+    /// The headlines clustered as the pipeline does, with the shipped same-event model and each headline's meaning (its
+    /// embedding, by id), in their order and reversed.
+    /// </summary>
+    private (StoryPartition Partition, StoryPartition Reversed) ClusterWithModel(
+        EventClusterSettings settings, Dictionary<long, float[]> meanings, params (long Id, double Hours, string Title)[] items)
+    {
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var documents = Features(items);
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        return (new EventClusterer(settings, model).Cluster(documents), new EventClusterer(settings, model).Cluster([.. documents.AsEnumerable().Reverse()]));
+    }
 
     private List<EventFeatures> Features(params (long Id, double Hours, string Title)[] items) =>
         [.. items.Select(i => extractor.Extract(Document(i.Id, i.Hours, i.Title)))];
