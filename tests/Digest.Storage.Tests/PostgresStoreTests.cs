@@ -12,13 +12,19 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
 
     protected override async Task<IDigestStore> CreateStoreAsync(IDigestStore? shareWith = null)
     {
+        connectionString = shareWith is null || connectionString is null ? await NewDatabaseAsync("store") : connectionString;
+        return new PostgresStore(connectionString);
+    }
+
+    /// <summary>A new, empty database on the test cluster; the test is skipped, with the reason, when there is no cluster.</summary>
+    private async Task<string> NewDatabaseAsync(string name)
+    {
         if (cluster.SkipReason is { } reason)
         {
             Assert.Skip(reason);
         }
 
-        connectionString = shareWith is null || connectionString is null ? await cluster.CreateDatabaseAsync("store") : connectionString;
-        return new PostgresStore(connectionString);
+        return await cluster.CreateDatabaseAsync(name);
     }
 
     /// <summary>
@@ -28,13 +34,8 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
     [Fact]
     public async Task Migrate_WhileAnotherWorkerHoldsTheLockLongerThanTheCommandTimeout_WaitsAndMigrates()
     {
-        if (cluster.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-
         var ct = TestContext.Current.CancellationToken;
-        var database = await cluster.CreateDatabaseAsync("migrate");
+        var database = await NewDatabaseAsync("migrate");
         await using var holder = new Npgsql.NpgsqlConnection(database);
         await holder.OpenAsync(ct);
         await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(@key)", holder))
@@ -74,13 +75,8 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
     [Fact]
     public async Task Migrate_ServerStopsAnsweringAfterTheLogin_OneLineSayingSoNotCannotReach()
     {
-        if (cluster.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-
         var ct = TestContext.Current.CancellationToken;
-        var database = await cluster.CreateDatabaseAsync("stalled");
+        var database = await NewDatabaseAsync("stalled");
         await using (var first = new PostgresStore(database))
         {
             await first.MigrateAsync(ct);

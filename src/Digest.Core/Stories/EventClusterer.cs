@@ -729,6 +729,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     internal List<(List<int> Members, long? Pinned)> AbsorbIntoRounds(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched = null, TermScatter? scatter = null)
     {
         scatter ??= new TermScatter(prepared);
+        var reach = settings.FullHours + settings.FadeHours;
+        var nearOnly = model is not null && settings.RoundNearPairs; // pairs further apart than the reach are left out
         var rounds = new List<Round>();
         var weak = new List<Round>();
         for (var g = 0; g < groups.Count; g++)
@@ -836,11 +838,10 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                     // linked — even if every pair still to score were the most similar a pair can be, cannot be chosen:
                     // the rest of its pairs are not scored.
                     var needed = linked ? best.Score : Math.Max(best.Score, threshold);
-                    var nearOnly = model is not null && settings.RoundNearPairs;
                     var roundMembers = groups[round.Group].Members;
                     double sum = 0;
                     var pairs = nearOnly
-                        ? members.Sum(i => (double)roundMembers.Count(j => !Far(i, j)))
+                        ? members.Sum(i => (double)roundMembers.Count(j => Apart(i, j) < reach))
                         : members.Count * (double)roundMembers.Count;
                     if (pairs == 0)
                     {
@@ -853,12 +854,12 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                         scatter.Spread(prepared[i]);
                         foreach (var j in roundMembers)
                         {
-                            if (nearOnly && Far(i, j))
+                            var hours = Apart(i, j);
+                            if (nearOnly && hours >= reach)
                             {
                                 continue;
                             }
 
-                            var hours = Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
                             sum += Similarity(prepared[i], prepared[j], hours, scatter.Dot(prepared[i], prepared[j]));
                             left--;
                         }
@@ -880,13 +881,14 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             }
         }
 
-        bool Far(int i, int j) =>
-            Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours) >= settings.FullHours + settings.FadeHours;
+        double Apart(int i, int j) => Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
 
-        // Two committed stories come together only when this pass touched one of them.
-        bool MayJoin(int a, int b) =>
-            !(groups[a].Pinned is { } p && groups[b].Pinned is { } q && p != q && !(touched is not null && (touched[a] || touched[b])));
+        bool MayJoin(int a, int b) => CommittedMayJoin(groups[a].Pinned, groups[b].Pinned, touched is not null && (touched[a] || touched[b]));
     }
+
+    /// <summary>Two committed stories (pinned to different stories) come together only when this pass touched one of them.</summary>
+    private static bool CommittedMayJoin(long? pinnedA, long? pinnedB, bool eitherTouched) =>
+        !(pinnedA is { } p && pinnedB is { } q && p != q && !eitherTouched);
 
     /// <summary>
     /// One development reported by many outlets in different wordings ("Trump approves 28-point plan", "Here's what's in
@@ -921,7 +923,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
                 {
                     var other = joined[k];
                     if (DevelopmentOf(other.Members) == development && Fits(other.Members, members)
-                        && !(other.Pinned is { } p && pinned is { } q && p != q && !(touched is not null && (other.Touched || isTouched))))
+                        && CommittedMayJoin(other.Pinned, pinned, other.Touched || isTouched))
                     {
                         into = k;
                     }
