@@ -116,18 +116,20 @@ public sealed class PublicPagesTests(PolledBot polled) : IClassFixture<PolledBot
     public async Task Story_MergedIntoAnother_ItsAddressLeadsToTheStoryItWasMergedInto()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var own = await WebBot.StartAsync();
-        var store = own.Store;
+        long kept = 0, merged = 0;
         var at = new DateTimeOffset(2025, 12, 22, 12, 0, 0, TimeSpan.Zero);
-        var feed = await store.UpsertFeedAsync("https://example.org/merge.xml", "Merge Wire", "example.org", TimeSpan.FromMinutes(15), ct);
-        var items = await store.AddItemsAsync(feed.Id,
-        [
-            new Item("m1", "Envoys open a round of talks in Geneva", "https://example.org/m1", "", null, at),
-            new Item("m2", "Geneva round opens with both delegations present", "https://example.org/m2", "", null, at.AddMinutes(5)),
-        ], false, at, ct);
-        var kept = await StorySeeds.StoryAsync(store, [items[0]], at, ct);
-        var merged = await StorySeeds.StoryAsync(store, [items[1]], at, ct);
-        await store.CommitProcessedAsync(new ProcessedBatch([], [], [], [new StoryMerge(merged, kept)]), at.AddHours(1), ct);
+        await using var own = await WebBot.StartSeededAsync(async store =>
+        {
+            var feed = await store.UpsertFeedAsync("https://example.org/merge.xml", "Merge Wire", "example.org", TimeSpan.FromMinutes(15), ct);
+            var items = await store.AddItemsAsync(feed.Id,
+            [
+                new Item("m1", "Envoys open a round of talks in Geneva", "https://example.org/m1", "", null, at),
+                new Item("m2", "Geneva round opens with both delegations present", "https://example.org/m2", "", null, at.AddMinutes(5)),
+            ], false, at, ct);
+            kept = await StorySeeds.StoryAsync(store, [items[0]], at, ct);
+            merged = await StorySeeds.StoryAsync(store, [items[1]], at, ct);
+            await store.CommitProcessedAsync(new ProcessedBatch([], [], [], [new StoryMerge(merged, kept)]), at.AddHours(1), ct);
+        });
 
         using var response = await own.Http.GetAsync($"stories/{merged}", ct);
         var survivor = new HtmlParser().ParseDocument(await own.Http.GetStringAsync($"stories/{kept}", ct));

@@ -32,7 +32,13 @@ public sealed class WebBot : IAsyncDisposable
 
     public IDigestStore Store => host.Services.GetRequiredService<IDigestStore>();
 
-    public static async Task<WebBot> StartAsync(params string[] configuration)
+    public static Task<WebBot> StartAsync(params string[] configuration) => StartSeededAsync(null, configuration);
+
+    /// <summary>
+    /// Starts the bot after <paramref name="seed"/> has written to its migrated store, so what the test writes is there
+    /// before the bot's own stages run (a running process stage would otherwise claim items the test adds).
+    /// </summary>
+    public static async Task<WebBot> StartSeededAsync(Func<IDigestStore, Task>? seed, params string[] configuration)
     {
         var database = Path.Combine(Path.GetTempPath(), $"digest-web-{Guid.NewGuid():N}.db");
         string[] all =
@@ -43,6 +49,13 @@ public sealed class WebBot : IAsyncDisposable
             .. configuration,
         ];
         var host = DigestHost.Build(HostMode.Bot, all, TextWriter.Null, "text");
+        if (seed is not null)
+        {
+            var store = host.Services.GetRequiredService<IDigestStore>();
+            await store.MigrateAsync(TestContext.Current.CancellationToken);
+            await seed(store);
+        }
+
         await host.StartAsync(TestContext.Current.CancellationToken);
         var address = host.Services.Addresses().First();
         return new WebBot(host, database, new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal) + "/"));
