@@ -122,6 +122,8 @@ internal static class NewsLexicon
         (["consider", "considers", "considered", "considering"], Complement.Marked),
         (["speculate", "speculates", "speculated"], Complement.Clause),
         (["underline", "underlines", "underlined"], Complement.Clause),
+        (["underscore", "underscores", "underscored"], Complement.Clause),
+        (["showcase", "showcases", "showcased"], Complement.Clause),
         (["remember", "remembers", "remembered"], Complement.Marked),
         (["specify", "specifies", "specified"], Complement.Clause),
         (["reason", "reasons", "reasoned"], Complement.Marked),
@@ -261,7 +263,8 @@ internal static class NewsLexicon
     {
         "negotiator", "adviser", "advisor", "aide", "analyst", "economist", "strategist", "correspondent", "reporter", "diplomat",
         "lawmaker", "candidate", "investor", "official", "consultant", "campaigner", "activist", "organiser", "organizer", "deputy",
-        "shadow", "acting", "interim", "former", "assistant", "associate", "senior", "junior", "vice",
+        "shadow", "acting", "interim", "former", "assistant", "associate", "senior", "junior", "vice", "head", "ceo", "cfo", "cto",
+        "coo", "cio", "vp", "svp", "evp",
     };
 
     /// <summary>Titles that tell a person's sex: "Mr", "Sir" / "Ms", "Dame".</summary>
@@ -467,7 +470,10 @@ internal static class NewsLexicon
         "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "according", "speaking",
         "writing", "asked", "looking", "following", "ahead", "following", "earlier", "later", "today", "yesterday", "tonight", "shares",
         "sales", "profits", "analysts", "officials", "experts", "critics", "sources", "reports", "under", "over", "among", "about",
-        "around", "into", "than", "like", "unlike", "until", "without", "within", "whether", "whose", "whom",
+        "around", "into", "than", "like", "unlike", "until", "without", "within", "whether", "whose", "whom", "please", "hopefully",
+        "unfortunately", "fortunately", "clearly", "obviously", "surely", "certainly", "apparently", "ultimately", "eventually",
+        "finally", "interestingly", "importantly", "thankfully", "luckily", "sadly", "frankly", "admittedly", "arguably", "notably",
+        "similarly", "additionally", "initially", "originally", "recently", "currently", "previously", "ideally", "naturally",
     };
 
     /// <summary>Pronouns a speaker may be given by, with the kind of referent each takes.</summary>

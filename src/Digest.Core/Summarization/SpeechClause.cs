@@ -356,6 +356,25 @@ internal static class SpeechClause
             return null;
         }
 
+        // "(as reported by the ONS)", "The deal, reported by the Times, will …": a report in a participle names its source after "by".
+        if (hasNext && next.Is("by") && hasPrevious && (previous.Is("as") || previous.Kind == TokenKind.Comma) && lower.EndsWith("ed", StringComparison.Ordinal)
+            && lemma is "report" or "reveal" or "announce" or "confirm" or "disclose" or "claim" && Agent(t, k + 1) is { } reportedBy)
+        {
+            return reportedBy;
+        }
+
+        // "Deadpool felt more like a comedy", "it feels like home": a likeness, not a view.
+        if (lemma == "feel" && hasNext && next.IsWord && next.Lower is "like" or "more" or "less" or "much" or "very" or "so" or "too" or "a" or "an")
+        {
+            return null;
+        }
+
+        // "has responded to the unrest with a crackdown": an act in answer, not words, unless words are given.
+        if (lemma == "respond" && hasNext && next.Is("to") && !t.Any(x => x.Quoted) && !t.Skip(k).Any(x => x.IsWord && x.Lower is "saying" or "that" or "by"))
+        {
+            return null;
+        }
+
         // "EU states have to approve": the countries, the subject of the verb that follows (not "a deal Mr Whit says is fair").
         if (hasPrevious && k > 1 && previous.IsCapitalized && !previous.Quoted && lower == "states" && hasNext && next.IsWord && !next.Quoted && Auxiliaries.Contains(next.Lower))
         {
