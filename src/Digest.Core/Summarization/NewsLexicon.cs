@@ -103,7 +103,7 @@ internal static class NewsLexicon
         (["echo", "echoes", "echoed"], Complement.Clause),
         (["agree", "agrees", "agreed"], Complement.Marked),
         (["point", "points", "pointed", "pointing"], Complement.Marked),
-        (["conclude", "concludes", "concluded"], Complement.Marked),
+        (["conclude", "concludes", "concluded"], Complement.Clause),
         (["recount", "recounts", "recounted"], Complement.Any),
         (["continue", "continues", "continued"], Complement.Marked),
         (["demand", "demands", "demanded"], Complement.Clause),
@@ -123,6 +123,8 @@ internal static class NewsLexicon
         (["speculate", "speculates", "speculated"], Complement.Clause),
         (["underline", "underlines", "underlined"], Complement.Clause),
         (["underscore", "underscores", "underscored"], Complement.Clause),
+        (["identify", "identifies", "identified"], Complement.Marked),
+        (["worry", "worries"], Complement.Clause),
         (["showcase", "showcases", "showcased"], Complement.Clause),
         (["remember", "remembers", "remembered"], Complement.Marked),
         (["specify", "specifies", "specified"], Complement.Clause),
@@ -144,7 +146,6 @@ internal static class NewsLexicon
         ["lash"] = ["out"],
         ["agree"] = ["that"],
         ["point"] = ["out"],
-        ["conclude"] = ["that"],
         ["continue"] = [":", ","],
         ["propose"] = ["that"],
         ["consider"] = ["that"],
@@ -407,7 +408,9 @@ internal static class NewsLexicon
         "chef", "impresario", "promoter", "agent", "referee", "umpire", "jockey", "driver", "rider", "pilot", "sportsman", "sportswoman",
         "year-old", "frontman", "guitarist", "drummer", "vocalist", "composer", "conductor", "filmmaker", "film-maker", "screenwriter",
         "designer", "architect", "engineer", "inventor", "programmer", "developer", "hacker", "blogger", "user", "victim", "witness",
-        "survivor", "mp's", "peer", "baroness", "lord", "campaigner", "member",
+        "survivor", "mp's", "peer", "baroness", "lord", "campaigner", "member", "soldier", "resident", "donor", "aunt", "uncle",
+        "cousin", "niece", "nephew", "relative", "neighbour", "neighbor", "passenger", "bystander", "eyewitness", "worker", "employee",
+        "panellist", "panelist",
     };
 
     /// <summary>Plural or quantified nouns for unnamed people and bodies: "analysts", "officials", "critics", "some".</summary>
@@ -420,7 +423,8 @@ internal static class NewsLexicon
         "opponents", "rivals", "colleagues", "friends", "staff", "workers", "employees", "members", "executives", "bosses", "players",
         "managers", "users", "consumers", "customers", "shoppers", "respondents", "parents", "teachers", "pupils", "students", "voters",
         "leaders", "figures", "insiders", "pundits", "bankers", "economists", "strategists", "organisers", "organizers", "critics",
-        "protesters", "demonstrators", "authorities", "them", "those", "everyone", "nobody", "anyone",
+        "protesters", "demonstrators", "authorities", "them", "those", "everyone", "nobody", "anyone", "relatives", "neighbours",
+        "neighbors", "passengers", "soldiers", "advocates", "panellists", "panelists", "agencies", "donors",
     };
 
     /// <summary>Nationality adjectives in front of a name: "Russian Dmitry Peskov".</summary>
