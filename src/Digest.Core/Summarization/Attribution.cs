@@ -287,6 +287,12 @@ internal static class Attribution
                 return Of(described);
             }
 
+            // "Santiago-Ruiz's aunt claims": a relative of someone named, whom the article does not name.
+            if (role.Possessor is not null && role.Head is "aunt" or "uncle" or "cousin" or "niece" or "nephew" or "relative" or "neighbour" or "neighbor")
+            {
+                return new Speaker(Attribution.Unnamed, null);
+            }
+
             if (i > 0 && speakers[i - 1] is { IsPerson: true } previous && Fits(previous.Entity!))
             {
                 return Of(previous.Entity!);

@@ -103,7 +103,7 @@ internal static class NewsLexicon
         (["echo", "echoes", "echoed"], Complement.Clause),
         (["agree", "agrees", "agreed"], Complement.Marked),
         (["point", "points", "pointed", "pointing"], Complement.Marked),
-        (["conclude", "concludes", "concluded"], Complement.Marked),
+        (["conclude", "concludes", "concluded"], Complement.Clause),
         (["recount", "recounts", "recounted"], Complement.Any),
         (["continue", "continues", "continued"], Complement.Marked),
         (["demand", "demands", "demanded"], Complement.Clause),
@@ -122,6 +122,10 @@ internal static class NewsLexicon
         (["consider", "considers", "considered", "considering"], Complement.Marked),
         (["speculate", "speculates", "speculated"], Complement.Clause),
         (["underline", "underlines", "underlined"], Complement.Clause),
+        (["underscore", "underscores", "underscored"], Complement.Clause),
+        (["identify", "identifies", "identified"], Complement.Marked),
+        (["worry", "worries"], Complement.Clause),
+        (["showcase", "showcases", "showcased"], Complement.Clause),
         (["remember", "remembers", "remembered"], Complement.Marked),
         (["specify", "specifies", "specified"], Complement.Clause),
         (["reason", "reasons", "reasoned"], Complement.Marked),
@@ -142,7 +146,6 @@ internal static class NewsLexicon
         ["lash"] = ["out"],
         ["agree"] = ["that"],
         ["point"] = ["out"],
-        ["conclude"] = ["that"],
         ["continue"] = [":", ","],
         ["propose"] = ["that"],
         ["consider"] = ["that"],
@@ -261,7 +264,8 @@ internal static class NewsLexicon
     {
         "negotiator", "adviser", "advisor", "aide", "analyst", "economist", "strategist", "correspondent", "reporter", "diplomat",
         "lawmaker", "candidate", "investor", "official", "consultant", "campaigner", "activist", "organiser", "organizer", "deputy",
-        "shadow", "acting", "interim", "former", "assistant", "associate", "senior", "junior", "vice",
+        "shadow", "acting", "interim", "former", "assistant", "associate", "senior", "junior", "vice", "head", "ceo", "cfo", "cto",
+        "coo", "cio", "vp", "svp", "evp",
     };
 
     /// <summary>Titles that tell a person's sex: "Mr", "Sir" / "Ms", "Dame".</summary>
@@ -404,7 +408,9 @@ internal static class NewsLexicon
         "chef", "impresario", "promoter", "agent", "referee", "umpire", "jockey", "driver", "rider", "pilot", "sportsman", "sportswoman",
         "year-old", "frontman", "guitarist", "drummer", "vocalist", "composer", "conductor", "filmmaker", "film-maker", "screenwriter",
         "designer", "architect", "engineer", "inventor", "programmer", "developer", "hacker", "blogger", "user", "victim", "witness",
-        "survivor", "mp's", "peer", "baroness", "lord", "campaigner", "member",
+        "survivor", "mp's", "peer", "baroness", "lord", "campaigner", "member", "soldier", "resident", "donor", "aunt", "uncle",
+        "cousin", "niece", "nephew", "relative", "neighbour", "neighbor", "passenger", "bystander", "eyewitness", "worker", "employee",
+        "panellist", "panelist",
     };
 
     /// <summary>Plural or quantified nouns for unnamed people and bodies: "analysts", "officials", "critics", "some".</summary>
@@ -417,7 +423,8 @@ internal static class NewsLexicon
         "opponents", "rivals", "colleagues", "friends", "staff", "workers", "employees", "members", "executives", "bosses", "players",
         "managers", "users", "consumers", "customers", "shoppers", "respondents", "parents", "teachers", "pupils", "students", "voters",
         "leaders", "figures", "insiders", "pundits", "bankers", "economists", "strategists", "organisers", "organizers", "critics",
-        "protesters", "demonstrators", "authorities", "them", "those", "everyone", "nobody", "anyone",
+        "protesters", "demonstrators", "authorities", "them", "those", "everyone", "nobody", "anyone", "relatives", "neighbours",
+        "neighbors", "passengers", "soldiers", "advocates", "panellists", "panelists", "agencies", "donors",
     };
 
     /// <summary>Nationality adjectives in front of a name: "Russian Dmitry Peskov".</summary>
@@ -467,7 +474,10 @@ internal static class NewsLexicon
         "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "according", "speaking",
         "writing", "asked", "looking", "following", "ahead", "following", "earlier", "later", "today", "yesterday", "tonight", "shares",
         "sales", "profits", "analysts", "officials", "experts", "critics", "sources", "reports", "under", "over", "among", "about",
-        "around", "into", "than", "like", "unlike", "until", "without", "within", "whether", "whose", "whom",
+        "around", "into", "than", "like", "unlike", "until", "without", "within", "whether", "whose", "whom", "please", "hopefully",
+        "unfortunately", "fortunately", "clearly", "obviously", "surely", "certainly", "apparently", "ultimately", "eventually",
+        "finally", "interestingly", "importantly", "thankfully", "luckily", "sadly", "frankly", "admittedly", "arguably", "notably",
+        "similarly", "additionally", "initially", "originally", "recently", "currently", "previously", "ideally", "naturally",
     };
 
     /// <summary>Pronouns a speaker may be given by, with the kind of referent each takes.</summary>

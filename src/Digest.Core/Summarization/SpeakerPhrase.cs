@@ -391,7 +391,9 @@ internal static class SpeakerPhrase
             var roles = modifiers.Concat(titles.Select(t => t.ToLowerInvariant())).Concat(possessorWords).ToList();
             if (name is not null)
             {
-                return (new NameReferent(name, roles), false);
+                // "Chairman of Rugby League Ireland, Jim Reynolds, said": a name that is an office's object is a role; a name in apposition wins.
+                var office = run.Count > 2 && NewsLexicon.Titles.Contains(run[0].Text) && run[1].Lower is "of" or "for";
+                return (new NameReferent(name, roles), office);
             }
 
             // A title alone, "the Bishop of Durham", "NUJ General Secretary": a person by role.
@@ -498,9 +500,11 @@ internal static class SpeakerPhrase
         var chiefExecutive = head.Count >= 2 && noun is "executive" or "executives" && head[^2].Lower is "chief" or "senior" or "top";
         if (!chiefExecutive && (NewsLexicon.BodyNouns.Contains(noun) || NewsLexicon.BodyNouns.Contains(Singular(noun))))
         {
-            if (modifierName is NameReferent && !plural && noun is not ("government" or "administration") && !indefinite && runs[^1].End == head.Count - 1)
+            // "the Telegraph group", "the RBC news outlet"; not "a US think-tank", "the Commons science committee"
+            if (modifierName is NameReferent && !plural && noun is not ("government" or "administration") && !indefinite
+                && (runs[^1].End == head.Count - 1 || head.Skip(runs[^1].End).SkipLast(1).All(x => x.IsWord && x.Lower is "news" or "state" or "wire" or "online" or "media" or "tv" or "radio" or "television")))
             {
-                return (modifierName, false); // "the Telegraph group"; not "a US think-tank", "the Commons science committee"
+                return (modifierName, false);
             }
 
             if (plural)
@@ -622,6 +626,12 @@ internal static class SpeakerPhrase
         {
             titles.Add(words[^1]);
             words.RemoveAt(words.Count - 1);
+        }
+
+        if (words.Count == 1 && NewsLexicon.RoleWords.Contains(words[0]))
+        {
+            titles.Add(words[0]); // "Head of Youth, Darrell Goulding, said": a role alone, no name
+            return (null, titles);
         }
 
         var endsAsBody = NewsLexicon.BodyHeads.Contains(words[^1]);

@@ -41,7 +41,7 @@ internal static class SpeechClause
     private static readonly HashSet<string> StrictObjects = new(StringComparer.Ordinal)
     {
         "add", "concede", "note", "ask", "question", "maintain", "observe", "state", "declare", "respond", "comment", "write", "echo",
-        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post",
+        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude",
     };
 
     private static readonly HashSet<string> SpokenWords = new(StringComparer.Ordinal)
@@ -97,7 +97,8 @@ internal static class SpeechClause
 
                 if (SpeakerPhrase.Describe(phrase) is { } referent)
                 {
-                    return referent;
+                    // "According to its latest report, the plant is safe, Sheehan says.": a named speaker's report closing the sentence is theirs.
+                    return i == 0 && NamedReportAfter(t, end) is { } later ? later : referent;
                 }
             }
         }
@@ -127,6 +128,19 @@ internal static class SpeechClause
 
         // "Washington reportedly presented a plan": what reports say, from nobody named.
         return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
+    }
+
+    private static Referent? NamedReportAfter(IReadOnlyList<Token> t, int from)
+    {
+        for (var k = from; k < t.Count; k++)
+        {
+            if (!t[k].Quoted && t[k].IsWord && !char.IsUpper(t[k].Text[0]) && TryVerb(t, k) is { } referent)
+            {
+                return referent is NameReferent ? referent : null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Things that carry words of their own: "a sign saying", "the letter saying".</summary>
@@ -352,6 +366,32 @@ internal static class SpeechClause
         var previous = k > 0 ? t[k - 1] : default;
         var hasPrevious = k > 0;
         if (hasPrevious && previous.Kind == TokenKind.Possessive)
+        {
+            return null;
+        }
+
+        // "(as reported by the ONS)", "The deal, reported by the Times, will …": a report in a participle names its source after "by".
+        if (hasNext && next.Is("by") && hasPrevious && (previous.Is("as") || previous.Kind == TokenKind.Comma) && lower.EndsWith("ed", StringComparison.Ordinal)
+            && lemma is "report" or "reveal" or "announce" or "confirm" or "disclose" or "claim" && Agent(t, k + 1) is { } reportedBy)
+        {
+            return reportedBy;
+        }
+
+        // "Doctor Strange, generally praised when released, faded": a participle set off by commas describes its noun.
+        if (hasPrevious && previous.IsWord && previous.Lower.EndsWith("ly", StringComparison.Ordinal) && previous.Lower.Length > 4 && k > 1
+            && t[k - 2].Kind == TokenKind.Comma && lower.EndsWith("ed", StringComparison.Ordinal) && !(hasNext && next.Is("that")))
+        {
+            return null;
+        }
+
+        // "Deadpool felt more like a comedy", "it feels like home": a likeness, not a view.
+        if (lemma == "feel" && hasNext && next.IsWord && next.Lower is "like" or "more" or "less" or "much" or "very" or "so" or "too" or "a" or "an")
+        {
+            return null;
+        }
+
+        // "has responded to the unrest with a crackdown": an act in answer, not words, unless words are given.
+        if (lemma == "respond" && hasNext && next.Is("to") && !t.Any(x => x.Quoted) && !t.Skip(k).Any(x => x.IsWord && x.Lower is "saying" or "that" or "by"))
         {
             return null;
         }
@@ -735,7 +775,9 @@ internal static class SpeechClause
                     return true;
                 }
 
-                if (lemma is "describe" or "dismiss" or "brand" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                // "identified the suspect in Friday's shooting as a former guard": who someone is, told.
+                if ((lemma is "describe" or "dismiss" or "brand" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                    || (lemma is "identify" && Enumerable.Range(k + 1, Math.Min(16, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted)))
                 {
                     return true;
                 }

@@ -65,6 +65,7 @@ internal static class SpeechTokens
 
     public static TokenizedSentence Tokenize(string text, bool beginsInsideQuote)
     {
+        text = Mojibake.Repair(text);
         var tokens = new List<Token>();
         var first = 0;
         while (first < text.Length && char.IsWhiteSpace(text[first]))
@@ -314,7 +315,7 @@ internal static class SpeechTokens
     public static bool IsNameWord(IReadOnlyList<Token> tokens, int i)
     {
         var t = tokens[i];
-        if (!t.IsCapitalized || t.Text == "I" || Calendar.Contains(t.Text) || char.IsDigit(t.Text[0]))
+        if (!t.IsCapitalized || t.Text is "I" or "Please" || Calendar.Contains(t.Text) || char.IsDigit(t.Text[0]))
         {
             return false;
         }

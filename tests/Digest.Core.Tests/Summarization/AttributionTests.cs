@@ -773,4 +773,80 @@ public sealed class AttributionTests
             "The Lib Dems accuse the government of ignoring rural bus routes.")
             .ShouldBe([null, "the Liberal Democrats"]);
     }
+
+    [Fact]
+    public void Speakers_QuotesOfUtf8ReadAsWindows1252_OpenAndCloseQuotations()
+    {
+        // A feed that published its text decoded twice: “ ” ’ arrive as "â€œ", "â€\u009d" (or "â€" with the last byte dropped), "â€™".
+        Speakers(
+            "\u00e2\u20ac\u0153The lease is settled,\u00e2\u20ac\u009d Ann Pike said in a statement.",
+            "\u00e2\u20ac\u0153We will sign it on Monday.\u00e2\u20ac",
+            "The bridge reopened to traffic in the spring.",
+            "The tolls will not change this year.")
+            .ShouldBe(["Ann Pike", "Ann Pike", null, null]);
+    }
+
+    [Fact]
+    public void Speakers_AnOfficeBeforeANameInApposition_IsThatName()
+    {
+        Speakers(
+            "Head of Research, Ann Pike, said: \u201cThe figures are good.\u201d",
+            "In addition, Chairman of the Harbour Trust, Tom Reed, said:",
+            "\u201cWe are delighted with the result.\u201d",
+            "SVP Lena Moss said the plan would be ready in June.")
+            .ShouldBe(["Ann Pike", "Tom Reed", "Tom Reed", "Lena Moss"]);
+    }
+
+    [Fact]
+    public void Speakers_AnAdverbOpeningASentence_IsNoPartOfAName()
+    {
+        Speakers(
+            "Hopefully Norvo will fix the fault before the holidays.",
+            "Norvo said the fix is ready.",
+            "Please note that the office is closed on Friday.")
+            .ShouldBe([null, "Norvo", null]);
+    }
+
+    [Theory]
+    [InlineData("The rents rose sharply, as reported by the Harbour Trust in March.", "the Harbour Trust")]
+    [InlineData("The fares will rise in May, the Kestrel news outlet reported on Monday.", "the Kestrel")]
+    [InlineData("Lena Moss underscored how the course had helped new tenants.", "Lena Moss")]
+    [InlineData("Dan Ross showcased how the new tool sorts the post.", "Dan Ross")]
+    [InlineData("According to its annual report, the plant is safe, Ann Pike says.", "Ann Pike")]
+    public void Speakers_ReportsOfThisRoundsShapes_NameTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Gunfire broke out at the base on Sunday, a soldier and a local resident said.")]
+    [InlineData("A leading donor to the Harbour Party warned he would cut his support.")]
+    [InlineData("Federal officials identified the driver in Friday's crash as a former guard.")]
+    [InlineData("Officials worry the bridge could fail in a storm.")]
+    public void Speakers_AnonymousSourcesOfThisRound_AreUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Fact]
+    public void Speakers_ARelativeOfSomeoneNamed_IsUnnamed()
+    {
+        Speakers(
+            "Tom Hale said the club had been good to him.",
+            "Mia Stone's aunt claims she was unwell for months.")
+            .ShouldBe(["Tom Hale", Attribution.Unnamed]);
+    }
+
+    [Theory]
+    [InlineData("Even though it was a big year for films, Norvo felt more like a comedy than a drama.")]
+    [InlineData("Ayla Kaya has responded to the unrest with a curfew.")]
+    [InlineData("The two films, generally praised when released, quickly faded from memory.")]
+    [InlineData("The crash underscored the risks of the old road.")]
+    [InlineData("The rally concluded with a march to the town hall.")]
+    [InlineData("Police identified with the victims' families.")]
+    [InlineData("The fee was first set by the Harbour Trust in 1999.")]
+    public void Speakers_ShapesLikeThisRoundsReportsWithoutSpeech_NameNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
