@@ -12,8 +12,8 @@ namespace Digest.Worker.Cli;
 /// shipped (or given) model and writes <c>{"id","relevant","score","borderline","tags","reasons"}</c>; where lines carry a
 /// label (in the input or joined from --labels by id) it prints precision, recall and F1 for T against W+O (? left out),
 /// and the mistakes only with --mistakes (a blind check must not show them). With <c>--rolling [DATE…]</c> it retrains
-/// for each origin d on the labels up to d and tests on the days after (<c>--horizon N</c> of them; all by default), and prints a table of origins: how the classifier does on news it
-/// has not seen yet. With <c>--rolling --stories CLUSTERS.tsv</c> it also applies story-level relevance to each origin's
+/// for each origin d on the labels up to d and tests on the days after (<c>--horizon N</c> of them; all by default),
+/// and prints a table of origins: how the classifier does on news it has not seen yet. With <c>--rolling --stories CLUSTERS.tsv</c> it also applies story-level relevance to each origin's
 /// test days (<see cref="StoryRelevanceEvaluation"/>: a borderline item that joins a relevant story is relevant) and
 /// prints both figures.
 /// </summary>
