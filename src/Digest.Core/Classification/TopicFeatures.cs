@@ -55,6 +55,7 @@ internal sealed class TopicFeatures
         "peace×side", "talks×side", "meeting×side and broker or both sides", "meeting×side and ally", "proposal×side",
         "terms×side", "progress×side", "diplomacy×ally×side", "war×side", "diplomacy×venue", "side without diplomacy",
         "other news×diplomacy", "diplomacy without side", "three parties", "outsider", "diplomacy×outsider and one side alone",
+        "money×dealing without peace or terms",
     ];
 
     private const int Mask = (1 << HashBits) - 1;
@@ -200,9 +201,11 @@ internal sealed class TopicFeatures
         var exclusion = Math.Min(exclusionSum, 6) / 3;
         var venueValue = venue ? 1.0 : 0;
 
-        // A side dealing with an outsider and no other party (Putin's summit with Modi) is that side's own business:
-        // its diplomacy does not count as the side's part in the talks; the last feature weighs such items instead.
-        var withOutsiderAlone = outsider > 0 && named == 1 ? side : 0;
+        // A side dealing with an outsider (Putin's summit with Modi) is that side's own business, even when the broker
+        // is named beside it as a bystander ("defying US pressure"): its diplomacy does not count as the side's part in
+        // the talks; "diplomacy×outsider and one side alone" weighs such items instead. With both sides or an ally named
+        // ("Macron urges Xi to help end the war in Ukraine") it is not set aside.
+        var withOutsiderAlone = outsider > 0 && sides == 1 && ally == 0 ? side : 0;
         var inTalks = side - withOutsiderAlone;
         var sideAndBroker = Math.Max(both, inTalks * broker);
         return
@@ -213,6 +216,7 @@ internal sealed class TopicFeatures
             peace * inTalks, talks * inTalks, meeting * sideAndBroker, meeting * inTalks * ally, proposal * inTalks,
             terms * inTalks, progress * inTalks, diplomacy * ally * side, war * side, diplomacy * venueValue, side * (1 - diplomacy),
             otherNews * diplomacy, diplomacy * (1 - side), named >= 3 ? 1 : 0, outsider, diplomacy * withOutsiderAlone,
+            money > 0 && Math.Max(talks, Math.Max(meeting, proposal)) > 0 && Math.Max(peace, terms) == 0 ? 1 : 0,
         ];
     }
 

@@ -8,12 +8,12 @@ namespace Digest.Worker.Cli;
 
 /// <summary>
 /// <c>digest eval classify</c>, two ways. On a fixed split — <c>--input FILE.jsonl --output OUT.jsonl [--labels TSV]
-/// [--from D] [--to D] [--profile F] [--model F] [--threshold X]</c> — it classifies every line with the shipped (or
-/// given) model and writes <c>{"id","relevant","score","borderline","tags","reasons"}</c>; where lines carry a label (in
-/// the input or joined from --labels by id) it prints precision, recall and F1 for T against W+O (? left out) and the
-/// mistakes. With <c>--rolling [DATE…]</c> it retrains for each origin d on the labels up to d and tests on the days
-/// after (<c>--horizon N</c> of them; all by default), and prints a table of origins: how the classifier does on news it
-/// has not seen yet. With <c>--rolling --stories CLUSTERS.tsv</c> it also applies story-level relevance to each origin's
+/// [--from D] [--to D] [--profile F] [--model F] [--threshold X] [--mistakes]</c> — it classifies every line with the
+/// shipped (or given) model and writes <c>{"id","relevant","score","borderline","tags","reasons"}</c>; where lines carry a
+/// label (in the input or joined from --labels by id) it prints precision, recall and F1 for T against W+O (? left out),
+/// and the mistakes only with --mistakes (a blind check must not show them). With <c>--rolling [DATE…]</c> it retrains
+/// for each origin d on the labels up to d and tests on the days after (<c>--horizon N</c> of them; all by default),
+/// and prints a table of origins: how the classifier does on news it has not seen yet. With <c>--rolling --stories CLUSTERS.tsv</c> it also applies story-level relevance to each origin's
 /// test days (<see cref="StoryRelevanceEvaluation"/>: a borderline item that joins a relevant story is relevant) and
 /// prints both figures.
 /// </summary>
@@ -22,7 +22,7 @@ internal static class EvalClassifyVerb
     private static readonly string[] Known = ["--input", "--output", "--labels", "--from", "--to", "--profile", "--model", "--threshold", "--rolling", "--horizon", "--mistakes", "--stories"];
     private static readonly double[] CalibrationEdges = [0, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 1];
 
-    private const string Usage = "usage: eval classify --input FILE.jsonl --output OUT.jsonl [--labels labels.tsv] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--profile topic.json] [--model model.bin] [--threshold 0.5]\n"
+    private const string Usage = "usage: eval classify --input FILE.jsonl --output OUT.jsonl [--labels labels.tsv] [--from yyyy-MM-dd] [--to yyyy-MM-dd] [--profile topic.json] [--model model.bin] [--threshold 0.5] [--mistakes]\n"
         + "       eval classify --rolling [yyyy-MM-dd …] --input FILE.jsonl --labels labels.tsv [--horizon DAYS] [--from D] [--to D] [--profile topic.json] [--threshold 0.5] [--mistakes] [--stories clusters.tsv]";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -95,7 +95,7 @@ internal static class EvalClassifyVerb
                     is var code && code == 0 && parsed.Value("--stories") is { } storiesPath
                     ? await StoriesAsync(headlines, origins, horizon, threshold, parsed.Value("--profile"), storiesPath, stdout, stderr, cancellationToken)
                     : code
-                : await FixedAsync(headlines, parsed.Value("--output")!, threshold, parsed.Value("--profile"), parsed.Value("--model"), stdout, stderr, cancellationToken);
+                : await FixedAsync(headlines, parsed.Value("--output")!, threshold, parsed.Value("--profile"), parsed.Value("--model"), parsed.Has("--mistakes"), stdout, stderr, cancellationToken);
         }
         catch (InvalidDataException e)
         {
@@ -105,7 +105,7 @@ internal static class EvalClassifyVerb
     }
 
     private static async Task<int> FixedAsync(
-        List<Headline> headlines, string output, double? threshold, string? profilePath, string? modelPath, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+        List<Headline> headlines, string output, double? threshold, string? profilePath, string? modelPath, bool mistakes, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var classifier = ClassifierFiles.Load(profilePath, modelPath, stderr);
         if (classifier is null)
@@ -145,7 +145,8 @@ internal static class EvalClassifyVerb
         await stdout.WriteLineAsync("  " + confusion);
         var borderline = judged.Where(r => r.Verdict.Borderline).ToList();
         await stdout.WriteLineAsync($"  borderline: {borderline.Count} items, {borderline.Count(r => r.Headline.Relevant == true)} of them T");
-        foreach (var (headline, verdict) in judged.Where(r => r.Verdict.Relevant != r.Headline.Relevant))
+        // A blind check prints its figures only: the mistakes are listed when asked for (--mistakes).
+        foreach (var (headline, verdict) in mistakes ? judged.Where(r => r.Verdict.Relevant != r.Headline.Relevant) : [])
         {
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  {(verdict.Relevant ? "FP" : "FN")} {verdict.Score:0.000} [{headline.Label}] {headline.Title} — {string.Join("; ", verdict.Reasons)}"));

@@ -90,6 +90,9 @@ internal static class TrainVerb
                 await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {weight,7:+0.00;-0.00}  {name}"));
             }
 
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"calibration: score = sigmoid({trained.Model.PlattA:0.000} × logit {trained.Model.PlattB:+0.000;-0.000}), fitted on forward held-out logits"));
+
             return 0;
         }
         catch (InvalidDataException e)

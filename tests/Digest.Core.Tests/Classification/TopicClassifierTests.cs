@@ -60,6 +60,9 @@ public sealed class TopicClassifierTests
     [InlineData("India and Russia sign deals on fertiliser and nuclear power during Putin's visit")]
     [InlineData("Ukraine agrees deal to buy Swedish fighter jets")]
     [InlineData("Zelensky's chief of staff resigns after anti-corruption raid")]
+    [InlineData("EU leaders strike a deal at their Brussels summit to keep Kyiv's budget afloat")]
+    [InlineData("European governments agree to raise money on markets for Ukraine after the asset plan stalls")]
+    [InlineData("Putin arrives in New Delhi as Washington presses India to stop buying Russian oil")]
     public void Classify_RussiaOrUkraineButNotTheTalks_IsNotRelevant(string title)
     {
         var verdict = Classifier.Classify(new ClassifierInput(title));
@@ -83,9 +86,10 @@ public sealed class TopicClassifierTests
     [Fact]
     public void Classify_ScoreInTheBorderlineBand_LeavesTheDecisionToTheStory()
     {
-        var input = new ClassifierInput("Zelensky and Trump envoy meet to discuss security guarantees");
+        var input = new ClassifierInput("Zelensky says a demilitarised strip in the east could be discussed");
         var score = Classifier.Classify(input).Score;
-        var band = Classifier.WithProfile(Classifier.Profile with { Threshold = Math.Min(1, score + 0.01), StoryThreshold = score - 0.01 });
+        score.ShouldBeInRange(0.05, 0.95);
+        var band = Classifier.WithProfile(Classifier.Profile with { Threshold = score + 0.01, StoryThreshold = score - 0.01 });
 
         var verdict = band.Classify(input);
 

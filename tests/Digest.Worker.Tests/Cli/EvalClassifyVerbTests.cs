@@ -33,6 +33,30 @@ public sealed class EvalClassifyVerbTests
         stdout.ShouldContain("precision 1.000 recall 1.000 F1 1.000 (TP 1, FP 0, FN 0, TN 2)");
     }
 
+    /// <summary>A blind check prints its figures, never which headlines it got wrong, unless asked with --mistakes.</summary>
+    [Fact]
+    public async Task EvalClassify_LabelledMistakes_ListedOnlyWithMistakes()
+    {
+        using var cli = new TestSupport.Cli();
+        var input = Path.Combine(cli.Directory, "in.jsonl");
+        var output = Path.Combine(cli.Directory, "out.jsonl");
+        await File.WriteAllLinesAsync(input,
+        [
+            """{"id": 1, "title": "Witkoff and Umerov hold talks on 20-point peace plan in Berlin", "label": "O"}""",
+            """{"id": 2, "title": "Hamas and Israel trade blame over Gaza ceasefire", "label": "O"}""",
+        ], TestContext.Current.CancellationToken);
+
+        var (exit, stdout, stderr) = await cli.RunAsync("eval", "classify", "--input", input, "--output", output);
+        var (exitListed, listed, _) = await cli.RunAsync("eval", "classify", "--input", input, "--output", output, "--mistakes");
+
+        exit.ShouldBe(0, stderr);
+        stdout.ShouldContain("(TP 0, FP 1, FN 0, TN 1)");
+        stdout.ShouldNotContain("Witkoff");
+        exitListed.ShouldBe(0);
+        listed.ShouldContain("FP ");
+        listed.ShouldContain("Witkoff and Umerov hold talks");
+    }
+
     [Fact]
     public async Task EvalClassify_Rolling_PrintsOneRowPerOriginTrainedOnTheDaysBefore()
     {
