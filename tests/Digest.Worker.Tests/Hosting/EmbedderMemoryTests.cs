@@ -37,7 +37,7 @@ public sealed class EmbedderMemoryTests
     public void Embed_WordTableReadInPlace_SameVectorsToTheBit()
     {
         using var mapped = new MiniLmEmbedder();
-        using var loaded = new MiniLmEmbedder { MapWordTable = false };
+        using var loaded = new MiniLmEmbedder { MapWeights = false };
         string[] headlines =
         [
             "Envoys meet in Geneva to discuss the peace plan", "Ceasefire talks stall over prisoner exchange", "",
@@ -48,8 +48,8 @@ public sealed class EmbedderMemoryTests
         var expected = loaded.Embed(headlines, TestContext.Current.CancellationToken);
         var actual = mapped.Embed(headlines, TestContext.Current.CancellationToken);
 
-        mapped.WordTableMapped.ShouldBeTrue();
-        loaded.WordTableMapped.ShouldBeFalse();
+        mapped.WeightsMapped.ShouldBeTrue();
+        loaded.WeightsMapped.ShouldBeFalse();
         for (var i = 0; i < headlines.Length; i++)
         {
             actual[i].Select(BitConverter.SingleToInt32Bits).ShouldBe(expected[i].Select(BitConverter.SingleToInt32Bits));
