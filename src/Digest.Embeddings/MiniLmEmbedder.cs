@@ -53,6 +53,9 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
     /// <summary>Whether the loaded model reads its weights from the mapped file.</summary>
     internal bool WeightsMapped => model?.WeightsMapped == true;
 
+    /// <summary>Whether the loaded model's word table is read outside the graph, row by row.</summary>
+    internal bool WordTableOutside => model?.WordTableOutside == true;
+
     public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
@@ -110,6 +113,8 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
     private sealed class Loaded(InferenceSession session, SessionOptions options, MiniLMTokenizer tokenizer, MappedWeights? weights) : IDisposable
     {
         public bool WeightsMapped => weights is not null;
+
+        public bool WordTableOutside => weights?.Words is not null;
 
         public static Loaded Create(string cacheDirectory, bool mapWeights)
         {
