@@ -31,7 +31,8 @@ public sealed class EmbedderMemoryTests
 
     /// <summary>
     /// The weights read in place from the mapped cache, and the word table read row by row outside the graph, give the
-    /// same vectors, to the bit, as the whole model loaded by ONNX Runtime: the same floats feed the same graph.
+    /// same vectors, to the bit, as the whole model loaded by ONNX Runtime and run without a memory arena (as before):
+    /// the same floats feed the same graph.
     /// </summary>
     [Fact]
     public void Embed_WeightsReadInPlace_SameVectorsToTheBit()
