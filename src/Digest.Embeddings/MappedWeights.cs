@@ -97,7 +97,7 @@ internal sealed class MappedWeights : IDisposable
         }
 
         List<(string Name, long[] Shape, long Offset, long Bytes)> external;
-        string? wordsInput;
+        (string Name, int Width)? wordsInput;
         try
         {
             (external, wordsInput) = ExternalTensors(graph, Path.GetFileName(weights));
@@ -109,7 +109,7 @@ internal sealed class MappedWeights : IDisposable
 
         // A graph that takes the word vectors as an input needs the table beside it, whole.
         WordTable? table = null;
-        if (wordsInput is not null && (table = WordTable.Open(words, wordsInput)) is null)
+        if (wordsInput is { } input && (table = WordTable.Open(words, input.Name, input.Width)) is null)
         {
             return null;
         }
@@ -153,9 +153,9 @@ internal sealed class MappedWeights : IDisposable
     /// The graph's float initializers stored in <paramref name="weightsName"/> (name, shape and where), and the input that
     /// takes the word vectors, if the split took the word table out (a float input of shape batch × sequence × width).
     /// </summary>
-    private static (List<(string Name, long[] Shape, long Offset, long Bytes)> Tensors, string? WordsInput) ExternalTensors(string graph, string weightsName)
+    private static (List<(string Name, long[] Shape, long Offset, long Bytes)> Tensors, (string Name, int Width)? WordsInput) ExternalTensors(string graph, string weightsName)
     {
-        string? wordsInput = null;
+        (string Name, int Width)? wordsInput = null;
         var bytes = new ArrayBytes(File.ReadAllBytes(graph));
         var found = new List<(string, long[], long, long)>();
         foreach (var model in Protobuf.Fields(bytes, 0, bytes.Length))
@@ -192,25 +192,44 @@ internal sealed class MappedWeights : IDisposable
         return (found, wordsInput);
     }
 
-    /// <summary>The name of a graph input (ValueInfoProto at [start, end)) of float tensors; null for another type.</summary>
-    private static string? FloatInput(IBytes data, long start, long end)
+    /// <summary>A graph input (ValueInfoProto at [start, end)) of float tensors whose last dimension is fixed: its name and that width; null for another.</summary>
+    private static (string Name, int Width)? FloatInput(IBytes data, long start, long end)
     {
         string? name = null;
         var isFloat = false;
+        long? width = null;
         foreach (var field in Protobuf.Fields(data, start, end))
         {
             if (field.Number == ValueName && field.WireType == LengthDelimited)
             {
                 name = Protobuf.String(data, field.From, field.End);
+                continue;
             }
-            else if (field.Number == ValueType && field.WireType == LengthDelimited)
+
+            if (field.Number != ValueType || field.WireType != LengthDelimited)
             {
-                isFloat = Protobuf.Fields(data, field.From, field.End).Where(t => t.Number == TypeTensor && t.WireType == LengthDelimited)
-                    .Any(t => Protobuf.Fields(data, t.From, t.End).Any(e => e.Number == TensorTypeElement && e.WireType == 0 && e.Value == Float));
+                continue;
+            }
+
+            foreach (var tensor in Protobuf.Fields(data, field.From, field.End).Where(t => t.Number == TypeTensor && t.WireType == LengthDelimited))
+            {
+                foreach (var part in Protobuf.Fields(data, tensor.From, tensor.End))
+                {
+                    if (part.Number == TensorTypeElement && part.WireType == 0)
+                    {
+                        isFloat = part.Value == Float;
+                    }
+                    else if (part.Number == TensorTypeShape && part.WireType == LengthDelimited)
+                    {
+                        width = Protobuf.Fields(data, part.From, part.End).Where(d => d.Number == ShapeDim && d.WireType == LengthDelimited)
+                            .Select(d => Protobuf.Fields(data, d.From, d.End).Where(v => v.Number == DimValue && v.WireType == 0).Select(v => (long?)v.Value).FirstOrDefault())
+                            .LastOrDefault();
+                    }
+                }
             }
         }
 
-        return isFloat ? name : null;
+        return isFloat && name is not null && width is > 0 and <= 1 << 16 ? (name, (int)width.Value) : null;
     }
 
     /// <summary>Writes the graph and the weights from the model, each to a file of its own first, the weights renamed first.</summary>
@@ -413,7 +432,7 @@ internal sealed class MappedWeights : IDisposable
 
         public int Width => width;
 
-        public static WordTable? Open(string path, string input)
+        public static WordTable? Open(string path, string input, int width)
         {
             if (!File.Exists(path))
             {
@@ -422,7 +441,6 @@ internal sealed class MappedWeights : IDisposable
 
             var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             var length = RandomAccess.GetLength(file);
-            const int width = 384;
             if (length == 0 || length % (width * sizeof(float)) != 0)
             {
                 file.Dispose();
