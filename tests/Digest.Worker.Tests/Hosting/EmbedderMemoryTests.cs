@@ -30,14 +30,15 @@ public sealed class EmbedderMemoryTests
     }
 
     /// <summary>
-    /// The word-embedding table read in place from the mapped model file gives the same vectors, to the bit, as the
-    /// table loaded by ONNX Runtime: the same floats feed the same graph.
+    /// The weights read in place from the mapped cache, and the word table read row by row outside the graph, give the
+    /// same vectors, to the bit, as the whole model loaded by ONNX Runtime and run without a memory arena (as before):
+    /// the same floats feed the same graph.
     /// </summary>
     [Fact]
-    public void Embed_WordTableReadInPlace_SameVectorsToTheBit()
+    public void Embed_WeightsReadInPlace_SameVectorsToTheBit()
     {
         using var mapped = new MiniLmEmbedder();
-        using var loaded = new MiniLmEmbedder { MapWordTable = false };
+        using var loaded = new MiniLmEmbedder { MapWeights = false };
         string[] headlines =
         [
             "Envoys meet in Geneva to discuss the peace plan", "Ceasefire talks stall over prisoner exchange", "",
@@ -48,11 +49,95 @@ public sealed class EmbedderMemoryTests
         var expected = loaded.Embed(headlines, TestContext.Current.CancellationToken);
         var actual = mapped.Embed(headlines, TestContext.Current.CancellationToken);
 
-        mapped.WordTableMapped.ShouldBeTrue();
-        loaded.WordTableMapped.ShouldBeFalse();
+        mapped.WeightsMapped.ShouldBeTrue();
+        mapped.WordTableOutside.ShouldBeTrue();
+        loaded.WeightsMapped.ShouldBeFalse();
         for (var i = 0; i < headlines.Length; i++)
         {
             actual[i].Select(BitConverter.SingleToInt32Bits).ShouldBe(expected[i].Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
+    /// <summary>
+    /// The model's graph and weights are written once into the cache folder and read from there: a cache damaged since
+    /// (a weights file cut short, the word table gone) is written again, and the vectors do not change.
+    /// </summary>
+    [Fact]
+    public void Embed_DamagedModelCache_WrittenAgainWithTheSameVectors()
+    {
+        var cache = Path.Combine(Path.GetTempPath(), "digest-models-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string[] headlines = ["Envoys meet in Geneva to discuss the peace plan", "Ceasefire talks stall over prisoner exchange"];
+            float[][] first;
+            using (var embedder = new MiniLmEmbedder(cache))
+            {
+                first = [.. embedder.Embed(headlines, TestContext.Current.CancellationToken)];
+                embedder.WeightsMapped.ShouldBeTrue();
+            }
+
+            var weights = Directory.GetFiles(cache, "*.weights").ShouldHaveSingleItem();
+            var words = Directory.GetFiles(cache, "*.words").ShouldHaveSingleItem();
+            var length = new FileInfo(weights).Length;
+            using (var file = File.OpenWrite(weights))
+            {
+                file.SetLength(length / 2);
+            }
+
+            File.Delete(words);
+            using (var embedder = new MiniLmEmbedder(cache))
+            {
+                var again = embedder.Embed(headlines, TestContext.Current.CancellationToken);
+                for (var i = 0; i < headlines.Length; i++)
+                {
+                    again[i].Select(BitConverter.SingleToInt32Bits).ShouldBe(first[i].Select(BitConverter.SingleToInt32Bits));
+                }
+            }
+
+            new FileInfo(weights).Length.ShouldBe(length);
+            File.Exists(words).ShouldBeTrue();
+            Directory.GetFiles(cache, "*.part").ShouldBeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Two processes starting at once with an empty cache folder (here two embedders on two threads) each write the
+    /// cache to files of their own and rename them: both load a whole model and give the same vectors.
+    /// </summary>
+    [Fact]
+    public async Task Embed_TwoFirstLoadsAtOnce_BothWholeWithTheSameVectors()
+    {
+        var cache = Path.Combine(Path.GetTempPath(), "digest-models-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string[] headlines = ["Kremlin says Witkoff's visit was 'useful', no breakthrough", "Talks resume in Abu Dhabi"];
+            using var one = new MiniLmEmbedder(cache);
+            using var two = new MiniLmEmbedder(cache);
+            using var start = new Barrier(2);
+            var results = await Task.WhenAll(
+                Task.Run(() => { start.SignalAndWait(TestContext.Current.CancellationToken); return one.Embed(headlines, TestContext.Current.CancellationToken); }, TestContext.Current.CancellationToken),
+                Task.Run(() => { start.SignalAndWait(TestContext.Current.CancellationToken); return two.Embed(headlines, TestContext.Current.CancellationToken); }, TestContext.Current.CancellationToken));
+
+            using var loaded = new MiniLmEmbedder { MapWeights = false };
+            var expected = loaded.Embed(headlines, TestContext.Current.CancellationToken);
+            foreach (var result in results)
+            {
+                for (var i = 0; i < headlines.Length; i++)
+                {
+                    result[i].Select(BitConverter.SingleToInt32Bits).ShouldBe(expected[i].Select(BitConverter.SingleToInt32Bits));
+                }
+            }
+
+            Directory.GetFiles(cache, "*.part").ShouldBeEmpty();
+            Directory.GetFiles(cache).Length.ShouldBe(3); // graph, weights, word table
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
         }
     }
 }
