@@ -12,7 +12,7 @@ namespace Digest.Embeddings;
 /// it. The session runs on one thread (the bot shares its machine, and a few headlines at a time do not need more),
 /// with ONNX Runtime's memory arena shrunk at the end of every run: without an arena every intermediate tensor came from
 /// the C heap, which kept what they freed in pieces of every size (each batch's shapes differ) until the next trim — 50
-/// MB more at the peak of 800 headlines embedded alone, for the same CPU. See README, *Peak memory of `digest run`*.
+/// MB more at the peak of 800 headlines embedded alone, for the same CPU.
 /// The weights are not loaded at all: the model is split once, in the cache folder, into its graph and its weights
 /// (<see cref="MappedWeights"/>), and ONNX Runtime is handed the weights where they lie in the mapped file, so the load
 /// neither parses nor copies 87 MB, only the pages of the word table's rows met come into memory, and those are the

@@ -216,7 +216,7 @@ internal sealed class TopicFeatures
             peace * inTalks, talks * inTalks, meeting * sideAndBroker, meeting * inTalks * ally, proposal * inTalks,
             terms * inTalks, progress * inTalks, diplomacy * ally * side, war * side, diplomacy * venueValue, side * (1 - diplomacy),
             otherNews * diplomacy, diplomacy * (1 - side), named >= 3 ? 1 : 0, outsider, diplomacy * withOutsiderAlone,
-            money > 0 && Math.Max(talks, Math.Max(meeting, proposal)) > 0 && Math.Max(peace, terms) == 0 ? 1 : 0,
+            money > 0 && (talks > 0 || meeting > 0 || proposal > 0) && peace == 0 && terms == 0 ? 1 : 0,
         ];
     }
 
