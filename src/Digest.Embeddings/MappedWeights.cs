@@ -235,7 +235,16 @@ internal sealed class MappedWeights : IDisposable
     /// <summary>Writes the graph and the weights from the model, each to a file of its own first, the weights renamed first.</summary>
     private static void Write(string cacheDirectory, Func<Stream> model, string graph, string weights, string words, string? wordTable)
     {
-        Directory.CreateDirectory(cacheDirectory);
+        // Readable and writable by its owner only (on Unix; a folder that exists keeps its mode).
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(cacheDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(cacheDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var suffix = "." + Guid.NewGuid().ToString("N") + ".part";
         var (source, graphPart, weightsPart, wordsPart) = (graph + ".source" + suffix, graph + suffix, weights + suffix, words + suffix);
         try

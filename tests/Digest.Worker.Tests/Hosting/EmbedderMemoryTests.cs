@@ -58,6 +58,15 @@ public sealed class EmbedderMemoryTests
         }
     }
 
+    /// <summary>The default cache is the user's own (<c>~/.cache/digest/models</c>), not the shared temp folder.</summary>
+    [Fact]
+    public void DefaultCacheDirectory_IsTheUsersOwn()
+    {
+        var directory = MiniLmEmbedder.DefaultCacheDirectory();
+        directory.ShouldEndWith(Path.Combine("digest", "models"));
+        directory.ShouldNotStartWith(Path.GetTempPath());
+    }
+
     /// <summary>
     /// The model's graph and weights are written once into the cache folder and read from there: a cache damaged since
     /// (a weights file cut short, the word table gone) is written again, and the vectors do not change.
@@ -74,6 +83,12 @@ public sealed class EmbedderMemoryTests
             {
                 first = [.. embedder.Embed(headlines, TestContext.Current.CancellationToken)];
                 embedder.WeightsMapped.ShouldBeTrue();
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                // The cache is its owner's alone: nobody else can put a model there.
+                File.GetUnixFileMode(cache).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
             var weights = Directory.GetFiles(cache, "*.weights").ShouldHaveSingleItem();
