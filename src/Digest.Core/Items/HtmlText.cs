@@ -7,7 +7,10 @@ using AngleSharp.Text;
 
 namespace Digest.Core.Items;
 
-/// <summary>HTML to plain text: tags dropped (block elements become spaces), entities decoded, whitespace folded.</summary>
+/// <summary>
+/// HTML to plain text: tags dropped (block elements become spaces), entities decoded, whitespace folded, and text a feed
+/// published double-encoded ("isnâ€™t") read back as it was written (<see cref="Mojibake"/>).
+/// </summary>
 public static class HtmlText
 {
     /// <summary>Elements whose content is not text to read, and how a browser tokenizes that content.</summary>
@@ -29,7 +32,9 @@ public static class HtmlText
     /// How much text the caller keeps. A long document is first converted from a prefix of about four times that, since
     /// text is rarely under a quarter of its markup; only when that falls short is the whole of it parsed.
     /// </param>
-    public static string ToPlainText(string? html, int enough = int.MaxValue)
+    public static string ToPlainText(string? html, int enough = int.MaxValue) => Mojibake.Repair(MarkupOrTextToText(html, enough));
+
+    private static string MarkupOrTextToText(string? html, int enough)
     {
         if (string.IsNullOrEmpty(html))
         {

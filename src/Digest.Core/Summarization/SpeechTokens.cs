@@ -1,3 +1,5 @@
+using Digest.Core.Items;
+
 namespace Digest.Core.Summarization;
 
 internal enum TokenKind

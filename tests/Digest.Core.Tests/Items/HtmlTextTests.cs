@@ -28,6 +28,21 @@ public sealed class HtmlTextTests
     [InlineData(null, "")]
     public void ToPlainText_Whitespace_Folded(string? text, string expected) => HtmlText.ToPlainText(text).ShouldBe(expected);
 
+    /// <summary>A feed that published UTF-8 read as windows-1252 shows its text as it was written.</summary>
+    [Theory]
+    [InlineData("The plan isnâ€™t new â€” envoys said", "The plan isn’t new — envoys said")]
+    [InlineData("<p>â€œWe are close,â€ he said</p>", "“We are close,” he said")]
+    [InlineData("Zelenskyy in MÃ¼nchen, â‚¬90bn loan", "Zelenskyy in München, €90bn loan")]
+    [InlineData("â€œNot final,â€ says Trump", "“Not final,” says Trump")]
+    public void ToPlainText_DoubleEncoded_ReadBack(string text, string expected) => HtmlText.ToPlainText(text).ShouldBe(expected);
+
+    /// <summary>Text in languages whose letters merely look like double encoding stays as it is.</summary>
+    [Theory]
+    [InlineData("Die Straße« und »GRÜß“")]
+    [InlineData("Café, naïve, Ελλάδα, Москва")]
+    [InlineData("Ã as a lone letter, Â alone")]
+    public void ToPlainText_TextThatOnlyLooksDoubleEncoded_Unchanged(string text) => HtmlText.ToPlainText(text).ShouldBe(text);
+
     [Fact]
     public void ToPlainText_LongArticle_EnoughTextFromItsStart()
     {

@@ -1,12 +1,14 @@
 using System.Text;
 
-namespace Digest.Core.Summarization;
+namespace Digest.Core.Items;
 
 /// <summary>
 /// Text that was UTF-8 read as windows-1252 before a feed published it ("â€œ" for “, "â€™" for ’, "Ã©" for é): each such
 /// run of characters is read back as the one character it was, so that its quotation marks open and close quotations.
 /// A closing quote's last byte (0x9D) has no windows-1252 character and is often dropped on the way ("â€" alone): "â€"
-/// before anything that cannot continue the sequence is that closing quote.
+/// before anything that cannot continue the sequence is that closing quote. A run is read back only when it decodes to a
+/// character such text is made of — a Latin, Greek or Cyrillic letter, punctuation, a currency or letterlike sign, an
+/// emoji — so that text that merely looks like a run ("Straße«": ß and « would decode to an N'Ko letter) stays as it is.
 /// </summary>
 internal static class Mojibake
 {
@@ -73,13 +75,21 @@ internal static class Mojibake
         try
         {
             var s = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
-            return s.Length is 1 or 2 ? s : null;
+            return s.Length is 1 or 2 && Plausible(char.ConvertToUtf32(s, 0)) ? s : null;
         }
         catch (DecoderFallbackException)
         {
             return null;
         }
     }
+
+    private static bool Plausible(int codePoint) => codePoint switch
+    {
+        >= 0x80 and <= 0x52F => true,     // Latin-1 to Cyrillic
+        >= 0x2000 and <= 0x214F => true,  // punctuation, currency and letterlike signs
+        >= 0x1F000 and <= 0x1FAFF => true, // emoji
+        _ => false,
+    };
 
     /// <summary>The character windows-1252 shows for each byte 0x80–0xBF (the bytes that continue a UTF-8 sequence).</summary>
     private static Dictionary<char, byte> BuildContinuations()
