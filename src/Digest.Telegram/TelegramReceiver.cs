@@ -1,4 +1,5 @@
 using System.Globalization;
+using Digest.Core;
 using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Core.Storage;
@@ -41,13 +42,13 @@ internal sealed partial class TelegramReceiver(
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var backoff = TimeSpan.FromSeconds(1);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await StartAsync(settings, stoppingToken);
-                backoff = TimeSpan.FromSeconds(1);
+                failures = 0;
                 if (settings.Mode == "webhook")
                 {
                     return;
@@ -63,9 +64,9 @@ internal sealed partial class TelegramReceiver(
             {
                 // Telegram down, a bad token, another process polling with the same token (409): log, wait, try again —
                 // the rest of the bot (polls, other platforms) keeps running.
+                var backoff = Backoff.Exponential(TimeSpan.FromSeconds(1), ++failures, TimeSpan.FromMinutes(5));
                 LogUnreachable(logger, e, backoff.TotalSeconds);
                 await Task.Delay(backoff, time, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, backoff.Ticks * 2));
             }
         }
     }

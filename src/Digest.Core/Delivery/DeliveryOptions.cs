@@ -31,12 +31,7 @@ public sealed class DeliveryOptions : IValidatableObject
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The wait before attempt <paramref name="failures"/> + 1: <see cref="RetryBase"/> doubled per earlier failure, at most <see cref="RetryMax"/>.</summary>
-    public TimeSpan Backoff(int failures)
-    {
-        var doublings = Math.Clamp(failures - 1, 0, 30);
-        var ticks = RetryBase.Ticks * Math.Pow(2, doublings);
-        return ticks >= RetryMax.Ticks ? RetryMax : TimeSpan.FromTicks((long)ticks);
-    }
+    public TimeSpan Backoff(int failures) => Core.Backoff.Exponential(RetryBase, failures, RetryMax);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

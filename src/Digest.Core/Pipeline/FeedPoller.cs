@@ -80,7 +80,7 @@ public sealed partial class FeedPoller(
         var shownUrl = SafeUrl.Redact(feed.Url);
         var failures = feed.ConsecutiveFailures + 1;
         var settings = options.Value;
-        var backoff = TimeSpan.FromTicks(Math.Min(settings.BackoffMax.Ticks, settings.BackoffBase.Ticks * (1L << Math.Min(failures - 1, 30))));
+        var backoff = Backoff.Exponential(settings.BackoffBase, failures, settings.BackoffMax);
         var next = now + (backoff > feed.Interval ? backoff : feed.Interval);
         var paused = failures >= settings.PauseAfterFailures ? $"paused after {failures} failures in a row; last: {error}" : null;
         await feedStore.RecordPollAsync(feed.Id, new FeedPollOutcome(now, false, feed.ETag, feed.LastModified, error, failures, next, paused), cancellationToken);

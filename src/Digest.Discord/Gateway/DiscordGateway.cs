@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Digest.Core;
 using Digest.Discord.Interactions;
 using Digest.Discord.Rest;
 using Microsoft.Extensions.Logging;
@@ -125,7 +126,7 @@ internal sealed partial class DiscordGateway(
 
             if (failures > 0)
             {
-                var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, failures - 1)) * (0.5 + (Random.Shared.NextDouble() / 2)));
+                var backoff = Backoff.Exponential(TimeSpan.FromSeconds(1), failures, MaxBackoff) * (0.5 + (Random.Shared.NextDouble() / 2));
                 Log.Reconnecting(logger, backoff, failures);
                 try
                 {

@@ -197,10 +197,10 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
     {
         if (deadline is not { } end)
         {
-            return TimeSpan.FromSeconds(Math.Pow(2, attempt));
+            return Core.Backoff.Exponential(TimeSpan.FromSeconds(1), attempt + 1, TimeSpan.FromMinutes(1));
         }
 
-        var wait = TimeSpan.FromMilliseconds(250 * Math.Pow(2, Math.Min(attempt, 8)));
+        var wait = Core.Backoff.Exponential(TimeSpan.FromMilliseconds(250), attempt + 1, TimeSpan.FromSeconds(64));
         return time.GetUtcNow() + wait < end ? wait : null;
     }
 
