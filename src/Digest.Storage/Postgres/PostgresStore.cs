@@ -33,7 +33,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
     /// general pool hands out its idle connections in turn, so with ten of them every search ran on a process that had
     /// not yet read that word's pages — on this machine (a VM where a page fault costs some 100 µs) the first time a
     /// process ran a search took 25–70 ms of CPU and the next 1–3 ms, on the same buffers (<c>perf stat</c>: 200–350
-    /// page faults against 2–3).
+    /// page faults against 2–3). Named "… search" in <c>pg_stat_activity</c>.
     /// </summary>
     private readonly NpgsqlDataSource searchSource;
 
@@ -49,6 +49,7 @@ public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable,
             var searches = new NpgsqlConnectionStringBuilder(target.ConnectionString);
             searches.MaxPoolSize = Math.Min(searches.MaxPoolSize, SearchConnections);
             searches.MinPoolSize = searches.MaxPoolSize;
+            searches.ApplicationName = string.IsNullOrEmpty(searches.ApplicationName) ? "digest search" : searches.ApplicationName + " search";
             searchSource = NpgsqlDataSource.Create(searches);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
