@@ -185,6 +185,33 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
         (await spans.SearchAsync("geneva", [wire.Id], 0, 20, ct)).Count.ShouldBe(10);
     }
 
+    /// <summary>
+    /// Searches run on connections of their own, at most <see cref="PostgresStore.SearchConnections"/>: a dozen at once
+    /// all get the answer one alone gets (they wait their turn, none fails), and the server sees no more search
+    /// connections than that, still open afterwards, while the store's other work goes on beside them.
+    /// </summary>
+    [Fact]
+    public async Task Search_ManyAtOnce_SameAnswersOnFewConnectionsOfTheirOwn()
+    {
+        var store = (PostgresStore)await StoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var feed = await store.UpsertFeedAsync("https://example.org/wire.xml", "Wire", "example.org", TimeSpan.FromMinutes(15), ct);
+        var at = new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        await store.AddItemsAsync(feed.Id, [.. Enumerable.Range(0, 60).Select(n => new Item($"k{n}", n % 4 == 0 ? $"Peace talks {n}" : $"Report {n}", $"https://example.org/{n}", $"Envoys held talks on day {n}.", null, at.AddMinutes(n)))], false, at, ct);
+
+        var alone = (await store.SearchAsync("peace talks", [feed.Id], 0, 5, ct)).Select(h => h.ItemId).ToList();
+        alone.Count.ShouldBe(5);
+        var together = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => i % 3 == 0
+            ? store.SearchAsync("peace talks", [feed.Id], 0, 5, ct)
+            : Task.Run(async () => { _ = await store.GetScopeFeedIdsAsync("c1", ct); return await store.SearchAsync("peace talks", [feed.Id], 0, 5, ct); }, ct)));
+        together.ShouldAllBe(hits => hits.Select(h => h.ItemId).SequenceEqual(alone));
+
+        await using var database = new Npgsql.NpgsqlConnection(connectionString);
+        await database.OpenAsync(ct);
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'digest search'", database);
+        ((long)(await count.ExecuteScalarAsync(ct))!).ShouldBeInRange(1, PostgresStore.SearchConnections);
+    }
+
     [Fact]
     public void TsQuery_UserWords_QuotedAllRequiredLastIsAPrefix()
     {
