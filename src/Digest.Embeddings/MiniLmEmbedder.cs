@@ -53,6 +53,9 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
     /// <summary>Whether texts are run in batches of about the same length (default), or in the caller's order, as before (tests compare the two).</summary>
     internal bool ByLength { get; init; } = true;
 
+    /// <summary>Texts per run when they are run by length.</summary>
+    internal int LengthBatch { get; init; } = BatchSize;
+
     /// <summary>Whether the loaded model reads its weights from the mapped file.</summary>
     internal bool WeightsMapped => model?.WeightsMapped == true;
 
@@ -121,7 +124,7 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
     /// model's products are per row — so the order changes no vector, to the bit
     /// (<c>EmbedderMemoryTests.Embed_TextsRunInOrderOfLength_SameVectorsToTheBit</c>); it only drops the padding.
     /// </summary>
-    private static float[][] EmbedByLength(Loaded model, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    private float[][] EmbedByLength(Loaded model, IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var encoded = new (long[] Ids, long[] Mask, long[] Types)[texts.Count];
         var tokens = new int[texts.Count];
@@ -133,10 +136,10 @@ public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releas
 
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i]).ToArray(); // stable: ties keep the caller's order
         var vectors = new float[texts.Count][];
-        for (var start = 0; start < order.Length; start += BatchSize)
+        for (var start = 0; start < order.Length; start += LengthBatch)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = order.AsSpan(start, Math.Min(BatchSize, order.Length - start)).ToArray();
+            var batch = order.AsSpan(start, Math.Min(LengthBatch, order.Length - start)).ToArray();
             var run = model.Run([.. batch.Select(i => encoded[i])], cancellationToken);
             for (var b = 0; b < batch.Length; b++)
             {
