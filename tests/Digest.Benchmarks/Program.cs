@@ -33,6 +33,12 @@ if (args is ["bbc-lines", var bbcFile])
     return FarmReplay.BbcLines(bbcFile, Console.Out);
 }
 
+// dotnet run -c Release --project tests/Digest.Benchmarks -- embed-order headlines.txt [500 [16]]   (the sentence model by length and in order: CPU, same vectors)
+if (args is ["embed-order", var embedFile, ..])
+{
+    return Digest.Benchmarks.EmbedOrder.Run(embedFile, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 500, args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 16, Console.Out);
+}
+
 // dotnet run -c Release --project tests/Digest.Benchmarks -- home-latency 300   (GET / on the real web host over 100,000 stored stories: p50/p95/p99)
 if (args is ["home-latency", ..])
 {

@@ -68,6 +68,32 @@ public sealed class EmbedderMemoryTests
     }
 
     /// <summary>
+    /// Texts run in batches of about the same length (so a short headline is not padded to its long neighbour's length)
+    /// give every text the same vector, to the bit, as texts run in the caller's order: the padding is masked and each
+    /// text's products are its own. 40 texts of 1 to 200 words, shuffled, in two runs' worth of batches and more.
+    /// </summary>
+    [Fact]
+    public void Embed_TextsRunInOrderOfLength_SameVectorsToTheBit()
+    {
+        using var byLength = new MiniLmEmbedder();
+        using var inOrder = new MiniLmEmbedder { ByLength = false };
+        string[] words = ["envoys", "meet", "in", "Geneva", "ceasefire", "talks", "stall", "over", "prisoner", "exchange", "Zelensky", "„Garantien“", "19-point", "Witkoff's", "'useful'"];
+        var random = new Random(7);
+        var texts = Enumerable.Range(0, 40)
+            .Select(i => i % 13 == 0 ? "" : string.Join(' ', Enumerable.Range(0, i % 9 == 0 ? 200 : random.Next(1, 30)).Select(_ => words[random.Next(words.Length)])))
+            .ToArray();
+
+        var expected = inOrder.Embed(texts, TestContext.Current.CancellationToken);
+        var actual = byLength.Embed(texts, TestContext.Current.CancellationToken);
+
+        actual.Count.ShouldBe(texts.Length);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            actual[i].Select(BitConverter.SingleToInt32Bits).ShouldBe(expected[i].Select(BitConverter.SingleToInt32Bits), $"text {i}: {texts[i]}");
+        }
+    }
+
+    /// <summary>
     /// The model's graph and weights are written once into the cache folder and read from there: a cache damaged since
     /// (a weights file cut short, the word table gone) is written again, and the vectors do not change.
     /// </summary>
