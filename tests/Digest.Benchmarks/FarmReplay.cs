@@ -65,7 +65,8 @@ internal static partial class FarmReplay
         var passes = 0;
         foreach (var chunk in ordered.Chunk(Batch))
         {
-            var batch = chunk.Where(x => x.Relevant).Select(x => x.Document).ToList();
+            // As the process stage reads them: only the opening of the summary that the clusterer reads.
+            var batch = chunk.Where(x => x.Relevant).Select(x => x.Document with { Summary = EventFeatureExtractor.SummaryLead(x.Document.Summary) }).ToList();
             passes++;
             replay.Pass(batch, CancellationToken.None);
 

@@ -58,6 +58,46 @@ internal static class Tokenizer
         return tokens;
     }
 
+    /// <summary>
+    /// The shortest opening of <paramref name="text"/> that <see cref="Tokenize"/> reads for its first
+    /// <paramref name="maxTokens"/> tokens: it ends with the character that closed the last of them, so tokenizing it
+    /// gives exactly those tokens (an apostrophe looks at most one character past itself, never past a token's end).
+    /// The whole text when it has fewer tokens.
+    /// </summary>
+    public static string Opening(string text, int maxTokens)
+    {
+        var tokens = 0;
+        var length = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsLetterOrDigit(c))
+            {
+                length++;
+                continue;
+            }
+
+            if (IsApostrophe(c) && length > 0 && i + 1 < text.Length && char.IsLetter(text[i + 1]))
+            {
+                if ((text[i + 1] is 's' or 'S') && (i + 2 >= text.Length || !char.IsLetterOrDigit(text[i + 2])))
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (length > 0 && ++tokens == maxTokens)
+            {
+                return i + 1 == text.Length ? text : text[..(i + 1)];
+            }
+
+            length = 0;
+        }
+
+        return text;
+    }
+
     private static bool IsApostrophe(char c) => c is '\'' or '’' or '‘' or 'ʼ';
 
     private static string Fold(ReadOnlySpan<char> word)

@@ -271,7 +271,7 @@ public sealed partial class ProcessStage(
             return new ProcessedBatch(verdicts, newStories, placements, merges);
         }
 
-        var documents = fresh.Values.Concat(borderline.Values).Select(x => new StoryDocument(x.Item.Id, x.Item.Item.Key, x.Item.Item.Title, x.Item.Item.Summary, x.Item.FeedName, x.Item.Item.Published)).ToList();
+        var documents = fresh.Values.Concat(borderline.Values).Select(x => new StoryDocument(x.Item.Id, x.Item.Item.Key, x.Item.Item.Title, EventFeatureExtractor.SummaryLead(x.Item.Item.Summary), x.Item.FeedName, x.Item.Item.Published)).ToList();
         var (reconciliation, current) = clusterer.Pass(documents, window.Values, cancellationToken);
         if (clusterer.EmbeddingError is { } error && !warnedNoEmbeddings)
         {
@@ -344,7 +344,7 @@ public sealed partial class ProcessStage(
         var recent = await itemStore.GetClusteredAsync(caughtUpTo, time.GetUtcNow() - options.Value.ClusterWarmup, cancellationToken);
         foreach (var item in recent)
         {
-            window[item.ItemId] = (new StoryDocument(item.ItemId, item.Key, item.Title, item.Summary, item.FeedName, item.Published), item.StoryId);
+            window[item.ItemId] = (new StoryDocument(item.ItemId, item.Key, item.Title, EventFeatureExtractor.SummaryLead(item.Summary), item.FeedName, item.Published), item.StoryId);
             articles.Add(item.Url, item.Title, item.Published, new KnownArticle(item.StoryId, item.ItemId));
             caughtUpTo = Math.Max(caughtUpTo, item.Sequence);
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Digest.Core.Classification;
 
 namespace Digest.Core.Stories;
@@ -234,8 +235,12 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         // Pairs further apart in time than the fade are never compared: their similarity is 0 (with the same-event
         // model, ModelFarPair: it says "not one event"). Two items placed at different venues can never share a story:
         // their similarity is −∞, which no merge can undo; so is that of two pinned stories.
-        var between = new PairSums(unpinnedItems.Count);
-        var withStories = new float[(long)unpinnedItems.Count * storyCount];
+        // Both tables live for one pass and are megabytes at 10,000 feeds (500 new items × thousands of stories): rented
+        // and handed back, so passes reuse them instead of leaving one dead large-object array behind each.
+        using var between = new PairSums(unpinnedItems.Count);
+        var withStoriesLength = checked((int)((long)unpinnedItems.Count * storyCount));
+        var withStories = ArrayPool<float>.Shared.Rent(withStoriesLength);
+        Array.Clear(withStories, 0, withStoriesLength);
         var fadeEnd = settings.FullHours + settings.FadeHours;
         var farIsZero = model is null || settings.ModelFarPair == 0;
         var values = new float[n];
@@ -303,7 +308,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             .OrderBy(g => g.Members[0])
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))
             .ToList();
-        return new StoryPartition(clusters, NearCopies());
+        var partition = new StoryPartition(clusters, NearCopies());
+        ArrayPool<float>.Shared.Return(withStories);
+        return partition;
 
         // What (later − earlier).TotalHours gives: DateTimeOffset subtraction is the difference of the UTC ticks.
         double Hours(int earlier, int later) => TimeSpan.FromTicks(ticks[later] - ticks[earlier]).TotalHours;
@@ -700,17 +707,33 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// Symmetric sums of item similarities between clusters, stored as a lower triangle of floats: a window of 3,000
     /// items takes 18 MB, and only for the length of one pass.
     /// </summary>
-    internal sealed class PairSums(int n)
+    internal sealed class PairSums : IDisposable
     {
-        private readonly float[] values = new float[(long)n * (n - 1) / 2];
+        private float[]? values;
+
+        public PairSums(int n)
+        {
+            var length = checked((int)((long)n * (n - 1) / 2));
+            values = ArrayPool<float>.Shared.Rent(length);
+            Array.Clear(values, 0, length);
+        }
 
         public float this[int a, int b]
         {
-            get => a == b ? 0 : values[Index(a, b)];
-            set => values[Index(a, b)] = value;
+            get => a == b ? 0 : values![Index(a, b)];
+            set => values![Index(a, b)] = value;
         }
 
         private static long Index(int a, int b) => a > b ? ((long)a * (a - 1) / 2) + b : ((long)b * (b - 1) / 2) + a;
+
+        public void Dispose()
+        {
+            if (values is { } rented)
+            {
+                values = null;
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>

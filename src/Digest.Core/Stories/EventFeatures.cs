@@ -5,6 +5,8 @@ namespace Digest.Core.Stories;
 /// <summary>What an item is, for the story clusterer: one document of the window to cluster.</summary>
 /// <param name="ItemId">The item's id (a handle; never used to order).</param>
 /// <param name="Key">The item's stable key (guid, canonical link or content hash): with <paramref name="Published"/> it orders documents, so fetch order never matters.</param>
+/// <param name="Summary">The summary, or only its opening that the clusterer reads (<see cref="EventFeatureExtractor.SummaryLead"/>):
+/// the process stage's window keeps that much of each item.</param>
 /// <param name="Outlet">The feed or outlet; a trailing " - Outlet" is cut from the title.</param>
 public sealed record StoryDocument(long ItemId, string Key, string Title, string Summary, string? Outlet, DateTimeOffset Published)
 {
@@ -246,6 +248,13 @@ public sealed class EventFeatureExtractor
 
     /// <summary>Names every window knows: the profile's people.</summary>
     public IReadOnlyList<string> People => people;
+
+    /// <summary>
+    /// The opening of a summary that <see cref="Extract"/> reads (its first 40 words): all a window's document needs to
+    /// keep of it, the same features from it as from the whole summary. A farm item's summary is 3.7 KB; this, a few
+    /// hundred characters.
+    /// </summary>
+    public static string SummaryLead(string summary) => Tokenizer.Opening(summary, LeadTokens);
 
     public EventFeatures Extract(StoryDocument document)
     {

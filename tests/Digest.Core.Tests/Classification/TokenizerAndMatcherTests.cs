@@ -1,4 +1,5 @@
 using Digest.Core.Classification;
+using Digest.Tests.Shared;
 
 namespace Digest.Core.Tests.Classification;
 
@@ -9,6 +10,39 @@ public sealed class TokenizerAndMatcherTests
     {
         Tokenizer.Tokenize("Trump’s 28-point plan: Peace talks, guarantees & allies' U.S. envoys")
             .ShouldBe(["trump", "28", "point", "plan", "peace", "talk", "guarantee", "ally", "u", "s", "envoy"]);
+    }
+
+    [Theory]
+    [InlineData("One two three four", 2)]
+    [InlineData("Trump's envoy's plan's talks", 2)]
+    [InlineData("Kyiv’s plan. Don't talk's end", 3)]
+    [InlineData("allies' U.S. envoys' talks's", 2)]
+    [InlineData("short", 40)]
+    [InlineData("ends on a word", 4)]
+    [InlineData("ends on a word's", 4)]
+    [InlineData("ends on a word's ", 4)]
+    [InlineData("--  a  --  b  --", 1)]
+    public void Opening_TokenizedAlone_GivesTheSameFirstTokens(string text, int tokens)
+    {
+        var opening = Tokenizer.Opening(text, tokens);
+
+        Tokenizer.Tokenize(opening).ShouldBe(Tokenizer.Tokenize(text, tokens));
+        text.ShouldStartWith(opening);
+    }
+
+    [Fact]
+    public void Opening_OfArticles_GivesTheSameFortyTokens()
+    {
+        // BBC articles as summaries: long texts with quotes, possessives and figures.
+        var summaries = Directory.EnumerateFiles(SharedData.PathOf("data/summaries/bbc/article"), "*.txt", SearchOption.AllDirectories)
+            .Select(File.ReadAllText).ToList();
+
+        foreach (var summary in summaries)
+        {
+            Tokenizer.Tokenize(Tokenizer.Opening(summary, 40)).ShouldBe(Tokenizer.Tokenize(summary, 40), summary);
+        }
+
+        summaries.Sum(s => Tokenizer.Opening(s, 40).Length).ShouldBeLessThan(summaries.Sum(s => s.Length));
     }
 
     [Fact]
