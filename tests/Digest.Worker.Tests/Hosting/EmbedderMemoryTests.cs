@@ -63,8 +63,19 @@ public sealed class EmbedderMemoryTests
     public void DefaultCacheDirectory_IsTheUsersOwn()
     {
         var directory = MiniLmEmbedder.DefaultCacheDirectory();
-        directory.ShouldEndWith(Path.Combine("digest", "models"));
-        directory.ShouldNotStartWith(Path.GetTempPath());
+        directory.ShouldNotBe(Path.Combine(Path.GetTempPath(), "digest-models"));
+        if (Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg))
+        {
+            directory.ShouldBe(Path.Combine(xdg, "digest", "models"));
+        }
+        else if (Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home)
+        {
+            directory.ShouldBe(Path.Combine(home, ".cache", "digest", "models"));
+        }
+        else
+        {
+            directory.ShouldBe(Path.Combine(Path.GetTempPath(), $"digest-models-{Environment.UserName}"));
+        }
     }
 
     /// <summary>
