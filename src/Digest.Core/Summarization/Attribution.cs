@@ -288,7 +288,7 @@ internal static class Attribution
             }
 
             // "Santiago-Ruiz's aunt claims": a relative of someone named, whom the article does not name.
-            if (role.Possessor is not null && role.Head is "aunt" or "uncle" or "cousin" or "niece" or "nephew" or "relative" or "neighbour" or "neighbor")
+            if (role.Possessor is not null && NewsLexicon.Relations.Contains(role.Head))
             {
                 return new Speaker(Attribution.Unnamed, null);
             }

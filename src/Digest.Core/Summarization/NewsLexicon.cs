@@ -386,9 +386,15 @@ internal static class NewsLexicon
         "monitor", "army", "navy", "police", "service", "kingdom", "states", "republic", "nations",
     };
 
-    /// <summary>Nouns for a person by role, used to resolve "the minister", "the 28-year-old", "the actor".</summary>
-    public static readonly HashSet<string> PersonNouns = new(StringComparer.Ordinal)
+    /// <summary>Relatives and neighbours: "Santiago-Ruiz's aunt" is a person, but not the one named.</summary>
+    public static readonly HashSet<string> Relations = new(StringComparer.Ordinal)
     {
+        "aunt", "uncle", "cousin", "niece", "nephew", "relative", "neighbour", "neighbor",
+    };
+
+    /// <summary>Nouns for a person by role, used to resolve "the minister", "the 28-year-old", "the actor".</summary>
+    public static readonly HashSet<string> PersonNouns = new(
+    [
         "man", "woman", "person", "boy", "girl", "actor", "actress", "singer", "star", "musician", "rapper", "artist", "painter",
         "writer", "author", "novelist", "poet", "playwright", "director", "producer", "presenter", "host", "comedian", "dancer", "model",
         "designer", "photographer", "journalist", "reporter", "correspondent", "editor", "critic", "columnist", "broadcaster", "pundit",
@@ -408,10 +414,9 @@ internal static class NewsLexicon
         "chef", "impresario", "promoter", "agent", "referee", "umpire", "jockey", "driver", "rider", "pilot", "sportsman", "sportswoman",
         "year-old", "frontman", "guitarist", "drummer", "vocalist", "composer", "conductor", "filmmaker", "film-maker", "screenwriter",
         "designer", "architect", "engineer", "inventor", "programmer", "developer", "hacker", "blogger", "user", "victim", "witness",
-        "survivor", "mp's", "peer", "baroness", "lord", "campaigner", "member", "soldier", "resident", "donor", "aunt", "uncle",
-        "cousin", "niece", "nephew", "relative", "neighbour", "neighbor", "passenger", "bystander", "eyewitness", "worker", "employee",
-        "panellist", "panelist",
-    };
+        "survivor", "mp's", "peer", "baroness", "lord", "campaigner", "member", "soldier", "resident", "donor", "passenger", "bystander",
+        "eyewitness", "worker", "employee", "panellist", "panelist", .. Relations,
+    ], StringComparer.Ordinal);
 
     /// <summary>Plural or quantified nouns for unnamed people and bodies: "analysts", "officials", "critics", "some".</summary>
     public static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal)

@@ -9,15 +9,13 @@ public sealed class EvalClassifyVerbTests
     public async Task EvalClassify_LabelledLines_WritesOneVerdictPerLineAndPrintsScores()
     {
         using var cli = new TestSupport.Cli();
-        var input = Path.Combine(cli.Directory, "in.jsonl");
-        var output = Path.Combine(cli.Directory, "out.jsonl");
-        await File.WriteAllLinesAsync(input,
+        var (input, output) = await LabelledInputAsync(cli,
         [
             """{"id": 1, "title": "Witkoff and Umerov hold talks on 20-point peace plan in Berlin", "label": "T"}""",
             """{"id": 2, "title": "Hamas and Israel trade blame over Gaza ceasefire", "label": "O"}""",
             """{"id": "x3", "title": "Russian strike on Dnipro kills two - Reuters", "outlet": "Reuters", "label": "W"}""",
             """{"id": 4, "title": "Talks continue, officials say", "label": "?"}""",
-        ], TestContext.Current.CancellationToken);
+        ]);
 
         var (exit, stdout, stderr) = await cli.RunAsync("eval", "classify", "--input", input, "--output", output);
 
@@ -38,13 +36,11 @@ public sealed class EvalClassifyVerbTests
     public async Task EvalClassify_LabelledMistakes_ListedOnlyWithMistakes()
     {
         using var cli = new TestSupport.Cli();
-        var input = Path.Combine(cli.Directory, "in.jsonl");
-        var output = Path.Combine(cli.Directory, "out.jsonl");
-        await File.WriteAllLinesAsync(input,
+        var (input, output) = await LabelledInputAsync(cli,
         [
             """{"id": 1, "title": "Witkoff and Umerov hold talks on 20-point peace plan in Berlin", "label": "O"}""",
             """{"id": 2, "title": "Hamas and Israel trade blame over Gaza ceasefire", "label": "O"}""",
-        ], TestContext.Current.CancellationToken);
+        ]);
 
         var (exit, stdout, stderr) = await cli.RunAsync("eval", "classify", "--input", input, "--output", output);
         var (exitListed, listed, _) = await cli.RunAsync("eval", "classify", "--input", input, "--output", output, "--mistakes");
@@ -137,5 +133,13 @@ public sealed class EvalClassifyVerbTests
         await File.WriteAllLinesAsync(input, lines);
         await File.WriteAllLinesAsync(labelsPath, labels);
         return (input, labelsPath);
+    }
+
+    /// <summary>Writes the labelled lines to in.jsonl in the CLI's folder; returns it and the out.jsonl beside it.</summary>
+    private static async Task<(string Input, string Output)> LabelledInputAsync(TestSupport.Cli cli, string[] lines)
+    {
+        var input = Path.Combine(cli.Directory, "in.jsonl");
+        await File.WriteAllLinesAsync(input, lines, TestContext.Current.CancellationToken);
+        return (input, Path.Combine(cli.Directory, "out.jsonl"));
     }
 }
