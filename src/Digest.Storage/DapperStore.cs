@@ -151,6 +151,9 @@ public abstract class DapperStore
         public string url { get; init; } = "";
     }
 
+    /// <summary>The <c>bot_state</c> key of the revision the stored key lines were last brought to.</summary>
+    private const string KeyLinesRevisionKey = "key_lines_revision";
+
     private const string ReleaseRefreshSql = "UPDATE stories SET claimed_by = NULL, claimed_until = NULL WHERE id = @storyId AND claimed_by = @claimer";
 
     private protected sealed class BacklogRow
@@ -628,6 +631,37 @@ public abstract class DapperStore
         using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(Command(ReleaseRefreshSql, new { storyId, claimer }, null, cancellationToken));
+    }
+
+    public async Task<int> RequeueKeyLinesAsync(int revision, int latest, CancellationToken cancellationToken)
+    {
+        using var writing = await EnterWriteAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var recorded = await connection.QuerySingleOrDefaultAsync<string?>(Command("SELECT value FROM bot_state WHERE key = @key", new { key = KeyLinesRevisionKey }, transaction, cancellationToken));
+        if (int.TryParse(recorded, CultureInfo.InvariantCulture, out var stored) && stored >= revision)
+        {
+            return 0;
+        }
+
+        // Stories already due are refreshed anyway. Two workers starting at once may both raise a story's version:
+        // one refresh still covers both.
+        var queued = await connection.ExecuteAsync(Command(
+            """
+            UPDATE stories SET version = version + 1
+            WHERE id IN (SELECT id FROM stories WHERE merged_into IS NULL AND refreshed_version > 0 AND version = refreshed_version
+                         ORDER BY last_seen DESC, id DESC LIMIT @latest)
+            """,
+            new { latest },
+            transaction,
+            cancellationToken));
+        await connection.ExecuteAsync(Command(
+            "INSERT INTO bot_state(key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            new { key = KeyLinesRevisionKey, value = revision.ToString(CultureInfo.InvariantCulture) },
+            transaction,
+            cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return queued;
     }
 
     public async Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken)

@@ -245,6 +245,34 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RequeueKeyLines_NewRevision_TheLatestRefreshedStoriesAreDueOnceAndNothingElseChanges()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var oldest = await StoryAsync(store, feedId, "a", "Talks open in Geneva", T0);
+        var middle = await StoryAsync(store, feedId, "b", "Envoys fly to Moscow", T0.AddMinutes(1));
+        var latest = await StoryAsync(store, feedId, "c", "Leaders meet in Berlin", T0.AddMinutes(2));
+        var before = await store.GetStoryAsync(latest, Ct);
+
+        var queued = await store.RequeueKeyLinesAsync(1, 2, Ct);
+        var again = await store.RequeueKeyLinesAsync(1, 2, Ct);
+        var claimed = new List<long>();
+        while (await store.ClaimRefreshAsync("a", Ttl, T0.AddMinutes(3), Ct) is { } claim)
+        {
+            claim.Version.ShouldBe(claim.RefreshedVersion + 1);
+            claimed.Add(claim.StoryId);
+        }
+
+        queued.ShouldBe(2);
+        again.ShouldBe(0);
+        claimed.Order().ShouldBe([middle, latest]);
+        claimed.ShouldNotContain(oldest);
+        var after = await store.GetStoryAsync(latest, Ct);
+        after!.FreshAt.ShouldBe(before!.FreshAt);
+        after.LastSeen.ShouldBe(before.LastSeen);
+        (await store.RequeueKeyLinesAsync(2, 10, Ct)).ShouldBe(1); // the stories claimed above are due already; only the oldest is queued
+    }
+
+    [Fact]
     public async Task CommitProcessed_Merge_MovesItemsAndHidesTheMergedStory()
     {
         var (store, feedId) = await StoreWithFeedAsync();

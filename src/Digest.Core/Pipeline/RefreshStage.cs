@@ -37,6 +37,17 @@ public sealed partial class RefreshStage(
     /// <summary>Stories refreshed at once per worker: refreshes wait on article pages and the chat model.</summary>
     public const int Concurrency = 4;
 
+    /// <summary>
+    /// The revision of the key lines this build extracts. Raise it with a change to the key lines or to who said them
+    /// that the stories already stored should get: at its first start the new build refreshes the
+    /// <see cref="RequeuedOnRevision"/> most recently seen stories again (without alerts, and without bringing them back
+    /// into digests), so what members read is not the old build's until each story happens to grow.
+    /// </summary>
+    public const int KeyLinesRevision = 1;
+
+    /// <summary>How many of the latest stories a new <see cref="KeyLinesRevision"/> refreshes: more than any digest, page or <c>once</c> shows.</summary>
+    public const int RequeuedOnRevision = 500;
+
     private readonly string claimer = LocalProcess.NewHolderId();
 
     /// <summary>
@@ -45,6 +56,7 @@ public sealed partial class RefreshStage(
     /// </summary>
     public async Task RunAsync(Task? until, CancellationToken cancellationToken)
     {
+        await RequeueOutdatedKeyLinesAsync(cancellationToken);
         var inFlight = new List<Task>();
         try
         {
@@ -76,6 +88,23 @@ public sealed partial class RefreshStage(
         finally
         {
             await Task.WhenAll(inFlight).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>A failure here costs only fresher key lines: it is logged, and the next start tries again.</summary>
+    private async Task RequeueOutdatedKeyLinesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var queued = await storyStore.RequeueKeyLinesAsync(KeyLinesRevision, RequeuedOnRevision, cancellationToken);
+            if (queued > 0)
+            {
+                LogRequeued(logger, queued, KeyLinesRevision);
+            }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogRequeueFailed(logger, e);
         }
     }
 
@@ -188,6 +217,12 @@ public sealed partial class RefreshStage(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing story {StoryId} failed; it is tried again")]
     private static partial void LogRefreshFailed(ILogger logger, long storyId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Key lines are extracted differently since the last start: the latest {Stories} stories are refreshed again (revision {Revision})")]
+    private static partial void LogRequeued(ILogger logger, int stories, int revision);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queuing the latest stories for new key lines failed; they keep their key lines until the next start")]
+    private static partial void LogRequeueFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Looking for stories to refresh failed; retrying at the next sweep")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception);

@@ -317,6 +317,15 @@ public interface IStoryStore
 
     /// <summary>Gives a claim back after a failed refresh, so the story is retried at once.</summary>
     Task ReleaseRefreshAsync(long storyId, string claimer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When the stored key lines were last brought to a revision below <paramref name="revision"/>, queues the
+    /// <paramref name="latest"/> most recently seen refreshed stories for a refresh — their version raised with no new
+    /// item, so the refresh gives them new key lines without an alert or a place in the next digest — and records the
+    /// revision, in one transaction. Returns how many stories were queued (0 once the revision is recorded).
+    /// </summary>
+    Task<int> RequeueKeyLinesAsync(int revision, int latest, CancellationToken cancellationToken);
+
     /// <summary>A story by id; the id of a story merged into another gives that other story (its <see cref="StoryRecord.Id"/> says which).</summary>
     Task<StoryRecord?> GetStoryAsync(long storyId, CancellationToken cancellationToken);
 

@@ -131,6 +131,28 @@ public sealed class RefreshStageTests : IAsyncDisposable
         (await workers.Store.GetBacklogAsync(Ct)).IsEmpty.ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Run_StoriesAnEarlierBuildRefreshed_GetThisBuildsKeyLinesWithoutAnAlertOrComingBackIntoDigests()
+    {
+        var (feed, channel) = await SetUpAsync();
+        await workers.PollAsync(feed, false, NewItem("a1", "Envoys open talks in Geneva", 0, "Negotiators spent the day on security guarantees for Ukraine. Both sides said the talks were useful."));
+        await workers.Process().DrainAsync(Ct);
+        // An earlier build refreshed the story (here: without key lines) and recorded no key-line revision.
+        await StorySeeds.RefreshAllAsync(workers.Store, workers.Time.GetUtcNow(), Ct);
+        var before = (await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct)).ShouldHaveSingleItem();
+
+        await workers.Refresh().RunAsync(Task.CompletedTask, Ct);
+        var afterFirstStart = (await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct)).ShouldHaveSingleItem();
+        await workers.Refresh().RunAsync(Task.CompletedTask, Ct);
+
+        before.KeyLines.ShouldBeEmpty();
+        afterFirstStart.KeyLines.ShouldNotBeEmpty();
+        afterFirstStart.FreshAt.ShouldBe(before.FreshAt);
+        afterFirstStart.LastSeen.ShouldBe(before.LastSeen);
+        Alerts(await workers.Store.GetPendingAsync(channel, 10, Ct)).ShouldBeEmpty();
+        (await workers.Store.GetBacklogAsync(Ct)).IsEmpty.ShouldBeTrue();
+    }
+
     private sealed class FailingOnce(IKeyLineExtractor inner) : IKeyLineExtractor
     {
         public int Calls { get; private set; }
