@@ -4,16 +4,27 @@ namespace Digest.Harness.Infrastructure;
 
 /// <summary>
 /// A scenario's scratch folder under /tmp (never in the repository): a copy of the repository's config/ whose settings
-/// the scenario edits, the database, generated corpora. Removed at the end unless <c>--keep</c>.
+/// the scenario edits, the database, generated corpora. Removed at the end unless <c>--keep</c>; a run stopped before
+/// its end leaves its folder, which the next run removes.
 /// </summary>
 internal sealed class Workspace : IDisposable
 {
+    private const string Prefix = "digest-harness-";
+
+    /// <summary>Marks a folder made with <c>--keep</c>, which no later run removes.</summary>
+    private const string KeptMarker = ".kept";
+
     private readonly bool keep;
 
     public Workspace(string scenario, bool keep)
     {
         this.keep = keep;
-        Root = Directory.CreateTempSubdirectory($"digest-harness-{scenario}-").FullName;
+        RemoveAbandoned();
+        Root = Directory.CreateTempSubdirectory($"{Prefix}{scenario}-{System.Environment.ProcessId}-").FullName;
+        if (keep)
+        {
+            File.WriteAllText(Path.Combine(Root, KeptMarker), "");
+        }
     }
 
     public string Root { get; }
@@ -60,9 +71,46 @@ internal sealed class Workspace : IDisposable
             return;
         }
 
+        TryDelete(Root);
+    }
+
+    /// <summary>
+    /// The folders of runs that were killed (a filled database can take gigabytes): those whose harness process is gone,
+    /// unless made with <c>--keep</c>. A folder whose name carries no process id is left alone.
+    /// </summary>
+    private static void RemoveAbandoned()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            var parts = Path.GetFileName(folder).Split('-');
+            if (parts.Length < 2 || !int.TryParse(parts[^2], out var pid) || IsRunning(pid) || File.Exists(Path.Combine(folder, KeptMarker)))
+            {
+                continue;
+            }
+
+            Console.Error.WriteLine($"removing {folder}, left by a harness run that was stopped");
+            TryDelete(folder);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
         try
         {
-            Directory.Delete(Root, recursive: true);
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
         }
         catch (IOException)
         {
