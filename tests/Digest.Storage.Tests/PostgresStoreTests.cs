@@ -212,6 +212,39 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
         ((long)(await count.ExecuteScalarAsync(ct))!).ShouldBeInRange(1, PostgresStore.SearchConnections);
     }
 
+    /// <summary>
+    /// The page of a search is read by a statement prepared on the search connection, which the server plans once for
+    /// every later search (after five runs it keeps one plan): searches that reuse it — other words, another page,
+    /// another scope or none, each asked eight times — get what a store that never searched before gets.
+    /// </summary>
+    [Fact]
+    public async Task Search_PageStatementPrepared_LaterSearchesSameAnswersAsAFreshStore()
+    {
+        var store = (PostgresStore)await StoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var wire = await store.UpsertFeedAsync("https://example.org/wire.xml", "Wire", "example.org", TimeSpan.FromMinutes(15), ct);
+        var mirror = await store.UpsertFeedAsync("https://example.org/mirror.xml", "Mirror", "example.org", TimeSpan.FromMinutes(15), ct);
+        var at = new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        Item Numbered(int n, string key) => new(
+            key, n % 4 == 0 ? $"Peace talks {n}" : $"Report {n}", $"https://example.org/{n}", $"Envoys held talks on day {n}.{(n % 6 == 0 ? " Then a ceasefire." : "")}", null, at.AddMinutes(n));
+        await store.AddItemsAsync(wire.Id, [.. Enumerable.Range(0, 120).Select(n => Numbered(n, $"w{n}"))], false, at, ct);
+        await store.AddItemsAsync(mirror.Id, [.. Enumerable.Range(0, 120).Where(n => n % 3 == 0).Select(n => Numbered(n, $"m{n}"))], false, at, ct);
+
+        (await store.SearchAsync("peace talks", [wire.Id, mirror.Id], 0, 5, ct)).Count.ShouldBe(5);
+        (await store.SearchStatementsPreparedAsync(ct)).ShouldContain(s => s.Contains("ts_headline"));
+
+        foreach (var (query, scope, offset) in new (string, long[]?, int)[] { ("peace talks", [wire.Id, mirror.Id], 0), ("talks", [mirror.Id], 5), ("ceasefire", null, 0), ("held", [wire.Id], 10) })
+        {
+            await using var fresh = new PostgresStore(connectionString!);
+            var expected = await fresh.SearchAsync(query, scope, offset, 5, ct);
+            expected.ShouldNotBeEmpty();
+            for (var i = 0; i < 8; i++)
+            {
+                (await store.SearchAsync(query, scope, offset, 5, ct)).ShouldBe(expected);
+            }
+        }
+    }
+
     [Fact]
     public void TsQuery_UserWords_QuotedAllRequiredLastIsAPrefix()
     {
