@@ -376,12 +376,52 @@ public sealed class EventClustererTests
         Describe(reversed).ShouldBe(Describe(partition));
     }
 
+    [Theory]
+    [InlineData(false, false, true)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    public void JoinProfiles_TwoWordingsOfOneDevelopment_JoinAsWholesUnlessOneIsAStrikeOrABystandersRemark(bool strike, bool bystander, bool joins)
+    {
+        // Each story's two reports mean different sides of one thing, so each report is only half like the other story's,
+        // but the two stories, read as wholes, mean the same.
+        var documents = Features(
+            (1, 0, "Umerov brings the revised framework back to Kyiv"),
+            (2, 2, "Umerov returns to Kyiv with the revised framework"),
+            (3, 5, strike ? "Missile strike on Kyiv as Umerov returns with the revised framework" : "Revised framework reaches Zelensky after Umerov's trip"),
+            (4, 7, bystander ? "Trump says the revised framework reaching Zelensky is a good deal" : "Zelensky receives the revised framework from Umerov"));
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.8f, 0), [2] = Unit(1, -0.8f, 0), [3] = Unit(1, 0, 0.8f), [4] = Unit(1, 0, -0.8f) };
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var joining = new EventClusterer(new EventClusterSettings(), model);
+        var docs = documents.OrderBy(d => d.Document, StoryDocument.Order).ToArray();
+        var prepared = EventClusterer.Prepare(docs, 48);
+
+        var across = new[] { (0, 2), (0, 3), (1, 2), (1, 3) }.Average(p => joining.Similarity(prepared[p.Item1], prepared[p.Item2], docs[p.Item2].Document.Published.Subtract(docs[p.Item1].Document.Published).TotalHours));
+
+        var groups = joining.JoinProfiles([([0, 1], null), ([2, 3], null)], prepared, null);
+
+        across.ShouldBeLessThan(0, "the linkage keeps the two stories apart");
+        groups.Count.ShouldBe(joins ? 1 : 2);
+    }
+
     private static float[] Unit(float x, float y)
     {
         var norm = MathF.Sqrt((x * x) + (y * y));
         var v = new float[8];
         v[0] = x / norm;
         v[1] = y / norm;
+        return v;
+    }
+
+    private static float[] Unit(float x, float y, float z)
+    {
+        var norm = MathF.Sqrt((x * x) + (y * y) + (z * z));
+        var v = new float[8];
+        (v[0], v[1], v[2]) = (x / norm, y / norm, z / norm);
         return v;
     }
 
