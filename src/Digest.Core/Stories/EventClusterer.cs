@@ -1037,11 +1037,16 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         var live = groups.Select((g, k) => new Whole(g.Members, g.Pinned, touched is not null && touched[k], prepared)).ToList();
         var alive = live.Select(_ => true).ToList();
         var values = new Dictionary<(int, int), double>();
+        // Only a pair with a story this pass touched (or one not committed) can join: those are the rows.
+        var row = live.Select(w => touched is null || w.Touched || w.Pinned is null).ToList();
         for (var a = 0; a < live.Count; a++)
         {
-            for (var b = a + 1; b < live.Count; b++)
+            for (var b = 0; b < live.Count && row[a]; b++)
             {
-                Score(a, b);
+                if (b != a && !(row[b] && b < a))
+                {
+                    Score(Math.Min(a, b), Math.Max(a, b));
+                }
             }
         }
 
@@ -1072,8 +1077,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         void Score(int a, int b)
         {
             var (x, y) = (live[a], live[b]);
-            if (!CommittedMayJoin(x.Pinned, y.Pinned, x.Touched || y.Touched) || !x.Apart.SetEquals(y.Apart) || !x.Bystanders.SetEquals(y.Bystanders)
-                || TimeSpan.FromTicks(Math.Max(x.First, y.First) - Math.Min(x.Last, y.Last)).TotalHours >= reach)
+            if (TimeSpan.FromTicks(Math.Max(x.First, y.First) - Math.Min(x.Last, y.Last)).TotalHours >= reach
+                || !CommittedMayJoin(x.Pinned, y.Pinned, x.Touched || y.Touched) || !x.Apart.SetEquals(y.Apart) || !x.Bystanders.SetEquals(y.Bystanders))
             {
                 return;
             }
@@ -1132,11 +1137,13 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         double Apart(int i, int j) => Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
     }
 
-    /// <summary>A story in <see cref="JoinProfiles"/>: its members, its span, the developments of their own its members
-    /// lead with, who of them speaks as a bystander, and its profile, worked out when first compared.</summary>
+    /// <summary>A story in <see cref="JoinProfiles"/>: its members, its span, and — worked out when first compared — the
+    /// developments of their own its members lead with, who of them speaks as a bystander, and its profile.</summary>
     private sealed class Whole(List<int> members, long? pinned, bool touched, Prepared[] prepared)
     {
         private Prepared? profile;
+        private HashSet<Development>? apart;
+        private HashSet<string>? bystanders;
 
         public List<int> Members { get; } = members;
 
@@ -1148,9 +1155,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 
         public long Last { get; } = prepared[members[^1]].Features.Document.Published.UtcTicks;
 
-        public HashSet<Development> Apart { get; } = [.. members.Select(i => prepared[i].Features.Lead).Where(IsApart)];
+        public HashSet<Development> Apart => apart ??= [.. Members.Select(i => prepared[i].Features.Lead).Where(IsApart)];
 
-        public HashSet<string> Bystanders { get; } = [.. members.Where(i => prepared[i].Bystander).Select(i => prepared[i].Speaker!)];
+        public HashSet<string> Bystanders => bystanders ??= [.. Members.Where(i => prepared[i].Bystander).Select(i => prepared[i].Speaker!)];
 
         public Prepared Profile => profile ??= EventClusterer.Profile(Members, prepared);
     }
