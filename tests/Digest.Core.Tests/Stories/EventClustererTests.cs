@@ -408,6 +408,39 @@ public sealed class EventClustererTests
         groups.Count.ShouldBe(joins ? 1 : 2);
     }
 
+    [Theory]
+    [InlineData(false, true, false)]
+    [InlineData(true, true, true)]
+    [InlineData(true, false, false)]
+    public void Cluster_TwoCommittedWordingsOfOneDevelopment_JoinAsWholesOnlyWhenAPassTouchesOne(bool newReport, bool storyProfileJoins, bool joins)
+    {
+        var items = new List<(long Id, double Hours, string Title)>
+        {
+            (1, 0, "Umerov brings the revised framework back to Kyiv"),
+            (2, 2, "Umerov returns to Kyiv with the revised framework"),
+            (3, 5, "Revised framework reaches Zelensky after Umerov's trip"),
+            (4, 7, "Zelensky receives the revised framework from Umerov"),
+        };
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.8f, 0), [2] = Unit(1, -0.8f, 0), [3] = Unit(1, 0, 0.8f), [4] = Unit(1, 0, -0.8f), [5] = Unit(1, 0.8f, 0) };
+        if (newReport)
+        {
+            items.Add((5, 8, "Umerov is back in Kyiv with the revised framework"));
+        }
+
+        var pinned = new Dictionary<long, long> { [1] = 100, [2] = 100, [3] = 200, [4] = 200 };
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var documents = Features([.. items]);
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var partition = new EventClusterer(new EventClusterSettings { StoryProfileJoins = storyProfileJoins }, model).Cluster(documents, pinned);
+
+        partition.Clusters.Count.ShouldBe(joins ? 1 : 2, Describe(partition));
+        partition.Clusters.Single(c => c.ItemIds.Contains(1)).PinnedStoryId.ShouldBe(100, "the story told first survives");
+    }
+
     private static float[] Unit(float x, float y)
     {
         var norm = MathF.Sqrt((x * x) + (y * y));
