@@ -441,6 +441,32 @@ public sealed class EventClustererTests
         partition.Clusters.Single(c => c.ItemIds.Contains(1)).PinnedStoryId.ShouldBe(100, "the story told first survives");
     }
 
+    [Fact]
+    public void Cluster_ARoundAbsorbsANewReport_TwoCommittedLeaksNoItemTouches_StayApart()
+    {
+        var documents = Features(
+            (1, 0, "Umerov and Witkoff hold peace talks in Geneva"),
+            (2, 1, "Umerov and Witkoff hold more peace talks in Geneva"),
+            (3, 2, "Umerov says the talks made progress"),
+            (4, 3, "Leaked recording shows an adviser coaching Dmitriev"),
+            (5, 4, "Recording leak embarrasses the adviser"),
+            (6, 5, "Transcript of Dmitriev call leaked to reporters"),
+            (7, 6, "Transcript leak angers the capital"));
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0), [2] = Unit(1, 0.05f), [3] = Unit(0, 1), [4] = Unit(-1, 0.2f), [5] = Unit(-1, 0.25f), [6] = Unit(-1, -0.2f), [7] = Unit(-1, -0.25f) };
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var pinned = new Dictionary<long, long> { [1] = 100, [2] = 100, [4] = 200, [5] = 200, [6] = 300, [7] = 300 };
+
+        var partition = new EventClusterer(new EventClusterSettings(), model).Cluster(documents, pinned);
+
+        partition.Clusters.Single(c => c.ItemIds.Contains(3)).PinnedStoryId.ShouldBe(100, Describe(partition));
+        partition.Clusters.Single(c => c.ItemIds.Contains(6)).PinnedStoryId.ShouldBe(300, "no new item touched either leak: " + Describe(partition));
+    }
+
     private static float[] Unit(float x, float y)
     {
         var norm = MathF.Sqrt((x * x) + (y * y));
