@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using Digest.Core.Classification;
 
 namespace Digest.Core.Stories;
@@ -124,6 +125,12 @@ public sealed record EventClusterSettings
     /// of each other, that name the same figure or the same uncommon name, and no different figures, are that development
     /// reported by many outlets: one story.</summary>
     public bool SameDevelopmentJoins { get; init; } = true;
+
+    /// <summary>With the same-event model, two stories within the fade of each other join when the model, reading each
+    /// as a whole (<see cref="EventClusterer.Profile"/>), says one event, and their member pairs are on average as
+    /// similar as a round's absorbed story must be; never a story with a development of its own or a bystander the other
+    /// lacks.</summary>
+    public bool StoryProfileJoins { get; init; } = true;
 
     /// <summary>Whether two stories committed in earlier passes merge when this pass's items show them to be one event
     /// (and a committed round absorbs a committed small story within its span). Off: a committed story never merges.</summary>
@@ -301,7 +308,12 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         groups = AbsorbIntoRounds(groups, prepared, settings.MergeStories ? touched : null, scatter);
         if (settings.SameDevelopmentJoins)
         {
-            groups = JoinSameDevelopments(groups, prepared, settings.MergeStories ? touched : null);
+            groups = JoinSameDevelopments(groups, prepared, settings.MergeStories ? TouchedAfter(groups) : null);
+        }
+
+        if (settings.StoryProfileJoins && model is not null)
+        {
+            groups = JoinProfiles(groups, prepared, settings.MergeStories ? TouchedAfter(groups) : null);
         }
 
         var clusters = groups
@@ -311,6 +323,10 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         var partition = new StoryPartition(clusters, NearCopies());
         ArrayPool<float>.Shared.Return(withStories);
         return partition;
+
+        // Touched after the story-level stages: gained an unpinned item, or holds two committed stories (merged this pass).
+        List<bool> TouchedAfter(List<(List<int> Members, long? Pinned)> now) =>
+            [.. now.Select(g => g.Members.Any(i => pinnedOf[i] is null) || g.Members.Select(i => pinnedOf[i]).Distinct().Count() > 1)];
 
         // What (later − earlier).TotalHours gives: DateTimeOffset subtraction is the difference of the UTC ticks.
         double Hours(int earlier, int later) => TimeSpan.FromTicks(ticks[later] - ticks[earlier]).TotalHours;
@@ -1001,6 +1017,222 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             var namesA = a.SelectMany(i => prepared[i].Features.Capitalised).Where(n => carriers[n] * 2 < prepared.Length).ToHashSet(StringComparer.Ordinal);
             return b.SelectMany(i => prepared[i].Features.Capitalised).Any(namesA.Contains);
         }
+    }
+
+    /// <summary>
+    /// One development told in many wordings, or a meeting and its run-up, can end in several stories no pair of whose
+    /// members is alike enough for the linkage: the centroid of a story says what its members share better than any one
+    /// of them. So stories are read as wholes (<see cref="Profile"/>): two join, the most likely pair first (ties to the
+    /// earlier stories), while the same-event model reading their profiles says one event as surely as the linkage asks
+    /// of two clusters, their member pairs within the fade are on average at least as similar as a round asks of a story
+    /// it absorbs, and neither has a development of its own (a strike, a leak) or a bystander the other lacks. A story of
+    /// one item is read as that item, so two items the linkage kept apart stay apart.
+    /// </summary>
+    /// <param name="touched">As for <see cref="AbsorbIntoRounds"/>: two committed stories join only when one gained items
+    /// this pass; null, never. Only pairs with a touched or uncommitted story are read: O(touched × stories) profiles
+    /// compared per pass, and after a join only the joined story's pairs again.</param>
+    internal List<(List<int> Members, long? Pinned)> JoinProfiles(List<(List<int> Members, long? Pinned)> groups, Prepared[] prepared, IReadOnlyList<bool>? touched)
+    {
+        var reach = settings.FullHours + settings.FadeHours;
+        var live = groups.Select((g, k) => new Whole(g.Members, g.Pinned, touched is not null && touched[k], prepared)).ToList();
+        var alive = live.Select(_ => true).ToList();
+        var values = new Dictionary<(int, int), double>();
+        // Only a pair with a story this pass touched (or one not committed) can join: those are the rows.
+        var row = live.Select(w => touched is null || w.Touched || w.Pinned is null).ToList();
+        for (var a = 0; a < live.Count; a++)
+        {
+            for (var b = 0; b < live.Count && row[a]; b++)
+            {
+                if (b != a && !(row[b] && b < a))
+                {
+                    Score(Math.Min(a, b), Math.Max(a, b));
+                }
+            }
+        }
+
+        while (values.Count > 0)
+        {
+            var (a, b) = values.OrderByDescending(v => v.Value).ThenBy(v => v.Key).First().Key;
+            var (keep, drop) = live[a].Members[0] < live[b].Members[0] ? (a, b) : (b, a);
+            var members = live[keep].Members.Concat(live[drop].Members).Order().ToList();
+            live[keep] = new Whole(members, live[keep].Pinned ?? live[drop].Pinned, live[keep].Touched || live[drop].Touched, prepared);
+            alive[drop] = false;
+            foreach (var key in values.Keys.Where(k => k.Item1 == keep || k.Item2 == keep || k.Item1 == drop || k.Item2 == drop).ToList())
+            {
+                values.Remove(key);
+            }
+
+            for (var c = 0; c < live.Count; c++)
+            {
+                if (alive[c] && c != keep)
+                {
+                    Score(Math.Min(keep, c), Math.Max(keep, c));
+                }
+            }
+        }
+
+        return [.. live.Where((_, k) => alive[k]).Select(w => (w.Members, w.Pinned))];
+
+        // Records the pair's value (the model's p − 0.5 on the profiles) when the two may join.
+        void Score(int a, int b)
+        {
+            var (x, y) = (live[a], live[b]);
+            if (TimeSpan.FromTicks(Math.Max(x.First, y.First) - Math.Min(x.Last, y.Last)).TotalHours >= reach
+                || !CommittedMayJoin(x.Pinned, y.Pinned, x.Touched || y.Touched) || !x.Apart.SetEquals(y.Apart) || !x.Bystanders.SetEquals(y.Bystanders))
+            {
+                return;
+            }
+
+            var hours = Gap(x.Members, y.Members);
+            if (hours >= reach || VenuesConflict(x.Profile.Features, y.Profile.Features))
+            {
+                return;
+            }
+
+            Span<double> f = stackalloc double[PairFeatures.Count];
+            var embedded = PairFeatures.Compute(x.Profile, y.Profile, hours, TermDot(x.Profile, y.Profile), settings.FullHours, settings.FadeHours, f);
+            var value = model!.Probability(f, embedded) - 0.5;
+            if (value >= Threshold && NearMean(x.Members, y.Members) >= settings.ModelAbsorbThreshold)
+            {
+                values[(a, b)] = value;
+            }
+        }
+
+        // The mean similarity of two stories' member pairs within the fade of each other.
+        double NearMean(List<int> a, List<int> b)
+        {
+            double sum = 0;
+            var count = 0;
+            foreach (var i in a)
+            {
+                foreach (var j in b)
+                {
+                    var hours = Apart(i, j);
+                    if (hours < reach)
+                    {
+                        sum += Similarity(prepared[i], prepared[j], hours);
+                        count++;
+                    }
+                }
+            }
+
+            return count == 0 ? double.NegativeInfinity : sum / count;
+        }
+
+        // The hours between the closest members of two stories.
+        double Gap(List<int> a, List<int> b)
+        {
+            var gap = double.PositiveInfinity;
+            foreach (var i in a)
+            {
+                foreach (var j in b)
+                {
+                    gap = Math.Min(gap, Apart(i, j));
+                }
+            }
+
+            return gap;
+        }
+
+        double Apart(int i, int j) => Math.Abs((prepared[j].Features.Document.Published - prepared[i].Features.Document.Published).TotalHours);
+    }
+
+    /// <summary>A story in <see cref="JoinProfiles"/>: its members, its span, and — worked out when first compared — the
+    /// developments of their own its members lead with, who of them speaks as a bystander, and its profile.</summary>
+    private sealed class Whole(List<int> members, long? pinned, bool touched, Prepared[] prepared)
+    {
+        private Prepared? profile;
+        private HashSet<Development>? apart;
+        private HashSet<string>? bystanders;
+
+        public List<int> Members { get; } = members;
+
+        public long? Pinned { get; } = pinned;
+
+        public bool Touched { get; } = touched;
+
+        public long First { get; } = prepared[members[0]].Features.Document.Published.UtcTicks;
+
+        public long Last { get; } = prepared[members[^1]].Features.Document.Published.UtcTicks;
+
+        public HashSet<Development> Apart => apart ??= [.. Members.Select(i => prepared[i].Features.Lead).Where(IsApart)];
+
+        public HashSet<string> Bystanders => bystanders ??= [.. Members.Where(i => prepared[i].Bystander).Select(i => prepared[i].Speaker!)];
+
+        public Prepared Profile => profile ??= EventClusterer.Profile(Members, prepared);
+    }
+
+    /// <summary>
+    /// A story read as one item: the centroid of its members' embeddings and of their term vectors, the names, title
+    /// words and figures at least half of them carry, every venue they place it at or refer to, and the lead, outcome and
+    /// speaker more than half of them have. A story of one item is that item.
+    /// </summary>
+    internal static Prepared Profile(List<int> members, Prepared[] prepared)
+    {
+        if (members.Count == 1)
+        {
+            return prepared[members[0]];
+        }
+
+        var items = members.Select(i => prepared[i]).ToList();
+        var half = (items.Count + 1) / 2;
+        float[]? centroid = null;
+        foreach (var embedding in items.Select(p => p.Features.Embedding).OfType<float[]>())
+        {
+            centroid ??= new float[embedding.Length];
+            TensorPrimitives.Add(centroid, embedding, centroid);
+        }
+
+        if (centroid is not null)
+        {
+            TensorPrimitives.Divide(centroid, TensorPrimitives.Norm(centroid), centroid);
+        }
+
+        var sums = new SortedDictionary<int, double>();
+        foreach (var p in items)
+        {
+            for (var k = 0; k < p.Terms.Length; k++)
+            {
+                sums[p.Terms[k]] = sums.GetValueOrDefault(p.Terms[k]) + p.Weights[k];
+            }
+        }
+
+        var norm = Math.Sqrt(sums.Values.Sum(w => w * w));
+        var lead = items.GroupBy(p => p.Features.Lead).OrderByDescending(l => l.Count()).ThenBy(l => l.Key).First();
+        var speaker = items.Where(p => p.Speaker is not null).GroupBy(p => p.Speaker!, StringComparer.Ordinal)
+            .OrderByDescending(s => s.Count()).ThenBy(s => s.Key, StringComparer.Ordinal).FirstOrDefault();
+        var speaks = speaker is not null && speaker.Count() * 2 > items.Count;
+        var first = items[0].Features;
+        var features = new EventFeatures
+        {
+            Document = first.Document,
+            Text = first.Text,
+            Venues = [.. items.SelectMany(p => p.Features.Venues).Distinct().Order()],
+            VenueMentions = [.. items.SelectMany(p => p.Features.VenueMentions).Distinct().Order()],
+            TitleTokens = [],
+            LeadTokens = [],
+            Capitalised = Common(items.Select(p => p.Features.Capitalised)),
+            Figures = Common(items.Select(p => p.Features.Figures)),
+            Lead = lead.Count() * 2 > items.Count ? lead.Key : Development.None,
+            Outcome = items.Count(p => p.Features.Outcome) * 2 > items.Count,
+            SpeakerCandidates = [],
+            Shingles = [],
+            Embedding = centroid,
+        };
+        return new Prepared(
+            features,
+            [.. sums.Keys],
+            [.. sums.Values.Select(w => (float)(w / norm))],
+            speaks ? speaker!.Key : null,
+            speaks && speaker!.Count(p => p.SpeakerTakesPart) * 2 > speaker!.Count(),
+            CommonIds(items.Select(p => p.WordIds)),
+            CommonIds(items.Select(p => p.NameIds)));
+
+        string[] Common(IEnumerable<string[]> sets) =>
+            [.. sets.SelectMany(s => s.Distinct(StringComparer.Ordinal)).GroupBy(x => x, StringComparer.Ordinal).Where(g => g.Count() >= half).Select(g => g.Key).Order(StringComparer.Ordinal)];
+
+        int[] CommonIds(IEnumerable<int[]> sets) =>
+            [.. sets.SelectMany(s => s.Distinct()).GroupBy(x => x).Where(g => g.Count() >= half).Select(g => g.Key).Order()];
     }
 
     /// <summary>A round of talks: its story, its venue, its span and the names its placing headlines give.</summary>

@@ -112,6 +112,12 @@ internal static class AllPairsClusterer
         {
             groups = clusterer.JoinSameDevelopments(groups, prepared, null);
         }
+
+        if (settings.StoryProfileJoins && model is not null)
+        {
+            groups = clusterer.JoinProfiles(groups, prepared, null);
+        }
+
         var clusters = groups
             .OrderBy(g => g.Members[0])
             .Select(g => new StoryCluster([.. g.Members.Select(i => docs[i].Document.ItemId)], g.Pinned))

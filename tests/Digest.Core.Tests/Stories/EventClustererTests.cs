@@ -376,12 +376,111 @@ public sealed class EventClustererTests
         Describe(reversed).ShouldBe(Describe(partition));
     }
 
+    [Theory]
+    [InlineData(false, false, true)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    public void JoinProfiles_TwoWordingsOfOneDevelopment_JoinAsWholesUnlessOneIsAStrikeOrABystandersRemark(bool strike, bool bystander, bool joins)
+    {
+        // Each story's two reports mean different sides of one thing, so each report is only half like the other story's,
+        // but the two stories, read as wholes, mean the same.
+        var documents = Features(
+            (1, 0, "Umerov brings the revised framework back to Kyiv"),
+            (2, 2, "Umerov returns to Kyiv with the revised framework"),
+            (3, 5, strike ? "Missile strike on Kyiv as Umerov returns with the revised framework" : "Revised framework reaches Zelensky after Umerov's trip"),
+            (4, 7, bystander ? "Trump says the revised framework reaching Zelensky is a good deal" : "Zelensky receives the revised framework from Umerov"));
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.8f, 0), [2] = Unit(1, -0.8f, 0), [3] = Unit(1, 0, 0.8f), [4] = Unit(1, 0, -0.8f) };
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var joining = new EventClusterer(new EventClusterSettings(), model);
+        var docs = documents.OrderBy(d => d.Document, StoryDocument.Order).ToArray();
+        var prepared = EventClusterer.Prepare(docs, 48);
+
+        var across = new[] { (0, 2), (0, 3), (1, 2), (1, 3) }.Average(p => joining.Similarity(prepared[p.Item1], prepared[p.Item2], docs[p.Item2].Document.Published.Subtract(docs[p.Item1].Document.Published).TotalHours));
+
+        var groups = joining.JoinProfiles([([0, 1], null), ([2, 3], null)], prepared, null);
+
+        across.ShouldBeLessThan(0, "the linkage keeps the two stories apart");
+        groups.Count.ShouldBe(joins ? 1 : 2);
+    }
+
+    [Theory]
+    [InlineData(false, true, false)]
+    [InlineData(true, true, true)]
+    [InlineData(true, false, false)]
+    public void Cluster_TwoCommittedWordingsOfOneDevelopment_JoinAsWholesOnlyWhenAPassTouchesOne(bool newReport, bool storyProfileJoins, bool joins)
+    {
+        var items = new List<(long Id, double Hours, string Title)>
+        {
+            (1, 0, "Umerov brings the revised framework back to Kyiv"),
+            (2, 2, "Umerov returns to Kyiv with the revised framework"),
+            (3, 5, "Revised framework reaches Zelensky after Umerov's trip"),
+            (4, 7, "Zelensky receives the revised framework from Umerov"),
+        };
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0.8f, 0), [2] = Unit(1, -0.8f, 0), [3] = Unit(1, 0, 0.8f), [4] = Unit(1, 0, -0.8f), [5] = Unit(1, 0.8f, 0) };
+        if (newReport)
+        {
+            items.Add((5, 8, "Umerov is back in Kyiv with the revised framework"));
+        }
+
+        var pinned = new Dictionary<long, long> { [1] = 100, [2] = 100, [3] = 200, [4] = 200 };
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var documents = Features([.. items]);
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var partition = new EventClusterer(new EventClusterSettings { StoryProfileJoins = storyProfileJoins }, model).Cluster(documents, pinned);
+
+        partition.Clusters.Count.ShouldBe(joins ? 1 : 2, Describe(partition));
+        partition.Clusters.Single(c => c.ItemIds.Contains(1)).PinnedStoryId.ShouldBe(100, "the story told first survives");
+    }
+
+    [Fact]
+    public void Cluster_ARoundAbsorbsANewReport_TwoCommittedLeaksNoItemTouches_StayApart()
+    {
+        var documents = Features(
+            (1, 0, "Umerov and Witkoff hold peace talks in Geneva"),
+            (2, 1, "Umerov and Witkoff hold more peace talks in Geneva"),
+            (3, 2, "Umerov says the talks made progress"),
+            (4, 3, "Leaked recording shows an adviser coaching Dmitriev"),
+            (5, 4, "Recording leak embarrasses the adviser"),
+            (6, 5, "Transcript of Dmitriev call leaked to reporters"),
+            (7, 6, "Transcript leak angers the capital"));
+        var meanings = new Dictionary<long, float[]> { [1] = Unit(1, 0), [2] = Unit(1, 0.05f), [3] = Unit(0, 1), [4] = Unit(-1, 0.2f), [5] = Unit(-1, 0.25f), [6] = Unit(-1, -0.2f), [7] = Unit(-1, -0.25f) };
+        foreach (var d in documents)
+        {
+            d.Embedding = meanings[d.Document.ItemId];
+        }
+
+        var model = StoryPairModel.Load(Path.Combine(SharedData.RepositoryRoot(), "config", StoryPairModel.DefaultPath));
+        var pinned = new Dictionary<long, long> { [1] = 100, [2] = 100, [4] = 200, [5] = 200, [6] = 300, [7] = 300 };
+
+        var partition = new EventClusterer(new EventClusterSettings(), model).Cluster(documents, pinned);
+
+        partition.Clusters.Single(c => c.ItemIds.Contains(3)).PinnedStoryId.ShouldBe(100, Describe(partition));
+        partition.Clusters.Single(c => c.ItemIds.Contains(6)).PinnedStoryId.ShouldBe(300, "no new item touched either leak: " + Describe(partition));
+    }
+
     private static float[] Unit(float x, float y)
     {
         var norm = MathF.Sqrt((x * x) + (y * y));
         var v = new float[8];
         v[0] = x / norm;
         v[1] = y / norm;
+        return v;
+    }
+
+    private static float[] Unit(float x, float y, float z)
+    {
+        var norm = MathF.Sqrt((x * x) + (y * y) + (z * z));
+        var v = new float[8];
+        (v[0], v[1], v[2]) = (x / norm, y / norm, z / norm);
         return v;
     }
 
