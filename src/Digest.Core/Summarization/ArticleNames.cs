@@ -100,6 +100,12 @@ internal sealed partial class ArticleNames
     private static partial System.Text.RegularExpressions.Regex EnglishSuffix();
     private readonly Dictionary<string, Entity> acronyms = new(StringComparer.Ordinal);
 
+    /// <summary>One-word names written at least once without "the" before them ("Nintendo said").</summary>
+    private readonly HashSet<string> bare = new(StringComparer.Ordinal);
+
+    /// <summary>Names the article writes after "the" every time ("the Nintendo DS").</summary>
+    private readonly HashSet<string> alwaysWithThe = new(StringComparer.Ordinal);
+
     private static readonly HashSet<string> OwnedRoles = new(StringComparer.Ordinal)
     {
         "chief", "executive", "chairman", "chairwoman", "chair", "director", "head", "spokesman", "spokeswoman", "spokesperson", "president",
@@ -237,6 +243,10 @@ internal sealed partial class ArticleNames
             }
         }
 
+        static bool AfterThe(Occurrence o) => o.Start > 0 && o.Source.Tokens[o.Start - 1].Is("the");
+        bare.UnionWith(occurrences.Where(o => !o.Name.Contains(' ', StringComparison.Ordinal) && !AfterThe(o)).Select(o => o.Name));
+        alwaysWithThe.UnionWith(occurrences.GroupBy(o => o.Name, StringComparer.Ordinal).Where(g => g.All(AfterThe)).Select(g => g.Key));
+
         // The fullest forms: names of several words no longer name of the article begins or ends with, or spells unspaced.
         var distinct = occurrences.Select(o => o.Name).Distinct(StringComparer.Ordinal).ToList();
         var parts = new HashSet<string>(StringComparer.Ordinal);
@@ -344,7 +354,7 @@ internal sealed partial class ArticleNames
         var exact = byName.GetValueOrDefault(name);
         var candidates = Entity.IsAcronym(name)
             ? byInitials.GetValueOrDefault(name) ?? []
-            : Longer(name).Where(e => name.Contains(" and ", StringComparison.Ordinal) || !e.Name.Contains(" and ", StringComparison.Ordinal)).ToList();
+            : Longer(name).Where(e => (name.Contains(" and ", StringComparison.Ordinal) || !e.Name.Contains(" and ", StringComparison.Ordinal)) && !Product(name, e)).ToList();
 
         if (candidates.Count == 0)
         {
@@ -373,6 +383,13 @@ internal sealed partial class ArticleNames
 
         return candidates.OrderBy(Distance).ThenByDescending(e => e.Name.Length).First();
     }
+
+    /// <summary>
+    /// "Nintendo said …" in an article that writes "the Nintendo DS": a firm written on its own is not the longer name
+    /// that begins with it and always takes "the" (its product, a team, a service), as "Gordon" is "Gordon Brown".
+    /// </summary>
+    private bool Product(string name, Entity longer) =>
+        bare.Contains(name) && alwaysWithThe.Contains(longer.Name) && longer.Name.StartsWith(name + " ", StringComparison.Ordinal);
 
     /// <summary>
     /// "Lib Dems" for the "Liberal Democrats" the article names: a name of two or more clipped words, each the start of

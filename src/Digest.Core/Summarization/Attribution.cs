@@ -179,7 +179,7 @@ internal static class Attribution
             BodyReferent body => Body(body.Head, i) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
-            DocumentReferent => DocumentSource(i) ?? new Speaker(Attribution.Unnamed, null),
+            DocumentReferent => DocumentSource(i) ?? LedeReportAuthor(i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent source => Source(source, i),
             SeveralReferent several => Several(several.Parts.Select(p => Resolve(p, i)).OfType<Speaker>().ToList()),
@@ -250,6 +250,7 @@ internal static class Attribution
             "he" or "she" when i > 0 && speakers[i - 1] is { ThroughSpokesperson: true } spokesperson => spokesperson,
             "he" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'f' } previous ? previous : Person(i, 'm', lede: false),
             "she" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'm' } previous ? previous : Person(i, 'f', lede: false),
+            "it" when i > 0 && phrases[i - 1] is DocumentReferent or SourceReferent { FromDocument: true } && speakers[i - 1] is { } document => document, // "A study found …" "It also found …"
             "it" => Body(null, i),
             "they" or "we" => Group(i),
             _ => null,
@@ -285,6 +286,13 @@ internal static class Attribution
             if (names.ByRole(role.Head, role.Modifiers, i, owner, within: 3) is { } described)
             {
                 return Of(described);
+            }
+
+            // "The home secretary has admitted …" long after "Home Secretary David Blunkett": the office named in full is his,
+            // whoever spoke last.
+            if (role.Modifiers.Count > 0 && names.ByRole(role.Head, role.Modifiers, i, owner) is { } holder && role.Modifiers.All(holder.Roles.Contains))
+            {
+                return Of(holder);
             }
 
             // "Santiago-Ruiz's aunt claims": a relative of someone named, whom the article does not name.
@@ -447,6 +455,16 @@ internal static class Attribution
                 }
             }
 
+            // "Nintendo's new console will launch in March, the company has announced": a firm the article gives no kind for,
+            // named lately, before any body named anywhere else ("BBC News", "the US and Japan").
+            for (var j = i - 1; head is not null && NewsLexicon.CompanyNouns.Contains(head) && j >= -1 && j >= i - 3; j--)
+            {
+                if (names.MentionsIn(j, outsideQuotes: true).FirstOrDefault(e => e.Kind == EntityKind.Unknown && !e.IsPersonLike && !NewsLexicon.IsInstitution(e.Name)) is { } firm)
+                {
+                    return new Speaker(ArticleNames.Display(firm), firm);
+                }
+            }
+
             return head is null ? null : names.Entities.Where(Fits).Select(e => new Speaker(ArticleNames.Display(e), e)).FirstOrDefault();
         }
 
@@ -549,6 +567,33 @@ internal static class Attribution
             }
 
             return new Speaker("the " + string.Join(' ', group.Words.Select(w => w.ToLowerInvariant()).SkipWhile(w => w is "the" or "these" or "those")), null);
+        }
+
+        /// <summary>
+        /// "…, a report says." opening an article, then "The National Audit Office praised ministers …": a report the article
+        /// never gives an author for is the first body that speaks in the sentences after the one that introduced it.
+        /// </summary>
+        private Speaker? LedeReportAuthor(int i)
+        {
+            for (var lede = 0; lede <= 1 && lede < sentences.Count; lede++)
+            {
+                if (phrases[lede] is not DocumentReferent)
+                {
+                    continue;
+                }
+
+                for (var j = lede + 1; j < sentences.Count && j <= lede + 3; j++)
+                {
+                    if (j != i && phrases[j] is NameReferent name && names.Find(name.Name, j) is { IsPersonLike: false } body)
+                    {
+                        return new Speaker(ArticleNames.Display(body), body);
+                    }
+                }
+
+                return null;
+            }
+
+            return null;
         }
 
         /// <summary>"a report says": the author of the report the article names elsewhere.</summary>

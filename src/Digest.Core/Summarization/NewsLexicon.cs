@@ -48,7 +48,7 @@ internal static class NewsLexicon
         (["acknowledge", "acknowledges", "acknowledged"], Complement.Any),
         (["admit", "admits", "admitted", "admitting"], Complement.Any),
         (["concede", "concedes", "conceded", "conceding"], Complement.Clause),
-        (["announce", "announces", "announced"], Complement.Any),
+        (["announce", "announces", "announced"], Complement.Clause),
         (["confirm", "confirms", "confirmed", "confirming"], Complement.Any),
         (["deny", "denies", "denied", "denying"], Complement.Any),
         (["reveal", "reveals", "revealed"], Complement.Any),
@@ -130,6 +130,9 @@ internal static class NewsLexicon
         (["specify", "specifies", "specified"], Complement.Clause),
         (["reason", "reasons", "reasoned"], Complement.Marked),
         (["flag", "flags", "flagged"], Complement.Marked),
+        (["hail", "hails", "hailed"], Complement.Any),
+        (["go", "goes", "went"], Complement.Marked),
+        (["retort", "retorts", "retorted"], Complement.Any),
     ];
 
     /// <summary>What must follow a <see cref="Complement.Marked"/> verb (besides a quotation later in the sentence).</summary>
@@ -145,7 +148,7 @@ internal static class NewsLexicon
         ["object"] = ["to"],
         ["lash"] = ["out"],
         ["agree"] = ["that"],
-        ["point"] = ["out"],
+        ["point"] = ["out", "to"],
         ["continue"] = [":", ","],
         ["propose"] = ["that"],
         ["consider"] = ["that"],
@@ -265,7 +268,7 @@ internal static class NewsLexicon
         "negotiator", "adviser", "advisor", "aide", "analyst", "economist", "strategist", "correspondent", "reporter", "diplomat",
         "lawmaker", "candidate", "investor", "official", "consultant", "campaigner", "activist", "organiser", "organizer", "deputy",
         "shadow", "acting", "interim", "former", "assistant", "associate", "senior", "junior", "vice", "head", "ceo", "cfo", "cto",
-        "coo", "cio", "vp", "svp", "evp",
+        "coo", "cio", "vp", "svp", "evp", "rival",
     };
 
     /// <summary>Titles that tell a person's sex: "Mr", "Sir" / "Ms", "Dame".</summary>
@@ -285,7 +288,7 @@ internal static class NewsLexicon
     public static readonly HashSet<string> Spokes = new(StringComparer.Ordinal)
     {
         "spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople", "spokespersons", "representative",
-        "representatives", "statement", "statements", "announcement", "press", "release", "letter", "website", "filing",
+        "representatives", "statement", "statements", "announcement", "press", "release", "letter", "website", "filing", "source",
     };
 
     /// <summary>
@@ -483,6 +486,8 @@ internal static class NewsLexicon
         "unfortunately", "fortunately", "clearly", "obviously", "surely", "certainly", "apparently", "ultimately", "eventually",
         "finally", "interestingly", "importantly", "thankfully", "luckily", "sadly", "frankly", "admittedly", "arguably", "notably",
         "similarly", "additionally", "initially", "originally", "recently", "currently", "previously", "ideally", "naturally",
+        "through", "throughout", "via", "towards", "toward", "upon", "amid", "amidst", "beyond", "behind", "between", "across", "along",
+        "near", "outside", "inside", "below", "above", "beside", "besides", "except", "unless", "whereas", "whilst",
     };
 
     /// <summary>Pronouns a speaker may be given by, with the kind of referent each takes.</summary>

@@ -41,7 +41,7 @@ internal static class SpeechClause
     private static readonly HashSet<string> StrictObjects = new(StringComparer.Ordinal)
     {
         "add", "concede", "note", "ask", "question", "maintain", "observe", "state", "declare", "respond", "comment", "write", "echo",
-        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude",
+        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude", "announce", "showcase",
     };
 
     private static readonly HashSet<string> SpokenWords = new(StringComparer.Ordinal)
@@ -112,7 +112,7 @@ internal static class SpeechClause
 
             if (TryVerb(t, k) is { } referent)
             {
-                return WithContrastingSpeaker(t, k, referent);
+                return MainClauseReport(t, k) ?? WithContrastingSpeaker(t, k, referent);
             }
         }
 
@@ -128,6 +128,29 @@ internal static class SpeechClause
 
         // "Washington reportedly presented a plan": what reports say, from nobody named.
         return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
+    }
+
+    /// <summary>
+    /// "When the government announced it had met its target, Tony Blair said …": a report inside a subordinate clause that
+    /// opens the sentence gives way to a report of the main clause after it.
+    /// </summary>
+    private static Referent? MainClauseReport(IReadOnlyList<Token> t, int verb)
+    {
+        var comma = Enumerable.Range(0, t.Count).FirstOrDefault(i => t[i].Kind == TokenKind.Comma, -1);
+        if (comma < verb || !EndsOpeningSubordinateClause(t, comma))
+        {
+            return null;
+        }
+
+        for (var k = comma + 1; k < t.Count; k++)
+        {
+            if (!t[k].Quoted && t[k].IsWord && !char.IsUpper(t[k].Text[0]) && TryVerb(t, k) is { } main)
+            {
+                return WithContrastingSpeaker(t, k, main);
+            }
+        }
+
+        return null;
     }
 
     private static Referent? NamedReportAfter(IReadOnlyList<Token> t, int from)
@@ -230,7 +253,14 @@ internal static class SpeechClause
                     after++;
                 }
 
-                if (after < t.Count && t[after].Is("as") && (t[k - 1].Lower == "widely" ? k >= 2 && NewsLexicon.Be.Contains(t[k - 2].Lower) : be))
+                // "is widely seen as", and in apposition: "…, now widely seen as predicting …".
+                var widely = k - 2;
+                while (widely > 0 && t[widely].IsWord && t[widely].Lower is "now" or "still" or "also")
+                {
+                    widely--;
+                }
+
+                if (after < t.Count && t[after].Is("as") && (t[k - 1].Lower == "widely" ? k >= 2 && (NewsLexicon.Be.Contains(t[k - 2].Lower) || t[widely].Kind == TokenKind.Comma) : be))
                 {
                     return true;
                 }
@@ -461,8 +491,9 @@ internal static class SpeechClause
 
             if (NewsLexicon.Be.Contains(p) || (k > 1 && NewsLexicon.Be.Contains(t[k - 2].Lower) && NewsLexicon.BetweenSubjectAndVerb.Contains(p)))
             {
-                // "which could be said to lead", "might be described as": a manner of speaking, nobody's report.
-                if (p == "be" && before > 0 && t[before - 1].IsWord && !t[before - 1].Quoted && t[before - 1].Lower is "could" or "might" or "can" or "may" or "would" or "should")
+                // "which could be said to lead", "might be described as": a manner of speaking, nobody's report; "are to be
+                // questioned by MPs", "will be criticised by": what is yet to happen.
+                if (p == "be" && before > 0 && t[before - 1].IsWord && !t[before - 1].Quoted && t[before - 1].Lower is "could" or "might" or "can" or "may" or "would" or "should" or "to" or "will" or "must" or "shall")
                 {
                     return null;
                 }
@@ -476,7 +507,7 @@ internal static class SpeechClause
                 }
 
                 // "Jurors were told the car was stolen", "…, researchers were told.": the hearers are the subject; someone unnamed spoke.
-                if (lower == "told" && p is "was" or "were" or "been" or "being" && ToldTheHearers(t, k))
+                if (lower is "told" or "warned" && p is "was" or "were" or "been" or "being" && ToldTheHearers(t, k))
                 {
                     return UnnamedReferent.Instance;
                 }
@@ -756,9 +787,11 @@ internal static class SpeechClause
                     return true;
                 }
 
-                if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that")
+                // "conceded a goal", "noted the rise", "announced a new phone"; but "conceded this was ambitious" is a clause.
+                if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that"
+                    && !(next.Lower is "this" or "these" or "those" && k + 2 < t.Count && t[k + 2].IsWord && (NewsLexicon.Be.Contains(t[k + 2].Lower) || NewsLexicon.NotReported.Contains(t[k + 2].Lower) || t[k + 2].Lower is "has" or "had" or "have")))
                 {
-                    return false; // "conceded a goal", "noted the rise"
+                    return false;
                 }
 
                 return !(lemma is "expect" or "think" or "hope" or "fear" or "feel" && hasNext && next.Is("to"));
@@ -767,6 +800,25 @@ internal static class SpeechClause
                 {
                     // "issued a warning that…", "issued a statement saying…"
                     return Enumerable.Range(k + 1, Math.Min(3, t.Count - k - 1)).Any(i => t[i].IsWord && IssuedSpeech.Contains(t[i].Lower));
+                }
+
+                // "The Tory leader went on: …", not "went on holiday", "went on to win".
+                if (lemma == "go")
+                {
+                    return hasNext && next.Is("on") && k + 2 < t.Count && t[k + 2].Kind == TokenKind.Colon;
+                }
+
+                // "Mr Howard pointed to the forecasts", "He points to …": a person citing; not "The figures point to a slowdown".
+                if (lemma == "point" && hasNext && next.Is("to"))
+                {
+                    var subject = k - 1;
+                    while (subject > 0 && t[subject].IsWord && NewsLexicon.BetweenSubjectAndVerb.Contains(t[subject].Lower))
+                    {
+                        subject--;
+                    }
+
+                    return subject >= 0 && t[subject].IsWord && !t[subject].Quoted
+                        && (t[subject].Lower is "he" or "she" || (t[subject].IsCapitalized && subject > 0 && !NewsLexicon.NotNames.Contains(t[subject].Text)));
                 }
 
                 var markers = NewsLexicon.MarkersOf(lemma);

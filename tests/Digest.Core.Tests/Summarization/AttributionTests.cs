@@ -849,4 +849,121 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Fact]
+    public void Speakers_APrepositionOpeningASentence_IsNoName()
+    {
+        Speakers(
+            "Mira Kovac, 48, says she was let down by the agency.",
+            "Through a former colleague, she made contact with the ministry.",
+            "She says she was promised a pension.")
+            .ShouldBe(["Mira Kovac", null, "Mira Kovac"]);
+    }
+
+    [Fact]
+    public void Speakers_AFirmIsNotTheProductNamedAfterIt()
+    {
+        Speakers(
+            "Norvo will launch the Norvo Pad in June.",
+            "Norvo said 12 apps would be ready at launch.",
+            "Norvo has also announced a charging dock.",
+            "Norvo announced that it would close two plants.")
+            .ShouldBe([null, "Norvo", null, "Norvo"]);
+    }
+
+    [Fact]
+    public void Speakers_TheCompany_IsAFirmNamedLatelyBeforeAnyPlace()
+    {
+        Speakers(
+            "Kestrel makes electric scooters in Leeds.",
+            "Its new model will go on sale in the US and Japan in May, the company has announced.")
+            .ShouldBe([null, "Kestrel"]);
+        Speakers(
+            "Norvo showed off a faster modem at the fair.",
+            "The Swedish company said it would ship in June.")
+            .ShouldBe([null, "Norvo"]);
+    }
+
+    [Theory]
+    [InlineData("Rival Kestrel has said it will cut prices.", "Kestrel")]
+    [InlineData("The ATOC industry body said fares would rise.", "ATOC")]
+    [InlineData("Mr Reed pointed to the council's own forecasts of a deficit.", "Reed")]
+    [InlineData("Tom Reed hailed the council's record on housing.", "Tom Reed")]
+    [InlineData("Ms Pike retorted voters cared about results.", "Pike")]
+    [InlineData("Ms Pike wants every flat insulated by 2030 but conceded this was ambitious.", "Pike")]
+    [InlineData("A Harbour Trust source said: \"The deal is done.\"", "Harbour Trust")]
+    [InlineData("When the council announced it had met its target, Mayor Ann Pike said it was only a start.", "Ann Pike")]
+    public void Speakers_ReportsOfRound11Shapes_NameTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Some 300 tenants were warned they would lose their deposits.")]
+    [InlineData("In 1998 Ann Pike published Open Roads, now widely seen as the first guide to cycling in cities.")]
+    public void Speakers_AnonymousSourcesOfRound11_AreUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("The figures point to a slowdown in building.")]
+    [InlineData("All the evidence pointed to a fault in the wiring.")]
+    [InlineData("She went on holiday in May.")]
+    [InlineData("He went on to win the race.")]
+    [InlineData("Residents were warned to stay indoors.")]
+    [InlineData("The bridge, now widely used by cyclists, reopened in May.")]
+    [InlineData("The two directors are to be questioned by MPs on Monday.")]
+    [InlineData("Norvo showcased its new chips at the fair.")]
+    [InlineData("When the council announced the closure, shares in the builder fell.")]
+    public void Speakers_ShapesLikeRound11sReportsWithoutSpeech_NameNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_AnOfficeNamedInFull_IsItsHolderWhoeverSpokeLast()
+    {
+        Speakers(
+            "Tom Reed met Housing Minister Ann Pike in Leeds on Monday.",
+            "Tom Reed said the visit was a stunt.",
+            "Mr Reed added: \"Nothing will change.\"",
+            "The visit lasted two hours.",
+            "The housing minister has admitted she was wrong to delay the plan.")
+            .ShouldBe([null, "Tom Reed", "Tom Reed", null, "Ann Pike"]);
+    }
+
+    [Fact]
+    public void Speakers_WentOnWithAColon_ContinuesTheSpeaker()
+    {
+        Speakers(
+            "Tory leader Ann Pike spoke in Leeds.",
+            "The Tory leader went on: \"Nothing will change.\"")
+            .ShouldBe([null, "Ann Pike"]);
+    }
+
+    [Fact]
+    public void Speakers_AReportWithoutAnAuthor_IsTheBodyThatSpeaksAfterTheLede()
+    {
+        Speakers(
+            "Rail fares will rise faster than wages unless the network is reformed, a report says.",
+            "The Transport Audit Office criticised ministers for missing their targets.",
+            "Some 3 million people commute by rail.",
+            "According to the report, half of all trains ran late.")
+            .ShouldBe(["the Transport Audit Office", "the Transport Audit Office", null, "the Transport Audit Office"]);
+        Speakers(
+            "Rail fares will rise faster than wages, a report says.",
+            "Tom Reed said the figures were alarming.")
+            .ShouldBe([Attribution.Unnamed, "Tom Reed"]);
+    }
+
+    [Fact]
+    public void Speakers_ItAfterAStudy_IsTheStudysSource()
+    {
+        Speakers(
+            "The Harbour Trust opened its new offices in May.",
+            "A study in 2001, which was paid for by the Harbour Trust, found that the bridge could pay for itself.",
+            "It also found that tolls could be cut.")
+            .ShouldBe([null, Attribution.Unnamed, Attribution.Unnamed]);
+    }
 }
