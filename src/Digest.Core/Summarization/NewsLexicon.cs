@@ -173,7 +173,7 @@ internal static class NewsLexicon
     public static readonly HashSet<string> StanceAdjectives = new(StringComparer.Ordinal)
     {
         "confident", "hopeful", "optimistic", "pessimistic", "convinced", "adamant", "sure", "certain", "adamant", "insistent", "sceptical",
-        "skeptical", "doubtful", "upbeat", "bullish", "gloomy", "worried", "concerned",
+        "skeptical", "doubtful", "upbeat", "bullish", "gloomy", "worried", "concerned", "proud",
     };
 
     /// <summary>Forms of "be" and the verbs that link a subject to a stance adjective.</summary>
@@ -203,7 +203,7 @@ internal static class NewsLexicon
         "immediately", "subsequently", "simply", "just", "even", "only", "frequently", "often", "always", "yesterday", "today", "tonight",
         "reportedly", "apparently", "initially", "originally", "first", "last", "too", "clearly", "openly", "strongly", "quickly",
         "firmly", "flatly", "angrily", "bluntly", "candidly", "jokingly", "confidently", "cautiously", "previously", "has", "does", "did",
-        "both",
+        "both", "instead",
     };
 
     /// <summary>Determiners and pronouns that make the next word a noun: "the forecast", "its report".</summary>
@@ -372,7 +372,7 @@ internal static class NewsLexicon
         "army", "navy", "force", "executive", "assembly", "council", "alliance", "coalition", "partnership", "holdings", "industries",
         "systems", "technologies", "communications", "telecom", "pharmaceuticals", "entertainment", "records", "pictures", "studios",
         "international", "worldwide", "global", "capital", "partners", "securities", "insurance", "energy", "petroleum", "oil",
-        "electric", "motor", "labs", "laboratories", "unit", "bureau", "commissioner", "tribunal", "panel", "regulator", "exchange",
+        "electric", "motor", "labs", "laboratories", "project", "unit", "bureau", "commissioner", "tribunal", "panel", "regulator", "exchange",
         "house", "street", "hall", "academy", "institution", "centre", "center", "forum", "network", "broadcasting", "radio", "tv",
         "television", "channel", "magazine", "review", "economist", "monitor", "watch", "fc", "united", "city", "rovers", "athletic",
         "athletics", "cricket", "rugby", "football", "olympic", "committee", "games", "cup", "nations", "republic", "kingdom", "states",

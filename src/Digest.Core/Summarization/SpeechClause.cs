@@ -273,6 +273,13 @@ internal static class SpeechClause
     private static readonly HashSet<string> SpeechNouns = new(StringComparer.Ordinal)
     {
         "message", "view", "verdict", "response", "reply", "answer", "advice", "warning", "argument", "claim", "position", "plea", "promise",
+        "assertion", "insistence", "contention", "belief", "suggestion",
+    };
+
+    /// <summary>Nouns of speech whose "that" clause gives what their owner said: "Sony's assertion that …".</summary>
+    private static readonly HashSet<string> AssertionNouns = new(StringComparer.Ordinal)
+    {
+        "assertion", "insistence", "contention", "belief", "suggestion", "claim", "view", "warning", "argument", "promise",
     };
 
     /// <summary>"His message to the chancellor was: …", "Mr Hale's view is that …": speech framed as a noun, the possessor's.</summary>
@@ -283,6 +290,21 @@ internal static class SpeechClause
             if (t[k].Quoted || !t[k].IsWord || !SpeechNouns.Contains(t[k].Lower))
             {
                 continue;
+            }
+
+            // "despite Sony's assertion that …", "Labour's claim that …": a named owner's words.
+            if (t[k + 1].Is("that") && !t[k + 1].Quoted && AssertionNouns.Contains(t[k].Lower) && t[k - 1].Kind == TokenKind.Possessive && k > 1 && t[k - 2].IsCapitalized && !t[k - 2].Quoted)
+            {
+                var owner = k - 2;
+                while (owner > 0 && t[owner - 1].IsCapitalized && !t[owner - 1].Quoted)
+                {
+                    owner--;
+                }
+
+                if (SpeakerPhrase.Describe([Slice(t, owner, k - 1)]) is NameReferent named)
+                {
+                    return named;
+                }
             }
 
             var be = k + 1;
@@ -583,6 +605,14 @@ internal static class SpeechClause
             return null;
         }
 
+        // "The Commons questions session again saw …": a plural noun inside a compound, an adverb and the subject's verb after it.
+        if (lower == lemma + "s" && hasPrevious && previous.IsCapitalized && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized && PlainWord(next.Lower)
+            && k + 3 < t.Count && t[k + 2].IsWord && NewsLexicon.BetweenSubjectAndVerb.Contains(t[k + 2].Lower) && !Auxiliaries.Contains(t[k + 2].Lower)
+            && t[k + 2].Lower is not ("has" or "have" or "had" or "does" or "did") && t[k + 3].IsWord && (PastVerbs.Contains(t[k + 3].Lower) || t[k + 3].Lower.EndsWith("ed", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
         // "the independent and state sectors", "state schools": "state" before a noun is an adjective.
         if (lower == "state" && hasNext && next.IsWord && !next.Quoted && !(next.Lower is "that" || NewsLexicon.Determiners.Contains(next.Lower) || SubjectPronouns.Contains(next.Lower)))
         {
@@ -839,6 +869,11 @@ internal static class SpeechClause
                 return true;
         }
     }
+
+    /// <summary>A lower-case word that is no function word, pronoun or complementiser: "session" in "questions session".</summary>
+    private static bool PlainWord(string lower) =>
+        !NewsLexicon.Determiners.Contains(lower) && !SubjectPronouns.Contains(lower) && !NewsLexicon.Subordinators.Contains(lower)
+        && !NewsLexicon.BetweenSubjectAndVerb.Contains(lower) && !Auxiliaries.Contains(lower) && lower is not ("that" or "whether" or "why" or "how" or "what" or "him" or "her" or "them" or "us");
 
     /// <summary>"It will open in March, said the producer": a clause before the comma, so the verb is inverted; not an apposition ("Philip Rinaldi, a spokesman, said the…").</summary>
     private static bool ClauseBeforeComma(IReadOnlyList<Token> t, int comma)

@@ -893,6 +893,12 @@ public sealed class AttributionTests
     [InlineData("Ms Pike wants every flat insulated by 2030 but conceded this was ambitious.", "Pike")]
     [InlineData("A Harbour Trust source said: \"The deal is done.\"", "Harbour Trust")]
     [InlineData("When the council announced it had met its target, Mayor Ann Pike said it was only a start.", "Ann Pike")]
+    [InlineData("The scooter will compete with bikes, despite Kestrel's assertion that the two are aimed at different riders.", "Kestrel")]
+    [InlineData("Ann Pike is proud of what the trust has achieved.", "Ann Pike")]
+    [InlineData("Mr Reed instead hailed the council's record.", "Reed")]
+    [InlineData("Fares rose, according to research by the Harbour Policy and Rural Affairs Institute.", "the Harbour Policy and Rural Affairs Institute")]
+    [InlineData("Barclays Bank and Lloyds Bank said rates would rise.", "Barclays Bank; Lloyds Bank")]
+    [InlineData("The Home Office says people will pay more for passports.", "the Home Office")]
     public void Speakers_ReportsOfRound11Shapes_NameTheSpeaker(string sentence, string speaker)
     {
         Last(sentence).ShouldBe(speaker);
@@ -916,6 +922,9 @@ public sealed class AttributionTests
     [InlineData("The two directors are to be questioned by MPs on Monday.")]
     [InlineData("Norvo showcased its new chips at the fair.")]
     [InlineData("When the council announced the closure, shares in the builder fell.")]
+    [InlineData("Fans were angry despite the club's promise that prices would fall.")]
+    [InlineData("The town is proud of its old bridge.")]
+    [InlineData("The Senate questions session again saw senators clash over taxes.")]
     public void Speakers_ShapesLikeRound11sReportsWithoutSpeech_NameNobody(string sentence)
     {
         Last(sentence).ShouldBeNull();
