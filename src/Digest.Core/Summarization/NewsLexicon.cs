@@ -144,7 +144,7 @@ internal static class NewsLexicon
         ["reason"] = ["that"],
         ["call"] = ["for", "on", "it"],
         ["find"] = ["that"],
-        ["rule"] = ["that"],
+        ["rule"] = ["that", "out"],
         ["object"] = ["to"],
         ["lash"] = ["out"],
         ["agree"] = ["that"],

@@ -340,13 +340,14 @@ internal static class SpeechClause
 
     /// <summary>
     /// "The Liberal Democrats said the scheme was unfair, while the Tories insisted it would work": a clause after ", while",
-    /// ", whereas" or ";" with a report of its own by someone named adds its speaker.
+    /// ", whereas", "- but" or ";" with a report of its own by someone named adds its speaker.
     /// </summary>
     private static Referent WithContrastingSpeaker(IReadOnlyList<Token> t, int verb, Referent first)
     {
         for (var m = verb + 1; m + 1 < t.Count; m++)
         {
-            if (t[m].Quoted || !(t[m].Kind == TokenKind.Semicolon || (t[m].IsWord && t[m].Lower is "while" or "whereas" && t[m - 1].Kind == TokenKind.Comma)))
+            if (t[m].Quoted || !(t[m].Kind == TokenKind.Semicolon || (t[m].IsWord && t[m].Lower is "while" or "whereas" && t[m - 1].Kind == TokenKind.Comma)
+                || (t[m].Is("but") && t[m - 1].Kind == TokenKind.Dash)))
             {
                 continue;
             }
@@ -487,6 +488,25 @@ internal static class SpeechClause
                 return null;
             }
 
+            // "Among those reported to have doubts were …", "a man said to be close to him": a reduced passive, someone unnamed.
+            if (lower is "said" or "reported" or "believed" or "thought" or "understood" or "alleged" && hasNext && next.Is("to") && k + 2 < t.Count && t[k + 2].Lower is "have" or "be"
+                && (p is "those" or "people" or "others" or "one" or "some" || (p.EndsWith('s') && p.Length > 3 && !char.IsUpper(previous.Text[0]) && NewsLexicon.ReportingVerb(p) is null)))
+            {
+                return UnnamedReferent.Instance;
+            }
+
+            // "Siemens did not rule out an earlier date", "refused to rule out a rise": a refusal to deny is a report too.
+            if (lemma == "rule" && hasNext && next.Is("out") && p is "not" or "didn't" or "doesn't" or "don't" or "won't" or "to")
+            {
+                var group = k - 1;
+                while (group > 0 && t[group - 1].IsWord && !t[group - 1].Quoted && t[group - 1].Lower is "not" or "did" or "does" or "do" or "has" or "have" or "had" or "refused" or "declined" or "would" or "will")
+                {
+                    group--;
+                }
+
+                return group < k - 1 || p != "to" ? Subject(t, group, k, complement: true) : null;
+            }
+
             if ((NewsLexicon.Determiners.Contains(p) && p is not ("that" or "one" or "some" or "many" or "most" or "several" or "all" or "both" or "few" or "two" or "three" or "four" or "five"))
                 || (NewsLexicon.NotReported.Contains(p) && !carriedOn))
             {
@@ -498,8 +518,10 @@ internal static class SpeechClause
                 return Accepts(t, k, lemma, complement) ? Subject(t, t[k - 2].Lower is "on" ? k - 3 : k - 2, k, complement: true) : null;
             }
 
-            // "rejected suggested revisions", "deeming proposed amendments": a participle before a noun, not a report.
+            // "rejected suggested revisions", "deeming proposed amendments": a participle before a noun, not a report ("The
+            // report recommends gathering …" is one: a noun after its determiner, then the verb).
             if (!char.IsUpper(previous.Text[0]) && !NewsLexicon.BetweenSubjectAndVerb.Contains(p) && !NewsLexicon.Be.Contains(p) && LooksAdjectival(t, k)
+                && !(before > 0 && t[before - 1].IsWord && t[before - 1].Lower is "the" or "a" or "an" or "its" or "their" or "this")
                 && (p.EndsWith("ed", StringComparison.Ordinal) || p.EndsWith("ing", StringComparison.Ordinal) || NewsLexicon.ReportingVerb(p) is not null))
             {
                 return null;
