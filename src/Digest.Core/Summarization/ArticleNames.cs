@@ -265,7 +265,8 @@ internal sealed partial class ArticleNames
         }
 
         // Occurrences come in sentence order, so each name's sentences are sorted.
-        var at = occurrences.GroupBy(o => o.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Sentence).ToList(), StringComparer.Ordinal);
+        // A surname two full names share goes to the one named last outside quotations, which may misspell a name.
+        var at = occurrences.Where(o => !o.Quoted).GroupBy(o => o.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Sentence).ToList(), StringComparer.Ordinal);
         foreach (var o in occurrences)
         {
             o.Entity = Resolve(o.Name, o.Sentence, at) ?? GetOrAdd(o.Name);
@@ -369,8 +370,9 @@ internal sealed partial class ArticleNames
         // A surname two people share: the one named last before this sentence, else the first named after it.
         int Distance(Entity e)
         {
+            var unquoted = e.Mentions.Where(m => !m.Quoted).Select(m => m.Sentence).ToList();
             var (count, at) = occurrences is null
-                ? (e.Mentions.Count, (Func<int, int>)(k => e.Mentions[k].Sentence))
+                ? (unquoted.Count, (Func<int, int>)(k => unquoted[k]))
                 : occurrences.TryGetValue(e.Name, out var list) ? (list.Count, k => list[k]) : (0, _ => 0);
             if (count == 0)
             {

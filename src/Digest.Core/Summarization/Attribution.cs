@@ -99,7 +99,7 @@ internal static class Attribution
         {
             if (!InQuotation(i))
             {
-                return null;
+                return QuotedPhraseGoingOn(i);
             }
 
             for (var j = i - 1; j >= 0; j--)
@@ -126,6 +126,17 @@ internal static class Attribution
 
             return LaterInRun(i);
         }
+
+        /// <summary>
+        /// "Sir John said "substantial progress" had been made." "The government would "need to be creative and responsive".":
+        /// four or more words quoted inside a sentence with no attribution of its own, right after a sentence that
+        /// quoted its speaker, are that speaker's still.
+        /// </summary>
+        private Speaker? QuotedPhraseGoingOn(int i) =>
+            i > 0 && speakers[i - 1] is { } previous && previous.Text != Attribution.Unnamed && sentences[i - 1].HasQuotation
+            && sentences[i].Tokens.Count(t => t.Quoted && t.IsWord) >= 4
+                ? previous
+                : null;
 
         /// <summary>
         /// A quotation after a sentence of narration ("The sessions have been a showcase." "We have had an excellent

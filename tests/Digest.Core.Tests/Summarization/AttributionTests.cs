@@ -983,4 +983,24 @@ public sealed class AttributionTests
             "It also found that tolls could be cut.")
             .ShouldBe([null, Attribution.Unnamed, Attribution.Unnamed]);
     }
+
+    [Fact]
+    public void Speakers_LongerQuotedWordsRightAfterAQuotedReport_AreTheSameSpeakers()
+    {
+        Speakers(
+            "Ann Pike said \"real progress\" had been made, adding that this was \"only a start\".",
+            "Councils and their partners would \"need to work much harder on repairs\".",
+            "Europe is ahead in \"end of life\" schemes.")
+            .ShouldBe(["Ann Pike", "Ann Pike", null]);
+    }
+
+    [Fact]
+    public void Speakers_ASurnameOfTwoSpellings_IsTheOneNamedOutsideQuotations()
+    {
+        Speakers(
+            "Mira Kovacs, 48, says she was let down by the agency.",
+            "\"We knew Myra Kovacs well,\" Ann Pike said.",
+            "Ms Kovacs said she would fight on.")
+            .ShouldBe(["Mira Kovacs", "Ann Pike", "Mira Kovacs"]);
+    }
 }
