@@ -237,9 +237,10 @@ internal sealed partial class ArticleNames
         foreach (var o in occurrences)
         {
             var t = o.Source.Tokens;
-            if (o.End + 2 < t.Count && t[o.End].Kind == TokenKind.OpenParen && t[o.End + 1].IsWord && Entity.IsAcronym(t[o.End + 1].Text) && t[o.End + 2].Kind == TokenKind.CloseParen)
+            var paren = o.End < t.Count && t[o.End].Kind == TokenKind.Possessive ? o.End + 1 : o.End; // "the Film Council's (UKFC) plan"
+            if (paren + 2 < t.Count && t[paren].Kind == TokenKind.OpenParen && t[paren + 1].IsWord && Entity.IsAcronym(t[paren + 1].Text) && t[paren + 2].Kind == TokenKind.CloseParen)
             {
-                acronyms.TryAdd(t[o.End + 1].Text, GetOrAdd(o.Name));
+                acronyms.TryAdd(t[paren + 1].Text, GetOrAdd(o.Name));
             }
         }
 

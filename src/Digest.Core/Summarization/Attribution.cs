@@ -422,7 +422,7 @@ internal static class Attribution
             // A firm by its trade ("the software giant", "the carrier") may be any body the article names; an institution
             // ("the court", "the council") must be called so in its name or beside it.
             bool Fits(Entity e) => e.Kind == EntityKind.Body
-                && (head is null || (NewsLexicon.CompanyNouns.Contains(head) && !NewsLexicon.IsInstitution(e.Name))
+                && (head is null || (NewsLexicon.CompanyNouns.Contains(head) && !NewsLexicon.IsInstitution(e.Name)) || head is "body" or "organisation" or "organization"
                     || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head)
                     || (head == "party" && NewsLexicon.IsPartyName(e.Name)));
 
@@ -522,7 +522,15 @@ internal static class Attribution
                         }
                         else if (SpeechTokens.IsNameWord(t, k - 1) && !NewsLexicon.NotNames.Contains(t[k - 1].Text))
                         {
-                            best = ("the " + t[k - 1].Text + " " + head, Math.Abs(j - i));
+                            // "Public and Commercial Services union members": the whole capitalised name before the head.
+                            var first = k - 1;
+                            while (first > 0 && SpeechTokens.IsNameWord(t, first - 1) && !NewsLexicon.NotNames.Contains(t[first - 1].Text)
+                                || first > 1 && t[first - 1].Lower is "and" or "of" && SpeechTokens.IsNameWord(t, first - 2))
+                            {
+                                first--;
+                            }
+
+                            best = ("the " + string.Join(' ', t.Skip(first).Take(k - first).Select(x => x.Text)) + " " + head, Math.Abs(j - i));
                         }
                     }
                 }

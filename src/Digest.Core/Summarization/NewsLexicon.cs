@@ -432,7 +432,7 @@ internal static class NewsLexicon
         "managers", "users", "consumers", "customers", "shoppers", "respondents", "parents", "teachers", "pupils", "students", "voters",
         "leaders", "figures", "insiders", "pundits", "bankers", "economists", "strategists", "organisers", "organizers", "critics",
         "protesters", "demonstrators", "authorities", "them", "those", "everyone", "nobody", "anyone", "relatives", "neighbours",
-        "neighbors", "passengers", "soldiers", "advocates", "panellists", "panelists", "agencies", "donors",
+        "neighbors", "passengers", "soldiers", "advocates", "panellists", "panelists", "agencies", "donors", "charities",
     };
 
     /// <summary>Nationality adjectives in front of a name: "Russian Dmitry Peskov".</summary>

@@ -483,7 +483,7 @@ internal static class SpeechClause
                 || (t[k - 2].Lower is "on" && k > 2 && t[k - 3].Lower is "went" or "goes" or "go"));
 
             // "amid fears", "despite claims", "following reports", "as expected": a noun or a participle after a preposition.
-            if (!carriedOn && NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that"))
+            if (!carriedOn && NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that" or "to"))
             {
                 return null;
             }
@@ -493,6 +493,22 @@ internal static class SpeechClause
                 && (p is "those" or "people" or "others" or "one" or "some" || (p.EndsWith('s') && p.Length > 3 && !char.IsUpper(previous.Text[0]) && NewsLexicon.ReportingVerb(p) is null)))
             {
                 return UnnamedReferent.Instance;
+            }
+
+            // "That prompted some charities to say …", "which led the union to warn …": the one made to speak is the object.
+            if (p == "to" && lemma is "say" or "warn" or "claim" or "insist" or "argue" or "complain" or "call" or "demand")
+            {
+                var cause = k - 2;
+                while (cause > 0 && cause >= k - 6 && t[cause].IsWord && !t[cause].Quoted && t[cause].Lower is not ("prompted" or "prompting" or "led" or "leading" or "forced" or "moved" or "spurred" or "caused"))
+                {
+                    cause--;
+                }
+
+                if (cause > 0 && cause >= k - 6 && cause < k - 2 && t[cause].Lower is "prompted" or "prompting" or "led" or "leading" or "forced" or "moved" or "spurred" or "caused"
+                    && Accepts(t, k, lemma, complement))
+                {
+                    return SpeakerPhrase.Describe([Slice(t, cause + 1, k - 1)]);
+                }
             }
 
             // "Siemens did not rule out an earlier date", "refused to rule out a rise": a refusal to deny is a report too.
@@ -548,6 +564,22 @@ internal static class SpeechClause
                     && Agent(t, k + 1) is { } agent)
                 {
                     return agent;
+                }
+
+                // "Pensioners are being promised lower bills by the Liberal Democrats": the hearers first, what was promised,
+                // then the speaker after "by".
+                if (lemma is "promise" or "pledge" or "tell" or "warn" or "urge" or "assure" && hasNext && next.IsWord && !next.Quoted && !next.Is("to") && !next.Is("by"))
+                {
+                    var by = k + 1;
+                    while (by < t.Count && by <= k + 5 && t[by].IsWord && !t[by].Quoted && !t[by].Is("by"))
+                    {
+                        by++;
+                    }
+
+                    if (by < t.Count && by <= k + 5 && t[by].Is("by") && Agent(t, by) is { } promisedBy)
+                    {
+                        return promisedBy;
+                    }
                 }
 
                 // "Jurors were told the car was stolen", "…, researchers were told.": the hearers are the subject; someone unnamed spoke.
@@ -901,9 +933,11 @@ internal static class SpeechClause
     private static bool ClauseBeforeComma(IReadOnlyList<Token> t, int comma)
     {
         var start = comma;
-        while (start > 0 && t[start - 1].Kind is not (TokenKind.Comma or TokenKind.Quote or TokenKind.Colon or TokenKind.Semicolon) && !t[start - 1].Quoted)
+        while (start > 0 && (t[start - 1].Kind is not (TokenKind.Comma or TokenKind.Quote or TokenKind.Colon or TokenKind.Semicolon) && !t[start - 1].Quoted
+            || ScareQuoteBefore(t, start) > 0))
         {
-            start--;
+            // "… set their taxes at "reasonable levels" after …, says X": a few words quoted inside the clause are part of it.
+            start = ScareQuoteBefore(t, start) is var open and > 0 ? open : start - 1;
         }
 
         var segment = t.Skip(start).Take(comma - start).ToList();
@@ -952,9 +986,9 @@ internal static class SpeechClause
     {
         for (var i = from; i < t.Count; i++)
         {
-            if (t[i].Kind is TokenKind.Stop or TokenKind.Comma)
+            if (t[i].Kind is TokenKind.Stop or TokenKind.Comma || (t[i].Kind == TokenKind.Dash && i > from))
             {
-                return true;
+                return true; // "…, says the party - and insulation could …"
             }
 
             if (t[i].Quoted || t[i].Kind is TokenKind.Quote or TokenKind.Colon || (t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || NewsLexicon.ReportingVerb(t[i].Lower) is not null)))

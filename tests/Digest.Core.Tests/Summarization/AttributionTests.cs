@@ -902,6 +902,10 @@ public sealed class AttributionTests
     [InlineData("A new model could be years away, though Norvo did not rule out an earlier date.", "Norvo")]
     [InlineData("The Harbour Bank ruled out a cut in rates.", "the Harbour Bank")]
     [InlineData("He backed the plan - but Mr Reed said the council had proposed it first.", "Reed")]
+    [InlineData("Councils should keep rents at \"fair levels\" after a rise of 6%, says the Harbour Trust.", "the Harbour Trust")]
+    [InlineData("The plan would cut bills, says Norvo - and it could save £100 a year.", "Norvo")]
+    [InlineData("Tenants are being promised lower rents by the Harbour Party, as prices rise.", "the Harbour Party")]
+    [InlineData("The row led Norvo to warn that prices would rise.", "Norvo")]
     public void Speakers_ReportsOfRound11Shapes_NameTheSpeaker(string sentence, string speaker)
     {
         Last(sentence).ShouldBe(speaker);
@@ -910,6 +914,7 @@ public sealed class AttributionTests
     [Theory]
     [InlineData("Some 300 tenants were warned they would lose their deposits.")]
     [InlineData("Among those reported to have doubts were Tom Reed and Ann Pike.")]
+    [InlineData("That prompted some charities to say the plan would fail.")]
     [InlineData("In 1998 Ann Pike published Open Roads, now widely seen as the first guide to cycling in cities.")]
     public void Speakers_AnonymousSourcesOfRound11_AreUnnamed(string sentence)
     {
@@ -932,6 +937,8 @@ public sealed class AttributionTests
     [InlineData("Smith was ruled out of the final by injury.")]
     [InlineData("He wants to rule out any doubt.")]
     [InlineData("A man thought to be in his forties was arrested.")]
+    [InlineData("The rain led the club to cancel the match.")]
+    [InlineData("Tenants were promised lower rents.")]
     public void Speakers_ShapesLikeRound11sReportsWithoutSpeech_NameNobody(string sentence)
     {
         Last(sentence).ShouldBeNull();
@@ -1002,5 +1009,24 @@ public sealed class AttributionTests
             "\"We knew Myra Kovacs well,\" Ann Pike said.",
             "Ms Kovacs said she would fight on.")
             .ShouldBe(["Mira Kovacs", "Ann Pike", "Mira Kovacs"]);
+    }
+
+    [Fact]
+    public void Speakers_AnAcronymAfterAPossessiveName_AndTheBody_AreThatName()
+    {
+        Speakers(
+            "The Film Council of America's (FCA) new tool lets parents check their children's computers.",
+            "The FCA said files would not be passed on.",
+            "The industry body also said it would sue more file-swappers.")
+            .ShouldBe([null, "the Film Council of America", "the Film Council of America"]);
+    }
+
+    [Fact]
+    public void Speakers_TheUnion_IsTheWholeNameWrittenBeforeItsHead()
+    {
+        Speakers(
+            "Harbour and Coastal Workers union members will strike on Friday.",
+            "The union says it is worried about pensions.")
+            .ShouldBe([null, "the Harbour and Coastal Workers union"]);
     }
 }
