@@ -1307,11 +1307,12 @@ internal static class SpeechClause
         }
 
         var np = new List<Token>();
-        foreach (var token in segment)
+        for (var i = 0; i < segment.Count; i++)
         {
+            var token = segment[i];
             if (token.Quoted || (token.IsWord && np.Count > 0 && (Auxiliaries.Contains(token.Lower) || PastVerbs.Contains(token.Lower) || NewsLexicon.ReportingVerb(token.Lower) is not null
                 || (token.Lower.EndsWith("ed", StringComparison.Ordinal) && !token.Text.Contains('-') && !char.IsUpper(token.Text[0]))
-                || NewsLexicon.BetweenSubjectAndVerb.Contains(token.Lower))))
+                || NewsLexicon.BetweenSubjectAndVerb.Contains(token.Lower) || PresentVerbBeforeObject(segment, i, np.Count))))
             {
                 break;
             }
@@ -1321,6 +1322,12 @@ internal static class SpeechClause
 
         return np.Count is > 0 and <= 8 ? SpeakerPhrase.Describe([np]) : null;
     }
+
+    /// <summary>"The firm employs 7,600 workers and insists …": a lower-case "-s" form after a noun phrase, before a figure or a determiner, is its verb.</summary>
+    private static bool PresentVerbBeforeObject(IReadOnlyList<Token> segment, int i, int before) =>
+        before >= 2 && !char.IsUpper(segment[i].Text[0]) && segment[i].Lower.EndsWith('s') && !segment[i].Lower.EndsWith("ss", StringComparison.Ordinal)
+        && i + 1 < segment.Count && segment[i + 1].IsWord && !segment[i + 1].Quoted
+        && (char.IsDigit(segment[i + 1].Text[0]) || segment[i + 1].Lower is "a" or "an" or "the" or "its" or "their" or "his" or "her");
 
     /// <summary>"… Iris director Sir Richard Eyre who called …": the noun phrase before the relative pronoun.</summary>
     private static Referent? RelativeAntecedent(IReadOnlyList<Token> t, int relative)

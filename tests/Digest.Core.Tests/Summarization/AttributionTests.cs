@@ -906,6 +906,7 @@ public sealed class AttributionTests
     [InlineData("The plan would cut bills, says Norvo - and it could save £100 a year.", "Norvo")]
     [InlineData("Tenants are being promised lower rents by the Harbour Party, as prices rise.", "the Harbour Party")]
     [InlineData("The row led Norvo to warn that prices would rise.", "Norvo")]
+    [InlineData("Ann Pike refused to rule out a rise in fares.", "Ann Pike")]
     public void Speakers_ReportsOfRound11Shapes_NameTheSpeaker(string sentence, string speaker)
     {
         Last(sentence).ShouldBe(speaker);
@@ -1028,5 +1029,15 @@ public sealed class AttributionTests
             "Harbour and Coastal Workers union members will strike on Friday.",
             "The union says it is worried about pensions.")
             .ShouldBe([null, "the Harbour and Coastal Workers union"]);
+    }
+
+    [Fact]
+    public void Speakers_AFirmThatEmploysAndInsists_SpeaksThroughTheSecondVerb()
+    {
+        Speakers(
+            "Norvo was set up in a garage by two students.",
+            "Now the firm employs 7,600 workers and insists its culture has not changed.")
+            .ShouldBe([null, "Norvo"]);
+        Speakers("The firm employs 7,600 workers and sells a million phones a year.").ShouldBe([null]);
     }
 }
