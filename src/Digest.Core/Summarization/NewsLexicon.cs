@@ -133,6 +133,7 @@ internal static class NewsLexicon
         (["hail", "hails", "hailed"], Complement.Any),
         (["go", "goes", "went"], Complement.Marked),
         (["retort", "retorts", "retorted"], Complement.Any),
+        (["liken", "likens", "likened"], Complement.Marked),
     ];
 
     /// <summary>What must follow a <see cref="Complement.Marked"/> verb (besides a quotation later in the sentence).</summary>
@@ -145,6 +146,7 @@ internal static class NewsLexicon
         ["call"] = ["for", "on", "it"],
         ["find"] = ["that"],
         ["rule"] = ["that", "out"],
+        ["liken"] = ["to"],
         ["object"] = ["to"],
         ["lash"] = ["out"],
         ["agree"] = ["that"],

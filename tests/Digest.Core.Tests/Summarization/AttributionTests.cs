@@ -938,6 +938,7 @@ public sealed class AttributionTests
     [InlineData("Smith was ruled out of the final by injury.")]
     [InlineData("He wants to rule out any doubt.")]
     [InlineData("A man thought to be in his forties was arrested.")]
+    [InlineData("The band's sound has been likened to early punk.")]
     [InlineData("The rain led the club to cancel the match.")]
     [InlineData("Tenants were promised lower rents.")]
     public void Speakers_ShapesLikeRound11sReportsWithoutSpeech_NameNobody(string sentence)
@@ -1039,5 +1040,14 @@ public sealed class AttributionTests
             "Now the firm employs 7,600 workers and insists its culture has not changed.")
             .ShouldBe([null, "Norvo"]);
         Speakers("The firm employs 7,600 workers and sells a million phones a year.").ShouldBe([null]);
+    }
+
+    [Fact]
+    public void Speakers_LikenedTo_IsTheSpeakersComparison()
+    {
+        Speakers(
+            "Ann Pike unveiled a plan for the harbour on Monday.",
+            "It is a scheme which she has likened to the rebuilding of Rotterdam.")
+            .ShouldBe([null, "Ann Pike"]);
     }
 }
