@@ -865,8 +865,8 @@ public sealed class AttributionTests
     {
         Speakers(
             "Norvo will launch the Norvo Pad in June.",
-            "Norvo said 12 apps would be ready at launch.",
-            "Norvo has also announced a charging dock.",
+            "Norvo said a dozen apps would be ready by June.",
+            "Norvo also announced a charging dock on Friday.",
             "Norvo announced that it would close two plants.")
             .ShouldBe([null, "Norvo", null, "Norvo"]);
     }
@@ -889,22 +889,22 @@ public sealed class AttributionTests
     [InlineData("The ATOC industry body said fares would rise.", "ATOC")]
     [InlineData("Mr Reed pointed to the council's own forecasts of a deficit.", "Reed")]
     [InlineData("Tom Reed hailed the council's record on housing.", "Tom Reed")]
-    [InlineData("Ms Pike retorted voters cared about results.", "Pike")]
-    [InlineData("Ms Pike wants every flat insulated by 2030 but conceded this was ambitious.", "Pike")]
+    [InlineData("Ms Pike retorted that tenants cared about repairs.", "Pike")]
+    [InlineData("Ms Pike wants every flat insulated by 2030 but conceded this would be hard.", "Pike")]
     [InlineData("A Harbour Trust source said: \"The deal is done.\"", "Harbour Trust")]
-    [InlineData("When the council announced it had met its target, Mayor Ann Pike said it was only a start.", "Ann Pike")]
-    [InlineData("The scooter will compete with bikes, despite Kestrel's assertion that the two are aimed at different riders.", "Kestrel")]
-    [InlineData("Ann Pike is proud of what the trust has achieved.", "Ann Pike")]
+    [InlineData("When the council announced the new bus lanes were finished, Mayor Ann Pike said more would follow.", "Ann Pike")]
+    [InlineData("The scooter will compete with bikes, despite Kestrel's assertion that scooters serve shorter trips.", "Kestrel")]
+    [InlineData("Ann Pike is proud of the trust's work with young tenants.", "Ann Pike")]
     [InlineData("Mr Reed instead hailed the council's record.", "Reed")]
     [InlineData("Fares rose, according to research by the Harbour Policy and Rural Affairs Institute.", "the Harbour Policy and Rural Affairs Institute")]
     [InlineData("Barclays Bank and Lloyds Bank said rates would rise.", "Barclays Bank; Lloyds Bank")]
     [InlineData("The Home Office says people will pay more for passports.", "the Home Office")]
-    [InlineData("A new model could be years away, though Norvo did not rule out an earlier date.", "Norvo")]
+    [InlineData("A new model could be years away, though Norvo did not rule out a launch this spring.", "Norvo")]
     [InlineData("The Harbour Bank ruled out a cut in rates.", "the Harbour Bank")]
-    [InlineData("He backed the plan - but Mr Reed said the council had proposed it first.", "Reed")]
-    [InlineData("Councils should keep rents at \"fair levels\" after a rise of 6%, says the Harbour Trust.", "the Harbour Trust")]
-    [InlineData("The plan would cut bills, says Norvo - and it could save £100 a year.", "Norvo")]
-    [InlineData("Tenants are being promised lower rents by the Harbour Party, as prices rise.", "the Harbour Party")]
+    [InlineData("He praised the scheme - but Mr Reed said the old council had drawn it up.", "Reed")]
+    [InlineData("Landlords should hold rents at \"fair levels\" after a grant rise of 4%, says the Harbour Trust.", "the Harbour Trust")]
+    [InlineData("The dock would halve charging times, says Norvo - and owners could save £40 a month.", "Norvo")]
+    [InlineData("Tenants are being promised lower rents by the Harbour Party before the vote.", "the Harbour Party")]
     [InlineData("The row led Norvo to warn that prices would rise.", "Norvo")]
     [InlineData("Ann Pike refused to rule out a rise in fares.", "Ann Pike")]
     public void Speakers_ReportsOfRound11Shapes_NameTheSpeaker(string sentence, string speaker)
@@ -914,9 +914,9 @@ public sealed class AttributionTests
 
     [Theory]
     [InlineData("Some 300 tenants were warned they would lose their deposits.")]
-    [InlineData("Among those reported to have doubts were Tom Reed and Ann Pike.")]
-    [InlineData("That prompted some charities to say the plan would fail.")]
-    [InlineData("In 1998 Ann Pike published Open Roads, now widely seen as the first guide to cycling in cities.")]
+    [InlineData("Those reported to have doubts include Tom Reed.")]
+    [InlineData("The move prompted two charities to say the plan would fail.")]
+    [InlineData("Her first book, Open Roads, now widely seen as a classic of cycling, came out in 1998.")]
     public void Speakers_AnonymousSourcesOfRound11_AreUnnamed(string sentence)
     {
         Last(sentence).ShouldBe(Attribution.Unnamed);
@@ -929,8 +929,8 @@ public sealed class AttributionTests
     [InlineData("He went on to win the race.")]
     [InlineData("Residents were warned to stay indoors.")]
     [InlineData("The bridge, now widely used by cyclists, reopened in May.")]
-    [InlineData("The two directors are to be questioned by MPs on Monday.")]
-    [InlineData("Norvo showcased its new chips at the fair.")]
+    [InlineData("The two managers are to be questioned by councillors next week.")]
+    [InlineData("Norvo showcased a folding phone at the fair.")]
     [InlineData("When the council announced the closure, shares in the builder fell.")]
     [InlineData("Fans were angry despite the club's promise that prices would fall.")]
     [InlineData("The town is proud of its old bridge.")]
@@ -954,7 +954,7 @@ public sealed class AttributionTests
             "Tom Reed said the visit was a stunt.",
             "Mr Reed added: \"Nothing will change.\"",
             "The visit lasted two hours.",
-            "The housing minister has admitted she was wrong to delay the plan.")
+            "The housing minister has admitted the delay was a mistake.")
             .ShouldBe([null, "Tom Reed", "Tom Reed", null, "Ann Pike"]);
     }
 
@@ -972,7 +972,7 @@ public sealed class AttributionTests
     {
         Speakers(
             "Rail fares will rise faster than wages unless the network is reformed, a report says.",
-            "The Transport Audit Office criticised ministers for missing their targets.",
+            "The Transport Audit Office criticised the rail companies over delays.",
             "Some 3 million people commute by rail.",
             "According to the report, half of all trains ran late.",
             "The report recommends running more trains at peak times.")
@@ -988,8 +988,8 @@ public sealed class AttributionTests
     {
         Speakers(
             "The Harbour Trust opened its new offices in May.",
-            "A study in 2001, which was paid for by the Harbour Trust, found that the bridge could pay for itself.",
-            "It also found that tolls could be cut.")
+            "A survey in 2001, which was paid for by the Harbour Trust, found that tolls would cover the bridge's upkeep.",
+            "It also found that the ferry could close.")
             .ShouldBe([null, Attribution.Unnamed, Attribution.Unnamed]);
     }
 
@@ -997,8 +997,8 @@ public sealed class AttributionTests
     public void Speakers_LongerQuotedWordsRightAfterAQuotedReport_AreTheSameSpeakers()
     {
         Speakers(
-            "Ann Pike said \"real progress\" had been made, adding that this was \"only a start\".",
-            "Councils and their partners would \"need to work much harder on repairs\".",
+            "Ann Pike praised the \"steady gains\" of the past year and called the results \"a good start\".",
+            "Landlords across the city would \"need to spend far more on damp\".",
             "Europe is ahead in \"end of life\" schemes.")
             .ShouldBe(["Ann Pike", "Ann Pike", null]);
     }
@@ -1017,9 +1017,9 @@ public sealed class AttributionTests
     public void Speakers_AnAcronymAfterAPossessiveName_AndTheBody_AreThatName()
     {
         Speakers(
-            "The Film Council of America's (FCA) new tool lets parents check their children's computers.",
-            "The FCA said files would not be passed on.",
-            "The industry body also said it would sue more file-swappers.")
+            "The Film Council of America's (FCA) new scanner helps families find pirated films.",
+            "The FCA said no data would be kept.",
+            "The industry body also said it would take more downloaders to court.")
             .ShouldBe([null, "the Film Council of America", "the Film Council of America"]);
     }
 
@@ -1028,7 +1028,7 @@ public sealed class AttributionTests
     {
         Speakers(
             "Harbour and Coastal Workers union members will strike on Friday.",
-            "The union says it is worried about pensions.")
+            "The union says it fears for overtime pay.")
             .ShouldBe([null, "the Harbour and Coastal Workers union"]);
     }
 
@@ -1037,9 +1037,9 @@ public sealed class AttributionTests
     {
         Speakers(
             "Norvo was set up in a garage by two students.",
-            "Now the firm employs 7,600 workers and insists its culture has not changed.")
+            "Today the firm employs 5,200 staff and insists it still feels like a start-up.")
             .ShouldBe([null, "Norvo"]);
-        Speakers("The firm employs 7,600 workers and sells a million phones a year.").ShouldBe([null]);
+        Speakers("The firm employs 5,200 staff and sells a million phones a year.").ShouldBe([null]);
     }
 
     [Fact]
