@@ -100,6 +100,12 @@ internal sealed partial class ArticleNames
     private static partial System.Text.RegularExpressions.Regex EnglishSuffix();
     private readonly Dictionary<string, Entity> acronyms = new(StringComparer.Ordinal);
 
+    /// <summary>One-word names written at least once without "the" before them ("Nintendo said").</summary>
+    private readonly HashSet<string> bare = new(StringComparer.Ordinal);
+
+    /// <summary>Names the article writes after "the" every time ("the Nintendo DS").</summary>
+    private readonly HashSet<string> alwaysWithThe = new(StringComparer.Ordinal);
+
     private static readonly HashSet<string> OwnedRoles = new(StringComparer.Ordinal)
     {
         "chief", "executive", "chairman", "chairwoman", "chair", "director", "head", "spokesman", "spokeswoman", "spokesperson", "president",
@@ -231,11 +237,16 @@ internal sealed partial class ArticleNames
         foreach (var o in occurrences)
         {
             var t = o.Source.Tokens;
-            if (o.End + 2 < t.Count && t[o.End].Kind == TokenKind.OpenParen && t[o.End + 1].IsWord && Entity.IsAcronym(t[o.End + 1].Text) && t[o.End + 2].Kind == TokenKind.CloseParen)
+            var paren = o.End < t.Count && t[o.End].Kind == TokenKind.Possessive ? o.End + 1 : o.End; // "the Film Council's (UKFC) plan"
+            if (paren + 2 < t.Count && t[paren].Kind == TokenKind.OpenParen && t[paren + 1].IsWord && Entity.IsAcronym(t[paren + 1].Text) && t[paren + 2].Kind == TokenKind.CloseParen)
             {
-                acronyms.TryAdd(t[o.End + 1].Text, GetOrAdd(o.Name));
+                acronyms.TryAdd(t[paren + 1].Text, GetOrAdd(o.Name));
             }
         }
+
+        static bool AfterThe(Occurrence o) => o.Start > 0 && o.Source.Tokens[o.Start - 1].Is("the");
+        bare.UnionWith(occurrences.Where(o => !o.Name.Contains(' ', StringComparison.Ordinal) && !AfterThe(o)).Select(o => o.Name));
+        alwaysWithThe.UnionWith(occurrences.GroupBy(o => o.Name, StringComparer.Ordinal).Where(g => g.All(AfterThe)).Select(g => g.Key));
 
         // The fullest forms: names of several words no longer name of the article begins or ends with, or spells unspaced.
         var distinct = occurrences.Select(o => o.Name).Distinct(StringComparer.Ordinal).ToList();
@@ -255,7 +266,8 @@ internal sealed partial class ArticleNames
         }
 
         // Occurrences come in sentence order, so each name's sentences are sorted.
-        var at = occurrences.GroupBy(o => o.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Sentence).ToList(), StringComparer.Ordinal);
+        // A surname two full names share goes to the one named last outside quotations, which may misspell a name.
+        var at = occurrences.Where(o => !o.Quoted).GroupBy(o => o.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Sentence).ToList(), StringComparer.Ordinal);
         foreach (var o in occurrences)
         {
             o.Entity = Resolve(o.Name, o.Sentence, at) ?? GetOrAdd(o.Name);
@@ -344,7 +356,7 @@ internal sealed partial class ArticleNames
         var exact = byName.GetValueOrDefault(name);
         var candidates = Entity.IsAcronym(name)
             ? byInitials.GetValueOrDefault(name) ?? []
-            : Longer(name).Where(e => name.Contains(" and ", StringComparison.Ordinal) || !e.Name.Contains(" and ", StringComparison.Ordinal)).ToList();
+            : Longer(name).Where(e => (name.Contains(" and ", StringComparison.Ordinal) || !e.Name.Contains(" and ", StringComparison.Ordinal)) && !Product(name, e)).ToList();
 
         if (candidates.Count == 0)
         {
@@ -359,8 +371,9 @@ internal sealed partial class ArticleNames
         // A surname two people share: the one named last before this sentence, else the first named after it.
         int Distance(Entity e)
         {
+            var unquoted = e.Mentions.Where(m => !m.Quoted).Select(m => m.Sentence).ToList();
             var (count, at) = occurrences is null
-                ? (e.Mentions.Count, (Func<int, int>)(k => e.Mentions[k].Sentence))
+                ? (unquoted.Count, (Func<int, int>)(k => unquoted[k]))
                 : occurrences.TryGetValue(e.Name, out var list) ? (list.Count, k => list[k]) : (0, _ => 0);
             if (count == 0)
             {
@@ -373,6 +386,13 @@ internal sealed partial class ArticleNames
 
         return candidates.OrderBy(Distance).ThenByDescending(e => e.Name.Length).First();
     }
+
+    /// <summary>
+    /// "Nintendo said …" in an article that writes "the Nintendo DS": a firm written on its own is not the longer name
+    /// that begins with it and always takes "the" (its product, a team, a service), as "Gordon" is "Gordon Brown".
+    /// </summary>
+    private bool Product(string name, Entity longer) =>
+        bare.Contains(name) && alwaysWithThe.Contains(longer.Name) && longer.Name.StartsWith(name + " ", StringComparison.Ordinal);
 
     /// <summary>
     /// "Lib Dems" for the "Liberal Democrats" the article names: a name of two or more clipped words, each the start of

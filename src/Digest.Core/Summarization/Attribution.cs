@@ -99,7 +99,7 @@ internal static class Attribution
         {
             if (!InQuotation(i))
             {
-                return null;
+                return QuotedPhraseGoingOn(i);
             }
 
             for (var j = i - 1; j >= 0; j--)
@@ -126,6 +126,17 @@ internal static class Attribution
 
             return LaterInRun(i);
         }
+
+        /// <summary>
+        /// "Sir John said "substantial progress" had been made." "The government would "need to be creative and responsive".":
+        /// four or more words quoted inside a sentence with no attribution of its own, right after a sentence that
+        /// quoted its speaker, are that speaker's still.
+        /// </summary>
+        private Speaker? QuotedPhraseGoingOn(int i) =>
+            i > 0 && speakers[i - 1] is { } previous && previous.Text != Attribution.Unnamed && sentences[i - 1].HasQuotation
+            && sentences[i].Tokens.Count(t => t.Quoted && t.IsWord) >= 4
+                ? previous
+                : null;
 
         /// <summary>
         /// A quotation after a sentence of narration ("The sessions have been a showcase." "We have had an excellent
@@ -179,7 +190,7 @@ internal static class Attribution
             BodyReferent body => Body(body.Head, i) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
-            DocumentReferent => DocumentSource(i) ?? new Speaker(Attribution.Unnamed, null),
+            DocumentReferent => DocumentSource(i) ?? LedeReportAuthor(i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent source => Source(source, i),
             SeveralReferent several => Several(several.Parts.Select(p => Resolve(p, i)).OfType<Speaker>().ToList()),
@@ -250,6 +261,7 @@ internal static class Attribution
             "he" or "she" when i > 0 && speakers[i - 1] is { ThroughSpokesperson: true } spokesperson => spokesperson,
             "he" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'f' } previous ? previous : Person(i, 'm', lede: false),
             "she" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'm' } previous ? previous : Person(i, 'f', lede: false),
+            "it" when i > 0 && phrases[i - 1] is DocumentReferent or SourceReferent { FromDocument: true } && speakers[i - 1] is { } document => document, // "A study found …" "It also found …"
             "it" => Body(null, i),
             "they" or "we" => Group(i),
             _ => null,
@@ -285,6 +297,13 @@ internal static class Attribution
             if (names.ByRole(role.Head, role.Modifiers, i, owner, within: 3) is { } described)
             {
                 return Of(described);
+            }
+
+            // "The home secretary has admitted …" long after "Home Secretary David Blunkett": the office named in full is his,
+            // whoever spoke last.
+            if (role.Modifiers.Count > 0 && names.ByRole(role.Head, role.Modifiers, i, owner) is { } holder && role.Modifiers.All(holder.Roles.Contains))
+            {
+                return Of(holder);
             }
 
             // "Santiago-Ruiz's aunt claims": a relative of someone named, whom the article does not name.
@@ -403,7 +422,7 @@ internal static class Attribution
             // A firm by its trade ("the software giant", "the carrier") may be any body the article names; an institution
             // ("the court", "the council") must be called so in its name or beside it.
             bool Fits(Entity e) => e.Kind == EntityKind.Body
-                && (head is null || (NewsLexicon.CompanyNouns.Contains(head) && !NewsLexicon.IsInstitution(e.Name))
+                && (head is null || (NewsLexicon.CompanyNouns.Contains(head) && !NewsLexicon.IsInstitution(e.Name)) || head is "body" or "organisation" or "organization"
                     || e.Name.Contains(head, StringComparison.OrdinalIgnoreCase) || e.Roles.Contains(head)
                     || (head == "party" && NewsLexicon.IsPartyName(e.Name)));
 
@@ -444,6 +463,16 @@ internal static class Attribution
                 if (names.MentionsIn(j, outsideQuotes: true).FirstOrDefault(Fits) is { } mentioned)
                 {
                     return new Speaker(ArticleNames.Display(mentioned), mentioned);
+                }
+            }
+
+            // "Nintendo's new console will launch in March, the company has announced": a firm the article gives no kind for,
+            // named lately, before any body named anywhere else ("BBC News", "the US and Japan").
+            for (var j = i - 1; head is not null && NewsLexicon.CompanyNouns.Contains(head) && j >= -1 && j >= i - 3; j--)
+            {
+                if (names.MentionsIn(j, outsideQuotes: true).FirstOrDefault(e => e.Kind == EntityKind.Unknown && !e.IsPersonLike && !NewsLexicon.IsInstitution(e.Name)) is { } firm)
+                {
+                    return new Speaker(ArticleNames.Display(firm), firm);
                 }
             }
 
@@ -493,7 +522,15 @@ internal static class Attribution
                         }
                         else if (SpeechTokens.IsNameWord(t, k - 1) && !NewsLexicon.NotNames.Contains(t[k - 1].Text))
                         {
-                            best = ("the " + t[k - 1].Text + " " + head, Math.Abs(j - i));
+                            // "Public and Commercial Services union members": the whole capitalised name before the head.
+                            var first = k - 1;
+                            while (first > 0 && SpeechTokens.IsNameWord(t, first - 1) && !NewsLexicon.NotNames.Contains(t[first - 1].Text)
+                                || first > 1 && t[first - 1].Lower is "and" or "of" && SpeechTokens.IsNameWord(t, first - 2))
+                            {
+                                first--;
+                            }
+
+                            best = ("the " + string.Join(' ', t.Skip(first).Take(k - first).Select(x => x.Text)) + " " + head, Math.Abs(j - i));
                         }
                     }
                 }
@@ -549,6 +586,33 @@ internal static class Attribution
             }
 
             return new Speaker("the " + string.Join(' ', group.Words.Select(w => w.ToLowerInvariant()).SkipWhile(w => w is "the" or "these" or "those")), null);
+        }
+
+        /// <summary>
+        /// "…, a report says." opening an article, then "The National Audit Office praised ministers …": a report the article
+        /// never gives an author for is the first body that speaks in the sentences after the one that introduced it.
+        /// </summary>
+        private Speaker? LedeReportAuthor(int i)
+        {
+            for (var lede = 0; lede <= 1 && lede < sentences.Count; lede++)
+            {
+                if (phrases[lede] is not DocumentReferent)
+                {
+                    continue;
+                }
+
+                for (var j = lede + 1; j < sentences.Count && j <= lede + 3; j++)
+                {
+                    if (j != i && phrases[j] is NameReferent name && names.Find(name.Name, j) is { IsPersonLike: false } body)
+                    {
+                        return new Speaker(ArticleNames.Display(body), body);
+                    }
+                }
+
+                return null;
+            }
+
+            return null;
         }
 
         /// <summary>"a report says": the author of the report the article names elsewhere.</summary>

@@ -48,7 +48,7 @@ internal static class NewsLexicon
         (["acknowledge", "acknowledges", "acknowledged"], Complement.Any),
         (["admit", "admits", "admitted", "admitting"], Complement.Any),
         (["concede", "concedes", "conceded", "conceding"], Complement.Clause),
-        (["announce", "announces", "announced"], Complement.Any),
+        (["announce", "announces", "announced"], Complement.Clause),
         (["confirm", "confirms", "confirmed", "confirming"], Complement.Any),
         (["deny", "denies", "denied", "denying"], Complement.Any),
         (["reveal", "reveals", "revealed"], Complement.Any),
@@ -130,6 +130,10 @@ internal static class NewsLexicon
         (["specify", "specifies", "specified"], Complement.Clause),
         (["reason", "reasons", "reasoned"], Complement.Marked),
         (["flag", "flags", "flagged"], Complement.Marked),
+        (["hail", "hails", "hailed"], Complement.Any),
+        (["go", "goes", "went"], Complement.Marked),
+        (["retort", "retorts", "retorted"], Complement.Any),
+        (["liken", "likens", "likened"], Complement.Marked),
     ];
 
     /// <summary>What must follow a <see cref="Complement.Marked"/> verb (besides a quotation later in the sentence).</summary>
@@ -141,11 +145,12 @@ internal static class NewsLexicon
         ["reason"] = ["that"],
         ["call"] = ["for", "on", "it"],
         ["find"] = ["that"],
-        ["rule"] = ["that"],
+        ["rule"] = ["that", "out"],
+        ["liken"] = ["to"],
         ["object"] = ["to"],
         ["lash"] = ["out"],
         ["agree"] = ["that"],
-        ["point"] = ["out"],
+        ["point"] = ["out", "to"],
         ["continue"] = [":", ","],
         ["propose"] = ["that"],
         ["consider"] = ["that"],
@@ -170,7 +175,7 @@ internal static class NewsLexicon
     public static readonly HashSet<string> StanceAdjectives = new(StringComparer.Ordinal)
     {
         "confident", "hopeful", "optimistic", "pessimistic", "convinced", "adamant", "sure", "certain", "adamant", "insistent", "sceptical",
-        "skeptical", "doubtful", "upbeat", "bullish", "gloomy", "worried", "concerned",
+        "skeptical", "doubtful", "upbeat", "bullish", "gloomy", "worried", "concerned", "proud",
     };
 
     /// <summary>Forms of "be" and the verbs that link a subject to a stance adjective.</summary>
@@ -200,7 +205,7 @@ internal static class NewsLexicon
         "immediately", "subsequently", "simply", "just", "even", "only", "frequently", "often", "always", "yesterday", "today", "tonight",
         "reportedly", "apparently", "initially", "originally", "first", "last", "too", "clearly", "openly", "strongly", "quickly",
         "firmly", "flatly", "angrily", "bluntly", "candidly", "jokingly", "confidently", "cautiously", "previously", "has", "does", "did",
-        "both",
+        "both", "instead",
     };
 
     /// <summary>Determiners and pronouns that make the next word a noun: "the forecast", "its report".</summary>
@@ -265,7 +270,7 @@ internal static class NewsLexicon
         "negotiator", "adviser", "advisor", "aide", "analyst", "economist", "strategist", "correspondent", "reporter", "diplomat",
         "lawmaker", "candidate", "investor", "official", "consultant", "campaigner", "activist", "organiser", "organizer", "deputy",
         "shadow", "acting", "interim", "former", "assistant", "associate", "senior", "junior", "vice", "head", "ceo", "cfo", "cto",
-        "coo", "cio", "vp", "svp", "evp",
+        "coo", "cio", "vp", "svp", "evp", "rival",
     };
 
     /// <summary>Titles that tell a person's sex: "Mr", "Sir" / "Ms", "Dame".</summary>
@@ -285,7 +290,7 @@ internal static class NewsLexicon
     public static readonly HashSet<string> Spokes = new(StringComparer.Ordinal)
     {
         "spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople", "spokespersons", "representative",
-        "representatives", "statement", "statements", "announcement", "press", "release", "letter", "website", "filing",
+        "representatives", "statement", "statements", "announcement", "press", "release", "letter", "website", "filing", "source",
     };
 
     /// <summary>
@@ -369,7 +374,7 @@ internal static class NewsLexicon
         "army", "navy", "force", "executive", "assembly", "council", "alliance", "coalition", "partnership", "holdings", "industries",
         "systems", "technologies", "communications", "telecom", "pharmaceuticals", "entertainment", "records", "pictures", "studios",
         "international", "worldwide", "global", "capital", "partners", "securities", "insurance", "energy", "petroleum", "oil",
-        "electric", "motor", "labs", "laboratories", "unit", "bureau", "commissioner", "tribunal", "panel", "regulator", "exchange",
+        "electric", "motor", "labs", "laboratories", "project", "unit", "bureau", "commissioner", "tribunal", "panel", "regulator", "exchange",
         "house", "street", "hall", "academy", "institution", "centre", "center", "forum", "network", "broadcasting", "radio", "tv",
         "television", "channel", "magazine", "review", "economist", "monitor", "watch", "fc", "united", "city", "rovers", "athletic",
         "athletics", "cricket", "rugby", "football", "olympic", "committee", "games", "cup", "nations", "republic", "kingdom", "states",
@@ -429,7 +434,7 @@ internal static class NewsLexicon
         "managers", "users", "consumers", "customers", "shoppers", "respondents", "parents", "teachers", "pupils", "students", "voters",
         "leaders", "figures", "insiders", "pundits", "bankers", "economists", "strategists", "organisers", "organizers", "critics",
         "protesters", "demonstrators", "authorities", "them", "those", "everyone", "nobody", "anyone", "relatives", "neighbours",
-        "neighbors", "passengers", "soldiers", "advocates", "panellists", "panelists", "agencies", "donors",
+        "neighbors", "passengers", "soldiers", "advocates", "panellists", "panelists", "agencies", "donors", "charities",
     };
 
     /// <summary>Nationality adjectives in front of a name: "Russian Dmitry Peskov".</summary>
@@ -483,6 +488,8 @@ internal static class NewsLexicon
         "unfortunately", "fortunately", "clearly", "obviously", "surely", "certainly", "apparently", "ultimately", "eventually",
         "finally", "interestingly", "importantly", "thankfully", "luckily", "sadly", "frankly", "admittedly", "arguably", "notably",
         "similarly", "additionally", "initially", "originally", "recently", "currently", "previously", "ideally", "naturally",
+        "through", "throughout", "via", "towards", "toward", "upon", "amid", "amidst", "beyond", "behind", "between", "across", "along",
+        "near", "outside", "inside", "below", "above", "beside", "besides", "except", "unless", "whereas", "whilst",
     };
 
     /// <summary>Pronouns a speaker may be given by, with the kind of referent each takes.</summary>

@@ -41,7 +41,7 @@ internal static class SpeechClause
     private static readonly HashSet<string> StrictObjects = new(StringComparer.Ordinal)
     {
         "add", "concede", "note", "ask", "question", "maintain", "observe", "state", "declare", "respond", "comment", "write", "echo",
-        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude",
+        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude", "announce", "showcase",
     };
 
     private static readonly HashSet<string> SpokenWords = new(StringComparer.Ordinal)
@@ -112,7 +112,7 @@ internal static class SpeechClause
 
             if (TryVerb(t, k) is { } referent)
             {
-                return WithContrastingSpeaker(t, k, referent);
+                return MainClauseReport(t, k) ?? WithContrastingSpeaker(t, k, referent);
             }
         }
 
@@ -128,6 +128,29 @@ internal static class SpeechClause
 
         // "Washington reportedly presented a plan": what reports say, from nobody named.
         return t.Any(x => x.IsWord && !x.Quoted && x.Lower is "reportedly") ? UnnamedReferent.Instance : null;
+    }
+
+    /// <summary>
+    /// "When the government announced it had met its target, Tony Blair said …": a report inside a subordinate clause that
+    /// opens the sentence gives way to a report of the main clause after it.
+    /// </summary>
+    private static Referent? MainClauseReport(IReadOnlyList<Token> t, int verb)
+    {
+        var comma = Enumerable.Range(0, t.Count).FirstOrDefault(i => t[i].Kind == TokenKind.Comma, -1);
+        if (comma < verb || !EndsOpeningSubordinateClause(t, comma))
+        {
+            return null;
+        }
+
+        for (var k = comma + 1; k < t.Count; k++)
+        {
+            if (!t[k].Quoted && t[k].IsWord && !char.IsUpper(t[k].Text[0]) && TryVerb(t, k) is { } main)
+            {
+                return WithContrastingSpeaker(t, k, main);
+            }
+        }
+
+        return null;
     }
 
     private static Referent? NamedReportAfter(IReadOnlyList<Token> t, int from)
@@ -230,7 +253,14 @@ internal static class SpeechClause
                     after++;
                 }
 
-                if (after < t.Count && t[after].Is("as") && (t[k - 1].Lower == "widely" ? k >= 2 && NewsLexicon.Be.Contains(t[k - 2].Lower) : be))
+                // "is widely seen as", and in apposition: "…, now widely seen as predicting …".
+                var widely = k - 2;
+                while (widely > 0 && t[widely].IsWord && t[widely].Lower is "now" or "still" or "also")
+                {
+                    widely--;
+                }
+
+                if (after < t.Count && t[after].Is("as") && (t[k - 1].Lower == "widely" ? k >= 2 && (NewsLexicon.Be.Contains(t[k - 2].Lower) || t[widely].Kind == TokenKind.Comma) : be))
                 {
                     return true;
                 }
@@ -243,6 +273,13 @@ internal static class SpeechClause
     private static readonly HashSet<string> SpeechNouns = new(StringComparer.Ordinal)
     {
         "message", "view", "verdict", "response", "reply", "answer", "advice", "warning", "argument", "claim", "position", "plea", "promise",
+        "assertion", "insistence", "contention", "belief", "suggestion",
+    };
+
+    /// <summary>Nouns of speech whose "that" clause gives what their owner said: "Sony's assertion that …".</summary>
+    private static readonly HashSet<string> AssertionNouns = new(StringComparer.Ordinal)
+    {
+        "assertion", "insistence", "contention", "belief", "suggestion", "claim", "view", "warning", "argument", "promise",
     };
 
     /// <summary>"His message to the chancellor was: …", "Mr Hale's view is that …": speech framed as a noun, the possessor's.</summary>
@@ -253,6 +290,21 @@ internal static class SpeechClause
             if (t[k].Quoted || !t[k].IsWord || !SpeechNouns.Contains(t[k].Lower))
             {
                 continue;
+            }
+
+            // "despite Sony's assertion that …", "Labour's claim that …": a named owner's words.
+            if (t[k + 1].Is("that") && !t[k + 1].Quoted && AssertionNouns.Contains(t[k].Lower) && t[k - 1].Kind == TokenKind.Possessive && k > 1 && t[k - 2].IsCapitalized && !t[k - 2].Quoted)
+            {
+                var owner = k - 2;
+                while (owner > 0 && t[owner - 1].IsCapitalized && !t[owner - 1].Quoted)
+                {
+                    owner--;
+                }
+
+                if (SpeakerPhrase.Describe([Slice(t, owner, k - 1)]) is NameReferent named)
+                {
+                    return named;
+                }
             }
 
             var be = k + 1;
@@ -288,13 +340,14 @@ internal static class SpeechClause
 
     /// <summary>
     /// "The Liberal Democrats said the scheme was unfair, while the Tories insisted it would work": a clause after ", while",
-    /// ", whereas" or ";" with a report of its own by someone named adds its speaker.
+    /// ", whereas", "- but" or ";" with a report of its own by someone named adds its speaker.
     /// </summary>
     private static Referent WithContrastingSpeaker(IReadOnlyList<Token> t, int verb, Referent first)
     {
         for (var m = verb + 1; m + 1 < t.Count; m++)
         {
-            if (t[m].Quoted || !(t[m].Kind == TokenKind.Semicolon || (t[m].IsWord && t[m].Lower is "while" or "whereas" && t[m - 1].Kind == TokenKind.Comma)))
+            if (t[m].Quoted || !(t[m].Kind == TokenKind.Semicolon || (t[m].IsWord && t[m].Lower is "while" or "whereas" && t[m - 1].Kind == TokenKind.Comma)
+                || (t[m].Is("but") && t[m - 1].Kind == TokenKind.Dash)))
             {
                 continue;
             }
@@ -430,9 +483,44 @@ internal static class SpeechClause
                 || (t[k - 2].Lower is "on" && k > 2 && t[k - 3].Lower is "went" or "goes" or "go"));
 
             // "amid fears", "despite claims", "following reports", "as expected": a noun or a participle after a preposition.
-            if (!carriedOn && NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that"))
+            if (!carriedOn && NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that" or "to"))
             {
                 return null;
+            }
+
+            // "Among those reported to have doubts were …", "a man said to be close to him": a reduced passive, someone unnamed.
+            if (lower is "said" or "reported" or "believed" or "thought" or "understood" or "alleged" && hasNext && next.Is("to") && k + 2 < t.Count && t[k + 2].Lower is "have" or "be"
+                && (p is "those" or "people" or "others" or "one" or "some" || (p.EndsWith('s') && p.Length > 3 && !char.IsUpper(previous.Text[0]) && NewsLexicon.ReportingVerb(p) is null)))
+            {
+                return UnnamedReferent.Instance;
+            }
+
+            // "That prompted some charities to say …", "which led the union to warn …": the one made to speak is the object.
+            if (p == "to" && lemma is "say" or "warn" or "claim" or "insist" or "argue" or "complain" or "call" or "demand")
+            {
+                var cause = k - 2;
+                while (cause > 0 && cause >= k - 6 && t[cause].IsWord && !t[cause].Quoted && t[cause].Lower is not ("prompted" or "prompting" or "led" or "leading" or "forced" or "moved" or "spurred" or "caused"))
+                {
+                    cause--;
+                }
+
+                if (cause > 0 && cause >= k - 6 && cause < k - 2 && t[cause].Lower is "prompted" or "prompting" or "led" or "leading" or "forced" or "moved" or "spurred" or "caused"
+                    && Accepts(t, k, lemma, complement))
+                {
+                    return SpeakerPhrase.Describe([Slice(t, cause + 1, k - 1)]);
+                }
+            }
+
+            // "Siemens did not rule out an earlier date", "refused to rule out a rise": a refusal to deny is a report too.
+            if (lemma == "rule" && hasNext && next.Is("out") && p is "not" or "didn't" or "doesn't" or "don't" or "won't" or "to")
+            {
+                var group = k - 1;
+                while (group > 0 && t[group - 1].IsWord && !t[group - 1].Quoted && t[group - 1].Lower is "not" or "did" or "does" or "do" or "has" or "have" or "had" or "refused" or "declined" or "would" or "will")
+                {
+                    group--;
+                }
+
+                return group < k - 1 || p != "to" ? Subject(t, group, k, complement: true) : null;
             }
 
             if ((NewsLexicon.Determiners.Contains(p) && p is not ("that" or "one" or "some" or "many" or "most" or "several" or "all" or "both" or "few" or "two" or "three" or "four" or "five"))
@@ -446,8 +534,10 @@ internal static class SpeechClause
                 return Accepts(t, k, lemma, complement) ? Subject(t, t[k - 2].Lower is "on" ? k - 3 : k - 2, k, complement: true) : null;
             }
 
-            // "rejected suggested revisions", "deeming proposed amendments": a participle before a noun, not a report.
+            // "rejected suggested revisions", "deeming proposed amendments": a participle before a noun, not a report ("The
+            // report recommends gathering …" is one: a noun after its determiner, then the verb).
             if (!char.IsUpper(previous.Text[0]) && !NewsLexicon.BetweenSubjectAndVerb.Contains(p) && !NewsLexicon.Be.Contains(p) && LooksAdjectival(t, k)
+                && !(before > 0 && t[before - 1].IsWord && t[before - 1].Lower is "the" or "a" or "an" or "its" or "their" or "this")
                 && (p.EndsWith("ed", StringComparison.Ordinal) || p.EndsWith("ing", StringComparison.Ordinal) || NewsLexicon.ReportingVerb(p) is not null))
             {
                 return null;
@@ -461,8 +551,9 @@ internal static class SpeechClause
 
             if (NewsLexicon.Be.Contains(p) || (k > 1 && NewsLexicon.Be.Contains(t[k - 2].Lower) && NewsLexicon.BetweenSubjectAndVerb.Contains(p)))
             {
-                // "which could be said to lead", "might be described as": a manner of speaking, nobody's report.
-                if (p == "be" && before > 0 && t[before - 1].IsWord && !t[before - 1].Quoted && t[before - 1].Lower is "could" or "might" or "can" or "may" or "would" or "should")
+                // "which could be said to lead", "might be described as": a manner of speaking, nobody's report; "are to be
+                // questioned by MPs", "will be criticised by": what is yet to happen.
+                if (p == "be" && before > 0 && t[before - 1].IsWord && !t[before - 1].Quoted && t[before - 1].Lower is "could" or "might" or "can" or "may" or "would" or "should" or "to" or "will" or "must" or "shall")
                 {
                     return null;
                 }
@@ -475,8 +566,24 @@ internal static class SpeechClause
                     return agent;
                 }
 
+                // "Pensioners are being promised lower bills by the Liberal Democrats": the hearers first, what was promised,
+                // then the speaker after "by".
+                if (lemma is "promise" or "pledge" or "tell" or "warn" or "urge" or "assure" && hasNext && next.IsWord && !next.Quoted && !next.Is("to") && !next.Is("by"))
+                {
+                    var by = k + 1;
+                    while (by < t.Count && by <= k + 5 && t[by].IsWord && !t[by].Quoted && !t[by].Is("by"))
+                    {
+                        by++;
+                    }
+
+                    if (by < t.Count && by <= k + 5 && t[by].Is("by") && Agent(t, by) is { } promisedBy)
+                    {
+                        return promisedBy;
+                    }
+                }
+
                 // "Jurors were told the car was stolen", "…, researchers were told.": the hearers are the subject; someone unnamed spoke.
-                if (lower == "told" && p is "was" or "were" or "been" or "being" && ToldTheHearers(t, k))
+                if (lower is "told" or "warned" && p is "was" or "were" or "been" or "being" && ToldTheHearers(t, k))
                 {
                     return UnnamedReferent.Instance;
                 }
@@ -548,6 +655,14 @@ internal static class SpeechClause
         if ((lower == lemma || lower == lemma + "s") && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized
             && (Auxiliaries.Contains(next.Lower) || PastVerbs.Contains(next.Lower) || NewsLexicon.ReportingVerb(next.Lower) is not null
                 || (next.Lower.EndsWith("ed", StringComparison.Ordinal) && next.Lower.Length > 4)))
+        {
+            return null;
+        }
+
+        // "The Commons questions session again saw …": a plural noun inside a compound, an adverb and the subject's verb after it.
+        if (lower == lemma + "s" && hasPrevious && previous.IsCapitalized && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized && PlainWord(next.Lower)
+            && k + 3 < t.Count && t[k + 2].IsWord && NewsLexicon.BetweenSubjectAndVerb.Contains(t[k + 2].Lower) && !Auxiliaries.Contains(t[k + 2].Lower)
+            && t[k + 2].Lower is not ("has" or "have" or "had" or "does" or "did") && t[k + 3].IsWord && (PastVerbs.Contains(t[k + 3].Lower) || t[k + 3].Lower.EndsWith("ed", StringComparison.Ordinal)))
         {
             return null;
         }
@@ -756,9 +871,11 @@ internal static class SpeechClause
                     return true;
                 }
 
-                if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that")
+                // "conceded a goal", "noted the rise", "announced a new phone"; but "conceded this was ambitious" is a clause.
+                if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that"
+                    && !(next.Lower is "this" or "these" or "those" && k + 2 < t.Count && t[k + 2].IsWord && (NewsLexicon.Be.Contains(t[k + 2].Lower) || NewsLexicon.NotReported.Contains(t[k + 2].Lower) || t[k + 2].Lower is "has" or "had" or "have")))
                 {
-                    return false; // "conceded a goal", "noted the rise"
+                    return false;
                 }
 
                 return !(lemma is "expect" or "think" or "hope" or "fear" or "feel" && hasNext && next.Is("to"));
@@ -767,6 +884,25 @@ internal static class SpeechClause
                 {
                     // "issued a warning that…", "issued a statement saying…"
                     return Enumerable.Range(k + 1, Math.Min(3, t.Count - k - 1)).Any(i => t[i].IsWord && IssuedSpeech.Contains(t[i].Lower));
+                }
+
+                // "The Tory leader went on: …", not "went on holiday", "went on to win".
+                if (lemma == "go")
+                {
+                    return hasNext && next.Is("on") && k + 2 < t.Count && t[k + 2].Kind == TokenKind.Colon;
+                }
+
+                // "Mr Howard pointed to the forecasts", "He points to …": a person citing; not "The figures point to a slowdown".
+                if (lemma == "point" && hasNext && next.Is("to"))
+                {
+                    var subject = k - 1;
+                    while (subject > 0 && t[subject].IsWord && NewsLexicon.BetweenSubjectAndVerb.Contains(t[subject].Lower))
+                    {
+                        subject--;
+                    }
+
+                    return subject >= 0 && t[subject].IsWord && !t[subject].Quoted
+                        && (t[subject].Lower is "he" or "she" || (t[subject].IsCapitalized && subject > 0 && !NewsLexicon.NotNames.Contains(t[subject].Text)));
                 }
 
                 var markers = NewsLexicon.MarkersOf(lemma);
@@ -788,13 +924,20 @@ internal static class SpeechClause
         }
     }
 
+    /// <summary>A lower-case word that is no function word, pronoun or complementiser: "session" in "questions session".</summary>
+    private static bool PlainWord(string lower) =>
+        !NewsLexicon.Determiners.Contains(lower) && !SubjectPronouns.Contains(lower) && !NewsLexicon.Subordinators.Contains(lower)
+        && !NewsLexicon.BetweenSubjectAndVerb.Contains(lower) && !Auxiliaries.Contains(lower) && lower is not ("that" or "whether" or "why" or "how" or "what" or "him" or "her" or "them" or "us");
+
     /// <summary>"It will open in March, said the producer": a clause before the comma, so the verb is inverted; not an apposition ("Philip Rinaldi, a spokesman, said the…").</summary>
     private static bool ClauseBeforeComma(IReadOnlyList<Token> t, int comma)
     {
         var start = comma;
-        while (start > 0 && t[start - 1].Kind is not (TokenKind.Comma or TokenKind.Quote or TokenKind.Colon or TokenKind.Semicolon) && !t[start - 1].Quoted)
+        while (start > 0 && (t[start - 1].Kind is not (TokenKind.Comma or TokenKind.Quote or TokenKind.Colon or TokenKind.Semicolon) && !t[start - 1].Quoted
+            || ScareQuoteBefore(t, start) > 0))
         {
-            start--;
+            // "… set their taxes at "reasonable levels" after …, says X": a few words quoted inside the clause are part of it.
+            start = ScareQuoteBefore(t, start) is var open and > 0 ? open : start - 1;
         }
 
         var segment = t.Skip(start).Take(comma - start).ToList();
@@ -843,9 +986,9 @@ internal static class SpeechClause
     {
         for (var i = from; i < t.Count; i++)
         {
-            if (t[i].Kind is TokenKind.Stop or TokenKind.Comma)
+            if (t[i].Kind is TokenKind.Stop or TokenKind.Comma || (t[i].Kind == TokenKind.Dash && i > from))
             {
-                return true;
+                return true; // "…, says the party - and insulation could …"
             }
 
             if (t[i].Quoted || t[i].Kind is TokenKind.Quote or TokenKind.Colon || (t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || NewsLexicon.ReportingVerb(t[i].Lower) is not null)))
@@ -1164,11 +1307,12 @@ internal static class SpeechClause
         }
 
         var np = new List<Token>();
-        foreach (var token in segment)
+        for (var i = 0; i < segment.Count; i++)
         {
+            var token = segment[i];
             if (token.Quoted || (token.IsWord && np.Count > 0 && (Auxiliaries.Contains(token.Lower) || PastVerbs.Contains(token.Lower) || NewsLexicon.ReportingVerb(token.Lower) is not null
                 || (token.Lower.EndsWith("ed", StringComparison.Ordinal) && !token.Text.Contains('-') && !char.IsUpper(token.Text[0]))
-                || NewsLexicon.BetweenSubjectAndVerb.Contains(token.Lower))))
+                || NewsLexicon.BetweenSubjectAndVerb.Contains(token.Lower) || PresentVerbBeforeObject(segment, i, np.Count))))
             {
                 break;
             }
@@ -1178,6 +1322,12 @@ internal static class SpeechClause
 
         return np.Count is > 0 and <= 8 ? SpeakerPhrase.Describe([np]) : null;
     }
+
+    /// <summary>"The firm employs 7,600 workers and insists …": a lower-case "-s" form after a noun phrase, before a figure or a determiner, is its verb.</summary>
+    private static bool PresentVerbBeforeObject(IReadOnlyList<Token> segment, int i, int before) =>
+        before >= 2 && !char.IsUpper(segment[i].Text[0]) && segment[i].Lower.EndsWith('s') && !segment[i].Lower.EndsWith("ss", StringComparison.Ordinal)
+        && i + 1 < segment.Count && segment[i + 1].IsWord && !segment[i + 1].Quoted
+        && (char.IsDigit(segment[i + 1].Text[0]) || segment[i + 1].Lower is "a" or "an" or "the" or "its" or "their" or "his" or "her");
 
     /// <summary>"… Iris director Sir Richard Eyre who called …": the noun phrase before the relative pronoun.</summary>
     private static Referent? RelativeAntecedent(IReadOnlyList<Token> t, int relative)

@@ -291,7 +291,7 @@ internal static class SpeechTokens
                     continue;
                 }
 
-                if (lower is "and" or "&" && (end - start == 1 || chained) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
+                if (lower is "and" or "&" && (end - start == 1 || chained || EndsAsBodyAfter(tokens, end, to, start)) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
                 {
                     end++;
                     continue;
@@ -305,6 +305,26 @@ internal static class SpeechTokens
         }
 
         return runs;
+    }
+
+    /// <summary>
+    /// "the Pew Internet and American Life Project": the capitalised words after "and" run on to a body's head noun, and
+    /// those before it do not end in one ("Barclays Bank and Lloyds Bank" are two).
+    /// </summary>
+    private static bool EndsAsBodyAfter(IReadOnlyList<Token> tokens, int and, int to, int start)
+    {
+        if (NewsLexicon.BodyHeads.Contains(tokens[and - 1].Text))
+        {
+            return false;
+        }
+
+        var end = and + 1;
+        while (end < to && IsNameWord(tokens, end))
+        {
+            end++;
+        }
+
+        return end - and > 2 && NewsLexicon.BodyHeads.Contains(tokens[end - 1].Text) && and - start >= 2;
     }
 
     private static readonly HashSet<string> Calendar = new(StringComparer.OrdinalIgnoreCase)

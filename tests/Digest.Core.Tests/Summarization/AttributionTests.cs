@@ -849,4 +849,205 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Fact]
+    public void Speakers_APrepositionOpeningASentence_IsNoName()
+    {
+        Speakers(
+            "Mira Kovac, 48, says she was let down by the agency.",
+            "Through a former colleague, she made contact with the ministry.",
+            "She says she was promised a pension.")
+            .ShouldBe(["Mira Kovac", null, "Mira Kovac"]);
+    }
+
+    [Fact]
+    public void Speakers_AFirmIsNotTheProductNamedAfterIt()
+    {
+        Speakers(
+            "Norvo will launch the Norvo Pad in June.",
+            "Norvo said a dozen apps would be ready by June.",
+            "Norvo also announced a charging dock on Friday.",
+            "Norvo announced that it would close two plants.")
+            .ShouldBe([null, "Norvo", null, "Norvo"]);
+    }
+
+    [Fact]
+    public void Speakers_TheCompany_IsAFirmNamedLatelyBeforeAnyPlace()
+    {
+        Speakers(
+            "Kestrel makes electric scooters in Leeds.",
+            "Its new model will go on sale in the US and Japan in May, the company has announced.")
+            .ShouldBe([null, "Kestrel"]);
+        Speakers(
+            "Norvo showed off a faster modem at the fair.",
+            "The Swedish company said it would ship in June.")
+            .ShouldBe([null, "Norvo"]);
+    }
+
+    [Theory]
+    [InlineData("Rival Kestrel has said it will cut prices.", "Kestrel")]
+    [InlineData("The ATOC industry body said fares would rise.", "ATOC")]
+    [InlineData("Mr Reed pointed to the council's own forecasts of a deficit.", "Reed")]
+    [InlineData("Tom Reed hailed the council's record on housing.", "Tom Reed")]
+    [InlineData("Ms Pike retorted that tenants cared about repairs.", "Pike")]
+    [InlineData("Ms Pike wants every flat insulated by 2030 but conceded this would be hard.", "Pike")]
+    [InlineData("A Harbour Trust source said: \"The deal is done.\"", "Harbour Trust")]
+    [InlineData("When the council announced the new bus lanes were finished, Mayor Ann Pike said more would follow.", "Ann Pike")]
+    [InlineData("The scooter will compete with bikes, despite Kestrel's assertion that scooters serve shorter trips.", "Kestrel")]
+    [InlineData("Ann Pike is proud of the trust's work with young tenants.", "Ann Pike")]
+    [InlineData("Mr Reed instead hailed the council's record.", "Reed")]
+    [InlineData("Fares rose, according to research by the Harbour Policy and Rural Affairs Institute.", "the Harbour Policy and Rural Affairs Institute")]
+    [InlineData("Barclays Bank and Lloyds Bank said rates would rise.", "Barclays Bank; Lloyds Bank")]
+    [InlineData("The Home Office says people will pay more for passports.", "the Home Office")]
+    [InlineData("A new model could be years away, though Norvo did not rule out a launch this spring.", "Norvo")]
+    [InlineData("The Harbour Bank ruled out a cut in rates.", "the Harbour Bank")]
+    [InlineData("He praised the scheme - but Mr Reed said the old council had drawn it up.", "Reed")]
+    [InlineData("Landlords should hold rents at \"fair levels\" after a grant rise of 4%, says the Harbour Trust.", "the Harbour Trust")]
+    [InlineData("The dock would halve charging times, says Norvo - and owners could save £40 a month.", "Norvo")]
+    [InlineData("Tenants are being promised lower rents by the Harbour Party before the vote.", "the Harbour Party")]
+    [InlineData("The row led Norvo to warn that prices would rise.", "Norvo")]
+    [InlineData("Ann Pike refused to rule out a rise in fares.", "Ann Pike")]
+    public void Speakers_ReportsOfRound11Shapes_NameTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Some 300 tenants were warned they would lose their deposits.")]
+    [InlineData("Those reported to have doubts include Tom Reed.")]
+    [InlineData("The move prompted two charities to say the plan would fail.")]
+    [InlineData("Her first book, Open Roads, now widely seen as a classic of cycling, came out in 1998.")]
+    public void Speakers_AnonymousSourcesOfRound11_AreUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("The figures point to a slowdown in building.")]
+    [InlineData("All the evidence pointed to a fault in the wiring.")]
+    [InlineData("She went on holiday in May.")]
+    [InlineData("He went on to win the race.")]
+    [InlineData("Residents were warned to stay indoors.")]
+    [InlineData("The bridge, now widely used by cyclists, reopened in May.")]
+    [InlineData("The two managers are to be questioned by councillors next week.")]
+    [InlineData("Norvo showcased a folding phone at the fair.")]
+    [InlineData("When the council announced the closure, shares in the builder fell.")]
+    [InlineData("Fans were angry despite the club's promise that prices would fall.")]
+    [InlineData("The town is proud of its old bridge.")]
+    [InlineData("The Senate questions session again saw senators clash over taxes.")]
+    [InlineData("Smith was ruled out of the final by injury.")]
+    [InlineData("He wants to rule out any doubt.")]
+    [InlineData("A man thought to be in his forties was arrested.")]
+    [InlineData("The band's sound has been likened to early punk.")]
+    [InlineData("The rain led the club to cancel the match.")]
+    [InlineData("Tenants were promised lower rents.")]
+    public void Speakers_ShapesLikeRound11sReportsWithoutSpeech_NameNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_AnOfficeNamedInFull_IsItsHolderWhoeverSpokeLast()
+    {
+        Speakers(
+            "Tom Reed met Housing Minister Ann Pike in Leeds on Monday.",
+            "Tom Reed said the visit was a stunt.",
+            "Mr Reed added: \"Nothing will change.\"",
+            "The visit lasted two hours.",
+            "The housing minister has admitted the delay was a mistake.")
+            .ShouldBe([null, "Tom Reed", "Tom Reed", null, "Ann Pike"]);
+    }
+
+    [Fact]
+    public void Speakers_WentOnWithAColon_ContinuesTheSpeaker()
+    {
+        Speakers(
+            "Tory leader Ann Pike spoke in Leeds.",
+            "The Tory leader went on: \"Nothing will change.\"")
+            .ShouldBe([null, "Ann Pike"]);
+    }
+
+    [Fact]
+    public void Speakers_AReportWithoutAnAuthor_IsTheBodyThatSpeaksAfterTheLede()
+    {
+        Speakers(
+            "Rail fares will rise faster than wages unless the network is reformed, a report says.",
+            "The Transport Audit Office criticised the rail companies over delays.",
+            "Some 3 million people commute by rail.",
+            "According to the report, half of all trains ran late.",
+            "The report recommends running more trains at peak times.")
+            .ShouldBe(["the Transport Audit Office", "the Transport Audit Office", null, "the Transport Audit Office", "the Transport Audit Office"]);
+        Speakers(
+            "Rail fares will rise faster than wages, a report says.",
+            "Tom Reed said the figures were alarming.")
+            .ShouldBe([Attribution.Unnamed, "Tom Reed"]);
+    }
+
+    [Fact]
+    public void Speakers_ItAfterAStudy_IsTheStudysSource()
+    {
+        Speakers(
+            "The Harbour Trust opened its new offices in May.",
+            "A survey in 2001, which was paid for by the Harbour Trust, found that tolls would cover the bridge's upkeep.",
+            "It also found that the ferry could close.")
+            .ShouldBe([null, Attribution.Unnamed, Attribution.Unnamed]);
+    }
+
+    [Fact]
+    public void Speakers_LongerQuotedWordsRightAfterAQuotedReport_AreTheSameSpeakers()
+    {
+        Speakers(
+            "Ann Pike praised the \"steady gains\" of the past year and called the results \"a good start\".",
+            "Landlords across the city would \"need to spend far more on damp\".",
+            "Europe is ahead in \"end of life\" schemes.")
+            .ShouldBe(["Ann Pike", "Ann Pike", null]);
+    }
+
+    [Fact]
+    public void Speakers_ASurnameOfTwoSpellings_IsTheOneNamedOutsideQuotations()
+    {
+        Speakers(
+            "Mira Kovacs, 48, says she was let down by the agency.",
+            "\"We knew Myra Kovacs well,\" Ann Pike said.",
+            "Ms Kovacs said she would fight on.")
+            .ShouldBe(["Mira Kovacs", "Ann Pike", "Mira Kovacs"]);
+    }
+
+    [Fact]
+    public void Speakers_AnAcronymAfterAPossessiveName_AndTheBody_AreThatName()
+    {
+        Speakers(
+            "The Film Council of America's (FCA) new scanner helps families find pirated films.",
+            "The FCA said no data would be kept.",
+            "The industry body also said it would take more downloaders to court.")
+            .ShouldBe([null, "the Film Council of America", "the Film Council of America"]);
+    }
+
+    [Fact]
+    public void Speakers_TheUnion_IsTheWholeNameWrittenBeforeItsHead()
+    {
+        Speakers(
+            "Harbour and Coastal Workers union members will strike on Friday.",
+            "The union says it fears for overtime pay.")
+            .ShouldBe([null, "the Harbour and Coastal Workers union"]);
+    }
+
+    [Fact]
+    public void Speakers_AFirmThatEmploysAndInsists_SpeaksThroughTheSecondVerb()
+    {
+        Speakers(
+            "Norvo was set up in a garage by two students.",
+            "Today the firm employs 5,200 staff and insists it still feels like a start-up.")
+            .ShouldBe([null, "Norvo"]);
+        Speakers("The firm employs 5,200 staff and sells a million phones a year.").ShouldBe([null]);
+    }
+
+    [Fact]
+    public void Speakers_LikenedTo_IsTheSpeakersComparison()
+    {
+        Speakers(
+            "Ann Pike unveiled a plan for the harbour on Monday.",
+            "It is a scheme which she has likened to the rebuilding of Rotterdam.")
+            .ShouldBe([null, "Ann Pike"]);
+    }
 }
