@@ -849,4 +849,23 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    // Round 11b: constructions of technology news (firms, products, their spokespeople and reports).
+
+    [Theory]
+    [InlineData("Forty lawsuits against people alleged to have shared films were filed by the Harbour Trust.")]
+    [InlineData("Two men thought to be behind the scam were held in Leeds.")]
+    [InlineData("A firm said to be worth $2bn has bought the app.")]
+    public void Speakers_APassiveShortenedInsideANounPhrase_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("The two men are alleged to have stolen the laptops.")]
+    [InlineData("The chip maker is said to be planning a cheaper model.")]
+    public void Speakers_TheSamePassiveAsTheSentencesVerb_IsStillUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
 }
