@@ -110,6 +110,11 @@ internal static class SpeechClause
                 continue; // a capitalised "States", "Reports" is a name's word or a heading's
             }
 
+            if (InConditionalClause(t, k))
+            {
+                continue; // "if they think they were overcharged": a view supposed, not reported
+            }
+
             if (TryVerb(t, k) is { } referent)
             {
                 return WithContrastingSpeaker(t, k, referent);
@@ -576,6 +581,28 @@ internal static class SpeechClause
         var followedBy = hasNext ? next.Kind : TokenKind.Stop;
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    /// <summary>
+    /// The word at k lies in a clause of condition or doubt opened by "if", "unless" or "whether" with no comma, colon or
+    /// quotation between: "can claim damages if they think they were misled", "unclear whether the firm believes it".
+    /// </summary>
+    private static bool InConditionalClause(IReadOnlyList<Token> t, int k)
+    {
+        for (var i = k - 1; i >= 0; i--)
+        {
+            if (t[i].Quoted || t[i].Kind is TokenKind.Comma or TokenKind.Colon or TokenKind.Semicolon or TokenKind.Quote or TokenKind.Stop)
+            {
+                return false;
+            }
+
+            if (t[i].IsWord && t[i].Lower is "if" or "unless" or "whether")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -868,4 +868,21 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(Attribution.Unnamed);
     }
+
+    [Theory]
+    [InlineData("Buyers can claim up to $500 back if they think the phone was faulty.")]
+    [InlineData("It is not clear whether the chip maker believes the figures.")]
+    [InlineData("The refund is paid unless the shop says the box was opened.")]
+    public void Speakers_AViewOnlySupposedInAConditionalClause_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("If the launch slips, analysts warn, the price will fall.")]
+    [InlineData("Norvo said that if the tests go well the phone will ship in May.")]
+    public void Speakers_AReportOutsideTheConditionalClause_IsStillRead(string sentence)
+    {
+        Last(sentence).ShouldNotBeNull();
+    }
 }
