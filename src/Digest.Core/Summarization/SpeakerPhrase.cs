@@ -15,8 +15,8 @@ internal sealed record RoleReferent(string Head, IReadOnlyList<string> Modifiers
 /// <summary>A relative named by first name, "his wife, Sheila": the family name comes from the person "his" points to.</summary>
 internal sealed record RelativeReferent(string FirstName, char Of) : Referent;
 
-/// <summary>A body by its kind: "the company", "the council".</summary>
-internal sealed record BodyReferent(string Head, bool Indefinite = false) : Referent;
+/// <summary>A body by its kind: "the company", "the council"; <c>NamedOnly</c>: one the article names, else someone unnamed ("a company spokesman").</summary>
+internal sealed record BodyReferent(string Head, bool Indefinite = false, bool NamedOnly = false) : Referent;
 
 /// <summary>A definite group named by a common noun: "the tobacco companies", "the judges".</summary>
 internal sealed record GroupReferent(string Head, IReadOnlyList<string> Words) : Referent;
@@ -444,6 +444,13 @@ internal static class SpeakerPhrase
             }
 
             var body = modifierName ?? postName ?? possessorName;
+
+            // "an agency statement", "a company spokeswoman": the body the noun before it stands for, as "the agency" would.
+            if (body is null && modifiers.LastOrDefault(m => NewsLexicon.BodyNouns.Contains(m) && !IsPlural(m) && !NewsLexicon.Spokes.Contains(m) && m is not "media") is { } bodyNoun)
+            {
+                return (new BodyReferent(bodyNoun, NamedOnly: true), true);
+            }
+
             if (body is null)
             {
                 // "the statement" is one named before; "a spokeswoman" of no named body is anonymous.

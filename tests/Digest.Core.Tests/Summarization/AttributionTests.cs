@@ -885,4 +885,14 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldNotBeNull();
     }
+
+    [Fact]
+    public void Speakers_AStatementOrSpokesmanOfABodyNoun_IsTheBodyTheArticleNames()
+    {
+        Speakers(
+            "The Kestrel Agency runs its checks on computers built in the 1970s.",
+            "\"Failure to act will carry large risks,\" said an agency statement.",
+            "A company spokesman said the plan was on track.")
+            .ShouldBe([null, "the Kestrel Agency", Attribution.Unnamed]);
+    }
 }
