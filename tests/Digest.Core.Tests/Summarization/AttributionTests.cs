@@ -895,4 +895,12 @@ public sealed class AttributionTests
             "A company spokesman said the plan was on track.")
             .ShouldBe([null, "the Kestrel Agency", Attribution.Unnamed]);
     }
+
+    [Theory]
+    [InlineData("Lena Moss & Partners said the shop would be sold.", "Lena Moss & Partners")]
+    [InlineData("Harbour & Vale said its profits rose.", "Harbour & Vale")]
+    public void Speakers_AnAmpersandJoinsOneName(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
