@@ -506,6 +506,7 @@ internal sealed partial class ArticleNames
                 {
                     e.BodyEvidence += 2;
                     e.Roles.UnionWith(roleWords); // "telecoms regulator Ofcom" is "the regulator" later
+                    e.Roles.Add(SpeakerPhrase.Singular(adjacent)); // "administrators Rob Kent & Partners" is "the administrator" too
                     e.Company |= NewsLexicon.CompanyNouns.Contains(adjacent);
                 }
             }

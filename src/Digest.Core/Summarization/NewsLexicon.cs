@@ -341,7 +341,7 @@ internal static class NewsLexicon
         "exchange", "market", "university", "college", "school", "hospital", "trust", "foundation", "society", "bureau", "unit",
         "division", "subsidiary", "owner", "owners", "parent", "entity", "outlet", "channel", "station", "programme", "program",
         "council's", "government's", "state", "states", "country", "countries", "nation", "nations", "city", "region", "regions",
-        "media", "press", "think-tank", "thinktank",
+        "media", "press", "think-tank", "thinktank", "administrator", "administrators", "liquidator", "liquidators",
     };
 
     /// <summary>

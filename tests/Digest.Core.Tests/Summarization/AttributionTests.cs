@@ -903,4 +903,15 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_TheAdministratorOfAFirm_IsTheBodyCalledSo()
+    {
+        Speakers(
+            "Tessa Games called in administrators Rob Kent & Partners on Friday.",
+            "The administrator said it would pay the staff by Christmas.",
+            "It said it was hopeful of a quick sale.",
+            "The administrator of the fan site closed it in May.")
+            .ShouldBe([null, "Rob Kent & Partners", "Rob Kent & Partners", null]);
+    }
 }
