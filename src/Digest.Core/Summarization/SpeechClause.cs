@@ -199,7 +199,8 @@ internal static class SpeechClause
 
     /// <summary>
     /// "There are persistent rumours that …", "Local papers have carried stories that …": talk from nobody named; and
-    /// "is widely seen as …", "is seen by many experts as …": a view held by people the sentence does not name.
+    /// "is widely seen as …", "is seen by many experts as …", "is considered by experts to be …": a view held by people the
+    /// sentence does not name.
     /// </summary>
     private static bool AnonymousTalk(IReadOnlyList<Token> t)
     {
@@ -226,16 +227,17 @@ internal static class SpeechClause
                 }
             }
 
-            if (t[k].Lower is "seen" or "regarded" && k + 1 < t.Count && NewsLexicon.Be.Contains(t[k - 1].Lower) is var be
-                && (t[k - 1].Lower == "widely" || (t[k + 1].Is("by") && k + 3 < t.Count && t[k + 2].Lower is "many" or "most" or "some")))
+            if (t[k].Lower is "seen" or "regarded" or "considered" or "viewed" && k + 1 < t.Count && NewsLexicon.Be.Contains(t[k - 1].Lower) is var be
+                && (t[k - 1].Lower == "widely" || (t[k + 1].Is("by") && Enumerable.Range(k + 2, Math.Min(3, t.Count - k - 2))
+                    .TakeWhile(i => t[i].IsWord && !t[i].Quoted && !t[i].IsCapitalized).Any(i => NewsLexicon.Anonymous.Contains(t[i].Lower)))))
             {
                 var after = k + 1;
-                while (after < t.Count && t[after].IsWord && !t[after].Is("as") && after - k <= 4)
+                while (after < t.Count && t[after].IsWord && !t[after].Is("as") && !(t[after].Is("to") && after + 1 < t.Count && t[after + 1].Is("be")) && after - k <= 4)
                 {
                     after++;
                 }
 
-                if (after < t.Count && t[after].Is("as") && (t[k - 1].Lower == "widely" ? k >= 2 && NewsLexicon.Be.Contains(t[k - 2].Lower) : be))
+                if (after < t.Count && (t[after].Is("as") || t[after].Is("to")) && (t[k - 1].Lower == "widely" ? k >= 2 && NewsLexicon.Be.Contains(t[k - 2].Lower) : be))
                 {
                     return true;
                 }

@@ -914,4 +914,21 @@ public sealed class AttributionTests
             "The administrator of the fan site closed it in May.")
             .ShouldBe([null, "Rob Kent & Partners", "Rob Kent & Partners", null]);
     }
+
+    [Theory]
+    [InlineData("Spyware is considered by computer experts to be the worst threat of the year.")]
+    [InlineData("The new chip is viewed by many analysts as a turning point.")]
+    [InlineData("The tablet is widely considered to be the best of the year.")]
+    public void Speakers_AViewHeldByPeopleNotNamed_IsUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("The app was considered by the board in May.")]
+    [InlineData("The advert is seen by millions of people every day.")]
+    public void Speakers_ThePassiveOfSeeingOrWeighing_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
