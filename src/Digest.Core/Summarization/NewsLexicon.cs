@@ -432,6 +432,9 @@ internal static class NewsLexicon
         "neighbors", "passengers", "soldiers", "advocates", "panellists", "panelists", "agencies", "donors",
     };
 
+    /// <summary>A whole trade speaking as one, named by no body: "the music industry said", "the games sector warns".</summary>
+    public static readonly HashSet<string> Trades = new(StringComparer.Ordinal) { "industry", "industries", "sector", "sectors" };
+
     /// <summary>Nationality adjectives in front of a name: "Russian Dmitry Peskov".</summary>
     public static bool IsDemonym(string word) =>
         word.Length > 4 && char.IsUpper(word[0]) && !FirstNamesLikeDemonyms.Contains(word) && (word.EndsWith("ian", StringComparison.Ordinal) || word.EndsWith("ean", StringComparison.Ordinal)

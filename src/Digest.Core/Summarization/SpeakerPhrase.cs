@@ -483,7 +483,7 @@ internal static class SpeakerPhrase
             return (new SourceReferent(modifierName, false), false);
         }
 
-        if (NewsLexicon.Anonymous.Contains(noun))
+        if (NewsLexicon.Anonymous.Contains(noun) || NewsLexicon.Trades.Contains(noun))
         {
             return (UnnamedReferent.Instance, false);
         }

@@ -931,4 +931,25 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("Norway's film industry said it was pleased with the ruling.")]
+    [InlineData("The games sector has warned that prices will rise.")]
+    public void Speakers_AWholeTradeSpeaking_IsUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("The Federation of Harbour Industries said growth would slow.", "the Federation of Harbour Industries")]
+    public void Speakers_ATradeWordEndingABodysName_IsStillTheBody(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_ATradeThatDoesNotSpeak_NamesNobody()
+    {
+        Last("The industry grew by 6% last year.").ShouldBeNull();
+    }
 }
