@@ -179,6 +179,7 @@ internal static class Attribution
             BodyReferent { NamedOnly: true } body => Body(body.Head, i) ?? new Speaker(Attribution.Unnamed, null),
             BodyReferent body => Body(body.Head, i) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
+            UnnamedReferent { OfTheLastBody: true } => SpokenForLast(i) ?? new Speaker(Attribution.Unnamed, null),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
             DocumentReferent => DocumentSource(i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
@@ -501,6 +502,20 @@ internal static class Attribution
             }
 
             return new Speaker(best.Text, null, Body: true);
+        }
+
+        /// <summary>"An IAEA spokesman said …" … "according to a spokesman": the body a spokesperson spoke for last.</summary>
+        private Speaker? SpokenForLast(int i)
+        {
+            for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)
+            {
+                if (speakers[j] is { ThroughSpokesperson: true } body)
+                {
+                    return body;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>"they": whoever spoke in the sentence before, if anyone did; otherwise people unnamed.</summary>

@@ -25,6 +25,11 @@ internal sealed record GroupReferent(string Head, IReadOnlyList<string> Words) :
 internal sealed record UnnamedReferent : Referent
 {
     public static readonly UnnamedReferent Instance = new();
+
+    /// <summary>"a spokesman" with no body beside him: the body whose spokesperson spoke last, if one did.</summary>
+    public static readonly UnnamedReferent Spokesperson = new() { OfTheLastBody = true };
+
+    public bool OfTheLastBody { get; private init; }
 }
 
 /// <summary>A document with no author in the phrase: "a report says".</summary>
@@ -454,7 +459,8 @@ internal static class SpeakerPhrase
             if (body is null)
             {
                 // "the statement" is one named before; "a spokeswoman" of no named body is anonymous.
-                return definite && noun is not ("spokesman" or "spokeswoman" or "spokesperson") ? (DocumentReferent.Instance, true) : (UnnamedReferent.Instance, true);
+                return definite && noun is not ("spokesman" or "spokeswoman" or "spokesperson") ? (DocumentReferent.Instance, true)
+                    : (noun is "spokesman" or "spokeswoman" or "spokesperson" ? UnnamedReferent.Spokesperson : UnnamedReferent.Instance, true);
             }
 
             return (new SourceReferent(body, false), true);

@@ -952,4 +952,23 @@ public sealed class AttributionTests
     {
         Last("The industry grew by 6% last year.").ShouldBeNull();
     }
+
+    [Fact]
+    public void Speakers_ASpokesmanOfNoBody_SpeaksForTheBodyWhoseSpokesmanSpokeLast()
+    {
+        Speakers(
+            "A spokesman for the Kestrel Agency said its computers were 20 years old.",
+            "Lena Moss, who runs the project, said the work would start in May.",
+            "The upgrade could also help spot fraud, according to a spokesman.")
+            .ShouldBe(["the Kestrel Agency", "Lena Moss", "the Kestrel Agency"]);
+    }
+
+    [Fact]
+    public void Speakers_ASpokesmanOfNoBody_WithNoSpokesmanBefore_IsUnnamed()
+    {
+        Speakers(
+            "Lena Moss, who runs the Kestrel Agency, said the work would start in May.",
+            "A spokeswoman said the shop would open in June.")
+            .ShouldBe(["Lena Moss", Attribution.Unnamed]);
+    }
 }
