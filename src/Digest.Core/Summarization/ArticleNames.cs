@@ -95,6 +95,13 @@ internal sealed partial class ArticleNames
         && (common.Contains(word) && !wordsOfLongerNames.Contains(word)
             || (byName.GetValueOrDefault(word) is { OpeningsOnly: true, PersonEvidence: 0, BodyEvidence: 0 } && EnglishSuffix().IsMatch(word)));
 
+    /// <summary>
+    /// "Music industry bosses said": a word the article writes in lower case and never as a name of its own (only inside
+    /// "Sony Music"), capitalised here only because it opens the sentence.
+    /// </summary>
+    public bool IsOnlyACommonWord(string word) =>
+        !word.Contains(' ', StringComparison.Ordinal) && common.Contains(word) && !entities.Any(e => e.Name.Equals(word, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Endings of English words rather than of names: "Revised", "Improvements", "Less".</summary>
     [System.Text.RegularExpressions.GeneratedRegex("(?:ed|ing|ments?|ness|tions?|sions?|ly|ity|ances?|ences?|less|ful|ous|ive)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex EnglishSuffix();

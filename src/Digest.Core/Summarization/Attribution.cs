@@ -211,6 +211,11 @@ internal static class Attribution
 
         private Speaker? Source(SourceReferent source, int i)
         {
+            if (source is { Members: true, Source: NameReferent { Name: var word } } && names.IsOnlyACommonWord(word))
+            {
+                return new Speaker(Attribution.Unnamed, null); // "Music industry bosses", "Record company executives": people of a trade
+            }
+
             var speaker = Resolve(source.Source, i);
             if (speaker?.Entity is { Kind: EntityKind.Person } person && !source.FromDocument && person.Roles.Contains("prime") && person.Roles.Contains("minister"))
             {

@@ -38,8 +38,11 @@ internal sealed record DocumentReferent : Referent
     public static readonly DocumentReferent Instance = new();
 }
 
-/// <summary>The author of a document or the body behind a spokesperson: "a report from the FAO", "a Treasury spokesman".</summary>
-internal sealed record SourceReferent(Referent Source, bool FromDocument) : Referent;
+/// <summary>
+/// The author of a document or the body behind a spokesperson: "a report from the FAO", "a Treasury spokesman";
+/// <c>Members</c>: people who speak for the body named in front of them ("Labour campaign chiefs").
+/// </summary>
+internal sealed record SourceReferent(Referent Source, bool FromDocument, bool Members = false) : Referent;
 
 /// <summary>Several speakers: "Mitsubishi and Peugeot said".</summary>
 internal sealed record SeveralReferent(IReadOnlyList<Referent> Parts) : Referent;
@@ -486,7 +489,7 @@ internal static class SpeakerPhrase
         // "Labour campaign chiefs", "the Intel researchers": they speak for the body named before them.
         if (NewsLexicon.ActingFor.Contains(noun) && modifierName is not null && possessor.Count == 0)
         {
-            return (new SourceReferent(modifierName, false), false);
+            return (new SourceReferent(modifierName, false, Members: true), false);
         }
 
         if (NewsLexicon.Anonymous.Contains(noun) || NewsLexicon.Trades.Contains(noun))

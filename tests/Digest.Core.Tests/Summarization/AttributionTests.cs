@@ -971,4 +971,22 @@ public sealed class AttributionTests
             "A spokeswoman said the shop would open in June.")
             .ShouldBe(["Lena Moss", Attribution.Unnamed]);
     }
+
+    [Fact]
+    public void Speakers_PeopleOfATradeOpeningTheSentence_AreUnnamedNotTheFirmWhoseNameEndsInTheTrade()
+    {
+        Speakers(
+            "The claim against the music site was brought by Lark Music and Vale Music.",
+            "Music industry bosses said the ruling would help sales.")
+            .ShouldBe([null, Attribution.Unnamed]);
+    }
+
+    [Fact]
+    public void Speakers_PeopleOfABodyTheArticleNames_SpeakForIt()
+    {
+        Speakers(
+            "Harbour Music has cut the price of its songs.",
+            "Harbour music chiefs said the cut would help sales.")
+            .ShouldBe([null, "Harbour Music"]);
+    }
 }
