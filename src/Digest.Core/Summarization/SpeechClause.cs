@@ -436,6 +436,12 @@ internal static class SpeechClause
             var carriedOn = p == "to" && k > 1 && (t[k - 2].Lower is "continue" or "continues" or "continued" or "continuing" or "went" or "goes" or "go"
                 || (t[k - 2].Lower is "on" && k > 2 && t[k - 3].Lower is "went" or "goes" or "go"));
 
+            // "…, leading the firm to warn that it was short of cash": the one made to speak is the object of the cause.
+            if (p == "to" && !carriedOn && Caused(t, k) is var cause and >= 0)
+            {
+                return Accepts(t, k, lemma, complement) ? SpeakerPhrase.Describe([Slice(t, cause + 1, k - 1)]) : null;
+            }
+
             // "amid fears", "despite claims", "following reports", "as expected": a noun or a participle after a preposition.
             if (!carriedOn && NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that"))
             {
@@ -583,6 +589,38 @@ internal static class SpeechClause
         var followedBy = hasNext ? next.Kind : TokenKind.Stop;
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    private static readonly HashSet<string> Causes = new(StringComparer.Ordinal)
+    {
+        "leading", "led", "prompting", "prompted", "forcing", "forced", "causing", "caused", "pushing", "pushed",
+    };
+
+    /// <summary>
+    /// The position of the verb of cause in "leading Argonaut to warn", "prompting the chip maker to say": a verb of
+    /// cause, one to four words of its object (no verb, no punctuation), then "to" and the verb at k; otherwise −1.
+    /// </summary>
+    private static int Caused(IReadOnlyList<Token> t, int k)
+    {
+        for (var i = k - 3; i >= 0 && i >= k - 6; i--)
+        {
+            if (!t[i].IsWord || t[i].Quoted)
+            {
+                return -1;
+            }
+
+            if (Causes.Contains(t[i].Lower))
+            {
+                return i;
+            }
+
+            if (Auxiliaries.Contains(t[i].Lower) || NewsLexicon.ReportingVerb(t[i].Lower) is not null || NewsLexicon.Subordinators.Contains(t[i].Lower))
+            {
+                return -1;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>

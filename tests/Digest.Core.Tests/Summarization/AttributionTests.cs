@@ -989,4 +989,22 @@ public sealed class AttributionTests
             "Harbour music chiefs said the cut would help sales.")
             .ShouldBe([null, "Harbour Music"]);
     }
+
+    [Fact]
+    public void Speakers_OneMadeToSpeak_IsTheObjectOfTheCause()
+    {
+        Speakers(
+            "Tessa Games had lost two contracts.",
+            "The deals were delayed, leading Tessa to warn in May that it was short of cash.",
+            "The fall in sales led analysts to predict a loss.")
+            .ShouldBe([null, "Tessa Games", Attribution.Unnamed]);
+    }
+
+    [Theory]
+    [InlineData("The rain forced the club to call off the game.")]
+    [InlineData("The storm led people to leave their homes.")]
+    public void Speakers_OneMadeToActNotToSpeak_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
