@@ -557,6 +557,12 @@ internal static class Attribution
                 }
             }
 
+            // "The administrators told …" … "it called in administrators Rob Kent & Partners": the one body the article calls so.
+            if (names.Entities.Where(e => e.Kind == EntityKind.Body && e.Roles.Contains(group.Head)).ToList() is [var called])
+            {
+                return new Speaker(ArticleNames.Display(called), called);
+            }
+
             foreach (var sentence in sentences)
             {
                 var t = sentence.Tokens;

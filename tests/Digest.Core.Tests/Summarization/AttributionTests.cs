@@ -1007,4 +1007,14 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Fact]
+    public void Speakers_AGroupOfTheOneBodyTheArticleCallsSo_IsThatBody_EvenBeforeItIsNamed()
+    {
+        Speakers(
+            "The administrators told the BBC that a sale was the only way to save the shop.",
+            "Tessa Games called in administrators Rob Kent & Partners on Friday.",
+            "The judges said the ruling was final.")
+            .ShouldBe(["Rob Kent & Partners", null, "the judges"]);
+    }
 }
