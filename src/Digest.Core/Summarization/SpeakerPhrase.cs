@@ -110,7 +110,7 @@ internal static class SpeakerPhrase
             {
                 head = referent;
                 headIsRole = isRole;
-                if (!isRole && referent is not (UnnamedReferent or DocumentReferent))
+                if (!isRole && referent is not (UnnamedReferent or DocumentReferent or BodyReferent))
                 {
                     return head;
                 }
@@ -124,8 +124,10 @@ internal static class SpeakerPhrase
                 return head is DocumentReferent ? source with { FromDocument = true } : source;
             }
 
-            // "India's finance minister, Palaniappan Chidambaram," / "one of their lawyers, Michalis Dimitrakopoulos": the name wins.
-            if ((headIsRole || head is UnnamedReferent) && referent is NameReferent or SeveralReferent)
+            // "India's finance minister, Palaniappan Chidambaram," / "one of their lawyers, Michalis Dimitrakopoulos" / "the UK's
+            // music industry body, the BPI,": the name wins.
+            if ((headIsRole || head is UnnamedReferent || (head is BodyReferent && segment.Count > 0 && (segment[0].IsCapitalized || segment[0].Is("the"))))
+                && referent is NameReferent or SeveralReferent)
             {
                 // "his wife, Sheila": a relative named by first name carries the family name of the person "his" points to.
                 if (head is RoleReferent { Possessor: "his" or "her" } family && Family.Contains(family.Head) && referent is NameReferent { Name: var first } && !first.Contains(' ', StringComparison.Ordinal))

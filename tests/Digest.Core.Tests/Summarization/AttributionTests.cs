@@ -1017,4 +1017,21 @@ public sealed class AttributionTests
             "The judges said the ruling was final.")
             .ShouldBe(["Rob Kent & Partners", null, "the judges"]);
     }
+
+    [Theory]
+    [InlineData("The UK's film industry body, the Harbour Guild, said the lawsuits would go ahead.", "the Harbour Guild")]
+    [InlineData("The chip maker, Norvo, said sales were up.", "Norvo")]
+    public void Speakers_ABodyNounWithANameInApposition_NamesTheBody(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_ABodyNounWithAnAsideThatIsNoApposition_IsNotThePlaceInIt()
+    {
+        Speakers(
+            "Norvo, a chip firm, said sales were up.",
+            "The firm, based in Leeds since 1999, said it would appeal.")[1]
+            .ShouldNotBe("Leeds");
+    }
 }
