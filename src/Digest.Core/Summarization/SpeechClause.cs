@@ -556,6 +556,7 @@ internal static class SpeechClause
 
         var inverts = hasNext && next.IsWord && !next.Quoted && !SubjectPronouns.Contains(next.Lower) && next.Lower is not ("that" or "his" or "her" or "its" or "their" or "this" or "on" or "in" or "at" or "by" or "to" or "last" or "yesterday" or "today" or "earlier" or "later" or "also" or "not");
         if (inverts && hasPrevious && previous.Kind == TokenKind.Comma && lemma is "say" or "add" or "explain" or "insist" or "warn" or "argue" or "note" or "admit" or "continue"
+                or "reckon" or "believe" or "claim" or "predict" or "suggest" or "concede"
             && ReachesEnd(t, k + 1) && (ClauseBeforeComma(t, k - 1) || OpensWithClauseOrIntro(t, k - 1) || (next.IsCapitalized && ParentheticalName(t, k + 1))))
         {
             return Inverted(t, k + 1);

@@ -1034,4 +1034,20 @@ public sealed class AttributionTests
             "The firm, based in Leeds since 1999, said it would appeal.")[1]
             .ShouldNotBe("Leeds");
     }
+
+    [Theory]
+    [InlineData("The technology is still years away, reckons Tom Reed of Harbour Digest.", "Tom Reed")]
+    [InlineData("The phones will be cheaper next year, predicts Ann Pike, an analyst at Norvo.", "Ann Pike")]
+    public void Speakers_AViewInvertedAfterItsClause_NamesThePerson(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Sales rose in May, suggesting the campaign worked.")]
+    [InlineData("The phone was popular, claims notwithstanding.")]
+    public void Speakers_AnInvertedLookAlikeWithNoSpeaker_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
