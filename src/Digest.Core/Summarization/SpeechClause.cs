@@ -567,8 +567,9 @@ internal static class SpeechClause
             return null;
         }
 
-        // "The Forum report took a look", "the claims were dismissed": a bare or plural form followed by a verb is a noun.
-        if ((lower == lemma || lower == lemma + "s") && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized
+        // "The Forum report took a look", "the claims were dismissed": a bare or plural form followed by a verb is a noun
+        // ("says", "believes", "thinks" never are: "which Norvo says will cost").
+        if ((lower == lemma || (lower == lemma + "s" && lower is not ("says" or "believes" or "thinks" or "insists" or "argues" or "reckons"))) && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized
             && (Auxiliaries.Contains(next.Lower) || PastVerbs.Contains(next.Lower) || NewsLexicon.ReportingVerb(next.Lower) is not null
                 || (next.Lower.EndsWith("ed", StringComparison.Ordinal) && next.Lower.Length > 4)))
         {
@@ -1124,7 +1125,12 @@ internal static class SpeechClause
         if (relative == segments.Count - 1 && segments[relative].Count > 1 && segments[relative][0].Lower is "which" or "whom"
             && segments[relative][1] is { IsWord: true } objectStart && (objectStart.IsCapitalized || char.IsDigit(objectStart.Text[0]) || NewsLexicon.Determiners.Contains(objectStart.Lower)))
         {
-            return null;
+            // "The phone, which Norvo says will cost $300, …": a clause with no subject of its own after a verb of saying or
+            // believing is what the relative's subject reports (not a promise: "which the council had promised would open").
+            return NewsLexicon.ReportingVerb(t[reportingWord].Lower)?.Lemma is "say" or "believe" or "think" or "claim" or "insist" or "argue" or "reckon"
+                && reportingWord + 1 < t.Count && t[reportingWord + 1] is { IsWord: true, Quoted: false } gap && Auxiliaries.Contains(gap.Lower)
+                ? SpeakerPhrase.Describe([segments[relative].Skip(1).ToList()])
+                : null;
         }
 
         // "The levy, which the Treasury had defended, was unfair, Ada Moss said.": a relative clause early in the sentence

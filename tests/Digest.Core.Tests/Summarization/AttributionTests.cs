@@ -1050,4 +1050,20 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("The phone, which Norvo says will cost $300, goes on sale in May.", "Norvo")]
+    [InlineData("The chip, which Ann Pike believes is the fastest yet, ships in June.", "Ann Pike")]
+    public void Speakers_ARelativeWhoseSubjectReportsAClauseWithNoSubject_NamesThatSubject(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The tax, which Harbour nations have blamed for the slump, will go.")]
+    [InlineData("The says were few and the claims were many.")]
+    public void Speakers_ARelativeWhoseVerbTakesTheRelativeAsObject_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
