@@ -391,6 +391,13 @@ internal static class SpeechClause
             return null;
         }
 
+        // "The site lets people comment on the news", "helps users tell their friends": a bare infinitive after "let",
+        // "help" or "make" and its object is something made possible, not a report.
+        if (lower == lemma && LetOrHelpBefore(t, k))
+        {
+            return null;
+        }
+
         // "Deadpool felt more like a comedy", "it feels like home": a likeness, not a view.
         if (lemma == "feel" && hasNext && next.IsWord && next.Lower is "like" or "more" or "less" or "much" or "very" or "so" or "too" or "a" or "an")
         {
@@ -591,6 +598,25 @@ internal static class SpeechClause
         var followedBy = hasNext ? next.Kind : TokenKind.Stop;
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    /// <summary>"let", "help" or "make" and up to three words of its object, with no punctuation, right before k.</summary>
+    private static bool LetOrHelpBefore(IReadOnlyList<Token> t, int k)
+    {
+        for (var i = k - 2; i >= 0 && i >= k - 4; i--)
+        {
+            if (!t[i].IsWord || t[i].Quoted)
+            {
+                return false;
+            }
+
+            if (t[i].Lower is "let" or "lets" or "letting" or "help" or "helps" or "helped" or "helping" or "make" or "makes" or "making")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static readonly HashSet<string> Causes = new(StringComparer.Ordinal)

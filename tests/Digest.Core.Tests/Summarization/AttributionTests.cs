@@ -1066,4 +1066,18 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("The site lets people comment on the news.")]
+    [InlineData("The service helps users tell their friends about songs.")]
+    public void Speakers_SpeechMadePossibleByLetOrHelp_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_ABareVerbAfterLetThatStartsAQuotedAside_DoesNotHideTheReport()
+    {
+        Last("Let me say this: the phone is good, Tom Reed said.").ShouldBe("Tom Reed");
+    }
 }
