@@ -398,6 +398,13 @@ internal static class SpeechClause
             return null;
         }
 
+        // "The toolbar promises faster searches": a promise of a thing, not of words.
+        if (lemma is "promise" or "pledge" or "vow" && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized && !char.IsDigit(next.Text[0])
+            && !(next.Lower is "that" or "to" || NewsLexicon.Determiners.Contains(next.Lower) || SubjectPronouns.Contains(next.Lower)))
+        {
+            return null;
+        }
+
         // "Deadpool felt more like a comedy", "it feels like home": a likeness, not a view.
         if (lemma == "feel" && hasNext && next.IsWord && next.Lower is "like" or "more" or "less" or "much" or "very" or "so" or "too" or "a" or "an")
         {

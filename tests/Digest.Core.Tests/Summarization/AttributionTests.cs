@@ -1080,4 +1080,20 @@ public sealed class AttributionTests
     {
         Last("Let me say this: the phone is good, Tom Reed said.").ShouldBe("Tom Reed");
     }
+
+    [Theory]
+    [InlineData("The toolbar, dubbed Zendo, promises faster searches.")]
+    [InlineData("The new chip pledges longer battery life.")]
+    public void Speakers_APromiseOfAThing_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("Norvo promised that the phone would ship in May.", "Norvo")]
+    [InlineData("Norvo promised to cut prices.", "Norvo")]
+    public void Speakers_APromiseOfWordsOrDeeds_NamesTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
