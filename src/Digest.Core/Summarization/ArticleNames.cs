@@ -250,7 +250,8 @@ internal sealed partial class ArticleNames
         var longestUnspaced = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var name in distinct)
         {
-            parts.UnionWith(ProperParts(name));
+            // "David Rubin" stays a name of its own beside the firm "David Rubin & Partners".
+            parts.UnionWith(ProperParts(name).Where(p => !name.StartsWith(p + " & ", StringComparison.Ordinal) && !name.StartsWith(p + " and ", StringComparison.Ordinal)));
             var key = Unspaced(name);
             longestUnspaced[key] = Math.Max(longestUnspaced.GetValueOrDefault(key), name.Length);
         }
@@ -336,6 +337,9 @@ internal sealed partial class ArticleNames
         }
     }
 
+    /// <summary>"Marks and Spencer", "David Rubin & Partners": a name of two joined, which none of its parts stands for.</summary>
+    private static bool Joined(string name) => name.Contains(" and ", StringComparison.Ordinal) || name.Contains(" & ", StringComparison.Ordinal);
+
     private static string Unspaced(string name) => name.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
 
     /// <summary>The entity a name stands for near a sentence, or null when the article gives no fuller form.</summary>
@@ -351,7 +355,7 @@ internal sealed partial class ArticleNames
         var exact = byName.GetValueOrDefault(name);
         var candidates = Entity.IsAcronym(name)
             ? byInitials.GetValueOrDefault(name) ?? []
-            : Longer(name).Where(e => name.Contains(" and ", StringComparison.Ordinal) || !e.Name.Contains(" and ", StringComparison.Ordinal)).ToList();
+            : Longer(name).Where(e => Joined(name) || !Joined(e.Name)).ToList();
 
         if (candidates.Count == 0)
         {

@@ -1096,4 +1096,15 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_APersonAndTheFirmNamedAfterHim_StayTwo()
+    {
+        Speakers(
+            "\"We are pleased with the sale,\" said Rob Kent of administrators Rob Kent & Partners.",
+            "Mr Kent said the talks would go on.",
+            "Tessa Games called in Rob Kent & Partners on Friday.",
+            "The firm said it would pay the staff.")
+            .ShouldBe(["Rob Kent", "Rob Kent", null, "Rob Kent & Partners"]);
+    }
 }
