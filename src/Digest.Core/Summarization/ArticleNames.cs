@@ -97,7 +97,7 @@ internal sealed partial class ArticleNames
 
     /// <summary>
     /// "Music industry bosses said": a word the article writes in lower case and never as a name of its own (only inside
-    /// "Sony Music"), capitalised here only because it opens the sentence.
+    /// "Lark Music"), capitalised here only because it opens the sentence.
     /// </summary>
     public bool IsOnlyACommonWord(string word) =>
         !word.Contains(' ', StringComparison.Ordinal) && common.Contains(word) && !entities.Any(e => e.Name.Equals(word, StringComparison.OrdinalIgnoreCase));
@@ -250,7 +250,7 @@ internal sealed partial class ArticleNames
         var longestUnspaced = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var name in distinct)
         {
-            // "David Rubin" stays a name of its own beside the firm "David Rubin & Partners".
+            // "Rob Kent" stays a name of its own beside the firm "Rob Kent & Partners".
             parts.UnionWith(ProperParts(name).Where(p => !name.StartsWith(p + " & ", StringComparison.Ordinal) && !name.StartsWith(p + " and ", StringComparison.Ordinal)));
             var key = Unspaced(name);
             longestUnspaced[key] = Math.Max(longestUnspaced.GetValueOrDefault(key), name.Length);
@@ -337,7 +337,7 @@ internal sealed partial class ArticleNames
         }
     }
 
-    /// <summary>"Marks and Spencer", "David Rubin & Partners": a name of two joined, which none of its parts stands for.</summary>
+    /// <summary>"Marks and Spencer", "Rob Kent & Partners": a name of two joined, which none of its parts stands for.</summary>
     private static bool Joined(string name) => name.Contains(" and ", StringComparison.Ordinal) || name.Contains(" & ", StringComparison.Ordinal);
 
     private static string Unspaced(string name) => name.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();

@@ -509,7 +509,7 @@ internal static class Attribution
             return new Speaker(best.Text, null, Body: true);
         }
 
-        /// <summary>"An IAEA spokesman said …" … "according to a spokesman": the body a spokesperson spoke for last.</summary>
+        /// <summary>"A Kestrel spokesman said …" … "according to a spokesman": the body a spokesperson spoke for last.</summary>
         private Speaker? SpokenForLast(int i)
         {
             for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)

@@ -632,7 +632,7 @@ internal static class SpeechClause
     };
 
     /// <summary>
-    /// The position of the verb of cause in "leading Argonaut to warn", "prompting the chip maker to say": a verb of
+    /// The position of the verb of cause in "leading Tessa to warn", "prompting the chip maker to say": a verb of
     /// cause, one to four words of its object (no verb, no punctuation), then "to" and the verb at k; otherwise −1.
     /// </summary>
     private static int Caused(IReadOnlyList<Token> t, int k)
