@@ -95,6 +95,13 @@ internal sealed partial class ArticleNames
         && (common.Contains(word) && !wordsOfLongerNames.Contains(word)
             || (byName.GetValueOrDefault(word) is { OpeningsOnly: true, PersonEvidence: 0, BodyEvidence: 0 } && EnglishSuffix().IsMatch(word)));
 
+    /// <summary>
+    /// "Music industry bosses said": a word the article writes in lower case and never as a name of its own (only inside
+    /// "Lark Music"), capitalised here only because it opens the sentence.
+    /// </summary>
+    public bool IsOnlyACommonWord(string word) =>
+        !word.Contains(' ', StringComparison.Ordinal) && common.Contains(word) && !entities.Any(e => e.Name.Equals(word, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Endings of English words rather than of names: "Revised", "Improvements", "Less".</summary>
     [System.Text.RegularExpressions.GeneratedRegex("(?:ed|ing|ments?|ness|tions?|sions?|ly|ity|ances?|ences?|less|ful|ous|ive)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex EnglishSuffix();
@@ -254,7 +261,8 @@ internal sealed partial class ArticleNames
         var longestUnspaced = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var name in distinct)
         {
-            parts.UnionWith(ProperParts(name));
+            // "Rob Kent" stays a name of its own beside the firm "Rob Kent & Partners".
+            parts.UnionWith(ProperParts(name).Where(p => !name.StartsWith(p + " & ", StringComparison.Ordinal) && !name.StartsWith(p + " and ", StringComparison.Ordinal)));
             var key = Unspaced(name);
             longestUnspaced[key] = Math.Max(longestUnspaced.GetValueOrDefault(key), name.Length);
         }
@@ -341,6 +349,9 @@ internal sealed partial class ArticleNames
         }
     }
 
+    /// <summary>"Marks and Spencer", "Rob Kent & Partners": a name of two joined, which none of its parts stands for.</summary>
+    private static bool Joined(string name) => name.Contains(" and ", StringComparison.Ordinal) || name.Contains(" & ", StringComparison.Ordinal);
+
     private static string Unspaced(string name) => name.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
 
     /// <summary>The entity a name stands for near a sentence, or null when the article gives no fuller form.</summary>
@@ -356,7 +367,7 @@ internal sealed partial class ArticleNames
         var exact = byName.GetValueOrDefault(name);
         var candidates = Entity.IsAcronym(name)
             ? byInitials.GetValueOrDefault(name) ?? []
-            : Longer(name).Where(e => (name.Contains(" and ", StringComparison.Ordinal) || !e.Name.Contains(" and ", StringComparison.Ordinal)) && !Product(name, e)).ToList();
+            : Longer(name).Where(e => (Joined(name) || !Joined(e.Name)) && !Product(name, e)).ToList();
 
         if (candidates.Count == 0)
         {
@@ -526,6 +537,7 @@ internal sealed partial class ArticleNames
                 {
                     e.BodyEvidence += 2;
                     e.Roles.UnionWith(roleWords); // "telecoms regulator Ofcom" is "the regulator" later
+                    e.Roles.Add(SpeakerPhrase.Singular(adjacent)); // "administrators Rob Kent & Partners" is "the administrator" too
                     e.Company |= NewsLexicon.CompanyNouns.Contains(adjacent);
                 }
             }

@@ -187,8 +187,10 @@ internal static class Attribution
             RoleReferent role => Role(role, i),
             RelativeReferent relative => Relative(relative, i),
             BodyReferent { Indefinite: true } body => i <= 1 ? ForwardBody(body.Head, i) : new Speaker(Attribution.Unnamed, null),
+            BodyReferent { NamedOnly: true } body => Body(body.Head, i) ?? new Speaker(Attribution.Unnamed, null),
             BodyReferent body => Body(body.Head, i) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
+            UnnamedReferent { OfTheLastBody: true } => SpokenForLast(i) ?? new Speaker(Attribution.Unnamed, null),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
             DocumentReferent => DocumentSource(i) ?? LedeReportAuthor(i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
@@ -220,6 +222,11 @@ internal static class Attribution
 
         private Speaker? Source(SourceReferent source, int i)
         {
+            if (source is { Members: true, Source: NameReferent { Name: var word } } && names.IsOnlyACommonWord(word))
+            {
+                return new Speaker(Attribution.Unnamed, null); // "Music industry bosses", "Record company executives": people of a trade
+            }
+
             var speaker = Resolve(source.Source, i);
             if (speaker?.Entity is { Kind: EntityKind.Person } person && !source.FromDocument && person.Roles.Contains("prime") && person.Roles.Contains("minister"))
             {
@@ -539,6 +546,20 @@ internal static class Attribution
             return new Speaker(best.Text, null, Body: true);
         }
 
+        /// <summary>"A Kestrel spokesman said …" … "according to a spokesman": the body a spokesperson spoke for last.</summary>
+        private Speaker? SpokenForLast(int i)
+        {
+            for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)
+            {
+                if (speakers[j] is { ThroughSpokesperson: true } body)
+                {
+                    return body;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>"they": whoever spoke in the sentence before, if anyone did; otherwise people unnamed.</summary>
         private Speaker Group(int i) =>
             i > 0 && speakers[i - 1] is { } previous && !previous.IsPerson ? previous : new Speaker(Attribution.Unnamed, null);
@@ -571,6 +592,12 @@ internal static class Attribution
                         return new Speaker(string.Join("; ", bodies.Select(ArticleNames.Display)), null, Several: true);
                     }
                 }
+            }
+
+            // "The administrators told …" … "it called in administrators Rob Kent & Partners": the one body the article calls so.
+            if (names.Entities.Where(e => e.Kind == EntityKind.Body && e.Roles.Contains(group.Head)).ToList() is [var called])
+            {
+                return new Speaker(ArticleNames.Display(called), called);
             }
 
             foreach (var sentence in sentences)

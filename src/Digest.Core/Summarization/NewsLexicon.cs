@@ -346,7 +346,7 @@ internal static class NewsLexicon
         "exchange", "market", "university", "college", "school", "hospital", "trust", "foundation", "society", "bureau", "unit",
         "division", "subsidiary", "owner", "owners", "parent", "entity", "outlet", "channel", "station", "programme", "program",
         "council's", "government's", "state", "states", "country", "countries", "nation", "nations", "city", "region", "regions",
-        "media", "press", "think-tank", "thinktank",
+        "media", "press", "think-tank", "thinktank", "administrator", "administrators", "liquidator", "liquidators",
     };
 
     /// <summary>
@@ -436,6 +436,9 @@ internal static class NewsLexicon
         "protesters", "demonstrators", "authorities", "them", "those", "everyone", "nobody", "anyone", "relatives", "neighbours",
         "neighbors", "passengers", "soldiers", "advocates", "panellists", "panelists", "agencies", "donors", "charities",
     };
+
+    /// <summary>A whole trade speaking as one, named by no body: "the music industry said", "the games sector warns".</summary>
+    public static readonly HashSet<string> Trades = new(StringComparer.Ordinal) { "industry", "industries", "sector", "sectors" };
 
     /// <summary>Nationality adjectives in front of a name: "Russian Dmitry Peskov".</summary>
     public static bool IsDemonym(string word) =>

@@ -15,8 +15,8 @@ internal sealed record RoleReferent(string Head, IReadOnlyList<string> Modifiers
 /// <summary>A relative named by first name, "his wife, Sheila": the family name comes from the person "his" points to.</summary>
 internal sealed record RelativeReferent(string FirstName, char Of) : Referent;
 
-/// <summary>A body by its kind: "the company", "the council".</summary>
-internal sealed record BodyReferent(string Head, bool Indefinite = false) : Referent;
+/// <summary>A body by its kind: "the company", "the council"; <c>NamedOnly</c>: one the article names, else someone unnamed ("a company spokesman").</summary>
+internal sealed record BodyReferent(string Head, bool Indefinite = false, bool NamedOnly = false) : Referent;
 
 /// <summary>A definite group named by a common noun: "the tobacco companies", "the judges".</summary>
 internal sealed record GroupReferent(string Head, IReadOnlyList<string> Words) : Referent;
@@ -25,6 +25,11 @@ internal sealed record GroupReferent(string Head, IReadOnlyList<string> Words) :
 internal sealed record UnnamedReferent : Referent
 {
     public static readonly UnnamedReferent Instance = new();
+
+    /// <summary>"a spokesman" with no body beside him: the body whose spokesperson spoke last, if one did.</summary>
+    public static readonly UnnamedReferent Spokesperson = new() { OfTheLastBody = true };
+
+    public bool OfTheLastBody { get; private init; }
 }
 
 /// <summary>A document with no author in the phrase: "a report says".</summary>
@@ -33,8 +38,11 @@ internal sealed record DocumentReferent : Referent
     public static readonly DocumentReferent Instance = new();
 }
 
-/// <summary>The author of a document or the body behind a spokesperson: "a report from the FAO", "a Treasury spokesman".</summary>
-internal sealed record SourceReferent(Referent Source, bool FromDocument) : Referent;
+/// <summary>
+/// The author of a document or the body behind a spokesperson: "a report from the FAO", "a Treasury spokesman";
+/// <c>Members</c>: people who speak for the body named in front of them ("Labour campaign chiefs").
+/// </summary>
+internal sealed record SourceReferent(Referent Source, bool FromDocument, bool Members = false) : Referent;
 
 /// <summary>Several speakers: "Mitsubishi and Peugeot said".</summary>
 internal sealed record SeveralReferent(IReadOnlyList<Referent> Parts) : Referent;
@@ -102,7 +110,7 @@ internal static class SpeakerPhrase
             {
                 head = referent;
                 headIsRole = isRole;
-                if (!isRole && referent is not (UnnamedReferent or DocumentReferent))
+                if (!isRole && referent is not (UnnamedReferent or DocumentReferent or BodyReferent))
                 {
                     return head;
                 }
@@ -116,8 +124,10 @@ internal static class SpeakerPhrase
                 return head is DocumentReferent ? source with { FromDocument = true } : source;
             }
 
-            // "India's finance minister, Palaniappan Chidambaram," / "one of their lawyers, Michalis Dimitrakopoulos": the name wins.
-            if ((headIsRole || head is UnnamedReferent) && referent is NameReferent or SeveralReferent)
+            // "India's finance minister, Palaniappan Chidambaram," / "one of their lawyers, Michalis Dimitrakopoulos" / "the UK's
+            // music industry body, the BPI,": the name wins.
+            if ((headIsRole || head is UnnamedReferent || (head is BodyReferent && segment.Count > 0 && (segment[0].IsCapitalized || segment[0].Is("the"))))
+                && referent is NameReferent or SeveralReferent)
             {
                 // "his wife, Sheila": a relative named by first name carries the family name of the person "his" points to.
                 if (head is RoleReferent { Possessor: "his" or "her" } family && Family.Contains(family.Head) && referent is NameReferent { Name: var first } && !first.Contains(' ', StringComparison.Ordinal))
@@ -444,10 +454,18 @@ internal static class SpeakerPhrase
             }
 
             var body = modifierName ?? postName ?? possessorName;
+
+            // "an agency statement", "a company spokeswoman": the body the noun before it stands for, as "the agency" would.
+            if (body is null && modifiers.LastOrDefault(m => NewsLexicon.BodyNouns.Contains(m) && !IsPlural(m) && !NewsLexicon.Spokes.Contains(m) && m is not "media") is { } bodyNoun)
+            {
+                return (new BodyReferent(bodyNoun, NamedOnly: true), true);
+            }
+
             if (body is null)
             {
                 // "the statement" is one named before; "a spokeswoman" of no named body is anonymous.
-                return definite && noun is not ("spokesman" or "spokeswoman" or "spokesperson") ? (DocumentReferent.Instance, true) : (UnnamedReferent.Instance, true);
+                return definite && noun is not ("spokesman" or "spokeswoman" or "spokesperson") ? (DocumentReferent.Instance, true)
+                    : (noun is "spokesman" or "spokeswoman" or "spokesperson" ? UnnamedReferent.Spokesperson : UnnamedReferent.Instance, true);
             }
 
             return (new SourceReferent(body, false), true);
@@ -473,10 +491,10 @@ internal static class SpeakerPhrase
         // "Labour campaign chiefs", "the Intel researchers": they speak for the body named before them.
         if (NewsLexicon.ActingFor.Contains(noun) && modifierName is not null && possessor.Count == 0)
         {
-            return (new SourceReferent(modifierName, false), false);
+            return (new SourceReferent(modifierName, false, Members: true), false);
         }
 
-        if (NewsLexicon.Anonymous.Contains(noun))
+        if (NewsLexicon.Anonymous.Contains(noun) || NewsLexicon.Trades.Contains(noun))
         {
             return (UnnamedReferent.Instance, false);
         }

@@ -110,6 +110,11 @@ internal static class SpeechClause
                 continue; // a capitalised "States", "Reports" is a name's word or a heading's
             }
 
+            if (InConditionalClause(t, k))
+            {
+                continue; // "if they think they were overcharged": a view supposed, not reported
+            }
+
             if (TryVerb(t, k) is { } referent)
             {
                 return MainClauseReport(t, k) ?? WithContrastingSpeaker(t, k, referent);
@@ -217,7 +222,8 @@ internal static class SpeechClause
 
     /// <summary>
     /// "There are persistent rumours that …", "Local papers have carried stories that …": talk from nobody named; and
-    /// "is widely seen as …", "is seen by many experts as …": a view held by people the sentence does not name.
+    /// "is widely seen as …", "is seen by many experts as …", "is considered by experts to be …": a view held by people the
+    /// sentence does not name.
     /// </summary>
     private static bool AnonymousTalk(IReadOnlyList<Token> t)
     {
@@ -244,11 +250,12 @@ internal static class SpeechClause
                 }
             }
 
-            if (t[k].Lower is "seen" or "regarded" && k + 1 < t.Count && NewsLexicon.Be.Contains(t[k - 1].Lower) is var be
-                && (t[k - 1].Lower == "widely" || (t[k + 1].Is("by") && k + 3 < t.Count && t[k + 2].Lower is "many" or "most" or "some")))
+            if (t[k].Lower is "seen" or "regarded" or "considered" or "viewed" && k + 1 < t.Count && NewsLexicon.Be.Contains(t[k - 1].Lower) is var be
+                && (t[k - 1].Lower == "widely" || (t[k + 1].Is("by") && Enumerable.Range(k + 2, Math.Min(3, t.Count - k - 2))
+                    .TakeWhile(i => t[i].IsWord && !t[i].Quoted && !t[i].IsCapitalized).Any(i => NewsLexicon.Anonymous.Contains(t[i].Lower)))))
             {
                 var after = k + 1;
-                while (after < t.Count && t[after].IsWord && !t[after].Is("as") && after - k <= 4)
+                while (after < t.Count && t[after].IsWord && !t[after].Is("as") && !(t[after].Is("to") && after + 1 < t.Count && t[after + 1].Is("be")) && after - k <= 4)
                 {
                     after++;
                 }
@@ -260,7 +267,7 @@ internal static class SpeechClause
                     widely--;
                 }
 
-                if (after < t.Count && t[after].Is("as") && (t[k - 1].Lower == "widely" ? k >= 2 && (NewsLexicon.Be.Contains(t[k - 2].Lower) || t[widely].Kind == TokenKind.Comma) : be))
+                if (after < t.Count && (t[after].Is("as") || t[after].Is("to")) && (t[k - 1].Lower == "widely" ? k >= 2 && (NewsLexicon.Be.Contains(t[k - 2].Lower) || t[widely].Kind == TokenKind.Comma) : be))
                 {
                     return true;
                 }
@@ -437,6 +444,21 @@ internal static class SpeechClause
             return null;
         }
 
+        // "The site lets people comment on the news", "helps users tell their friends": a bare infinitive after "let",
+        // "help" or "make" and its object is something made possible, not a report.
+        if (lower == lemma && LetOrHelpBefore(t, k))
+        {
+            return null;
+        }
+
+        // "The toolbar promises faster searches": a promise of a thing, not of words ("are being promised lower rents by X"
+        // is X's promise, read with the passives below).
+        if (lemma is "promise" or "pledge" or "vow" && !(hasPrevious && NewsLexicon.Be.Contains(previous.Lower)) && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized && !char.IsDigit(next.Text[0])
+            && !(next.Lower is "that" or "to" || NewsLexicon.Determiners.Contains(next.Lower) || SubjectPronouns.Contains(next.Lower)))
+        {
+            return null;
+        }
+
         // "Deadpool felt more like a comedy", "it feels like home": a likeness, not a view.
         if (lemma == "feel" && hasNext && next.IsWord && next.Lower is "like" or "more" or "less" or "much" or "very" or "so" or "too" or "a" or "an")
         {
@@ -482,6 +504,12 @@ internal static class SpeechClause
             var carriedOn = p == "to" && k > 1 && (t[k - 2].Lower is "continue" or "continues" or "continued" or "continuing" or "went" or "goes" or "go"
                 || (t[k - 2].Lower is "on" && k > 2 && t[k - 3].Lower is "went" or "goes" or "go"));
 
+            // "…, leading the firm to warn that it was short of cash": the one made to speak is the object of the cause.
+            if (p == "to" && !carriedOn && Caused(t, k) is var cause and >= 0)
+            {
+                return Accepts(t, k, lemma, complement) ? SpeakerPhrase.Describe([Slice(t, cause + 1, k - 1)]) : null;
+            }
+
             // "amid fears", "despite claims", "following reports", "as expected": a noun or a participle after a preposition.
             if (!carriedOn && NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that" or "to"))
             {
@@ -489,26 +517,19 @@ internal static class SpeechClause
             }
 
             // "Among those reported to have doubts were …", "a man said to be close to him": a reduced passive, someone unnamed.
-            if (lower is "said" or "reported" or "believed" or "thought" or "understood" or "alleged" && hasNext && next.Is("to") && k + 2 < t.Count && t[k + 2].Lower is "have" or "be"
+            if (lower is "said" or "reported" or "believed" or "thought" or "understood" && hasNext && next.Is("to") && k + 2 < t.Count && t[k + 2].Lower is "have" or "be"
                 && (p is "those" or "people" or "others" or "one" or "some" || (p.EndsWith('s') && p.Length > 3 && !char.IsUpper(previous.Text[0]) && NewsLexicon.ReportingVerb(p) is null)))
             {
                 return UnnamedReferent.Instance;
             }
 
-            // "That prompted some charities to say …", "which led the union to warn …": the one made to speak is the object.
-            if (p == "to" && lemma is "say" or "warn" or "claim" or "insist" or "argue" or "complain" or "call" or "demand")
+            // "lawsuits against people alleged to have copied songs": a passive shortened inside a noun phrase describes the
+            // noun; the sentence reports nothing ("the man is said to have …" keeps its "is").
+            if (lower is "alleged" or "said" or "thought" or "believed" or "reported" or "rumoured" or "understood" && char.IsLower(previous.Text[0])
+                && !NewsLexicon.Be.Contains(p) && !Auxiliaries.Contains(p) && !SubjectPronouns.Contains(p) && !NewsLexicon.BetweenSubjectAndVerb.Contains(p)
+                && !NewsLexicon.Relatives.Contains(p) && hasNext && next.Is("to") && k + 2 < t.Count && t[k + 2].IsWord && t[k + 2].Lower is "have" or "be")
             {
-                var cause = k - 2;
-                while (cause > 0 && cause >= k - 6 && t[cause].IsWord && !t[cause].Quoted && t[cause].Lower is not ("prompted" or "prompting" or "led" or "leading" or "forced" or "moved" or "spurred" or "caused"))
-                {
-                    cause--;
-                }
-
-                if (cause > 0 && cause >= k - 6 && cause < k - 2 && t[cause].Lower is "prompted" or "prompting" or "led" or "leading" or "forced" or "moved" or "spurred" or "caused"
-                    && Accepts(t, k, lemma, complement))
-                {
-                    return SpeakerPhrase.Describe([Slice(t, cause + 1, k - 1)]);
-                }
+                return null;
             }
 
             // "Siemens did not rule out an earlier date", "refused to rule out a rise": a refusal to deny is a report too.
@@ -641,6 +662,7 @@ internal static class SpeechClause
 
         var inverts = hasNext && next.IsWord && !next.Quoted && !SubjectPronouns.Contains(next.Lower) && next.Lower is not ("that" or "his" or "her" or "its" or "their" or "this" or "on" or "in" or "at" or "by" or "to" or "last" or "yesterday" or "today" or "earlier" or "later" or "also" or "not");
         if (inverts && hasPrevious && previous.Kind == TokenKind.Comma && lemma is "say" or "add" or "explain" or "insist" or "warn" or "argue" or "note" or "admit" or "continue"
+                or "reckon" or "believe" or "claim" or "predict" or "suggest" or "concede"
             && ReachesEnd(t, k + 1) && (ClauseBeforeComma(t, k - 1) || OpensWithClauseOrIntro(t, k - 1) || (next.IsCapitalized && ParentheticalName(t, k + 1))))
         {
             return Inverted(t, k + 1);
@@ -651,8 +673,9 @@ internal static class SpeechClause
             return null;
         }
 
-        // "The Forum report took a look", "the claims were dismissed": a bare or plural form followed by a verb is a noun.
-        if ((lower == lemma || lower == lemma + "s") && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized
+        // "The Forum report took a look", "the claims were dismissed": a bare or plural form followed by a verb is a noun
+        // ("says", "believes", "thinks" never are: "which Norvo says will cost").
+        if ((lower == lemma || (lower == lemma + "s" && lower is not ("says" or "believes" or "thinks" or "insists" or "argues" or "reckons"))) && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized
             && (Auxiliaries.Contains(next.Lower) || PastVerbs.Contains(next.Lower) || NewsLexicon.ReportingVerb(next.Lower) is not null
                 || (next.Lower.EndsWith("ed", StringComparison.Ordinal) && next.Lower.Length > 4)))
         {
@@ -682,6 +705,79 @@ internal static class SpeechClause
         var followedBy = hasNext ? next.Kind : TokenKind.Stop;
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    /// <summary>"let", "help" or "make" and up to three words of its object, with no punctuation, right before k.</summary>
+    private static bool LetOrHelpBefore(IReadOnlyList<Token> t, int k)
+    {
+        for (var i = k - 2; i >= 0 && i >= k - 4; i--)
+        {
+            if (!t[i].IsWord || t[i].Quoted)
+            {
+                return false;
+            }
+
+            if (t[i].Lower is "let" or "lets" or "letting" or "help" or "helps" or "helped" or "helping" or "make" or "makes" or "making")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly HashSet<string> Causes = new(StringComparer.Ordinal)
+    {
+        "leading", "led", "prompting", "prompted", "forcing", "forced", "causing", "caused", "pushing", "pushed",
+    };
+
+    /// <summary>
+    /// The position of the verb of cause in "leading Tessa to warn", "prompting the chip maker to say": a verb of
+    /// cause, one to four words of its object (no verb, no punctuation), then "to" and the verb at k; otherwise −1.
+    /// </summary>
+    private static int Caused(IReadOnlyList<Token> t, int k)
+    {
+        for (var i = k - 3; i >= 0 && i >= k - 6; i--)
+        {
+            if (!t[i].IsWord || t[i].Quoted)
+            {
+                return -1;
+            }
+
+            if (Causes.Contains(t[i].Lower))
+            {
+                return i;
+            }
+
+            if (Auxiliaries.Contains(t[i].Lower) || NewsLexicon.ReportingVerb(t[i].Lower) is not null || NewsLexicon.Subordinators.Contains(t[i].Lower))
+            {
+                return -1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// The word at k lies in a clause of condition or doubt opened by "if", "unless" or "whether" with no comma, colon or
+    /// quotation between: "can claim damages if they think they were misled", "unclear whether the firm believes it".
+    /// </summary>
+    private static bool InConditionalClause(IReadOnlyList<Token> t, int k)
+    {
+        for (var i = k - 1; i >= 0; i--)
+        {
+            if (t[i].Quoted || t[i].Kind is TokenKind.Comma or TokenKind.Colon or TokenKind.Semicolon or TokenKind.Quote or TokenKind.Stop)
+            {
+                return false;
+            }
+
+            if (t[i].IsWord && t[i].Lower is "if" or "unless" or "whether")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -1190,7 +1286,12 @@ internal static class SpeechClause
         if (relative == segments.Count - 1 && segments[relative].Count > 1 && segments[relative][0].Lower is "which" or "whom"
             && segments[relative][1] is { IsWord: true } objectStart && (objectStart.IsCapitalized || char.IsDigit(objectStart.Text[0]) || NewsLexicon.Determiners.Contains(objectStart.Lower)))
         {
-            return null;
+            // "The phone, which Norvo says will cost $300, …": a clause with no subject of its own after a verb of saying or
+            // believing is what the relative's subject reports (not a promise: "which the council had promised would open").
+            return NewsLexicon.ReportingVerb(t[reportingWord].Lower)?.Lemma is "say" or "believe" or "think" or "claim" or "insist" or "argue" or "reckon"
+                && reportingWord + 1 < t.Count && t[reportingWord + 1] is { IsWord: true, Quoted: false } gap && Auxiliaries.Contains(gap.Lower)
+                ? SpeakerPhrase.Describe([segments[relative].Skip(1).ToList()])
+                : null;
         }
 
         // "The levy, which the Treasury had defended, was unfair, Ada Moss said.": a relative clause early in the sentence

@@ -119,6 +119,7 @@ internal static class SpeechTokens
                 '—' or '–' => TokenKind.Dash,
                 '-' when i + 1 >= text.Length || char.IsWhiteSpace(text[i + 1]) => TokenKind.Dash,
                 '.' or '!' or '?' or '…' => TokenKind.Stop,
+                '&' => TokenKind.Word, // "Rob Kent & Partners": a word of the name it joins
                 _ => TokenKind.Other,
             };
             if (c is '\'' or '’' or '‘')
@@ -291,7 +292,8 @@ internal static class SpeechTokens
                     continue;
                 }
 
-                if (lower is "and" or "&" && (end - start == 1 || chained || EndsAsBodyAfter(tokens, end, to, start)) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
+                // "Marks and Spencer"; "&" joins a name of any length ("Rob Kent & Partners"), as prose never lists people with it.
+                if ((lower is "&" || (lower is "and" && (end - start == 1 || chained || EndsAsBodyAfter(tokens, end, to, start)))) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
                 {
                     end++;
                     continue;

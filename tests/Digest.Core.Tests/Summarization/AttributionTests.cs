@@ -1050,4 +1050,262 @@ public sealed class AttributionTests
             "It is a scheme which she has likened to the rebuilding of Rotterdam.")
             .ShouldBe([null, "Ann Pike"]);
     }
+
+    // Round 11b: constructions of technology news (firms, products, their spokespeople and reports).
+
+    [Theory]
+    [InlineData("Forty lawsuits against people alleged to have shared films were filed by the Harbour Trust.")]
+    [InlineData("Two men thought to be behind the scam were held in Leeds.")]
+    [InlineData("A firm said to be worth $2bn has bought the app.")]
+    public void Speakers_APassiveShortenedInsideANounPhrase_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("The two men are alleged to have stolen the laptops.")]
+    [InlineData("The chip maker is said to be planning a cheaper model.")]
+    public void Speakers_TheSamePassiveAsTheSentencesVerb_IsStillUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("Buyers can claim up to $500 back if they think the phone was faulty.")]
+    [InlineData("It is not clear whether the chip maker believes the figures.")]
+    [InlineData("The refund is paid unless the shop says the box was opened.")]
+    public void Speakers_AViewOnlySupposedInAConditionalClause_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("If the launch slips, analysts warn, the price will fall.")]
+    [InlineData("Norvo said that if the tests go well the phone will ship in May.")]
+    public void Speakers_AReportOutsideTheConditionalClause_IsStillRead(string sentence)
+    {
+        Last(sentence).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Speakers_AStatementOrSpokesmanOfABodyNoun_IsTheBodyTheArticleNames()
+    {
+        Speakers(
+            "The Kestrel Agency runs its checks on computers built in the 1970s.",
+            "\"Failure to act will carry large risks,\" said an agency statement.",
+            "A company spokesman said the plan was on track.")
+            .ShouldBe([null, "the Kestrel Agency", Attribution.Unnamed]);
+    }
+
+    [Theory]
+    [InlineData("Lena Moss & Partners said the shop would be sold.", "Lena Moss & Partners")]
+    [InlineData("Harbour & Vale said its profits rose.", "Harbour & Vale")]
+    public void Speakers_AnAmpersandJoinsOneName(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_TheAdministratorOfAFirm_IsTheBodyCalledSo()
+    {
+        Speakers(
+            "Tessa Games called in administrators Rob Kent & Partners on Friday.",
+            "The administrator said it would pay the staff by Christmas.",
+            "It said it was hopeful of a quick sale.",
+            "The administrator of the fan site closed it in May.")
+            .ShouldBe([null, "Rob Kent & Partners", "Rob Kent & Partners", null]);
+    }
+
+    [Theory]
+    [InlineData("Spyware is considered by computer experts to be the worst threat of the year.")]
+    [InlineData("The new chip is viewed by many analysts as a turning point.")]
+    [InlineData("The tablet is widely considered to be the best of the year.")]
+    public void Speakers_AViewHeldByPeopleNotNamed_IsUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("The app was considered by the board in May.")]
+    [InlineData("The advert is seen by millions of people every day.")]
+    public void Speakers_ThePassiveOfSeeingOrWeighing_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("Norway's film industry said it was pleased with the ruling.")]
+    [InlineData("The games sector has warned that prices will rise.")]
+    public void Speakers_AWholeTradeSpeaking_IsUnnamed(string sentence)
+    {
+        Last(sentence).ShouldBe(Attribution.Unnamed);
+    }
+
+    [Theory]
+    [InlineData("The Federation of Harbour Industries said growth would slow.", "the Federation of Harbour Industries")]
+    public void Speakers_ATradeWordEndingABodysName_IsStillTheBody(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_ATradeThatDoesNotSpeak_NamesNobody()
+    {
+        Last("The industry grew by 6% last year.").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_ASpokesmanOfNoBody_SpeaksForTheBodyWhoseSpokesmanSpokeLast()
+    {
+        Speakers(
+            "A spokesman for the Kestrel Agency said its computers were 20 years old.",
+            "Lena Moss, who runs the project, said the work would start in May.",
+            "The upgrade could also help spot fraud, according to a spokesman.")
+            .ShouldBe(["the Kestrel Agency", "Lena Moss", "the Kestrel Agency"]);
+    }
+
+    [Fact]
+    public void Speakers_ASpokesmanOfNoBody_WithNoSpokesmanBefore_IsUnnamed()
+    {
+        Speakers(
+            "Lena Moss, who runs the Kestrel Agency, said the work would start in May.",
+            "A spokeswoman said the shop would open in June.")
+            .ShouldBe(["Lena Moss", Attribution.Unnamed]);
+    }
+
+    [Fact]
+    public void Speakers_PeopleOfATradeOpeningTheSentence_AreUnnamedNotTheFirmWhoseNameEndsInTheTrade()
+    {
+        Speakers(
+            "The claim against the music site was brought by Lark Music and Vale Music.",
+            "Music industry bosses said the ruling would help sales.")
+            .ShouldBe([null, Attribution.Unnamed]);
+    }
+
+    [Fact]
+    public void Speakers_PeopleOfABodyTheArticleNames_SpeakForIt()
+    {
+        Speakers(
+            "Harbour Music has cut the price of its songs.",
+            "Harbour music chiefs said the cut would help sales.")
+            .ShouldBe([null, "Harbour Music"]);
+    }
+
+    [Fact]
+    public void Speakers_OneMadeToSpeak_IsTheObjectOfTheCause()
+    {
+        Speakers(
+            "Tessa Games had lost two contracts.",
+            "The deals were delayed, leading Tessa to warn in May that it was short of cash.",
+            "The fall in sales led analysts to predict a loss.")
+            .ShouldBe([null, "Tessa Games", Attribution.Unnamed]);
+    }
+
+    [Theory]
+    [InlineData("The rain forced the club to call off the game.")]
+    [InlineData("The storm led people to leave their homes.")]
+    public void Speakers_OneMadeToActNotToSpeak_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_AGroupOfTheOneBodyTheArticleCallsSo_IsThatBody_EvenBeforeItIsNamed()
+    {
+        Speakers(
+            "The administrators told the BBC that a sale was the only way to save the shop.",
+            "Tessa Games called in administrators Rob Kent & Partners on Friday.",
+            "The judges said the ruling was final.")
+            .ShouldBe(["Rob Kent & Partners", null, "the judges"]);
+    }
+
+    [Theory]
+    [InlineData("The UK's film industry body, the Harbour Guild, said the lawsuits would go ahead.", "the Harbour Guild")]
+    [InlineData("The chip maker, Norvo, said sales were up.", "Norvo")]
+    public void Speakers_ABodyNounWithANameInApposition_NamesTheBody(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_ABodyNounWithAnAsideThatIsNoApposition_IsNotThePlaceInIt()
+    {
+        Speakers(
+            "Norvo, a chip firm, said sales were up.",
+            "The firm, based in Leeds since 1999, said it would appeal.")[1]
+            .ShouldNotBe("Leeds");
+    }
+
+    [Theory]
+    [InlineData("The technology is still years away, reckons Tom Reed of Harbour Digest.", "Tom Reed")]
+    [InlineData("The phones will be cheaper next year, predicts Ann Pike, an analyst at Norvo.", "Ann Pike")]
+    public void Speakers_AViewInvertedAfterItsClause_NamesThePerson(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Sales rose in May, suggesting the campaign worked.")]
+    [InlineData("The phone was popular, claims notwithstanding.")]
+    public void Speakers_AnInvertedLookAlikeWithNoSpeaker_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("The phone, which Norvo says will cost $300, goes on sale in May.", "Norvo")]
+    [InlineData("The chip, which Ann Pike believes is the fastest yet, ships in June.", "Ann Pike")]
+    public void Speakers_ARelativeWhoseSubjectReportsAClauseWithNoSubject_NamesThatSubject(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The tax, which Harbour nations have blamed for the slump, will go.")]
+    [InlineData("The says were few and the claims were many.")]
+    public void Speakers_ARelativeWhoseVerbTakesTheRelativeAsObject_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("The site lets people comment on the news.")]
+    [InlineData("The service helps users tell their friends about songs.")]
+    public void Speakers_SpeechMadePossibleByLetOrHelp_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_ABareVerbAfterLetThatStartsAQuotedAside_DoesNotHideTheReport()
+    {
+        Last("Let me say this: the phone is good, Tom Reed said.").ShouldBe("Tom Reed");
+    }
+
+    [Theory]
+    [InlineData("The toolbar, dubbed Zendo, promises faster searches.")]
+    [InlineData("The new chip pledges longer battery life.")]
+    public void Speakers_APromiseOfAThing_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("Norvo promised that the phone would ship in May.", "Norvo")]
+    [InlineData("Norvo promised to cut prices.", "Norvo")]
+    public void Speakers_APromiseOfWordsOrDeeds_NamesTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_APersonAndTheFirmNamedAfterHim_StayTwo()
+    {
+        Speakers(
+            "\"We are pleased with the sale,\" said Rob Kent of administrators Rob Kent & Partners.",
+            "Mr Kent said the talks would go on.",
+            "Tessa Games called in Rob Kent & Partners on Friday.",
+            "The firm said it would pay the staff.")
+            .ShouldBe(["Rob Kent", "Rob Kent", null, "Rob Kent & Partners"]);
+    }
 }
