@@ -1,5 +1,6 @@
 using System.Text;
 using Digest.Core.Feeds;
+using Digest.Core.Items;
 using Digest.Core.Tests.TestSupport;
 
 namespace Digest.Core.Tests.Feeds;
@@ -225,5 +226,21 @@ public sealed class FeedParserTests
         var body = new byte[FeedParser.MaxCharacters + 1];
 
         FeedParser.Parse(body).Error.ShouldNotBeNull().ShouldStartWith("document too large");
+    }
+
+    [Fact]
+    public void Ingest_OpaqueIdsWithoutLinks_NoLinkMadeUpFromTheFeedAddress()
+    {
+        const string feed = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "Allotment diary", "items": [
+              {"id": "42", "title": "Beans are up", "content_text": "The first shoots showed this morning."},
+              {"id": "https://allotment.example/posts/43", "title": "Slugs again"}
+            ]}
+            """;
+        var feedUri = new Uri("https://allotment.example/feed.json");
+
+        var items = ItemNormalizer.NormalizeAll(FeedParser.Parse(Encoding.UTF8.GetBytes(feed)).Items, feedUri, DateTimeOffset.UnixEpoch.AddYears(60));
+
+        items.Select(i => i.Url).ShouldBe(["", "https://allotment.example/posts/43"]);
     }
 }
