@@ -243,4 +243,24 @@ public sealed class FeedParserTests
 
         items.Select(i => i.Url).ShouldBe(["", "https://allotment.example/posts/43"]);
     }
+
+    [Fact]
+    public void Parse_ModuleNamespaceSpelledWithoutItsSlashOrOverHttps_StillRead()
+    {
+        const string feed = """
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content" xmlns:dc="https://purl.org/dc/elements/1.1/">
+              <channel><title>Pond survey</title>
+                <item><title>Frogs counted</title><link>https://pond.example/1</link>
+                  <content:encoded>&lt;p&gt;Eleven frogs, two newts.&lt;/p&gt;</content:encoded>
+                  <dc:date>2025-04-02T06:00:00Z</dc:date>
+                </item>
+              </channel>
+            </rss>
+            """;
+
+        var entry = FeedParser.Parse(Encoding.UTF8.GetBytes(feed)).Items.ShouldHaveSingleItem();
+
+        entry.Content.ShouldBe("<p>Eleven frogs, two newts.</p>");
+        entry.Published.ShouldBe(new DateTimeOffset(2025, 4, 2, 6, 0, 0, TimeSpan.Zero));
+    }
 }
