@@ -396,11 +396,13 @@ public static partial class FeedParser
     /// <summary>
     /// Rewrites the forms .NET reads wrongly or not at all into ones it reads: a dotted date is day first (02.01.2026 is
     /// 2 January wherever dots are written, not 1 February); C, Unix and JavaScript put the year after the time or the
-    /// month first; a zone is often written twice ("GMT-0800 (PST)", "PST -0800") or glued to the time.
+    /// month first; a zone is often written twice ("GMT-0800 (PST)", "PST -0800", RFC 9557's "+01:00[Europe/Paris]") or
+    /// glued to the time; September is often "Sept".
     /// </summary>
     private static string Rearrange(string text)
     {
         text = ZoneComment().Replace(text, "");
+        text = SeptemberAbbreviation().Replace(text, "Sep");
         text = DottedDate().Replace(text, "$3-$2-$1");
         text = YearAfterTime().Replace(text, "${day} ${month} ${year} ${time} ${zone}").TrimEnd();
         text = MonthFirst().Replace(text, "${day} ${month} ${year} ${time}");
@@ -411,8 +413,11 @@ public static partial class FeedParser
         return text.Replace(" at ", " ", StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"\s*\([^()]*\)$")]
+    [GeneratedRegex(@"\s*(?:\([^()]*\)|\[[^\[\]]*\])$")]
     private static partial Regex ZoneComment();
+
+    [GeneratedRegex(@"\bSept\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SeptemberAbbreviation();
 
     [GeneratedRegex(@"\b([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\b")]
     private static partial Regex DottedDate();

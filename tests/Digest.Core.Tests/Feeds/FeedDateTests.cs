@@ -31,6 +31,8 @@ public sealed class FeedDateTests
     [InlineData("Tue, 04 Mar 2025 18:30:00CET", "2025-03-04T17:30:00+00:00")] // zone glued to the time
     [InlineData("Tue, 4 Mar 2025 6:30:00 PM +0100", "2025-03-04T17:30:00+00:00")]
     [InlineData("2025-03-04 at 18:30:00", "2025-03-04T18:30:00+00:00")]
+    [InlineData("2025-03-04T18:30:00+01:00[Europe/Paris]", "2025-03-04T17:30:00+00:00")]
+    [InlineData("Thu, 4 Sept 2025 18:30:00 GMT", "2025-09-04T18:30:00+00:00")]
     [InlineData("Tue, 4 Mar 2025 18:3:7 +0000", "2025-03-04T18:03:07+00:00")]
     public void ParseDate_CommonForms(string text, string expected) =>
         FeedParser.ParseDate(text).ShouldBe(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
