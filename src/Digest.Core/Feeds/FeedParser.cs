@@ -360,7 +360,7 @@ public static partial class FeedParser
             return null;
         }
 
-        var text = value.Trim();
+        var text = Rearrange(value.Trim());
 
         // "Tue, 10 Jun 2003": the day name only adds a way to fail.
         var comma = text.IndexOf(',', StringComparison.Ordinal);
@@ -392,6 +392,53 @@ public static partial class FeedParser
 
         return date < Earliest ? null : date;
     }
+
+    /// <summary>
+    /// Rewrites the forms .NET reads wrongly or not at all into ones it reads: a dotted date is day first (02.01.2026 is
+    /// 2 January wherever dots are written, not 1 February); C, Unix and JavaScript put the year after the time or the
+    /// month first; a zone is often written twice ("GMT-0800 (PST)", "PST -0800", RFC 9557's "+01:00[Europe/Paris]") or
+    /// glued to the time; September is often "Sept".
+    /// </summary>
+    private static string Rearrange(string text)
+    {
+        text = ZoneComment().Replace(text, "");
+        text = SeptemberAbbreviation().Replace(text, "Sep");
+        text = DottedDate().Replace(text, "$3-$2-$1");
+        text = YearAfterTime().Replace(text, "${day} ${month} ${year} ${time} ${zone}").TrimEnd();
+        text = MonthFirst().Replace(text, "${day} ${month} ${year} ${time}");
+        text = ZoneNameBeforeOffset().Replace(text, " ");
+        text = ZoneNameAfterOffset().Replace(text, "");
+        text = ZoneGluedToTime().Replace(text, " ");
+        text = SingleDigitTimePart().Replace(text, ":0$1");
+        return text.Replace(" at ", " ", StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"\s*(?:\([^()]*\)|\[[^\[\]]*\])$")]
+    private static partial Regex ZoneComment();
+
+    [GeneratedRegex(@"\bSept\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SeptemberAbbreviation();
+
+    [GeneratedRegex(@"\b([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\b")]
+    private static partial Regex DottedDate();
+
+    [GeneratedRegex(@"^(?:[A-Za-z]{3,9},?\s+)?(?<month>[A-Za-z]{3,9})\s+(?<day>[0-9]{1,2})\s+(?<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)\s+(?:(?<zone>[A-Za-z]{1,5}|[+-][0-9]{4})\s+)?(?<year>[0-9]{4})$")]
+    private static partial Regex YearAfterTime();
+
+    [GeneratedRegex(@"^(?:[A-Za-z]{3,9},?\s+)?(?<month>[A-Za-z]{3,9})\s+(?<day>[0-9]{1,2}),?\s+(?<year>[0-9]{4}),?\s+(?<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?=\s*(?:[A-Za-z]{1,5})?[+-][0-9]))")]
+    private static partial Regex MonthFirst();
+
+    [GeneratedRegex(@"(?<=[0-9])\s*(?![AaPp][Mm]\b)[A-Za-z]{1,5}\s*(?=[+-][0-9]{2}:?[0-9]{2}$)")]
+    private static partial Regex ZoneNameBeforeOffset();
+
+    [GeneratedRegex(@"(?<=\s[+-][0-9]{4})\s+[A-Za-z]{1,5}$")]
+    private static partial Regex ZoneNameAfterOffset();
+
+    [GeneratedRegex(@"(?<=:[0-9]{2})(?=[A-Za-z]{2,5}$)")]
+    private static partial Regex ZoneGluedToTime();
+
+    [GeneratedRegex(@":([0-9])(?![0-9])")]
+    private static partial Regex SingleDigitTimePart();
 
     [GeneratedRegex(@"<!DOCTYPE\s[^\[>]*(?<subset>\[[^\]]*\]\s*)?>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex Doctype();

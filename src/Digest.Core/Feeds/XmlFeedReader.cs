@@ -45,7 +45,7 @@ internal sealed class XmlFeedReader
         Base64,
     }
 
-    private static readonly Dictionary<string, Vocabulary> Namespaces = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, Vocabulary> Namespaces = WithVariants(new(StringComparer.OrdinalIgnoreCase)
     {
         [""] = Vocabulary.Core,
         ["http://www.w3.org/2005/Atom"] = Vocabulary.Core,
@@ -65,7 +65,27 @@ internal sealed class XmlFeedReader
         ["http://www.itunes.com/dtds/podcast-1.0.dtd"] = Vocabulary.Itunes,
         ["http://search.yahoo.com/mrss/"] = Vocabulary.Media,
         ["http://search.yahoo.com/mrss"] = Vocabulary.Media,
-    };
+    });
+
+    /// <summary>
+    /// Feeds write the same namespace with or without its trailing slash and over https ("…/modules/content"), and
+    /// every reader treats them alike; matching only the exact spelling lost their content.
+    /// </summary>
+    private static Dictionary<string, Vocabulary> WithVariants(Dictionary<string, Vocabulary> namespaces)
+    {
+        foreach (var (uri, vocabulary) in namespaces.Where(n => n.Key.Length > 0).ToList())
+        {
+            var bare = uri.TrimEnd('/');
+            string[] spellings = uri.EndsWith('#') ? [uri] : [bare, bare + "/"];
+            foreach (var spelling in spellings)
+            {
+                namespaces.TryAdd(spelling, vocabulary);
+                namespaces.TryAdd(spelling.Replace("http://", "https://", StringComparison.Ordinal), vocabulary);
+            }
+        }
+
+        return namespaces;
+    }
 
     /// <summary>What a prefix means when the document forgot to declare it.</summary>
     private static readonly Dictionary<string, Vocabulary> UsualPrefixes = new(StringComparer.OrdinalIgnoreCase)

@@ -71,7 +71,9 @@ public static class ItemNormalizer
             title = end is > 0 and < 160 ? summary[..(end + 1)] : summary[..Math.Min(summary.Length, 120)];
         }
 
-        var url = CanonicalUrl.Normalize(raw.Link, feedUri) ?? CanonicalUrl.Normalize(raw.Id, feedUri) ?? "";
+        // An id stands in for a missing link only when it is itself an address: ids are opaque ("42", "post-7"), and
+        // resolving one against the feed's address makes a link that leads nowhere.
+        var url = CanonicalUrl.Normalize(raw.Link, feedUri) ?? CanonicalUrl.Normalize(raw.Id) ?? "";
         var dated = raw.Published ?? raw.Updated;
 
         // A date in the future (a wrong zone, a scheduled post) would pin the item to the top of every digest.

@@ -1,5 +1,6 @@
 using System.Text;
 using Digest.Core.Feeds;
+using Digest.Core.Items;
 using Digest.Core.Tests.TestSupport;
 
 namespace Digest.Core.Tests.Feeds;
@@ -225,5 +226,41 @@ public sealed class FeedParserTests
         var body = new byte[FeedParser.MaxCharacters + 1];
 
         FeedParser.Parse(body).Error.ShouldNotBeNull().ShouldStartWith("document too large");
+    }
+
+    [Fact]
+    public void Ingest_OpaqueIdsWithoutLinks_NoLinkMadeUpFromTheFeedAddress()
+    {
+        const string feed = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "Allotment diary", "items": [
+              {"id": "42", "title": "Beans are up", "content_text": "The first shoots showed this morning."},
+              {"id": "https://allotment.example/posts/43", "title": "Slugs again"}
+            ]}
+            """;
+        var feedUri = new Uri("https://allotment.example/feed.json");
+
+        var items = ItemNormalizer.NormalizeAll(FeedParser.Parse(Encoding.UTF8.GetBytes(feed)).Items, feedUri, DateTimeOffset.UnixEpoch.AddYears(60));
+
+        items.Select(i => i.Url).ShouldBe(["", "https://allotment.example/posts/43"]);
+    }
+
+    [Fact]
+    public void Parse_ModuleNamespaceSpelledWithoutItsSlashOrOverHttps_StillRead()
+    {
+        const string feed = """
+            <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content" xmlns:dc="https://purl.org/dc/elements/1.1/">
+              <channel><title>Pond survey</title>
+                <item><title>Frogs counted</title><link>https://pond.example/1</link>
+                  <content:encoded>&lt;p&gt;Eleven frogs, two newts.&lt;/p&gt;</content:encoded>
+                  <dc:date>2025-04-02T06:00:00Z</dc:date>
+                </item>
+              </channel>
+            </rss>
+            """;
+
+        var entry = FeedParser.Parse(Encoding.UTF8.GetBytes(feed)).Items.ShouldHaveSingleItem();
+
+        entry.Content.ShouldBe("<p>Eleven frogs, two newts.</p>");
+        entry.Published.ShouldBe(new DateTimeOffset(2025, 4, 2, 6, 0, 0, TimeSpan.Zero));
     }
 }

@@ -64,6 +64,13 @@ public sealed class ItemNormalizerTests
     }
 
     [Fact]
+    public void Normalize_NoLink_AnIdThatIsAnAddressStandsIn_AnOpaqueIdDoesNot()
+    {
+        ItemNormalizer.Normalize(Entry(id: "https://news.example/world/7"), Feed, Now)!.Url.ShouldBe("https://news.example/world/7");
+        ItemNormalizer.Normalize(Entry(id: "post-7"), Feed, Now)!.Url.ShouldBe("");
+    }
+
+    [Fact]
     public void Key_GuidWhenPresent()
     {
         var item = ItemNormalizer.Normalize(Entry(id: " urn:story:42 ", link: "https://news.example/a"), Feed, Now)!;
