@@ -1308,4 +1308,33 @@ public sealed class AttributionTests
             "The firm said it would pay the staff.")
             .ShouldBe(["Rob Kent", "Rob Kent", null, "Rob Kent & Partners"]);
     }
+
+    // Round 12: constructions of the first blind BBC politics-and-tech set, studied once it was no longer blind.
+    [Fact]
+    public void Speakers_AFirmsFirstWordAfterItsProductIsNamed_IsTheFirmNamedFirst()
+    {
+        Speakers(
+            "Norvo Systems has launched a service that rents out computing power.",
+            "Norvo Cloud costs $2 an hour on machines run by Norvo.",
+            "Some clients want thousands of processors, Norvo said.")
+            .ShouldBe([null, null, "Norvo Systems"]);
+    }
+
+    [Fact]
+    public void Speakers_AFirmsNameBesideItsProductInFull_IsTheFirm()
+    {
+        Speakers(
+            "Brisk Box leads the market for video recorders, with 400,000 users.",
+            "Brisk has said it wants a quarter of its customers using Brisk Box by 2010.")
+            .ShouldBe([null, "Brisk"]);
+    }
+
+    [Fact]
+    public void Speakers_AProductNamedAfterItsFirm_IsNoSpeaker()
+    {
+        Speakers(
+            "Brisk Box leads the market for video recorders.",
+            "Brisk Box owners pay a monthly fee.")
+            .ShouldBe([null, null]);
+    }
 }
