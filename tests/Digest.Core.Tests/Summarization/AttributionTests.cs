@@ -1337,4 +1337,18 @@ public sealed class AttributionTests
             "Brisk Box owners pay a monthly fee.")
             .ShouldBe([null, null]);
     }
+
+    [Theory]
+    [InlineData("In a statement the Irish Department of Justice said the two men ran the servers.", "the Irish Department of Justice")]
+    [InlineData("The UK Ministry of Justice said the rules would change.", "the UK Ministry of Justice")]
+    public void Speakers_ABodyWhoseRemitIsATitleWord_KeepsItsWholeName(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_ATitleOfOfficeBeforeABodysName_IsStillATitle()
+    {
+        Last("Minister of Justice Ann Lee said the rules would change.").ShouldBe("Ann Lee");
+    }
 }
