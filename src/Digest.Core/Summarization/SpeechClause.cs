@@ -451,6 +451,14 @@ internal static class SpeechClause
             return null;
         }
 
+        // "The party is promising to cut fares" is a promise of deeds; "a promising start", "the talks were promising",
+        // "promising to the last" describe something.
+        if (lower == "promising" && !(hasNext && (next.Is("that") || (next.Is("to") && k + 2 < t.Count && t[k + 2].IsWord && !t[k + 2].Quoted
+            && !t[k + 2].IsCapitalized && !NewsLexicon.Determiners.Contains(t[k + 2].Lower)))))
+        {
+            return null;
+        }
+
         // "The toolbar promises faster searches": a promise of a thing, not of words ("are being promised lower rents by X"
         // is X's promise, read with the passives below).
         if (lemma is "promise" or "pledge" or "vow" && !(hasPrevious && NewsLexicon.Be.Contains(previous.Lower)) && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized && !char.IsDigit(next.Text[0])

@@ -1351,4 +1351,22 @@ public sealed class AttributionTests
     {
         Last("Minister of Justice Ann Lee said the rules would change.").ShouldBe("Ann Lee");
     }
+
+    [Theory]
+    [InlineData("The Greens are promising to cut rail fares if they win the election.", "the Greens")]
+    [InlineData("Norvo is promising that the phone will ship in May.", "Norvo")]
+    public void Speakers_APromiseInTheProgressive_NamesTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The early results from the trial are promising.")]
+    [InlineData("Tom Reed made a promising start to the season.")]
+    [InlineData("The talks looked promising to the union.")]
+    [InlineData("The Greens are promising voters a cheaper railway.")]
+    public void Speakers_PromisingAsAnAdjectiveOrAPromiseOfAThing_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
