@@ -95,7 +95,10 @@ internal static class SpeechClause
                     phrase.Add(Slice(t, end + 1, next));
                 }
 
-                if (SpeakerPhrase.Describe(phrase) is { } referent)
+                // "according to a list of gadgets compiled by Gizmo Weekly": the document's maker is the source.
+                var by = Enumerable.Range(i + 3, Math.Max(0, end - i - 3)).FirstOrDefault(b => t[b].Is("by") && t[b - 1].IsWord
+                    && (t[b - 1].Lower.EndsWith("ed", StringComparison.Ordinal) || t[b - 1].Is("out")), -1);
+                if (((by >= 0 ? Agent(t, by) : null) ?? SpeakerPhrase.Describe(phrase)) is { } referent)
                 {
                     // "According to its latest report, the plant is safe, Sheehan says.": a named speaker's report closing the sentence is theirs.
                     return i == 0 && NamedReportAfter(t, end) is { } later ? later : referent;

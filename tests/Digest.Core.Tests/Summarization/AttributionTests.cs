@@ -1369,4 +1369,20 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("Printers top the year's gadgets, according to a list of gadgets compiled by Gizmo Weekly.", "Gizmo Weekly")]
+    [InlineData("Sales fell by 3%, according to a survey carried out by Norvo Research.", "Norvo Research")]
+    public void Speakers_AccordingToADocumentMadeBySomeone_NamesItsMaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The station was built by hand, according to plan.")]
+    [InlineData("The list, compiled by Gizmo Weekly, puts printers first.")]
+    public void Speakers_ADocumentMadeBySomeoneWithoutAccordingTo_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
