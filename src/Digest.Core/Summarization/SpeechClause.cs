@@ -933,6 +933,14 @@ internal static class SpeechClause
         what >= 1 && t[what].IsWord && !t[what].Quoted && t[what].Lower == "what" && t[what - 1].IsWord
         && (NewsLexicon.Subordinators.Contains(t[what - 1].Lower) || t[what - 1].Lower is "about") && t[what - 1].Lower is not "in";
 
+    /// <summary>
+    /// "which Norvo says will cost $300", "what the council says are new needs": a verb of saying or believing followed
+    /// by a clause with no subject of its own, whose subject is the relative word.
+    /// </summary>
+    private static bool ReportsAClauseWithoutSubject(IReadOnlyList<Token> t, int reportingWord) =>
+        NewsLexicon.ReportingVerb(t[reportingWord].Lower)?.Lemma is "say" or "believe" or "think" or "claim" or "insist" or "argue" or "reckon"
+        && reportingWord + 1 < t.Count && t[reportingWord + 1] is { IsWord: true, Quoted: false } gap && Auxiliaries.Contains(gap.Lower);
+
     /// <summary>The first word of the run of words just before position k that could form its subject noun phrase.</summary>
     private static string? FirstWordOfNounPhraseBefore(IReadOnlyList<Token> t, int k)
     {
@@ -1167,7 +1175,7 @@ internal static class SpeechClause
         if (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && t[end - 1].Lower is "he" or "she" or "they" or "we" or "it"
             && (end == 1 || t[end - 2].Kind != TokenKind.Possessive))
         {
-            return end >= 2 && FreeRelative(t, end - 2) ? null : new PronounReferent(t[end - 1].Lower);
+            return end >= 2 && FreeRelative(t, end - 2) && !ReportsAClauseWithoutSubject(t, reportingWord) ? null : new PronounReferent(t[end - 1].Lower);
         }
 
         // "In its report on the council's work the committee said": a definite subject after an opening phrase with no comma.
@@ -1263,8 +1271,9 @@ internal static class SpeechClause
                 break;
             }
 
-            // "sacked for what they have said": a clause that is an object of the sentence, not its report.
-            if (FreeRelative(t, start - 1))
+            // "sacked for what they have said": a clause that is an object of the sentence, not its report; but "in response
+            // to what the council says are new needs" reports the clause with no subject after the verb.
+            if (FreeRelative(t, start - 1) && !ReportsAClauseWithoutSubject(t, reportingWord))
             {
                 return null;
             }
@@ -1299,10 +1308,7 @@ internal static class SpeechClause
         {
             // "The phone, which Norvo says will cost $300, …": a clause with no subject of its own after a verb of saying or
             // believing is what the relative's subject reports (not a promise: "which the council had promised would open").
-            return NewsLexicon.ReportingVerb(t[reportingWord].Lower)?.Lemma is "say" or "believe" or "think" or "claim" or "insist" or "argue" or "reckon"
-                && reportingWord + 1 < t.Count && t[reportingWord + 1] is { IsWord: true, Quoted: false } gap && Auxiliaries.Contains(gap.Lower)
-                ? SpeakerPhrase.Describe([segments[relative].Skip(1).ToList()])
-                : null;
+            return ReportsAClauseWithoutSubject(t, reportingWord) ? SpeakerPhrase.Describe([segments[relative].Skip(1).ToList()]) : null;
         }
 
         // "The levy, which the Treasury had defended, was unfair, Ada Moss said.": a relative clause early in the sentence

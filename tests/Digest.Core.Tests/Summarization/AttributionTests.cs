@@ -1385,4 +1385,26 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("The firm has opened offices in Lagos in response to what the government says is rising demand.", "the government")]
+    [InlineData("Prices rose because of what the Treasury says were higher costs.", "the Treasury")]
+    public void Speakers_WhatSomeoneSaysIsAfterAPreposition_NamesThatSomeone(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_WhatAFirmSaysIsAfterAPreposition_NamesTheFirmThePronounStandsFor()
+    {
+        Speakers("Norvo Systems makes chips.", "Its prices rose because of what it says were higher costs.").ShouldBe([null, "Norvo Systems"]);
+    }
+
+    [Theory]
+    [InlineData("The minister was sacked for what he had said.")]
+    [InlineData("The board agreed on what the firm says.")]
+    public void Speakers_WhatSomeoneSaidAsAnObject_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
