@@ -1175,6 +1175,13 @@ internal static class SpeechClause
         if (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && t[end - 1].Lower is "he" or "she" or "they" or "we" or "it"
             && (end == 1 || t[end - 2].Kind != TokenKind.Possessive))
         {
+            // "membership of it demanded that …": "it" after a preposition is its object, and the noun before is the subject.
+            if (end >= 2 && t[end - 1].Lower == "it" && t[end - 2] is { IsWord: true, Quoted: false } preposition
+                && preposition.Lower is "of" or "for" or "with" or "to" or "from" or "about" or "by" or "on" or "at" or "into" or "against" or "without" or "over")
+            {
+                return null;
+            }
+
             return end >= 2 && FreeRelative(t, end - 2) && !ReportsAClauseWithoutSubject(t, reportingWord) ? null : new PronounReferent(t[end - 1].Lower);
         }
 

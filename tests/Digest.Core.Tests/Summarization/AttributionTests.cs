@@ -1407,4 +1407,22 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Fact]
+    public void Speakers_ItAsTheObjectOfAPrepositionBeforeAVerb_IsNoSubject()
+    {
+        Speakers(
+            "The Home Office said the two men ran the hubs.",
+            "The club named itself the Circle and membership of it demanded that users share files.")
+            .ShouldBe(["the Home Office", null]);
+    }
+
+    [Fact]
+    public void Speakers_ItAsTheSubjectAfterAnOpeningPhrase_IsStillTheSpeaker()
+    {
+        Speakers(
+            "Norvo Systems makes chips.",
+            "In a note to staff it said the plant would close.")
+            .ShouldBe([null, "Norvo Systems"]);
+    }
 }
