@@ -1469,12 +1469,16 @@ internal static class SpeechClause
         {
             // "… by the employers' organisation, the CBI, which complains of …": the name just before the relative.
             var open = start - 1;
-            while (open > 0 && t[open - 1].IsWord && !t[open - 1].Quoted && (t[open - 1].IsCapitalized || t[open - 1].Lower == "the"))
+            while (open > 0 && !t[open - 1].Quoted && ((t[open - 1].IsWord && (t[open - 1].IsCapitalized || t[open - 1].Lower == "the"
+                || (t[open - 1].Lower is "of" or "for" && open >= 2 && t[open - 2].IsCapitalized))) || t[open - 1].Kind == TokenKind.Possessive))
             {
                 open--;
             }
 
-            return open < start - 1 && open > 0 && t[open - 1].Kind == TokenKind.Comma && SpeakerPhrase.Describe([Slice(t, open, start - 1)]) is NameReferent name
+            // "… a rival in Zento, which argues that …": a name after a preposition is what the relative is about too.
+            var named = open > 0 && (t[open - 1].Kind == TokenKind.Comma
+                || (t[open - 1] is { IsWord: true, Quoted: false } before && before.Lower is "in" or "by" or "from" or "with" or "to" or "at" or "against"));
+            return open < start - 1 && named && SpeakerPhrase.Describe([Slice(t, open, start - 1)]) is NameReferent name
                 ? name
                 : null; // ", who said": the subject clause reads it
         }

@@ -1425,4 +1425,20 @@ public sealed class AttributionTests
             "In a note to staff it said the plant would close.")
             .ShouldBe([null, "Norvo Systems"]);
     }
+
+    [Theory]
+    [InlineData("The firm faces a rival in Zento, which argues that its own service is cheaper.", "Zento")]
+    [InlineData("The plan was studied by the Office of Fair Pricing, which warned that costs would rise.", "the Office of Fair Pricing")]
+    public void Speakers_ARelativeAfterANameThatFollowsAPreposition_NamesThatName(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The firm faces a rival in Zento, which sells a cheaper service.")]
+    [InlineData("The plan was studied in London, which has the busiest airports.")]
+    public void Speakers_ARelativeAfterANameWithNoReport_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
