@@ -679,6 +679,16 @@ internal static class SpeechClause
             return Inverted(t, k + 1);
         }
 
+        // "Gadgets are changing the high street thinks Mr Vaughan.": the comma before an inverted view left out; only a name
+        // that runs to the end of the sentence, after a clause of some length, and a verb of the mind (a sign "says Private").
+        if (inverts && next.IsCapitalized && hasPrevious && previous is { IsWord: true, Quoted: false } && !previous.IsCapitalized && k >= 5
+            && !Auxiliaries.Contains(previous.Lower) && !NewsLexicon.Determiners.Contains(previous.Lower) && previous.Lower is not ("who" or "which" or "that" or "what")
+            && lemma is "think" or "believe" or "reckon" or "argue" or "predict" or "claim" or "insist"
+            && NameToTheEnd(t, k + 1) && Inverted(t, k + 1) is NameReferent name)
+        {
+            return name;
+        }
+
         if (k == 0)
         {
             return null;
@@ -1095,6 +1105,18 @@ internal static class SpeechClause
         }
 
         return false;
+    }
+
+    /// <summary>Capitalised words only, from <paramref name="from"/> to the full stop that ends the sentence.</summary>
+    private static bool NameToTheEnd(IReadOnlyList<Token> t, int from)
+    {
+        var i = from;
+        while (i < t.Count && t[i] is { IsWord: true, Quoted: false, IsCapitalized: true })
+        {
+            i++;
+        }
+
+        return i > from && i == t.Count - 1 && t[i].Kind == TokenKind.Stop;
     }
 
     private static bool ReachesEnd(IReadOnlyList<Token> t, int from)

@@ -1441,4 +1441,21 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("Cheap gadgets are slowly changing the role of the high street thinks Mr Tom Reed.", "Tom Reed")]
+    [InlineData("The market for phones will double by next year predicts Gizmo Weekly.", "Gizmo Weekly")]
+    public void Speakers_AnInvertedReportWithoutItsComma_NamesTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Fans queued all night for the new album that says Hello.")]
+    [InlineData("The firm sells a toy that says Merry Christmas.")]
+    [InlineData("The sign on the old shop door says Private.")]
+    public void Speakers_AVerbOfSayingBeforeAClosingName_WithoutAReport_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
