@@ -1038,7 +1038,9 @@ internal static class SpeechClause
 
                 // "identified the suspect in Friday's shooting as a former guard": who someone is, told.
                 if ((lemma is "describe" or "dismiss" or "brand" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
-                    || (lemma is "identify" && Enumerable.Range(k + 1, Math.Min(16, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted)))
+                    || (lemma is "identify" && Enumerable.Range(k + 1, Math.Min(16, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                    // "likened renting computer power to buying electricity": the thing compared, then what it is likened to.
+                    || (lemma is "liken" && Enumerable.Range(k + 1, Math.Min(8, t.Count - k - 1)).Any(i => t[i].Is("to") && !t[i].Quoted)))
                 {
                     return true;
                 }

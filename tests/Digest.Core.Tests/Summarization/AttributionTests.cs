@@ -1458,4 +1458,18 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Fact]
+    public void Speakers_AComparisonSomeoneDraws_NamesThem()
+    {
+        Last("Norvo likened renting computer power to buying mains electricity.").ShouldBe("Norvo");
+    }
+
+    [Theory]
+    [InlineData("The new rules have been likened to a tax on readers.")]
+    [InlineData("The likeness between the two phones is striking.")]
+    public void Speakers_AComparisonNobodyIsSaidToDraw_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
