@@ -81,6 +81,7 @@ internal sealed partial class ArticleNames
     private readonly Dictionary<string, List<Entity>> byInitials = new(StringComparer.Ordinal);
     private readonly Dictionary<Entity, int> order = [];
     private readonly HashSet<string> wordsOfLongerNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<int>> writtenIn = new(StringComparer.Ordinal);
     private readonly Dictionary<int, HashSet<Entity>> unquoted = [];
     private readonly Dictionary<int, List<(Entity Entity, int Token, int End)>> mentions = [];
     private IReadOnlyList<TokenizedSentence> sentences = [];
@@ -251,6 +252,16 @@ internal sealed partial class ArticleNames
             }
         }
 
+        foreach (var o in occurrences)
+        {
+            if (!writtenIn.TryGetValue(o.Name, out var written))
+            {
+                writtenIn[o.Name] = written = [];
+            }
+
+            written.Add(o.Sentence);
+        }
+
         static bool AfterThe(Occurrence o) => o.Start > 0 && o.Source.Tokens[o.Start - 1].Is("the");
         bare.UnionWith(occurrences.Where(o => !o.Name.Contains(' ', StringComparison.Ordinal) && !AfterThe(o)).Select(o => o.Name));
         alwaysWithThe.UnionWith(occurrences.GroupBy(o => o.Name, StringComparer.Ordinal).Where(g => g.All(AfterThe)).Select(g => g.Key));
@@ -367,7 +378,7 @@ internal sealed partial class ArticleNames
         var exact = byName.GetValueOrDefault(name);
         var candidates = Entity.IsAcronym(name)
             ? byInitials.GetValueOrDefault(name) ?? []
-            : Longer(name).Where(e => (Joined(name) || !Joined(e.Name)) && !Product(name, e)).ToList();
+            : Longer(name).Where(e => (Joined(name) || !Joined(e.Name)) && !Product(name, e) && !NamedBeside(name, e, sentence)).ToList();
 
         if (candidates.Count == 0)
         {
@@ -375,6 +386,13 @@ internal sealed partial class ArticleNames
         }
 
         if (candidates.Count == 1)
+        {
+            return candidates[0];
+        }
+
+        // "Norvo Systems launched Norvo Cloud …; Norvo said": a firm's first word is the firm the article named first,
+        // not what it named after the firm later (a product, a service, a magazine's offshoot).
+        if (candidates.All(e => e.Name.StartsWith(name + " ", StringComparison.Ordinal)))
         {
             return candidates[0];
         }
@@ -404,6 +422,13 @@ internal sealed partial class ArticleNames
     /// </summary>
     private bool Product(string name, Entity longer) =>
         bare.Contains(name) && alwaysWithThe.Contains(longer.Name) && longer.Name.StartsWith(name + " ", StringComparison.Ordinal);
+
+    /// <summary>
+    /// "Brisk said it would put Brisk Box in more homes": a name's first word written in the same sentence as the name
+    /// in full is something else (the firm beside its product), not a short form of it.
+    /// </summary>
+    private bool NamedBeside(string name, Entity longer, int sentence) =>
+        longer.Name.StartsWith(name + " ", StringComparison.Ordinal) && writtenIn.TryGetValue(longer.Name, out var written) && written.Contains(sentence);
 
     /// <summary>
     /// "Lib Dems" for the "Liberal Democrats" the article names: a name of two or more clipped words, each the start of

@@ -89,7 +89,7 @@ internal static class NewsLexicon
         (["reiterate", "reiterates", "reiterated"], Complement.Any),
         (["recommend", "recommends", "recommended"], Complement.Any),
         (["propose", "proposes", "proposed"], Complement.Marked),
-        (["promise", "promises", "promised"], Complement.Clause),
+        (["promise", "promises", "promised", "promising"], Complement.Clause),
         (["pledge", "pledges", "pledged"], Complement.Clause),
         (["vow", "vows", "vowed"], Complement.Any),
         (["forecast", "forecasts"], Complement.Clause),

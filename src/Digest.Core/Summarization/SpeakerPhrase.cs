@@ -636,9 +636,12 @@ internal static class SpeakerPhrase
             return (null, titles);
         }
 
-        if (words.Count > 2 && NewsLexicon.BodyHeads.Contains(words[0]) && words[1] is "of" or "for")
+        // "Office of the Deputy Prime Minister", "Department for Education and Skills", and with the country or the level of
+        // government before it, "UK Department of Justice": what follows "of" is the body's remit, not a title.
+        var body = Enumerable.Range(0, Math.Max(0, words.Count - 2)).FirstOrDefault(j => NewsLexicon.BodyHeads.Contains(words[j]) && words[j + 1] is "of" or "for", -1);
+        if (body >= 0 && words.Take(body).All(w => !NewsLexicon.Titles.Contains(w) && !NewsLexicon.RoleWords.Contains(w) && !NewsLexicon.PersonNouns.Contains(w.ToLowerInvariant())))
         {
-            return (string.Join(' ', words), titles); // "Office of the Deputy Prime Minister", "Department for Education and Skills"
+            return (string.Join(' ', words), titles);
         }
 
         // Letters after a name: "Tony Wright MP", "Helena Kennedy QC".

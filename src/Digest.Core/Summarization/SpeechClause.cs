@@ -95,7 +95,10 @@ internal static class SpeechClause
                     phrase.Add(Slice(t, end + 1, next));
                 }
 
-                if (SpeakerPhrase.Describe(phrase) is { } referent)
+                // "according to a list of gadgets compiled by Gizmo Weekly": the document's maker is the source.
+                var by = Enumerable.Range(i + 3, Math.Max(0, end - i - 3)).FirstOrDefault(b => t[b].Is("by") && t[b - 1].IsWord
+                    && (t[b - 1].Lower.EndsWith("ed", StringComparison.Ordinal) || t[b - 1].Is("out")), -1);
+                if (((by >= 0 ? Agent(t, by) : null) ?? SpeakerPhrase.Describe(phrase)) is { } referent)
                 {
                     // "According to its latest report, the plant is safe, Sheehan says.": a named speaker's report closing the sentence is theirs.
                     return i == 0 && NamedReportAfter(t, end) is { } later ? later : referent;
@@ -451,6 +454,14 @@ internal static class SpeechClause
             return null;
         }
 
+        // "The party is promising to cut fares" is a promise of deeds; "a promising start", "the talks were promising",
+        // "promising to the last" describe something.
+        if (lower == "promising" && !(hasNext && (next.Is("that") || (next.Is("to") && k + 2 < t.Count && t[k + 2].IsWord && !t[k + 2].Quoted
+            && !t[k + 2].IsCapitalized && !NewsLexicon.Determiners.Contains(t[k + 2].Lower)))))
+        {
+            return null;
+        }
+
         // "The toolbar promises faster searches": a promise of a thing, not of words ("are being promised lower rents by X"
         // is X's promise, read with the passives below).
         if (lemma is "promise" or "pledge" or "vow" && !(hasPrevious && NewsLexicon.Be.Contains(previous.Lower)) && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized && !char.IsDigit(next.Text[0])
@@ -666,6 +677,16 @@ internal static class SpeechClause
             && ReachesEnd(t, k + 1) && (ClauseBeforeComma(t, k - 1) || OpensWithClauseOrIntro(t, k - 1) || (next.IsCapitalized && ParentheticalName(t, k + 1))))
         {
             return Inverted(t, k + 1);
+        }
+
+        // "Gadgets are changing the high street thinks Mr Vaughan.": the comma before an inverted view left out; only a name
+        // that runs to the end of the sentence, after a clause of some length, and a verb of the mind (a sign "says Private").
+        if (inverts && next.IsCapitalized && hasPrevious && previous is { IsWord: true, Quoted: false } && !previous.IsCapitalized && k >= 5
+            && !Auxiliaries.Contains(previous.Lower) && !NewsLexicon.Determiners.Contains(previous.Lower) && previous.Lower is not ("who" or "which" or "that" or "what")
+            && lemma is "think" or "believe" or "reckon" or "argue" or "predict" or "claim" or "insist"
+            && NameToTheEnd(t, k + 1) && Inverted(t, k + 1) is NameReferent name)
+        {
+            return name;
         }
 
         if (k == 0)
@@ -922,6 +943,14 @@ internal static class SpeechClause
         what >= 1 && t[what].IsWord && !t[what].Quoted && t[what].Lower == "what" && t[what - 1].IsWord
         && (NewsLexicon.Subordinators.Contains(t[what - 1].Lower) || t[what - 1].Lower is "about") && t[what - 1].Lower is not "in";
 
+    /// <summary>
+    /// "which Norvo says will cost $300", "what the council says are new needs": a verb of saying or believing followed
+    /// by a clause with no subject of its own, whose subject is the relative word.
+    /// </summary>
+    private static bool ReportsAClauseWithoutSubject(IReadOnlyList<Token> t, int reportingWord) =>
+        NewsLexicon.ReportingVerb(t[reportingWord].Lower)?.Lemma is "say" or "believe" or "think" or "claim" or "insist" or "argue" or "reckon"
+        && reportingWord + 1 < t.Count && t[reportingWord + 1] is { IsWord: true, Quoted: false } gap && Auxiliaries.Contains(gap.Lower);
+
     /// <summary>The first word of the run of words just before position k that could form its subject noun phrase.</summary>
     private static string? FirstWordOfNounPhraseBefore(IReadOnlyList<Token> t, int k)
     {
@@ -1009,7 +1038,9 @@ internal static class SpeechClause
 
                 // "identified the suspect in Friday's shooting as a former guard": who someone is, told.
                 if ((lemma is "describe" or "dismiss" or "brand" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
-                    || (lemma is "identify" && Enumerable.Range(k + 1, Math.Min(16, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted)))
+                    || (lemma is "identify" && Enumerable.Range(k + 1, Math.Min(16, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                    // "likened renting computer power to buying electricity": the thing compared, then what it is likened to.
+                    || (lemma is "liken" && Enumerable.Range(k + 1, Math.Min(8, t.Count - k - 1)).Any(i => t[i].Is("to") && !t[i].Quoted)))
                 {
                     return true;
                 }
@@ -1076,6 +1107,18 @@ internal static class SpeechClause
         }
 
         return false;
+    }
+
+    /// <summary>Capitalised words only, from <paramref name="from"/> to the full stop that ends the sentence.</summary>
+    private static bool NameToTheEnd(IReadOnlyList<Token> t, int from)
+    {
+        var i = from;
+        while (i < t.Count && t[i] is { IsWord: true, Quoted: false, IsCapitalized: true })
+        {
+            i++;
+        }
+
+        return i > from && i == t.Count - 1 && t[i].Kind == TokenKind.Stop;
     }
 
     private static bool ReachesEnd(IReadOnlyList<Token> t, int from)
@@ -1156,7 +1199,14 @@ internal static class SpeechClause
         if (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && t[end - 1].Lower is "he" or "she" or "they" or "we" or "it"
             && (end == 1 || t[end - 2].Kind != TokenKind.Possessive))
         {
-            return end >= 2 && FreeRelative(t, end - 2) ? null : new PronounReferent(t[end - 1].Lower);
+            // "membership of it demanded that …": "it" after a preposition is its object, and the noun before is the subject.
+            if (end >= 2 && t[end - 1].Lower == "it" && t[end - 2] is { IsWord: true, Quoted: false } preposition
+                && preposition.Lower is "of" or "for" or "with" or "to" or "from" or "about" or "by" or "on" or "at" or "into" or "against" or "without" or "over")
+            {
+                return null;
+            }
+
+            return end >= 2 && FreeRelative(t, end - 2) && !ReportsAClauseWithoutSubject(t, reportingWord) ? null : new PronounReferent(t[end - 1].Lower);
         }
 
         // "In its report on the council's work the committee said": a definite subject after an opening phrase with no comma.
@@ -1252,8 +1302,9 @@ internal static class SpeechClause
                 break;
             }
 
-            // "sacked for what they have said": a clause that is an object of the sentence, not its report.
-            if (FreeRelative(t, start - 1))
+            // "sacked for what they have said": a clause that is an object of the sentence, not its report; but "in response
+            // to what the council says are new needs" reports the clause with no subject after the verb.
+            if (FreeRelative(t, start - 1) && !ReportsAClauseWithoutSubject(t, reportingWord))
             {
                 return null;
             }
@@ -1288,10 +1339,7 @@ internal static class SpeechClause
         {
             // "The phone, which Norvo says will cost $300, …": a clause with no subject of its own after a verb of saying or
             // believing is what the relative's subject reports (not a promise: "which the council had promised would open").
-            return NewsLexicon.ReportingVerb(t[reportingWord].Lower)?.Lemma is "say" or "believe" or "think" or "claim" or "insist" or "argue" or "reckon"
-                && reportingWord + 1 < t.Count && t[reportingWord + 1] is { IsWord: true, Quoted: false } gap && Auxiliaries.Contains(gap.Lower)
-                ? SpeakerPhrase.Describe([segments[relative].Skip(1).ToList()])
-                : null;
+            return ReportsAClauseWithoutSubject(t, reportingWord) ? SpeakerPhrase.Describe([segments[relative].Skip(1).ToList()]) : null;
         }
 
         // "The levy, which the Treasury had defended, was unfair, Ada Moss said.": a relative clause early in the sentence
@@ -1445,12 +1493,16 @@ internal static class SpeechClause
         {
             // "… by the employers' organisation, the CBI, which complains of …": the name just before the relative.
             var open = start - 1;
-            while (open > 0 && t[open - 1].IsWord && !t[open - 1].Quoted && (t[open - 1].IsCapitalized || t[open - 1].Lower == "the"))
+            while (open > 0 && !t[open - 1].Quoted && ((t[open - 1].IsWord && (t[open - 1].IsCapitalized || t[open - 1].Lower == "the"
+                || (t[open - 1].Lower is "of" or "for" && open >= 2 && t[open - 2].IsCapitalized))) || t[open - 1].Kind == TokenKind.Possessive))
             {
                 open--;
             }
 
-            return open < start - 1 && open > 0 && t[open - 1].Kind == TokenKind.Comma && SpeakerPhrase.Describe([Slice(t, open, start - 1)]) is NameReferent name
+            // "… a rival in Zento, which argues that …": a name after a preposition is what the relative is about too.
+            var named = open > 0 && (t[open - 1].Kind == TokenKind.Comma
+                || (t[open - 1] is { IsWord: true, Quoted: false } before && before.Lower is "in" or "by" or "from" or "with" or "to" or "at" or "against"));
+            return open < start - 1 && named && SpeakerPhrase.Describe([Slice(t, open, start - 1)]) is NameReferent name
                 ? name
                 : null; // ", who said": the subject clause reads it
         }

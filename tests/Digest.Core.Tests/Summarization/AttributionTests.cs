@@ -1308,4 +1308,168 @@ public sealed class AttributionTests
             "The firm said it would pay the staff.")
             .ShouldBe(["Rob Kent", "Rob Kent", null, "Rob Kent & Partners"]);
     }
+
+    // Round 12: constructions of the first blind BBC politics-and-tech set, studied once it was no longer blind.
+    [Fact]
+    public void Speakers_AFirmsFirstWordAfterItsProductIsNamed_IsTheFirmNamedFirst()
+    {
+        Speakers(
+            "Norvo Systems has launched a service that rents out computing power.",
+            "Norvo Cloud costs $2 an hour on machines run by Norvo.",
+            "Some clients want thousands of processors, Norvo said.")
+            .ShouldBe([null, null, "Norvo Systems"]);
+    }
+
+    [Fact]
+    public void Speakers_AFirmsNameBesideItsProductInFull_IsTheFirm()
+    {
+        Speakers(
+            "Brisk Box leads the market for video recorders, with 400,000 users.",
+            "Brisk has said it wants a quarter of its customers using Brisk Box by 2010.")
+            .ShouldBe([null, "Brisk"]);
+    }
+
+    [Fact]
+    public void Speakers_AProductNamedAfterItsFirm_IsNoSpeaker()
+    {
+        Speakers(
+            "Brisk Box leads the market for video recorders.",
+            "Brisk Box owners pay a monthly fee.")
+            .ShouldBe([null, null]);
+    }
+
+    [Theory]
+    [InlineData("In a statement the Irish Department of Justice said the two men ran the servers.", "the Irish Department of Justice")]
+    [InlineData("The UK Ministry of Justice said the rules would change.", "the UK Ministry of Justice")]
+    public void Speakers_ABodyWhoseRemitIsATitleWord_KeepsItsWholeName(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_ATitleOfOfficeBeforeABodysName_IsStillATitle()
+    {
+        Last("Minister of Justice Ann Lee said the rules would change.").ShouldBe("Ann Lee");
+    }
+
+    [Theory]
+    [InlineData("The Greens are promising to cut rail fares if they win the election.", "the Greens")]
+    [InlineData("Norvo is promising that the phone will ship in May.", "Norvo")]
+    public void Speakers_APromiseInTheProgressive_NamesTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The early results from the trial are promising.")]
+    [InlineData("Tom Reed made a promising start to the season.")]
+    [InlineData("The talks looked promising to the union.")]
+    [InlineData("The Greens are promising voters a cheaper railway.")]
+    public void Speakers_PromisingAsAnAdjectiveOrAPromiseOfAThing_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("Printers top the year's gadgets, according to a list of gadgets compiled by Gizmo Weekly.", "Gizmo Weekly")]
+    [InlineData("Sales fell by 3%, according to a survey carried out by Norvo Research.", "Norvo Research")]
+    public void Speakers_AccordingToADocumentMadeBySomeone_NamesItsMaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The station was built by hand, according to plan.")]
+    [InlineData("The list, compiled by Gizmo Weekly, puts printers first.")]
+    public void Speakers_ADocumentMadeBySomeoneWithoutAccordingTo_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("The firm has opened offices in Lagos in response to what the government says is rising demand.", "the government")]
+    [InlineData("Prices rose because of what the Treasury says were higher costs.", "the Treasury")]
+    public void Speakers_WhatSomeoneSaysIsAfterAPreposition_NamesThatSomeone(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_WhatAFirmSaysIsAfterAPreposition_NamesTheFirmThePronounStandsFor()
+    {
+        Speakers("Norvo Systems makes chips.", "Its prices rose because of what it says were higher costs.").ShouldBe([null, "Norvo Systems"]);
+    }
+
+    [Theory]
+    [InlineData("The minister was sacked for what he had said.")]
+    [InlineData("The board agreed on what the firm says.")]
+    public void Speakers_WhatSomeoneSaidAsAnObject_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_ItAsTheObjectOfAPrepositionBeforeAVerb_IsNoSubject()
+    {
+        Speakers(
+            "The Home Office said the two men ran the hubs.",
+            "The club named itself the Circle and membership of it demanded that users share files.")
+            .ShouldBe(["the Home Office", null]);
+    }
+
+    [Fact]
+    public void Speakers_ItAsTheSubjectAfterAnOpeningPhrase_IsStillTheSpeaker()
+    {
+        Speakers(
+            "Norvo Systems makes chips.",
+            "In a note to staff it said the plant would close.")
+            .ShouldBe([null, "Norvo Systems"]);
+    }
+
+    [Theory]
+    [InlineData("The firm faces a rival in Zento, which argues that its own service is cheaper.", "Zento")]
+    [InlineData("The plan was studied by the Office of Fair Pricing, which warned that costs would rise.", "the Office of Fair Pricing")]
+    public void Speakers_ARelativeAfterANameThatFollowsAPreposition_NamesThatName(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The firm faces a rival in Zento, which sells a cheaper service.")]
+    [InlineData("The plan was studied in London, which has the busiest airports.")]
+    public void Speakers_ARelativeAfterANameWithNoReport_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("Cheap gadgets are slowly changing the role of the high street thinks Mr Tom Reed.", "Tom Reed")]
+    [InlineData("The market for phones will double by next year predicts Gizmo Weekly.", "Gizmo Weekly")]
+    public void Speakers_AnInvertedReportWithoutItsComma_NamesTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Fans queued all night for the new album that says Hello.")]
+    [InlineData("The firm sells a toy that says Merry Christmas.")]
+    [InlineData("The sign on the old shop door says Private.")]
+    public void Speakers_AVerbOfSayingBeforeAClosingName_WithoutAReport_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_AComparisonSomeoneDraws_NamesThem()
+    {
+        Last("Norvo likened renting computer power to buying mains electricity.").ShouldBe("Norvo");
+    }
+
+    [Theory]
+    [InlineData("The new rules have been likened to a tax on readers.")]
+    [InlineData("The likeness between the two phones is striking.")]
+    public void Speakers_AComparisonNobodyIsSaidToDraw_NamesNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
