@@ -42,7 +42,8 @@ internal static class LocalProcess
         return id == Environment.ProcessId ? parts.Length < 2 || parts[1] != Instance : !IsRunning(id);
     }
 
-    private static bool IsRunning(int processId)
+    /// <summary>Whether a process of this host with that id runs (the harness asks it of the runs that made its workspaces).</summary>
+    public static bool IsRunning(int processId)
     {
         try
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Digest.Core;
 
 namespace Digest.Harness.Infrastructure;
 
@@ -83,26 +84,13 @@ internal sealed class Workspace : IDisposable
         foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
         {
             var parts = Path.GetFileName(folder).Split('-');
-            if (parts.Length < 2 || !int.TryParse(parts[^2], out var pid) || IsRunning(pid) || File.Exists(Path.Combine(folder, KeptMarker)))
+            if (parts.Length < 2 || !int.TryParse(parts[^2], out var pid) || LocalProcess.IsRunning(pid) || File.Exists(Path.Combine(folder, KeptMarker)))
             {
                 continue;
             }
 
             Console.Error.WriteLine($"removing {folder}, left by a harness run that was stopped");
             TryDelete(folder);
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 
