@@ -151,6 +151,11 @@ public abstract class DapperStore
         public string url { get; init; } = "";
     }
 
+    /// <summary>A small named value of <c>bot_state</c>, read and written (one statement for both dialects).</summary>
+    private const string ReadStateSql = "SELECT value FROM bot_state WHERE key = @key";
+
+    private const string WriteStateSql = "INSERT INTO bot_state(key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
     /// <summary>The <c>bot_state</c> key of the revision the stored key lines were last brought to.</summary>
     private const string KeyLinesRevisionKey = "key_lines_revision";
 
@@ -638,7 +643,7 @@ public abstract class DapperStore
         using var writing = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var recorded = await connection.QuerySingleOrDefaultAsync<string?>(Command("SELECT value FROM bot_state WHERE key = @key", new { key = KeyLinesRevisionKey }, transaction, cancellationToken));
+        var recorded = await connection.QuerySingleOrDefaultAsync<string?>(Command(ReadStateSql, new { key = KeyLinesRevisionKey }, transaction, cancellationToken));
         if (int.TryParse(recorded, CultureInfo.InvariantCulture, out var stored) && stored >= revision)
         {
             return 0;
@@ -656,7 +661,7 @@ public abstract class DapperStore
             transaction,
             cancellationToken));
         await connection.ExecuteAsync(Command(
-            "INSERT INTO bot_state(key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            WriteStateSql,
             new { key = KeyLinesRevisionKey, value = revision.ToString(CultureInfo.InvariantCulture) },
             transaction,
             cancellationToken));
@@ -854,13 +859,13 @@ public abstract class DapperStore
     public async Task<string?> GetStateAsync(string key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string?>("SELECT value FROM bot_state WHERE key = @key", new { key });
+        return await connection.QuerySingleOrDefaultAsync<string?>(ReadStateSql, new { key });
     }
 
     public async Task SetStateAsync(string key, string value, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync("INSERT INTO bot_state(key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value", new { key, value });
+        await connection.ExecuteAsync(WriteStateSql, new { key, value });
     }
 
     public async Task<bool> EnqueueAsync(long channelId, string kind, string dedupKey, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken)
@@ -1003,8 +1008,8 @@ public abstract class DapperStore
         if (state is { } next)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO bot_state(key, value) VALUES (@Key, @Value) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                new { next.Key, next.Value },
+                WriteStateSql,
+                new { key = next.Key, value = next.Value },
                 transaction,
                 cancellationToken: cancellationToken));
         }
