@@ -24,6 +24,7 @@ internal sealed class XmlFeedReader
         Xhtml,
         Itunes,
         Media,
+        FeedBurner,
         Other,
     }
 
@@ -65,6 +66,7 @@ internal sealed class XmlFeedReader
         ["http://www.itunes.com/dtds/podcast-1.0.dtd"] = Vocabulary.Itunes,
         ["http://search.yahoo.com/mrss/"] = Vocabulary.Media,
         ["http://search.yahoo.com/mrss"] = Vocabulary.Media,
+        ["http://rssnamespace.org/feedburner/ext/1.0"] = Vocabulary.FeedBurner,
     });
 
     /// <summary>
@@ -99,6 +101,7 @@ internal sealed class XmlFeedReader
         ["xhtml"] = Vocabulary.Xhtml,
         ["itunes"] = Vocabulary.Itunes,
         ["media"] = Vocabulary.Media,
+        ["feedburner"] = Vocabulary.FeedBurner,
     };
 
     private readonly XmlTextReader reader;
@@ -143,6 +146,7 @@ internal sealed class XmlFeedReader
         public Link? Link;
         public Link? AlternateLink;
         public Link? About;
+        public string? OrigLink;
         public string? Summary;
         public string? Content;
         public string? Author;
@@ -437,6 +441,9 @@ internal sealed class XmlFeedReader
             case Vocabulary.Xhtml when Is(local, "body") || Is(local, "div"):
                 entry.Content ??= NullIfEmpty(ReadText(TextKind.Xhtml));
                 return;
+            case Vocabulary.FeedBurner when Is(local, "origLink"):
+                entry.OrigLink ??= NullIfEmpty(ReadText(TextKind.Plain));
+                return;
             case Vocabulary.Itunes when Is(local, "author"):
                 entry.Author ??= NullIfEmpty(ReadText(TextKind.Plain));
                 return;
@@ -601,13 +608,18 @@ internal sealed class XmlFeedReader
         string? first = null;
         StringBuilder? builder = null;
         var markup = kind == TextKind.Xhtml;
+        var textBefore = false;
         while (NextInside(depth))
         {
             switch (reader.NodeType)
             {
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
                     var value = reader.Value;
-                    if (markup && kind != TextKind.Plain && kind != TextKind.Text)
+                    // Beside HTML a feed forgot to escape, a CDATA section is still HTML the feed did escape (an <img> left
+                    // bare, then the story in CDATA); in XHTML it is text, as XML says.
+                    var cdataHtml = kind == TextKind.Html && reader.NodeType == XmlNodeType.CDATA;
+                    textBefore |= reader.NodeType == XmlNodeType.Text;
+                    if (markup && !cdataHtml && kind != TextKind.Plain && kind != TextKind.Text)
                     {
                         Append(ref first, ref builder, Escape(value));
                     }
@@ -625,11 +637,12 @@ internal sealed class XmlFeedReader
                 case XmlNodeType.Element when kind is TextKind.Html or TextKind.Xhtml:
                     if (!markup)
                     {
-                        // HTML the feed did not escape: what came before was text, and is escaped like the rest.
+                        // HTML the feed did not escape: what came before was text, and is escaped like the rest, unless
+                        // it was only CDATA sections (and white space), which hold HTML.
                         markup = true;
                         var before = builder?.ToString() ?? first ?? "";
                         (first, builder) = (null, null);
-                        Append(ref first, ref builder, Escape(before));
+                        Append(ref first, ref builder, textBefore ? Escape(before) : before);
                     }
 
                     builder ??= new StringBuilder(first);
@@ -921,7 +934,9 @@ internal sealed class XmlFeedReader
         var items = new List<FeedItem>(entries.Count);
         foreach (var entry in entries)
         {
-            var chosen = entry.Link ?? entry.AlternateLink ?? (entry.GuidIsLink && entry.Id is { } guid && LooksLikeLink(guid) ? new Link(guid, null) : entry.About);
+            // FeedBurner puts its own redirect in <link> and the publisher's address in <feedburner:origLink>.
+            var original = entry.OrigLink is { } orig && LooksLikeLink(orig) ? new Link(orig, null) : (Link?)null;
+            var chosen = original ?? entry.Link ?? entry.AlternateLink ?? (entry.GuidIsLink && entry.Id is { } guid && LooksLikeLink(guid) ? new Link(guid, null) : entry.About);
             string? link = null;
             if (chosen is { } c)
             {

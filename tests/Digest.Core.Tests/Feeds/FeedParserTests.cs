@@ -263,4 +263,53 @@ public sealed class FeedParserTests
         entry.Content.ShouldBe("<p>Eleven frogs, two newts.</p>");
         entry.Published.ShouldBe(new DateTimeOffset(2025, 4, 2, 6, 0, 0, TimeSpan.Zero));
     }
+
+    [Fact]
+    public void Parse_BareImageThenCdataInADescription_TheCdataStaysHtml()
+    {
+        const string feed = """
+            <rss version="2.0"><channel><title>Village hall</title>
+              <item><title>Jumble sale</title><link>https://hall.example/jumble</link>
+                <description><img src="https://hall.example/tables.jpg" alt="Tables" /><![CDATA[<p>Doors open at <b>ten</b> &amp; close at four.</p>]]></description>
+              </item>
+              <item><title>Choir</title><link>https://hall.example/choir</link>
+                <description><![CDATA[<p>Rehearsal moved</p>]]><br/><![CDATA[<p>to Thursday.</p>]]></description>
+              </item>
+              <item><title>Quiz</title><link>https://hall.example/quiz</link>
+                <description>Teams of 4 &lt; 6 <b>max</b></description>
+              </item>
+            </channel></rss>
+            """;
+
+        var entries = FeedParser.Parse(Encoding.UTF8.GetBytes(feed)).Items;
+
+        entries[0].Summary.ShouldBe("""<img src="https://hall.example/tables.jpg" alt="Tables" /><p>Doors open at <b>ten</b> &amp; close at four.</p>""");
+        HtmlText.ToPlainText(entries[0].Summary).ShouldBe("Doors open at ten & close at four.");
+        entries[1].Summary.ShouldBe("<p>Rehearsal moved</p><br /><p>to Thursday.</p>");
+        // Text beside bare tags is text, as before: its "<" is not a tag.
+        entries[2].Summary.ShouldBe("Teams of 4 &lt; 6 <b>max</b>");
+    }
+
+    [Fact]
+    public void Parse_FeedBurnerOrigLink_IsTheEntrysLink()
+    {
+        const string feed = """
+            <rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">
+              <channel><title>Canal boats</title>
+                <item><title>Lock gates mended</title>
+                  <link>https://proxy.example/~r/canal/~3/Xy12/</link>
+                  <feedburner:origLink>https://canal.example/2025/lock-gates</feedburner:origLink>
+                </item>
+                <item><title>Towpath closed</title>
+                  <link>https://proxy.example/~r/canal/~3/Zq34/</link>
+                  <feedburner:origLink>not an address</feedburner:origLink>
+                </item>
+              </channel>
+            </rss>
+            """;
+
+        var entries = FeedParser.Parse(Encoding.UTF8.GetBytes(feed)).Items;
+
+        entries.Select(e => e.Link).ShouldBe(["https://canal.example/2025/lock-gates", "https://proxy.example/~r/canal/~3/Zq34/"]);
+    }
 }
