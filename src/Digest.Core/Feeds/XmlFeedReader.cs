@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Xml;
 using Digest.Core.Items;
 
@@ -12,7 +13,7 @@ namespace Digest.Core.Feeds;
 /// document. Links are resolved against <c>xml:base</c>, then the feed's own link, then the document's address.
 /// What a broken document had before it broke is kept by the caller (<see cref="Items"/> grows as entries end).
 /// </summary>
-internal sealed class XmlFeedReader
+internal sealed partial class XmlFeedReader
 {
     private enum Vocabulary
     {
@@ -293,7 +294,7 @@ internal sealed class XmlFeedReader
             }
             else if (feedLevel && vocabulary == Vocabulary.Core && Is(local, "title"))
             {
-                title ??= ReadText(TextKindOf());
+                title ??= ReadTitle();
                 Leave(child);
             }
             else if (feedLevel && vocabulary == Vocabulary.DublinCore && Is(local, "title"))
@@ -358,7 +359,7 @@ internal sealed class XmlFeedReader
         switch (vocabulary)
         {
             case Vocabulary.Core when Is(local, "title"):
-                entry.Title ??= ReadText(TextKindOf());
+                entry.Title ??= ReadTitle();
                 return;
             case Vocabulary.Core when Is(local, "link"):
                 var link = ReadLinkOf(out var alternate);
@@ -557,6 +558,30 @@ internal sealed class XmlFeedReader
     }
 
     /// <summary>How an element's content is to be read: Atom's type (and Atom 0.3's mode) attribute, else RSS's HTML.</summary>
+    /// <summary>
+    /// A title. RSS leaves a title's type open, and most are plain text that may name a tag ("the &lt;dialog&gt;
+    /// element", "&lt;/body&gt;") or compare ("a &lt; b"). Much as feedparser does, such a title is HTML only when it
+    /// closes an element it opened, holds an empty one ("&lt;br/&gt;") or an entity; otherwise its angle brackets are
+    /// characters. Atom says which it is. Past <see cref="PlainTitleLimit"/> characters a title is taken as HTML unread.
+    /// </summary>
+    private string ReadTitle()
+    {
+        var kind = TextKindOf();
+        var undeclared = !atom && reader.GetAttribute("type") is null && reader.GetAttribute("mode") is null;
+        var text = ReadText(kind);
+        // With no entity in it, a plain title needs only its "<" escaped to read back as itself.
+        return undeclared && kind == TextKind.Html && text.Length <= PlainTitleLimit && text.Contains('<', StringComparison.Ordinal)
+            && !HtmlLike().IsMatch(text)
+            ? text.Replace("<", "&lt;", StringComparison.Ordinal)
+            : text;
+    }
+
+    // The pattern below looks ahead for each opening tag's end, so its cost grows with the square of the length.
+    private const int PlainTitleLimit = 1000;
+
+    [GeneratedRegex("<([A-Za-z][A-Za-z0-9]*)\\b[^<>]*>.*?</\\1\\s*>|<[A-Za-z][^<>]*/>|&#?[A-Za-z0-9]+;", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex HtmlLike();
+
     private TextKind TextKindOf()
     {
         var type = reader.GetAttribute("type")?.Trim();

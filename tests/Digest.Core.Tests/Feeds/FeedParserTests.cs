@@ -312,4 +312,25 @@ public sealed class FeedParserTests
 
         entries.Select(e => e.Link).ShouldBe(["https://canal.example/2025/lock-gates", "https://proxy.example/~r/canal/~3/Zq34/"]);
     }
+
+    [Fact]
+    public void Parse_RssTitleNamingATag_KeepsItAsText_RealMarkupStillRead()
+    {
+        const string feed = """
+            <rss version="2.0"><channel><title>Web platform &lt;notes&gt;</title>
+              <item><title>Styling the &lt;dialog&gt; element</title><link>https://web.example/1</link></item>
+              <item><title>&lt;/body&gt; is optional</title><link>https://web.example/2</link></item>
+              <item><title>When 3 &lt; 4 &amp; 5 &gt; 2</title><link>https://web.example/3</link></item>
+              <item><title>&lt;b&gt;Bold&lt;/b&gt; layouts</title><link>https://web.example/4</link></item>
+              <item><title>Grid&lt;br/&gt;and flex</title><link>https://web.example/5</link></item>
+              <item><title>Caf&amp;eacute; &lt;menu&gt;</title><link>https://web.example/6</link></item>
+            </channel></rss>
+            """;
+
+        var result = FeedParser.Parse(Encoding.UTF8.GetBytes(feed));
+
+        HtmlText.ToPlainText(result.Title).ShouldBe("Web platform <notes>");
+        result.Items.Select(e => HtmlText.ToPlainText(e.Title)).ShouldBe(
+            ["Styling the <dialog> element", "</body> is optional", "When 3 < 4 & 5 > 2", "Bold layouts", "Grid and flex", "Café"]);
+    }
 }
