@@ -243,9 +243,17 @@ internal sealed partial class XmlFeedReader
                 feedLink = new Link(href.Trim(), CurrentBase);
             }
         }
+        else if (Is(local, "entry") && vocabulary == Vocabulary.Core)
+        {
+            // An Atom entry document (RFC 4287, 4.1.2): one entry standing alone, as AtomPub servers publish them.
+            atom = true;
+            formatSoFar = "Atom entry";
+            ReadEntry(mark);
+            return formatSoFar;
+        }
         else
         {
-            throw new NotAFeedException(Is(local, "html") ? "not a feed: an HTML page" : $"not a feed: the root element is <{reader.Name}>, not rss, RDF or feed");
+            throw new NotAFeedException(Is(local, "html") ? "not a feed: an HTML page" : $"not a feed: the root element is <{reader.Name}>, not rss, RDF, feed or entry");
         }
 
         formatSoFar = format;

@@ -333,4 +333,25 @@ public sealed class FeedParserTests
         result.Items.Select(e => HtmlText.ToPlainText(e.Title)).ShouldBe(
             ["Styling the <dialog> element", "</body> is optional", "When 3 < 4 & 5 > 2", "Bold layouts", "Grid and flex", "Café"]);
     }
+
+    [Fact]
+    public void Parse_AtomEntryDocument_ReadAsOneEntry()
+    {
+        const string entryDocument = """
+            <entry xmlns="http://www.w3.org/2005/Atom">
+              <id>tag:orchard.example,2025:apples</id>
+              <title>Apple harvest starts early</title>
+              <updated>2025-08-30T07:00:00Z</updated>
+              <link rel="alternate" href="https://orchard.example/apples"/>
+              <content type="text">Pickers were out at dawn.</content>
+            </entry>
+            """;
+
+        var result = FeedParser.Parse(Encoding.UTF8.GetBytes(entryDocument));
+
+        result.Error.ShouldBeNull();
+        result.Format.ShouldBe("Atom entry");
+        var entry = result.Items.ShouldHaveSingleItem();
+        (entry.Title, entry.Link, entry.Updated).ShouldBe(("Apple harvest starts early", "https://orchard.example/apples", new DateTimeOffset(2025, 8, 30, 7, 0, 0, TimeSpan.Zero)));
+    }
 }
