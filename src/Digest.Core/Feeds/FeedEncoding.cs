@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
@@ -36,6 +37,14 @@ internal static partial class FeedEncoding
         if (Sniff(span) is { } wide)
         {
             return (new DecodedText(wide.Encoding.GetString(span), wide.Label, warnings), null);
+        }
+
+        // "<?xm" in EBCDIC (XML 1.0, appendix F): the declaration, read in the commonest EBCDIC page, names the page.
+        if (span.StartsWith((ReadOnlySpan<byte>)[0x4C, 0x6F, 0xA7, 0x94]) && Lookup("ibm037") is { } ebcdic)
+        {
+            var label = DeclaredLabel(span, ebcdic);
+            var named = Lookup(label) is { IsSingleByte: true } page ? page : null;
+            return (new DecodedText((named ?? ebcdic).GetString(span), named is null ? "ibm037" : label!.ToLowerInvariant(), warnings), null);
         }
 
         var ascii = System.Text.Ascii.IsValid(span);
@@ -212,9 +221,42 @@ internal static partial class FeedEncoding
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
+            return Alias(name);
+        }
+    }
+
+    /// <summary>
+    /// Labels .NET does not know but Python, PHP and Java write into XML declarations: a code page by number ("cp1251",
+    /// "ibm850", "csIBM866", "850") and the Mac pages by their Python names ("mac-roman", "mac-cyrillic").
+    /// </summary>
+    private static Encoding? Alias(string name)
+    {
+        var mac = name.ToLowerInvariant().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) switch
+        {
+            "macroman" => "macintosh",
+            "maccyrillic" => "x-mac-cyrillic",
+            "macgreek" => "x-mac-greek",
+            "maccentraleurope" or "maclatin2" => "x-mac-ce",
+            "macturkish" => "x-mac-turkish",
+            "maciceland" => "x-mac-icelandic",
+            _ => null,
+        };
+        // 65000 is UTF-7, refused whatever it is called.
+        var number = CodePageLabel().Match(name) is { Success: true } m && int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) is var n and not 65000 ? n : 0;
+        try
+        {
+            return mac is not null ? CodePagesEncodingProvider.Instance.GetEncoding(mac)
+                : number > 0 ? CodePagesEncodingProvider.Instance.GetEncoding(number) ?? Encoding.GetEncoding(number)
+                : null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
             return null;
         }
     }
+
+    [GeneratedRegex("^(?:cp|ibm|csibm|cspcp?|windows|x-cp)?[-_]?([0-9]{3,5})[a-z]*$", RegexOptions.IgnoreCase)]
+    private static partial Regex CodePageLabel();
 
     [GeneratedRegex("""encoding\s*=\s*["']?([A-Za-z0-9._:-]+)""")]
     private static partial Regex XmlEncoding();

@@ -50,6 +50,11 @@ public static partial class FeedParser
             return ParsedFeed.Fail(string.Create(CultureInfo.InvariantCulture, $"document too large: {body.Length:N0} bytes, the limit is {MaxCharacters:N0}"));
         }
 
+        if (BinaryKind(body) is { } binary)
+        {
+            return ParsedFeed.Fail($"not a feed: {binary}");
+        }
+
         var (decoded, encodingError) = FeedEncoding.Decode(body, httpCharset);
         if (decoded is null)
         {
@@ -75,6 +80,22 @@ public static partial class FeedParser
             ? parsed
             : parsed with { Encoding = decoded.Encoding, Warnings = [.. decoded.Warnings, .. parsed.Warnings, .. EntryWarnings(parsed.Items)] };
     }
+
+    /// <summary>
+    /// What a file that is no text at all is, known by its first bytes: read as XML it would fail on some character in
+    /// its first line, which tells a moderator nothing. A gzip body is what a server sends when it compresses a feed
+    /// without saying so (no Content-Encoding).
+    /// </summary>
+    private static string? BinaryKind(ReadOnlySpan<byte> body) => body switch
+    {
+        [0x1F, 0x8B, ..] => "gzip-compressed data (sent without Content-Encoding: gzip)",
+        [0x50, 0x4B, 0x03, 0x04, ..] => "a ZIP archive",
+        [0x89, 0x50, 0x4E, 0x47, ..] => "a PNG image",
+        [0xFF, 0xD8, 0xFF, ..] => "a JPEG image",
+        [0x47, 0x49, 0x46, 0x38, ..] => "a GIF image",
+        [0x25, 0x50, 0x44, 0x46, 0x2D, ..] => "a PDF document",
+        _ => null,
+    };
 
     private static IEnumerable<string> EntryWarnings(IReadOnlyList<FeedItem> items)
     {

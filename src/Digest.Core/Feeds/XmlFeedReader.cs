@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Xml;
 using Digest.Core.Items;
 
@@ -12,7 +13,7 @@ namespace Digest.Core.Feeds;
 /// document. Links are resolved against <c>xml:base</c>, then the feed's own link, then the document's address.
 /// What a broken document had before it broke is kept by the caller (<see cref="Items"/> grows as entries end).
 /// </summary>
-internal sealed class XmlFeedReader
+internal sealed partial class XmlFeedReader
 {
     private enum Vocabulary
     {
@@ -24,6 +25,7 @@ internal sealed class XmlFeedReader
         Xhtml,
         Itunes,
         Media,
+        FeedBurner,
         Other,
     }
 
@@ -65,6 +67,7 @@ internal sealed class XmlFeedReader
         ["http://www.itunes.com/dtds/podcast-1.0.dtd"] = Vocabulary.Itunes,
         ["http://search.yahoo.com/mrss/"] = Vocabulary.Media,
         ["http://search.yahoo.com/mrss"] = Vocabulary.Media,
+        ["http://rssnamespace.org/feedburner/ext/1.0"] = Vocabulary.FeedBurner,
     });
 
     /// <summary>
@@ -99,6 +102,7 @@ internal sealed class XmlFeedReader
         ["xhtml"] = Vocabulary.Xhtml,
         ["itunes"] = Vocabulary.Itunes,
         ["media"] = Vocabulary.Media,
+        ["feedburner"] = Vocabulary.FeedBurner,
     };
 
     private readonly XmlTextReader reader;
@@ -143,6 +147,7 @@ internal sealed class XmlFeedReader
         public Link? Link;
         public Link? AlternateLink;
         public Link? About;
+        public string? OrigLink;
         public string? Summary;
         public string? Content;
         public string? Author;
@@ -238,9 +243,17 @@ internal sealed class XmlFeedReader
                 feedLink = new Link(href.Trim(), CurrentBase);
             }
         }
+        else if (Is(local, "entry") && vocabulary == Vocabulary.Core)
+        {
+            // An Atom entry document (RFC 4287, 4.1.2): one entry standing alone, as AtomPub servers publish them.
+            atom = true;
+            formatSoFar = "Atom entry";
+            ReadEntry(mark);
+            return formatSoFar;
+        }
         else
         {
-            throw new NotAFeedException(Is(local, "html") ? "not a feed: an HTML page" : $"not a feed: the root element is <{reader.Name}>, not rss, RDF or feed");
+            throw new NotAFeedException(Is(local, "html") ? "not a feed: an HTML page" : $"not a feed: the root element is <{reader.Name}>, not rss, RDF, feed or entry");
         }
 
         formatSoFar = format;
@@ -289,7 +302,7 @@ internal sealed class XmlFeedReader
             }
             else if (feedLevel && vocabulary == Vocabulary.Core && Is(local, "title"))
             {
-                title ??= ReadText(TextKindOf());
+                title ??= ReadTitle();
                 Leave(child);
             }
             else if (feedLevel && vocabulary == Vocabulary.DublinCore && Is(local, "title"))
@@ -354,7 +367,7 @@ internal sealed class XmlFeedReader
         switch (vocabulary)
         {
             case Vocabulary.Core when Is(local, "title"):
-                entry.Title ??= ReadText(TextKindOf());
+                entry.Title ??= ReadTitle();
                 return;
             case Vocabulary.Core when Is(local, "link"):
                 var link = ReadLinkOf(out var alternate);
@@ -436,6 +449,9 @@ internal sealed class XmlFeedReader
                 return;
             case Vocabulary.Xhtml when Is(local, "body") || Is(local, "div"):
                 entry.Content ??= NullIfEmpty(ReadText(TextKind.Xhtml));
+                return;
+            case Vocabulary.FeedBurner when Is(local, "origLink"):
+                entry.OrigLink ??= NullIfEmpty(ReadText(TextKind.Plain));
                 return;
             case Vocabulary.Itunes when Is(local, "author"):
                 entry.Author ??= NullIfEmpty(ReadText(TextKind.Plain));
@@ -550,6 +566,30 @@ internal sealed class XmlFeedReader
     }
 
     /// <summary>How an element's content is to be read: Atom's type (and Atom 0.3's mode) attribute, else RSS's HTML.</summary>
+    /// <summary>
+    /// A title. RSS leaves a title's type open, and most are plain text that may name a tag ("the &lt;dialog&gt;
+    /// element", "&lt;/body&gt;") or compare ("a &lt; b"). Much as feedparser does, such a title is HTML only when it
+    /// closes an element it opened, holds an empty one ("&lt;br/&gt;") or an entity; otherwise its angle brackets are
+    /// characters. Atom says which it is. Past <see cref="PlainTitleLimit"/> characters a title is taken as HTML unread.
+    /// </summary>
+    private string ReadTitle()
+    {
+        var kind = TextKindOf();
+        var undeclared = !atom && reader.GetAttribute("type") is null && reader.GetAttribute("mode") is null;
+        var text = ReadText(kind);
+        // With no entity in it, a plain title needs only its "<" escaped to read back as itself.
+        return undeclared && kind == TextKind.Html && text.Length <= PlainTitleLimit && text.Contains('<', StringComparison.Ordinal)
+            && !HtmlLike().IsMatch(text)
+            ? text.Replace("<", "&lt;", StringComparison.Ordinal)
+            : text;
+    }
+
+    // The pattern below looks ahead for each opening tag's end, so its cost grows with the square of the length.
+    private const int PlainTitleLimit = 1000;
+
+    [GeneratedRegex("<([A-Za-z][A-Za-z0-9]*)\\b[^<>]*>.*?</\\1\\s*>|<[A-Za-z][^<>]*/>|&#?[A-Za-z0-9]+;", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex HtmlLike();
+
     private TextKind TextKindOf()
     {
         var type = reader.GetAttribute("type")?.Trim();
@@ -601,13 +641,18 @@ internal sealed class XmlFeedReader
         string? first = null;
         StringBuilder? builder = null;
         var markup = kind == TextKind.Xhtml;
+        var textBefore = false;
         while (NextInside(depth))
         {
             switch (reader.NodeType)
             {
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
                     var value = reader.Value;
-                    if (markup && kind != TextKind.Plain && kind != TextKind.Text)
+                    // Beside HTML a feed forgot to escape, a CDATA section is still HTML the feed did escape (an <img> left
+                    // bare, then the story in CDATA); in XHTML it is text, as XML says.
+                    var cdataHtml = kind == TextKind.Html && reader.NodeType == XmlNodeType.CDATA;
+                    textBefore |= reader.NodeType == XmlNodeType.Text;
+                    if (markup && !cdataHtml && kind != TextKind.Plain && kind != TextKind.Text)
                     {
                         Append(ref first, ref builder, Escape(value));
                     }
@@ -625,11 +670,12 @@ internal sealed class XmlFeedReader
                 case XmlNodeType.Element when kind is TextKind.Html or TextKind.Xhtml:
                     if (!markup)
                     {
-                        // HTML the feed did not escape: what came before was text, and is escaped like the rest.
+                        // HTML the feed did not escape: what came before was text, and is escaped like the rest, unless
+                        // it was only CDATA sections (and white space), which hold HTML.
                         markup = true;
                         var before = builder?.ToString() ?? first ?? "";
                         (first, builder) = (null, null);
-                        Append(ref first, ref builder, Escape(before));
+                        Append(ref first, ref builder, textBefore ? Escape(before) : before);
                     }
 
                     builder ??= new StringBuilder(first);
@@ -921,7 +967,9 @@ internal sealed class XmlFeedReader
         var items = new List<FeedItem>(entries.Count);
         foreach (var entry in entries)
         {
-            var chosen = entry.Link ?? entry.AlternateLink ?? (entry.GuidIsLink && entry.Id is { } guid && LooksLikeLink(guid) ? new Link(guid, null) : entry.About);
+            // FeedBurner puts its own redirect in <link> and the publisher's address in <feedburner:origLink>.
+            var original = entry.OrigLink is { } orig && LooksLikeLink(orig) ? new Link(orig, null) : (Link?)null;
+            var chosen = original ?? entry.Link ?? entry.AlternateLink ?? (entry.GuidIsLink && entry.Id is { } guid && LooksLikeLink(guid) ? new Link(guid, null) : entry.About);
             string? link = null;
             if (chosen is { } c)
             {

@@ -10,7 +10,8 @@ public static class ItemNormalizer
 
     /// <summary>
     /// A feed's entries as items, one per key. A guid that several entries share (some feeds give every entry the
-    /// feed's own address) is not a key: those entries are keyed by their links instead.
+    /// feed's own address) is not a key: those entries are keyed by their links instead, and a link that several of
+    /// them share (every entry pointing at the site's front page) by their text, so each distinct entry is kept.
     /// </summary>
     public static IReadOnlyList<Item> NormalizeAll(IReadOnlyList<FeedItem> entries, Uri? feedUri, DateTimeOffset now)
     {
@@ -25,12 +26,33 @@ public static class ItemNormalizer
             }
         }
 
+        var normalized = new Item?[entries.Count];
+        var linkKeys = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var guid = ids[i] is { } id && counts[id] == 1 ? id : null;
+            normalized[i] = Normalize(entries[i], feedUri, now, guid);
+            if (normalized[i] is { Key: var key } && key.StartsWith(LinkKeyPrefix, StringComparison.Ordinal))
+            {
+                linkKeys[key] = linkKeys.GetValueOrDefault(key) + 1;
+            }
+        }
+
         var items = new List<Item>(entries.Count);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)
         {
-            var guid = ids[i] is { } id && counts[id] == 1 ? id : null;
-            if (Normalize(entries[i], feedUri, now, guid) is { } item && keys.Add(item.Key))
+            if (normalized[i] is not { } item)
+            {
+                continue;
+            }
+
+            if (linkKeys.GetValueOrDefault(item.Key) > 1)
+            {
+                item = item with { Key = TextKey(item.Title, item.Summary, entries[i].Published ?? entries[i].Updated) };
+            }
+
+            if (keys.Add(item.Key))
             {
                 items.Add(item);
             }
@@ -95,11 +117,16 @@ public static class ItemNormalizer
 
         if (url.Length > 0)
         {
-            return "u:" + (url.Length <= 200 ? url : Hash(url));
+            return LinkKeyPrefix + (url.Length <= 200 ? url : Hash(url));
         }
 
-        return "h:" + Hash($"{title}|{summary[..Math.Min(summary.Length, 500)]}|{dated?.ToUnixTimeSeconds()}");
+        return TextKey(title, summary, dated);
     }
+
+    private const string LinkKeyPrefix = "u:";
+
+    private static string TextKey(string title, string summary, DateTimeOffset? dated) =>
+        "h:" + Hash($"{title}|{summary[..Math.Min(summary.Length, 500)]}|{dated?.ToUnixTimeSeconds()}");
 
     /// <summary>The entry's id as a key: trimmed, and canonical when it is a link, so tracking parameters added per poll don't change it.</summary>
     private static string? GuidOf(FeedItem raw)

@@ -263,4 +263,95 @@ public sealed class FeedParserTests
         entry.Content.ShouldBe("<p>Eleven frogs, two newts.</p>");
         entry.Published.ShouldBe(new DateTimeOffset(2025, 4, 2, 6, 0, 0, TimeSpan.Zero));
     }
+
+    [Fact]
+    public void Parse_BareImageThenCdataInADescription_TheCdataStaysHtml()
+    {
+        const string feed = """
+            <rss version="2.0"><channel><title>Village hall</title>
+              <item><title>Jumble sale</title><link>https://hall.example/jumble</link>
+                <description><img src="https://hall.example/tables.jpg" alt="Tables" /><![CDATA[<p>Doors open at <b>ten</b> &amp; close at four.</p>]]></description>
+              </item>
+              <item><title>Choir</title><link>https://hall.example/choir</link>
+                <description><![CDATA[<p>Rehearsal moved</p>]]><br/><![CDATA[<p>to Thursday.</p>]]></description>
+              </item>
+              <item><title>Quiz</title><link>https://hall.example/quiz</link>
+                <description>Teams of 4 &lt; 6 <b>max</b></description>
+              </item>
+            </channel></rss>
+            """;
+
+        var entries = FeedParser.Parse(Encoding.UTF8.GetBytes(feed)).Items;
+
+        entries[0].Summary.ShouldBe("""<img src="https://hall.example/tables.jpg" alt="Tables" /><p>Doors open at <b>ten</b> &amp; close at four.</p>""");
+        HtmlText.ToPlainText(entries[0].Summary).ShouldBe("Doors open at ten & close at four.");
+        entries[1].Summary.ShouldBe("<p>Rehearsal moved</p><br /><p>to Thursday.</p>");
+        // Text beside bare tags is text, as before: its "<" is not a tag.
+        entries[2].Summary.ShouldBe("Teams of 4 &lt; 6 <b>max</b>");
+    }
+
+    [Fact]
+    public void Parse_FeedBurnerOrigLink_IsTheEntrysLink()
+    {
+        const string feed = """
+            <rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">
+              <channel><title>Canal boats</title>
+                <item><title>Lock gates mended</title>
+                  <link>https://proxy.example/~r/canal/~3/Xy12/</link>
+                  <feedburner:origLink>https://canal.example/2025/lock-gates</feedburner:origLink>
+                </item>
+                <item><title>Towpath closed</title>
+                  <link>https://proxy.example/~r/canal/~3/Zq34/</link>
+                  <feedburner:origLink>not an address</feedburner:origLink>
+                </item>
+              </channel>
+            </rss>
+            """;
+
+        var entries = FeedParser.Parse(Encoding.UTF8.GetBytes(feed)).Items;
+
+        entries.Select(e => e.Link).ShouldBe(["https://canal.example/2025/lock-gates", "https://proxy.example/~r/canal/~3/Zq34/"]);
+    }
+
+    [Fact]
+    public void Parse_RssTitleNamingATag_KeepsItAsText_RealMarkupStillRead()
+    {
+        const string feed = """
+            <rss version="2.0"><channel><title>Web platform &lt;notes&gt;</title>
+              <item><title>Styling the &lt;dialog&gt; element</title><link>https://web.example/1</link></item>
+              <item><title>&lt;/body&gt; is optional</title><link>https://web.example/2</link></item>
+              <item><title>When 3 &lt; 4 &amp; 5 &gt; 2</title><link>https://web.example/3</link></item>
+              <item><title>&lt;b&gt;Bold&lt;/b&gt; layouts</title><link>https://web.example/4</link></item>
+              <item><title>Grid&lt;br/&gt;and flex</title><link>https://web.example/5</link></item>
+              <item><title>Caf&amp;eacute; &lt;menu&gt;</title><link>https://web.example/6</link></item>
+            </channel></rss>
+            """;
+
+        var result = FeedParser.Parse(Encoding.UTF8.GetBytes(feed));
+
+        HtmlText.ToPlainText(result.Title).ShouldBe("Web platform <notes>");
+        result.Items.Select(e => HtmlText.ToPlainText(e.Title)).ShouldBe(
+            ["Styling the <dialog> element", "</body> is optional", "When 3 < 4 & 5 > 2", "Bold layouts", "Grid and flex", "Café"]);
+    }
+
+    [Fact]
+    public void Parse_AtomEntryDocument_ReadAsOneEntry()
+    {
+        const string entryDocument = """
+            <entry xmlns="http://www.w3.org/2005/Atom">
+              <id>tag:orchard.example,2025:apples</id>
+              <title>Apple harvest starts early</title>
+              <updated>2025-08-30T07:00:00Z</updated>
+              <link rel="alternate" href="https://orchard.example/apples"/>
+              <content type="text">Pickers were out at dawn.</content>
+            </entry>
+            """;
+
+        var result = FeedParser.Parse(Encoding.UTF8.GetBytes(entryDocument));
+
+        result.Error.ShouldBeNull();
+        result.Format.ShouldBe("Atom entry");
+        var entry = result.Items.ShouldHaveSingleItem();
+        (entry.Title, entry.Link, entry.Updated).ShouldBe(("Apple harvest starts early", "https://orchard.example/apples", new DateTimeOffset(2025, 8, 30, 7, 0, 0, TimeSpan.Zero)));
+    }
 }

@@ -91,6 +91,44 @@ public sealed class HostileFeedTests
         result.Encoding.ShouldBe("windows-1252");
     }
 
+    [Theory]
+    [InlineData("cp1251", 1251, "Новости района")]
+    [InlineData("CP1251", 1251, "Новости района")]
+    [InlineData("ibm866", 866, "Новости района")]
+    [InlineData("csIBM866", 866, "Новости района")]
+    [InlineData("850", 850, "Café à côté")]
+    [InlineData("mac-roman", 10000, "Café à côté")]
+    [InlineData("mac-cyrillic", 10007, "Новости района")]
+    public void Parse_CodePageLabelsThatPythonAndPhpWrite_Read(string label, int codePage, string title)
+    {
+        var body = CodePagesEncodingProvider.Instance.GetEncoding(codePage)!.GetBytes(
+            $"<?xml version=\"1.0\" encoding=\"{label}\"?><rss version=\"2.0\"><channel><title>{title}</title></channel></rss>");
+
+        var result = FeedParser.Parse(body);
+
+        result.Title.ShouldBe(title);
+        result.Warnings.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("cp65000")]
+    [InlineData("65000")]
+    public void Parse_Utf7ByCodePageNumber_NotTakenForAnEncoding(string label) =>
+        Parse($"<?xml version=\"1.0\" encoding=\"{label}\"?><rss version=\"2.0\"><channel><title>Plain</title></channel></rss>")
+            .Warnings.ShouldContain($"unknown encoding '{label}' in the XML declaration; ignored");
+
+    [Fact]
+    public void Parse_Ebcdic_TheDeclarationNamesThePage()
+    {
+        var body = CodePagesEncodingProvider.Instance.GetEncoding(500)!.GetBytes(
+            "<?xml version=\"1.0\" encoding=\"IBM500\"?><rss version=\"2.0\"><channel><title>Mainframe [notes]</title></channel></rss>");
+
+        var result = FeedParser.Parse(body);
+
+        result.Title.ShouldBe("Mainframe [notes]");
+        result.Encoding.ShouldBe("ibm500");
+    }
+
     [Fact]
     public void Parse_RelativeLinks_ResolvedAgainstXmlBaseThenTheFeedsLink()
     {
@@ -197,6 +235,12 @@ public sealed class HostileFeedTests
         result.Items.Single().Title.ShouldBe("Whole");
         result.Warnings.ShouldContain(w => w.StartsWith("malformed XML", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(new byte[] { 0x1F, 0x8B, 0x08, 0x00, 0x3C, 0x72 }, "not a feed: gzip-compressed data (sent without Content-Encoding: gzip)")]
+    [InlineData(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x3C }, "not a feed: a PNG image")]
+    [InlineData(new byte[] { 0x25, 0x50, 0x44, 0x46, 0x2D, 0x31, 0x2E, 0x37, 0x0A, 0x3C }, "not a feed: a PDF document")]
+    public void Parse_BinaryFile_NamedForWhatItIs(byte[] body, string error) => FeedParser.Parse(body).Error.ShouldBe(error);
 
     [Fact]
     public void Parse_HtmlPage_NotAFeed() =>

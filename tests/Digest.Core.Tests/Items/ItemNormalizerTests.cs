@@ -123,6 +123,25 @@ public sealed class ItemNormalizerTests
     }
 
     [Fact]
+    public void NormalizeAll_LinkAndGuidSharedByDistinctEntries_EachKeptByItsText()
+    {
+        FeedItem[] entries =
+        [
+            Entry(id: "https://parish.example/news/", title: "Bells rung for the wedding", link: "https://parish.example/news/"),
+            Entry(id: "https://parish.example/news/", title: "Roof appeal reaches its target", link: "https://parish.example/news/#roof"),
+            Entry(id: "https://parish.example/news/", title: "Bells rung for the wedding", link: "https://parish.example/news/"),
+            Entry(title: "Fete postponed", link: "https://parish.example/fete"),
+        ];
+
+        var items = ItemNormalizer.NormalizeAll(entries, Feed, Now);
+
+        items.Select(i => i.Title).ShouldBe(["Bells rung for the wedding", "Roof appeal reaches its target", "Fete postponed"]);
+        items[0].Key.ShouldStartWith("h:");
+        items[1].Key.ShouldStartWith("h:");
+        items[2].Key.ShouldBe("u:https://parish.example/fete");
+    }
+
+    [Fact]
     public void NormalizeAll_SameEntryTwice_KeptOnce()
     {
         var items = ItemNormalizer.NormalizeAll([Entry(link: "https://news.example/1"), Entry(link: "https://news.example/1#again")], Feed, Now);
