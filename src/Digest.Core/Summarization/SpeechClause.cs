@@ -521,6 +521,12 @@ internal static class SpeechClause
                 return Accepts(t, k, lemma, complement) ? SpeakerPhrase.Describe([Slice(t, cause + 1, k - 1)]) : null;
             }
 
+            // "Ms Neri answered his remarks by saying …", "The deputy hit back by claiming …": the clause's subject speaks by doing so.
+            if (p == "by" && lower.EndsWith("ing", StringComparison.Ordinal) && lemma is "say" or "claim" or "argue" or "insist" or "warn" or "suggest" or "stress" or "admit")
+            {
+                return Accepts(t, k, lemma, complement) ? ClauseSubject(t, 0, k - 1) : null;
+            }
+
             // "amid fears", "despite claims", "following reports", "as expected": a noun or a participle after a preposition.
             if (!carriedOn && NewsLexicon.Subordinators.Contains(p) && p is not ("so" or "once" or "where" or "when" or "while" or "whilst" or "if" or "because" or "although" or "though" or "since" or "whereas" or "unless" or "until" or "whether" or "that" or "to"))
             {
@@ -1358,7 +1364,9 @@ internal static class SpeechClause
         var intro = new bool[usable.Count];
         for (var i = 0; i < usable.Count; i++)
         {
-            intro[i] = (i == 0 && startedAtSubordinator && usable.Count > 1) || IsIntro(usable[i]) || IsClause(usable[i])
+            // "Peter Lang, from Acme's Boston Laboratories, …": "from" after a name says where the person is from; it sets no scene.
+            var whereFrom = i > 0 && usable[i] is [{ IsWord: true, Quoted: false } from, ..] && from.Lower == "from" && usable[i - 1].All(x => x.IsCapitalized) && !intro[i - 1];
+            intro[i] = (i == 0 && startedAtSubordinator && usable.Count > 1) || (IsIntro(usable[i]) && !whereFrom) || IsClause(usable[i])
                 // "Even after the influx of women MPs, and more women in the Cabinet, female MPs say": the opening clause goes on after "and".
                 || (i > 0 && i < usable.Count - 1 && intro[i - 1] && usable[i][0] is { IsWord: true, Quoted: false } conjunction && conjunction.Lower is "and" or "or");
         }
@@ -1422,7 +1430,7 @@ internal static class SpeechClause
             var and = run < segments.Count ? segments[run].ToList().FindIndex(x => x.Lower == "and") : -1;
             var namesThenGroup = and > 0 && run > i + 1 && NameItem(segments[run].Take(and).ToList()) && segments[run].All(x => x.Kind == TokenKind.Word && !x.Quoted);
             if (run < segments.Count && (NameItem(segments[run]) || (last is not null && NameItem(last)) || namesThenGroup) && segments[run].Any(x => x.Lower == "and")
-                && segments[i].Count > 0 && segments[i][^1].IsCapitalized && !segments[i].Any(x => x.Quoted))
+                && segments[i].Count > 0 && segments[i][^1].IsCapitalized && !segments[i].Any(x => x.Quoted) && !SpeakerPhrase.OpensARemit(segments[i]))
             {
                 var joined = new List<Token>(segments[i]);
                 for (var j = i + 1; j <= run; j++)
