@@ -111,6 +111,9 @@ internal sealed partial class ArticleNames
     /// <summary>One-word names written at least once without "the" before them ("Nintendo said").</summary>
     private readonly HashSet<string> bare = new(StringComparer.Ordinal);
 
+    /// <summary>Names written at least once in the body where no sentence or quotation opens, so not capitalised only for that.</summary>
+    private readonly HashSet<string> midSentence = new(StringComparer.Ordinal);
+
     /// <summary>Names the article writes after "the" every time ("the Nintendo DS").</summary>
     private readonly HashSet<string> alwaysWithThe = new(StringComparer.Ordinal);
 
@@ -274,6 +277,7 @@ internal sealed partial class ArticleNames
 
         static bool AfterThe(Occurrence o) => o.Start > 0 && o.Source.Tokens[o.Start - 1].Is("the");
         bare.UnionWith(occurrences.Where(o => !o.Name.Contains(' ', StringComparison.Ordinal) && !AfterThe(o)).Select(o => o.Name));
+        midSentence.UnionWith(occurrences.Where(o => o.Sentence >= 0 && o.Start > 0 && o.Source.Tokens[o.Start - 1].Kind is not (TokenKind.Quote or TokenKind.Colon or TokenKind.Stop)).Select(o => o.Name));
         alwaysWithThe.UnionWith(occurrences.GroupBy(o => o.Name, StringComparer.Ordinal).Where(g => g.All(AfterThe)).Select(g => g.Key));
 
         // The fullest forms: names of several words no longer name of the article begins or ends with, or spells unspaced.
@@ -388,7 +392,7 @@ internal sealed partial class ArticleNames
         var exact = byName.GetValueOrDefault(name);
         var candidates = Entity.IsAcronym(name)
             ? byInitials.GetValueOrDefault(name) ?? []
-            : Longer(name).Where(e => (Joined(name) || !Joined(e.Name)) && !Product(name, e) && !NamedBeside(name, e, sentence)).ToList();
+            : Longer(name).Where(e => (Joined(name) || !Joined(e.Name)) && !Product(name, e) && !NamedBeside(name, e, sentence) && !AloneFirst(name, e)).ToList();
 
         if (candidates.Count == 0)
         {
@@ -432,6 +436,15 @@ internal sealed partial class ArticleNames
     /// </summary>
     private bool Product(string name, Entity longer) =>
         bare.Contains(name) && alwaysWithThe.Contains(longer.Name) && longer.Name.StartsWith(name + " ", StringComparison.Ordinal);
+
+    /// <summary>
+    /// "Nintendo is releasing a console …" long before "Nintendo Europe's general manager": a name written on its own before
+    /// any longer name that begins with it is its own (the firm, not its regional arm named later).
+    /// </summary>
+    private bool AloneFirst(string name, Entity longer) =>
+        bare.Contains(name) && longer.Name.StartsWith(name + " ", StringComparison.Ordinal) && midSentence.Contains(name)
+        && writtenIn.TryGetValue(name, out var alone) && writtenIn.TryGetValue(longer.Name, out var full)
+        && alone.Where(s => s >= 0).DefaultIfEmpty(int.MaxValue).Min() < full.Where(s => s >= 0).DefaultIfEmpty(int.MaxValue).Min(); // a headline shortens names
 
     /// <summary>
     /// "Brisk said it would put Brisk Box in more homes": a name's first word written in the same sentence as the name

@@ -1327,6 +1327,13 @@ internal static class SpeechClause
                 break; // ", and many commentators believe"
             }
 
+            // "It went on sale priced $150 and Nintendo says …": a name after "and" that follows no name of its own opens a clause.
+            if (token.IsWord && !token.Quoted && token.Lower is "and" or "but" && start >= 2 && t[start - 2] is { Quoted: false } before
+                && (before.Kind == TokenKind.Word && !before.IsCapitalized || char.IsDigit(before.Text[0])) && SpeechTokens.NameRuns(t, start, end) is [var run] && run.Start == start && run.End == end)
+            {
+                break;
+            }
+
             start--;
         }
 

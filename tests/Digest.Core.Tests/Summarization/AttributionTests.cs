@@ -1599,4 +1599,32 @@ public sealed class AttributionTests
     {
         Last(report, sentence).ShouldBeNull();
     }
+
+    [Fact]
+    public void Speakers_AFirmNamedAloneBeforeItsRegionalArm_StaysTheFirm()
+    {
+        Speakers(
+            "Games maker Tavio is launching a handheld console this spring.",
+            "\"It is our best machine,\" said Lee Marr, Tavio Europe's sales chief.",
+            "Tavio is confident it will keep its lead.")
+            .ShouldBe([null, "Lee Marr", "Tavio"]);
+    }
+
+    [Fact]
+    public void Speakers_AFirmsFirstWordAfterItsFullName_IsStillTheFirm()
+    {
+        Speakers(
+            "Tavio Systems has opened a new plant.",
+            "Tavio said it would hire 300 staff.")
+            .ShouldBe([null, "Tavio Systems"]);
+    }
+
+    [Theory]
+    [InlineData("The console went on sale priced $150 and Tavio says demand has been strong.", "Tavio")]
+    [InlineData("Prices rose and Kestrel Bank says more rises will follow.", "Kestrel Bank")]
+    [InlineData("Ann Hale and Tom Marr said the deal was fair.", "Ann Hale; Tom Marr")]
+    public void Speakers_ANameAfterAndOpeningAClause_IsTheSpeaker(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
