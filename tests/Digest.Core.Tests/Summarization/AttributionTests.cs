@@ -1627,4 +1627,12 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("Labour spokesman Ed Dunn meanwhile said there had been an \"explosion\" of waste.", "Ed Dunn")]
+    [InlineData("Ed Dunn likewise said the rules were fine.", "Ed Dunn")]
+    public void Speakers_ADiscourseAdverbBetweenSubjectAndVerb_KeepsTheSubject(string sentence, string speaker)
+    {
+        Speakers("Tory spokesman Jim Bell said the plan was weak.", sentence).ShouldBe(["Jim Bell", speaker]);
+    }
 }
