@@ -247,15 +247,18 @@ internal static class SpeakerPhrase
         // "issued by US Special Envoy Steve Witkoff and Chief Negotiator Rustem Umerov": the agent speaks; "a statement
         // released by the United States and Ukraine", "a report published by the IMF": the document's authors do.
         var agent = tokens.FindIndex(t => t.Is("by"));
-        if (agent >= 1 && agent + 1 < tokens.Count && tokens[agent - 1].IsWord && !char.IsUpper(tokens[agent - 1].Text[0]) && tokens[agent - 1].Lower.EndsWith("ed", StringComparison.Ordinal))
+        // "carried out by", "drawn up by": a participle with its particle.
+        var participle = agent >= 2 && tokens[agent - 1].Lower is "out" or "up" ? agent - 2 : agent - 1;
+        if (agent >= 1 && agent + 1 < tokens.Count && participle >= 0 && tokens[participle].IsWord && !char.IsUpper(tokens[participle].Text[0])
+            && (tokens[participle].Lower.EndsWith("ed", StringComparison.Ordinal) || tokens[participle].Lower is "drawn" or "written" or "done" or "undertaken"))
         {
             var authors = Objects(tokens.Skip(agent + 1).ToList());
-            if (agent == 1)
+            if (participle == 0)
             {
                 return (authors is null ? null : new SourceReferent(authors, true), false);
             }
 
-            var noun = agent >= 2 ? tokens[agent - 2].Lower : "";
+            var noun = participle >= 1 ? tokens[participle - 1].Lower : "";
             if (authors is not null && (NewsLexicon.Documents.Contains(noun) || NewsLexicon.Spokes.Contains(noun)))
             {
                 return (new SourceReferent(authors, true), false);

@@ -1635,4 +1635,20 @@ public sealed class AttributionTests
     {
         Speakers("Tory spokesman Jim Bell said the plan was weak.", sentence).ShouldBe(["Jim Bell", speaker]);
     }
+
+    [Fact]
+    public void Speakers_ADocumentCarriedOutBySomeone_SpeaksForThem()
+    {
+        Speakers(
+            "The research, carried out by road expert professor Ann Pell, says fewer people would be hurt.",
+            "She estimates that this would save £100m a year.",
+            "A report drawn up by the Westshire Trust says the roads need lights.")
+            .ShouldBe(["Ann Pell", "Ann Pell", "the Westshire Trust"]);
+    }
+
+    [Fact]
+    public void Speakers_WorkCarriedOutBySomeone_ReportsNothing()
+    {
+        Last("The work was carried out by the council.").ShouldBeNull();
+    }
 }
