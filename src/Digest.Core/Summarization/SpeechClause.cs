@@ -120,7 +120,7 @@ internal static class SpeechClause
 
             if (TryVerb(t, k) is { } referent)
             {
-                return MainClauseReport(t, k) ?? WithContrastingSpeaker(t, k, referent);
+                return MainClauseReport(t, k) ?? ClosingReport(t, k) ?? WithContrastingSpeaker(t, k, referent);
             }
         }
 
@@ -159,6 +159,24 @@ internal static class SpeechClause
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// "Ministers would not rule out closing it, Home Secretary Tom Field has warned.": a named speaker's report closing the
+    /// sentence after its last comma holds the report inside it.
+    /// </summary>
+    private static Referent? ClosingReport(IReadOnlyList<Token> t, int verb)
+    {
+        var end = t.Count;
+        while (end > 0 && t[end - 1].Kind == TokenKind.Stop)
+        {
+            end--;
+        }
+
+        var comma = Enumerable.Range(verb + 1, Math.Max(0, end - verb - 1)).LastOrDefault(i => t[i].Kind == TokenKind.Comma, -1);
+        return comma >= 0 && comma + 3 <= end && t[comma + 1].IsCapitalized && t.Skip(comma + 1).Take(end - comma - 1).All(x => x.IsWord && !x.Quoted)
+            ? NamedReportAfter(t, comma + 1)
+            : null;
     }
 
     private static Referent? NamedReportAfter(IReadOnlyList<Token> t, int from)

@@ -1651,4 +1651,13 @@ public sealed class AttributionTests
     {
         Last("The work was carried out by the council.").ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("Ministers would not rule out closing the agency if it failed, Home Secretary Tom Field has warned.", "Tom Field")]
+    [InlineData("The unions said the plan was unfair, and the firm disagreed.", "the unions")]
+    [InlineData("Critics said the cuts would hurt the poorest, reports suggest.", "unnamed")]
+    public void Speakers_ANamedReportClosingTheSentence_HoldsTheReportInsideIt(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
