@@ -1515,8 +1515,8 @@ public sealed class AttributionTests
             [
                 "Mr Lee is at a meeting in Paris, where trade is on the agenda.",
                 "Mr Lee has met President Grant more often than any other leader.",
-                "His remarks about President Grant got a frosty welcome from Italian President Marco Neri.",
-                "The Italian president told reporters: \"Europe needs unity.\"",
+                "Italian President Marco Neri was less warm about the visit.",
+                "The Italian president told reporters: \"We want the rules kept.\"",
             ],
             "Stop Grant rumours, Lee tells board")
             .ShouldBe([null, null, null, "Marco Neri"]);
@@ -1541,7 +1541,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Italian President Marco Neri answered his remarks by saying Europe must stand together.", "Marco Neri")]
+    [InlineData("Italian President Marco Neri answered the critics by saying the vote should wait.", "Marco Neri")]
     [InlineData("Jo Hart hit back by claiming the figures were wrong.", "Jo Hart")]
     public void Speakers_SpeechAsTheMeansOfAnAct_NamesTheSubject(string sentence, string speaker)
     {
@@ -1557,9 +1557,9 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("\"We need more storage,\" Peter Lang, from Acme's Boston Laboratories, one of the founders of the format, told the BBC.", "Peter Lang")]
+    [InlineData("\"Discs must get bigger,\" Peter Lang, from Acme's research centre, an early backer of the format, told reporters.", "Peter Lang")]
     [InlineData("Ann Cole, from the Harbour Trust, said the plan was sound.", "Ann Cole")]
-    [InlineData("\"We need more storage,\" one of the founders of the format told the BBC.", "unnamed")]
+    [InlineData("\"Discs must get bigger,\" one of the format's early backers told reporters.", "unnamed")]
     public void Speakers_WhereAPersonIsFrom_IsAnAppositionNotAScene(string sentence, string speaker)
     {
         Last(sentence).ShouldBe(speaker);
@@ -1569,11 +1569,11 @@ public sealed class AttributionTests
     public void Speakers_AReportByABodyNamedInLowerCase_SpeaksForItLater()
     {
         Speakers(
-            "A report by the Commons home affairs committee called for the agency to be closed.",
-            "The committee reached its view after it found that many files were lost.",
-            "It warned that it could take years to fix.",
-            "The report urged the agency to plan for closure.")
-            .ShouldBe(Enumerable.Repeat<string?>("the Commons home affairs committee", 4).ToArray());
+            "A report by the Commons transport committee urged ministers to scrap the tolls.",
+            "The committee believes drivers have paid twice.",
+            "It added that the roads were in poor repair.",
+            "The report also urged the department to publish its costs.")
+            .ShouldBe(Enumerable.Repeat<string?>("the Commons transport committee", 4).ToArray());
     }
 
     [Fact]
@@ -1583,7 +1583,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Safety would be the main theme of the summit, said Ms Quill.", "Trade and farming would also come up.")]
+    [InlineData("The summit would focus on water, said Ms Quill.", "Fishing quotas would be discussed as well.")]
     [InlineData("Ms Quill argued the summit had stalled.", "And that would matter to every member.")]
     public void Speakers_ABackShiftedWouldAfterAReportInThePast_GoesOnWithTheReport(string report, string sentence)
     {
@@ -1620,7 +1620,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("The console went on sale priced $150 and Tavio says demand has been strong.", "Tavio")]
+    [InlineData("The console sold out within days and Tavio says more stock is coming.", "Tavio")]
     [InlineData("Prices rose and Kestrel Bank says more rises will follow.", "Kestrel Bank")]
     [InlineData("Ann Hale and Tom Marr said the deal was fair.", "Ann Hale; Tom Marr")]
     public void Speakers_ANameAfterAndOpeningAClause_IsTheSpeaker(string sentence, string speaker)
@@ -1629,7 +1629,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Labour spokesman Ed Dunn meanwhile said there had been an \"explosion\" of waste.", "Ed Dunn")]
+    [InlineData("Labour spokesman Ed Dunn meanwhile said the waste had \"ballooned\".", "Ed Dunn")]
     [InlineData("Ed Dunn likewise said the rules were fine.", "Ed Dunn")]
     public void Speakers_ADiscourseAdverbBetweenSubjectAndVerb_KeepsTheSubject(string sentence, string speaker)
     {
@@ -1640,8 +1640,8 @@ public sealed class AttributionTests
     public void Speakers_ADocumentCarriedOutBySomeone_SpeaksForThem()
     {
         Speakers(
-            "The research, carried out by road expert professor Ann Pell, says fewer people would be hurt.",
-            "She estimates that this would save £100m a year.",
+            "The study, carried out by rail engineer Ann Pell, says the bridges need repair.",
+            "She reckons the work would take five years.",
             "A report drawn up by the Westshire Trust says the roads need lights.")
             .ShouldBe(["Ann Pell", "Ann Pell", "the Westshire Trust"]);
     }
@@ -1653,7 +1653,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Ministers would not rule out closing the agency if it failed, Home Secretary Tom Field has warned.", "Tom Field")]
+    [InlineData("Officials may yet sell the depot, Transport Secretary Tom Field has warned.", "Tom Field")]
     [InlineData("The unions said the plan was unfair, and the firm disagreed.", "the unions")]
     [InlineData("Critics said the cuts would hurt the poorest, reports suggest.", "unnamed")]
     public void Speakers_ANamedReportClosingTheSentence_HoldsTheReportInsideIt(string sentence, string speaker)
