@@ -111,6 +111,9 @@ internal sealed partial class ArticleNames
     /// <summary>One-word names written at least once without "the" before them ("Nintendo said").</summary>
     private readonly HashSet<string> bare = new(StringComparer.Ordinal);
 
+    /// <summary>Names written at least once in the body where no sentence or quotation opens, so not capitalised only for that.</summary>
+    private readonly HashSet<string> midSentence = new(StringComparer.Ordinal);
+
     /// <summary>Names the article writes after "the" every time ("the Nintendo DS").</summary>
     private readonly HashSet<string> alwaysWithThe = new(StringComparer.Ordinal);
 
@@ -178,14 +181,18 @@ internal sealed partial class ArticleNames
             .SelectMany(s => s.Tokens).Where(t => t.IsWord && char.IsLower(t.Text[0])).Select(t => t.Text)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         names.common = common;
-        if (headline is not null)
-        {
-            Collect(headline, -1, occurrences, common);
-        }
-
         for (var i = 0; i < sentences.Count; i++)
         {
             Collect(sentences[i], i, occurrences, common);
+        }
+
+        if (headline is not null)
+        {
+            // "Stop Grant rumours, Lee tells board" over a story that only says "President Grant": a headline's first word is
+            // capitalised whatever it is, so it is no part of a name the body gives without it.
+            var inHeadline = new List<Occurrence>();
+            Collect(headline, -1, inHeadline, common, occurrences.Select(o => o.Name).ToHashSet(StringComparer.Ordinal));
+            occurrences.InsertRange(0, inHeadline);
         }
 
         names.Assign(occurrences);
@@ -206,7 +213,7 @@ internal sealed partial class ArticleNames
         public Entity? Entity { get; set; }
     }
 
-    private static void Collect(TokenizedSentence sentence, int index, List<Occurrence> occurrences, HashSet<string> common)
+    private static void Collect(TokenizedSentence sentence, int index, List<Occurrence> occurrences, HashSet<string> common, HashSet<string>? body = null)
     {
         var t = sentence.Tokens;
         var words = t.Where(x => x.IsWord).ToList();
@@ -223,7 +230,9 @@ internal sealed partial class ArticleNames
             var defined = end + 2 < t.Count && t[end].Kind == TokenKind.OpenParen && t[end + 1].IsWord
                 && Initials(string.Join(' ', t.Skip(start).Take(end - start).Select(x => x.Text))) == t[end + 1].Text;
             var title = NewsLexicon.Titles.Contains(t[start].Text) || NewsLexicon.RoleWords.Contains(t[start].Text) || NewsLexicon.PersonNouns.Contains(t[start].Lower) || NewsLexicon.IsDemonym(t[start].Text);
-            if (opens && end - start > 1 && !defined && !title && common.Contains(t[start].Text))
+            // "Home Secretary Tom Field" opening a sentence keeps "Home": the opening word qualifies the title after it.
+            var ofTitle = end - start > 1 && NewsLexicon.Titles.Contains(t[start + 1].Text);
+            if (opens && end - start > 1 && !defined && !title && !ofTitle && (common.Contains(t[start].Text) || (body is not null && OnlyTheRestIsNamed(t, start, end, body))))
             {
                 start++;
             }
@@ -237,6 +246,10 @@ internal sealed partial class ArticleNames
             occurrences.Add(new Occurrence(index, sentence, start, end, name, titles, t[start].Quoted));
         }
     }
+
+    private static bool OnlyTheRestIsNamed(IReadOnlyList<Token> t, int start, int end, HashSet<string> body) =>
+        SpeakerPhrase.CleanName(t.Skip(start + 1).Take(end - start - 1).ToList()).Name is { } rest && body.Contains(rest)
+        && !(SpeakerPhrase.CleanName(t.Skip(start).Take(end - start).ToList()).Name is { } whole && body.Contains(whole));
 
     /// <summary>Each occurrence to the entity of its fullest form, the nearest one when a surname fits two people.</summary>
     private void Assign(List<Occurrence> occurrences)
@@ -264,6 +277,7 @@ internal sealed partial class ArticleNames
 
         static bool AfterThe(Occurrence o) => o.Start > 0 && o.Source.Tokens[o.Start - 1].Is("the");
         bare.UnionWith(occurrences.Where(o => !o.Name.Contains(' ', StringComparison.Ordinal) && !AfterThe(o)).Select(o => o.Name));
+        midSentence.UnionWith(occurrences.Where(o => o.Sentence >= 0 && o.Start > 0 && o.Source.Tokens[o.Start - 1].Kind is not (TokenKind.Quote or TokenKind.Colon or TokenKind.Stop)).Select(o => o.Name));
         alwaysWithThe.UnionWith(occurrences.GroupBy(o => o.Name, StringComparer.Ordinal).Where(g => g.All(AfterThe)).Select(g => g.Key));
 
         // The fullest forms: names of several words no longer name of the article begins or ends with, or spells unspaced.
@@ -378,7 +392,7 @@ internal sealed partial class ArticleNames
         var exact = byName.GetValueOrDefault(name);
         var candidates = Entity.IsAcronym(name)
             ? byInitials.GetValueOrDefault(name) ?? []
-            : Longer(name).Where(e => (Joined(name) || !Joined(e.Name)) && !Product(name, e) && !NamedBeside(name, e, sentence)).ToList();
+            : Longer(name).Where(e => (Joined(name) || !Joined(e.Name)) && !Product(name, e) && !NamedBeside(name, e, sentence) && !AloneFirst(name, e)).ToList();
 
         if (candidates.Count == 0)
         {
@@ -422,6 +436,15 @@ internal sealed partial class ArticleNames
     /// </summary>
     private bool Product(string name, Entity longer) =>
         bare.Contains(name) && alwaysWithThe.Contains(longer.Name) && longer.Name.StartsWith(name + " ", StringComparison.Ordinal);
+
+    /// <summary>
+    /// "Nintendo is releasing a console …" long before "Nintendo Europe's general manager": a name written on its own before
+    /// any longer name that begins with it is its own (the firm, not its regional arm named later).
+    /// </summary>
+    private bool AloneFirst(string name, Entity longer) =>
+        bare.Contains(name) && longer.Name.StartsWith(name + " ", StringComparison.Ordinal) && midSentence.Contains(name)
+        && writtenIn.TryGetValue(name, out var alone) && writtenIn.TryGetValue(longer.Name, out var full)
+        && alone.Where(s => s >= 0).DefaultIfEmpty(int.MaxValue).Min() < full.Where(s => s >= 0).DefaultIfEmpty(int.MaxValue).Min(); // a headline shortens names
 
     /// <summary>
     /// "Brisk said it would put Brisk Box in more homes": a name's first word written in the same sentence as the name
@@ -543,8 +566,9 @@ internal sealed partial class ArticleNames
 
             // Words in front: "race director David Bedford", "investment bank Morgan Stanley".
             var roleWords = new List<string>();
-            for (var i = o.Start - 1; i >= 0 && t[i].IsWord && !char.IsUpper(t[i].Text[0]) && !NewsLexicon.Determiners.Contains(t[i].Lower)
-                && !SpeechTokensIsFunction(t[i].Lower); i--)
+            // "Shadow home secretary Ann Lowe": a role word opening the sentence is capitalised only for that.
+            for (var i = o.Start - 1; i >= 0 && t[i].IsWord && (!char.IsUpper(t[i].Text[0]) || (i == 0 && NewsLexicon.RoleWords.Contains(t[i].Text)))
+                && !NewsLexicon.Determiners.Contains(t[i].Lower) && !SpeechTokensIsFunction(t[i].Lower); i--)
             {
                 roleWords.Add(t[i].Lower);
             }
@@ -785,12 +809,15 @@ internal sealed partial class ArticleNames
         return null;
     }
 
+    /// <summary>Words that make an office another one: "the foreign secretary" is not the shadow foreign secretary, nor a former one.</summary>
+    private static readonly HashSet<string> OtherOffice = new(StringComparer.Ordinal) { "shadow", "former", "deputy", "acting", "vice", "junior", "assistant" };
+
     /// <summary>The person an article describes by this role ("minister" with "finance", "india"), nearest before the sentence, else the first after.</summary>
     public Entity? ByRole(string head, IReadOnlyList<string> modifiers, int sentence, Entity? exclude = null, int? within = null)
     {
         var singular = SpeakerPhrase.Singular(head);
         var matches = entities
-            .Where(e => e.Kind != EntityKind.Body && e != exclude && (e.Roles.Contains(head) || e.Roles.Contains(singular)))
+            .Where(e => e.Kind != EntityKind.Body && e != exclude && (e.Roles.Contains(head) || e.Roles.Contains(singular)) && !e.Roles.Any(r => OtherOffice.Contains(r) && !modifiers.Contains(r)))
             .Where(e => within is null || e.MentionedWithin(sentence, within.Value))
             .Select(e => (Entity: e, Score: modifiers.Count(m => e.Roles.Contains(m))))
             .ToList();

@@ -99,7 +99,7 @@ internal static class Attribution
         {
             if (!InQuotation(i))
             {
-                return QuotedPhraseGoingOn(i);
+                return QuotedPhraseGoingOn(i) ?? ReportGoingOn(i);
             }
 
             for (var j = i - 1; j >= 0; j--)
@@ -137,6 +137,43 @@ internal static class Attribution
             && sentences[i].Tokens.Count(t => t.Quoted && t.IsWord) >= 4
                 ? previous
                 : null;
+
+        /// <summary>
+        /// "Security would be the key theme, Mr Straw said." "Africa would also feature highly.": after a report in the past
+        /// tense, a sentence whose main verb is a back-shifted "would", with nothing in the present before it, goes on with
+        /// the report (not "The Lib Dems would …" after "The Tories promise …", nor "The bill, which gets …, would …").
+        /// </summary>
+        private Speaker? ReportGoingOn(int i)
+        {
+            if (i == 0 || phrases[i - 1] is null || speakers[i - 1] is not { } previous || previous.Text == Attribution.Unnamed
+                || sentences[i - 1].OpensWithQuote || !sentences[i - 1].Tokens.Any(t => t.IsWord && !t.Quoted && ReportedInThePast(t.Lower)))
+            {
+                return null;
+            }
+
+            var t = sentences[i].Tokens;
+            for (var k = 0; k < t.Count && k < 10; k++)
+            {
+                // A verb of its own before "would" ("The families had hoped the apology would …") makes it a clause of that verb.
+                if (!t[k].IsWord || t[k].Quoted || Present.Contains(t[k].Lower) || t[k].Lower.EndsWith("ed", StringComparison.Ordinal) || t[k].Lower is "had" or "was" or "were" or "if" or "when" or "since" or "because" or "although" or "though" or "unless"
+                    or "until" or "whereas" or "as" or "once" or "while" or "whilst" or "where" or "whether" or "after" or "before" or "which" or "who" or "whom" or "whose")
+                {
+                    return null;
+                }
+
+                if (t[k].Lower == "would")
+                {
+                    return previous;
+                }
+            }
+
+            return null;
+        }
+
+        private static readonly HashSet<string> Present = new(StringComparer.Ordinal) { "is", "are", "has", "have", "does", "do", "says", "say", "will", "can" };
+
+        private static bool ReportedInThePast(string word) =>
+            NewsLexicon.ReportingVerb(word) is not null && (word.EndsWith("ed", StringComparison.Ordinal) || word is "said" or "told" or "thought" or "wrote");
 
         /// <summary>
         /// A quotation after a sentence of narration ("The sessions have been a showcase." "We have had an excellent

@@ -205,7 +205,7 @@ internal static class NewsLexicon
         "immediately", "subsequently", "simply", "just", "even", "only", "frequently", "often", "always", "yesterday", "today", "tonight",
         "reportedly", "apparently", "initially", "originally", "first", "last", "too", "clearly", "openly", "strongly", "quickly",
         "firmly", "flatly", "angrily", "bluntly", "candidly", "jokingly", "confidently", "cautiously", "previously", "has", "does", "did",
-        "both", "instead",
+        "both", "instead", "meanwhile", "though", "likewise", "nevertheless", "nonetheless", "similarly",
     };
 
     /// <summary>Determiners and pronouns that make the next word a noun: "the forecast", "its report".</summary>

@@ -98,8 +98,17 @@ internal static class SpeakerPhrase
     {
         Referent? head = null;
         var headIsRole = false;
-        foreach (var segment in segments)
+        // "Minister for Schools, Adult Learning and Skills Sarah Dunn": the items of the office's remit, up to the word after
+        // "and", name nobody; the person follows them.
+        var remitEnd = RemitEnd(segments);
+        for (var s = 0; s < segments.Count; s++)
         {
+            if (s > 0 && s < remitEnd)
+            {
+                continue;
+            }
+
+            var segment = s == remitEnd ? segments[s].SkipWhile(x => x.Lower != "and").Skip(2).ToList() : segments[s];
             var (referent, isRole) = DescribeSegment(segment);
             if (referent is null)
             {
@@ -141,6 +150,36 @@ internal static class SpeakerPhrase
 
         return head;
     }
+
+    /// <summary>The segment whose "and" closes the remit the first segment opens, when a name of two words or more follows it; else −1.</summary>
+    private static int RemitEnd(IReadOnlyList<IReadOnlyList<Token>> segments)
+    {
+        if (segments.Count < 2 || !OpensARemit(segments[0]))
+        {
+            return -1;
+        }
+
+        for (var s = 1; s < segments.Count; s++)
+        {
+            var segment = segments[s];
+            if (segment.Count == 0 || !segment.All(x => x.IsWord && !x.Quoted && (x.IsCapitalized || x.Lower == "and")))
+            {
+                return -1;
+            }
+
+            var and = segment.ToList().FindIndex(x => x.Lower == "and");
+            if (and >= 0)
+            {
+                return segment.Count - and >= 4 ? s : -1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>"Minister for Schools", "Secretary of State for Culture": an office and the first item of its remit.</summary>
+    internal static bool OpensARemit(IReadOnlyList<Token> segment) =>
+        Enumerable.Range(0, Math.Max(0, segment.Count - 2)).Any(k => NewsLexicon.IsOffice(segment[k].Text) && segment[k + 1].Lower is "for" or "of" && segment[k + 2].IsCapitalized);
 
     private static (Referent? Referent, bool IsRole) DescribeSegment(IReadOnlyList<Token> raw)
     {
@@ -208,15 +247,18 @@ internal static class SpeakerPhrase
         // "issued by US Special Envoy Steve Witkoff and Chief Negotiator Rustem Umerov": the agent speaks; "a statement
         // released by the United States and Ukraine", "a report published by the IMF": the document's authors do.
         var agent = tokens.FindIndex(t => t.Is("by"));
-        if (agent >= 1 && agent + 1 < tokens.Count && tokens[agent - 1].IsWord && !char.IsUpper(tokens[agent - 1].Text[0]) && tokens[agent - 1].Lower.EndsWith("ed", StringComparison.Ordinal))
+        // "carried out by", "drawn up by": a participle with its particle.
+        var participle = agent >= 2 && tokens[agent - 1].Lower is "out" or "up" ? agent - 2 : agent - 1;
+        if (agent >= 1 && agent + 1 < tokens.Count && participle >= 0 && tokens[participle].IsWord && !char.IsUpper(tokens[participle].Text[0])
+            && (tokens[participle].Lower.EndsWith("ed", StringComparison.Ordinal) || tokens[participle].Lower is "drawn" or "written" or "done" or "undertaken"))
         {
             var authors = Objects(tokens.Skip(agent + 1).ToList());
-            if (agent == 1)
+            if (participle == 0)
             {
                 return (authors is null ? null : new SourceReferent(authors, true), false);
             }
 
-            var noun = agent >= 2 ? tokens[agent - 2].Lower : "";
+            var noun = participle >= 1 ? tokens[participle - 1].Lower : "";
             if (authors is not null && (NewsLexicon.Documents.Contains(noun) || NewsLexicon.Spokes.Contains(noun)))
             {
                 return (new SourceReferent(authors, true), false);
@@ -565,6 +607,9 @@ internal static class SpeakerPhrase
         var names = runs.Select(r => NameOf(post.Skip(r.Start).Take(r.End - r.Start).ToList())).OfType<Referent>().ToList();
         return names.Count switch
         {
+            // "by the Commons home affairs committee": a body whose name runs on in lower case to its head noun, as "the committee" later.
+            0 when post.Count > 2 && post[0].Is("the") && post[1].IsCapitalized && NewsLexicon.InstitutionHeads.Contains(post[^1].Lower)
+                && post.Skip(2).SkipLast(1).All(x => x.IsWord && !x.Quoted && !x.IsCapitalized) => new BodyReferent(post[^1].Lower),
             0 => null,
             1 => names[0],
             _ => post.Any(t => t.Is("and") || t.Text == ListAnd) ? new SeveralReferent(names) : names[0],

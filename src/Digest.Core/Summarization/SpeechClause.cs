@@ -120,7 +120,7 @@ internal static class SpeechClause
 
             if (TryVerb(t, k) is { } referent)
             {
-                return MainClauseReport(t, k) ?? WithContrastingSpeaker(t, k, referent);
+                return MainClauseReport(t, k) ?? ClosingReport(t, k) ?? WithContrastingSpeaker(t, k, referent);
             }
         }
 
@@ -159,6 +159,24 @@ internal static class SpeechClause
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// "Ministers would not rule out closing it, Home Secretary Tom Field has warned.": a named speaker's report closing the
+    /// sentence after its last comma holds the report inside it.
+    /// </summary>
+    private static Referent? ClosingReport(IReadOnlyList<Token> t, int verb)
+    {
+        var end = t.Count;
+        while (end > 0 && t[end - 1].Kind == TokenKind.Stop)
+        {
+            end--;
+        }
+
+        var comma = Enumerable.Range(verb + 1, Math.Max(0, end - verb - 1)).LastOrDefault(i => t[i].Kind == TokenKind.Comma, -1);
+        return comma >= 0 && comma + 3 <= end && t[comma + 1].IsCapitalized && t.Skip(comma + 1).Take(end - comma - 1).All(x => x.IsWord && !x.Quoted)
+            ? NamedReportAfter(t, comma + 1)
+            : null;
     }
 
     private static Referent? NamedReportAfter(IReadOnlyList<Token> t, int from)
@@ -519,6 +537,12 @@ internal static class SpeechClause
             if (p == "to" && !carriedOn && Caused(t, k) is var cause and >= 0)
             {
                 return Accepts(t, k, lemma, complement) ? SpeakerPhrase.Describe([Slice(t, cause + 1, k - 1)]) : null;
+            }
+
+            // "Ms Neri answered his remarks by saying …", "The deputy hit back by claiming …": the clause's subject speaks by doing so.
+            if (p == "by" && lower.EndsWith("ing", StringComparison.Ordinal) && lemma is "say" or "claim" or "argue" or "insist" or "warn" or "suggest" or "stress" or "admit")
+            {
+                return Accepts(t, k, lemma, complement) ? ClauseSubject(t, 0, k - 1) : null;
             }
 
             // "amid fears", "despite claims", "following reports", "as expected": a noun or a participle after a preposition.
@@ -1321,6 +1345,13 @@ internal static class SpeechClause
                 break; // ", and many commentators believe"
             }
 
+            // "It went on sale priced $150 and Nintendo says …": a name after "and" that follows no name of its own opens a clause.
+            if (token.IsWord && !token.Quoted && token.Lower is "and" or "but" && start >= 2 && t[start - 2] is { Quoted: false } before
+                && (before.Kind == TokenKind.Word && !before.IsCapitalized || char.IsDigit(before.Text[0])) && SpeechTokens.NameRuns(t, start, end) is [var run] && run.Start == start && run.End == end)
+            {
+                break;
+            }
+
             start--;
         }
 
@@ -1358,7 +1389,9 @@ internal static class SpeechClause
         var intro = new bool[usable.Count];
         for (var i = 0; i < usable.Count; i++)
         {
-            intro[i] = (i == 0 && startedAtSubordinator && usable.Count > 1) || IsIntro(usable[i]) || IsClause(usable[i])
+            // "Peter Lang, from Acme's Boston Laboratories, …": "from" after a name says where the person is from; it sets no scene.
+            var whereFrom = i > 0 && usable[i] is [{ IsWord: true, Quoted: false } from, ..] && from.Lower == "from" && usable[i - 1].All(x => x.IsCapitalized) && !intro[i - 1];
+            intro[i] = (i == 0 && startedAtSubordinator && usable.Count > 1) || (IsIntro(usable[i]) && !whereFrom) || IsClause(usable[i])
                 // "Even after the influx of women MPs, and more women in the Cabinet, female MPs say": the opening clause goes on after "and".
                 || (i > 0 && i < usable.Count - 1 && intro[i - 1] && usable[i][0] is { IsWord: true, Quoted: false } conjunction && conjunction.Lower is "and" or "or");
         }
@@ -1422,7 +1455,7 @@ internal static class SpeechClause
             var and = run < segments.Count ? segments[run].ToList().FindIndex(x => x.Lower == "and") : -1;
             var namesThenGroup = and > 0 && run > i + 1 && NameItem(segments[run].Take(and).ToList()) && segments[run].All(x => x.Kind == TokenKind.Word && !x.Quoted);
             if (run < segments.Count && (NameItem(segments[run]) || (last is not null && NameItem(last)) || namesThenGroup) && segments[run].Any(x => x.Lower == "and")
-                && segments[i].Count > 0 && segments[i][^1].IsCapitalized && !segments[i].Any(x => x.Quoted))
+                && segments[i].Count > 0 && segments[i][^1].IsCapitalized && !segments[i].Any(x => x.Quoted) && !SpeakerPhrase.OpensARemit(segments[i]))
             {
                 var joined = new List<Token>(segments[i]);
                 for (var j = i + 1; j <= run; j++)

@@ -285,6 +285,15 @@ internal static class SpeechTokens
                     }
                 }
 
+                // "the Hume of Garran Institute", "the Value in Policy Unit": one word, then a preposition and capitalised words
+                // running on to a body's head noun, are one name (a person "of Leeds University" is written after a title or in full).
+                if (lower is "of" or "in" or "for" or "on" && end - start == 1 && !NewsLexicon.Titles.Contains(tokens[start].Text) && !TitleBefore(tokens, start)
+                    && RunsOnToBodyHead(tokens, end + 1, to) is var head && head > end + 1)
+                {
+                    end = head;
+                    continue;
+                }
+
                 // "Committee to Protect Journalists", "Campaign to Protect Rural England": a body's name that goes on after "to".
                 if (lower is "to" && NewsLexicon.BodyHeads.Contains(tokens[end - 1].Text) && end + 2 < to && IsNameWord(tokens, end + 1) && IsNameWord(tokens, end + 2))
                 {
@@ -293,13 +302,19 @@ internal static class SpeechTokens
                 }
 
                 // "Marks and Spencer"; "&" joins a name of any length ("Rob Kent & Partners"), as prose never lists people with it.
-                if ((lower is "&" || (lower is "and" && (end - start == 1 || chained || EndsAsBodyAfter(tokens, end, to, start)))) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
+                if ((lower is "&" || (lower is "and" && (end - start == 1 || chained || EndsAsBodyAfter(tokens, end, to, start)) && !EndsARemit(tokens, end - 1))) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
                 {
                     end++;
                     continue;
                 }
 
                 break;
+            }
+
+            // "Minister for Schools, Colleges and Families Sarah Dunn": the word after "and" ends the office's remit, not the name.
+            if (end - start >= 3 && start > 1 && tokens[start - 1].Is("and") && EndsARemit(tokens, start - 2))
+            {
+                start++;
             }
 
             runs.Add((start, end));
@@ -328,6 +343,40 @@ internal static class SpeechTokens
 
         return end - and > 2 && NewsLexicon.BodyHeads.Contains(tokens[end - 1].Text) && and - start >= 2;
     }
+
+    /// <summary>The end of the capitalised words from <paramref name="from"/> when the last is an institution's head noun ("… Institute", "… Unit"), else <paramref name="from"/>.</summary>
+    private static int RunsOnToBodyHead(IReadOnlyList<Token> tokens, int from, int to)
+    {
+        var end = from;
+        while (end < to && IsNameWord(tokens, end))
+        {
+            end++;
+        }
+
+        return end > from && SpokenForHeads.Contains(tokens[end - 1].Text) ? end : from;
+    }
+
+    /// <summary>Heads of bodies that speak through reports and spokespeople; not "University", "College", after which "of" names a person's post.</summary>
+    private static readonly HashSet<string> SpokenForHeads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "institute", "unit", "council", "office", "agency", "authority", "commission", "committee", "foundation", "trust", "society",
+        "association", "federation", "bureau", "board", "centre", "center", "forum", "network", "alliance", "campaign", "fund",
+    };
+
+    /// <summary>Capitalised words and commas back from <paramref name="last"/> to "for" or "of" after a title: "Minister for Schools, Colleges".</summary>
+    private static bool EndsARemit(IReadOnlyList<Token> tokens, int last)
+    {
+        var k = last;
+        while (k > 0 && (IsNameWord(tokens, k) || tokens[k].Kind == TokenKind.Comma))
+        {
+            k--;
+        }
+
+        return k > 0 && k < last && tokens[k].Lower is "for" or "of" && NewsLexicon.Titles.Contains(tokens[k - 1].Text);
+    }
+
+    private static bool TitleBefore(IReadOnlyList<Token> tokens, int start) =>
+        start > 0 && tokens[start - 1].IsWord && NewsLexicon.Titles.Contains(tokens[start - 1].Text);
 
     private static readonly HashSet<string> Calendar = new(StringComparer.OrdinalIgnoreCase)
     {
