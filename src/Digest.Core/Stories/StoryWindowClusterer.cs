@@ -89,22 +89,7 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
         EmbeddingError = null;
         if (embedder is not null && missing.Count > 0)
         {
-            IReadOnlyList<float[]>? vectors = null;
-            try
-            {
-                vectors = embedder.Embed([.. missing.Select(f => f.Text)], cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // No model (a missing runtime, an unwritable model cache): these items are clustered on their words,
-                // venues, speakers and time, and the next pass tries again.
-                EmbeddingError = e.GetType().Name + ": " + e.Message;
-            }
-
-            for (var i = 0; vectors is not null && i < missing.Count; i++)
-            {
-                missing[i].Embedding = vectors[i];
-            }
+            Embed(features, missing, embedder, cancellationToken);
         }
 
         var inWindow = window.Select(d => d.ItemId).ToHashSet();
@@ -114,5 +99,46 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
         }
 
         return features;
+    }
+
+    /// <summary>
+    /// Embeds the items that have no vector yet, each distinct text once: outlets carry one wire headline word for word,
+    /// and a text's vector does not depend on the texts it is embedded with, so a copy takes the vector its text already
+    /// has in the window (the same array: the window keeps one per text) and the model sees only texts new to it.
+    /// </summary>
+    private void Embed(List<EventFeatures> features, List<EventFeatures> missing, ITextEmbedder model, CancellationToken cancellationToken)
+    {
+        var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var f in features)
+        {
+            if (f.Embedding is { } vector)
+            {
+                vectors.TryAdd(f.Text, vector);
+            }
+        }
+
+        var texts = missing.Select(f => f.Text).Where(t => !vectors.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
+        if (texts.Count > 0)
+        {
+            try
+            {
+                var fresh = model.Embed(texts, cancellationToken);
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    vectors[texts[i]] = fresh[i];
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // No model (a missing runtime, an unwritable model cache): these items are clustered on their words,
+                // venues, speakers and time, and the next pass tries again.
+                EmbeddingError = e.GetType().Name + ": " + e.Message;
+            }
+        }
+
+        foreach (var f in missing)
+        {
+            f.Embedding = vectors.GetValueOrDefault(f.Text);
+        }
     }
 }

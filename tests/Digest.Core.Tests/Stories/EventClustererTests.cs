@@ -197,6 +197,37 @@ public sealed class EventClustererTests
         window.EmbeddingError.ShouldNotBeNull().ShouldContain("no model here");
     }
 
+    [Fact]
+    public void WindowClusterer_TheSameHeadlineFromSeveralOutlets_IsEmbeddedOnceAndSharesItsVector()
+    {
+        var embedder = new CountingEmbedder();
+        var window = new StoryWindowClusterer(extractor, clusterer, embedder);
+        const string wire = "Envoys meet in Lisbon to discuss the ceasefire draft";
+        var first = window.Features([Document(1, 0, wire), Document(2, 1, wire), Document(3, 1, "Harbour strike halts grain exports")], CancellationToken.None);
+
+        embedder.Texts.Count.ShouldBe(2, string.Join(" | ", embedder.Texts));
+        first[0].Embedding.ShouldBeSameAs(first[1].Embedding);
+
+        // A later pass: a fourth outlet's copy takes the vector the window already holds; the model sees only the new text.
+        var later = window.Features([Document(1, 0, wire), Document(2, 1, wire), Document(3, 1, "Harbour strike halts grain exports"), Document(4, 3, wire), Document(5, 3, "Grain ships wait outside the harbour")], CancellationToken.None);
+
+        embedder.Texts.Count.ShouldBe(3, string.Join(" | ", embedder.Texts));
+        later.Single(f => f.Document.ItemId == 4).Embedding.ShouldBeSameAs(first[0].Embedding);
+    }
+
+    private sealed class CountingEmbedder : ITextEmbedder
+    {
+        public List<string> Texts { get; } = [];
+
+        public string Model => "counting";
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+        {
+            Texts.AddRange(texts);
+            return [.. texts.Select(t => new float[] { t.Length, 1 })];
+        }
+    }
+
     private sealed class FailingEmbedder : ITextEmbedder
     {
         public string Model => "none";
