@@ -105,6 +105,30 @@ public sealed class EmbedderMemoryTests
     }
 
     /// <summary>
+    /// A text's vector does not depend on the call it came in: each text embedded alone (no padding, a run of one) gets
+    /// the vector, to the bit, that it gets among 30 others. A pass embeds each distinct headline once and gives its
+    /// copies that vector (<c>StoryWindowClusterer</c>), and relies on this.
+    /// </summary>
+    [Fact]
+    public void Embed_EachTextAlone_SameVectorsToTheBitAsAmongOthers()
+    {
+        using var model = new MiniLmEmbedder();
+        string[] words = ["delegates", "gather", "near", "Lausanne", "truce", "draft", "slips", "amid", "captive", "swap", "minister", "„Zusagen“", "12-point", "envoy's", "'fruitful'"];
+        var random = new Random(11);
+        var texts = Enumerable.Range(0, 30)
+            .Select(i => i % 11 == 0 ? "" : string.Join(' ', Enumerable.Range(0, i % 7 == 0 ? 120 : random.Next(1, 25)).Select(_ => words[random.Next(words.Length)])))
+            .ToArray();
+
+        var together = model.Embed(texts, TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var alone = model.Embed([texts[i]], TestContext.Current.CancellationToken).ShouldHaveSingleItem();
+            alone.Select(BitConverter.SingleToInt32Bits).ShouldBe(together[i].Select(BitConverter.SingleToInt32Bits), $"text {i}: {texts[i]}");
+        }
+    }
+
+    /// <summary>
     /// The model's graph and weights are written once into the cache folder and read from there: a cache damaged since
     /// (a weights file cut short, the word table gone) is written again, and the vectors do not change.
     /// </summary>
