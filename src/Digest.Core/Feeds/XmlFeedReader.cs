@@ -565,7 +565,6 @@ internal sealed partial class XmlFeedReader
         return name ?? NullIfEmpty(text?.ToString().Trim()) ?? email;
     }
 
-    /// <summary>How an element's content is to be read: Atom's type (and Atom 0.3's mode) attribute, else RSS's HTML.</summary>
     /// <summary>
     /// A title. RSS leaves a title's type open, and most are plain text that may name a tag ("the &lt;dialog&gt;
     /// element", "&lt;/body&gt;") or compare ("a &lt; b"). Much as feedparser does, such a title is HTML only when it
@@ -590,6 +589,7 @@ internal sealed partial class XmlFeedReader
     [GeneratedRegex("<([A-Za-z][A-Za-z0-9]*)\\b[^<>]*>.*?</\\1\\s*>|<[A-Za-z][^<>]*/>|&#?[A-Za-z0-9]+;", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex HtmlLike();
 
+    /// <summary>How an element's content is to be read: Atom's type (and Atom 0.3's mode) attribute, else RSS's HTML.</summary>
     private TextKind TextKindOf()
     {
         var type = reader.GetAttribute("type")?.Trim();
