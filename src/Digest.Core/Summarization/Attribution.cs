@@ -376,10 +376,11 @@ internal static class Attribution
 
         /// <summary>
         /// "the first minister" is not someone the article calls its "Holyrood leader" or "political editor": a person
-        /// described by an office is not the holder of another one, unless the article gives them both.
+        /// described by an office is not the holder of another one, unless the article gives them both. A spokesperson's
+        /// post is no such office: "the Tory spokesman" is often the shadow secretary named before.
         /// </summary>
         private static bool HoldsAnotherOffice(Entity e, string head) =>
-            NewsLexicon.IsOffice(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
+            NewsLexicon.IsOffice(head) && !NewsLexicon.Spokes.Contains(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
             && !(head == "minister" && e.Roles.Any(r => r is "secretary" or "chancellor")); // a secretary of state is a minister
 
 
@@ -679,6 +680,22 @@ internal static class Attribution
             return null;
         }
 
+        /// <summary>"says in a report", "said in its annual review": the sentence's speaker wrote a document.</summary>
+        private static bool SpeaksInADocument(TokenizedSentence sentence)
+        {
+            var t = sentence.Tokens;
+            for (var k = 1; k + 2 < t.Count; k++)
+            {
+                if (t[k].Is("in") && !t[k].Quoted && NewsLexicon.ReportingVerb(t[k - 1].Lower) is not null && t[k + 1].Lower is "a" or "an" or "its" or "their" or "the"
+                    && t.Skip(k + 2).Take(3).TakeWhile(x => x.IsWord && !x.Quoted).Any(x => NewsLexicon.Documents.Contains(x.Lower)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>"a report says": the author of the report the article names elsewhere.</summary>
         private Speaker? DocumentSource(int i)
         {
@@ -688,6 +705,12 @@ internal static class Attribution
                 if (j != i && phrases[j] is SourceReferent { FromDocument: true } source)
                 {
                     return Resolve(source.Source, j);
+                }
+
+                // "Famine will spread, Acme Aid says in a report": the body that speaks in a document is its author.
+                if (j != i && phrases[j] is NameReferent && SpeaksInADocument(sentences[j]) && Resolve(phrases[j]!, j) is { IsPerson: false } author)
+                {
+                    return author;
                 }
             }
 

@@ -1154,7 +1154,9 @@ internal static class SpeechClause
                 return true; // "…, says the party - and insulation could …"
             }
 
-            if (t[i].Quoted || t[i].Kind is TokenKind.Quote or TokenKind.Colon || (t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || NewsLexicon.ReportingVerb(t[i].Lower) is not null)))
+            // "…, says a report.", "…, said the survey.": a reporting verb's form after an article or a possessive is a noun.
+            var noun = i > from && t[i - 1] is { IsWord: true, Quoted: false } && t[i - 1].Lower is "a" or "an" or "the" or "its" or "their" or "this" or "his" or "her";
+            if (t[i].Quoted || t[i].Kind is TokenKind.Quote or TokenKind.Colon || (t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || (NewsLexicon.ReportingVerb(t[i].Lower) is not null && !noun))))
             {
                 return false;
             }

@@ -1660,4 +1660,57 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    // Round 14: mechanisms behind the errors of the third blind BBC politics-and-tech set, studied once a fourth set
+    // replaced it; every sentence here is our own.
+    [Fact]
+    public void Speakers_ADocumentAfterAnInvertedVerb_IsTheSubject()
+    {
+        Speakers(
+            "Farm incomes will halve by 2010, says a report.",
+            "The study was written by the Rural Fairness Trust.",
+            "Web tracker Zenta Research said grain prices had doubled.",
+            "Drought is the main cause, said the report from Zenta Research.")
+            .ShouldBe(["Zenta Research", null, "Zenta Research", "Zenta Research"]);
+    }
+
+    [Theory]
+    [InlineData("The roads are safe, said the council.", "the council")]
+    [InlineData("The report was late, and the survey was lost.", null)]
+    [InlineData("Sales fell in the spring, the report showed nothing new.", null)]
+    public void Speakers_ADocumentNounWithoutAnInvertedReport_NamesNobodyNew(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_ABodyThatSpeaksInADocument_IsItsAuthor()
+    {
+        Speakers(
+            "Hunger will spread across the region, Acme Aid says in a report, The Long Wait.",
+            "The charity's director, Mara Quint, said: \"We cannot wait.\"",
+            "The report said the crisis was avoidable.",
+            "But ten years later no donor had kept its promise, the report says.")
+            .ShouldBe(["Acme Aid", "Mara Quint", "Acme Aid", "Acme Aid"]);
+    }
+
+    [Fact]
+    public void Speakers_APersonWhoSpeaksInADocument_IsNotTheAuthorOfAnotherOne()
+    {
+        Speakers(
+            "Tom Hale said in a statement that he would resign.",
+            "The report said the board had failed.")
+            .ShouldBe(["Tom Hale", "unnamed"]);
+    }
+
+    [Fact]
+    public void Speakers_APartysSpokesmanNamedBefore_IsThatPerson()
+    {
+        Speakers(
+            "Shadow home secretary Peter Vale told MPs the plan was a mess.",
+            "The Tory spokesman also criticised the minister for claiming it was cheap.",
+            "\"It will never work,\" he said.",
+            "A Labour spokesman said the plan was sound.")
+            .ShouldBe(["Peter Vale", "Peter Vale", "Peter Vale", "Labour"]);
+    }
 }
