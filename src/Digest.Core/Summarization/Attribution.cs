@@ -225,7 +225,7 @@ internal static class Attribution
             RelativeReferent relative => Relative(relative, i),
             BodyReferent { Indefinite: true } body => i <= 1 ? ForwardBody(body.Head, i) : new Speaker(Attribution.Unnamed, null),
             BodyReferent { NamedOnly: true } body => Body(body.Head, i) ?? new Speaker(Attribution.Unnamed, null),
-            BodyReferent body => Body(body.Head, i) ?? Fullest(body.Head, i),
+            BodyReferent body => Body(body.Head, i) ?? (i <= 1 ? FirstBodySpeakingAfter(i) : null) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
             UnnamedReferent { OfTheLastBody: true } => SpokenForLast(i) ?? new Speaker(Attribution.Unnamed, null),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
@@ -666,15 +666,25 @@ internal static class Attribution
                     continue;
                 }
 
-                for (var j = lede + 1; j < sentences.Count && j <= lede + 3; j++)
-                {
-                    if (j != i && phrases[j] is NameReferent name && names.Find(name.Name, j) is { IsPersonLike: false } body)
-                    {
-                        return new Speaker(ArticleNames.Display(body), body);
-                    }
-                }
+                return FirstBodySpeakingAfter(lede, i);
+            }
 
-                return null;
+            return null;
+        }
+
+        /// <summary>
+        /// The first body named as a speaker in the three sentences after <paramref name="lede"/> (not in
+        /// <paramref name="skip"/>): "…, the UK's spending watchdog has said." then "The National Audit Office said …" is the
+        /// body the opening described by its kind alone.
+        /// </summary>
+        private Speaker? FirstBodySpeakingAfter(int lede, int skip = -1)
+        {
+            for (var j = lede + 1; j < sentences.Count && j <= lede + 3; j++)
+            {
+                if (j != skip && phrases[j] is NameReferent name && names.Find(name.Name, j) is { IsPersonLike: false } body)
+                {
+                    return new Speaker(ArticleNames.Display(body), body);
+                }
             }
 
             return null;

@@ -1713,4 +1713,22 @@ public sealed class AttributionTests
             "A Labour spokesman said the plan was sound.")
             .ShouldBe(["Peter Vale", "Peter Vale", "Peter Vale", "Labour"]);
     }
+
+    [Fact]
+    public void Speakers_ABodyByItsKindOpeningTheArticle_IsTheBodyNamedAsASpeakerAfterIt()
+    {
+        Speakers(
+            "Hospital waits are growing in the north, the region's health watchdog has said.",
+            "The Care Standards Board said 4,000 people had waited more than a year.")
+            .ShouldBe(["the Care Standards Board", "the Care Standards Board"]);
+    }
+
+    [Fact]
+    public void Speakers_ABodyByItsKindOpeningTheArticle_StaysItselfWhenOnlyAPersonSpeaksAfter()
+    {
+        Speakers(
+            "Hospital waits are growing in the north, the region's health watchdog has said.",
+            "Nurse Ann Pell said the wards were full.")
+            .ShouldBe(["the watchdog", "Ann Pell"]);
+    }
 }
