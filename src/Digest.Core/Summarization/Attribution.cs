@@ -229,7 +229,7 @@ internal static class Attribution
             GroupReferent group => Group(group, i),
             UnnamedReferent { OfTheLastBody: true } => SpokenForLast(i) ?? new Speaker(Attribution.Unnamed, null),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
-            DocumentReferent => DocumentSource(i) ?? LedeReportAuthor(i) ?? new Speaker(Attribution.Unnamed, null),
+            DocumentReferent => DocumentSource(i) ?? LedeReportAuthor(i) ?? LedeBody(i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent source => Source(source, i),
             SeveralReferent several => Several(several.Parts.Select(p => Resolve(p, i)).OfType<Speaker>().ToList()),
@@ -704,6 +704,23 @@ internal static class Attribution
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// "…, the spending watchdog has said." … "The report said: …": with no author given for any document, the report
+        /// is the one the body that opens the article published.
+        /// </summary>
+        private Speaker? LedeBody(int i)
+        {
+            for (var lede = 0; lede <= 1 && lede < i; lede++)
+            {
+                if (speakers[lede] is { } opening)
+                {
+                    return opening.IsBody ? opening : null;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>"a report says": the author of the report the article names elsewhere.</summary>

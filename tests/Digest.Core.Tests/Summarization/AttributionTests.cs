@@ -1731,4 +1731,23 @@ public sealed class AttributionTests
             "Nurse Ann Pell said the wards were full.")
             .ShouldBe(["the watchdog", "Ann Pell"]);
     }
+
+    [Fact]
+    public void Speakers_AReportWithNoAuthorAnywhere_IsTheOpeningBodys()
+    {
+        Speakers(
+            "Councils are wasting money on consultants, the Public Spending Board has said.",
+            "Fees rose by a third last year.",
+            "The report said: \"Councils must do better.\"")
+            .ShouldBe(["the Public Spending Board", null, "the Public Spending Board"]);
+    }
+
+    [Fact]
+    public void Speakers_AReportWithNoAuthorAnywhere_IsNotAnOpeningPersons()
+    {
+        Speakers(
+            "Councils are wasting money on consultants, Tom Hale has said.",
+            "The report said fees rose by a third.")
+            .ShouldBe(["Tom Hale", "unnamed"]);
+    }
 }
