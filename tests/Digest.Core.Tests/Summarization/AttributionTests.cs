@@ -1750,4 +1750,21 @@ public sealed class AttributionTests
             "The report said fees rose by a third.")
             .ShouldBe(["Tom Hale", "unnamed"]);
     }
+
+    [Fact]
+    public void Speakers_ANameWithASlashBetweenCapitals_IsOneName()
+    {
+        Speakers(
+            "Phone games will earn $40m this year, says a report.",
+            "Sales will double by 2009, according to market analysts Kestrel/ZQ.",
+            "The market will be worth $300m, said the report.")
+            .ShouldBe(["Kestrel/ZQ", "Kestrel/ZQ", "Kestrel/ZQ"]);
+    }
+
+    [Fact]
+    public void Tokenize_ASlashBetweenLowerCaseWords_SplitsThem()
+    {
+        SpeechTokens.Tokenize("Each pupil and his/her parents will be told.", false).Tokens.Select(t => t.Text)
+            .ShouldContain("his");
+    }
 }
