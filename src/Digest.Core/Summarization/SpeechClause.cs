@@ -579,6 +579,19 @@ internal static class SpeechClause
                 return group < k - 1 || p != "to" ? Subject(t, group, k, complement: true) : null;
             }
 
+            // "Gordon Brown will say …", "Mr Howard is expected to tell activists that …": speech announced for later is
+            // reported as the speaker's, unlike a deed ("will announce", "will publish").
+            if (lemma is "say" or "tell" or "argue" or "warn" or "insist" or "claim" or "urge" && lower == lemma && hasNext && next.IsWord)
+            {
+                var group = p == "will" ? k - 1
+                    : p == "to" && k > 2 && t[k - 2].Lower is "expected" or "likely" && NewsLexicon.Be.Contains(t[k - 3].Lower) ? k - 3
+                    : -1;
+                if (group > 0 && Accepts(t, k, lemma, complement))
+                {
+                    return Subject(t, group, k, complement: true);
+                }
+            }
+
             if ((NewsLexicon.Determiners.Contains(p) && p is not ("that" or "one" or "some" or "many" or "most" or "several" or "all" or "both" or "few" or "two" or "three" or "four" or "five"))
                 || (NewsLexicon.NotReported.Contains(p) && !carriedOn))
             {

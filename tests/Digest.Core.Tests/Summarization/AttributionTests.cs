@@ -1767,4 +1767,22 @@ public sealed class AttributionTests
         SpeechTokens.Tokenize("Each pupil and his/her parents will be told.", false).Tokens.Select(t => t.Text)
             .ShouldContain("his");
     }
+
+    [Theory]
+    [InlineData("Jane Orr will say the rail plan has failed.", "Jane Orr")]
+    [InlineData("Mr Orr is expected to tell delegates that the plan has failed.", "Orr")]
+    [InlineData("The council has closed the depot and is likely to say more jobs will go.", "the council")]
+    public void Speakers_SpeechAnnouncedForLater_IsTheSpeakers(string sentence, string speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Jane Orr will announce a new rail plan on Monday.")]
+    [InlineData("Mr Orr is expected to publish the plan next week.")]
+    [InlineData("Time will tell.")]
+    public void Speakers_DeedsAnnouncedForLater_NameNobody(string sentence)
+    {
+        Last(sentence).ShouldBeNull();
+    }
 }
