@@ -627,10 +627,17 @@ internal static class SpeechClause
                     return null;
                 }
 
-                // "The plan has been criticised by the CBI": a report in the passive names its speaker after "by".
-                if (hasNext && next.Is("by") && lemma is "criticise" or "condemn" or "praise" or "welcome" or "deny" or "dismiss" or "describe" or "call" or "brand"
+                // "The plan has been criticised by the CBI", "was branded "reckless" by the CBI": a report in the passive
+                // names its speaker after "by", after the words it quotes if any.
+                var agentAt = k + 1;
+                while (agentAt < t.Count && agentAt <= k + 12 && (t[agentAt].Quoted || t[agentAt].Kind == TokenKind.Quote))
+                {
+                    agentAt++;
+                }
+
+                if (agentAt < t.Count && (agentAt == k + 1 || t[agentAt - 1].Kind == TokenKind.Quote) && t[agentAt].Is("by") && !t[agentAt].Quoted && lemma is "criticise" or "condemn" or "praise" or "welcome" or "deny" or "dismiss" or "describe" or "call" or "brand"
                     or "accuse" or "urge" or "warn" or "question" or "claim" or "say" or "tell" or "announce" or "confirm" or "blame" or "predict" or "recommend"
-                    && Agent(t, k + 1) is { } agent)
+                    && Agent(t, agentAt) is { } agent)
                 {
                     return agent;
                 }

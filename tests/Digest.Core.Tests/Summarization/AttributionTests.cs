@@ -1785,4 +1785,13 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData("The new road has been branded \"a costly mistake\" by the Green Party.", "the Green Party")]
+    [InlineData("The hall was painted \"sky blue\" by the Kestrel Trust.", null)]
+    [InlineData("The song \"Blue Rain\" was recorded by the Kestrels.", null)]
+    public void Speakers_APassiveReportWithItsQuotedWords_NamesTheAgentAfterThem(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
