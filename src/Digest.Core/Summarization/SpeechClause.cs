@@ -451,8 +451,10 @@ internal static class SpeechClause
             return null;
         }
 
-        // "(as reported by the ONS)", "The deal, reported by the Times, will …": a report in a participle names its source after "by".
-        if (hasNext && next.Is("by") && hasPrevious && (previous.Is("as") || previous.Kind == TokenKind.Comma) && lower.EndsWith("ed", StringComparison.Ordinal)
+        // "(as reported by the ONS)", "as already announced by the ONS", "The deal, reported by the Times, will …": a report
+        // in a participle names its source after "by".
+        var asBefore = hasPrevious && (previous.Is("as") || (k > 1 && t[k - 2].Is("as") && previous.Lower is "already" or "previously" or "earlier" or "first"));
+        if (hasNext && next.Is("by") && hasPrevious && (asBefore || previous.Kind == TokenKind.Comma) && lower.EndsWith("ed", StringComparison.Ordinal)
             && lemma is "report" or "reveal" or "announce" or "confirm" or "disclose" or "claim" && Agent(t, k + 1) is { } reportedBy)
         {
             return reportedBy;

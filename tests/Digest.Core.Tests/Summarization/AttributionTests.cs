@@ -1794,4 +1794,12 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("Fares rose by 4% last year, as already announced by the Rail Fares Office.", "the Rail Fares Office")]
+    [InlineData("Fares rose by 4% last year, as already planned by the Rail Fares Office.", null)]
+    public void Speakers_AsAlreadyAnnouncedBy_NamesTheSource(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
