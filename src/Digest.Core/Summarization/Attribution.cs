@@ -225,11 +225,11 @@ internal static class Attribution
             RelativeReferent relative => Relative(relative, i),
             BodyReferent { Indefinite: true } body => i <= 1 ? ForwardBody(body.Head, i) : new Speaker(Attribution.Unnamed, null),
             BodyReferent { NamedOnly: true } body => Body(body.Head, i) ?? new Speaker(Attribution.Unnamed, null),
-            BodyReferent body => Body(body.Head, i) ?? Fullest(body.Head, i),
+            BodyReferent body => Body(body.Head, i) ?? (i <= 1 ? FirstBodySpeakingAfter(i) : null) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
             UnnamedReferent { OfTheLastBody: true } => SpokenForLast(i) ?? new Speaker(Attribution.Unnamed, null),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
-            DocumentReferent => DocumentSource(i) ?? LedeReportAuthor(i) ?? new Speaker(Attribution.Unnamed, null),
+            DocumentReferent => DocumentSource(i) ?? LedeReportAuthor(i) ?? LedeBody(i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent source => Source(source, i),
             SeveralReferent several => Several(several.Parts.Select(p => Resolve(p, i)).OfType<Speaker>().ToList()),
@@ -376,10 +376,11 @@ internal static class Attribution
 
         /// <summary>
         /// "the first minister" is not someone the article calls its "Holyrood leader" or "political editor": a person
-        /// described by an office is not the holder of another one, unless the article gives them both.
+        /// described by an office is not the holder of another one, unless the article gives them both. A spokesperson's
+        /// post is no such office: "the Tory spokesman" is often the shadow secretary named before.
         /// </summary>
         private static bool HoldsAnotherOffice(Entity e, string head) =>
-            NewsLexicon.IsOffice(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
+            NewsLexicon.IsOffice(head) && !NewsLexicon.Spokes.Contains(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
             && !(head == "minister" && e.Roles.Any(r => r is "secretary" or "chancellor")); // a secretary of state is a minister
 
 
@@ -665,15 +666,58 @@ internal static class Attribution
                     continue;
                 }
 
-                for (var j = lede + 1; j < sentences.Count && j <= lede + 3; j++)
-                {
-                    if (j != i && phrases[j] is NameReferent name && names.Find(name.Name, j) is { IsPersonLike: false } body)
-                    {
-                        return new Speaker(ArticleNames.Display(body), body);
-                    }
-                }
+                return FirstBodySpeakingAfter(lede, i);
+            }
 
-                return null;
+            return null;
+        }
+
+        /// <summary>
+        /// The first body named as a speaker in the three sentences after <paramref name="lede"/> (not in
+        /// <paramref name="skip"/>): "…, the UK's spending watchdog has said." then "The National Audit Office said …" is the
+        /// body the opening described by its kind alone.
+        /// </summary>
+        private Speaker? FirstBodySpeakingAfter(int lede, int skip = -1)
+        {
+            for (var j = lede + 1; j < sentences.Count && j <= lede + 3; j++)
+            {
+                if (j != skip && phrases[j] is NameReferent name && names.Find(name.Name, j) is { IsPersonLike: false } body)
+                {
+                    return new Speaker(ArticleNames.Display(body), body);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>"says in a report", "said in its annual review": the sentence's speaker wrote a document.</summary>
+        private static bool SpeaksInADocument(TokenizedSentence sentence)
+        {
+            var t = sentence.Tokens;
+            for (var k = 1; k + 2 < t.Count; k++)
+            {
+                if (t[k].Is("in") && !t[k].Quoted && NewsLexicon.ReportingVerb(t[k - 1].Lower) is not null && t[k + 1].Lower is "a" or "an" or "its" or "their" or "the"
+                    && t.Skip(k + 2).Take(3).TakeWhile(x => x.IsWord && !x.Quoted).Any(x => NewsLexicon.Documents.Contains(x.Lower)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// "…, the spending watchdog has said." … "The report said: …": with no author given for any document, the report
+        /// is the one the body that opens the article published.
+        /// </summary>
+        private Speaker? LedeBody(int i)
+        {
+            for (var lede = 0; lede <= 1 && lede < i; lede++)
+            {
+                if (speakers[lede] is { } opening)
+                {
+                    return opening.IsBody ? opening : null;
+                }
             }
 
             return null;
@@ -688,6 +732,12 @@ internal static class Attribution
                 if (j != i && phrases[j] is SourceReferent { FromDocument: true } source)
                 {
                     return Resolve(source.Source, j);
+                }
+
+                // "Famine will spread, Acme Aid says in a report": the body that speaks in a document is its author.
+                if (j != i && phrases[j] is NameReferent && SpeaksInADocument(sentences[j]) && Resolve(phrases[j]!, j) is { IsPerson: false } author)
+                {
+                    return author;
                 }
             }
 

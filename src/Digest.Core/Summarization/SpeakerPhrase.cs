@@ -497,6 +497,13 @@ internal static class SpeakerPhrase
 
             var body = modifierName ?? postName ?? possessorName;
 
+            // "The Tory spokesman also criticised …": a party's spokesperson named before, who speaks as himself, not the party.
+            if (definite && possessor.Count == 0 && post.Count == 0 && noun is "spokesman" or "spokeswoman" or "spokesperson" && runs.Count > 0
+                && head.Skip(runs[^1].Start).Take(runs[^1].End - runs[^1].Start).All(x => NewsLexicon.PartyWords.Contains(x.Text)))
+            {
+                return (new RoleReferent(noun, modifiers, true), true);
+            }
+
             // "an agency statement", "a company spokeswoman": the body the noun before it stands for, as "the agency" would.
             if (body is null && modifiers.LastOrDefault(m => NewsLexicon.BodyNouns.Contains(m) && !IsPlural(m) && !NewsLexicon.Spokes.Contains(m) && m is not "media") is { } bodyNoun)
             {

@@ -451,8 +451,10 @@ internal static class SpeechClause
             return null;
         }
 
-        // "(as reported by the ONS)", "The deal, reported by the Times, will …": a report in a participle names its source after "by".
-        if (hasNext && next.Is("by") && hasPrevious && (previous.Is("as") || previous.Kind == TokenKind.Comma) && lower.EndsWith("ed", StringComparison.Ordinal)
+        // "(as reported by the ONS)", "as already announced by the ONS", "The deal, reported by the Times, will …": a report
+        // in a participle names its source after "by".
+        var asBefore = hasPrevious && (previous.Is("as") || (k > 1 && t[k - 2].Is("as") && previous.Lower is "already" or "previously" or "earlier" or "first"));
+        if (hasNext && next.Is("by") && hasPrevious && (asBefore || previous.Kind == TokenKind.Comma) && lower.EndsWith("ed", StringComparison.Ordinal)
             && lemma is "report" or "reveal" or "announce" or "confirm" or "disclose" or "claim" && Agent(t, k + 1) is { } reportedBy)
         {
             return reportedBy;
@@ -579,6 +581,19 @@ internal static class SpeechClause
                 return group < k - 1 || p != "to" ? Subject(t, group, k, complement: true) : null;
             }
 
+            // "Gordon Brown will say …", "Mr Howard is expected to tell activists that …": speech announced for later is
+            // reported as the speaker's, unlike a deed ("will announce", "will publish").
+            if (lemma is "say" or "tell" or "argue" or "warn" or "insist" or "claim" or "urge" && lower == lemma && hasNext && next.IsWord)
+            {
+                var group = p == "will" ? k - 1
+                    : p == "to" && k > 2 && t[k - 2].Lower is "expected" or "likely" && NewsLexicon.Be.Contains(t[k - 3].Lower) ? k - 3
+                    : -1;
+                if (group > 0 && Accepts(t, k, lemma, complement))
+                {
+                    return Subject(t, group, k, complement: true);
+                }
+            }
+
             if ((NewsLexicon.Determiners.Contains(p) && p is not ("that" or "one" or "some" or "many" or "most" or "several" or "all" or "both" or "few" or "two" or "three" or "four" or "five"))
                 || (NewsLexicon.NotReported.Contains(p) && !carriedOn))
             {
@@ -614,10 +629,17 @@ internal static class SpeechClause
                     return null;
                 }
 
-                // "The plan has been criticised by the CBI": a report in the passive names its speaker after "by".
-                if (hasNext && next.Is("by") && lemma is "criticise" or "condemn" or "praise" or "welcome" or "deny" or "dismiss" or "describe" or "call" or "brand"
+                // "The plan has been criticised by the CBI", "was branded "reckless" by the CBI": a report in the passive
+                // names its speaker after "by", after the words it quotes if any.
+                var agentAt = k + 1;
+                while (agentAt < t.Count && agentAt <= k + 12 && (t[agentAt].Quoted || t[agentAt].Kind == TokenKind.Quote))
+                {
+                    agentAt++;
+                }
+
+                if (agentAt < t.Count && (agentAt == k + 1 || t[agentAt - 1].Kind == TokenKind.Quote) && t[agentAt].Is("by") && !t[agentAt].Quoted && lemma is "criticise" or "condemn" or "praise" or "welcome" or "deny" or "dismiss" or "describe" or "call" or "brand"
                     or "accuse" or "urge" or "warn" or "question" or "claim" or "say" or "tell" or "announce" or "confirm" or "blame" or "predict" or "recommend"
-                    && Agent(t, k + 1) is { } agent)
+                    && Agent(t, agentAt) is { } agent)
                 {
                     return agent;
                 }
@@ -1154,7 +1176,9 @@ internal static class SpeechClause
                 return true; // "…, says the party - and insulation could …"
             }
 
-            if (t[i].Quoted || t[i].Kind is TokenKind.Quote or TokenKind.Colon || (t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || NewsLexicon.ReportingVerb(t[i].Lower) is not null)))
+            // "…, says a report.", "…, said the survey.": a reporting verb's form after an article or a possessive is a noun.
+            var noun = i > from && t[i - 1] is { IsWord: true, Quoted: false } && t[i - 1].Lower is "a" or "an" or "the" or "its" or "their" or "this" or "his" or "her";
+            if (t[i].Quoted || t[i].Kind is TokenKind.Quote or TokenKind.Colon || (t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || (NewsLexicon.ReportingVerb(t[i].Lower) is not null && !noun))))
             {
                 return false;
             }

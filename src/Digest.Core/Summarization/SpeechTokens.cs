@@ -186,6 +186,13 @@ internal static class SpeechTokens
                 continue;
             }
 
+            // "In-Stat/MDR", "AC/DC": a slash between capitals is inside one name ("his/her" stays two words).
+            if (c == '/' && char.IsUpper(text[start]) && char.IsUpper(next))
+            {
+                j++;
+                continue;
+            }
+
             if (c is ',' or '.' && char.IsDigit(text[j - 1]) && char.IsDigit(next))
             {
                 j++;
