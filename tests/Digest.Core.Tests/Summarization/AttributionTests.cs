@@ -1824,7 +1824,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("In a short speech, Tom Verlaine slightly raised the levy but insisted the budget rules would be kept.", "Tom Verlaine")]
+    [InlineData("At a rally, Tom Verlaine slightly raised the levy but insisted the port would stay open.", "Tom Verlaine")]
     [InlineData("The Vance family owned the firm and said it would not sell.", null)]
     public void Speakers_AnAdverbBeforeTheFirstOfTwoVerbs_EndsTheSubject(string sentence, string? speaker)
     {
@@ -1842,8 +1842,8 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Finance chief Tom Verlaine earlier backed a plan to freeze the charges of all small firms.", "Tom Verlaine")]
-    [InlineData("Norway proposed a scheme to cut fares last week and Chile has begun its own pause.", "Norway")]
+    [InlineData("Finance chief Tom Verlaine on Monday backed a plan to cap the fees that small firms pay.", "Tom Verlaine")]
+    [InlineData("Norway proposed a scheme to cut fares, while Chile acted alone.", "Norway")]
     [InlineData("Ada Moss backed the team in the final.", null)]
     [InlineData("Ada Moss backed into a wall.", null)]
     [InlineData("Ada Moss proposed to her partner on Friday.", null)]
@@ -1859,8 +1859,8 @@ public sealed class AttributionTests
     {
         Speakers(
             "Tom Reddy chairs the Kestrel panel.",
-            "Mara Vance wants an inquiry into the fund - cash she says is wasted.",
-            "Armed robber Jon Pell, 25, won £2,000 after he claimed the cell was damp.",
+            "Mara Vance wants the grant scrapped - money she says is wasted.",
+            "Convicted burglar Jon Pell, 31, got £2,000 in damages after he claimed the cell was damp.",
             "Britain was \"well placed\" to lead the talks, he said.")
             .ShouldBe([null, "Mara Vance", "Jon Pell", "Jon Pell"]);
     }
@@ -1870,18 +1870,18 @@ public sealed class AttributionTests
     {
         Speakers(
             "The Lyle Report said councils were wasteful.",
-            "He also listed what he called the five \"worst schemes\".")[^1].ShouldBeNull();
+            "He also named what he called the five \"worst schemes\".")[^1].ShouldBeNull();
     }
 
     [Fact]
     public void Speakers_WouldGoingOnAfterAWouldGoingOn_IsTheSameReport()
     {
         Speakers(
-            "Pupils would get two hours of free coaching a week, the party has said.",
-            "The Sport4All plan would give £250m a year to local clubs.",
-            "The coaching would be paid for by the lottery.",
-            "Many clubs have long asked for help.",
-            "The money would come too late, some fear.")
+            "Every village would get a new sports hall, the party has said.",
+            "The HallsForAll plan would cost £40m a year.",
+            "The halls would be built by local firms.",
+            "Many villages have long asked for one.",
+            "The halls would come too late, some fear.")
             .Skip(1).Take(2).ShouldBe(["the party", "the party"]);
     }
 
@@ -1889,8 +1889,8 @@ public sealed class AttributionTests
     public void Speakers_ABodysNameBeforeAHeadNoun_StopsAtAVerb()
     {
         Speakers(
-            "But the Greens say government plans are unrealistic.",
-            "The rate was 62%, and the government was hoping it would rise.")
+            "But the Greens say government targets are too slow.",
+            "Only half of homes are insulated, and the government was hoping that would change.")
             .ShouldBe(["the Greens", "the government"]);
     }
 
@@ -1909,7 +1909,7 @@ public sealed class AttributionTests
     public void Speakers_TheStatementOfABodyThatSpokeInOne_IsThatBodys()
     {
         Speakers(
-            "In a statement the Harbour Trust said it had \"deep concerns\" about the plan.",
+            "In a statement the Harbour Trust said the plan left it \"deeply worried\".",
             "\"We urge the council to think again.\"",
             "\"Boats would be put at risk,\" said the statement.")
             .ShouldBe(["the Harbour Trust", "the Harbour Trust", "the Harbour Trust"]);
@@ -1920,8 +1920,8 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("The figures echo similar research from net analyst Bravemark which suggested that 40% of users had switched.", "Bravemark")]
-    [InlineData("The figures echo last year's data.", null)]
+    [InlineData("These numbers echo earlier work by analyst firm Bravemark which suggested that 40% of users had switched.", "Bravemark")]
+    [InlineData("These numbers echo last year's data.", null)]
     public void Speakers_FiguresEchoingResearch_AreNoReport(string sentence, string? speaker)
     {
         Last(sentence).ShouldBe(speaker);
@@ -1944,16 +1944,16 @@ public sealed class AttributionTests
     {
         Speakers(
             "A lawyer in the UK said Kestrel might be worried.",
-            "Kestrel has been hit by rising fuel costs.",
-            "It has said it needs to cut 600 jobs.",
+            "Kestrel has struggled with dearer fuel this year.",
+            "It has said it must shed 600 posts.",
             "Analysts had warned that the airline might fail.",
-            "Last week, it struck a deal with its pilots.",
-            "The airline also said it had agreed a loan.")
+            "A week ago it agreed pay cuts with its crews.",
+            "The airline also said a bank had lent it £40m.")
             .ShouldBe(["unnamed", null, "Kestrel", "unnamed", null, "Kestrel"]);
     }
 
     [Theory]
-    [InlineData("He also pledged an extra £105m for the coastguard.", null)]
+    [InlineData("He also pledged a further £5m for the coastguard.", null)]
     [InlineData("He also pledged to hire 500 more coastguards.", "Tom Reddy")]
     public void Speakers_APledgeOfAThing_IsNoReport(string sentence, string? speaker)
     {
