@@ -22,6 +22,9 @@ internal sealed class Entity(string name)
 
     public bool WrittenWithThe { get; set; }
 
+    /// <summary>A mention in the body, in the name's own form, stands as a noun phrase without "the" ("Acme is a firm in Leeds"); headlines drop articles.</summary>
+    public bool WrittenBare { get; set; }
+
     /// <summary>Every mention opens a sentence or a quotation, where any word is capitalised.</summary>
     public bool OpeningsOnly { get; set; } = true;
 
@@ -50,9 +53,12 @@ internal sealed class Entity(string name)
         : PersonEvidence > BodyEvidence ? EntityKind.Person
         : EntityKind.Unknown;
 
-    /// <summary>A person, or a name of two or three words the article gives no kind for ("Jason Gardener" who only runs).</summary>
-    public bool IsPersonLike => Kind == EntityKind.Person
-        || (Kind == EntityKind.Unknown && !WrittenWithThe && Name.Split(' ').Length is 2 or 3 && !IsAcronym(Name));
+    /// <summary>
+    /// A person, or a name of two or three words the article gives no kind for ("Jason Gardener" who only runs); never a
+    /// document's title ("the Gershon Report"), which "he" or "she" cannot point to.
+    /// </summary>
+    public bool IsPersonLike => !NewsLexicon.Documents.Contains(Name.Split(' ')[^1].ToLowerInvariant())
+        && (Kind == EntityKind.Person || (Kind == EntityKind.Unknown && !WrittenWithThe && Name.Split(' ').Length is 2 or 3 && !IsAcronym(Name)));
 
     /// <summary>'m', 'f' or '\0' when the article does not tell.</summary>
     public char Gender => Male > Female ? 'm' : Female > Male ? 'f' : '\0';
@@ -135,6 +141,12 @@ internal sealed partial class ArticleNames
         mentions.TryGetValue(sentence, out var list)
             ? list.Where(m => !outsideQuotes || (unquoted.TryGetValue(sentence, out var outside) && outside.Contains(m.Entity))).Select(m => m.Entity).Distinct()
             : [];
+
+    /// <summary>The name that opens a sentence as its first words ("Delta has been hit by …"), or null.</summary>
+    public Entity? OpeningName(int sentence) =>
+        mentions.TryGetValue(sentence, out var list) && sentence >= 0 && sentence < sentences.Count
+            ? list.Where(m => m.Token == 0 && !sentences[sentence].Tokens[0].Quoted).Select(m => m.Entity).FirstOrDefault()
+            : null;
 
     /// <summary>
     /// The people a sentence names outside quotations, in order, each with whether it stands as the sentence's subject
@@ -563,6 +575,13 @@ internal sealed partial class ArticleNames
                 e.WrittenWithThe = true;
                 e.BodyEvidence += 1; // people are not "the Xs"; bodies and titles of works are
             }
+            // "Web tracker Envisional said": a body's own form standing without "the" (not "the month-old Committee to …",
+            // nor "an Acme spokesman").
+            else if (o.Sentence >= 0 && o.Name == e.Name && !theOfNoun && !(o.Start > 0 && t[o.Start - 1].IsWord && NewsLexicon.Determiners.Contains(t[o.Start - 1].Lower))
+                && !(o.Start > 1 && t[o.Start - 2].Is("the") && t[o.Start - 1].IsWord && !char.IsUpper(t[o.Start - 1].Text[0])))
+            {
+                e.WrittenBare = true;
+            }
 
             // Words in front: "race director David Bedford", "investment bank Morgan Stanley".
             var roleWords = new List<string>();
@@ -812,12 +831,20 @@ internal sealed partial class ArticleNames
     /// <summary>Words that make an office another one: "the foreign secretary" is not the shadow foreign secretary, nor a former one.</summary>
     private static readonly HashSet<string> OtherOffice = new(StringComparer.Ordinal) { "shadow", "former", "deputy", "acting", "vice", "junior", "assistant" };
 
+    /// <summary>
+    /// A shadow, former or deputy holder is not the holder, either way round: "the foreign secretary" is not the shadow
+    /// foreign secretary, and "the shadow chancellor" is not the chancellor.
+    /// </summary>
+    public static bool HoldsOtherPost(Entity e, string head, IReadOnlyList<string> modifiers) =>
+        e.Roles.Any(r => OtherOffice.Contains(r) && !modifiers.Contains(r))
+        || (modifiers.Any(OtherOffice.Contains) && e.Roles.Contains(head) && !modifiers.Where(OtherOffice.Contains).All(e.Roles.Contains));
+
     /// <summary>The person an article describes by this role ("minister" with "finance", "india"), nearest before the sentence, else the first after.</summary>
     public Entity? ByRole(string head, IReadOnlyList<string> modifiers, int sentence, Entity? exclude = null, int? within = null)
     {
         var singular = SpeakerPhrase.Singular(head);
         var matches = entities
-            .Where(e => e.Kind != EntityKind.Body && e != exclude && (e.Roles.Contains(head) || e.Roles.Contains(singular)) && !e.Roles.Any(r => OtherOffice.Contains(r) && !modifiers.Contains(r)))
+            .Where(e => e.Kind != EntityKind.Body && e != exclude && (e.Roles.Contains(head) || e.Roles.Contains(singular)) && !HoldsOtherPost(e, head, modifiers))
             .Where(e => within is null || e.MentionedWithin(sentence, within.Value))
             .Select(e => (Entity: e, Score: modifiers.Count(m => e.Roles.Contains(m))))
             .ToList();
@@ -840,7 +867,7 @@ internal sealed partial class ArticleNames
         && !NewsLexicon.Determiners.Contains(word) && word is not ("and" or "or" or "but" or "has" or "have" or "had" or "does" or "did" or "says")
         && !word.EndsWith("ed", StringComparison.Ordinal) && !word.EndsWith("ly", StringComparison.Ordinal) && !word.EndsWith('s');
 
-    /// <summary>How the name is written as a speaker: a body with "the" when the article writes it so or its kind takes it.</summary>
+    /// <summary>How the name is written as a speaker: a body with "the" when the article always writes it so or its kind takes it.</summary>
     public static string Display(Entity e)
     {
         if (e.Kind == EntityKind.Person)
@@ -849,8 +876,9 @@ internal sealed partial class ArticleNames
         }
 
         var last = e.Name.Split(' ')[^1];
-        // An acronym takes "the" only where the article writes it so ("the BBC"), not "IBM", "BT".
-        var the = e.WrittenWithThe || (!e.Company && e.Name.Contains(' ', StringComparison.Ordinal) && NewsLexicon.TheHeads.Contains(last));
+        // An acronym takes "the" only where the article writes it so ("the BBC"), not "IBM", "BT"; "The Acme reports said" gives
+        // no "the" to a name the article writes without one elsewhere ("Acme is a firm in Leeds").
+        var the = (e.WrittenWithThe && !e.WrittenBare) || (!e.Company && e.Name.Contains(' ', StringComparison.Ordinal) && NewsLexicon.TheHeads.Contains(last));
         return the ? "the " + e.Name : e.Name;
     }
 }

@@ -77,6 +77,9 @@ internal static class Attribution
         private readonly Referent?[] phrases = sentences.Select(SpeechClause.Find).ToArray();
         private readonly Speaker?[] speakers = new Speaker?[sentences.Count];
 
+        /// <summary>Sentences whose speaker is a report going on through a back-shifted "would".</summary>
+        private readonly bool[] wentOn = new bool[sentences.Count];
+
         public IReadOnlyList<Attributed> Run()
         {
             for (var i = 0; i < sentences.Count; i++)
@@ -145,8 +148,10 @@ internal static class Attribution
         /// </summary>
         private Speaker? ReportGoingOn(int i)
         {
-            if (i == 0 || phrases[i - 1] is null || speakers[i - 1] is not { } previous || previous.Text == Attribution.Unnamed
-                || sentences[i - 1].OpensWithQuote || !sentences[i - 1].Tokens.Any(t => t.IsWord && !t.Quoted && ReportedInThePast(t.Lower)))
+            // "The plan would cost £5m." "The money would come from …": a "would" going on from a sentence that went on so.
+            var goingOn = i > 0 && wentOn[i - 1];
+            if (i == 0 || (phrases[i - 1] is null && !goingOn) || speakers[i - 1] is not { } previous || previous.Text == Attribution.Unnamed
+                || sentences[i - 1].OpensWithQuote || !(goingOn || sentences[i - 1].Tokens.Any(t => t.IsWord && !t.Quoted && ReportedInThePast(t.Lower))))
             {
                 return null;
             }
@@ -163,6 +168,7 @@ internal static class Attribution
 
                 if (t[k].Lower == "would")
                 {
+                    wentOn[i] = true;
                     return previous;
                 }
             }
@@ -303,13 +309,33 @@ internal static class Attribution
         private Speaker? Pronoun(string pronoun, int i) => pronoun switch
         {
             "he" or "she" when i > 0 && speakers[i - 1] is { ThroughSpokesperson: true } spokesperson => spokesperson,
-            "he" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'f' } previous ? previous : Person(i, 'm', lede: false),
-            "she" => i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'm' } previous ? previous : Person(i, 'f', lede: false),
+            "he" => OwnSubject(i, 'm') ?? (i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'f' } previous ? previous : Person(i, 'm', lede: false)),
+            "she" => OwnSubject(i, 'f') ?? (i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'm' } previous ? previous : Person(i, 'f', lede: false)),
             "it" when i > 0 && phrases[i - 1] is DocumentReferent or SourceReferent { FromDocument: true } && speakers[i - 1] is { } document => document, // "A study found …" "It also found …"
             "it" => Body(null, i),
             "they" or "we" => Group(i),
             _ => null,
         };
+
+        /// <summary>
+        /// "Ms Vance wants an inquiry into the fund - cash she says is wasted", "Tom Pike won £50 after he claimed …": he or
+        /// she inside the clause of a sentence whose subject is a person of that sex, named in full, is that person (not
+        /// "Britain was "placed" to lead, he said", a tag after a comma, nor a sentence that opens with the pronoun).
+        /// </summary>
+        private Speaker? OwnSubject(int i, char gender)
+        {
+            var t = sentences[i].Tokens;
+            var at = Enumerable.Range(0, t.Count).FirstOrDefault(k => t[k].IsWord && !t[k].Quoted && t[k].Lower == (gender == 'm' ? "he" : "she"), -1);
+            if (at <= 0 || t[at - 1].Kind is not TokenKind.Word || t[at - 1].Quoted)
+            {
+                return null;
+            }
+
+            return names.PeopleIn(i).FirstOrDefault(p => p.Subject).Entity is { } person && person.Name.Contains(' ', StringComparison.Ordinal)
+                && (person.Gender == '\0' || person.Gender == gender) && !names.IsOnlyAnOpeningWord(person.Name)
+                    ? new Speaker(ArticleNames.Display(person), person)
+                    : null;
+        }
 
         /// <summary>
         /// "the bishop", "India's finance minister", "the 28-year-old": someone the article has lately described so, else
@@ -320,7 +346,8 @@ internal static class Attribution
         {
             var gender = NewsLexicon.FemaleTitles.Contains(role.Head) ? 'f' : NewsLexicon.MaleTitles.Contains(role.Head) ? 'm' : '\0';
             var owner = role.Possessor is { } possessor && possessor is not ("his" or "her" or "its" or "their") ? names.Find(possessor, i) : null;
-            bool Fits(Entity e) => e.IsPersonLike && e != owner && (gender == '\0' || e.Gender == '\0' || e.Gender == gender) && !HoldsAnotherOffice(e, role.Head);
+            bool Fits(Entity e) => e.IsPersonLike && e != owner && (gender == '\0' || e.Gender == '\0' || e.Gender == gender) && !HoldsAnotherOffice(e, role.Head)
+                && !ArticleNames.HoldsOtherPost(e, role.Head, role.Modifiers);
             Speaker Of(Entity e)
             {
                 // "The prime minister was commenting …" read as Tony Blair: he is the prime minister for the rest of the article.
@@ -498,6 +525,17 @@ internal static class Attribution
                 }
             }
 
+            // "Delta has been hit by rising costs." "It has said …": "it" or a firm's noun right after a sentence that opens
+            // with a name the article never calls a person, and names no other body, is that name, a body from then on ("The
+            // airline also said …").
+            if (i > 0 && names.OpeningName(i - 1) is { IsPersonLike: false, Kind: not EntityKind.Person } opening && !names.IsOnlyAnOpeningWord(opening.Name)
+                && names.MentionsIn(i - 1, outsideQuotes: true).All(e => e == opening || e.IsPersonLike)
+                && (head is null ? phrases[i - 1] is null : NewsLexicon.CompanyNouns.Contains(head) && !NewsLexicon.IsInstitution(opening.Name) || Fits(opening)))
+            {
+                opening.BodyEvidence++;
+                return new Speaker(ArticleNames.Display(opening), opening);
+            }
+
             if (names.MainBody is { } main && Fits(main) && main.MentionedWithin(i, 6))
             {
                 return new Speaker(ArticleNames.Display(main), main);
@@ -554,11 +592,19 @@ internal static class Attribution
                 {
                     if (t[k].IsWord && t[k].Lower == head && !t[k].Quoted && Math.Abs(j - i) < best.Distance)
                     {
-                        // "the Commons committee", "the Commons science and technology committee": a name, then up to four words of its remit.
+                        // "the Commons committee", "the Commons science and technology committee": a name, then up to four words of its
+                        // remit; a verb among them ends the name before it ("the Tories say government").
                         var name = k - 1;
+                        var verbBetween = false;
                         while (name > 0 && name >= k - 5 && t[name].IsWord && !t[name].Quoted && !t[name].IsCapitalized && t[name].Lower is not ("the" or "a" or "its" or "their" or "his" or "her"))
                         {
+                            verbBetween |= NewsLexicon.ReportingVerb(t[name].Lower) is not null || NewsLexicon.Be.Contains(t[name].Lower);
                             name--;
+                        }
+
+                        if (verbBetween)
+                        {
+                            continue;
                         }
 
                         if (SpeechTokens.IsNameWord(t, name) && !NewsLexicon.NotNames.Contains(t[name].Text) && name > 0 && t[name - 1].Is("the"))
@@ -584,7 +630,10 @@ internal static class Attribution
             return new Speaker(best.Text, null, Body: true);
         }
 
-        /// <summary>"A Kestrel spokesman said …" … "according to a spokesman": the body a spokesperson spoke for last.</summary>
+        /// <summary>
+        /// "A Kestrel spokesman said …" … "according to a spokesman": the body a spokesperson spoke for last. "In a statement
+        /// the RSPCA said …" … "said the statement": the body that spoke in it.
+        /// </summary>
         private Speaker? SpokenForLast(int i)
         {
             for (var j = i - 1; j >= 0 && j >= i - Lookback; j--)
@@ -592,6 +641,11 @@ internal static class Attribution
                 if (speakers[j] is { ThroughSpokesperson: true } body)
                 {
                     return body;
+                }
+
+                if (phrases[j] is not null && speakers[j] is { IsPerson: false, Several: false } author && author.Text != Attribution.Unnamed && SpeaksInADocument(sentences[j]))
+                {
+                    return author;
                 }
             }
 
@@ -690,10 +744,16 @@ internal static class Attribution
             return null;
         }
 
-        /// <summary>"says in a report", "said in its annual review": the sentence's speaker wrote a document.</summary>
+        /// <summary>"says in a report", "said in its annual review", "In a statement the RSPCA said": the sentence's speaker wrote a document.</summary>
         private static bool SpeaksInADocument(TokenizedSentence sentence)
         {
             var t = sentence.Tokens;
+            if (t.Count > 3 && t[0].Is("in") && t[1].Lower is "a" or "an" or "its" or "their" && t.Skip(2).Take(3).TakeWhile(x => x.IsWord && !x.Quoted)
+                .Any(x => NewsLexicon.Documents.Contains(x.Lower) || x.Lower is "statement"))
+            {
+                return true;
+            }
+
             for (var k = 1; k + 2 < t.Count; k++)
             {
                 if (t[k].Is("in") && !t[k].Quoted && NewsLexicon.ReportingVerb(t[k - 1].Lower) is not null && t[k + 1].Lower is "a" or "an" or "its" or "their" or "the"

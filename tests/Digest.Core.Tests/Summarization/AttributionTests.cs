@@ -1802,4 +1802,161 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    // Round 15: mechanisms behind the errors of the third and fourth blind BBC politics-and-tech sets, studied once a
+    // fifth set replaced them; every sentence here is our own.
+    [Fact]
+    public void Speakers_ANameAfterTheOnlyBeforeANoun_KeepsNoTheTheArticleDoesNotGiveIt()
+    {
+        Speakers(
+            "The Quillon reports said that traffic to such sites had doubled.",
+            "Quillon is a monitoring firm based in Leeds.")
+            .ShouldBe(["Quillon", null]);
+    }
+
+    [Fact]
+    public void Speakers_ANameAlwaysWrittenWithThe_KeepsIt()
+    {
+        Speakers(
+            "The Harbour Guild said fees would rise.",
+            "A spokesman for the Harbour Guild added that boats were welcome.")
+            .ShouldBe(["the Harbour Guild", "the Harbour Guild"]);
+    }
+
+    [Theory]
+    [InlineData("At a rally, Tom Verlaine slightly raised the levy but insisted the port would stay open.", "Tom Verlaine")]
+    [InlineData("The Vance family owned the firm and said it would not sell.", null)]
+    public void Speakers_AnAdverbBeforeTheFirstOfTwoVerbs_EndsTheSubject(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Nora Pike, for the Greens, attacked the plan, dubbing Mr Verlaine \"the tax magician\".", "Nora Pike")]
+    [InlineData("The scheme has been dubbed \"a stealth tax\" by the Greens.", "the Greens")]
+    [InlineData("The new plant, dubbed the \"green giant\" by locals, opened in May.", null)]
+    [InlineData("The engine was dubbed Falcon.", null)]
+    public void Speakers_Dubbing_IsAReportOnlyWithQuotedWords(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Finance chief Tom Verlaine on Monday backed a plan to cap the fees that small firms pay.", "Tom Verlaine")]
+    [InlineData("Norway proposed a scheme to cut fares, while Chile acted alone.", "Norway")]
+    [InlineData("Ada Moss backed the team in the final.", null)]
+    [InlineData("Ada Moss backed into a wall.", null)]
+    [InlineData("Ada Moss proposed to her partner on Friday.", null)]
+    [InlineData("They want to bring back the law to curb noise.", null)]
+    [InlineData("The proposed law would cut fares.", null)]
+    public void Speakers_BackingOrProposingAPlanWithItsAim_IsAView(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_HeInsideTheClauseOfANamedSubject_IsThatPerson()
+    {
+        Speakers(
+            "Tom Reddy chairs the Kestrel panel.",
+            "Mara Vance wants the grant scrapped - money she says is wasted.",
+            "Convicted burglar Jon Pell, 31, got £2,000 in damages after he claimed the cell was damp.",
+            "Britain was \"well placed\" to lead the talks, he said.")
+            .ShouldBe([null, "Mara Vance", "Jon Pell", "Jon Pell"]);
+    }
+
+    [Fact]
+    public void Speakers_HeNeverPointsToADocumentsTitle()
+    {
+        Speakers(
+            "The Lyle Report said councils were wasteful.",
+            "He also named what he called the five \"worst schemes\".")[^1].ShouldBeNull();
+    }
+
+    [Fact]
+    public void Speakers_WouldGoingOnAfterAWouldGoingOn_IsTheSameReport()
+    {
+        Speakers(
+            "Every village would get a new sports hall, the party has said.",
+            "The HallsForAll plan would cost £40m a year.",
+            "The halls would be built by local firms.",
+            "Many villages have long asked for one.",
+            "The halls would come too late, some fear.")
+            .Skip(1).Take(2).ShouldBe(["the party", "the party"]);
+    }
+
+    [Fact]
+    public void Speakers_ABodysNameBeforeAHeadNoun_StopsAtAVerb()
+    {
+        Speakers(
+            "But the Greens say government targets are too slow.",
+            "Only half of homes are insulated, and the government was hoping that would change.")
+            .ShouldBe(["the Greens", "the government"]);
+    }
+
+    [Theory]
+    [InlineData("Sales of tea rose by 5% in May, the study found.", "unnamed")]
+    [InlineData("In the end, nothing was found.", null)]
+    [InlineData("That is what the police found.", null)]
+    [InlineData("After a long search, the keys the police found.", null)]
+    [InlineData("Tea sales fell in May, figures show.", null)]
+    public void Speakers_AReportingVerbClosingTheSentenceAfterAShortSubject_IsATag(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_TheStatementOfABodyThatSpokeInOne_IsThatBodys()
+    {
+        Speakers(
+            "In a statement the Harbour Trust said the plan left it \"deeply worried\".",
+            "\"We urge the council to think again.\"",
+            "\"Boats would be put at risk,\" said the statement.")
+            .ShouldBe(["the Harbour Trust", "the Harbour Trust", "the Harbour Trust"]);
+        Speakers(
+            "In a speech Tom Reddy said the plan was unfair.",
+            "\"Boats would be put at risk,\" said the statement.")
+            .ShouldBe(["Tom Reddy", "unnamed"]);
+    }
+
+    [Theory]
+    [InlineData("These numbers echo earlier work by analyst firm Bravemark which suggested that 40% of users had switched.", "Bravemark")]
+    [InlineData("These numbers echo last year's data.", null)]
+    public void Speakers_FiguresEchoingResearch_AreNoReport(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Fact]
+    public void Speakers_AShadowHolder_IsNotTheHolder()
+    {
+        Speakers(
+            "Finance Minister Tom Reddy raised taxes on Monday.",
+            "The finance minister said the cut would help.",
+            "But Ann Pike, for the Greens, attacked the plan, dubbing Mr Reddy \"the tax magician\".",
+            "The shadow finance minister said the plan had \"failed\".",
+            "The finance minister said he would not change course.")
+            .ShouldBe([null, "Tom Reddy", "Ann Pike", "Ann Pike", "Tom Reddy"]);
+    }
+
+    [Fact]
+    public void Speakers_ItAfterASentenceOpeningWithAFirm_IsThatFirm()
+    {
+        Speakers(
+            "A lawyer in the UK said Kestrel might be worried.",
+            "Kestrel has struggled with dearer fuel this year.",
+            "It has said it must shed 600 posts.",
+            "Analysts had warned that the airline might fail.",
+            "A week ago it agreed pay cuts with its crews.",
+            "The airline also said a bank had lent it £40m.")
+            .ShouldBe(["unnamed", null, "Kestrel", "unnamed", null, "Kestrel"]);
+    }
+
+    [Theory]
+    [InlineData("He also pledged a further £5m for the coastguard.", null)]
+    [InlineData("He also pledged to hire 500 more coastguards.", "Tom Reddy")]
+    public void Speakers_APledgeOfAThing_IsNoReport(string sentence, string? speaker)
+    {
+        Speakers("Tom Reddy spoke in Hull.", sentence)[^1].ShouldBe(speaker);
+    }
 }
