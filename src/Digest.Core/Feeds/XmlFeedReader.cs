@@ -66,7 +66,6 @@ internal sealed partial class XmlFeedReader
         ["http://www.w3.org/1999/xhtml"] = Vocabulary.Xhtml,
         ["http://www.itunes.com/dtds/podcast-1.0.dtd"] = Vocabulary.Itunes,
         ["http://search.yahoo.com/mrss/"] = Vocabulary.Media,
-        ["http://search.yahoo.com/mrss"] = Vocabulary.Media,
         ["http://rssnamespace.org/feedburner/ext/1.0"] = Vocabulary.FeedBurner,
     });
 

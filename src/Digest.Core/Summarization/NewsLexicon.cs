@@ -217,6 +217,9 @@ internal static class NewsLexicon
         "every", "another", "such", "many", "several", "few", "more", "most", "much", "both", "all", "one", "two", "three", "four", "five",
     };
 
+    /// <summary>Articles and possessives: what makes the word after them an object ("backed a plan") or a noun ("says a report").</summary>
+    public static readonly HashSet<string> ArticlesAndPossessives = new(StringComparer.Ordinal) { "a", "an", "the", "its", "their", "his", "her" };
+
     /// <summary>Words that open a segment which is not the subject: prepositions, subordinators, participles of scene-setting.</summary>
     public static readonly HashSet<string> Subordinators = new(StringComparer.Ordinal)
     {

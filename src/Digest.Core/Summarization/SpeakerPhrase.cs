@@ -496,9 +496,10 @@ internal static class SpeakerPhrase
             }
 
             var body = modifierName ?? postName ?? possessorName;
+            var onePerson = noun is "spokesman" or "spokeswoman" or "spokesperson";
 
             // "The Tory spokesman also criticised …": a party's spokesperson named before, who speaks as himself, not the party.
-            if (definite && possessor.Count == 0 && post.Count == 0 && noun is "spokesman" or "spokeswoman" or "spokesperson" && runs.Count > 0
+            if (definite && possessor.Count == 0 && post.Count == 0 && onePerson && runs.Count > 0
                 && head.Skip(runs[^1].Start).Take(runs[^1].End - runs[^1].Start).All(x => NewsLexicon.PartyWords.Contains(x.Text)))
             {
                 return (new RoleReferent(noun, modifiers, true), true);
@@ -513,8 +514,8 @@ internal static class SpeakerPhrase
             if (body is null)
             {
                 // "the statement" is one named before; "a spokeswoman" of no named body is anonymous.
-                return definite && noun is not ("spokesman" or "spokeswoman" or "spokesperson") ? (DocumentReferent.Instance, true)
-                    : (noun is "spokesman" or "spokeswoman" or "spokesperson" ? UnnamedReferent.Spokesperson : UnnamedReferent.Instance, true);
+                return definite && !onePerson ? (DocumentReferent.Instance, true)
+                    : (onePerson ? UnnamedReferent.Spokesperson : UnnamedReferent.Instance, true);
             }
 
             return (new SourceReferent(body, false), true);

@@ -1085,7 +1085,7 @@ internal static class SpeechClause
 
                 // "backed a plan to freeze the debts", "proposed a scheme to cut fares": a proposal with its aim is a view given;
                 // not "backed the team" nor the adverb "back".
-                if (lemma is "back" or "propose" && t[k].Lower != "back" && hasNext && next.IsWord && !next.Quoted && next.Lower is "a" or "an" or "the" or "its" or "their" or "his" or "her")
+                if (lemma is "back" or "propose" && t[k].Lower != "back" && hasNext && next.IsWord && !next.Quoted && NewsLexicon.ArticlesAndPossessives.Contains(next.Lower))
                 {
                     return Enumerable.Range(k + 2, Math.Min(3, Math.Max(0, t.Count - k - 3))).Any(i => t[i].Is("to") && !t[i].Quoted && t[i + 1].IsWord && !t[i + 1].Quoted
                         && !char.IsUpper(t[i + 1].Text[0]) && !NewsLexicon.Determiners.Contains(t[i + 1].Lower) && !SubjectPronouns.Contains(t[i + 1].Lower)
@@ -1211,7 +1211,7 @@ internal static class SpeechClause
             }
 
             // "…, says a report.", "…, said the survey.": a reporting verb's form after an article or a possessive is a noun.
-            var noun = i > from && t[i - 1] is { IsWord: true, Quoted: false } && t[i - 1].Lower is "a" or "an" or "the" or "its" or "their" or "this" or "his" or "her";
+            var noun = i > from && t[i - 1] is { IsWord: true, Quoted: false } && (NewsLexicon.ArticlesAndPossessives.Contains(t[i - 1].Lower) || t[i - 1].Lower == "this");
             if (t[i].Quoted || t[i].Kind is TokenKind.Quote or TokenKind.Colon || (t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || (NewsLexicon.ReportingVerb(t[i].Lower) is not null && !noun))))
             {
                 return false;
@@ -1577,7 +1577,7 @@ internal static class SpeechClause
     private static bool PresentVerbBeforeObject(IReadOnlyList<Token> segment, int i, int before) =>
         before >= 2 && !char.IsUpper(segment[i].Text[0]) && segment[i].Lower.EndsWith('s') && !segment[i].Lower.EndsWith("ss", StringComparison.Ordinal)
         && i + 1 < segment.Count && segment[i + 1].IsWord && !segment[i + 1].Quoted
-        && (char.IsDigit(segment[i + 1].Text[0]) || segment[i + 1].Lower is "a" or "an" or "the" or "its" or "their" or "his" or "her");
+        && (char.IsDigit(segment[i + 1].Text[0]) || NewsLexicon.ArticlesAndPossessives.Contains(segment[i + 1].Lower));
 
     /// <summary>"… Iris director Sir Richard Eyre who called …": the noun phrase before the relative pronoun.</summary>
     private static Referent? RelativeAntecedent(IReadOnlyList<Token> t, int relative)
