@@ -465,15 +465,45 @@ public abstract class DapperStore
             batch.NewStories.Select(n => new { n.StoryId, n.Title, n.Url, n.Score, seen }),
             transaction,
             cancellationToken));
+        // Items that leave a story for another (a story read again split, or a member fits another story better): the
+        // story they leave is due for a refresh too, and a story the split started was shown wherever its items were.
+        // The ids are numbers, written into the statement: one spelling of a list for both dialects.
+        var placedIds = string.Join(',', batch.Placements.Select(p => p.ItemId.ToString(CultureInfo.InvariantCulture)));
+        var moved = placedIds.Length == 0 ? [] : (await connection.QueryAsync<(long ItemId, long StoryId)>(Command(
+            $"SELECT id, story_id FROM items WHERE id IN ({placedIds}) AND story_id IS NOT NULL", null, transaction, cancellationToken)))
+            .Join(batch.Placements, m => m.ItemId, p => p.ItemId, (m, p) => (From: m.StoryId, To: p.StoryId))
+            .Where(m => m.From != m.To)
+            .Distinct()
+            .ToList();
         var versions = new Dictionary<long, long>();
-        foreach (var storyId in batch.Placements.Select(p => p.StoryId).Concat(batch.Merges.Select(m => m.IntoStoryId)).Distinct())
+        foreach (var storyId in batch.Placements.Select(p => p.StoryId).Concat(batch.Merges.Select(m => m.IntoStoryId)).Concat(moved.Select(m => m.From)).Distinct())
         {
             versions[storyId] = await connection.QuerySingleAsync<long>(Command(
                 "UPDATE stories SET version = version + 1 WHERE id = @storyId RETURNING version", new { storyId }, transaction, cancellationToken));
         }
 
+        var started = batch.NewStories.Select(n => n.StoryId).ToHashSet();
+        foreach (var (from, to) in moved.Where(m => started.Contains(m.To)))
+        {
+            await connection.ExecuteAsync(Command(
+                """
+                INSERT INTO digest_entries(channel_id, story_id, last_seen_sent, shown, sources_sent, lines_sent)
+                SELECT channel_id, @to, last_seen_sent, shown, sources_sent, lines_sent FROM digest_entries e
+                WHERE story_id = @from AND NOT EXISTS (SELECT 1 FROM digest_entries WHERE channel_id = e.channel_id AND story_id = @to)
+                """,
+                new { from, to },
+                transaction,
+                cancellationToken));
+        }
+
+        // An item the story it leaves had been refreshed with is no news where it goes (as in a merge, below).
         await connection.ExecuteAsync(Command(
-            "UPDATE items SET story_id = @StoryId, duplicate_of = @DuplicateOfItemId, cluster_seq = @sequence, joined_version = @version WHERE id = @ItemId",
+            """
+            UPDATE items SET story_id = @StoryId, duplicate_of = @DuplicateOfItemId, cluster_seq = @sequence,
+                joined_version = CASE WHEN joined_version <= (SELECT refreshed_version FROM stories WHERE id = items.story_id)
+                    THEN (SELECT refreshed_version FROM stories WHERE id = @StoryId) ELSE @version END
+            WHERE id = @ItemId
+            """,
             batch.Placements.Select(p => new { p.ItemId, p.StoryId, p.DuplicateOfItemId, sequence, version = versions[p.StoryId] }),
             transaction,
             cancellationToken));

@@ -332,6 +332,44 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task CommitProcessed_ItemsLeaveAStoryForANewOne_BothAreRefreshedAndWhatWasShownOfThemIsNotNewAgain()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var channel = await store.EnsureChannelAsync("telegram", "42", null, "off", "UTC", Ct);
+        var items = await store.AddItemsAsync(feedId, [NewItem("a", "Prisoner exchange planned for the weekend"), NewItem("b", "Lists of captured soldiers reach the border", minutes: 5), NewItem("c", "First detainees home overnight", minutes: 60)], false, T0, Ct);
+        var kept = await StorySeeds.StoryAsync(store, [items[0], items[1]], T0, Ct);
+        await StorySeeds.RefreshAllAsync(store, T0, Ct);
+        (await store.EnqueueDigestAsync(channel.Id, "digest:1", "{}", T0, [new DigestEntry(kept, T0, true, ["Evening Post"], ["Buses left at dawn."])], Ct)).ShouldBeTrue();
+
+        // A later report shows the story to hold two events: the second item leaves it for a story the report starts.
+        var split = await store.ReserveStoryIdAsync(Ct);
+        var sequence = await store.CommitProcessedAsync(new ProcessedBatch(
+            [new ItemVerdict(items[2].Id, StorySeeds.Relevant)],
+            [new NewStory(split, "First detainees home overnight", items[2].Item.Url, 0.8)],
+            [new StoryPlacement(items[1].Id, split, null), new StoryPlacement(items[2].Id, split, null)],
+            []), T0.AddHours(1), Ct);
+
+        sequence.ShouldNotBeNull();
+        (await store.GetStoryItemsAsync(kept, Ct)).Select(m => m.Item.Key).ShouldBe(["a"]);
+        var claims = new List<StoryClaim>();
+        while (await store.ClaimRefreshAsync("r", Ttl, T0.AddHours(1), Ct) is { } claim)
+        {
+            claims.Add(claim);
+        }
+
+        claims.Select(c => c.StoryId).Order().ShouldBe([kept, split]);
+        // Only the report that was in no story before is news to the new story's refresh (alerts, freshness).
+        var members = await store.GetStoryItemsAsync(split, Ct);
+        members.Select(m => m.Item.Key).Order().ShouldBe(["b", "c"]);
+        members.Where(m => m.JoinedVersion > claims.Single(c => c.StoryId == split).RefreshedVersion).Select(m => m.Item.Key).ShouldBe(["c"]);
+        // What the channel was shown of the story the items left counts for the new one.
+        (await store.GetSentAsync(channel.Id, [split], Ct))[split].Sources.ShouldBe(["Evening Post"]);
+        // Moved items are stamped with the commit, so every worker's window sees them move.
+        (await store.GetClusteredAsync(sequence.Value - 1, T0.AddDays(-1), Ct)).Select(i => (i.Title, i.StoryId)).Order()
+            .ShouldBe([("First detainees home overnight", split), ("Lists of captured soldiers reach the border", split)]);
+    }
+
+    [Fact]
     public async Task Search_TwoWordsLastOnePartial_FindsTheItemWithASnippet()
     {
         var (store, feedId) = await StoreWithFeedAsync();

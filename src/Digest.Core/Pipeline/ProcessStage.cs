@@ -212,8 +212,9 @@ public sealed partial class ProcessStage(
     /// <summary>
     /// Classifies a batch and clusters its relevant items with the committed items within reach, in memory and in a fixed
     /// order — published, then key, then id — so the same items give the same stories whatever order they were stored in.
-    /// Committed items stay in their stories, but committed stories the batch shows to be one event are merged (the store
-    /// moves whole stories, not single items); only starting a story reaches the store (for its id).
+    /// The stories the batch joins are read again as wholes, so their committed items may split off or move to another
+    /// story, and committed stories the batch shows to be one event are merged; only starting a story reaches the store
+    /// (for its id).
     /// </summary>
     private async Task<ProcessedBatch> ProcessAsync(IReadOnlyList<StoredItem> batch, CancellationToken cancellationToken)
     {
@@ -285,12 +286,18 @@ public sealed partial class ProcessStage(
             var relevantFirst = story.ItemIds.FirstOrDefault(id => fresh.ContainsKey(id) || current.ContainsKey(id));
             var joinsRelevant = story.StoryId is not null || relevantFirst != 0;
             var joining = story.ItemIds.Where(id => fresh.ContainsKey(id) || (joinsRelevant && borderline.ContainsKey(id))).ToList();
-            if (joining.Count == 0 && story.Absorbed.Count == 0)
+            // Committed items the pass moved here from another story (a split, or a member that fits here better); those
+            // of a story merged into this one move with it.
+            var moving = story.Joined.Where(id => current.TryGetValue(id, out var from) && !story.Absorbed.Contains(from)).ToList();
+            if (joining.Count == 0 && moving.Count == 0 && story.Absorbed.Count == 0)
             {
                 continue;
             }
 
-            var storyId = story.StoryId ?? await StartStoryAsync(fresh[story.ItemIds.First(fresh.ContainsKey)]);
+            var starter = story.ItemIds.FirstOrDefault(fresh.ContainsKey);
+            var storyId = story.StoryId ?? (starter != 0
+                ? await StartStoryAsync(fresh[starter].Item.Item.Title, fresh[starter].Item.Item.Url, fresh[starter].Verdict.Score)
+                : await StartStoryAsync(EventFeatureExtractor.TitleOf(window[moving[0]].Document), "", 0));
             var title = current.ContainsKey(relevantFirst) && window.TryGetValue(relevantFirst, out var first)
                 ? EventFeatureExtractor.TitleOf(first.Document)
                 : fresh.TryGetValue(relevantFirst, out var firstFresh) ? firstFresh.Item.Item.Title : "";
@@ -299,7 +306,7 @@ public sealed partial class ProcessStage(
                 Promote(id, storyId, title);
             }
 
-            placements.AddRange(joining.Select(id => new StoryPlacement(id, storyId, story.DuplicateOf.TryGetValue(id, out var original) ? original : null)));
+            placements.AddRange(joining.Concat(moving).Select(id => new StoryPlacement(id, storyId, story.DuplicateOf.TryGetValue(id, out var original) ? original : null)));
             foreach (var id in joining)
             {
                 var item = fresh[id].Item.Item;
@@ -311,10 +318,11 @@ public sealed partial class ProcessStage(
 
         return new ProcessedBatch(verdicts, newStories, placements, merges);
 
-        async Task<long> StartStoryAsync((StoredItem Item, Relevance Verdict) first)
+        // Title, link and score stand until the story's first refresh, which sets them from all its members.
+        async Task<long> StartStoryAsync(string title, string url, double score)
         {
             var storyId = await storyStore.ReserveStoryIdAsync(cancellationToken);
-            newStories.Add(new NewStory(storyId, first.Item.Item.Title, first.Item.Item.Url, first.Verdict.Score));
+            newStories.Add(new NewStory(storyId, title, url, score));
             return storyId;
         }
     }

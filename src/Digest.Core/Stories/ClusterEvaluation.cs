@@ -206,7 +206,8 @@ internal sealed record HeldOutScore(string Name, int TuneItems, int TestItems, d
 
 /// <summary>
 /// Process passes replayed in memory, committed as the store commits a pass: a batch's new items join their stories, a new
-/// story takes the next id, and the items of a story merged into another move to it whole. For <c>eval cluster</c> and
+/// story takes the next id, a committed item a story's new reading moves goes to its new story, and the items of a story
+/// merged into another move to it whole. For <c>eval cluster</c> and
 /// the benchmarks' farm replay.
 /// </summary>
 internal sealed class PassReplay(StoryWindowClusterer clusterer)
@@ -225,7 +226,7 @@ internal sealed class PassReplay(StoryWindowClusterer clusterer)
         var inBatch = batch.ToDictionary(d => d.ItemId);
         foreach (var story in reconciliation.Stories)
         {
-            var joining = story.ItemIds.Where(inBatch.ContainsKey).ToList();
+            var joining = story.ItemIds.Where(id => inBatch.ContainsKey(id) || Committed.ContainsKey(id) && story.Joined.Contains(id)).ToList();
             if (joining.Count == 0 && story.Absorbed.Count == 0)
             {
                 continue;
@@ -234,7 +235,7 @@ internal sealed class PassReplay(StoryWindowClusterer clusterer)
             var storyId = story.StoryId ?? ++next;
             foreach (var id in joining)
             {
-                Committed[id] = (inBatch[id], storyId);
+                Committed[id] = (inBatch.TryGetValue(id, out var document) ? document : Committed[id].Document, storyId);
                 if (story.DuplicateOf.ContainsKey(id))
                 {
                     Duplicates.Add(id);

@@ -135,6 +135,12 @@ public sealed record EventClusterSettings
     /// <summary>Whether two stories committed in earlier passes merge when this pass's items show them to be one event
     /// (and a committed round absorbs a committed small story within its span). Off: a committed story never merges.</summary>
     public bool MergeStories { get; init; } = true;
+
+    /// <summary>Whether a pass reads again, as wholes, the committed stories its new items join
+    /// (<see cref="StoryWindowClusterer.Pass"/>): their members are clustered once more with the new items, unpinned,
+    /// so a story that drifted splits and a member that fits another story better moves there. Off: a committed item
+    /// leaves its story only when the whole story is merged.</summary>
+    public bool SplitStories { get; init; } = true;
 }
 
 /// <summary>

@@ -19,7 +19,9 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
     /// One process pass, as the pipeline makes it and <c>eval cluster</c> replays it: the batch's new documents with the
     /// committed items within <see cref="Reach"/> of them, those pinned to their stories, clustered and mapped onto the
     /// stories users know (<see cref="StoryReconciler"/>). A reconciled story's <see cref="ReconciledStory.Absorbed"/>
-    /// are committed stories this pass shows to be the same event (<see cref="EventClusterSettings.MergeStories"/>).
+    /// are committed stories this pass shows to be the same event (<see cref="EventClusterSettings.MergeStories"/>); its
+    /// <see cref="ReconciledStory.Joined"/> may hold committed items that leave another story
+    /// (<see cref="EventClusterSettings.SplitStories"/>).
     /// </summary>
     /// <param name="batch">The pass's new documents.</param>
     /// <param name="committed">The committed items with their stories (any may be outside the reach; the batch's own are skipped).</param>
@@ -47,7 +49,21 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
             }
         }
 
-        var partition = Cluster(documents, current, cancellationToken);
+        var features = Features(documents, cancellationToken);
+        var partition = clusterer.Cluster(features, current);
+        if (clusterer.Settings.SplitStories)
+        {
+            // The stories the new items joined (or merged) are read again as wholes: a story judged by the members it had
+            // when each joined can hold two events that only the later reports tell apart.
+            var joined = partition.Clusters.Where(c => c.ItemIds.Any(inBatch.Contains))
+                .SelectMany(c => c.ItemIds).Where(current.ContainsKey).Select(id => current[id]).ToHashSet();
+            if (joined.Count > 0)
+            {
+                var stillPinned = current.Where(c => !joined.Contains(c.Value)).ToDictionary(c => c.Key, c => c.Value);
+                partition = clusterer.Cluster(features, stillPinned);
+            }
+        }
+
         return (StoryReconciler.Reconcile(partition, current), current);
     }
 

@@ -124,6 +124,15 @@ public sealed class PipelineWorkers : IAsyncDisposable
             })];
     }
 
+    /// <summary>A stand-in for a sentence-embedding model: a headline containing a phrase means that phrase's vector.</summary>
+    public sealed class VectorEmbedder(Dictionary<string, float[]> meanings) : ITextEmbedder
+    {
+        public string Model => "vectors";
+
+        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+            [.. texts.Select(t => meanings.First(m => t.Contains(m.Key, StringComparison.Ordinal)).Value)];
+    }
+
     public sealed class NoneRelevant : IRelevanceClassifier
     {
         public Relevance Classify(ClassifierInput input) => new(false, 0.1, [], ["no Russia/Ukraine context"]);

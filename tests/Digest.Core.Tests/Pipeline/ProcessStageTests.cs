@@ -268,12 +268,42 @@ public sealed class ProcessStageTests : IAsyncDisposable
         (await workers.Store.GetBacklogAsync(Ct)).ShouldBe(new PipelineBacklog(0, 0));
     }
 
-    /// <summary>A stand-in for a sentence-embedding model: a headline containing a phrase means that phrase's vector.</summary>
-    private sealed class VectorEmbedder(Dictionary<string, float[]> meanings) : ITextEmbedder
+    [Fact]
+    public async Task Drain_ALaterReportShowsAStoryToHoldTwoEvents_ItSplitsAndTheOtherEventBecomesAStoryOfItsOwn()
     {
-        public string Model => "vectors";
+        await workers.Store.MigrateAsync(Ct);
+        var wire = await workers.FeedAsync("Harbor Wire");
+        var post = await workers.FeedAsync("Evening Post");
+        // What the headlines mean: the first two close enough to be one story on their own; the third close to the second
+        // and far from the first. With it, the story read as a whole is the second and third's event, and the first
+        // stands apart.
+        var embedder = new VectorEmbedder(new()
+        {
+            ["Prisoner exchange"] = [1f, 0f],
+            ["captured soldiers"] = [0.6997f, 0.7145f],
+            ["detainees home"] = [0.4695f, 0.8829f],
+        });
+        var refresh = workers.Refresh();
 
-        public IReadOnlyList<float[]> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
-            [.. texts.Select(t => meanings.First(m => t.Contains(m.Key, StringComparison.Ordinal)).Value)];
+        await workers.PollAsync(wire, false, NewItem("p1", "Prisoner exchange planned for the weekend", 0));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        await workers.PollAsync(post, false, NewItem("p2", "Lists of captured soldiers reach the border", 1));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        var first = (await workers.StoryOfAsync("p1")).ShouldNotBeNull();
+        (await workers.StoryOfAsync("p2")).ShouldBe(first);
+        await refresh.RunAsync(Task.CompletedTask, Ct);
+
+        await workers.PollAsync(wire, false, NewItem("p3", "First detainees home overnight", 2));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        await refresh.RunAsync(Task.CompletedTask, Ct);
+
+        (await workers.StoryOfAsync("p1")).ShouldBe(first);
+        var split = (await workers.StoryOfAsync("p2")).ShouldNotBeNull();
+        split.ShouldNotBe(first);
+        (await workers.StoryOfAsync("p3")).ShouldBe(split);
+        var stories = await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct);
+        stories.Select(s => (s.Id, s.ItemCount)).Order().ShouldBe([(first, 1), (split, 2)]);
+        stories.Single(s => s.Id == first).Title.ShouldBe("Prisoner exchange planned for the weekend");
+        (await workers.Store.GetBacklogAsync(Ct)).ShouldBe(new PipelineBacklog(0, 0));
     }
 }

@@ -1,5 +1,6 @@
 using Digest.Core.Classification;
 using Digest.Core.Tests.Classification;
+using Digest.Core.Tests.Pipeline;
 using Digest.Core.Stories;
 using Digest.Tests.Shared;
 
@@ -27,6 +28,32 @@ public sealed class ClusterEvaluationTests
 
         score.Precision.ShouldBe(1);
         score.Recall.ShouldBe(0.5);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void PassReplay_ALaterReportShowsAStoryToHoldTwoEvents_TheItemItMovesLeavesItsStory(bool split)
+    {
+        // The first two headlines are one story on their own; the third is close to the second and far from the first.
+        var embedder = new PipelineWorkers.VectorEmbedder(new()
+        {
+            ["Prisoner exchange"] = [1f, 0f],
+            ["captured soldiers"] = [0.6997f, 0.7145f],
+            ["detainees home"] = [0.4695f, 0.8829f],
+        });
+        var replay = new PassReplay(new StoryWindowClusterer(new EventFeatureExtractor(new TopicProfile { Id = "t", Name = "t" }), new EventClusterer(new EventClusterSettings { SplitStories = split }), embedder));
+        var t0 = new DateTimeOffset(2025, 12, 10, 8, 0, 0, TimeSpan.Zero);
+        StoryDocument Document(long id, string title, int hours) => new(id, $"k{id}", title, "", "Harbor Wire", t0.AddHours(hours));
+
+        replay.Pass([Document(1, "Prisoner exchange planned for the weekend", 0)], TestContext.Current.CancellationToken);
+        replay.Pass([Document(2, "Lists of captured soldiers reach the border", 1)], TestContext.Current.CancellationToken);
+        var before = replay.Committed[2].StoryId;
+        replay.Pass([Document(3, "First detainees home overnight", 2)], TestContext.Current.CancellationToken);
+
+        before.ShouldBe(replay.Committed[1].StoryId);
+        replay.Committed[3].StoryId.ShouldBe(split ? replay.Committed[2].StoryId : replay.Committed[1].StoryId);
+        (replay.Committed[2].StoryId == replay.Committed[1].StoryId).ShouldBe(!split);
     }
 
     [Fact]
