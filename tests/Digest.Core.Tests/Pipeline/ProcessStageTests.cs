@@ -269,6 +269,45 @@ public sealed class ProcessStageTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Drain_ALaterReportLeavesAnEarlierMemberApart_ItBecomesAStoryOfItsOwnThatIsNoNewsAgain()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var wire = await workers.FeedAsync("Harbor Wire");
+        var post = await workers.FeedAsync("Evening Post");
+        // The third headline is close to the first and far from the second: read again, the second stands apart, and
+        // no new item comes with it.
+        var embedder = new VectorEmbedder(new()
+        {
+            ["Prisoner exchange"] = [1f, 0f],
+            ["captured soldiers"] = [0.6997f, 0.7145f],
+            ["swap of prisoners"] = [0.9593f, -0.2823f],
+        });
+        var refresh = workers.Refresh();
+
+        await workers.PollAsync(wire, false, NewItem("p1", "Prisoner exchange planned for the weekend", 0));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        await workers.PollAsync(post, false, NewItem("p2", "Lists of captured soldiers reach the border", 1));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        var first = (await workers.StoryOfAsync("p1")).ShouldNotBeNull();
+        (await workers.StoryOfAsync("p2")).ShouldBe(first);
+        await refresh.RunAsync(Task.CompletedTask, Ct);
+
+        await workers.PollAsync(wire, false, NewItem("p3", "Weekend swap of prisoners confirmed", 2));
+        await workers.Process(embedder: embedder).DrainAsync(Ct);
+        await refresh.RunAsync(Task.CompletedTask, Ct);
+
+        (await workers.StoryOfAsync("p3")).ShouldBe(first);
+        var apart = (await workers.StoryOfAsync("p2")).ShouldNotBeNull();
+        apart.ShouldNotBe(first);
+        var story = (await workers.Store.GetStoryAsync(apart, Ct)).ShouldNotBeNull();
+        story.Title.ShouldBe("Lists of captured soldiers reach the border");
+        story.ItemCount.ShouldBe(1);
+        story.FreshAt.ShouldBeNull(); // its one report was news when it first came, not again now
+        (await workers.Store.GetStoryAsync(first, Ct)).ShouldNotBeNull().ItemCount.ShouldBe(2);
+        (await workers.Store.GetBacklogAsync(Ct)).ShouldBe(new PipelineBacklog(0, 0));
+    }
+
+    [Fact]
     public async Task Drain_ALaterReportShowsAStoryToHoldTwoEvents_ItSplitsAndTheOtherEventBecomesAStoryOfItsOwn()
     {
         await workers.Store.MigrateAsync(Ct);
