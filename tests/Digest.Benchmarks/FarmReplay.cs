@@ -79,7 +79,8 @@ internal static partial class FarmReplay
         var clusterCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var stories = committed.GroupBy(c => c.Value.StoryId).Select(g => g.Select(c => c.Key).Order().ToList()).OrderBy(s => s[0]).ToList();
         output.WriteLine($"clustering: {passes} passes, {clock.Elapsed.TotalSeconds:F1} s wall, {clusterCpu.TotalSeconds:F1} s CPU; {stories.Count:N0} stories, largest {stories.Max(s => s.Count)}, "
-            + $"partition {Digest(string.Join(';', stories.Select(s => string.Join(',', s))))}");
+            + $"partition {Digest(string.Join(';', stories.Select(s => string.Join(',', s))))}; "
+            + $"{replay.Moved.Moves:N0} moves of a committed item to another story, {replay.Moved.Back:N0} of them back to one it had left");
 
         // Every story's key lines once, as the refresh stage computes them: one source per feed, earliest first.
         var keyLines = new ExtractiveKeyLines(classifier.Profile);

@@ -4,7 +4,8 @@ using Digest.Core.Classification;
 namespace Digest.Core.Stories;
 
 /// <summary>One headline's story in an evaluation run: null when the classifier left it out.</summary>
-internal sealed record EvaluatedHeadline(Headline Headline, bool Relevant, int? Story, bool Duplicate);
+/// <param name="Moves">How many times the item left its story for another after it was committed (splits).</param>
+internal sealed record EvaluatedHeadline(Headline Headline, bool Relevant, int? Story, bool Duplicate, int Moves = 0);
 
 /// <summary>
 /// The story evaluator behind <c>digest eval cluster</c>: classifies headlines (unless all are taken), replays the relevant
@@ -32,7 +33,7 @@ internal static class ClusterEvaluation
 
         var storyOf = replay.Committed.ToDictionary(c => c.Key, c => (int)c.Value.StoryId);
         return [.. headlines.Select((h, i) => storyOf.TryGetValue(i + 1L, out var story)
-            ? new EvaluatedHeadline(h, true, story, replay.Duplicates.Contains(i + 1L))
+            ? new EvaluatedHeadline(h, true, story, replay.Duplicates.Contains(i + 1L), replay.MovesOf.GetValueOrDefault(i + 1L))
             : new EvaluatedHeadline(h, false, null, false))];
     }
 
@@ -220,6 +221,16 @@ internal sealed class PassReplay(StoryWindowClusterer clusterer)
     /// <summary>The committed items that joined as near-copies of another.</summary>
     public HashSet<long> Duplicates { get; } = [];
 
+    /// <summary>How often each committed item left its story for another (splits; merges not counted).</summary>
+    public Dictionary<long, int> MovesOf { get; } = [];
+
+    /// <summary>All those moves, and how many of them took an item back to a story it had left before: how stable the
+    /// stories are.</summary>
+    public (int Moves, int Back) Moved => (MovesOf.Values.Sum(), back);
+
+    private readonly HashSet<(long Item, long Story)> left = [];
+    private int back;
+
     public void Pass(IReadOnlyList<StoryDocument> batch, CancellationToken cancellationToken)
     {
         var (reconciliation, _) = clusterer.Pass(batch, Committed.Values, cancellationToken);
@@ -235,6 +246,13 @@ internal sealed class PassReplay(StoryWindowClusterer clusterer)
             var storyId = story.StoryId ?? ++next;
             foreach (var id in joining)
             {
+                if (!inBatch.ContainsKey(id) && Committed[id].StoryId != storyId && !story.Absorbed.Contains(Committed[id].StoryId))
+                {
+                    MovesOf[id] = MovesOf.GetValueOrDefault(id) + 1;
+                    back += left.Contains((id, storyId)) ? 1 : 0;
+                    left.Add((id, Committed[id].StoryId));
+                }
+
                 Committed[id] = (inBatch.TryGetValue(id, out var document) ? document : Committed[id].Document, storyId);
                 if (story.DuplicateOf.ContainsKey(id))
                 {

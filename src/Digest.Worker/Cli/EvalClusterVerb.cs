@@ -138,9 +138,10 @@ internal static class EvalClusterVerb
             var stories = results.Where(r => r.Story is not null).GroupBy(r => r.Story!.Value).ToList();
             var how = (incremental.Value ? "incremental clusterer" : model is null ? "hand-weighted rules" : "same-event model") + (incremental.Value ? "" : embedder is null ? ", without embeddings" : ", with " + embedder.Model + " embeddings")
                 + (incremental.Value ? "" : oneWindow ? ", one window" : (settings.MergeStories ? ", the pipeline's passes with story merges" : ", the pipeline's passes without story merges")
+                    + (settings.SplitStories ? (settings.MergeStories ? " and splits" : ", with splits") : "")
                     + (passEvery is { } e ? string.Create(CultureInfo.InvariantCulture, $", one pass per {e.TotalHours:0} h") : ", one pass per listing"));
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{headlines.Count} headlines, {results.Count(r => r.Relevant)} {(all ? "clustered (--all)" : "relevant")} → {stories.Count} stories ({results.Count(r => r.Duplicate)} near-copies), {how}"));
+                $"{headlines.Count} headlines, {results.Count(r => r.Relevant)} {(all ? "clustered (--all)" : "relevant")} → {stories.Count} stories ({results.Count(r => r.Duplicate)} near-copies{(results.Sum(r => r.Moves) is > 0 and var moves ? $", {moves} moves of a committed item to another story" : "")}), {how}"));
 
             if (labels is not null)
             {

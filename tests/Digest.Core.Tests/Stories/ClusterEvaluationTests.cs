@@ -54,6 +54,7 @@ public sealed class ClusterEvaluationTests
         before.ShouldBe(replay.Committed[1].StoryId);
         replay.Committed[3].StoryId.ShouldBe(split ? replay.Committed[2].StoryId : replay.Committed[1].StoryId);
         (replay.Committed[2].StoryId == replay.Committed[1].StoryId).ShouldBe(!split);
+        replay.Moved.ShouldBe(split ? (1, 0) : (0, 0));
     }
 
     [Fact]

@@ -46,8 +46,8 @@ public sealed class EvalClusterVerbTests
         var oneWindow = await cli.RunAsync("eval", "cluster", "--input", input, "--all", "--no-embeddings", "--show", "0", "--one-window");
         var bad = await cli.RunAsync("eval", "cluster", "--input", input, "--all", "--pass-hours", "0");
 
-        passes.Out.ShouldContain("→ 3 stories (0 near-copies), same-event model, without embeddings, the pipeline's passes with story merges, one pass per listing");
-        daily.Out.ShouldContain("→ 3 stories (0 near-copies), same-event model, without embeddings, the pipeline's passes without story merges, one pass per 24 h");
+        passes.Out.ShouldContain("→ 3 stories (0 near-copies), same-event model, without embeddings, the pipeline's passes with story merges and splits, one pass per listing");
+        daily.Out.ShouldContain("→ 3 stories (0 near-copies), same-event model, without embeddings, the pipeline's passes without story merges, with splits, one pass per 24 h");
         oneWindow.Out.ShouldContain("→ 3 stories (0 near-copies), same-event model, without embeddings, one window");
         bad.Exit.ShouldBe(2);
         bad.Err.ShouldContain("--pass-hours wants a number of hours from 1 to 720");
