@@ -179,7 +179,14 @@ internal sealed partial class ArticleNames
         var afterPreposition = start > 0 && before.IsWord && before.Lower is "at" or "of" or "for" or "with" or "by" or "in" or "from" or "to" or "on" or "starring"
             or "including" or "against" or "behind" or "like" or "than" or "and" or "over" or "under" or "beat" or "as";
         var possessive = end < t.Count && t[end].Kind == TokenKind.Possessive;
-        var early = start <= 4 || (before.Kind == TokenKind.Comma && start <= 14);
+        // "On Sunday, Green leader Ann Pike repeated …": the title before a name after the opening clause is part of the subject.
+        var titled = start;
+        while (titled > 0 && start - titled < 4 && t[titled - 1].IsWord && !t[titled - 1].Quoted && (t[titled - 1].IsCapitalized || NewsLexicon.Titles.Contains(t[titled - 1].Text) || SpeakerPhrase.IsPersonNoun(t[titled - 1].Lower)))
+        {
+            titled--;
+        }
+
+        var early = start <= 4 || (before.Kind == TokenKind.Comma && start <= 14) || (titled < start && titled > 0 && t[titled - 1].Kind == TokenKind.Comma && titled <= 14);
         // "Chelsea boss Jose Mourinho", "Labour MP Kate Hoey": the first name is an affiliation of the person named after it.
         var affiliation = end + 1 < t.Count && t[end].IsWord && !t[end].Quoted && !t[end].IsCapitalized && SpeakerPhrase.IsPersonNoun(t[end].Lower) && t[end + 1].IsCapitalized;
         return early && !afterPreposition && !possessive && !affiliation && !t[start].Quoted;

@@ -611,9 +611,10 @@ internal static class SpeechClause
                 return group < k - 1 || p != "to" ? Subject(t, group, k, complement: true) : null;
             }
 
-            // "Gordon Brown will say …", "Mr Howard is expected to tell activists that …": speech announced for later is
-            // reported as the speaker's, unlike a deed ("will announce", "will publish").
-            if (lemma is "say" or "tell" or "argue" or "warn" or "insist" or "claim" or "urge" && lower == lemma && hasNext && next.IsWord)
+            // "Gordon Brown will say …", "Mr Howard is expected to tell activists that …", "is expected to call for the law to
+            // be enforced": speech announced for later is reported as the speaker's, unlike a deed ("will announce", "will
+            // publish").
+            if ((lemma is "say" or "tell" or "argue" or "warn" or "insist" or "claim" or "urge" || (lemma == "call" && next.Lower is "for" or "on")) && lower == lemma && hasNext && next.IsWord)
             {
                 var group = p == "will" ? k - 1
                     : p == "to" && k > 2 && t[k - 2].Lower is "expected" or "likely" && NewsLexicon.Be.Contains(t[k - 3].Lower) ? k - 3
@@ -622,6 +623,13 @@ internal static class SpeechClause
                 {
                     return Subject(t, group, k, complement: true);
                 }
+            }
+
+            // "Ms Pike repeated her call for a "pause"", "renewed his calls for an inquiry": a call made again is the subject's.
+            if (lemma == "call" && lower is "call" or "calls" && p is "his" or "her" or "its" or "their" && hasNext && next.Is("for") && k > 1
+                && t[k - 2].Lower is "repeated" or "renewed" or "reiterated" or "restated" or "repeats" or "renews" or "reiterates")
+            {
+                return Subject(t, k - 2, k, complement: true);
             }
 
             if ((NewsLexicon.Determiners.Contains(p) && p is not ("that" or "one" or "some" or "many" or "most" or "several" or "all" or "both" or "few" or "two" or "three" or "four" or "five"))

@@ -2059,4 +2059,32 @@ public sealed class AttributionTests
             "Hfoa noted that fares on short crossings rose by 3%.")
             .ShouldBe(["the Harbour Ferry Operators Association", "the Harbour Ferry Operators Association"]);
     }
+
+    [Fact]
+    public void Speakers_SheAfterATitledSubjectBehindAnOpeningClause_IsThatSubject()
+    {
+        Speakers(
+            "Tory MP Tom Bell said the bill was flawed.",
+            "On Sunday, Green leader Ann Pike visited a school in Leeds.",
+            "She told the BBC that the minister had a \"real chance\" on Monday.")
+            .ShouldBe(["Tom Bell", null, "Ann Pike"]);
+    }
+
+    [Theory]
+    [InlineData("Ann Pike is expected to call for the ban to be enforced better at a meeting on Sunday.", "Ann Pike")]
+    [InlineData("Ann Pike will call on ministers to act.", "Ann Pike")]
+    [InlineData("Fans will call the team tonight.", null)]
+    public void Speakers_ACallAnnouncedForLater_IsTheSpeakers(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("On Sunday, Green leader Ann Pike repeated her call for a \"pause\" in the debate.", "Ann Pike")]
+    [InlineData("Tom Bell renewed his calls for an inquiry.", "Tom Bell")]
+    [InlineData("Tom Bell took her call for a chat.", null)]
+    public void Speakers_ACallMadeAgain_IsTheSubjects(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
