@@ -305,7 +305,7 @@ internal static class Attribution
 
         private static Speaker? Several(List<Speaker> parts)
         {
-            var distinct = parts.DistinctBy(p => p.Text, StringComparer.OrdinalIgnoreCase).Where(p => p.Text != Attribution.Unnamed).ToList();
+            var distinct = parts.DistinctBy(p => p.Text, StringComparer.OrdinalIgnoreCase).ToList();
             return distinct.Count switch
             {
                 0 => parts.Count > 0 ? parts[0] : null,

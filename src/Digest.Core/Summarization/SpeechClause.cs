@@ -930,7 +930,22 @@ internal static class SpeechClause
             end++;
         }
 
-        return named ? SpeakerPhrase.Describe([Slice(t, by, end)]) : null;
+        if (!named)
+        {
+            return null;
+        }
+
+        // "criticised by environmental groups and the Liberal Democrats": people described, then a name, are two agents.
+        var and = Enumerable.Range(by + 2, Math.Max(0, end - by - 3)).FirstOrDefault(a => t[a].Is("and") && (t[a + 1].Is("the") || t[a + 1].IsCapitalized), -1);
+        if (and > 0 && !t[by + 1].IsCapitalized && !NewsLexicon.Determiners.Contains(t[by + 1].Lower) && t[by + 1].Lower is not ("a" or "an")
+            && Enumerable.Range(by + 1, and - by - 1).All(a => !t[a].IsCapitalized)
+            && (SpeakerPhrase.Describe([Slice(t, by + 1, and)]) ?? (SpeakerPhrase.IsPlural(t[and - 1].Lower) ? UnnamedReferent.Instance : null)) is { } people
+            && SpeakerPhrase.Describe([Slice(t, and + 1, end)]) is { } name)
+        {
+            return new SeveralReferent([people, name]);
+        }
+
+        return SpeakerPhrase.Describe([Slice(t, by, end)]);
     }
 
     /// <summary>The word at k lies in a clause of time opening the sentence, before its first comma: "Even before IBM announced …".</summary>

@@ -2087,4 +2087,13 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("But the toll has been criticised by local groups and the Green Party.", "unnamed; the Green Party")]
+    [InlineData("The toll was praised by Marks and Spencer.", "Marks and Spencer")]
+    [InlineData("The toll was praised by the Green Party.", "the Green Party")]
+    public void Speakers_PeopleAndANameAfterBy_AreTwoAgents(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
