@@ -143,7 +143,7 @@ internal static class Attribution
 
         /// <summary>
         /// "Security would be the key theme, Mr Straw said." "Africa would also feature highly.": after a report in the past
-        /// tense, a sentence whose main verb is a back-shifted "would", with nothing in the present before it, goes on with
+        /// tense, a sentence whose main verb is a back-shifted "would" or "could", with nothing in the present before it, goes on with
         /// the report (not "The Lib Dems would …" after "The Tories promise …", nor "The bill, which gets …, would …"). A new
         /// noun as its subject ("The plans would abolish …") goes on only from a report of what would or could be: after
         /// "X said Britain needed …" it is the article's own account.
@@ -169,7 +169,7 @@ internal static class Attribution
                     return null;
                 }
 
-                if (t[k].Lower == "would")
+                if (t[k].Lower is "would" or "could")
                 {
                     wentOn[i] = true;
                     return previous;

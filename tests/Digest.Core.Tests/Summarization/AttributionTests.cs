@@ -2096,4 +2096,15 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_CouldAfterAReportOfWhatWouldBe_GoesOnWithTheReport()
+    {
+        Speakers(
+            "Home Secretary Tom Field said councils would be able to shut noisy bars.",
+            "And councils could refuse a licence if the bar had broken the rules.",
+            "The harbour opened in 1890.",
+            "Ships could dock there at any tide.")
+            .ShouldBe(["Tom Field", "Tom Field", null, null]);
+    }
 }
