@@ -482,6 +482,13 @@ internal static class SpeechClause
             return null;
         }
 
+        // "head of the social policy think tank, …": a bare form after a singular noun of a noun phrase, before the noun
+        // that ends it, is part of a compound, not a verb ("the ministers think the plan …" is one).
+        if (lower == lemma && InsideANounPhrase(t, k))
+        {
+            return null;
+        }
+
         // "The site lets people comment on the news", "helps users tell their friends": a bare infinitive after "let",
         // "help" or "make" and its object is something made possible, not a report.
         if (lower == lemma && LetOrHelpBefore(t, k))
@@ -1064,6 +1071,25 @@ internal static class SpeechClause
         }
 
         return t[i].IsWord ? t[i].Lower : null;
+    }
+
+    /// <summary>Whether the word at k follows a singular common noun that follows "the", "a" or "an" within three words.</summary>
+    private static bool InsideANounPhrase(IReadOnlyList<Token> t, int k)
+    {
+        if (k < 2 || !t[k - 1].IsWord || t[k - 1].Quoted || t[k - 1].IsCapitalized || !PlainWord(t[k - 1].Lower) || t[k - 1].Lower.EndsWith('s')
+            || NewsLexicon.Be.Contains(t[k - 1].Lower) || NewsLexicon.NotReported.Contains(t[k - 1].Lower) || NewsLexicon.ReportingVerb(t[k - 1].Lower) is not null
+            || t[k - 1].Lower is "people" or "police" or "public" or "government" or "staff" or "management" or "children" or "men" or "women" or "who" or "which" or "to"
+                or "not" or "also" or "now" or "still" or "never" or "then" or "often" or "really" or "just")
+        {
+            return false;
+        }
+
+        // The noun that closes the compound follows, then the phrase ends: "think tank," not "say it raises …" ("the organisers
+        // of the play say it …").
+        var closes = k + 2 < t.Count && t[k + 1] is { IsWord: true, Quoted: false, IsCapitalized: false } noun && PlainWord(noun.Lower)
+            && NewsLexicon.ReportingVerb(noun.Lower) is null && (t[k + 2].Kind is TokenKind.Comma or TokenKind.Stop || (t[k + 2].IsWord && t[k + 2].Lower is "of" or "for" or "in" or "at" or "on" or "with" or "and"));
+        return closes && Enumerable.Range(Math.Max(0, k - 4), k - 1 - Math.Max(0, k - 4)).Any(i => t[i].IsWord && !t[i].Quoted && t[i].Lower is "the" or "a" or "an")
+            && Enumerable.Range(Math.Max(0, k - 4), k - 1 - Math.Max(0, k - 4)).All(i => !(t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || SubjectPronouns.Contains(t[i].Lower))));
     }
 
     /// <summary>Whether "than" comes just before the subject of the verb at k: "more than Mr Brown predicted".</summary>

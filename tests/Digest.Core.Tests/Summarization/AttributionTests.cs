@@ -2107,4 +2107,13 @@ public sealed class AttributionTests
             "Ships could dock there at any tide.")
             .ShouldBe(["Tom Field", "Tom Field", null, null]);
     }
+
+    [Theory]
+    [InlineData("Dr Hale, head of the social policy think tank, reviewed the studies on the issue.", null)]
+    [InlineData("The ministers think the plan is sound.", "unnamed")]
+    [InlineData("But the organisers of the play say it raises awareness.", "unnamed")]
+    public void Speakers_AVerbFormInsideACompoundNoun_IsNoVerb(string sentence, string? speaker)
+    {
+        Speakers("Dr Tom Hale said: \"The evidence is weak.\"", sentence)[^1].ShouldBe(speaker);
+    }
 }
