@@ -1963,7 +1963,7 @@ public sealed class AttributionTests
     // Round 16: false attributions and two other classes behind the errors of the third, fourth and fifth blind BBC
     // politics-and-tech sets, studied once a sixth set replaced them; every sentence here is our own.
     [Theory]
-    [InlineData("Forecasts predict that shoppers will spend £2bn online this winter.", null)]
+    [InlineData("Forecasts predict that ferry traffic will double by 2030.", null)]
     [InlineData("Surveys also show that fewer people now post letters.", null)]
     [InlineData("Ferry fares rose by 6% last year, the figures suggest.", null)]
     [InlineData("Ferry fares rose by 6% last year, according to official statistics.", "unnamed")]
@@ -1976,7 +1976,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Customer comments and ratings were also proving popular with buyers.", null)]
+    [InlineData("Customer comments and ratings were a big draw for the site.", null)]
     [InlineData("Pell comments that the ratings were rigged.", "Ada Pell")]
     public void Speakers_AVerbFormJoinedToAPluralNoun_IsANoun(string sentence, string? speaker)
     {
@@ -1995,7 +1995,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("He also spoke on the telephone to the mayor of Hull and the head of the port.", null)]
+    [InlineData("He also spoke by video link to the mayor of Hull and the head of the port.", null)]
     [InlineData("He spoke to reporters about the closure of the yard.", "Tom Reddy")]
     [InlineData("Speaking to the BBC, he said the yard would stay open.", "Tom Reddy")]
     public void Speakers_SpeakingToSomeoneWithNothingSaid_IsNoReport(string sentence, string? speaker)
@@ -2004,7 +2004,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Debt is tipped to fall to £9bn - but that is still £1bn more than Mr Reddy predicted in his spring budget.", null)]
+    [InlineData("Debt will end the year at £9bn, £1bn more than Mr Reddy predicted in the spring.", null)]
     [InlineData("Mr Reddy said growth was faster than he predicted last year.", "Tom Reddy")]
     public void Speakers_AFigureComparedWithWhatSomeoneSaid_IsNoReport(string sentence, string? speaker)
     {
@@ -2066,7 +2066,7 @@ public sealed class AttributionTests
         Speakers(
             "Tory MP Tom Bell said the bill was flawed.",
             "On Sunday, Green leader Ann Pike visited a school in Leeds.",
-            "She told the BBC that the minister had a \"real chance\" on Monday.")
+            "She told local radio that the minister still had \"time to think\".")
             .ShouldBe(["Tom Bell", null, "Ann Pike"]);
     }
 
@@ -2080,7 +2080,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("On Sunday, Green leader Ann Pike repeated her call for a \"pause\" in the debate.", "Ann Pike")]
+    [InlineData("On Sunday, Green leader Ann Pike repeated her call for a \"rethink\" of the toll.", "Ann Pike")]
     [InlineData("Tom Bell renewed his calls for an inquiry.", "Tom Bell")]
     [InlineData("Tom Bell took her call for a chat.", null)]
     public void Speakers_ACallMadeAgain_IsTheSubjects(string sentence, string? speaker)
@@ -2109,7 +2109,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Dr Hale, head of the social policy think tank, reviewed the studies on the issue.", null)]
+    [InlineData("Dr Hale, head of the transport policy think tank, read the papers on the toll.", null)]
     [InlineData("The ministers think the plan is sound.", "unnamed")]
     [InlineData("But the organisers of the play say it raises awareness.", "unnamed")]
     public void Speakers_AVerbFormInsideACompoundNoun_IsNoVerb(string sentence, string? speaker)
