@@ -179,7 +179,14 @@ internal sealed partial class ArticleNames
         var afterPreposition = start > 0 && before.IsWord && before.Lower is "at" or "of" or "for" or "with" or "by" or "in" or "from" or "to" or "on" or "starring"
             or "including" or "against" or "behind" or "like" or "than" or "and" or "over" or "under" or "beat" or "as";
         var possessive = end < t.Count && t[end].Kind == TokenKind.Possessive;
-        var early = start <= 4 || (before.Kind == TokenKind.Comma && start <= 14);
+        // "On Sunday, Green leader Ann Pike repeated …": the title before a name after the opening clause is part of the subject.
+        var titled = start;
+        while (titled > 0 && start - titled < 4 && t[titled - 1].IsWord && !t[titled - 1].Quoted && (t[titled - 1].IsCapitalized || NewsLexicon.Titles.Contains(t[titled - 1].Text) || SpeakerPhrase.IsPersonNoun(t[titled - 1].Lower)))
+        {
+            titled--;
+        }
+
+        var early = start <= 4 || (before.Kind == TokenKind.Comma && start <= 14) || (titled < start && titled > 0 && t[titled - 1].Kind == TokenKind.Comma && titled <= 14);
         // "Chelsea boss Jose Mourinho", "Labour MP Kate Hoey": the first name is an affiliation of the person named after it.
         var affiliation = end + 1 < t.Count && t[end].IsWord && !t[end].Quoted && !t[end].IsCapitalized && SpeakerPhrase.IsPersonNoun(t[end].Lower) && t[end + 1].IsCapitalized;
         return early && !afterPreposition && !possessive && !affiliation && !t[start].Quoted;
@@ -240,7 +247,8 @@ internal sealed partial class ArticleNames
             var start = runStart;
             var opens = start == 0 || t[start - 1].Kind is TokenKind.Quote or TokenKind.Colon or TokenKind.Stop;
             var defined = end + 2 < t.Count && t[end].Kind == TokenKind.OpenParen && t[end + 1].IsWord
-                && Initials(string.Join(' ', t.Skip(start).Take(end - start).Select(x => x.Text))) == t[end + 1].Text;
+                && Initials(string.Join(' ', t.Skip(start).Take(end - start).Select(x => x.Text))) is var initials
+                && (initials == t[end + 1].Text || SpelledAsAWord(initials, t[end + 1].Text, alreadyInitials: true));
             var title = NewsLexicon.Titles.Contains(t[start].Text) || NewsLexicon.RoleWords.Contains(t[start].Text) || NewsLexicon.PersonNouns.Contains(t[start].Lower) || NewsLexicon.IsDemonym(t[start].Text);
             // "Home Secretary Tom Field" opening a sentence keeps "Home": the opening word qualifies the title after it.
             var ofTitle = end - start > 1 && NewsLexicon.Titles.Contains(t[start + 1].Text);
@@ -271,7 +279,8 @@ internal sealed partial class ArticleNames
         {
             var t = o.Source.Tokens;
             var paren = o.End < t.Count && t[o.End].Kind == TokenKind.Possessive ? o.End + 1 : o.End; // "the Film Council's (UKFC) plan"
-            if (paren + 2 < t.Count && t[paren].Kind == TokenKind.OpenParen && t[paren + 1].IsWord && Entity.IsAcronym(t[paren + 1].Text) && t[paren + 2].Kind == TokenKind.CloseParen)
+            if (paren + 2 < t.Count && t[paren].Kind == TokenKind.OpenParen && t[paren + 1].IsWord && t[paren + 2].Kind == TokenKind.CloseParen
+                && (Entity.IsAcronym(t[paren + 1].Text) || SpelledAsAWord(o.Name, t[paren + 1].Text)))
             {
                 acronyms.TryAdd(t[paren + 1].Text, GetOrAdd(o.Name));
             }
@@ -521,6 +530,14 @@ internal sealed partial class ArticleNames
         found.Sort((a, b) => order[a].CompareTo(order[b]));
         return found;
     }
+
+    /// <summary>
+    /// "the Entertainment and Leisure Software Publishers Association (Elspa)": initials written as a word, a capital and
+    /// then lower case, that spell the name before them.
+    /// </summary>
+    private static bool SpelledAsAWord(string name, string word, bool alreadyInitials = false) =>
+        word.Length >= 3 && char.IsUpper(word[0]) && word.Skip(1).All(char.IsLower)
+        && string.Equals(alreadyInitials ? name : Initials(name), word, StringComparison.OrdinalIgnoreCase);
 
     private static string Initials(string name) =>
         string.Concat(name.Split(' ', '-').Where(w => w.Length > 0 && w is not ("of" or "and" or "the" or "for" or "&" or "de")).Select(w => char.ToUpperInvariant(w[0])));

@@ -143,15 +143,18 @@ internal static class Attribution
 
         /// <summary>
         /// "Security would be the key theme, Mr Straw said." "Africa would also feature highly.": after a report in the past
-        /// tense, a sentence whose main verb is a back-shifted "would", with nothing in the present before it, goes on with
-        /// the report (not "The Lib Dems would …" after "The Tories promise …", nor "The bill, which gets …, would …").
+        /// tense, a sentence whose main verb is a back-shifted "would" or "could", with nothing in the present before it, goes on with
+        /// the report (not "The Lib Dems would …" after "The Tories promise …", nor "The bill, which gets …, would …"). A new
+        /// noun as its subject ("The plans would abolish …") goes on only from a report of what would or could be: after
+        /// "X said Britain needed …" it is the article's own account.
         /// </summary>
         private Speaker? ReportGoingOn(int i)
         {
             // "The plan would cost £5m." "The money would come from …": a "would" going on from a sentence that went on so.
             var goingOn = i > 0 && wentOn[i - 1];
             if (i == 0 || (phrases[i - 1] is null && !goingOn) || speakers[i - 1] is not { } previous || previous.Text == Attribution.Unnamed
-                || sentences[i - 1].OpensWithQuote || !(goingOn || sentences[i - 1].Tokens.Any(t => t.IsWord && !t.Quoted && ReportedInThePast(t.Lower))))
+                || sentences[i - 1].OpensWithQuote || !(goingOn || sentences[i - 1].Tokens.Any(t => t.IsWord && !t.Quoted && ReportedInThePast(t.Lower)))
+                || !(goingOn || OpensWithAPronoun(sentences[i]) || sentences[i - 1].Tokens.Any(t => t.IsWord && !t.Quoted && t.Lower is "would" or "could" or "should" or "might" or "will")))
             {
                 return null;
             }
@@ -166,7 +169,7 @@ internal static class Attribution
                     return null;
                 }
 
-                if (t[k].Lower == "would")
+                if (t[k].Lower is "would" or "could")
                 {
                     wentOn[i] = true;
                     return previous;
@@ -175,6 +178,11 @@ internal static class Attribution
 
             return null;
         }
+
+        /// <summary>"And that would be …", "It would become …": the subject points back into the report.</summary>
+        private static bool OpensWithAPronoun(TokenizedSentence sentence) =>
+            sentence.Tokens.SkipWhile(x => x.IsWord && x.Lower is "and" or "but" or "so").FirstOrDefault() is { IsWord: true, Quoted: false } first
+            && first.Lower is "it" or "that" or "this" or "they" or "these" or "there" or "he" or "she" or "we";
 
         private static readonly HashSet<string> Present = new(StringComparer.Ordinal) { "is", "are", "has", "have", "does", "do", "says", "say", "will", "can" };
 
@@ -297,7 +305,7 @@ internal static class Attribution
 
         private static Speaker? Several(List<Speaker> parts)
         {
-            var distinct = parts.DistinctBy(p => p.Text, StringComparer.OrdinalIgnoreCase).Where(p => p.Text != Attribution.Unnamed).ToList();
+            var distinct = parts.DistinctBy(p => p.Text, StringComparer.OrdinalIgnoreCase).ToList();
             return distinct.Count switch
             {
                 0 => parts.Count > 0 ? parts[0] : null,

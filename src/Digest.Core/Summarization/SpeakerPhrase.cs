@@ -530,6 +530,13 @@ internal static class SpeakerPhrase
                 return (new SourceReferent(new PronounReferent("it"), true), false);
             }
 
+            // "Forecasts predict …", "…, the figures suggest.": evidence in the plural with no author of its own is nobody's
+            // words; a single report ("the report said") is the one an author named elsewhere wrote.
+            if (source is null && pronounOwner is null && IsPlural(noun))
+            {
+                return (null, false);
+            }
+
             return source is null ? (DocumentReferent.Instance, false) : (new SourceReferent(source, true), false);
         }
 

@@ -44,6 +44,11 @@ internal static class SpeechClause
         "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude", "announce", "showcase", "pledge",
     };
 
+    private static readonly HashSet<string> Plans = new(StringComparer.Ordinal)
+    {
+        "plan", "plans", "proposal", "proposals", "measure", "measures", "scheme", "schemes", "policy", "policies",
+    };
+
     private static readonly HashSet<string> SpokenWords = new(StringComparer.Ordinal)
     {
         "remarks", "comments", "insults", "jibes", "taunts", "words", "conversation", "conversations", "exchange", "exchanges", "jokes", "threats",
@@ -98,7 +103,9 @@ internal static class SpeechClause
                 // "according to a list of gadgets compiled by Gizmo Weekly": the document's maker is the source.
                 var by = Enumerable.Range(i + 3, Math.Max(0, end - i - 3)).FirstOrDefault(b => t[b].Is("by") && t[b - 1].IsWord
                     && (t[b - 1].Lower.EndsWith("ed", StringComparison.Ordinal) || t[b - 1].Is("out")), -1);
-                if (((by >= 0 ? Agent(t, by) : null) ?? SpeakerPhrase.Describe(phrase)) is { } referent)
+                // "according to reports", "according to official statistics": evidence nobody is named for is someone unnamed's.
+                if (((by >= 0 ? Agent(t, by) : null) ?? SpeakerPhrase.Describe(phrase)
+                        ?? (end > i + 2 && t[end - 1].IsWord && NewsLexicon.Documents.Contains(t[end - 1].Lower) ? UnnamedReferent.Instance : null)) is { } referent)
                 {
                     // "According to its latest report, the plant is safe, Sheehan says.": a named speaker's report closing the sentence is theirs.
                     return i == 0 && NamedReportAfter(t, end) is { } later ? later : referent;
@@ -368,14 +375,15 @@ internal static class SpeechClause
 
     /// <summary>
     /// "The Liberal Democrats said the scheme was unfair, while the Tories insisted it would work": a clause after ", while",
-    /// ", whereas", "- but" or ";" with a report of its own by someone named adds its speaker.
+    /// ", whereas", "but" or ";" with a report of its own by someone named adds its speaker ("Mr Pike said the plan would
+    /// work but the Greens say it is too late").
     /// </summary>
     private static Referent WithContrastingSpeaker(IReadOnlyList<Token> t, int verb, Referent first)
     {
         for (var m = verb + 1; m + 1 < t.Count; m++)
         {
             if (t[m].Quoted || !(t[m].Kind == TokenKind.Semicolon || (t[m].IsWord && t[m].Lower is "while" or "whereas" && t[m - 1].Kind == TokenKind.Comma)
-                || (t[m].Is("but") && t[m - 1].Kind == TokenKind.Dash)))
+                || t[m].Is("but")))
             {
                 continue;
             }
@@ -436,6 +444,13 @@ internal static class SpeechClause
 
         var (lemma, complement) = verb!.Value;
 
+        // "£2bn more than Mr Brown predicted in his budget", "higher than analysts expected": a figure measured against what
+        // someone said, which the sentence does not report.
+        if (ComparedWith(t, k))
+        {
+            return null;
+        }
+
         // "Even before IBM announced the boost it was …": a speech act with only an object, inside the clause that sets the
         // time of the sentence, is no report of the sentence.
         if (lemma is "announce" or "confirm" or "reveal" or "disclose" or "unveil" or "deny" or "welcome" or "praise" or "criticise" or "condemn"
@@ -463,6 +478,13 @@ internal static class SpeechClause
         // "Doctor Strange, generally praised when released, faded": a participle set off by commas describes its noun.
         if (hasPrevious && previous.IsWord && previous.Lower.EndsWith("ly", StringComparison.Ordinal) && previous.Lower.Length > 4 && k > 1
             && t[k - 2].Kind == TokenKind.Comma && lower.EndsWith("ed", StringComparison.Ordinal) && !(hasNext && next.Is("that")))
+        {
+            return null;
+        }
+
+        // "head of the social policy think tank, …": a bare form after a singular noun of a noun phrase, before the noun
+        // that ends it, is part of a compound, not a verb ("the ministers think the plan …" is one).
+        if (lower == lemma && InsideANounPhrase(t, k))
         {
             return null;
         }
@@ -538,6 +560,14 @@ internal static class SpeechClause
         {
             var p = previous.Lower;
 
+            // "AP quoted prosecutor Tom Bell as saying …": the one quoted speaks; the outlet only carries the words.
+            if (lower == "saying" && p == "as" && Enumerable.Range(Math.Max(0, k - 9), Math.Max(0, k - 2 - Math.Max(0, k - 9)))
+                    .LastOrDefault(q => t[q].IsWord && !t[q].Quoted && t[q].Lower is "quoted" or "quotes" or "quoting", -1) is var quoted and >= 0
+                && quoted < k - 2 && !(quoted > 0 && NewsLexicon.Be.Contains(t[quoted - 1].Lower)))
+            {
+                return SpeakerPhrase.Describe([Slice(t, quoted + 1, k - 1)]);
+            }
+
             // "continues to insist", "went on to say": still the subject's report.
             var carriedOn = p == "to" && k > 1 && (t[k - 2].Lower is "continue" or "continues" or "continued" or "continuing" or "went" or "goes" or "go"
                 || (t[k - 2].Lower is "on" && k > 2 && t[k - 3].Lower is "went" or "goes" or "go"));
@@ -588,9 +618,10 @@ internal static class SpeechClause
                 return group < k - 1 || p != "to" ? Subject(t, group, k, complement: true) : null;
             }
 
-            // "Gordon Brown will say …", "Mr Howard is expected to tell activists that …": speech announced for later is
-            // reported as the speaker's, unlike a deed ("will announce", "will publish").
-            if (lemma is "say" or "tell" or "argue" or "warn" or "insist" or "claim" or "urge" && lower == lemma && hasNext && next.IsWord)
+            // "Gordon Brown will say …", "Mr Howard is expected to tell activists that …", "is expected to call for the law to
+            // be enforced": speech announced for later is reported as the speaker's, unlike a deed ("will announce", "will
+            // publish").
+            if ((lemma is "say" or "tell" or "argue" or "warn" or "insist" or "claim" or "urge" || (lemma == "call" && next.Lower is "for" or "on")) && lower == lemma && hasNext && next.IsWord)
             {
                 var group = p == "will" ? k - 1
                     : p == "to" && k > 2 && t[k - 2].Lower is "expected" or "likely" && NewsLexicon.Be.Contains(t[k - 3].Lower) ? k - 3
@@ -599,6 +630,13 @@ internal static class SpeechClause
                 {
                     return Subject(t, group, k, complement: true);
                 }
+            }
+
+            // "Ms Pike repeated her call for a "pause"", "renewed his calls for an inquiry": a call made again is the subject's.
+            if (lemma == "call" && lower is "call" or "calls" && p is "his" or "her" or "its" or "their" && hasNext && next.Is("for") && k > 1
+                && t[k - 2].Lower is "repeated" or "renewed" or "reiterated" or "restated" or "repeats" or "renews" or "reiterates")
+            {
+                return Subject(t, k - 2, k, complement: true);
             }
 
             if ((NewsLexicon.Determiners.Contains(p) && p is not ("that" or "one" or "some" or "many" or "most" or "several" or "all" or "both" or "few" or "two" or "three" or "four" or "five"))
@@ -749,9 +787,12 @@ internal static class SpeechClause
 
         // "The Forum report took a look", "the claims were dismissed": a bare or plural form followed by a verb is a noun
         // ("says", "believes", "thinks" never are: "which Norvo says will cost").
-        if ((lower == lemma || (lower == lemma + "s" && lower is not ("says" or "believes" or "thinks" or "insists" or "argues" or "reckons"))) && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized
-            && (Auxiliaries.Contains(next.Lower) || PastVerbs.Contains(next.Lower) || NewsLexicon.ReportingVerb(next.Lower) is not null
-                || (next.Lower.EndsWith("ed", StringComparison.Ordinal) && next.Lower.Length > 4)))
+        // "Customer comments and reviews were popular": the plural joined to another plural noun is the subject.
+        var verbAfter = lower == lemma + "s" && hasNext && next.Is("and") && k + 3 < t.Count && t[k + 2] is { IsWord: true, Quoted: false, IsCapitalized: false } joined
+            && SpeakerPhrase.IsPlural(joined.Lower) && NewsLexicon.ReportingVerb(joined.Lower) is null ? t[k + 3] : next;
+        if ((lower == lemma || (lower == lemma + "s" && lower is not ("says" or "believes" or "thinks" or "insists" or "argues" or "reckons"))) && hasNext && verbAfter.IsWord && !verbAfter.Quoted && !verbAfter.IsCapitalized
+            && (Auxiliaries.Contains(verbAfter.Lower) || PastVerbs.Contains(verbAfter.Lower) || NewsLexicon.ReportingVerb(verbAfter.Lower) is not null
+                || (verbAfter.Lower.EndsWith("ed", StringComparison.Ordinal) && verbAfter.Lower.Length > 4)))
         {
             return null;
         }
@@ -896,7 +937,22 @@ internal static class SpeechClause
             end++;
         }
 
-        return named ? SpeakerPhrase.Describe([Slice(t, by, end)]) : null;
+        if (!named)
+        {
+            return null;
+        }
+
+        // "criticised by environmental groups and the Liberal Democrats": people described, then a name, are two agents.
+        var and = Enumerable.Range(by + 2, Math.Max(0, end - by - 3)).FirstOrDefault(a => t[a].Is("and") && (t[a + 1].Is("the") || t[a + 1].IsCapitalized), -1);
+        if (and > 0 && !t[by + 1].IsCapitalized && !NewsLexicon.Determiners.Contains(t[by + 1].Lower) && t[by + 1].Lower is not ("a" or "an")
+            && Enumerable.Range(by + 1, and - by - 1).All(a => !t[a].IsCapitalized)
+            && (SpeakerPhrase.Describe([Slice(t, by + 1, and)]) ?? (SpeakerPhrase.IsPlural(t[and - 1].Lower) ? UnnamedReferent.Instance : null)) is { } people
+            && SpeakerPhrase.Describe([Slice(t, and + 1, end)]) is { } name)
+        {
+            return new SeveralReferent([people, name]);
+        }
+
+        return SpeakerPhrase.Describe([Slice(t, by, end)]);
     }
 
     /// <summary>The word at k lies in a clause of time opening the sentence, before its first comma: "Even before IBM announced …".</summary>
@@ -1017,6 +1073,57 @@ internal static class SpeechClause
         return t[i].IsWord ? t[i].Lower : null;
     }
 
+    /// <summary>Whether the word at k follows a singular common noun that follows "the", "a" or "an" within three words.</summary>
+    private static bool InsideANounPhrase(IReadOnlyList<Token> t, int k)
+    {
+        if (k < 2 || !t[k - 1].IsWord || t[k - 1].Quoted || t[k - 1].IsCapitalized || !PlainWord(t[k - 1].Lower) || t[k - 1].Lower.EndsWith('s')
+            || NewsLexicon.Be.Contains(t[k - 1].Lower) || NewsLexicon.NotReported.Contains(t[k - 1].Lower) || NewsLexicon.ReportingVerb(t[k - 1].Lower) is not null
+            || t[k - 1].Lower is "people" or "police" or "public" or "government" or "staff" or "management" or "children" or "men" or "women" or "who" or "which" or "to"
+                or "not" or "also" or "now" or "still" or "never" or "then" or "often" or "really" or "just")
+        {
+            return false;
+        }
+
+        // The noun that closes the compound follows, then the phrase ends: "think tank," not "say it raises …" ("the organisers
+        // of the play say it …").
+        var closes = k + 2 < t.Count && t[k + 1] is { IsWord: true, Quoted: false, IsCapitalized: false } noun && PlainWord(noun.Lower)
+            && NewsLexicon.ReportingVerb(noun.Lower) is null && (t[k + 2].Kind is TokenKind.Comma or TokenKind.Stop || (t[k + 2].IsWord && t[k + 2].Lower is "of" or "for" or "in" or "at" or "on" or "with" or "and"));
+        return closes && Enumerable.Range(Math.Max(0, k - 4), k - 1 - Math.Max(0, k - 4)).Any(i => t[i].IsWord && !t[i].Quoted && t[i].Lower is "the" or "a" or "an")
+            && Enumerable.Range(Math.Max(0, k - 4), k - 1 - Math.Max(0, k - 4)).All(i => !(t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || SubjectPronouns.Contains(t[i].Lower))));
+    }
+
+    /// <summary>Whether "than" comes just before the subject of the verb at k: "more than Mr Brown predicted".</summary>
+    private static bool ComparedWith(IReadOnlyList<Token> t, int k)
+    {
+        var i = k - 1;
+        while (i > 0 && k - i <= 4 && t[i].IsWord && !t[i].Quoted && !t[i].Is("than") && (t[i].IsCapitalized || NewsLexicon.Titles.Contains(t[i].Text)
+            || (i == k - 1 && !Auxiliaries.Contains(t[i].Lower) && PlainWord(t[i].Lower)) || Auxiliaries.Contains(t[i].Lower) || t[i].Lower is "had" or "originally" or "first"))
+        {
+            i--;
+        }
+
+        return i >= 0 && i < k - 1 && t[i].Is("than") && !t[i].Quoted;
+    }
+
+    /// <summary>Whether the object from <paramref name="start"/> is a plan: up to four modifiers, then "plans", "proposals" and the like.</summary>
+    private static bool PlanObject(IReadOnlyList<Token> t, int start)
+    {
+        for (var i = start; i < t.Count && i < start + 5; i++)
+        {
+            if (!t[i].IsWord || t[i].Quoted || t[i].Lower is "that" or "to" or "for" or "of" || Auxiliaries.Contains(t[i].Lower))
+            {
+                return false;
+            }
+
+            if (Plans.Contains(t[i].Lower))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the verb has the complement a report needs.</summary>
     private static bool Accepts(IReadOnlyList<Token> t, int k, string lemma, NewsLexicon.Complement complement)
     {
@@ -1047,6 +1154,13 @@ internal static class SpeechClause
                     && Enumerable.Range(k + 2, Math.Min(4, Math.Max(0, t.Count - k - 2))).Any(i => t[i].IsWord && SpokenWords.Contains(t[i].Lower)))
                 {
                     return true;
+                }
+
+                // "announced plans to cut jobs", "underlined Green Party plans to scrap fees", "highlighted plans for a bridge": a
+                // plan named as the object is a deed made known, not words reported.
+                if (lemma is "announce" or "highlight" or "underline" or "unveil" or "outline" && PlanObject(t, k + 1))
+                {
+                    return false;
                 }
 
                 // "conceded a goal", "noted the rise", "announced a new phone"; but "conceded this was ambitious" is a clause.
@@ -1108,6 +1222,14 @@ internal static class SpeechClause
                     {
                         return true;
                     }
+                }
+
+                // "He also spoke on the telephone to the mayor", "spoke to reporters": whom he spoke to, with nothing of what he
+                // said ("spoke to the BBC about the plans", "spoke to him, saying …" give it; "was speaking at a conference" sets
+                // the scene of words reported around it).
+                if (lemma == "speak" && t[k].Lower != "speaking" && hasNext && next.Lower is "to" or "on" or "at" && !t.Skip(k + 1).Any(x => x.Quoted || (x.IsWord && x.Lower is "about" or "saying" or "that")))
+                {
+                    return false;
                 }
 
                 var markers = NewsLexicon.MarkersOf(lemma);
