@@ -157,7 +157,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 {
     private readonly EventClusterSettings settings = settings ?? new EventClusterSettings();
 
-    /// <summary>The tables <see cref="Prepare"/> numbers a window's words and names in, kept for the next pass (see <see cref="Numbering"/>).</summary>
+    /// <summary>The tables a pass fills for its window, kept for the next pass (see <see cref="Numbering"/>).</summary>
     private Numbering? spareNumbering;
 
     public EventClusterSettings Settings => settings;
@@ -183,14 +183,14 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     public StoryPartition Cluster(IReadOnlyList<EventFeatures> documents, IReadOnlyDictionary<long, long>? pinned = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var docs = documents.DistinctBy(d => d.Document.ItemId).OrderBy(d => d.Document, StoryDocument.Order).ToArray();
+        var docs = WithSpareNumbering(numbering => Distinct(documents, numbering.Items));
         var n = docs.Length;
         if (n == 0)
         {
             return new StoryPartition([], new Dictionary<long, long>());
         }
 
-        var prepared = PrepareWithSpareNumbering(docs);
+        var prepared = WithSpareNumbering(numbering => Prepare(docs, settings.FullHours + settings.FadeHours, numbering));
         var scatter = new TermScatter(prepared);
         var ticks = docs.Select(d => d.Document.Published.UtcTicks).ToArray();
         var pinnedOf = new long?[n];
@@ -695,8 +695,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     public List<(long A, long B, double[] Features, bool Embedded)> Pairs(IReadOnlyList<EventFeatures> documents, Func<long, long, bool>? include = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var docs = documents.DistinctBy(d => d.Document.ItemId).OrderBy(d => d.Document, StoryDocument.Order).ToArray();
-        var prepared = PrepareWithSpareNumbering(docs);
+        var docs = WithSpareNumbering(numbering => Distinct(documents, numbering.Items));
+        var prepared = WithSpareNumbering(numbering => Prepare(docs, settings.FullHours + settings.FadeHours, numbering));
         var pairs = new List<(long, long, double[], bool)>();
         for (var j = 1; j < docs.Length; j++)
         {
@@ -1260,13 +1260,16 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     }
 
     /// <summary>
-    /// Prepare's tables for numbering a window's words and names. At 10,000 feeds a window's vocabulary fills tables of
-    /// hundreds of kilobytes, which the GC puts on the large-object heap: made afresh (and grown step by step) in every
-    /// pass, they were most of what that heap gained between two full collections — tens of megabytes in a few seconds
-    /// of the first cycle. Emptied, they keep their capacity for the next pass.
+    /// The tables a pass fills for the whole window: its items (to take each once) and the numbering of its words and
+    /// names (<see cref="Prepare"/>). At 10,000 feeds a window's tables are hundreds of kilobytes each, which the GC puts on
+    /// the large-object heap: made afresh (and grown step by step) in every pass, they were most of what that heap gained
+    /// between two full collections — tens of megabytes in a few seconds of the first cycle. Emptied, they keep their
+    /// capacity for the next pass.
     /// </summary>
     internal sealed class Numbering
     {
+        public HashSet<long> Items { get; } = [];
+
         public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, int> Words { get; } = new(StringComparer.Ordinal);
@@ -1275,6 +1278,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 
         public void Clear()
         {
+            Items.Clear();
             Names.Clear();
             Words.Clear();
             NameIds.Clear();
@@ -1282,15 +1286,16 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     }
 
     /// <summary>
-    /// <see cref="Prepare"/> with the tables the last pass left: one pass at a time takes them (a pass running alongside,
-    /// as an evaluation may run them, makes its own), and gives them back emptied. The numbering is the same either way.
+    /// Runs <paramref name="use"/> with the tables the last pass left: one pass at a time takes them (a pass running
+    /// alongside, as an evaluation may run them, makes its own), and gives them back emptied. What is worked out in them
+    /// is the same either way.
     /// </summary>
-    private Prepared[] PrepareWithSpareNumbering(EventFeatures[] docs)
+    private T WithSpareNumbering<T>(Func<Numbering, T> use)
     {
         var numbering = Interlocked.Exchange(ref spareNumbering, null) ?? new Numbering();
         try
         {
-            return Prepare(docs, settings.FullHours + settings.FadeHours, numbering);
+            return use(numbering);
         }
         finally
         {
@@ -1298,6 +1303,10 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             spareNumbering = numbering;
         }
     }
+
+    /// <summary>The documents, each item once (its first), in <see cref="StoryDocument.Order"/>.</summary>
+    private static EventFeatures[] Distinct(IReadOnlyList<EventFeatures> documents, HashSet<long> seen) =>
+        [.. documents.Where(d => seen.Add(d.Document.ItemId)).OrderBy(d => d.Document, StoryDocument.Order)];
 
     /// <summary>Documents added to the window's count in the IDF, so words shared by a small window's few items still count.</summary>
     private const double IdfPrior = 10;

@@ -328,6 +328,35 @@ public sealed class EventClustererTests
     }
 
     [Fact]
+    public void Cluster_AnItemPassedTwice_IsClusteredOnceAsIfPassedOnce()
+    {
+        var once = Features(
+            (1, 0, "Negotiators open a new round of talks in Geneva"),
+            (2, 2, "Delegations sit down in Geneva for talks on the plan"),
+            (3, 5, "Flooding closes schools across the north of the country"));
+
+        var twice = clusterer.Cluster([.. once, once[1]]);
+
+        twice.Clusters.Sum(c => c.ItemIds.Count).ShouldBe(3);
+        Describe(twice).ShouldBe(Describe(new EventClusterer().Cluster(once)));
+    }
+
+    [Fact]
+    public void WindowClusterer_AnItemThatLeftTheWindow_IsForgottenThenWorkedOutAgain()
+    {
+        var windows = new StoryWindowClusterer(extractor, new EventClusterer());
+        var (a, b, c) = (Document(1, 0, "Negotiators open talks in Geneva"), Document(2, 1, "Talks in Geneva go on"), Document(3, 2, "Geneva talks end"));
+        var first = windows.Features([a, b], CancellationToken.None).Single(f => f.Document.ItemId == 1);
+
+        windows.Features([b, c], CancellationToken.None);
+        var again = windows.Features([a, c], CancellationToken.None).Single(f => f.Document.ItemId == 1);
+        var kept = windows.Features([a, c], CancellationToken.None).Single(f => f.Document.ItemId == 1);
+
+        again.ShouldNotBeSameAs(first);
+        kept.ShouldBeSameAs(again);
+    }
+
+    [Fact]
     public void Prepare_WithTablesEmptiedAfterAnotherWindow_NumbersAndWeighsAsWithNewOnes()
     {
         var first = Features((1, 0, "Witkoff and Umerov meet in Miami on the framework"), (2, 1, "Dmitriev says Moscow is ready for a Geneva round")).ToArray();
