@@ -34,6 +34,12 @@ internal sealed class NativeHeapTrimmer(TimeProvider time) : BackgroundService
     /// <summary>What the last compaction found alive (0: none yet).</summary>
     private long alive;
 
+    /// <summary>The bytes this process had allocated at the last compaction.</summary>
+    private long allocatedAtCompaction;
+
+    /// <summary>How many gen-0 collections the GC had made at the last look.</summary>
+    private int collectionsAtLastLook;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!OperatingSystem.IsLinux())
@@ -68,16 +74,27 @@ internal sealed class NativeHeapTrimmer(TimeProvider time) : BackgroundService
     /// </summary>
     private void CompactManagedHeap()
     {
-        if (CompactionDue(GC.GetGCMemoryInfo().TotalCommittedBytes, alive))
+        var collections = GC.CollectionCount(0);
+        var quiet = collections == collectionsAtLastLook;
+        collectionsAtLastLook = collections;
+        var allocated = GC.GetTotalAllocatedBytes();
+        if (CompactionDue(GC.GetGCMemoryInfo().TotalCommittedBytes, alive, quiet, allocated - allocatedAtCompaction))
         {
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             alive = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes;
+            allocatedAtCompaction = GC.GetTotalAllocatedBytes();
+            collectionsAtLastLook = GC.CollectionCount(0);
         }
     }
 
     /// <summary>
-    /// Whether the GC holds enough more than it found alive to be worth a compaction: more than <see cref="CompactAbove"/>
-    /// committed, and half as much again as the last compaction found alive (0 before the first).
+    /// Whether the GC holds enough to be worth a compaction: more than <see cref="CompactAbove"/> committed, and either
+    /// half as much again as the last compaction found alive (0 before the first), or — once the bot has gone quiet (no
+    /// collection since the last look) after allocating at least as much as was alive — one more. A compaction in the
+    /// last second of a burst of work finds that work's objects still alive; with nothing allocated afterwards, nothing
+    /// collects them until the next poll: 35 MB kept after a 10,000-feed first cycle. The allocation since bounds what the
+    /// quiet compactions cost.
     /// </summary>
-    internal static bool CompactionDue(long committed, long alive) => committed > CompactAbove && committed > alive + (alive / 2);
+    internal static bool CompactionDue(long committed, long alive, bool quiet, long allocatedSince) =>
+        committed > CompactAbove && (committed > alive + (alive / 2) || (quiet && allocatedSince >= alive));
 }
