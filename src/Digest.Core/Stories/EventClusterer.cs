@@ -163,6 +163,9 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
 {
     private readonly EventClusterSettings settings = settings ?? new EventClusterSettings();
 
+    /// <summary>The tables a pass fills for its window, kept for the next pass (see <see cref="Numbering"/>).</summary>
+    private Numbering? spareNumbering;
+
     public EventClusterSettings Settings => settings;
 
     /// <summary>The same-event model the pairs are scored with, or null for the hand-weighted similarity.</summary>
@@ -186,14 +189,14 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     public StoryPartition Cluster(IReadOnlyList<EventFeatures> documents, IReadOnlyDictionary<long, long>? pinned = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var docs = documents.DistinctBy(d => d.Document.ItemId).OrderBy(d => d.Document, StoryDocument.Order).ToArray();
+        var docs = WithSpareNumbering(numbering => Distinct(documents, numbering.Items));
         var n = docs.Length;
         if (n == 0)
         {
             return new StoryPartition([], new Dictionary<long, long>());
         }
 
-        var prepared = Prepare(docs, settings.FullHours + settings.FadeHours);
+        var prepared = WithSpareNumbering(numbering => Prepare(docs, settings.FullHours + settings.FadeHours, numbering));
         var scatter = new TermScatter(prepared);
         var ticks = docs.Select(d => d.Document.Published.UtcTicks).ToArray();
         var pinnedOf = new long?[n];
@@ -698,8 +701,8 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     public List<(long A, long B, double[] Features, bool Embedded)> Pairs(IReadOnlyList<EventFeatures> documents, Func<long, long, bool>? include = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var docs = documents.DistinctBy(d => d.Document.ItemId).OrderBy(d => d.Document, StoryDocument.Order).ToArray();
-        var prepared = Prepare(docs, settings.FullHours + settings.FadeHours);
+        var docs = WithSpareNumbering(numbering => Distinct(documents, numbering.Items));
+        var prepared = WithSpareNumbering(numbering => Prepare(docs, settings.FullHours + settings.FadeHours, numbering));
         var pairs = new List<(long, long, double[], bool)>();
         for (var j = 1; j < docs.Length; j++)
         {
@@ -1262,6 +1265,55 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
         public bool Bystander => Speaker is not null && !SpeakerTakesPart;
     }
 
+    /// <summary>
+    /// The tables a pass fills for the whole window: its items (to take each once) and the numbering of its words and
+    /// names (<see cref="Prepare"/>). At 10,000 feeds a window's tables are hundreds of kilobytes each, which the GC puts on
+    /// the large-object heap: made afresh (and grown step by step) in every pass, they were most of what that heap gained
+    /// between two full collections — tens of megabytes in a few seconds of the first cycle. Emptied, they keep their
+    /// capacity for the next pass.
+    /// </summary>
+    internal sealed class Numbering
+    {
+        public HashSet<long> Items { get; } = [];
+
+        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, int> Words { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, int> NameIds { get; } = new(StringComparer.Ordinal);
+
+        public void Clear()
+        {
+            Items.Clear();
+            Names.Clear();
+            Words.Clear();
+            NameIds.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> with the tables the last pass left: one pass at a time takes them (a pass running
+    /// alongside, as an evaluation may run them, makes its own), and gives them back emptied. What is worked out in them
+    /// is the same either way.
+    /// </summary>
+    private T WithSpareNumbering<T>(Func<Numbering, T> use)
+    {
+        var numbering = Interlocked.Exchange(ref spareNumbering, null) ?? new Numbering();
+        try
+        {
+            return use(numbering);
+        }
+        finally
+        {
+            numbering.Clear();
+            spareNumbering = numbering;
+        }
+    }
+
+    /// <summary>The documents, each item once (its first), in <see cref="StoryDocument.Order"/>.</summary>
+    private static EventFeatures[] Distinct(IReadOnlyList<EventFeatures> documents, HashSet<long> seen) =>
+        [.. documents.Where(d => seen.Add(d.Document.ItemId)).OrderBy(d => d.Document, StoryDocument.Order)];
+
     /// <summary>Documents added to the window's count in the IDF, so words shared by a small window's few items still count.</summary>
     private const double IdfPrior = 10;
 
@@ -1270,10 +1322,13 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
     /// can't show it); names count double in the TF-IDF vectors, title words twice lead words; IDF is the window's own.
     /// </summary>
     /// <param name="reach">Hours within which a person named in a headline that places a meeting takes part in it.</param>
-    internal static Prepared[] Prepare(EventFeatures[] docs, double reach)
+    /// <param name="numbering">Empty tables to number words and names in (null: new ones); left filled.</param>
+    internal static Prepared[] Prepare(EventFeatures[] docs, double reach, Numbering? numbering = null)
     {
-        var names = new HashSet<string>(docs.SelectMany(d => d.Capitalised), StringComparer.Ordinal);
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        numbering ??= new Numbering();
+        var names = numbering.Names;
+        names.UnionWith(docs.SelectMany(d => d.Capitalised));
+        var ids = numbering.Words;
         // Each item's term counts (its TermWords, worked out once per item: counts in halves, so a name's doubled count
         // is the sum of its doubled occurrences to the bit), numbered in the window's order of first appearance.
         var rawTerms = new int[docs.Length][];
@@ -1325,7 +1380,7 @@ public sealed class EventClusterer(EventClusterSettings? settings = null, StoryP
             }
         }
 
-        var nameIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nameIds = numbering.NameIds;
         var prepared = new Prepared[docs.Length];
         for (var i = 0; i < docs.Length; i++)
         {

@@ -9,6 +9,12 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
 {
     private readonly Dictionary<long, EventFeatures> cache = [];
 
+    /// <summary>
+    /// The ids of the last window, emptied and filled again by each: at 10,000 feeds a window's set is a large object,
+    /// and one grown afresh per pass stayed on the large-object heap, dead, until the next full collection.
+    /// </summary>
+    private readonly HashSet<long> inWindow = [];
+
     /// <summary>How far apart in time two items can still affect each other's story (<see cref="EventClusterer.Reach"/>).</summary>
     public TimeSpan Reach => clusterer.Reach;
 
@@ -39,7 +45,8 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
         var inBatch = batch.Select(d => d.ItemId).ToHashSet();
         var from = batch.Min(d => d.Published) - Reach;
         var to = batch.Max(d => d.Published) + Reach;
-        var current = new Dictionary<long, long>();
+        // Sized for the window at once: grown step by step, a 10,000-feed window's map left a dead large object per step.
+        var current = new Dictionary<long, long>(committed.TryGetNonEnumeratedCount(out var count) ? count : 0);
         foreach (var (document, storyId) in committed)
         {
             if (document.Published >= from && document.Published <= to && !inBatch.Contains(document.ItemId))
@@ -108,7 +115,8 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
             Embed(features, missing, embedder, cancellationToken);
         }
 
-        var inWindow = window.Select(d => d.ItemId).ToHashSet();
+        inWindow.Clear();
+        inWindow.UnionWith(window.Select(d => d.ItemId));
         foreach (var id in cache.Keys.Where(id => !inWindow.Contains(id)).ToList())
         {
             cache.Remove(id);

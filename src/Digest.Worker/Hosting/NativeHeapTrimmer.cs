@@ -17,13 +17,28 @@ namespace Digest.Worker.Hosting;
 /// </summary>
 internal sealed class NativeHeapTrimmer(TimeProvider time) : BackgroundService
 {
+    /// <summary>How often the C heap is trimmed.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often the GC heap is looked at (<see cref="CompactManagedHeap"/>: a read of the GC's figures, a compaction only
+    /// when one is due). In a 10,000-feed first cycle the process stage's passes leave 15–30 MB a second of dead objects
+    /// in gen 2; looked at every <see cref="Interval"/>, the heap went 100–150 MB past the point where a compaction was
+    /// due before the next look came.
+    /// </summary>
+    public static readonly TimeSpan ManagedHeapInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>Below this much committed GC memory the heap is never compacted here: a small bot never pays for it.</summary>
     public const long CompactAbove = 128L << 20;
 
     /// <summary>What the last compaction found alive (0: none yet).</summary>
     private long alive;
+
+    /// <summary>The bytes this process had allocated at the last compaction.</summary>
+    private long allocatedAtCompaction;
+
+    /// <summary>How many gen-0 collections the GC had made at the last look.</summary>
+    private int collectionsAtLastLook;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,15 +47,17 @@ internal sealed class NativeHeapTrimmer(TimeProvider time) : BackgroundService
             return;
         }
 
-        using var timer = new PeriodicTimer(Interval, time);
+        using var timer = new PeriodicTimer(ManagedHeapInterval, time);
+        var trimEvery = (int)(Interval / ManagedHeapInterval);
+        var trimming = true;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            for (var tick = 1; await timer.WaitForNextTickAsync(stoppingToken); tick++)
             {
                 CompactManagedHeap();
-                if (!GlibcMalloc.Trim())
+                if (trimming && tick % trimEvery == 0)
                 {
-                    return;
+                    trimming = GlibcMalloc.Trim();
                 }
             }
         }
@@ -51,17 +68,33 @@ internal sealed class NativeHeapTrimmer(TimeProvider time) : BackgroundService
     }
 
     /// <summary>
-    /// A full compacting collection that hands the freed memory back (<see cref="GCCollectionMode.Aggressive"/>), when the
-    /// GC has committed more than <see cref="CompactAbove"/> and half as much again as the last one found alive: at most
-    /// once per <see cref="Interval"/>, a pause of a few hundred milliseconds at 10,000 feeds.
+    /// A full compacting collection that hands the freed memory back (<see cref="GCCollectionMode.Aggressive"/>), when
+    /// <see cref="CompactionDue"/>: at most once per <see cref="ManagedHeapInterval"/>, a pause of a few hundred
+    /// milliseconds at 10,000 feeds.
     /// </summary>
     private void CompactManagedHeap()
     {
-        var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
-        if (committed > CompactAbove && committed > alive + (alive / 2))
+        var collections = GC.CollectionCount(0);
+        var quiet = collections == collectionsAtLastLook;
+        collectionsAtLastLook = collections;
+        var allocated = GC.GetTotalAllocatedBytes();
+        if (CompactionDue(GC.GetGCMemoryInfo().TotalCommittedBytes, alive, quiet, allocated - allocatedAtCompaction))
         {
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             alive = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes;
+            allocatedAtCompaction = GC.GetTotalAllocatedBytes();
+            collectionsAtLastLook = GC.CollectionCount(0);
         }
     }
+
+    /// <summary>
+    /// Whether the GC holds enough to be worth a compaction: more than <see cref="CompactAbove"/> committed, and either
+    /// half as much again as the last compaction found alive (0 before the first), or — once the bot has gone quiet (no
+    /// collection since the last look) after allocating at least as much as was alive — one more. A compaction in the
+    /// last second of a burst of work finds that work's objects still alive; with nothing allocated afterwards, nothing
+    /// collects them until the next poll: 35 MB kept after a 10,000-feed first cycle. The allocation since bounds what the
+    /// quiet compactions cost.
+    /// </summary>
+    internal static bool CompactionDue(long committed, long alive, bool quiet, long allocatedSince) =>
+        committed > CompactAbove && (committed > alive + (alive / 2) || (quiet && allocatedSince >= alive));
 }

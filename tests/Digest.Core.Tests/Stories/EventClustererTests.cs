@@ -302,6 +302,83 @@ public sealed class EventClustererTests
     }
 
     [Fact]
+    public void Cluster_AfterAnotherWindow_GivesWhatAFreshClustererGives()
+    {
+        // The first window names people and places the second writes in lower case or not at all: a word table or a
+        // name carried from one pass to the next would weigh the second window's words differently.
+        var first = new (long, double, string)[]
+        {
+            (1, 0, "Witkoff and Umerov meet in Miami on the framework"),
+            (2, 1, "Dmitriev says Moscow is ready for a Geneva round"),
+            (3, 2, "Zelensky thanks Switzerland for hosting the Ukraine talks"),
+        };
+        var second = new (long, double, string)[]
+        {
+            (11, 0, "Negotiators open a new round of talks in Geneva"),
+            (12, 2, "Delegations sit down in Geneva for talks on the plan"),
+            (13, 3, "Miami talks on the framework end without a deal"),
+            (14, 5, "Flooding closes schools across the north of the country"),
+        };
+
+        Cluster(first);
+        var reused = Cluster(second);
+
+        Describe(reused).ShouldBe(Describe(new EventClusterer().Cluster(Features(second))));
+        reused.DuplicateOf.ShouldBe(new EventClusterer().Cluster(Features(second)).DuplicateOf);
+    }
+
+    [Fact]
+    public void Cluster_AnItemPassedTwice_IsClusteredOnceAsIfPassedOnce()
+    {
+        var once = Features(
+            (1, 0, "Negotiators open a new round of talks in Geneva"),
+            (2, 2, "Delegations sit down in Geneva for talks on the plan"),
+            (3, 5, "Flooding closes schools across the north of the country"));
+
+        var twice = clusterer.Cluster([.. once, once[1]]);
+
+        twice.Clusters.Sum(c => c.ItemIds.Count).ShouldBe(3);
+        Describe(twice).ShouldBe(Describe(new EventClusterer().Cluster(once)));
+    }
+
+    [Fact]
+    public void WindowClusterer_AnItemThatLeftTheWindow_IsForgottenThenWorkedOutAgain()
+    {
+        var windows = new StoryWindowClusterer(extractor, new EventClusterer());
+        var (a, b, c) = (Document(1, 0, "Negotiators open talks in Geneva"), Document(2, 1, "Talks in Geneva go on"), Document(3, 2, "Geneva talks end"));
+        var first = windows.Features([a, b], CancellationToken.None).Single(f => f.Document.ItemId == 1);
+
+        windows.Features([b, c], CancellationToken.None);
+        var again = windows.Features([a, c], CancellationToken.None).Single(f => f.Document.ItemId == 1);
+        var kept = windows.Features([a, c], CancellationToken.None).Single(f => f.Document.ItemId == 1);
+
+        again.ShouldNotBeSameAs(first);
+        kept.ShouldBeSameAs(again);
+    }
+
+    [Fact]
+    public void Prepare_WithTablesEmptiedAfterAnotherWindow_NumbersAndWeighsAsWithNewOnes()
+    {
+        var first = Features((1, 0, "Witkoff and Umerov meet in Miami on the framework"), (2, 1, "Dmitriev says Moscow is ready for a Geneva round")).ToArray();
+        var second = Features((11, 0, "Umerov says the Geneva talks went well"), (12, 2, "Talks in Geneva: the delegations report progress")).ToArray();
+        var numbering = new EventClusterer.Numbering();
+        EventClusterer.Prepare(first, 48, numbering);
+        numbering.Clear();
+
+        var reused = EventClusterer.Prepare(second, 48, numbering);
+        var fresh = EventClusterer.Prepare(second, 48);
+
+        for (var i = 0; i < second.Length; i++)
+        {
+            reused[i].Terms.ShouldBe(fresh[i].Terms);
+            reused[i].Weights.ShouldBe(fresh[i].Weights);
+            reused[i].WordIds.ShouldBe(fresh[i].WordIds);
+            reused[i].NameIds.ShouldBe(fresh[i].NameIds);
+            reused[i].Speaker.ShouldBe(fresh[i].Speaker);
+        }
+    }
+
+    [Fact]
     public void Cluster_PinnedStoriesWithMergesOff_NeverMergeButNewItemsJoinThem()
     {
         var documents = Features(
