@@ -141,6 +141,12 @@ public sealed record EventClusterSettings
     /// so a story that drifted splits and a member that fits another story better moves there. Off: a committed item
     /// leaves its story only when the whole story is merged.</summary>
     public bool SplitStories { get; init; } = true;
+
+    /// <summary>How many committed items a pass reads again at most (<see cref="SplitStories"/>), the smallest stories
+    /// first; a story larger than what is left stays as it is. Each costs its pairs with the whole window, so this bounds
+    /// a pass's second clustering where stories are large (many feeds carrying one headline); the labelled headlines'
+    /// passes read at most 28 again.</summary>
+    public int SplitMaxItems { get; init; } = 50;
 }
 
 /// <summary>

@@ -61,12 +61,27 @@ public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventC
         if (clusterer.Settings.SplitStories)
         {
             // The stories the new items joined (or merged) are read again as wholes: a story judged by the members it had
-            // when each joined can hold two events that only the later reports tell apart.
+            // when each joined can hold two events that only the later reports tell apart. Smallest first, up to
+            // SplitMaxItems committed items in all: each costs a pair with every item of the window.
             var joined = partition.Clusters.Where(c => c.ItemIds.Any(inBatch.Contains))
-                .SelectMany(c => c.ItemIds).Where(current.ContainsKey).Select(id => current[id]).ToHashSet();
-            if (joined.Count > 0)
+                .SelectMany(c => c.ItemIds).Where(current.ContainsKey).GroupBy(id => current[id])
+                .Select(g => (Story: g.Key, Size: g.Count())).OrderBy(g => g.Size).ThenBy(g => g.Story).ToList();
+            var readAgain = new HashSet<long>();
+            var room = clusterer.Settings.SplitMaxItems;
+            foreach (var (story, size) in joined)
             {
-                var stillPinned = current.Where(c => !joined.Contains(c.Value)).ToDictionary(c => c.Key, c => c.Value);
+                if (size > room)
+                {
+                    break;
+                }
+
+                room -= size;
+                readAgain.Add(story);
+            }
+
+            if (readAgain.Count > 0)
+            {
+                var stillPinned = current.Where(c => !readAgain.Contains(c.Value)).ToDictionary(c => c.Key, c => c.Value);
                 partition = clusterer.Cluster(features, stillPinned);
             }
         }

@@ -31,9 +31,10 @@ public sealed class ClusterEvaluationTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void PassReplay_ALaterReportShowsAStoryToHoldTwoEvents_TheItemItMovesLeavesItsStory(bool split)
+    [InlineData(true, 50, true)]
+    [InlineData(false, 50, false)]
+    [InlineData(true, 1, false)] // the story (two committed items) is larger than a pass reads again
+    public void PassReplay_ALaterReportShowsAStoryToHoldTwoEvents_TheItemItMovesLeavesItsStory(bool readAgain, int maxItems, bool split)
     {
         // The first two headlines are one story on their own; the third is close to the second and far from the first.
         var embedder = new PipelineWorkers.VectorEmbedder(new()
@@ -42,7 +43,7 @@ public sealed class ClusterEvaluationTests
             ["captured soldiers"] = [0.6997f, 0.7145f],
             ["detainees home"] = [0.4695f, 0.8829f],
         });
-        var replay = new PassReplay(new StoryWindowClusterer(new EventFeatureExtractor(new TopicProfile { Id = "t", Name = "t" }), new EventClusterer(new EventClusterSettings { SplitStories = split }), embedder));
+        var replay = new PassReplay(new StoryWindowClusterer(new EventFeatureExtractor(new TopicProfile { Id = "t", Name = "t" }), new EventClusterer(new EventClusterSettings { SplitStories = readAgain, SplitMaxItems = maxItems }), embedder));
         var t0 = new DateTimeOffset(2025, 12, 10, 8, 0, 0, TimeSpan.Zero);
         StoryDocument Document(long id, string title, int hours) => new(id, $"k{id}", title, "", "Harbor Wire", t0.AddHours(hours));
 
