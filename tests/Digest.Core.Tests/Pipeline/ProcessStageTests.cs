@@ -271,35 +271,14 @@ public sealed class ProcessStageTests : IAsyncDisposable
     [Fact]
     public async Task Drain_ALaterReportLeavesAnEarlierMemberApart_ItBecomesAStoryOfItsOwnThatIsNoNewsAgain()
     {
-        await workers.Store.MigrateAsync(Ct);
-        var wire = await workers.FeedAsync("Harbor Wire");
-        var post = await workers.FeedAsync("Evening Post");
         // The third headline is close to the first and far from the second: read again, the second stands apart, and
         // no new item comes with it.
-        var embedder = new VectorEmbedder(new()
-        {
-            ["Prisoner exchange"] = [1f, 0f],
-            ["captured soldiers"] = [0.6997f, 0.7145f],
-            ["swap of prisoners"] = [0.9593f, -0.2823f],
-        });
-        var refresh = workers.Refresh();
+        var (first, p1, p2, p3) = await StoryReadAgainAsync("Weekend swap of prisoners confirmed", "swap of prisoners", [0.9593f, -0.2823f]);
 
-        await workers.PollAsync(wire, false, NewItem("p1", "Prisoner exchange planned for the weekend", 0));
-        await workers.Process(embedder: embedder).DrainAsync(Ct);
-        await workers.PollAsync(post, false, NewItem("p2", "Lists of captured soldiers reach the border", 1));
-        await workers.Process(embedder: embedder).DrainAsync(Ct);
-        var first = (await workers.StoryOfAsync("p1")).ShouldNotBeNull();
-        (await workers.StoryOfAsync("p2")).ShouldBe(first);
-        await refresh.RunAsync(Task.CompletedTask, Ct);
-
-        await workers.PollAsync(wire, false, NewItem("p3", "Weekend swap of prisoners confirmed", 2));
-        await workers.Process(embedder: embedder).DrainAsync(Ct);
-        await refresh.RunAsync(Task.CompletedTask, Ct);
-
-        (await workers.StoryOfAsync("p3")).ShouldBe(first);
-        var apart = (await workers.StoryOfAsync("p2")).ShouldNotBeNull();
-        apart.ShouldNotBe(first);
-        var story = (await workers.Store.GetStoryAsync(apart, Ct)).ShouldNotBeNull();
+        p1.ShouldBe(first);
+        p3.ShouldBe(first);
+        p2.ShouldNotBe(first);
+        var story = (await workers.Store.GetStoryAsync(p2, Ct)).ShouldNotBeNull();
         story.Title.ShouldBe("Lists of captured soldiers reach the border");
         story.ItemCount.ShouldBe(1);
         story.FreshAt.ShouldBeNull(); // its one report was news when it first came, not again now
@@ -310,17 +289,34 @@ public sealed class ProcessStageTests : IAsyncDisposable
     [Fact]
     public async Task Drain_ALaterReportShowsAStoryToHoldTwoEvents_ItSplitsAndTheOtherEventBecomesAStoryOfItsOwn()
     {
+        // The third headline is close to the second and far from the first: with it, the story read as a whole is the
+        // second and third's event, and the first stands apart.
+        var (first, p1, p2, p3) = await StoryReadAgainAsync("First detainees home overnight", "detainees home", [0.4695f, 0.8829f]);
+
+        p1.ShouldBe(first);
+        p2.ShouldNotBe(first);
+        p3.ShouldBe(p2);
+        var stories = await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct);
+        stories.Select(s => (s.Id, s.ItemCount)).Order().ShouldBe([(first, 1), (p2, 2)]);
+        stories.Single(s => s.Id == first).Title.ShouldBe("Prisoner exchange planned for the weekend");
+        (await workers.Store.GetBacklogAsync(Ct)).ShouldBe(new PipelineBacklog(0, 0));
+    }
+
+    /// <summary>
+    /// Two reports close enough in meaning to be one story on their own, processed and refreshed; then a third one,
+    /// whose headline holds <paramref name="phrase"/> meaning <paramref name="meaning"/>, processed and refreshed.
+    /// Returns the two reports' story, and the story of each report after the third.
+    /// </summary>
+    private async Task<(long First, long P1, long P2, long P3)> StoryReadAgainAsync(string third, string phrase, float[] meaning)
+    {
         await workers.Store.MigrateAsync(Ct);
         var wire = await workers.FeedAsync("Harbor Wire");
         var post = await workers.FeedAsync("Evening Post");
-        // What the headlines mean: the first two close enough to be one story on their own; the third close to the second
-        // and far from the first. With it, the story read as a whole is the second and third's event, and the first
-        // stands apart.
         var embedder = new VectorEmbedder(new()
         {
             ["Prisoner exchange"] = [1f, 0f],
             ["captured soldiers"] = [0.6997f, 0.7145f],
-            ["detainees home"] = [0.4695f, 0.8829f],
+            [phrase] = meaning,
         });
         var refresh = workers.Refresh();
 
@@ -332,17 +328,9 @@ public sealed class ProcessStageTests : IAsyncDisposable
         (await workers.StoryOfAsync("p2")).ShouldBe(first);
         await refresh.RunAsync(Task.CompletedTask, Ct);
 
-        await workers.PollAsync(wire, false, NewItem("p3", "First detainees home overnight", 2));
+        await workers.PollAsync(wire, false, NewItem("p3", third, 2));
         await workers.Process(embedder: embedder).DrainAsync(Ct);
         await refresh.RunAsync(Task.CompletedTask, Ct);
-
-        (await workers.StoryOfAsync("p1")).ShouldBe(first);
-        var split = (await workers.StoryOfAsync("p2")).ShouldNotBeNull();
-        split.ShouldNotBe(first);
-        (await workers.StoryOfAsync("p3")).ShouldBe(split);
-        var stories = await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct);
-        stories.Select(s => (s.Id, s.ItemCount)).Order().ShouldBe([(first, 1), (split, 2)]);
-        stories.Single(s => s.Id == first).Title.ShouldBe("Prisoner exchange planned for the weekend");
-        (await workers.Store.GetBacklogAsync(Ct)).ShouldBe(new PipelineBacklog(0, 0));
+        return (first, (await workers.StoryOfAsync("p1")).ShouldNotBeNull(), (await workers.StoryOfAsync("p2")).ShouldNotBeNull(), (await workers.StoryOfAsync("p3")).ShouldNotBeNull());
     }
 }
