@@ -47,6 +47,10 @@ public sealed class TelegramTakeoverTests(PostgresCluster cluster)
         long[] before = [601, 602, 603];
         await SayAndWaitForRepliesAsync(telegram, before);
         await Workers.WaitUntilAsync(async () => await StateAsync(connectionString) == "4", "the offset after round 1", Takeover, workers);
+        // A reply Telegram got but the store had not yet recorded as sent is sent again after a kill (issue 10 allows one
+        // such duplicate per kill; the chaos harness counts them). This test is about the updates: round 1's sends are
+        // recorded before the kill.
+        await Workers.WaitUntilAsync(async () => Convert.ToInt64(await Workers.ScalarAsync(connectionString, "SELECT count(*) FROM outbox WHERE sent_at IS NULL"), CultureInfo.InvariantCulture) == 0, "round 1's replies recorded as sent", Takeover, workers);
         var holderPid = await Workers.LeaseHolderPidAsync(connectionString, "telegram");
         var holder = workers.Single(w => w.Id == holderPid);
         var other = workers.Single(w => w != holder);
