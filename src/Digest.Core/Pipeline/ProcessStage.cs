@@ -286,9 +286,7 @@ public sealed partial class ProcessStage(
             var relevantFirst = story.ItemIds.FirstOrDefault(id => fresh.ContainsKey(id) || current.ContainsKey(id));
             var joinsRelevant = story.StoryId is not null || relevantFirst != 0;
             var joining = story.ItemIds.Where(id => fresh.ContainsKey(id) || (joinsRelevant && borderline.ContainsKey(id))).ToList();
-            // Committed items the pass moved here from another story (a split, or a member that fits here better); those
-            // of a story merged into this one move with it.
-            var moving = story.Joined.Where(id => current.TryGetValue(id, out var from) && !story.Absorbed.Contains(from)).ToList();
+            var moving = story.MovedIn(current).ToList();
             if (joining.Count == 0 && moving.Count == 0 && story.Absorbed.Count == 0)
             {
                 continue;

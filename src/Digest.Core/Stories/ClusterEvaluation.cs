@@ -233,26 +233,27 @@ internal sealed class PassReplay(StoryWindowClusterer clusterer)
 
     public void Pass(IReadOnlyList<StoryDocument> batch, CancellationToken cancellationToken)
     {
-        var (reconciliation, _) = clusterer.Pass(batch, Committed.Values, cancellationToken);
+        var (reconciliation, current) = clusterer.Pass(batch, Committed.Values, cancellationToken);
         var inBatch = batch.ToDictionary(d => d.ItemId);
         foreach (var story in reconciliation.Stories)
         {
-            var joining = story.ItemIds.Where(id => inBatch.ContainsKey(id) || Committed.ContainsKey(id) && story.Joined.Contains(id)).ToList();
-            if (joining.Count == 0 && story.Absorbed.Count == 0)
+            var joining = story.ItemIds.Where(inBatch.ContainsKey).ToList();
+            var moving = story.MovedIn(current).ToList();
+            if (joining.Count == 0 && moving.Count == 0 && story.Absorbed.Count == 0)
             {
                 continue;
             }
 
             var storyId = story.StoryId ?? ++next;
-            foreach (var id in joining)
+            foreach (var id in moving)
             {
-                if (!inBatch.ContainsKey(id) && Committed[id].StoryId != storyId && !story.Absorbed.Contains(Committed[id].StoryId))
-                {
-                    MovesOf[id] = MovesOf.GetValueOrDefault(id) + 1;
-                    back += left.Contains((id, storyId)) ? 1 : 0;
-                    left.Add((id, Committed[id].StoryId));
-                }
+                MovesOf[id] = MovesOf.GetValueOrDefault(id) + 1;
+                back += left.Contains((id, storyId)) ? 1 : 0;
+                left.Add((id, current[id]));
+            }
 
+            foreach (var id in joining.Concat(moving))
+            {
                 Committed[id] = (inBatch.TryGetValue(id, out var document) ? document : Committed[id].Document, storyId);
                 if (story.DuplicateOf.ContainsKey(id))
                 {

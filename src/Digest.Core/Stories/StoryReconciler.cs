@@ -9,6 +9,14 @@ public sealed record ReconciledStory(long? StoryId, IReadOnlyList<long> ItemIds,
 {
     /// <summary>Nothing to write: an existing story that kept exactly its members.</summary>
     public bool IsUnchanged => StoryId is not null && Joined.Count == 0 && Absorbed.Count == 0;
+
+    /// <summary>
+    /// The committed items that move here one by one from another story (a split, or a member that fits here better);
+    /// those of a story in <see cref="Absorbed"/> move with their whole story.
+    /// </summary>
+    /// <param name="current">The story each item of the window was in before.</param>
+    public IEnumerable<long> MovedIn(IReadOnlyDictionary<long, long> current) =>
+        Joined.Where(id => current.TryGetValue(id, out var from) && !Absorbed.Contains(from));
 }
 
 /// <summary>What a new partition changes: stories to create or extend, and existing stories that only lost items.</summary>

@@ -248,7 +248,7 @@ internal sealed partial class ArticleNames
             var opens = start == 0 || t[start - 1].Kind is TokenKind.Quote or TokenKind.Colon or TokenKind.Stop;
             var defined = end + 2 < t.Count && t[end].Kind == TokenKind.OpenParen && t[end + 1].IsWord
                 && Initials(string.Join(' ', t.Skip(start).Take(end - start).Select(x => x.Text))) is var initials
-                && (initials == t[end + 1].Text || SpelledAsAWord(initials, t[end + 1].Text, alreadyInitials: true));
+                && (initials == t[end + 1].Text || SpelledAsAWord(initials, t[end + 1].Text));
             var title = NewsLexicon.Titles.Contains(t[start].Text) || NewsLexicon.RoleWords.Contains(t[start].Text) || NewsLexicon.PersonNouns.Contains(t[start].Lower) || NewsLexicon.IsDemonym(t[start].Text);
             // "Home Secretary Tom Field" opening a sentence keeps "Home": the opening word qualifies the title after it.
             var ofTitle = end - start > 1 && NewsLexicon.Titles.Contains(t[start + 1].Text);
@@ -280,7 +280,7 @@ internal sealed partial class ArticleNames
             var t = o.Source.Tokens;
             var paren = o.End < t.Count && t[o.End].Kind == TokenKind.Possessive ? o.End + 1 : o.End; // "the Film Council's (UKFC) plan"
             if (paren + 2 < t.Count && t[paren].Kind == TokenKind.OpenParen && t[paren + 1].IsWord && t[paren + 2].Kind == TokenKind.CloseParen
-                && (Entity.IsAcronym(t[paren + 1].Text) || SpelledAsAWord(o.Name, t[paren + 1].Text)))
+                && (Entity.IsAcronym(t[paren + 1].Text) || SpelledAsAWord(Initials(o.Name), t[paren + 1].Text)))
             {
                 acronyms.TryAdd(t[paren + 1].Text, GetOrAdd(o.Name));
             }
@@ -532,12 +532,12 @@ internal sealed partial class ArticleNames
     }
 
     /// <summary>
-    /// "the Entertainment and Leisure Software Publishers Association (Elspa)": initials written as a word, a capital and
-    /// then lower case, that spell the name before them.
+    /// "the Entertainment and Leisure Software Publishers Association (Elspa)": the <paramref name="initials"/> of the name
+    /// before them written as a word, a capital and then lower case.
     /// </summary>
-    private static bool SpelledAsAWord(string name, string word, bool alreadyInitials = false) =>
+    private static bool SpelledAsAWord(string initials, string word) =>
         word.Length >= 3 && char.IsUpper(word[0]) && word.Skip(1).All(char.IsLower)
-        && string.Equals(alreadyInitials ? name : Initials(name), word, StringComparison.OrdinalIgnoreCase);
+        && string.Equals(initials, word, StringComparison.OrdinalIgnoreCase);
 
     private static string Initials(string name) =>
         string.Concat(name.Split(' ', '-').Where(w => w.Length > 0 && w is not ("of" or "and" or "the" or "for" or "&" or "de")).Select(w => char.ToUpperInvariant(w[0])));
