@@ -23,7 +23,7 @@ public abstract class DapperStore
 
     private protected const string StorySelect =
         """
-        SELECT s.id, s.title, s.url, s.score, s.tags, s.key_lines, s.first_seen, s.last_seen, s.refreshed_version, s.merged_into, s.fresh_at, s.fresh_published,
+        SELECT s.id, s.title, s.url, s.score, s.tags, s.key_lines, s.first_seen, s.last_seen, s.refreshed_version, s.merged_into, s.split_from, s.fresh_at, s.fresh_published,
                (SELECT max(published_at) FROM items WHERE story_id = s.id) AS published,
                (SELECT count(*) FROM items WHERE story_id = s.id) AS item_count
         FROM stories s
@@ -199,6 +199,7 @@ public abstract class DapperStore
         public long? published { get; init; }
         public long item_count { get; init; }
         public long? fresh_at { get; init; }
+        public long? split_from { get; init; }
     }
 
     private protected sealed class SourceRow
@@ -469,12 +470,12 @@ public abstract class DapperStore
         // story they leave is due for a refresh too, and a story the split started was shown wherever its items were.
         // The ids are numbers, written into the statement: one spelling of a list for both dialects.
         var placedIds = string.Join(',', batch.Placements.Select(p => p.ItemId.ToString(CultureInfo.InvariantCulture)));
-        var moved = placedIds.Length == 0 ? [] : (await connection.QueryAsync<(long ItemId, long StoryId)>(Command(
+        var moves = placedIds.Length == 0 ? [] : (await connection.QueryAsync<(long ItemId, long StoryId)>(Command(
             $"SELECT id, story_id FROM items WHERE id IN ({placedIds}) AND story_id IS NOT NULL", null, transaction, cancellationToken)))
             .Join(batch.Placements, m => m.ItemId, p => p.ItemId, (m, p) => (From: m.StoryId, To: p.StoryId))
             .Where(m => m.From != m.To)
-            .Distinct()
             .ToList();
+        var moved = moves.Distinct().ToList();
         var versions = new Dictionary<long, long>();
         foreach (var storyId in batch.Placements.Select(p => p.StoryId).Concat(batch.Merges.Select(m => m.IntoStoryId)).Concat(moved.Select(m => m.From)).Distinct())
         {
@@ -483,6 +484,14 @@ public abstract class DapperStore
         }
 
         var started = batch.NewStories.Select(n => n.StoryId).ToHashSet();
+        // A started story holding items of committed stories was split off: from the story that gave it most of them.
+        foreach (var split in moves.Where(m => started.Contains(m.To)).GroupBy(m => m.To))
+        {
+            var from = split.CountBy(m => m.From).OrderByDescending(c => c.Value).ThenBy(c => c.Key).First().Key;
+            await connection.ExecuteAsync(Command(
+                "UPDATE stories SET split_from = @from WHERE id = @to", new { from, to = split.Key }, transaction, cancellationToken));
+        }
+
         foreach (var (from, to) in moved.Where(m => started.Contains(m.To)))
         {
             await connection.ExecuteAsync(Command(
@@ -705,7 +714,15 @@ public abstract class DapperStore
         // A merged story's id leads to the story it was merged into (merged_into always names a story not merged itself).
         var rows = await connection.QueryAsync<StoryRow>(Command(
             $"{StorySelect} WHERE s.id = coalesce((SELECT merged_into FROM stories WHERE id = @storyId), @storyId)", new { storyId }, null, cancellationToken));
-        return (await WithSourcesAsync(connection, rows.ToList())).FirstOrDefault();
+        if ((await WithSourcesAsync(connection, rows.ToList())).FirstOrDefault() is not { } story)
+        {
+            return null;
+        }
+
+        // The stories split off from it or from a story merged into it, where they are now (one may have been merged since).
+        var splitOff = await connection.QueryAsync<long>(Command(
+            "SELECT DISTINCT coalesce(merged_into, id) AS id FROM stories WHERE split_from = @id OR split_from IN (SELECT id FROM stories WHERE merged_into = @id) ORDER BY 1", new { id = story.Id }, null, cancellationToken));
+        return story with { SplitOff = splitOff.Where(id => id != story.Id).ToList() };
     }
 
     public async Task<IReadOnlyList<ChannelRecord>> GetChannelsAsync(CancellationToken cancellationToken)
@@ -1163,6 +1180,7 @@ public abstract class DapperStore
             (int)r.item_count)
         {
             FreshAt = At(r.fresh_at),
+            SplitFrom = r.split_from,
         }).ToList();
     }
 

@@ -364,6 +364,10 @@ public abstract class StoreContract : IAsyncDisposable
         members.Where(m => m.JoinedVersion > claims.Single(c => c.StoryId == split).RefreshedVersion).Select(m => m.Item.Key).ShouldBe(["c"]);
         // What the channel was shown of the story the items left counts for the new one.
         (await store.GetSentAsync(channel.Id, [split], Ct))[split].Sources.ShouldBe(["Evening Post"]);
+        // Each story names the other: where the new one came from, and what split off from the old one.
+        (await store.GetStoryAsync(split, Ct)).ShouldNotBeNull().SplitFrom.ShouldBe(kept);
+        (await store.GetStoryAsync(kept, Ct)).ShouldNotBeNull().SplitOff.ShouldBe([split]);
+        (await store.GetStoryAsync(kept, Ct))!.SplitFrom.ShouldBeNull();
         // Moved items are stamped with the commit, so every worker's window sees them move.
         (await store.GetClusteredAsync(sequence.Value - 1, T0.AddDays(-1), Ct)).Select(i => (i.Title, i.StoryId)).Order()
             .ShouldBe([("First detainees home overnight", split), ("Lists of captured soldiers reach the border", split)]);

@@ -140,6 +140,34 @@ public sealed class PublicPagesTests(PolledBot polled) : IClassFixture<PolledBot
     }
 
     [Fact]
+    public async Task Story_SplitInTwo_EachPageLinksToTheOther()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        long kept = 0, split = 0;
+        var at = new DateTimeOffset(2025, 12, 22, 12, 0, 0, TimeSpan.Zero);
+        await using var own = await WebBot.StartSeededAsync(async store =>
+        {
+            var feed = await store.UpsertFeedAsync("https://example.org/split.xml", "Split Wire", "example.org", TimeSpan.FromMinutes(15), ct);
+            var items = await store.AddItemsAsync(feed.Id,
+            [
+                new Item("s1", "Ferry service to the islands suspended for the storm", "https://example.org/s1", "", null, at),
+                new Item("s2", "Island council elects a new mayor", "https://example.org/s2", "", null, at.AddMinutes(5)),
+            ], false, at, ct);
+            kept = await StorySeeds.StoryAsync(store, items, at, ct);
+            split = await store.ReserveStoryIdAsync(ct);
+            await store.CommitProcessedAsync(new ProcessedBatch([], [new NewStory(split, "Island council elects a new mayor", "https://example.org/s2", 0.8)], [new StoryPlacement(items[1].Id, split, null)], []), at.AddHours(1), ct);
+        });
+
+        var old = new HtmlParser().ParseDocument(await own.Http.GetStringAsync($"stories/{kept}", ct));
+        var off = new HtmlParser().ParseDocument(await own.Http.GetStringAsync($"stories/{split}", ct));
+
+        old.QuerySelectorAll("tbody tr").Length.ShouldBe(1);
+        old.QuerySelectorAll("p.meta a").Select(a => a.GetAttribute("href")).ShouldContain($"/stories/{split}");
+        off.QuerySelectorAll("p.meta a").Select(a => a.GetAttribute("href")).ShouldContain($"/stories/{kept}");
+        off.QuerySelectorAll("p.meta").Select(p => p.TextContent).ShouldContain(t => t.EndsWith("; 1 report.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CommunityPage_OnlyWhenItsModeratorsOptIn()
     {
         var ct = TestContext.Current.CancellationToken;

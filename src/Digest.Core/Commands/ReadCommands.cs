@@ -135,14 +135,16 @@ public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, I
             return CommandReply.Refuse($"There is no story #{id}.");
         }
 
-        // A story merged into another (two reports that turned out to be one event) leads to it.
+        // A story merged into another (two reports that turned out to be one event) leads to it; a split says where from or to.
         var merged = story.Id != id ? $" (#{id} was merged into it: the same event)" : "";
+        var splitFrom = story.SplitFrom is { } from ? $" (split off from #{from}: a separate event)" : "";
+        var splitOff = story.SplitOff.Count > 0 ? $" ({string.Join(", ", story.SplitOff.Select(s => $"#{s}"))} split off from it: {(story.SplitOff.Count == 1 ? "a separate event" : "separate events")})" : "";
         var items = await itemStore.GetStoryItemsAsync(story.Id, cancellationToken);
         var entries = new List<ReplyEntry> { Replies.Story(story) };
         // An item relevant only because it joined this story (borderline on its own) says so.
         entries.AddRange(items.Select(i => new ReplyEntry(i.Item.Title, i.Item.Url, string.Create(CultureInfo.InvariantCulture,
             $"{i.FeedName} · {i.Item.Published:yyyy-MM-dd HH:mm} UTC{(i.Relevance?.Reasons.Any(r => r.StartsWith("joins story ", StringComparison.Ordinal)) == true ? " · borderline, joined this story" : "")}"), [])));
-        return new CommandReply($"Story #{story.Id}: {story.ItemCount} articles from {story.Sources.Count} outlets{merged}", entries);
+        return new CommandReply($"Story #{story.Id}: {Replies.Count(story.ItemCount, "article")} from {Replies.Count(story.Sources.Count, "outlet")}{merged}{splitFrom}{splitOff}", entries);
     }
 
     public async Task<CommandReply> StatusAsync(CommandRequest request, CancellationToken cancellationToken)

@@ -33,6 +33,9 @@ public static class Replies
         ? new($"Alert: a new story matches “{phrase}”", [Story(story)])
         : new($"Alert: a story matching “{phrase}” was updated — {story.Update.Describe()}", [Story(story)]);
 
+    /// <summary>"1 outlet", "3 outlets": a count with its noun (one that takes an s).</summary>
+    public static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : string.Create(CultureInfo.InvariantCulture, $"{n} {noun}s");
+
     private static string Meta(IReadOnlyList<StorySource> sources, IReadOnlyList<string> tags, long id)
     {
         var meta = string.Join(", ", sources.Select(s => s.Name));

@@ -172,12 +172,10 @@ public sealed partial class Schedules(ICron cron)
 
     /// <summary>"15 minutes", "1 second", "6 hours": a span as people say it.</summary>
     public static string Span(TimeSpan span) =>
-        span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? Plural((int)span.TotalDays, "day")
-        : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? Plural((int)span.TotalHours, "hour")
-        : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? Plural((int)span.TotalMinutes, "minute")
-        : Plural((int)Math.Max(1, Math.Round(span.TotalSeconds)), "second");
-
-    private static string Plural(int n, string unit) => n == 1 ? $"1 {unit}" : string.Create(CultureInfo.InvariantCulture, $"{n} {unit}s");
+        span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? Replies.Count((int)span.TotalDays, "day")
+        : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? Replies.Count((int)span.TotalHours, "hour")
+        : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? Replies.Count((int)span.TotalMinutes, "minute")
+        : Replies.Count((int)Math.Max(1, Math.Round(span.TotalSeconds)), "second");
 
     /// <summary>
     /// A schedule in words: "daily at 08:00", "weekdays at 07:30", "weekly on Monday at 09:00", "every 6 hours", "every
@@ -213,13 +211,13 @@ public sealed partial class Schedules(ICron cron)
         if (EveryHoursPattern().Match(cron) is { Success: true } hours)
         {
             var n = int.Parse(hours.Groups[1].Value, CultureInfo.InvariantCulture);
-            return n == 1 ? "every hour" : $"every {Plural(n, "hour")}";
+            return n == 1 ? "every hour" : $"every {Replies.Count(n, "hour")}";
         }
 
         if (EveryMinutesPattern().Match(cron) is { Success: true } minutes)
         {
             var n = int.Parse(minutes.Groups[1].Value, CultureInfo.InvariantCulture);
-            return n == 1 ? "every minute" : $"every {Plural(n, "minute")}";
+            return n == 1 ? "every minute" : $"every {Replies.Count(n, "minute")}";
         }
 
         return $"on the cron schedule '{cron}'";

@@ -118,6 +118,12 @@ public sealed record StoryRecord(
 {
     /// <summary>When a refresh last brought the story a fresh item (not backlog); null when it only ever had backlog.</summary>
     public DateTimeOffset? FreshAt { get; init; }
+
+    /// <summary>The story this one was split off from: its first items were reported as part of that one.</summary>
+    public long? SplitFrom { get; init; }
+
+    /// <summary>The stories split off from this one (only <see cref="IStoryStore.GetStoryAsync"/> fills it in).</summary>
+    public IReadOnlyList<long> SplitOff { get; init; } = [];
 }
 
 /// <summary>

@@ -161,10 +161,32 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         var answer = await AskAsync($"/story {merged}");
         var feedback = await AskAsync($"/feedback {merged} good");
 
-        answer.Text.ShouldBe($"Story #{kept}: 2 articles from 1 outlets (#{merged} was merged into it: the same event)");
+        answer.Text.ShouldBe($"Story #{kept}: 2 articles from 1 outlet (#{merged} was merged into it: the same event)");
         answer.Entries.Skip(1).Select(e => e.Title).ShouldBe(["Envoys open a round of talks in Geneva", "Geneva round opens with both delegations present"]);
         feedback.Text.ShouldBe("Thanks — noted that “Envoys open a round of talks in Geneva” is on topic. The classifier learns from this when it is retrained.");
         (await store.GetFeedbackAsync(CancellationToken.None)).ShouldHaveSingleItem().StoryId.ShouldBe(kept);
+    }
+
+    [Fact]
+    public async Task Story_SplitInTwo_EachSaysWhereTheOtherIs()
+    {
+        var now = time.GetUtcNow();
+        var feed = await store.UpsertFeedAsync("https://example.org/rss", "Example", "Example", TimeSpan.FromMinutes(15), CancellationToken.None);
+        var items = await store.AddItemsAsync(feed.Id,
+        [
+            new Item("k1", "Ferry service to the islands suspended for the storm", "https://example.org/1", "", null, now),
+            new Item("k2", "Island council elects a new mayor", "https://example.org/2", "", null, now.AddMinutes(5)),
+        ], false, now, CancellationToken.None);
+        var kept = await StorySeeds.StoryAsync(store, items, now, CancellationToken.None);
+        var split = await store.ReserveStoryIdAsync(CancellationToken.None);
+        await store.CommitProcessedAsync(new ProcessedBatch([], [new NewStory(split, "Island council elects a new mayor", "https://example.org/2", 0.8)], [new StoryPlacement(items[1].Id, split, null)], []), now.AddHours(1), CancellationToken.None);
+
+        var old = await AskAsync($"/story {kept}");
+        var off = await AskAsync($"/story #{split}");
+
+        old.Text.ShouldBe($"Story #{kept}: 1 article from 1 outlet (#{split} split off from it: a separate event)");
+        off.Text.ShouldBe($"Story #{split}: 1 article from 1 outlet (split off from #{kept}: a separate event)");
+        off.Entries.Skip(1).Select(e => e.Title).ShouldBe(["Island council elects a new mayor"]);
     }
 
     [Fact]

@@ -282,6 +282,7 @@ public sealed class ProcessStageTests : IAsyncDisposable
         story.Title.ShouldBe("Lists of captured soldiers reach the border");
         story.ItemCount.ShouldBe(1);
         story.FreshAt.ShouldBeNull(); // its one report was news when it first came, not again now
+        story.SplitFrom.ShouldBe(first);
         (await workers.Store.GetStoryAsync(first, Ct)).ShouldNotBeNull().ItemCount.ShouldBe(2);
         (await workers.Store.GetBacklogAsync(Ct)).ShouldBe(new PipelineBacklog(0, 0));
     }
@@ -299,6 +300,7 @@ public sealed class ProcessStageTests : IAsyncDisposable
         var stories = await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct);
         stories.Select(s => (s.Id, s.ItemCount)).Order().ShouldBe([(first, 1), (p2, 2)]);
         stories.Single(s => s.Id == first).Title.ShouldBe("Prisoner exchange planned for the weekend");
+        (await workers.Store.GetStoryAsync(first, Ct)).ShouldNotBeNull().SplitOff.ShouldBe([p2]);
         (await workers.Store.GetBacklogAsync(Ct)).ShouldBe(new PipelineBacklog(0, 0));
     }
 
