@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core;
 
 /// <summary>The <c>Topic</c> section: which profile the classifier uses.</summary>
-public sealed class TopicOptions
+internal sealed class TopicOptions
 {
     public const string SectionName = "Topic";
 
@@ -24,7 +24,7 @@ public sealed class TopicOptions
     public string Profile { get; set; } = "topics/ukraine-peace-talks.json";
 }
 
-public static class DigestCoreSetup
+internal static class DigestCoreSetup
 {
     /// <summary>The pipeline: fetch, parse, normalize, store; process (classify, cluster); refresh (key lines, alerts); compose (delivery: <see cref="Delivery.DeliverySetup"/>).</summary>
     public static IServiceCollection AddDigestCore(this IServiceCollection services, string configDirectory)

@@ -5,7 +5,7 @@ namespace Digest.Core;
 /// fields). A seam so the core stays free of the scheduler's SDK: the host implements it with the scheduler's own
 /// parser, so what a moderator is told is what the scheduler does.
 /// </summary>
-public interface ICron
+internal interface ICron
 {
     /// <summary>Null when <paramref name="expression"/> is a valid cron expression; otherwise what is wrong with it.</summary>
     string? Validate(string expression);

@@ -9,7 +9,7 @@ namespace Digest.Core;
 /// finish; when it fires the work gives back what it holds (an outbox claim, a lease) so a restart or another worker
 /// takes it over at once.
 /// </summary>
-public sealed class ShutdownGrace : IDisposable
+internal sealed class ShutdownGrace : IDisposable
 {
     /// <summary>What in-flight work gets after a stop is asked for; well inside the host's 5 s, so releasing still fits.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Core;
 
-public static class ValidatedOptions
+internal static class ValidatedOptions
 {
     /// <summary>
     /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and validates its data annotations on start,

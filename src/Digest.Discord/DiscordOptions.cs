@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Digest.Discord;
 
 /// <summary>The <c>Discord</c> section. With no <see cref="BotToken"/> the bot does not start (webhook channels still work).</summary>
-public sealed class DiscordOptions
+internal sealed class DiscordOptions
 {
     public const string SectionName = "Discord";
 

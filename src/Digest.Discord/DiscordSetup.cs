@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Digest.Discord;
 
-public static class DiscordSetup
+internal static class DiscordSetup
 {
     /// <summary>
     /// The Discord adapter: REST client, gateway bot, command registration, publisher. The host must also register an

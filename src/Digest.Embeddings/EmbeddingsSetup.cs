@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Digest.Embeddings;
 
-public static class EmbeddingsSetup
+internal static class EmbeddingsSetup
 {
     /// <summary>
     /// Sentence embeddings for story clustering (all-MiniLM-L6-v2, loaded on first use).

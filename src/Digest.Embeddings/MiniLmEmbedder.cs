@@ -22,7 +22,7 @@ namespace Digest.Embeddings;
 /// </summary>
 /// <param name="cacheDirectory">Where the model's graph and weights are kept between runs (default: <see cref="DefaultCacheDirectory"/>).</param>
 /// <param name="releaseFreedMemory">Returns the C heap's free memory to the system (glibc's <c>malloc_trim</c>); null: nothing.</param>
-public sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releaseFreedMemory = null) : ITextEmbedder, IDisposable
+internal sealed class MiniLmEmbedder(string? cacheDirectory = null, Action? releaseFreedMemory = null) : ITextEmbedder, IDisposable
 {
     private readonly string cacheDirectory = cacheDirectory ?? DefaultCacheDirectory();
 

@@ -14,7 +14,7 @@ namespace Digest.Storage;
 /// What the SQLite and PostgreSQL stores share: the row shapes, and every query both dialects spell the same way. Times
 /// are Unix milliseconds in both.
 /// </summary>
-public abstract class DapperStore
+internal abstract class DapperStore
 {
     private protected const string ItemColumns = "i.id, i.feed_id, f.name AS feed_name, i.item_key, i.title, i.url, i.summary, i.author, i.published_at, i.first_seen, i.is_backlog, i.relevant, i.score, i.tags, i.reasons, i.story_id, i.joined_version";
 

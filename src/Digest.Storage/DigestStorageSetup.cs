@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Storage;
 
-public static class DigestStorageSetup
+internal static class DigestStorageSetup
 {
     /// <summary>The store named by <c>Storage:Provider</c>; SQLite in the per-user data directory by default.</summary>
     public static IServiceCollection AddDigestStorage(this IServiceCollection services)

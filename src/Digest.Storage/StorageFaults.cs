@@ -10,10 +10,10 @@ namespace Digest.Storage;
 /// created, a malformed connection string, a server that cannot be reached or refuses the login), said in one line
 /// that names the database and the setting. The CLI prints it and exits with 3.
 /// </summary>
-public sealed class StorageException(string message, Exception? innerException = null) : Exception(message, innerException);
+internal sealed class StorageException(string message, Exception? innerException = null) : Exception(message, innerException);
 
 /// <summary>Turns what SQLite and Npgsql throw into the one line an operator can act on.</summary>
-public static class StorageFaults
+internal static class StorageFaults
 {
     public const string Setting = "Storage:ConnectionString";
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Digest.Storage;
 
 /// <summary>The <c>Storage</c> section: which database, where.</summary>
-public sealed class StorageOptions : IValidatableObject
+internal sealed class StorageOptions : IValidatableObject
 {
     public const string SectionName = "Storage";
 

@@ -5,7 +5,7 @@ using Digest.Core.Commands;
 namespace Digest.Telegram;
 
 /// <summary>The <c>Telegram</c> section. Without a bot token the Telegram side stays off.</summary>
-public sealed class TelegramOptions : IValidatableObject
+internal sealed class TelegramOptions : IValidatableObject
 {
     public const string SectionName = "Telegram";
 

@@ -8,7 +8,7 @@ using Telegram.Bot;
 
 namespace Digest.Telegram;
 
-public static class TelegramSetup
+internal static class TelegramSetup
 {
     public const string HttpClientName = "telegram";
 

@@ -16,7 +16,7 @@ namespace Digest.Telegram;
 /// Telegram:WebhookUrl names) checks X-Telegram-Bot-Api-Secret-Token and keeps each update in the inbox before it answers
 /// 200 (a store failure answers 500, and Telegram sends the update again); the inbox's per-chat loops handle it.
 /// </summary>
-public static class TelegramWebhook
+internal static class TelegramWebhook
 {
     public const string Path = "/telegram/webhook";
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Digest.Web;
 
 /// <summary>The <c>Web</c> section: where the bot's one web host listens, and what it exports.</summary>
-public sealed class WebOptions : IValidatableObject
+internal sealed class WebOptions : IValidatableObject
 {
     public const string SectionName = "Web";
 

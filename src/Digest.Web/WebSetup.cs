@@ -29,7 +29,7 @@ namespace Digest.Web;
 /// endpoint, the Telegram webhook, the public pages and feeds, and the moderators' panel. Kestrel listens on
 /// <c>Web:Urls</c>.
 /// </summary>
-public static partial class WebSetup
+internal static partial class WebSetup
 {
     /// <summary>Kestrel on <c>Web:Urls</c> and the web services. The host must also register the command core and the chat adapters.</summary>
     public static WebApplicationBuilder AddDigestWeb(this WebApplicationBuilder builder)

@@ -10,7 +10,7 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : StoreContract
 {
     private string? connectionString;
 
-    protected override async Task<IDigestStore> CreateStoreAsync(IDigestStore? shareWith = null)
+    private protected override async Task<IDigestStore> CreateStoreAsync(IDigestStore? shareWith = null)
     {
         connectionString = shareWith is null || connectionString is null ? await NewDatabaseAsync("store") : connectionString;
         return new PostgresStore(connectionString);

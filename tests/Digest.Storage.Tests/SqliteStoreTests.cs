@@ -8,7 +8,7 @@ public sealed class SqliteStoreTests : StoreContract
 {
     private readonly string directory = Directory.CreateTempSubdirectory("digest-store-").FullName;
 
-    protected override Task<IDigestStore> CreateStoreAsync(IDigestStore? shareWith = null) =>
+    private protected override Task<IDigestStore> CreateStoreAsync(IDigestStore? shareWith = null) =>
         Task.FromResult<IDigestStore>(new SqliteStore($"Data Source={Path.Combine(directory, "digest.db")}"));
 
     [Fact]

@@ -14,9 +14,9 @@ public abstract class StoreContract : IAsyncDisposable
     private CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A migrated store over an empty database; <paramref name="shareWith"/> opens a second store on the same database (a second worker).</summary>
-    protected abstract Task<IDigestStore> CreateStoreAsync(IDigestStore? shareWith = null);
+    private protected abstract Task<IDigestStore> CreateStoreAsync(IDigestStore? shareWith = null);
 
-    protected async Task<IDigestStore> StoreAsync(IDigestStore? shareWith = null)
+    private protected async Task<IDigestStore> StoreAsync(IDigestStore? shareWith = null)
     {
         var store = await CreateStoreAsync(shareWith);
         stores.Add(store);

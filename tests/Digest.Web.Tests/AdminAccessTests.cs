@@ -10,7 +10,7 @@ namespace Digest.Web.Tests;
 public sealed class ModeratorsBot : IAsyncLifetime
 {
     /// <summary>Null without ../shared: the fake Bot API checks every request against the spec there.</summary>
-    public Moderators? Moderators { get; private set; }
+    internal Moderators? Moderators { get; private set; }
 
     public async ValueTask InitializeAsync()
     {

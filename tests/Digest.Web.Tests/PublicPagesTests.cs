@@ -14,7 +14,7 @@ namespace Digest.Web.Tests;
 /// <summary>One bot for the class: it polls the bundled samples once, and each test reads what it shows.</summary>
 public sealed class PolledBot : IAsyncLifetime
 {
-    public WebBot Bot { get; private set; } = null!;
+    internal WebBot Bot { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {

@@ -4,7 +4,7 @@ namespace Digest.Tests.Shared;
 /// The third-party data under ../shared, read in place (never copied into the repository). Outside the workplace it is
 /// absent, and tests that need it report themselves skipped with that reason.
 /// </summary>
-public static class SharedData
+internal static class SharedData
 {
     private static readonly Lazy<string?> Root = new(Find);
 

@@ -7,7 +7,7 @@ namespace Digest.Tests.Shared;
 /// Stories put into a store the way the stages would make them, for tests that need stories rather than the stages:
 /// the process stage's commit (relevance and membership), then the refresh stage's (title, so digests show it).
 /// </summary>
-public static class StorySeeds
+internal static class StorySeeds
 {
     public static readonly Relevance Relevant = new(true, 0.8, [], []);
 

@@ -1,10 +1,10 @@
 namespace Digest.Core.Classification;
 
 /// <summary>What the classifier reads of an item.</summary>
-public sealed record ClassifierInput(string Title, string? Summary = null, string? Outlet = null);
+internal sealed record ClassifierInput(string Title, string? Summary = null, string? Outlet = null);
 
 /// <summary>The verdict on one item: is it about the story, how sure, which subtopics, and why.</summary>
-public sealed record Relevance(bool Relevant, double Score, IReadOnlyList<string> Tags, IReadOnlyList<string> Reasons)
+internal sealed record Relevance(bool Relevant, double Score, IReadOnlyList<string> Tags, IReadOnlyList<string> Reasons)
 {
     /// <summary>
     /// Not relevant on its own, but close (a score in the profile's band from <c>storyThreshold</c> up to
@@ -16,7 +16,7 @@ public sealed record Relevance(bool Relevant, double Score, IReadOnlyList<string
 }
 
 /// <summary>Decides whether an item is about the tracked story. A variation point: profile rules, a trained model.</summary>
-public interface IRelevanceClassifier
+internal interface IRelevanceClassifier
 {
     Relevance Classify(ClassifierInput input);
 }

@@ -7,7 +7,7 @@ namespace Digest.Core.Classification;
 /// weighed most. A moderator's include/exclude phrases and threshold come from the profile: classify for a community
 /// with <see cref="WithProfile"/>.
 /// </summary>
-public sealed class TopicClassifier : IRelevanceClassifier
+internal sealed class TopicClassifier : IRelevanceClassifier
 {
     private readonly TopicModel model;
     private readonly TopicFeatures features;

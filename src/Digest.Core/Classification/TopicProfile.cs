@@ -9,7 +9,7 @@ namespace Digest.Core.Classification;
 /// event the item reports (a peace process, talks, a meeting, a proposal, the terms of a settlement…, or kinds of news
 /// that are not the talks: violence, money, scandal). A spelling may contain "…" for up to three other words.
 /// </summary>
-public sealed record WeightedTerm(string Name, IReadOnlyList<string> Aliases, double Weight)
+internal sealed record WeightedTerm(string Name, IReadOnlyList<string> Aliases, double Weight)
 {
     public IEnumerable<string> Spellings => Aliases.Count == 0 ? [Name] : Aliases.Prepend(Name).Distinct(StringComparer.OrdinalIgnoreCase);
 
@@ -26,7 +26,7 @@ public sealed record WeightedTerm(string Name, IReadOnlyList<string> Aliases, do
 /// account (India, China): a side's summit with an outsider is not the talks. Who meets whom decides more than which
 /// words an item uses.
 /// </summary>
-public sealed record TopicParty(string Name, string Role)
+internal sealed record TopicParty(string Name, string Role)
 {
     public const string Side = "side";
     public const string Broker = "broker";
@@ -41,7 +41,7 @@ public sealed record TopicParty(string Name, string Role)
 /// every <c>side</c>: an election story is tagged "elections" only when it is about Russia or Ukraine); with
 /// <see cref="NeedsTalks"/> the item must also report talks, a meeting, a proposal or the peace process.
 /// </summary>
-public sealed record TopicTag(string Name, IReadOnlyList<string> Terms)
+internal sealed record TopicTag(string Name, IReadOnlyList<string> Terms)
 {
     /// <summary>The parties one of which the item must name; empty: any side.</summary>
     public IReadOnlyList<string> Context { get; init; } = [];
@@ -50,7 +50,7 @@ public sealed record TopicTag(string Name, IReadOnlyList<string> Terms)
 }
 
 /// <summary>The kinds of event a term can mark; the model learns how much each says about the story.</summary>
-public static class TopicFrames
+internal static class TopicFrames
 {
     /// <summary>The peace process named as such: peace, ceasefire, ending the war.</summary>
     public const string Peace = "peace";
@@ -90,7 +90,7 @@ public static class TopicFrames
 /// the kinds of event it is made of, exclusions (other stories that look alike), venues, subtopic tags, and examples.
 /// Moderators change it through commands.
 /// </summary>
-public sealed record TopicProfile
+internal sealed record TopicProfile
 {
     public required string Id { get; init; }
     public required string Name { get; init; }

@@ -1,10 +1,10 @@
 namespace Digest.Core.Commands;
 
 /// <summary>A command as /help and the platforms' command menus list it.</summary>
-public sealed record CommandInfo(string Name, string Usage, string Description, CallerRights Access);
+internal sealed record CommandInfo(string Name, string Usage, string Description, CallerRights Access);
 
 /// <summary>Every command the bot understands, in the order /help shows them.</summary>
-public static class CommandCatalog
+internal static class CommandCatalog
 {
     public static readonly IReadOnlyList<CommandInfo> All =
     [

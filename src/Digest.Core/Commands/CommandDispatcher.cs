@@ -6,7 +6,7 @@ namespace Digest.Core.Commands;
 /// The one place commands are handled, for every platform: checks the caller's rights, runs the command, and turns an
 /// unexpected failure into a reply (logged) so one bad command never stops the adapter.
 /// </summary>
-public sealed partial class CommandDispatcher(
+internal sealed partial class CommandDispatcher(
     ReadCommands read,
     FeedCommands feeds,
     CommunityCommands community,

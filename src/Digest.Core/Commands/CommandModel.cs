@@ -3,17 +3,17 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>What the caller may do in this chat. Private chats are their own moderators.</summary>
-public enum CallerRights
+internal enum CallerRights
 {
     Member,
     Moderator,
 }
 
 /// <summary>Who asked: the platform's user id, a display name, and the address of a private channel to them (for /subscribe and alerts).</summary>
-public sealed record CommandCaller(string UserId, string DisplayName, string PrivateAddress);
+internal sealed record CommandCaller(string UserId, string DisplayName, string PrivateAddress);
 
 /// <summary>The schedule and time zone (IANA id) of channels a command creates, as the adapter configures them.</summary>
-public sealed record ChannelDefaults(string Schedule, string TimeZone);
+internal sealed record ChannelDefaults(string Schedule, string TimeZone);
 
 /// <summary>
 /// One command, platform-neutral: parsed by an adapter from a Telegram message or a Discord interaction, handled once by
@@ -22,7 +22,7 @@ public sealed record ChannelDefaults(string Schedule, string TimeZone);
 /// <see cref="Page"/> is 0 except when a pager button asks for another page; <see cref="Attachment"/> is the text of a
 /// file sent with the command (an OPML file for <c>/feeds import</c>).
 /// </summary>
-public sealed record CommandRequest(
+internal sealed record CommandRequest(
     string Name,
     string Arguments,
     CommandCaller Caller,
@@ -34,23 +34,23 @@ public sealed record CommandRequest(
     string? Attachment = null);
 
 /// <summary>One block of a reply — a story, a search hit, a feed — kept whole when an adapter splits a long reply.</summary>
-public sealed record ReplyEntry(string Title, string? Url, string? Meta, IReadOnlyList<string> Lines);
+internal sealed record ReplyEntry(string Title, string? Url, string? Meta, IReadOnlyList<string> Lines);
 
 /// <summary>Paging for a reply: the adapter shows previous/next buttons that re-run <see cref="Command"/> with <see cref="Argument"/> at another page.</summary>
-public sealed record ReplyPager(string Command, string Argument, int Page, bool HasNext)
+internal sealed record ReplyPager(string Command, string Argument, int Page, bool HasNext)
 {
     public bool HasPrevious => Page > 0;
 }
 
 /// <summary>A file to send with the reply (the OPML export).</summary>
-public sealed record ReplyFile(string FileName, string MediaType, string Content);
+internal sealed record ReplyFile(string FileName, string MediaType, string Content);
 
 /// <summary>
 /// The one reply model every adapter renders: plain text (adapters escape it), then entries, optional paging and a file.
 /// <see cref="Refused"/> marks bad input or a command the caller may not use: nothing was changed; <see cref="Private"/>
 /// a reply for the caller's eyes only.
 /// </summary>
-public sealed record CommandReply(string Text, IReadOnlyList<ReplyEntry> Entries, ReplyPager? Pager = null, ReplyFile? File = null, bool Refused = false)
+internal sealed record CommandReply(string Text, IReadOnlyList<ReplyEntry> Entries, ReplyPager? Pager = null, ReplyFile? File = null, bool Refused = false)
 {
     /// <summary>
     /// Only for the member who asked (their alerts, their subscription): adapters answer privately — Telegram in a direct

@@ -3,10 +3,10 @@ using System.Text;
 namespace Digest.Core.Commands;
 
 /// <summary>A command's name and the text after it, as typed.</summary>
-public sealed record ParsedCommand(string Name, string Arguments);
+internal sealed record ParsedCommand(string Name, string Arguments);
 
 /// <summary>Reads <c>/name[@bot] arguments</c> and splits arguments into words, keeping "quoted phrases" together.</summary>
-public static class CommandParser
+internal static class CommandParser
 {
     /// <summary>The command in a message, or null when the message is not a command (or is addressed to another bot).</summary>
     public static ParsedCommand? Parse(string? text, string? botUsername)

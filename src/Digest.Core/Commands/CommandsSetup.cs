@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Digest.Core.Commands;
 
-public static class CommandsSetup
+internal static class CommandsSetup
 {
     /// <summary>
     /// The platform-neutral command core, for the long-running bot. The host provides

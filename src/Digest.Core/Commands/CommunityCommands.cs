@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Commands;
 
 /// <summary>/topic, /schedule and /feedback: how a community tunes what it gets and when.</summary>
-public sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, IOptions<DigestOptions> options, TimeProvider time)
+internal sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, IOptions<DigestOptions> options, TimeProvider time)
 {
     public const int PhraseMaxLength = 100;
     public const int PhrasesMax = 50;

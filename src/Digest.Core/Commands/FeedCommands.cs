@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Commands;
 
 /// <summary>/feeds add|remove|mute|unmute|list|import|export: a community's own feeds, next to the configured ones every community has.</summary>
-public sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communityStore, FeedFetcher fetcher, FeedPoller poller, IDigestScheduling scheduling, IOptions<FeedsOptions> options, TimeProvider time)
+internal sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communityStore, FeedFetcher fetcher, FeedPoller poller, IDigestScheduling scheduling, IOptions<FeedsOptions> options, TimeProvider time)
 {
     /// <summary>The most feeds one /feeds import adds.</summary>
     public const int ImportMax = 50;

@@ -3,7 +3,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>The host's scheduler, as commands change it: a feed added or removed, a channel's schedule set.</summary>
-public interface IDigestScheduling
+internal interface IDigestScheduling
 {
     Task ScheduleFeedAsync(FeedRecord feed, CancellationToken cancellationToken);
 

@@ -3,14 +3,14 @@ using System.Globalization;
 namespace Digest.Core.Commands;
 
 /// <summary>A pager button's request: run <see cref="Command"/> with <see cref="Argument"/> at <see cref="Page"/>.</summary>
-public sealed record PageRequest(string Command, string Argument, int Page);
+internal sealed record PageRequest(string Command, string Argument, int Page);
 
 /// <summary>
 /// Pager buttons' data within a platform's limit (<paramref name="fits"/>): <c>{plain}|latest|2|5</c>. A long argument (a
 /// long search) is kept in memory under a short key instead (<c>{keyed}|search|2|17</c>); after a restart such a button
 /// finds nothing and the adapter says the list expired.
 /// </summary>
-public sealed class PagerTokens(Func<string, bool> fits, string plain, string keyed)
+internal sealed class PagerTokens(Func<string, bool> fits, string plain, string keyed)
 {
     private const int Remembered = 1000;
 

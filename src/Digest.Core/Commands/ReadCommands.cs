@@ -6,7 +6,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>What everyone may ask: /help, /latest, /digest, /search, /story, /status.</summary>
-public sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, DigestComposer composer, CommunityScopes scopes, Schedules schedules, TimeProvider time)
+internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, DigestComposer composer, CommunityScopes scopes, Schedules schedules, TimeProvider time)
 {
     public const int LatestDefault = 5;
     public const int LatestMax = 20;

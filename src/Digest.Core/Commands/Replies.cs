@@ -5,7 +5,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>Stories, digests and hits as reply entries, shared by the commands and the publishers.</summary>
-public static class Replies
+internal static class Replies
 {
     /// <summary>A story: title, link, outlets and tags, key lines; an updated one is marked, with what is new first.</summary>
     public static ReplyEntry Story(DigestStory story) => new(

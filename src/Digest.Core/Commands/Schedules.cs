@@ -4,10 +4,10 @@ using System.Text.RegularExpressions;
 namespace Digest.Core.Commands;
 
 /// <summary>A digest schedule: a Quartz cron expression read in an IANA time zone, or <see cref="Off"/>.</summary>
-public sealed record ScheduleSpec(string Cron, string TimeZone);
+internal sealed record ScheduleSpec(string Cron, string TimeZone);
 
 /// <summary>Reads <c>/schedule</c> arguments and tells when a schedule fires next; the cron dialect is the host's (<see cref="ICron"/>).</summary>
-public sealed partial class Schedules(ICron cron)
+internal sealed partial class Schedules(ICron cron)
 {
     /// <summary>The schedule of a channel that gets no digests (a private chat with alerts only, or <c>/schedule off</c>).</summary>
     public const string Off = "off";

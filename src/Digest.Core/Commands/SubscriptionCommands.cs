@@ -4,7 +4,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Commands;
 
 /// <summary>/subscribe, /unsubscribe and /alerts: a member's private digest and alerts for the community they asked in.</summary>
-public sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, TimeProvider time)
+internal sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, TimeProvider time)
 {
     public const int AlertsMax = 20;
 

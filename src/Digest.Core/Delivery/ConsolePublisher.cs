@@ -4,7 +4,7 @@ using Digest.Core.Storage;
 namespace Digest.Core.Delivery;
 
 /// <summary>The console channel: digests written to standard output, in the configured format.</summary>
-public sealed class ConsolePublisher(ConsoleOutput output) : IChannelPublisher
+internal sealed class ConsolePublisher(ConsoleOutput output) : IChannelPublisher
 {
     public const string PlatformName = "console";
 
@@ -26,7 +26,7 @@ public sealed class ConsolePublisher(ConsoleOutput output) : IChannelPublisher
 }
 
 /// <summary>Where the console channel writes, and in which format (text, markdown, json).</summary>
-public sealed class ConsoleOutput(TextWriter writer, string format)
+internal sealed class ConsoleOutput(TextWriter writer, string format)
 {
     public TextWriter Writer { get; } = writer;
 

@@ -15,7 +15,7 @@ namespace Digest.Core.Delivery;
 /// workers' messages, claims left by a worker that died). On stop, what was queued goes on being sent until
 /// <see cref="ShutdownGrace.Abandoned"/> (3 s later); then sends in flight are cancelled and their messages given back.
 /// </summary>
-public sealed partial class DeliveryDispatcher : BackgroundService
+internal sealed partial class DeliveryDispatcher : BackgroundService
 {
     private readonly DigestDelivery delivery;
     private readonly IDeliveryStore deliveryStore;

@@ -6,7 +6,7 @@ namespace Digest.Core.Delivery;
 /// The <c>Delivery</c> section: how the outbox retries a message that failed, when it gives up on one, how many channels
 /// send at once, and how often every worker sweeps for due messages (a stop's grace is <see cref="Digest.Core.ShutdownGrace"/>'s).
 /// </summary>
-public sealed class DeliveryOptions : IValidatableObject
+internal sealed class DeliveryOptions : IValidatableObject
 {
     public const string SectionName = "Delivery";
 

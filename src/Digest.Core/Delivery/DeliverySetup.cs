@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Digest.Core.Delivery;
 
-public static class DeliverySetup
+internal static class DeliverySetup
 {
     /// <summary>
     /// The outbox's sending side for the long-running bot: digests queued per channel, the console publisher, and the

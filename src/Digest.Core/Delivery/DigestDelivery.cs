@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Delivery;
 
 /// <summary>What one turn of a channel's loop did: sent (or set aside) a message, so the next may follow; or stopped, to try again at <see cref="RetryAt"/> when a send failed.</summary>
-public sealed record DeliveryTurn(bool Sent, bool MoreMayFollow, DateTimeOffset? RetryAt = null)
+internal sealed record DeliveryTurn(bool Sent, bool MoreMayFollow, DateTimeOffset? RetryAt = null)
 {
     public static readonly DeliveryTurn Idle = new(false, false);
 }
@@ -19,7 +19,7 @@ public sealed record DeliveryTurn(bool Sent, bool MoreMayFollow, DateTimeOffset?
 /// sends what was not acknowledged and nothing that was. A send that fails is retried (after the platform's retry_after,
 /// else an exponential backoff) until <see cref="DeliveryOptions.MaxAttempts"/>, then set aside so its channel goes on.
 /// </summary>
-public sealed partial class DigestDelivery(
+internal sealed partial class DigestDelivery(
     IDeliveryStore deliveryStore,
     DigestComposer composer,
     CommunityScopes scopes,

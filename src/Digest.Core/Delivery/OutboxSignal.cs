@@ -7,7 +7,7 @@ namespace Digest.Core.Delivery;
 /// rather than at the next sweep. Whoever enqueues calls <see cref="Wake"/> after the message is committed; a wake that
 /// is never given (another worker enqueued it) is made up by the sweep.
 /// </summary>
-public sealed class OutboxSignal
+internal sealed class OutboxSignal
 {
     private readonly Channel<long> woken = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
 

@@ -10,7 +10,7 @@ namespace Digest.Core.Delivery;
 /// says whether more is ready; the key then queues again behind the keys waiting for a slot, so a long backlog in one
 /// chat never holds the others up.
 /// </summary>
-public sealed partial class PerKeyLoops<TKey>(int concurrency, Func<TKey, CancellationToken, Task<bool>> turn, ILogger logger)
+internal sealed partial class PerKeyLoops<TKey>(int concurrency, Func<TKey, CancellationToken, Task<bool>> turn, ILogger logger)
     where TKey : notnull
 {
     private readonly Lock gate = new();

@@ -4,7 +4,7 @@ namespace Digest.Core.Delivery;
 /// One call to a chat platform under its own timeout. A timeout is the platform's failure, never a shutdown: it comes out
 /// as a <see cref="TimeoutException"/>, so only a cancelled <c>cancellationToken</c> surfaces as a cancellation.
 /// </summary>
-public static class PlatformCall
+internal static class PlatformCall
 {
     public static async Task<T> WithTimeoutAsync<T>(Func<CancellationToken, Task<T>> call, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -9,13 +9,13 @@ namespace Digest.Core.Delivery;
 /// retry_after) or a backoff, unless <see cref="Permanent"/> (the channel is gone: blocked, removed, webhook deleted — the
 /// channel pauses) or <see cref="Rejected"/> (this message will never be accepted — it is set aside at once).
 /// </summary>
-public sealed record PublishResult(bool Delivered, string? Error = null, bool Permanent = false, TimeSpan? RetryAfter = null, bool Rejected = false)
+internal sealed record PublishResult(bool Delivered, string? Error = null, bool Permanent = false, TimeSpan? RetryAfter = null, bool Rejected = false)
 {
     public static readonly PublishResult Ok = new(true);
 }
 
 /// <summary>Sends outbox messages to one platform. An I/O seam: console, Telegram, Discord.</summary>
-public interface IChannelPublisher
+internal interface IChannelPublisher
 {
     string Platform { get; }
 
@@ -31,7 +31,7 @@ public interface IChannelPublisher
 /// parts the platform has acknowledged so far; <see cref="PartSentAsync"/> records one more. <see cref="TriedSince"/> says
 /// whether an earlier attempt may have delivered the next part without us hearing it.
 /// </summary>
-public sealed class OutboundMessage(long id, OutboxPayload payload, int partsSent = 0, Func<int, Task>? partsAcknowledged = null, DateTimeOffset? triedSince = null)
+internal sealed class OutboundMessage(long id, OutboxPayload payload, int partsSent = 0, Func<int, Task>? partsAcknowledged = null, DateTimeOffset? triedSince = null)
 {
     public long Id { get; } = id;
 
@@ -64,7 +64,7 @@ public sealed class OutboundMessage(long id, OutboxPayload payload, int partsSen
 /// carries a <see cref="FallbackPayload"/> for <see cref="FallbackChannel"/> (the chat it was asked in), queued there
 /// instead when the member can't be written to.
 /// </summary>
-public sealed record OutboxPayload(string Kind, DigestModel? Digest, string? Text, JsonElement? Reply = null, string? EditOf = null, long? FallbackChannel = null, string? FallbackPayload = null)
+internal sealed record OutboxPayload(string Kind, DigestModel? Digest, string? Text, JsonElement? Reply = null, string? EditOf = null, long? FallbackChannel = null, string? FallbackPayload = null)
 {
     public const string DigestKind = "digest";
     public const string TextKind = "text";

@@ -7,13 +7,13 @@ namespace Digest.Core.Digests;
 /// What a community sees: the stories with an item from one of its feeds (configured feeds belong to every community),
 /// passed through its topic settings. The console and other community-less channels see everything.
 /// </summary>
-public sealed record CommunityScope(IReadOnlyCollection<long>? FeedIds, TopicSettings Topic, double DefaultThreshold = 0)
+internal sealed record CommunityScope(IReadOnlyCollection<long>? FeedIds, TopicSettings Topic, double DefaultThreshold = 0)
 {
     public bool Admits(StoryRecord story) => TopicFilter.Admits(Topic, [story.Title, .. story.KeyLines.Select(k => k.Text)], story.Score, DefaultThreshold);
 }
 
 /// <summary>A community's topic settings on top of the stored relevance.</summary>
-public static class TopicFilter
+internal static class TopicFilter
 {
     /// <summary>An exclude phrase in any text drops the story; an include phrase keeps it; otherwise its score must reach the threshold.</summary>
     /// <param name="defaultThreshold">The topic profile's own threshold, for communities that set none: a story a moderator's
@@ -37,7 +37,7 @@ public static class TopicFilter
 }
 
 /// <summary>Reads a community's scope from the store.</summary>
-public sealed class CommunityScopes(ICommunityStore communityStore, TopicProfile profile)
+internal sealed class CommunityScopes(ICommunityStore communityStore, TopicProfile profile)
 {
     /// <summary>A community's feeds (those it muted left out) and topic settings; with no community (the console), every feed.</summary>
     public async Task<CommunityScope> ForAsync(string? communityId, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Digests;
 
 /// <summary>Builds digests from stored stories, ranked by relevance, recency and how many outlets carry them.</summary>
-public sealed class DigestComposer(IStoryStore storyStore, IDeliveryStore deliveryStore, IOptions<DigestOptions> options, TimeProvider time)
+internal sealed class DigestComposer(IStoryStore storyStore, IDeliveryStore deliveryStore, IOptions<DigestOptions> options, TimeProvider time)
 {
     /// <summary>
     /// A refresh commits a moment after its time is taken, so a channel's window reaches back this far; the record of what

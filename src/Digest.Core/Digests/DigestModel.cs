@@ -4,7 +4,7 @@ using Digest.Core.Summarization;
 namespace Digest.Core.Digests;
 
 /// <summary>What is new in a story a channel was shown before: the outlets and key lines it had not shown.</summary>
-public sealed record StoryUpdate(IReadOnlyList<StorySource> NewSources, IReadOnlyList<KeyLine> NewLines)
+internal sealed record StoryUpdate(IReadOnlyList<StorySource> NewSources, IReadOnlyList<KeyLine> NewLines)
 {
     /// <summary>"new source: Harbor Times; new: “deal reached in Vienna”" — what changed, in one line.</summary>
     public string Describe()
@@ -28,7 +28,7 @@ public sealed record StoryUpdate(IReadOnlyList<StorySource> NewSources, IReadOnl
 }
 
 /// <summary>One story as a digest shows it; <see cref="Update"/> when the channel was shown it before and it has news.</summary>
-public sealed record DigestStory(
+internal sealed record DigestStory(
     long Id,
     string Title,
     string Url,
@@ -45,10 +45,10 @@ public sealed record DigestStory(
 }
 
 /// <summary>A digest: the ranked stories of a window. Platform-neutral; each channel renders it its own way.</summary>
-public sealed record DigestModel(DateTimeOffset GeneratedAt, IReadOnlyList<DigestStory> Stories, DateTimeOffset? Since)
+internal sealed record DigestModel(DateTimeOffset GeneratedAt, IReadOnlyList<DigestStory> Stories, DateTimeOffset? Since)
 {
     public bool IsEmpty => Stories.Count == 0;
 }
 
 /// <summary>A channel's next digest, and every story it covers: those it shows and those it passes over (they come back only with a fresh item).</summary>
-public sealed record ChannelDigest(DigestModel Digest, IReadOnlyList<DigestEntry> Covered);
+internal sealed record ChannelDigest(DigestModel Digest, IReadOnlyList<DigestEntry> Covered);

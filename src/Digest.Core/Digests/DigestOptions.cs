@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Digest.Core.Digests;
 
 /// <summary>The <c>Digest</c> section: what a digest holds and when the console gets one.</summary>
-public sealed class DigestOptions : IValidatableObject
+internal sealed class DigestOptions : IValidatableObject
 {
     public const string SectionName = "Digest";
 

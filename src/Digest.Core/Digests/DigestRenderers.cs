@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace Digest.Core.Digests;
 
 /// <summary>Plain text for the console and logs.</summary>
-public static class TextDigestRenderer
+internal static class TextDigestRenderer
 {
     public static string Render(DigestModel digest)
     {
@@ -61,7 +61,7 @@ public static class TextDigestRenderer
 }
 
 /// <summary>CommonMark, for places that render Markdown.</summary>
-public static class MarkdownDigestRenderer
+internal static class MarkdownDigestRenderer
 {
     public static string Render(DigestModel digest)
     {
@@ -145,7 +145,7 @@ public static class MarkdownDigestRenderer
 }
 
 /// <summary>The JSON shape scripts read: <c>{"generatedAt", "stories": [{"id", "title", "url", "sources", "keyLines", "score", "tags"}]}</c>.</summary>
-public static class JsonDigestRenderer
+internal static class JsonDigestRenderer
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

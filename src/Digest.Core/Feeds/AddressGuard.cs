@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Digest.Core.Feeds;
 
 /// <summary>Thrown when a feed host resolves to an address the bot must not reach.</summary>
-public sealed class BlockedAddressException(string host, IPAddress address, string why)
+internal sealed class BlockedAddressException(string host, IPAddress address, string why)
     : Exception($"{host} resolves to {address} ({why}); feeds may not reach it")
 {
     public string Host { get; } = host;
@@ -16,7 +16,7 @@ public sealed class BlockedAddressException(string host, IPAddress address, stri
 /// 169.254.169.254), carrier-grade NAT, multicast and the unspecified address. Checked on the resolved address at
 /// connect time, so a DNS name or a redirect can't smuggle a request past it.
 /// </summary>
-public static class AddressGuard
+internal static class AddressGuard
 {
     public static string? WhyBlocked(IPAddress address)
     {

@@ -1,7 +1,7 @@
 namespace Digest.Core.Feeds;
 
 /// <summary>Where the config folder is; relative paths in configuration resolve against it.</summary>
-public sealed class ConfigPaths(string configDirectory)
+internal sealed class ConfigPaths(string configDirectory)
 {
     public string ConfigDirectory { get; } = Path.GetFullPath(configDirectory);
 

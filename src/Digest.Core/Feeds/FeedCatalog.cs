@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Feeds;
 
 /// <summary>The feeds the operator configured (the <c>Feeds</c> section and its OPML file), kept in step with the store.</summary>
-public sealed class FeedCatalog(IFeedStore feedStore, IOptions<FeedsOptions> options, ConfigPaths paths)
+internal sealed class FeedCatalog(IFeedStore feedStore, IOptions<FeedsOptions> options, ConfigPaths paths)
 {
     /// <summary>Stores the configured feeds (or <paramref name="overrides"/> instead) and returns them as stored.</summary>
     public async Task<IReadOnlyList<FeedRecord>> SyncAsync(IReadOnlyList<string>? overrides, CancellationToken cancellationToken)

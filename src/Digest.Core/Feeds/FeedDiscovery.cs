@@ -4,7 +4,7 @@ using AngleSharp.Html.Parser;
 namespace Digest.Core.Feeds;
 
 /// <summary>Finds the feed behind a web page: <c>&lt;link rel="alternate" type="application/rss+xml|atom+xml|feed+json"&gt;</c>.</summary>
-public static class FeedDiscovery
+internal static class FeedDiscovery
 {
     private static readonly System.Buffers.SearchValues<char> NameEnd = System.Buffers.SearchValues.Create(" \t\r\n/>");
 

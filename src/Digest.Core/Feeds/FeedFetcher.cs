@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Core.Feeds;
 
-public enum FetchStatus
+internal enum FetchStatus
 {
     Ok,
     NotModified,
@@ -14,10 +14,10 @@ public enum FetchStatus
 }
 
 /// <summary>A conditional request for a feed or page.</summary>
-public sealed record FetchRequest(string Location, string? ETag = null, string? LastModified = null);
+internal sealed record FetchRequest(string Location, string? ETag = null, string? LastModified = null);
 
 /// <summary>What came back: the body (decompressed, within the cap), the validators to send next time, or a reason.</summary>
-public sealed record FetchResult(
+internal sealed record FetchResult(
     FetchStatus Status,
     byte[]? Body,
     string? MediaType,
@@ -36,7 +36,7 @@ public sealed record FetchResult(
 /// (<see cref="FetchGates"/>), and the address guard. Local files (<c>file:</c> URIs and paths) are read under the same cap.
 /// A typed client: transient, so it keeps no state of its own.
 /// </summary>
-public sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOptions<FeedsOptions> options, ConfigPaths paths, ILogger<FeedFetcher> logger)
+internal sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOptions<FeedsOptions> options, ConfigPaths paths, ILogger<FeedFetcher> logger)
 {
     private readonly FeedsOptions options = options.Value;
 

@@ -3,7 +3,7 @@ using Digest.Core.Items;
 namespace Digest.Core.Feeds;
 
 /// <summary>What reading a feed gave: its items, the validators for the next conditional request, or the reason it failed.</summary>
-public sealed record IngestResult(FetchStatus Status, string? Title, IReadOnlyList<Item> Items, string? ETag, string? LastModified, string? Error)
+internal sealed record IngestResult(FetchStatus Status, string? Title, IReadOnlyList<Item> Items, string? ETag, string? LastModified, string? Error)
 {
     /// <summary>The feed a web page pointed to, when the address given was a page (null when it was the feed itself).</summary>
     public string? DiscoveredFeedUrl { get; init; }
@@ -13,7 +13,7 @@ public sealed record IngestResult(FetchStatus Status, string? Title, IReadOnlyLi
 internal sealed record FeedDocument(FetchResult Fetched, string Location, string? DiscoveredFrom);
 
 /// <summary>The first three stages for one feed: fetch (conditional), parse, normalize. Never throws for a bad feed.</summary>
-public static class FeedIngest
+internal static class FeedIngest
 {
     public static async Task<IngestResult> ReadAsync(FeedFetcher fetcher, FetchRequest request, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace Digest.Core.Feeds;
 /// </summary>
 /// <param name="MaxDepth">Elements nested deeper than this refuse the document (real feeds nest fewer than 20).</param>
 /// <param name="TimeBudget">Parsing one document longer than this refuses it.</param>
-public sealed record FeedParseLimits(int MaxDepth, TimeSpan TimeBudget)
+internal sealed record FeedParseLimits(int MaxDepth, TimeSpan TimeBudget)
 {
     public static readonly FeedParseLimits Default = new(256, TimeSpan.FromSeconds(5));
 

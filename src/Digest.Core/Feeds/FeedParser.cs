@@ -6,7 +6,7 @@ using Digest.Core.Items;
 namespace Digest.Core.Feeds;
 
 /// <summary>A parsed feed, or the reason it could not be parsed.</summary>
-public sealed record ParsedFeed(string? Title, IReadOnlyList<FeedItem> Items, string? Error)
+internal sealed record ParsedFeed(string? Title, IReadOnlyList<FeedItem> Items, string? Error)
 {
     /// <summary>"RSS 2.0", "RSS 1.0", "RSS 0.91", "Atom 1.0", "Atom 0.3", "JSON Feed 1.1"…</summary>
     public string? Format { get; init; }
@@ -32,7 +32,7 @@ public sealed record ParsedFeed(string? Title, IReadOnlyList<FeedItem> Items, st
 /// within <see cref="FeedParseLimits"/>. A document that is not well-formed is read again with its bare <c>&amp;</c>
 /// and <c>&lt;</c> escaped, and what it held before the point where it broke is kept. Never throws for a bad document.
 /// </summary>
-public static partial class FeedParser
+internal static partial class FeedParser
 {
     public const int MaxCharacters = 20_000_000;
 

@@ -7,14 +7,14 @@ using Digest.Core.Items;
 namespace Digest.Core.Feeds;
 
 /// <summary>One entry as a moderator previews it: its title as Digest shows it, its link, its date (null when it has none).</summary>
-public sealed record PreviewItem(string Title, string? Url, DateTimeOffset? Published);
+internal sealed record PreviewItem(string Title, string? Url, DateTimeOffset? Published);
 
 /// <summary>
 /// What a moderator needs to judge a feed before following it — the same for <c>digest feeds check</c> and
 /// <c>/feeds add</c>: its title, format, encoding, entries and what was odd about it. It holds the addresses as they
 /// are (the feed's is what gets stored); every rendering shows them redacted.
 /// </summary>
-public sealed record FeedPreview(
+internal sealed record FeedPreview(
     string FeedUrl,
     string? DiscoveredFrom,
     string? Title,

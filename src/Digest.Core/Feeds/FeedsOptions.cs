@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Digest.Core.Feeds;
 
 /// <summary>The <c>Feeds</c> section: which feeds to poll and how politely.</summary>
-public sealed class FeedsOptions : IValidatableObject
+internal sealed class FeedsOptions : IValidatableObject
 {
     public const string SectionName = "Feeds";
 
@@ -72,7 +72,7 @@ public sealed class FeedsOptions : IValidatableObject
     }
 }
 
-public sealed class FeedSourceOptions
+internal sealed class FeedSourceOptions
 {
     [Required(AllowEmptyStrings = false)]
     public string Url { get; set; } = "";

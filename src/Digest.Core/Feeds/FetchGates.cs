@@ -10,7 +10,7 @@ namespace Digest.Core.Feeds;
 /// loopback hosts (<c>localhost</c>, 127.0.0.0/8, ::1: a feed bridge on this machine, the load harness's farm; reachable
 /// only with <c>Feeds:AllowPrivateAddresses</c>) are held by the global limit alone.
 /// </summary>
-public sealed class FetchGates(IOptions<FeedsOptions> options)
+internal sealed class FetchGates(IOptions<FeedsOptions> options)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim global = new(options.Value.GlobalConcurrency, options.Value.GlobalConcurrency);

@@ -6,10 +6,10 @@ using System.Xml.Linq;
 namespace Digest.Core.Feeds;
 
 /// <summary>One feed in an OPML file.</summary>
-public sealed record OpmlFeed(string Url, string Name);
+internal sealed record OpmlFeed(string Url, string Name);
 
 /// <summary>Reads and writes OPML 2.0 subscription lists (DTDs refused, like feeds).</summary>
-public static class Opml
+internal static class Opml
 {
     public static IReadOnlyList<OpmlFeed> Parse(string text)
     {

@@ -6,7 +6,7 @@ namespace Digest.Core.Feeds;
 /// Credentials in a URL (<c>https://user:secret@host/feed</c>) are for fetching only: every place that shows a URL —
 /// replies, logs, standard error, <c>status</c>, <c>/feeds list</c> and <c>/feeds export</c> — shows it through here.
 /// </summary>
-public static partial class SafeUrl
+internal static partial class SafeUrl
 {
     /// <summary>The URL with its user information replaced by <c>***</c>; anything else as it is.</summary>
     public static string Redact(string? url) => url is null ? "" : RedactIn(url);

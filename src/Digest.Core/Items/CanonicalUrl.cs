@@ -1,7 +1,7 @@
 namespace Digest.Core.Items;
 
 /// <summary>One spelling per link: tracking parameters and the fragment removed, scheme and host lower-case, default port dropped.</summary>
-public static class CanonicalUrl
+internal static class CanonicalUrl
 {
     private static readonly HashSet<string> Tracking = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -11,7 +11,7 @@ namespace Digest.Core.Items;
 /// HTML to plain text: tags dropped (block elements become spaces), entities decoded, whitespace folded, and text a feed
 /// published double-encoded ("isnâ€™t") read back as it was written (<see cref="Mojibake"/>).
 /// </summary>
-public static class HtmlText
+internal static class HtmlText
 {
     /// <summary>Elements whose content is not text to read, and how a browser tokenizes that content.</summary>
     private static readonly Dictionary<string, HtmlParseMode> Skipped = new(StringComparer.Ordinal)

@@ -1,7 +1,7 @@
 namespace Digest.Core.Items;
 
 /// <summary>An entry as the parser read it, before any cleaning.</summary>
-public sealed record FeedItem(
+internal sealed record FeedItem(
     string? Id,
     string? Title,
     string? Link,
@@ -12,7 +12,7 @@ public sealed record FeedItem(
     DateTimeOffset? Updated);
 
 /// <summary>A cleaned entry: plain text, canonical link, stable key.</summary>
-public sealed record Item(
+internal sealed record Item(
     string Key,
     string Title,
     string Url,

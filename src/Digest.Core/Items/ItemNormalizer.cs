@@ -4,7 +4,7 @@ using System.Text;
 namespace Digest.Core.Items;
 
 /// <summary>Turns what a parser read into a clean <see cref="Item"/>: plain text, canonical link, a stable key, a sane date.</summary>
-public static class ItemNormalizer
+internal static class ItemNormalizer
 {
     public const int MaxSummaryLength = 4000;
 

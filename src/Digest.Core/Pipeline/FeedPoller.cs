@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Pipeline;
 
 /// <summary>What one poll of one feed did: how many items the feed had, how many were new and stored.</summary>
-public sealed record PollReport(FeedRecord Feed, FetchStatus Status, int Found, int Stored, string? Error);
+internal sealed record PollReport(FeedRecord Feed, FetchStatus Status, int Found, int Stored, string? Error);
 
 /// <summary>
 /// The fetch and store stages for one feed: fetch (conditional), parse, normalize, then store what is new together with
@@ -15,7 +15,7 @@ public sealed record PollReport(FeedRecord Feed, FetchStatus Status, int Found, 
 /// items they cover. Then the process stage is woken; it finds the items in the store whoever stored them. Records the
 /// feed's health with exponential backoff and a pause after repeated failures. Never throws for a bad feed.
 /// </summary>
-public sealed partial class FeedPoller(
+internal sealed partial class FeedPoller(
     FeedFetcher fetcher,
     IFeedStore feedStore,
     IItemStore itemStore,

@@ -5,7 +5,7 @@ namespace Digest.Core.Pipeline;
 /// once instead of at its next sweep. Only a shortcut: the hand-off itself is in the database, and the sweep finds
 /// whatever a wake-up missed (another worker's work, a crash).
 /// </summary>
-public sealed class StageSignal
+internal sealed class StageSignal
 {
     private TaskCompletionSource pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -37,7 +37,7 @@ public sealed class StageSignal
 }
 
 /// <summary>The in-process wake-ups of the item pipeline: items stored (→ process), stories changed (→ refresh).</summary>
-public sealed class PipelineSignals
+internal sealed class PipelineSignals
 {
     public StageSignal ItemsStored { get; } = new();
 

@@ -22,7 +22,7 @@ namespace Digest.Core.Pipeline;
 /// everything that needs the network (article pages, the chat model) outside the lease.
 /// </para>
 /// </summary>
-public sealed partial class ProcessStage(
+internal sealed partial class ProcessStage(
     IItemStore itemStore,
     IStoryStore storyStore,
     ICommunityStore communityStore,

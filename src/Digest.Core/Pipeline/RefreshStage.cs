@@ -16,7 +16,7 @@ namespace Digest.Core.Pipeline;
 /// dead worker's claim expires), and the commit holds only if nobody committed that version meanwhile. A story is shown
 /// in digests once it has been refreshed.
 /// </summary>
-public sealed partial class RefreshStage(
+internal sealed partial class RefreshStage(
     IItemStore itemStore,
     IStoryStore storyStore,
     ArticleTextFetcher articles,

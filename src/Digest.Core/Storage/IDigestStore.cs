@@ -5,7 +5,7 @@ using Digest.Core.Summarization;
 namespace Digest.Core.Storage;
 
 /// <summary>A feed and what the bot knows of its health.</summary>
-public sealed record FeedRecord(
+internal sealed record FeedRecord(
     long Id,
     string Url,
     string Name,
@@ -24,7 +24,7 @@ public sealed record FeedRecord(
 }
 
 /// <summary>The outcome of one poll, as the store records it.</summary>
-public sealed record FeedPollOutcome(
+internal sealed record FeedPollOutcome(
     DateTimeOffset PolledAt,
     bool Success,
     string? ETag,
@@ -35,7 +35,7 @@ public sealed record FeedPollOutcome(
     string? PausedReason);
 
 /// <summary>An item as stored, with its classification and story.</summary>
-public sealed record StoredItem(
+internal sealed record StoredItem(
     long Id,
     long FeedId,
     string FeedName,
@@ -50,38 +50,38 @@ public sealed record StoredItem(
 }
 
 /// <summary>What the clusterer needs of an item another worker (or an earlier run) put into a story.</summary>
-public sealed record ClusteredItem(long ItemId, long StoryId, long Sequence, string Key, string FeedName, string Title, string Summary, DateTimeOffset Published)
+internal sealed record ClusteredItem(long ItemId, long StoryId, long Sequence, string Key, string FeedName, string Title, string Summary, DateTimeOffset Published)
 {
     /// <summary>The item's canonical link: another feed's item with the same one is the same article.</summary>
     public string Url { get; init; } = "";
 }
 
 /// <summary>The process stage's verdict on one item.</summary>
-public sealed record ItemVerdict(long ItemId, Relevance Relevance);
+internal sealed record ItemVerdict(long ItemId, Relevance Relevance);
 
 /// <summary>A story the process stage started, under an id reserved with <see cref="IStoryStore.ReserveStoryIdAsync"/>.</summary>
-public sealed record NewStory(long StoryId, string Title, string Url, double Score);
+internal sealed record NewStory(long StoryId, string Title, string Url, double Score);
 
 /// <summary>An item joins a story (a new one, an existing one, or — re-clustered — another one than before).</summary>
-public sealed record StoryPlacement(long ItemId, long StoryId, long? DuplicateOfItemId);
+internal sealed record StoryPlacement(long ItemId, long StoryId, long? DuplicateOfItemId);
 
 /// <summary>A story folded into another: its items move there and it stops being shown.</summary>
-public sealed record StoryMerge(long StoryId, long IntoStoryId);
+internal sealed record StoryMerge(long StoryId, long IntoStoryId);
 
 /// <summary>
 /// One commit of the process stage: every item's relevance, and the membership changes they bring. Committed in one
 /// transaction; each touched story's version goes up by one, which marks it due for a refresh.
 /// </summary>
-public sealed record ProcessedBatch(IReadOnlyList<ItemVerdict> Verdicts, IReadOnlyList<NewStory> NewStories, IReadOnlyList<StoryPlacement> Placements, IReadOnlyList<StoryMerge> Merges)
+internal sealed record ProcessedBatch(IReadOnlyList<ItemVerdict> Verdicts, IReadOnlyList<NewStory> NewStories, IReadOnlyList<StoryPlacement> Placements, IReadOnlyList<StoryMerge> Merges)
 {
     public static readonly ProcessedBatch Empty = new([], [], [], []);
 }
 
 /// <summary>A story claimed for a refresh: its version now, the version last refreshed, and when it began.</summary>
-public sealed record StoryClaim(long StoryId, int Version, int RefreshedVersion, DateTimeOffset FirstSeen);
+internal sealed record StoryClaim(long StoryId, int Version, int RefreshedVersion, DateTimeOffset FirstSeen);
 
 /// <summary>What a refresh computed for a story at <see cref="Version"/>; <see cref="HasNewItems"/> makes it a new version for digests.</summary>
-public sealed record StoryRefresh(long StoryId, int Version, string Title, string Url, double Score, IReadOnlyList<string> Tags, IReadOnlyList<KeyLine> KeyLines, bool HasNewItems)
+internal sealed record StoryRefresh(long StoryId, int Version, string Title, string Url, double Score, IReadOnlyList<string> Tags, IReadOnlyList<KeyLine> KeyLines, bool HasNewItems)
 {
     /// <summary>
     /// The newest published time of the fresh items (not a feed's backlog) new in this refresh; null when none. A refresh
@@ -91,19 +91,19 @@ public sealed record StoryRefresh(long StoryId, int Version, string Title, strin
 }
 
 /// <summary>Work waiting in the pipeline: items stored but not processed, stories changed but not refreshed.</summary>
-public sealed record PipelineBacklog(long UnprocessedItems, long StoriesDue)
+internal sealed record PipelineBacklog(long UnprocessedItems, long StoriesDue)
 {
     public bool IsEmpty => UnprocessedItems == 0 && StoriesDue == 0;
 }
 
 /// <summary>A message to record in the outbox with the change that caused it.</summary>
-public sealed record OutboxEntry(long ChannelId, string Kind, string DedupKey, string Payload);
+internal sealed record OutboxEntry(long ChannelId, string Kind, string DedupKey, string Payload);
 
 /// <summary>A source of a story: the outlet and its link.</summary>
-public sealed record StorySource(string Name, string Url);
+internal sealed record StorySource(string Name, string Url);
 
 /// <summary>One event told by one or more outlets.</summary>
-public sealed record StoryRecord(
+internal sealed record StoryRecord(
     long Id,
     string Title,
     string Url,
@@ -131,7 +131,7 @@ public sealed record StoryRecord(
 /// covered by a digest of that channel since they last got a fresh item (<see cref="NotSentToChannel"/>), with a fresh
 /// item after <see cref="FreshAfter"/> published after <see cref="FreshPublishedAfter"/>.
 /// </summary>
-public sealed record StoryQuery(
+internal sealed record StoryQuery(
     int Limit,
     DateTimeOffset? SeenAfter = null,
     DateTimeOffset? PublishedAfter = null,
@@ -145,13 +145,13 @@ public sealed record StoryQuery(
 /// passed over (ranked below the digest's stories; it comes back only with a fresh item). <see cref="FreshAt"/> is the
 /// story's fresh time the digest saw.
 /// </summary>
-public sealed record DigestEntry(long StoryId, DateTimeOffset? FreshAt, bool Shown, IReadOnlyList<string> Sources, IReadOnlyList<string> Lines);
+internal sealed record DigestEntry(long StoryId, DateTimeOffset? FreshAt, bool Shown, IReadOnlyList<string> Sources, IReadOnlyList<string> Lines);
 
 /// <summary>What a channel was last shown of a story: its sources' names and its key lines.</summary>
-public sealed record SentStory(long StoryId, IReadOnlyList<string> Sources, IReadOnlyList<string> Lines);
+internal sealed record SentStory(long StoryId, IReadOnlyList<string> Sources, IReadOnlyList<string> Lines);
 
 /// <summary>A place digests go: the console, a Telegram chat, a Discord channel.</summary>
-public sealed record ChannelRecord(
+internal sealed record ChannelRecord(
     long Id,
     string Platform,
     string Address,
@@ -175,7 +175,7 @@ public sealed record ChannelRecord(
 /// A message recorded before it is sent, marked when the channel acknowledges it. <see cref="PartsSent"/> counts the
 /// platform messages of it already acknowledged (a digest split into several), so a retry goes on from the next one.
 /// </summary>
-public sealed record OutboxMessage(
+internal sealed record OutboxMessage(
     long Id,
     long ChannelId,
     string Kind,
@@ -190,28 +190,28 @@ public sealed record OutboxMessage(
 /// What waits in one channel's outbox: messages not yet sent (the oldest one's next attempt and last error, when it has
 /// failed) and messages set aside after failing too often.
 /// </summary>
-public sealed record ChannelBacklog(long ChannelId, int Waiting, DateTimeOffset? NextAttemptAt, string? LastError, int SetAside);
+internal sealed record ChannelBacklog(long ChannelId, int Waiting, DateTimeOffset? NextAttemptAt, string? LastError, int SetAside);
 
 /// <summary>A message the bot gave up on: it failed <see cref="Attempts"/> times, or the platform refused it outright.</summary>
-public sealed record SetAsideMessage(long Id, long ChannelId, string Kind, DateTimeOffset CreatedAt, DateTimeOffset SetAsideAt, int Attempts, string Reason);
+internal sealed record SetAsideMessage(long Id, long ChannelId, string Kind, DateTimeOffset CreatedAt, DateTimeOffset SetAsideAt, int Attempts, string Reason);
 
 /// <summary>An update as a chat platform sent it (<paramref name="Payload"/>, its JSON), and the queue it is handled in: its chat.</summary>
-public sealed record InboxEntry(string ExternalId, string Queue, string Payload);
+internal sealed record InboxEntry(string ExternalId, string Queue, string Payload);
 
 /// <summary>A received update waiting to be handled; <see cref="Attempts"/> counts the workers that took it up.</summary>
-public sealed record InboxMessage(long Id, string Source, string ExternalId, string Queue, string Payload, DateTimeOffset ReceivedAt, int Attempts);
+internal sealed record InboxMessage(long Id, string Source, string ExternalId, string Queue, string Payload, DateTimeOffset ReceivedAt, int Attempts);
 
 /// <summary>A search hit with a snippet of the matching text.</summary>
-public sealed record SearchHit(long ItemId, long? StoryId, string Title, string Url, string FeedName, DateTimeOffset Published, string Snippet);
+internal sealed record SearchHit(long ItemId, long? StoryId, string Title, string Url, string FeedName, DateTimeOffset Published, string Snippet);
 
 /// <summary>A feed as a community sees it: its own (added with /feeds add) or configured by the operator for every community.</summary>
-public sealed record CommunityFeed(FeedRecord Feed, bool Configured)
+internal sealed record CommunityFeed(FeedRecord Feed, bool Configured)
 {
     /// <summary>Muted by a moderator (<c>/feeds mute</c>): still polled and searchable, but its items bring no story to this community.</summary>
     public bool Muted { get; init; }
 }
 
-public enum CommunityFeedState
+internal enum CommunityFeedState
 {
     /// <summary>A new feed, now linked to the community.</summary>
     Added,
@@ -226,9 +226,9 @@ public enum CommunityFeedState
     Configured,
 }
 
-public sealed record CommunityFeedLink(FeedRecord Feed, CommunityFeedState State);
+internal sealed record CommunityFeedLink(FeedRecord Feed, CommunityFeedState State);
 
-public enum FeedUnlinkResult
+internal enum FeedUnlinkResult
 {
     NotFollowed,
     Configured,
@@ -242,19 +242,19 @@ public enum FeedUnlinkResult
 }
 
 /// <summary>A community's topic settings, applied on top of the stored relevance (include/exclude phrases, a threshold).</summary>
-public sealed record TopicSettings(IReadOnlyList<string> Include, IReadOnlyList<string> Exclude, double? Threshold)
+internal sealed record TopicSettings(IReadOnlyList<string> Include, IReadOnlyList<string> Exclude, double? Threshold)
 {
     public static readonly TopicSettings Default = new([], [], null);
 }
 
 /// <summary>A member who gets the digest (<see cref="Digest"/>) and/or alerts in a private channel, for one community.</summary>
-public sealed record SubscriptionRecord(long Id, string Platform, string UserId, string CommunityId, long ChannelId, bool Digest, IReadOnlyList<string> Alerts);
+internal sealed record SubscriptionRecord(long Id, string Platform, string UserId, string CommunityId, long ChannelId, bool Digest, IReadOnlyList<string> Alerts);
 
 /// <summary>What a member said about a story; the story's item titles are reachable with <see cref="IDigestStore.GetStoryItemsAsync"/>.</summary>
-public sealed record FeedbackRecord(long StoryId, string Verdict, string CommunityId, string UserId, DateTimeOffset At);
+internal sealed record FeedbackRecord(long StoryId, string Verdict, string CommunityId, string UserId, DateTimeOffset At);
 
 /// <summary>Feeds and their health: what the poll stage reads and records.</summary>
-public interface IFeedStore
+internal interface IFeedStore
 {
     /// <summary>Adds a feed or updates its interval; a null <paramref name="name"/> keeps the stored name (a new feed is named <paramref name="fallbackName"/>).</summary>
     Task<FeedRecord> UpsertFeedAsync(string url, string? name, string fallbackName, TimeSpan interval, CancellationToken cancellationToken);
@@ -265,7 +265,7 @@ public interface IFeedStore
 }
 
 /// <summary>Items: stored by the store stage, classified and clustered by the process stage, searched by commands.</summary>
-public interface IItemStore
+internal interface IItemStore
 {
     /// <summary>
     /// The store stage's one transaction for a feed's poll: the items not yet known for the feed (with the search index)
@@ -293,7 +293,7 @@ public interface IItemStore
 }
 
 /// <summary>Stories: built by the process stage, refreshed by the refresh stage, read by digests and commands.</summary>
-public interface IStoryStore
+internal interface IStoryStore
 {
     /// <summary>An id for a story the process stage is starting in memory; committed with <see cref="CommitProcessedAsync"/> (an id lost to a failed commit is never reused).</summary>
     Task<long> ReserveStoryIdAsync(CancellationToken cancellationToken);
@@ -340,7 +340,7 @@ public interface IStoryStore
 }
 
 /// <summary>Channels and the outbox: where digests, alerts and replies go, and what was sent.</summary>
-public interface IDeliveryStore
+internal interface IDeliveryStore
 {
     Task<ChannelRecord> EnsureChannelAsync(string platform, string address, string? communityId, string schedule, string timeZone, CancellationToken cancellationToken);
     Task<IReadOnlyList<ChannelRecord>> GetChannelsAsync(CancellationToken cancellationToken);
@@ -411,7 +411,7 @@ public interface IDeliveryStore
 /// Updates received from a chat platform (<c>source</c>: <c>telegram:{bot id}</c>), kept until handled: stored with the
 /// poll offset that follows them, handled in order within their queue, marked when done.
 /// </summary>
-public interface IInboxStore
+internal interface IInboxStore
 {
     /// <summary>
     /// Stores the entries not stored before and, in the same transaction, sets <paramref name="state"/> (the next poll
@@ -439,7 +439,7 @@ public interface IInboxStore
 }
 
 /// <summary>Communities and what their members set with commands: feeds, topic settings, subscriptions, alerts, feedback.</summary>
-public interface ICommunityStore
+internal interface ICommunityStore
 {
     /// <summary>The paused reason of a community feed no community follows any more.</summary>
     const string OrphanedFeedReason = "no community follows it";
@@ -487,10 +487,10 @@ public interface ICommunityStore
 }
 
 /// <summary>A lease as stored: who holds it (<c>machine:pid:id</c>) and until when, unless renewed.</summary>
-public sealed record LeaseRecord(string Name, string Holder, DateTimeOffset ExpiresAt);
+internal sealed record LeaseRecord(string Name, string Holder, DateTimeOffset ExpiresAt);
 
 /// <summary>What keeps workers apart and lets one resume another's work: leases, the claims of work in hand, and small named state values.</summary>
-public interface ILeaseStore
+internal interface ILeaseStore
 {
     /// <summary>Every lease, expired ones too (a holder that died leaves its lease until another worker takes it).</summary>
     Task<IReadOnlyList<LeaseRecord>> GetLeasesAsync(CancellationToken cancellationToken);
@@ -525,7 +525,7 @@ public interface ILeaseStore
 /// The bot's state, SQLite by default, PostgreSQL to scale out: every role in one place. Only the storage project and the
 /// composition root see it whole; each stage asks for the role it needs.
 /// </summary>
-public interface IDigestStore : IFeedStore, IItemStore, IStoryStore, IDeliveryStore, IInboxStore, ICommunityStore, ILeaseStore
+internal interface IDigestStore : IFeedStore, IItemStore, IStoryStore, IDeliveryStore, IInboxStore, ICommunityStore, ILeaseStore
 {
     Task MigrateAsync(CancellationToken cancellationToken);
 }

@@ -3,7 +3,7 @@ using System.Text;
 namespace Digest.Core.Stories;
 
 /// <summary>An article already placed in a story: the story, and the item that first carried it.</summary>
-public sealed record KnownArticle(long StoryId, long ItemId);
+internal sealed record KnownArticle(long StoryId, long ItemId);
 
 /// <summary>
 /// One story per article, whichever feeds carry it: an item with the canonical URL of an item already in a story — or,
@@ -12,7 +12,7 @@ public sealed record KnownArticle(long StoryId, long ItemId);
 /// page that advertises the feed) then never make the same article two stories. Bounded: the oldest articles are
 /// forgotten past <see cref="MaxArticles"/>. Not thread-safe: the process stage serializes calls.
 /// </summary>
-public sealed class ArticleIndex
+internal sealed class ArticleIndex
 {
     public const int MaxArticles = 50_000;
 

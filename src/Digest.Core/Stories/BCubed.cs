@@ -1,7 +1,7 @@
 namespace Digest.Core.Stories;
 
 /// <summary>B-cubed precision, recall and F1 of a clustering against reference stories.</summary>
-public sealed record BCubedScore(double Precision, double Recall, int Items, int ReferenceStories, int Stories)
+internal sealed record BCubedScore(double Precision, double Recall, int Items, int ReferenceStories, int Stories)
 {
     public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
 

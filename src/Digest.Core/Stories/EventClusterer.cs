@@ -7,10 +7,10 @@ namespace Digest.Core.Stories;
 /// <summary>One story of a partition: its items in time order, and the near-copies among them.</summary>
 /// <param name="ItemIds">The members, ordered by time and key.</param>
 /// <param name="PinnedStoryId">The existing story this cluster grew from, when it holds pinned items.</param>
-public sealed record StoryCluster(IReadOnlyList<long> ItemIds, long? PinnedStoryId);
+internal sealed record StoryCluster(IReadOnlyList<long> ItemIds, long? PinnedStoryId);
 
 /// <summary>A window of items grouped into stories; <see cref="DuplicateOf"/> maps a near-copy to the earlier item it copies.</summary>
-public sealed record StoryPartition(IReadOnlyList<StoryCluster> Clusters, IReadOnlyDictionary<long, long> DuplicateOf)
+internal sealed record StoryPartition(IReadOnlyList<StoryCluster> Clusters, IReadOnlyDictionary<long, long> DuplicateOf)
 {
     /// <summary>Item id → index of its cluster.</summary>
     public Dictionary<long, int> ClusterOf()
@@ -29,7 +29,7 @@ public sealed record StoryPartition(IReadOnlyList<StoryCluster> Clusters, IReadO
 }
 
 /// <summary>The clusterer's weights and limits (see README, Stories and Evaluation, for how they were chosen).</summary>
-public sealed record EventClusterSettings
+internal sealed record EventClusterSettings
 {
     /// <summary>Weight of the sentence-embedding cosine in an item pair's similarity.</summary>
     public double EmbeddingWeight { get; init; } = 0.9;
@@ -165,7 +165,7 @@ public sealed record EventClusterSettings
 /// </para>
 /// </summary>
 /// <param name="model">The learned same-event model; without one, the hand-weighted similarity of the settings.</param>
-public sealed class EventClusterer(EventClusterSettings? settings = null, StoryPairModel? model = null)
+internal sealed class EventClusterer(EventClusterSettings? settings = null, StoryPairModel? model = null)
 {
     private readonly EventClusterSettings settings = settings ?? new EventClusterSettings();
 

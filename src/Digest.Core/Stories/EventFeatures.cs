@@ -8,7 +8,7 @@ namespace Digest.Core.Stories;
 /// <param name="Summary">The summary, or only its opening that the clusterer reads (<see cref="EventFeatureExtractor.SummaryLead"/>):
 /// the process stage's window keeps that much of each item.</param>
 /// <param name="Outlet">The feed or outlet; a trailing " - Outlet" is cut from the title.</param>
-public sealed record StoryDocument(long ItemId, string Key, string Title, string Summary, string? Outlet, DateTimeOffset Published)
+internal sealed record StoryDocument(long ItemId, string Key, string Title, string Summary, string? Outlet, DateTimeOffset Published)
 {
     /// <summary>The order every clustering step follows: time, then key, then id.</summary>
     public static readonly IComparer<StoryDocument> Order = Comparer<StoryDocument>.Create((a, b) =>
@@ -25,7 +25,7 @@ public sealed record StoryDocument(long ItemId, string Key, string Title, string
 }
 
 /// <summary>The kind of development a headline leads with; stories of different kinds stay apart.</summary>
-public enum Development
+internal enum Development
 {
     None = 0,
     Talks,
@@ -44,14 +44,14 @@ public enum Development
 /// bystander commenting on them.</param>
 /// <param name="Named">Known to be a name without the window's help: a collective, someone's envoy, or the headline's
 /// first word right before its verb ("Trump says…", which no capital can show).</param>
-public readonly record struct SpeakerCandidate(string Word, string Speaker, bool TakesPart, bool Named);
+internal readonly record struct SpeakerCandidate(string Word, string Speaker, bool TakesPart, bool Named);
 
 /// <summary>
 /// An item's features for event clustering, computed once per item and cached: its content terms (proper nouns
 /// weighted up), the venues it places an event at, the development it leads with, its figures, a near-copy signature
 /// and, when an embedder is available, its sentence embedding.
 /// </summary>
-public sealed class EventFeatures
+internal sealed class EventFeatures
 {
     private StoryDocument document = null!;
 
@@ -145,7 +145,7 @@ public sealed class EventFeatures
 /// Extracts <see cref="EventFeatures"/> from an item's text with the topic profile's venues and entities. Stateless
 /// apart from its lexicons: the same text gives the same features.
 /// </summary>
-public sealed class EventFeatureExtractor
+internal sealed class EventFeatureExtractor
 {
     private const int LeadTokens = 40;
 

@@ -5,7 +5,7 @@ namespace Digest.Core.Stories;
 /// The story clusterer works without one (less well); an implementation lives outside the core because it carries a
 /// model runtime.
 /// </summary>
-public interface ITextEmbedder
+internal interface ITextEmbedder
 {
     /// <summary>Names the model, so stored vectors are only reused with the model that made them.</summary>
     string Model { get; }

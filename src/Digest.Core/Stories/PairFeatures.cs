@@ -5,7 +5,7 @@ namespace Digest.Core.Stories;
 /// what they share (venue, figure, names, speaker, the kind of development they lead with) and what sets them apart
 /// (different speakers, a bystander's remark, a development of its own), and the hours between them.
 /// </summary>
-public static class PairFeatures
+internal static class PairFeatures
 {
     public static readonly IReadOnlyList<string> Names =
     [

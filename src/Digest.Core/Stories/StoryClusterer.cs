@@ -12,7 +12,7 @@ namespace Digest.Core.Stories;
 /// window because a first poll brings each feed's backlog in turn, so documents do not arrive in time order. Not
 /// thread-safe: the pipeline serializes calls.
 /// </summary>
-public sealed class StoryClusterer : IStoryClusterer
+internal sealed class StoryClusterer : IStoryClusterer
 {
     private const int MinHashCount = 128;
     private const int LeadTokens = 40;

@@ -9,7 +9,7 @@ namespace Digest.Core.Stories;
 /// have a sentence embedding, one for pairs where either has none (the embedding features are then left out), so the
 /// clusterer degrades to words, names, venues, speakers and time when the model can't load.
 /// </summary>
-public sealed class StoryPairModel
+internal sealed class StoryPairModel
 {
     /// <summary>Where the shipped model lives, relative to the config folder.</summary>
     public const string DefaultPath = "models/story-pairs.json";
@@ -93,7 +93,7 @@ public sealed class StoryPairModel
 /// (a few dozen features, so each step solves a small linear system exactly). Deterministic: the same pairs in the
 /// same order give the same weights.
 /// </summary>
-public static class StoryPairTrainer
+internal static class StoryPairTrainer
 {
     /// <summary>The L2 penalty on every weight but the bias.</summary>
     public const double Penalty = 1.0;

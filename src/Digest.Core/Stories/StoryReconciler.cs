@@ -5,7 +5,7 @@ namespace Digest.Core.Stories;
 /// create; <see cref="Joined"/> are the members that were in no story or in another one before; stories listed in
 /// <see cref="Absorbed"/> turned out to be the same event and are merged into this one (their ids should lead here).
 /// </summary>
-public sealed record ReconciledStory(long? StoryId, IReadOnlyList<long> ItemIds, IReadOnlyList<long> Joined, IReadOnlyList<long> Absorbed, IReadOnlyDictionary<long, long> DuplicateOf)
+internal sealed record ReconciledStory(long? StoryId, IReadOnlyList<long> ItemIds, IReadOnlyList<long> Joined, IReadOnlyList<long> Absorbed, IReadOnlyDictionary<long, long> DuplicateOf)
 {
     /// <summary>Nothing to write: an existing story that kept exactly its members.</summary>
     public bool IsUnchanged => StoryId is not null && Joined.Count == 0 && Absorbed.Count == 0;
@@ -20,7 +20,7 @@ public sealed record ReconciledStory(long? StoryId, IReadOnlyList<long> ItemIds,
 }
 
 /// <summary>What a new partition changes: stories to create or extend, and existing stories that only lost items.</summary>
-public sealed record Reconciliation(IReadOnlyList<ReconciledStory> Stories, IReadOnlyList<long> Shrunk)
+internal sealed record Reconciliation(IReadOnlyList<ReconciledStory> Stories, IReadOnlyList<long> Shrunk)
 {
     /// <summary>The stories that need writing (created, joined, merged into).</summary>
     public IEnumerable<ReconciledStory> Changed => Stories.Where(s => !s.IsUnchanged);
@@ -35,7 +35,7 @@ public sealed record Reconciliation(IReadOnlyList<ReconciledStory> Stories, IRea
 /// working while its story grows, and a story absorbed by a merge is recorded as merged into the survivor. A pure
 /// function: the same partition and assignment give the same changes.
 /// </summary>
-public static class StoryReconciler
+internal static class StoryReconciler
 {
     /// <param name="partition">The new partition of the window.</param>
     /// <param name="current">The story each item of the window is in now (items not in a story are absent).</param>

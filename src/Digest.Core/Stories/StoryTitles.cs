@@ -8,7 +8,7 @@ namespace Digest.Core.Stories;
 /// "after", colon or dash — says what most of the story's members lead with. A headline that leads with something
 /// else ("Russia strikes Kyiv as talks resume" in a talks story) is passed over even when it shares many words.
 /// </summary>
-public static class StoryTitles
+internal static class StoryTitles
 {
     private static readonly string[] Breaks = [" as ", " amid ", " after ", " while ", " even as ", ": ", " — ", " – ", " - ", "; "];
 

@@ -5,7 +5,7 @@ namespace Digest.Core.Stories;
 /// once, the first time the item is in a window, and forgotten when it leaves. Not thread-safe: the caller holds one
 /// lock around a pass.
 /// </summary>
-public sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventClusterer clusterer, ITextEmbedder? embedder = null)
+internal sealed class StoryWindowClusterer(EventFeatureExtractor extractor, EventClusterer clusterer, ITextEmbedder? embedder = null)
 {
     private readonly Dictionary<long, EventFeatures> cache = [];
 

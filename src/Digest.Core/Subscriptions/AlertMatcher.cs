@@ -12,7 +12,7 @@ namespace Digest.Core.Subscriptions;
 /// subscriber, whatever later items join the story; an alert caused by an update of a story says what changed
 /// (<see cref="StoryUpdate"/>). The refresh stage commits the alerts with the refreshed story.
 /// </summary>
-public sealed class AlertMatcher(ICommunityStore communityStore, CommunityScopes scopes)
+internal sealed class AlertMatcher(ICommunityStore communityStore, CommunityScopes scopes)
 {
     public async Task<IReadOnlyList<OutboxEntry>> MatchAsync(StoryRecord story, IReadOnlyList<StoredItem> newItems, StoryUpdate? update, DateTimeOffset at, CancellationToken cancellationToken)
     {

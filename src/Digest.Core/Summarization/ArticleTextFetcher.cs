@@ -20,7 +20,7 @@ namespace Digest.Core.Summarization;
 /// at once. Results, failures included, are kept in a bounded in-memory cache
 /// (<see cref="FullTextOptions.CacheEntries"/> entries; lost on restart). Any failure falls back to the feed's text.
 /// </summary>
-public sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<SummarizationOptions> options, ILogger<ArticleTextFetcher> logger) : IDisposable
+internal sealed partial class ArticleTextFetcher(FeedFetcher fetcher, IOptions<SummarizationOptions> options, ILogger<ArticleTextFetcher> logger) : IDisposable
 {
     private static readonly HtmlParser Parser = new(new HtmlParserOptions { IsScripting = false });
 

@@ -11,7 +11,7 @@ namespace Digest.Core.Summarization;
 /// speakers; a line is kept only when it is grounded in the sources (most of its words occur there) and a speaker only
 /// when the sources name them. On an error, a timeout or no grounded line, the extractive lines are returned instead.
 /// </summary>
-public sealed partial class ChatKeyLines(
+internal sealed partial class ChatKeyLines(
     IChatClient chat,
     ExtractiveKeyLines fallback,
     IOptions<SummarizationOptions> options,

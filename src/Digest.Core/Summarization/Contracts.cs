@@ -1,13 +1,13 @@
 namespace Digest.Core.Summarization;
 
 /// <summary>One source's text of a story: a feed item, or the article behind it.</summary>
-public sealed record SourceText(string Title, string Text, string? Outlet, DateTimeOffset Published);
+internal sealed record SourceText(string Title, string Text, string? Outlet, DateTimeOffset Published);
 
 /// <summary>A line that carries the news, with who said it when it is a quote.</summary>
-public sealed record KeyLine(string Text, string? Speaker);
+internal sealed record KeyLine(string Text, string? Speaker);
 
 /// <summary>Picks a story's key lines. Backends: extractive (default, offline) and a chat model.</summary>
-public interface IKeyLineExtractor
+internal interface IKeyLineExtractor
 {
     ValueTask<IReadOnlyList<KeyLine>> ExtractAsync(IReadOnlyList<SourceText> sources, int maxLines, CancellationToken cancellationToken);
 }

@@ -14,7 +14,7 @@ namespace Digest.Core.Summarization;
 /// recently used forgotten first).
 /// </para>
 /// </summary>
-public sealed class ExtractiveKeyLines : IKeyLineExtractor
+internal sealed class ExtractiveKeyLines : IKeyLineExtractor
 {
     private const double CentralityWeight = 0.5;
     private const double PositionWeight = 0.1;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Summarization;
 
 /// <summary>The <c>Summarization</c> section: fetching full article text, and the optional chat-model backend.</summary>
-public sealed class SummarizationOptions
+internal sealed class SummarizationOptions
 {
     public const string SectionName = "Summarization";
 
@@ -16,7 +16,7 @@ public sealed class SummarizationOptions
 }
 
 /// <summary><c>Summarization:FullText</c>: fetch the article page of a relevant item whose feed carries only a teaser.</summary>
-public sealed class FullTextOptions
+internal sealed class FullTextOptions
 {
     public bool Enabled { get; set; } = true;
 
@@ -41,7 +41,7 @@ public sealed class FullTextOptions
 }
 
 /// <summary><c>Summarization:Llm</c>: an OpenAI-compatible chat endpoint that writes key lines; off by default.</summary>
-public sealed class LlmOptions : IValidatableObject
+internal sealed class LlmOptions : IValidatableObject
 {
     public bool Enabled { get; set; }
 

@@ -6,7 +6,7 @@ namespace Digest.Core.Telemetry;
 /// The bot's own measurements, on a <see cref="Meter"/> named <see cref="MeterName"/>. Only System.Diagnostics here: the
 /// exporter (Prometheus on <c>/metrics</c>, OTLP) is the web host's, which listens to this meter by name.
 /// </summary>
-public sealed class DigestMetrics
+internal sealed class DigestMetrics
 {
     public const string MeterName = "Digest";
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Discord.Gateway;
 
 /// <summary>What it takes to resume a gateway session elsewhere: <see cref="DiscordBotService"/> keeps it in the store for the worker that takes over.</summary>
-public sealed record GatewaySession(string SessionId, string ResumeGatewayUrl, long? Sequence);
+internal sealed record GatewaySession(string SessionId, string ResumeGatewayUrl, long? Sequence);
 
 /// <summary>
 /// One gateway connection at a time, kept alive by Discord's rules (gateway.mdx): Hello → heartbeats (first after

@@ -9,7 +9,7 @@ namespace Digest.Discord.Interactions;
 /// typed: string, long (integer), double (number), bool; users, channels and roles come as their id strings. A button
 /// press has <see cref="CustomId"/> set and its custom id as <see cref="Command"/>.
 /// </summary>
-public sealed record DiscordInteraction(
+internal sealed record DiscordInteraction(
     string Id,
     string ApplicationId,
     bool IsAutocomplete,
@@ -153,16 +153,16 @@ public sealed record DiscordInteraction(
 /// What a command answers: text, optional embeds and buttons (under the last message); ephemeral means only the caller
 /// sees it. To a button press, a non-ephemeral reply replaces the pressed message; an ephemeral one is a new message.
 /// </summary>
-public sealed record DiscordReply(string Text, IReadOnlyList<DiscordEmbed>? Embeds = null, bool Ephemeral = false, IReadOnlyList<DiscordButton>? Buttons = null);
+internal sealed record DiscordReply(string Text, IReadOnlyList<DiscordEmbed>? Embeds = null, bool Ephemeral = false, IReadOnlyList<DiscordButton>? Buttons = null);
 
 /// <summary>One autocomplete suggestion: what the user sees, and the value the option gets.</summary>
-public sealed record DiscordChoice(string Name, string Value);
+internal sealed record DiscordChoice(string Name, string Value);
 
 /// <summary>
 /// The seam to the command core: the adapter parses, checks and times interactions; the handler decides what they mean.
 /// Discord needs an answer within 3 s; the adapter defers on the handler's behalf after 2 s, so the handler may take longer.
 /// </summary>
-public interface IDiscordInteractionHandler
+internal interface IDiscordInteractionHandler
 {
     Task<DiscordReply> HandleAsync(DiscordInteraction interaction, CancellationToken cancellationToken);
 

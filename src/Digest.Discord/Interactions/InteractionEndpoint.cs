@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Discord.Interactions;
 
-public static class InteractionEndpoint
+internal static class InteractionEndpoint
 {
     private const int MaxBody = 1024 * 1024;
 

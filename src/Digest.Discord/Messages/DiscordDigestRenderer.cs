@@ -9,7 +9,7 @@ namespace Digest.Discord.Messages;
 /// links, "#id · tags" footer), packed into as few messages as the limits allow and split only between stories.
 /// All feed text is escaped; every message carries allowed_mentions parse [].
 /// </summary>
-public static class DiscordDigestRenderer
+internal static class DiscordDigestRenderer
 {
     public const int Color = 0x2B6CB0;
 

@@ -1,7 +1,7 @@
 namespace Digest.Discord.Messages;
 
 /// <summary>A message body as Discord's create-message, execute-webhook and interaction-response endpoints take it.</summary>
-public sealed record DiscordMessage(
+internal sealed record DiscordMessage(
     string? Content,
     IReadOnlyList<DiscordEmbed>? Embeds = null,
     int? Flags = null)
@@ -27,13 +27,13 @@ public sealed record DiscordMessage(
 }
 
 /// <summary>A row of up to five buttons (component type 1).</summary>
-public sealed record DiscordActionRow(IReadOnlyList<DiscordButton> Components)
+internal sealed record DiscordActionRow(IReadOnlyList<DiscordButton> Components)
 {
     public int Type => 1;
 }
 
 /// <summary>A secondary-style button (component type 2) whose press comes back as a component interaction with <see cref="CustomId"/>.</summary>
-public sealed record DiscordButton(string Label, string CustomId)
+internal sealed record DiscordButton(string Label, string CustomId)
 {
     public const int MaxCustomId = 100;
 
@@ -42,12 +42,12 @@ public sealed record DiscordButton(string Label, string CustomId)
     public int Style => 2;
 }
 
-public sealed record AllowedMentions(IReadOnlyList<string> Parse)
+internal sealed record AllowedMentions(IReadOnlyList<string> Parse)
 {
     public static readonly AllowedMentions None = new([]);
 }
 
-public sealed record DiscordEmbed(
+internal sealed record DiscordEmbed(
     string? Title = null,
     string? Description = null,
     string? Url = null,
@@ -61,6 +61,6 @@ public sealed record DiscordEmbed(
         + (Fields?.Sum(f => f.Name.Length + f.Value.Length) ?? 0);
 }
 
-public sealed record DiscordEmbedField(string Name, string Value, bool? Inline = null);
+internal sealed record DiscordEmbedField(string Name, string Value, bool? Inline = null);
 
-public sealed record DiscordEmbedFooter(string Text);
+internal sealed record DiscordEmbedFooter(string Text);

@@ -8,7 +8,7 @@ namespace Digest.Discord.Messages;
 /// A command's reply as Discord shows it: the text escaped, each entry (a story, a hit, a feed) as an embed, a file
 /// (the OPML export) as code blocks in embeds, and refusals ephemeral. The responder packs it within the message limits.
 /// </summary>
-public static class DiscordReplyRenderer
+internal static class DiscordReplyRenderer
 {
     /// <summary>Room for the code fences and the language tag inside one embed description.</summary>
     private const int CodePerEmbed = MessageLimits.Description - 16;

@@ -3,7 +3,7 @@ using System.Text;
 namespace Digest.Discord.Messages;
 
 /// <summary>Feed and user text made safe for Discord: markdown escaped, lengths cut without breaking an escape or a character.</summary>
-public static class DiscordText
+internal static class DiscordText
 {
     /// <summary>
     /// Backslash-escapes what Discord reads as markdown, mentions or masked links, so feed text shows as written:

@@ -4,7 +4,7 @@ namespace Digest.Discord.Messages;
 /// Discord's documented message limits (message.mdx), applied before sending so a message is split or cut, never refused:
 /// content 2,000; 10 embeds; title 256; description 4,096; 25 fields of 256/1,024; footer 2,048; 6,000 across the embeds.
 /// </summary>
-public static class MessageLimits
+internal static class MessageLimits
 {
     public const int Content = 2000;
     public const int EmbedsPerMessage = 10;

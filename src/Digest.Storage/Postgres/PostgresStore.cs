@@ -14,7 +14,7 @@ namespace Digest.Storage.Postgres;
 /// The scale-out store: PostgreSQL shared by every worker, a tsvector for search. Times are Unix milliseconds, as in
 /// <see cref="Sqlite.SqliteStore"/>. Where workers race (outbox claims, digests, leases) the row locks decide.
 /// </summary>
-public sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable, IDisposable
+internal sealed class PostgresStore : DapperStore, IDigestStore, IAsyncDisposable, IDisposable
 {
     /// <summary>Held while migrating, so workers starting together apply each migration once.</summary>
     internal const long MigrationLock = 0x_D16E_5700_0001;

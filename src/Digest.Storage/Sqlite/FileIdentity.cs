@@ -6,7 +6,7 @@ namespace Digest.Storage.Sqlite;
 /// Which file a path names: device and inode where the system says (Linux, through <c>statx</c>), else only whether it
 /// exists. Null when nothing is at the path.
 /// </summary>
-public readonly record struct FileIdentity(ulong Device, ulong Inode, bool Known)
+internal readonly record struct FileIdentity(ulong Device, ulong Inode, bool Known)
 {
     public bool SameFileAs(FileIdentity other) => !Known || !other.Known || (Device == other.Device && Inode == other.Inode);
 

@@ -11,7 +11,7 @@ using Microsoft.Data.Sqlite;
 namespace Digest.Storage.Sqlite;
 
 /// <summary>The embedded store: one SQLite file in WAL mode, FTS5 for search. Times are Unix milliseconds.</summary>
-public sealed class SqliteStore : DapperStore, IDigestStore
+internal sealed class SqliteStore : DapperStore, IDigestStore
 {
     /// <summary>The page cache of a search connection, in KiB (SQLite's default is 2 MB): a search reads a few hundred rows and their index pages.</summary>
     private const int SearchCacheKib = 16 * 1024;

@@ -12,7 +12,7 @@ namespace Digest.Web.Admin;
 /// moderate the community gets 403 and sees nothing of it. Changes go through the chat commands' own code
 /// (<see cref="CommandDispatcher"/>), as if the moderator had typed them in the community's chat.
 /// </summary>
-public abstract class CommunityPage(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands) : PageModel
+internal abstract class CommunityPage(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands) : PageModel
 {
     public string Community { get; private set; } = "";
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Web.Auth;
 
 /// <summary>A Discord user and the servers where they have Manage Server.</summary>
-public sealed record DiscordLoginUser(string Id, string DisplayName, string AccessToken);
+internal sealed record DiscordLoginUser(string Id, string DisplayName, string AccessToken);
 
 /// <summary>
 /// Discord OAuth2, authorization code grant with scopes <c>identify guilds</c>: the code is exchanged at
@@ -17,7 +17,7 @@ public sealed record DiscordLoginUser(string Id, string DisplayName, string Acce
 /// <c>GET /users/@me/guilds</c> (Manage Server or Administrator in <c>permissions</c>) — remembered for
 /// <see cref="GuildsFreshFor"/>, then asked again.
 /// </summary>
-public sealed class DiscordOAuth(IHttpClientFactory clients, IOptions<DiscordOptions> discord, IOptions<WebOptions> web, TimeProvider time)
+internal sealed class DiscordOAuth(IHttpClientFactory clients, IOptions<DiscordOptions> discord, IOptions<WebOptions> web, TimeProvider time)
 {
     public const string HttpClientName = "discord-oauth";
 

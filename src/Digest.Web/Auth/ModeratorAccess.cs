@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Digest.Web.Auth;
 
 /// <summary>Who is logged in: their platform and id there, and (Discord) the token that reads their servers.</summary>
-public static class Session
+internal static class Session
 {
     public const string PlatformClaim = "digest:platform";
     public const string UserIdClaim = "digest:user";
@@ -36,7 +36,7 @@ public static class Session
 /// group's creator or administrators (getChatMember, <c>Telegram:AdminCacheDuration</c>), a Discord server's members with
 /// Manage Server (<c>/users/@me/guilds</c>, a minute). Only communities the bot knows (it has a channel there) are listed.
 /// </summary>
-public sealed class ModeratorAccess(IDeliveryStore deliveries, IServiceProvider services)
+internal sealed class ModeratorAccess(IDeliveryStore deliveries, IServiceProvider services)
 {
     public async Task<IReadOnlyList<string>> CommunitiesAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {

@@ -5,14 +5,14 @@ using System.Text;
 namespace Digest.Web.Auth;
 
 /// <summary>A Telegram user as the Login Widget vouches for them.</summary>
-public sealed record TelegramLoginUser(long Id, string DisplayName, string? Username);
+internal sealed record TelegramLoginUser(long Id, string DisplayName, string? Username);
 
 /// <summary>
 /// Checks a Telegram Login Widget answer (<c>id, first_name, last_name, username, photo_url, auth_date, hash</c>): the
 /// hash is the hex HMAC-SHA256 of the data-check-string (every other field as <c>key=value</c>, sorted by key, joined by
 /// line feeds) with SHA-256 of the bot token as the key; <c>auth_date</c> must be within <see cref="MaxAge"/>.
 /// </summary>
-public static class TelegramLogin
+internal static class TelegramLogin
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromDays(1);
 

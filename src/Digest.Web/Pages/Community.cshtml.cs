@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Digest.Web.Pages;
 
 /// <summary>A community's public page: only when its moderators turned it on in the panel; 404 otherwise, so a private community's existence is not revealed.</summary>
-public sealed class CommunityModel(LatestStories latest) : PageModel
+internal sealed class CommunityModel(LatestStories latest) : PageModel
 {
     public string Community { get; private set; } = "";
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Digest.Web.Pages;
 
-public sealed class IndexModel(LatestStories latest) : PageModel
+internal sealed class IndexModel(LatestStories latest) : PageModel
 {
     public DigestModel Digest { get; private set; } = new(DateTimeOffset.UnixEpoch, [], null);
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Web.Pages;
 
-public sealed class LoginModel(IServiceProvider services, DiscordOAuth discord, IOptions<WebOptions> web) : PageModel
+internal sealed class LoginModel(IServiceProvider services, DiscordOAuth discord, IOptions<WebOptions> web) : PageModel
 {
     public string? TelegramLoginUrl { get; private set; }
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Digest.Web.Pages;
 
-public sealed class LogoutModel : PageModel
+internal sealed class LogoutModel : PageModel
 {
     public async Task<IActionResult> OnPostAsync()
     {

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Digest.Web.Pages;
 
 /// <summary>One story: its key lines, sources and the timeline of its reports.</summary>
-public sealed class StoryModel(IStoryStore stories, IItemStore items) : PageModel
+internal sealed class StoryModel(IStoryStore stories, IItemStore items) : PageModel
 {
     public StoryRecord? Story { get; private set; }
 

@@ -9,7 +9,7 @@ namespace Digest.Web.Public;
 /// prints), and a community's when its moderators opted in to a public page. Kept for <see cref="Freshness"/>, so a busy
 /// page or a feed reader polling every minute costs one store query per window, not one per request.
 /// </summary>
-public sealed class LatestStories(DigestComposer composer, CommunityScopes scopes, IStoryStore stories, ILeaseStore state, TimeProvider time)
+internal sealed class LatestStories(DigestComposer composer, CommunityScopes scopes, IStoryStore stories, ILeaseStore state, TimeProvider time)
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(15);
 

@@ -1,7 +1,7 @@
 namespace Digest.Web.Public;
 
 /// <summary>Links that came from feeds, made safe to put in an href, and the site's own absolute addresses.</summary>
-public static class Links
+internal static class Links
 {
     /// <summary>The link when it is http(s); otherwise "#" (a feed could carry <c>javascript:</c>).</summary>
     public static string Safe(string? url) =>

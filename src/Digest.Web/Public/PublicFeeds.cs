@@ -16,7 +16,7 @@ namespace Digest.Web.Public;
 /// of the stories <c>/</c> shows, and the same under <c>/c/{community}/</c> for a community with a public page. Each entry
 /// is a story: its page here, its headline, key lines with speakers and sources; it is updated when the story is.
 /// </summary>
-public static class PublicFeeds
+internal static class PublicFeeds
 {
     /// <summary>Stories in a community's page and feeds.</summary>
     public const int Count = 20;

@@ -24,7 +24,7 @@ namespace Digest.Core.Tests.Pipeline;
 /// <see cref="RefreshStage"/> made here is a separate worker (its own clusterer, lease holder and claimer), and dropping
 /// one between two calls is what a crash leaves behind.
 /// </summary>
-public sealed class PipelineWorkers : IAsyncDisposable
+internal sealed class PipelineWorkers : IAsyncDisposable
 {
     public static readonly DateTimeOffset T0 = new(2025, 12, 10, 8, 0, 0, TimeSpan.Zero);
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Digest.Discord.Tests.TestSupport;
 
 /// <summary>What the bot answered to one interaction: the callback type, and the message it ended up showing.</summary>
-public sealed record BotAnswer(int CallbackType, JsonElement Message)
+internal sealed record BotAnswer(int CallbackType, JsonElement Message)
 {
     public string Content => Message.TryGetProperty("content", out var content) ? content.GetString() ?? "" : "";
 
@@ -27,7 +27,7 @@ public sealed record BotAnswer(int CallbackType, JsonElement Message)
 /// The real bot host (<c>digest run</c>) with Discord pointed at the fake (REST and gateway), a temp SQLite file, the
 /// bundled sample feeds plus one written here, and Telegram off. Interactions go in over the gateway.
 /// </summary>
-public sealed class DiscordBotHarness : IAsyncDisposable
+internal sealed class DiscordBotHarness : IAsyncDisposable
 {
     public const string Moderator = TestInteractions.ManageServer;
     public const string Member = TestInteractions.Member;

@@ -4,7 +4,7 @@ namespace Digest.Discord.Tests.TestSupport;
 
 /// <summary>The message limits the Discord docs state (message.mdx: content 2,000; embeds 10; title 256; description
 /// 4,096; fields 25; field name 256, value 1,024; footer 2,048; author 256; 6,000 across a message's embeds).</summary>
-public static class DiscordLimits
+internal static class DiscordLimits
 {
     public static IReadOnlyList<string> Check(JsonElement body)
     {

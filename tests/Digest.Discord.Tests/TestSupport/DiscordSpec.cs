@@ -9,7 +9,7 @@ namespace Digest.Discord.Tests.TestSupport;
 /// The request-body schemas of Discord's OpenAPI v10 description (read in place from shared/specs), one per path and
 /// method, with their $refs resolved. Where the spec and the docs disagree the docs win: permissions are strings.
 /// </summary>
-public sealed class DiscordSpec
+internal sealed class DiscordSpec
 {
     private static readonly Lazy<DiscordSpec> Loaded = new(() => new DiscordSpec(SharedData.PathOf("specs/discord-openapi-v10.json")));
 

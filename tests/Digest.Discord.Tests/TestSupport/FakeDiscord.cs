@@ -16,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace Digest.Discord.Tests.TestSupport;
 
 /// <summary>A request the fake received: what the client sent, validated, and when (by the test's clock).</summary>
-public sealed record RecordedRequest(string Method, string Path, string? Template, JsonElement? Body, string? Authorization, string? UserAgent, DateTimeOffset At)
+internal sealed record RecordedRequest(string Method, string Path, string? Template, JsonElement? Body, string? Authorization, string? UserAgent, DateTimeOffset At)
 {
     public JsonElement Json => Body ?? throw new InvalidOperationException($"{Method} {Path} had no body");
 }
@@ -26,7 +26,7 @@ public sealed record RecordedRequest(string Method, string Path, string? Templat
 /// did the work (a message is created) and then the answer went wrong; <see cref="Reset"/>: the connection is cut instead
 /// of answering; <see cref="Hang"/>: no answer ever comes.
 /// </summary>
-public sealed record CannedResponse(string Method, string PathContains, int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null)
+internal sealed record CannedResponse(string Method, string PathContains, int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public bool AfterCreating { get; init; }
 
@@ -47,7 +47,7 @@ public sealed record CannedResponse(string Method, string PathContains, int Stat
 /// Every request body is checked against the OpenAPI request schema and the documented limits; a violation is answered
 /// the way Discord would (400, code 50035) and fails the test when the fake is disposed.
 /// </summary>
-public sealed class FakeDiscord : IAsyncDisposable
+internal sealed class FakeDiscord : IAsyncDisposable
 {
     public const string ApplicationId = "100000000000000001";
     public const string BotToken = "test-bot-token";

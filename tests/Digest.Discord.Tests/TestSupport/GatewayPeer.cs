@@ -7,7 +7,7 @@ using System.Threading.Channels;
 namespace Digest.Discord.Tests.TestSupport;
 
 /// <summary>The server side of one gateway connection, driven by a test: it sends what Discord would and reads what the bot sends.</summary>
-public sealed class GatewayPeer
+internal sealed class GatewayPeer
 {
     private readonly WebSocket socket;
     private readonly Channel<JsonNode> received = Channel.CreateUnbounded<JsonNode>();

@@ -4,7 +4,7 @@ using Digest.Discord.Interactions;
 namespace Digest.Discord.Tests.TestSupport;
 
 /// <summary>A command core stand-in: records what it was asked and answers with <see cref="Reply"/>.</summary>
-public sealed class ScriptedHandler : IDiscordInteractionHandler
+internal sealed class ScriptedHandler : IDiscordInteractionHandler
 {
     public ConcurrentQueue<DiscordInteraction> Calls { get; } = new();
 

@@ -5,7 +5,7 @@ using Digest.Discord.Interactions;
 namespace Digest.Discord.Tests.TestSupport;
 
 /// <summary>Interaction objects as Discord sends them (gateway INTERACTION_CREATE d, or the HTTP endpoint's body).</summary>
-public static class TestInteractions
+internal static class TestInteractions
 {
     public const string Guild = "600000000000000001";
     public const string Channel = "400000000000000001";

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Digest.Discord.Tests.TestSupport;
 
-public static class TestServices
+internal static class TestServices
 {
     /// <summary>The adapter as a host would register it, pointed at the fake, on the given clock.</summary>
     public static ServiceProvider Create(FakeDiscord fake, TimeProvider time, Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null)

@@ -10,7 +10,7 @@ namespace Digest.Telegram.Tests.TestSupport;
 /// The real bot host (<c>digest run</c>) pointed at the fake Telegram server, a temp SQLite file and the bundled offline
 /// sample feeds, which the host polls at start.
 /// </summary>
-public sealed class BotHarness : IAsyncDisposable
+internal sealed class BotHarness : IAsyncDisposable
 {
     private readonly IHost host;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Digest.Telegram.Tests.TestSupport;
 
-public static class ClockSteps
+internal static class ClockSteps
 {
     /// <summary>
     /// Moves the bot's clock on by <paramref name="step"/> until <paramref name="done"/> holds, letting real I/O run in

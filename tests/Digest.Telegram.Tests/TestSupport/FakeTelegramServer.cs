@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Digest.Telegram.Tests.TestSupport;
 
 /// <summary>A message the bot sent (or edited), as the fake recorded it.</summary>
-public sealed record SentMessage(string Method, long ChatId, int? ThreadId, int MessageId, string Text, string VisibleText, JsonElement? ReplyMarkup, bool PreviewDisabled)
+internal sealed record SentMessage(string Method, long ChatId, int? ThreadId, int MessageId, string Text, string VisibleText, JsonElement? ReplyMarkup, bool PreviewDisabled)
 {
     /// <summary>The callback data of the inline buttons, in order.</summary>
     public IReadOnlyList<string> ButtonData => ReplyMarkup is { } markup
@@ -25,7 +25,7 @@ public sealed record SentMessage(string Method, long ChatId, int? ThreadId, int 
 /// (<see cref="Reset"/>) or never answered (<see cref="Hang"/>). <see cref="AfterDelivering"/>: the message reaches the
 /// chat first, then the answer goes wrong — what a sender cannot tell from a failure.
 /// </summary>
-public sealed record FakeFault(int Code, string Description, int? RetryAfter = null, long? MigrateTo = null)
+internal sealed record FakeFault(int Code, string Description, int? RetryAfter = null, long? MigrateTo = null)
 {
     public bool Reset { get; init; }
 
@@ -53,7 +53,7 @@ public sealed record FakeFault(int Code, string Description, int? RetryAfter = n
 /// is checked against the spec; a violation is answered with 400 like Telegram and recorded in <see cref="Violations"/>.
 /// Tests queue updates (commands, button presses, membership changes), inject faults, and wait on what the bot sends.
 /// </summary>
-public sealed class FakeTelegramServer : IAsyncDisposable
+internal sealed class FakeTelegramServer : IAsyncDisposable
 {
     public const string Token = "123456:TEST-token_for-fake";
     public const long BotId = 123456;

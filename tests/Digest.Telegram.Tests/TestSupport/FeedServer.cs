@@ -12,14 +12,14 @@ using Microsoft.Extensions.Logging;
 namespace Digest.Telegram.Tests.TestSupport;
 
 /// <summary>An article in the local feed.</summary>
-public sealed record FeedEntry(string Title, string Summary, DateTimeOffset Published, string Slug);
+internal sealed record FeedEntry(string Title, string Summary, DateTimeOffset Published, string Slug);
 
 /// <summary>
 /// A news site on 127.0.0.1: an HTML front page that advertises its RSS feed with &lt;link rel="alternate"&gt;, and the
 /// feed itself, whose items a test adds as the story develops. <see cref="Hold"/> makes the feed answer only once
 /// released: a site that is slow to answer.
 /// </summary>
-public sealed class FeedServer : IAsyncDisposable
+internal sealed class FeedServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly Lock gate = new();

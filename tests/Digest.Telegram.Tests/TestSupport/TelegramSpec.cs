@@ -12,7 +12,7 @@ namespace Digest.Telegram.Tests.TestSupport;
 /// Telegram enforces that the bot could break: message text 1–4096 characters after HTML parsing, well-formed HTML with
 /// only Telegram's tags and entities, callback data 1–64 bytes, command names and descriptions.
 /// </summary>
-public sealed partial class TelegramSpec
+internal sealed partial class TelegramSpec
 {
     private static readonly HashSet<string> HtmlTags = ["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "tg-emoji", "code", "pre", "blockquote", "tg-time"];
     private readonly Dictionary<string, JsonElement> methods;

@@ -6,7 +6,7 @@ namespace Digest.Web.Tests.TestSupport;
 /// Headless Chromium from the machine (Debian's <c>chromium</c>, which <c>.ci/run</c> installs), driven by Playwright; nothing
 /// is downloaded. A test calls <see cref="LaunchAsync"/>, which skips it with the reason when no chromium is installed.
 /// </summary>
-public static class Chromium
+internal static class Chromium
 {
     public static readonly string[] Candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"];
 

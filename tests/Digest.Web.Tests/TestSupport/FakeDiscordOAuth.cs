@@ -17,7 +17,7 @@ namespace Digest.Web.Tests.TestSupport;
 /// <c>/users/@me/guilds</c>, which must be paths of Discord's OpenAPI description; answers carry the fields its schemas
 /// require. Anything else the bot does wrong lands in <see cref="Violations"/>.
 /// </summary>
-public sealed class FakeDiscordOAuth : IAsyncDisposable
+internal sealed class FakeDiscordOAuth : IAsyncDisposable
 {
     public const string ClientId = "100000000000000777";
     public const string ClientSecret = "client-secret-for-tests";

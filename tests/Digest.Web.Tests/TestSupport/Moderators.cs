@@ -10,7 +10,7 @@ namespace Digest.Web.Tests.TestSupport;
 /// <see cref="Member"/> is not) and group <see cref="OtherGroup"/> (administered by <see cref="OtherAdmin"/>), each known
 /// to the bot because someone used a command there.
 /// </summary>
-public sealed class Moderators : IAsyncDisposable
+internal sealed class Moderators : IAsyncDisposable
 {
     public const long Group = -1001;
     public const long OtherGroup = -1002;

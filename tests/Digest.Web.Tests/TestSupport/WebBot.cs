@@ -10,7 +10,7 @@ namespace Digest.Web.Tests.TestSupport;
 /// The real bot host of <c>digest run</c> — its web host on a free loopback port — with a temp SQLite file and the
 /// bundled offline sample feeds, which it polls at start.
 /// </summary>
-public sealed class WebBot : IAsyncDisposable
+internal sealed class WebBot : IAsyncDisposable
 {
     private readonly IHost host;
     private readonly string database;

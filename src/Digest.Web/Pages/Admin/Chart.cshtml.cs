@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Digest.Web.Pages.Admin;
 
 /// <summary>Items and relevant items per day (by arrival) and per feed over the last 14 days, drawn as a server-side SVG.</summary>
-public sealed class ChartModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, IItemStore items, CommunityScopes scopes, TimeProvider time)
+internal sealed class ChartModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, IItemStore items, CommunityScopes scopes, TimeProvider time)
     : CommunityPage(access, deliveries, commands)
 {
     public const int Days14 = 14;

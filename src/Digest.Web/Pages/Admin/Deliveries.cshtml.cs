@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Digest.Web.Pages.Admin;
 
 /// <summary>What waits in the outbox for the community's chats, with each message's attempts and last error; "retry" wakes the chat's delivery loop now.</summary>
-public sealed class DeliveriesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, OutboxSignal outbox)
+internal sealed class DeliveriesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, OutboxSignal outbox)
     : CommunityPage(access, deliveries, commands)
 {
     public sealed record Row(ChannelRecord Channel, OutboxMessage Message);

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Digest.Web.Pages.Admin;
 
 /// <summary>A community's feeds: follow one (with the <c>feeds check</c> preview first), mute or remove one, see each one's health; the public page switch.</summary>
-public sealed class FeedsModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, ICommunityStore communities, FeedFetcher fetcher, LatestStories latest, TimeProvider time)
+internal sealed class FeedsModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, ICommunityStore communities, FeedFetcher fetcher, LatestStories latest, TimeProvider time)
     : CommunityPage(access, deliveries, commands)
 {
     public IReadOnlyList<CommunityFeed> Feeds { get; private set; } = [];

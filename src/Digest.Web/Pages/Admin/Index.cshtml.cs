@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Digest.Web.Pages.Admin;
 
-public sealed class AdminIndexModel(ModeratorAccess access) : PageModel
+internal sealed class AdminIndexModel(ModeratorAccess access) : PageModel
 {
     public IReadOnlyList<string> Communities { get; private set; } = [];
 

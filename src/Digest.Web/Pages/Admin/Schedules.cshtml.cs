@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Digest.Web.Pages.Admin;
 
 /// <summary>Each chat of the community with its schedule and next three runs; a new schedule goes through <c>/schedule</c> in that chat.</summary>
-public sealed class SchedulesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, Schedules schedules, TimeProvider time)
+internal sealed class SchedulesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, Schedules schedules, TimeProvider time)
     : CommunityPage(access, deliveries, commands)
 {
     public sealed record Row(ChannelRecord Channel, IReadOnlyList<string> Next);

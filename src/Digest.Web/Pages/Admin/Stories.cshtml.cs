@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Digest.Web.Pages.Admin;
 
 /// <summary>The stories the community sees (its feeds and topic settings), and full-text search over its articles, as <c>/search</c> does.</summary>
-public sealed class StoriesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, IStoryStore stories, IItemStore items, CommunityScopes scopes)
+internal sealed class StoriesModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, IStoryStore stories, IItemStore items, CommunityScopes scopes)
     : CommunityPage(access, deliveries, commands)
 {
     public string? Query { get; private set; }

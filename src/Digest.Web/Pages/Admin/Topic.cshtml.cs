@@ -13,7 +13,7 @@ namespace Digest.Web.Pages.Admin;
 /// A community's topic: include, exclude, threshold — applied through <c>/topic</c> — with a preview of what the stories
 /// of the last 7 days (seen in them) would keep or drop under the proposed change, beside what they keep now.
 /// </summary>
-public sealed class TopicModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, ICommunityStore communities, IStoryStore stories, IItemStore items, CommunityScopes scopes, TopicProfile profile, TimeProvider time)
+internal sealed class TopicModel(ModeratorAccess access, IDeliveryStore deliveries, CommandDispatcher commands, ICommunityStore communities, IStoryStore stories, IItemStore items, CommunityScopes scopes, TopicProfile profile, TimeProvider time)
     : CommunityPage(access, deliveries, commands)
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(7);

@@ -14,7 +14,7 @@ namespace Digest.Web.Pages.Auth;
 /// <c>GET /auth/telegram?id=…&amp;first_name=…&amp;auth_date=…&amp;hash=…</c>: the Telegram Login Widget's answer, checked
 /// (<see cref="TelegramLogin"/>) before a session is given; a forged or day-old login gets 401 and no session.
 /// </summary>
-public sealed class TelegramLoginModel(IServiceProvider services, TimeProvider time) : PageModel
+internal sealed class TelegramLoginModel(IServiceProvider services, TimeProvider time) : PageModel
 {
     public string? Refusal { get; private set; }
 
