@@ -321,7 +321,8 @@ internal static class Attribution
             "she" => OwnSubject(i, 'f') ?? (i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'm' } previous ? previous : Person(i, 'f', lede: false)),
             "it" when i > 0 && phrases[i - 1] is DocumentReferent or SourceReferent { FromDocument: true } && speakers[i - 1] is { } document => document, // "A study found …" "It also found …"
             "it" => Body(null, i),
-            "they" or "we" => Group(i),
+            "they" => Group(i),
+            // "we expect", "I think" outside quotation marks: the writer's own voice, or a speaker the article never names.
             _ => null,
         };
 

@@ -760,7 +760,9 @@ internal static class SpeakerPhrase
             words.RemoveAt(0);
         }
 
-        while (words.Count > 1 && NewsLexicon.IsDemonym(words[0]) && !NewsLexicon.BodyHeads.Contains(words[^1]))
+        // A nationality is an affiliation only before a whole name: "Russian Dmitry Peskov". Before a single word it is the
+        // name's own first word: "Rhian Beynon", "Welsh Water".
+        while (words.Count > 2 && NewsLexicon.IsDemonym(words[0]) && !NewsLexicon.BodyHeads.Contains(words[^1]))
         {
             titles.Add(words[0]);
             words.RemoveAt(0);

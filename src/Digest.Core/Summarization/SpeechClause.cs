@@ -489,6 +489,14 @@ internal static class SpeechClause
             return null;
         }
 
+        // "the publication of her full report into the crash", "Ann Reed's latest report on …": a bare form owned by a
+        // possessive, with only a describing word between, heads that noun phrase ("their members say …" has a noun between).
+        // "repeated his call for …" stays: a call for something is itself a demand voiced.
+        if (lower == lemma && lemma != "call" && OwnedNoun(t, k))
+        {
+            return null;
+        }
+
         // "The site lets people comment on the news", "helps users tell their friends": a bare infinitive after "let",
         // "help" or "make" and its object is something made possible, not a report.
         if (lower == lemma && LetOrHelpBefore(t, k))
@@ -1092,6 +1100,24 @@ internal static class SpeechClause
             && Enumerable.Range(Math.Max(0, k - 4), k - 1 - Math.Max(0, k - 4)).All(i => !(t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || SubjectPronouns.Contains(t[i].Lower))));
     }
 
+    /// <summary>
+    /// Whether the word at k follows a possessive ("her", "its", "Reed's") and at most one describing word that is no
+    /// plural, and a preposition or the end of a clause follows it.
+    /// </summary>
+    private static bool OwnedNoun(IReadOnlyList<Token> t, int k)
+    {
+        var before = k - 1;
+        if (before >= 1 && t[before] is { IsWord: true, Quoted: false, IsCapitalized: false } describing && PlainWord(describing.Lower)
+            && !describing.Lower.EndsWith('s') && !Auxiliaries.Contains(describing.Lower) && NewsLexicon.ReportingVerb(describing.Lower) is null)
+        {
+            before--;
+        }
+
+        var owned = before >= 0 && (t[before].Kind == TokenKind.Possessive || (t[before].IsWord && !t[before].Quoted && t[before].Lower is "her" or "his" or "its" or "their" or "our" or "your"));
+        return owned && (k + 1 == t.Count || t[k + 1].Kind is TokenKind.Comma or TokenKind.Stop
+            || (t[k + 1].IsWord && !t[k + 1].Quoted && t[k + 1].Lower is "into" or "on" or "of" or "for" or "about" or "in"));
+    }
+
     /// <summary>Whether "than" comes just before the subject of the verb at k: "more than Mr Brown predicted".</summary>
     private static bool ComparedWith(IReadOnlyList<Token> t, int k)
     {
@@ -1170,7 +1196,8 @@ internal static class SpeechClause
                     return false;
                 }
 
-                return !(lemma is "expect" or "think" or "hope" or "fear" or "feel" && hasNext && next.Is("to"));
+                // "is hoping for a better result", "fears for his job": a wish or a worry about a thing, no proposition.
+                return !(lemma is "expect" or "think" or "hope" or "fear" or "feel" && hasNext && next.Is("to")) && !(lemma is "hope" or "fear" && hasNext && next.Is("for"));
             case NewsLexicon.Complement.Marked:
                 if (lemma == "issue")
                 {
