@@ -402,6 +402,12 @@ internal static class NewsLexicon
         "aunt", "uncle", "cousin", "niece", "nephew", "relative", "neighbour", "neighbor",
     };
 
+    /// <summary>Someone's family and friends as a group: "the parents of Sam Tully" speak for themselves, not for him.</summary>
+    public static readonly HashSet<string> Kin = new(StringComparer.Ordinal)
+    {
+        "parents", "family", "families", "relatives", "friends", "widow", "widower", "children", "sons", "daughters", "neighbours", "neighbors",
+    };
+
     /// <summary>Nouns for a person by role, used to resolve "the minister", "the 28-year-old", "the actor".</summary>
     public static readonly HashSet<string> PersonNouns = new(
     [

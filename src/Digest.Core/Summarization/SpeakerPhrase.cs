@@ -238,6 +238,13 @@ internal static class SpeakerPhrase
             return (new FixedReferent("Downing Street"), false);
         }
 
+        // "by the parents of Sam Tully", "by friends of the late Ben Ash": the named one's kin, who are not named themselves.
+        var kin = tokens.Count > 3 && tokens[0].Lower == "by" ? (tokens[1].Lower is "the" or "some" or "two" ? 2 : 1) : 0;
+        if (kin > 0 && kin + 1 < tokens.Count && NewsLexicon.Kin.Contains(tokens[kin].Lower) && tokens[kin + 1].Is("of"))
+        {
+            return (UnnamedReferent.Instance, false);
+        }
+
         // ", from the University of Leeds," / ", by the Office for National Statistics,": where the speakers come from.
         if (tokens.Count > 1 && tokens[0].Lower is "from" or "by" or "at" && Objects(tokens.Skip(1).ToList()) is { } origin)
         {

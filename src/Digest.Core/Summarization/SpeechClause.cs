@@ -1183,8 +1183,10 @@ internal static class SpeechClause
                 }
 
                 // "announced plans to cut jobs", "underlined Green Party plans to scrap fees", "highlighted plans for a bridge": a
-                // plan named as the object is a deed made known, not words reported.
-                if (lemma is "announce" or "highlight" or "underline" or "unveil" or "outline" && PlanObject(t, k + 1))
+                // plan named as the object is a deed made known, not words reported; so is a deed named by its gerund ("is set
+                // to announce lifting the cap").
+                if (lemma is "announce" or "highlight" or "underline" or "unveil" or "outline"
+                    && (PlanObject(t, k + 1) || (hasNext && next is { IsWord: true, Quoted: false, IsCapitalized: false } && next.Lower.Length > 5 && next.Lower.EndsWith("ing", StringComparison.Ordinal))))
                 {
                     return false;
                 }

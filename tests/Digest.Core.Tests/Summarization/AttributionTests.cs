@@ -2164,4 +2164,30 @@ public sealed class AttributionTests
     {
         Speakers("Ann Reed led the inquiry.", sentence)[^1].ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("The toy was blamed by the parents of 12-year-old Sam Tully, who was hurt in a fire in May.", "unnamed")]
+    [InlineData("The scheme was criticised by friends of the late Ben Ash.", "unnamed")]
+    [InlineData("The scheme was criticised by Ben Ash.", "Ben Ash")]
+    [InlineData("The scheme was criticised by the head of the Ferry Users Group.", "the Ferry Users Group")]
+    public void Speakers_KinOfSomeoneNamedAfterBy_AreUnnamed(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Latest figures suggest the port has handled 5,000 ships.", null)]
+    [InlineData("Harbour Watch figures suggest the port has handled 5,000 ships.", "Harbour Watch")]
+    public void Speakers_ASuperlativeOpeningTheSentence_IsNoAuthor(string sentence, string? speaker)
+    {
+        Speakers("The port opened in 1890.", sentence)[^1].ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("He announced scrapping the toll.", null)]
+    [InlineData("He announced that the toll would go.", "Tom Reddy")]
+    public void Speakers_ADeedNamedByItsGerund_IsNoReport(string sentence, string? speaker)
+    {
+        Speakers("Tom Reddy runs the port.", sentence)[^1].ShouldBe(speaker);
+    }
 }
