@@ -934,9 +934,11 @@ internal static class SpeechClause
     {
         var end = by + 1;
         var named = false;
+        // A lower-case word inside a name goes on with it: "by the Interactive Media in Retail Group".
+        var inName = SpeechTokens.NameRuns(t, by + 1, t.Count).SelectMany(r => Enumerable.Range(r.Start, r.End - r.Start)).ToHashSet();
         while (end < t.Count && t[end].IsWord && !t[end].Quoted || (end < t.Count && t[end].Kind == TokenKind.Possessive))
         {
-            if (named && t[end].IsWord && !t[end].IsCapitalized && t[end].Lower is not ("of" or "for" or "and" or "the" or "de"))
+            if (named && t[end].IsWord && !t[end].IsCapitalized && t[end].Lower is not ("of" or "for" or "and" or "the" or "de") && !inName.Contains(end))
             {
                 break;
             }

@@ -2190,4 +2190,13 @@ public sealed class AttributionTests
     {
         Speakers("Tom Reddy runs the port.", sentence)[^1].ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("Fares rose by 6%, according to figures collected by the Ferry Users in Wales Group which speaks for passengers.", "the Ferry Users in Wales Group")]
+    [InlineData("The Ferry Users in Wales Group said fares rose by 6%.", "the Ferry Users in Wales Group")]
+    [InlineData("Tom Pike in Cardiff said fares rose by 6%.", "Tom Pike")]
+    public void Speakers_ANameRunningOnAfterInToAGroup_IsOneName(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
