@@ -96,6 +96,14 @@ internal static class SpeakerPhrase
     /// <summary>The referent of a speaker phrase given as segments: the head first, appositions after it.</summary>
     public static Referent? Describe(IReadOnlyList<IReadOnlyList<Token>> segments)
     {
+        // "Both the prime minister and Chancellor Gordon Brown said": two speakers, each described on its own.
+        if (segments.Count == 1 && segments[0].Count > 3 && segments[0][0].Lower == "both" && segments[0].ToList().FindIndex(x => x.Is("and")) is > 1 and var and
+            && and < segments[0].Count - 1
+            && Describe([segments[0].Skip(1).Take(and - 1).ToList()]) is { } one && Describe([segments[0].Skip(and + 1).ToList()]) is { } other)
+        {
+            return new SeveralReferent([one, other]);
+        }
+
         Referent? head = null;
         var headIsRole = false;
         // "Minister for Schools, Adult Learning and Skills Sarah Dunn": the items of the office's remit, up to the word after

@@ -1556,9 +1556,11 @@ internal static class SpeechClause
                 break; // ", and many commentators believe"
             }
 
-            // "It went on sale priced $150 and Nintendo says …": a name after "and" that follows no name of its own opens a clause.
+            // "It went on sale priced $150 and Nintendo says …": a name after "and" that follows no name of its own opens a clause
+            // (not the second of "Both the mayor and Mr Brown said").
             if (token.IsWord && !token.Quoted && token.Lower is "and" or "but" && start >= 2 && t[start - 2] is { Quoted: false } before
-                && (before.Kind == TokenKind.Word && !before.IsCapitalized || char.IsDigit(before.Text[0])) && SpeechTokens.NameRuns(t, start, end) is [var run] && run.Start == start && run.End == end)
+                && (before.Kind == TokenKind.Word && !before.IsCapitalized || char.IsDigit(before.Text[0])) && SpeechTokens.NameRuns(t, start, end) is [var run] && run.Start == start && run.End == end
+                && !(t[0].Is("both") && t.Take(start - 1).All(x => x.IsWord && !x.Quoted)))
             {
                 break;
             }

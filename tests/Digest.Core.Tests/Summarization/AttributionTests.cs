@@ -2199,4 +2199,14 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("Both the mayor and council leader Tom Reddy said the bridge was safe.", "Ann Pike; Tom Reddy")]
+    [InlineData("Both the mayor and Mr Reddy have said the bridge is safe.", "Ann Pike; Tom Reddy")]
+    [InlineData("The toll went up to £5 and Mr Reddy says it will rise again.", "Tom Reddy")]
+    [InlineData("Both bridges are safe, Mr Reddy said.", "Tom Reddy")]
+    public void Speakers_BothXAndY_AreTwoSpeakers(string sentence, string? speaker)
+    {
+        Speakers("Mayor Ann Pike and council leader Tom Reddy opened the bridge.", sentence)[^1].ShouldBe(speaker);
+    }
 }
