@@ -630,7 +630,12 @@ internal static class Attribution
                                 first--;
                             }
 
-                            best = ("the " + string.Join(' ', t.Skip(first).Take(k - first).Select(x => x.Text)) + " " + head, Math.Abs(j - i));
+                            var run = string.Join(' ', t.Skip(first).Take(k - first).Select(x => x.Text));
+                            // "PC Pro magazine", "Acme website": a title the article also gives bare is the body's whole name, and the
+                            // noun after it only says what kind of body it is.
+                            best = NewsLexicon.KindsNamedBare.Contains(head) && names.Find(run, i) is { Kind: not EntityKind.Person } bare
+                                ? (ArticleNames.Display(bare), Math.Abs(j - i))
+                                : ("the " + run + " " + head, Math.Abs(j - i));
                         }
                     }
                 }

@@ -402,6 +402,12 @@ internal static class NewsLexicon
         "aunt", "uncle", "cousin", "niece", "nephew", "relative", "neighbour", "neighbor",
     };
 
+    /// <summary>Kinds of body whose name alone is the body ("PC Pro magazine" is PC Pro), unlike "the US government".</summary>
+    public static readonly HashSet<string> KindsNamedBare = new(StringComparer.Ordinal)
+    {
+        "magazine", "newspaper", "paper", "website", "site", "firm", "company", "network", "channel", "station", "agency",
+    };
+
     /// <summary>Someone's family and friends as a group: "the parents of Sam Tully" speak for themselves, not for him.</summary>
     public static readonly HashSet<string> Kin = new(StringComparer.Ordinal)
     {

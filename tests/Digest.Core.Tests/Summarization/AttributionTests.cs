@@ -2209,4 +2209,24 @@ public sealed class AttributionTests
     {
         Speakers("Mayor Ann Pike and council leader Tom Reddy opened the bridge.", sentence)[^1].ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_AKindOfBodyAfterANameGivenBare_IsThatName()
+    {
+        Speakers(
+            "A survey by Print World magazine looked at 50 printers.",
+            "According to Print World, ink costs more than ever.",
+            "But the wrong ink could mean prints fade within months, warned the magazine.")
+            .ShouldBe([null, "Print World", "Print World"]);
+    }
+
+    [Fact]
+    public void Speakers_AGovernmentAfterACountry_KeepsItsHeadNoun()
+    {
+        Speakers(
+            "The US government said the ink was safe.",
+            "US firms sell most of it.",
+            "The government said it would look again.")
+            .ShouldBe(["the US government", null, "the US government"]);
+    }
 }
