@@ -416,7 +416,15 @@ internal static class SpeechClause
     private static Referent? TryVerb(IReadOnlyList<Token> t, int k)
     {
         var lower = t[k].Lower;
-        var stance = NewsLexicon.StanceAdjectives.Contains(lower) && k > 0 && t[k - 1].IsWord && NewsLexicon.Linking.Contains(t[k - 1].Lower);
+        // "is confident", "is not convinced", "is still hopeful": a linking verb, maybe a negation or an adverb between; then only
+        // a clause of its own makes it a report ("was very upbeat about how many …, he said" is the tag's).
+        var link = k - 1;
+        while (link > 0 && t[link] is { IsWord: true, Quoted: false } between && between.Lower is "not" or "also" or "still" or "now" or "very" or "so" or "more")
+        {
+            link--;
+        }
+
+        var stance = NewsLexicon.StanceAdjectives.Contains(lower) && link >= 0 && t[link].IsWord && NewsLexicon.Linking.Contains(t[link].Lower);
         var verb = NewsLexicon.ReportingVerb(lower);
         if (verb is null && !stance)
         {
@@ -433,13 +441,14 @@ internal static class SpeechClause
                 return null;
             }
 
-            // "are worried that …" reports a view; "worried about the cost", "the firms concerned" do not.
-            if (lower is "worried" or "concerned" && !next.Is("that"))
+            // "are worried that …", "is concerned too many children are …" report a view; "worried about the cost", "the firms
+            // concerned" do not.
+            if ((lower is "worried" or "concerned" || link < k - 1) && !next.Is("that") && !ClauseFollows(t, k + 1))
             {
                 return null;
             }
 
-            return Subject(t, k - 1, k, complement: true);
+            return Subject(t, link, k, complement: true);
         }
 
         var (lemma, complement) = verb!.Value;
@@ -1118,6 +1127,28 @@ internal static class SpeechClause
         var owned = before >= 0 && (t[before].Kind == TokenKind.Possessive || (t[before].IsWord && !t[before].Quoted && t[before].Lower is "her" or "his" or "its" or "their" or "our" or "your"));
         return owned && (k + 1 == t.Count || t[k + 1].Kind is TokenKind.Comma or TokenKind.Stop
             || (t[k + 1].IsWord && !t[k + 1].Quoted && t[k + 1].Lower is "into" or "on" or "of" or "for" or "about" or "in"));
+    }
+
+    /// <summary>
+    /// Whether a clause with its own subject starts at k: no preposition opens it, and a finite verb or an auxiliary comes
+    /// within a few words, before any comma ("too many children are playing", "students in halls can find").
+    /// </summary>
+    private static bool ClauseFollows(IReadOnlyList<Token> t, int k)
+    {
+        if (k >= t.Count || !t[k].IsWord || t[k].Quoted || t[k].Lower is "about" or "at" or "for" or "by" or "over" or "with" or "of" or "in" or "on" or "as" or "to" or "after" or "and" or "or")
+        {
+            return false;
+        }
+
+        for (var i = k + 1; i < t.Count && i <= k + 6 && t[i].IsWord && !t[i].Quoted; i++)
+        {
+            if (Auxiliaries.Contains(t[i].Lower))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether "than" comes just before the subject of the verb at k: "more than Mr Brown predicted".</summary>

@@ -2229,4 +2229,15 @@ public sealed class AttributionTests
             "The government said it would look again.")
             .ShouldBe(["the US government", null, "the US government"]);
     }
+
+    [Theory]
+    [InlineData("She is concerned too many children are playing violent games.", "Ann Pike")]
+    [InlineData("Ms Pike is not convinced the toll will work.", "Ann Pike")]
+    [InlineData("Ms Pike is worried about the cost.", null)]
+    [InlineData("Ms Pike was very upbeat about how many tickets it had sold.", null)]
+    [InlineData("And it was virtually certain the toll would stay.", null)]
+    public void Speakers_AStanceWithAClauseOfItsOwn_IsAView(string sentence, string? speaker)
+    {
+        Speakers("Ann Pike runs the ferry company.", sentence)[^1].ShouldBe(speaker);
+    }
 }
