@@ -233,7 +233,19 @@ internal static class SpeechClause
 
             if (!t[start].IsWord || !NewsLexicon.Determiners.Contains(t[start].Lower))
             {
-                return -1;
+                // "has attacked UK policy on ferries saying …": an object with no determiner, back to the past verb before it.
+                var bare = participle - 1;
+                while (bare > 0 && participle - bare <= 5 && t[bare].IsWord && !t[bare].Quoted
+                    && !(bare < participle - 1 && (t[bare].Lower.EndsWith("ed", StringComparison.Ordinal) || PastVerbs.Contains(t[bare].Lower))))
+                {
+                    bare--;
+                }
+
+                start = bare + 1;
+                if (participle - bare > 5 || !t[bare].IsWord)
+                {
+                    return -1;
+                }
             }
 
             verbAt = start - 1;

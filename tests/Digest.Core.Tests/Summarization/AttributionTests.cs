@@ -2240,4 +2240,13 @@ public sealed class AttributionTests
     {
         Speakers("Ann Pike runs the ferry company.", sentence)[^1].ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("Chatshow host Tom Pike has attacked UK policy on ferries saying the fares hurt workers.", "Tom Pike")]
+    [InlineData("Chatshow host Tom Pike has attacked the policy saying the fares hurt workers.", "Tom Pike")]
+    [InlineData("The council sent out notes saying the fares would rise.", null)]
+    public void Speakers_APastVerbWithABareObjectThenSaying_IsTheSubjects(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
