@@ -1780,6 +1780,12 @@ internal static class SpeechClause
     /// <summary>"… Iris director Sir Richard Eyre who called …": the noun phrase before the relative pronoun.</summary>
     private static Referent? RelativeAntecedent(IReadOnlyList<Token> t, int relative)
     {
+        // "there are those who believe …", "many who think …": people the sentence does not name.
+        if (relative > 0 && t[relative - 1] is { IsWord: true, Quoted: false } people && people.Lower is "those" or "many" or "some" or "others")
+        {
+            return UnnamedReferent.Instance;
+        }
+
         var start = relative;
         while (start > 0 && !t[start - 1].Quoted
             && ((t[start - 1].IsWord && (char.IsUpper(t[start - 1].Text[0]) || SpeakerPhrase.IsPersonNoun(t[start - 1].Lower) || NewsLexicon.BodyNouns.Contains(t[start - 1].Lower)))

@@ -2249,4 +2249,13 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("He will not predict a win, although there are those who believe this could be the party's year.", "unnamed")]
+    [InlineData("There are many who think the toll will fail.", "unnamed")]
+    [InlineData("Those who use the ferry pay more.", null)]
+    public void Speakers_ThoseWhoBelieve_AreUnnamed(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
