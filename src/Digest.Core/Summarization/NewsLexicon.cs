@@ -96,6 +96,7 @@ internal static class NewsLexicon
         (["vow", "vows", "vowed"], Complement.Any),
         (["forecast", "forecasts"], Complement.Clause),
         (["estimate", "estimates", "estimated"], Complement.Clause),
+        (["calculate", "calculates", "calculated"], Complement.Clause),
         (["blame", "blames", "blamed"], Complement.Clause),
         (["report", "reports", "reported"], Complement.Clause),
         (["find", "finds", "found"], Complement.Marked),

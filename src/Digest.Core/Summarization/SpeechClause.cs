@@ -41,7 +41,7 @@ internal static class SpeechClause
     private static readonly HashSet<string> StrictObjects = new(StringComparer.Ordinal)
     {
         "add", "concede", "note", "ask", "question", "maintain", "observe", "state", "declare", "respond", "comment", "write", "echo",
-        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude", "announce", "showcase", "pledge",
+        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude", "announce", "showcase", "pledge", "calculate",
     };
 
     private static readonly HashSet<string> Plans = new(StringComparer.Ordinal)

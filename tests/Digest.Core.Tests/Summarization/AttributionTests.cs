@@ -2258,4 +2258,12 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("Economists calculated that the games were worth as much as a small nation's output.", "unnamed")]
+    [InlineData("The firm calculated the cost of the toll.", null)]
+    public void Speakers_ACalculationWithAClause_IsAFinding(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
