@@ -2136,8 +2136,8 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Whichever way the judges decide the loser will appeal, so we expect it to drag on.", null)]
-    [InlineData("We would like the help of the councils but I think the vote is about local pledges.", null)]
+    [InlineData("Whatever the panel decides there will be an appeal, so we expect a long wait.", null)]
+    [InlineData("We want the councils on our side but I think voters care about bus fares.", null)]
     [InlineData("\"We expect a close vote,\" said Tom Pike.", "Tom Pike")]
     [InlineData("They say the vote will be close.", "the Ferry Users Group")]
     public void Speakers_FirstPersonOutsideQuotes_IsNobodyNamed(string sentence, string? speaker)
@@ -2146,7 +2146,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("But Ms Vane is clearly hoping for a better result than that.", null)]
+    [InlineData("Ms Vane is plainly hoping for a bigger win this time.", null)]
     [InlineData("Mr Dorrit fears for his seat.", null)]
     [InlineData("Ms Vane hopes the vote will pass.", "Ann Vane")]
     [InlineData("Mr Dorrit fears the vote will fail.", "Tom Dorrit")]
@@ -2156,7 +2156,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("The council has postponed the publication of her full report into the crash.", null)]
+    [InlineData("The council has delayed the release of her full report into the crash.", null)]
     [InlineData("The council has published Ann Reed's latest report on the crash.", null)]
     [InlineData("Their members report that the crash was avoidable.", "unnamed")]
     [InlineData("The council said her report was flawed.", "the council")]
@@ -2166,7 +2166,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("The toy was blamed by the parents of 12-year-old Sam Tully, who was hurt in a fire in May.", "unnamed")]
+    [InlineData("The film was blamed by the parents of Sam Tully, who was hurt copying a stunt.", "unnamed")]
     [InlineData("The scheme was criticised by friends of the late Ben Ash.", "unnamed")]
     [InlineData("The scheme was criticised by Ben Ash.", "Ben Ash")]
     [InlineData("The scheme was criticised by the head of the Ferry Users Group.", "the Ferry Users Group")]
@@ -2214,9 +2214,9 @@ public sealed class AttributionTests
     public void Speakers_AKindOfBodyAfterANameGivenBare_IsThatName()
     {
         Speakers(
-            "A survey by Print World magazine looked at 50 printers.",
+            "Print World magazine tested 50 printers last month.",
             "According to Print World, ink costs more than ever.",
-            "But the wrong ink could mean prints fade within months, warned the magazine.")
+            "Cheap cartridges could leave pictures pale within a year, warned the magazine.")
             .ShouldBe([null, "Print World", "Print World"]);
     }
 
@@ -2231,7 +2231,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("She is concerned too many children are playing violent games.", "Ann Pike")]
+    [InlineData("She is concerned too many drivers are ignoring the limit.", "Ann Pike")]
     [InlineData("Ms Pike is not convinced the toll will work.", "Ann Pike")]
     [InlineData("Ms Pike is worried about the cost.", null)]
     [InlineData("Ms Pike was very upbeat about how many tickets it had sold.", null)]
@@ -2242,8 +2242,8 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Chatshow host Tom Pike has attacked UK policy on ferries saying the fares hurt workers.", "Tom Pike")]
-    [InlineData("Chatshow host Tom Pike has attacked the policy saying the fares hurt workers.", "Tom Pike")]
+    [InlineData("Chatshow host Tom Pike has attacked EU rules on fishing saying the quotas hurt crews.", "Tom Pike")]
+    [InlineData("Chatshow host Tom Pike has attacked the rules saying the quotas hurt crews.", "Tom Pike")]
     [InlineData("The council sent out notes saying the fares would rise.", null)]
     public void Speakers_APastVerbWithABareObjectThenSaying_IsTheSubjects(string sentence, string? speaker)
     {
@@ -2251,7 +2251,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("He will not predict a win, although there are those who believe this could be the party's year.", "unnamed")]
+    [InlineData("He will not predict a win, although there are those who believe the tide is turning.", "unnamed")]
     [InlineData("There are many who think the toll will fail.", "unnamed")]
     [InlineData("Those who use the ferry pay more.", null)]
     public void Speakers_ThoseWhoBelieve_AreUnnamed(string sentence, string? speaker)
@@ -2260,7 +2260,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Economists calculated that the games were worth as much as a small nation's output.", "unnamed")]
+    [InlineData("Economists calculated that the port adds £2bn a year to the region.", "unnamed")]
     [InlineData("The firm calculated the cost of the toll.", null)]
     public void Speakers_ACalculationWithAClause_IsAFinding(string sentence, string? speaker)
     {
