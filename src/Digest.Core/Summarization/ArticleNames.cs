@@ -109,8 +109,8 @@ internal sealed partial class ArticleNames
     public bool IsOnlyACommonWord(string word) =>
         !word.Contains(' ', StringComparison.Ordinal) && common.Contains(word) && !entities.Any(e => e.Name.Equals(word, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Endings of English words rather than of names: "Revised", "Improvements", "Less".</summary>
-    [System.Text.RegularExpressions.GeneratedRegex("(?:ed|ing|ments?|ness|tions?|sions?|ly|ity|ances?|ences?|less|ful|ous|ive)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    /// <summary>Endings of English words rather than of names: "Revised", "Improvements", "Less", "Latest".</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("(?:ed|ing|ments?|ness|tions?|sions?|ly|ity|ances?|ences?|less|ful|ous|ive|\\w{3}est)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex EnglishSuffix();
     private readonly Dictionary<string, Entity> acronyms = new(StringComparer.Ordinal);
 

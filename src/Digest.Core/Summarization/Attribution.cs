@@ -321,7 +321,8 @@ internal static class Attribution
             "she" => OwnSubject(i, 'f') ?? (i > 0 && speakers[i - 1] is { IsPerson: true, Entity.Gender: not 'm' } previous ? previous : Person(i, 'f', lede: false)),
             "it" when i > 0 && phrases[i - 1] is DocumentReferent or SourceReferent { FromDocument: true } && speakers[i - 1] is { } document => document, // "A study found …" "It also found …"
             "it" => Body(null, i),
-            "they" or "we" => Group(i),
+            "they" => Group(i),
+            // "we expect", "I think" outside quotation marks: the writer's own voice, or a speaker the article never names.
             _ => null,
         };
 
@@ -629,7 +630,12 @@ internal static class Attribution
                                 first--;
                             }
 
-                            best = ("the " + string.Join(' ', t.Skip(first).Take(k - first).Select(x => x.Text)) + " " + head, Math.Abs(j - i));
+                            var run = string.Join(' ', t.Skip(first).Take(k - first).Select(x => x.Text));
+                            // "PC Pro magazine", "Acme website": a title the article also gives bare is the body's whole name, and the
+                            // noun after it only says what kind of body it is.
+                            best = NewsLexicon.KindsNamedBare.Contains(head) && names.Find(run, i) is { Kind: not EntityKind.Person } bare
+                                ? (ArticleNames.Display(bare), Math.Abs(j - i))
+                                : ("the " + run + " " + head, Math.Abs(j - i));
                         }
                     }
                 }

@@ -96,6 +96,7 @@ internal static class NewsLexicon
         (["vow", "vows", "vowed"], Complement.Any),
         (["forecast", "forecasts"], Complement.Clause),
         (["estimate", "estimates", "estimated"], Complement.Clause),
+        (["calculate", "calculates", "calculated"], Complement.Clause),
         (["blame", "blames", "blamed"], Complement.Clause),
         (["report", "reports", "reported"], Complement.Clause),
         (["find", "finds", "found"], Complement.Marked),
@@ -400,6 +401,18 @@ internal static class NewsLexicon
     public static readonly HashSet<string> Relations = new(StringComparer.Ordinal)
     {
         "aunt", "uncle", "cousin", "niece", "nephew", "relative", "neighbour", "neighbor",
+    };
+
+    /// <summary>Kinds of body whose name alone is the body ("PC Pro magazine" is PC Pro), unlike "the US government".</summary>
+    public static readonly HashSet<string> KindsNamedBare = new(StringComparer.Ordinal)
+    {
+        "magazine", "newspaper", "paper", "website", "site", "firm", "company", "network", "channel", "station", "agency",
+    };
+
+    /// <summary>Someone's family and friends as a group: "the parents of Sam Tully" speak for themselves, not for him.</summary>
+    public static readonly HashSet<string> Kin = new(StringComparer.Ordinal)
+    {
+        "parents", "family", "families", "relatives", "friends", "widow", "widower", "children", "sons", "daughters", "neighbours", "neighbors",
     };
 
     /// <summary>Nouns for a person by role, used to resolve "the minister", "the 28-year-old", "the actor".</summary>

@@ -96,6 +96,14 @@ internal static class SpeakerPhrase
     /// <summary>The referent of a speaker phrase given as segments: the head first, appositions after it.</summary>
     public static Referent? Describe(IReadOnlyList<IReadOnlyList<Token>> segments)
     {
+        // "Both the prime minister and Chancellor Gordon Brown said": two speakers, each described on its own.
+        if (segments.Count == 1 && segments[0].Count > 3 && segments[0][0].Lower == "both" && segments[0].ToList().FindIndex(x => x.Is("and")) is > 1 and var and
+            && and < segments[0].Count - 1
+            && Describe([segments[0].Skip(1).Take(and - 1).ToList()]) is { } one && Describe([segments[0].Skip(and + 1).ToList()]) is { } other)
+        {
+            return new SeveralReferent([one, other]);
+        }
+
         Referent? head = null;
         var headIsRole = false;
         // "Minister for Schools, Adult Learning and Skills Sarah Dunn": the items of the office's remit, up to the word after
@@ -236,6 +244,13 @@ internal static class SpeakerPhrase
         if (tokens.Count == 2 && tokens[0].Text is "No" or "Number" && tokens[1].Text == "10")
         {
             return (new FixedReferent("Downing Street"), false);
+        }
+
+        // "by the parents of Sam Tully", "by friends of the late Ben Ash": the named one's kin, who are not named themselves.
+        var kin = tokens.Count > 3 && tokens[0].Lower == "by" ? (tokens[1].Lower is "the" or "some" or "two" ? 2 : 1) : 0;
+        if (kin > 0 && kin + 1 < tokens.Count && NewsLexicon.Kin.Contains(tokens[kin].Lower) && tokens[kin + 1].Is("of"))
+        {
+            return (UnnamedReferent.Instance, false);
         }
 
         // ", from the University of Leeds," / ", by the Office for National Statistics,": where the speakers come from.
@@ -760,7 +775,9 @@ internal static class SpeakerPhrase
             words.RemoveAt(0);
         }
 
-        while (words.Count > 1 && NewsLexicon.IsDemonym(words[0]) && !NewsLexicon.BodyHeads.Contains(words[^1]))
+        // A nationality is an affiliation only before a whole name: "Russian Dmitry Peskov". Before a single word it is the
+        // name's own first word: "Rhian Beynon", "Welsh Water".
+        while (words.Count > 2 && NewsLexicon.IsDemonym(words[0]) && !NewsLexicon.BodyHeads.Contains(words[^1]))
         {
             titles.Add(words[0]);
             words.RemoveAt(0);

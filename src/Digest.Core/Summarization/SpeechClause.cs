@@ -41,7 +41,7 @@ internal static class SpeechClause
     private static readonly HashSet<string> StrictObjects = new(StringComparer.Ordinal)
     {
         "add", "concede", "note", "ask", "question", "maintain", "observe", "state", "declare", "respond", "comment", "write", "echo",
-        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude", "announce", "showcase", "pledge",
+        "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude", "announce", "showcase", "pledge", "calculate",
     };
 
     private static readonly HashSet<string> Plans = new(StringComparer.Ordinal)
@@ -233,7 +233,19 @@ internal static class SpeechClause
 
             if (!t[start].IsWord || !NewsLexicon.Determiners.Contains(t[start].Lower))
             {
-                return -1;
+                // "has attacked UK policy on ferries saying …": an object with no determiner, back to the past verb before it.
+                var bare = participle - 1;
+                while (bare > 0 && participle - bare <= 5 && t[bare].IsWord && !t[bare].Quoted
+                    && !(bare < participle - 1 && (t[bare].Lower.EndsWith("ed", StringComparison.Ordinal) || PastVerbs.Contains(t[bare].Lower))))
+                {
+                    bare--;
+                }
+
+                start = bare + 1;
+                if (participle - bare > 5 || !t[bare].IsWord)
+                {
+                    return -1;
+                }
             }
 
             verbAt = start - 1;
@@ -416,7 +428,15 @@ internal static class SpeechClause
     private static Referent? TryVerb(IReadOnlyList<Token> t, int k)
     {
         var lower = t[k].Lower;
-        var stance = NewsLexicon.StanceAdjectives.Contains(lower) && k > 0 && t[k - 1].IsWord && NewsLexicon.Linking.Contains(t[k - 1].Lower);
+        // "is confident", "is not convinced", "is still hopeful": a linking verb, maybe a negation or an adverb between; then only
+        // a clause of its own makes it a report ("was very upbeat about how many …, he said" is the tag's).
+        var link = k - 1;
+        while (link > 0 && t[link] is { IsWord: true, Quoted: false } between && between.Lower is "not" or "also" or "still" or "now" or "very" or "so" or "more")
+        {
+            link--;
+        }
+
+        var stance = NewsLexicon.StanceAdjectives.Contains(lower) && link >= 0 && t[link].IsWord && NewsLexicon.Linking.Contains(t[link].Lower);
         var verb = NewsLexicon.ReportingVerb(lower);
         if (verb is null && !stance)
         {
@@ -433,13 +453,14 @@ internal static class SpeechClause
                 return null;
             }
 
-            // "are worried that …" reports a view; "worried about the cost", "the firms concerned" do not.
-            if (lower is "worried" or "concerned" && !next.Is("that"))
+            // "are worried that …", "is concerned too many children are …" report a view; "worried about the cost", "the firms
+            // concerned" do not.
+            if ((lower is "worried" or "concerned" || link < k - 1) && !next.Is("that") && !ClauseFollows(t, k + 1))
             {
                 return null;
             }
 
-            return Subject(t, k - 1, k, complement: true);
+            return Subject(t, link, k, complement: true);
         }
 
         var (lemma, complement) = verb!.Value;
@@ -485,6 +506,14 @@ internal static class SpeechClause
         // "head of the social policy think tank, …": a bare form after a singular noun of a noun phrase, before the noun
         // that ends it, is part of a compound, not a verb ("the ministers think the plan …" is one).
         if (lower == lemma && InsideANounPhrase(t, k))
+        {
+            return null;
+        }
+
+        // "the publication of her full report into the crash", "Ann Reed's latest report on …": a bare form owned by a
+        // possessive, with only a describing word between, heads that noun phrase ("their members say …" has a noun between).
+        // "repeated his call for …" stays: a call for something is itself a demand voiced.
+        if (lower == lemma && lemma != "call" && OwnedNoun(t, k))
         {
             return null;
         }
@@ -926,9 +955,11 @@ internal static class SpeechClause
     {
         var end = by + 1;
         var named = false;
+        // A lower-case word inside a name goes on with it: "by the Interactive Media in Retail Group".
+        var inName = SpeechTokens.NameRuns(t, by + 1, t.Count).SelectMany(r => Enumerable.Range(r.Start, r.End - r.Start)).ToHashSet();
         while (end < t.Count && t[end].IsWord && !t[end].Quoted || (end < t.Count && t[end].Kind == TokenKind.Possessive))
         {
-            if (named && t[end].IsWord && !t[end].IsCapitalized && t[end].Lower is not ("of" or "for" or "and" or "the" or "de"))
+            if (named && t[end].IsWord && !t[end].IsCapitalized && t[end].Lower is not ("of" or "for" or "and" or "the" or "de") && !inName.Contains(end))
             {
                 break;
             }
@@ -1092,6 +1123,46 @@ internal static class SpeechClause
             && Enumerable.Range(Math.Max(0, k - 4), k - 1 - Math.Max(0, k - 4)).All(i => !(t[i].IsWord && (Auxiliaries.Contains(t[i].Lower) || SubjectPronouns.Contains(t[i].Lower))));
     }
 
+    /// <summary>
+    /// Whether the word at k follows a possessive ("her", "its", "Reed's") and at most one describing word that is no
+    /// plural, and a preposition or the end of a clause follows it.
+    /// </summary>
+    private static bool OwnedNoun(IReadOnlyList<Token> t, int k)
+    {
+        var before = k - 1;
+        if (before >= 1 && t[before] is { IsWord: true, Quoted: false, IsCapitalized: false } describing && PlainWord(describing.Lower)
+            && !describing.Lower.EndsWith('s') && !Auxiliaries.Contains(describing.Lower) && NewsLexicon.ReportingVerb(describing.Lower) is null)
+        {
+            before--;
+        }
+
+        var owned = before >= 0 && (t[before].Kind == TokenKind.Possessive || (t[before].IsWord && !t[before].Quoted && t[before].Lower is "her" or "his" or "its" or "their" or "our" or "your"));
+        return owned && (k + 1 == t.Count || t[k + 1].Kind is TokenKind.Comma or TokenKind.Stop
+            || (t[k + 1].IsWord && !t[k + 1].Quoted && t[k + 1].Lower is "into" or "on" or "of" or "for" or "about" or "in"));
+    }
+
+    /// <summary>
+    /// Whether a clause with its own subject starts at k: no preposition opens it, and a finite verb or an auxiliary comes
+    /// within a few words, before any comma ("too many children are playing", "students in halls can find").
+    /// </summary>
+    private static bool ClauseFollows(IReadOnlyList<Token> t, int k)
+    {
+        if (k >= t.Count || !t[k].IsWord || t[k].Quoted || t[k].Lower is "about" or "at" or "for" or "by" or "over" or "with" or "of" or "in" or "on" or "as" or "to" or "after" or "and" or "or")
+        {
+            return false;
+        }
+
+        for (var i = k + 1; i < t.Count && i <= k + 6 && t[i].IsWord && !t[i].Quoted; i++)
+        {
+            if (Auxiliaries.Contains(t[i].Lower))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether "than" comes just before the subject of the verb at k: "more than Mr Brown predicted".</summary>
     private static bool ComparedWith(IReadOnlyList<Token> t, int k)
     {
@@ -1157,8 +1228,10 @@ internal static class SpeechClause
                 }
 
                 // "announced plans to cut jobs", "underlined Green Party plans to scrap fees", "highlighted plans for a bridge": a
-                // plan named as the object is a deed made known, not words reported.
-                if (lemma is "announce" or "highlight" or "underline" or "unveil" or "outline" && PlanObject(t, k + 1))
+                // plan named as the object is a deed made known, not words reported; so is a deed named by its gerund ("is set
+                // to announce lifting the cap").
+                if (lemma is "announce" or "highlight" or "underline" or "unveil" or "outline"
+                    && (PlanObject(t, k + 1) || (hasNext && next is { IsWord: true, Quoted: false, IsCapitalized: false } && next.Lower.Length > 5 && next.Lower.EndsWith("ing", StringComparison.Ordinal))))
                 {
                     return false;
                 }
@@ -1170,7 +1243,8 @@ internal static class SpeechClause
                     return false;
                 }
 
-                return !(lemma is "expect" or "think" or "hope" or "fear" or "feel" && hasNext && next.Is("to"));
+                // "is hoping for a better result", "fears for his job": a wish or a worry about a thing, no proposition.
+                return !(lemma is "expect" or "think" or "hope" or "fear" or "feel" && hasNext && next.Is("to")) && !(lemma is "hope" or "fear" && hasNext && next.Is("for"));
             case NewsLexicon.Complement.Marked:
                 if (lemma == "issue")
                 {
@@ -1525,9 +1599,11 @@ internal static class SpeechClause
                 break; // ", and many commentators believe"
             }
 
-            // "It went on sale priced $150 and Nintendo says …": a name after "and" that follows no name of its own opens a clause.
+            // "It went on sale priced $150 and Nintendo says …": a name after "and" that follows no name of its own opens a clause
+            // (not the second of "Both the mayor and Mr Brown said").
             if (token.IsWord && !token.Quoted && token.Lower is "and" or "but" && start >= 2 && t[start - 2] is { Quoted: false } before
-                && (before.Kind == TokenKind.Word && !before.IsCapitalized || char.IsDigit(before.Text[0])) && SpeechTokens.NameRuns(t, start, end) is [var run] && run.Start == start && run.End == end)
+                && (before.Kind == TokenKind.Word && !before.IsCapitalized || char.IsDigit(before.Text[0])) && SpeechTokens.NameRuns(t, start, end) is [var run] && run.Start == start && run.End == end
+                && !(t[0].Is("both") && t.Take(start - 1).All(x => x.IsWord && !x.Quoted)))
             {
                 break;
             }
@@ -1704,6 +1780,12 @@ internal static class SpeechClause
     /// <summary>"… Iris director Sir Richard Eyre who called …": the noun phrase before the relative pronoun.</summary>
     private static Referent? RelativeAntecedent(IReadOnlyList<Token> t, int relative)
     {
+        // "there are those who believe …", "many who think …": people the sentence does not name.
+        if (relative > 0 && t[relative - 1] is { IsWord: true, Quoted: false } people && people.Lower is "those" or "many" or "some" or "others")
+        {
+            return UnnamedReferent.Instance;
+        }
+
         var start = relative;
         while (start > 0 && !t[start - 1].Quoted
             && ((t[start - 1].IsWord && (char.IsUpper(t[start - 1].Text[0]) || SpeakerPhrase.IsPersonNoun(t[start - 1].Lower) || NewsLexicon.BodyNouns.Contains(t[start - 1].Lower)))

@@ -293,8 +293,9 @@ internal static class SpeechTokens
                 }
 
                 // "the Hume of Garran Institute", "the Value in Policy Unit": one word, then a preposition and capitalised words
-                // running on to a body's head noun, are one name (a person "of Leeds University" is written after a title or in full).
-                if (lower is "of" or "in" or "for" or "on" && end - start == 1 && !NewsLexicon.Titles.Contains(tokens[start].Text) && !TitleBefore(tokens, start)
+                // running on to a body's head noun, are one name (a person "of Leeds University" is written after a title or in full);
+                // "in" so joins a longer run too ("the Interactive Media in Retail Group"), as nobody is "in" a body with no "the".
+                if (lower is "of" or "in" or "for" or "on" && (end - start == 1 || lower is "in") && !NewsLexicon.Titles.Contains(tokens[start].Text) && !TitleBefore(tokens, start)
                     && RunsOnToBodyHead(tokens, end + 1, to) is var head && head > end + 1)
                 {
                     end = head;
@@ -367,7 +368,7 @@ internal static class SpeechTokens
     private static readonly HashSet<string> SpokenForHeads = new(StringComparer.OrdinalIgnoreCase)
     {
         "institute", "unit", "council", "office", "agency", "authority", "commission", "committee", "foundation", "trust", "society",
-        "association", "federation", "bureau", "board", "centre", "center", "forum", "network", "alliance", "campaign", "fund",
+        "association", "federation", "bureau", "board", "centre", "center", "forum", "network", "alliance", "campaign", "fund", "group",
     };
 
     /// <summary>Capitalised words and commas back from <paramref name="last"/> to "for" or "of" after a title: "Minister for Schools, Colleges".</summary>
