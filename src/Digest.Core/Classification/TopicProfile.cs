@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -135,7 +136,8 @@ internal sealed record TopicProfile
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    internal static readonly JsonSerializerOptions JsonLines = new(Json) { WriteIndented = false };
+    /// <summary>One JSON document a line, for the evaluation files people read: text as written, not \u-escaped.</summary>
+    internal static readonly JsonSerializerOptions JsonLines = new(Json) { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static TopicProfile Load(string path)
     {

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,6 +12,9 @@ namespace Digest.Core.Summarization;
 /// </summary>
 internal static class AttributionEvaluation
 {
+    // The output is read by people as well as tools: text as written, not \u-escaped.
+    private static readonly JsonSerializerOptions Lines = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A line of input that could not be read: its number and why.</summary>
     internal sealed class InputException(string message) : Exception(message);
 
@@ -123,7 +127,7 @@ internal static class AttributionEvaluation
         {
             foreach (var row in rows)
             {
-                await writer.WriteLineAsync(row.Json.ToJsonString());
+                await writer.WriteLineAsync(row.Json.ToJsonString(Lines));
             }
         }
 

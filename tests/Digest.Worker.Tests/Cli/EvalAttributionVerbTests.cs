@@ -12,13 +12,13 @@ public sealed class EvalAttributionVerbTests
             "Coach Rosa Vidal was pleased with her team after the win.",
             "\"We defended well,\" said Vidal.",
             "\"Now we need to score more.\"",
-            "The club play again on Saturday.",
+            "The club’s next game is on Saturday.",
         ], TestContext.Current.CancellationToken);
         var input = Path.Combine(directory, "input.jsonl");
         await File.WriteAllLinesAsync(input, [
             JsonSerializer.Serialize(new { file = "sport/1.txt", sentence = "\"We defended well,\" said Vidal.", speaker = "Rosa Vidal", kind = "direct" }),
             JsonSerializer.Serialize(new { file = "sport/1.txt", sentence = "\"Now we need to score more.\"", speaker = "Rosa Vidal", kind = "context" }),
-            JsonSerializer.Serialize(new { file = "sport/1.txt", sentence = "The club play again on Saturday.", speaker = "none", kind = "none" }),
+            JsonSerializer.Serialize(new { file = "sport/1.txt", sentence = "The club’s next game is on Saturday.", speaker = "none", kind = "none" }),
         ], TestContext.Current.CancellationToken);
         return (input, Path.Combine(directory, "articles"));
     }
@@ -38,6 +38,7 @@ public sealed class EvalAttributionVerbTests
             .Select(s => s.ValueKind == JsonValueKind.Null ? null : s.GetString())
             .ToList();
         speakers.ShouldBe(["Rosa Vidal", "Rosa Vidal", null]);
+        (await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken)).ShouldContain("\"The club’s next game is on Saturday.\""); // as written, not \u-escaped
         stdout.ShouldContain("wrote 3 lines");
         stdout.ShouldMatch(@"direct\s+1\s+1\s+1\.000");
         stdout.ShouldMatch(@"context\s+1\s+1\s+1\.000");
