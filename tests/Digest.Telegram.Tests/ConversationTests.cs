@@ -48,6 +48,28 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task ForgedPagerData_RunsNoOtherCommand_AndTheButtonSaysTheListExpired()
+    {
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        await bot.FirstPollsDoneAsync();
+        telegram.Say(Group, Member, "/latest 2");
+        var latest = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.ButtonData.Count > 0, "/latest's reply with its pager");
+
+        // A client can send any callback data with a press: data naming another command must not run it in the group.
+        telegram.Press(latest, Member, "p|alerts|0|add forged phrase");
+        telegram.Press(latest, Member, "p|subscribe|0|");
+        await telegram.WaitForCallsAsync("answerCallbackQuery", 2);
+        telegram.CallsOf("answerCallbackQuery").Select(c => (string?)c["text"]).ShouldAllBe(text => text == "This list has expired; run the command again.");
+
+        telegram.Say(Member, Member, "/alerts list");
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("You have no alerts.", StringComparison.Ordinal), "the member's empty alert list");
+        telegram.Messages.ShouldNotContain(m => m.Method == "editMessageText");
+        (await bot.Store.GetSubscriptionAsync("telegram", Member.ToString(System.Globalization.CultureInfo.InvariantCulture), $"telegram:{Group}", CancellationToken.None)).ShouldBeNull();
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task FeedsImport_AttachmentThatCannotBeDownloaded_GetsAReply()
     {
         await using var telegram = await FakeTelegramServer.StartAsync();

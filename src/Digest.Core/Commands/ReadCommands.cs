@@ -37,7 +37,7 @@ internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore,
         var count = LatestDefault;
         if (words.Count > 1 || (words.Count == 1 && (!int.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > LatestMax)))
         {
-            return CommandReply.Refuse($"/latest takes one number from 1 to {LatestMax} (how many stories), not '{request.Arguments}'.");
+            return CommandReply.Refuse($"/latest takes one number from 1 to {LatestMax} (how many stories), not '{CommandParser.Shown(request.Arguments)}'.");
         }
 
         var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
@@ -126,7 +126,7 @@ internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore,
         var word = request.Arguments.Trim().TrimStart('#');
         if (!long.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
-            return CommandReply.Refuse($"/story takes a story number such as /story 42 (the #number in digests), not '{request.Arguments.Trim()}'.");
+            return CommandReply.Refuse($"/story takes a story number such as /story 42 (the #number in digests), not '{CommandParser.Shown(request.Arguments)}'.");
         }
 
         var story = await storyStore.GetStoryAsync(id, cancellationToken);

@@ -89,7 +89,7 @@ internal sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommun
                     ? CommandReply.Say($"Alert for “{phrase}” removed.")
                     : CommandReply.Refuse($"You have no alert for “{phrase}”. /alerts list shows yours.");
             default:
-                return CommandReply.Refuse($"'{words[0]}' is not an /alerts action. Use /alerts add <phrase>, /alerts remove <phrase> or /alerts list.");
+                return CommandReply.Refuse($"'{CommandParser.Shown(words[0])}' is not an /alerts action. Use /alerts add <phrase>, /alerts remove <phrase> or /alerts list.");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Digest.Core.Commands;
 using Digest.Core.Items;
 using Digest.Core.Storage;
@@ -89,6 +90,46 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         (await store.GetSubscriptionAsync("test", "u1", Community, CancellationToken.None)).ShouldBeNull();
         (await store.GetChannelsAsync(CancellationToken.None)).Count.ShouldBe(1);
         scheduling.Calls.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("/latest {0}", "/latest takes one number from 1 to 20 (how many stories), not '{0}'.")]
+    [InlineData("/story {0}", "/story takes a story number such as /story 42 (the #number in digests), not '{0}'.")]
+    [InlineData("/alerts {0}", "'{0}' is not an /alerts action. Use /alerts add <phrase>, /alerts remove <phrase> or /alerts list.")]
+    [InlineData("/topic threshold {0}", "/topic threshold takes one number from 0 to 1 (such as 0.6), or off; not '{0}'.")]
+    [InlineData("/schedule daily {0}", "'{0}' is not a time of day. Write it as HH:MM, for example: /schedule daily 08:00 Europe/Kyiv")]
+    [InlineData("/feeds remove {0}", "This community doesn't follow a feed '{0}'. /feeds list shows the numbers.")]
+    public async Task BadInput_PastedPage_IsQuotedByItsStartOnly(string command, string reply)
+    {
+        var pasted = string.Concat(Enumerable.Repeat("ceasefire", 560));
+
+        var answer = await AskAsync(string.Format(CultureInfo.InvariantCulture, command, pasted));
+
+        answer.Refused.ShouldBeTrue();
+        answer.Text.ShouldBe(string.Format(CultureInfo.InvariantCulture, reply, pasted[..(CommandParser.ShownMax - 1)] + "…"));
+    }
+
+    [Fact]
+    public async Task FeedsAdd_NameOverTheLimit_IsRefusedBeforeFetching()
+    {
+        var answer = await AskAsync("/feeds add https://example.invalid/rss " + new string('n', FeedCommands.NameMax + 1));
+
+        answer.Refused.ShouldBeTrue();
+        answer.Text.ShouldBe("A feed's name is at most 100 characters; that one has 101.");
+        (await store.GetFeedsAsync(CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task FeedsListAndUnmute_OneFeedNotMuted_SayItInPlainWords()
+    {
+        var link = await store.AddCommunityFeedAsync(Community, "https://example.org/rss", "Example", TimeSpan.FromMinutes(15), "u1", CancellationToken.None);
+
+        (await AskAsync("/feeds list")).Text.ShouldBe("This community follows 1 feed:");
+        var unmute = await AskAsync($"/feeds unmute {link.Feed.Id}");
+        unmute.Refused.ShouldBeTrue();
+        unmute.Text.ShouldBe($"Example (feed #{link.Feed.Id}) is not muted.");
+        (await AskAsync($"/feeds mute {link.Feed.Id}")).Refused.ShouldBeFalse();
+        (await AskAsync($"/feeds mute {link.Feed.Id}")).Text.ShouldBe($"Example (feed #{link.Feed.Id}) is muted already.");
     }
 
     [Theory]
