@@ -79,12 +79,15 @@ internal static class CommandParser
         }
     }
 
-    /// <summary>The text after the first word, unquoted: the phrase in <c>/alerts add "security guarantees"</c>.</summary>
+    /// <summary>
+    /// The text after the first word, unquoted, its spaces as single spaces: the phrase in
+    /// <c>/alerts add "security guarantees"</c>, stored and shown as it is matched.
+    /// </summary>
     public static string Phrase(string arguments)
     {
         var text = arguments.Trim();
         var space = text.IndexOfAny([' ', '\t', '\n']);
-        return space < 0 ? "" : Unquote(text[(space + 1)..].Trim());
+        return space < 0 ? "" : string.Join(' ', Unquote(text[(space + 1)..].Trim()).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>
