@@ -92,6 +92,8 @@ public sealed class BotConversationTests
         // A digest every second is refused, naming the setting; the digest is run here instead.
         var everySecond = await bot.AskAsync("schedule", new[] { new { name = "expression", type = 3, value = "* * * * * ? UTC" } }, DiscordBotHarness.Moderator);
         everySecond.Content.ShouldContain("Digest:MinScheduleInterval");
+        var never = await bot.AskAsync("schedule", new[] { new { name = "expression", type = 3, value = "0 0 31 2 *" } }, DiscordBotHarness.Moderator);
+        never.Content.ShouldBe("'0 0 31 2 \\*' never fires.");
         await DiscordBotHarness.FirstPollsDoneAsync(bot.Store);
 
         var delivery = bot.Services.GetRequiredService<DigestDelivery>();

@@ -81,7 +81,7 @@ internal sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore d
                 await communityStore.SetTopicSettingsAsync(request.CommunityId, topic, cancellationToken);
                 return CommandReply.Say(Describe(topic));
             default:
-                return CommandReply.Refuse($"'{CommandParser.Shown(words[0])}' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1>.");
+                return CommandReply.Refuse($"'{CommandParser.Shown(words[0])}' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1|off>.");
         }
     }
 

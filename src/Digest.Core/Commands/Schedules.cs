@@ -126,7 +126,7 @@ internal sealed partial class Schedules(ICron cron)
 
         if (Next(expression, zone, DateTimeOffset.UnixEpoch) is null)
         {
-            error = $"'{expression}' never fires.";
+            error = $"'{CommandParser.Shown(string.Join(' ', words))}' never fires.";
             return new ScheduleSpec("", zone);
         }
 

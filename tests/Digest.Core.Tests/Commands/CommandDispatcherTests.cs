@@ -63,7 +63,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     [InlineData("/schedule daily 08:00 Mars/Olympus", "'Mars/Olympus' is not a time zone I know. Use an IANA id such as UTC, Europe/Kyiv or America/New_York.")]
     [InlineData("/topic threshold 2", "/topic threshold takes one number from 0 to 1 (such as 0.6), or off; not '2'.")]
     [InlineData("/topic include", "/topic include needs a phrase, for example: /topic include \"security guarantees\"")]
-    [InlineData("/topic shout", "'shout' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1>.")]
+    [InlineData("/topic shout", "'shout' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1|off>.")]
     [InlineData("/feedback 1 maybe", "Say good or bad, not 'maybe': /feedback 1 good")]
     [InlineData("/feedback good", "/feedback takes a story number and good or bad, for example: /feedback 42 bad")]
     [InlineData("/feeds add ftp://example.org/feed", "'ftp://example.org/feed' is not a web address. Give an http:// or https:// URL.")]
