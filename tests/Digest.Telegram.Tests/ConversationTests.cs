@@ -170,6 +170,41 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task AlertAddedInAnotherGroup_LeavesThePrivateDigestOfTheGroupSubscribedIn()
+    {
+        const long otherGroup = -1009876543210;
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        await using var site = await FeedServer.StartAsync();
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        await bot.FirstPollsDoneAsync();
+        var now = bot.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+        telegram.Say(Group, Member, "/subscribe");
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Subscribed", StringComparison.Ordinal), "the /subscribe reply, in private");
+        telegram.MakeAdministrator(otherGroup, Admin);
+        telegram.Say(otherGroup, Admin, $"/feeds add {site.FeedUrl}");
+        await telegram.WaitForMessageAsync(m => m.ChatId == otherGroup && m.VisibleText.StartsWith("Added Lakeside Courier", StringComparison.Ordinal), "the other group's /feeds add reply");
+        telegram.Say(otherGroup, Member, "/alerts add \"lantern convoy\"");
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Alert added", StringComparison.Ordinal), "the /alerts add reply, in private");
+
+        // A fresh story from the feed only the other group follows.
+        site.Add(new FeedEntry("Envoys meet in Geneva to refine the peace plan for Ukraine", "Witkoff and Umerov discussed security guarantees and the Kremlin's answer.", now.AddMinutes(-5), "geneva-round"));
+        var poller = bot.Services.GetRequiredService<FeedPoller>();
+        await poller.PollAsync((await bot.Store.GetFeedsAsync(CancellationToken.None)).Single(f => f.Url == site.FeedUrl), CancellationToken.None);
+        await bot.FirstPollsDoneAsync();
+
+        var delivery = bot.Services.GetRequiredService<DigestDelivery>();
+        await delivery.RunChannelAsync((await bot.ChannelAsync(otherGroup)).Id, CancellationToken.None);
+        var theirs = await telegram.WaitForMessageAsync(m => m.ChatId == otherGroup && m.VisibleText.StartsWith("Digest —", StringComparison.Ordinal), "the other group's digest");
+        theirs.VisibleText.ShouldContain("Envoys meet in Geneva to refine the peace plan for Ukraine");
+        await delivery.RunChannelAsync((await bot.ChannelAsync(Member)).Id, CancellationToken.None);
+        var mine = await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Digest —", StringComparison.Ordinal), "the member's private digest");
+        telegram.Messages.Where(m => m.ChatId == Member).ShouldAllBe(m => !m.VisibleText.Contains("Envoys meet in Geneva to refine", StringComparison.Ordinal));
+        mine.VisibleText.ShouldNotBeEmpty();
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task FloodStorm_DigestIsDeliveredExactlyOnce()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2025, 12, 22, 12, 0, 0, TimeSpan.Zero));
