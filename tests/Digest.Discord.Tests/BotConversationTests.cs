@@ -163,7 +163,7 @@ public sealed class BotConversationTests
     }
 
     [Fact]
-    public async Task RegisteredOptions_TakeWhatTheCommandsAccept_LatestUpTo20AndThresholdOff()
+    public async Task RegisteredOptions_TakeWhatTheCommandsAccept_LatestUpTo20ThresholdOffScheduleAlone()
     {
         await using var fake = await FakeDiscord.StartAsync();
         await using var bot = await DiscordBotHarness.StartAsync(fake, LakesideFeed(TimeProvider.System.GetUtcNow()));
@@ -185,6 +185,11 @@ public sealed class BotConversationTests
         set.Content.ShouldEndWith("Threshold: 0.5");
         var off = await bot.AskAsync("topic", new[] { new { name = "threshold", type = 1, options = new object[] { new { name = "value", type = 3, value = "off" } } } }, DiscordBotHarness.Moderator);
         off.Content.ShouldEndWith("Threshold: off (every story the classifier keeps)");
+
+        // As on Telegram, /schedule alone shows the channel's schedule.
+        commands["schedule"].GetProperty("options")[0].TryGetProperty("required", out _).ShouldBeFalse();
+        var schedule = await bot.AskAsync("schedule", permissions: DiscordBotHarness.Moderator);
+        schedule.Content.ShouldStartWith("This chat's digest: daily at 08:00 (UTC); next: ");
     }
 
     [Fact]

@@ -76,7 +76,7 @@ internal static class DiscordCommands
             Sub("remove", "Take a phrase off both lists", Opt(String, "phrase", "Phrase", required: true)),
             Sub("threshold", "Relevance threshold", Opt(String, "value", "From 0 to 1 (such as 0.6), or off", required: true))),
         Moderator("schedule", "When this channel gets its digest",
-            Opt(String, "expression", "daily 08:00 Europe/Kyiv, weekdays 07:30, weekly mon 09:00, every 6h, off, or cron", required: true)),
+            Opt(String, "expression", "daily 08:00 Europe/Kyiv, weekdays 07:30, weekly mon 09:00, every 6h, off, or cron")),
         Moderator("feedback", "Tell Digest whether a story belonged",
             Opt(String, "story", "Story id", required: true, autocomplete: true),
             Opt(String, "verdict", "Was it on topic?", required: true, choices: [new("good", "good"), new("bad", "bad")])),
