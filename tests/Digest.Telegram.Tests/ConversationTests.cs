@@ -48,7 +48,7 @@ public sealed class ConversationTests
     }
 
     [Fact]
-    public async Task ForgedPagerData_RunsNoOtherCommand_AndTheButtonSaysTheListExpired()
+    public async Task ForgedPagerData_RunsNoOtherCommand_NorShowsThePageItsNumberWrapsTo()
     {
         await using var telegram = await FakeTelegramServer.StartAsync();
         await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
@@ -65,6 +65,11 @@ public sealed class ConversationTests
         telegram.Say(Member, Member, "/alerts list");
         await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("You have no alerts.", StringComparison.Ordinal), "the member's empty alert list");
         telegram.Messages.ShouldNotContain(m => m.Method == "editMessageText");
+
+        // A forged page number far past the list shows no page, whatever it multiplies to.
+        telegram.Press(latest, Member, "p|latest|1073741824|4");
+        var beyond = await telegram.WaitForMessageAsync(m => m.Method == "editMessageText", "the page for a forged page number");
+        beyond.VisibleText.ShouldBe("No more stories.");
         (await bot.Store.GetSubscriptionAsync("telegram", Member.ToString(System.Globalization.CultureInfo.InvariantCulture), $"telegram:{Group}", CancellationToken.None)).ShouldBeNull();
         telegram.Violations.ShouldBeEmpty();
     }
