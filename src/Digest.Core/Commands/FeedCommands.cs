@@ -91,7 +91,7 @@ internal sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communi
         var (preview, problem) = await FeedPreview.LoadAsync(fetcher, address, time, cancellationToken);
         if (preview is null)
         {
-            return new AddOutcome("", $"{CommandParser.Shown(address)} is not a feed I can read: {problem}");
+            return new AddOutcome("", $"{CommandParser.Shown(SafeUrl.Redact(address))} is not a feed I can read: {problem}");
         }
 
         var feedUrl = preview.FeedUrl;

@@ -120,6 +120,18 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FeedsAdd_UnreadableAddressWithLongCredentials_QuotesItWithoutThem()
+    {
+        var secret = new string('s', 80);
+
+        var answer = await AskAsync($"/feeds add https://reader:{secret}@example.invalid/feed");
+
+        answer.Refused.ShouldBeTrue();
+        answer.Text.ShouldStartWith("https://***@example.invalid/feed is not a feed I can read: ");
+        answer.Text.ShouldNotContain("sss");
+    }
+
+    [Fact]
     public async Task FeedsListAndUnmute_OneFeedNotMuted_SayItInPlainWords()
     {
         var link = await store.AddCommunityFeedAsync(Community, "https://example.org/rss", "Example", TimeSpan.FromMinutes(15), "u1", CancellationToken.None);
