@@ -157,7 +157,10 @@ internal sealed partial class DiscordCommandHandler(
         return string.Join(' ', words);
     }
 
-    /// <summary>The feed's number: autocomplete sends it; a typed name is looked up among the community's feeds.</summary>
+    /// <summary>
+    /// The feed's number: autocomplete sends it; a typed name is looked up among the community's feeds, and one not found is
+    /// passed on quoted, so a name of several words is refused as a feed not followed rather than as too many words.
+    /// </summary>
     private async Task<string> FeedIdAsync(string feed, string community, CancellationToken cancellationToken)
     {
         if (long.TryParse(feed.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out _) || feed.Contains("://", StringComparison.Ordinal))
@@ -168,7 +171,7 @@ internal sealed partial class DiscordCommandHandler(
         var feeds = await communityStore.GetCommunityFeedsAsync(community, cancellationToken);
         return feeds.FirstOrDefault(f => f.Feed.Name.Equals(feed, StringComparison.OrdinalIgnoreCase)) is { } named
             ? named.Feed.Id.ToString(CultureInfo.InvariantCulture)
-            : feed;
+            : $"\"{feed}\"";
     }
 
     private async Task<CommandReply> WebhookAsync(DiscordInteraction interaction, string channelId, ChannelRecord channel, CancellationToken cancellationToken)

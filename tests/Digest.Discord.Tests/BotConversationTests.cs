@@ -92,6 +92,8 @@ public sealed class BotConversationTests
         // A digest every second is refused, naming the setting; the digest is run here instead.
         var everySecond = await bot.AskAsync("schedule", new[] { new { name = "expression", type = 3, value = "* * * * * ? UTC" } }, DiscordBotHarness.Moderator);
         everySecond.Content.ShouldContain("Digest:MinScheduleInterval");
+        var never = await bot.AskAsync("schedule", new[] { new { name = "expression", type = 3, value = "0 0 31 2 *" } }, DiscordBotHarness.Moderator);
+        never.Content.ShouldBe("'0 0 31 2 \\*' never fires.");
         await DiscordBotHarness.FirstPollsDoneAsync(bot.Store);
 
         var delivery = bot.Services.GetRequiredService<DigestDelivery>();
@@ -158,6 +160,64 @@ public sealed class BotConversationTests
         var code = export.Embeds.ShouldHaveSingleItem().GetProperty("description").GetString()!;
         code.ShouldStartWith("```xml\n<");
         code.ShouldNotContain("Lakeside Courier"); // configured as a file on the server: its path is no address to share
+    }
+
+    [Fact]
+    public async Task RegisteredOptions_TakeWhatTheCommandsAccept_LatestUpTo20ThresholdOffScheduleAlone()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var bot = await DiscordBotHarness.StartAsync(fake, LakesideFeed(TimeProvider.System.GetUtcNow()));
+        var registered = await fake.WaitForAsync("PUT", "/commands", cancellationToken: TestContext.Current.CancellationToken);
+        var commands = registered.Json.EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+
+        // Discord lets a member pick any n up to the option's max_value: each one must be one /latest answers.
+        var n = commands["latest"].GetProperty("options")[0];
+        var max = n.GetProperty("max_value").GetInt32();
+        max.ShouldBe(20);
+        var latest = await bot.AskAsync("latest", new[] { new { name = "n", type = 4, value = max } });
+        latest.Ephemeral.ShouldBeFalse();
+        latest.Content.ShouldStartWith("The ");
+
+        // "off" is one of the threshold's values, so the option takes text, not only a number.
+        var threshold = commands["topic"].GetProperty("options").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "threshold").GetProperty("options")[0];
+        threshold.GetProperty("type").GetInt32().ShouldBe(3);
+        var set = await bot.AskAsync("topic", new[] { new { name = "threshold", type = 1, options = new object[] { new { name = "value", type = 3, value = "0.5" } } } }, DiscordBotHarness.Moderator);
+        set.Content.ShouldEndWith("Threshold: 0.5");
+        var off = await bot.AskAsync("topic", new[] { new { name = "threshold", type = 1, options = new object[] { new { name = "value", type = 3, value = "off" } } } }, DiscordBotHarness.Moderator);
+        off.Content.ShouldEndWith("Threshold: off (every story the classifier keeps)");
+
+        // As on Telegram, /schedule alone shows the channel's schedule.
+        commands["schedule"].GetProperty("options")[0].TryGetProperty("required", out _).ShouldBeFalse();
+        var schedule = await bot.AskAsync("schedule", permissions: DiscordBotHarness.Moderator);
+        schedule.Content.ShouldStartWith("This chat's digest: daily at 08:00 (UTC); next: ");
+    }
+
+    [Fact]
+    public async Task ForgedPagerButton_RunsNoOtherCommand_AndSaysTheListExpired()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var bot = await DiscordBotHarness.StartAsync(fake, LakesideFeed(TimeProvider.System.GetUtcNow()));
+
+        foreach (var forged in new[] { "pg|alerts|0|add forged phrase", "pg|subscribe|0|", "pg|feeds|0|remove 1" })
+        {
+            var answer = await bot.PressAsync(forged, DiscordBotHarness.Moderator);
+            answer.Ephemeral.ShouldBeTrue();
+            answer.Content.ShouldBe("This list has expired; run the command again.");
+        }
+
+        (await bot.AskAsync("alerts", new[] { new { name = "list", type = 1 } })).Content.ShouldStartWith("You have no alerts.");
+        (await bot.AskAsync("unsubscribe")).Content.ShouldBe("You are not subscribed to the digest here.");
+        (await bot.AskAsync("feeds", new[] { new { name = "list", type = 1 } }, DiscordBotHarness.Moderator)).Content.ShouldBe("This community follows 5 feeds:");
+    }
+
+    [Fact]
+    public async Task FeedsRemove_NameOfSeveralWordsNotFollowed_IsRefusedNamingIt()
+    {
+        await using var fake = await FakeDiscord.StartAsync();
+        await using var bot = await DiscordBotHarness.StartAsync(fake, LakesideFeed(TimeProvider.System.GetUtcNow()));
+
+        var answer = await bot.AskAsync("feeds", new[] { new { name = "remove", type = 1, options = new object[] { new { name = "feed", type = 3, value = "Hillside Gazette" } } } }, DiscordBotHarness.Moderator);
+        answer.Content.ShouldBe("This community doesn't follow a feed 'Hillside Gazette'. /feeds list shows the numbers.");
     }
 
     private static async Task<Digest.Core.Storage.ChannelRecord> WaitForPauseAsync(DiscordBotHarness bot)

@@ -48,6 +48,33 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task ForgedPagerData_RunsNoOtherCommand_NorShowsThePageItsNumberWrapsTo()
+    {
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        await bot.FirstPollsDoneAsync();
+        telegram.Say(Group, Member, "/latest 2");
+        var latest = await telegram.WaitForMessageAsync(m => m.ChatId == Group && m.ButtonData.Count > 0, "/latest's reply with its pager");
+
+        // A client can send any callback data with a press: data naming another command must not run it in the group.
+        telegram.Press(latest, Member, "p|alerts|0|add forged phrase");
+        telegram.Press(latest, Member, "p|subscribe|0|");
+        await telegram.WaitForCallsAsync("answerCallbackQuery", 2);
+        telegram.CallsOf("answerCallbackQuery").Select(c => (string?)c["text"]).ShouldAllBe(text => text == "This list has expired; run the command again.");
+
+        telegram.Say(Member, Member, "/alerts list");
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("You have no alerts.", StringComparison.Ordinal), "the member's empty alert list");
+        telegram.Messages.ShouldNotContain(m => m.Method == "editMessageText");
+
+        // A forged page number far past the list shows no page, whatever it multiplies to.
+        telegram.Press(latest, Member, "p|latest|1073741824|4");
+        var beyond = await telegram.WaitForMessageAsync(m => m.Method == "editMessageText", "the page for a forged page number");
+        beyond.VisibleText.ShouldBe("No more stories.");
+        (await bot.Store.GetSubscriptionAsync("telegram", Member.ToString(System.Globalization.CultureInfo.InvariantCulture), $"telegram:{Group}", CancellationToken.None)).ShouldBeNull();
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task FeedsImport_AttachmentThatCannotBeDownloaded_GetsAReply()
     {
         await using var telegram = await FakeTelegramServer.StartAsync();
@@ -144,6 +171,41 @@ public sealed class ConversationTests
         var third = items.Single(i => i.Item.Url.EndsWith("swap-3", StringComparison.Ordinal));
         third.StoryId.ShouldBe(second.StoryId);
         telegram.Messages.Count(m => m.ChatId == Member && m.VisibleText.StartsWith("Alert:", StringComparison.Ordinal)).ShouldBe(1);
+        telegram.Violations.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AlertAddedInAnotherGroup_LeavesThePrivateDigestOfTheGroupSubscribedIn()
+    {
+        const long otherGroup = -1009876543210;
+        await using var telegram = await FakeTelegramServer.StartAsync();
+        await using var site = await FeedServer.StartAsync();
+        await using var bot = await BotHarness.StartAsync(telegram, BotHarness.TempDatabase());
+        await bot.FirstPollsDoneAsync();
+        var now = bot.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+        telegram.Say(Group, Member, "/subscribe");
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Subscribed", StringComparison.Ordinal), "the /subscribe reply, in private");
+        telegram.MakeAdministrator(otherGroup, Admin);
+        telegram.Say(otherGroup, Admin, $"/feeds add {site.FeedUrl}");
+        await telegram.WaitForMessageAsync(m => m.ChatId == otherGroup && m.VisibleText.StartsWith("Added Lakeside Courier", StringComparison.Ordinal), "the other group's /feeds add reply");
+        telegram.Say(otherGroup, Member, "/alerts add \"lantern convoy\"");
+        await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Alert added", StringComparison.Ordinal), "the /alerts add reply, in private");
+
+        // A fresh story from the feed only the other group follows.
+        site.Add(new FeedEntry("Envoys meet in Geneva to refine the peace plan for Ukraine", "Witkoff and Umerov discussed security guarantees and the Kremlin's answer.", now.AddMinutes(-5), "geneva-round"));
+        var poller = bot.Services.GetRequiredService<FeedPoller>();
+        await poller.PollAsync((await bot.Store.GetFeedsAsync(CancellationToken.None)).Single(f => f.Url == site.FeedUrl), CancellationToken.None);
+        await bot.FirstPollsDoneAsync();
+
+        var delivery = bot.Services.GetRequiredService<DigestDelivery>();
+        await delivery.RunChannelAsync((await bot.ChannelAsync(otherGroup)).Id, CancellationToken.None);
+        var theirs = await telegram.WaitForMessageAsync(m => m.ChatId == otherGroup && m.VisibleText.StartsWith("Digest —", StringComparison.Ordinal), "the other group's digest");
+        theirs.VisibleText.ShouldContain("Envoys meet in Geneva to refine the peace plan for Ukraine");
+        await delivery.RunChannelAsync((await bot.ChannelAsync(Member)).Id, CancellationToken.None);
+        var mine = await telegram.WaitForMessageAsync(m => m.ChatId == Member && m.VisibleText.StartsWith("Digest —", StringComparison.Ordinal), "the member's private digest");
+        telegram.Messages.Where(m => m.ChatId == Member).ShouldAllBe(m => !m.VisibleText.Contains("Envoys meet in Geneva to refine", StringComparison.Ordinal));
+        mine.VisibleText.ShouldNotBeEmpty();
         telegram.Violations.ShouldBeEmpty();
     }
 

@@ -18,7 +18,7 @@ internal static class CommandCatalog
         new("unsubscribe", "/unsubscribe", "Stop the private digest", CallerRights.Member),
         new("alerts", "/alerts add|remove <phrase>, /alerts list", "Private alerts when a story matches a phrase", CallerRights.Member),
         new("feeds", "/feeds add <url> [name] | remove <id> | mute <id> | unmute <id> | list | import [url] | export", "Manage this community's feeds", CallerRights.Moderator),
-        new("topic", "/topic show | include <phrase> | exclude <phrase> | remove <phrase> | threshold <0..1>", "Tune what counts as on-topic here", CallerRights.Moderator),
+        new("topic", "/topic show | include <phrase> | exclude <phrase> | remove <phrase> | threshold <0..1|off>", "Tune what counts as on-topic here", CallerRights.Moderator),
         new("schedule", "/schedule daily 08:00 [zone] | weekdays 07:30 | weekly mon 09:00 | every 6h | off", "When this chat gets its digest", CallerRights.Moderator),
         new("feedback", "/feedback <story> good|bad", "Tell the classifier whether a story belongs", CallerRights.Moderator),
         new("webhook", "/webhook bind <url> | unbind", "Discord: post this channel's digest through a webhook", CallerRights.Moderator),

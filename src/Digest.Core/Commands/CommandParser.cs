@@ -8,6 +8,8 @@ internal sealed record ParsedCommand(string Name, string Arguments);
 /// <summary>Reads <c>/name[@bot] arguments</c> and splits arguments into words, keeping "quoted phrases" together.</summary>
 internal static class CommandParser
 {
+    public const int ShownMax = 60;
+
     /// <summary>The command in a message, or null when the message is not a command (or is addressed to another bot).</summary>
     public static ParsedCommand? Parse(string? text, string? botUsername)
     {
@@ -77,12 +79,31 @@ internal static class CommandParser
         }
     }
 
-    /// <summary>The text after the first word, unquoted: the phrase in <c>/alerts add "security guarantees"</c>.</summary>
+    /// <summary>
+    /// The text after the first word, unquoted, its spaces as single spaces: the phrase in
+    /// <c>/alerts add "security guarantees"</c>, stored and shown as it is matched.
+    /// </summary>
     public static string Phrase(string arguments)
     {
         var text = arguments.Trim();
         var space = text.IndexOfAny([' ', '\t', '\n']);
-        return space < 0 ? "" : Unquote(text[(space + 1)..].Trim());
+        return space < 0 ? "" : string.Join(' ', Unquote(text[(space + 1)..].Trim()).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>
+    /// What the caller typed, as a refusal quotes it back: at most <see cref="ShownMax"/> characters, so a pasted page is
+    /// not echoed whole (on Discord it would run past one message's 2,000 characters).
+    /// </summary>
+    public static string Shown(string text)
+    {
+        text = text.Trim();
+        if (text.Length <= ShownMax)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[ShownMax - 2]) ? ShownMax - 2 : ShownMax - 1;
+        return text[..cut] + "…";
     }
 
     public static string Unquote(string text) =>

@@ -75,13 +75,13 @@ internal sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore d
                 }
                 else
                 {
-                    return CommandReply.Refuse($"/topic threshold takes one number from 0 to 1 (such as 0.6), or off; not '{string.Join(' ', words.Skip(1))}'.");
+                    return CommandReply.Refuse($"/topic threshold takes one number from 0 to 1 (such as 0.6), or off; not '{CommandParser.Shown(string.Join(' ', words.Skip(1)))}'.");
                 }
 
                 await communityStore.SetTopicSettingsAsync(request.CommunityId, topic, cancellationToken);
                 return CommandReply.Say(Describe(topic));
             default:
-                return CommandReply.Refuse($"'{words[0]}' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1>.");
+                return CommandReply.Refuse($"'{CommandParser.Shown(words[0])}' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1|off>.");
         }
     }
 
@@ -135,7 +135,7 @@ internal sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore d
         var verdict = words[1].ToLowerInvariant();
         if (verdict is not ("good" or "bad"))
         {
-            return CommandReply.Refuse($"Say good or bad, not '{words[1]}': /feedback {storyId} good");
+            return CommandReply.Refuse($"Say good or bad, not '{CommandParser.Shown(words[1])}': /feedback {storyId} good");
         }
 
         if (await storyStore.GetStoryAsync(storyId, cancellationToken) is not { } story)

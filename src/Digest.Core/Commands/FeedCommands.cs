@@ -15,6 +15,9 @@ internal sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communi
     /// <summary>The most feeds one /feeds import adds.</summary>
     public const int ImportMax = 50;
 
+    /// <summary>The longest name a moderator may give a feed: it heads every story's outlets, /feeds list and /status.</summary>
+    public const int NameMax = 100;
+
     private const string Usage = "Use /feeds add <url> [name], /feeds remove <id>, /feeds mute <id>, /feeds unmute <id>, /feeds list, /feeds import <OPML url> (or attach an OPML file), /feeds export.";
 
     public async Task<CommandReply> HandleAsync(CommandRequest request, CancellationToken cancellationToken)
@@ -33,7 +36,7 @@ internal sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communi
             "import" => await ImportAsync(request, words.Count > 1 ? words[1] : null, cancellationToken),
             "export" => await ExportAsync(request, cancellationToken),
             "" => CommandReply.Refuse(Usage),
-            _ => CommandReply.Refuse($"'{words[0]}' is not a /feeds action. {Usage}"),
+            _ => CommandReply.Refuse($"'{CommandParser.Shown(words[0])}' is not a /feeds action. {Usage}"),
         };
     }
 
@@ -79,11 +82,16 @@ internal sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communi
             return new AddOutcome("", refused);
         }
 
+        if (name?.Trim() is { Length: > NameMax } tooLong)
+        {
+            return new AddOutcome("", string.Create(CultureInfo.InvariantCulture, $"A feed's name is at most {NameMax} characters; that one has {tooLong.Length}."));
+        }
+
         // The preview a moderator sees is read exactly as polling will read it: same fetcher, guard, limits and discovery.
         var (preview, problem) = await FeedPreview.LoadAsync(fetcher, address, time, cancellationToken);
         if (preview is null)
         {
-            return new AddOutcome("", $"{address} is not a feed I can read: {problem}");
+            return new AddOutcome("", $"{CommandParser.Shown(SafeUrl.Redact(address))} is not a feed I can read: {problem}");
         }
 
         var feedUrl = preview.FeedUrl;
@@ -119,7 +127,7 @@ internal sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communi
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
         {
-            return $"'{SafeUrl.Redact(address)}' is not a web address. Give an http:// or https:// URL.";
+            return $"'{CommandParser.Shown(SafeUrl.Redact(address))}' is not a web address. Give an http:// or https:// URL.";
         }
 
         if (options.Value.AllowPrivateAddresses)
@@ -156,12 +164,12 @@ internal sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communi
         var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
         if (Find(feeds, which) is not { } target)
         {
-            return CommandReply.Refuse($"This community doesn't follow a feed '{SafeUrl.Redact(which)}'. /feeds list shows the numbers.");
+            return CommandReply.Refuse($"This community doesn't follow a feed '{CommandParser.Shown(SafeUrl.Redact(which))}'. /feeds list shows the numbers.");
         }
 
         if (!await communityStore.SetFeedMutedAsync(request.CommunityId, target.Feed.Id, mute, cancellationToken))
         {
-            return CommandReply.Refuse($"{target.Feed.Name} (feed #{target.Feed.Id}) is {(mute ? "muted" : "not muted")} already.");
+            return CommandReply.Refuse($"{target.Feed.Name} (feed #{target.Feed.Id}) is {(mute ? "muted already" : "not muted")}.");
         }
 
         return CommandReply.Say(mute
@@ -174,7 +182,7 @@ internal sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communi
         var feeds = await communityStore.GetCommunityFeedsAsync(request.CommunityId, cancellationToken);
         if (Find(feeds, which) is not { } target)
         {
-            return CommandReply.Refuse($"This community doesn't follow a feed '{SafeUrl.Redact(which)}'. /feeds list shows the numbers.");
+            return CommandReply.Refuse($"This community doesn't follow a feed '{CommandParser.Shown(SafeUrl.Redact(which))}'. /feeds list shows the numbers.");
         }
 
         var result = await communityStore.RemoveCommunityFeedAsync(request.CommunityId, target.Feed.Id, cancellationToken);
@@ -205,7 +213,7 @@ internal sealed class FeedCommands(IFeedStore feedStore, ICommunityStore communi
             IsWebAddress(f.Feed.Url) ? SafeUrl.Redact(f.Feed.Url) : null,
             (f.Configured ? "configured for every community" : "added here") + (f.Muted ? " · muted" : "") + (f.Feed.IsPaused ? " · paused" : f.Feed.LastError is not null ? " · failing" : ""),
             [])).ToList();
-        return new CommandReply($"This community follows {feeds.Count} feeds:", entries);
+        return new CommandReply($"This community follows {Replies.Count(feeds.Count, "feed")}:", entries);
     }
 
     private async Task<CommandReply> ImportAsync(CommandRequest request, string? url, CancellationToken cancellationToken)

@@ -12,6 +12,9 @@ internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore,
     public const int LatestMax = 20;
     public const int SearchPageSize = 5;
 
+    /// <summary>More pages than any search can fill, so a page's offset stays far from overflowing.</summary>
+    private const int SearchPagesMax = 1000;
+
     /// <summary>The most stories a /latest reads before the community's topic filter; deeper pages say so.</summary>
     private const int LatestWindow = 200;
 
@@ -37,7 +40,13 @@ internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore,
         var count = LatestDefault;
         if (words.Count > 1 || (words.Count == 1 && (!int.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > LatestMax)))
         {
-            return CommandReply.Refuse($"/latest takes one number from 1 to {LatestMax} (how many stories), not '{request.Arguments}'.");
+            return CommandReply.Refuse($"/latest takes one number from 1 to {LatestMax} (how many stories), not '{CommandParser.Shown(request.Arguments)}'.");
+        }
+
+        // A page number comes from a button's data, which a client can forge: past the window there is nothing to show.
+        if (request.Page >= LatestWindow)
+        {
+            return CommandReply.Say("No more stories.");
         }
 
         var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
@@ -105,6 +114,12 @@ internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore,
             return CommandReply.Refuse($"/search takes at most 200 characters; that was {query.Length}.");
         }
 
+        // As in /latest: a forged page number far past the matches searched shows nothing, and its offset cannot overflow.
+        if (request.Page >= SearchPagesMax)
+        {
+            return CommandReply.Say("No more results.");
+        }
+
         var scope = await scopes.ForAsync(request.CommunityId, cancellationToken);
         var hits = await itemStore.SearchAsync(query, scope.FeedIds, request.Page * SearchPageSize, SearchPageSize + 1, cancellationToken);
         if (hits.Count == 0)
@@ -126,7 +141,7 @@ internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore,
         var word = request.Arguments.Trim().TrimStart('#');
         if (!long.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
-            return CommandReply.Refuse($"/story takes a story number such as /story 42 (the #number in digests), not '{request.Arguments.Trim()}'.");
+            return CommandReply.Refuse($"/story takes a story number such as /story 42 (the #number in digests), not '{CommandParser.Shown(request.Arguments)}'.");
         }
 
         var story = await storyStore.GetStoryAsync(id, cancellationToken);

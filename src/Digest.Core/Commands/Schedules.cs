@@ -40,7 +40,7 @@ internal sealed partial class Schedules(ICron cron)
 
         if (!TryFindZone(zone, out _))
         {
-            error = $"'{zone}' is not a time zone I know. Use an IANA id such as UTC, Europe/Kyiv or America/New_York.";
+            error = $"'{CommandParser.Shown(zone)}' is not a time zone I know. Use an IANA id such as UTC, Europe/Kyiv or America/New_York.";
             return new ScheduleSpec("", zone);
         }
 
@@ -62,7 +62,7 @@ internal sealed partial class Schedules(ICron cron)
                 var day = Array.FindIndex(CultureInfo.InvariantCulture.DateTimeFormat.DayNames, n => fields[1].Length >= 3 && n.StartsWith(fields[1], StringComparison.OrdinalIgnoreCase));
                 if (day < 0)
                 {
-                    error = $"'{fields[1]}' is not a day of the week. Write it as mon, tue, … sun, for example: /schedule weekly mon 09:00";
+                    error = $"'{CommandParser.Shown(fields[1])}' is not a day of the week. Write it as mon, tue, … sun, for example: /schedule weekly mon 09:00";
                     return new ScheduleSpec("", zone);
                 }
 
@@ -77,7 +77,7 @@ internal sealed partial class Schedules(ICron cron)
                 var unit = amount.TrimStart("0123456789".ToCharArray());
                 if (!int.TryParse(amount[..^unit.Length], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
                 {
-                    error = $"'{string.Join(' ', fields.Skip(1))}' is not an interval. Write it as every 6h or every 30m.";
+                    error = $"'{CommandParser.Shown(string.Join(' ', fields.Skip(1)))}' is not an interval. Write it as every 6h or every 30m.";
                     return new ScheduleSpec("", zone);
                 }
 
@@ -91,7 +91,7 @@ internal sealed partial class Schedules(ICron cron)
                     return new ScheduleSpec(string.Create(CultureInfo.InvariantCulture, $"0 0/{n} * * * ?"), zone);
                 }
 
-                error = $"'{string.Join(' ', fields.Skip(1))}' is not an interval I can keep. Use hours up to 24 (every 6h) or minutes under 60 (every 30m).";
+                error = $"'{CommandParser.Shown(string.Join(' ', fields.Skip(1)))}' is not an interval I can keep. Use hours up to 24 (every 6h) or minutes under 60 (every 30m).";
                 return new ScheduleSpec("", zone);
         }
 
@@ -120,13 +120,13 @@ internal sealed partial class Schedules(ICron cron)
         var expression = string.Join(' ', fields);
         if (cron.Validate(expression) is { } invalid)
         {
-            error = $"'{string.Join(' ', words)}' is not a valid cron expression: {invalid}";
+            error = $"'{CommandParser.Shown(string.Join(' ', words))}' is not a valid cron expression: {invalid}";
             return new ScheduleSpec("", zone);
         }
 
         if (Next(expression, zone, DateTimeOffset.UnixEpoch) is null)
         {
-            error = $"'{expression}' never fires.";
+            error = $"'{CommandParser.Shown(string.Join(' ', words))}' never fires.";
             return new ScheduleSpec("", zone);
         }
 
@@ -137,7 +137,7 @@ internal sealed partial class Schedules(ICron cron)
     {
         error = TimeOnly.TryParseExact(text, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time)
             ? null
-            : $"'{text}' is not a time of day. Write it as HH:MM, for example: /schedule daily 08:00 Europe/Kyiv";
+            : $"'{CommandParser.Shown(text)}' is not a time of day. Write it as HH:MM, for example: /schedule daily 08:00 Europe/Kyiv";
         return error is null;
     }
 

@@ -15,7 +15,7 @@ internal sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommun
 
     public async Task<CommandReply> SubscribeAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var (subscription, channel) = await EnsureAsync(request, request.Defaults.Schedule, cancellationToken);
+        var (subscription, channel) = await EnsureAsync(request, digest: true, cancellationToken);
         if (subscription.Digest && channel.Schedule != Schedules.Off)
         {
             return CommandReply.Refuse("You are subscribed already. /unsubscribe stops it.");
@@ -69,7 +69,7 @@ internal sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommun
                     return bad;
                 }
 
-                var (subscription, _) = await EnsureAsync(request, Schedules.Off, cancellationToken);
+                var (subscription, _) = await EnsureAsync(request, digest: false, cancellationToken);
                 if (subscription.Alerts.Count >= AlertsMax)
                 {
                     return CommandReply.Refuse(string.Create(CultureInfo.InvariantCulture, $"You have {AlertsMax} alerts, the most I keep; remove one first."));
@@ -89,15 +89,26 @@ internal sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommun
                     ? CommandReply.Say($"Alert for “{phrase}” removed.")
                     : CommandReply.Refuse($"You have no alert for “{phrase}”. /alerts list shows yours.");
             default:
-                return CommandReply.Refuse($"'{words[0]}' is not an /alerts action. Use /alerts add <phrase>, /alerts remove <phrase> or /alerts list.");
+                return CommandReply.Refuse($"'{CommandParser.Shown(words[0])}' is not an /alerts action. Use /alerts add <phrase>, /alerts remove <phrase> or /alerts list.");
         }
     }
 
-    /// <summary>The caller's private channel (created with <paramref name="schedule"/> when new) and subscription for this community.</summary>
-    private async Task<(SubscriptionRecord Subscription, ChannelRecord Channel)> EnsureAsync(CommandRequest request, string schedule, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller's private channel and subscription for this community. Only /subscribe (<paramref name="digest"/>) moves a
+    /// private chat that belongs to a community to this one: an alert added in another group goes to the same chat, and must
+    /// not turn the digest the member subscribed to into that group's.
+    /// </summary>
+    private async Task<(SubscriptionRecord Subscription, ChannelRecord Channel)> EnsureAsync(CommandRequest request, bool digest, CancellationToken cancellationToken)
     {
         var platform = request.Channel.Platform;
-        var channel = await deliveryStore.EnsureChannelAsync(platform, request.Caller.PrivateAddress, request.CommunityId, schedule, request.Defaults.TimeZone, cancellationToken);
+        var owned = !digest && await deliveryStore.FindChannelAsync(platform, request.Caller.PrivateAddress, cancellationToken) is { CommunityId: not null };
+        var channel = await deliveryStore.EnsureChannelAsync(
+            platform,
+            request.Caller.PrivateAddress,
+            owned ? null : request.CommunityId,
+            digest ? request.Defaults.Schedule : Schedules.Off,
+            request.Defaults.TimeZone,
+            cancellationToken);
         var subscription = await communityStore.EnsureSubscriptionAsync(platform, request.Caller.UserId, request.CommunityId, channel.Id, time.GetUtcNow(), cancellationToken);
         return (subscription, channel);
     }

@@ -33,7 +33,53 @@ internal static class TopicFilter
         return score >= (topic.Threshold ?? defaultThreshold);
     }
 
-    public static bool Mentions(IReadOnlyList<string> texts, string phrase) => texts.Any(t => t.Contains(phrase, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Whether a text holds the phrase's words in order, whatever their case and the spaces between them: each starts a word
+    /// and all but the last end one, so <c>guarantee</c> finds "guarantees" but <c>war</c> is not found in "software" or
+    /// "award" (as /search reads its last word).
+    /// </summary>
+    public static bool Mentions(IReadOnlyList<string> texts, string phrase)
+    {
+        var words = phrase.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 0 && texts.Any(t => Mentions(t, words));
+    }
+
+    private static bool Mentions(string text, string[] words)
+    {
+        for (var at = text.IndexOf(words[0], StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(words[0], at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            if (at > 0 && char.IsLetterOrDigit(text[at - 1]))
+            {
+                continue;
+            }
+
+            var end = at + words[0].Length;
+            var matched = 1;
+            while (matched < words.Length && (end == text.Length || !char.IsLetterOrDigit(text[end])))
+            {
+                var next = end;
+                while (next < text.Length && char.IsWhiteSpace(text[next]))
+                {
+                    next++;
+                }
+
+                if (next == end || string.Compare(text, next, words[matched], 0, words[matched].Length, StringComparison.OrdinalIgnoreCase) != 0)
+                {
+                    break;
+                }
+
+                end = next + words[matched].Length;
+                matched++;
+            }
+
+            if (matched == words.Length)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Reads a community's scope from the store.</summary>

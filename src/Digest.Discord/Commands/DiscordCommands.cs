@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Digest.Core.Commands;
 
 namespace Digest.Discord.Commands;
 
@@ -35,7 +36,7 @@ internal static class DiscordCommands
 {
     public const string ManageGuildPermission = "32";
 
-    private const int SubCommand = 1, String = 3, Integer = 4, Number = 10;
+    private const int SubCommand = 1, String = 3, Integer = 4;
     private static readonly int[] GuildOnly = [0];
     private static readonly int[] GuildInstall = [0];
 
@@ -47,7 +48,7 @@ internal static class DiscordCommands
     public static readonly IReadOnlyList<CommandDefinition> All =
     [
         Member("help", "How to use Digest"),
-        Member("latest", "The latest stories", Opt(Integer, "n", "How many stories (1-25)", minValue: 1, maxValue: 25)),
+        Member("latest", "The latest stories", Opt(Integer, "n", $"How many stories (1-{ReadCommands.LatestMax})", minValue: 1, maxValue: ReadCommands.LatestMax)),
         Member("digest", "The digest since this channel's last one",
             Opt(String, "action", "preview: what the next digest would carry; quiet on/off: a line when nothing is new", choices:
                 [new("now", "now"), new("preview", "preview"), new("quiet on", "quiet on"), new("quiet off", "quiet off")])),
@@ -73,9 +74,9 @@ internal static class DiscordCommands
             Sub("include", "Count stories with this phrase", Opt(String, "phrase", "Phrase", required: true)),
             Sub("exclude", "Drop stories with this phrase", Opt(String, "phrase", "Phrase", required: true)),
             Sub("remove", "Take a phrase off both lists", Opt(String, "phrase", "Phrase", required: true)),
-            Sub("threshold", "Relevance threshold", Opt(Number, "value", "From 0 to 1", required: true, minValue: 0, maxValue: 1))),
+            Sub("threshold", "Relevance threshold", Opt(String, "value", "From 0 to 1 (such as 0.6), or off", required: true))),
         Moderator("schedule", "When this channel gets its digest",
-            Opt(String, "expression", "daily 08:00 Europe/Kyiv, weekdays 07:30, weekly mon 09:00, every 6h, off, or cron", required: true)),
+            Opt(String, "expression", "daily 08:00 Europe/Kyiv, weekdays 07:30, weekly mon 09:00, every 6h, off, or cron")),
         Moderator("feedback", "Tell Digest whether a story belonged",
             Opt(String, "story", "Story id", required: true, autocomplete: true),
             Opt(String, "verdict", "Was it on topic?", required: true, choices: [new("good", "good"), new("bad", "bad")])),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Digest.Core.Commands;
 using Digest.Core.Items;
 using Digest.Core.Storage;
@@ -62,7 +63,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     [InlineData("/schedule daily 08:00 Mars/Olympus", "'Mars/Olympus' is not a time zone I know. Use an IANA id such as UTC, Europe/Kyiv or America/New_York.")]
     [InlineData("/topic threshold 2", "/topic threshold takes one number from 0 to 1 (such as 0.6), or off; not '2'.")]
     [InlineData("/topic include", "/topic include needs a phrase, for example: /topic include \"security guarantees\"")]
-    [InlineData("/topic shout", "'shout' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1>.")]
+    [InlineData("/topic shout", "'shout' is not a /topic action. Use /topic show, include <phrase>, exclude <phrase>, remove <phrase> or threshold <0..1|off>.")]
     [InlineData("/feedback 1 maybe", "Say good or bad, not 'maybe': /feedback 1 good")]
     [InlineData("/feedback good", "/feedback takes a story number and good or bad, for example: /feedback 42 bad")]
     [InlineData("/feeds add ftp://example.org/feed", "'ftp://example.org/feed' is not a web address. Give an http:// or https:// URL.")]
@@ -89,6 +90,58 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         (await store.GetSubscriptionAsync("test", "u1", Community, CancellationToken.None)).ShouldBeNull();
         (await store.GetChannelsAsync(CancellationToken.None)).Count.ShouldBe(1);
         scheduling.Calls.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("/latest {0}", "/latest takes one number from 1 to 20 (how many stories), not '{0}'.")]
+    [InlineData("/story {0}", "/story takes a story number such as /story 42 (the #number in digests), not '{0}'.")]
+    [InlineData("/alerts {0}", "'{0}' is not an /alerts action. Use /alerts add <phrase>, /alerts remove <phrase> or /alerts list.")]
+    [InlineData("/topic threshold {0}", "/topic threshold takes one number from 0 to 1 (such as 0.6), or off; not '{0}'.")]
+    [InlineData("/schedule daily {0}", "'{0}' is not a time of day. Write it as HH:MM, for example: /schedule daily 08:00 Europe/Kyiv")]
+    [InlineData("/feeds remove {0}", "This community doesn't follow a feed '{0}'. /feeds list shows the numbers.")]
+    public async Task BadInput_PastedPage_IsQuotedByItsStartOnly(string command, string reply)
+    {
+        var pasted = string.Concat(Enumerable.Repeat("ceasefire", 560));
+
+        var answer = await AskAsync(string.Format(CultureInfo.InvariantCulture, command, pasted));
+
+        answer.Refused.ShouldBeTrue();
+        answer.Text.ShouldBe(string.Format(CultureInfo.InvariantCulture, reply, pasted[..(CommandParser.ShownMax - 1)] + "…"));
+    }
+
+    [Fact]
+    public async Task FeedsAdd_NameOverTheLimit_IsRefusedBeforeFetching()
+    {
+        var answer = await AskAsync("/feeds add https://example.invalid/rss " + new string('n', FeedCommands.NameMax + 1));
+
+        answer.Refused.ShouldBeTrue();
+        answer.Text.ShouldBe("A feed's name is at most 100 characters; that one has 101.");
+        (await store.GetFeedsAsync(CancellationToken.None)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task FeedsAdd_UnreadableAddressWithLongCredentials_QuotesItWithoutThem()
+    {
+        var secret = new string('s', 80);
+
+        var answer = await AskAsync($"/feeds add https://reader:{secret}@example.invalid/feed");
+
+        answer.Refused.ShouldBeTrue();
+        answer.Text.ShouldStartWith("https://***@example.invalid/feed is not a feed I can read: ");
+        answer.Text.ShouldNotContain("sss");
+    }
+
+    [Fact]
+    public async Task FeedsListAndUnmute_OneFeedNotMuted_SayItInPlainWords()
+    {
+        var link = await store.AddCommunityFeedAsync(Community, "https://example.org/rss", "Example", TimeSpan.FromMinutes(15), "u1", CancellationToken.None);
+
+        (await AskAsync("/feeds list")).Text.ShouldBe("This community follows 1 feed:");
+        var unmute = await AskAsync($"/feeds unmute {link.Feed.Id}");
+        unmute.Refused.ShouldBeTrue();
+        unmute.Text.ShouldBe($"Example (feed #{link.Feed.Id}) is not muted.");
+        (await AskAsync($"/feeds mute {link.Feed.Id}")).Refused.ShouldBeFalse();
+        (await AskAsync($"/feeds mute {link.Feed.Id}")).Text.ShouldBe($"Example (feed #{link.Feed.Id}) is muted already.");
     }
 
     [Theory]

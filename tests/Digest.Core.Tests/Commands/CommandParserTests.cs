@@ -33,6 +33,7 @@ public sealed class CommandParserTests
     [InlineData("add \"security guarantees\"", "security guarantees")]
     [InlineData("add security guarantees", "security guarantees")]
     [InlineData("include   “ceasefire”  ", "ceasefire")]
+    [InlineData("add    spaced \t  out  ", "spaced out")]
     [InlineData("add", "")]
     public void Phrase_AfterTheAction_IsUnquoted(string arguments, string phrase) => CommandParser.Phrase(arguments).ShouldBe(phrase);
 }

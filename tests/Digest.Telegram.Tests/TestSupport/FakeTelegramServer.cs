@@ -495,7 +495,7 @@ internal sealed class FakeTelegramServer : IAsyncDisposable
     {
         var chatId = ChatId(parameters) ?? 0;
         var text = parameters.TryGetValue("text", out var t) ? t.GetString()! : "";
-        var html = parameters.TryGetValue("parse_mode", out var mode) && mode.GetString() == "HTML";
+        var html = parameters.TryGetValue("parse_mode", out var mode) && string.Equals(mode.GetString(), "HTML", StringComparison.OrdinalIgnoreCase);
         var visible = text;
         if (html)
         {
