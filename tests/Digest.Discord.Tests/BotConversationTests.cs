@@ -54,7 +54,7 @@ public sealed class BotConversationTests
 
         var bad = await bot.AskAsync("story", new[] { new { name = "id", type = 3, value = "999999" } });
         bad.Ephemeral.ShouldBeTrue();
-        bad.Content.ShouldBe("There is no story #999999.");
+        bad.Content.ShouldBe("There is no story #999999 in this chat's feeds.");
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Commands;
 
 /// <summary>/topic, /schedule and /feedback: how a community tunes what it gets and when.</summary>
-internal sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, IOptions<DigestOptions> options, TimeProvider time)
+internal sealed class CommunityCommands(IStoryStore storyStore, IItemStore itemStore, CommunityScopes scopes, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, IOptions<DigestOptions> options, TimeProvider time)
 {
     public const int PhraseMaxLength = 100;
     public const int PhrasesMax = 50;
@@ -138,9 +138,10 @@ internal sealed class CommunityCommands(IStoryStore storyStore, IDeliveryStore d
             return CommandReply.Refuse($"Say good or bad, not '{CommandParser.Shown(words[1])}': /feedback {storyId} good");
         }
 
-        if (await storyStore.GetStoryAsync(storyId, cancellationToken) is not { } story)
+        if (await storyStore.GetStoryAsync(storyId, cancellationToken) is not { } story
+            || !(await scopes.ForAsync(request.CommunityId, cancellationToken)).Reaches(await itemStore.GetStoryItemsAsync(story.Id, cancellationToken)))
         {
-            return CommandReply.Refuse($"There is no story #{storyId}.");
+            return CommandReply.Refuse($"There is no story #{storyId} in this chat's feeds.");
         }
 
         await communityStore.RecordFeedbackAsync(new FeedbackRecord(story.Id, verdict, request.CommunityId, request.Caller.UserId, time.GetUtcNow()), cancellationToken);

@@ -145,16 +145,17 @@ internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore,
         }
 
         var story = await storyStore.GetStoryAsync(id, cancellationToken);
-        if (story is null)
+        var items = story is null ? [] : await itemStore.GetStoryItemsAsync(story.Id, cancellationToken);
+        // A story only other communities' feeds tell is not this community's to see, as in /latest.
+        if (story is null || !(await scopes.ForAsync(request.CommunityId, cancellationToken)).Reaches(items))
         {
-            return CommandReply.Refuse($"There is no story #{id}.");
+            return CommandReply.Refuse($"There is no story #{id} in this chat's feeds.");
         }
 
         // A story merged into another (two reports that turned out to be one event) leads to it; a split says where from or to.
         var merged = story.Id != id ? $" (#{id} was merged into it: the same event)" : "";
         var splitFrom = story.SplitFrom is { } from ? $" (split off from #{from}: a separate event)" : "";
         var splitOff = story.SplitOff.Count > 0 ? $" ({string.Join(", ", story.SplitOff.Select(s => $"#{s}"))} split off from it: {(story.SplitOff.Count == 1 ? "a separate event" : "separate events")})" : "";
-        var items = await itemStore.GetStoryItemsAsync(story.Id, cancellationToken);
         var entries = new List<ReplyEntry> { Replies.Story(story) };
         // An item relevant only because it joined this story (borderline on its own) says so.
         entries.AddRange(items.Select(i => new ReplyEntry(i.Item.Title, i.Item.Url, string.Create(CultureInfo.InvariantCulture,

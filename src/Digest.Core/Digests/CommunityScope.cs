@@ -10,6 +10,9 @@ namespace Digest.Core.Digests;
 internal sealed record CommunityScope(IReadOnlyCollection<long>? FeedIds, TopicSettings Topic, double DefaultThreshold = 0)
 {
     public bool Admits(StoryRecord story) => TopicFilter.Admits(Topic, [story.Title, .. story.KeyLines.Select(k => k.Text)], story.Score, DefaultThreshold);
+
+    /// <summary>Whether a story told by these items comes to this community: one of them is from a feed it follows.</summary>
+    public bool Reaches(IEnumerable<StoredItem> items) => FeedIds is null || items.Any(i => FeedIds.Contains(i.FeedId));
 }
 
 /// <summary>A community's topic settings on top of the stored relevance.</summary>

@@ -57,7 +57,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     [InlineData("/latest 21", "/latest takes one number from 1 to 20 (how many stories), not '21'.")]
     [InlineData("/latest 2 3", "/latest takes one number from 1 to 20 (how many stories), not '2 3'.")]
     [InlineData("/story x", "/story takes a story number such as /story 42 (the #number in digests), not 'x'.")]
-    [InlineData("/story 999", "There is no story #999.")]
+    [InlineData("/story 999", "There is no story #999 in this chat's feeds.")]
     [InlineData("/search", "/search needs words to look for, for example: /search security guarantees")]
     [InlineData("/schedule daily 25:00", "'25:00' is not a time of day. Write it as HH:MM, for example: /schedule daily 08:00 Europe/Kyiv")]
     [InlineData("/schedule daily 08:00 Mars/Olympus", "'Mars/Olympus' is not a time zone I know. Use an IANA id such as UTC, Europe/Kyiv or America/New_York.")]
@@ -218,6 +218,25 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         answer.Entries.Skip(1).Select(e => e.Title).ShouldBe(["Envoys open a round of talks in Geneva", "Geneva round opens with both delegations present"]);
         feedback.Text.ShouldBe("Thanks — noted that “Envoys open a round of talks in Geneva” is on topic. The classifier learns from this when it is retrained.");
         (await store.GetFeedbackAsync(CancellationToken.None)).ShouldHaveSingleItem().StoryId.ShouldBe(kept);
+    }
+
+    [Fact]
+    public async Task Story_ToldOnlyByAnotherCommunitysOwnFeed_IsNotThisChatsToSeeOrJudge()
+    {
+        var now = time.GetUtcNow();
+        var theirs = await store.AddCommunityFeedAsync("other:community", "https://example.org/theirs.xml", "Their Wire", TimeSpan.FromMinutes(15), "u2", CancellationToken.None);
+        var items = await store.AddItemsAsync(theirs.Feed.Id, [new Item("t1", "Harbour board approves the new pier", "https://example.org/t1", "", null, now)], false, now, CancellationToken.None);
+        var storyId = await StorySeeds.StoryAsync(store, items, now, CancellationToken.None);
+
+        var story = await AskAsync($"/story {storyId}");
+        var feedback = await AskAsync($"/feedback {storyId} bad");
+        await store.AddCommunityFeedAsync(Community, "https://example.org/theirs.xml", "Their Wire", TimeSpan.FromMinutes(15), "u1", CancellationToken.None);
+        var followed = await AskAsync($"/story {storyId}");
+
+        story.Text.ShouldBe($"There is no story #{storyId} in this chat's feeds.");
+        feedback.Text.ShouldBe($"There is no story #{storyId} in this chat's feeds.");
+        (await store.GetFeedbackAsync(CancellationToken.None)).ShouldBeEmpty();
+        followed.Text.ShouldBe($"Story #{storyId}: 1 article from 1 outlet");
     }
 
     [Fact]
