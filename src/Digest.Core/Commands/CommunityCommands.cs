@@ -22,7 +22,7 @@ internal sealed class CommunityCommands(IStoryStore storyStore, IItemStore itemS
             case "show":
                 return CommandReply.Say(Describe(topic));
             case "include" or "exclude":
-                if (CheckPhrase(phrase, $"/topic {action}") is { } bad)
+                if (CheckNewPhrase(phrase, $"/topic {action}") is { } bad)
                 {
                     return bad;
                 }
@@ -71,7 +71,7 @@ internal sealed class CommunityCommands(IStoryStore storyStore, IItemStore itemS
                 }
                 else if (words.Count == 2 && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var threshold) && threshold is >= 0 and <= 1)
                 {
-                    topic = topic with { Threshold = threshold };
+                    topic = topic with { Threshold = threshold == 0 ? 0 : threshold }; // "-0" is read as negative zero, shown "-0"
                 }
                 else
                 {
@@ -89,6 +89,11 @@ internal sealed class CommunityCommands(IStoryStore storyStore, IItemStore itemS
         phrase.Length == 0 ? CommandReply.Refuse($"{command} needs a phrase, for example: {command} \"security guarantees\"")
         : phrase.Length > PhraseMaxLength ? CommandReply.Refuse(string.Create(CultureInfo.InvariantCulture, $"A phrase is at most {PhraseMaxLength} characters; that one has {phrase.Length}."))
         : null;
+
+    /// <summary>A phrase to match from now on: a single letter ("a") would match a word in almost every story.</summary>
+    internal static CommandReply? CheckNewPhrase(string phrase, string command) =>
+        CheckPhrase(phrase, command)
+        ?? (phrase.Count(char.IsLetterOrDigit) < 2 ? CommandReply.Refuse($"“{phrase}” would match almost every story: a phrase needs at least two letters or digits.") : null);
 
     private static string Describe(TopicSettings topic) =>
         $"Always kept: {List(topic.Include)}\nDropped: {List(topic.Exclude)}\nThreshold: {(topic.Threshold is { } t ? t.ToString("0.##", CultureInfo.InvariantCulture) : "off (every story the classifier keeps)")}";

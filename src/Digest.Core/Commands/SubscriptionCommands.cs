@@ -64,7 +64,7 @@ internal sealed class SubscriptionCommands(IDeliveryStore deliveryStore, ICommun
                     ? "Your alerts: " + string.Join(", ", existing.Alerts.Select(p => $"“{p}”"))
                     : "You have no alerts. Add one: /alerts add \"security guarantees\"");
             case "add":
-                if (CommunityCommands.CheckPhrase(phrase, "/alerts add") is { } bad)
+                if (CommunityCommands.CheckNewPhrase(phrase, "/alerts add") is { } bad)
                 {
                     return bad;
                 }

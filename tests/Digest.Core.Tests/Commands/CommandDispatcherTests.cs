@@ -75,6 +75,8 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     [InlineData("/feeds frobnicate", "'frobnicate' is not a /feeds action. Use /feeds add <url> [name], /feeds remove <id>, /feeds mute <id>, /feeds unmute <id>, /feeds list, /feeds import <OPML url> (or attach an OPML file), /feeds export.")]
     [InlineData("/feeds import", "/feeds import needs an OPML file: attach it to the command, or give its URL: /feeds import https://example.org/feeds.opml")]
     [InlineData("/alerts add", "/alerts add needs a phrase, for example: /alerts add \"security guarantees\"")]
+    [InlineData("/alerts add a", "“a” would match almost every story: a phrase needs at least two letters or digits.")]
+    [InlineData("/topic exclude \"- !\"", "“- !” would match almost every story: a phrase needs at least two letters or digits.")]
     [InlineData("/alerts remove ceasefire", "You have no alert for “ceasefire”. /alerts list shows yours.")]
     [InlineData("/unsubscribe", "You are not subscribed to the digest here.")]
     [InlineData("/teleport", "I don't know /teleport. /help lists what I can do.")]
@@ -179,6 +181,7 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         answer.Text.ShouldBe("Always kept: “prisoner exchange”\nDropped: “Gaza”\nThreshold: 0.6");
         (await store.GetTopicSettingsAsync(Community, CancellationToken.None)).ShouldBe(new TopicSettings(["prisoner exchange"], ["Gaza"], 0.6), new TopicSettingsComparer());
         (await store.GetTopicSettingsAsync("other:community", CancellationToken.None)).ShouldBe(TopicSettings.Default);
+        (await AskAsync("/topic threshold -0")).Text.ShouldEndWith("\nThreshold: 0");
     }
 
     [Fact]
