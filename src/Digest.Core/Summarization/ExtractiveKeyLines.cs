@@ -161,19 +161,56 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
     /// line and as a line that names its speaker.</summary>
     private sealed record Sentence(bool IsSentence, TermVector Vector, double ProfileMatch, double PlainInformation, double SpeechInformation, int Figures);
 
-    /// <summary>A sentence's TF-IDF weights with their norm.</summary>
-    private sealed class TermVector(Dictionary<string, double> weights)
+    /// <summary>
+    /// A sentence's TF-IDF weights with their norm: its terms in the order the sentence first uses them, and their
+    /// weights. Sums over a vector run in that order. Two arrays, not a dictionary: the key-line cache keeps a vector for
+    /// every sentence it holds (tens of thousands at scale), and a sentence has a few dozen terms at most, few enough to
+    /// look one up by going through them.
+    /// </summary>
+    private sealed class TermVector
     {
+        private readonly string[] terms;
+        private readonly double[] weights;
         private string? key;
 
-        public Dictionary<string, double> Weights { get; } = weights;
+        public TermVector(string[] terms, double[] weights)
+        {
+            (this.terms, this.weights) = (terms, weights);
+            var sum = 0.0;
+            foreach (var weight in weights)
+            {
+                sum += weight * weight;
+            }
 
-        public double Norm { get; } = Math.Sqrt(weights.Values.Sum(x => x * x));
+            Norm = Math.Sqrt(sum);
+        }
+
+        public int Count => terms.Length;
+
+        public double Norm { get; }
+
+        public string Term(int i) => terms[i];
+
+        public double Weight(int i) => weights[i];
+
+        /// <summary>The term's weight, 0 when the sentence lacks it.</summary>
+        public double WeightOf(string term)
+        {
+            for (var i = 0; i < terms.Length; i++)
+            {
+                if (string.Equals(terms[i], term, StringComparison.Ordinal))
+                {
+                    return weights[i];
+                }
+            }
+
+            return 0;
+        }
 
         /// <summary>The same for two vectors with the same weights (outlets that run one sentence word for word), and
         /// only for those: the terms in order with their weights' bits. Worked out once, when first asked.</summary>
-        public string Key => key ??= string.Join('\u0001', Weights.OrderBy(w => w.Key, StringComparer.Ordinal)
-            .Select(w => w.Key + "\u0002" + BitConverter.DoubleToInt64Bits(w.Value).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        public string Key => key ??= string.Join('\u0001', Enumerable.Range(0, terms.Length).OrderBy(i => terms[i], StringComparer.Ordinal)
+            .Select(i => terms[i] + "\u0002" + BitConverter.DoubleToInt64Bits(weights[i]).ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private Analysed Analyse(Document document)
@@ -346,29 +383,23 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
             vector[token] *= frequencies.Idf(token);
         }
 
-        return new TermVector(vector);
+        return new TermVector([.. vector.Keys], [.. vector.Values]);
     }
 
     private static double Cosine(TermVector x, TermVector y)
     {
-        var (a, b) = (x.Weights, y.Weights);
-        var (normA, normB) = (x.Norm, y.Norm);
-        if (a.Count > b.Count)
-        {
-            (a, b) = (b, a);
-            (normA, normB) = (normB, normA);
-        }
-
+        var (a, b) = x.Count > y.Count ? (y, x) : (x, y);
         var dot = 0.0;
-        foreach (var (token, weight) in a)
+        for (var i = 0; i < a.Count; i++)
         {
-            if (b.TryGetValue(token, out var other))
+            var other = b.WeightOf(a.Term(i));
+            if (other != 0)
             {
-                dot += weight * other;
+                dot += a.Weight(i) * other;
             }
         }
 
-        return dot == 0 ? 0 : dot / (normA * normB);
+        return dot == 0 ? 0 : dot / (a.Norm * b.Norm);
     }
 
     /// <summary>
@@ -411,19 +442,18 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
         var terms = new (int[] Ids, double[] Weights)[m];
         for (var a = 0; a < m; a++)
         {
-            var ids = new int[nodes[a].Weights.Count];
+            var ids = new int[nodes[a].Count];
             var weights = new double[ids.Length];
-            var k = 0;
-            foreach (var (token, weight) in nodes[a].Weights)
+            for (var k = 0; k < ids.Length; k++)
             {
+                var token = nodes[a].Term(k);
                 if (!vocabulary.TryGetValue(token, out var id))
                 {
                     id = vocabulary.Count;
                     vocabulary[token] = id;
                 }
 
-                (ids[k], weights[k]) = (id, weight);
-                k++;
+                (ids[k], weights[k]) = (id, nodes[a].Weight(k));
             }
 
             terms[a] = (ids, weights);

@@ -144,6 +144,24 @@ public sealed class ExtractiveKeyLinesTests
     }
 
     [Fact]
+    public void Choose_OneFactToldInOtherWordOrderAndAShorterLine_KeepsTheFactOnce()
+    {
+        var document = new ExtractiveKeyLines.Document(
+            "Prisoner exchange agreed in Geneva",
+            [
+                "Negotiators in Geneva agreed on a prisoner exchange covering hundreds of soldiers.",
+                "Heavy snow closed the main airport of the capital for two whole days this week.",
+                "Covering hundreds of soldiers, a prisoner exchange was agreed by negotiators in Geneva.",
+                "Negotiators in Geneva agreed on a prisoner exchange for soldiers.",
+            ]);
+
+        var picks = new ExtractiveKeyLines().Choose([document], 4);
+
+        picks.Select(p => p.Sentence).ShouldContain(1);
+        picks.Count(p => p.Sentence is 0 or 2 or 3).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Extract_EmptySources_ReturnsNoLines()
     {
         var lines = await new ExtractiveKeyLines().ExtractAsync([new SourceText("", "", null, Noon)], 3, TestContext.Current.CancellationToken);
