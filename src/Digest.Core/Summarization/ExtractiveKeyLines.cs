@@ -83,6 +83,9 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
 
     internal IReadOnlyList<Pick> Choose(IReadOnlyList<Document> documents, int k) => Choose([.. documents.Select(Analyse)], k);
 
+    /// <summary>The LexRank centrality of each sentence, as <see cref="Choose(IReadOnlyList{Document}, int)"/> weighs it.</summary>
+    internal double[] Centrality(IReadOnlyList<string> sentences) => LexRank([.. sentences.Select(s => Vector(Words.ContentTokens(s)))]);
+
     private List<Pick> Choose(IReadOnlyList<Analysed> documents, int k)
     {
         var candidates = Candidates(documents, profileNames);
@@ -459,17 +462,16 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
             terms[a] = (ids, weights);
         }
 
+        // Each pair of nodes with a cosine is one edge, kept once in the row of its lower node (a row's edges in the
+        // order of their upper nodes, the rows one after another): the walk goes along it both ways.
         var dense = new double[vocabulary.Count];
-        var edges = new List<(int To, double Weight)>[m];
+        var edges = new List<(int Upper, double Similarity)>();
+        var rowStart = new int[m + 1];
         var rowSums = new double[m];
         var loops = new double[m];
         for (var a = 0; a < m; a++)
         {
-            edges[a] = [];
-        }
-
-        for (var a = 0; a < m; a++)
-        {
+            rowStart[a] = edges.Count;
             var (ids, weights) = terms[a];
             for (var k = 0; k < ids.Length; k++)
             {
@@ -491,8 +493,7 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
                 rowSums[b] += copies[a] * s;
                 if (s != 0)
                 {
-                    edges[a].Add((b, s * copies[a]));
-                    edges[b].Add((a, s * copies[b]));
+                    edges.Add((b, s));
                 }
             }
 
@@ -502,12 +503,22 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
             }
         }
 
-        // rank[a] is the rank of each copy of node a; an edge (b, w) of node a carries a's copies' shares to b.
+        rowStart[m] = edges.Count;
+
+        // rank[a] is the rank of each copy of node a; an edge carries a node's copies' shares to the other node. Every
+        // node takes its shares in the order of the nodes they come from: the lower ones' (given in their rows), its
+        // own loop, then the upper ones'.
         var rank = Enumerable.Repeat(1.0 / n, m).ToArray();
         var next = new double[m];
+        var share = new double[m];
         for (var step = 0; step < iterations; step++)
         {
             Array.Fill(next, (1 - damping) / n);
+            for (var a = 0; a < m; a++)
+            {
+                share[a] = rowSums[a] == 0 ? 0 : damping * rank[a] / rowSums[a];
+            }
+
             for (var a = 0; a < m; a++)
             {
                 if (rowSums[a] == 0)
@@ -515,13 +526,13 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
                     continue;
                 }
 
-                var share = damping * rank[a] / rowSums[a];
-                foreach (var (b, weight) in edges[a])
+                next[a] += loops[a] * share[a];
+                for (var e = rowStart[a]; e < rowStart[a + 1]; e++)
                 {
-                    next[b] += weight * share;
+                    var (b, s) = edges[e];
+                    next[b] += s * copies[a] * share[a];
+                    next[a] += s * copies[b] * share[b];
                 }
-
-                next[a] += loops[a] * share;
             }
 
             (rank, next) = (next, rank);
