@@ -100,18 +100,20 @@ internal static class Tokenizer
 
     private static bool IsApostrophe(char c) => c is '\'' or '’' or '‘' or 'ʼ';
 
-    private static string Fold(ReadOnlySpan<char> word)
+    /// <summary>The word with a simple plural folded, from the shared pool (the word's characters are overwritten).</summary>
+    private static string Fold(Span<char> word)
     {
         if (word.Length > 4 && word.EndsWith("ies"))
         {
-            return string.Concat(word[..^3], "y");
+            word[^3] = 'y';
+            return TokenPool.Shared.Get(word[..^2]);
         }
 
         if (word.Length > 3 && word[^1] == 's' && word[^2] is not ('s' or 'u' or 'i'))
         {
-            return new string(word[..^1]);
+            return TokenPool.Shared.Get(word[..^1]);
         }
 
-        return new string(word);
+        return TokenPool.Shared.Get(word);
     }
 }

@@ -1611,23 +1611,26 @@ internal sealed class EventClusterer(EventClusterSettings? settings = null, Stor
 
     private static double Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 
-    internal static double Jaccard(HashSet<string> a, HashSet<string> b)
+    internal static double Jaccard(Shingle[] a, Shingle[] b)
     {
-        if (a.Count == 0 || b.Count == 0)
+        if (a.Length == 0 || b.Length == 0)
         {
             return 0;
         }
 
-        var (small, large) = a.Count < b.Count ? (a, b) : (b, a);
-        var shared = 0;
-        foreach (var shingle in small)
+        var (i, j, shared) = (0, 0, 0);
+        while (i < a.Length && j < b.Length)
         {
-            if (large.Contains(shingle))
+            var order = a[i].CompareTo(b[j]);
+            if (order == 0)
             {
                 shared++;
             }
+
+            i += order <= 0 ? 1 : 0;
+            j += order >= 0 ? 1 : 0;
         }
 
-        return (double)shared / (a.Count + b.Count - shared);
+        return (double)shared / (a.Length + b.Length - shared);
     }
 }

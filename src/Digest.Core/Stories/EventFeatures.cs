@@ -96,8 +96,8 @@ internal sealed class EventFeatures
     /// </summary>
     public required SpeakerCandidate[] SpeakerCandidates { get; init; }
 
-    /// <summary>Distinct masked word shingles of title and lead, for near-copy detection.</summary>
-    public required HashSet<string> Shingles { get; init; }
+    /// <summary>Distinct masked word shingles of title and lead, for near-copy detection, in <see cref="Shingle"/> order.</summary>
+    public required Shingle[] Shingles { get; init; }
 
     /// <summary>Unit-length sentence embedding, or null when the clusterer runs without one.</summary>
     public float[]? Embedding { get; set; }
@@ -482,15 +482,38 @@ internal sealed class EventFeatureExtractor
         return Development.None;
     }
 
-    private static HashSet<string> Shingles(List<string> title, List<string> lead)
+    private static Shingle[] Shingles(List<string> title, List<string> lead)
     {
         var words = title.Concat(lead).Where(t => !Tokenizer.IsStopWord(t)).Select(t => char.IsDigit(t[0]) ? "#" : t).ToList();
-        var shingles = new HashSet<string>(StringComparer.Ordinal);
+        var shingles = new Shingle[words.Count];
         for (var i = 0; i < words.Count; i++)
         {
-            shingles.Add(i + 1 < words.Count ? words[i] + " " + words[i + 1] : words[i]);
+            shingles[i] = new Shingle(words[i], i + 1 < words.Count ? words[i + 1] : null);
         }
 
-        return shingles;
+        Array.Sort(shingles);
+        var distinct = 0;
+        for (var i = 0; i < shingles.Length; i++)
+        {
+            if (distinct == 0 || shingles[i] != shingles[distinct - 1])
+            {
+                shingles[distinct++] = shingles[i];
+            }
+        }
+
+        return shingles[..distinct];
+    }
+}
+
+/// <summary>
+/// Two neighbouring words of an item's title and lead, or its last word alone. A pair of the words the item's token
+/// lists hold already, not a string made of them: the window keeps some forty shingles for each of its items.
+/// </summary>
+internal readonly record struct Shingle(string First, string? Second) : IComparable<Shingle>
+{
+    public int CompareTo(Shingle other)
+    {
+        var byFirst = string.CompareOrdinal(First, other.First);
+        return byFirst != 0 ? byFirst : string.CompareOrdinal(Second, other.Second);
     }
 }

@@ -83,6 +83,9 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
 
     internal IReadOnlyList<Pick> Choose(IReadOnlyList<Document> documents, int k) => Choose([.. documents.Select(Analyse)], k);
 
+    /// <summary>The LexRank centrality of each sentence, as <see cref="Choose(IReadOnlyList{Document}, int)"/> weighs it.</summary>
+    internal double[] Centrality(IReadOnlyList<string> sentences) => LexRank([.. sentences.Select(s => Vector(Words.ContentTokens(s)))]);
+
     private List<Pick> Choose(IReadOnlyList<Analysed> documents, int k)
     {
         var candidates = Candidates(documents, profileNames);
@@ -161,19 +164,56 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
     /// line and as a line that names its speaker.</summary>
     private sealed record Sentence(bool IsSentence, TermVector Vector, double ProfileMatch, double PlainInformation, double SpeechInformation, int Figures);
 
-    /// <summary>A sentence's TF-IDF weights with their norm.</summary>
-    private sealed class TermVector(Dictionary<string, double> weights)
+    /// <summary>
+    /// A sentence's TF-IDF weights with their norm: its terms in the order the sentence first uses them, and their
+    /// weights. Sums over a vector run in that order. Two arrays, not a dictionary: the key-line cache keeps a vector for
+    /// every sentence it holds (tens of thousands at scale), and a sentence has a few dozen terms at most, few enough to
+    /// look one up by going through them.
+    /// </summary>
+    private sealed class TermVector
     {
+        private readonly string[] terms;
+        private readonly double[] weights;
         private string? key;
 
-        public Dictionary<string, double> Weights { get; } = weights;
+        public TermVector(string[] terms, double[] weights)
+        {
+            (this.terms, this.weights) = (terms, weights);
+            var sum = 0.0;
+            foreach (var weight in weights)
+            {
+                sum += weight * weight;
+            }
 
-        public double Norm { get; } = Math.Sqrt(weights.Values.Sum(x => x * x));
+            Norm = Math.Sqrt(sum);
+        }
+
+        public int Count => terms.Length;
+
+        public double Norm { get; }
+
+        public string Term(int i) => terms[i];
+
+        public double Weight(int i) => weights[i];
+
+        /// <summary>The term's weight, 0 when the sentence lacks it.</summary>
+        public double WeightOf(string term)
+        {
+            for (var i = 0; i < terms.Length; i++)
+            {
+                if (string.Equals(terms[i], term, StringComparison.Ordinal))
+                {
+                    return weights[i];
+                }
+            }
+
+            return 0;
+        }
 
         /// <summary>The same for two vectors with the same weights (outlets that run one sentence word for word), and
         /// only for those: the terms in order with their weights' bits. Worked out once, when first asked.</summary>
-        public string Key => key ??= string.Join('\u0001', Weights.OrderBy(w => w.Key, StringComparer.Ordinal)
-            .Select(w => w.Key + "\u0002" + BitConverter.DoubleToInt64Bits(w.Value).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        public string Key => key ??= string.Join('\u0001', Enumerable.Range(0, terms.Length).OrderBy(i => terms[i], StringComparer.Ordinal)
+            .Select(i => terms[i] + "\u0002" + BitConverter.DoubleToInt64Bits(weights[i]).ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private Analysed Analyse(Document document)
@@ -346,29 +386,23 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
             vector[token] *= frequencies.Idf(token);
         }
 
-        return new TermVector(vector);
+        return new TermVector([.. vector.Keys], [.. vector.Values]);
     }
 
     private static double Cosine(TermVector x, TermVector y)
     {
-        var (a, b) = (x.Weights, y.Weights);
-        var (normA, normB) = (x.Norm, y.Norm);
-        if (a.Count > b.Count)
-        {
-            (a, b) = (b, a);
-            (normA, normB) = (normB, normA);
-        }
-
+        var (a, b) = x.Count > y.Count ? (y, x) : (x, y);
         var dot = 0.0;
-        foreach (var (token, weight) in a)
+        for (var i = 0; i < a.Count; i++)
         {
-            if (b.TryGetValue(token, out var other))
+            var other = b.WeightOf(a.Term(i));
+            if (other != 0)
             {
-                dot += weight * other;
+                dot += a.Weight(i) * other;
             }
         }
 
-        return dot == 0 ? 0 : dot / (normA * normB);
+        return dot == 0 ? 0 : dot / (a.Norm * b.Norm);
     }
 
     /// <summary>
@@ -411,35 +445,33 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
         var terms = new (int[] Ids, double[] Weights)[m];
         for (var a = 0; a < m; a++)
         {
-            var ids = new int[nodes[a].Weights.Count];
+            var ids = new int[nodes[a].Count];
             var weights = new double[ids.Length];
-            var k = 0;
-            foreach (var (token, weight) in nodes[a].Weights)
+            for (var k = 0; k < ids.Length; k++)
             {
+                var token = nodes[a].Term(k);
                 if (!vocabulary.TryGetValue(token, out var id))
                 {
                     id = vocabulary.Count;
                     vocabulary[token] = id;
                 }
 
-                (ids[k], weights[k]) = (id, weight);
-                k++;
+                (ids[k], weights[k]) = (id, nodes[a].Weight(k));
             }
 
             terms[a] = (ids, weights);
         }
 
+        // Each pair of nodes with a cosine is one edge, kept once in the row of its lower node (a row's edges in the
+        // order of their upper nodes, the rows one after another): the walk goes along it both ways.
         var dense = new double[vocabulary.Count];
-        var edges = new List<(int To, double Weight)>[m];
+        var edges = new List<(int Upper, double Similarity)>();
+        var rowStart = new int[m + 1];
         var rowSums = new double[m];
         var loops = new double[m];
         for (var a = 0; a < m; a++)
         {
-            edges[a] = [];
-        }
-
-        for (var a = 0; a < m; a++)
-        {
+            rowStart[a] = edges.Count;
             var (ids, weights) = terms[a];
             for (var k = 0; k < ids.Length; k++)
             {
@@ -461,8 +493,7 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
                 rowSums[b] += copies[a] * s;
                 if (s != 0)
                 {
-                    edges[a].Add((b, s * copies[a]));
-                    edges[b].Add((a, s * copies[b]));
+                    edges.Add((b, s));
                 }
             }
 
@@ -472,12 +503,22 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
             }
         }
 
-        // rank[a] is the rank of each copy of node a; an edge (b, w) of node a carries a's copies' shares to b.
+        rowStart[m] = edges.Count;
+
+        // rank[a] is the rank of each copy of node a; an edge carries a node's copies' shares to the other node. Every
+        // node takes its shares in the order of the nodes they come from: the lower ones' (given in their rows), its
+        // own loop, then the upper ones'.
         var rank = Enumerable.Repeat(1.0 / n, m).ToArray();
         var next = new double[m];
+        var share = new double[m];
         for (var step = 0; step < iterations; step++)
         {
             Array.Fill(next, (1 - damping) / n);
+            for (var a = 0; a < m; a++)
+            {
+                share[a] = rowSums[a] == 0 ? 0 : damping * rank[a] / rowSums[a];
+            }
+
             for (var a = 0; a < m; a++)
             {
                 if (rowSums[a] == 0)
@@ -485,13 +526,13 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
                     continue;
                 }
 
-                var share = damping * rank[a] / rowSums[a];
-                foreach (var (b, weight) in edges[a])
+                next[a] += loops[a] * share[a];
+                for (var e = rowStart[a]; e < rowStart[a + 1]; e++)
                 {
-                    next[b] += weight * share;
+                    var (b, s) = edges[e];
+                    next[b] += s * copies[a] * share[a];
+                    next[a] += s * copies[b] * share[b];
                 }
-
-                next[a] += loops[a] * share;
             }
 
             (rank, next) = (next, rank);

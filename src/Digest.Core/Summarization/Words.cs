@@ -1,3 +1,5 @@
+using Digest.Core.Classification;
+
 namespace Digest.Core.Summarization;
 
 /// <summary>Lower-cased word tokens (letters and digits of any script) and the English function words that carry no topic.</summary>
@@ -18,6 +20,7 @@ internal static class Words
     public static List<string> Tokens(string text)
     {
         var tokens = new List<string>();
+        Span<char> lower = stackalloc char[TokenPool.MaxLength];
         var i = 0;
         while (i < text.Length)
         {
@@ -33,7 +36,10 @@ internal static class Words
                 i++;
             }
 
-            tokens.Add(text[start..i].ToLowerInvariant());
+            var word = text.AsSpan(start, i - start);
+            tokens.Add(word.Length <= lower.Length && word.ToLowerInvariant(lower) == word.Length
+                ? TokenPool.Shared.Get(lower[..word.Length])
+                : word.ToString().ToLowerInvariant());
         }
 
         return tokens;

@@ -31,6 +31,21 @@ public sealed class EventClustererTests
     private readonly EventFeatureExtractor extractor = new(Profile);
     private readonly EventClusterer clusterer = new();
 
+    [Theory]
+    [InlineData("Peace talks resume in Geneva on Monday", "Peace talks resume in Geneva after delays", 3.0 / 7)]
+    [InlineData("Talks resume after 3 days of strikes", "Talks resume after 5 days of strikes", 1.0)]
+    [InlineData("Talks talks talks", "Talks talks", 1.0)]
+    [InlineData("Talks in Geneva", "Flooding closes schools", 0.0)]
+    public void Jaccard_ShinglesOfTwoItems_SharedNeighbouringWordsOverAllDistinctOnes(string first, string second, double expected)
+    {
+        var (a, b) = (Features(1, first), Features(2, second));
+
+        EventClusterer.Jaccard(a.Shingles, b.Shingles).ShouldBe(expected, 1e-12);
+        EventClusterer.Jaccard(b.Shingles, a.Shingles).ShouldBe(expected, 1e-12);
+    }
+
+    private EventFeatures Features(long id, string title) => extractor.Extract(new StoryDocument(id, $"key-{id}", title, "", "Outlet", T0));
+
     [Fact]
     public void Cluster_SameMeetingFromSeveralOutlets_IsOneStory()
     {

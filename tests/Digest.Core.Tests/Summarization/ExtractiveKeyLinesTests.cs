@@ -144,6 +144,63 @@ public sealed class ExtractiveKeyLinesTests
     }
 
     [Fact]
+    public void Choose_OneFactToldInOtherWordOrderAndAShorterLine_KeepsTheFactOnce()
+    {
+        var document = new ExtractiveKeyLines.Document(
+            "Prisoner exchange agreed in Geneva",
+            [
+                "Negotiators in Geneva agreed on a prisoner exchange covering hundreds of soldiers.",
+                "Heavy snow closed the main airport of the capital for two whole days this week.",
+                "Covering hundreds of soldiers, a prisoner exchange was agreed by negotiators in Geneva.",
+                "Negotiators in Geneva agreed on a prisoner exchange for soldiers.",
+            ]);
+
+        var picks = new ExtractiveKeyLines().Choose([document], 4);
+
+        picks.Select(p => p.Sentence).ShouldContain(1);
+        picks.Count(p => p.Sentence is 0 or 2 or 3).ShouldBe(1);
+    }
+
+    [Fact]
+    public void Choose_OneLineTheOthersEachShareWordsWith_IsTheKeyLine()
+    {
+        var document = new ExtractiveKeyLines.Document(
+            "Harbour notes",
+            [
+                "Fishing boats returned early because of strong winds near the coast.",
+                "The ferry service between the islands stopped because of strong winds and high waves.",
+                "Passengers waited at the terminal for the ferry service to the islands to resume.",
+                "High waves damaged a wall along the promenade overnight.",
+            ]);
+
+        var picks = new ExtractiveKeyLines().Choose([document], 1);
+
+        picks.ShouldHaveSingleItem().Sentence.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Centrality_SentencesInAnotherOrder_EachKeepsItsRank()
+    {
+        string[] sentences =
+        [
+            "Fishing boats returned early because of strong winds near the coast.",
+            "The ferry service between the islands stopped because of strong winds and high waves.",
+            "Passengers waited at the terminal for the ferry service to the islands to resume.",
+            "High waves damaged a wall along the promenade overnight.",
+            "The ferry service between the islands stopped because of strong winds and high waves.",
+            "Strong winds are expected again near the coast on Friday.",
+        ];
+        var extractor = new ExtractiveKeyLines();
+
+        var ranks = extractor.Centrality(sentences);
+        var reversed = extractor.Centrality([.. sentences.Reverse()]);
+
+        reversed.Reverse().ShouldBe(ranks, 1e-12);
+        ranks[4].ShouldBe(ranks[1]);
+        ranks.Sum().ShouldBe(1, 1e-9);
+    }
+
+    [Fact]
     public async Task Extract_EmptySources_ReturnsNoLines()
     {
         var lines = await new ExtractiveKeyLines().ExtractAsync([new SourceText("", "", null, Noon)], 3, TestContext.Current.CancellationToken);
