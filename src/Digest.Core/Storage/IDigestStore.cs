@@ -1,6 +1,5 @@
 using Digest.Core.Classification;
 using Digest.Core.Items;
-using Digest.Core.Summarization;
 
 namespace Digest.Core.Storage;
 
@@ -98,6 +97,9 @@ internal sealed record PipelineBacklog(long UnprocessedItems, long StoriesDue)
 
 /// <summary>A message to record in the outbox with the change that caused it.</summary>
 internal sealed record OutboxEntry(long ChannelId, string Kind, string DedupKey, string Payload);
+
+/// <summary>A line that carries a story's news, with who said it when it is a quote (stored with the story).</summary>
+internal sealed record KeyLine(string Text, string? Speaker);
 
 /// <summary>A source of a story: the outlet and its link.</summary>
 internal sealed record StorySource(string Name, string Url);

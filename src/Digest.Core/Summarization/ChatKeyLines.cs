@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Digest.Core.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,10 +1,9 @@
+using Digest.Core.Storage;
+
 namespace Digest.Core.Summarization;
 
 /// <summary>One source's text of a story: a feed item, or the article behind it.</summary>
 internal sealed record SourceText(string Title, string Text, string? Outlet, DateTimeOffset Published);
-
-/// <summary>A line that carries the news, with who said it when it is a quote.</summary>
-internal sealed record KeyLine(string Text, string? Speaker);
 
 /// <summary>Picks a story's key lines. Backends: extractive (default, offline) and a chat model.</summary>
 internal interface IKeyLineExtractor

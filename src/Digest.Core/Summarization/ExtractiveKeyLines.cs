@@ -1,4 +1,5 @@
 using Digest.Core.Classification;
+using Digest.Core.Storage;
 
 namespace Digest.Core.Summarization;
 
