@@ -117,15 +117,8 @@ public sealed class PublicPagesTests(PolledBot polled) : IClassFixture<PolledBot
     {
         var ct = TestContext.Current.CancellationToken;
         long kept = 0, merged = 0;
-        var at = new DateTimeOffset(2025, 12, 22, 12, 0, 0, TimeSpan.Zero);
-        await using var own = await WebBot.StartSeededAsync(async store =>
+        await using var own = await WithTwoReportsAsync("Envoys open a round of talks in Geneva", "Geneva round opens with both delegations present", async (store, items, at) =>
         {
-            var feed = await store.UpsertFeedAsync("https://example.org/merge.xml", "Merge Wire", "example.org", TimeSpan.FromMinutes(15), ct);
-            var items = await store.AddItemsAsync(feed.Id,
-            [
-                new Item("m1", "Envoys open a round of talks in Geneva", "https://example.org/m1", "", null, at),
-                new Item("m2", "Geneva round opens with both delegations present", "https://example.org/m2", "", null, at.AddMinutes(5)),
-            ], false, at, ct);
             kept = await StorySeeds.StoryAsync(store, [items[0]], at, ct);
             merged = await StorySeeds.StoryAsync(store, [items[1]], at, ct);
             await store.CommitProcessedAsync(new ProcessedBatch([], [], [], [new StoryMerge(merged, kept)]), at.AddHours(1), ct);
@@ -144,18 +137,11 @@ public sealed class PublicPagesTests(PolledBot polled) : IClassFixture<PolledBot
     {
         var ct = TestContext.Current.CancellationToken;
         long kept = 0, split = 0;
-        var at = new DateTimeOffset(2025, 12, 22, 12, 0, 0, TimeSpan.Zero);
-        await using var own = await WebBot.StartSeededAsync(async store =>
+        await using var own = await WithTwoReportsAsync("Ferry service to the islands suspended for the storm", "Island council elects a new mayor", async (store, items, at) =>
         {
-            var feed = await store.UpsertFeedAsync("https://example.org/split.xml", "Split Wire", "example.org", TimeSpan.FromMinutes(15), ct);
-            var items = await store.AddItemsAsync(feed.Id,
-            [
-                new Item("s1", "Ferry service to the islands suspended for the storm", "https://example.org/s1", "", null, at),
-                new Item("s2", "Island council elects a new mayor", "https://example.org/s2", "", null, at.AddMinutes(5)),
-            ], false, at, ct);
             kept = await StorySeeds.StoryAsync(store, items, at, ct);
             split = await store.ReserveStoryIdAsync(ct);
-            await store.CommitProcessedAsync(new ProcessedBatch([], [new NewStory(split, "Island council elects a new mayor", "https://example.org/s2", 0.8)], [new StoryPlacement(items[1].Id, split, null)], []), at.AddHours(1), ct);
+            await store.CommitProcessedAsync(new ProcessedBatch([], [new NewStory(split, items[1].Item.Title, items[1].Item.Url, 0.8)], [new StoryPlacement(items[1].Id, split, null)], []), at.AddHours(1), ct);
         });
 
         var old = new HtmlParser().ParseDocument(await own.Http.GetStringAsync($"stories/{kept}", ct));
@@ -165,6 +151,23 @@ public sealed class PublicPagesTests(PolledBot polled) : IClassFixture<PolledBot
         old.QuerySelectorAll("p.meta a").Select(a => a.GetAttribute("href")).ShouldContain($"/stories/{split}");
         off.QuerySelectorAll("p.meta a").Select(a => a.GetAttribute("href")).ShouldContain($"/stories/{kept}");
         off.QuerySelectorAll("p.meta").Select(p => p.TextContent).ShouldContain(t => t.EndsWith("; 1 report.", StringComparison.Ordinal));
+    }
+
+    /// <summary>A bot whose store holds two reports of one feed, five minutes apart, arranged further by <paramref name="arrange"/>.</summary>
+    private static Task<WebBot> WithTwoReportsAsync(string first, string second, Func<IDigestStore, IReadOnlyList<StoredItem>, DateTimeOffset, Task> arrange)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var at = new DateTimeOffset(2025, 12, 22, 12, 0, 0, TimeSpan.Zero);
+        return WebBot.StartSeededAsync(async store =>
+        {
+            var feed = await store.UpsertFeedAsync("https://example.org/wire.xml", "Test Wire", "example.org", TimeSpan.FromMinutes(15), ct);
+            var items = await store.AddItemsAsync(feed.Id,
+            [
+                new Item("r1", first, "https://example.org/r1", "", null, at),
+                new Item("r2", second, "https://example.org/r2", "", null, at.AddMinutes(5)),
+            ], false, at, ct);
+            await arrange(store, items, at);
+        });
     }
 
     [Fact]
