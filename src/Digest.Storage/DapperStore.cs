@@ -6,7 +6,6 @@ using Digest.Core.Classification;
 using Digest.Core.Delivery;
 using Digest.Core.Items;
 using Digest.Core.Storage;
-using Digest.Core.Summarization;
 
 namespace Digest.Storage;
 

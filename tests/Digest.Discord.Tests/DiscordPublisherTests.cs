@@ -2,7 +2,6 @@ using System.Text.Json;
 using Digest.Core.Delivery;
 using Digest.Core.Digests;
 using Digest.Core.Storage;
-using Digest.Core.Summarization;
 using Digest.Discord.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

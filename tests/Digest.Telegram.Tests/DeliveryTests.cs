@@ -3,7 +3,6 @@ using Digest.Core.Commands;
 using Digest.Core.Delivery;
 using Digest.Core.Digests;
 using Digest.Core.Storage;
-using Digest.Core.Summarization;
 using Digest.Storage.Sqlite;
 using Digest.Telegram.Tests.TestSupport;
 using Microsoft.Data.Sqlite;

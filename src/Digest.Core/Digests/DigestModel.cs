@@ -1,5 +1,4 @@
 using Digest.Core.Storage;
-using Digest.Core.Summarization;
 
 namespace Digest.Core.Digests;
 

@@ -1,7 +1,6 @@
 using Digest.Core;
 using Digest.Core.Classification;
 using Digest.Core.Stories;
-using Digest.Core.Summarization;
 using Digest.Storage;
 using Digest.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
