@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Digest.Core.Commands;
 
 /// <summary>/topic, /schedule and /feedback: how a community tunes what it gets and when.</summary>
-internal sealed class CommunityCommands(IStoryStore storyStore, IItemStore itemStore, CommunityScopes scopes, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, IOptions<DigestOptions> options, TimeProvider time)
+internal sealed class CommunityCommands(CommunityScopes scopes, IDeliveryStore deliveryStore, ICommunityStore communityStore, IDigestScheduling scheduling, Schedules schedules, IOptions<DigestOptions> options, TimeProvider time)
 {
     public const int PhraseMaxLength = 100;
     public const int PhrasesMax = 50;
@@ -143,10 +143,9 @@ internal sealed class CommunityCommands(IStoryStore storyStore, IItemStore itemS
             return CommandReply.Refuse($"Say good or bad, not '{CommandParser.Shown(words[1])}': /feedback {storyId} good");
         }
 
-        if (await storyStore.GetStoryAsync(storyId, cancellationToken) is not { } story
-            || !(await scopes.ForAsync(request.CommunityId, cancellationToken)).Reaches(await itemStore.GetStoryItemsAsync(story.Id, cancellationToken)))
+        if (await scopes.StoryAsync(request.CommunityId, storyId, cancellationToken) is not ({ } story, _))
         {
-            return CommandReply.Refuse($"There is no story #{storyId} in this chat's feeds.");
+            return ReadCommands.NoStory(storyId);
         }
 
         await communityStore.RecordFeedbackAsync(new FeedbackRecord(story.Id, verdict, request.CommunityId, request.Caller.UserId, time.GetUtcNow()), cancellationToken);

@@ -144,12 +144,9 @@ internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore,
             return CommandReply.Refuse($"/story takes a story number such as /story 42 (the #number in digests), not '{CommandParser.Shown(request.Arguments)}'.");
         }
 
-        var story = await storyStore.GetStoryAsync(id, cancellationToken);
-        var items = story is null ? [] : await itemStore.GetStoryItemsAsync(story.Id, cancellationToken);
-        // A story only other communities' feeds tell is not this community's to see, as in /latest.
-        if (story is null || !(await scopes.ForAsync(request.CommunityId, cancellationToken)).Reaches(items))
+        if (await scopes.StoryAsync(request.CommunityId, id, cancellationToken) is not ({ } story, { } items))
         {
-            return CommandReply.Refuse($"There is no story #{id} in this chat's feeds.");
+            return NoStory(id);
         }
 
         // A story merged into another (two reports that turned out to be one event) leads to it; a split says where from or to.
@@ -162,6 +159,9 @@ internal sealed class ReadCommands(IItemStore itemStore, IStoryStore storyStore,
             $"{i.FeedName} · {i.Item.Published:yyyy-MM-dd HH:mm} UTC{(i.Relevance?.Reasons.Any(r => r.StartsWith("joins story ", StringComparison.Ordinal)) == true ? " · borderline, joined this story" : "")}"), [])));
         return new CommandReply($"Story #{story.Id}: {Replies.Count(story.ItemCount, "article")} from {Replies.Count(story.Sources.Count, "outlet")}{merged}{splitFrom}{splitOff}", entries);
     }
+
+    /// <summary>The refusal for a story number that names no story this chat can see (<see cref="CommunityScopes.StoryAsync"/>).</summary>
+    public static CommandReply NoStory(long id) => CommandReply.Refuse($"There is no story #{id} in this chat's feeds.");
 
     public async Task<CommandReply> StatusAsync(CommandRequest request, CancellationToken cancellationToken)
     {

@@ -10,9 +10,6 @@ namespace Digest.Core.Digests;
 internal sealed record CommunityScope(IReadOnlyCollection<long>? FeedIds, TopicSettings Topic, double DefaultThreshold = 0)
 {
     public bool Admits(StoryRecord story) => TopicFilter.Admits(Topic, [story.Title, .. story.KeyLines.Select(k => k.Text)], story.Score, DefaultThreshold);
-
-    /// <summary>Whether a story told by these items comes to this community: one of them is from a feed it follows.</summary>
-    public bool Reaches(IEnumerable<StoredItem> items) => FeedIds is null || items.Any(i => FeedIds.Contains(i.FeedId));
 }
 
 /// <summary>A community's topic settings on top of the stored relevance.</summary>
@@ -85,9 +82,26 @@ internal static class TopicFilter
     }
 }
 
-/// <summary>Reads a community's scope from the store.</summary>
-internal sealed class CommunityScopes(ICommunityStore communityStore, TopicProfile profile)
+/// <summary>Reads a community's scope, and a story as a community sees it, from the store.</summary>
+internal sealed class CommunityScopes(ICommunityStore communityStore, IStoryStore storyStore, IItemStore itemStore, TopicProfile profile)
 {
+    /// <summary>
+    /// A story by id (a merged one's id leads to its survivor) with its reports, when it comes to this community: one of its
+    /// reports is from a feed the community follows, as for <c>/latest</c>. Null for no such story, or one only other
+    /// communities' own feeds tell.
+    /// </summary>
+    public async Task<(StoryRecord Story, IReadOnlyList<StoredItem> Items)?> StoryAsync(string? communityId, long storyId, CancellationToken cancellationToken)
+    {
+        if (await storyStore.GetStoryAsync(storyId, cancellationToken) is not { } story)
+        {
+            return null;
+        }
+
+        var items = await itemStore.GetStoryItemsAsync(story.Id, cancellationToken);
+        var feeds = (await ForAsync(communityId, cancellationToken)).FeedIds;
+        return feeds is null || items.Any(i => feeds.Contains(i.FeedId)) ? (story, items) : null;
+    }
+
     /// <summary>A community's feeds (those it muted left out) and topic settings; with no community (the console), every feed.</summary>
     public async Task<CommunityScope> ForAsync(string? communityId, CancellationToken cancellationToken)
     {

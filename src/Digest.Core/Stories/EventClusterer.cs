@@ -195,14 +195,13 @@ internal sealed class EventClusterer(EventClusterSettings? settings = null, Stor
     public StoryPartition Cluster(IReadOnlyList<EventFeatures> documents, IReadOnlyDictionary<long, long>? pinned = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var docs = WithSpareNumbering(numbering => Distinct(documents, numbering.Items));
+        var (docs, prepared) = PrepareWindow(documents);
         var n = docs.Length;
         if (n == 0)
         {
             return new StoryPartition([], new Dictionary<long, long>());
         }
 
-        var prepared = WithSpareNumbering(numbering => Prepare(docs, settings.FullHours + settings.FadeHours, numbering));
         var scatter = new TermScatter(prepared);
         var ticks = docs.Select(d => d.Document.Published.UtcTicks).ToArray();
         var pinnedOf = new long?[n];
@@ -707,8 +706,7 @@ internal sealed class EventClusterer(EventClusterSettings? settings = null, Stor
     public List<(long A, long B, double[] Features, bool Embedded)> Pairs(IReadOnlyList<EventFeatures> documents, Func<long, long, bool>? include = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var docs = WithSpareNumbering(numbering => Distinct(documents, numbering.Items));
-        var prepared = WithSpareNumbering(numbering => Prepare(docs, settings.FullHours + settings.FadeHours, numbering));
+        var (docs, prepared) = PrepareWindow(documents);
         var pairs = new List<(long, long, double[], bool)>();
         for (var j = 1; j < docs.Length; j++)
         {
@@ -1298,16 +1296,17 @@ internal sealed class EventClusterer(EventClusterSettings? settings = null, Stor
     }
 
     /// <summary>
-    /// Runs <paramref name="use"/> with the tables the last pass left: one pass at a time takes them (a pass running
-    /// alongside, as an evaluation may run them, makes its own), and gives them back emptied. What is worked out in them
-    /// is the same either way.
+    /// The window's documents, each item once (its first) in <see cref="StoryDocument.Order"/>, and their prepared terms,
+    /// worked out in the tables the last pass left: one pass at a time takes them (a pass running alongside, as an
+    /// evaluation may run them, makes its own), and gives them back emptied. The result is the same either way.
     /// </summary>
-    private T WithSpareNumbering<T>(Func<Numbering, T> use)
+    private (EventFeatures[] Docs, Prepared[] Prepared) PrepareWindow(IReadOnlyList<EventFeatures> documents)
     {
         var numbering = Interlocked.Exchange(ref spareNumbering, null) ?? new Numbering();
         try
         {
-            return use(numbering);
+            EventFeatures[] docs = [.. documents.Where(d => numbering.Items.Add(d.Document.ItemId)).OrderBy(d => d.Document, StoryDocument.Order)];
+            return (docs, docs.Length == 0 ? [] : Prepare(docs, settings.FullHours + settings.FadeHours, numbering));
         }
         finally
         {
@@ -1315,10 +1314,6 @@ internal sealed class EventClusterer(EventClusterSettings? settings = null, Stor
             spareNumbering = numbering;
         }
     }
-
-    /// <summary>The documents, each item once (its first), in <see cref="StoryDocument.Order"/>.</summary>
-    private static EventFeatures[] Distinct(IReadOnlyList<EventFeatures> documents, HashSet<long> seen) =>
-        [.. documents.Where(d => seen.Add(d.Document.ItemId)).OrderBy(d => d.Document, StoryDocument.Order)];
 
     /// <summary>Documents added to the window's count in the IDF, so words shared by a small window's few items still count.</summary>
     private const double IdfPrior = 10;

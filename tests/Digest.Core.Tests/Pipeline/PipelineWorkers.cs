@@ -60,7 +60,7 @@ internal sealed class PipelineWorkers : IAsyncDisposable
 
     public RefreshStage Refresh(IKeyLineExtractor? keyLines = null, PipelineSignals? signals = null)
     {
-        var scopes = new CommunityScopes(Store, Profile);
+        var scopes = new CommunityScopes(Store, Store, Store, Profile);
         return new RefreshStage(
             Store,
             Store,

@@ -34,7 +34,7 @@ public sealed class DigestDeliveryTests : IDisposable
     private DigestDelivery Delivery(SqliteStore store) => new(
         store,
         new DigestComposer(store, store, Options.Create(new DigestOptions()), clock),
-        new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
+        new CommunityScopes(store, store, store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
         [new ConsolePublisher(new ConsoleOutput(console, "text"))],
         new OutboxSignal(),
         Options.Create(new DeliveryOptions()),
@@ -241,7 +241,7 @@ public sealed class DigestDeliveryTests : IDisposable
     private DigestDelivery Delivery(SqliteStore store, ScriptedPublisher publisher, DeliveryOptions? options = null, OutboxSignal? signal = null) => new(
         store,
         new DigestComposer(store, store, Options.Create(new DigestOptions()), clock),
-        new CommunityScopes(store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
+        new CommunityScopes(store, store, store, new Digest.Core.Classification.TopicProfile { Id = "t", Name = "t" }),
         [publisher],
         signal ?? new OutboxSignal(),
         Options.Create(options ?? new DeliveryOptions()),
