@@ -23,6 +23,7 @@ internal sealed record AutocompleteData(IReadOnlyList<DiscordChoice> Choices);
 /// <see cref="DeferAfter"/>, else a deferral ("thinking…") followed by an edit of the original response. Moderator
 /// commands answer ephemerally, and only to members who hold Manage Server or Administrator. A button press updates the
 /// message it is on (type 7, or 6 and an edit when slow), unless the reply is ephemeral (a refusal): then it is a new message.
+/// A refusal that comes after a public deferral is still private: the placeholder is deleted and the refusal follows up ephemerally.
 /// </summary>
 internal sealed partial class InteractionResponder(DiscordRestClient rest, IDiscordInteractionHandler handler, TimeProvider time, ILogger<InteractionResponder> logger)
 {
@@ -80,10 +81,17 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
                 return;
             }
 
-            // The deferral fixes whether the answer is ephemeral; moderator and private answers always are.
+            // The deferral fixes whether the original answer is ephemeral; moderator and private answers always are.
             Log.Deferred(logger, interaction.Command);
             await respond(new InteractionCallback(InteractionCallback.DeferredMessage, new DiscordMessage(null, null, ephemeral ? DiscordMessage.EphemeralFlag : null)), cancellationToken);
-            var late = Messages(await work, ephemeral);
+            var reply = await work;
+            if (reply.Ephemeral && !ephemeral)
+            {
+                await AnswerPrivatelyAsync(interaction, reply, deleteOriginal: true, tokenExpires, cancellationToken);
+                return;
+            }
+
+            var late = Messages(reply, ephemeral);
             await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, late[0] with { Flags = null }, tokenExpires, cancellationToken);
             await FollowUpAsync(interaction, late, tokenExpires, cancellationToken);
         }
@@ -112,7 +120,15 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
 
         Log.Deferred(logger, interaction.Command);
         await respond(new InteractionCallback(InteractionCallback.DeferredUpdate), cancellationToken);
-        var late = Messages(await work, false);
+        var lateReply = await work;
+        if (lateReply.Ephemeral)
+        {
+            // The pressed message stays as it was; the refusal goes to the one who pressed.
+            await AnswerPrivatelyAsync(interaction, lateReply, deleteOriginal: false, tokenExpires, cancellationToken);
+            return;
+        }
+
+        var late = Messages(lateReply, false);
         await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, Replacing(late[0]) with { Flags = null }, tokenExpires, cancellationToken);
         await FollowUpAsync(interaction, late, tokenExpires, cancellationToken);
     }
@@ -140,6 +156,23 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
         return reply.Buttons is { Count: > 0 } buttons
             ? [.. messages.SkipLast(1), messages[^1] with { Components = [new DiscordActionRow(buttons)] }]
             : messages;
+    }
+
+    /// <summary>
+    /// An ephemeral reply (a refusal) that comes after a public deferral: the "thinking…" placeholder the channel sees is
+    /// deleted and the reply goes to the member alone as ephemeral follow-ups, so a refusal is private however long it took.
+    /// </summary>
+    private async Task AnswerPrivatelyAsync(DiscordInteraction interaction, DiscordReply reply, bool deleteOriginal, DateTimeOffset tokenExpires, CancellationToken cancellationToken)
+    {
+        if (deleteOriginal)
+        {
+            await rest.DeleteOriginalResponseAsync(interaction.ApplicationId, interaction.Token, tokenExpires, cancellationToken);
+        }
+
+        foreach (var message in Messages(reply, true))
+        {
+            await rest.CreateFollowUpAsync(interaction.ApplicationId, interaction.Token, message, tokenExpires, cancellationToken);
+        }
     }
 
     private async Task FollowUpAsync(DiscordInteraction interaction, IReadOnlyList<DiscordMessage> messages, DateTimeOffset tokenExpires, CancellationToken cancellationToken)

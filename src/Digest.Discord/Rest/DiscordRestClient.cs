@@ -28,6 +28,7 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
 
     /// <summary>Discord's code for an interaction answered already: a retried answer whose first try got through.</summary>
     private const int AlreadyAcknowledged = 40060;
+    private const int UnknownMessage = 10008;
 
     private readonly DiscordOptions options = options.Value;
     private volatile bool tokenRejected;
@@ -78,6 +79,18 @@ internal sealed partial class DiscordRestClient(HttpClient http, DiscordRateLimi
 
     internal Task EditOriginalResponseAsync(string applicationId, string interactionToken, DiscordMessage message, DateTimeOffset deadline, CancellationToken cancellationToken) =>
         SendAsync(DiscordRoute.EditOriginal(applicationId, interactionToken), message, cancellationToken, deadline);
+
+    /// <summary>Deletes the original answer; one already gone (a retry whose first attempt got through) counts as deleted.</summary>
+    internal async Task DeleteOriginalResponseAsync(string applicationId, string interactionToken, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(DiscordRoute.DeleteOriginal(applicationId, interactionToken), null, cancellationToken, deadline);
+        }
+        catch (DiscordApiException ex) when (ex.Code == UnknownMessage)
+        {
+        }
+    }
 
     internal Task CreateFollowUpAsync(string applicationId, string interactionToken, DiscordMessage message, DateTimeOffset deadline, CancellationToken cancellationToken) =>
         SendAsync(DiscordRoute.FollowUp(applicationId, interactionToken), message, cancellationToken, deadline);

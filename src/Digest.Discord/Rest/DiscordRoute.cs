@@ -48,6 +48,9 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
     public static DiscordRoute EditOriginal(string applicationId, string interactionToken) =>
         new(HttpMethod.Patch, "/webhooks/{application_id}/{interaction_token}/messages/@original", $"/webhooks/{Id(applicationId)}/{Token(interactionToken)}/messages/@original", interactionToken, Authenticated: false);
 
+    public static DiscordRoute DeleteOriginal(string applicationId, string interactionToken) =>
+        new(HttpMethod.Delete, "/webhooks/{application_id}/{interaction_token}/messages/@original", $"/webhooks/{Id(applicationId)}/{Token(interactionToken)}/messages/@original", interactionToken, Authenticated: false);
+
     public static DiscordRoute FollowUp(string applicationId, string interactionToken) =>
         new(HttpMethod.Post, "/webhooks/{application_id}/{interaction_token}", $"/webhooks/{Id(applicationId)}/{Token(interactionToken)}", interactionToken, Authenticated: false);
 

@@ -21,23 +21,7 @@ public sealed class InteractionResponderTests
         var received = time.GetUtcNow();
 
         var responding = Respond(services, TestInteractions.Command("900000000000000010", "digest"), ct);
-        // The clock moves in steps up to the deferral's moment, then waits in real time for the request to arrive: moving
-        // it on while the deferral is on the wire would count the machine's slowness as the bot's.
-        var step = TimeSpan.FromMilliseconds(250);
-        while (fake.RequestsTo("POST", "/callback").Count == 0)
-        {
-            if (time.GetUtcNow() - received >= InteractionResponder.DeferAfter)
-            {
-                await Task.WhenAny(fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(TimeSpan.FromSeconds(5), ct));
-                if (fake.RequestsTo("POST", "/callback").Count > 0)
-                {
-                    break;
-                }
-            }
-
-            time.Advance(step);
-            await Task.WhenAny(fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(20, ct));
-        }
+        await AdvanceToDeferralAsync(fake, time, received, ct);
 
         var deferral = fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem();
         deferral.Json.GetProperty("type").GetInt32().ShouldBe(5);
@@ -48,6 +32,51 @@ public sealed class InteractionResponderTests
         var edit = fake.RequestsTo("PATCH", "/messages/@original").ShouldHaveSingleItem();
         edit.Path.ShouldBe($"/webhooks/{FakeDiscord.ApplicationId}/interaction-token-900000000000000010/messages/@original");
         edit.Json.GetProperty("content").GetString().ShouldBe("Here is the digest");
+    }
+
+    [Fact]
+    public async Task SlowRefusal_OfAPublicCommand_PlaceholderDeletedAndRefusalSentOnlyToTheMember()
+    {
+        var time = new FakeTimeProvider();
+        await using var fake = await FakeDiscord.StartAsync(time);
+        await using var services = TestServices.Create(fake, time);
+        var release = new TaskCompletionSource<DiscordReply>();
+        services.GetRequiredService<ScriptedHandler>().Reply = (_, _) => release.Task;
+        var ct = TestContext.Current.CancellationToken;
+
+        var responding = Respond(services, TestInteractions.Command("900000000000000016", "story", new[] { new { name = "id", type = 4, value = 99 } }), ct);
+        await AdvanceToDeferralAsync(fake, time, time.GetUtcNow(), ct);
+        var deferral = fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem().Json;
+        (deferral.TryGetProperty("data", out var data) && data.TryGetProperty("flags", out _)).ShouldBeFalse("/story is answered in the channel");
+        release.SetResult(new DiscordReply("There is no story #99.", Ephemeral: true));
+        await responding;
+
+        fake.RequestsTo("PATCH", "/messages/@original").ShouldBeEmpty();
+        fake.RequestsTo("DELETE", "/interaction-token-900000000000000016/messages/@original").ShouldHaveSingleItem();
+        var followUp = fake.RequestsTo("POST", $"/webhooks/{FakeDiscord.ApplicationId}/interaction-token-900000000000000016").ShouldHaveSingleItem().Json;
+        followUp.GetProperty("flags").GetInt32().ShouldBe(64);
+        followUp.GetProperty("content").GetString().ShouldBe("There is no story #99.");
+    }
+
+    [Fact]
+    public async Task SlowRefusal_OfAButtonPress_LeavesThePressedMessageAndAnswersOnlyTheMember()
+    {
+        var time = new FakeTimeProvider();
+        await using var fake = await FakeDiscord.StartAsync(time);
+        await using var services = TestServices.Create(fake, time);
+        var release = new TaskCompletionSource<DiscordReply>();
+        services.GetRequiredService<ScriptedHandler>().Reply = (_, _) => release.Task;
+        var ct = TestContext.Current.CancellationToken;
+
+        var responding = Respond(services, TestInteractions.Button("900000000000000017", "p|latest|2|"), ct);
+        await AdvanceToDeferralAsync(fake, time, time.GetUtcNow(), ct);
+        fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem().Json.GetProperty("type").GetInt32().ShouldBe(6);
+        release.SetResult(new DiscordReply("This list has expired; run the command again.", Ephemeral: true));
+        await responding;
+
+        fake.RequestsTo("PATCH", "/messages/@original").ShouldBeEmpty();
+        fake.RequestsTo("DELETE", "/messages/@original").ShouldBeEmpty();
+        fake.RequestsTo("POST", $"/webhooks/{FakeDiscord.ApplicationId}/interaction-token-900000000000000017").ShouldHaveSingleItem().Json.GetProperty("flags").GetInt32().ShouldBe(64);
     }
 
     [Fact]
@@ -191,6 +220,29 @@ public sealed class InteractionResponderTests
         TestInteractions.Parse(TestInteractions.Command("1", "help", permissions: "2147483647")).IsModerator.ShouldBeTrue();
         TestInteractions.Parse(TestInteractions.Command("1", "help", permissions: "1071698660929")).IsModerator.ShouldBeFalse();
         TestInteractions.Parse(TestInteractions.Command("1", "help", permissions: "not a number")).IsModerator.ShouldBeFalse();
+    }
+
+    /// <summary>
+    /// Moves the clock in steps up to the deferral's moment, then waits in real time for the request to arrive: moving it
+    /// on while the deferral is on the wire would count the machine's slowness as the bot's.
+    /// </summary>
+    private static async Task AdvanceToDeferralAsync(FakeDiscord fake, FakeTimeProvider time, DateTimeOffset received, CancellationToken ct)
+    {
+        var step = TimeSpan.FromMilliseconds(250);
+        while (fake.RequestsTo("POST", "/callback").Count == 0)
+        {
+            if (time.GetUtcNow() - received >= InteractionResponder.DeferAfter)
+            {
+                await Task.WhenAny(fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(TimeSpan.FromSeconds(5), ct));
+                if (fake.RequestsTo("POST", "/callback").Count > 0)
+                {
+                    return;
+                }
+            }
+
+            time.Advance(step);
+            await Task.WhenAny(fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(20, ct));
+        }
     }
 
     private static Task Respond(ServiceProvider services, System.Text.Json.Nodes.JsonObject json, CancellationToken cancellationToken)

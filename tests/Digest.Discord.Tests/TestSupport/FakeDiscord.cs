@@ -57,6 +57,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
     private readonly Lock created = new();
     private readonly Dictionary<(string Channel, string Nonce), JsonObject> byNonce = [];
     private readonly HashSet<string> answeredInteractions = [];
+    private readonly HashSet<string> deletedOriginals = [];
     private long lastMessageId;
     private readonly TimeProvider time;
     private readonly Lock gateways = new();
@@ -244,6 +245,7 @@ internal sealed class FakeDiscord : IAsyncDisposable
         ("GET", _) when template.EndsWith("/commands", StringComparison.Ordinal) => Results.Text(Commands.ToJsonString(), "application/json"),
         ("PUT", _) when template.EndsWith("/commands", StringComparison.Ordinal) => PutCommands(body!.Value),
         ("POST", "/interactions/{interaction_id}/{interaction_token}/callback") => Callback(path),
+        ("DELETE", "/webhooks/{webhook_id}/{webhook_token}/messages/@original") => DeleteOriginal(path),
         ("POST", "/users/@me/channels") => Results.Json(new { id = DmChannelOf(body!.Value.GetProperty("recipient_id").GetString()!), type = 1 }),
         ("POST", "/channels/{channel_id}/messages") => Results.Json(CreateMessage(path.Split('/')[2], body)),
         ("GET", "/channels/{channel_id}/messages") => Results.Text(ListMessages(path.Split('/')[2], query).ToJsonString(), "application/json"),
@@ -265,6 +267,17 @@ internal sealed class FakeDiscord : IAsyncDisposable
         }
 
         return Results.NoContent();
+    }
+
+    /// <summary>Like Discord: 204 when the original answer is deleted, 404 with 10008 (Unknown Message) when it is gone already.</summary>
+    private IResult DeleteOriginal(string path)
+    {
+        lock (created)
+        {
+            return deletedOriginals.Add(path.Split('/')[3])
+                ? Results.NoContent()
+                : Results.Json(new { message = "Unknown Message", code = 10008 }, statusCode: 404);
+        }
     }
 
     /// <summary>
