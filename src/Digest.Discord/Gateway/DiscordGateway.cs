@@ -28,6 +28,9 @@ internal sealed partial class DiscordGateway(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a close frame may take to go out, and the server to answer it, before the socket is aborted.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>Connections in a row that may fail to resume a session before a new one is identified.</summary>
     internal const int ResumeAttempts = 3;
     private const int RememberedInteractions = 1000;
@@ -262,6 +265,10 @@ internal sealed partial class DiscordGateway(
                     Log.Zombie(logger, interval);
                     state.Planned = Next.Resume;
                     await CloseAsync(socket);
+
+                    // The server's answering close ends the receive loop; cancelling that receive at once would abort the
+                    // socket, and an abort can drop the 4000 still on its way. A zombie that never answers is cut off after the grace.
+                    await Task.Delay(CloseGrace, time, cancellationToken);
                     await connection.CancelAsync();
                     return;
                 }
@@ -380,8 +387,8 @@ internal sealed partial class DiscordGateway(
     /// <summary>Closes with 4000: a 1000/1001 close would end the session instead of keeping it resumable.</summary>
     private async Task CloseAsync(ClientWebSocket socket)
     {
-        // A zombie may never answer; give the close frame a few seconds, then the socket is aborted.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
+        // A zombie may never take it; the socket is aborted after the grace.
+        using var timeout = new CancellationTokenSource(CloseGrace, time);
         try
         {
             await socket.CloseOutputAsync((WebSocketCloseStatus)4000, "reconnecting", timeout.Token);

@@ -151,12 +151,15 @@ public sealed class DiscordGatewayTests
     public async Task HeartbeatAcksStop_ZombieClosedNon1000AndResumed()
     {
         await using var fake = await FakeDiscord.StartAsync();
-        await using var services = TestServices.Create(fake, Fast);
+
+        // Slower than Fast: the close frame has 5 s of this clock before the socket is aborted, and at Fast's scale (100 ms)
+        // a loaded machine sometimes missed it. Short heartbeats keep the test quick.
+        await using var services = TestServices.Create(fake, new ScaledTimeProvider(0.2));
         var gateway = services.GetRequiredService<DiscordGateway>();
         using var stop = new CancellationTokenSource();
         var running = gateway.RunAsync(stop.Token);
         var first = await fake.NextConnectionAsync();
-        await first.HelloAsync();
+        await first.HelloAsync(heartbeatIntervalMs: 1000);
         await first.ExpectAsync(2);
         await first.ReadyAsync(1, "session-1", fake.ResumeUrl);
         await Until(() => gateway.Session is not null);
@@ -168,7 +171,7 @@ public sealed class DiscordGatewayTests
         await first.Closed;
         first.ClientCloseStatus.ShouldBe((System.Net.WebSockets.WebSocketCloseStatus)4000);
         second.Path.ShouldStartWith("/resume");
-        await second.HelloAsync();
+        await second.HelloAsync(heartbeatIntervalMs: 1000);
         await second.ExpectAsync(6);
 
         await stop.CancelAsync();
