@@ -12,13 +12,21 @@ public sealed partial class ArchitectureTests
         Assert.SkipWhen(core is null, "the source of src/Digest.Core is not next to this test build");
 
         var uses = new Dictionary<string, Dictionary<string, string>>(); // folder -> used folder -> a file that uses it
+        var leavesUsingFolders = new List<string>();
         foreach (var file in Directory.EnumerateFiles(core!, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/") && !f.Contains("/bin/")))
         {
             var code = Comments().Replace(Strings().Replace(File.ReadAllText(file), "\"\""), "");
             var folder = Namespace().Match(code).Groups[1].Value;
             if (folder.Length == 0)
             {
-                continue; // the root namespace: the composition (DigestCoreSetup) and leaf helpers every folder may use
+                // The root namespace: the composition (DigestCoreSetup), which uses every folder, and leaf helpers every
+                // folder may use, which therefore use none.
+                if (Path.GetFileName(file) != "DigestCoreSetup.cs")
+                {
+                    leavesUsingFolders.AddRange(Reference().Matches(code).Select(m => $"{Path.GetRelativePath(core!, file)} uses {m.Groups[1].Value}"));
+                }
+
+                continue;
             }
 
             foreach (Match used in Reference().Matches(code))
@@ -38,6 +46,7 @@ public sealed partial class ArchitectureTests
             .Order()
             .ToList();
         cycles.ShouldBeEmpty();
+        leavesUsingFolders.ShouldBeEmpty();
     }
 
     private static bool Reaches(Dictionary<string, Dictionary<string, string>> uses, string from, string to)
