@@ -241,7 +241,7 @@ internal static class Attribution
             BodyReferent { NamedOnly: true } body => Body(body.Head, i) ?? new Speaker(Attribution.Unnamed, null),
             BodyReferent body => Body(body.Head, i) ?? (i <= 1 ? FirstBodySpeakingAfter(i) : null) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
-            UnnamedReferent { OfTheLastBody: true } => SpokenForLast(i) ?? new Speaker(Attribution.Unnamed, null),
+            UnnamedReferent { OfTheLastBody: true } => SpokenForLast(i) ?? BodyJustBefore(i) ?? new Speaker(Attribution.Unnamed, null),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
             DocumentReferent => DocumentSource(i) ?? LedeReportAuthor(i) ?? LedeBody(i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
@@ -660,6 +660,23 @@ internal static class Attribution
                 if (phrases[j] is not null && speakers[j] is { IsPerson: false, Several: false } author && author.Text != Attribution.Unnamed && SpeaksInADocument(sentences[j]))
                 {
                     return author;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// "Ofcom says it has plans to …" … "But a spokesman said …", "The Home Office would not comment." "A spokeswoman said:
+        /// …": a spokesperson of no named body speaks for the body that opened one of the two sentences before as subject.
+        /// </summary>
+        private Speaker? BodyJustBefore(int i)
+        {
+            for (var j = i - 1; j >= 0 && j >= i - 2; j--)
+            {
+                if (names.OpeningBody(j) is { } body)
+                {
+                    return new Speaker(ArticleNames.Display(body), body) { ThroughSpokesperson = true };
                 }
             }
 

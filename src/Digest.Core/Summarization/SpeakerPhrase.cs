@@ -510,7 +510,9 @@ internal static class SpeakerPhrase
                 return (new NameReferent(spokesperson, [.. spokesTitles.Select(x => x.ToLowerInvariant()), noun]), false);
             }
 
-            var body = modifierName ?? postName ?? possessorName;
+            // "His spokesman said …", "its spokeswoman": whoever the possessive points to speaks through them.
+            var possessedBy = (pronounOwner ?? possessorText) switch { "his" => "he", "her" => "she", "its" => "it", "their" => "they", _ => null };
+            var body = modifierName ?? postName ?? possessorName ?? (possessedBy is null ? null : new PronounReferent(possessedBy));
             var onePerson = noun is "spokesman" or "spokeswoman" or "spokesperson";
 
             // "The Tory spokesman also criticised …": a party's spokesperson named before, who speaks as himself, not the party.

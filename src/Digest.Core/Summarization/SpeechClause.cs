@@ -536,7 +536,32 @@ internal static class SpeechClause
         // "The toolbar promises faster searches": a promise of a thing, not of words ("are being promised lower rents by X"
         // is X's promise, read with the passives below).
         if (lemma is "promise" or "pledge" or "vow" && !(hasPrevious && NewsLexicon.Be.Contains(previous.Lower)) && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized && !char.IsDigit(next.Text[0])
-            && !(next.Lower is "that" or "to" || NewsLexicon.Determiners.Contains(next.Lower) || SubjectPronouns.Contains(next.Lower)))
+            && !(next.Lower is "that" or "to" || NewsLexicon.Determiners.Contains(next.Lower) || SubjectPronouns.Contains(next.Lower)) && !ThatSoonAfter(t, k))
+        {
+            return null;
+        }
+
+        // "Now they have promised a figure but …", "vowed a fight": a promise of a thing is no report of words; "promised
+        // the voters that …", "promised the money would go to schools" and "promised a "fair deal"" give what was said.
+        if (lemma is "promise" or "pledge" or "vow" && hasNext && next is { IsWord: true, Quoted: false } && NewsLexicon.ArticlesAndPossessives.Contains(next.Lower)
+            && !ThatSoonAfter(t, k) && !t.Skip(k + 1).Any(x => x.Quoted) && !SubjectWithVerbAfter(t, k + 1))
+        {
+            return null;
+        }
+
+        // "is stressing the more liberal approach of his party": weight put on a thing is no report, unless the thing is a
+        // need or an importance voiced ("stressed the importance of good relations", "emphasised the need to act") or a
+        // clause follows ("stressed the plans would be paid for by …").
+        if (lemma is "stress" or "emphasise" && hasNext && next is { IsWord: true, Quoted: false } && NewsLexicon.Determiners.Contains(next.Lower) && next.Lower is not "that"
+            && !SubjectWithVerbAfter(t, k + 1)
+            && !Enumerable.Range(k + 2, Math.Min(4, Math.Max(0, t.Count - k - 2))).TakeWhile(i => t[i].IsWord && !t[i].Quoted && !t[i].Is("of") && !t[i].Is("to"))
+                .Any(i => NewsLexicon.VoicedNeeds.Contains(t[i].Lower)))
+        {
+            return null;
+        }
+
+        // "is far too canny to make any grand claims", "too busy to comment": an act the subject is too much of something to do.
+        if (TooToDo(t, k))
         {
             return null;
         }
@@ -814,6 +839,15 @@ internal static class SpeechClause
             return null;
         }
 
+        // "Fears … have sparked calls for a limit", "faced claims of bias": a plural form right after a verb in the past is
+        // its object, a noun ("The man accused says …" keeps "says", which never is one).
+        if (lower == lemma + "s" && lower is not ("says" or "believes" or "thinks" or "insists" or "argues" or "reckons") && hasPrevious
+            && previous is { IsWord: true, Quoted: false, IsCapitalized: false } && (PastVerbs.Contains(previous.Lower) || (previous.Lower.EndsWith("ed", StringComparison.Ordinal) && previous.Lower.Length > 4))
+            && NewsLexicon.ReportingVerb(previous.Lower) is null && !NewsLexicon.Be.Contains(previous.Lower) && !Auxiliaries.Contains(previous.Lower))
+        {
+            return null;
+        }
+
         // "The Forum report took a look", "the claims were dismissed": a bare or plural form followed by a verb is a noun
         // ("says", "believes", "thinks" never are: "which Norvo says will cost").
         // "Customer comments and reviews were popular": the plural joined to another plural noun is the subject.
@@ -849,6 +883,29 @@ internal static class SpeechClause
         var followedBy = hasNext ? next.Kind : TokenKind.Stop;
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    /// <summary>"promised voters that …", "promised the island's people that …": "that" among the three words after the verb's object starts.</summary>
+    private static bool ThatSoonAfter(IReadOnlyList<Token> t, int k) =>
+        Enumerable.Range(k + 2, Math.Min(3, Math.Max(0, t.Count - k - 2))).Any(i => t[i].Is("that") && !t[i].Quoted);
+
+    /// <summary>"too canny to make any claims", "too busy to say": "too", one word, "to", then up to four words before k, unbroken.</summary>
+    private static bool TooToDo(IReadOnlyList<Token> t, int k)
+    {
+        for (var to = k - 1; to >= 2 && to >= k - 5; to--)
+        {
+            if (!t[to].IsWord || t[to].Quoted)
+            {
+                return false;
+            }
+
+            if (t[to].Is("to") && t[to - 1].IsWord && !t[to - 1].Quoted && t[to - 2].Is("too") && !t[to - 2].Quoted)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>"let", "help" or "make" and up to three words of its object, with no punctuation, right before k.</summary>
@@ -1236,9 +1293,10 @@ internal static class SpeechClause
                     return false;
                 }
 
-                // "conceded a goal", "noted the rise", "announced a new phone"; but "conceded this was ambitious" is a clause.
+                // "conceded a goal", "noted the rise", "announced a new phone"; but "conceded this was ambitious", "declaring the
+                // Tories were not going to win" are clauses: a short noun phrase, then its own verb.
                 if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that"
-                    && !(next.Lower is "this" or "these" or "those" && k + 2 < t.Count && t[k + 2].IsWord && (NewsLexicon.Be.Contains(t[k + 2].Lower) || NewsLexicon.NotReported.Contains(t[k + 2].Lower) || t[k + 2].Lower is "has" or "had" or "have")))
+                    && !SubjectWithVerbAfter(t, k + 1))
                 {
                     return false;
                 }
@@ -1325,6 +1383,39 @@ internal static class SpeechClause
             default:
                 return true;
         }
+    }
+
+    /// <summary>
+    /// "this was ambitious", "the Tories were not going to …": a determiner and one or two words of a noun phrase, then a
+    /// finite "be", "have" or modal: a clause with its own subject, not an object ("noted the rise in prices" is one).
+    /// </summary>
+    private static bool SubjectWithVerbAfter(IReadOnlyList<Token> t, int determiner)
+    {
+        if (t[determiner].Lower is "this" or "these" or "those")
+        {
+            return determiner + 1 < t.Count && t[determiner + 1].IsWord
+                && (NewsLexicon.Be.Contains(t[determiner + 1].Lower) || NewsLexicon.NotReported.Contains(t[determiner + 1].Lower) || t[determiner + 1].Lower is "has" or "had" or "have");
+        }
+
+        for (var i = determiner + 2; i < t.Count && i <= determiner + 3; i++)
+        {
+            if (!t[i].IsWord || t[i].Quoted)
+            {
+                return false;
+            }
+
+            if (NewsLexicon.Be.Contains(t[i].Lower) || t[i].Lower is "has" or "had" or "have" or "would" or "could" or "will" or "can" or "might" or "should" or "may" or "must")
+            {
+                return true;
+            }
+
+            if (NewsLexicon.Subordinators.Contains(t[i].Lower) || NewsLexicon.Relatives.Contains(t[i].Lower) || t[i].Lower is "and" or "or" or "but")
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A lower-case word that is no function word, pronoun or complementiser: "session" in "questions session".</summary>
@@ -1462,8 +1553,11 @@ internal static class SpeechClause
     /// </summary>
     private static Referent? Subject(IReadOnlyList<Token> t, int verb, int reportingWord, bool complement)
     {
+        // "BT quietly announced that …", "Mr Vane proudly told them …": an adverb in "-ly" after the subject is no part of it.
         var end = verb;
-        while (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && NewsLexicon.BetweenSubjectAndVerb.Contains(t[end - 1].Lower))
+        while (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && (NewsLexicon.BetweenSubjectAndVerb.Contains(t[end - 1].Lower)
+            || (end > 1 && !char.IsUpper(t[end - 1].Text[0]) && NewsLexicon.IsMannerAdverb(t[end - 1].Lower) && t[end - 2] is { IsWord: true, Quoted: false } subjectEnd
+                && (subjectEnd.IsCapitalized || SubjectPronouns.Contains(subjectEnd.Lower) || SpeakerPhrase.IsPlural(subjectEnd.Lower)))))
         {
             end--;
         }
