@@ -136,6 +136,7 @@ internal static class NewsLexicon
         (["hail", "hails", "hailed"], Complement.Any),
         (["go", "goes", "went"], Complement.Marked),
         (["retort", "retorts", "retorted", "retorting"], Complement.Any),
+        (["attack", "attacks", "attacked", "attacking"], Complement.Marked),
         (["liken", "likens", "likened"], Complement.Marked),
     ];
 

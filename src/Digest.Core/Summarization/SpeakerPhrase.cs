@@ -443,7 +443,9 @@ internal static class SpeakerPhrase
             // "Ms Deans", "Mr Bishops": after an honorific, a title in the plural is a surname too.
             surname |= run.Count == 2 && run[0].Text is "Mr" or "Ms" or "Mrs" or "Miss" or "Dr" or "Prof" or "Sir" or "Dame" or "Lord" or "Lady";
             var demonyms = run.Count == 1 && run[0].Text.Length > 5 && run[0].Text.EndsWith('s') && NewsLexicon.IsDemonym(run[0].Text[..^1]);
-            if (demonyms || NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
+            // "National Union of Students": the people after a body's head and "of" are its remit, not who speaks.
+            var bodyOf = Enumerable.Range(1, Math.Max(0, run.Count - 2)).Any(i => run[i].Lower is "of" or "for" && NewsLexicon.BodyHeads.Contains(run[i - 1].Text));
+            if (!bodyOf && (demonyms || NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1]))))
             {
                 return (UnnamedReferent.Instance, false); // "Tory MPs", "Senior Officials"
             }

@@ -771,8 +771,10 @@ internal static class SpeechClause
                     return UnnamedReferent.Instance;
                 }
 
-                // Passive: "is said to have cried" reports an anonymous source; "was told", "were described" report nobody.
-                return lower is "said" or "reported" or "understood" or "alleged" or "believed" or "thought" && hasNext && (next.Is("to") || (next.Is("that") && k > 1 && t[k - 2].Is("it")))
+                // Passive: "is said to have cried", "is understood to have quit" report an anonymous source; "was told", "were
+                // described" report nobody, nor do "is thought to", "is believed to", "it is thought that": a supposition
+                // with no one behind it.
+                return lower is "said" or "reported" or "understood" or "alleged" && hasNext && (next.Is("to") || (next.Is("that") && k > 1 && t[k - 2].Is("it")))
                     ? UnnamedReferent.Instance
                     : null;
             }
@@ -1371,7 +1373,8 @@ internal static class SpeechClause
                 }
 
                 // "identified the suspect in Friday's shooting as a former guard": who someone is, told.
-                if ((lemma is "describe" or "dismiss" or "brand" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                // "attacked his plans as unworkable": a charge with what it calls the thing.
+                if ((lemma is "describe" or "dismiss" or "brand" or "attack" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
                     || (lemma is "identify" && Enumerable.Range(k + 1, Math.Min(16, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
                     // "likened renting computer power to buying electricity": the thing compared, then what it is likened to.
                     || (lemma is "liken" && Enumerable.Range(k + 1, Math.Min(8, t.Count - k - 1)).Any(i => t[i].Is("to") && !t[i].Quoted)))

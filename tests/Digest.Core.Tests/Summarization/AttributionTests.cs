@@ -2361,4 +2361,32 @@ public sealed class AttributionTests
         Speakers("Tom Reddy opened the office.", "New Labour has lost the seat.", "\"We will be back,\" he said.")
             .ShouldBe([null, null, "Tom Reddy"]);
     }
+
+    [Theory]
+    [InlineData("Acme is thought to be planning a tablet.", null)]
+    [InlineData("It is thought that the plant will close.", null)]
+    [InlineData("The firm is believed to be near a deal.", null)]
+    [InlineData("He is said to be furious.", "unnamed")]
+    [InlineData("It is understood that the firm is near a deal.", "unnamed")]
+    public void Speakers_ASuppositionInThePassive_IsNobodys(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("Labour and the Tories have attacked his plans as unworkable.", "Labour; the Tories")]
+    [InlineData("The Harbour Commission and National Union of Students are worried fares will rise.", "the Harbour Commission; National Union of Students")]
+    [InlineData("Troops attacked the town at dawn.", null)]
+    public void Speakers_TwoBodiesJoinedByAnd_BothSpeak(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
+
+    [Theory]
+    [InlineData("The National Union of Students said fares will rise.", "the National Union of Students")]
+    [InlineData("Tory MPs said fares will rise.", "unnamed")]
+    public void Speakers_PeopleAfterABodysHeadAndOf_AreItsRemit(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
