@@ -413,10 +413,11 @@ internal static class Attribution
         /// <summary>
         /// "the first minister" is not someone the article calls its "Holyrood leader" or "political editor": a person
         /// described by an office is not the holder of another one, unless the article gives them both. A spokesperson's
-        /// post is no such office: "the Tory spokesman" is often the shadow secretary named before.
+        /// post is no such office: "the Tory spokesman" is often the shadow secretary named before; nor is a seat in a
+        /// parliament: "the MEP" may be the party leader named before.
         /// </summary>
         private static bool HoldsAnotherOffice(Entity e, string head) =>
-            NewsLexicon.IsOffice(head) && !NewsLexicon.Spokes.Contains(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
+            NewsLexicon.IsOffice(head) && !NewsLexicon.Spokes.Contains(head) && !NewsLexicon.Seats.Contains(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
             && !(head == "minister" && e.Roles.Any(r => r is "secretary" or "chancellor")); // a secretary of state is a minister
 
 

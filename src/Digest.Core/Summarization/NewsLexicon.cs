@@ -137,6 +137,8 @@ internal static class NewsLexicon
         (["go", "goes", "went"], Complement.Marked),
         (["retort", "retorts", "retorted", "retorting"], Complement.Any),
         (["attack", "attacks", "attacked", "attacking"], Complement.Marked),
+        (["realise", "realises", "realised", "realize", "realizes", "realized"], Complement.Clause),
+        (["wonder", "wonders", "wondered"], Complement.Clause),
         (["liken", "likens", "likened"], Complement.Marked),
     ];
 
@@ -287,6 +289,9 @@ internal static class NewsLexicon
 
     /// <summary>A title of office ("minister", "leader", "editor"), not an honorific ("Mr", "Sir", "Dr").</summary>
     public static bool IsOffice(string word) => Titles.Contains(word) && !Honorifics.Contains(word);
+
+    /// <summary>Seats in a parliament, held beside any office: "the MEP", "the MP".</summary>
+    public static readonly HashSet<string> Seats = new(StringComparer.OrdinalIgnoreCase) { "mp", "mep", "msp", "am", "mla", "senator", "congressman", "congresswoman", "peer" };
 
     /// <summary>Capitalised role nouns dropped from the front of a name besides the titles: "Chief Negotiator Rustem Umerov".</summary>
     public static readonly HashSet<string> RoleWords = new(StringComparer.OrdinalIgnoreCase)

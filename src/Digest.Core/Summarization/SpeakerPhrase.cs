@@ -595,9 +595,10 @@ internal static class SpeakerPhrase
         if (!chiefExecutive && (NewsLexicon.BodyNouns.Contains(noun) || NewsLexicon.BodyNouns.Contains(Singular(noun))))
         {
             // "the Telegraph group", "the RBC news outlet"; not "a US think-tank", "the Commons science committee"
-            // "the IFPI industry body", "the Kantar research firm" too; "the German company" is a firm described by its country.
+            // "the IFPI industry body", "the Kantar research firm" too; "the German company", "the US firm" is a firm described by its country.
             if (modifierName is NameReferent && !plural && noun is not ("government" or "administration") && !indefinite
-                && !(runs[^1].End - runs[^1].Start == 1 && (NewsLexicon.IsDemonym(head[runs[^1].Start].Text) || NewsLexicon.DemonymNouns.Contains(head[runs[^1].Start].Text)))
+                && !(runs[^1].End - runs[^1].Start == 1 && (NewsLexicon.IsDemonym(head[runs[^1].Start].Text) || NewsLexicon.DemonymNouns.Contains(head[runs[^1].Start].Text)
+                    || head[runs[^1].Start].Text is "US" or "UK" or "USA" or "EU"))
                 && (runs[^1].End == head.Count - 1 || head.Skip(runs[^1].End).SkipLast(1).All(x => x.IsWord && x.Lower is "news" or "state" or "wire" or "online" or "media" or "tv" or "radio" or "television" or "industry" or "trade" or "lobby" or "research")))
             {
                 return (modifierName, false);

@@ -42,6 +42,7 @@ internal static class SpeechClause
     {
         "add", "concede", "note", "ask", "question", "maintain", "observe", "state", "declare", "respond", "comment", "write", "echo",
         "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude", "announce", "showcase", "pledge", "calculate",
+        "realise", "wonder",
     };
 
     private static readonly HashSet<string> Plans = new(StringComparer.Ordinal)

@@ -2389,4 +2389,31 @@ public sealed class AttributionTests
     {
         Last(sentence).ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_TheCountryFirm_IsTheFirmNamedBefore()
+    {
+        Speakers("Ann Pike, the chief executive of Vexa, has said the plan is fair.", "The US firm says it wants to compete with bigger rivals.")
+            .ShouldBe(["Ann Pike", "Vexa"]);
+    }
+
+    [Fact]
+    public void Speakers_ASeatInAParliament_MayBeTheLeaderNamedBefore()
+    {
+        Speakers(
+            "Ex-host Tom Reddy has attacked the policy on migrants saying the open door is hurting workers.",
+            "The Veritas leader said only employers gained from migrants.",
+            "The MEP said his party would only admit workers with skills.",
+            "And he argued asylum cost £2bn a year.")
+            .ShouldBe(["Tom Reddy", "Tom Reddy", "Tom Reddy", "Tom Reddy"]);
+    }
+
+    [Theory]
+    [InlineData("She realised the ferry could be used as a bus.", "Ann Pike")]
+    [InlineData("She wondered, if one boat can run, what would happen with six.", "Ann Pike")]
+    [InlineData("She realised her dream of a ferry.", null)]
+    public void Speakers_AThoughtWithAClause_IsAView(string sentence, string? speaker)
+    {
+        Speakers("Ann Pike runs the ferry.", sentence)[^1].ShouldBe(speaker);
+    }
 }
