@@ -139,6 +139,7 @@ internal static class NewsLexicon
         (["attack", "attacks", "attacked", "attacking"], Complement.Marked),
         (["realise", "realises", "realised", "realize", "realizes", "realized"], Complement.Clause),
         (["wonder", "wonders", "wondered"], Complement.Clause),
+        (["voiced", "voicing"], Complement.Any),
         (["liken", "likens", "likened"], Complement.Marked),
     ];
 

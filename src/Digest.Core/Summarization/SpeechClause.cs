@@ -842,11 +842,13 @@ internal static class SpeechClause
             return null;
         }
 
-        // "Fears … have sparked calls for a limit", "faced claims of bias": a plural form right after a verb in the past is
-        // its object, a noun ("The man accused says …" keeps "says", which never is one).
-        if (lower == lemma + "s" && lower is not ("says" or "believes" or "thinks" or "insists" or "argues" or "reckons") && hasPrevious
-            && previous is { IsWord: true, Quoted: false, IsCapitalized: false } && (PastVerbs.Contains(previous.Lower) || (previous.Lower.EndsWith("ed", StringComparison.Ordinal) && previous.Lower.Length > 4))
-            && NewsLexicon.ReportingVerb(previous.Lower) is null && !NewsLexicon.Be.Contains(previous.Lower) && !Auxiliaries.Contains(previous.Lower))
+        // "Fears … have sparked calls for a limit", "faced claims of bias", "derided Tory claims they could …": a plural form
+        // right after a verb in the past, or after it and one capitalised word describing the noun, is its object ("The man
+        // accused says …" keeps "says", which never is one).
+        var verbBefore = hasPrevious && previous is { IsWord: true, Quoted: false, IsCapitalized: true } && k > 1 ? t[k - 2] : previous;
+        if (lower == lemma + "s" && lower is not ("says" or "believes" or "thinks" or "insists" or "argues" or "reckons") && hasPrevious && previous.IsWord && !previous.Quoted
+            && verbBefore is { IsWord: true, Quoted: false, IsCapitalized: false } && (PastVerbs.Contains(verbBefore.Lower) || (verbBefore.Lower.EndsWith("ed", StringComparison.Ordinal) && verbBefore.Lower.Length > 4))
+            && NewsLexicon.ReportingVerb(verbBefore.Lower) is null && !NewsLexicon.Be.Contains(verbBefore.Lower) && !Auxiliaries.Contains(verbBefore.Lower))
         {
             return null;
         }
@@ -1374,8 +1376,10 @@ internal static class SpeechClause
                 }
 
                 // "identified the suspect in Friday's shooting as a former guard": who someone is, told.
-                // "attacked his plans as unworkable": a charge with what it calls the thing.
+                // "attacked his plans as unworkable", "attacked the council over parking": a charge with what it calls the
+                // thing, or what it is about.
                 if ((lemma is "describe" or "dismiss" or "brand" or "attack" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                    || (lemma is "attack" && Enumerable.Range(k + 1, Math.Min(6, t.Count - k - 1)).Any(i => t[i].Is("over") && !t[i].Quoted))
                     || (lemma is "identify" && Enumerable.Range(k + 1, Math.Min(16, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
                     // "likened renting computer power to buying electricity": the thing compared, then what it is likened to.
                     || (lemma is "liken" && Enumerable.Range(k + 1, Math.Min(8, t.Count - k - 1)).Any(i => t[i].Is("to") && !t[i].Quoted)))

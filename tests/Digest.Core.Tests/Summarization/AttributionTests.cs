@@ -2416,4 +2416,14 @@ public sealed class AttributionTests
     {
         Speakers("Ann Pike runs the ferry.", sentence)[^1].ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("Tom Reddy also attacked the council over parking and its \"slow\" response to the floods.", "Tom Reddy")]
+    [InlineData("The boss also voiced concern about the violence in the city.", "Tom Reddy")]
+    [InlineData("The row sparked Green claims of bias.", null)]
+    [InlineData("The screen shows pictures for TV, voice mail and video.", null)]
+    public void Speakers_AChargeOrAConcernVoiced_IsTheSubjects(string sentence, string? speaker)
+    {
+        Speakers("Tom Reddy, the boss of the ferry firm, spoke in Leeds.", sentence)[^1].ShouldBe(speaker);
+    }
 }
