@@ -489,7 +489,8 @@ internal static class Attribution
                     return new Speaker(ArticleNames.Display(speaker), speaker);
                 }
 
-                if (names.PeopleIn(j).FirstOrDefault(p => p.Subject && p.Entity != exclude).Entity is { } named)
+                // "Public accounts committee chairman Edward Leigh was …": a capitalised first word of the sentence alone is no one.
+                if (names.PeopleIn(j).FirstOrDefault(p => p.Subject && p.Entity != exclude && !(p.Entity.OpeningsOnly && !p.Entity.Name.Contains(' ', StringComparison.Ordinal))).Entity is { } named)
                 {
                     return new Speaker(ArticleNames.Display(named), named);
                 }

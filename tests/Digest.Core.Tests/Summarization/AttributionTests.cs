@@ -2426,4 +2426,13 @@ public sealed class AttributionTests
     {
         Speakers("Tom Reddy, the boss of the ferry firm, spoke in Leeds.", sentence)[^1].ShouldBe(speaker);
     }
+
+    [Fact]
+    public void Speakers_ARoleAtTheOpening_IsThePersonNamedAfterNotACapitalisedFirstWord()
+    {
+        Speakers(
+            "A senior Green MP has criticised the \"slow\" approach of the ferry board.",
+            "Public transport committee chairman Tom Reddy was giving his reaction to a report.")
+            .ShouldBe(["Tom Reddy", null]);
+    }
 }
