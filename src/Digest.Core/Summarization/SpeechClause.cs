@@ -137,6 +137,14 @@ internal static class SpeechClause
             return framed;
         }
 
+        // "He is prepared to go this far: "…"", "Mr Pike had a simple answer: "…"": a quotation after a colon, with no verb
+        // of speech, is the words of the person the clause before it is about.
+        var colon = Enumerable.Range(2, Math.Max(0, t.Count - 3)).FirstOrDefault(c => t[c].Kind == TokenKind.Colon && !t[c].Quoted && (t[c + 1].Kind == TokenKind.Quote || t[c + 1].Quoted), -1);
+        if (colon > 0 && ClauseSubject(t, 0, colon) is { } speaker && speaker is PronounReferent { Pronoun: "he" or "she" } or NameReferent)
+        {
+            return speaker;
+        }
+
         if (AnonymousTalk(t))
         {
             return UnnamedReferent.Instance;

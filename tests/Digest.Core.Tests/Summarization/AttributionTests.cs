@@ -2435,4 +2435,14 @@ public sealed class AttributionTests
             "Public transport committee chairman Tom Reddy was giving his reaction to a report.")
             .ShouldBe(["Tom Reddy", null]);
     }
+
+    [Theory]
+    [InlineData("He is prepared to go this far: \"The Greens are not going to win this seat.\"", "Tom Reddy")]
+    [InlineData("Mr Reddy had a simple answer: \"No.\"", "Tom Reddy")]
+    [InlineData("The sign read: \"Closed.\"", null)]
+    [InlineData("The question is: \"Should the ferry close?\"", null)]
+    public void Speakers_AQuotationAfterAColon_IsThePersonTheClauseIsAbout(string sentence, string? speaker)
+    {
+        Speakers("Tom Reddy spoke in Leeds.", sentence)[^1].ShouldBe(speaker);
+    }
 }
