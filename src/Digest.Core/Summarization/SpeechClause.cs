@@ -902,6 +902,20 @@ internal static class SpeechClause
     private static bool ThatSoonAfter(IReadOnlyList<Token> t, int k) =>
         Enumerable.Range(k + 2, Math.Min(3, Math.Max(0, t.Count - k - 2))).Any(i => t[i].Is("that") && !t[i].Quoted);
 
+    /// <summary>A finite verb outside quotation marks before <paramref name="end"/>, after the last comma: "is", "has", "would", "rose", "sold".</summary>
+    private static bool FiniteVerbBefore(IReadOnlyList<Token> t, int end)
+    {
+        for (var i = end - 1; i > 0 && t[i].Kind != TokenKind.Comma; i--)
+        {
+            if (t[i].IsWord && !t[i].Quoted && (Auxiliaries.Contains(t[i].Lower) && t[i].Lower is not ("be" or "been" or "do") || PastVerbs.Contains(t[i].Lower)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>"too canny to make any claims", "too busy to say": "too", one word, "to", then up to four words before k, unbroken.</summary>
     private static bool TooToDo(IReadOnlyList<Token> t, int k)
     {
@@ -1707,6 +1721,12 @@ internal static class SpeechClause
             if (token.IsWord && token.Lower is "and" or "but" && start >= 2 && t[start - 2].Kind == TokenKind.Comma && !EndsOpeningSubordinateClause(t, start - 2))
             {
                 break; // ", and many commentators believe"
+            }
+
+            // "Sales are strong and analysts predict …": "and" after a clause with a verb of its own opens a new clause.
+            if (token.IsWord && !token.Quoted && token.Lower is "and" or "but" && start >= 3 && relativeOpen < 0 && FiniteVerbBefore(t, start - 1))
+            {
+                break;
             }
 
             // "It went on sale priced $150 and Nintendo says …": a name after "and" that follows no name of its own opens a clause

@@ -2445,4 +2445,13 @@ public sealed class AttributionTests
     {
         Speakers("Tom Reddy spoke in Leeds.", sentence)[^1].ShouldBe(speaker);
     }
+
+    [Theory]
+    [InlineData("Sales are strong and analysts predict that prices will fall.", "unnamed")]
+    [InlineData("Fares rose last year and Mr Pike says they will rise again.", "Pike")]
+    [InlineData("Sales are strong and prices will fall.", null)]
+    public void Speakers_AndAfterAClauseWithItsOwnVerb_OpensTheReport(string sentence, string? speaker)
+    {
+        Last(sentence).ShouldBe(speaker);
+    }
 }
