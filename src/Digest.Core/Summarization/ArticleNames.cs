@@ -148,7 +148,7 @@ internal sealed partial class ArticleNames
             ? list.Where(m => m.Token == 0 && !sentences[sentence].Tokens[0].Quoted).Select(m => m.Entity).FirstOrDefault()
             : null;
 
-    /// <summary>The body a sentence opens with as its subject ("Ofcom says …", "The Home Office would not comment …"), or null.</summary>
+    /// <summary>The body a sentence opens with as its subject ("The Harbour Trust says …", "The Home Office declined to comment …"), or null.</summary>
     public Entity? OpeningBody(int sentence) =>
         mentions.TryGetValue(sentence, out var list) && sentence >= 0 && sentence < sentences.Count
             ? list.Where(m => m.Entity.Kind == EntityKind.Body && !sentences[sentence].Tokens[m.Token].Quoted

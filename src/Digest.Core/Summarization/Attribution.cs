@@ -489,7 +489,7 @@ internal static class Attribution
                     return new Speaker(ArticleNames.Display(speaker), speaker);
                 }
 
-                // "Public accounts committee chairman Edward Leigh was …": a capitalised first word of the sentence alone is no one.
+                // "Public transport committee chairman Tom Reddy spoke …": a capitalised first word of the sentence alone is no one.
                 if (names.PeopleIn(j).FirstOrDefault(p => p.Subject && p.Entity != exclude && !(p.Entity.OpeningsOnly && !p.Entity.Name.Contains(' ', StringComparison.Ordinal))).Entity is { } named)
                 {
                     return new Speaker(ArticleNames.Display(named), named);
@@ -669,7 +669,7 @@ internal static class Attribution
         }
 
         /// <summary>
-        /// "Ofcom says it has plans to …" … "But a spokesman said …", "The Home Office would not comment." "A spokeswoman said:
+        /// "The users' group says fares are too high." "But a spokesman said …", "The Home Office declined to comment." "A spokeswoman said:
         /// …": a spokesperson of no named body speaks for the body that opened one of the two sentences before as subject.
         /// </summary>
         private Speaker? BodyJustBefore(int i)

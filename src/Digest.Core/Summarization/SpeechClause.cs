@@ -137,7 +137,7 @@ internal static class SpeechClause
             return framed;
         }
 
-        // "He is prepared to go this far: "…"", "Mr Pike had a simple answer: "…"": a quotation after a colon, with no verb
+        // "He will go only this far: "…"", "Mr Pike had a simple answer: "…"": a quotation after a colon, with no verb
         // of speech, is the words of the person the clause before it is about.
         var colon = Enumerable.Range(2, Math.Max(0, t.Count - 3)).FirstOrDefault(c => t[c].Kind == TokenKind.Colon && !t[c].Quoted && (t[c + 1].Kind == TokenKind.Quote || t[c + 1].Quoted), -1);
         if (colon > 0 && ClauseSubject(t, 0, colon) is { } speaker && speaker is PronounReferent { Pronoun: "he" or "she" } or NameReferent)
@@ -550,7 +550,7 @@ internal static class SpeechClause
             return null;
         }
 
-        // "Now they have promised a figure but …", "vowed a fight": a promise of a thing is no report of words; "promised
+        // "The Greens have promised a number but …", "vowed a fight": a promise of a thing is no report of words; "promised
         // the voters that …", "promised the money would go to schools" and "promised a "fair deal"" give what was said.
         if (lemma is "promise" or "pledge" or "vow" && hasNext && next is { IsWord: true, Quoted: false } && NewsLexicon.ArticlesAndPossessives.Contains(next.Lower)
             && !ThatSoonAfter(t, k) && !t.Skip(k + 1).Any(x => x.Quoted) && !SubjectWithVerbAfter(t, k + 1))
@@ -558,7 +558,7 @@ internal static class SpeechClause
             return null;
         }
 
-        // "is stressing the more liberal approach of his party": weight put on a thing is no report, unless the thing is a
+        // "is stressing the calmer approach of her group": weight put on a thing is no report, unless the thing is a
         // need or an importance voiced ("stressed the importance of good relations", "emphasised the need to act") or a
         // clause follows ("stressed the plans would be paid for by …").
         if (lemma is "stress" or "emphasise" && hasNext && next is { IsWord: true, Quoted: false } && NewsLexicon.Determiners.Contains(next.Lower) && next.Lower is not "that"
@@ -569,7 +569,7 @@ internal static class SpeechClause
             return null;
         }
 
-        // "is far too canny to make any grand claims", "too busy to comment": an act the subject is too much of something to do.
+        // "is much too wary to make any big claims", "too busy to comment": an act the subject is too much of something to do.
         if (TooToDo(t, k))
         {
             return null;
@@ -850,7 +850,7 @@ internal static class SpeechClause
             return null;
         }
 
-        // "Fears … have sparked calls for a limit", "faced claims of bias", "derided Tory claims they could …": a plural form
+        // "Worry … has sparked calls for a cap", "faced claims of bias", "derided Green claims of bias": a plural form
         // right after a verb in the past, or after it and one capitalised word describing the noun, is its object ("The man
         // accused says …" keeps "says", which never is one).
         var verbBefore = hasPrevious && previous is { IsWord: true, Quoted: false, IsCapitalized: true } && k > 1 ? t[k - 2] : previous;
@@ -916,7 +916,7 @@ internal static class SpeechClause
         return false;
     }
 
-    /// <summary>"too canny to make any claims", "too busy to say": "too", one word, "to", then up to four words before k, unbroken.</summary>
+    /// <summary>"too wary to make any claims", "too busy to say": "too", one word, "to", then up to four words before k, unbroken.</summary>
     private static bool TooToDo(IReadOnlyList<Token> t, int k)
     {
         for (var to = k - 1; to >= 2 && to >= k - 5; to--)
@@ -1321,7 +1321,7 @@ internal static class SpeechClause
                 }
 
                 // "conceded a goal", "noted the rise", "announced a new phone"; but "conceded this was ambitious", "declaring the
-                // Tories were not going to win" are clauses: a short noun phrase, then its own verb.
+                // tolls were doomed" are clauses: a short noun phrase, then its own verb.
                 if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that"
                     && !SubjectWithVerbAfter(t, k + 1))
                 {
@@ -1416,7 +1416,7 @@ internal static class SpeechClause
     }
 
     /// <summary>
-    /// "this was ambitious", "the Tories were not going to …": a determiner and one or two words of a noun phrase, then a
+    /// "this was ambitious", "the tolls were doomed": a determiner and one or two words of a noun phrase, then a
     /// finite "be", "have" or modal: a clause with its own subject, not an object ("noted the rise in prices" is one).
     /// </summary>
     private static bool SubjectWithVerbAfter(IReadOnlyList<Token> t, int determiner)
@@ -1583,7 +1583,7 @@ internal static class SpeechClause
     /// </summary>
     private static Referent? Subject(IReadOnlyList<Token> t, int verb, int reportingWord, bool complement)
     {
-        // "BT quietly announced that …", "Mr Vane proudly told them …": an adverb in "-ly" after the subject is no part of it.
+        // "The firm quietly announced that …", "Mr Vane proudly told them …": an adverb in "-ly" after the subject is no part of it.
         var end = verb;
         while (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && (NewsLexicon.BetweenSubjectAndVerb.Contains(t[end - 1].Lower)
             || (end > 1 && !char.IsUpper(t[end - 1].Text[0]) && NewsLexicon.IsMannerAdverb(t[end - 1].Lower) && t[end - 2] is { IsWord: true, Quoted: false } subjectEnd

@@ -2270,7 +2270,7 @@ public sealed class AttributionTests
     // Round 18: false attributions first, then the largest classes of misses, from the errors of the fifth, sixth and
     // seventh blind BBC politics-and-tech sets, studied once an eighth set replaced them; every sentence here is our own.
     [Theory]
-    [InlineData("Now they have promised a figure but have yet to say which fares would rise.", null)]
+    [InlineData("The Greens have promised a number but will not say which fares will rise.", null)]
     [InlineData("Mr Dorrit promised lower fares.", null)]
     [InlineData("The Greens have promised the ferry would stay open.", "the Greens")]
     [InlineData("Mr Dorrit promised voters that the ferry would stay open.", "Tom Dorrit")]
@@ -2291,7 +2291,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Ann Pike is far too careful to make any bold claims about how the vote may go.", null)]
+    [InlineData("Ann Pike is much too wary to make any big claims on the vote.", null)]
     [InlineData("Ann Pike was too busy to comment.", null)]
     [InlineData("Ann Pike said she was too busy to stand.", "Ann Pike")]
     public void Speakers_TooSomethingToSpeak_IsNoReport(string sentence, string? speaker)
@@ -2300,7 +2300,7 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Fears that the toll will rise have sparked calls for a cap.", null)]
+    [InlineData("Worry over the toll has sparked calls for a cap.", null)]
     [InlineData("The row prompted claims of bias from the opposition.", null)]
     [InlineData("The man accused says he was at home.", "unnamed")]
     public void Speakers_APluralAfterAPastVerb_IsItsObject(string sentence, string? speaker)
@@ -2340,16 +2340,16 @@ public sealed class AttributionTests
     [Fact]
     public void Speakers_HisSpokesman_SpeaksForHim()
     {
-        Speakers("Tom Reddy, the ferry owner, has cut his gifts to the party.", "His spokesman said it was unlikely he would give more.")
+        Speakers("Tom Reddy, the ferry owner, has cut his gifts to the party.", "His spokesman said the gifts had ended for good.")
             .ShouldBe([null, "Tom Reddy"]);
     }
 
     [Fact]
     public void Speakers_ASpokespersonOfNoNamedBody_SpeaksForTheBodyThatOpenedASentenceJustBefore()
     {
-        Speakers("The Harbour Trust would not comment on the claims.", "A spokeswoman said: \"We do not discuss staff.\"")
+        Speakers("The Harbour Trust declined to discuss the case.", "A spokeswoman said: \"We do not discuss staff.\"")
             .ShouldBe([null, "the Harbour Trust"]);
-        Speakers("The Ferry Users Group says fares are too high.", "But a spokesman said its hands were tied.")
+        Speakers("The Ferry Users Group says fares are too high.", "But a spokesman said it could do nothing.")
             .ShouldBe(["the Ferry Users Group", "the Ferry Users Group"]);
         Speakers("Ann Pike runs the ferry.", "A spokeswoman said the timetable would change.")
             .ShouldBe([null, "unnamed"]);
@@ -2393,7 +2393,7 @@ public sealed class AttributionTests
     [Fact]
     public void Speakers_TheCountryFirm_IsTheFirmNamedBefore()
     {
-        Speakers("Ann Pike, the chief executive of Vexa, has said the plan is fair.", "The US firm says it wants to compete with bigger rivals.")
+        Speakers("Ann Pike, the chief executive of Vexa, has said the plan is fair.", "The US firm says its prices will fall.")
             .ShouldBe(["Ann Pike", "Vexa"]);
     }
 
@@ -2401,16 +2401,16 @@ public sealed class AttributionTests
     public void Speakers_ASeatInAParliament_MayBeTheLeaderNamedBefore()
     {
         Speakers(
-            "Ex-host Tom Reddy has attacked the policy on migrants saying the open door is hurting workers.",
-            "The Veritas leader said only employers gained from migrants.",
-            "The MEP said his party would only admit workers with skills.",
-            "And he argued asylum cost £2bn a year.")
+            "Former singer Tom Reddy has attacked the rules on ferries saying the new fares hurt islanders.",
+            "The Islands First leader said the fares were unfair.",
+            "The MEP said his party would scrap the fares.",
+            "And he argued the fares cost islanders £2m a year.")
             .ShouldBe(["Tom Reddy", "Tom Reddy", "Tom Reddy", "Tom Reddy"]);
     }
 
     [Theory]
-    [InlineData("She realised the ferry could be used as a bus.", "Ann Pike")]
-    [InlineData("She wondered, if one boat can run, what would happen with six.", "Ann Pike")]
+    [InlineData("She realised the ferry was losing money.", "Ann Pike")]
+    [InlineData("She wondered whether the island needed a second boat.", "Ann Pike")]
     [InlineData("She realised her dream of a ferry.", null)]
     public void Speakers_AThoughtWithAClause_IsAView(string sentence, string? speaker)
     {
@@ -2418,8 +2418,8 @@ public sealed class AttributionTests
     }
 
     [Theory]
-    [InlineData("Tom Reddy also attacked the council over parking and its \"slow\" response to the floods.", "Tom Reddy")]
-    [InlineData("The boss also voiced concern about the violence in the city.", "Tom Reddy")]
+    [InlineData("Tom Reddy also attacked the council over parking fees.", "Tom Reddy")]
+    [InlineData("The boss also voiced concern about late ferries.", "Tom Reddy")]
     [InlineData("The row sparked Green claims of bias.", null)]
     [InlineData("The screen shows pictures for TV, voice mail and video.", null)]
     public void Speakers_AChargeOrAConcernVoiced_IsTheSubjects(string sentence, string? speaker)
@@ -2431,13 +2431,13 @@ public sealed class AttributionTests
     public void Speakers_ARoleAtTheOpening_IsThePersonNamedAfterNotACapitalisedFirstWord()
     {
         Speakers(
-            "A senior Green MP has criticised the \"slow\" approach of the ferry board.",
-            "Public transport committee chairman Tom Reddy was giving his reaction to a report.")
+            "A senior Green MP has criticised the ferry board's new timetable.",
+            "Public transport committee chairman Tom Reddy spoke after a report on the ferries.")
             .ShouldBe(["Tom Reddy", null]);
     }
 
     [Theory]
-    [InlineData("He is prepared to go this far: \"The Greens are not going to win this seat.\"", "Tom Reddy")]
+    [InlineData("He will go only this far: \"The Greens cannot win this seat.\"", "Tom Reddy")]
     [InlineData("Mr Reddy had a simple answer: \"No.\"", "Tom Reddy")]
     [InlineData("The sign read: \"Closed.\"", null)]
     [InlineData("The question is: \"Should the ferry close?\"", null)]
