@@ -148,6 +148,14 @@ internal sealed partial class ArticleNames
             ? list.Where(m => m.Token == 0 && !sentences[sentence].Tokens[0].Quoted).Select(m => m.Entity).FirstOrDefault()
             : null;
 
+    /// <summary>The body a sentence opens with as its subject ("The Harbour Trust says …", "The Home Office declined to comment …"), or null.</summary>
+    public Entity? OpeningBody(int sentence) =>
+        mentions.TryGetValue(sentence, out var list) && sentence >= 0 && sentence < sentences.Count
+            ? list.Where(m => m.Entity.Kind == EntityKind.Body && !sentences[sentence].Tokens[m.Token].Quoted
+                    && (m.Token == 0 || (m.Token == 1 && sentences[sentence].Tokens[0].Is("the"))))
+                .Select(m => m.Entity).FirstOrDefault()
+            : null;
+
     /// <summary>
     /// The people a sentence names outside quotations, in order, each with whether it stands as the sentence's subject
     /// (near its start or right after a scene-setting clause, not after a preposition, not a possessive).
@@ -569,7 +577,9 @@ internal sealed partial class ArticleNames
 
             var words = e.Name.Split(' ');
             var ofAt = Array.FindIndex(words, w => w is "of" or "for");
-            if ((NewsLexicon.BodyHeads.Contains(words[^1]) && words.Length > 1) || Entity.IsAcronym(e.Name) || (ofAt > 0 && NewsLexicon.BodyHeads.Contains(words[ofAt - 1])))
+            // "New Labour", "Scottish Conservatives": a party's name closing a longer one is a party's, not a surname.
+            if ((NewsLexicon.BodyHeads.Contains(words[^1]) && words.Length > 1) || Entity.IsAcronym(e.Name) || (ofAt > 0 && NewsLexicon.BodyHeads.Contains(words[ofAt - 1]))
+                || (words.Length > 1 && NewsLexicon.PartyNames.Contains(words[^1])))
             {
                 e.BodyEvidence += 3;
             }

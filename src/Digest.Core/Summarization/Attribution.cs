@@ -241,7 +241,7 @@ internal static class Attribution
             BodyReferent { NamedOnly: true } body => Body(body.Head, i) ?? new Speaker(Attribution.Unnamed, null),
             BodyReferent body => Body(body.Head, i) ?? (i <= 1 ? FirstBodySpeakingAfter(i) : null) ?? Fullest(body.Head, i),
             GroupReferent group => Group(group, i),
-            UnnamedReferent { OfTheLastBody: true } => SpokenForLast(i) ?? new Speaker(Attribution.Unnamed, null),
+            UnnamedReferent { OfTheLastBody: true } => SpokenForLast(i) ?? BodyJustBefore(i) ?? new Speaker(Attribution.Unnamed, null),
             UnnamedReferent => new Speaker(Attribution.Unnamed, null),
             DocumentReferent => DocumentSource(i) ?? LedeReportAuthor(i) ?? LedeBody(i) ?? new Speaker(Attribution.Unnamed, null),
             SourceReferent { Source: PronounReferent } source => Source(source, i) ?? new Speaker(Attribution.Unnamed, null),
@@ -413,10 +413,11 @@ internal static class Attribution
         /// <summary>
         /// "the first minister" is not someone the article calls its "Holyrood leader" or "political editor": a person
         /// described by an office is not the holder of another one, unless the article gives them both. A spokesperson's
-        /// post is no such office: "the Tory spokesman" is often the shadow secretary named before.
+        /// post is no such office: "the Tory spokesman" is often the shadow secretary named before; nor is a seat in a
+        /// parliament: "the MEP" may be the party leader named before.
         /// </summary>
         private static bool HoldsAnotherOffice(Entity e, string head) =>
-            NewsLexicon.IsOffice(head) && !NewsLexicon.Spokes.Contains(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
+            NewsLexicon.IsOffice(head) && !NewsLexicon.Spokes.Contains(head) && !NewsLexicon.Seats.Contains(head) && !e.Roles.Contains(head) && e.Roles.Any(NewsLexicon.IsOffice)
             && !(head == "minister" && e.Roles.Any(r => r is "secretary" or "chancellor")); // a secretary of state is a minister
 
 
@@ -488,7 +489,8 @@ internal static class Attribution
                     return new Speaker(ArticleNames.Display(speaker), speaker);
                 }
 
-                if (names.PeopleIn(j).FirstOrDefault(p => p.Subject && p.Entity != exclude).Entity is { } named)
+                // "Public transport committee chairman Tom Reddy spoke …": a capitalised first word of the sentence alone is no one.
+                if (names.PeopleIn(j).FirstOrDefault(p => p.Subject && p.Entity != exclude && !(p.Entity.OpeningsOnly && !p.Entity.Name.Contains(' ', StringComparison.Ordinal))).Entity is { } named)
                 {
                     return new Speaker(ArticleNames.Display(named), named);
                 }
@@ -660,6 +662,23 @@ internal static class Attribution
                 if (phrases[j] is not null && speakers[j] is { IsPerson: false, Several: false } author && author.Text != Attribution.Unnamed && SpeaksInADocument(sentences[j]))
                 {
                     return author;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// "The users' group says fares are too high." "But a spokesman said …", "The Home Office declined to comment." "A spokeswoman said:
+        /// …": a spokesperson of no named body speaks for the body that opened one of the two sentences before as subject.
+        /// </summary>
+        private Speaker? BodyJustBefore(int i)
+        {
+            for (var j = i - 1; j >= 0 && j >= i - 2; j--)
+            {
+                if (names.OpeningBody(j) is { } body)
+                {
+                    return new Speaker(ArticleNames.Display(body), body) { ThroughSpokesperson = true };
                 }
             }
 

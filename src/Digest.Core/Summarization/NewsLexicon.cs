@@ -31,9 +31,9 @@ internal static class NewsLexicon
         (["warn", "warns", "warned", "warning"], Complement.Any),
         (["stress", "stresses", "stressed", "stressing"], Complement.Any),
         (["explain", "explains", "explained", "explaining"], Complement.Any),
-        (["declare", "declares", "declared"], Complement.Clause),
-        (["assert", "asserts", "asserted"], Complement.Any),
-        (["reply", "replies", "replied"], Complement.Any),
+        (["declare", "declares", "declared", "declaring"], Complement.Clause),
+        (["assert", "asserts", "asserted", "asserting"], Complement.Any),
+        (["reply", "replies", "replied", "replying"], Complement.Any),
         (["respond", "responds", "responded"], Complement.Clause),
         (["urge", "urges", "urged", "urging"], Complement.Any),
         (["suggest", "suggests", "suggested", "suggesting"], Complement.Clause),
@@ -45,23 +45,23 @@ internal static class NewsLexicon
         (["fear", "fears", "feared"], Complement.Clause),
         (["hope", "hopes", "hoped", "hoping"], Complement.Clause),
         (["expect", "expects", "expected", "expecting"], Complement.Clause),
-        (["acknowledge", "acknowledges", "acknowledged"], Complement.Any),
+        (["acknowledge", "acknowledges", "acknowledged", "acknowledging"], Complement.Any),
         (["admit", "admits", "admitted", "admitting"], Complement.Any),
         (["concede", "concedes", "conceded", "conceding"], Complement.Clause),
-        (["announce", "announces", "announced"], Complement.Clause),
+        (["announce", "announces", "announced", "announcing"], Complement.Clause),
         (["confirm", "confirms", "confirmed", "confirming"], Complement.Any),
         (["deny", "denies", "denied", "denying"], Complement.Any),
-        (["reveal", "reveals", "revealed"], Complement.Any),
-        (["disclose", "discloses", "disclosed"], Complement.Any),
+        (["reveal", "reveals", "revealed", "revealing"], Complement.Any),
+        (["disclose", "discloses", "disclosed", "disclosing"], Complement.Any),
         (["recall", "recalls", "recalled"], Complement.Clause),
         (["comment", "comments", "commented", "commenting"], Complement.Clause),
         (["apologise", "apologises", "apologised", "apologising", "apologize", "apologizes", "apologized", "apologizing"], Complement.Any),
         (["speak", "speaks", "spoke", "speaking"], Complement.Marked),
-        (["complain", "complains", "complained"], Complement.Any),
+        (["complain", "complains", "complained", "complaining"], Complement.Any),
         (["add", "adds", "added", "adding"], Complement.Clause),
         (["note", "notes", "noted", "noting"], Complement.Clause),
         (["indicate", "indicates", "indicated"], Complement.Clause),
-        (["hint", "hints", "hinted"], Complement.Any),
+        (["hint", "hints", "hinted", "hinting"], Complement.Any),
         (["maintain", "maintains", "maintained"], Complement.Clause),
         (["observe", "observes", "observed"], Complement.Clause),
         (["remark", "remarks", "remarked"], Complement.Any),
@@ -69,16 +69,16 @@ internal static class NewsLexicon
         (["tweet", "tweets", "tweeted"], Complement.Any),
         (["joke", "jokes", "joked"], Complement.Any),
         (["quip", "quips", "quipped"], Complement.Any),
-        (["boast", "boasts", "boasted"], Complement.Any),
+        (["boast", "boasts", "boasted", "boasting"], Complement.Any),
         (["contend", "contends", "contended"], Complement.Any),
-        (["allege", "alleges", "alleged"], Complement.Clause),
-        (["accuse", "accuses", "accused"], Complement.Clause),
-        (["criticise", "criticises", "criticised", "criticize", "criticizes", "criticized"], Complement.Any),
-        (["condemn", "condemns", "condemned"], Complement.Any),
-        (["praise", "praises", "praised"], Complement.Any),
+        (["allege", "alleges", "alleged", "alleging"], Complement.Clause),
+        (["accuse", "accuses", "accused", "accusing"], Complement.Clause),
+        (["criticise", "criticises", "criticised", "criticising", "criticize", "criticizes", "criticized", "criticizing"], Complement.Any),
+        (["condemn", "condemns", "condemned", "condemning"], Complement.Any),
+        (["praise", "praises", "praised", "praising"], Complement.Any),
         (["laud", "lauds", "lauded"], Complement.Any),
         (["welcome", "welcomes", "welcomed"], Complement.Any),
-        (["question", "questions", "questioned"], Complement.Clause),
+        (["question", "questions", "questioned", "questioning"], Complement.Clause),
         (["ask", "asks", "asked", "asking"], Complement.Clause),
         (["describe", "describes", "described"], Complement.Marked),
         (["call", "calls", "called", "calling"], Complement.Marked),
@@ -86,18 +86,18 @@ internal static class NewsLexicon
         (["dub", "dubs", "dubbed", "dubbing"], Complement.Marked),
         (["confess", "confesses", "confessed", "confessing"], Complement.Any),
         (["highlight", "highlights", "highlighted"], Complement.Clause),
-        (["emphasise", "emphasises", "emphasised", "emphasize", "emphasizes", "emphasized"], Complement.Any),
-        (["reiterate", "reiterates", "reiterated"], Complement.Any),
+        (["emphasise", "emphasises", "emphasised", "emphasising", "emphasize", "emphasizes", "emphasized", "emphasizing"], Complement.Any),
+        (["reiterate", "reiterates", "reiterated", "reiterating"], Complement.Any),
         (["recommend", "recommends", "recommended"], Complement.Any),
         (["propose", "proposes", "proposed"], Complement.Marked),
         (["back", "backs", "backed", "backing"], Complement.Marked),
         (["promise", "promises", "promised", "promising"], Complement.Clause),
         (["pledge", "pledges", "pledged"], Complement.Clause),
-        (["vow", "vows", "vowed"], Complement.Any),
+        (["vow", "vows", "vowed", "vowing"], Complement.Any),
         (["forecast", "forecasts"], Complement.Clause),
         (["estimate", "estimates", "estimated"], Complement.Clause),
         (["calculate", "calculates", "calculated"], Complement.Clause),
-        (["blame", "blames", "blamed"], Complement.Clause),
+        (["blame", "blames", "blamed", "blaming"], Complement.Clause),
         (["report", "reports", "reported"], Complement.Clause),
         (["find", "finds", "found"], Complement.Marked),
         (["rule", "rules", "ruled"], Complement.Marked),
@@ -109,9 +109,9 @@ internal static class NewsLexicon
         (["conclude", "concludes", "concluded"], Complement.Clause),
         (["recount", "recounts", "recounted"], Complement.Any),
         (["continue", "continues", "continued"], Complement.Marked),
-        (["demand", "demands", "demanded"], Complement.Clause),
+        (["demand", "demands", "demanded", "demanding"], Complement.Clause),
         (["advise", "advises", "advised"], Complement.Clause),
-        (["caution", "cautions", "cautioned"], Complement.Any),
+        (["caution", "cautions", "cautioned", "cautioning"], Complement.Any),
         (["signal", "signals", "signalled", "signaled"], Complement.Marked),
         (["assure", "assures", "assured"], Complement.Clause),
         (["dismiss", "dismisses", "dismissed"], Complement.Marked),
@@ -135,7 +135,11 @@ internal static class NewsLexicon
         (["flag", "flags", "flagged"], Complement.Marked),
         (["hail", "hails", "hailed"], Complement.Any),
         (["go", "goes", "went"], Complement.Marked),
-        (["retort", "retorts", "retorted"], Complement.Any),
+        (["retort", "retorts", "retorted", "retorting"], Complement.Any),
+        (["attack", "attacks", "attacked", "attacking"], Complement.Marked),
+        (["realise", "realises", "realised", "realize", "realizes", "realized"], Complement.Clause),
+        (["wonder", "wonders", "wondered"], Complement.Clause),
+        (["voiced", "voicing"], Complement.Any),
         (["liken", "likens", "likened"], Complement.Marked),
     ];
 
@@ -218,6 +222,23 @@ internal static class NewsLexicon
         "every", "another", "such", "many", "several", "few", "more", "most", "much", "both", "all", "one", "two", "three", "four", "five",
     };
 
+    /// <summary>Words in "-ly" that are no adverbs of manner: nouns ("family", "ally") and adjectives ("likely", "elderly").</summary>
+    private static readonly HashSet<string> NotMannerAdverbs = new(StringComparer.Ordinal)
+    {
+        "family", "assembly", "supply", "ally", "rally", "tally", "monopoly", "anomaly", "reply", "bully", "jelly", "belly", "folly",
+        "daily", "weekly", "monthly", "quarterly", "yearly", "hourly", "nightly", "early", "likely", "unlikely", "elderly", "friendly",
+        "costly", "lonely", "lovely", "ugly", "silly", "holy", "only", "deadly", "orderly", "lively", "comply", "apply", "fly", "july",
+    };
+
+    /// <summary>An adverb of manner or time in "-ly": "quietly", "formally", "proudly".</summary>
+    public static bool IsMannerAdverb(string lower) => lower.Length > 4 && lower.EndsWith("ly", StringComparison.Ordinal) && !NotMannerAdverbs.Contains(lower);
+
+    /// <summary>Nouns of a need or a weight voiced: "stressed the importance of …", "emphasised the need to …".</summary>
+    public static readonly HashSet<string> VoicedNeeds = new(StringComparer.Ordinal)
+    {
+        "importance", "need", "needs", "necessity", "urgency", "value", "significance", "role", "benefits", "dangers", "risks",
+    };
+
     /// <summary>Articles and possessives: what makes the word after them an object ("backed a plan") or a noun ("says a report").</summary>
     public static readonly HashSet<string> ArticlesAndPossessives = new(StringComparer.Ordinal) { "a", "an", "the", "its", "their", "his", "her" };
 
@@ -269,6 +290,9 @@ internal static class NewsLexicon
 
     /// <summary>A title of office ("minister", "leader", "editor"), not an honorific ("Mr", "Sir", "Dr").</summary>
     public static bool IsOffice(string word) => Titles.Contains(word) && !Honorifics.Contains(word);
+
+    /// <summary>Seats in a parliament, held beside any office: "the MEP", "the MP".</summary>
+    public static readonly HashSet<string> Seats = new(StringComparer.OrdinalIgnoreCase) { "mp", "mep", "msp", "am", "mla", "senator", "congressman", "congresswoman", "peer" };
 
     /// <summary>Capitalised role nouns dropped from the front of a name besides the titles: "Chief Negotiator Rustem Umerov".</summary>
     public static readonly HashSet<string> RoleWords = new(StringComparer.OrdinalIgnoreCase)
@@ -476,6 +500,9 @@ internal static class NewsLexicon
     };
 
     /// <summary>Words of political parties' names that stand before a member's name as an affiliation ("Labour", "Liberal Democrat").</summary>
+    /// <summary>Parties' names as a last word: "New Labour", "the Scottish Conservatives".</summary>
+    public static readonly HashSet<string> PartyNames = new(StringComparer.Ordinal) { "Labour", "Tories", "Conservatives", "Democrats", "Republicans", "UKIP", "SNP" };
+
     public static readonly HashSet<string> PartyWords = new(StringComparer.Ordinal)
     {
         "Labour", "Tory", "Conservative", "Liberal", "Democrat", "Lib", "Dem", "Republican", "Democratic", "SNP", "Plaid", "Green", "UKIP", "Unionist",

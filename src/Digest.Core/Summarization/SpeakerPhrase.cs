@@ -443,7 +443,9 @@ internal static class SpeakerPhrase
             // "Ms Deans", "Mr Bishops": after an honorific, a title in the plural is a surname too.
             surname |= run.Count == 2 && run[0].Text is "Mr" or "Ms" or "Mrs" or "Miss" or "Dr" or "Prof" or "Sir" or "Dame" or "Lord" or "Lady";
             var demonyms = run.Count == 1 && run[0].Text.Length > 5 && run[0].Text.EndsWith('s') && NewsLexicon.IsDemonym(run[0].Text[..^1]);
-            if (demonyms || NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1])))
+            // "National Union of Students": the people after a body's head and "of" are its remit, not who speaks.
+            var bodyOf = Enumerable.Range(1, Math.Max(0, run.Count - 2)).Any(i => run[i].Lower is "of" or "for" && NewsLexicon.BodyHeads.Contains(run[i - 1].Text));
+            if (!bodyOf && (demonyms || NewsLexicon.Anonymous.Contains(run[^1].Lower) || (!surname && run[^1].Text.EndsWith('s') && NewsLexicon.Titles.Contains(run[^1].Text[..^1]))))
             {
                 return (UnnamedReferent.Instance, false); // "Tory MPs", "Senior Officials"
             }
@@ -510,7 +512,9 @@ internal static class SpeakerPhrase
                 return (new NameReferent(spokesperson, [.. spokesTitles.Select(x => x.ToLowerInvariant()), noun]), false);
             }
 
-            var body = modifierName ?? postName ?? possessorName;
+            // "His spokesman said …", "its spokeswoman": whoever the possessive points to speaks through them.
+            var possessedBy = (pronounOwner ?? possessorText) switch { "his" => "he", "her" => "she", "its" => "it", "their" => "they", _ => null };
+            var body = modifierName ?? postName ?? possessorName ?? (possessedBy is null ? null : new PronounReferent(possessedBy));
             var onePerson = noun is "spokesman" or "spokeswoman" or "spokesperson";
 
             // "The Tory spokesman also criticised …": a party's spokesperson named before, who speaks as himself, not the party.
@@ -591,9 +595,10 @@ internal static class SpeakerPhrase
         if (!chiefExecutive && (NewsLexicon.BodyNouns.Contains(noun) || NewsLexicon.BodyNouns.Contains(Singular(noun))))
         {
             // "the Telegraph group", "the RBC news outlet"; not "a US think-tank", "the Commons science committee"
-            // "the IFPI industry body", "the Kantar research firm" too; "the German company" is a firm described by its country.
+            // "the IFPI industry body", "the Kantar research firm" too; "the German company", "the US firm" is a firm described by its country.
             if (modifierName is NameReferent && !plural && noun is not ("government" or "administration") && !indefinite
-                && !(runs[^1].End - runs[^1].Start == 1 && (NewsLexicon.IsDemonym(head[runs[^1].Start].Text) || NewsLexicon.DemonymNouns.Contains(head[runs[^1].Start].Text)))
+                && !(runs[^1].End - runs[^1].Start == 1 && (NewsLexicon.IsDemonym(head[runs[^1].Start].Text) || NewsLexicon.DemonymNouns.Contains(head[runs[^1].Start].Text)
+                    || head[runs[^1].Start].Text is "US" or "UK" or "USA" or "EU"))
                 && (runs[^1].End == head.Count - 1 || head.Skip(runs[^1].End).SkipLast(1).All(x => x.IsWord && x.Lower is "news" or "state" or "wire" or "online" or "media" or "tv" or "radio" or "television" or "industry" or "trade" or "lobby" or "research")))
             {
                 return (modifierName, false);

@@ -42,6 +42,7 @@ internal static class SpeechClause
     {
         "add", "concede", "note", "ask", "question", "maintain", "observe", "state", "declare", "respond", "comment", "write", "echo",
         "recall", "propose", "demand", "advise", "assure", "accuse", "express", "post", "conclude", "announce", "showcase", "pledge", "calculate",
+        "realise", "wonder",
     };
 
     private static readonly HashSet<string> Plans = new(StringComparer.Ordinal)
@@ -134,6 +135,14 @@ internal static class SpeechClause
         if (FramedAsNoun(t) is { } framed)
         {
             return framed;
+        }
+
+        // "He will go only this far: "…"", "Mr Pike had a simple answer: "…"": a quotation after a colon, with no verb
+        // of speech, is the words of the person the clause before it is about.
+        var colon = Enumerable.Range(2, Math.Max(0, t.Count - 3)).FirstOrDefault(c => t[c].Kind == TokenKind.Colon && !t[c].Quoted && (t[c + 1].Kind == TokenKind.Quote || t[c + 1].Quoted), -1);
+        if (colon > 0 && ClauseSubject(t, 0, colon) is { } speaker && speaker is PronounReferent { Pronoun: "he" or "she" } or NameReferent)
+        {
+            return speaker;
         }
 
         if (AnonymousTalk(t))
@@ -536,7 +545,32 @@ internal static class SpeechClause
         // "The toolbar promises faster searches": a promise of a thing, not of words ("are being promised lower rents by X"
         // is X's promise, read with the passives below).
         if (lemma is "promise" or "pledge" or "vow" && !(hasPrevious && NewsLexicon.Be.Contains(previous.Lower)) && hasNext && next.IsWord && !next.Quoted && !next.IsCapitalized && !char.IsDigit(next.Text[0])
-            && !(next.Lower is "that" or "to" || NewsLexicon.Determiners.Contains(next.Lower) || SubjectPronouns.Contains(next.Lower)))
+            && !(next.Lower is "that" or "to" || NewsLexicon.Determiners.Contains(next.Lower) || SubjectPronouns.Contains(next.Lower)) && !ThatSoonAfter(t, k))
+        {
+            return null;
+        }
+
+        // "The Greens have promised a number but …", "vowed a fight": a promise of a thing is no report of words; "promised
+        // the voters that …", "promised the money would go to schools" and "promised a "fair deal"" give what was said.
+        if (lemma is "promise" or "pledge" or "vow" && hasNext && next is { IsWord: true, Quoted: false } && NewsLexicon.ArticlesAndPossessives.Contains(next.Lower)
+            && !ThatSoonAfter(t, k) && !t.Skip(k + 1).Any(x => x.Quoted) && !SubjectWithVerbAfter(t, k + 1))
+        {
+            return null;
+        }
+
+        // "is stressing the calmer approach of her group": weight put on a thing is no report, unless the thing is a
+        // need or an importance voiced ("stressed the importance of good relations", "emphasised the need to act") or a
+        // clause follows ("stressed the plans would be paid for by …").
+        if (lemma is "stress" or "emphasise" && hasNext && next is { IsWord: true, Quoted: false } && NewsLexicon.Determiners.Contains(next.Lower) && next.Lower is not "that"
+            && !SubjectWithVerbAfter(t, k + 1)
+            && !Enumerable.Range(k + 2, Math.Min(4, Math.Max(0, t.Count - k - 2))).TakeWhile(i => t[i].IsWord && !t[i].Quoted && !t[i].Is("of") && !t[i].Is("to"))
+                .Any(i => NewsLexicon.VoicedNeeds.Contains(t[i].Lower)))
+        {
+            return null;
+        }
+
+        // "is much too wary to make any big claims", "too busy to comment": an act the subject is too much of something to do.
+        if (TooToDo(t, k))
         {
             return null;
         }
@@ -746,8 +780,10 @@ internal static class SpeechClause
                     return UnnamedReferent.Instance;
                 }
 
-                // Passive: "is said to have cried" reports an anonymous source; "was told", "were described" report nobody.
-                return lower is "said" or "reported" or "understood" or "alleged" or "believed" or "thought" && hasNext && (next.Is("to") || (next.Is("that") && k > 1 && t[k - 2].Is("it")))
+                // Passive: "is said to have cried", "is understood to have quit" report an anonymous source; "was told", "were
+                // described" report nobody, nor do "is thought to", "is believed to", "it is thought that": a supposition
+                // with no one behind it.
+                return lower is "said" or "reported" or "understood" or "alleged" && hasNext && (next.Is("to") || (next.Is("that") && k > 1 && t[k - 2].Is("it")))
                     ? UnnamedReferent.Instance
                     : null;
             }
@@ -814,6 +850,17 @@ internal static class SpeechClause
             return null;
         }
 
+        // "Worry … has sparked calls for a cap", "faced claims of bias", "derided Green claims of bias": a plural form
+        // right after a verb in the past, or after it and one capitalised word describing the noun, is its object ("The man
+        // accused says …" keeps "says", which never is one).
+        var verbBefore = hasPrevious && previous is { IsWord: true, Quoted: false, IsCapitalized: true } && k > 1 ? t[k - 2] : previous;
+        if (lower == lemma + "s" && lower is not ("says" or "believes" or "thinks" or "insists" or "argues" or "reckons") && hasPrevious && previous.IsWord && !previous.Quoted
+            && verbBefore is { IsWord: true, Quoted: false, IsCapitalized: false } && (PastVerbs.Contains(verbBefore.Lower) || (verbBefore.Lower.EndsWith("ed", StringComparison.Ordinal) && verbBefore.Lower.Length > 4))
+            && NewsLexicon.ReportingVerb(verbBefore.Lower) is null && !NewsLexicon.Be.Contains(verbBefore.Lower) && !Auxiliaries.Contains(verbBefore.Lower))
+        {
+            return null;
+        }
+
         // "The Forum report took a look", "the claims were dismissed": a bare or plural form followed by a verb is a noun
         // ("says", "believes", "thinks" never are: "which Norvo says will cost").
         // "Customer comments and reviews were popular": the plural joined to another plural noun is the subject.
@@ -849,6 +896,43 @@ internal static class SpeechClause
         var followedBy = hasNext ? next.Kind : TokenKind.Stop;
         var parenthetical = followedBy is TokenKind.Comma or TokenKind.Stop || (hasNext && next.Quoted is false && next.Kind == TokenKind.Word && next.Lower is "on" or "yesterday" or "today" or "last" && ParentheticalAfter(t, k + 1));
         return Subject(t, k, k, complement: !parenthetical);
+    }
+
+    /// <summary>"promised voters that …", "promised the island's people that …": "that" among the three words after the verb's object starts.</summary>
+    private static bool ThatSoonAfter(IReadOnlyList<Token> t, int k) =>
+        Enumerable.Range(k + 2, Math.Min(3, Math.Max(0, t.Count - k - 2))).Any(i => t[i].Is("that") && !t[i].Quoted);
+
+    /// <summary>A finite verb outside quotation marks before <paramref name="end"/>, after the last comma: "is", "has", "would", "rose", "sold".</summary>
+    private static bool FiniteVerbBefore(IReadOnlyList<Token> t, int end)
+    {
+        for (var i = end - 1; i > 0 && t[i].Kind != TokenKind.Comma; i--)
+        {
+            if (t[i].IsWord && !t[i].Quoted && (Auxiliaries.Contains(t[i].Lower) && t[i].Lower is not ("be" or "been" or "do") || PastVerbs.Contains(t[i].Lower)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"too wary to make any claims", "too busy to say": "too", one word, "to", then up to four words before k, unbroken.</summary>
+    private static bool TooToDo(IReadOnlyList<Token> t, int k)
+    {
+        for (var to = k - 1; to >= 2 && to >= k - 5; to--)
+        {
+            if (!t[to].IsWord || t[to].Quoted)
+            {
+                return false;
+            }
+
+            if (t[to].Is("to") && t[to - 1].IsWord && !t[to - 1].Quoted && t[to - 2].Is("too") && !t[to - 2].Quoted)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>"let", "help" or "make" and up to three words of its object, with no punctuation, right before k.</summary>
@@ -1236,9 +1320,10 @@ internal static class SpeechClause
                     return false;
                 }
 
-                // "conceded a goal", "noted the rise", "announced a new phone"; but "conceded this was ambitious" is a clause.
+                // "conceded a goal", "noted the rise", "announced a new phone"; but "conceded this was ambitious", "declaring the
+                // tolls were doomed" are clauses: a short noun phrase, then its own verb.
                 if (StrictObjects.Contains(lemma) && hasNext && next.IsWord && !next.Quoted && (NewsLexicon.Determiners.Contains(next.Lower) || next.Lower is "a" or "an") && next.Lower is not "that"
-                    && !(next.Lower is "this" or "these" or "those" && k + 2 < t.Count && t[k + 2].IsWord && (NewsLexicon.Be.Contains(t[k + 2].Lower) || NewsLexicon.NotReported.Contains(t[k + 2].Lower) || t[k + 2].Lower is "has" or "had" or "have")))
+                    && !SubjectWithVerbAfter(t, k + 1))
                 {
                     return false;
                 }
@@ -1313,7 +1398,10 @@ internal static class SpeechClause
                 }
 
                 // "identified the suspect in Friday's shooting as a former guard": who someone is, told.
-                if ((lemma is "describe" or "dismiss" or "brand" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                // "attacked his plans as unworkable", "attacked the council over parking": a charge with what it calls the
+                // thing, or what it is about.
+                if ((lemma is "describe" or "dismiss" or "brand" or "attack" && Enumerable.Range(k + 1, Math.Min(10, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
+                    || (lemma is "attack" && Enumerable.Range(k + 1, Math.Min(6, t.Count - k - 1)).Any(i => t[i].Is("over") && !t[i].Quoted))
                     || (lemma is "identify" && Enumerable.Range(k + 1, Math.Min(16, t.Count - k - 1)).Any(i => t[i].Is("as") && !t[i].Quoted))
                     // "likened renting computer power to buying electricity": the thing compared, then what it is likened to.
                     || (lemma is "liken" && Enumerable.Range(k + 1, Math.Min(8, t.Count - k - 1)).Any(i => t[i].Is("to") && !t[i].Quoted)))
@@ -1325,6 +1413,39 @@ internal static class SpeechClause
             default:
                 return true;
         }
+    }
+
+    /// <summary>
+    /// "this was ambitious", "the tolls were doomed": a determiner and one or two words of a noun phrase, then a
+    /// finite "be", "have" or modal: a clause with its own subject, not an object ("noted the rise in prices" is one).
+    /// </summary>
+    private static bool SubjectWithVerbAfter(IReadOnlyList<Token> t, int determiner)
+    {
+        if (t[determiner].Lower is "this" or "these" or "those")
+        {
+            return determiner + 1 < t.Count && t[determiner + 1].IsWord
+                && (NewsLexicon.Be.Contains(t[determiner + 1].Lower) || NewsLexicon.NotReported.Contains(t[determiner + 1].Lower) || t[determiner + 1].Lower is "has" or "had" or "have");
+        }
+
+        for (var i = determiner + 2; i < t.Count && i <= determiner + 3; i++)
+        {
+            if (!t[i].IsWord || t[i].Quoted)
+            {
+                return false;
+            }
+
+            if (NewsLexicon.Be.Contains(t[i].Lower) || t[i].Lower is "has" or "had" or "have" or "would" or "could" or "will" or "can" or "might" or "should" or "may" or "must")
+            {
+                return true;
+            }
+
+            if (NewsLexicon.Subordinators.Contains(t[i].Lower) || NewsLexicon.Relatives.Contains(t[i].Lower) || t[i].Lower is "and" or "or" or "but")
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A lower-case word that is no function word, pronoun or complementiser: "session" in "questions session".</summary>
@@ -1462,8 +1583,11 @@ internal static class SpeechClause
     /// </summary>
     private static Referent? Subject(IReadOnlyList<Token> t, int verb, int reportingWord, bool complement)
     {
+        // "The firm quietly announced that …", "Mr Vane proudly told them …": an adverb in "-ly" after the subject is no part of it.
         var end = verb;
-        while (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && NewsLexicon.BetweenSubjectAndVerb.Contains(t[end - 1].Lower))
+        while (end > 0 && t[end - 1].IsWord && !t[end - 1].Quoted && (NewsLexicon.BetweenSubjectAndVerb.Contains(t[end - 1].Lower)
+            || (end > 1 && !char.IsUpper(t[end - 1].Text[0]) && NewsLexicon.IsMannerAdverb(t[end - 1].Lower) && t[end - 2] is { IsWord: true, Quoted: false } subjectEnd
+                && (subjectEnd.IsCapitalized || SubjectPronouns.Contains(subjectEnd.Lower) || SpeakerPhrase.IsPlural(subjectEnd.Lower)))))
         {
             end--;
         }
@@ -1597,6 +1721,12 @@ internal static class SpeechClause
             if (token.IsWord && token.Lower is "and" or "but" && start >= 2 && t[start - 2].Kind == TokenKind.Comma && !EndsOpeningSubordinateClause(t, start - 2))
             {
                 break; // ", and many commentators believe"
+            }
+
+            // "Sales are strong and analysts predict …": "and" after a clause with a verb of its own opens a new clause.
+            if (token.IsWord && !token.Quoted && token.Lower is "and" or "but" && start >= 3 && relativeOpen < 0 && FiniteVerbBefore(t, start - 1))
+            {
+                break;
             }
 
             // "It went on sale priced $150 and Nintendo says …": a name after "and" that follows no name of its own opens a clause

@@ -310,7 +310,10 @@ internal static class SpeechTokens
                 }
 
                 // "Marks and Spencer"; "&" joins a name of any length ("Rob Kent & Partners"), as prose never lists people with it.
-                if ((lower is "&" || (lower is "and" && (end - start == 1 || chained || EndsAsBodyAfter(tokens, end, to, start)) && !EndsARemit(tokens, end - 1))) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
+                // A body's name already closed by its head noun ends before "and": "the Harbour Commission and National
+                // Union of Students" are two.
+                var closedBody = end - start > 1 && NewsLexicon.BodyHeads.Contains(tokens[end - 1].Text);
+                if ((lower is "&" || (lower is "and" && !closedBody && (end - start == 1 || chained || EndsAsBodyAfter(tokens, end, to, start)) && !EndsARemit(tokens, end - 1))) && IsNameWord(tokens, end + 1) && !tokens[end + 1].Is("the"))
                 {
                     end++;
                     continue;
