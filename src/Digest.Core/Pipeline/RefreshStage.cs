@@ -43,7 +43,7 @@ internal sealed partial class RefreshStage(
     /// <see cref="RequeuedOnRevision"/> most recently seen stories again (without alerts, and without bringing them back
     /// into digests), so what members read is not the old build's until each story happens to grow.
     /// </summary>
-    public const int KeyLinesRevision = 6;
+    public const int KeyLinesRevision = 7;
 
     /// <summary>How many of the latest stories a new <see cref="KeyLinesRevision"/> refreshes: more than any digest, page or <c>once</c> shows.</summary>
     public const int RequeuedOnRevision = 500;
@@ -160,8 +160,10 @@ internal sealed partial class RefreshStage(
         var score = members.Max(m => m.Relevance?.Score ?? 0);
         var tags = members.SelectMany(m => m.Relevance?.Tags ?? []).GroupBy(t => t).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
 
-        // One text per outlet; the article page replaces a teaser where the feed gave only that.
-        var outlets = members.OrderBy(m => m.Item.Published).ThenBy(m => m.Id).DistinctBy(m => m.FeedId).ToList();
+        // One text per outlet, and one per article an outlet runs in several feeds; the article page replaces a teaser
+        // where the feed gave only that.
+        var outlets = members.OrderBy(m => m.Item.Published).ThenBy(m => m.Id).DistinctBy(m => m.FeedId)
+            .DistinctBy(m => StorySource.ArticleKey(m.Item.Url, m.Id)).ToList();
         var sources = await articles.GetSourcesAsync(outlets, cancellationToken);
         var lines = await keyLines.ExtractAsync(sources, options.Value.KeyLines, cancellationToken);
 
@@ -169,7 +171,7 @@ internal sealed partial class RefreshStage(
         var newItems = members.Where(m => m.JoinedVersion > claim.RefreshedVersion).ToList();
         var story = new StoryRecord(
             claim.StoryId,
-            lead.Item.Title,
+            StoryTitles.Shown(lead.Item.Title),
             lead.Item.Url,
             score,
             tags,
@@ -178,7 +180,7 @@ internal sealed partial class RefreshStage(
             claim.FirstSeen,
             now,
             members.Max(m => m.Item.Published),
-            members.Count);
+            members.DistinctBy(m => StorySource.ArticleKey(m.Item.Url, m.Id)).Count());
         // A story refreshed before is an update: its alerts say what changed since (the new outlets, the new key lines).
         var previous = claim.RefreshedVersion > 0 ? await storyStore.GetStoryAsync(claim.StoryId, cancellationToken) : null;
         var update = previous is null

@@ -102,7 +102,14 @@ internal sealed record OutboxEntry(long ChannelId, string Kind, string DedupKey,
 internal sealed record KeyLine(string Text, string? Speaker);
 
 /// <summary>A source of a story: the outlet and its link.</summary>
-internal sealed record StorySource(string Name, string Url);
+internal sealed record StorySource(string Name, string Url)
+{
+    /// <summary>
+    /// What makes two items one article: its link. An outlet runs one article in several of its feeds (front page, all
+    /// posts), and a story counts and lists it once. An item without a link is an article of its own.
+    /// </summary>
+    public static string ArticleKey(string url, long itemId) => url.Length > 0 ? url : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"#{itemId}");
+}
 
 /// <summary>One event told by one or more outlets.</summary>
 internal sealed record StoryRecord(
