@@ -9,10 +9,14 @@ namespace Digest.Core.Stories;
 /// "after", colon or dash — says what most of the story's members lead with. A headline that leads with something
 /// else ("Russia strikes Kyiv as talks resume" in a talks story) is passed over even when it shares many words. So is
 /// a headline that is not the event at all — an explainer, a question, a live page, a round-up — while a member
-/// tells the event (<see cref="IsEventHeadline"/>).
+/// tells the event (<see cref="IsEventHeadline"/>), and a headline too long to read at a glance yields to a shorter one
+/// that says as much.
 /// </summary>
 internal static partial class StoryTitles
 {
+    /// <summary>A title longer than this reads as a paragraph: it stands for the story only as much shorter as it is longer.</summary>
+    internal const int LongTitle = 100;
+
     private static readonly string[] Breaks = [" as ", " amid ", " after ", " while ", " even as ", ": ", " — ", " – ", " - ", "; "];
 
     public static StoredItem MostRepresentative(IReadOnlyList<StoredItem> members)
@@ -90,9 +94,10 @@ internal static partial class StoryTitles
         var bestScore = double.MinValue;
         for (var i = 0; i < titles.Count; i++)
         {
-            if (events[i] && totals[i] > bestScore + 1e-9)
+            var score = totals[i] * Math.Min(1, LongTitle / (double)titles[i].Length);
+            if (events[i] && score > bestScore + 1e-9)
             {
-                bestScore = totals[i];
+                bestScore = score;
                 best = i;
             }
         }

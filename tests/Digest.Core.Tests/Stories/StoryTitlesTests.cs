@@ -47,6 +47,20 @@ public sealed class StoryTitlesTests
     }
 
     [Fact]
+    public void Choose_TheMostSharedHeadlineRunsOn_AShorterOneThatSaysAsMuchIsChosen()
+    {
+        string[] titles =
+        [
+            "Storm floods Veldt harbour, kills two people and damages ships, ports and the treaty hall days before Norland and Estmark sign treaty",
+            "Storm floods Veldt harbour, kills two people and damages treaty hall",
+            "Storm damages ships and ports in Veldt harbour",
+            "Norland and Estmark treaty hall damaged by Veldt storm",
+        ];
+
+        StoryTitles.Choose(titles, [0.9, 0.9, 0.9, 0.9]).ShouldBe(1);
+    }
+
+    [Fact]
     public void Choose_TwoMembersTheBetterScoredAnExplainer_TakesTheEvent()
     {
         StoryTitles.Choose(["Why the harbour treaty matters to Norland", "Norland signs the harbour treaty"], [0.9, 0.4]).ShouldBe(1);
@@ -121,6 +135,7 @@ public sealed class StoryTitlesTests
                 }
             }
 
+            shared *= Math.Min(1, StoryTitles.LongTitle / (double)titles[i].Length);
             if ((events[i] || !anyEvent) && shared > bestScore + 1e-9)
             {
                 bestScore = shared;
