@@ -114,14 +114,14 @@ internal static partial class StoryTitles
 
     /// <summary>
     /// The headline as a story's title: without the section label or the live-page label an outlet puts before it
-    /// ("World › …", "LIVE: …", "Breaking: …") or the live-page label after it ("…: live updates"), when enough is left
-    /// to stand alone.
+    /// ("World › …", "LIVE: …", "Breaking: …"), the live-page label after it ("…: live updates") or the other topic a
+    /// round-up adds ("… And, why the mayor resigned"), when enough is left to stand alone.
     /// </summary>
     public static string Shown(string title)
     {
         ArgumentNullException.ThrowIfNull(title);
         var shown = title.Trim();
-        foreach (var label in (Regex[])[LeadingLabel(), TrailingLabel()])
+        foreach (var label in (Regex[])[LeadingLabel(), TrailingLabel(), OtherTopic()])
         {
             var rest = label.Replace(shown, "").Trim();
             if (rest.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 3)
@@ -145,6 +145,9 @@ internal static partial class StoryTitles
 
     [GeneratedRegex(@"\s*(?::|\||–|—|-)\s*live(?: updates| blog)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TrailingLabel();
+
+    [GeneratedRegex(@"\.\s+(?:And|Plus|Also),\s.*$", RegexOptions.CultureInvariant)]
+    private static partial Regex OtherTopic();
 
     /// <summary>The headline's leading clause (the whole headline when what precedes a break is too short to stand alone).</summary>
     internal static string Lead(string title)

@@ -79,6 +79,9 @@ public sealed class StoryTitlesTests
     [InlineData("Breaking: Estmark ratifies the treaty", "Estmark ratifies the treaty")]
     [InlineData("Norland and Estmark sign harbour treaty: live updates", "Norland and Estmark sign harbour treaty")]
     [InlineData("Harbour talks – live", "Harbour talks – live")]
+    [InlineData("The harbour treaty is signed. And, why the mayor of Veldt resigned", "The harbour treaty is signed")]
+    [InlineData("Envoys meet in Veldt. Plus, the weather this weekend", "Envoys meet in Veldt")]
+    [InlineData("Norland, U.S. And Estmark Sign Harbour Treaty", "Norland, U.S. And Estmark Sign Harbour Treaty")]
     [InlineData("Norland, Estmark sign treaty; ports to reopen", "Norland, Estmark sign treaty; ports to reopen")]
     public void Shown_LabelsAroundTheHeadline_AreDropped(string title, string shown)
     {
