@@ -225,20 +225,22 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
     private Analysed Analyse(Document document)
     {
         var sentences = new Sentence?[document.Sentences.Count];
+        var titleWords = Words.ContentTokens(document.Title).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < sentences.Length; i++)
         {
             var text = document.Sentences[i];
             var tokens = Words.Tokens(text);
-            if (tokens.Count == 0 || KeyLineFilter.IsBoilerplate(text) || KeyLineFilter.IsCutOff(text))
+            var content = Words.ContentTokens(text);
+            // A line whose every word the headline already says (the headline again, or its words reordered) adds nothing.
+            if (tokens.Count == 0 || KeyLineFilter.IsBoilerplate(text) || KeyLineFilter.IsCutOff(text) || (content.Count > 0 && content.All(titleWords.Contains)))
             {
                 continue;
             }
 
-            var isSentence = tokens.Count >= MinimumWords && EndsLikeSentence(text) && !KeyLineFilter.IsQuestion(text)
-                && !string.Equals(text.TrimEnd('.'), document.Title.TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
+            var isSentence = tokens.Count >= MinimumWords && EndsLikeSentence(text) && !KeyLineFilter.IsQuestion(text);
             sentences[i] = new Sentence(
                 isSentence,
-                Vector(Words.ContentTokens(text)),
+                Vector(content),
                 ProfileMatch(tokens),
                 Information(text, tokens, namesItsSpeaker: false),
                 Information(text, tokens, namesItsSpeaker: true),

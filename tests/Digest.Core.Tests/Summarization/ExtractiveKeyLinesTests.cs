@@ -138,6 +138,21 @@ public sealed class ExtractiveKeyLinesTests
     }
 
     [Fact]
+    public async Task Extract_ASentenceThatOnlySaysTheHeadlineAgain_IsNotAKeyLine()
+    {
+        var source = new SourceText(
+            "Norland and Estmark sign harbour treaty in Veldt",
+            "In Veldt, Norland and Estmark sign the harbour treaty. "
+            + "The treaty reopens the ports of both countries to each other's ships within 30 days.",
+            null,
+            Noon);
+
+        var lines = await new ExtractiveKeyLines(Profile).ExtractAsync([source], 3, TestContext.Current.CancellationToken);
+
+        lines.Select(l => l.Text).ShouldBe(["The treaty reopens the ports of both countries to each other's ships within 30 days."]);
+    }
+
+    [Fact]
     public async Task Extract_AQuestionInTheText_IsNotAKeyLineWhileStatementsRemain()
     {
         var source = new SourceText(
