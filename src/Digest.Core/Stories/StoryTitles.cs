@@ -136,7 +136,7 @@ internal static partial class StoryTitles
     [GeneratedRegex(
         @"^(?:what to know|what we know|what(?:'s|’s| is) next|here(?:'s|’s| is| are)|how|why|explainer|analysis|news analysis|opinion|"
         + @"(?:key )?takeaways|everything you need|full text|timeline|in pictures|in photos|fact check|podcast|(?:\d+|three|five|ten) (?:things|takeaways|questions))\b"
-        + @"|\blive(?: updates| blog| news)?\s*(?::|$)|\blive updates\b|\bas it happened\b|\bbriefing\s*:|\bat a glance\b|\?\s*$",
+        + @"|(?:^|[-–—|:]\s*)live(?: blog| news)?\s*(?::|$)|\blive updates\b|\bas it happened\b|\bbriefing\s*:|\bat a glance\b|\?\s*$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NotAnEvent();
 

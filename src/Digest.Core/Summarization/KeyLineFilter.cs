@@ -29,7 +29,7 @@ internal static partial class KeyLineFilter
 
     [GeneratedRegex(
         @"\bappeared first on\b|\berschien zuerst auf\b|\bcontinue reading\b|^\s*read more\b|\bread more\s*(?::|»|›|…|about\b)|\bread the full (?:story|article)\b|\bclick here\b|"
-        + @"\bsign up (?:now|today|here|free|by|for (?:our|free|a free|the newsletter)|to (?:get|receive|our))\b|\bsubscribe (?:now|today|here)\b|\bfollow us\b|^\s*check out\b|^\s*(?:you can\s+)?(?:download|get|find|read|watch|listen to|see|learn|join|register)\b.{0,60}\bhere[.!]?$|\bhier anmelden\b|\bjetzt anmelden\b|"
+        + @"\bsign up (?:now|today|here|free|for (?:our|free|a free|the newsletter)|to (?:get|receive|our))\b|\bsubscribe (?:now|today|here)\b|\bfollow us (?:on|at|here)\b|^\s*check out\b|^\s*(?:you can\s+)?(?:download|get|find|read|watch|listen to|see|learn|join|register)\b.{0,60}\bhere[.!]?$|\bhier anmelden\b|\bjetzt anmelden\b|"
         + @"\b(?:photo|photos|image|picture)(?: source| credit)?s?\s*:\s*(?-i:\p{Lu})|\bgetty images\b|\bpic\.twitter\.com/|"
         + @"\(@\w+\)\s+(?:\p{L}+\s+\d{1,2},\s+\d{4}|\d{1,2}\s+\p{L}+)|^by\s+(?-i:\p{Lu}\p{L}+(?:\s+\p{Lu}\.?)?\s+\p{Lu}\p{L}+)\s*$|"
         + @"\bposted (?:on|at)\s+\d|^(?:updated|published)\s*:?\s+\d",

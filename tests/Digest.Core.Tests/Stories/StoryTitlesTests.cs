@@ -97,6 +97,9 @@ public sealed class StoryTitlesTests
     [InlineData("However long it takes, Norland will sign, minister says", true)]
     [InlineData("Norland delivers its answer to the harbour plan", true)]
     [InlineData("Estmark lives up to its promise and signs the treaty", true)]
+    [InlineData("Harbour people of Veldt say they want to live", true)]
+    [InlineData("Veldt treaty signing – live", false)]
+    [InlineData("Live: envoys arrive in Veldt", false)]
     public void IsEventHeadline_TellsTheEventFromAnExplainer(string title, bool isEvent)
     {
         StoryTitles.IsEventHeadline(title).ShouldBe(isEvent);

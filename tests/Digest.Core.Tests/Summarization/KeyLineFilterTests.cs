@@ -14,6 +14,7 @@ public sealed class KeyLineFilterTests
     [InlineData("Photos: Ana Ruiz Make Veldt your harbour in 2026.")]
     [InlineData("You can download the full treaty text here.")]
     [InlineData("Check out the gallery of the signing ceremony.")]
+    [InlineData("Follow us on Veldtgram for the harbour news of the day.")]
     [InlineData("By Ana Ruiz")]
     [InlineData("Treaty day in Veldt pic.twitter.com/abc123 — Veldt Daily (@veldtdaily) December 8, 2025")]
     [InlineData("<div class=\"embed\"> <h1 id=\"treaty\">Harbour treaty signed</h1> </div>")]
@@ -25,10 +26,12 @@ public sealed class KeyLineFilterTests
 
     [Theory]
     [InlineData("Estmark will sign up to the harbour coalition in March, its foreign minister said.")]
+    [InlineData("Norland must sign up by Friday or lose its place at the harbour talks, Estmark said.")]
     [InlineData("Countries that subscribe to the harbour principle met in Veldt on Monday.")]
     [InlineData("The minister said she would read more of the treaty before the vote.")]
     [InlineData("By Monday the two delegations had agreed on every article but one.")]
     [InlineData("The photo of the signing, taken by the ministry, shows both delegations.")]
+    [InlineData("\"The others will follow us,\" the Norland minister said of the harbour treaty.")]
     public void IsBoilerplate_NewsThatUsesTheSameWords_Stays(string line)
     {
         KeyLineFilter.IsBoilerplate(line).ShouldBeFalse();
