@@ -160,10 +160,10 @@ internal sealed partial class RefreshStage(
         var score = members.Max(m => m.Relevance?.Score ?? 0);
         var tags = members.SelectMany(m => m.Relevance?.Tags ?? []).GroupBy(t => t).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
 
-        // One text per outlet, and one per article an outlet runs in several feeds; the article page replaces a teaser
-        // where the feed gave only that.
-        var outlets = members.OrderBy(m => m.Item.Published).ThenBy(m => m.Id).DistinctBy(m => m.FeedId)
-            .DistinctBy(m => StorySource.ArticleKey(m.Item.Url, m.Id)).ToList();
+        // One text per outlet; the article page replaces a teaser where the feed gave only that. An article an outlet runs
+        // in several feeds is one source of the story, but each feed's text of it goes to the key lines: one may carry
+        // the whole article and the other a teaser.
+        var outlets = members.OrderBy(m => m.Item.Published).ThenBy(m => m.Id).DistinctBy(m => m.FeedId).ToList();
         var sources = await articles.GetSourcesAsync(outlets, cancellationToken);
         var lines = await keyLines.ExtractAsync(sources, options.Value.KeyLines, cancellationToken);
 
@@ -175,7 +175,7 @@ internal sealed partial class RefreshStage(
             lead.Item.Url,
             score,
             tags,
-            outlets.Select(m => new StorySource(m.FeedName, m.Item.Url)).ToList(),
+            outlets.DistinctBy(m => StorySource.ArticleKey(m.Item.Url, m.Id)).Select(m => new StorySource(m.FeedName, m.Item.Url)).ToList(),
             lines,
             claim.FirstSeen,
             now,
