@@ -24,7 +24,7 @@ internal abstract class DapperStore
         """
         SELECT s.id, s.title, s.url, s.score, s.tags, s.key_lines, s.first_seen, s.last_seen, s.refreshed_version, s.merged_into, s.split_from, s.fresh_at, s.fresh_published,
                (SELECT max(published_at) FROM items WHERE story_id = s.id) AS published,
-               (SELECT count(*) FROM items WHERE story_id = s.id) AS item_count
+               (SELECT count(DISTINCT CASE WHEN url = '' THEN '#' || CAST(id AS TEXT) ELSE url END) FROM items WHERE story_id = s.id) AS item_count
         FROM stories s
         """;
 
@@ -204,6 +204,7 @@ internal abstract class DapperStore
     private protected sealed class SourceRow
     {
         public long story_id { get; init; }
+        public long id { get; init; }
         public string name { get; init; } = "";
         public string url { get; init; } = "";
         public long feed_id { get; init; }
@@ -1162,9 +1163,9 @@ internal abstract class DapperStore
         }
 
         var sources = (await connection.QueryAsync<SourceRow>(
-                $"SELECT i.story_id, f.name, i.url, i.feed_id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.story_id IN ({string.Join(',', rows.Select(r => r.id))}) ORDER BY i.published_at, i.id"))
+                $"SELECT i.story_id, i.id, f.name, i.url, i.feed_id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.story_id IN ({string.Join(',', rows.Select(r => r.id))}) ORDER BY i.published_at, i.id"))
             .GroupBy(s => s.story_id)
-            .ToDictionary(g => g.Key, g => g.DistinctBy(s => s.feed_id).DistinctBy(s => s.name, StringComparer.OrdinalIgnoreCase).Select(s => new StorySource(s.name, s.url)).ToList());
+            .ToDictionary(g => g.Key, g => g.DistinctBy(s => s.feed_id).DistinctBy(s => s.name, StringComparer.OrdinalIgnoreCase).DistinctBy(s => StorySource.ArticleKey(s.url, s.id)).Select(s => new StorySource(s.name, s.url)).ToList());
         return rows.Select(r => new StoryRecord(
             r.id,
             r.title,

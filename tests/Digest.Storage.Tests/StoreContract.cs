@@ -469,6 +469,24 @@ public abstract class StoreContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Stories_OneArticleInTwoFeeds_CountsAndListsItOnce()
+    {
+        var (store, feedId) = await StoreWithFeedAsync();
+        var frontPage = await store.UpsertFeedAsync("https://example.org/front.xml", "Harbor Wire front page", "example.org", TimeSpan.FromMinutes(15), Ct);
+        var other = await store.UpsertFeedAsync("https://example.net/rss", "Eastern Ledger", "example.net", TimeSpan.FromMinutes(15), Ct);
+        var storyId = await StoryAsync(store, feedId, "a", "Envoys meet in Geneva", T0);
+
+        var copy = (await store.AddItemsAsync(frontPage.Id, [NewItem("a", "Envoys meet in Geneva")], false, T0.AddMinutes(5), Ct)).Single();
+        var report = (await store.AddItemsAsync(other.Id, [NewItem("b", "Geneva envoys meet again")], false, T0.AddMinutes(6), Ct)).Single();
+        await StorySeeds.JoinAsync(store, storyId, [copy, report], T0.AddMinutes(6), Ct);
+
+        var story = (await store.GetStoryAsync(storyId, Ct)).ShouldNotBeNull();
+        story.Sources.Select(s => s.Name).ShouldBe(["Harbor Wire", "Eastern Ledger"]);
+        story.ItemCount.ShouldBe(2);
+        (await store.GetStoryItemsAsync(storyId, Ct)).Count.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Stories_ItemAttachedLater_StoryHasBothSourcesAndIsUnsentAgain()
     {
         var (store, feedId) = await StoreWithFeedAsync();

@@ -14,7 +14,7 @@ internal static class Replies
         Meta(story.Sources, story.Tags, story.Id),
         [
             .. story.Update is { } update ? [$"What's new: {update.Describe()}"] : Array.Empty<string>(),
-            .. story.KeyLines.Select(k => k.Speaker is { } speaker ? $"{k.Text} — {speaker}" : k.Text),
+            .. story.KeyLines.Select(k => k.Credit() is { } speaker ? $"{k.Text} — {speaker}" : k.Text),
         ]);
 
     public static ReplyEntry Story(StoryRecord story) => Story(DigestStory.From(story));

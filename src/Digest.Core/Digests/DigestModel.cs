@@ -14,7 +14,7 @@ internal sealed record StoryUpdate(IReadOnlyList<StorySource> NewSources, IReadO
             parts.Add((NewSources.Count == 1 ? "new source: " : "new sources: ") + string.Join(", ", NewSources.Select(s => s.Name)));
         }
 
-        parts.AddRange(NewLines.Select(l => $"new: “{l.Text}”" + (l.Speaker is { } speaker ? $" — {speaker}" : "")));
+        parts.AddRange(NewLines.Select(l => $"new: “{l.Text}”" + (l.Credit() is { } speaker ? $" — {speaker}" : "")));
         return parts.Count == 0 ? "more reports" : string.Join("; ", parts);
     }
 

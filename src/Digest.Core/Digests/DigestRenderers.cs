@@ -39,7 +39,7 @@ internal static class TextDigestRenderer
             foreach (var line in story.KeyLines)
             {
                 builder.Append("   • ").Append(line.Text);
-                if (line.Speaker is { } speaker)
+                if (line.Credit() is { } speaker)
                 {
                     builder.Append(" — ").Append(speaker);
                 }
@@ -90,7 +90,7 @@ internal static class MarkdownDigestRenderer
             foreach (var line in story.KeyLines)
             {
                 builder.Append("- ").Append(Escape(line.Text));
-                if (line.Speaker is { } speaker)
+                if (line.Credit() is { } speaker)
                 {
                     builder.Append(" — *").Append(Escape(speaker)).Append('*');
                 }

@@ -89,8 +89,13 @@ internal static class ItemNormalizer
                 return null;
             }
 
-            var end = summary.IndexOfAny(['.', '!', '?']);
-            title = end is > 0 and < 160 ? summary[..(end + 1)] : summary[..Math.Min(summary.Length, 120)];
+            // The first sentence, or its first words cut where a word ends and marked as cut: a title that stops mid-word
+            // ("… and XML Namespace is a frequent host o") reads as a fault.
+            var end = SentenceEnd(summary);
+            var space = summary.Length > 120 ? summary.LastIndexOf(' ', 120) : -1;
+            title = end is > 0 and < 160 ? summary[..(end + 1)]
+                : summary.Length <= 120 ? summary
+                : summary[..(space > 60 ? space : 120)].TrimEnd(' ', ',', ';', ':') + "…";
         }
 
         // An id stands in for a missing link only when it is itself an address: ids are opaque ("42", "post-7"), and
@@ -108,6 +113,20 @@ internal static class ItemNormalizer
     /// The guid when there is a stable one, else the canonical link, else a hash of the text and the feed's own date
     /// (never the poll time, which would give the entry a new key on every poll).
     /// </summary>
+    /// <summary>Where the first sentence ends: a stop followed by a space or the end ("RSS 2.0" and "$3.5bn" go on).</summary>
+    private static int SentenceEnd(string text)
+    {
+        for (var i = text.IndexOfAny(['.', '!', '?']); i >= 0; i = text.IndexOfAny(['.', '!', '?'], i + 1))
+        {
+            if (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static string Key(string? guid, string url, string title, string summary, DateTimeOffset? dated)
     {
         if (guid is not null)

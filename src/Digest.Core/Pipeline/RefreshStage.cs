@@ -160,7 +160,9 @@ internal sealed partial class RefreshStage(
         var score = members.Max(m => m.Relevance?.Score ?? 0);
         var tags = members.SelectMany(m => m.Relevance?.Tags ?? []).GroupBy(t => t).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
 
-        // One text per outlet; the article page replaces a teaser where the feed gave only that.
+        // One text per outlet; the article page replaces a teaser where the feed gave only that. An article an outlet runs
+        // in several feeds is one source of the story, but each feed's text of it goes to the key lines: one may carry
+        // the whole article and the other a teaser.
         var outlets = members.OrderBy(m => m.Item.Published).ThenBy(m => m.Id).DistinctBy(m => m.FeedId).ToList();
         var sources = await articles.GetSourcesAsync(outlets, cancellationToken);
         var lines = await keyLines.ExtractAsync(sources, options.Value.KeyLines, cancellationToken);
@@ -169,16 +171,16 @@ internal sealed partial class RefreshStage(
         var newItems = members.Where(m => m.JoinedVersion > claim.RefreshedVersion).ToList();
         var story = new StoryRecord(
             claim.StoryId,
-            lead.Item.Title,
+            StoryTitles.Shown(lead.Item.Title),
             lead.Item.Url,
             score,
             tags,
-            outlets.Select(m => new StorySource(m.FeedName, m.Item.Url)).ToList(),
+            outlets.DistinctBy(m => StorySource.ArticleKey(m.Item.Url, m.Id)).Select(m => new StorySource(m.FeedName, m.Item.Url)).ToList(),
             lines,
             claim.FirstSeen,
             now,
             members.Max(m => m.Item.Published),
-            members.Count);
+            members.DistinctBy(m => StorySource.ArticleKey(m.Item.Url, m.Id)).Count());
         // A story refreshed before is an update: its alerts say what changed since (the new outlets, the new key lines).
         var previous = claim.RefreshedVersion > 0 ? await storyStore.GetStoryAsync(claim.StoryId, cancellationToken) : null;
         var update = previous is null

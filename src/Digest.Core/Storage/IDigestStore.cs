@@ -99,10 +99,46 @@ internal sealed record PipelineBacklog(long UnprocessedItems, long StoriesDue)
 internal sealed record OutboxEntry(long ChannelId, string Kind, string DedupKey, string Payload);
 
 /// <summary>A line that carries a story's news, with who said it when it is a quote (stored with the story).</summary>
-internal sealed record KeyLine(string Text, string? Speaker);
+internal sealed record KeyLine(string Text, string? Speaker)
+{
+    /// <summary>
+    /// Who said it, as a reader is shown it after the line: nobody when the line names every speaker itself ("Kremlin
+    /// spokesman Dmitry Peskov said …", "…, Ushakov told journalists"), so the speaker is told once. A speaker is named by
+    /// the word that tells them apart, the last capitalised one ("Zelenskyy" of "Volodymyr Zelenskyy's office").
+    /// </summary>
+    public string? Credit() => Speaker is { } speaker && !speaker.Split("; ").All(NamedInText) ? speaker : null;
+
+    private bool NamedInText(string speaker)
+    {
+        var words = speaker.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var name = words.LastOrDefault(w => char.IsUpper(w[0])) ?? words.LastOrDefault() ?? "";
+        foreach (var possessive in (string[])["'s", "’s"])
+        {
+            name = name.EndsWith(possessive, StringComparison.Ordinal) ? name[..^possessive.Length] : name;
+        }
+
+        for (var at = name.Length == 0 ? -1 : Text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = Text.IndexOf(name, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + name.Length;
+            if ((at == 0 || !char.IsLetterOrDigit(Text[at - 1])) && (end == Text.Length || !char.IsLetterOrDigit(Text[end])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
 
 /// <summary>A source of a story: the outlet and its link.</summary>
-internal sealed record StorySource(string Name, string Url);
+internal sealed record StorySource(string Name, string Url)
+{
+    /// <summary>
+    /// What makes two items one article: its link. An outlet runs one article in several of its feeds (front page, all
+    /// posts), and a story counts and lists it once. An item without a link is an article of its own.
+    /// </summary>
+    public static string ArticleKey(string url, long itemId) => url.Length > 0 ? url : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"#{itemId}");
+}
 
 /// <summary>One event told by one or more outlets.</summary>
 internal sealed record StoryRecord(

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Digest.Core.Classification;
 using Digest.Core.Storage;
 
@@ -6,10 +7,16 @@ namespace Digest.Core.Stories;
 /// <summary>
 /// Chooses the headline that stands for a story: the one whose lead — the words before its first "as", "amid",
 /// "after", colon or dash — says what most of the story's members lead with. A headline that leads with something
-/// else ("Russia strikes Kyiv as talks resume" in a talks story) is passed over even when it shares many words.
+/// else ("Russia strikes Kyiv as talks resume" in a talks story) is passed over even when it shares many words. So is
+/// a headline that is not the event at all — an explainer, a question, a live page, a round-up — while a member
+/// tells the event (<see cref="IsEventHeadline"/>), and a headline too long to read at a glance yields to a shorter one
+/// that says as much.
 /// </summary>
-internal static class StoryTitles
+internal static partial class StoryTitles
 {
+    /// <summary>A title longer than this reads as a paragraph: it stands for the story only as much shorter as it is longer.</summary>
+    internal const int LongTitle = 100;
+
     private static readonly string[] Breaks = [" as ", " amid ", " after ", " while ", " even as ", ": ", " — ", " – ", " - ", "; "];
 
     public static StoredItem MostRepresentative(IReadOnlyList<StoredItem> members)
@@ -19,7 +26,10 @@ internal static class StoryTitles
         return members[index];
     }
 
-    /// <summary>The index of the title that stands for the story; with two or fewer, the best-scored (then the first).</summary>
+    /// <summary>
+    /// The index of the title that stands for the story, among the headlines that tell the event when any does; with two
+    /// or fewer, the best-scored of those (then the first).
+    /// </summary>
     public static int Choose(IReadOnlyList<string> titles, IReadOnlyList<double> scores)
     {
         ArgumentNullException.ThrowIfNull(titles);
@@ -29,9 +39,15 @@ internal static class StoryTitles
             throw new ArgumentException("a story has at least one member", nameof(titles));
         }
 
+        var events = titles.Select(IsEventHeadline).ToArray();
+        if (!events.Contains(true))
+        {
+            Array.Fill(events, true);
+        }
+
         if (titles.Count <= 2)
         {
-            return titles.Count == 2 && scores[1] > scores[0] ? 1 : 0;
+            return titles.Count == 2 && events[1] && (!events[0] || scores[1] > scores[0]) ? 1 : 0;
         }
 
         // Outlets carry the same headline: each distinct headline's words and its share with each other distinct
@@ -78,15 +94,60 @@ internal static class StoryTitles
         var bestScore = double.MinValue;
         for (var i = 0; i < titles.Count; i++)
         {
-            if (totals[i] > bestScore + 1e-9)
+            var score = totals[i] * Math.Min(1, LongTitle / (double)titles[i].Length);
+            if (events[i] && score > bestScore + 1e-9)
             {
-                bestScore = totals[i];
+                bestScore = score;
                 best = i;
             }
         }
 
         return best;
     }
+
+    /// <summary>
+    /// False for a headline that is not an event an editor would head a story with: an explainer ("What to know about …",
+    /// "How …", "Why …", "Takeaways from …"), a question, a live page or a round-up ("… live updates", "war briefing:",
+    /// "… at a glance"), an opinion or analysis label, a full text.
+    /// </summary>
+    public static bool IsEventHeadline(string title) => !NotAnEvent().IsMatch(title);
+
+    /// <summary>
+    /// The headline as a story's title: without the section label or the live-page label an outlet puts before it
+    /// ("World › …", "LIVE: …", "Breaking: …"), the live-page label after it ("…: live updates") or the other topic a
+    /// round-up adds ("… And, why the mayor resigned"), when enough is left to stand alone.
+    /// </summary>
+    public static string Shown(string title)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        var shown = title.Trim();
+        foreach (var label in (Regex[])[LeadingLabel(), TrailingLabel(), OtherTopic()])
+        {
+            var rest = label.Replace(shown, "").Trim();
+            if (rest.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 3)
+            {
+                shown = rest;
+            }
+        }
+
+        return shown;
+    }
+
+    [GeneratedRegex(
+        @"^(?:what to know|what we know|what(?:'s|’s| is) next|here(?:'s|’s| is| are)|how|why|explainer|analysis|news analysis|opinion|"
+        + @"(?:key )?takeaways|everything you need|full text|timeline|in pictures|in photos|fact check|podcast|(?:\d+|three|five|ten) (?:things|takeaways|questions))\b"
+        + @"|(?:^|[-–—|:]\s*)live(?: blog| news)?\s*(?::|$)|\blive updates\b|\bas it happened\b|\bbriefing\s*:|\bat a glance\b|\?\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NotAnEvent();
+
+    [GeneratedRegex(@"^(?:(?:\p{L}+\s){0,2}\p{L}+\s*[›»]\s*|(?:live(?: updates)?|breaking(?: news)?|watch|video|update)\s*[:|–—-]\s*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex LeadingLabel();
+
+    [GeneratedRegex(@"\s*(?::|\||–|—|-)\s*live(?: updates| blog)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TrailingLabel();
+
+    [GeneratedRegex(@"\.\s+(?:And|Plus|Also),\s.*$", RegexOptions.CultureInvariant)]
+    private static partial Regex OtherTopic();
 
     /// <summary>The headline's leading clause (the whole headline when what precedes a break is too short to stand alone).</summary>
     internal static string Lead(string title)

@@ -94,7 +94,8 @@ internal sealed partial class ChatKeyLines(
         {
             var text = item.ValueKind == JsonValueKind.String ? item.GetString()
                 : item.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            if (string.IsNullOrWhiteSpace(text) || !IsGrounded(text, known))
+            // A model copies what the sources hold, their furniture and the sentences their feeds cut off included.
+            if (string.IsNullOrWhiteSpace(text) || !IsGrounded(text, known) || KeyLineFilter.IsBoilerplate(text) || KeyLineFilter.IsCutOff(text))
             {
                 continue;
             }

@@ -29,6 +29,7 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
     private const double SameFact = 0.6;    // cosine at which two lines say the same thing
     private const double SameFactAcrossOutlets = 0.2; // outlets retell one event in their own words: a lower bar
     private const int MinimumWords = 6;
+    private const double ContextPenalty = 0.1; // "But …", "And …": a line that needs the one before it
 
     /// <summary>The analyses kept between refreshes, in characters of the texts they stand for: a feed's summary or an
     /// article page takes about 3–4 bytes of memory per character, so about 15 MB in all.</summary>
@@ -133,7 +134,8 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
                     continue;
                 }
 
-                var value = scores[i] - Diversity * overlap + (chosen.Count >= CoverageFrom ? Coverage * NewFacets(candidates[i], chosen.Select(j => candidates[j])) : 0);
+                var value = scores[i] - Diversity * overlap + (chosen.Count >= CoverageFrom ? Coverage * NewFacets(candidates[i], chosen.Select(j => candidates[j])) : 0)
+                    - (candidates[i].LeansOnContext && !chosen.Any(j => FollowsOn(candidates[i], candidates[j])) ? ContextPenalty : 0);
                 if (value > bestValue)
                 {
                     bestValue = value;
@@ -156,14 +158,17 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
             .ToList();
     }
 
-    private sealed record Candidate(int Document, int Position, bool OpensParagraph, TermVector Vector, double ProfileMatch, string? Speaker, double Information, int Figures);
+    /// <summary>True when <paramref name="line"/> is the sentence right after <paramref name="before"/> in the same source.</summary>
+    private static bool FollowsOn(Candidate line, Candidate before) => line.Document == before.Document && line.Position == before.Position + 1;
+
+    private sealed record Candidate(int Document, int Position, bool OpensParagraph, TermVector Vector, double ProfileMatch, string? Speaker, double Information, int Figures, bool LeansOnContext);
 
     /// <summary>A source's sentences, analysed: what scoring them needs of this source alone.</summary>
     private sealed record Analysed(Document Document, IReadOnlyList<Attribution.Attributed> Attributed, Sentence?[] Sentences, TermVector TitleVector);
 
     /// <summary>One sentence of a source (null for one without words): its tokens, vector, and its information as a plain
     /// line and as a line that names its speaker.</summary>
-    private sealed record Sentence(bool IsSentence, TermVector Vector, double ProfileMatch, double PlainInformation, double SpeechInformation, int Figures);
+    private sealed record Sentence(bool IsSentence, TermVector Vector, double ProfileMatch, double PlainInformation, double SpeechInformation, int Figures, bool LeansOnContext);
 
     /// <summary>
     /// A sentence's TF-IDF weights with their norm: its terms in the order the sentence first uses them, and their
@@ -220,29 +225,35 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
     private Analysed Analyse(Document document)
     {
         var sentences = new Sentence?[document.Sentences.Count];
+        var titleWords = Words.ContentTokens(document.Title).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < sentences.Length; i++)
         {
             var text = document.Sentences[i];
             var tokens = Words.Tokens(text);
-            if (tokens.Count == 0)
+            var content = Words.ContentTokens(text);
+            // A line whose every word the headline already says (the headline again, or its words reordered) adds nothing.
+            if (tokens.Count == 0 || KeyLineFilter.IsBoilerplate(text) || KeyLineFilter.IsCutOff(text) || (content.Count > 0 && content.All(titleWords.Contains)))
             {
                 continue;
             }
 
-            var isSentence = tokens.Count >= MinimumWords && EndsLikeSentence(text) && !string.Equals(text.TrimEnd('.'), document.Title.TrimEnd('.'), StringComparison.OrdinalIgnoreCase);
+            var isSentence = tokens.Count >= MinimumWords && EndsLikeSentence(text) && !KeyLineFilter.IsQuestion(text);
             sentences[i] = new Sentence(
                 isSentence,
-                Vector(Words.ContentTokens(text)),
+                Vector(content),
                 ProfileMatch(tokens),
                 Information(text, tokens, namesItsSpeaker: false),
                 Information(text, tokens, namesItsSpeaker: true),
-                tokens.Count(t => char.IsDigit(t[0])));
+                tokens.Count(t => char.IsDigit(t[0])),
+                KeyLineFilter.LeansOnContext(text));
         }
 
         return new Analysed(document, Attribution.Attribute(document.Sentences, document.Title), sentences, Vector(Words.ContentTokens(document.Title)));
     }
 
-    /// <summary>The sentences that can be key lines: real sentences, not sub-headings, bylines or the headline again.</summary>
+    /// <summary>The sentences that can be key lines: real sentences, not sub-headings, bylines, the feed's furniture, a
+    /// sentence it cut off or the headline again; a question or a sentence that leans on the one before only when nothing
+    /// else is left (<see cref="KeyLineFilter"/>).</summary>
     private static List<Candidate> Candidates(IReadOnlyList<Analysed> documents, List<string> profileNames)
     {
         var all = new List<(Candidate Candidate, bool Sentence)>();
@@ -264,7 +275,7 @@ internal sealed class ExtractiveKeyLines : IKeyLineExtractor
 
                 var (speaker, reported) = speakers[i];
                 var information = reported && speaker is not Attribution.Unnamed ? sentence.SpeechInformation : sentence.PlainInformation;
-                all.Add((new Candidate(d, i, document.Document.OpensParagraph?[i] == true, sentence.Vector, sentence.ProfileMatch, speaker, information, sentence.Figures), sentence.IsSentence));
+                all.Add((new Candidate(d, i, document.Document.OpensParagraph?[i] == true, sentence.Vector, sentence.ProfileMatch, speaker, information, sentence.Figures, sentence.LeansOnContext), sentence.IsSentence));
             }
         }
 

@@ -40,7 +40,7 @@ internal static class DiscordDigestRenderer
         foreach (var line in story.KeyLines)
         {
             var text = "• " + DiscordText.Escape(line.Text.Trim());
-            lines.Add(line.Speaker is { Length: > 0 } speaker ? text + " — *" + DiscordText.Escape(speaker.Trim()) + "*" : text);
+            lines.Add(line.Credit() is { Length: > 0 } speaker ? text + " — *" + DiscordText.Escape(speaker.Trim()) + "*" : text);
         }
 
         var sources = story.Sources

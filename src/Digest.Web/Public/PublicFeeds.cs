@@ -158,7 +158,7 @@ internal static class PublicFeeds
             foreach (var line in story.KeyLines)
             {
                 html.Append("<li>").Append(WebUtility.HtmlEncode(line.Text));
-                if (line.Speaker is { } speaker)
+                if (line.Credit() is { } speaker)
                 {
                     html.Append(" — <em>").Append(WebUtility.HtmlEncode(speaker)).Append("</em>");
                 }
@@ -177,7 +177,7 @@ internal static class PublicFeeds
 
     private static string Text(DigestStory story)
     {
-        var lines = story.KeyLines.Select(k => k.Speaker is { } speaker ? $"{k.Text} — {speaker}" : k.Text).ToList();
+        var lines = story.KeyLines.Select(k => k.Credit() is { } speaker ? $"{k.Text} — {speaker}" : k.Text).ToList();
         lines.Add("Sources: " + string.Join(", ", story.Sources.Select(s => s.Name)));
         return string.Join("\n", lines);
     }

@@ -44,6 +44,25 @@ public sealed class ItemNormalizerTests
     }
 
     [Fact]
+    public void Normalize_NoTitleAndALongFirstSentence_TitleCutWhereAWordEnds()
+    {
+        var summary = "Harbour workers in Veldt, who had waited since the spring for the two governments to settle the quarrel over fishing quotas, "
+            + "cheered on the quay when the treaty was signed";
+
+        var item = ItemNormalizer.Normalize(Entry(title: null, summary: summary), Feed, Now)!;
+
+        item.Title.ShouldBe("Harbour workers in Veldt, who had waited since the spring for the two governments to settle the quarrel over fishing…");
+    }
+
+    [Fact]
+    public void Normalize_NoTitleAndAFigureWithAPoint_TitleIsTheWholeSentence()
+    {
+        var item = ItemNormalizer.Normalize(Entry(title: null, summary: "The harbour fee rises to 3.5 euros a tonne. Shippers object."), Feed, Now)!;
+
+        item.Title.ShouldBe("The harbour fee rises to 3.5 euros a tonne.");
+    }
+
+    [Fact]
     public void Normalize_NoTitleNoText_Dropped() => ItemNormalizer.Normalize(Entry(title: " ", summary: "<p> </p>"), Feed, Now).ShouldBeNull();
 
     [Fact]

@@ -64,6 +64,25 @@ public sealed class RefreshStageTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Run_OneArticleInTwoFeedsUnderALiveLabel_AlertShowsTheEventFromOneSource()
+    {
+        var (feed, channel) = await SetUpAsync();
+        var frontPage = await workers.FeedAsync("Harbor Wire front page");
+        const string Summary = "Negotiators spent the day on security guarantees for Ukraine. Both sides said the talks were useful.";
+        await workers.PollAsync(feed, false, NewItem("a1", "LIVE: Envoys open talks in Geneva", 0, Summary));
+        await workers.PollAsync(frontPage, false, NewItem("a1", "LIVE: Envoys open talks in Geneva", 0, Summary));
+        await workers.Process().DrainAsync(Ct);
+
+        await workers.Refresh().RunAsync(Task.CompletedTask, Ct);
+
+        var shown = OutboxPayload.Deserialize(Alerts(await workers.Store.GetPendingAsync(channel, 10, Ct)).ShouldHaveSingleItem().Payload).Digest!.Stories.ShouldHaveSingleItem();
+        shown.Title.ShouldBe("Envoys open talks in Geneva");
+        shown.Sources.Select(s => s.Name).ShouldBe(["Harbor Wire"]);
+        var story = (await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct)).ShouldHaveSingleItem();
+        (story.Title, story.ItemCount).ShouldBe(("Envoys open talks in Geneva", 1));
+    }
+
+    [Fact]
     public async Task Run_BacklogOnly_NoAlert()
     {
         var (feed, channel) = await SetUpAsync();

@@ -59,6 +59,31 @@ public sealed class ChatKeyLinesTests : IDisposable
     }
 
     [Fact]
+    public void Grounded_TheModelCopiesAFeedsFurnitureOrACutSentence_TheyAreDropped()
+    {
+        var source = new SourceText(
+            "Harbour treaty signed",
+            "Norland and Estmark signed the harbour treaty in Veldt on Monday after two days of talks. "
+            + "The ports of both countries will reopen to each other's ships within 30 days... "
+            + "The post Harbour treaty signed appeared first on Veldt Daily.",
+            "Veldt Daily",
+            new DateTimeOffset(2025, 12, 22, 9, 0, 0, TimeSpan.Zero));
+        var answer = JsonSerializer.Serialize(new
+        {
+            lines = new object[]
+            {
+                new { text = "Norland and Estmark signed the harbour treaty in Veldt on Monday after two days of talks.", speaker = (string?)null },
+                new { text = "The ports of both countries will reopen to each other's ships within 30 days...", speaker = (string?)null },
+                new { text = "The post Harbour treaty signed appeared first on Veldt Daily.", speaker = (string?)null },
+            },
+        });
+
+        var lines = ChatKeyLines.Grounded(answer, [source], 3);
+
+        lines.Select(l => l.Text).ShouldBe(["Norland and Estmark signed the harbour treaty in Veldt on Monday after two days of talks."]);
+    }
+
+    [Fact]
     public async Task Extract_BackendFails_FallsBackToExtractiveLines()
     {
         chat.Failure = new InvalidDataException("the endpoint answered 500");

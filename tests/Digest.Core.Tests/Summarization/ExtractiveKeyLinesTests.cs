@@ -102,6 +102,76 @@ public sealed class ExtractiveKeyLinesTests
     }
 
     [Fact]
+    public async Task Extract_AFeedsFurnitureAndACutSentence_AreNeverKeyLines()
+    {
+        var source = new SourceText(
+            "Harbour treaty signed in Veldt",
+            "Norland and Estmark signed the harbour treaty in Veldt on Monday after two days of talks.\n"
+            + "Photo: Ana Ruiz for the Veldt Daily, with the two delegations at the harbour office.\n"
+            + "Sign up for our newsletter to get the harbour news of the week in your inbox.\n"
+            + "Check out our gallery of the signing ceremony with the ministers of both countries.\n"
+            + "The post Harbour treaty signed in Veldt appeared first on Veldt Daily.\n"
+            + "Under the treaty the ports of both countries reopen to each other's ships within 30 days, and tariffs on fish fall by half...",
+            null,
+            Noon);
+
+        var lines = await new ExtractiveKeyLines(Profile).ExtractAsync([source], 3, TestContext.Current.CancellationToken);
+
+        lines.Select(l => l.Text).ShouldBe(["Norland and Estmark signed the harbour treaty in Veldt on Monday after two days of talks."]);
+    }
+
+    [Fact]
+    public async Task Extract_ALineOpeningOnTheOneBefore_YieldsToALineThatStandsAlone()
+    {
+        var source = new SourceText(
+            "Harbour treaty signed in Veldt",
+            "Norland and Estmark signed the harbour treaty in Veldt on Monday after two days of talks. "
+            + "The treaty reopens the ports of both countries to each other's ships within 30 days. "
+            + "But the fishing quotas that blocked the treaty for a year are left to a later round. "
+            + "Estmark's parliament votes on the treaty in March, and Norland's assembly in April.",
+            null,
+            Noon);
+
+        var lines = await new ExtractiveKeyLines(Profile).ExtractAsync([source], 2, TestContext.Current.CancellationToken);
+
+        lines.ShouldNotContain(l => l.Text.StartsWith("But ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Extract_ASentenceThatOnlySaysTheHeadlineAgain_IsNotAKeyLine()
+    {
+        var source = new SourceText(
+            "Norland and Estmark sign harbour treaty in Veldt",
+            "In Veldt, Norland and Estmark sign the harbour treaty. "
+            + "The treaty reopens the ports of both countries to each other's ships within 30 days.",
+            null,
+            Noon);
+
+        var lines = await new ExtractiveKeyLines(Profile).ExtractAsync([source], 3, TestContext.Current.CancellationToken);
+
+        lines.Select(l => l.Text).ShouldBe(["The treaty reopens the ports of both countries to each other's ships within 30 days."]);
+    }
+
+    [Fact]
+    public async Task Extract_AQuestionInTheText_IsNotAKeyLineWhileStatementsRemain()
+    {
+        var source = new SourceText(
+            "Harbour treaty signed in Veldt",
+            "Norland and Estmark signed the harbour treaty in Veldt on Monday after two days of talks. "
+            + "Will the harbour treaty between Norland and Estmark survive the fishing season? "
+            + "The treaty reopens the ports of both countries to each other's ships within 30 days.",
+            null,
+            Noon);
+
+        var lines = await new ExtractiveKeyLines(Profile).ExtractAsync([source], 3, TestContext.Current.CancellationToken);
+
+        lines.Select(l => l.Text).ShouldBe([
+            "Norland and Estmark signed the harbour treaty in Veldt on Monday after two days of talks.",
+            "The treaty reopens the ports of both countries to each other's ships within 30 days.",
+        ]);
+    }
+
+    [Fact]
     public async Task Extract_WireCopyWithDatelines_LinesStartWithTheNewsAndNoPlaceSpeaks()
     {
         var wire = new SourceText(
