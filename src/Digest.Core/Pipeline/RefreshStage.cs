@@ -43,7 +43,7 @@ internal sealed partial class RefreshStage(
     /// <see cref="RequeuedOnRevision"/> most recently seen stories again (without alerts, and without bringing them back
     /// into digests), so what members read is not the old build's until each story happens to grow.
     /// </summary>
-    public const int KeyLinesRevision = 7;
+    public const int KeyLinesRevision = 8;
 
     /// <summary>How many of the latest stories a new <see cref="KeyLinesRevision"/> refreshes: more than any digest, page or <c>once</c> shows.</summary>
     public const int RequeuedOnRevision = 500;
