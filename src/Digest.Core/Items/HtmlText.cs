@@ -32,7 +32,7 @@ internal static class HtmlText
     /// How much text the caller keeps. A long document is first converted from a prefix of about four times that, since
     /// text is rarely under a quarter of its markup; only when that falls short is the whole of it parsed.
     /// </param>
-    public static string ToPlainText(string? html, int enough = int.MaxValue) => Mojibake.Repair(MarkupOrTextToText(html, enough));
+    public static string ToPlainText(string? html, int enough = int.MaxValue) => MarkupOrTextToText(html, enough);
 
     private static string MarkupOrTextToText(string? html, int enough)
     {
@@ -44,7 +44,7 @@ internal static class HtmlText
         // Most titles and many summaries are plain text: no parser for them, and no HTML parser for entities alone.
         if (!html.Contains('<', StringComparison.Ordinal))
         {
-            return Fold(html.Contains('&', StringComparison.Ordinal) ? System.Net.WebUtility.HtmlDecode(html) : html);
+            return Clean(html.Contains('&', StringComparison.Ordinal) ? System.Net.WebUtility.HtmlDecode(html) : html);
         }
 
         var prefix = 4L * enough;
@@ -100,8 +100,15 @@ internal static class HtmlText
             }
         }
 
-        return Fold(builder.ToString());
+        return Clean(builder.ToString());
     }
+
+    /// <summary>
+    /// Double encoding is read back before whitespace is folded: a no-break space is part of two of its sequences ("Â" and
+    /// a no-break space for a no-break space, "Ã" and one for "à"), and folded into a plain space first it would leave a
+    /// stray "Â" glued to the word before.
+    /// </summary>
+    private static string Clean(string text) => Fold(Mojibake.Repair(text));
 
     /// <summary>
     /// Characters that change how text is shown without being seen: bidi embeddings, overrides, isolates and marks

@@ -91,7 +91,10 @@ internal static class Mojibake
         _ => false,
     };
 
-    /// <summary>The character windows-1252 shows for each byte 0x80–0xBF (the bytes that continue a UTF-8 sequence).</summary>
+    /// <summary>
+    /// The character windows-1252 shows for each byte 0x80–0xBF (the bytes that continue a UTF-8 sequence), and for
+    /// 0x80–0x9F also the C1 control character that Latin-1 reads it as.
+    /// </summary>
     private static Dictionary<char, byte> BuildContinuations()
     {
         const string c1 = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
@@ -99,6 +102,7 @@ internal static class Mojibake
         for (var b = 0x80; b <= 0xBF; b++)
         {
             map[b < 0xA0 ? c1[b - 0x80] : (char)b] = (byte)b;
+            map[(char)b] = (byte)b;
         }
 
         return map;

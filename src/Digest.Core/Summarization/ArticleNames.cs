@@ -225,13 +225,16 @@ internal sealed partial class ArticleNames
         names.Assign(occurrences);
         Evidence(occurrences);
         names.Genders(sentences);
-        var persons = names.entities.Where(e => e.IsPersonLike).ToList();
+        // An entity can be left without mentions (a shorter form whose every mention went to the fuller one): it names no
+        // one the article writes about.
+        var mentioned = names.entities.Where(e => e.Mentions.Count > 0).ToList();
+        var persons = mentioned.Where(e => e.IsPersonLike).ToList();
         names.MainPerson = persons
             .OrderByDescending(e => e.Mentions.Count(m => !m.Quoted) + (e.Mentions.Any(m => m.Sentence == -1) ? 2 : 0))
             .ThenByDescending(e => e.Kind == EntityKind.Person)
             .ThenBy(e => e.Mentions[0].Sentence)
             .FirstOrDefault();
-        names.MainBody = names.entities.Where(e => e.Kind == EntityKind.Body).OrderByDescending(e => e.Mentions.Count + (e.Mentions.Any(m => m.Sentence == -1) ? 2 : 0)).ThenBy(e => e.Mentions[0].Sentence).FirstOrDefault();
+        names.MainBody = mentioned.Where(e => e.Kind == EntityKind.Body).OrderByDescending(e => e.Mentions.Count + (e.Mentions.Any(m => m.Sentence == -1) ? 2 : 0)).ThenBy(e => e.Mentions[0].Sentence).FirstOrDefault();
         return names;
     }
 
@@ -287,10 +290,11 @@ internal sealed partial class ArticleNames
         {
             var t = o.Source.Tokens;
             var paren = o.End < t.Count && t[o.End].Kind == TokenKind.Possessive ? o.End + 1 : o.End; // "the Film Council's (UKFC) plan"
+            // The first definition holds: a later "the Planning Tools (PT)" adds no entity of its own.
             if (paren + 2 < t.Count && t[paren].Kind == TokenKind.OpenParen && t[paren + 1].IsWord && t[paren + 2].Kind == TokenKind.CloseParen
-                && (Entity.IsAcronym(t[paren + 1].Text) || SpelledAsAWord(Initials(o.Name), t[paren + 1].Text)))
+                && (Entity.IsAcronym(t[paren + 1].Text) || SpelledAsAWord(Initials(o.Name), t[paren + 1].Text)) && !acronyms.ContainsKey(t[paren + 1].Text))
             {
-                acronyms.TryAdd(t[paren + 1].Text, GetOrAdd(o.Name));
+                acronyms[t[paren + 1].Text] = GetOrAdd(o.Name);
             }
         }
 
@@ -883,7 +887,7 @@ internal sealed partial class ArticleNames
         var best = matches.Max(m => m.Score);
         return matches.Where(m => m.Score == best)
             .Select(m => m.Entity)
-            .OrderBy(e => e.LastMentionBefore(sentence) is { } last ? sentence - last : 1000 + e.Mentions[0].Sentence)
+            .OrderBy(e => e.LastMentionBefore(sentence) is { } last ? sentence - last : (e.Mentions.Count > 0 ? 1000 + e.Mentions[0].Sentence : int.MaxValue))
             .First();
     }
 

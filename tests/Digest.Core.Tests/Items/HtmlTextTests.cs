@@ -34,6 +34,9 @@ public sealed class HtmlTextTests
     [InlineData("<p>â€œWe are close,â€ he said</p>", "“We are close,” he said")]
     [InlineData("Zelenskyy in MÃ¼nchen, â‚¬90bn loan", "Zelenskyy in München, €90bn loan")]
     [InlineData("â€œNot final,â€ says Trump", "“Not final,” says Trump")]
+    [InlineData("the envoys,\u00C2\u00A0Kellner\u00C2\u00A0met them", "the envoys, Kellner met them")]
+    [InlineData("d\u00C3\u00A0 Roma, \u00C3\u00A0 Paris", "dà Roma, à Paris")]
+    [InlineData("isn\u00E2\u0080\u0099t, read as Latin-1", "isn’t, read as Latin-1")]
     public void ToPlainText_DoubleEncoded_ReadBack(string text, string expected) => HtmlText.ToPlainText(text).ShouldBe(expected);
 
     /// <summary>Text in languages whose letters merely look like double encoding stays as it is.</summary>

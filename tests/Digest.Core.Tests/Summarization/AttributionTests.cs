@@ -20,6 +20,20 @@ public sealed class AttributionTests
         Last(sentence).ShouldBe(speaker);
     }
 
+    /// <summary>
+    /// An acronym defined twice, the second time after a shorter form of the name, once made an entity nothing mentions,
+    /// and reading the article then failed (so did every refresh of a story holding it).
+    /// </summary>
+    [Fact]
+    public void Speakers_AcronymDefinedAgainAfterAShorterName_ReadsTheArticle()
+    {
+        Speakers(
+                "Contoso ships the Cloud Farm Planning Tools (FPT) to all users.",
+                "The Farm Planning Tools now run in the browser, Contoso said.",
+                "Read more about the Farm Planning Tools (FPT) on the team's blog.")
+            .ShouldBe([null, "Contoso", null]);
+    }
+
     [Theory]
     [InlineData("Chancellor Gordon Brown said the budget would be fair.", "Gordon Brown")]
     [InlineData("Sir Digby Jones warned that costs were rising.", "Digby Jones")]
