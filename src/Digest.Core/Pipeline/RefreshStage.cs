@@ -31,6 +31,9 @@ internal sealed partial class RefreshStage(
     /// <summary>How long a claimed refresh may take before another worker may take the story over.</summary>
     public static readonly TimeSpan ClaimTtl = TimeSpan.FromMinutes(2);
 
+    /// <summary>Stories whose last refresh here failed (<see cref="RefreshAsync"/>).</summary>
+    private readonly HashSet<long> failedBefore = [];
+
     /// <summary>How often the loop looks for stories due when nothing woke it.</summary>
     public static readonly TimeSpan Sweep = TimeSpan.FromSeconds(5);
 
@@ -121,12 +124,22 @@ internal sealed partial class RefreshStage(
         }
     }
 
-    /// <summary>Refreshes one claimed story; a failure gives the claim back so the story is tried again.</summary>
+    /// <summary>
+    /// Refreshes one claimed story. A first failure gives the claim back, so the story is tried again at once (a chat
+    /// model that went away, a busy database); a story that fails again keeps its claim until it expires, so it is tried
+    /// once per <see cref="ClaimTtl"/> instead of in a loop that would hold a refresh slot (and keep <c>once</c> from
+    /// finishing) while the other stories wait.
+    /// </summary>
     internal async Task RefreshAsync(StoryClaim claim, CancellationToken cancellationToken)
     {
         try
         {
             var refreshed = await RefreshCoreAsync(claim, cancellationToken);
+            lock (failedBefore)
+            {
+                failedBefore.Remove(claim.StoryId);
+            }
+
             if (refreshed is { Count: > 0 } channels)
             {
                 WakeChannels(channels);
@@ -135,7 +148,16 @@ internal sealed partial class RefreshStage(
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             LogRefreshFailed(logger, claim.StoryId, e);
-            await storyStore.ReleaseRefreshAsync(claim.StoryId, claimer, CancellationToken.None);
+            bool first;
+            lock (failedBefore)
+            {
+                first = failedBefore.Add(claim.StoryId);
+            }
+
+            if (first)
+            {
+                await storyStore.ReleaseRefreshAsync(claim.StoryId, claimer, CancellationToken.None);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

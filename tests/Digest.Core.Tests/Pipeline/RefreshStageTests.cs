@@ -151,6 +151,28 @@ public sealed class RefreshStageTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Run_KeyLinesFailEveryTime_StoryTriedTwiceThenOncePerClaimWhileTheOthersAreRefreshed()
+    {
+        var (feed, _) = await SetUpAsync();
+        await workers.PollAsync(feed, false, NewItem("a1", "Envoys open talks in Geneva", 0, "Negotiators spent the day on security guarantees for Ukraine."));
+        await workers.Process().DrainAsync(Ct);
+        await workers.PollAsync(feed, false, NewItem("b1", "Grain corridor reopens in the Black Sea", 0, "The first ships left Odesa under the new arrangement."));
+        await workers.Process().DrainAsync(Ct);
+        var broken = new FailingFor("Geneva", new ExtractiveKeyLines());
+        var refresh = workers.Refresh(broken);
+
+        await refresh.RunAsync(Task.CompletedTask, Ct);
+
+        broken.Failures.ShouldBe(2, "one retry at once, then the claim is kept: a pass ends instead of looping");
+        (await workers.Store.GetStoriesAsync(new StoryQuery(10), Ct)).ShouldHaveSingleItem().Title.ShouldBe("Grain corridor reopens in the Black Sea");
+        await refresh.RunAsync(Task.CompletedTask, Ct);
+        broken.Failures.ShouldBe(2, "the claim has not expired");
+        workers.Time.Advance(RefreshStage.ClaimTtl);
+        await refresh.RunAsync(Task.CompletedTask, Ct);
+        broken.Failures.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Run_StoriesAnEarlierBuildRefreshed_GetThisBuildsKeyLinesWithoutAnAlertOrComingBackIntoDigests()
     {
         var (feed, channel) = await SetUpAsync();
@@ -170,6 +192,22 @@ public sealed class RefreshStageTests : IAsyncDisposable
         afterFirstStart.LastSeen.ShouldBe(before.LastSeen);
         Alerts(await workers.Store.GetPendingAsync(channel, 10, Ct)).ShouldBeEmpty();
         (await workers.Store.GetBacklogAsync(Ct)).IsEmpty.ShouldBeTrue();
+    }
+
+    private sealed class FailingFor(string word, IKeyLineExtractor inner) : IKeyLineExtractor
+    {
+        public int Failures { get; private set; }
+
+        public ValueTask<IReadOnlyList<KeyLine>> ExtractAsync(IReadOnlyList<SourceText> sources, int maxLines, CancellationToken cancellationToken)
+        {
+            if (sources.Any(s => s.Title.Contains(word, StringComparison.Ordinal)))
+            {
+                Failures++;
+                throw new InvalidOperationException("this story's article cannot be read");
+            }
+
+            return inner.ExtractAsync(sources, maxLines, cancellationToken);
+        }
     }
 
     private sealed class FailingOnce(IKeyLineExtractor inner) : IKeyLineExtractor
