@@ -168,7 +168,7 @@ internal sealed partial class ProcessStage(
                 }
 
                 await CatchUpAsync(cancellationToken);
-                var processed = await ProcessAsync(batch, cancellationToken);
+                var processed = await ProcessOrSetAsideAsync(batch, cancellationToken);
                 if (await storyStore.CommitProcessedAsync(processed, time.GetUtcNow(), cancellationToken) is null)
                 {
                     // Another worker processed some of these items (this one held the lease past its TTL): start afresh.
@@ -199,6 +199,71 @@ internal sealed partial class ProcessStage(
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Processes the batch; when that fails, looks for the items that fail on their own — classified, then clustered
+    /// alone against the window, all in memory — and sets them aside as not on topic with the reason (logged), so one
+    /// item that trips a bug never holds up every item stored after it. A failure no item causes alone (the database,
+    /// say) is thrown as before and the batch is tried again at the next sweep.
+    /// </summary>
+    private async Task<ProcessedBatch> ProcessOrSetAsideAsync(IReadOnlyList<StoredItem> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ProcessAsync(batch, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failing = new List<(StoredItem Item, Exception Error)>();
+            foreach (var item in batch)
+            {
+                if (FailsAlone(item, cancellationToken) is { } error)
+                {
+                    failing.Add((item, error));
+                }
+            }
+
+            if (failing.Count == 0)
+            {
+                throw;
+            }
+
+            foreach (var (item, error) in failing)
+            {
+                LogSetAside(logger, error, item.Id, item.FeedName, item.Item.Title);
+            }
+
+            // The failed attempt may have indexed some of the batch's articles: start from what is committed.
+            Forget();
+            await CatchUpAsync(cancellationToken);
+            var failed = failing.Select(f => f.Item.Id).ToHashSet();
+            var rest = batch.Where(i => !failed.Contains(i.Id)).ToList();
+            var processed = rest.Count > 0 ? await ProcessAsync(rest, cancellationToken) : ProcessedBatch.Empty;
+            return processed with
+            {
+                Verdicts = [.. processed.Verdicts, .. failing.Select(f => new ItemVerdict(f.Item.Id, new Relevance(false, 0, [], [$"could not be processed: {f.Error.Message}"])))],
+            };
+        }
+    }
+
+    private Exception? FailsAlone(StoredItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var verdict = classifier.Classify(new ClassifierInput(item.Item.Title, item.Item.Summary, item.FeedName));
+            if (verdict.Relevant || verdict.Borderline)
+            {
+                var document = new StoryDocument(item.Id, item.Item.Key, item.Item.Title, EventFeatureExtractor.SummaryLead(item.Item.Summary), item.FeedName, item.Item.Published);
+                _ = clusterer.Pass([document], window.Values, cancellationToken);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return e;
         }
     }
 
@@ -373,6 +438,9 @@ internal sealed partial class ProcessStage(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sentence embeddings are unavailable ({Reason}); stories are clustered on their words, names, venues and times")]
     private static partial void LogNoEmbeddings(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Item {ItemId} of {Feed} (\"{Title}\") cannot be processed; set aside as not on topic, the others go on")]
+    private static partial void LogSetAside(ILogger logger, Exception exception, long itemId, string feed, string title);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Processing stored items failed; retrying at the next sweep")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);

@@ -33,6 +33,31 @@ public sealed class ProcessStageTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Drain_AnItemTheClassifierFailsOn_SetAsideWithTheReasonAndTheOthersGoOn()
+    {
+        await workers.Store.MigrateAsync(Ct);
+        var wire = await workers.FeedAsync("Harbor Wire");
+        await workers.PollAsync(
+            wire,
+            backlog: false,
+            NewItem("a1", "Envoys open talks in Geneva on the peace plan", 0),
+            NewItem("bad", "A headline that trips the classifier", 1),
+            NewItem("a2", "Envoys close the Geneva talks with a joint statement", 2));
+        var logger = new FakeLogger<ProcessStage>();
+
+        var processed = await workers.Process(new FailingOn("trips"), logger: logger).DrainAsync(Ct);
+
+        processed.ShouldBe(3);
+        (await workers.Store.GetBacklogAsync(Ct)).UnprocessedItems.ShouldBe(0);
+        (await workers.StoryOfAsync("a1")).ShouldNotBeNull();
+        (await workers.StoryOfAsync("a2")).ShouldNotBeNull();
+        (await workers.StoryOfAsync("bad")).ShouldBeNull();
+        var error = logger.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Error).ShouldHaveSingleItem();
+        error.Message.ShouldContain("A headline that trips the classifier");
+        error.Message.ShouldContain("Harbor Wire");
+    }
+
+    [Fact]
     public async Task Drain_AnotherWorkerStartedTheStory_JoinsItInsteadOfStartingAnother()
     {
         await workers.Store.MigrateAsync(Ct);
@@ -334,5 +359,13 @@ public sealed class ProcessStageTests : IAsyncDisposable
         await workers.Process(embedder: embedder).DrainAsync(Ct);
         await refresh.RunAsync(Task.CompletedTask, Ct);
         return (first, (await workers.StoryOfAsync("p1")).ShouldNotBeNull(), (await workers.StoryOfAsync("p2")).ShouldNotBeNull(), (await workers.StoryOfAsync("p3")).ShouldNotBeNull());
+    }
+
+    private sealed class FailingOn(string word) : Digest.Core.Classification.IRelevanceClassifier
+    {
+        private readonly AllRelevant inner = new();
+
+        public Digest.Core.Classification.Relevance Classify(Digest.Core.Classification.ClassifierInput input) =>
+            input.Title.Contains(word, StringComparison.Ordinal) ? throw new IndexOutOfRangeException("a bug this headline finds") : inner.Classify(input);
     }
 }
