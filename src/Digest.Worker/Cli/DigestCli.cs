@@ -58,7 +58,7 @@ internal static class DigestCli
                          [--clusterer pairs|rules|incremental] [--story-model F]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
           eval attribution --input F.jsonl --articles DIR --output O.jsonl
-          help           this text
+          help           this text; digest VERB --help shows that verb's options
 
         Configuration comes from config/appsettings.json, then DIGEST_-prefixed environment variables
         (DIGEST_Storage__ConnectionString), then --Section:Key=value options.
@@ -69,6 +69,11 @@ internal static class DigestCli
         var verb = argv.Count > 0 ? argv[0] : "help";
         var rest = argv.Skip(1).ToList();
         var args = Arguments.Parse(rest);
+        if (verb is not ("help" or "--help" or "-h") && args.VerbWords.Any(w => w is "--help" or "-h"))
+        {
+            return await WriteAsync(stdout, HelpFor(verb), ExitCodes.Ok);
+        }
+
         try
         {
             return verb switch
@@ -127,6 +132,33 @@ internal static class DigestCli
             await stderr.WriteLineAsync($"Unexpected error: {e.GetType().Name}: {e.Message.Split('\n', 2)[0].Trim()}{Where(e)}");
             return ExitCodes.Unexpected;
         }
+    }
+
+    /// <summary>
+    /// What <c>digest VERB --help</c> prints: that verb's entries of <see cref="Usage"/> (an entry starts two spaces in, its
+    /// description is indented further), and how configuration is given; the whole text for a verb it does not know.
+    /// </summary>
+    private static string HelpFor(string verb)
+    {
+        var lines = Usage.Split('\n');
+        var entries = new List<string>();
+        var mine = false;
+        foreach (var line in lines.SkipWhile(l => !l.StartsWith("Usage:", StringComparison.Ordinal)).Skip(1))
+        {
+            if (line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("   ", StringComparison.Ordinal))
+            {
+                mine = line[2..].Split(' ', 2)[0] == verb;
+            }
+
+            if (mine && line.Length > 0)
+            {
+                entries.Add(line);
+            }
+        }
+
+        return entries.Count == 0
+            ? Usage
+            : $"Usage: digest {verb} [options] [--Section:Key=value …]\n\n{string.Join('\n', entries)}\n\n{string.Join('\n', lines.SkipWhile(l => !l.StartsWith("Configuration comes", StringComparison.Ordinal)))}";
     }
 
     /// <summary>The innermost of our own frames, so a report of an unexpected error says where without a stack trace.</summary>
