@@ -103,6 +103,16 @@ public sealed class StorageFaultTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Verbs))]
+    public async Task Verb_DataSourceIsAFolder_OneLineSayingSoAndExit3(string verb)
+    {
+        var (exit, errors) = await RunAsync(verb, "sqlite", $"Data Source={directory}");
+
+        exit.ShouldBe(3, errors);
+        ShouldBeOneLine(errors, $"{directory} is a folder, not a database file");
+    }
+
+    [Theory]
+    [MemberData(nameof(Verbs))]
     public async Task Verb_PostgresNotListening_OneLineNamingTheServerAndExit3(string verb)
     {
         var port = ClosedPort();
