@@ -49,6 +49,18 @@ internal sealed class VerbArguments
 
     public bool Has(string name) => options.ContainsKey(name);
 
+    /// <summary>False (with a message) when one of <paramref name="names"/> is given without its value (<c>--format</c> at the end).</summary>
+    public bool HaveValues(TextWriter stderr, params string[] names)
+    {
+        if (names.FirstOrDefault(n => Has(n) && Values(n).Count == 0) is { } bare)
+        {
+            stderr.WriteLine($"{bare} needs a value");
+            return false;
+        }
+
+        return true;
+    }
+
     public IReadOnlyList<string> Values(string name) => options.TryGetValue(name, out var values) ? values : [];
 
     public string? Value(string name) => options.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;

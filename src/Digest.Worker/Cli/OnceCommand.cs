@@ -22,7 +22,7 @@ internal static class OnceCommand
 
     public static async Task<int> RunAsync(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (VerbArguments.Parse(args.VerbWords, Known, stderr) is not { } options)
+        if (VerbArguments.Parse(args.VerbWords, Known, stderr) is not { } options || !options.HaveValues(stderr, "--format", "--since"))
         {
             return 2;
         }

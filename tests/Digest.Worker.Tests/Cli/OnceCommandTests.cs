@@ -125,6 +125,22 @@ public sealed class OnceCommandTests
     }
 
     [Theory]
+    [InlineData("once --format", "--format needs a value")]
+    [InlineData("once --since", "--since needs a value")]
+    [InlineData("once --since --format json", "--since needs a value")]
+    [InlineData("feeds check feed.xml --format", "--format needs a value")]
+    public async Task Verb_OptionWithoutItsValue_IsRefusedNotTakenAsTheDefault(string words, string message)
+    {
+        using var cli = new TestSupport.Cli();
+
+        var (exit, output, errors) = await cli.RunAsync(words.Split(' '));
+
+        exit.ShouldBe(2);
+        output.ShouldBeEmpty();
+        errors.Trim().ShouldBe(message);
+    }
+
+    [Theory]
     [InlineData("--since", "soon", "--since takes a duration")]
     [InlineData("--format", "xml", "--format must be text, markdown or json")]
     public async Task Once_BadArgument_ExitsWithASpecificMessage(string option, string value, string message)
