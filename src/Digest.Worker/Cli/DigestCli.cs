@@ -1,5 +1,6 @@
 using Digest.Core;
 using Digest.Core.Classification;
+using Digest.Core.Storage;
 using Digest.Core.Stories;
 using Digest.Storage;
 using Digest.Worker.Hosting;
@@ -195,6 +196,7 @@ internal static class DigestCli
     private static async Task<int> RunBotAsync(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var host = DigestHost.Build(HostMode.Bot, args.Configuration, stdout, "text");
+        using var onlyWorker = SqliteWorkerLock.Acquire(host.Services.GetRequiredService<IDigestStore>());
         var exit = host.Services.GetRequiredService<WorkerExit>();
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         // Off this thread: SQLite's calls are synchronous underneath (a migration waiting on another process's lock blocks
