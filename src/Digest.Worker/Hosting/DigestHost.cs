@@ -1,6 +1,7 @@
 using Digest.Core;
 using Digest.Core.Commands;
 using Digest.Core.Delivery;
+using Digest.Core.Pipeline;
 using Digest.Discord;
 using Digest.Embeddings;
 using Digest.Storage;
@@ -75,6 +76,9 @@ internal static class DigestHost
         if (mode == HostMode.Tool && !verbose)
         {
             builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
+
+            // `once` says each failed feed itself, in one line (README: one line per feed); the poller's warning would be a second.
+            builder.Logging.AddFilter(typeof(FeedPoller).FullName, LogLevel.Error);
         }
 
         var services = builder.Services;

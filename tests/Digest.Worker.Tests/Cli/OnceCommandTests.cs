@@ -88,6 +88,21 @@ public sealed class OnceCommandTests
     }
 
     [Fact]
+    public async Task Once_MissingFeedFile_OneLineOnStandardErrorForIt()
+    {
+        // A real process: the logs go to the process's standard error, beside the CLI's own lines.
+        using var cli = new TestSupport.Cli();
+        var missing = Path.Combine(cli.Directory, "gone.xml");
+        using var once = ScaleOut.WorkerProcess.Start(
+            ["--feeds", missing, TestSupport.Cli.Sample("harbor-wire.xml"), $"--Storage:ConnectionString=Data Source={cli.Database}", "--Digest:SentenceEmbeddings=false"], verb: "once");
+
+        var exit = await once.WaitForExitAsync(TimeSpan.FromSeconds(90));
+
+        exit.ShouldBe(0, string.Join('\n', once.Errors));
+        once.Errors.ShouldHaveSingleItem().ShouldBe($"feed gone ({missing}): file not found: {missing}");
+    }
+
+    [Fact]
     public async Task Once_FormatText_PrintsNumberedStoriesWithSources()
     {
         using var cli = new TestSupport.Cli();
