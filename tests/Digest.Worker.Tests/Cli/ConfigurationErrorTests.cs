@@ -13,4 +13,15 @@ public sealed class ConfigurationErrorTests
         output.ShouldBeEmpty();
         errors.Trim().ShouldBe("Configuration error: Failed to convert configuration value 'every hour' at 'Feeds:Sources:0:Interval' to type 'System.TimeSpan'.");
     }
+
+    [Fact]
+    public async Task Status_UnknownStorageProvider_NamesTheKeyOnce()
+    {
+        using var cli = new TestSupport.Cli();
+
+        var (exit, _, errors) = await cli.RunAsync(["status", "--Storage:Provider=mysql"]);
+
+        exit.ShouldBe(3);
+        errors.Trim().ShouldBe("Configuration error: Storage:Provider: must be 'sqlite' or 'postgres'");
+    }
 }
