@@ -103,7 +103,15 @@ internal static class DigestCli
         }
         catch (InvalidDataException e)
         {
-            await stderr.WriteLineAsync("Configuration error: " + e.Message);
+            // "Failed to load configuration from file '…'." says which file; the exceptions inside it say what is wrong there and
+            // where: "Could not parse the JSON file. '0' is an invalid start of a value. LineNumber: 2 | BytePositionInLine: 15."
+            var why = new List<string>();
+            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                why.Add(inner.Message.Split('\n', 2)[0].Trim());
+            }
+
+            await stderr.WriteLineAsync(string.Join(' ', ["Configuration error: " + e.Message, .. why]));
             return ExitCodes.Configuration;
         }
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.StartsWith("Failed to bind", StringComparison.Ordinal))

@@ -45,6 +45,11 @@ internal static class DigestHost
     public static IHost Build(HostMode mode, IReadOnlyList<string> configurationArgs, TextWriter stdout, string consoleFormat, bool verbose = false, string? configDirectory = null, Action<IServiceCollection>? overrides = null)
     {
         configDirectory ??= ConfigDirectory();
+        if (!File.Exists(Path.Combine(configDirectory, "appsettings.json")))
+        {
+            throw new InvalidDataException($"no appsettings.json in the config folder {Path.GetFullPath(configDirectory)} (DIGEST_CONFIG_DIR names another; the repository's config/ is copied next to the program)");
+        }
+
         var environment = Environment.GetEnvironmentVariable("DIGEST_ENVIRONMENT") ?? Environments.Production;
 
         // The bot is one web host (health, metrics, chat endpoints, pages: Digest.Web); the tools need no server.

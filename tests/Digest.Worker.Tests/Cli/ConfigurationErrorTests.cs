@@ -24,4 +24,41 @@ public sealed class ConfigurationErrorTests
         exit.ShouldBe(3);
         errors.Trim().ShouldBe("Configuration error: Storage:Provider: must be 'sqlite' or 'postgres'");
     }
+
+    [Fact]
+    public async Task Status_ConfigFolderWithoutAppsettings_OneLineNamingTheFolderAndExit3()
+    {
+        using var cli = new TestSupport.Cli();
+        var folder = Path.Combine(cli.Directory, "no-config");
+
+        var (exit, errors) = await StatusWithConfigAsync(cli, folder);
+
+        exit.ShouldBe(3);
+        errors.ShouldHaveSingleItem().ShouldStartWith($"Configuration error: no appsettings.json in the config folder {folder} (DIGEST_CONFIG_DIR");
+    }
+
+    [Fact]
+    public async Task Status_AppsettingsThatIsNotJson_OneLineSayingWhereInTheFile()
+    {
+        using var cli = new TestSupport.Cli();
+        var folder = TestSupport.TestConfig.Create(cli.Directory);
+        var settings = Path.Combine(folder, "appsettings.json");
+        await File.WriteAllTextAsync(settings, "{\n  \"Feeds\": {\n    \"Timeout\": \"00:00:15\",\n  \n", TestContext.Current.CancellationToken);
+
+        var (exit, errors) = await StatusWithConfigAsync(cli, folder);
+
+        exit.ShouldBe(3);
+        var line = errors.ShouldHaveSingleItem();
+        line.ShouldStartWith($"Configuration error: Failed to load configuration from file '{settings}'. Could not parse the JSON file.");
+        line.ShouldContain("LineNumber: 4");
+    }
+
+    /// <summary>A real process: the config folder is read from the environment (DIGEST_CONFIG_DIR), which a test may not set in its own.</summary>
+    private static async Task<(int Exit, IReadOnlyCollection<string> Errors)> StatusWithConfigAsync(TestSupport.Cli cli, string configFolder)
+    {
+        using var status = ScaleOut.WorkerProcess.Start(
+            [$"--Storage:ConnectionString=Data Source={cli.Database}"], verb: "status", environment: new Dictionary<string, string> { ["DIGEST_CONFIG_DIR"] = configFolder });
+        var exit = await status.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exit, status.Errors.ToList());
+    }
 }
