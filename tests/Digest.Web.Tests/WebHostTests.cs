@@ -57,6 +57,23 @@ public sealed class WebHostTests
     }
 
     [Fact]
+    public async Task Pages_DatabaseUnavailable_503WithRetryAfterInsteadOfAnError()
+    {
+        // The watchdog would stop the bot once it noticed the file gone: the pages are asked before it looks.
+        await using var bot = await WebBot.StartAsync("--Storage:WatchInterval=00:01:00");
+        await bot.FirstPollsDoneAsync();
+        var ct = TestContext.Current.CancellationToken;
+
+        File.Delete(bot.Database);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using var story = await bot.Http.GetAsync("stories/1", ct);
+
+        story.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        story.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromSeconds(15));
+        (await story.Content.ReadAsStringAsync(ct)).ShouldContain("database is unavailable");
+    }
+
+    [Fact]
     public void Run_KeysDirectoryThatIsAFileOrBelowOne_StopsAtStartNamingTheKey()
     {
         var file = Path.Combine(Path.GetTempPath(), $"digest-keys-{Guid.NewGuid():N}");
