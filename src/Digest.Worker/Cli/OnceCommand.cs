@@ -43,7 +43,8 @@ internal static class OnceCommand
                 return 2;
             }
 
-            window = parsed;
+            // No news is a century old: a longer window is every story (and one reaching back before year 1 is no date at all).
+            window = parsed <= TimeSpan.FromDays(36525) ? parsed : null;
         }
 
         if (options.Has("--feeds") && options.Values("--feeds").Count == 0)

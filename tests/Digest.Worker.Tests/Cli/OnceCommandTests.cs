@@ -155,8 +155,23 @@ public sealed class OnceCommandTests
         errors.Trim().ShouldBe(message);
     }
 
+    [Fact]
+    public async Task Once_SinceLongerThanACentury_EveryStory()
+    {
+        using var cli = new TestSupport.Cli();
+        string[] sample = ["--feeds", TestSupport.Cli.Sample("harbor-wire.xml"), "--Digest:SentenceEmbeddings=false", "--format", "json"];
+
+        var (exit, output, errors) = await cli.RunAsync(["once", .. sample, "--since", "1000000d"]);
+        var (_, unlimited, _) = await cli.RunAsync(["once", .. sample]);
+
+        exit.ShouldBe(0, errors);
+        Stories(output).Select(s => s.GetProperty("title").GetString()).ShouldBe(Stories(unlimited).Select(s => s.GetProperty("title").GetString()));
+        Stories(output).ShouldNotBeEmpty();
+    }
+
     [Theory]
     [InlineData("--since", "soon", "--since takes a duration")]
+    [InlineData("--since", "99999999d", "--since takes a duration")]
     [InlineData("--format", "xml", "--format must be text, markdown or json")]
     public async Task Once_BadArgument_ExitsWithASpecificMessage(string option, string value, string message)
     {
