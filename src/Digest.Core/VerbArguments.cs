@@ -42,7 +42,20 @@ internal sealed class VerbArguments
             }
         }
 
-        return parsed;
+        return OutputProblem(parsed.Value("--output")) is { } problem ? Refuse(stderr, problem) : parsed;
+    }
+
+    /// <summary>
+    /// <c>--output</c> names the file a verb writes, in every verb: a folder given there is said before the work (a training
+    /// run of minutes) rather than after it, as an error the bot did not expect.
+    /// </summary>
+    private static string? OutputProblem(string? output) =>
+        output is not null && Directory.Exists(output) ? $"--output: {output} is a folder; name the file to write" : null;
+
+    private static VerbArguments? Refuse(TextWriter stderr, string problem)
+    {
+        stderr.WriteLine(problem);
+        return null;
     }
 
     private static string Known(IReadOnlyCollection<string> known) => known.Count == 0 ? "this verb takes none" : "known: " + string.Join(", ", known);

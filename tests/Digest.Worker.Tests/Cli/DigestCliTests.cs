@@ -33,4 +33,21 @@ public sealed class DigestCliTests
         output.ShouldContain("poll every feed once");
         output.ShouldNotContain("eval cluster");
     }
+
+    [Theory]
+    [InlineData("train --labels labels.tsv")]
+    [InlineData("train stories --input h.jsonl --labels c.tsv")]
+    [InlineData("eval classify --input h.jsonl")]
+    [InlineData("eval cluster --input h.jsonl")]
+    [InlineData("eval keylines --input articles")]
+    [InlineData("eval attribution --input s.jsonl --articles articles")]
+    public async Task Verb_OutputIsAFolder_RefusedBeforeAnyWork(string words)
+    {
+        using var cli = new TestSupport.Cli();
+
+        var (exit, _, errors) = await cli.RunAsync([.. words.Split(' '), "--output", cli.Directory]);
+
+        exit.ShouldBe(2);
+        errors.Split('\n')[0].ShouldBe($"--output: {cli.Directory} is a folder; name the file to write");
+    }
 }
