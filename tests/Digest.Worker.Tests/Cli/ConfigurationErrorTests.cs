@@ -14,6 +14,19 @@ public sealed class ConfigurationErrorTests
         errors.Trim().ShouldBe("Configuration error: Failed to convert configuration value 'every hour' at 'Feeds:Sources:0:Interval' to type 'System.TimeSpan'.");
     }
 
+    [Theory]
+    [InlineData("ftp://feeds.example/world.xml")]
+    [InlineData("gopher://feeds.example/world")]
+    public async Task Status_FeedSourceThatIsNoFeedAddress_StopsNamingTheKey(string url)
+    {
+        using var cli = new TestSupport.Cli();
+
+        var (exit, _, errors) = await cli.RunAsync(["status", $"--Feeds:Sources:0:Url={url}"]);
+
+        exit.ShouldBe(3);
+        errors.Trim().ShouldBe($"Configuration error: Feeds:Sources:0:Url: '{url}' is not an http(s) URL, a file: URI or a path");
+    }
+
     [Fact]
     public async Task Status_UnknownStorageProvider_NamesTheKeyOnce()
     {
