@@ -1,4 +1,6 @@
+using System.Collections;
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -27,8 +29,42 @@ internal static class ValidatedOptions
         public ValidateOptionsResult Validate(string? name, TOptions options)
         {
             var failures = new List<string>();
+            Dropped(options, services.GetRequiredService<IConfiguration>().GetSection(section), failures);
             Collect(options, section, services, failures);
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+
+        /// <summary>
+        /// The binder leaves out, without a word, a list entry it cannot convert (a feed whose <c>Interval</c> is
+        /// <c>abc</c> would simply not be polled): each such entry is bound again on its own to say which key is wrong.
+        /// </summary>
+        private static void Dropped(object target, IConfigurationSection configuration, List<string> failures)
+        {
+            foreach (var property in target.GetType().GetProperties())
+            {
+                if (property.GetValue(target) is not IList list || !property.PropertyType.IsGenericType)
+                {
+                    continue;
+                }
+
+                var entries = configuration.GetSection(property.Name).GetChildren().ToList();
+                if (entries.Count <= list.Count)
+                {
+                    continue;
+                }
+
+                foreach (var entry in entries)
+                {
+                    try
+                    {
+                        entry.Get(property.PropertyType.GetGenericArguments()[0]);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        failures.Add(e.Message);
+                    }
+                }
+            }
         }
 
         /// <summary>Validates an object and, like the framework's validator, the members marked <see cref="ValidateObjectMembersAttribute"/> or <see cref="ValidateEnumeratedItemsAttribute"/>.</summary>

@@ -42,12 +42,37 @@ internal sealed class VerbArguments
             }
         }
 
-        return parsed;
+        return OutputProblem(parsed.Value("--output")) is { } problem ? Refuse(stderr, problem) : parsed;
+    }
+
+    /// <summary>
+    /// <c>--output</c> names the file a verb writes, in every verb: a folder given there is said before the work (a training
+    /// run of minutes) rather than after it, as an error the bot did not expect.
+    /// </summary>
+    private static string? OutputProblem(string? output) =>
+        output is not null && Directory.Exists(output) ? $"--output: {output} is a folder; name the file to write" : null;
+
+    private static VerbArguments? Refuse(TextWriter stderr, string problem)
+    {
+        stderr.WriteLine(problem);
+        return null;
     }
 
     private static string Known(IReadOnlyCollection<string> known) => known.Count == 0 ? "this verb takes none" : "known: " + string.Join(", ", known);
 
     public bool Has(string name) => options.ContainsKey(name);
+
+    /// <summary>False (with a message) when one of <paramref name="names"/> is given without its value (<c>--format</c> at the end).</summary>
+    public bool HaveValues(TextWriter stderr, params string[] names)
+    {
+        if (names.FirstOrDefault(n => Has(n) && Values(n).Count == 0) is { } bare)
+        {
+            stderr.WriteLine($"{bare} needs a value");
+            return false;
+        }
+
+        return true;
+    }
 
     public IReadOnlyList<string> Values(string name) => options.TryGetValue(name, out var values) ? values : [];
 

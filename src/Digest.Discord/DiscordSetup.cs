@@ -1,3 +1,4 @@
+using Digest.Core;
 using Digest.Core.Delivery;
 using Digest.Core.Leasing;
 using Digest.Core.Storage;
@@ -22,7 +23,7 @@ internal static class DiscordSetup
     public static IServiceCollection AddDigestDiscord(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<DiscordOptions>(DiscordOptions.SectionName);
 
         services.AddSingleton<DiscordRateLimiter>();
         // No resilience handler: the client's own loop retries by Discord's rules (retry_after, buckets, invalid-request budget).

@@ -48,6 +48,10 @@ internal static class StorageFaults
     public static StorageException FolderNotCreated(string path, Exception e) =>
         new($"{Setting}: the folder {Path.GetDirectoryName(path)} for the database {path} does not exist and cannot be created ({FirstSentence(e.Message)})", e);
 
+    /// <summary>The database's path names a folder (SQLite would say only "unable to open database file").</summary>
+    public static StorageException FolderNotFile(string path) =>
+        new($"{Setting}: {path} is a folder, not a database file; name a file in it (Data Source={Path.Combine(path, "digest.db")})");
+
     /// <summary>What a SQLite fault means for the file at <paramref name="path"/>; null when it is not a fault of the file.</summary>
     public static string? DescribeSqlite(Exception e, string path)
     {

@@ -9,7 +9,7 @@ internal sealed class StorageOptions : IValidatableObject
 
     /// <summary><c>sqlite</c> (the default, nothing to install) or <c>postgres</c>.</summary>
     [Required]
-    [RegularExpression("^(sqlite|postgres)$", ErrorMessage = "Storage:Provider must be 'sqlite' or 'postgres'")]
+    [RegularExpression("^(sqlite|postgres)$", ErrorMessage = "must be 'sqlite' or 'postgres'")]
     public string Provider { get; set; } = "sqlite";
 
     /// <summary>Empty for SQLite means a file in the per-user data directory; PostgreSQL needs one (<c>Host=…;Database=…;Username=…</c>).</summary>

@@ -75,9 +75,13 @@ internal sealed class TelegramOptions : IValidatableObject
             yield return new ValidationResult("webhook mode needs Telegram:WebhookUrl and Telegram:WebhookSecret", [nameof(WebhookUrl)]);
         }
 
-        if (new Schedules(validationContext.Cron()).Next(DefaultSchedule, DefaultTimeZone, DateTimeOffset.UnixEpoch) is null)
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(DefaultTimeZone, out _))
         {
-            yield return new ValidationResult($"'{DefaultSchedule}' in '{DefaultTimeZone}' is not a Quartz cron expression in a known IANA time zone", [nameof(DefaultSchedule)]);
+            yield return new ValidationResult($"'{DefaultTimeZone}' is not a known time zone id (IANA, e.g. 'Europe/Kyiv')", [nameof(DefaultTimeZone)]);
+        }
+        else if (new Schedules(validationContext.Cron()).Next(DefaultSchedule, DefaultTimeZone, DateTimeOffset.UnixEpoch) is null)
+        {
+            yield return new ValidationResult($"'{DefaultSchedule}' is not a Quartz cron expression (seconds first, e.g. '0 0 8 * * ?')", [nameof(DefaultSchedule)]);
         }
     }
 }

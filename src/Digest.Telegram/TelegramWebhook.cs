@@ -38,7 +38,17 @@ internal static class TelegramWebhook
                 return Results.Unauthorized();
             }
 
-            var update = await JsonSerializer.DeserializeAsync<Update>(context.Request.Body, JsonBotAPI.Options, context.RequestAborted);
+            Update? update;
+            try
+            {
+                update = await JsonSerializer.DeserializeAsync<Update>(context.Request.Body, JsonBotAPI.Options, context.RequestAborted);
+            }
+            catch (JsonException)
+            {
+                // Not an update (a probe, a misconfigured proxy): the sender's mistake, not the bot's, and nothing to store.
+                return Results.BadRequest();
+            }
+
             if (update is null)
             {
                 return Results.BadRequest();

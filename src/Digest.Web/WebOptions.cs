@@ -51,6 +51,33 @@ internal sealed class WebOptions : IValidatableObject
                 yield return new ValidationResult($"'{url}' {problem}", [nameof(Urls)]);
             }
         }
+
+        if (KeysDirectory is { Length: > 0 } keys && KeysProblem(keys) is { } keysProblem)
+        {
+            yield return new ValidationResult(keysProblem, [nameof(KeysDirectory)]);
+        }
+    }
+
+    /// <summary>
+    /// Data protection creates the folder only when it first writes a key, and then only logs its failure: the bot would
+    /// run with sessions nobody can log in to. So the folder is made here, at start.
+    /// </summary>
+    private static string? KeysProblem(string keys)
+    {
+        if (File.Exists(keys))
+        {
+            return $"{keys} is a file; the keys need a folder";
+        }
+
+        try
+        {
+            Directory.CreateDirectory(keys);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot create the folder {keys} ({e.Message})";
+        }
     }
 
     public static IReadOnlyList<string> SplitUrls(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -101,6 +101,25 @@ internal static partial class WebSetup
     /// <summary>Maps every endpoint of the web host; call on the built application.</summary>
     public static WebApplication UseDigestWeb(this WebApplication app)
     {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebSetup).FullName!);
+
+        // A database that cannot be read for now (PostgreSQL down, the SQLite file gone) makes the service unavailable, not
+        // the page broken: 503 with Retry-After, as a proxy or a feed reader expects, and one log line instead of a 500's trace.
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (!context.Response.HasStarted && DatabaseFault(e) is { } fault)
+            {
+                LogDatabaseUnavailable(logger, context.Request.Path, fault.Message.Split('\n', 2)[0]);
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "15";
+                await context.Response.WriteAsync("The database is unavailable for now; try again in a moment.\n", context.RequestAborted);
+            }
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDigestHealth();
@@ -111,7 +130,6 @@ internal static partial class WebSetup
         app.MapDigestAuth();
         app.MapRazorPages();
 
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebSetup).FullName!);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             app.Services.GetRequiredService<DigestMetrics>().Announce(app.Services.GetServices<IChannelPublisher>().Select(p => p.Platform));
@@ -124,6 +142,22 @@ internal static partial class WebSetup
     /// <summary>Where the host listens, once it does (with <c>:0</c> in Web:Urls, the port it was given).</summary>
     public static IReadOnlyList<string> Addresses(this IServiceProvider services) =>
         services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    private static System.Data.Common.DbException? DatabaseFault(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException db)
+            {
+                return db;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} answered 503: the database is unavailable ({Fault})")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string path, string fault);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Web host listening on {Addresses} (/healthz, /readyz, /metrics, /, /admin)")]
     private static partial void LogListening(ILogger logger, IEnumerable<string> addresses);

@@ -165,6 +165,7 @@ public sealed class DiscordSetupTests : IDisposable
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton<Digest.Core.ICron, Digest.Worker.Jobs.QuartzCron>();
         builder.Services.AddDigestDiscord(builder.Configuration);
         builder.Services.AddSingleton<IDiscordInteractionHandler, ScriptedHandler>();
         builder.Services.AddDigestStore(_ => new SqliteStore($"Data Source={Path.Combine(directory, "digest.db")}"));

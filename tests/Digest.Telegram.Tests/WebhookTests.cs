@@ -46,6 +46,10 @@ public sealed class WebhookTests
         forged.Headers.Add("X-Telegram-Bot-Api-Secret-Token", "wrong");
         (await client.SendAsync(forged, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
 
+        using var garbled = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent("not an update", Encoding.UTF8, "application/json") };
+        garbled.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
+        (await client.SendAsync(garbled, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
         using var genuine = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(update, Encoding.UTF8, "application/json") };
         genuine.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
         (await client.SendAsync(genuine, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);

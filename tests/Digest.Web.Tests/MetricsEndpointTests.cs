@@ -35,7 +35,9 @@ public sealed class MetricsEndpointTests
         double.Parse(ingested.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0);
         metrics.ShouldContain("digest_messages_sent_total{");
         metrics.ShouldContain("platform=\"console\"");
-        metrics.ShouldContain("digest_poll_duration_seconds_bucket");
+        var pollBuckets = metrics.Split('\n').Where(l => l.StartsWith("digest_poll_duration_seconds_bucket", StringComparison.Ordinal)).ToList();
+        pollBuckets.ShouldContain(l => l.Contains("le=\"0.1\""), "buckets in seconds: a poll of a local file takes a fraction of one");
+        pollBuckets.ShouldNotContain(l => l.Contains("le=\"5000\""));
         metrics.ShouldContain("digest_outbox_pending");
     }
 }

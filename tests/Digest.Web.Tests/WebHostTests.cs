@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Digest.Web.Tests.TestSupport;
 using Digest.Worker.Cli;
+using Digest.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NSec.Cryptography;
 
 namespace Digest.Web.Tests;
@@ -51,6 +54,45 @@ public sealed class WebHostTests
         exit.ShouldBe(DigestCli.ExitCodes.Configuration);
         stderr.ToString().ShouldContain("Configuration error: Web:Urls:");
         stderr.ToString().ShouldContain(reason);
+    }
+
+    [Fact]
+    public async Task Pages_DatabaseUnavailable_503WithRetryAfterInsteadOfAnError()
+    {
+        // The watchdog would stop the bot once it noticed the file gone: the pages are asked before it looks.
+        await using var bot = await WebBot.StartAsync("--Storage:WatchInterval=00:01:00");
+        await bot.FirstPollsDoneAsync();
+        var ct = TestContext.Current.CancellationToken;
+
+        File.Delete(bot.Database);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using var story = await bot.Http.GetAsync("stories/1", ct);
+
+        story.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        story.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromSeconds(15));
+        (await story.Content.ReadAsStringAsync(ct)).ShouldContain("database is unavailable");
+    }
+
+    [Fact]
+    public void Run_KeysDirectoryThatIsAFileOrBelowOne_StopsAtStartNamingTheKey()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"digest-keys-{Guid.NewGuid():N}");
+        File.WriteAllText(file, "");
+        try
+        {
+            string Failure(string keys)
+            {
+                using var host = DigestHost.Build(HostMode.Bot, [$"--Web:KeysDirectory={keys}", "--Web:Urls=http://127.0.0.1:0"], TextWriter.Null, "text");
+                return Should.Throw<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<WebOptions>>().Value).Failures.ShouldHaveSingleItem();
+            }
+
+            Failure(file).ShouldBe($"Web:KeysDirectory: {file} is a file; the keys need a folder");
+            Failure(Path.Combine(file, "keys")).ShouldStartWith($"Web:KeysDirectory: cannot create the folder {Path.Combine(file, "keys")}");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

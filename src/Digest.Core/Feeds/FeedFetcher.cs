@@ -226,6 +226,11 @@ internal sealed partial class FeedFetcher(HttpClient http, FetchGates gates, IOp
         try
         {
             var info = new FileInfo(path);
+            if (Directory.Exists(path))
+            {
+                return FetchResult.Fail(location, $"{path} is a folder, not a feed file");
+            }
+
             if (!info.Exists)
             {
                 return FetchResult.Fail(location, $"file not found: {path}");

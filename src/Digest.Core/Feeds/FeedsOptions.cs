@@ -63,6 +63,11 @@ internal sealed class FeedsOptions : IValidatableObject
             {
                 yield return new ValidationResult("every feed needs a Url", [$"Sources:{i}:Url"]);
             }
+            else if (Uri.TryCreate(Sources[i].Url, UriKind.Absolute, out var url) && url.Scheme is not ("http" or "https" or "file"))
+            {
+                // A path that does not exist yet may appear later (a mounted volume): only a URL of another kind is sure to fail.
+                yield return new ValidationResult($"'{SafeUrl.Redact(Sources[i].Url)}' is not an http(s) URL, a file: URI or a path", [$"Sources:{i}:Url"]);
+            }
 
             if (Sources[i].Interval is { } interval && (interval < TimeSpan.FromSeconds(10) || interval > TimeSpan.FromDays(7)))
             {

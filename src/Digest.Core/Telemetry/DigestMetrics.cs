@@ -15,6 +15,13 @@ internal sealed class DigestMetrics
     private readonly Histogram<double> pollDuration;
     private readonly Histogram<double> deliveryDuration;
 
+    // Buckets for durations in seconds, from a local file's poll to a request timeout (Feeds:Timeout, Discord:RequestTimeout).
+    // Without them the exporter's defaults, made for milliseconds (0, 5, 10 … 10000), put every poll in the first bucket.
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 120, 300],
+    };
+
     // Queue depths are counted in the store by whoever can afford to (the web host, every few seconds); the gauges show the last count.
     private long outboxPending;
     private long itemsUnprocessed;
@@ -24,8 +31,8 @@ internal sealed class DigestMetrics
         var meter = meterFactory.Create(MeterName);
         itemsIngested = meter.CreateCounter<long>("digest.items.ingested", "{item}", "New items stored from feeds");
         messagesSent = meter.CreateCounter<long>("digest.messages.sent", "{message}", "Outbox messages tried, by platform and outcome (delivered, failed)");
-        pollDuration = meter.CreateHistogram<double>("digest.poll.duration", "s", "How long one poll of one feed took, fetch to stored");
-        deliveryDuration = meter.CreateHistogram<double>("digest.delivery.duration", "s", "How long one message took to send, by platform");
+        pollDuration = meter.CreateHistogram<double>("digest.poll.duration", "s", "How long one poll of one feed took, fetch to stored", tags: null, Seconds);
+        deliveryDuration = meter.CreateHistogram<double>("digest.delivery.duration", "s", "How long one message took to send, by platform", tags: null, Seconds);
         meter.CreateObservableGauge("digest.outbox.pending", () => Interlocked.Read(ref outboxPending), "{message}", "Messages recorded but not yet acknowledged");
         meter.CreateObservableGauge("digest.items.unprocessed", () => Interlocked.Read(ref itemsUnprocessed), "{item}", "Items stored but not yet classified");
     }

@@ -47,6 +47,11 @@ internal sealed class SqliteStore : DapperStore, IDigestStore
         if (builder.DataSource is { Length: > 0 } file && builder.Mode != SqliteOpenMode.Memory && file != ":memory:")
         {
             DatabaseFile = Path.GetFullPath(file);
+            if (Directory.Exists(DatabaseFile))
+            {
+                throw StorageFaults.FolderNotFile(DatabaseFile);
+            }
+
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);

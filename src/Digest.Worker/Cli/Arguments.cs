@@ -42,14 +42,17 @@ internal sealed partial class Arguments
         if (match.Success)
         {
             var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            duration = match.Groups[2].Value.ToLowerInvariant() switch
+            var seconds = amount * match.Groups[2].Value.ToLowerInvariant() switch
             {
-                "s" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                "h" => TimeSpan.FromHours(amount),
-                "d" => TimeSpan.FromDays(amount),
-                _ => TimeSpan.FromDays(amount * 7),
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                "d" => 86400,
+                _ => 7 * 86400,
             };
+
+            // Longer than TimeSpan holds (about 29,000 years) is no window anyone means: refused, not an overflow.
+            duration = seconds < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
             return duration > TimeSpan.Zero;
         }
 

@@ -1,5 +1,6 @@
 using Digest.Core;
 using Digest.Core.Classification;
+using Digest.Core.Storage;
 using Digest.Core.Stories;
 using Digest.Storage;
 using Digest.Worker.Hosting;
@@ -58,7 +59,7 @@ internal static class DigestCli
                          [--clusterer pairs|rules|incremental] [--story-model F]
           eval keylines --input DIR --output OUT.json [--reference DIR] [--k 3]
           eval attribution --input F.jsonl --articles DIR --output O.jsonl
-          help           this text
+          help           this text; digest VERB --help shows that verb's options
 
         Configuration comes from config/appsettings.json, then DIGEST_-prefixed environment variables
         (DIGEST_Storage__ConnectionString), then --Section:Key=value options.
@@ -69,6 +70,11 @@ internal static class DigestCli
         var verb = argv.Count > 0 ? argv[0] : "help";
         var rest = argv.Skip(1).ToList();
         var args = Arguments.Parse(rest);
+        if (verb is not ("help" or "--help" or "-h") && args.VerbWords.Any(w => w is "--help" or "-h"))
+        {
+            return await WriteAsync(stdout, HelpFor(verb), ExitCodes.Ok);
+        }
+
         try
         {
             return verb switch
@@ -97,7 +103,15 @@ internal static class DigestCli
         }
         catch (InvalidDataException e)
         {
-            await stderr.WriteLineAsync("Configuration error: " + e.Message);
+            // "Failed to load configuration from file '…'." says which file; the exceptions inside it say what is wrong there and
+            // where: "Could not parse the JSON file. '0' is an invalid start of a value. LineNumber: 2 | BytePositionInLine: 15."
+            var why = new List<string>();
+            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                why.Add(inner.Message.Split('\n', 2)[0].Trim());
+            }
+
+            await stderr.WriteLineAsync(string.Join(' ', ["Configuration error: " + e.Message, .. why]));
             return ExitCodes.Configuration;
         }
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
@@ -127,6 +141,33 @@ internal static class DigestCli
             await stderr.WriteLineAsync($"Unexpected error: {e.GetType().Name}: {e.Message.Split('\n', 2)[0].Trim()}{Where(e)}");
             return ExitCodes.Unexpected;
         }
+    }
+
+    /// <summary>
+    /// What <c>digest VERB --help</c> prints: that verb's entries of <see cref="Usage"/> (an entry starts two spaces in, its
+    /// description is indented further), and how configuration is given; the whole text for a verb it does not know.
+    /// </summary>
+    private static string HelpFor(string verb)
+    {
+        var lines = Usage.Split('\n');
+        var entries = new List<string>();
+        var mine = false;
+        foreach (var line in lines.SkipWhile(l => !l.StartsWith("Usage:", StringComparison.Ordinal)).Skip(1))
+        {
+            if (line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("   ", StringComparison.Ordinal))
+            {
+                mine = line[2..].Split(' ', 2)[0] == verb;
+            }
+
+            if (mine && line.Length > 0)
+            {
+                entries.Add(line);
+            }
+        }
+
+        return entries.Count == 0
+            ? Usage
+            : $"Usage: digest {verb} [options] [--Section:Key=value …]\n\n{string.Join('\n', entries)}\n\n{string.Join('\n', lines.SkipWhile(l => !l.StartsWith("Configuration comes", StringComparison.Ordinal)))}";
     }
 
     /// <summary>The innermost of our own frames, so a report of an unexpected error says where without a stack trace.</summary>
@@ -163,6 +204,7 @@ internal static class DigestCli
     private static async Task<int> RunBotAsync(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var host = DigestHost.Build(HostMode.Bot, args.Configuration, stdout, "text");
+        using var onlyWorker = SqliteWorkerLock.Acquire(host.Services.GetRequiredService<IDigestStore>());
         var exit = host.Services.GetRequiredService<WorkerExit>();
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         // Off this thread: SQLite's calls are synchronous underneath (a migration waiting on another process's lock blocks

@@ -26,7 +26,7 @@ internal static class FeedsVerb
             return 2;
         }
 
-        if (VerbArguments.Parse(words.Skip(2).ToList(), Known, stderr) is not { } options)
+        if (VerbArguments.Parse(words.Skip(2).ToList(), Known, stderr) is not { } options || !options.HaveValues(stderr, "--format"))
         {
             return 2;
         }

@@ -22,7 +22,7 @@ internal static class OnceCommand
 
     public static async Task<int> RunAsync(Arguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (VerbArguments.Parse(args.VerbWords, Known, stderr) is not { } options)
+        if (VerbArguments.Parse(args.VerbWords, Known, stderr) is not { } options || !options.HaveValues(stderr, "--format", "--since"))
         {
             return 2;
         }
@@ -43,7 +43,8 @@ internal static class OnceCommand
                 return 2;
             }
 
-            window = parsed;
+            // No news is a century old: a longer window is every story (and one reaching back before year 1 is no date at all).
+            window = parsed <= TimeSpan.FromDays(36525) ? parsed : null;
         }
 
         if (options.Has("--feeds") && options.Values("--feeds").Count == 0)

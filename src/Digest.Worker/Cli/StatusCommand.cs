@@ -1,6 +1,7 @@
 using System.Globalization;
 using Digest.Core.Commands;
 using Digest.Core.Storage;
+using Digest.Storage.Sqlite;
 using Digest.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,15 @@ internal static class StatusCommand
         var store = host.Services.GetRequiredService<IDigestStore>();
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var schedules = host.Services.GetRequiredService<Schedules>();
+        if (store is SqliteStore { DatabaseFile: { } file } && !File.Exists(file))
+        {
+            // A look creates nothing: a mistyped path (or a shell without the bot's settings) must not leave an empty
+            // database behind that then seems to be the bot's.
+            await stdout.WriteLineAsync($"No database at {file}: `digest once` or `digest run` creates it; is Storage:ConnectionString the bot's?");
+            await host.StopAsync(cancellationToken);
+            return 0;
+        }
+
         await store.MigrateAsync(cancellationToken);
 
         var feeds = await store.GetFeedsAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Digest.Core;
 using Digest.Core.Commands;
 using Digest.Core.Delivery;
+using Digest.Core.Pipeline;
 using Digest.Discord;
 using Digest.Embeddings;
 using Digest.Storage;
@@ -44,6 +45,11 @@ internal static class DigestHost
     public static IHost Build(HostMode mode, IReadOnlyList<string> configurationArgs, TextWriter stdout, string consoleFormat, bool verbose = false, string? configDirectory = null, Action<IServiceCollection>? overrides = null)
     {
         configDirectory ??= ConfigDirectory();
+        if (!File.Exists(Path.Combine(configDirectory, "appsettings.json")))
+        {
+            throw new InvalidDataException($"no appsettings.json in the config folder {Path.GetFullPath(configDirectory)} (DIGEST_CONFIG_DIR names another; the repository's config/ is copied next to the program)");
+        }
+
         var environment = Environment.GetEnvironmentVariable("DIGEST_ENVIRONMENT") ?? Environments.Production;
 
         // The bot is one web host (health, metrics, chat endpoints, pages: Digest.Web); the tools need no server.
@@ -75,6 +81,9 @@ internal static class DigestHost
         if (mode == HostMode.Tool && !verbose)
         {
             builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
+
+            // `once` says each failed feed itself, in one line (README: one line per feed); the poller's warning would be a second.
+            builder.Logging.AddFilter(typeof(FeedPoller).FullName, LogLevel.Error);
         }
 
         var services = builder.Services;

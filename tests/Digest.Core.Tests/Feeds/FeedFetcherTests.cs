@@ -205,6 +205,7 @@ public sealed class FeedFetcherTests(FeedServerFixture fixture) : IClassFixture<
             byPath.Items.Count.ShouldBe(2);
             byUri.Items.Count.ShouldBe(2);
             missing.Error.ShouldNotBeNull().ShouldStartWith("file not found");
+            (await ReadAsync(services, folder.FullName)).Error.ShouldBe($"{folder.FullName} is a folder, not a feed file");
         }
         finally
         {

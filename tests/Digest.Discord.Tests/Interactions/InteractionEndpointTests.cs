@@ -115,6 +115,7 @@ public sealed class InteractionEndpointTests
         });
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1764140000));
         builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton<Digest.Core.ICron, Digest.Worker.Jobs.QuartzCron>();
         builder.Services.AddDigestDiscord(builder.Configuration);
         builder.Services.AddSingleton<IDiscordInteractionHandler, ScriptedHandler>();
         var app = builder.Build();

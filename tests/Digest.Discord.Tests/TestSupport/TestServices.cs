@@ -27,6 +27,8 @@ internal static class TestServices
         var services = new ServiceCollection();
         services.AddSingleton(time);
         services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<Digest.Core.ICron, Digest.Worker.Jobs.QuartzCron>();
         services.AddDigestDiscord(configuration);
         services.AddSingleton<ScriptedHandler>();
         services.AddSingleton<Digest.Discord.Interactions.IDiscordInteractionHandler>(sp => sp.GetRequiredService<ScriptedHandler>());

@@ -92,6 +92,13 @@ internal static class SearchScenario
     private static async Task MeasureAsync(Report report, string name, BotStorage storage, Workspace workspace, int items, int queries, int helps, TextPool text, HarnessOptions options)
     {
         workspace.WriteConfig(settings => Workspace.SetFeeds(settings, []));
+
+        // `status` migrates a database it finds and creates none; an empty file is an empty SQLite database.
+        if (storage.SqliteFile is { } file && !File.Exists(file))
+        {
+            await File.WriteAllBytesAsync(file, []);
+        }
+
         var (exit, _, errors) = await DigestProcess.RunAsync("status", storage.Arguments, workspace.Environment, TimeSpan.FromMinutes(5));
         if (exit != 0)
         {

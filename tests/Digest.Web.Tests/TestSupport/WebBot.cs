@@ -25,6 +25,8 @@ internal sealed class WebBot : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public string Database => database;
+
     /// <summary>No redirects followed and no cookies kept: what a test sees is what the server said.</summary>
     public HttpClient Http { get; }
 

@@ -88,6 +88,21 @@ public sealed class OnceCommandTests
     }
 
     [Fact]
+    public async Task Once_MissingFeedFile_OneLineOnStandardErrorForIt()
+    {
+        // A real process: the logs go to the process's standard error, beside the CLI's own lines.
+        using var cli = new TestSupport.Cli();
+        var missing = Path.Combine(cli.Directory, "gone.xml");
+        using var once = ScaleOut.WorkerProcess.Start(
+            ["--feeds", missing, TestSupport.Cli.Sample("harbor-wire.xml"), $"--Storage:ConnectionString=Data Source={cli.Database}", "--Digest:SentenceEmbeddings=false"], verb: "once");
+
+        var exit = await once.WaitForExitAsync(TimeSpan.FromSeconds(90));
+
+        exit.ShouldBe(0, string.Join('\n', once.Errors));
+        once.Errors.ShouldHaveSingleItem().ShouldBe($"feed gone ({missing}): file not found: {missing}");
+    }
+
+    [Fact]
     public async Task Once_FormatText_PrintsNumberedStoriesWithSources()
     {
         using var cli = new TestSupport.Cli();
@@ -125,7 +140,38 @@ public sealed class OnceCommandTests
     }
 
     [Theory]
+    [InlineData("once --format", "--format needs a value")]
+    [InlineData("once --since", "--since needs a value")]
+    [InlineData("once --since --format json", "--since needs a value")]
+    [InlineData("feeds check feed.xml --format", "--format needs a value")]
+    public async Task Verb_OptionWithoutItsValue_IsRefusedNotTakenAsTheDefault(string words, string message)
+    {
+        using var cli = new TestSupport.Cli();
+
+        var (exit, output, errors) = await cli.RunAsync(words.Split(' '));
+
+        exit.ShouldBe(2);
+        output.ShouldBeEmpty();
+        errors.Trim().ShouldBe(message);
+    }
+
+    [Fact]
+    public async Task Once_SinceLongerThanACentury_EveryStory()
+    {
+        using var cli = new TestSupport.Cli();
+        string[] sample = ["--feeds", TestSupport.Cli.Sample("harbor-wire.xml"), "--Digest:SentenceEmbeddings=false", "--format", "json"];
+
+        var (exit, output, errors) = await cli.RunAsync(["once", .. sample, "--since", "1000000d"]);
+        var (_, unlimited, _) = await cli.RunAsync(["once", .. sample]);
+
+        exit.ShouldBe(0, errors);
+        Stories(output).Select(s => s.GetProperty("title").GetString()).ShouldBe(Stories(unlimited).Select(s => s.GetProperty("title").GetString()));
+        Stories(output).ShouldNotBeEmpty();
+    }
+
+    [Theory]
     [InlineData("--since", "soon", "--since takes a duration")]
+    [InlineData("--since", "99999999d", "--since takes a duration")]
     [InlineData("--format", "xml", "--format must be text, markdown or json")]
     public async Task Once_BadArgument_ExitsWithASpecificMessage(string option, string value, string message)
     {

@@ -21,6 +21,18 @@ public sealed class StatusCommandTests
     }
 
     [Fact]
+    public async Task Status_NoDatabaseFile_SaysSoAndCreatesNone()
+    {
+        using var cli = new TestSupport.Cli();
+
+        var (exit, output, errors) = await cli.RunAsync(["status"]);
+
+        exit.ShouldBe(0, errors);
+        output.Trim().ShouldBe($"No database at {cli.Database}: `digest once` or `digest run` creates it; is Storage:ConnectionString the bot's?");
+        File.Exists(cli.Database).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Status_MessagesFailingAndSetAside_ShownWithTheirChannelAndWhy()
     {
         using var cli = new TestSupport.Cli();

@@ -103,6 +103,16 @@ public sealed class StorageFaultTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Verbs))]
+    public async Task Verb_DataSourceIsAFolder_OneLineSayingSoAndExit3(string verb)
+    {
+        var (exit, errors) = await RunAsync(verb, "sqlite", $"Data Source={directory}");
+
+        exit.ShouldBe(3, errors);
+        ShouldBeOneLine(errors, $"{directory} is a folder, not a database file");
+    }
+
+    [Theory]
+    [MemberData(nameof(Verbs))]
     public async Task Verb_PostgresNotListening_OneLineNamingTheServerAndExit3(string verb)
     {
         var port = ClosedPort();
@@ -123,26 +133,27 @@ public sealed class StorageFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task Status_NewDatabaseInAReadOnlyFolder_OneLineNamingTheFolderAndExit3()
+    public async Task Once_NewDatabaseInAReadOnlyFolder_OneLineNamingTheFolderAndExit3()
     {
-        var (exit, errors) = await RunReadOnlyAsync(readOnlyFolder: true);
+        // `status` creates no database, so it is `once` that meets the folder.
+        var (exit, errors) = await RunReadOnlyAsync(readOnlyFolder: true, "once");
 
         exit.ShouldBe(3, errors);
         ShouldBeOneLine(errors, "is not writable");
     }
 
     /// <summary>
-    /// <c>digest status</c> by a user who may read but not write: a database file made by someone else, or a new one in a
+    /// <c>digest status</c> (or another verb) by a user who may read but not write: a database file made by someone else, or a new one in a
     /// folder that is not theirs. As root (who may write anything) the process runs as <c>nobody</c>.
     /// </summary>
-    private async Task<(int Exit, string Errors)> RunReadOnlyAsync(bool readOnlyFolder)
+    private async Task<(int Exit, string Errors)> RunReadOnlyAsync(bool readOnlyFolder, string verb = "status")
     {
         var folder = Path.Combine(directory, "data");
         Directory.CreateDirectory(folder);
         var database = Path.Combine(folder, readOnlyFolder ? "new.db" : "digest.db");
         if (!readOnlyFolder)
         {
-            (await RunAsync("status", "sqlite", $"Data Source={database}")).Exit.ShouldBe(0);
+            await new Digest.Storage.Sqlite.SqliteStore($"Data Source={database}").MigrateAsync(Ct);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
 
@@ -151,7 +162,7 @@ public sealed class StorageFaultTests : IDisposable
             File.SetUnixFileMode(readOnlyFolder ? folder : database, readOnlyFolder ? UnixFileMode.UserRead | UnixFileMode.UserExecute : UnixFileMode.UserRead);
             try
             {
-                return await RunAsync("status", "sqlite", $"Data Source={database}");
+                return await RunAsync(verb, "sqlite", $"Data Source={database}");
             }
             finally
             {
@@ -167,7 +178,7 @@ public sealed class StorageFaultTests : IDisposable
             File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
         }
 
-        using var process = WorkerProcess.Start([$"--Storage:ConnectionString=Data Source={database}"], "status", asUser: "nobody");
+        using var process = WorkerProcess.Start([$"--Storage:ConnectionString=Data Source={database}"], verb, asUser: "nobody");
         var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (exit, string.Join('\n', process.Errors));
     }

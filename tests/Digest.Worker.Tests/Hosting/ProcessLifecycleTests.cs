@@ -53,6 +53,21 @@ public sealed class ProcessLifecycleTests(PostgresCluster cluster) : IDisposable
     }
 
     [Fact]
+    public async Task Run_SecondWorkerOnTheSameSqliteFile_OneLineAndExits3_FirstGoesOn()
+    {
+        using var first = WorkerProcess.Start([$"--Storage:ConnectionString=Data Source={files.Database}"]);
+        await Workers.WaitUntilAsync(() => Task.FromResult(first.Errors.Any(l => l.Contains("Digest started", StringComparison.Ordinal))), "the first worker to start", Patience, [first]);
+
+        using var second = WorkerProcess.Start([$"--Storage:ConnectionString=Data Source={files.Database}"]);
+        var secondExit = await second.WaitForExitAsync(Patience);
+
+        secondExit.ShouldBe(3, Workers.Logs([second]));
+        second.Errors.ShouldHaveSingleItem().ShouldStartWith($"Storage error: Storage:ConnectionString: another digest run is using {files.Database}");
+        await first.TerminateAsync();
+        (await first.WaitForExitAsync(Patience)).ShouldBe(0, Workers.Logs([first]));
+    }
+
+    [Fact]
     public async Task Run_CorruptDatabaseFile_OneLineAndExits3()
     {
         await File.WriteAllTextAsync(files.Database, string.Concat(Enumerable.Repeat("not a database ", 500)), Ct);

@@ -19,7 +19,7 @@ public sealed class WorkerProcess : IDisposable
 
     public int Id => process.Id;
 
-    public static WorkerProcess Start(IEnumerable<string> arguments, string verb = "run", string? asUser = null)
+    public static WorkerProcess Start(IEnumerable<string> arguments, string verb = "run", string? asUser = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(asUser is null ? "dotnet" : "runuser") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (asUser is not null)
@@ -40,6 +40,11 @@ public sealed class WorkerProcess : IDisposable
         }
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = start };
         var worker = new WorkerProcess(process);
         process.OutputDataReceived += (_, e) =>
