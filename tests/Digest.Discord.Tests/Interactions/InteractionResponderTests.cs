@@ -11,22 +11,16 @@ public sealed class InteractionResponderTests
     [Fact]
     public async Task SlowHandler_DeferredBeforeThreeSeconds_ThenOriginalEdited()
     {
-        var time = new FakeTimeProvider();
-        await using var fake = await FakeDiscord.StartAsync(time);
-        await using var services = TestServices.Create(fake, time);
-        var handler = services.GetRequiredService<ScriptedHandler>();
-        var release = new TaskCompletionSource<DiscordReply>();
-        handler.Reply = (_, _) => release.Task;
-        var ct = TestContext.Current.CancellationToken;
-        var received = time.GetUtcNow();
+        await using var slow = await SlowHandler.StartAsync();
+        var (fake, received) = (slow.Fake, slow.Time.GetUtcNow());
 
-        var responding = Respond(services, TestInteractions.Command("900000000000000010", "digest"), ct);
-        await AdvanceToDeferralAsync(fake, time, received, ct);
+        var responding = slow.RespondAsync(TestInteractions.Command("900000000000000010", "digest"));
+        await slow.AdvanceToDeferralAsync(received);
 
         var deferral = fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem();
         deferral.Json.GetProperty("type").GetInt32().ShouldBe(5);
         (deferral.At - received).ShouldBeLessThan(TimeSpan.FromSeconds(3));
-        release.SetResult(new DiscordReply("Here is the digest"));
+        slow.Release.SetResult(new DiscordReply("Here is the digest"));
         await responding;
 
         var edit = fake.RequestsTo("PATCH", "/messages/@original").ShouldHaveSingleItem();
@@ -37,18 +31,14 @@ public sealed class InteractionResponderTests
     [Fact]
     public async Task SlowRefusal_OfAPublicCommand_PlaceholderDeletedAndRefusalSentOnlyToTheMember()
     {
-        var time = new FakeTimeProvider();
-        await using var fake = await FakeDiscord.StartAsync(time);
-        await using var services = TestServices.Create(fake, time);
-        var release = new TaskCompletionSource<DiscordReply>();
-        services.GetRequiredService<ScriptedHandler>().Reply = (_, _) => release.Task;
-        var ct = TestContext.Current.CancellationToken;
+        await using var slow = await SlowHandler.StartAsync();
+        var fake = slow.Fake;
 
-        var responding = Respond(services, TestInteractions.Command("900000000000000016", "story", new[] { new { name = "id", type = 4, value = 99 } }), ct);
-        await AdvanceToDeferralAsync(fake, time, time.GetUtcNow(), ct);
+        var responding = slow.RespondAsync(TestInteractions.Command("900000000000000016", "story", new[] { new { name = "id", type = 4, value = 99 } }));
+        await slow.AdvanceToDeferralAsync(slow.Time.GetUtcNow());
         var deferral = fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem().Json;
         (deferral.TryGetProperty("data", out var data) && data.TryGetProperty("flags", out _)).ShouldBeFalse("/story is answered in the channel");
-        release.SetResult(new DiscordReply("There is no story #99.", Ephemeral: true));
+        slow.Release.SetResult(new DiscordReply("There is no story #99.", Ephemeral: true));
         await responding;
 
         fake.RequestsTo("PATCH", "/messages/@original").ShouldBeEmpty();
@@ -61,17 +51,13 @@ public sealed class InteractionResponderTests
     [Fact]
     public async Task SlowRefusal_OfAButtonPress_LeavesThePressedMessageAndAnswersOnlyTheMember()
     {
-        var time = new FakeTimeProvider();
-        await using var fake = await FakeDiscord.StartAsync(time);
-        await using var services = TestServices.Create(fake, time);
-        var release = new TaskCompletionSource<DiscordReply>();
-        services.GetRequiredService<ScriptedHandler>().Reply = (_, _) => release.Task;
-        var ct = TestContext.Current.CancellationToken;
+        await using var slow = await SlowHandler.StartAsync();
+        var fake = slow.Fake;
 
-        var responding = Respond(services, TestInteractions.Button("900000000000000017", "p|latest|2|"), ct);
-        await AdvanceToDeferralAsync(fake, time, time.GetUtcNow(), ct);
+        var responding = slow.RespondAsync(TestInteractions.Button("900000000000000017", "p|latest|2|"));
+        await slow.AdvanceToDeferralAsync(slow.Time.GetUtcNow());
         fake.RequestsTo("POST", "/callback").ShouldHaveSingleItem().Json.GetProperty("type").GetInt32().ShouldBe(6);
-        release.SetResult(new DiscordReply("This list has expired; run the command again.", Ephemeral: true));
+        slow.Release.SetResult(new DiscordReply("This list has expired; run the command again.", Ephemeral: true));
         await responding;
 
         fake.RequestsTo("PATCH", "/messages/@original").ShouldBeEmpty();
@@ -222,26 +208,58 @@ public sealed class InteractionResponderTests
         TestInteractions.Parse(TestInteractions.Command("1", "help", permissions: "not a number")).IsModerator.ShouldBeFalse();
     }
 
-    /// <summary>
-    /// Moves the clock in steps up to the deferral's moment, then waits in real time for the request to arrive: moving it
-    /// on while the deferral is on the wire would count the machine's slowness as the bot's.
-    /// </summary>
-    private static async Task AdvanceToDeferralAsync(FakeDiscord fake, FakeTimeProvider time, DateTimeOffset received, CancellationToken ct)
+    /// <summary>A handler that answers only when the test releases it, on a fake clock and a fake Discord.</summary>
+    private sealed class SlowHandler : IAsyncDisposable
     {
-        var step = TimeSpan.FromMilliseconds(250);
-        while (fake.RequestsTo("POST", "/callback").Count == 0)
-        {
-            if (time.GetUtcNow() - received >= InteractionResponder.DeferAfter)
-            {
-                await Task.WhenAny(fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(TimeSpan.FromSeconds(5), ct));
-                if (fake.RequestsTo("POST", "/callback").Count > 0)
-                {
-                    return;
-                }
-            }
+        private SlowHandler(FakeTimeProvider time, FakeDiscord fake, ServiceProvider services) => (Time, Fake, Services) = (time, fake, services);
 
-            time.Advance(step);
-            await Task.WhenAny(fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(20, ct));
+        public FakeTimeProvider Time { get; }
+
+        public FakeDiscord Fake { get; }
+
+        public ServiceProvider Services { get; }
+
+        public TaskCompletionSource<DiscordReply> Release { get; } = new();
+
+        public static async Task<SlowHandler> StartAsync()
+        {
+            var time = new FakeTimeProvider();
+            var fake = await FakeDiscord.StartAsync(time);
+            var slow = new SlowHandler(time, fake, TestServices.Create(fake, time));
+            slow.Services.GetRequiredService<ScriptedHandler>().Reply = (_, _) => slow.Release.Task;
+            return slow;
+        }
+
+        public Task RespondAsync(System.Text.Json.Nodes.JsonObject interaction) => Respond(Services, interaction, TestContext.Current.CancellationToken);
+
+        /// <summary>
+        /// Moves the clock in steps up to the deferral's moment, then waits in real time for the request to arrive: moving
+        /// it on while the deferral is on the wire would count the machine's slowness as the bot's.
+        /// </summary>
+        public async Task AdvanceToDeferralAsync(DateTimeOffset received)
+        {
+            var ct = TestContext.Current.CancellationToken;
+            var step = TimeSpan.FromMilliseconds(250);
+            while (Fake.RequestsTo("POST", "/callback").Count == 0)
+            {
+                if (Time.GetUtcNow() - received >= InteractionResponder.DeferAfter)
+                {
+                    await Task.WhenAny(Fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(TimeSpan.FromSeconds(5), ct));
+                    if (Fake.RequestsTo("POST", "/callback").Count > 0)
+                    {
+                        return;
+                    }
+                }
+
+                Time.Advance(step);
+                await Task.WhenAny(Fake.WaitForAsync("POST", "/callback", cancellationToken: ct), Task.Delay(20, ct));
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Services.DisposeAsync();
+            await Fake.DisposeAsync();
         }
     }
 
