@@ -13,6 +13,7 @@ internal sealed class DiscordOptions : IValidatableObject
     public string? BotToken { get; set; }
 
     [Required(AllowEmptyStrings = false)]
+    [HttpUrl]
     public string ApiBaseUrl { get; set; } = "https://discord.com/api/v10";
 
     /// <summary>The gateway to connect to (wss://, or ws:// for a local fake); empty means ask GET /gateway/bot.</summary>
@@ -41,11 +42,6 @@ internal sealed class DiscordOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var api) || api.Scheme is not ("https" or "http"))
-        {
-            yield return new ValidationResult($"'{ApiBaseUrl}' is not an http(s) URL (for example https://discord.com/api/v10)", [nameof(ApiBaseUrl)]);
-        }
-
         if (GuildIds.FirstOrDefault(id => !ulong.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)) is { } guild)
         {
             yield return new ValidationResult($"'{guild}' is not a server id (the number Discord's Copy Server ID gives)", [nameof(GuildIds)]);

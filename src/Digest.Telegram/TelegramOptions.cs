@@ -15,7 +15,7 @@ internal sealed class TelegramOptions : IValidatableObject
 
     /// <summary>The Bot API server; tests point it at a local fake.</summary>
     [Required(AllowEmptyStrings = false)]
-    [Url]
+    [HttpUrl]
     public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
 
     /// <summary><c>polling</c> (long polling, nothing to expose) or <c>webhook</c> (Telegram calls <see cref="WebhookUrl"/>).</summary>
@@ -27,7 +27,7 @@ internal sealed class TelegramOptions : IValidatableObject
     public TimeSpan PollTimeout { get; set; } = TimeSpan.FromSeconds(50);
 
     /// <summary>The public HTTPS address Telegram posts updates to (webhook mode).</summary>
-    [Url]
+    [HttpUrl]
     public string? WebhookUrl { get; set; }
 
     /// <summary>Checked against X-Telegram-Bot-Api-Secret-Token on every webhook call: 1–256 of A–Z, a–z, 0–9, _ and -.</summary>

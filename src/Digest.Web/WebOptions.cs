@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Digest.Core;
 
 namespace Digest.Web;
 
@@ -18,7 +19,7 @@ internal sealed class WebOptions : IValidatableObject
 
     /// <summary>The site's public address (<c>https://digest.example.org</c>) for absolute links in feeds and login
     /// redirects, when a proxy in front changes it. Empty: each request's own scheme and host.</summary>
-    [Url]
+    [HttpUrl]
     public string? PublicUrl { get; set; }
 
     /// <summary>The Discord application's OAuth2 client id (its Application ID), for moderators' Discord login.</summary>
@@ -28,7 +29,7 @@ internal sealed class WebOptions : IValidatableObject
     public string? DiscordClientSecret { get; set; }
 
     /// <summary>Where a moderator is sent to approve the Discord login.</summary>
-    [Url]
+    [HttpUrl]
     public string DiscordAuthorizeUrl { get; set; } = "https://discord.com/oauth2/authorize";
 
     /// <summary>How long a login session lasts without use.</summary>
@@ -39,7 +40,7 @@ internal sealed class WebOptions : IValidatableObject
     public string? KeysDirectory { get; set; }
 
     /// <summary>An OpenTelemetry collector (<c>http://collector:4317</c>): traces of the web requests go there. Empty: no traces.</summary>
-    [Url]
+    [HttpUrl]
     public string? OtlpEndpoint { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -56,6 +56,21 @@ public sealed class WebHostTests
         stderr.ToString().ShouldContain(reason);
     }
 
+    [Theory]
+    [InlineData("PublicUrl", "ftp://digest.example")]
+    [InlineData("OtlpEndpoint", "ftp://collector.example:4317")]
+    [InlineData("DiscordAuthorizeUrl", "mailto:login@discord.example")]
+    public async Task Run_WebAddressNotHttp_StopsAtStartNamingTheKey(string key, string value)
+    {
+        var stderr = new StringWriter();
+        var database = Path.Combine(Path.GetTempPath(), $"digest-web-{Guid.NewGuid():N}.db");
+
+        var exit = await DigestCli.RunAsync(["run", $"--Web:{key}={value}", "--Web:Urls=http://127.0.0.1:0", $"--Storage:ConnectionString=Data Source={database}"], TextWriter.Null, stderr, TestContext.Current.CancellationToken);
+
+        exit.ShouldBe(DigestCli.ExitCodes.Configuration);
+        stderr.ToString().Trim().ShouldBe($"Configuration error: Web:{key}: '{value}' is not an http:// or https:// URL");
+    }
+
     [Fact]
     public async Task Pages_DatabaseUnavailable_503WithRetryAfterInsteadOfAnError()
     {

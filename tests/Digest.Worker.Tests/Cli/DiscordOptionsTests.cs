@@ -12,7 +12,7 @@ public sealed class DiscordOptionsTests
     [InlineData("--Discord:DefaultSchedule=at eight", "Discord:DefaultSchedule: 'at eight' is not a Quartz cron expression")]
     [InlineData("--Discord:DefaultTimeZone=Mars/Olympus", "Discord:DefaultTimeZone: 'Mars/Olympus' is not a known time zone id")]
     [InlineData("--Discord:GuildIds:0=my-server", "Discord:GuildIds: 'my-server' is not a server id")]
-    [InlineData("--Discord:ApiBaseUrl=ftp://discord.example/api", "Discord:ApiBaseUrl: 'ftp://discord.example/api' is not an http(s) URL")]
+    [InlineData("--Discord:ApiBaseUrl=ftp://discord.example/api", "Discord:ApiBaseUrl: 'ftp://discord.example/api' is not an http:// or https:// URL")]
     [InlineData("--Discord:PublicKey=not-hex", "Discord:PublicKey: must be the 64 hex characters")]
     public void Run_BadDiscordSetting_StopsAtStartNamingTheKey(string setting, string message)
     {
