@@ -98,6 +98,19 @@ internal static partial class WebSetup
         return builder;
     }
 
+    private const string NotFoundPage = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found — Digest</title></head>
+        <body style="font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 0 auto; padding: 1rem">
+        <h1>404 — nothing here</h1>
+        <p>There is no such page or story. A story merged into another leads there; one that never was, nowhere.</p>
+        <p><a href="/">The latest stories</a></p>
+        </body>
+        </html>
+
+        """;
+
     /// <summary>Maps every endpoint of the web host; call on the built application.</summary>
     public static WebApplication UseDigestWeb(this WebApplication app)
     {
@@ -118,6 +131,17 @@ internal static partial class WebSetup
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = "15";
                 await context.Response.WriteAsync("The database is unavailable for now; try again in a moment.\n", context.RequestAborted);
+            }
+        });
+        // A page that is not there says so, in a page a reader can go on from; other empty error answers (an API's 401 or
+        // 400) stay as they are.
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (http.Response.StatusCode == StatusCodes.Status404NotFound && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
+            {
+                http.Response.ContentType = "text/html; charset=utf-8";
+                await http.Response.WriteAsync(NotFoundPage, http.RequestAborted);
             }
         });
         app.UseAuthentication();

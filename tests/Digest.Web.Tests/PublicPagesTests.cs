@@ -110,6 +110,13 @@ public sealed class PublicPagesTests(PolledBot polled) : IClassFixture<PolledBot
 
         using var missing = await bot.Http.GetAsync("stories/987654321", ct);
         missing.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        missing.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        var page = new HtmlParser().ParseDocument(await missing.Content.ReadAsStringAsync(ct));
+        page.QuerySelector("h1")!.TextContent.ShouldContain("404");
+        page.QuerySelector("a")!.GetAttribute("href").ShouldBe("/");
+        using var notAStory = await bot.Http.GetAsync("stories/abc", ct);
+        notAStory.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await notAStory.Content.ReadAsStringAsync(ct)).ShouldContain("404");
     }
 
     [Fact]
