@@ -37,6 +37,7 @@ public sealed class HtmlTextTests
     [InlineData("the envoys,\u00C2\u00A0Kellner\u00C2\u00A0met them", "the envoys, Kellner met them")]
     [InlineData("d\u00C3\u00A0 Roma, \u00C3\u00A0 Paris", "dà Roma, à Paris")]
     [InlineData("isn\u00E2\u0080\u0099t, read as Latin-1", "isn’t, read as Latin-1")]
+    [InlineData("\u00D0\u009D\u00D0\u00BE\u00D0\u00B2\u00D0\u00BE\u00D1\u0081\u00D1\u0082\u00D0\u00B8: \u00D0\u009C\u00D0\u00BE\u00D1\u0081\u00D0\u00BA\u00D0\u00B2\u00D0\u00B0", "Новости: Москва")]
     public void ToPlainText_DoubleEncoded_ReadBack(string text, string expected) => HtmlText.ToPlainText(text).ShouldBe(expected);
 
     /// <summary>Text in languages whose letters merely look like double encoding stays as it is.</summary>
