@@ -24,6 +24,7 @@ internal sealed partial class StartupService(
     Schedules schedules,
     IOptions<DigestOptions> digestOptions,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<StartupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -47,7 +48,10 @@ internal sealed partial class StartupService(
         await scheduler.RetireOutboxSweepAsync(cancellationToken);
         // The configured schedule, not the record read before it was set: a changed Digest:ConsoleSchedule counts at once.
         var nextDigest = schedules.Next(consoleSchedule, consoleZone, time.GetUtcNow());
-        LogStarted(logger, feeds.Count, nextDigest);
+
+        // Said once everything is up, the web server bound included: a port in use ends the start, and an operator (or a
+        // service manager reading the log) must not see "started" just before the error.
+        lifetime.ApplicationStarted.Register(() => LogStarted(logger, feeds.Count, nextDigest));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -68,6 +68,22 @@ public sealed class ProcessLifecycleTests(PostgresCluster cluster) : IDisposable
     }
 
     [Fact]
+    public async Task Run_WebPortInUse_OneLineAndExits3_NeverSaysStarted()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        using var worker = WorkerProcess.Start([$"--Storage:ConnectionString=Data Source={files.Database}", $"--Web:Urls=http://127.0.0.1:{port}"]);
+
+        var exit = await worker.WaitForExitAsync(Patience);
+
+        exit.ShouldBe(3, Workers.Logs([worker]));
+        worker.Errors.Last().ShouldStartWith($"Configuration error: Web:Urls: Failed to bind to address http://127.0.0.1:{port}");
+        worker.Errors.ShouldNotContain(l => l.Contains("Digest started", StringComparison.Ordinal), Workers.Logs([worker]));
+        ShouldHaveNoStackTrace(worker);
+    }
+
+    [Fact]
     public async Task Run_CorruptDatabaseFile_OneLineAndExits3()
     {
         await File.WriteAllTextAsync(files.Database, string.Concat(Enumerable.Repeat("not a database ", 500)), Ct);
