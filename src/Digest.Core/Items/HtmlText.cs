@@ -32,9 +32,7 @@ internal static class HtmlText
     /// How much text the caller keeps. A long document is first converted from a prefix of about four times that, since
     /// text is rarely under a quarter of its markup; only when that falls short is the whole of it parsed.
     /// </param>
-    public static string ToPlainText(string? html, int enough = int.MaxValue) => MarkupOrTextToText(html, enough);
-
-    private static string MarkupOrTextToText(string? html, int enough)
+    public static string ToPlainText(string? html, int enough = int.MaxValue)
     {
         if (string.IsNullOrEmpty(html))
         {

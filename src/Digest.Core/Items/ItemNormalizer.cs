@@ -109,10 +109,6 @@ internal static class ItemNormalizer
         return new Item(Key(guid, url, title, summary, dated), title, url, summary, author, published);
     }
 
-    /// <summary>
-    /// The guid when there is a stable one, else the canonical link, else a hash of the text and the feed's own date
-    /// (never the poll time, which would give the entry a new key on every poll).
-    /// </summary>
     /// <summary>Where the first sentence ends: a stop followed by a space or the end ("RSS 2.0" and "$3.5bn" go on).</summary>
     private static int SentenceEnd(string text)
     {
@@ -127,6 +123,10 @@ internal static class ItemNormalizer
         return -1;
     }
 
+    /// <summary>
+    /// The guid when there is a stable one, else the canonical link, else a hash of the text and the feed's own date
+    /// (never the poll time, which would give the entry a new key on every poll).
+    /// </summary>
     private static string Key(string? guid, string url, string title, string summary, DateTimeOffset? dated)
     {
         if (guid is not null)

@@ -252,11 +252,10 @@ internal sealed partial class ProcessStage(
     {
         try
         {
-            var verdict = classifier.Classify(new ClassifierInput(item.Item.Title, item.Item.Summary, item.FeedName));
+            var verdict = classifier.Classify(Input(item));
             if (verdict.Relevant || verdict.Borderline)
             {
-                var document = new StoryDocument(item.Id, item.Item.Key, item.Item.Title, EventFeatureExtractor.SummaryLead(item.Item.Summary), item.FeedName, item.Item.Published);
-                _ = clusterer.Pass([document], window.Values, cancellationToken);
+                _ = clusterer.Pass([Document(item)], window.Values, cancellationToken);
             }
 
             return null;
@@ -266,6 +265,13 @@ internal sealed partial class ProcessStage(
             return e;
         }
     }
+
+    /// <summary>What the classifier reads of a stored item.</summary>
+    private static ClassifierInput Input(StoredItem item) => new(item.Item.Title, item.Item.Summary, item.FeedName);
+
+    /// <summary>What the clusterer reads of a stored item.</summary>
+    private static StoryDocument Document(StoredItem item) =>
+        new(item.Id, item.Item.Key, item.Item.Title, EventFeatureExtractor.SummaryLead(item.Item.Summary), item.FeedName, item.Item.Published);
 
     private void Forget()
     {
@@ -290,7 +296,7 @@ internal sealed partial class ProcessStage(
         // Classifying is pure and the costliest part: every core takes a share; clustering then goes in order.
         var relevance = new Relevance[ordered.Length];
         Parallel.For(0, ordered.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
-            relevance[i] = Rescue(classifier.Classify(new ClassifierInput(ordered[i].Item.Title, ordered[i].Item.Summary, ordered[i].FeedName)), ordered[i], included));
+            relevance[i] = Rescue(classifier.Classify(Input(ordered[i])), ordered[i], included));
 
         var verdicts = ordered.Select((item, i) => new ItemVerdict(item.Id, relevance[i])).ToList();
         var fresh = ordered.Select((item, i) => (Item: item, Verdict: relevance[i])).Where(x => x.Verdict.Relevant)
@@ -337,7 +343,7 @@ internal sealed partial class ProcessStage(
             return new ProcessedBatch(verdicts, newStories, placements, merges);
         }
 
-        var documents = fresh.Values.Concat(borderline.Values).Select(x => new StoryDocument(x.Item.Id, x.Item.Item.Key, x.Item.Item.Title, EventFeatureExtractor.SummaryLead(x.Item.Item.Summary), x.Item.FeedName, x.Item.Item.Published)).ToList();
+        var documents = fresh.Values.Concat(borderline.Values).Select(x => Document(x.Item)).ToList();
         var (reconciliation, current) = clusterer.Pass(documents, window.Values, cancellationToken);
         if (clusterer.EmbeddingError is { } error && !warnedNoEmbeddings)
         {

@@ -77,7 +77,7 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
                 await stopTimer.CancelAsync();
                 var messages = Messages(await work, ephemeral);
                 await respond(new InteractionCallback(InteractionCallback.Message, messages[0]), cancellationToken);
-                await FollowUpAsync(interaction, messages, tokenExpires, cancellationToken);
+                await FollowUpAsync(interaction, messages.Skip(1), tokenExpires, cancellationToken);
                 return;
             }
 
@@ -93,7 +93,7 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
 
             var late = Messages(reply, ephemeral);
             await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, late[0] with { Flags = null }, tokenExpires, cancellationToken);
-            await FollowUpAsync(interaction, late, tokenExpires, cancellationToken);
+            await FollowUpAsync(interaction, late.Skip(1), tokenExpires, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -114,7 +114,7 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
             await respond(reply.Ephemeral
                 ? new InteractionCallback(InteractionCallback.Message, messages[0])
                 : new InteractionCallback(InteractionCallback.UpdateMessage, Replacing(messages[0])), cancellationToken);
-            await FollowUpAsync(interaction, messages, tokenExpires, cancellationToken);
+            await FollowUpAsync(interaction, messages.Skip(1), tokenExpires, cancellationToken);
             return;
         }
 
@@ -130,7 +130,7 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
 
         var late = Messages(lateReply, false);
         await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, Replacing(late[0]) with { Flags = null }, tokenExpires, cancellationToken);
-        await FollowUpAsync(interaction, late, tokenExpires, cancellationToken);
+        await FollowUpAsync(interaction, late.Skip(1), tokenExpires, cancellationToken);
     }
 
     /// <summary>An update leaves out what it does not mention; a page without embeds or buttons must clear the old ones.</summary>
@@ -169,15 +169,13 @@ internal sealed partial class InteractionResponder(DiscordRestClient rest, IDisc
             await rest.DeleteOriginalResponseAsync(interaction.ApplicationId, interaction.Token, tokenExpires, cancellationToken);
         }
 
-        foreach (var message in Messages(reply, true))
-        {
-            await rest.CreateFollowUpAsync(interaction.ApplicationId, interaction.Token, message, tokenExpires, cancellationToken);
-        }
+        await FollowUpAsync(interaction, Messages(reply, true), tokenExpires, cancellationToken);
     }
 
-    private async Task FollowUpAsync(DiscordInteraction interaction, IReadOnlyList<DiscordMessage> messages, DateTimeOffset tokenExpires, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="messages"/> as follow-ups, in order (the parts after the first answer, or a private answer).</summary>
+    private async Task FollowUpAsync(DiscordInteraction interaction, IEnumerable<DiscordMessage> messages, DateTimeOffset tokenExpires, CancellationToken cancellationToken)
     {
-        foreach (var message in messages.Skip(1))
+        foreach (var message in messages)
         {
             await rest.CreateFollowUpAsync(interaction.ApplicationId, interaction.Token, message, tokenExpires, cancellationToken);
         }
